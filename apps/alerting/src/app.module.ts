@@ -1,0 +1,13 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { PlatformModule } from '@tsuzuku/platform-runtime';
+import { AlertingConfig } from './config/alerting.config';
+import { alertingDatabase } from './database/alerting.database';
+@Module({})
+export class AppModule {
+  static register(config: AlertingConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [PlatformModule.forService('alerting', config, alertingDatabase)],
+    };
+  }
+}

@@ -1,0 +1,9 @@
+import { ServiceDatabase } from '@tsuzuku/platform-database';
+import { CreateAlertingSchema1763870400000 } from './migrations/1763870400000-create-alerting-schema';
+
+/** The alerting service owns the `alerting` schema and nothing else. */
+export const alertingDatabase: ServiceDatabase = {
+  schema: 'alerting',
+  entities: [],
+  migrations: [CreateAlertingSchema1763870400000],
+};

@@ -1,0 +1,12 @@
+// node dist/database/migrate.js migrate|revert — the db:migrate and db:migrate:revert Nx targets.
+import { runMigrationCli } from '@tsuzuku/platform-database';
+import { AlertingConfig } from '../config/alerting.config';
+import { alertingDatabase } from './alerting.database';
+
+runMigrationCli('alerting', alertingDatabase, AlertingConfig).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    process.stderr.write(`alerting: migration failed: ${(error as Error).message}\n`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,4 @@
+// Imported first by main.ts: instrumentation must patch http and pg before they load.
+import { startTelemetry } from '@tsuzuku/platform-telemetry';
+
+startTelemetry('alerting');

@@ -1,0 +1,12 @@
+// node dist/database/migrate.js migrate|revert — the db:migrate and db:migrate:revert Nx targets.
+import { runMigrationCli } from '@tsuzuku/platform-database';
+import { HealthScoringConfig } from '../config/health-scoring.config';
+import { healthScoringDatabase } from './health-scoring.database';
+
+runMigrationCli('health-scoring', healthScoringDatabase, HealthScoringConfig).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    process.stderr.write(`health-scoring: migration failed: ${(error as Error).message}\n`);
+    process.exit(1);
+  },
+);

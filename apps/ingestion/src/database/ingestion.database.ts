@@ -1,0 +1,9 @@
+import { ServiceDatabase } from '@tsuzuku/platform-database';
+import { CreateIngestionSchema1763870400000 } from './migrations/1763870400000-create-ingestion-schema';
+
+/** The ingestion service owns the `ingestion` schema and nothing else. */
+export const ingestionDatabase: ServiceDatabase = {
+  schema: 'ingestion',
+  entities: [],
+  migrations: [CreateIngestionSchema1763870400000],
+};

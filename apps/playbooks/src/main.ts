@@ -1,0 +1,5 @@
+import './instrumentation';
+import { runService } from '@tsuzuku/platform-runtime';
+import { playbooksService } from './service';
+
+void runService(playbooksService);

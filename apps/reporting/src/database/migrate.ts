@@ -1,0 +1,12 @@
+// node dist/database/migrate.js migrate|revert — the db:migrate and db:migrate:revert Nx targets.
+import { runMigrationCli } from '@tsuzuku/platform-database';
+import { ReportingConfig } from '../config/reporting.config';
+import { reportingDatabase } from './reporting.database';
+
+runMigrationCli('reporting', reportingDatabase, ReportingConfig).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    process.stderr.write(`reporting: migration failed: ${(error as Error).message}\n`);
+    process.exit(1);
+  },
+);

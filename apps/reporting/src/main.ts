@@ -1,0 +1,5 @@
+import './instrumentation';
+import { runService } from '@tsuzuku/platform-runtime';
+import { reportingService } from './service';
+
+void runService(reportingService);

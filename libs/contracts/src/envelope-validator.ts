@@ -1,0 +1,60 @@
+import Ajv, { ErrorObject, ValidateFunction } from 'ajv';
+import addFormats from 'ajv-formats';
+import { EventEnvelope, envelopeJsonSchema } from './envelope';
+import { EVENT_TYPES, EventRegistry, EventType, isEventType } from './events/registry';
+
+export interface ContractViolation {
+  /** JSON pointer of the offending field, '' for the whole message. */
+  readonly path: string;
+  readonly message: string;
+}
+
+export type EnvelopeParseResult =
+  | { readonly ok: true; readonly envelope: EventEnvelope<EventType, EventRegistry[EventType]> }
+  | { readonly ok: false; readonly violations: ContractViolation[] };
+
+const ajv = new Ajv({ allErrors: true, strict: false });
+addFormats(ajv);
+
+const validateEnvelope = ajv.compile(envelopeJsonSchema);
+const dataValidators = new Map<EventType, ValidateFunction>(
+  (Object.keys(EVENT_TYPES) as EventType[]).map((type) => [type, ajv.compile(EVENT_TYPES[type].dataSchema)]),
+);
+
+function toViolations(errors: ErrorObject[] | null | undefined, prefix = ''): ContractViolation[] {
+  return (errors ?? []).map((e) => ({
+    path: `${prefix}${e.instancePath}${e.keyword === 'required' ? `/${String(e.params['missingProperty'])}` : ''}`,
+    message: e.message ?? e.keyword,
+  }));
+}
+
+/**
+ * Checks a value against the envelope and its event type's data schema. Used by producers
+ * before sending and by consumers on receipt, so both sides hold to one contract.
+ */
+export function checkEnvelope(value: unknown): EnvelopeParseResult {
+  if (!validateEnvelope(value)) return { ok: false, violations: toViolations(validateEnvelope.errors) };
+  const envelope = value as unknown as EventEnvelope;
+  if (!isEventType(envelope.type)) {
+    return { ok: false, violations: [{ path: '/type', message: `unknown event type "${envelope.type}"` }] };
+  }
+  const validateData = dataValidators.get(envelope.type)!;
+  if (!validateData(envelope.data)) return { ok: false, violations: toViolations(validateData.errors, '/data') };
+  return { ok: true, envelope: envelope as EventEnvelope<EventType, EventRegistry[EventType]> };
+}
+
+/** Parses a Kafka message value (JSON bytes) and checks it. */
+export function parseEnvelope(value: Buffer | string | null): EnvelopeParseResult {
+  if (value === null) return { ok: false, violations: [{ path: '', message: 'message has no value' }] };
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(typeof value === 'string' ? value : value.toString('utf8'));
+  } catch (error) {
+    return { ok: false, violations: [{ path: '', message: `not JSON: ${(error as Error).message}` }] };
+  }
+  return checkEnvelope(parsed);
+}
+
+export function describeViolations(violations: readonly ContractViolation[]): string {
+  return violations.map((v) => `${v.path || '(message)'}: ${v.message}`).join('; ');
+}

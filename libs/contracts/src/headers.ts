@@ -1,0 +1,21 @@
+/** Names of the Kafka message headers Tsuzuku writes and reads. */
+export const Header = {
+  /** W3C trace context. */
+  TraceParent: 'traceparent',
+  TraceState: 'tracestate',
+  EventType: 'tsuzuku-event-type',
+  SpecVersion: 'tsuzuku-spec-version',
+  WorkspaceId: 'tsuzuku-workspace-id',
+  /** Dead-letter headers: why and where a message failed. */
+  DeadLetterReason: 'tsuzuku-dlq-reason',
+  DeadLetterErrorCode: 'tsuzuku-dlq-error-code',
+  DeadLetterOriginTopic: 'tsuzuku-dlq-origin-topic',
+  DeadLetterOriginPartition: 'tsuzuku-dlq-origin-partition',
+  DeadLetterOriginOffset: 'tsuzuku-dlq-origin-offset',
+  DeadLetterConsumerGroup: 'tsuzuku-dlq-consumer-group',
+  DeadLetterService: 'tsuzuku-dlq-service',
+  DeadLetterAttempts: 'tsuzuku-dlq-attempts',
+  DeadLetterFailedAt: 'tsuzuku-dlq-failed-at',
+} as const;
+
+export type HeaderName = (typeof Header)[keyof typeof Header];

@@ -1,0 +1,6 @@
+export * from './topics';
+export * from './headers';
+export * from './envelope';
+export * from './envelope-validator';
+export * from './events/registry';
+export * from './events/customer-event';

@@ -1,0 +1,90 @@
+/** Every Kafka topic of Tsuzuku, versioned in its name. */
+export enum Topic {
+  /** Validated customer events, as accepted by ingestion. */
+  Events = 'cs.events.v1',
+  /** Events ingestion accepted but could not validate, with the reason in headers. */
+  EventsDlq = 'cs.events.dlq.v1',
+  /** Latest profile and health per account (compacted). */
+  Accounts = 'cs.accounts.v1',
+  /** Health score and band changes. */
+  Health = 'cs.health.v1',
+  /** Alerts raised, updated and resolved. */
+  Alerts = 'cs.alerts.v1',
+  /** Playbook runs, steps and CSM tasks. */
+  Playbooks = 'cs.playbooks.v1',
+  /** Messages a consuming service could not process after retries. */
+  DeadLetter = 'cs.deadletter.v1',
+}
+
+export type CleanupPolicy = 'delete' | 'compact';
+
+export interface TopicDeclaration {
+  readonly topic: Topic;
+  readonly partitions: number;
+  readonly cleanupPolicy: CleanupPolicy;
+  /** Retention in milliseconds; -1 keeps messages forever. */
+  readonly retentionMs: number;
+  readonly description: string;
+}
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** Partitions, retention and compaction of each topic: provisioned at boot by every service. */
+export const TOPIC_DECLARATIONS: readonly TopicDeclaration[] = [
+  {
+    topic: Topic.Events,
+    partitions: 12,
+    cleanupPolicy: 'delete',
+    // Long enough for reporting to rebuild its read models by replaying the topic.
+    retentionMs: -1,
+    description: 'customer events keyed workspaceId:accountId',
+  },
+  {
+    topic: Topic.EventsDlq,
+    partitions: 3,
+    cleanupPolicy: 'delete',
+    retentionMs: 30 * DAY_MS,
+    description: 'events refused by validation, with the reasons',
+  },
+  {
+    topic: Topic.Accounts,
+    partitions: 12,
+    cleanupPolicy: 'compact',
+    retentionMs: -1,
+    description: 'latest account profile and health, keyed workspaceId:accountId',
+  },
+  {
+    topic: Topic.Health,
+    partitions: 12,
+    cleanupPolicy: 'delete',
+    retentionMs: -1,
+    description: 'health score and band changes',
+  },
+  {
+    topic: Topic.Alerts,
+    partitions: 12,
+    cleanupPolicy: 'delete',
+    retentionMs: -1,
+    description: 'alert lifecycle events',
+  },
+  {
+    topic: Topic.Playbooks,
+    partitions: 12,
+    cleanupPolicy: 'delete',
+    retentionMs: -1,
+    description: 'playbook runs, steps and tasks',
+  },
+  {
+    topic: Topic.DeadLetter,
+    partitions: 3,
+    cleanupPolicy: 'delete',
+    retentionMs: 30 * DAY_MS,
+    description: 'messages a consumer gave up on, with reason and origin in headers',
+  },
+];
+
+export function topicDeclaration(topic: Topic): TopicDeclaration {
+  const declaration = TOPIC_DECLARATIONS.find((d) => d.topic === topic);
+  if (!declaration) throw new Error(`topic ${topic} has no declaration`);
+  return declaration;
+}

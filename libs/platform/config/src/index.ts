@@ -1,0 +1,5 @@
+export * from './config-error';
+export * from './load-config';
+export * from './transforms';
+export * from './service-config';
+export * from './config.module';

@@ -1,0 +1,5 @@
+export * from './ensure-database';
+export * from './service-data-source';
+export * from './inbox';
+export * from './database.module';
+export * from './migration-cli';

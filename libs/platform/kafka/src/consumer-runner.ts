@@ -1,0 +1,241 @@
+import { BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
+import { SpanKind, SpanStatusCode, context, trace } from '@opentelemetry/api';
+import { Consumer, EachBatchPayload, KafkaMessage } from 'kafkajs';
+import {
+  EventEnvelope,
+  EventRegistry,
+  EventType,
+  Header,
+  Topic,
+  parseEnvelope,
+} from '@tsuzuku/contracts';
+import { ServiceConfig } from '@tsuzuku/platform-config';
+import { KafkaConnection } from './kafka-connection';
+import { EventPublisher } from './event-publisher';
+import { ContractViolationError, KafkaErrorCode, PoisonMessageError } from './errors';
+import { extractTraceContext, headersToStrings } from './trace-context';
+import { backoffDelay } from './backoff';
+import { ConsumedMessage } from './consumed-message';
+
+export interface ConsumerOptions {
+  /** Consumer group; by convention `<service>.<feature>`. */
+  readonly groupId: string;
+  readonly topics: readonly Topic[];
+  readonly handle: (message: ConsumedMessage) => Promise<void>;
+  /** Read a new group's topics from the beginning (default) or only new messages. */
+  readonly fromBeginning?: boolean;
+  readonly maxAttempts?: number;
+  readonly retryBaseMs?: number;
+}
+
+export type EnvelopeHandler = (
+  envelope: EventEnvelope<EventType, EventRegistry[EventType]>,
+  message: ConsumedMessage,
+) => Promise<void>;
+
+const tracer = trace.getTracer('tsuzuku-kafka');
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Runs Kafka consumers the same way everywhere: batches, per-message retries with backoff, a
+ * dead-letter topic for what still fails (reason and origin in headers) so the partition keeps
+ * moving, trace context continued from the headers, and an orderly stop at shutdown.
+ */
+@Injectable()
+export class ConsumerRunner implements BeforeApplicationShutdown {
+  private readonly logger = new Logger(ConsumerRunner.name);
+  private readonly consumers = new Map<string, Consumer>();
+  private readonly joined = new Map<string, Promise<void>>();
+  private stopping = false;
+
+  constructor(
+    private readonly connection: KafkaConnection,
+    private readonly publisher: EventPublisher,
+    private readonly config: ServiceConfig,
+  ) {}
+
+  /** Starts a consumer of raw messages; it goes on joining its group in the background. */
+  async start(options: ConsumerOptions): Promise<void> {
+    if (this.consumers.has(options.groupId)) throw new Error(`consumer group ${options.groupId} is already running`);
+    const consumer = this.connection.kafka.consumer({
+      groupId: options.groupId,
+      sessionTimeout: 15_000,
+      heartbeatInterval: 3_000,
+      // Short fetch waits keep shutdown quick: stopping waits for the fetch in flight.
+      maxWaitTimeInMs: 1_000,
+      allowAutoTopicCreation: false,
+    });
+    this.consumers.set(options.groupId, consumer);
+    this.joined.set(
+      options.groupId,
+      new Promise<void>((resolve) => {
+        const off = consumer.on(consumer.events.GROUP_JOIN, () => {
+          off();
+          this.logger.log(`consumer ${options.groupId} joined, reading ${options.topics.join(', ')}`);
+          resolve();
+        });
+      }),
+    );
+    await consumer.connect();
+    await consumer.subscribe({ topics: [...options.topics], fromBeginning: options.fromBeginning ?? true });
+    await consumer.run({
+      autoCommit: true,
+      eachBatchAutoResolve: false,
+      eachBatch: (payload) => this.processBatch(options, payload),
+    });
+  }
+
+  /**
+   * Resolves once the consumer has joined its group and been assigned partitions. Start-up does
+   * not wait for it: a group still holding a crashed member can take a session timeout to settle.
+   */
+  async whenJoined(groupId: string): Promise<void> {
+    const joined = this.joined.get(groupId);
+    if (!joined) throw new Error(`no consumer group ${groupId} was started`);
+    await joined;
+  }
+
+  /** Starts a consumer of event envelopes: each is checked against its contract before the handler sees it. */
+  async startForEvents(options: Omit<ConsumerOptions, 'handle'> & { handle: EnvelopeHandler }): Promise<void> {
+    await this.start({
+      ...options,
+      handle: async (message) => {
+        const parsed = parseEnvelope(message.value);
+        if (!parsed.ok) throw new ContractViolationError(parsed.violations, `message ${message.topic}/${message.partition}@${message.offset}`);
+        await options.handle(parsed.envelope, message);
+      },
+    });
+  }
+
+  private async processBatch(options: ConsumerOptions, payload: EachBatchPayload): Promise<void> {
+    const { batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning, isStale } = payload;
+    for (const message of batch.messages) {
+      if (!isRunning() || isStale()) return;
+      const done = await this.processMessage(options, batch.topic, batch.partition, message, payload);
+      if (!done) return;
+      resolveOffset(message.offset);
+      await commitOffsetsIfNecessary();
+      await heartbeat();
+    }
+  }
+
+  /** Handles one message with retries; false when the consumer is stopping and it was left for redelivery. */
+  private async processMessage(
+    options: ConsumerOptions,
+    topic: string,
+    partition: number,
+    message: KafkaMessage,
+    { heartbeat, isRunning, isStale }: EachBatchPayload,
+  ): Promise<boolean> {
+    const maxAttempts = options.maxAttempts ?? this.config.CONSUMER_MAX_ATTEMPTS;
+    const baseMs = options.retryBaseMs ?? this.config.CONSUMER_RETRY_BASE_MS;
+    const headers = headersToStrings(message.headers);
+    for (let attempt = 1; ; attempt++) {
+      const consumed: ConsumedMessage = {
+        topic,
+        partition,
+        offset: message.offset,
+        key: message.key ? message.key.toString('utf8') : null,
+        value: message.value,
+        headers,
+        timestamp: Number(message.timestamp),
+        attempt,
+      };
+      try {
+        await this.handleInSpan(options, consumed);
+        return true;
+      } catch (error) {
+        const poison = error instanceof PoisonMessageError;
+        if (poison || attempt >= maxAttempts) {
+          await this.deadLetter(options, consumed, error, attempt);
+          return true;
+        }
+        this.logger.warn(
+          `${options.groupId}: ${topic}/${partition}@${message.offset} failed (attempt ${attempt}/${maxAttempts}): ${describe(error)}`,
+        );
+        const until = Date.now() + backoffDelay(attempt, baseMs);
+        while (Date.now() < until) {
+          if (!isRunning() || isStale() || this.stopping) return false;
+          await sleep(Math.min(500, until - Date.now()));
+          await heartbeat();
+        }
+      }
+    }
+  }
+
+  private handleInSpan(options: ConsumerOptions, message: ConsumedMessage): Promise<void> {
+    const parent = extractTraceContext(message.headers);
+    return context.with(parent, () =>
+      tracer.startActiveSpan(
+        `${message.topic} process`,
+        {
+          kind: SpanKind.CONSUMER,
+          attributes: {
+            'messaging.system': 'kafka',
+            'messaging.destination.name': message.topic,
+            'messaging.kafka.consumer.group': options.groupId,
+            'messaging.kafka.destination.partition': message.partition,
+            'messaging.kafka.message.offset': message.offset,
+          },
+        },
+        async (span) => {
+          try {
+            await options.handle(message);
+          } catch (error) {
+            span.recordException(error as Error);
+            span.setStatus({ code: SpanStatusCode.ERROR, message: describe(error) });
+            throw error;
+          } finally {
+            span.end();
+          }
+        },
+      ),
+    );
+  }
+
+  private async deadLetter(options: ConsumerOptions, message: ConsumedMessage, error: unknown, attempts: number): Promise<void> {
+    const code = error instanceof PoisonMessageError ? error.code : KafkaErrorCode.HandlerFailed;
+    const reason = describe(error).slice(0, 2000);
+    this.logger.error(
+      `${options.groupId}: ${message.topic}/${message.partition}@${message.offset} sent to ${Topic.DeadLetter} after ${attempts} attempt(s): ${reason}`,
+    );
+    // Awaited: if the dead letter cannot be written, the batch fails and the message is retried.
+    await this.publisher.publishRaw(Topic.DeadLetter, [
+      {
+        key: message.key,
+        value: message.value,
+        headers: {
+          ...message.headers,
+          [Header.DeadLetterReason]: reason,
+          [Header.DeadLetterErrorCode]: code,
+          [Header.DeadLetterOriginTopic]: message.topic,
+          [Header.DeadLetterOriginPartition]: String(message.partition),
+          [Header.DeadLetterOriginOffset]: message.offset,
+          [Header.DeadLetterConsumerGroup]: options.groupId,
+          [Header.DeadLetterService]: this.connection.clientId,
+          [Header.DeadLetterAttempts]: String(attempts),
+          [Header.DeadLetterFailedAt]: new Date().toISOString(),
+        },
+      },
+    ]);
+  }
+
+  /** Stops every consumer: the batch in flight finishes, offsets are committed, connections close. */
+  async stopAll(): Promise<void> {
+    this.stopping = true;
+    if (this.consumers.size === 0) return;
+    const started = Date.now();
+    await Promise.all([...this.consumers.values()].map((consumer) => consumer.disconnect()));
+    this.logger.log(`stopped ${this.consumers.size} consumer(s) in ${Date.now() - started} ms, offsets committed`);
+    this.consumers.clear();
+  }
+
+  /** Before the publisher and the database pool close, so in-flight work can still use them. */
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.stopAll();
+  }
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+}

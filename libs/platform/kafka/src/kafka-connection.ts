@@ -1,0 +1,42 @@
+import { Logger } from '@nestjs/common';
+import { Kafka, LogEntry, logLevel } from 'kafkajs';
+import { ServiceConfig } from '@tsuzuku/platform-config';
+
+function logCreator(): (entry: LogEntry) => void {
+  const logger = new Logger('kafkajs');
+  return ({ level, log }) => {
+    const { message, ...rest } = log;
+    const line = `${message} ${JSON.stringify(rest)}`;
+    if (level === logLevel.ERROR) logger.error(line);
+    else if (level === logLevel.WARN) logger.warn(line);
+    else logger.debug(line);
+  };
+}
+
+/** The service's kafkajs client, configured once from the service configuration. */
+export class KafkaConnection {
+  readonly kafka: Kafka;
+
+  constructor(readonly config: ServiceConfig, readonly clientId: string) {
+    this.kafka = new Kafka({
+      clientId,
+      brokers: config.KAFKA_BROKERS,
+      logLevel: logLevel.WARN,
+      logCreator,
+      connectionTimeout: 3000,
+      retry: { initialRetryTime: 300, retries: 8, maxRetryTime: 10_000 },
+    });
+  }
+
+  /** A client that fails fast, for readiness probes. */
+  probeClient(): Kafka {
+    return new Kafka({
+      clientId: `${this.clientId}-probe`,
+      brokers: this.config.KAFKA_BROKERS,
+      logLevel: logLevel.NOTHING,
+      connectionTimeout: 1000,
+      requestTimeout: 2000,
+      retry: { retries: 0 },
+    });
+  }
+}

@@ -1,0 +1,32 @@
+import { DynamicModule, Global, Module } from '@nestjs/common';
+import { TerminusModule } from '@nestjs/terminus';
+import { ServiceConfig } from '@tsuzuku/platform-config';
+import { KafkaConnection } from './kafka-connection';
+import { EventPublisher } from './event-publisher';
+import { ConsumerRunner } from './consumer-runner';
+import { TopicProvisioner } from './topic-provisioner';
+import { KafkaHealthIndicator } from './kafka.health';
+
+@Global()
+@Module({})
+export class KafkaModule {
+  /** The Kafka client of one service, its publisher, its consumers and its health check. */
+  static forRoot(clientId: string): DynamicModule {
+    return {
+      module: KafkaModule,
+      imports: [TerminusModule],
+      providers: [
+        {
+          provide: KafkaConnection,
+          inject: [ServiceConfig],
+          useFactory: (config: ServiceConfig) => new KafkaConnection(config, clientId),
+        },
+        EventPublisher,
+        ConsumerRunner,
+        TopicProvisioner,
+        KafkaHealthIndicator,
+      ],
+      exports: [KafkaConnection, EventPublisher, ConsumerRunner, TopicProvisioner, KafkaHealthIndicator],
+    };
+  }
+}

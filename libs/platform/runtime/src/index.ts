@@ -1,0 +1,3 @@
+export * from './health.controller';
+export * from './platform.module';
+export * from './run-service';

@@ -1,0 +1,31 @@
+import { DynamicModule, Module, OnApplicationShutdown } from '@nestjs/common';
+import { TerminusModule } from '@nestjs/terminus';
+import { ConfigModule, ServiceConfig } from '@tsuzuku/platform-config';
+import { LoggingModule } from '@tsuzuku/platform-logging';
+import { KafkaModule } from '@tsuzuku/platform-kafka';
+import { DatabaseModule, ServiceDatabase } from '@tsuzuku/platform-database';
+import { stopTelemetry } from '@tsuzuku/platform-telemetry';
+import { HealthController } from './health.controller';
+
+@Module({})
+export class PlatformModule implements OnApplicationShutdown {
+  /** What every service stands on: config, logs, Kafka, its database schema and health probes. */
+  static forService(service: string, config: ServiceConfig, database: ServiceDatabase): DynamicModule {
+    return {
+      module: PlatformModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        LoggingModule.forRoot(service),
+        KafkaModule.forRoot(service),
+        DatabaseModule.forService(service, database),
+        TerminusModule.forRoot({ logger: false, errorLogStyle: 'json' }),
+      ],
+      controllers: [HealthController],
+    };
+  }
+
+  /** Last: flush the spans of everything that shut down before. */
+  async onApplicationShutdown(): Promise<void> {
+    await stopTelemetry();
+  }
+}

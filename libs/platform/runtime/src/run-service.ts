@@ -1,0 +1,76 @@
+import { DynamicModule, INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { Logger } from 'nestjs-pino';
+import { ConfigError, ServiceConfig, loadConfig } from '@tsuzuku/platform-config';
+
+export interface ServiceDefinition<C extends ServiceConfig> {
+  /** Service name, e.g. health-scoring. */
+  readonly name: string;
+  readonly description: string;
+  readonly configClass: new () => C;
+  readonly module: (config: C) => DynamicModule;
+  /** Largest request body accepted, in bytes. */
+  readonly bodyLimit?: number;
+}
+
+/** Creates the Nest application of a service on Fastify, with its OpenAPI document at /docs. */
+export async function createServiceApp<C extends ServiceConfig>(
+  definition: ServiceDefinition<C>,
+  config: C,
+): Promise<NestFastifyApplication> {
+  const app = await NestFactory.create<NestFastifyApplication>(
+    definition.module(config),
+    new FastifyAdapter({ bodyLimit: definition.bodyLimit ?? 1024 * 1024, trustProxy: true }),
+    { bufferLogs: true },
+  );
+  app.useLogger(app.get(Logger));
+  app.enableShutdownHooks(['SIGTERM', 'SIGINT'], { useProcessExit: true });
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle(`Tsuzuku ${definition.name}`)
+      .setDescription(definition.description)
+      .setVersion('1')
+      .addBearerAuth()
+      .build(),
+  );
+  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/openapi.json' });
+  return app;
+}
+
+/**
+ * Boots a service: validates its configuration (a bad variable stops it with one line naming
+ * it), starts it, and on SIGTERM stops consuming, finishes in-flight work and closes pools.
+ */
+export async function runService<C extends ServiceConfig>(definition: ServiceDefinition<C>): Promise<INestApplication | undefined> {
+  let config: C;
+  try {
+    config = loadConfig(definition.configClass);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${definition.name}: ${error.message}\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
+  let shuttingDown = false;
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.once(signal, () => {
+      if (shuttingDown) return;
+      shuttingDown = true;
+      // Nest's shutdown hooks do the orderly part; this bounds how long it may take.
+      setTimeout(() => process.exit(1), config.SHUTDOWN_TIMEOUT_MS).unref();
+    });
+  }
+  try {
+    const app = await createServiceApp(definition, config);
+    await app.listen(config.PORT, config.HOST);
+    app.get(Logger).log(`${definition.name} listening on http://${config.HOST}:${config.PORT} (docs at /docs)`, 'Bootstrap');
+    return app;
+  } catch (error) {
+    process.stderr.write(`${definition.name}: failed to start: ${(error as Error).stack ?? String(error)}\n`);
+    process.exit(1);
+  }
+}

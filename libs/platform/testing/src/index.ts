@@ -1,0 +1,5 @@
+export * from './test-infrastructure';
+export * from './test-database';
+export * from './wait-for';
+export * from './topic-reader';
+export * from './test-service';

@@ -1,0 +1,27 @@
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { ServiceConfig, loadConfig } from '@tsuzuku/platform-config';
+import { ServiceDefinition, createServiceApp } from '@tsuzuku/platform-runtime';
+
+export interface RunningTestService<C extends ServiceConfig> {
+  readonly app: NestFastifyApplication;
+  readonly config: C;
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+/**
+ * Boots a real service, as main.ts would, on a free port, with its configuration read from the
+ * test's environment on top of the process's (Kafka and Postgres from the global setup).
+ */
+export async function startTestService<C extends ServiceConfig>(
+  definition: ServiceDefinition<C>,
+  env: Record<string, string> = {},
+): Promise<RunningTestService<C>> {
+  const config = loadConfig(definition.configClass, { ...process.env, LOG_LEVEL: 'warn', ...env, PORT: '1' });
+  config.PORT = 0;
+  const app = await createServiceApp(definition, config);
+  await app.listen(0, '127.0.0.1');
+  const address = app.getHttpServer().address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  return { app, config, url: `http://127.0.0.1:${port}`, close: () => app.close() };
+}

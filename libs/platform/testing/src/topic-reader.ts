@@ -1,0 +1,67 @@
+import { randomUUID } from 'node:crypto';
+import { Consumer, Kafka, logLevel } from 'kafkajs';
+import { waitFor } from './wait-for';
+
+export interface ReadMessage {
+  readonly topic: string;
+  readonly partition: number;
+  readonly offset: string;
+  readonly key: string | null;
+  readonly value: string | null;
+  readonly headers: Record<string, string>;
+}
+
+/**
+ * Reads what arrives on topics from the moment it has joined, for a test to assert on. Join
+ * first, then act, then `waitForMessages`.
+ */
+export class TopicReader {
+  readonly messages: ReadMessage[] = [];
+  private consumer?: Consumer;
+
+  constructor(private readonly brokers: string[]) {}
+
+  async start(topics: string[]): Promise<this> {
+    const kafka = new Kafka({ clientId: 'tsuzuku-test-reader', brokers: this.brokers, logLevel: logLevel.NOTHING });
+    const consumer = kafka.consumer({ groupId: `test-reader-${randomUUID()}` });
+    this.consumer = consumer;
+    const joined = new Promise<void>((resolve) => {
+      const off = consumer.on(consumer.events.GROUP_JOIN, () => {
+        off();
+        resolve();
+      });
+    });
+    await consumer.connect();
+    await consumer.subscribe({ topics, fromBeginning: false });
+    await consumer.run({
+      eachMessage: async ({ topic, partition, message }) => {
+        const headers: Record<string, string> = {};
+        for (const [k, v] of Object.entries(message.headers ?? {})) if (v !== undefined) headers[k] = String(v);
+        this.messages.push({
+          topic,
+          partition,
+          offset: message.offset,
+          key: message.key?.toString() ?? null,
+          value: message.value?.toString() ?? null,
+          headers,
+        });
+      },
+    });
+    await joined;
+    return this;
+  }
+
+  async waitForMessages(predicate: (m: ReadMessage) => boolean, count = 1, timeoutMs = 20_000): Promise<ReadMessage[]> {
+    return waitFor(
+      () => {
+        const found = this.messages.filter(predicate);
+        return found.length >= count ? found : undefined;
+      },
+      { timeoutMs, what: `${count} matching message(s)` },
+    );
+  }
+
+  async stop(): Promise<void> {
+    await this.consumer?.disconnect();
+  }
+}
