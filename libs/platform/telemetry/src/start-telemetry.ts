@@ -2,7 +2,7 @@ import { NodeSDK } from '@opentelemetry/sdk-node';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
-import { SpanProcessor, BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { BatchSpanProcessor, NoopSpanProcessor, SpanProcessor } from '@opentelemetry/sdk-trace-base';
 
 let sdk: NodeSDK | undefined;
 
@@ -18,7 +18,9 @@ export function startTelemetry(serviceName: string, env: NodeJS.ProcessEnv = pro
     // Otherwise the SDK defaults to OTLP exporters aimed at localhost, and waits on them at shutdown.
     for (const signal of ['TRACES', 'METRICS', 'LOGS']) env[`OTEL_${signal}_EXPORTER`] ??= 'none';
   }
-  const spanProcessors: SpanProcessor[] = exporting ? [new BatchSpanProcessor(new OTLPTraceExporter())] : [];
+  // The SDK registers a tracer only when it has a span processor: a no-op one keeps spans (and
+  // so trace ids in logs and Kafka headers) without exporting them.
+  const spanProcessors: SpanProcessor[] = [exporting ? new BatchSpanProcessor(new OTLPTraceExporter()) : new NoopSpanProcessor()];
   sdk = new NodeSDK({
     serviceName: env['OTEL_SERVICE_NAME'] ?? `tsuzuku-${serviceName}`,
     spanProcessors,

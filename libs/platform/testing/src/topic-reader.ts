@@ -12,8 +12,8 @@ export interface ReadMessage {
 }
 
 /**
- * Reads what arrives on topics from the moment it has joined, for a test to assert on. Join
- * first, then act, then `waitForMessages`.
+ * Reads what arrives on topics after `start` resolved, for a test to assert on: start first,
+ * then act, then `waitForMessages`.
  */
 export class TopicReader {
   readonly messages: ReadMessage[] = [];
@@ -31,6 +31,11 @@ export class TopicReader {
         resolve();
       });
     });
+    // Where each partition ends now: reading starts exactly there, whenever the group settles.
+    const admin = kafka.admin();
+    await admin.connect();
+    const ends = await Promise.all(topics.map(async (topic) => ({ topic, offsets: await admin.fetchTopicOffsets(topic) })));
+    await admin.disconnect();
     await consumer.connect();
     await consumer.subscribe({ topics, fromBeginning: false });
     await consumer.run({
@@ -47,6 +52,9 @@ export class TopicReader {
         });
       },
     });
+    for (const { topic, offsets } of ends) {
+      for (const { partition, high } of offsets) consumer.seek({ topic, partition, offset: high });
+    }
     await joined;
     return this;
   }

@@ -1,0 +1,139 @@
+import { randomUUID } from 'node:crypto';
+import { context, trace } from '@opentelemetry/api';
+import { startTelemetry, stopTelemetry } from '@tsuzuku/platform-telemetry';
+import { EventEnvelope, EventRegistry, Header, Topic, messageKey } from '@tsuzuku/contracts';
+import { ServiceConfig, loadConfig } from '@tsuzuku/platform-config';
+import { ConsumerRunner, EventPublisher, KafkaConnection } from '@tsuzuku/platform-kafka';
+import { RunningTestService, TestDatabase, TopicReader, createTestDatabase, startTestService, waitFor } from '@tsuzuku/platform-testing';
+import { healthScoringService } from '../src/service';
+import { HealthScoringConfig } from '../src/config/health-scoring.config';
+import { ACTIVITY_CONSUMER } from '../src/activity/account-activity.service';
+
+type CustomerEvent = EventEnvelope<'customer.event.recorded', EventRegistry['customer.event.recorded']>;
+
+function customerEvent(workspaceId: string, accountId: string, occurredAt: string): CustomerEvent {
+  const id = randomUUID();
+  return {
+    specVersion: 1,
+    id,
+    type: 'customer.event.recorded',
+    workspaceId,
+    accountId,
+    occurredAt,
+    producedAt: new Date().toISOString(),
+    source: 'test',
+    correlationId: id,
+    causationId: null,
+    data: {
+      call: 'track',
+      messageId: id,
+      event: 'Signed In',
+      userId: 'user-1',
+      anonymousId: null,
+      properties: {},
+      traits: {},
+      context: {},
+      timestamp: occurredAt,
+      receivedAt: occurredAt,
+      sentAt: null,
+      originalTimestamp: null,
+    },
+  };
+}
+
+describe('Kafka path: publisher -> health-scoring consumer -> its schema', () => {
+  let db: TestDatabase;
+  let service: RunningTestService<HealthScoringConfig>;
+  let connection: KafkaConnection;
+  let publisher: EventPublisher;
+  let deadLetters: TopicReader;
+  const workspaceId = `ws_${randomUUID().slice(0, 8)}`;
+
+  const activity = async (accountId: string) =>
+    (
+      await db.query<{ events_total: string; last_event_at: Date }>(
+        'SELECT events_total, last_event_at FROM health_scoring.account_activity WHERE workspace_id = $1 AND account_id = $2',
+        [workspaceId, accountId],
+      )
+    )[0];
+
+  beforeAll(async () => {
+    // As each service's main.ts does first: registers the tracer and the W3C propagator.
+    startTelemetry('health-scoring-test');
+    db = await createTestDatabase('kafka_path');
+    deadLetters = await new TopicReader(process.env['KAFKA_BROKERS']!.split(',')).start([Topic.DeadLetter]);
+    service = await startTestService(healthScoringService, { DATABASE_URL: db.url, CONSUMER_RETRY_BASE_MS: '20' });
+    await service.app.get(ConsumerRunner).whenJoined(ACTIVITY_CONSUMER);
+    connection = new KafkaConnection(loadConfig(ServiceConfig, { KAFKA_BROKERS: process.env['KAFKA_BROKERS'] }), 'test-producer');
+    publisher = new EventPublisher(connection);
+  });
+
+  afterAll(async () => {
+    await publisher?.onApplicationShutdown();
+    await service?.close();
+    await deadLetters?.stop();
+    await db?.drop();
+    await stopTelemetry();
+  });
+
+  it('migrated its own schema, with the migrations table inside it', async () => {
+    const tables = await db.query<{ table_name: string }>(
+      "SELECT table_name FROM information_schema.tables WHERE table_schema = 'health_scoring' ORDER BY table_name",
+    );
+    expect(tables.map((t) => t.table_name)).toEqual(['account_activity', 'inbox', 'migrations']);
+  });
+
+  it('writes a published event into the consuming service schema, once even when redelivered', async () => {
+    const event = customerEvent(workspaceId, 'acc-1', '2026-11-01T09:00:00.000Z');
+    await publisher.publish([event]);
+    await waitFor(() => activity('acc-1'), { what: 'the account activity row' });
+    // The same event again, as a redelivery would bring it.
+    await publisher.publish([event]);
+    const later = customerEvent(workspaceId, 'acc-1', '2026-11-02T09:00:00.000Z');
+    await publisher.publish([later]);
+    const row = await waitFor(async () => {
+      const r = await activity('acc-1');
+      return r && r.last_event_at.toISOString() === '2026-11-02T09:00:00.000Z' ? r : undefined;
+    });
+    expect(row.events_total).toBe('2');
+  });
+
+  it('sends a poison message to the dead-letter topic with its reason and origin, and keeps the partition moving', async () => {
+    const key = messageKey(workspaceId, 'acc-2');
+    await publisher.publishRaw(Topic.Events, [{ key, value: '{"this is": "not an envelope"' }]);
+    await publisher.publish([customerEvent(workspaceId, 'acc-2', '2026-11-03T09:00:00.000Z')]);
+
+    const [dead] = await deadLetters.waitForMessages((m) => m.key === key);
+    expect(dead!.value).toBe('{"this is": "not an envelope"');
+    expect(dead!.headers[Header.DeadLetterOriginTopic]).toBe(Topic.Events);
+    expect(dead!.headers[Header.DeadLetterConsumerGroup]).toBe(ACTIVITY_CONSUMER);
+    expect(dead!.headers[Header.DeadLetterErrorCode]).toBe('CONTRACT_VIOLATION');
+    expect(dead!.headers[Header.DeadLetterReason]).toMatch(/not JSON/);
+    expect(Number(dead!.headers[Header.DeadLetterOriginOffset])).toBeGreaterThanOrEqual(0);
+
+    // The valid event behind it, on the same partition, is still processed.
+    const row = await waitFor(() => activity('acc-2'), { what: 'the event after the poison message' });
+    expect(row.events_total).toBe('1');
+  });
+
+  it('carries W3C trace context in the message headers', async () => {
+    const reader = await new TopicReader(process.env['KAFKA_BROKERS']!.split(',')).start([Topic.Events]);
+    try {
+      const event = customerEvent(workspaceId, 'acc-3', '2026-11-04T09:00:00.000Z');
+      const tracer = trace.getTracer('test');
+      let spanTraceId = '';
+      await tracer.startActiveSpan('test-request', async (span) => {
+        spanTraceId = span.spanContext().traceId;
+        await context.with(trace.setSpan(context.active(), span), () => publisher.publish([event]));
+        span.end();
+      });
+      const [message] = await reader.waitForMessages((m) => m.value?.includes(event.id) ?? false);
+      expect(message!.headers[Header.EventType]).toBe('customer.event.recorded');
+      expect(message!.key).toBe(`${workspaceId}:acc-3`);
+      const traceId = /^00-([0-9a-f]{32})-[0-9a-f]{16}-0[01]$/.exec(message!.headers[Header.TraceParent] ?? '');
+      expect(traceId?.[1]).toBe(spanTraceId);
+    } finally {
+      await reader.stop();
+    }
+  });
+});

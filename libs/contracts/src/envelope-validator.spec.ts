@@ -1,0 +1,81 @@
+import { checkEnvelope, parseEnvelope } from './envelope-validator';
+import { messageKey } from './envelope';
+
+function validEnvelope(overrides: Record<string, unknown> = {}, data: Record<string, unknown> = {}) {
+  return {
+    specVersion: 1,
+    id: 'evt-1',
+    type: 'customer.event.recorded',
+    workspaceId: 'ws_1',
+    accountId: 'acc_1',
+    occurredAt: '2026-11-01T10:00:00.000Z',
+    producedAt: '2026-11-01T10:00:01.000Z',
+    source: 'ingestion',
+    correlationId: 'corr-1',
+    causationId: null,
+    data: {
+      call: 'track',
+      messageId: 'm-1',
+      event: 'Signed In',
+      userId: 'u1',
+      anonymousId: null,
+      properties: {},
+      traits: {},
+      context: {},
+      timestamp: '2026-11-01T10:00:00.000Z',
+      receivedAt: '2026-11-01T10:00:00.500Z',
+      sentAt: null,
+      originalTimestamp: null,
+      ...data,
+    },
+    ...overrides,
+  };
+}
+
+describe('checkEnvelope', () => {
+  it('accepts an envelope that follows its contract', () => {
+    const result = checkEnvelope(validEnvelope());
+    expect(result.ok).toBe(true);
+  });
+
+  it.each([
+    ['a missing workspaceId', { workspaceId: undefined }, {}, '/workspaceId'],
+    ['a wrong spec version', { specVersion: 2 }, {}, '/specVersion'],
+    ['an occurredAt that is not a date-time', { occurredAt: 'yesterday' }, {}, '/occurredAt'],
+    ['an unknown event type', { type: 'no.such.event' }, {}, '/type'],
+    ['a data call type outside the Segment spec', {}, { call: 'delete' }, '/data/call'],
+    ['data properties that are not an object', {}, { properties: 'x' }, '/data/properties'],
+  ])('refuses %s and names the field', (_label, overrides, data, path) => {
+    const result = checkEnvelope(JSON.parse(JSON.stringify(validEnvelope(overrides, data))));
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.violations.map((v) => v.path)).toContain(path);
+  });
+});
+
+describe('parseEnvelope', () => {
+  it('refuses bytes that are not JSON', () => {
+    const result = parseEnvelope(Buffer.from('{not json'));
+    expect(result).toMatchObject({ ok: false, violations: [{ path: '', message: expect.stringMatching(/^not JSON/) }] });
+  });
+
+  it('refuses a message without a value', () => {
+    expect(parseEnvelope(null).ok).toBe(false);
+  });
+
+  it('parses what JSON.stringify wrote', () => {
+    const result = parseEnvelope(Buffer.from(JSON.stringify(validEnvelope())));
+    expect(result.ok && result.envelope.accountId).toBe('acc_1');
+  });
+});
+
+describe('messageKey', () => {
+  it('keys by workspace and account so one account stays on one partition', () => {
+    expect(messageKey('ws', 'acc')).toBe('ws:acc');
+  });
+  it('keys an event without an account by its user', () => {
+    expect(messageKey('ws', null, 'u1')).toBe('ws:~u1');
+  });
+  it('falls back to the workspace alone', () => {
+    expect(messageKey('ws', null, null)).toBe('ws');
+  });
+});

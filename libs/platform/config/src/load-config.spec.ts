@@ -1,0 +1,47 @@
+import { ConfigError } from './config-error';
+import { loadConfig } from './load-config';
+import { ServiceConfig } from './service-config';
+
+class ExampleConfig extends ServiceConfig {
+  override PORT = 3999;
+}
+
+describe('loadConfig', () => {
+  it('uses the class defaults when the environment is empty', () => {
+    const config = loadConfig(ExampleConfig, {});
+    expect(config.PORT).toBe(3999);
+    expect(config.KAFKA_BROKERS).toEqual(['127.0.0.1:9092']);
+    expect(config.DB_MIGRATE).toBe(true);
+  });
+
+  it('reads and converts variables', () => {
+    const config = loadConfig(ExampleConfig, {
+      PORT: '4100',
+      KAFKA_BROKERS: 'k1:9092, k2:9093',
+      DB_MIGRATE: 'false',
+      LOG_LEVEL: 'debug',
+    });
+    expect(config).toMatchObject({ PORT: 4100, KAFKA_BROKERS: ['k1:9092', 'k2:9093'], DB_MIGRATE: false, LOG_LEVEL: 'debug' });
+  });
+
+  it.each([
+    ['PORT', 'eighty'],
+    ['PORT', '70000'],
+    ['DATABASE_URL', 'mysql://x'],
+    ['KAFKA_BROKERS', 'no-port-here'],
+    ['DB_MIGRATE', 'maybe'],
+    ['LOG_LEVEL', 'loud'],
+    ['OTEL_EXPORTER_OTLP_ENDPOINT', 'not a url'],
+  ])('stops on a malformed %s with one line naming it', (name, value) => {
+    let caught: unknown;
+    try {
+      loadConfig(ExampleConfig, { [name]: value });
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(ConfigError);
+    const message = (caught as Error).message;
+    expect(message).toContain(name);
+    expect(message).not.toContain('\n');
+  });
+});
