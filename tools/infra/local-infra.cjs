@@ -15,9 +15,13 @@ const STATE_DIR = path.join(ROOT, '.tsuzuku');
 const KAFKA_VERSION = process.env.TSUZUKU_KAFKA_VERSION || '4.1.1';
 const KAFKA_DIR = path.join(STATE_DIR, 'kafka');
 const KAFKA_LIB = path.join(KAFKA_DIR, `lib-${KAFKA_VERSION}`);
-const KAFKA_DATA = path.join(KAFKA_DIR, 'data');
 const KAFKA_PORT = Number(process.env.TSUZUKU_KAFKA_PORT || 9092);
-const CONTROLLER_PORT = KAFKA_PORT + 1;
+
+/** Where one local broker keeps its config, data, log and pid; the default one, or a named extra one. */
+function kafkaInstance({ port = KAFKA_PORT, name = 'default' } = {}) {
+  const dir = name === 'default' ? KAFKA_DIR : path.join(KAFKA_DIR, 'instances', name);
+  return { name, port, controllerPort: port + 1, dir, data: path.join(dir, 'data'), pidFile: path.join(dir, 'kafka.pid') };
+}
 const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/tsuzuku';
 
 class InfraError extends Error {}
@@ -130,21 +134,21 @@ function ensureKafkaJars() {
   fs.writeFileSync(marker, new Date().toISOString());
 }
 
-function writeKafkaConfig() {
-  fs.mkdirSync(KAFKA_DATA, { recursive: true });
-  const config = path.join(KAFKA_DIR, 'server.properties');
+function writeKafkaConfig(instance) {
+  fs.mkdirSync(instance.data, { recursive: true });
+  const config = path.join(instance.dir, 'server.properties');
   fs.writeFileSync(
     config,
     [
       'process.roles=broker,controller',
       'node.id=1',
-      `controller.quorum.voters=1@127.0.0.1:${CONTROLLER_PORT}`,
-      `listeners=PLAINTEXT://127.0.0.1:${KAFKA_PORT},CONTROLLER://127.0.0.1:${CONTROLLER_PORT}`,
-      `advertised.listeners=PLAINTEXT://127.0.0.1:${KAFKA_PORT}`,
+      `controller.quorum.voters=1@127.0.0.1:${instance.controllerPort}`,
+      `listeners=PLAINTEXT://127.0.0.1:${instance.port},CONTROLLER://127.0.0.1:${instance.controllerPort}`,
+      `advertised.listeners=PLAINTEXT://127.0.0.1:${instance.port}`,
       'controller.listener.names=CONTROLLER',
       'inter.broker.listener.name=PLAINTEXT',
       'listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT',
-      `log.dirs=${KAFKA_DATA}`,
+      `log.dirs=${instance.data}`,
       'num.partitions=3',
       // A single node can only hold one replica of the internal topics.
       'offsets.topic.replication.factor=1',
@@ -158,7 +162,7 @@ function writeKafkaConfig() {
       '',
     ].join('\n'),
   );
-  const log4j = path.join(KAFKA_DIR, 'log4j2.properties');
+  const log4j = path.join(instance.dir, 'log4j2.properties');
   fs.writeFileSync(
     log4j,
     [
@@ -177,8 +181,8 @@ function writeKafkaConfig() {
   return { config, log4j };
 }
 
-function formatStorageOnce(java, config, log4j) {
-  if (fs.existsSync(path.join(KAFKA_DATA, 'meta.properties'))) return;
+function formatStorageOnce(java, instance, config, log4j) {
+  if (fs.existsSync(path.join(instance.data, 'meta.properties'))) return;
   const clusterId = crypto.randomBytes(16).toString('base64url').slice(0, 22);
   const result = spawnSync(
     java,
@@ -200,9 +204,9 @@ function formatStorageOnce(java, config, log4j) {
   }
 }
 
-function readPid(name) {
+function readPid(pidFile) {
   try {
-    const pid = Number(fs.readFileSync(path.join(STATE_DIR, `${name}.pid`), 'utf8'));
+    const pid = Number(fs.readFileSync(pidFile, 'utf8'));
     process.kill(pid, 0);
     return pid;
   } catch {
@@ -233,26 +237,33 @@ async function waitForKafka(brokers, timeoutMs) {
       await sleep(500);
     }
   }
-  throw new InfraError(`Kafka at ${brokers.join(',')} did not answer within ${timeoutMs} ms: ${lastError && lastError.message}`);
+  throw new InfraError(
+    `Kafka at ${brokers.join(',')} did not answer within ${timeoutMs} ms: ${lastError && lastError.message}`,
+  );
 }
 
-/** Starts the local Kafka unless KAFKA_BROKERS names a cluster; resolves to the broker list. */
-async function ensureKafka({ timeoutMs = 90_000 } = {}) {
-  if (process.env.KAFKA_BROKERS) {
+/**
+ * Starts the local Kafka unless KAFKA_BROKERS names a cluster (or, for an extra named instance,
+ * always); resolves to the broker list.
+ */
+async function ensureKafka({ timeoutMs = 90_000, port, name } = {}) {
+  const instance = kafkaInstance({ port, name });
+  if (process.env.KAFKA_BROKERS && instance.name === 'default') {
     const brokers = process.env.KAFKA_BROKERS.split(',').map((b) => b.trim());
     await waitForKafka(brokers, timeoutMs);
     return brokers;
   }
-  const brokers = [`127.0.0.1:${KAFKA_PORT}`];
-  if (await portAnswers(KAFKA_PORT)) {
+  const brokers = [`127.0.0.1:${instance.port}`];
+  if (await portAnswers(instance.port)) {
     await waitForKafka(brokers, timeoutMs);
     return brokers;
   }
   const java = requireTools();
   ensureKafkaJars();
-  const { config, log4j } = writeKafkaConfig();
-  formatStorageOnce(java, config, log4j);
-  const out = fs.openSync(path.join(KAFKA_DIR, 'kafka.log'), 'a');
+  const { config, log4j } = writeKafkaConfig(instance);
+  formatStorageOnce(java, instance, config, log4j);
+  const logFile = path.join(instance.dir, 'kafka.log');
+  const out = fs.openSync(logFile, 'a');
   const child = spawn(
     java,
     [
@@ -271,19 +282,23 @@ async function ensureKafka({ timeoutMs = 90_000 } = {}) {
   );
   child.unref();
   fs.writeFileSync(path.join(STATE_DIR, 'kafka.pid'), String(child.pid));
-  log(`starting Kafka ${KAFKA_VERSION} (pid ${child.pid}) on 127.0.0.1:${KAFKA_PORT}; log in ${path.relative(ROOT, KAFKA_DIR)}/kafka.log`);
+  log(
+    `starting Kafka ${KAFKA_VERSION} (pid ${child.pid}) on 127.0.0.1:${KAFKA_PORT}; log in ${path.relative(ROOT, KAFKA_DIR)}/kafka.log`,
+  );
   try {
     await waitForKafka(brokers, timeoutMs);
   } catch (error) {
-    const tail = fs.readFileSync(path.join(KAFKA_DIR, 'kafka.log'), 'utf8').split('\n').slice(-20).join('\n');
+    const tail = fs.readFileSync(logFile, 'utf8').split('\n').slice(-20).join('\n');
     throw new InfraError(`${error.message}\nlast lines of the Kafka log:\n${tail}`);
   }
   log('Kafka is ready');
   return brokers;
 }
 
-async function stopKafka() {
-  const pid = readPid('kafka');
+/** Stops a local broker this script started (SIGTERM, then SIGKILL after 30 s). */
+async function stopKafka({ name } = {}) {
+  const instance = kafkaInstance({ name });
+  const pid = readPid(instance.pidFile);
   if (!pid) return false;
   process.kill(pid, 'SIGTERM');
   const deadline = Date.now() + 30_000;
@@ -292,12 +307,12 @@ async function stopKafka() {
       process.kill(pid, 0);
       await sleep(250);
     } catch {
-      fs.rmSync(path.join(STATE_DIR, 'kafka.pid'), { force: true });
+      fs.rmSync(instance.pidFile, { force: true });
       return true;
     }
   }
   process.kill(pid, 'SIGKILL');
-  fs.rmSync(path.join(STATE_DIR, 'kafka.pid'), { force: true });
+  fs.rmSync(instance.pidFile, { force: true });
   return true;
 }
 
@@ -333,7 +348,16 @@ async function startPrivatePostgres(url) {
   }
   const port = url.port || '5432';
   log(`starting a private Postgres on port ${port} in ${path.relative(ROOT, dataDir)}`);
-  run('pg_ctl', ['-D', dataDir, '-l', path.join(dataDir, 'server.log'), '-o', `-p ${port} -k /tmp -c listen_addresses=127.0.0.1`, '-w', 'start']);
+  run('pg_ctl', [
+    '-D',
+    dataDir,
+    '-l',
+    path.join(dataDir, 'server.log'),
+    '-o',
+    `-p ${port} -k /tmp -c listen_addresses=127.0.0.1`,
+    '-w',
+    'start',
+  ]);
   fs.writeFileSync(path.join(STATE_DIR, 'postgres.private'), bin);
 }
 
@@ -342,7 +366,15 @@ async function stopPrivatePostgres() {
   if (!fs.existsSync(marker)) return false;
   const bin = fs.readFileSync(marker, 'utf8');
   const asPostgres = process.getuid && process.getuid() === 0 ? ['runuser', '-u', 'postgres', '--'] : [];
-  const all = [...asPostgres, path.join(bin, 'pg_ctl'), '-D', path.join(STATE_DIR, 'postgres'), '-m', 'fast', 'stop'];
+  const all = [
+    ...asPostgres,
+    path.join(bin, 'pg_ctl'),
+    '-D',
+    path.join(STATE_DIR, 'postgres'),
+    '-m',
+    'fast',
+    'stop',
+  ];
   spawnSync(all[0], all.slice(1), { encoding: 'utf8' });
   fs.rmSync(marker, { force: true });
   return true;
@@ -392,7 +424,7 @@ async function down() {
 }
 
 async function status() {
-  const pid = readPid('kafka');
+  const pid = readPid(kafkaInstance().pidFile);
   return {
     kafka: { pid, answering: await portAnswers(KAFKA_PORT), version: KAFKA_VERSION, port: KAFKA_PORT },
     postgresPrivate: fs.existsSync(path.join(STATE_DIR, 'postgres.private')),

@@ -9,7 +9,10 @@ export class AppModule {
   static register(config: HealthScoringConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [PlatformModule.forService('health-scoring', config, healthScoringDatabase), AccountActivityModule],
+      imports: [
+        PlatformModule.forService('health-scoring', config, healthScoringDatabase),
+        AccountActivityModule,
+      ],
     };
   }
 }

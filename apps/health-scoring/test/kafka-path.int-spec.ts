@@ -4,7 +4,14 @@ import { startTelemetry, stopTelemetry } from '@tsuzuku/platform-telemetry';
 import { EventEnvelope, EventRegistry, Header, Topic, messageKey } from '@tsuzuku/contracts';
 import { ServiceConfig, loadConfig } from '@tsuzuku/platform-config';
 import { ConsumerRunner, EventPublisher, KafkaConnection } from '@tsuzuku/platform-kafka';
-import { RunningTestService, TestDatabase, TopicReader, createTestDatabase, startTestService, waitFor } from '@tsuzuku/platform-testing';
+import {
+  RunningTestService,
+  TestDatabase,
+  TopicReader,
+  createTestDatabase,
+  startTestService,
+  waitFor,
+} from '@tsuzuku/platform-testing';
 import { healthScoringService } from '../src/service';
 import { HealthScoringConfig } from '../src/config/health-scoring.config';
 import { ACTIVITY_CONSUMER } from '../src/activity/account-activity.service';
@@ -62,9 +69,15 @@ describe('Kafka path: publisher -> health-scoring consumer -> its schema', () =>
     startTelemetry('health-scoring-test');
     db = await createTestDatabase('kafka_path');
     deadLetters = await new TopicReader(process.env['KAFKA_BROKERS']!.split(',')).start([Topic.DeadLetter]);
-    service = await startTestService(healthScoringService, { DATABASE_URL: db.url, CONSUMER_RETRY_BASE_MS: '20' });
+    service = await startTestService(healthScoringService, {
+      DATABASE_URL: db.url,
+      CONSUMER_RETRY_BASE_MS: '20',
+    });
     await service.app.get(ConsumerRunner).whenJoined(ACTIVITY_CONSUMER);
-    connection = new KafkaConnection(loadConfig(ServiceConfig, { KAFKA_BROKERS: process.env['KAFKA_BROKERS'] }), 'test-producer');
+    connection = new KafkaConnection(
+      loadConfig(ServiceConfig, { KAFKA_BROKERS: process.env['KAFKA_BROKERS'] }),
+      'test-producer',
+    );
     publisher = new EventPublisher(connection);
   });
 
@@ -130,7 +143,9 @@ describe('Kafka path: publisher -> health-scoring consumer -> its schema', () =>
       const [message] = await reader.waitForMessages((m) => m.value?.includes(event.id) ?? false);
       expect(message!.headers[Header.EventType]).toBe('customer.event.recorded');
       expect(message!.key).toBe(`${workspaceId}:acc-3`);
-      const traceId = /^00-([0-9a-f]{32})-[0-9a-f]{16}-0[01]$/.exec(message!.headers[Header.TraceParent] ?? '');
+      const traceId = /^00-([0-9a-f]{32})-[0-9a-f]{16}-0[01]$/.exec(
+        message!.headers[Header.TraceParent] ?? '',
+      );
       expect(traceId?.[1]).toBe(spanTraceId);
     } finally {
       await reader.stop();

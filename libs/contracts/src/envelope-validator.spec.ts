@@ -55,7 +55,10 @@ describe('checkEnvelope', () => {
 describe('parseEnvelope', () => {
   it('refuses bytes that are not JSON', () => {
     const result = parseEnvelope(Buffer.from('{not json'));
-    expect(result).toMatchObject({ ok: false, violations: [{ path: '', message: expect.stringMatching(/^not JSON/) }] });
+    expect(result).toMatchObject({
+      ok: false,
+      violations: [{ path: '', message: expect.stringMatching(/^not JSON/) }],
+    });
   });
 
   it('refuses a message without a value', () => {

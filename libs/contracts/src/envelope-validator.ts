@@ -39,7 +39,8 @@ export function checkEnvelope(value: unknown): EnvelopeParseResult {
     return { ok: false, violations: [{ path: '/type', message: `unknown event type "${envelope.type}"` }] };
   }
   const validateData = dataValidators.get(envelope.type)!;
-  if (!validateData(envelope.data)) return { ok: false, violations: toViolations(validateData.errors, '/data') };
+  if (!validateData(envelope.data))
+    return { ok: false, violations: toViolations(validateData.errors, '/data') };
   return { ok: true, envelope: envelope as EventEnvelope<EventType, EventRegistry[EventType]> };
 }
 

@@ -14,7 +14,9 @@ export class AccountActivityService {
    * Counts one customer event towards its account's activity, once: the inbox row and the
    * counter change commit together, so a redelivered event changes nothing.
    */
-  async record(envelope: EventEnvelope<'customer.event.recorded', EventRegistry['customer.event.recorded']>): Promise<boolean> {
+  async record(
+    envelope: EventEnvelope<'customer.event.recorded', EventRegistry['customer.event.recorded']>,
+  ): Promise<boolean> {
     if (!envelope.accountId) return false;
     const accountId = envelope.accountId;
     return this.dataSource.transaction(async (manager) => {

@@ -21,12 +21,18 @@ describe('loadConfig', () => {
       DB_MIGRATE: 'false',
       LOG_LEVEL: 'debug',
     });
-    expect(config).toMatchObject({ PORT: 4100, KAFKA_BROKERS: ['k1:9092', 'k2:9093'], DB_MIGRATE: false, LOG_LEVEL: 'debug' });
+    expect(config).toMatchObject({
+      PORT: 4100,
+      KAFKA_BROKERS: ['k1:9092', 'k2:9093'],
+      DB_MIGRATE: false,
+      LOG_LEVEL: 'debug',
+    });
   });
 
   it.each([
     ['PORT', 'eighty'],
     ['PORT', '70000'],
+    ['PORT', '-1'],
     ['DATABASE_URL', 'mysql://x'],
     ['KAFKA_BROKERS', 'no-port-here'],
     ['DB_MIGRATE', 'maybe'],

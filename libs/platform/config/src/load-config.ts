@@ -8,7 +8,9 @@ function flatten(errors: ValidationError[], prefix = ''): string[] {
   return errors.flatMap((error) => {
     const name = `${prefix}${error.property}`;
     const own = Object.values(error.constraints ?? {}).map((message) =>
-      message.startsWith(error.property) ? `${name}${message.slice(error.property.length)}` : `${name}: ${message}`,
+      message.startsWith(error.property)
+        ? `${name}${message.slice(error.property.length)}`
+        : `${name}: ${message}`,
     );
     return [...own, ...flatten(error.children ?? [], `${name}.`)];
   });

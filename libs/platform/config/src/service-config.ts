@@ -1,4 +1,15 @@
-import { IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min, ArrayNotEmpty } from 'class-validator';
+import {
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  IsUrl,
+  Matches,
+  Max,
+  Min,
+  ArrayNotEmpty,
+} from 'class-validator';
 import { ToBoolean, ToList, ToNumber } from './transforms';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -10,7 +21,7 @@ export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', '
 export class ServiceConfig {
   @ToNumber()
   @IsInt()
-  @Min(1)
+  @Min(0)
   @Max(65535)
   PORT = 3000;
 
@@ -33,7 +44,10 @@ export class ServiceConfig {
 
   @ToList()
   @ArrayNotEmpty({ message: 'KAFKA_BROKERS must list at least one host:port' })
-  @Matches(/^[^\s:,]+:\d{1,5}$/, { each: true, message: 'KAFKA_BROKERS must be a comma-separated list of host:port' })
+  @Matches(/^[^\s:,]+:\d{1,5}$/, {
+    each: true,
+    message: 'KAFKA_BROKERS must be a comma-separated list of host:port',
+  })
   KAFKA_BROKERS: string[] = ['127.0.0.1:9092'];
 
   /** Create the declared topics at boot when they are missing. */

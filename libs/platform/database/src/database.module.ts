@@ -24,11 +24,18 @@ export class DatabaseModule {
             migrate: config.DB_MIGRATE,
           }),
           dataSourceFactory: async (options) => {
-            const { migrate: shouldMigrate, ...dataSourceOptions } = options as typeof options & { migrate: boolean };
+            const { migrate: shouldMigrate, ...dataSourceOptions } = options as typeof options & {
+              migrate: boolean;
+            };
             const dataSource = new DataSource(dataSourceOptions as typeof options & object);
             if (shouldMigrate) {
-              const applied = await migrate(dataSource, String((dataSourceOptions as { url: string }).url), database.schema);
-              if (applied.length > 0) logger.log(`applied migrations to schema ${database.schema}: ${applied.join(', ')}`);
+              const applied = await migrate(
+                dataSource,
+                String((dataSourceOptions as { url: string }).url),
+                database.schema,
+              );
+              if (applied.length > 0)
+                logger.log(`applied migrations to schema ${database.schema}: ${applied.join(', ')}`);
             } else {
               await dataSource.initialize();
             }

@@ -19,7 +19,12 @@ export function inboxTableSql(schema: string): { up: string; down: string } {
  * Records that a consumer processed an event, inside the transaction of its effect. False when it
  * had already been processed: the caller then skips the effect, so a redelivery changes nothing.
  */
-export async function claimInbox(manager: EntityManager, schema: string, consumer: string, eventId: string): Promise<boolean> {
+export async function claimInbox(
+  manager: EntityManager,
+  schema: string,
+  consumer: string,
+  eventId: string,
+): Promise<boolean> {
   const rows: unknown[] = await manager.query(
     `INSERT INTO ${quoteIdent(schema)}.inbox (consumer, event_id) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING event_id`,
     [consumer, eventId],

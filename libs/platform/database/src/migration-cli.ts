@@ -1,6 +1,11 @@
 import { DataSource } from 'typeorm';
 import { loadConfig, ServiceConfig } from '@tsuzuku/platform-config';
-import { ServiceDatabase, migrate, revertLastMigration, serviceDataSourceOptions } from './service-data-source';
+import {
+  ServiceDatabase,
+  migrate,
+  revertLastMigration,
+  serviceDataSourceOptions,
+} from './service-data-source';
 
 /** `migrate` applies the pending migrations of a service's schema; `revert` undoes the last one. */
 export async function runMigrationCli(
@@ -20,7 +25,9 @@ export async function runMigrationCli(
     if (command === 'migrate') {
       const applied = await migrate(dataSource, config.DATABASE_URL, database.schema);
       process.stdout.write(
-        applied.length ? `${service}: applied ${applied.join(', ')}\n` : `${service}: schema ${database.schema} is up to date\n`,
+        applied.length
+          ? `${service}: applied ${applied.join(', ')}\n`
+          : `${service}: schema ${database.schema} is up to date\n`,
       );
     } else {
       await revertLastMigration(dataSource);

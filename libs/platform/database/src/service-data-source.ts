@@ -45,7 +45,11 @@ export function serviceDataSourceOptions(
  * Applies the pending migrations of one schema, creating the database and the schema first when
  * missing. Holds an advisory lock so two instances starting at once do not both migrate.
  */
-export async function migrate(dataSource: DataSource, databaseUrl: string, schema: string): Promise<string[]> {
+export async function migrate(
+  dataSource: DataSource,
+  databaseUrl: string,
+  schema: string,
+): Promise<string[]> {
   if (!dataSource.isInitialized) {
     await ensureDatabase(databaseUrl);
     await dataSource.initialize();
@@ -58,7 +62,9 @@ export async function migrate(dataSource: DataSource, databaseUrl: string, schem
     const applied = await dataSource.runMigrations({ transaction: 'each' });
     return applied.map((m) => m.name);
   } finally {
-    await runner.query('SELECT pg_advisory_unlock(hashtext($1))', [`tsuzuku-migrate:${schema}`]).catch(() => undefined);
+    await runner
+      .query('SELECT pg_advisory_unlock(hashtext($1))', [`tsuzuku-migrate:${schema}`])
+      .catch(() => undefined);
     await runner.release();
   }
 }

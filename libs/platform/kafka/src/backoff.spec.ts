@@ -4,12 +4,17 @@ import { backoffDelay } from './backoff';
 describe('backoffDelay', () => {
   it('stays between half and all of the exponential ceiling, capped', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 40 }), fc.integer({ min: 1, max: 5000 }), fc.double({ min: 0, max: 1, noNaN: true }), (attempt, base, r) => {
-        const cap = 30_000;
-        const ceiling = Math.min(cap, base * 2 ** (attempt - 1));
-        const delay = backoffDelay(attempt, base, cap, () => r);
-        return delay >= Math.floor(ceiling / 2) && delay <= Math.ceil(ceiling);
-      }),
+      fc.property(
+        fc.integer({ min: 1, max: 40 }),
+        fc.integer({ min: 1, max: 5000 }),
+        fc.double({ min: 0, max: 1, noNaN: true }),
+        (attempt, base, r) => {
+          const cap = 30_000;
+          const ceiling = Math.min(cap, base * 2 ** (attempt - 1));
+          const delay = backoffDelay(attempt, base, cap, () => r);
+          return delay >= Math.floor(ceiling / 2) && delay <= Math.ceil(ceiling);
+        },
+      ),
     );
   });
 

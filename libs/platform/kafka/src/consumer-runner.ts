@@ -1,14 +1,7 @@
 import { BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
 import { SpanKind, SpanStatusCode, context, trace } from '@opentelemetry/api';
 import { Consumer, EachBatchPayload, KafkaMessage } from 'kafkajs';
-import {
-  EventEnvelope,
-  EventRegistry,
-  EventType,
-  Header,
-  Topic,
-  parseEnvelope,
-} from '@tsuzuku/contracts';
+import { EventEnvelope, EventRegistry, EventType, Header, Topic, parseEnvelope } from '@tsuzuku/contracts';
 import { ServiceConfig } from '@tsuzuku/platform-config';
 import { KafkaConnection } from './kafka-connection';
 import { EventPublisher } from './event-publisher';
@@ -56,7 +49,8 @@ export class ConsumerRunner implements BeforeApplicationShutdown {
 
   /** Starts a consumer of raw messages; it goes on joining its group in the background. */
   async start(options: ConsumerOptions): Promise<void> {
-    if (this.consumers.has(options.groupId)) throw new Error(`consumer group ${options.groupId} is already running`);
+    if (this.consumers.has(options.groupId))
+      throw new Error(`consumer group ${options.groupId} is already running`);
     const consumer = this.connection.kafka.consumer({
       groupId: options.groupId,
       sessionTimeout: 15_000,
@@ -96,12 +90,18 @@ export class ConsumerRunner implements BeforeApplicationShutdown {
   }
 
   /** Starts a consumer of event envelopes: each is checked against its contract before the handler sees it. */
-  async startForEvents(options: Omit<ConsumerOptions, 'handle'> & { handle: EnvelopeHandler }): Promise<void> {
+  async startForEvents(
+    options: Omit<ConsumerOptions, 'handle'> & { handle: EnvelopeHandler },
+  ): Promise<void> {
     await this.start({
       ...options,
       handle: async (message) => {
         const parsed = parseEnvelope(message.value);
-        if (!parsed.ok) throw new ContractViolationError(parsed.violations, `message ${message.topic}/${message.partition}@${message.offset}`);
+        if (!parsed.ok)
+          throw new ContractViolationError(
+            parsed.violations,
+            `message ${message.topic}/${message.partition}@${message.offset}`,
+          );
         await options.handle(parsed.envelope, message);
       },
     });
@@ -193,7 +193,12 @@ export class ConsumerRunner implements BeforeApplicationShutdown {
     );
   }
 
-  private async deadLetter(options: ConsumerOptions, message: ConsumedMessage, error: unknown, attempts: number): Promise<void> {
+  private async deadLetter(
+    options: ConsumerOptions,
+    message: ConsumedMessage,
+    error: unknown,
+    attempts: number,
+  ): Promise<void> {
     const code = error instanceof PoisonMessageError ? error.code : KafkaErrorCode.HandlerFailed;
     const reason = describe(error).slice(0, 2000);
     this.logger.error(
@@ -226,7 +231,9 @@ export class ConsumerRunner implements BeforeApplicationShutdown {
     if (this.consumers.size === 0) return;
     const started = Date.now();
     await Promise.all([...this.consumers.values()].map((consumer) => consumer.disconnect()));
-    this.logger.log(`stopped ${this.consumers.size} consumer(s) in ${Date.now() - started} ms, offsets committed`);
+    this.logger.log(
+      `stopped ${this.consumers.size} consumer(s) in ${Date.now() - started} ms, offsets committed`,
+    );
     this.consumers.clear();
   }
 

@@ -56,7 +56,8 @@ export class EventPublisher implements OnApplicationShutdown {
       const checked = checkEnvelope(envelope);
       if (!checked.ok) throw new ContractViolationError(checked.violations, `event ${envelope.id}`);
       const topic = EVENT_TYPES[envelope.type].topic;
-      const fallback = 'userId' in (envelope.data as object) ? (envelope.data as { userId?: string | null }).userId : null;
+      const fallback =
+        'userId' in (envelope.data as object) ? (envelope.data as { userId?: string | null }).userId : null;
       const messages = byTopic.get(topic) ?? [];
       messages.push({
         key: messageKey(envelope.workspaceId, envelope.accountId, fallback),

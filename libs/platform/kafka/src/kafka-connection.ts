@@ -17,7 +17,10 @@ function logCreator(): (entry: LogEntry) => void {
 export class KafkaConnection {
   readonly kafka: Kafka;
 
-  constructor(readonly config: ServiceConfig, readonly clientId: string) {
+  constructor(
+    readonly config: ServiceConfig,
+    readonly clientId: string,
+  ) {
     this.kafka = new Kafka({
       clientId,
       brokers: config.KAFKA_BROKERS,

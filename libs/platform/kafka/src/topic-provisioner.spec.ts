@@ -11,8 +11,14 @@ describe('topicConfig', () => {
   });
 
   it('asks for two in-sync replicas only when there are replicas to have', () => {
-    expect(topicConfig(topicDeclaration(Topic.Events), 1).configEntries).not.toContainEqual({ name: 'min.insync.replicas', value: '2' });
-    expect(topicConfig(topicDeclaration(Topic.Events), 3).configEntries).toContainEqual({ name: 'min.insync.replicas', value: '2' });
+    expect(topicConfig(topicDeclaration(Topic.Events), 1).configEntries).not.toContainEqual({
+      name: 'min.insync.replicas',
+      value: '2',
+    });
+    expect(topicConfig(topicDeclaration(Topic.Events), 3).configEntries).toContainEqual({
+      name: 'min.insync.replicas',
+      value: '2',
+    });
   });
 
   it('declares every topic exactly once', () => {

@@ -45,7 +45,10 @@ export class LoggingModule {
               mixin: traceFields,
               autoLogging: { ignore: (req: IncomingMessage) => (req.url ?? '').startsWith('/health/') },
               transport: config.LOG_PRETTY
-                ? { target: 'pino-pretty', options: { singleLine: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' } }
+                ? {
+                    target: 'pino-pretty',
+                    options: { singleLine: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' },
+                  }
                 : undefined,
             },
           }),

@@ -44,7 +44,9 @@ export async function createServiceApp<C extends ServiceConfig>(
  * Boots a service: validates its configuration (a bad variable stops it with one line naming
  * it), starts it, and on SIGTERM stops consuming, finishes in-flight work and closes pools.
  */
-export async function runService<C extends ServiceConfig>(definition: ServiceDefinition<C>): Promise<INestApplication | undefined> {
+export async function runService<C extends ServiceConfig>(
+  definition: ServiceDefinition<C>,
+): Promise<INestApplication | undefined> {
   let config: C;
   try {
     config = loadConfig(definition.configClass);
@@ -67,7 +69,9 @@ export async function runService<C extends ServiceConfig>(definition: ServiceDef
   try {
     const app = await createServiceApp(definition, config);
     await app.listen(config.PORT, config.HOST);
-    app.get(Logger).log(`${definition.name} listening on http://${config.HOST}:${config.PORT} (docs at /docs)`, 'Bootstrap');
+    const address = app.getHttpServer().address();
+    const port = typeof address === 'object' && address ? address.port : config.PORT;
+    app.get(Logger).log(`${definition.name} listening on http://${config.HOST}:${port} (docs at /docs)`, 'Bootstrap');
     return app;
   } catch (error) {
     process.stderr.write(`${definition.name}: failed to start: ${(error as Error).stack ?? String(error)}\n`);

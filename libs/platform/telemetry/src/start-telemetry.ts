@@ -20,7 +20,9 @@ export function startTelemetry(serviceName: string, env: NodeJS.ProcessEnv = pro
   }
   // The SDK registers a tracer only when it has a span processor: a no-op one keeps spans (and
   // so trace ids in logs and Kafka headers) without exporting them.
-  const spanProcessors: SpanProcessor[] = [exporting ? new BatchSpanProcessor(new OTLPTraceExporter()) : new NoopSpanProcessor()];
+  const spanProcessors: SpanProcessor[] = [
+    exporting ? new BatchSpanProcessor(new OTLPTraceExporter()) : new NoopSpanProcessor(),
+  ];
   sdk = new NodeSDK({
     serviceName: env['OTEL_SERVICE_NAME'] ?? `tsuzuku-${serviceName}`,
     spanProcessors,

@@ -3,3 +3,4 @@ export * from './test-database';
 export * from './wait-for';
 export * from './topic-reader';
 export * from './test-service';
+export * from './service-basics';

@@ -16,8 +16,12 @@ function withDatabase(url: string, database: string): string {
 }
 
 /** Creates an empty database named after the test; nothing in it until the service migrates. */
-export async function createTestDatabase(label: string, baseUrl = process.env['DATABASE_URL']): Promise<TestDatabase> {
-  if (!baseUrl) throw new Error('DATABASE_URL is not set: run the tests through jest (its global setup sets it)');
+export async function createTestDatabase(
+  label: string,
+  baseUrl = process.env['DATABASE_URL'],
+): Promise<TestDatabase> {
+  if (!baseUrl)
+    throw new Error('DATABASE_URL is not set: run the tests through jest (its global setup sets it)');
   const name = `tsuzuku_it_${label.replace(/[^a-z0-9]+/gi, '_').toLowerCase()}_${randomBytes(3).toString('hex')}`;
   const admin = new Client({ connectionString: withDatabase(baseUrl, 'postgres') });
   await admin.connect();

@@ -52,7 +52,9 @@ async function startContainers(): Promise<TestInfrastructure> {
  * both are set; else Testcontainers when a Docker engine answers; else the local
  * infrastructure (Kafka from Apache's jars, the Postgres at DATABASE_URL or its default).
  */
-export async function startTestInfrastructure(env: NodeJS.ProcessEnv = process.env): Promise<TestInfrastructure> {
+export async function startTestInfrastructure(
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<TestInfrastructure> {
   if (env['KAFKA_BROKERS'] && env['DATABASE_URL']) {
     return {
       brokers: env['KAFKA_BROKERS'].split(',').map((b) => b.trim()),
@@ -67,4 +69,37 @@ export async function startTestInfrastructure(env: NodeJS.ProcessEnv = process.e
   const { brokers, databaseUrl } = await local.up();
   // The local Kafka is left running for the next run; `npm run infra:down` stops it.
   return { brokers, databaseUrl, source: 'local', stop: async () => undefined };
+}
+
+interface LocalKafkaControl {
+  ensureKafka(options: { name: string; port: number }): Promise<string[]>;
+  stopKafka(options: { name: string }): Promise<boolean>;
+}
+
+/**
+ * A Kafka broker of a test's own (from the local infrastructure's jars), for tests that must
+ * stop and restart Kafka without disturbing the broker the other tests share.
+ */
+export class PrivateKafka {
+  private readonly local: LocalKafkaControl;
+
+  constructor(
+    readonly name: string,
+    readonly port: number,
+  ) {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    this.local = require(path.join(REPO_ROOT, 'tools', 'infra', 'local-infra.cjs')) as LocalKafkaControl;
+  }
+
+  get brokers(): string[] {
+    return [`127.0.0.1:${this.port}`];
+  }
+
+  start(): Promise<string[]> {
+    return this.local.ensureKafka({ name: this.name, port: this.port });
+  }
+
+  async stop(): Promise<void> {
+    await this.local.stopKafka({ name: this.name });
+  }
 }

@@ -17,8 +17,7 @@ export async function startTestService<C extends ServiceConfig>(
   definition: ServiceDefinition<C>,
   env: Record<string, string> = {},
 ): Promise<RunningTestService<C>> {
-  const config = loadConfig(definition.configClass, { ...process.env, LOG_LEVEL: 'warn', ...env, PORT: '1' });
-  config.PORT = 0;
+  const config = loadConfig(definition.configClass, { ...process.env, LOG_LEVEL: 'warn', ...env, PORT: '0' });
   const app = await createServiceApp(definition, config);
   await app.listen(0, '127.0.0.1');
   const address = app.getHttpServer().address();

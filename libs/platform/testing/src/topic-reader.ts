@@ -22,7 +22,11 @@ export class TopicReader {
   constructor(private readonly brokers: string[]) {}
 
   async start(topics: string[]): Promise<this> {
-    const kafka = new Kafka({ clientId: 'tsuzuku-test-reader', brokers: this.brokers, logLevel: logLevel.NOTHING });
+    const kafka = new Kafka({
+      clientId: 'tsuzuku-test-reader',
+      brokers: this.brokers,
+      logLevel: logLevel.NOTHING,
+    });
     const consumer = kafka.consumer({ groupId: `test-reader-${randomUUID()}` });
     this.consumer = consumer;
     const joined = new Promise<void>((resolve) => {
@@ -34,14 +38,17 @@ export class TopicReader {
     // Where each partition ends now: reading starts exactly there, whenever the group settles.
     const admin = kafka.admin();
     await admin.connect();
-    const ends = await Promise.all(topics.map(async (topic) => ({ topic, offsets: await admin.fetchTopicOffsets(topic) })));
+    const ends = await Promise.all(
+      topics.map(async (topic) => ({ topic, offsets: await admin.fetchTopicOffsets(topic) })),
+    );
     await admin.disconnect();
     await consumer.connect();
     await consumer.subscribe({ topics, fromBeginning: false });
     await consumer.run({
       eachMessage: async ({ topic, partition, message }) => {
         const headers: Record<string, string> = {};
-        for (const [k, v] of Object.entries(message.headers ?? {})) if (v !== undefined) headers[k] = String(v);
+        for (const [k, v] of Object.entries(message.headers ?? {}))
+          if (v !== undefined) headers[k] = String(v);
         this.messages.push({
           topic,
           partition,
@@ -59,7 +66,11 @@ export class TopicReader {
     return this;
   }
 
-  async waitForMessages(predicate: (m: ReadMessage) => boolean, count = 1, timeoutMs = 20_000): Promise<ReadMessage[]> {
+  async waitForMessages(
+    predicate: (m: ReadMessage) => boolean,
+    count = 1,
+    timeoutMs = 20_000,
+  ): Promise<ReadMessage[]> {
     return waitFor(
       () => {
         const found = this.messages.filter(predicate);

@@ -27,7 +27,17 @@ export interface CustomerEventData {
 
 export const customerEventJsonSchema = {
   type: 'object',
-  required: ['call', 'messageId', 'userId', 'anonymousId', 'properties', 'traits', 'context', 'timestamp', 'receivedAt'],
+  required: [
+    'call',
+    'messageId',
+    'userId',
+    'anonymousId',
+    'properties',
+    'traits',
+    'context',
+    'timestamp',
+    'receivedAt',
+  ],
   properties: {
     call: { enum: CUSTOMER_CALL_TYPES },
     messageId: { type: 'string', minLength: 1, maxLength: 200 },

@@ -1,0 +1,143 @@
+import { spawn } from 'node:child_process';
+import * as path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { DataSource } from 'typeorm';
+import { ServiceConfig } from '@tsuzuku/platform-config';
+import { ServiceDatabase, revertLastMigration, serviceDataSourceOptions } from '@tsuzuku/platform-database';
+import { ServiceDefinition } from '@tsuzuku/platform-runtime';
+import { createTestDatabase, TestDatabase } from './test-database';
+import { RunningTestService, startTestService } from './test-service';
+
+const REPO_ROOT = path.resolve(__dirname, '..', '..', '..', '..');
+
+interface ProcessOutcome {
+  code: number | null;
+  output: string;
+}
+
+/** Runs a service's built main.js; `whenReady` runs once it listens, then SIGTERM is sent. */
+function runBuiltService(
+  name: string,
+  env: Record<string, string>,
+  whenReady?: (url: string) => Promise<void>,
+): Promise<ProcessOutcome> {
+  const main = path.join(REPO_ROOT, 'apps', name, 'dist', 'main.js');
+  const child = spawn(process.execPath, ['--disable-warning=TimeoutNegativeWarning', main], {
+    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  let signalled = false;
+  const onData = (chunk: Buffer) => {
+    output += chunk.toString();
+    const listening = /listening on (http:\/\/[\d.]+:\d+)/.exec(output);
+    if (listening && !signalled) {
+      signalled = true;
+      void (whenReady ? whenReady(listening[1]!) : Promise.resolve()).finally(() => child.kill('SIGTERM'));
+    }
+  };
+  child.stdout.on('data', onData);
+  child.stderr.on('data', onData);
+  const guard = setTimeout(() => child.kill('SIGKILL'), 60_000);
+  return new Promise((resolve) =>
+    child.once('exit', (code) => {
+      clearTimeout(guard);
+      resolve({ code, output });
+    }),
+  );
+}
+
+/**
+ * What every service must do, checked against the real Kafka and Postgres: probes, OpenAPI
+ * document, its own schema migrated (and reverted) with nothing else touched, a bad variable
+ * stopping it with one line, and a clean exit on SIGTERM.
+ */
+export function describeServiceBasics<C extends ServiceConfig>(
+  definition: ServiceDefinition<C>,
+  database: ServiceDatabase,
+): void {
+  describe(`${definition.name}: service basics`, () => {
+    let db: TestDatabase;
+    let service: RunningTestService<C>;
+
+    beforeAll(async () => {
+      db = await createTestDatabase(definition.name);
+      service = await startTestService(definition, { DATABASE_URL: db.url });
+    });
+
+    afterAll(async () => {
+      await service?.close();
+      await db?.drop();
+    });
+
+    it('is live, and ready when Kafka and Postgres answer', async () => {
+      const live = await fetch(`${service.url}/health/live`);
+      expect(live.status).toBe(200);
+      const ready = await fetch(`${service.url}/health/ready`);
+      const body = (await ready.json()) as { status: string; details: Record<string, { status: string }> };
+      expect(ready.status).toBe(200);
+      expect(body.details['kafka']?.status).toBe('up');
+      expect(body.details['database']?.status).toBe('up');
+    });
+
+    it('serves its OpenAPI document at /docs', async () => {
+      const page = await fetch(`${service.url}/docs`);
+      expect(page.status).toBe(200);
+      const document = (await (await fetch(`${service.url}/docs/openapi.json`)).json()) as {
+        info: { title: string };
+        paths: Record<string, unknown>;
+      };
+      expect(document.info.title).toContain(definition.name);
+      expect(Object.keys(document.paths)).toEqual(expect.arrayContaining(['/health/live', '/health/ready']));
+    });
+
+    it(`migrated only its own schema (${database.schema}), with its own migrations table`, async () => {
+      const schemas = await db.query<{ schema_name: string }>(
+        "SELECT schema_name FROM information_schema.schemata WHERE schema_name NOT IN ('public', 'information_schema') AND schema_name NOT LIKE 'pg_%'",
+      );
+      expect(schemas.map((s) => s.schema_name)).toEqual([database.schema]);
+      const migrations = await db.query<{ name: string }>(`SELECT name FROM "${database.schema}".migrations`);
+      expect(migrations.length).toBe(Array.isArray(database.migrations) ? database.migrations.length : 0);
+    });
+
+    it('reverts every migration, leaving only the migrations table', async () => {
+      const reverter = await createTestDatabase(`${definition.name}_revert`);
+      const dataSource = new DataSource(
+        serviceDataSourceOptions({ DATABASE_URL: reverter.url, DATABASE_POOL_SIZE: 2 }, database, 'revert-test'),
+      );
+      try {
+        const { migrate } = await import('@tsuzuku/platform-database');
+        const applied = await migrate(dataSource, reverter.url, database.schema);
+        expect(applied.length).toBeGreaterThan(0);
+        for (let i = 0; i < applied.length; i++) await revertLastMigration(dataSource);
+        const tables = await reverter.query<{ table_name: string }>(
+          'SELECT table_name FROM information_schema.tables WHERE table_schema = $1',
+          [database.schema],
+        );
+        expect(tables.map((t) => t.table_name)).toEqual(['migrations']);
+        // And forward again, as a redeploy would.
+        expect(await migrate(dataSource, reverter.url, database.schema)).toEqual(applied);
+      } finally {
+        if (dataSource.isInitialized) await dataSource.destroy();
+        await reverter.drop();
+      }
+    });
+
+    it('stops at boot with one line naming a malformed variable', async () => {
+      const outcome = await runBuiltService(definition.name, { DATABASE_URL: db.url, KAFKA_BROKERS: 'kafka-without-port' });
+      expect(outcome.code).toBe(1);
+      const lines = outcome.output.trim().split('\n');
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toMatch(/^[a-z-]+: invalid configuration: KAFKA_BROKERS/);
+    });
+
+    it('exits cleanly on SIGTERM after serving', async () => {
+      let readyStatus = 0;
+      const outcome = await runBuiltService(definition.name, { DATABASE_URL: db.url }, async (url) => {
+        readyStatus = (await fetch(`${url}/health/ready`)).status;
+      });
+      expect(readyStatus).toBe(200);
+      expect(outcome.code).toBe(0);
+    });
+  });
+}
