@@ -281,9 +281,9 @@ async function ensureKafka({ timeoutMs = 90_000, port, name } = {}) {
     { detached: true, stdio: ['ignore', out, out] },
   );
   child.unref();
-  fs.writeFileSync(path.join(STATE_DIR, 'kafka.pid'), String(child.pid));
+  fs.writeFileSync(instance.pidFile, String(child.pid));
   log(
-    `starting Kafka ${KAFKA_VERSION} (pid ${child.pid}) on 127.0.0.1:${KAFKA_PORT}; log in ${path.relative(ROOT, KAFKA_DIR)}/kafka.log`,
+    `starting Kafka ${KAFKA_VERSION} (pid ${child.pid}) on 127.0.0.1:${instance.port}; log in ${path.relative(ROOT, logFile)}`,
   );
   try {
     await waitForKafka(brokers, timeoutMs);
