@@ -20,7 +20,14 @@ const KAFKA_PORT = Number(process.env.TSUZUKU_KAFKA_PORT || 9092);
 /** Where one local broker keeps its config, data, log and pid; the default one, or a named extra one. */
 function kafkaInstance({ port = KAFKA_PORT, name = 'default' } = {}) {
   const dir = name === 'default' ? KAFKA_DIR : path.join(KAFKA_DIR, 'instances', name);
-  return { name, port, controllerPort: port + 1, dir, data: path.join(dir, 'data'), pidFile: path.join(dir, 'kafka.pid') };
+  return {
+    name,
+    port,
+    controllerPort: port + 1,
+    dir,
+    data: path.join(dir, 'data'),
+    pidFile: path.join(dir, 'kafka.pid'),
+  };
 }
 const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/tsuzuku';
 

@@ -62,7 +62,10 @@ describe('Kafka outage: readiness follows Kafka, and the service recovers withou
   });
 
   it('consumes again after the outage, without a restart', async () => {
-    const connection = new KafkaConnection(loadConfig(ServiceConfig, { KAFKA_BROKERS: kafka.brokers.join(',') }), 'outage-producer');
+    const connection = new KafkaConnection(
+      loadConfig(ServiceConfig, { KAFKA_BROKERS: kafka.brokers.join(',') }),
+      'outage-producer',
+    );
     const publisher = new EventPublisher(connection);
     const workspaceId = `ws_${randomUUID().slice(0, 8)}`;
     const id = randomUUID();
@@ -98,7 +101,10 @@ describe('Kafka outage: readiness follows Kafka, and the service recovers withou
       ]);
       const rows = await waitFor(
         async () => {
-          const found = await db.query('SELECT 1 FROM health_scoring.account_activity WHERE workspace_id = $1', [workspaceId]);
+          const found = await db.query(
+            'SELECT 1 FROM health_scoring.account_activity WHERE workspace_id = $1',
+            [workspaceId],
+          );
           return found.length > 0 ? found : undefined;
         },
         { what: 'the consumer to process an event after the outage', timeoutMs: 90_000 },

@@ -71,7 +71,9 @@ export async function runService<C extends ServiceConfig>(
     await app.listen(config.PORT, config.HOST);
     const address = app.getHttpServer().address();
     const port = typeof address === 'object' && address ? address.port : config.PORT;
-    app.get(Logger).log(`${definition.name} listening on http://${config.HOST}:${port} (docs at /docs)`, 'Bootstrap');
+    app
+      .get(Logger)
+      .log(`${definition.name} listening on http://${config.HOST}:${port} (docs at /docs)`, 'Bootstrap');
     return app;
   } catch (error) {
     process.stderr.write(`${definition.name}: failed to start: ${(error as Error).stack ?? String(error)}\n`);

@@ -103,7 +103,11 @@ export function describeServiceBasics<C extends ServiceConfig>(
     it('reverts every migration, leaving only the migrations table', async () => {
       const reverter = await createTestDatabase(`${definition.name}_revert`);
       const dataSource = new DataSource(
-        serviceDataSourceOptions({ DATABASE_URL: reverter.url, DATABASE_POOL_SIZE: 2 }, database, 'revert-test'),
+        serviceDataSourceOptions(
+          { DATABASE_URL: reverter.url, DATABASE_POOL_SIZE: 2 },
+          database,
+          'revert-test',
+        ),
       );
       try {
         const { migrate } = await import('@tsuzuku/platform-database');
@@ -124,7 +128,10 @@ export function describeServiceBasics<C extends ServiceConfig>(
     });
 
     it('stops at boot with one line naming a malformed variable', async () => {
-      const outcome = await runBuiltService(definition.name, { DATABASE_URL: db.url, KAFKA_BROKERS: 'kafka-without-port' });
+      const outcome = await runBuiltService(definition.name, {
+        DATABASE_URL: db.url,
+        KAFKA_BROKERS: 'kafka-without-port',
+      });
       expect(outcome.code).toBe(1);
       const lines = outcome.output.trim().split('\n');
       expect(lines).toHaveLength(1);
