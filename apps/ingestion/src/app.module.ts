@@ -2,12 +2,19 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { PlatformModule } from '@tsuzuku/platform-runtime';
 import { IngestionConfig } from './config/ingestion.config';
 import { ingestionDatabase } from './database/ingestion.database';
+import { CollectModule } from './collect/collect.module';
+import { WorkspacesModule } from './workspaces/workspaces.module';
+
 @Module({})
 export class AppModule {
   static register(config: IngestionConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [PlatformModule.forService('ingestion', config, ingestionDatabase)],
+      imports: [
+        PlatformModule.forService('ingestion', config, ingestionDatabase),
+        CollectModule,
+        WorkspacesModule,
+      ],
     };
   }
 }

@@ -14,6 +14,8 @@ export enum Topic {
   Playbooks = 'cs.playbooks.v1',
   /** Messages a consuming service could not process after retries. */
   DeadLetter = 'cs.deadletter.v1',
+  /** Write keys and API tokens (hashes only), compacted: every service's credential store. */
+  Credentials = 'cs.credentials.v1',
 }
 
 export type CleanupPolicy = 'delete' | 'compact';
@@ -73,6 +75,13 @@ export const TOPIC_DECLARATIONS: readonly TopicDeclaration[] = [
     cleanupPolicy: 'delete',
     retentionMs: -1,
     description: 'playbook runs, steps and tasks',
+  },
+  {
+    topic: Topic.Credentials,
+    partitions: 3,
+    cleanupPolicy: 'compact',
+    retentionMs: -1,
+    description: 'credential records keyed by credential id; a revocation replaces the record',
   },
   {
     topic: Topic.DeadLetter,

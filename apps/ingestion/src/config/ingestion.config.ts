@@ -1,6 +1,53 @@
-import { ServiceConfig } from '@tsuzuku/platform-config';
+import { IsInt, IsOptional, IsString, Max, Min, MinLength } from 'class-validator';
+import { ServiceConfig, ToNumber } from '@tsuzuku/platform-config';
 
 /** Environment of the ingestion service. */
 export class IngestionConfig extends ServiceConfig {
   override PORT = 3001;
+
+  /** Bearer token of the admin API (workspaces, write keys, API tokens); the admin API is off without it. */
+  @IsOptional()
+  @IsString()
+  @MinLength(16, { message: 'TSUZUKU_ADMIN_TOKEN must be at least 16 characters' })
+  TSUZUKU_ADMIN_TOKEN?: string = undefined;
+
+  /** How long a messageId is remembered to drop repeats. */
+  @ToNumber()
+  @IsInt()
+  @Min(24)
+  @Max(24 * 30)
+  DEDUPE_WINDOW_HOURS = 48;
+
+  /** Requests per second allowed per write key (token bucket), and its burst. */
+  @ToNumber()
+  @IsInt()
+  @Min(1)
+  RATE_LIMIT_PER_SECOND = 1000;
+
+  @ToNumber()
+  @IsInt()
+  @Min(1)
+  RATE_LIMIT_BURST = 2000;
+
+  /** Requests processed at once; past it, 503 with Retry-After, so memory stays bounded. */
+  @ToNumber()
+  @IsInt()
+  @Min(1)
+  MAX_INFLIGHT_REQUESTS = 256;
+
+  /** How long a request waits for Kafka's acknowledgement before answering 503. */
+  @ToNumber()
+  @IsInt()
+  @Min(100)
+  PUBLISH_TIMEOUT_MS = 5000;
+
+  @ToNumber()
+  @IsInt()
+  @Min(1024)
+  MAX_EVENT_BYTES = 32 * 1024;
+
+  @ToNumber()
+  @IsInt()
+  @Min(1024)
+  MAX_REQUEST_BYTES = 500 * 1024;
 }

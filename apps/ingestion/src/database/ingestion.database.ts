@@ -1,9 +1,11 @@
 import { ServiceDatabase } from '@tsuzuku/platform-database';
 import { CreateIngestionSchema1763870400000 } from './migrations/1763870400000-create-ingestion-schema';
+import { CollectAndCredentials1763874000000 } from './migrations/1763874000000-collect-and-credentials';
 
 /** The ingestion service owns the `ingestion` schema and nothing else. */
 export const ingestionDatabase: ServiceDatabase = {
   schema: 'ingestion',
   entities: [],
-  migrations: [CreateIngestionSchema1763870400000],
+  migrations: [CreateIngestionSchema1763870400000, CollectAndCredentials1763874000000],
+  outbox: true,
 };

@@ -3,3 +3,4 @@ export * from './load-config';
 export * from './transforms';
 export * from './service-config';
 export * from './config.module';
+export * from './validation-problems';

@@ -1,20 +1,9 @@
 import { plainToInstance } from 'class-transformer';
-import { ValidationError, validateSync } from 'class-validator';
+import { validateSync } from 'class-validator';
 import { ConfigError } from './config-error';
+import { validationProblems } from './validation-problems';
 
 type ConfigClass<T> = new () => T;
-
-function flatten(errors: ValidationError[], prefix = ''): string[] {
-  return errors.flatMap((error) => {
-    const name = `${prefix}${error.property}`;
-    const own = Object.values(error.constraints ?? {}).map((message) =>
-      message.startsWith(error.property)
-        ? `${name}${message.slice(error.property.length)}`
-        : `${name}: ${message}`,
-    );
-    return [...own, ...flatten(error.children ?? [], `${name}.`)];
-  });
-}
 
 /**
  * Reads a configuration class from an environment: each property is an environment variable of
@@ -34,7 +23,11 @@ export function loadConfig<T extends object>(
   const instance = plainToInstance(configClass, raw, { enableImplicitConversion: false });
   const errors = validateSync(instance, { whitelist: false, forbidUnknownValues: true });
   if (errors.length > 0) {
-    throw new ConfigError(`invalid configuration: ${flatten(errors).join('; ')}`);
+    throw new ConfigError(
+      `invalid configuration: ${validationProblems(errors)
+        .map((p) => `${p.path} ${p.message}`)
+        .join('; ')}`,
+    );
   }
   return instance;
 }

@@ -90,4 +90,10 @@ export class ServiceConfig {
   @IsInt()
   @Min(1)
   CONSUMER_RETRY_BASE_MS = 200;
+
+  /** How often the outbox relay looks for rows when no notification woke it. */
+  @ToNumber()
+  @IsInt()
+  @Min(10)
+  OUTBOX_POLL_MS = 1000;
 }

@@ -3,3 +3,4 @@ export * from './service-data-source';
 export * from './inbox';
 export * from './database.module';
 export * from './migration-cli';
+export * from './transactional-outbox';

@@ -13,6 +13,8 @@ export interface ServiceDatabase {
   readonly schema: string;
   readonly entities: EntityList;
   readonly migrations: MigrationList;
+  /** The schema has an outbox table (outboxTableSql) that the platform's relay publishes. */
+  readonly outbox?: boolean;
 }
 
 export interface DatabaseConnectionSettings {

@@ -8,3 +8,4 @@ export * from './consumer-runner';
 export * from './topic-provisioner';
 export * from './kafka.health';
 export * from './kafka.module';
+export * from './outbox-relay';

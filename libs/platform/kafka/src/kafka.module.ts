@@ -6,6 +6,7 @@ import { EventPublisher } from './event-publisher';
 import { ConsumerRunner } from './consumer-runner';
 import { TopicProvisioner } from './topic-provisioner';
 import { KafkaHealthIndicator } from './kafka.health';
+import { OutboxRelay } from './outbox-relay';
 
 @Global()
 @Module({})
@@ -25,8 +26,16 @@ export class KafkaModule {
         ConsumerRunner,
         TopicProvisioner,
         KafkaHealthIndicator,
+        OutboxRelay,
       ],
-      exports: [KafkaConnection, EventPublisher, ConsumerRunner, TopicProvisioner, KafkaHealthIndicator],
+      exports: [
+        KafkaConnection,
+        EventPublisher,
+        ConsumerRunner,
+        TopicProvisioner,
+        KafkaHealthIndicator,
+        OutboxRelay,
+      ],
     };
   }
 }

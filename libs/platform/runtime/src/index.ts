@@ -1,3 +1,4 @@
 export * from './health.controller';
 export * from './platform.module';
 export * from './run-service';
+export * from './request-validation.pipe';

@@ -4,6 +4,7 @@ import { ConfigModule, ServiceConfig } from '@tsuzuku/platform-config';
 import { LoggingModule } from '@tsuzuku/platform-logging';
 import { KafkaModule } from '@tsuzuku/platform-kafka';
 import { DatabaseModule, ServiceDatabase } from '@tsuzuku/platform-database';
+import { AuthModule } from '@tsuzuku/platform-auth';
 import { stopTelemetry } from '@tsuzuku/platform-telemetry';
 import { HealthController } from './health.controller';
 
@@ -18,6 +19,7 @@ export class PlatformModule implements OnApplicationShutdown {
         LoggingModule.forRoot(service),
         KafkaModule.forRoot(service),
         DatabaseModule.forService(service, database),
+        AuthModule,
         TerminusModule.forRoot({ logger: false, errorLogStyle: 'json' }),
       ],
       controllers: [HealthController],

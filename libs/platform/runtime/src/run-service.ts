@@ -12,7 +12,11 @@ export interface ServiceDefinition<C extends ServiceConfig> {
   readonly configClass: new () => C;
   readonly module: (config: C) => DynamicModule;
   /** Largest request body accepted, in bytes. */
-  readonly bodyLimit?: number;
+  readonly bodyLimit?: (config: C) => number;
+  /** False leaves body parsing to Fastify's own JSON parser and to configureApp. */
+  readonly nestBodyParser?: boolean;
+  /** Set-up before the routes are registered: CORS, Fastify hooks, content parsers. */
+  readonly configureApp?: (app: NestFastifyApplication, config: C) => void;
 }
 
 /** Creates the Nest application of a service on Fastify, with its OpenAPI document at /docs. */
@@ -22,10 +26,11 @@ export async function createServiceApp<C extends ServiceConfig>(
 ): Promise<NestFastifyApplication> {
   const app = await NestFactory.create<NestFastifyApplication>(
     definition.module(config),
-    new FastifyAdapter({ bodyLimit: definition.bodyLimit ?? 1024 * 1024, trustProxy: true }),
-    { bufferLogs: true },
+    new FastifyAdapter({ bodyLimit: definition.bodyLimit?.(config) ?? 1024 * 1024, trustProxy: true }),
+    { bufferLogs: true, bodyParser: definition.nestBodyParser ?? true },
   );
   app.useLogger(app.get(Logger));
+  definition.configureApp?.(app, config);
   app.enableShutdownHooks(['SIGTERM', 'SIGINT'], { useProcessExit: true });
   const document = SwaggerModule.createDocument(
     app,

@@ -4,3 +4,4 @@ export * from './wait-for';
 export * from './topic-reader';
 export * from './test-service';
 export * from './service-basics';
+export * from './built-service';

@@ -1,5 +1,3 @@
-import { spawn } from 'node:child_process';
-import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { DataSource } from 'typeorm';
 import { ServiceConfig } from '@tsuzuku/platform-config';
@@ -7,45 +5,7 @@ import { ServiceDatabase, revertLastMigration, serviceDataSourceOptions } from '
 import { ServiceDefinition } from '@tsuzuku/platform-runtime';
 import { createTestDatabase, TestDatabase } from './test-database';
 import { RunningTestService, startTestService } from './test-service';
-
-const REPO_ROOT = path.resolve(__dirname, '..', '..', '..', '..');
-
-interface ProcessOutcome {
-  code: number | null;
-  output: string;
-}
-
-/** Runs a service's built main.js; `whenReady` runs once it listens, then SIGTERM is sent. */
-function runBuiltService(
-  name: string,
-  env: Record<string, string>,
-  whenReady?: (url: string) => Promise<void>,
-): Promise<ProcessOutcome> {
-  const main = path.join(REPO_ROOT, 'apps', name, 'dist', 'main.js');
-  const child = spawn(process.execPath, ['--disable-warning=TimeoutNegativeWarning', main], {
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  let signalled = false;
-  const onData = (chunk: Buffer) => {
-    output += chunk.toString();
-    const listening = /listening on (http:\/\/[\d.]+:\d+)/.exec(output);
-    if (listening && !signalled) {
-      signalled = true;
-      void (whenReady ? whenReady(listening[1]!) : Promise.resolve()).finally(() => child.kill('SIGTERM'));
-    }
-  };
-  child.stdout.on('data', onData);
-  child.stderr.on('data', onData);
-  const guard = setTimeout(() => child.kill('SIGKILL'), 60_000);
-  return new Promise((resolve) =>
-    child.once('exit', (code) => {
-      clearTimeout(guard);
-      resolve({ code, output });
-    }),
-  );
-}
+import { runBuiltScript, startBuiltService } from './built-service';
 
 /**
  * What every service must do, checked against the real Kafka and Postgres: probes, OpenAPI
@@ -128,23 +88,21 @@ export function describeServiceBasics<C extends ServiceConfig>(
     });
 
     it('stops at boot with one line naming a malformed variable', async () => {
-      const outcome = await runBuiltService(definition.name, {
+      const outcome = await runBuiltScript(definition.name, 'main.js', [], {
         DATABASE_URL: db.url,
         KAFKA_BROKERS: 'kafka-without-port',
       });
       expect(outcome.code).toBe(1);
-      const lines = outcome.output.trim().split('\n');
+      const lines = `${outcome.stdout}${outcome.stderr}`.trim().split('\n');
       expect(lines).toHaveLength(1);
       expect(lines[0]).toMatch(/^[a-z-]+: invalid configuration: KAFKA_BROKERS/);
     });
 
     it('exits cleanly on SIGTERM after serving', async () => {
-      let readyStatus = 0;
-      const outcome = await runBuiltService(definition.name, { DATABASE_URL: db.url }, async (url) => {
-        readyStatus = (await fetch(`${url}/health/ready`)).status;
-      });
-      expect(readyStatus).toBe(200);
-      expect(outcome.code).toBe(0);
+      const running = await startBuiltService(definition.name, { DATABASE_URL: db.url });
+      const ready = await fetch(`${running.url}/health/ready`);
+      expect(ready.status).toBe(200);
+      expect(await running.stop()).toBe(0);
     });
   });
 }

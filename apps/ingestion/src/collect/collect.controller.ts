@@ -1,0 +1,243 @@
+import { Body, Controller, Headers, HttpCode, Param, Post, Req, Res, UseFilters } from '@nestjs/common';
+import { ApiBasicAuth, ApiBody, ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { randomUUID } from 'node:crypto';
+import { SEGMENT_CALL_TYPES, SegmentCallType } from '@tsuzuku/contracts';
+import { CredentialStore } from '@tsuzuku/platform-auth';
+import { IngestionConfig } from '../config/ingestion.config';
+import { CollectResult, CollectService } from './collect.service';
+import { IngestionException, IngestionExceptionCode } from './ingestion.exception';
+import { IngestionExceptionFilter } from './ingestion-exception.filter';
+import { TokenBuckets } from './domain/token-bucket';
+import { writeKeyOf } from './write-key';
+import { BatchAcceptedDto, ErrorBodyDto, SegmentBatchDto, SegmentCallDto } from './dto/segment-call.dto';
+
+const SINGLE_CALLS: readonly SegmentCallType[] = SEGMENT_CALL_TYPES;
+
+/** The Segment HTTP API, as SDKs call it: write key as Basic user, JSON (optionally gzip) bodies. */
+@ApiTags('collect')
+@ApiBasicAuth()
+@Controller('v1')
+@UseFilters(IngestionExceptionFilter)
+export class CollectController {
+  private readonly buckets: TokenBuckets;
+  private inFlight = 0;
+
+  constructor(
+    private readonly collect: CollectService,
+    private readonly credentials: CredentialStore,
+    private readonly config: IngestionConfig,
+  ) {
+    this.buckets = new TokenBuckets(config.RATE_LIMIT_PER_SECOND, config.RATE_LIMIT_BURST);
+  }
+
+  @Post('batch')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Send a batch of calls (what the SDKs send)' })
+  @ApiBody({ type: SegmentBatchDto })
+  @ApiResponse({
+    status: 200,
+    type: BatchAcceptedDto,
+    description: 'valid events stored; invalid ones listed by index',
+  })
+  @ApiResponse({ status: 400, type: ErrorBodyDto, description: 'not a batch, or no valid event in it' })
+  @ApiResponse({ status: 401, type: ErrorBodyDto })
+  @ApiResponse({ status: 413, type: ErrorBodyDto, description: 'request over 500 KB' })
+  @ApiResponse({
+    status: 429,
+    type: ErrorBodyDto,
+    description: 'rate limit of the write key; see Retry-After',
+  })
+  @ApiResponse({
+    status: 503,
+    type: ErrorBodyDto,
+    description: 'Kafka unavailable or overloaded; nothing stored; see Retry-After',
+  })
+  batch(
+    @Body() body: unknown,
+    @Headers('authorization') auth: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    return this.handleBatch(body, auth, reply, 'live');
+  }
+
+  @Post('import')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Backfill historical calls: like batch, with timestamps taken as given' })
+  @ApiBody({ type: SegmentBatchDto })
+  @ApiResponse({ status: 200, type: BatchAcceptedDto })
+  @ApiResponse({ status: 400, type: ErrorBodyDto })
+  import(
+    @Body() body: unknown,
+    @Headers('authorization') auth: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    return this.handleBatch(body, auth, reply, 'import');
+  }
+
+  @Post(':type')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Send one call: track, identify, group, page, screen or alias' })
+  @ApiParam({ name: 'type', enum: SINGLE_CALLS })
+  @ApiBody({ type: SegmentCallDto })
+  @ApiResponse({ status: 200, schema: { example: { success: true } } })
+  @ApiResponse({ status: 400, type: ErrorBodyDto, description: 'what was wrong, with each field path' })
+  @ApiResponse({ status: 401, type: ErrorBodyDto })
+  @ApiResponse({ status: 413, type: ErrorBodyDto })
+  @ApiResponse({ status: 429, type: ErrorBodyDto })
+  @ApiResponse({ status: 503, type: ErrorBodyDto })
+  async single(
+    @Param('type') type: string,
+    @Body() body: unknown,
+    @Headers('authorization') auth: string | undefined,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    if (!SINGLE_CALLS.includes(type as SegmentCallType)) {
+      throw new IngestionException(IngestionExceptionCode.InvalidRequest, `no such call type "${type}"`, [
+        { path: 'type', message: `must be one of ${SINGLE_CALLS.join(', ')}` },
+      ]);
+    }
+    const result = await this.guarded(auth, body, reply, (workspaceId) => {
+      if (!isObject(body)) throw invalidBody('the body must be a JSON object');
+      return this.collect.collect({
+        workspaceId,
+        items: [body],
+        expectedType: type as SegmentCallType,
+        mode: 'live',
+        correlationId: correlationOf(request),
+      });
+    });
+    const refused = result.rejected[0];
+    if (refused) {
+      throw refused.tooLarge
+        ? new IngestionException(
+            IngestionExceptionCode.EventTooLarge,
+            `the ${type} call is too large`,
+            refused.errors,
+          )
+        : new IngestionException(
+            IngestionExceptionCode.InvalidEvent,
+            `the ${type} call is invalid`,
+            refused.errors,
+          );
+    }
+    return { success: true };
+  }
+
+  private async handleBatch(
+    body: unknown,
+    auth: string | undefined,
+    reply: FastifyReply,
+    mode: 'live' | 'import',
+  ) {
+    const result = await this.guarded(auth, body, reply, (workspaceId) => {
+      if (!isObject(body)) throw invalidBody('the body must be a JSON object with a "batch" array');
+      const { batch, context, sentAt } = body as { batch?: unknown; context?: unknown; sentAt?: unknown };
+      if (!Array.isArray(batch)) throw invalidBody('"batch" must be an array of calls', 'batch');
+      if (batch.length === 0) throw invalidBody('"batch" must hold at least one call', 'batch');
+      if (context !== undefined && !isObject(context))
+        throw invalidBody('"context" must be an object', 'context');
+      if (sentAt !== undefined && (typeof sentAt !== 'string' || Number.isNaN(Date.parse(sentAt)))) {
+        throw invalidBody('"sentAt" must be an ISO-8601 date-time', 'sentAt');
+      }
+      return this.collect.collect({
+        workspaceId,
+        items: batch,
+        mode,
+        batchContext: context as Record<string, unknown> | undefined,
+        batchSentAt: sentAt as string | undefined,
+        correlationId: randomUUID(),
+      });
+    });
+    if (result.rejected.length > 0 && result.accepted === 0) {
+      throw new IngestionException(
+        IngestionExceptionCode.InvalidEvent,
+        'no valid call in the batch',
+        [],
+        {},
+        batchReport(result),
+      );
+    }
+    return { success: true, ...batchReport(result) };
+  }
+
+  /** Authenticates the write key, applies its rate limit and the in-flight bound, then runs the work. */
+  private async guarded(
+    auth: string | undefined,
+    body: unknown,
+    reply: FastifyReply,
+    work: (workspaceId: string) => Promise<CollectResult>,
+  ): Promise<CollectResult> {
+    const key = writeKeyOf(auth, body);
+    if (!key) {
+      throw new IngestionException(
+        IngestionExceptionCode.MissingWriteKey,
+        'no write key: send it as the HTTP Basic user (empty password) or as "writeKey" in the body',
+        [],
+        { 'WWW-Authenticate': 'Basic realm="tsuzuku"' },
+      );
+    }
+    const credential = this.credentials.authenticate(key, 'write_key');
+    if (!credential) {
+      throw new IngestionException(
+        IngestionExceptionCode.InvalidWriteKey,
+        'unknown or revoked write key',
+        [],
+        {
+          'WWW-Authenticate': 'Basic realm="tsuzuku"',
+        },
+      );
+    }
+    const bucket = this.buckets.take(credential.id);
+    const rateHeaders = {
+      'RateLimit-Limit': String(bucket.limit),
+      'RateLimit-Remaining': String(bucket.remaining),
+      'RateLimit-Reset': String(bucket.resetSeconds),
+    };
+    if (!bucket.allowed) {
+      throw new IngestionException(
+        IngestionExceptionCode.RateLimited,
+        'rate limit of this write key exceeded',
+        [],
+        {
+          ...rateHeaders,
+          'Retry-After': String(bucket.resetSeconds),
+        },
+      );
+    }
+    void reply.headers(rateHeaders);
+    if (this.inFlight >= this.config.MAX_INFLIGHT_REQUESTS) {
+      throw new IngestionException(IngestionExceptionCode.Overloaded, 'too many requests in progress', [], {
+        'Retry-After': '1',
+      });
+    }
+    this.inFlight++;
+    try {
+      return await work(credential.workspaceId);
+    } finally {
+      this.inFlight--;
+    }
+  }
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function invalidBody(message: string, path = ''): IngestionException {
+  return new IngestionException(IngestionExceptionCode.InvalidRequest, message, [{ path, message }]);
+}
+
+function batchReport(result: CollectResult) {
+  return {
+    accepted: result.accepted,
+    duplicates: result.duplicates,
+    rejected: result.rejected.map((r) => ({ index: r.index, messageId: r.messageId, errors: r.errors })),
+  };
+}
+
+function correlationOf(request: FastifyRequest): string {
+  const header = request.headers['x-request-id'];
+  return typeof header === 'string' && header.length > 0 && header.length <= 200 ? header : randomUUID();
+}

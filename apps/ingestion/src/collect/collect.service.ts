@@ -1,0 +1,266 @@
+import { Injectable, Logger } from '@nestjs/common';
+import {
+  EventEnvelope,
+  EventRegistry,
+  FieldProblem,
+  Header,
+  SPEC_VERSION,
+  SegmentCall,
+  SegmentCallType,
+  Topic,
+  checkSegmentCall,
+} from '@tsuzuku/contracts';
+import { EventPublisher, RawMessage } from '@tsuzuku/platform-kafka';
+import { IngestionConfig } from '../config/ingestion.config';
+import { IngestionStore, MembershipChange } from './ingestion.store';
+import { IngestionException, IngestionExceptionCode } from './ingestion.exception';
+import { eventTime } from './domain/event-time';
+import { eventId, newMessageId } from './domain/event-identity';
+import { accountNamedBy, actorOf } from './domain/account-of';
+import { withBatchContext } from './domain/batch-context';
+
+type CustomerEvent = EventEnvelope<'customer.event.recorded', EventRegistry['customer.event.recorded']>;
+
+export interface RejectedEvent {
+  readonly index: number;
+  readonly messageId: string | null;
+  /** Over MAX_EVENT_BYTES (413 for a single call), else invalid (400). */
+  readonly tooLarge: boolean;
+  readonly errors: readonly FieldProblem[];
+}
+
+export interface CollectResult {
+  readonly accepted: number;
+  readonly duplicates: number;
+  readonly rejected: readonly RejectedEvent[];
+}
+
+export interface CollectRequest {
+  readonly workspaceId: string;
+  /** The calls as the client sent them (items of a batch, or one call). */
+  readonly items: readonly unknown[];
+  /** The endpoint's call type; undefined for batch and import (each item names its own). */
+  readonly expectedType?: SegmentCallType;
+  readonly mode: 'live' | 'import';
+  readonly batchContext?: Record<string, unknown>;
+  readonly batchSentAt?: string;
+  readonly correlationId: string;
+}
+
+const MEMBERSHIP_CACHE_SIZE = 100_000;
+
+/**
+ * The collect path: validates every call, drops repeats of a messageId within the window,
+ * corrects event time, resolves each event's account, and publishes the valid events (and the
+ * refused ones to the dead-letter topic) before it answers. Nothing is acknowledged that Kafka
+ * has not stored: the messageId claims commit only after Kafka acknowledged.
+ */
+@Injectable()
+export class CollectService {
+  private readonly logger = new Logger(CollectService.name);
+  // Recent memberships, to spare most events a database lookup. Bounded; the table is the truth.
+  private readonly memberships = new Map<string, string>();
+
+  constructor(
+    private readonly config: IngestionConfig,
+    private readonly store: IngestionStore,
+    private readonly publisher: EventPublisher,
+  ) {}
+
+  async collect(request: CollectRequest): Promise<CollectResult> {
+    const receivedAt = new Date();
+    const rejected: RejectedEvent[] = [];
+    const valid: { index: number; call: SegmentCall; messageId: string }[] = [];
+    request.items.forEach((item, index) => {
+      const problems = this.sizeProblems(item);
+      const check =
+        problems.length === 0 ? checkSegmentCall(this.merge(item, request), request.expectedType) : undefined;
+      if (check?.ok) {
+        valid.push({ index, call: check.call, messageId: check.call.messageId ?? newMessageId() });
+      } else {
+        rejected.push({
+          index,
+          messageId: messageIdOf(item),
+          tooLarge: !check,
+          errors: check ? check.problems : problems,
+        });
+      }
+    });
+
+    const { events, duplicates, memberships } = await this.store.transaction(async (tx) => {
+      const fresh = await tx.claimMessageIds(
+        request.workspaceId,
+        valid.map((v) => v.messageId),
+      );
+      const toPublish = valid.filter((v) => fresh.delete(v.messageId));
+      const known = await this.knownMemberships(request.workspaceId, toPublish, (actors) =>
+        tx.membershipsOf(request.workspaceId, actors),
+      );
+      const changes = new Map<string, MembershipChange>();
+      const built = toPublish.map(({ call, messageId }) => {
+        const stamped = call.timestamp ?? call.originalTimestamp;
+        const occurredAt = eventTime(stamped, call.sentAt ?? request.batchSentAt, receivedAt, request.mode);
+        const actor = actorOf(call);
+        let accountId = accountNamedBy(call);
+        if (call.type === 'group' && actor && accountId) {
+          known.set(actor, accountId);
+          const previous = changes.get(actor);
+          if (!previous || previous.at <= occurredAt)
+            changes.set(actor, { actor, accountId, at: occurredAt });
+        }
+        accountId ??= actor ? (known.get(actor) ?? null) : null;
+        return this.envelope(request, call, messageId, accountId, occurredAt, receivedAt);
+      });
+      await tx.recordMemberships(request.workspaceId, [...changes.values()]);
+      await this.publishOrFail(built, this.deadLetters(request, rejected, receivedAt));
+      return { events: built, duplicates: valid.length - toPublish.length, memberships: changes };
+    });
+
+    for (const change of memberships.values())
+      this.remember(request.workspaceId, change.actor, change.accountId);
+    return { accepted: events.length + duplicates, duplicates, rejected };
+  }
+
+  private merge(item: unknown, request: CollectRequest): unknown {
+    if (!request.batchContext || typeof item !== 'object' || item === null || Array.isArray(item))
+      return item;
+    return withBatchContext(item as SegmentCall, request.batchContext);
+  }
+
+  private sizeProblems(item: unknown): FieldProblem[] {
+    const bytes = Buffer.byteLength(JSON.stringify(item) ?? '');
+    return bytes > this.config.MAX_EVENT_BYTES
+      ? [{ path: '', message: `event is ${bytes} bytes; the limit is ${this.config.MAX_EVENT_BYTES}` }]
+      : [];
+  }
+
+  /** Actors' accounts from the cache, then one query for the rest. */
+  private async knownMemberships(
+    workspaceId: string,
+    calls: readonly { call: SegmentCall }[],
+    lookup: (actors: string[]) => Promise<Map<string, string>>,
+  ): Promise<Map<string, string>> {
+    const known = new Map<string, string>();
+    const missing = new Set<string>();
+    for (const { call } of calls) {
+      const actor = actorOf(call);
+      if (!actor || accountNamedBy(call) || known.has(actor)) continue;
+      const cached = this.memberships.get(`${workspaceId}\u0000${actor}`);
+      if (cached) known.set(actor, cached);
+      else missing.add(actor);
+    }
+    if (missing.size > 0) {
+      for (const [actor, accountId] of await lookup([...missing])) {
+        known.set(actor, accountId);
+        this.remember(workspaceId, actor, accountId);
+      }
+    }
+    return known;
+  }
+
+  private remember(workspaceId: string, actor: string, accountId: string): void {
+    const key = `${workspaceId}\u0000${actor}`;
+    this.memberships.delete(key);
+    if (this.memberships.size >= MEMBERSHIP_CACHE_SIZE)
+      this.memberships.delete(this.memberships.keys().next().value!);
+    this.memberships.set(key, accountId);
+  }
+
+  private envelope(
+    request: CollectRequest,
+    call: SegmentCall,
+    messageId: string,
+    accountId: string | null,
+    occurredAt: Date,
+    receivedAt: Date,
+  ): CustomerEvent {
+    const id = eventId(request.workspaceId, messageId);
+    return {
+      specVersion: SPEC_VERSION,
+      id,
+      type: 'customer.event.recorded',
+      workspaceId: request.workspaceId,
+      accountId,
+      occurredAt: occurredAt.toISOString(),
+      producedAt: receivedAt.toISOString(),
+      source: 'ingestion',
+      correlationId: request.correlationId,
+      causationId: null,
+      data: {
+        call: call.type,
+        messageId,
+        ...(call.event !== undefined ? { event: call.event } : {}),
+        ...(call.name !== undefined ? { name: call.name } : {}),
+        ...(call.groupId !== undefined ? { groupId: call.groupId } : {}),
+        ...(call.previousId !== undefined ? { previousId: call.previousId } : {}),
+        userId: call.userId ?? null,
+        anonymousId: call.anonymousId ?? null,
+        properties: call.properties ?? {},
+        traits: call.traits ?? {},
+        context: call.context ?? {},
+        timestamp: occurredAt.toISOString(),
+        receivedAt: receivedAt.toISOString(),
+        sentAt: call.sentAt ?? request.batchSentAt ?? null,
+        originalTimestamp: call.timestamp ?? call.originalTimestamp ?? null,
+      },
+    };
+  }
+
+  private deadLetters(
+    request: CollectRequest,
+    rejected: readonly RejectedEvent[],
+    receivedAt: Date,
+  ): RawMessage[] {
+    return rejected.map((r) => ({
+      key: request.workspaceId,
+      value: JSON.stringify(request.items[r.index] ?? null),
+      headers: {
+        [Header.WorkspaceId]: request.workspaceId,
+        [Header.DeadLetterReason]: r.errors
+          .map((e) => `${e.path || '(event)'}: ${e.message}`)
+          .join('; ')
+          .slice(0, 2000),
+        [Header.DeadLetterErrorCode]: IngestionExceptionCode.InvalidEvent,
+        [Header.DeadLetterService]: 'ingestion',
+        [Header.DeadLetterFailedAt]: receivedAt.toISOString(),
+        'tsuzuku-dlq-batch-index': String(r.index),
+      },
+    }));
+  }
+
+  /** Publishes and waits for Kafka's acknowledgement, or fails the request with 503 in time. */
+  private async publishOrFail(events: CustomerEvent[], deadLetters: RawMessage[]): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new Error(`no acknowledgement within ${this.config.PUBLISH_TIMEOUT_MS} ms`)),
+        this.config.PUBLISH_TIMEOUT_MS,
+      );
+    });
+    try {
+      await Promise.race([
+        Promise.all([
+          this.publisher.publish(events),
+          this.publisher.publishRaw(Topic.EventsDlq, deadLetters),
+        ]),
+        timeout,
+      ]);
+    } catch (error) {
+      this.logger.warn(`Kafka did not take ${events.length} event(s): ${(error as Error).message}`);
+      throw new IngestionException(
+        IngestionExceptionCode.KafkaUnavailable,
+        'the event store is unavailable; nothing was stored, retry later',
+        [],
+        { 'Retry-After': '5' },
+      );
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}
+
+function messageIdOf(item: unknown): string | null {
+  if (typeof item !== 'object' || item === null) return null;
+  const id = (item as { messageId?: unknown }).messageId;
+  return typeof id === 'string' ? id : null;
+}

@@ -1,0 +1,49 @@
+import { MigrationInterface, QueryRunner } from 'typeorm';
+import { outboxTableSql } from '@tsuzuku/platform-database';
+
+const outbox = outboxTableSql('ingestion');
+
+export class CollectAndCredentials1763874000000 implements MigrationInterface {
+  name = 'CollectAndCredentials1763874000000';
+
+  async up(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query(`CREATE TABLE ingestion.credentials (
+      id text PRIMARY KEY,
+      kind text NOT NULL CHECK (kind IN ('write_key', 'api_token')),
+      workspace_id text NOT NULL REFERENCES ingestion.workspaces (id),
+      label text NOT NULL,
+      scopes text[] NOT NULL DEFAULT '{}',
+      secret_hash text NOT NULL UNIQUE,
+      prefix text NOT NULL,
+      created_at timestamptz NOT NULL DEFAULT now(),
+      revoked_at timestamptz
+    )`);
+    await queryRunner.query(
+      'CREATE INDEX credentials_workspace ON ingestion.credentials (workspace_id, kind)',
+    );
+    // messageIds seen per workspace, for the deduplication window.
+    await queryRunner.query(`CREATE TABLE ingestion.dedupe (
+      workspace_id text NOT NULL,
+      message_id text NOT NULL,
+      received_at timestamptz NOT NULL DEFAULT now(),
+      PRIMARY KEY (workspace_id, message_id)
+    )`);
+    await queryRunner.query('CREATE INDEX dedupe_received_at ON ingestion.dedupe (received_at)');
+    // Each user's (or anonymous visitor's) latest group, by event time.
+    await queryRunner.query(`CREATE TABLE ingestion.memberships (
+      workspace_id text NOT NULL,
+      actor text NOT NULL,
+      account_id text NOT NULL,
+      joined_at timestamptz NOT NULL,
+      PRIMARY KEY (workspace_id, actor)
+    )`);
+    await queryRunner.query(outbox.up);
+  }
+
+  async down(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query(outbox.down);
+    await queryRunner.query('DROP TABLE ingestion.memberships');
+    await queryRunner.query('DROP TABLE ingestion.dedupe');
+    await queryRunner.query('DROP TABLE ingestion.credentials');
+  }
+}

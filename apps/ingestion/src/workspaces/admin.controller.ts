@@ -1,0 +1,102 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, UseGuards, UsePipes } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { requestValidationPipe } from '@tsuzuku/platform-runtime';
+import { AdminTokenGuard } from './admin-token.guard';
+import { CredentialsService } from './credentials.service';
+import {
+  CreateApiTokenDto,
+  CreateWorkspaceDto,
+  CreateWriteKeyDto,
+  CreatedWorkspaceDto,
+  CredentialDto,
+  IssuedCredentialDto,
+  WorkspaceDto,
+} from './dto/admin.dto';
+
+/** Workspaces, write keys (one per source) and API tokens; guarded by TSUZUKU_ADMIN_TOKEN. */
+@ApiTags('admin')
+@ApiBearerAuth()
+@ApiResponse({ status: 401, description: 'missing or wrong admin token' })
+@ApiResponse({ status: 503, description: 'admin API off: TSUZUKU_ADMIN_TOKEN is not set' })
+@Controller('admin/workspaces')
+@UseGuards(AdminTokenGuard)
+@UsePipes(requestValidationPipe())
+export class AdminController {
+  constructor(private readonly credentials: CredentialsService) {}
+
+  @Post()
+  @ApiOperation({
+    summary: 'Create a workspace with a first write key and an admin API token (secrets shown once)',
+  })
+  @ApiResponse({ status: 201, type: CreatedWorkspaceDto })
+  @ApiResponse({ status: 400, description: 'invalid body, with field paths' })
+  createWorkspace(@Body() body: CreateWorkspaceDto) {
+    return this.credentials.createWorkspace(body.name);
+  }
+
+  @Get()
+  @ApiOperation({ summary: 'List workspaces' })
+  @ApiResponse({ status: 200, type: [WorkspaceDto] })
+  listWorkspaces() {
+    return this.credentials.listWorkspaces();
+  }
+
+  @Post(':workspaceId/write-keys')
+  @ApiOperation({ summary: 'Create a write key for a source (secret shown once)' })
+  @ApiResponse({ status: 201, type: IssuedCredentialDto })
+  @ApiResponse({ status: 404, description: 'no such workspace' })
+  createWriteKey(@Param('workspaceId') workspaceId: string, @Body() body: CreateWriteKeyDto) {
+    return this.credentials.issue(workspaceId, 'write_key', body.source, []);
+  }
+
+  @Get(':workspaceId/write-keys')
+  @ApiOperation({ summary: 'List write keys (no secrets)' })
+  @ApiResponse({ status: 200, type: [CredentialDto] })
+  listWriteKeys(@Param('workspaceId') workspaceId: string) {
+    return this.credentials.list(workspaceId, 'write_key');
+  }
+
+  @Post(':workspaceId/write-keys/:id/rotate')
+  @ApiOperation({ summary: 'Revoke a write key and issue its replacement (secret shown once)' })
+  @ApiResponse({ status: 201, type: IssuedCredentialDto })
+  rotateWriteKey(@Param('workspaceId') workspaceId: string, @Param('id') id: string) {
+    return this.credentials.rotate(workspaceId, 'write_key', id);
+  }
+
+  @Delete(':workspaceId/write-keys/:id')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Revoke a write key: refused at once' })
+  @ApiResponse({ status: 200, type: CredentialDto })
+  revokeWriteKey(@Param('workspaceId') workspaceId: string, @Param('id') id: string) {
+    return this.credentials.revoke(workspaceId, 'write_key', id);
+  }
+
+  @Post(':workspaceId/api-tokens')
+  @ApiOperation({ summary: 'Create an API token with scopes read, write, admin (secret shown once)' })
+  @ApiResponse({ status: 201, type: IssuedCredentialDto })
+  createApiToken(@Param('workspaceId') workspaceId: string, @Body() body: CreateApiTokenDto) {
+    return this.credentials.issue(workspaceId, 'api_token', body.name, body.scopes ?? ['read']);
+  }
+
+  @Get(':workspaceId/api-tokens')
+  @ApiOperation({ summary: 'List API tokens (no secrets)' })
+  @ApiResponse({ status: 200, type: [CredentialDto] })
+  listApiTokens(@Param('workspaceId') workspaceId: string) {
+    return this.credentials.list(workspaceId, 'api_token');
+  }
+
+  @Post(':workspaceId/api-tokens/:id/rotate')
+  @ApiOperation({ summary: 'Revoke an API token and issue its replacement (secret shown once)' })
+  @ApiResponse({ status: 201, type: IssuedCredentialDto })
+  rotateApiToken(@Param('workspaceId') workspaceId: string, @Param('id') id: string) {
+    return this.credentials.rotate(workspaceId, 'api_token', id);
+  }
+
+  @Delete(':workspaceId/api-tokens/:id')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Revoke an API token: every service refuses it once the record reaches it' })
+  @ApiResponse({ status: 200, type: CredentialDto })
+  revokeApiToken(@Param('workspaceId') workspaceId: string, @Param('id') id: string) {
+    return this.credentials.revoke(workspaceId, 'api_token', id);
+  }
+}

@@ -1,0 +1,240 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { randomBytes } from 'node:crypto';
+import { DataSource, EntityManager } from 'typeorm';
+import { ApiScope, CredentialRecord, Topic } from '@tsuzuku/contracts';
+import { CredentialStore, generateSecret, hashSecret } from '@tsuzuku/platform-auth';
+import { enqueueOutbox } from '@tsuzuku/platform-database';
+import { OutboxRelay } from '@tsuzuku/platform-kafka';
+import { WorkspaceException, WorkspaceExceptionCode } from './workspace.exception';
+
+export type CredentialKind = CredentialRecord['kind'];
+
+export interface CredentialView {
+  readonly id: string;
+  readonly kind: CredentialKind;
+  readonly workspaceId: string;
+  readonly label: string;
+  readonly scopes: ApiScope[];
+  readonly prefix: string;
+  readonly createdAt: string;
+  readonly revokedAt: string | null;
+}
+
+export interface IssuedCredential extends CredentialView {
+  readonly secret: string;
+}
+
+export interface WorkspaceView {
+  readonly id: string;
+  readonly name: string;
+  readonly createdAt: string;
+}
+
+interface CredentialRow {
+  id: string;
+  kind: CredentialKind;
+  workspace_id: string;
+  label: string;
+  scopes: ApiScope[];
+  secret_hash: string;
+  prefix: string;
+  created_at: Date;
+  revoked_at: Date | null;
+}
+
+/** How long a change waits for the other services to be told before it answers anyway. */
+const ANNOUNCE_WAIT_MS = 5_000;
+
+const ALPHABET = '0123456789abcdefghijklmnopqrstuvwxyz';
+function newId(prefix: string): string {
+  return `${prefix}_${[...randomBytes(14)].map((b) => ALPHABET[b % ALPHABET.length]).join('')}`;
+}
+
+/**
+ * Workspaces and their credentials. Secrets are returned once and stored as SHA-256 hashes;
+ * every change is announced on cs.credentials.v1 through the outbox, in the same transaction,
+ * so every service's credential store follows.
+ */
+@Injectable()
+export class CredentialsService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly store: CredentialStore,
+    private readonly relay: OutboxRelay,
+  ) {}
+
+  async createWorkspace(
+    name: string,
+  ): Promise<{ workspace: WorkspaceView; writeKey: IssuedCredential; apiToken: IssuedCredential }> {
+    const workspace: WorkspaceView = { id: newId('ws'), name, createdAt: new Date().toISOString() };
+    const issued = await this.dataSource.transaction(async (manager) => {
+      await manager.query('INSERT INTO ingestion.workspaces (id, name, created_at) VALUES ($1, $2, $3)', [
+        workspace.id,
+        name,
+        workspace.createdAt,
+      ]);
+      const writeKey = await this.insertCredential(manager, workspace.id, 'write_key', 'default', []);
+      const apiToken = await this.insertCredential(manager, workspace.id, 'api_token', 'default', [
+        'read',
+        'write',
+        'admin',
+      ]);
+      return [writeKey, apiToken] as const;
+    });
+    await this.announced(issued);
+    return { workspace, writeKey: issued[0], apiToken: issued[1] };
+  }
+
+  async listWorkspaces(): Promise<WorkspaceView[]> {
+    const rows: { id: string; name: string; created_at: Date }[] = await this.dataSource.query(
+      'SELECT id, name, created_at FROM ingestion.workspaces ORDER BY created_at',
+    );
+    return rows.map((r) => ({ id: r.id, name: r.name, createdAt: r.created_at.toISOString() }));
+  }
+
+  async issue(
+    workspaceId: string,
+    kind: CredentialKind,
+    label: string,
+    scopes: ApiScope[],
+  ): Promise<IssuedCredential> {
+    const issued = await this.dataSource.transaction(async (manager) => {
+      await this.requireWorkspace(manager, workspaceId);
+      return this.insertCredential(manager, workspaceId, kind, label, scopes);
+    });
+    await this.announced([issued]);
+    return issued;
+  }
+
+  async list(workspaceId: string, kind: CredentialKind): Promise<CredentialView[]> {
+    await this.requireWorkspace(this.dataSource.manager, workspaceId);
+    const rows: CredentialRow[] = await this.dataSource.query(
+      'SELECT * FROM ingestion.credentials WHERE workspace_id = $1 AND kind = $2 ORDER BY created_at',
+      [workspaceId, kind],
+    );
+    return rows.map(toView);
+  }
+
+  /** Revokes a credential at once and issues a new one with the same label and scopes. */
+  async rotate(workspaceId: string, kind: CredentialKind, id: string): Promise<IssuedCredential> {
+    const [revoked, issued] = await this.dataSource.transaction(async (manager) => {
+      const old = await this.revokeRow(manager, workspaceId, kind, id);
+      return [old, await this.insertCredential(manager, workspaceId, kind, old.label, old.scopes)] as const;
+    });
+    await this.announced([revoked, issued]);
+    return issued;
+  }
+
+  async revoke(workspaceId: string, kind: CredentialKind, id: string): Promise<CredentialView> {
+    const revoked = await this.dataSource.transaction((manager) =>
+      this.revokeRow(manager, workspaceId, kind, id),
+    );
+    await this.announced([revoked]);
+    return revoked;
+  }
+
+  private async requireWorkspace(manager: EntityManager, workspaceId: string): Promise<void> {
+    const found: unknown[] = await manager.query('SELECT 1 FROM ingestion.workspaces WHERE id = $1', [
+      workspaceId,
+    ]);
+    if (found.length === 0)
+      throw new WorkspaceException(WorkspaceExceptionCode.WorkspaceNotFound, `no workspace ${workspaceId}`);
+  }
+
+  private async insertCredential(
+    manager: EntityManager,
+    workspaceId: string,
+    kind: CredentialKind,
+    label: string,
+    scopes: ApiScope[],
+  ): Promise<IssuedCredential> {
+    const secret = generateSecret(kind);
+    const rows: CredentialRow[] = await manager.query(
+      `INSERT INTO ingestion.credentials (id, kind, workspace_id, label, scopes, secret_hash, prefix)
+       VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING *`,
+      [newId('cred'), kind, workspaceId, label, scopes, hashSecret(secret), secret.slice(0, 12)],
+    );
+    const row = rows[0]!;
+    await this.enqueue(manager, row);
+    return { ...toView(row), secret };
+  }
+
+  private async revokeRow(
+    manager: EntityManager,
+    workspaceId: string,
+    kind: CredentialKind,
+    id: string,
+  ): Promise<CredentialView> {
+    const rows: CredentialRow[] = await manager.query(
+      'SELECT * FROM ingestion.credentials WHERE id = $1 AND workspace_id = $2 AND kind = $3 FOR UPDATE',
+      [id, workspaceId, kind],
+    );
+    const row = rows[0];
+    if (!row)
+      throw new WorkspaceException(
+        WorkspaceExceptionCode.CredentialNotFound,
+        `no ${kind.replace('_', ' ')} ${id} in workspace ${workspaceId}`,
+      );
+    if (row.revoked_at)
+      throw new WorkspaceException(
+        WorkspaceExceptionCode.CredentialRevoked,
+        `${id} was revoked at ${row.revoked_at.toISOString()}`,
+      );
+    // TypeORM answers an UPDATE with [rows, affected].
+    const [updated]: [CredentialRow[], number] = await manager.query(
+      'UPDATE ingestion.credentials SET revoked_at = now() WHERE id = $1 RETURNING *',
+      [id],
+    );
+    await this.enqueue(manager, updated[0]!);
+    return toView(updated[0]!);
+  }
+
+  private async enqueue(manager: EntityManager, row: CredentialRow): Promise<void> {
+    await enqueueOutbox(manager, 'ingestion', [
+      { topic: Topic.Credentials, key: row.id, value: JSON.stringify(toRecord(row)), headers: {} },
+    ]);
+  }
+
+  /** Applies the change to this instance's store at once, and waits until the topic has it for the others. */
+  private async announced(views: readonly CredentialView[]): Promise<void> {
+    const rows: CredentialRow[] = await this.dataSource.query(
+      'SELECT * FROM ingestion.credentials WHERE id = ANY($1::text[])',
+      [views.map((v) => v.id)],
+    );
+    for (const row of rows) this.store.apply(toRecord(row));
+    // The records are committed in the outbox: if Kafka is slow they still go out, later.
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      this.relay.flush().catch(() => undefined),
+      new Promise((resolve) => (timer = setTimeout(resolve, ANNOUNCE_WAIT_MS))),
+    ]);
+    clearTimeout(timer);
+  }
+}
+
+function toView(row: CredentialRow): CredentialView {
+  return {
+    id: row.id,
+    kind: row.kind,
+    workspaceId: row.workspace_id,
+    label: row.label,
+    scopes: row.scopes,
+    prefix: row.prefix,
+    createdAt: row.created_at.toISOString(),
+    revokedAt: row.revoked_at ? row.revoked_at.toISOString() : null,
+  };
+}
+
+function toRecord(row: CredentialRow): CredentialRecord {
+  return {
+    id: row.id,
+    kind: row.kind,
+    workspaceId: row.workspace_id,
+    secretHash: row.secret_hash,
+    scopes: row.scopes,
+    label: row.label,
+    createdAt: row.created_at.toISOString(),
+    revokedAt: row.revoked_at ? row.revoked_at.toISOString() : null,
+  };
+}

@@ -1,0 +1,66 @@
+import { randomUUID } from 'node:crypto';
+import { Topic } from '@tsuzuku/contracts';
+import { PrivateKafka, TopicReader, waitFor } from '@tsuzuku/platform-testing';
+import { RunningIngestion, createWorkspace, post, startIngestion } from './ingestion-harness';
+
+// A broker of this test's own: stopping it leaves the shared one alone.
+const kafka = new PrivateKafka('ingestion-outage', 19192);
+
+describe('ingestion: Kafka stopped mid-run', () => {
+  let ingestion: RunningIngestion;
+
+  beforeAll(async () => {
+    await kafka.start();
+    ingestion = await startIngestion(
+      { KAFKA_BROKERS: kafka.brokers.join(','), PUBLISH_TIMEOUT_MS: '3000' },
+      'ingestion_outage',
+    );
+  });
+
+  afterAll(async () => {
+    await ingestion?.close();
+    await kafka.stop();
+  });
+
+  it('answers 503 with Retry-After while Kafka is down, and the client retries land exactly once', async () => {
+    const ws = await createWorkspace(ingestion.service.url, 'outage');
+    const batch = Array.from({ length: 20 }, (_, i) => ({
+      type: 'track',
+      userId: `u${i}`,
+      event: 'Signed In',
+      messageId: randomUUID(),
+    }));
+
+    await kafka.stop();
+    const during = await post(ingestion.service.url, '/v1/batch', { batch }, { writeKey: ws.writeKey });
+    expect(during.status).toBe(503);
+    expect(Number(during.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(during.body['error']).toBe('kafka_unavailable');
+
+    await kafka.start();
+    const reader = await new TopicReader(kafka.brokers).start([Topic.Events]);
+    try {
+      // The client retries as SDKs do, with the same messageIds, until accepted.
+      const retried = await waitFor(
+        async () => {
+          const answer = await post(ingestion.service.url, '/v1/batch', { batch }, { writeKey: ws.writeKey });
+          return answer.status === 200 ? answer : undefined;
+        },
+        { what: 'a retry to be accepted', timeoutMs: 60_000, intervalMs: 1000 },
+      );
+      // And once more, as a client that missed the answer would.
+      await post(ingestion.service.url, '/v1/batch', { batch }, { writeKey: ws.writeKey });
+      expect(retried.body['accepted']).toBe(20);
+      const ids = new Set<string>(batch.map((b) => b.messageId));
+      const mine = () =>
+        reader.messages.filter((m) =>
+          ids.has((JSON.parse(m.value!) as { data: { messageId: string } }).data.messageId),
+        );
+      await waitFor(() => (mine().length >= 20 ? true : undefined), { what: 'the 20 events' });
+      await new Promise((r) => setTimeout(r, 1500));
+      expect(mine()).toHaveLength(20);
+    } finally {
+      await reader.stop();
+    }
+  });
+});

@@ -1,0 +1,173 @@
+#!/usr/bin/env node
+// npm run bench:ingest — accepted events/s and latency of ingestion, against the bare Fastify +
+// kafkajs publisher measured in the same run on the same machine (the ratio is what counts).
+import { spawn, spawnSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { createRequire } from 'node:module';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import autocannon from 'autocannon';
+
+const require = createRequire(import.meta.url);
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const infra = require(path.join(ROOT, 'tools', 'infra', 'local-infra.cjs'));
+const { Client } = require('pg');
+
+const DURATION = Number(process.env.BENCH_DURATION_S ?? 10);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 20);
+const ADMIN = 'bench-admin-token-0123456789';
+
+function startProcess(args, env) {
+  const child = spawn(process.execPath, ['--disable-warning=TimeoutNegativeWarning', ...args], {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  return new Promise((resolve, reject) => {
+    const onData = (chunk) => {
+      output += chunk;
+      const match = /listening on (http:\/\/[\d.]+:\d+)/.exec(output);
+      if (match) resolve({ url: match[1], child });
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    child.once('exit', (code) => reject(new Error(`exited ${code}: ${output.slice(-2000)}`)));
+  });
+}
+
+async function freshDatabase(baseUrl, name) {
+  const url = new URL(baseUrl);
+  url.pathname = '/postgres';
+  const client = new Client({ connectionString: url.toString() });
+  await client.connect();
+  await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  await client.query(`CREATE DATABASE ${name}`);
+  await client.end();
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+const event = (i) => ({
+  type: 'track',
+  messageId: randomUUID(),
+  userId: `user-${i % 500}`,
+  event: i % 3 === 0 ? 'Signed In' : 'Report Exported',
+  context: { groupId: `account-${i % 100}`, library: { name: 'bench' } },
+  properties: { plan: 'pro', seats: 25, source: 'benchmark', n: i },
+  timestamp: new Date().toISOString(),
+});
+
+const batchBody = () =>
+  JSON.stringify({
+    batch: Array.from({ length: 100 }, (_, i) => event(i)),
+    sentAt: new Date().toISOString(),
+  });
+const singleBody = () => JSON.stringify(event(Math.floor(Math.random() * 1e6)));
+
+function run(url, pathName, body, headers, extra = {}) {
+  return new Promise((resolve, reject) => {
+    autocannon(
+      {
+        url: `${url}${pathName}`,
+        method: 'POST',
+        connections: CONNECTIONS,
+        duration: DURATION,
+        headers: { 'content-type': 'application/json', ...headers },
+        requests: [{ setupRequest: (request) => ({ ...request, body: body() }) }],
+        ...extra,
+      },
+      (error, result) => (error ? reject(error) : resolve(result)),
+    );
+  });
+}
+
+function summarise(result, eventsPerRequest) {
+  const ok = result['2xx'];
+  return {
+    requestsPerSecond: ok / result.duration,
+    eventsPerSecond: (ok * eventsPerRequest) / result.duration,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    errors: result.non2xx + result.errors + result.timeouts,
+  };
+}
+
+console.log('[bench] infrastructure and build...');
+const { brokers, databaseUrl } = await infra.up();
+const build = spawnSync(path.join(ROOT, 'node_modules', '.bin', 'tsc'), ['-b', 'tsconfig.build.json'], {
+  cwd: ROOT,
+  stdio: 'inherit',
+});
+if (build.status !== 0) process.exit(1);
+
+const db = await freshDatabase(databaseUrl, 'tsuzuku_bench_ingest');
+const ingestion = await startProcess(['apps/ingestion/dist/main.js'], {
+  PORT: '0',
+  HOST: '127.0.0.1',
+  DATABASE_URL: db,
+  KAFKA_BROKERS: brokers.join(','),
+  LOG_LEVEL: 'warn',
+  TSUZUKU_ADMIN_TOKEN: ADMIN,
+  RATE_LIMIT_PER_SECOND: '1000000',
+  RATE_LIMIT_BURST: '1000000',
+  MAX_INFLIGHT_REQUESTS: '10000',
+});
+const bare = await startProcess(['bench/bare-publisher.mjs', brokers.join(','), 'bench.bare.v1'], {});
+const created = await fetch(`${ingestion.url}/admin/workspaces`, {
+  method: 'POST',
+  headers: { authorization: `Bearer ${ADMIN}`, 'content-type': 'application/json' },
+  body: JSON.stringify({ name: 'bench' }),
+}).then((r) => r.json());
+const auth = { authorization: `Basic ${Buffer.from(`${created.writeKey.secret}:`).toString('base64')}` };
+
+const rows = [];
+try {
+  console.log(`[bench] warm-up, then ${DURATION} s per run, ${CONNECTIONS} connections`);
+  await run(bare.url, '/v1/batch', batchBody, {}, { duration: 3 });
+  await run(ingestion.url, '/v1/batch', batchBody, auth, { duration: 3 });
+
+  const bareBatch = summarise(await run(bare.url, '/v1/batch', batchBody, {}), 100);
+  const oursBatch = summarise(await run(ingestion.url, '/v1/batch', batchBody, auth), 100);
+  const bareSingle = summarise(await run(bare.url, '/v1/track', singleBody, {}, { overallRate: 1000 }), 1);
+  const oursSingle = summarise(
+    await run(ingestion.url, '/v1/track', singleBody, auth, { overallRate: 1000 }),
+    1,
+  );
+
+  rows.push(
+    ['/v1/batch, 100 events: events/s', oursBatch.eventsPerSecond, '>= 20,000', bareBatch.eventsPerSecond],
+    ['/v1/batch, 100 events: p50 ms', oursBatch.p50, '', bareBatch.p50],
+    ['/v1/batch, 100 events: p99 ms', oursBatch.p99, '', bareBatch.p99],
+    ['/v1/track at 1,000 req/s: p50 ms', oursSingle.p50, '', bareSingle.p50],
+    ['/v1/track at 1,000 req/s: p99 ms', oursSingle.p99, '< 50', bareSingle.p99],
+    [
+      '/v1/track at 1,000 req/s: accepted/s',
+      oursSingle.requestsPerSecond,
+      '1,000',
+      bareSingle.requestsPerSecond,
+    ],
+  );
+  const errors = oursBatch.errors + oursSingle.errors;
+  const fmt = (n) =>
+    typeof n === 'number' ? (n >= 100 ? Math.round(n).toLocaleString('en-US') : n.toFixed(1)) : n;
+  const ratio = oursBatch.eventsPerSecond / bareBatch.eventsPerSecond;
+  const machine = `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
+  const table = [
+    '| figure | ingestion | target | bare Fastify + kafkajs | ratio |',
+    '| --- | --- | --- | --- | --- |',
+    ...rows.map(([name, ours, target, base]) => {
+      const r = name.includes('ms') ? base / ours : ours / base;
+      return `| ${name} | ${fmt(ours)} | ${target} | ${fmt(base)} | ${r.toFixed(2)} |`;
+    }),
+  ].join('\n');
+  const report = `## Ingestion benchmark\n\n${new Date().toISOString()} — ${machine}; autocannon, ${CONNECTIONS} connections, ${DURATION} s per run, load generator on the same cores.\n\n${table}\n\nbatch throughput ratio to the bare handler: ${ratio.toFixed(2)} (target >= 0.6); non-2xx answers during the runs: ${errors}\n`;
+  console.log(`\n${report}`);
+  mkdirSync(path.join(ROOT, 'bench', 'results'), { recursive: true });
+  writeFileSync(path.join(ROOT, 'bench', 'results', 'ingest.md'), report);
+} finally {
+  ingestion.child.kill('SIGTERM');
+  bare.child.kill('SIGTERM');
+}

@@ -1,0 +1,3 @@
+export * from './segment-call.schema';
+export * from './segment-call.validator';
+export * from './segment-call.classes';

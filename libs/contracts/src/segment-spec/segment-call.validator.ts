@@ -1,0 +1,190 @@
+import Ajv, { ErrorObject, ValidateFunction } from 'ajv';
+import addFormats from 'ajv-formats';
+import {
+  ACCOUNT_TRAITS_SCHEMA,
+  CS_EVENT_PROPERTIES,
+  SEGMENT_CALL_TYPES,
+  SegmentCallType,
+  segmentCallSchema,
+} from './segment-call.schema';
+
+/** A field that is wrong: its path in the call (dots and brackets) and what is wrong with it. */
+export interface FieldProblem {
+  readonly path: string;
+  readonly message: string;
+}
+
+/** A valid Segment call; fields beyond these are kept as sent. */
+export interface SegmentCall {
+  type: SegmentCallType;
+  messageId?: string;
+  userId?: string | null;
+  anonymousId?: string | null;
+  event?: string;
+  name?: string;
+  groupId?: string;
+  previousId?: string;
+  properties?: Record<string, unknown>;
+  traits?: Record<string, unknown>;
+  context?: Record<string, unknown>;
+  integrations?: Record<string, unknown>;
+  timestamp?: string;
+  sentAt?: string;
+  originalTimestamp?: string;
+  [extra: string]: unknown;
+}
+
+export type SegmentCallCheck = { ok: true; call: SegmentCall } | { ok: false; problems: FieldProblem[] };
+
+/** Deepest nesting accepted anywhere in a call. */
+export const MAX_DEPTH = 16;
+
+const ajv = new Ajv({ allErrors: true, strict: false });
+addFormats(ajv);
+
+const callValidators = new Map<SegmentCallType, ValidateFunction>(
+  SEGMENT_CALL_TYPES.map((type) => [type, ajv.compile(segmentCallSchema(type))]),
+);
+const csEventValidators = new Map<string, ValidateFunction>(
+  Object.entries(CS_EVENT_PROPERTIES).map(([event, schema]) => [event, ajv.compile(schema)]),
+);
+const validateTraits = ajv.compile(ACCOUNT_TRAITS_SCHEMA);
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** The path of the first value nested deeper than MAX_DEPTH, found without recursion. */
+export function tooDeep(value: unknown, maxDepth = MAX_DEPTH): string | null {
+  const stack: { value: unknown; depth: number; path: string }[] = [{ value, depth: 0, path: '' }];
+  while (stack.length > 0) {
+    const { value: current, depth, path } = stack.pop()!;
+    if (typeof current !== 'object' || current === null) continue;
+    if (depth >= maxDepth) return path;
+    const entries = Array.isArray(current)
+      ? current.map((v, i) => [`[${i}]`, v] as const)
+      : Object.entries(current).map(([k, v]) => [path ? `.${k}` : k, v] as const);
+    for (const [step, child] of entries)
+      stack.push({ value: child, depth: depth + 1, path: `${path}${step}` });
+  }
+  return null;
+}
+
+function pointerToPath(pointer: string, prefix: string): string {
+  const parts = pointer
+    .split('/')
+    .slice(1)
+    .map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
+  const path = parts.reduce(
+    (acc, part) => (/^\d+$/.test(part) ? `${acc}[${part}]` : acc ? `${acc}.${part}` : part),
+    '',
+  );
+  return prefix && path ? `${prefix}.${path}` : prefix || path;
+}
+
+function describe(error: ErrorObject, data: Record<string, unknown>, event: string | undefined): string {
+  const field = error.instancePath.split('/').pop() ?? '';
+  switch (error.keyword) {
+    case 'required':
+      return 'is required';
+    case 'type':
+      return `must be ${error.params['type'] === 'object' ? 'an object' : `a ${String(error.params['type'])}`}`;
+    case 'minLength':
+      return 'must not be empty';
+    case 'maxLength':
+      return `must be at most ${String(error.params['limit'])} characters`;
+    case 'enum':
+      return `must be one of ${(error.params['allowedValues'] as unknown[]).join(', ')}`;
+    case 'format':
+      return error.params['format'] === 'email'
+        ? 'must be an email address'
+        : 'must be an ISO-8601 date-time, e.g. 2026-11-23T10:00:00Z';
+    case 'pattern':
+      if (field === 'currency') return 'must be three letters, e.g. USD';
+      if (field === 'priority') return 'must be one of p1, p2, p3, p4';
+      return `must match ${String(error.params['pattern'])}`;
+    case 'minimum':
+    case 'maximum':
+      if (event === 'Survey Responded' && field === 'score') {
+        return data['survey'] === 'nps'
+          ? 'must be an integer from 0 to 10 for an nps survey'
+          : 'must be an integer from 1 to 5 for a csat survey';
+      }
+      return `must be ${error.keyword === 'minimum' ? '>=' : '<='} ${String(error.params['limit'])}`;
+    default:
+      return error.message ?? error.keyword;
+  }
+}
+
+function problemsOf(
+  validate: ValidateFunction,
+  data: Record<string, unknown>,
+  prefix: string,
+  event?: string,
+): FieldProblem[] {
+  if (validate(data)) return [];
+  return (validate.errors ?? [])
+    .filter((e) => e.keyword !== 'if' && e.keyword !== 'anyOf')
+    .map((e) => {
+      const base = pointerToPath(e.instancePath, prefix);
+      const path =
+        e.keyword === 'required'
+          ? base
+            ? `${base}.${String(e.params['missingProperty'])}`
+            : String(e.params['missingProperty'])
+          : base;
+      return { path, message: describe(e, data, event) };
+    });
+}
+
+/**
+ * Checks one Segment call and, for the customer-success events and group traits, its
+ * properties. `expectedType` is the endpoint's call type (a body `type`, when present, must
+ * agree); without it (items of a batch) `type` is required. Reports every problem.
+ */
+export function checkSegmentCall(value: unknown, expectedType?: SegmentCallType): SegmentCallCheck {
+  if (!isObject(value)) return { ok: false, problems: [{ path: '', message: 'must be a JSON object' }] };
+  const deep = tooDeep(value);
+  if (deep !== null)
+    return { ok: false, problems: [{ path: deep, message: `is nested more than ${MAX_DEPTH} levels deep` }] };
+
+  const declared = value['type'];
+  const known = (SEGMENT_CALL_TYPES as readonly unknown[]).includes(declared);
+  if (expectedType && declared !== undefined && declared !== expectedType) {
+    return { ok: false, problems: [{ path: 'type', message: `must be "${expectedType}" on this endpoint` }] };
+  }
+  if (!expectedType && !known) {
+    return {
+      ok: false,
+      problems: [
+        {
+          path: 'type',
+          message: declared === undefined ? 'is required' : `must be one of ${SEGMENT_CALL_TYPES.join(', ')}`,
+        },
+      ],
+    };
+  }
+  const type = (expectedType ?? declared) as SegmentCallType;
+  const problems = problemsOf(callValidators.get(type)!, value, '');
+  if (value['userId'] == null && value['anonymousId'] == null) {
+    problems.push({ path: 'userId', message: 'userId or anonymousId is required' });
+  }
+  if (type === 'track' && typeof value['event'] === 'string') {
+    const csValidator = csEventValidators.get(value['event']);
+    const properties = isObject(value['properties']) ? value['properties'] : {};
+    if (csValidator) problems.push(...problemsOf(csValidator, properties, 'properties', value['event']));
+  }
+  if (type === 'group' && isObject(value['traits']))
+    problems.push(...problemsOf(validateTraits, value['traits'], 'traits'));
+  if (problems.length > 0) {
+    // A field can fail the same rule in two schemas that both describe it; say it once.
+    const seen = new Set<string>();
+    return {
+      ok: false,
+      problems: problems.filter(
+        (p) => !seen.has(`${p.path}\u0000${p.message}`) && seen.add(`${p.path}\u0000${p.message}`),
+      ),
+    };
+  }
+  return { ok: true, call: { ...value, type } as SegmentCall };
+}

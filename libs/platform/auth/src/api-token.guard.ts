@@ -1,0 +1,79 @@
+import {
+  CanActivate,
+  ExecutionContext,
+  ForbiddenException,
+  Injectable,
+  UnauthorizedException,
+  createParamDecorator,
+} from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { ApiScope } from '@tsuzuku/contracts';
+import { CredentialStore } from './credential-store';
+
+export const REQUIRED_SCOPES = 'tsuzuku:required-scopes';
+
+/** Who is calling: set on the request by ApiTokenGuard. */
+export interface AuthContext {
+  readonly workspaceId: string;
+  readonly credentialId: string;
+  readonly scopes: readonly ApiScope[];
+}
+
+/** True when the granted scopes cover the required ones; admin covers read and write. */
+export function hasScopes(granted: readonly ApiScope[], required: readonly ApiScope[]): boolean {
+  return required.every((scope) => granted.includes(scope) || granted.includes('admin'));
+}
+
+/**
+ * Accepts `Authorization: Bearer <API token>`: 401 when it is missing, unknown or revoked, 403
+ * when it lacks a scope the route requires. Every answer says which.
+ */
+@Injectable()
+export class ApiTokenGuard implements CanActivate {
+  constructor(
+    private readonly store: CredentialStore,
+    private readonly reflector: Reflector,
+  ) {}
+
+  canActivate(context: ExecutionContext): boolean {
+    const http = context.switchToHttp();
+    const request = http.getRequest<FastifyRequest & { auth?: AuthContext }>();
+    const required =
+      this.reflector.getAllAndOverride<ApiScope[] | undefined>(REQUIRED_SCOPES, [
+        context.getHandler(),
+        context.getClass(),
+      ]) ?? [];
+    const header = request.headers.authorization;
+    const unauthorized = (message: string) => {
+      void http.getResponse<FastifyReply>().header('WWW-Authenticate', 'Bearer realm="tsuzuku"');
+      return new UnauthorizedException({ statusCode: 401, error: 'unauthorized', message });
+    };
+    if (!header) throw unauthorized('no API token: send Authorization: Bearer <token>');
+    const match = /^Bearer\s+(\S+)$/i.exec(header);
+    if (!match) throw unauthorized('the Authorization header must be "Bearer <token>"');
+    const credential = this.store.authenticate(match[1]!, 'api_token');
+    if (!credential) throw unauthorized('unknown or revoked API token');
+    if (!hasScopes(credential.scopes, required)) {
+      const missing = required.filter((s) => !hasScopes(credential.scopes, [s]));
+      throw new ForbiddenException({
+        statusCode: 403,
+        error: 'forbidden',
+        message: `the API token lacks the scope ${missing.join(', ')}`,
+      });
+    }
+    request.auth = {
+      workspaceId: credential.workspaceId,
+      credentialId: credential.id,
+      scopes: credential.scopes,
+    };
+    return true;
+  }
+}
+
+/** The caller's workspace and scopes, in a handler guarded by ApiTokenGuard. */
+export const Auth = createParamDecorator((_data: unknown, context: ExecutionContext): AuthContext => {
+  const auth = context.switchToHttp().getRequest<{ auth?: AuthContext }>().auth;
+  if (!auth) throw new Error('@Auth() used on a route without RequireScopes');
+  return auth;
+});

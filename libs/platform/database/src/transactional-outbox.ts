@@ -1,0 +1,80 @@
+import { EntityManager } from 'typeorm';
+import { quoteIdent } from './ensure-database';
+
+/** A Kafka message written in the same transaction as the change it announces. */
+export interface OutboxMessage {
+  readonly topic: string;
+  readonly key: string | null;
+  /** null publishes a tombstone (compacted topics). */
+  readonly value: string | null;
+  readonly headers?: Record<string, string>;
+}
+
+/** SQL of the outbox table a service keeps in its own schema. */
+export function outboxTableSql(schema: string): { up: string; down: string } {
+  const table = `${quoteIdent(schema)}.outbox`;
+  return {
+    up: `CREATE TABLE ${table} (
+      id bigserial PRIMARY KEY,
+      topic text NOT NULL,
+      message_key text,
+      value text,
+      headers jsonb NOT NULL DEFAULT '{}',
+      created_at timestamptz NOT NULL DEFAULT now()
+    )`,
+    down: `DROP TABLE ${table}`,
+  };
+}
+
+/** Writes messages to the outbox inside the caller's transaction: they are published only if it commits. */
+export async function enqueueOutbox(
+  manager: EntityManager,
+  schema: string,
+  messages: readonly OutboxMessage[],
+): Promise<void> {
+  if (messages.length === 0) return;
+  await manager.query(
+    `INSERT INTO ${quoteIdent(schema)}.outbox (topic, message_key, value, headers)
+     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::jsonb[])`,
+    [
+      messages.map((m) => m.topic),
+      messages.map((m) => m.key),
+      messages.map((m) => m.value),
+      messages.map((m) => JSON.stringify(m.headers ?? {})),
+    ],
+  );
+  // Wakes the relay at once instead of at its next poll.
+  await manager.query(`SELECT pg_notify('tsuzuku_outbox', $1)`, [schema]);
+}
+
+export interface OutboxRow {
+  readonly id: string;
+  readonly topic: string;
+  readonly message_key: string | null;
+  readonly value: string | null;
+  readonly headers: Record<string, string>;
+}
+
+/**
+ * Claims the oldest unpublished rows for this transaction; rows another relay holds are skipped,
+ * so two instances never publish the same row.
+ */
+export async function claimOutbox(
+  manager: EntityManager,
+  schema: string,
+  limit: number,
+): Promise<OutboxRow[]> {
+  return manager.query(
+    `SELECT id, topic, message_key, value, headers FROM ${quoteIdent(schema)}.outbox
+     ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED`,
+    [limit],
+  );
+}
+
+export async function deleteOutbox(
+  manager: EntityManager,
+  schema: string,
+  ids: readonly string[],
+): Promise<void> {
+  await manager.query(`DELETE FROM ${quoteIdent(schema)}.outbox WHERE id = ANY($1::bigint[])`, [ids]);
+}

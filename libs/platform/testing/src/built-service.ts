@@ -1,0 +1,82 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import * as path from 'node:path';
+
+const REPO_ROOT = path.resolve(__dirname, '..', '..', '..', '..');
+
+export interface BuiltService {
+  /** Base URL once it listens. */
+  readonly url: string;
+  readonly process: ChildProcess;
+  /** Everything it printed so far. */
+  output(): string;
+  /** SIGTERM, and its exit code. */
+  stop(): Promise<number | null>;
+}
+
+/**
+ * Runs a service's built main.js (apps/<name>/dist) as its own process, as `npm start` and the
+ * containers do, on a free port; resolves once it listens. Build first (`npm run build`).
+ */
+export function startBuiltService(
+  name: string,
+  env: Record<string, string>,
+  timeoutMs = 60_000,
+): Promise<BuiltService> {
+  const main = path.join(REPO_ROOT, 'apps', name, 'dist', 'main.js');
+  const child = spawn(process.execPath, ['--disable-warning=TimeoutNegativeWarning', main], {
+    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`${name} did not listen within ${timeoutMs} ms:\n${output.slice(-3000)}`));
+    }, timeoutMs);
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      const listening = /listening on (http:\/\/[\d.]+:\d+)/.exec(output);
+      if (!listening) return;
+      clearTimeout(timer);
+      child.stdout!.removeListener('data', onData);
+      child.stderr!.removeListener('data', onData);
+      child.stdout!.on('data', (c: Buffer) => (output += c.toString()));
+      child.stderr!.on('data', (c: Buffer) => (output += c.toString()));
+      resolve({
+        url: listening[1]!,
+        process: child,
+        output: () => output,
+        stop: async () => {
+          if (child.exitCode === null) child.kill('SIGTERM');
+          return exited;
+        },
+      });
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    void exited.then((code) => {
+      clearTimeout(timer);
+      reject(new Error(`${name} exited with code ${code} before listening:\n${output.slice(-3000)}`));
+    });
+  });
+}
+
+/** Runs a built script of an app (e.g. the ingestion CLI) to completion. */
+export function runBuiltScript(
+  app: string,
+  script: string,
+  args: string[],
+  env: Record<string, string>,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const file = path.join(REPO_ROOT, 'apps', app, 'dist', script);
+  const child = spawn(process.execPath, ['--disable-warning=TimeoutNegativeWarning', file, ...args], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+  child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+  return new Promise((resolve) => child.once('exit', (code) => resolve({ code, stdout, stderr })));
+}
