@@ -87,38 +87,45 @@ export class CollectService {
       }
     });
 
-    const { events, duplicates, memberships } = await this.store.transaction(async (tx) => {
-      const fresh = await tx.claimMessageIds(
-        request.workspaceId,
-        valid.map((v) => v.messageId),
+    // Within one request, a repeated messageId counts once.
+    const seen = new Set<string>();
+    const unique = valid.filter((v) => !seen.has(v.messageId) && seen.add(v.messageId));
+    const claim = await this.store.claimMessageIds(
+      request.workspaceId,
+      unique.map((v) => v.messageId),
+      this.config.PUBLISH_TIMEOUT_MS * 4,
+    );
+    if (claim.pending.size > 0) {
+      await this.store.release(request.workspaceId, [...claim.claimed]);
+      throw new IngestionException(
+        IngestionExceptionCode.KafkaUnavailable,
+        `an earlier attempt with the same messageId (${[...claim.pending][0]}) is still waiting for Kafka; retry later`,
+        [],
+        { 'Retry-After': '2' },
       );
-      const toPublish = valid.filter((v) => fresh.delete(v.messageId));
-      const known = await this.knownMemberships(request.workspaceId, toPublish, (actors) =>
-        tx.membershipsOf(request.workspaceId, actors),
-      );
-      const changes = new Map<string, MembershipChange>();
-      const built = toPublish.map(({ call, messageId }) => {
-        const stamped = call.timestamp ?? call.originalTimestamp;
-        const occurredAt = eventTime(stamped, call.sentAt ?? request.batchSentAt, receivedAt, request.mode);
-        const actor = actorOf(call);
-        let accountId = accountNamedBy(call);
-        if (call.type === 'group' && actor && accountId) {
-          known.set(actor, accountId);
-          const previous = changes.get(actor);
-          if (!previous || previous.at <= occurredAt)
-            changes.set(actor, { actor, accountId, at: occurredAt });
-        }
-        accountId ??= actor ? (known.get(actor) ?? null) : null;
-        return this.envelope(request, call, messageId, accountId, occurredAt, receivedAt);
-      });
-      await tx.recordMemberships(request.workspaceId, [...changes.values()]);
-      await this.publishOrFail(built, this.deadLetters(request, rejected, receivedAt));
-      return { events: built, duplicates: valid.length - toPublish.length, memberships: changes };
+    }
+    const toPublish = unique.filter((v) => claim.claimed.has(v.messageId));
+    const known = await this.knownMemberships(request.workspaceId, toPublish, (actors) =>
+      this.store.membershipsOf(request.workspaceId, actors),
+    );
+    const changes = new Map<string, MembershipChange>();
+    const events = toPublish.map(({ call, messageId }) => {
+      const stamped = call.timestamp ?? call.originalTimestamp;
+      const occurredAt = eventTime(stamped, call.sentAt ?? request.batchSentAt, receivedAt, request.mode);
+      const actor = actorOf(call);
+      let accountId = accountNamedBy(call);
+      if (call.type === 'group' && actor && accountId) {
+        known.set(actor, accountId);
+        const previous = changes.get(actor);
+        if (!previous || previous.at <= occurredAt) changes.set(actor, { actor, accountId, at: occurredAt });
+      }
+      accountId ??= actor ? (known.get(actor) ?? null) : null;
+      return this.envelope(request, call, messageId, accountId, occurredAt, receivedAt);
     });
-
-    for (const change of memberships.values())
-      this.remember(request.workspaceId, change.actor, change.accountId);
-    return { accepted: events.length + duplicates, duplicates, rejected };
+    await this.store.recordMemberships(request.workspaceId, [...changes.values()]);
+    await this.publishOrFail(request.workspaceId, events, this.deadLetters(request, rejected, receivedAt));
+    for (const change of changes.values()) this.remember(request.workspaceId, change.actor, change.accountId);
+    return { accepted: valid.length, duplicates: valid.length - events.length, rejected };
   }
 
   private merge(item: unknown, request: CollectRequest): unknown {
@@ -228,8 +235,28 @@ export class CollectService {
     }));
   }
 
-  /** Publishes and waits for Kafka's acknowledgement, or fails the request with 503 in time. */
-  private async publishOrFail(events: CustomerEvent[], deadLetters: RawMessage[]): Promise<void> {
+  /**
+   * Publishes and waits for Kafka's acknowledgement, or answers 503 in time. The claims follow
+   * the send, not the answer: a send that Kafka acknowledges after the 503 still marks its
+   * messageIds published, so the client's retry is acknowledged and not published twice; a send
+   * Kafka refuses gives its claims back for the retry.
+   */
+  private async publishOrFail(
+    workspaceId: string,
+    events: CustomerEvent[],
+    deadLetters: RawMessage[],
+  ): Promise<void> {
+    const messageIds = events.map((e) => e.data.messageId);
+    const sending = Promise.all([
+      this.publisher.publish(events),
+      this.publisher.publishRaw(Topic.EventsDlq, deadLetters),
+    ]).then(
+      () => this.store.markPublished(workspaceId, messageIds),
+      async (error: unknown) => {
+        await this.store.release(workspaceId, messageIds).catch(() => undefined);
+        throw error;
+      },
+    );
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(
@@ -238,18 +265,13 @@ export class CollectService {
       );
     });
     try {
-      await Promise.race([
-        Promise.all([
-          this.publisher.publish(events),
-          this.publisher.publishRaw(Topic.EventsDlq, deadLetters),
-        ]),
-        timeout,
-      ]);
+      await Promise.race([sending, timeout]);
     } catch (error) {
+      sending.catch(() => undefined);
       this.logger.warn(`Kafka did not take ${events.length} event(s): ${(error as Error).message}`);
       throw new IngestionException(
         IngestionExceptionCode.KafkaUnavailable,
-        'the event store is unavailable; nothing was stored, retry later',
+        'Kafka did not acknowledge in time; retry with the same messageIds (an event is never stored twice)',
         [],
         { 'Retry-After': '5' },
       );

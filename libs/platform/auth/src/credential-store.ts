@@ -33,7 +33,7 @@ export class CredentialStore implements OnApplicationBootstrap, OnApplicationShu
     const admin = this.connection.kafka.admin();
     await admin.connect();
     try {
-      const offsets = await admin.fetchTopicOffsets(Topic.Credentials);
+      const offsets = await retryWhileRetriable(() => admin.fetchTopicOffsets(Topic.Credentials));
       this.behind = new Map(
         offsets.filter((o) => BigInt(o.high) > BigInt(o.low)).map((o) => [o.partition, BigInt(o.high)]),
       );
@@ -118,6 +118,18 @@ export class CredentialStore implements OnApplicationBootstrap, OnApplicationShu
       // Kafka gone or the group still closing: the broker expires it on its own.
     } finally {
       await admin.disconnect().catch(() => undefined);
+    }
+  }
+}
+
+/** A just-created topic may still be electing its leaders: retry what Kafka says is retriable. */
+async function retryWhileRetriable<T>(work: () => Promise<T>, attempts = 20): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await work();
+    } catch (error) {
+      if (!(error as { retriable?: boolean }).retriable || attempt >= attempts) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 250 * attempt));
     }
   }
 }

@@ -6,6 +6,7 @@ import { ServiceDefinition } from '@tsuzuku/platform-runtime';
 import { createTestDatabase, TestDatabase } from './test-database';
 import { RunningTestService, startTestService } from './test-service';
 import { runBuiltScript, startBuiltService } from './built-service';
+import { waitFor } from './wait-for';
 
 /**
  * What every service must do, checked against the real Kafka and Postgres: probes, OpenAPI
@@ -100,7 +101,10 @@ export function describeServiceBasics<C extends ServiceConfig>(
 
     it('exits cleanly on SIGTERM after serving', async () => {
       const running = await startBuiltService(definition.name, { DATABASE_URL: db.url });
-      const ready = await fetch(`${running.url}/health/ready`);
+      const ready = await waitFor(async () => {
+        const response = await fetch(`${running.url}/health/ready`);
+        return response.ok ? response : undefined;
+      });
       expect(ready.status).toBe(200);
       expect(await running.stop()).toBe(0);
     });

@@ -1,6 +1,7 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { ServiceConfig, loadConfig } from '@tsuzuku/platform-config';
 import { ServiceDefinition, createServiceApp } from '@tsuzuku/platform-runtime';
+import { waitFor } from './wait-for';
 
 export interface RunningTestService<C extends ServiceConfig> {
   readonly app: NestFastifyApplication;
@@ -22,5 +23,12 @@ export async function startTestService<C extends ServiceConfig>(
   await app.listen(0, '127.0.0.1');
   const address = app.getHttpServer().address();
   const port = typeof address === 'object' && address ? address.port : 0;
-  return { app, config, url: `http://127.0.0.1:${port}`, close: () => app.close() };
+  const url = `http://127.0.0.1:${port}`;
+  // As an orchestrator would: traffic only once the service says it is ready.
+  await waitFor(async () => (await fetch(`${url}/health/ready`)).ok || undefined, {
+    what: `${definition.name} to be ready`,
+    timeoutMs: 60_000,
+    intervalMs: 200,
+  });
+  return { app, config, url, close: () => app.close() };
 }

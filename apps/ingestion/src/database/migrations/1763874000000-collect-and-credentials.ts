@@ -21,10 +21,12 @@ export class CollectAndCredentials1763874000000 implements MigrationInterface {
     await queryRunner.query(
       'CREATE INDEX credentials_workspace ON ingestion.credentials (workspace_id, kind)',
     );
-    // messageIds seen per workspace, for the deduplication window.
+    // messageIds seen per workspace, for the deduplication window: 'pending' while Kafka has
+    // not answered the attempt that claimed it, 'published' once it acknowledged.
     await queryRunner.query(`CREATE TABLE ingestion.dedupe (
       workspace_id text NOT NULL,
       message_id text NOT NULL,
+      state text NOT NULL CHECK (state IN ('pending', 'published')),
       received_at timestamptz NOT NULL DEFAULT now(),
       PRIMARY KEY (workspace_id, message_id)
     )`);
