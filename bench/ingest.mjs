@@ -1,10 +1,13 @@
 #!/usr/bin/env node
 // npm run bench:ingest — accepted events/s and latency of ingestion, against the bare Fastify +
 // kafkajs publisher measured in the same run on the same machine (the ratio is what counts).
+// Knobs: BENCH_DURATION_S (10), BENCH_CONNECTIONS (20); BENCH_PROFILE=1 writes a CPU profile of
+// ingestion to .tsuzuku/prof; BENCH_ECHO=1 shows its stderr; BENCH_NO_BUILD=1 skips the build.
 import { spawn, spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { mkdirSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,24 +22,54 @@ const DURATION = Number(process.env.BENCH_DURATION_S ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 20);
 const ADMIN = 'bench-admin-token-0123456789';
 
-function startProcess(args, env) {
-  const child = spawn(process.execPath, ['--disable-warning=TimeoutNegativeWarning', ...args], {
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+// Starts a node process and resolves once `ready(output)` returns its URL; gives up after 90 s
+// with the process's last output, so a broken start never hangs the benchmark.
+function startProcess(args, env, ready) {
+  const profile =
+    process.env.BENCH_PROFILE && args[0].startsWith('apps/')
+      ? ['--cpu-prof', '--cpu-prof-dir=.tsuzuku/prof']
+      : [];
+  const child = spawn(process.execPath, ['--disable-warning=TimeoutNegativeWarning', ...profile, ...args], {
     cwd: ROOT,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
+  child.stdout.on('data', (chunk) => (output += chunk));
+  child.stderr.on('data', (chunk) => (output += chunk));
+  if (process.env.BENCH_ECHO) child.stderr.on('data', (chunk) => process.stderr.write(chunk));
   return new Promise((resolve, reject) => {
-    const onData = (chunk) => {
-      output += chunk;
-      const match = /listening on (http:\/\/[\d.]+:\d+)/.exec(output);
-      if (match) resolve({ url: match[1], child });
+    const deadline = Date.now() + 90_000;
+    const fail = (why) => {
+      clearInterval(timer);
+      child.kill('SIGKILL');
+      reject(new Error(`${args[0]} ${why}:\n${output.slice(-2000)}`));
     };
-    child.stdout.on('data', onData);
-    child.stderr.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`exited ${code}: ${output.slice(-2000)}`)));
+    child.once('exit', (code) => fail(`exited with ${code}`));
+    const timer = setInterval(async () => {
+      if (Date.now() > deadline) return fail('was not ready within 90 s');
+      const url = await ready(output).catch(() => undefined);
+      if (!url) return;
+      clearInterval(timer);
+      child.removeAllListeners('exit');
+      resolve({ url, child });
+    }, 250);
   });
 }
+
+const printedUrl = async (output) => /listening on (http:\/\/[\d.]+:\d+)/.exec(output)?.[1];
+const answersReady = (url) => async () => ((await fetch(`${url}/health/ready`)).ok ? url : undefined);
 
 async function freshDatabase(baseUrl, name) {
   const url = new URL(baseUrl);
@@ -97,25 +130,37 @@ function summarise(result, eventsPerRequest) {
 
 console.log('[bench] infrastructure and build...');
 const { brokers, databaseUrl } = await infra.up();
-const build = spawnSync(path.join(ROOT, 'node_modules', '.bin', 'tsc'), ['-b', 'tsconfig.build.json'], {
-  cwd: ROOT,
-  stdio: 'inherit',
-});
+const build = process.env.BENCH_NO_BUILD
+  ? { status: 0 }
+  : spawnSync(path.join(ROOT, 'node_modules', '.bin', 'tsc'), ['-b', 'tsconfig.build.json'], {
+      cwd: ROOT,
+      stdio: 'inherit',
+    });
 if (build.status !== 0) process.exit(1);
 
 const db = await freshDatabase(databaseUrl, 'tsuzuku_bench_ingest');
-const ingestion = await startProcess(['apps/ingestion/dist/main.js'], {
-  PORT: '0',
-  HOST: '127.0.0.1',
-  DATABASE_URL: db,
-  KAFKA_BROKERS: brokers.join(','),
-  LOG_LEVEL: 'warn',
-  TSUZUKU_ADMIN_TOKEN: ADMIN,
-  RATE_LIMIT_PER_SECOND: '1000000',
-  RATE_LIMIT_BURST: '1000000',
-  MAX_INFLIGHT_REQUESTS: '10000',
-});
-const bare = await startProcess(['bench/bare-publisher.mjs', brokers.join(','), 'bench.bare.v1'], {});
+const port = await freePort();
+console.log('[bench] starting ingestion and the bare publisher...');
+const ingestion = await startProcess(
+  ['apps/ingestion/dist/main.js'],
+  {
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    DATABASE_URL: db,
+    KAFKA_BROKERS: brokers.join(','),
+    LOG_LEVEL: 'warn',
+    TSUZUKU_ADMIN_TOKEN: ADMIN,
+    RATE_LIMIT_PER_SECOND: '1000000',
+    RATE_LIMIT_BURST: '1000000',
+    MAX_INFLIGHT_REQUESTS: '10000',
+  },
+  answersReady(`http://127.0.0.1:${port}`),
+);
+const bare = await startProcess(
+  ['bench/bare-publisher.mjs', brokers.join(','), 'bench.bare.v1'],
+  {},
+  printedUrl,
+);
 const created = await fetch(`${ingestion.url}/admin/workspaces`, {
   method: 'POST',
   headers: { authorization: `Bearer ${ADMIN}`, 'content-type': 'application/json' },

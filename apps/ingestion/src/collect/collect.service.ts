@@ -53,13 +53,15 @@ const MEMBERSHIP_CACHE_SIZE = 100_000;
  * The collect path: validates every call, drops repeats of a messageId within the window,
  * corrects event time, resolves each event's account, and publishes the valid events (and the
  * refused ones to the dead-letter topic) before it answers. Nothing is acknowledged that Kafka
- * has not stored: the messageId claims commit only after Kafka acknowledged.
+ * has not stored: a messageId enters the deduplication ledger only after Kafka acknowledged it.
  */
 @Injectable()
 export class CollectService {
   private readonly logger = new Logger(CollectService.name);
   // Recent memberships, to spare most events a database lookup. Bounded; the table is the truth.
   private readonly memberships = new Map<string, string>();
+  // messageIds (workspaceId NUL messageId) of this process's attempts that Kafka has not answered.
+  private readonly inFlight = new Set<string>();
 
   constructor(
     private readonly config: IngestionConfig,
@@ -90,42 +92,53 @@ export class CollectService {
     // Within one request, a repeated messageId counts once.
     const seen = new Set<string>();
     const unique = valid.filter((v) => !seen.has(v.messageId) && seen.add(v.messageId));
-    const claim = await this.store.claimMessageIds(
-      request.workspaceId,
-      unique.map((v) => v.messageId),
-      this.config.PUBLISH_TIMEOUT_MS * 4,
-    );
-    if (claim.pending.size > 0) {
-      await this.store.release(request.workspaceId, [...claim.claimed]);
+    const inFlight = unique.map((v) => `${request.workspaceId}\u0000${v.messageId}`);
+    const waiting = unique.find((_, i) => this.inFlight.has(inFlight[i]!));
+    if (waiting)
       throw new IngestionException(
         IngestionExceptionCode.KafkaUnavailable,
-        `an earlier attempt with the same messageId (${[...claim.pending][0]}) is still waiting for Kafka; retry later`,
+        `an earlier attempt with the same messageId (${waiting.messageId}) is still waiting for Kafka; retry later`,
         [],
         { 'Retry-After': '2' },
       );
+    // Held until Kafka answers this attempt, even when the client has had its 503 by then.
+    for (const key of inFlight) this.inFlight.add(key);
+    let sending: Promise<void> | undefined;
+    try {
+      const published = await this.store.publishedMessageIds(
+        request.workspaceId,
+        unique.map((v) => v.messageId),
+      );
+      const toPublish = unique.filter((v) => !published.has(v.messageId));
+      const known = await this.knownMemberships(request.workspaceId, toPublish, (actors) =>
+        this.store.membershipsOf(request.workspaceId, actors),
+      );
+      const changes = new Map<string, MembershipChange>();
+      const events = toPublish.map(({ call, messageId }) => {
+        const stamped = call.timestamp ?? call.originalTimestamp;
+        const occurredAt = eventTime(stamped, call.sentAt ?? request.batchSentAt, receivedAt, request.mode);
+        const actor = actorOf(call);
+        let accountId = accountNamedBy(call);
+        if (call.type === 'group' && actor && accountId) {
+          known.set(actor, accountId);
+          const previous = changes.get(actor);
+          if (!previous || previous.at <= occurredAt)
+            changes.set(actor, { actor, accountId, at: occurredAt });
+        }
+        accountId ??= actor ? (known.get(actor) ?? null) : null;
+        return this.envelope(request, call, messageId, accountId, occurredAt, receivedAt);
+      });
+      await this.store.recordMemberships(request.workspaceId, [...changes.values()]);
+      sending = this.send(request.workspaceId, events, this.deadLetters(request, rejected, receivedAt));
+      await this.acknowledged(sending, events.length);
+      for (const change of changes.values())
+        this.remember(request.workspaceId, change.actor, change.accountId);
+      return { accepted: valid.length, duplicates: valid.length - events.length, rejected };
+    } finally {
+      const release = () => inFlight.forEach((key) => this.inFlight.delete(key));
+      if (sending) sending.then(release, release);
+      else release();
     }
-    const toPublish = unique.filter((v) => claim.claimed.has(v.messageId));
-    const known = await this.knownMemberships(request.workspaceId, toPublish, (actors) =>
-      this.store.membershipsOf(request.workspaceId, actors),
-    );
-    const changes = new Map<string, MembershipChange>();
-    const events = toPublish.map(({ call, messageId }) => {
-      const stamped = call.timestamp ?? call.originalTimestamp;
-      const occurredAt = eventTime(stamped, call.sentAt ?? request.batchSentAt, receivedAt, request.mode);
-      const actor = actorOf(call);
-      let accountId = accountNamedBy(call);
-      if (call.type === 'group' && actor && accountId) {
-        known.set(actor, accountId);
-        const previous = changes.get(actor);
-        if (!previous || previous.at <= occurredAt) changes.set(actor, { actor, accountId, at: occurredAt });
-      }
-      accountId ??= actor ? (known.get(actor) ?? null) : null;
-      return this.envelope(request, call, messageId, accountId, occurredAt, receivedAt);
-    });
-    await this.store.recordMemberships(request.workspaceId, [...changes.values()]);
-    await this.publishOrFail(request.workspaceId, events, this.deadLetters(request, rejected, receivedAt));
-    for (const change of changes.values()) this.remember(request.workspaceId, change.actor, change.accountId);
-    return { accepted: valid.length, duplicates: valid.length - events.length, rejected };
   }
 
   private merge(item: unknown, request: CollectRequest): unknown {
@@ -236,27 +249,32 @@ export class CollectService {
   }
 
   /**
-   * Publishes and waits for Kafka's acknowledgement, or answers 503 in time. The claims follow
-   * the send, not the answer: a send that Kafka acknowledges after the 503 still marks its
-   * messageIds published, so the client's retry is acknowledged and not published twice; a send
-   * Kafka refuses gives its claims back for the retry.
+   * Publishes, then records the messageIds once Kafka acknowledged. The ledger follows the send,
+   * not the answer: a send that Kafka acknowledges after the client had its 503 is still
+   * recorded, so the client's retry is acknowledged and not published again.
    */
-  private async publishOrFail(
-    workspaceId: string,
-    events: CustomerEvent[],
-    deadLetters: RawMessage[],
-  ): Promise<void> {
-    const messageIds = events.map((e) => e.data.messageId);
-    const sending = Promise.all([
+  private send(workspaceId: string, events: CustomerEvent[], deadLetters: RawMessage[]): Promise<void> {
+    return Promise.all([
       this.publisher.publish(events),
       this.publisher.publishRaw(Topic.EventsDlq, deadLetters),
-    ]).then(
-      () => this.store.markPublished(workspaceId, messageIds),
-      async (error: unknown) => {
-        await this.store.release(workspaceId, messageIds).catch(() => undefined);
-        throw error;
-      },
+    ]).then(() =>
+      this.store
+        .recordPublished(
+          workspaceId,
+          events.map((e) => e.data.messageId),
+        )
+        .catch((error: unknown) => {
+          // Kafka has the events, so the answer stays 200; a retry may publish them again, and
+          // consumers drop the repeat by event id.
+          this.logger.warn(
+            `could not record ${events.length} published messageId(s): ${(error as Error).message}`,
+          );
+        }),
     );
+  }
+
+  /** Waits for Kafka's acknowledgement, or answers 503 in time. */
+  private async acknowledged(sending: Promise<void>, count: number): Promise<void> {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(
@@ -268,10 +286,10 @@ export class CollectService {
       await Promise.race([sending, timeout]);
     } catch (error) {
       sending.catch(() => undefined);
-      this.logger.warn(`Kafka did not take ${events.length} event(s): ${(error as Error).message}`);
+      this.logger.warn(`Kafka did not take ${count} event(s): ${(error as Error).message}`);
       throw new IngestionException(
         IngestionExceptionCode.KafkaUnavailable,
-        'Kafka did not acknowledge in time; retry with the same messageIds (an event is never stored twice)',
+        'Kafka did not acknowledge in time; retry with the same messageIds (an event is never counted twice)',
         [],
         { 'Retry-After': '5' },
       );

@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { Coalescer } from '@tsuzuku/platform-kafka';
+import { IngestionConfig } from '../config/ingestion.config';
 
 export interface MembershipChange {
   readonly actor: string;
@@ -8,67 +10,78 @@ export interface MembershipChange {
   readonly at: Date;
 }
 
-export interface MessageIdClaim {
-  /** Claimed by this attempt: publish them. */
-  readonly claimed: Set<string>;
-  /** Already published: acknowledge without publishing again. */
-  readonly published: Set<string>;
-  /** Claimed by an earlier attempt that Kafka has not answered yet. */
-  readonly pending: Set<string>;
+interface Lookup {
+  readonly workspaceId: string;
+  readonly messageIds: readonly string[];
+  readonly found: Set<string>;
 }
+
+interface Recording {
+  readonly workspaceId: string;
+  readonly messageIds: readonly string[];
+}
+
+/** Rows per coalesced statement; a request carries at most a few thousand messageIds. */
+const MAX_ROWS_PER_STATEMENT = 20_000;
 
 /** The SQL of the collect path: the messageId window and users' group memberships. */
 @Injectable()
 export class IngestionStore {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly config: IngestionConfig,
+  ) {}
 
-  /**
-   * Claims messageIds for one attempt. A pending claim older than `staleAfterMs` belongs to an
-   * attempt that died without an answer from Kafka: it is taken over (a duplicate is then
-   * possible on the topic, and consumers drop it by event id).
-   */
-  async claimMessageIds(
-    workspaceId: string,
-    messageIds: readonly string[],
-    staleAfterMs: number,
-  ): Promise<MessageIdClaim> {
-    const claim: MessageIdClaim = { claimed: new Set(), published: new Set(), pending: new Set() };
-    if (messageIds.length === 0) return claim;
-    const rows: { message_id: string }[] = await this.dataSource.query(
-      `INSERT INTO ingestion.dedupe AS d (workspace_id, message_id, state)
-       SELECT $1, m, 'pending' FROM unnest($2::text[]) AS m
-       ON CONFLICT (workspace_id, message_id) DO UPDATE SET received_at = now()
-         WHERE d.state = 'pending' AND d.received_at < now() - make_interval(secs => $3::double precision / 1000)
-       RETURNING message_id`,
-      [workspaceId, messageIds, staleAfterMs],
-    );
-    for (const row of rows) claim.claimed.add(row.message_id);
-    const others = messageIds.filter((id) => !claim.claimed.has(id));
-    if (others.length > 0) {
-      const states: { message_id: string; state: string }[] = await this.dataSource.query(
-        'SELECT message_id, state FROM ingestion.dedupe WHERE workspace_id = $1 AND message_id = ANY($2::text[])',
-        [workspaceId, others],
-      );
-      for (const row of states)
-        (row.state === 'published' ? claim.published : claim.pending).add(row.message_id);
-    }
-    return claim;
+  // Concurrent requests share statements: the ledger is on every request's path.
+  private readonly lookups = new Coalescer<Lookup>((batch) => this.lookUp(batch), {
+    maxWeight: MAX_ROWS_PER_STATEMENT,
+    weigh: (l) => l.messageIds.length,
+    concurrency: 2,
+  });
+  private readonly recordings = new Coalescer<Recording>((batch) => this.insert(batch), {
+    maxWeight: MAX_ROWS_PER_STATEMENT,
+    weigh: (r) => r.messageIds.length,
+    concurrency: 2,
+  });
+
+  /** The messageIds among these that Kafka acknowledged within the deduplication window. */
+  async publishedMessageIds(workspaceId: string, messageIds: readonly string[]): Promise<Set<string>> {
+    const lookup: Lookup = { workspaceId, messageIds, found: new Set() };
+    if (messageIds.length > 0) await this.lookups.add(lookup);
+    return lookup.found;
   }
 
-  async markPublished(workspaceId: string, messageIds: readonly string[]): Promise<void> {
-    if (messageIds.length === 0) return;
-    await this.dataSource.query(
-      `UPDATE ingestion.dedupe SET state = 'published' WHERE workspace_id = $1 AND message_id = ANY($2::text[])`,
-      [workspaceId, messageIds],
-    );
+  /** Records messageIds that Kafka acknowledged. */
+  async recordPublished(workspaceId: string, messageIds: readonly string[]): Promise<void> {
+    if (messageIds.length > 0) await this.recordings.add({ workspaceId, messageIds });
   }
 
-  /** Gives claims back after Kafka refused the attempt, so a retry publishes them. */
-  async release(workspaceId: string, messageIds: readonly string[]): Promise<void> {
-    if (messageIds.length === 0) return;
+  private async lookUp(batch: Lookup[]): Promise<void> {
+    const rows: { workspace_id: string; message_id: string }[] = await this.dataSource.query(
+      `SELECT d.workspace_id, d.message_id
+       FROM unnest($1::text[], $2::text[]) AS k(workspace_id, message_id)
+       JOIN ingestion.dedupe d USING (workspace_id, message_id)
+       WHERE d.received_at > now() - make_interval(hours => $3)`,
+      [...pairs(batch), this.config.DEDUPE_WINDOW_HOURS],
+    );
+    const askedBy = new Map<string, Lookup[]>();
+    for (const l of batch)
+      for (const id of l.messageIds) {
+        const key = `${l.workspaceId}\u0000${id}`;
+        askedBy.set(key, [...(askedBy.get(key) ?? []), l]);
+      }
+    for (const row of rows)
+      for (const l of askedBy.get(`${row.workspace_id}\u0000${row.message_id}`) ?? [])
+        l.found.add(row.message_id);
+  }
+
+  private async insert(batch: Recording[]): Promise<void> {
+    // A row older than the window that the pruner has not reached yet starts a new window.
     await this.dataSource.query(
-      `DELETE FROM ingestion.dedupe WHERE workspace_id = $1 AND message_id = ANY($2::text[]) AND state = 'pending'`,
-      [workspaceId, messageIds],
+      `INSERT INTO ingestion.dedupe AS d (workspace_id, message_id)
+       SELECT DISTINCT * FROM unnest($1::text[], $2::text[])
+       ON CONFLICT (workspace_id, message_id) DO UPDATE SET received_at = now()`,
+      pairs(batch),
     );
   }
 
@@ -108,4 +121,18 @@ export class IngestionStore {
     );
     return result[1];
   }
+}
+
+/** Column arrays (workspace ids, message ids) for unnest. */
+function pairs(
+  batch: readonly { workspaceId: string; messageIds: readonly string[] }[],
+): [string[], string[]] {
+  const workspaces: string[] = [];
+  const messageIds: string[] = [];
+  for (const { workspaceId, messageIds: ids } of batch)
+    for (const id of ids) {
+      workspaces.push(workspaceId);
+      messageIds.push(id);
+    }
+  return [workspaces, messageIds];
 }

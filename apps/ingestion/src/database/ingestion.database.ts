@@ -1,11 +1,16 @@
 import { ServiceDatabase } from '@tsuzuku/platform-database';
 import { CreateIngestionSchema1763870400000 } from './migrations/1763870400000-create-ingestion-schema';
 import { CollectAndCredentials1763874000000 } from './migrations/1763874000000-collect-and-credentials';
+import { DedupeLedger1763960400000 } from './migrations/1763960400000-dedupe-ledger';
 
 /** The ingestion service owns the `ingestion` schema and nothing else. */
 export const ingestionDatabase: ServiceDatabase = {
   schema: 'ingestion',
   entities: [],
-  migrations: [CreateIngestionSchema1763870400000, CollectAndCredentials1763874000000],
+  migrations: [
+    CreateIngestionSchema1763870400000,
+    CollectAndCredentials1763874000000,
+    DedupeLedger1763960400000,
+  ],
   outbox: true,
 };

@@ -1,5 +1,5 @@
 import { Injectable, OnApplicationShutdown } from '@nestjs/common';
-import { CompressionTypes, Message, Producer, TopicMessages } from 'kafkajs';
+import { CompressionTypes, Message, Partitioners, Producer, TopicMessages } from 'kafkajs';
 import {
   EVENT_TYPES,
   EventEnvelope,
@@ -11,6 +11,7 @@ import {
   messageKey,
 } from '@tsuzuku/contracts';
 import { KafkaConnection } from './kafka-connection';
+import { Coalescer } from './coalescer';
 import { ContractViolationError } from './errors';
 import { injectTraceContext } from './trace-context';
 
@@ -22,18 +23,37 @@ export interface RawMessage {
   readonly headers?: Record<string, string>;
 }
 
+/** Sends waiting behind the one in flight are merged up to this many bytes of values. */
+const COALESCE_MAX_BYTES = 900 * 1024;
+
 /**
  * The one way Tsuzuku writes to Kafka: every send is awaited, acknowledged by all in-sync
  * replicas, from an idempotent producer, with the trace context in the headers.
+ *
+ * kafkajs lets an idempotent producer have one produce request in flight per broker, so
+ * concurrent sends would queue one round trip each. Instead, the sends that arrive while one
+ * is in flight are merged into the next request (each caller still awaits its own messages'
+ * acknowledgement, and a failed request fails every caller in it).
  */
 @Injectable()
 export class EventPublisher implements OnApplicationShutdown {
   private readonly producer: Producer;
   private connected?: Promise<void>;
+  private readonly sends = new Coalescer<TopicMessages[]>((groups) => this.sendNow(mergeByTopic(groups)), {
+    maxWeight: COALESCE_MAX_BYTES,
+    weigh: (topicMessages) => {
+      let bytes = 0;
+      for (const { messages } of topicMessages)
+        for (const m of messages) bytes += m.value ? Buffer.byteLength(m.value) : 0;
+      return bytes;
+    },
+  });
 
   constructor(connection: KafkaConnection) {
     this.producer = connection.kafka.producer({
       idempotent: true,
+      // Murmur2 on the key, as the Java client: workspaceId:accountId lands where Kafka Streams expects.
+      createPartitioner: Partitioners.DefaultPartitioner,
       maxInFlightRequests: 5,
       allowAutoTopicCreation: false,
       retry: { retries: 5, initialRetryTime: 200, maxRetryTime: 5_000 },
@@ -88,7 +108,11 @@ export class EventPublisher implements OnApplicationShutdown {
     ]);
   }
 
-  private async send(topicMessages: TopicMessages[]): Promise<void> {
+  private send(topicMessages: TopicMessages[]): Promise<void> {
+    return this.sends.add(topicMessages);
+  }
+
+  private async sendNow(topicMessages: TopicMessages[]): Promise<void> {
     await this.ensureConnected();
     await this.producer.sendBatch({ topicMessages, acks: -1, compression: CompressionTypes.None });
   }
@@ -97,4 +121,16 @@ export class EventPublisher implements OnApplicationShutdown {
     if (this.connected) await this.producer.disconnect();
     this.connected = undefined;
   }
+}
+
+function mergeByTopic(groups: readonly TopicMessages[][]): TopicMessages[] {
+  if (groups.length === 1) return groups[0]!;
+  const byTopic = new Map<string, Message[]>();
+  for (const topicMessages of groups)
+    for (const { topic, messages } of topicMessages) {
+      const merged = byTopic.get(topic);
+      if (merged) merged.push(...messages);
+      else byTopic.set(topic, [...messages]);
+    }
+  return [...byTopic].map(([topic, messages]) => ({ topic, messages }));
 }

@@ -3,6 +3,7 @@ export * from './errors';
 export * from './backoff';
 export * from './trace-context';
 export * from './consumed-message';
+export * from './coalescer';
 export * from './event-publisher';
 export * from './consumer-runner';
 export * from './topic-provisioner';
