@@ -199,8 +199,8 @@ function formatStorageOnce(java, instance, config, log4j) {
       path.join(KAFKA_LIB, '*'),
       'kafka.tools.StorageTool',
       'format',
-      '-t',
-      clusterId,
+      // One argument with '=': a random id may start with '-', which would read as an option.
+      `--cluster-id=${clusterId}`,
       '-c',
       config,
     ],
