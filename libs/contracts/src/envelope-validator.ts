@@ -9,8 +9,11 @@ export interface ContractViolation {
   readonly message: string;
 }
 
+/** Any envelope of the registry, discriminated by its type. */
+export type AnyEventEnvelope = { [K in EventType]: EventEnvelope<K, EventRegistry[K]> }[EventType];
+
 export type EnvelopeParseResult =
-  | { readonly ok: true; readonly envelope: EventEnvelope<EventType, EventRegistry[EventType]> }
+  | { readonly ok: true; readonly envelope: AnyEventEnvelope }
   | { readonly ok: false; readonly violations: ContractViolation[] };
 
 const ajv = new Ajv({ allErrors: true, strict: false });
@@ -41,7 +44,7 @@ export function checkEnvelope(value: unknown): EnvelopeParseResult {
   const validateData = dataValidators.get(envelope.type)!;
   if (!validateData(envelope.data))
     return { ok: false, violations: toViolations(validateData.errors, '/data') };
-  return { ok: true, envelope: envelope as EventEnvelope<EventType, EventRegistry[EventType]> };
+  return { ok: true, envelope: envelope as AnyEventEnvelope };
 }
 
 /** Parses a Kafka message value (JSON bytes) and checks it. */

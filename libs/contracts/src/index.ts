@@ -4,5 +4,6 @@ export * from './envelope';
 export * from './envelope-validator';
 export * from './events/registry';
 export * from './events/customer-event';
+export * from './events/account';
 export * from './segment-spec';
 export * from './credential-record';

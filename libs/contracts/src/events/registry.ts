@@ -1,5 +1,11 @@
 import { Topic } from '../topics';
 import { CustomerEventData, customerEventJsonSchema } from './customer-event/value';
+import {
+  AccountHealthChangedData,
+  AccountUpdatedData,
+  accountHealthChangedJsonSchema,
+  accountUpdatedJsonSchema,
+} from './account/value';
 
 /**
  * Every event type, by name, with its data and its topic. A handler typed by a name gets its
@@ -7,6 +13,8 @@ import { CustomerEventData, customerEventJsonSchema } from './customer-event/val
  */
 export interface EventRegistry {
   'customer.event.recorded': CustomerEventData;
+  'account.health.changed': AccountHealthChangedData;
+  'account.updated': AccountUpdatedData;
 }
 
 export type EventType = keyof EventRegistry;
@@ -18,6 +26,8 @@ export interface EventTypeDeclaration {
 
 export const EVENT_TYPES: { readonly [K in EventType]: EventTypeDeclaration } = {
   'customer.event.recorded': { topic: Topic.Events, dataSchema: customerEventJsonSchema },
+  'account.health.changed': { topic: Topic.Health, dataSchema: accountHealthChangedJsonSchema },
+  'account.updated': { topic: Topic.Accounts, dataSchema: accountUpdatedJsonSchema },
 };
 
 export function isEventType(type: string): type is EventType {

@@ -1,10 +1,10 @@
 import { BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
 import { SpanKind, SpanStatusCode, context, trace } from '@opentelemetry/api';
 import { Consumer, EachBatchPayload, KafkaMessage } from 'kafkajs';
-import { EventEnvelope, EventRegistry, EventType, Header, Topic, parseEnvelope } from '@tsuzuku/contracts';
+import { Header, Topic, parseEnvelope } from '@tsuzuku/contracts';
 import { ServiceConfig } from '@tsuzuku/platform-config';
 import { KafkaConnection } from './kafka-connection';
-import { EventPublisher } from './event-publisher';
+import { AnyEnvelope, EventPublisher } from './event-publisher';
 import { ContractViolationError, KafkaErrorCode, PoisonMessageError } from './errors';
 import { extractTraceContext, headersToStrings } from './trace-context';
 import { backoffDelay } from './backoff';
@@ -21,10 +21,7 @@ export interface ConsumerOptions {
   readonly retryBaseMs?: number;
 }
 
-export type EnvelopeHandler = (
-  envelope: EventEnvelope<EventType, EventRegistry[EventType]>,
-  message: ConsumedMessage,
-) => Promise<void>;
+export type EnvelopeHandler = (envelope: AnyEnvelope, message: ConsumedMessage) => Promise<void>;
 
 const tracer = trace.getTracer('tsuzuku-kafka');
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

@@ -1,10 +1,8 @@
 import { Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { CompressionTypes, Message, Partitioners, Producer, TopicMessages } from 'kafkajs';
 import {
+  AnyEventEnvelope,
   EVENT_TYPES,
-  EventEnvelope,
-  EventRegistry,
-  EventType,
   Header,
   Topic,
   checkEnvelope,
@@ -15,7 +13,7 @@ import { Coalescer } from './coalescer';
 import { ContractViolationError } from './errors';
 import { injectTraceContext } from './trace-context';
 
-export type AnyEnvelope = { [K in EventType]: EventEnvelope<K, EventRegistry[K]> }[EventType];
+export type AnyEnvelope = AnyEventEnvelope;
 
 export interface RawMessage {
   readonly key: string | null;

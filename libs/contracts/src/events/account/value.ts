@@ -1,0 +1,148 @@
+/** Where an account stands in its life as a customer. */
+export const LIFECYCLE_PHASES = ['onboarding', 'adoption', 'expansion', 'renewal'] as const;
+export type LifecyclePhase = (typeof LIFECYCLE_PHASES)[number];
+
+/** How much human attention the account gets. */
+export const TOUCH_MODELS = ['high', 'low', 'tech'] as const;
+export type TouchModel = (typeof TOUCH_MODELS)[number];
+
+export const HEALTH_BANDS = ['red', 'yellow', 'green'] as const;
+export type HealthBand = (typeof HEALTH_BANDS)[number];
+
+/** A manual score set by a person, shown beside the computed one until it expires. */
+export interface HealthOverride {
+  readonly score: number;
+  readonly reason: string;
+  readonly author: string;
+  readonly expiresAt: string | null;
+}
+
+/** An account's health as the other services see it. */
+export interface AccountHealth {
+  /** The score in effect: the override when one is active, else the computed score. */
+  readonly score: number | null;
+  readonly band: HealthBand | null;
+  /** What the scorecard computed, whatever the override says. */
+  readonly computedScore: number | null;
+  /** Share of the scorecard's weight that had data, 0-1. */
+  readonly coverage: number;
+  readonly scorecardId: string | null;
+  readonly override: HealthOverride | null;
+}
+
+/** account.health.changed on cs.health.v1: the score or the band moved, with why. */
+export interface AccountHealthChangedData {
+  readonly previous: AccountHealth | null;
+  readonly current: AccountHealth;
+  /** What moved it: an event name, "sweep", "scorecard changed", "override set", ... */
+  readonly reason: string;
+  /** The measures whose points changed most, biggest first. */
+  readonly movers: readonly {
+    readonly measureId: string;
+    readonly label: string;
+    readonly pointsChange: number;
+  }[];
+}
+
+/** account.updated on cs.accounts.v1 (compacted): each account's latest profile and health. */
+export interface AccountUpdatedData {
+  readonly name: string | null;
+  readonly plan: string | null;
+  readonly mrr: number | null;
+  readonly seats: number | null;
+  readonly renewalDate: string | null;
+  readonly csmEmail: string | null;
+  readonly segment: string | null;
+  readonly industry: string | null;
+  readonly phase: LifecyclePhase;
+  readonly touchModel: TouchModel;
+  readonly firstSeenAt: string;
+  readonly lastSeenAt: string | null;
+  readonly health: AccountHealth;
+}
+
+const nullableString = { type: ['string', 'null'] } as const;
+const nullableNumber = { type: ['number', 'null'] } as const;
+
+const healthSchema = {
+  type: 'object',
+  required: ['score', 'band', 'computedScore', 'coverage', 'scorecardId', 'override'],
+  properties: {
+    score: { type: ['number', 'null'], minimum: 0, maximum: 100 },
+    band: { enum: [...HEALTH_BANDS, null] },
+    computedScore: { type: ['number', 'null'], minimum: 0, maximum: 100 },
+    coverage: { type: 'number', minimum: 0, maximum: 1 },
+    scorecardId: nullableString,
+    override: {
+      anyOf: [
+        { type: 'null' },
+        {
+          type: 'object',
+          required: ['score', 'reason', 'author', 'expiresAt'],
+          properties: {
+            score: { type: 'number', minimum: 0, maximum: 100 },
+            reason: { type: 'string', minLength: 1 },
+            author: { type: 'string', minLength: 1 },
+            expiresAt: nullableString,
+          },
+        },
+      ],
+    },
+  },
+} as const;
+
+export const accountHealthChangedJsonSchema = {
+  type: 'object',
+  required: ['previous', 'current', 'reason', 'movers'],
+  properties: {
+    previous: { anyOf: [{ type: 'null' }, healthSchema] },
+    current: healthSchema,
+    reason: { type: 'string', minLength: 1 },
+    movers: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['measureId', 'label', 'pointsChange'],
+        properties: {
+          measureId: { type: 'string' },
+          label: { type: 'string' },
+          pointsChange: { type: 'number' },
+        },
+      },
+    },
+  },
+} as const;
+
+export const accountUpdatedJsonSchema = {
+  type: 'object',
+  required: [
+    'name',
+    'plan',
+    'mrr',
+    'seats',
+    'renewalDate',
+    'csmEmail',
+    'segment',
+    'industry',
+    'phase',
+    'touchModel',
+    'firstSeenAt',
+    'lastSeenAt',
+    'health',
+  ],
+  properties: {
+    name: nullableString,
+    plan: nullableString,
+    mrr: nullableNumber,
+    seats: nullableNumber,
+    renewalDate: nullableString,
+    csmEmail: nullableString,
+    segment: nullableString,
+    industry: nullableString,
+    phase: { enum: LIFECYCLE_PHASES },
+    touchModel: { enum: TOUCH_MODELS },
+    firstSeenAt: { type: 'string' },
+    lastSeenAt: nullableString,
+    health: healthSchema,
+  },
+} as const;
