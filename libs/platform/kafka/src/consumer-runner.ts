@@ -15,6 +15,13 @@ export interface ConsumerOptions {
   readonly groupId: string;
   readonly topics: readonly Topic[];
   readonly handle: (message: ConsumedMessage) => Promise<void>;
+  /**
+   * Handles a run of messages at once (in order, at most `batchSize`). When it throws, the run
+   * is handled again message by message through `handle`, with the usual retries and dead
+   * letters, so one poison message costs a slower run and never stops the partition.
+   */
+  readonly handleBatch?: (messages: readonly ConsumedMessage[]) => Promise<void>;
+  readonly batchSize?: number;
   /** Read a new group's topics from the beginning (default) or only new messages. */
   readonly fromBeginning?: boolean;
   readonly maxAttempts?: number;
@@ -104,13 +111,77 @@ export class ConsumerRunner implements BeforeApplicationShutdown {
     });
   }
 
+  /**
+   * Starts a consumer of event envelopes that handles them a run at a time. Messages that break
+   * their contract go to the dead-letter topic; the rest reach `handleBatch` in order.
+   */
+  async startBatchForEvents(
+    options: Omit<ConsumerOptions, 'handle' | 'handleBatch'> & {
+      handleBatch: (events: readonly { envelope: AnyEnvelope; message: ConsumedMessage }[]) => Promise<void>;
+    },
+  ): Promise<void> {
+    const parse = (message: ConsumedMessage) => {
+      const parsed = parseEnvelope(message.value);
+      if (!parsed.ok)
+        throw new ContractViolationError(
+          parsed.violations,
+          `message ${message.topic}/${message.partition}@${message.offset}`,
+        );
+      return { envelope: parsed.envelope, message };
+    };
+    await this.start({
+      ...options,
+      handle: (message) => options.handleBatch([parse(message)]),
+      handleBatch: async (messages) => {
+        // A message that breaks its contract makes the run fail; the one-by-one pass then
+        // sends it to the dead-letter topic and handles the others.
+        await options.handleBatch(messages.map(parse));
+      },
+    });
+  }
+
   private async processBatch(options: ConsumerOptions, payload: EachBatchPayload): Promise<void> {
+    if (options.handleBatch) return this.processRuns(options, payload);
     const { batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning, isStale } = payload;
     for (const message of batch.messages) {
       if (!isRunning() || isStale()) return;
       const done = await this.processMessage(options, batch.topic, batch.partition, message, payload);
       if (!done) return;
       resolveOffset(message.offset);
+      await commitOffsetsIfNecessary();
+      await heartbeat();
+    }
+  }
+
+  private async processRuns(options: ConsumerOptions, payload: EachBatchPayload): Promise<void> {
+    const { batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning, isStale } = payload;
+    const size = options.batchSize ?? 500;
+    for (let start = 0; start < batch.messages.length; start += size) {
+      if (!isRunning() || isStale()) return;
+      const run = batch.messages.slice(start, start + size);
+      const consumed = run.map((message) => toConsumed(batch.topic, batch.partition, message, 1));
+      let handled = false;
+      try {
+        await this.inSpan(options, consumed[0]!, `${batch.topic} process ${run.length}`, () =>
+          options.handleBatch!(consumed),
+        );
+        handled = true;
+      } catch (error) {
+        this.logger.warn(
+          `${options.groupId}: a run of ${run.length} from ${batch.topic}/${batch.partition}@${run[0]!.offset} failed, handling it one by one: ${describe(error)}`,
+        );
+      }
+      if (handled) {
+        resolveOffset(run[run.length - 1]!.offset);
+      } else {
+        for (const message of run) {
+          if (!isRunning() || isStale()) return;
+          const done = await this.processMessage(options, batch.topic, batch.partition, message, payload);
+          if (!done) return;
+          resolveOffset(message.offset);
+          await heartbeat();
+        }
+      }
       await commitOffsetsIfNecessary();
       await heartbeat();
     }
@@ -128,16 +199,7 @@ export class ConsumerRunner implements BeforeApplicationShutdown {
     const baseMs = options.retryBaseMs ?? this.config.CONSUMER_RETRY_BASE_MS;
     const headers = headersToStrings(message.headers);
     for (let attempt = 1; ; attempt++) {
-      const consumed: ConsumedMessage = {
-        topic,
-        partition,
-        offset: message.offset,
-        key: message.key ? message.key.toString('utf8') : null,
-        value: message.value,
-        headers,
-        timestamp: Number(message.timestamp),
-        attempt,
-      };
+      const consumed = toConsumed(topic, partition, message, attempt, headers);
       try {
         await this.handleInSpan(options, consumed);
         return true;
@@ -161,10 +223,20 @@ export class ConsumerRunner implements BeforeApplicationShutdown {
   }
 
   private handleInSpan(options: ConsumerOptions, message: ConsumedMessage): Promise<void> {
+    return this.inSpan(options, message, `${message.topic} process`, () => options.handle(message));
+  }
+
+  /** Runs work in a consumer span that continues the trace of `message`. */
+  private inSpan(
+    options: ConsumerOptions,
+    message: ConsumedMessage,
+    name: string,
+    work: () => Promise<void>,
+  ): Promise<void> {
     const parent = extractTraceContext(message.headers);
     return context.with(parent, () =>
       tracer.startActiveSpan(
-        `${message.topic} process`,
+        name,
         {
           kind: SpanKind.CONSUMER,
           attributes: {
@@ -177,7 +249,7 @@ export class ConsumerRunner implements BeforeApplicationShutdown {
         },
         async (span) => {
           try {
-            await options.handle(message);
+            await work();
           } catch (error) {
             span.recordException(error as Error);
             span.setStatus({ code: SpanStatusCode.ERROR, message: describe(error) });
@@ -238,6 +310,25 @@ export class ConsumerRunner implements BeforeApplicationShutdown {
   async beforeApplicationShutdown(): Promise<void> {
     await this.stopAll();
   }
+}
+
+function toConsumed(
+  topic: string,
+  partition: number,
+  message: KafkaMessage,
+  attempt: number,
+  headers: Record<string, string> = headersToStrings(message.headers),
+): ConsumedMessage {
+  return {
+    topic,
+    partition,
+    offset: message.offset,
+    key: message.key ? message.key.toString('utf8') : null,
+    value: message.value,
+    headers,
+    timestamp: Number(message.timestamp),
+    attempt,
+  };
 }
 
 function describe(error: unknown): string {

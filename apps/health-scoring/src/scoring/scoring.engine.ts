@@ -1,0 +1,736 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { randomUUID } from 'node:crypto';
+import { DataSource, EntityManager } from 'typeorm';
+import {
+  AccountHealth,
+  AccountHealthChangedData,
+  AccountUpdatedData,
+  AnyEventEnvelope,
+  CustomerEventData,
+  EventEnvelope,
+  EventType,
+  EVENT_TYPES,
+  Header,
+  HealthBand,
+  LifecyclePhase,
+  SPEC_VERSION,
+  TouchModel,
+  messageKey,
+} from '@tsuzuku/contracts';
+import { OutboxMessage, enqueueOutbox } from '@tsuzuku/platform-database';
+import { MeasureInput, calculateHealthScore } from '../scorecards/domain/health-score.calculator';
+import { bandOf } from '../scorecards/domain/scorecard';
+import { EventEffects, effectsOf } from './domain/event-effects';
+import { AccountFacts, isP1, metricValues } from './domain/metrics';
+import { LifecycleSettings, lifecyclePhase, touchModel } from './domain/lifecycle';
+import { Clock } from './clock';
+import { Rescorer, ScorecardDirectory, StoredScorecard, scorecardFor } from './ports';
+import {
+  AccountKey,
+  AccountRow,
+  BulkFacts,
+  DayDelta,
+  TicketChange,
+  accountKeysOf,
+  addAccountEvents,
+  addActiveUsers,
+  addMrrPoints,
+  addUsage,
+  keyOf,
+  loadFacts,
+  lockAccounts,
+  saveAccounts,
+  saveTickets,
+  sortedKeys,
+} from './scoring.store';
+
+export const SCORING_CONSUMER = 'health-scoring.scoring';
+const SCHEMA = 'health_scoring';
+const DAY_MS = 86_400_000;
+
+type CustomerEvent = EventEnvelope<'customer.event.recorded', CustomerEventData>;
+
+export interface WorkspaceSettings extends LifecycleSettings {
+  readonly keyFeatures: readonly string[];
+}
+
+const DEFAULT_SETTINGS: WorkspaceSettings = {
+  onboardingMilestones: [],
+  keyFeatures: [],
+  renewalWindowDays: 90,
+  touchHighMrr: 5000,
+  touchLowMrr: 500,
+};
+
+/** Why an account is being scored: the events that touched it, or a named cause. */
+interface Cause {
+  readonly reason: string;
+  readonly causationId: string | null;
+  readonly correlationId: string;
+}
+
+/**
+ * The scoring engine: applies runs of customer events to account profiles and daily usage, then
+ * rescores the accounts they touched, all in one transaction with the inbox (a redelivered or
+ * replayed event changes nothing) and the outbox (cs.health.v1 and cs.accounts.v1 are published
+ * exactly when the change commits).
+ */
+@Injectable()
+export class ScoringEngine extends Rescorer {
+  private readonly settingsCache = new Map<string, WorkspaceSettings>();
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly scorecards: ScorecardDirectory,
+    private readonly clock: Clock,
+  ) {
+    super();
+  }
+
+  /** Applies a run of events from cs.events.v1, in order. */
+  async apply(envelopes: readonly AnyEventEnvelope[]): Promise<void> {
+    const events = envelopes.filter((e): e is CustomerEvent => e.type === 'customer.event.recorded');
+    if (events.length === 0) return;
+    await this.dataSource.transaction(async (m) => {
+      const fresh = await this.claimInbox(
+        m,
+        events.map((e) => e.id),
+      );
+      const todo = await this.attribute(
+        m,
+        events.filter((e) => fresh.has(e.id)),
+      );
+      if (todo.length === 0) return;
+      const settings = await this.settingsFor(m, new Set(todo.map((t) => t.event.workspaceId)));
+      const keys = sortedKeys(
+        todo.map((t) => ({ workspaceId: t.event.workspaceId, accountId: t.accountId })),
+      );
+      const rows = await lockAccounts(m, keys);
+      const causes = new Map<string, { names: Map<string, number>; last: CustomerEvent }>();
+      const days = new Map<string, DayDelta>();
+      const activeUsers = new Map<
+        string,
+        { workspaceId: string; accountId: string; day: string; userId: string }
+      >();
+      const tickets = new Map<string, TicketChange>();
+      const mrrPoints: { workspaceId: string; accountId: string; at: string; mrr: number }[] = [];
+      const notable: Parameters<typeof addAccountEvents>[1][number][] = [];
+      for (const { event, accountId } of todo) {
+        const key = keyOf({ workspaceId: event.workspaceId, accountId });
+        const effects = effectsOf(event.data, event.occurredAt);
+        const ws = settings.get(event.workspaceId) ?? DEFAULT_SETTINGS;
+        const row = rows.get(key) ?? newAccount(event.workspaceId, accountId, event.occurredAt);
+        rows.set(key, row);
+        const keyFeature = effects.trackName !== undefined && ws.keyFeatures.includes(effects.trackName);
+        applyToProfile(row, effects, event, keyFeature);
+        const day = dayDelta(days, event.workspaceId, accountId, effects.day);
+        addToDay(day, effects, keyFeature);
+        if (effects.actor && event.data.call !== 'group' && event.data.call !== 'identify')
+          activeUsers.set(`${key}\u0000${effects.day}\u0000${effects.actor}`, {
+            workspaceId: event.workspaceId,
+            accountId,
+            day: effects.day,
+            userId: effects.actor,
+          });
+        if (effects.ticket) mergeTicket(tickets, event, accountId, effects.ticket);
+        if (effects.mrr !== undefined)
+          mrrPoints.push({
+            workspaceId: event.workspaceId,
+            accountId,
+            at: event.occurredAt,
+            mrr: effects.mrr,
+          });
+        const label = effects.notable?.name ?? (keyFeature ? effects.trackName : undefined);
+        if (label)
+          notable.push({
+            workspaceId: event.workspaceId,
+            accountId,
+            eventId: event.id,
+            occurredAt: event.occurredAt,
+            name: label,
+            detail: effects.notable?.detail ?? { keyFeature: true },
+          });
+        const cause = causes.get(key) ?? { names: new Map<string, number>(), last: event };
+        const name = event.data.event ?? event.data.call;
+        cause.names.set(name, (cause.names.get(name) ?? 0) + 1);
+        cause.last = event;
+        causes.set(key, cause);
+      }
+      await addUsage(m, [...days.values()]);
+      await addActiveUsers(
+        m,
+        [...activeUsers.values()].sort((a, b) => (a.userId < b.userId ? -1 : 1)),
+      );
+      await saveTickets(
+        m,
+        [...tickets.values()].sort((a, b) => (a.ticketId < b.ticketId ? -1 : 1)),
+      );
+      await addMrrPoints(m, dedupeMrr(mrrPoints));
+      await addAccountEvents(m, notable);
+      await this.score(m, keys, rows, settings, (key) => {
+        const cause = causes.get(key)!;
+        return {
+          reason: `events: ${[...cause.names].map(([n, c]) => (c > 1 ? `${n} ×${c}` : n)).join(', ')}`,
+          causationId: cause.last.id,
+          correlationId: cause.last.correlationId,
+        };
+      });
+    });
+  }
+
+  override async rescoreWorkspace(workspaceId: string, reason: string): Promise<number> {
+    this.settingsCache.delete(workspaceId);
+    const keys = await accountKeysOf(this.dataSource.manager, workspaceId);
+    for (let i = 0; i < keys.length; i += 500) await this.rescore(keys.slice(i, i + 500), reason);
+    return keys.length;
+  }
+
+  override async rescoreAccount(workspaceId: string, accountId: string, reason: string): Promise<void> {
+    await this.rescore([{ workspaceId, accountId }], reason);
+  }
+
+  /** Workspaces that have accounts, for the sweep. */
+  async workspaces(): Promise<string[]> {
+    const rows: { workspace_id: string }[] = await this.dataSource.query(
+      'SELECT DISTINCT workspace_id FROM health_scoring.accounts ORDER BY workspace_id',
+    );
+    return rows.map((r) => r.workspace_id);
+  }
+
+  /** Ends the overrides whose expiry has passed and rescores their accounts. */
+  async expireOverrides(): Promise<number> {
+    const ended: { workspace_id: string; account_id: string }[] = await this.dataSource.query(
+      `UPDATE health_scoring.overrides SET ended_at = $1, ended_why = 'expired'
+       WHERE ended_at IS NULL AND expires_at IS NOT NULL AND expires_at <= $1
+       RETURNING workspace_id, account_id`,
+      [this.clock.now().toISOString()],
+    );
+    for (const r of ended) await this.rescoreAccount(r.workspace_id, r.account_id, 'override expired');
+    return ended.length;
+  }
+
+  private async rescore(keys: readonly AccountKey[], reason: string): Promise<void> {
+    const sorted = sortedKeys(keys);
+    await this.dataSource.transaction(async (m) => {
+      const rows = await lockAccounts(m, sorted);
+      const present = sorted.filter((k) => rows.has(keyOf(k)));
+      const settings = await this.settingsFor(m, new Set(present.map((k) => k.workspaceId)));
+      const correlationId = randomUUID();
+      await this.score(m, present, rows, settings, () => ({ reason, causationId: null, correlationId }));
+    });
+  }
+
+  /** Scores the accounts, writes rows, history and outbox messages for what changed. */
+  private async score(
+    m: EntityManager,
+    keys: readonly AccountKey[],
+    rows: Map<string, AccountRow>,
+    settings: Map<string, WorkspaceSettings>,
+    causeOf: (key: string) => Cause,
+  ): Promise<void> {
+    const asOf = this.clock.now();
+    const facts = await loadFacts(m, keys, asOf);
+    const scorecards = new Map<string, readonly StoredScorecard[]>();
+    for (const ws of new Set(keys.map((k) => k.workspaceId)))
+      scorecards.set(ws, await this.scorecards.scorecardsOf(ws));
+    const outbox: OutboxMessage[] = [];
+    const history: unknown[] = [];
+    const changed: AccountRow[] = [];
+    for (const k of keys) {
+      const key = keyOf(k);
+      const row = rows.get(key);
+      if (!row) continue;
+      const before = { ...row, measures: row.measures };
+      const previousHealth = row.scoredAt ? healthOf(row) : null;
+      const previousUpdate = JSON.stringify(accountUpdated(row, true));
+      const ws = settings.get(k.workspaceId) ?? DEFAULT_SETTINGS;
+      const accountFacts = factsOf(row, facts, key, ws);
+      row.touchModel = touchModel({ touchTrait: row.touchTrait, mrr: row.mrr }, ws);
+      row.phase = lifecyclePhase(
+        {
+          phaseTrait: row.phaseTrait,
+          touchTrait: row.touchTrait,
+          expansion: row.expansion,
+          mrr: row.mrr,
+          seats: row.seats,
+          activeUsers30d: accountFacts.activeUsers.get(30) ?? 0,
+          renewalDate: row.renewalDate,
+          onboardingDone: row.onboardingDone,
+        },
+        ws,
+        asOf,
+      );
+      const card = scorecardFor(scorecards.get(k.workspaceId) ?? [], row);
+      const override = facts.overrides.get(key);
+      const activeOverride =
+        override && (override.expiresAt === null || Date.parse(override.expiresAt) > asOf.getTime())
+          ? override
+          : undefined;
+      if (card) {
+        const now = metricValues(accountFacts, asOf);
+        const inputs = new Map<string, MeasureInput>();
+        for (const measure of card.measures) {
+          const value = now.get(measure.metric) ?? null;
+          if (measure.method.kind === 'trend') {
+            const past = metricValues(
+              { ...accountFacts, activeUsers: new Map() },
+              new Date(asOf.getTime() - measure.method.days * DAY_MS),
+            );
+            // Distinct active users are only known for the current window.
+            const previous =
+              measure.metric === 'active_users_ratio_30d' ? null : (past.get(measure.metric) ?? null);
+            inputs.set(measure.id, { value, previous });
+          } else if (measure.method.kind === 'percentile') {
+            inputs.set(measure.id, { value, peers: await this.peers(m, row, measure.metric) });
+          } else inputs.set(measure.id, { value });
+        }
+        const result = calculateHealthScore(card.measures, inputs, card.bands);
+        row.computedScore = result.score;
+        row.coverage = result.coverage;
+        row.measures = [...result.measures];
+        row.scorecardId = card.id;
+        row.score = activeOverride ? activeOverride.score : result.score;
+        row.band = row.score === null ? null : bandOf(row.score, card.bands);
+      } else {
+        row.computedScore = null;
+        row.coverage = 0;
+        row.measures = [];
+        row.scorecardId = null;
+        row.score = activeOverride ? activeOverride.score : null;
+        row.band = row.score === null ? null : bandOf(row.score);
+      }
+      row.scoredAt = asOf.toISOString();
+      const current = healthOf(row, activeOverride);
+      const cause = causeOf(key);
+      const healthMoved =
+        !previousHealth ||
+        previousHealth.score !== current.score ||
+        previousHealth.band !== current.band ||
+        previousHealth.computedScore !== current.computedScore;
+      const lastPoint = facts.lastHistoryAt.get(key);
+      const dailyPointDue =
+        !lastPoint || lastPoint.toISOString().slice(0, 10) < asOf.toISOString().slice(0, 10);
+      if (healthMoved || dailyPointDue)
+        history.push({
+          workspaceId: row.workspaceId,
+          accountId: row.accountId,
+          at: asOf.toISOString(),
+          score: row.score,
+          band: row.band,
+          computedScore: row.computedScore,
+          coverage: row.coverage,
+          reason: healthMoved ? cause.reason : `daily point (${cause.reason})`,
+        });
+      if (healthMoved && (previousHealth || current.score !== null)) {
+        const data: AccountHealthChangedData = {
+          previous: previousHealth,
+          current,
+          reason: cause.reason,
+          movers: movers(before.measures, row.measures),
+        };
+        outbox.push(envelopeMessage('account.health.changed', row, data, cause, asOf));
+      }
+      const update = accountUpdated(row, true, activeOverride);
+      if (JSON.stringify(update) !== previousUpdate || healthMoved)
+        outbox.push(
+          envelopeMessage('account.updated', row, accountUpdated(row, false, activeOverride), cause, asOf),
+        );
+      changed.push(row);
+    }
+    await saveAccounts(m, changed);
+    if (history.length > 0)
+      await m.query(
+        `INSERT INTO health_scoring.score_history (workspace_id, account_id, at, score, band, computed_score, coverage, reason)
+         SELECT * FROM jsonb_to_recordset($1::jsonb) AS r("workspaceId" text, "accountId" text, at timestamptz,
+           score numeric, band text, "computedScore" numeric, coverage numeric, reason text)`,
+        [JSON.stringify(history)],
+      );
+    await enqueueOutbox(m, SCHEMA, outbox);
+  }
+
+  /** The same metric's values among the other accounts of the segment, from their last scoring. */
+  private async peers(m: EntityManager, row: AccountRow, metric: string): Promise<number[]> {
+    const rows: { value: string | null }[] = await m.query(
+      `SELECT (x->>'value') AS value FROM health_scoring.accounts a, jsonb_array_elements(a.measures) x
+       WHERE a.workspace_id = $1 AND a.segment IS NOT DISTINCT FROM $2 AND a.account_id <> $3 AND x->>'metric' = $4`,
+      [row.workspaceId, row.segment, row.accountId, metric],
+    );
+    return rows.filter((r) => r.value !== null).map((r) => Number(r.value));
+  }
+
+  private async claimInbox(m: EntityManager, ids: readonly string[]): Promise<Set<string>> {
+    const rows: { event_id: string }[] = await m.query(
+      `INSERT INTO health_scoring.inbox (consumer, event_id) SELECT $1, unnest($2::text[])
+       ON CONFLICT DO NOTHING RETURNING event_id`,
+      [SCORING_CONSUMER, [...new Set(ids)]],
+    );
+    return new Set(rows.map((r) => r.event_id));
+  }
+
+  /**
+   * Gives every event its account. Group calls record the user's membership and bring back the
+   * events that user sent before any account was known; an event without an account and without
+   * a known membership is kept until one arrives.
+   */
+  private async attribute(
+    m: EntityManager,
+    events: readonly CustomerEvent[],
+  ): Promise<{ event: CustomerEvent; accountId: string }[]> {
+    const actorOf = (e: CustomerEvent) => e.data.userId ?? e.data.anonymousId;
+    const joins = new Map<string, { workspaceId: string; userId: string; accountId: string; at: string }>();
+    for (const e of events) {
+      const actor = actorOf(e);
+      if (e.data.call !== 'group' || !actor || !e.data.groupId) continue;
+      const key = `${e.workspaceId}\u0000${actor}`;
+      const known = joins.get(key);
+      if (!known || known.at <= e.occurredAt)
+        joins.set(key, {
+          workspaceId: e.workspaceId,
+          userId: actor,
+          accountId: e.data.groupId,
+          at: e.occurredAt,
+        });
+    }
+    const joinList = [...joins.values()].sort((a, b) => (a.userId < b.userId ? -1 : 1));
+    if (joinList.length > 0)
+      await m.query(
+        `INSERT INTO health_scoring.memberships AS ms (workspace_id, user_id, account_id, joined_at)
+         SELECT * FROM jsonb_to_recordset($1::jsonb) AS r("workspaceId" text, "userId" text, "accountId" text, at timestamptz)
+         ON CONFLICT (workspace_id, user_id) DO UPDATE SET account_id = EXCLUDED.account_id, joined_at = EXCLUDED.joined_at
+           WHERE ms.joined_at <= EXCLUDED.joined_at`,
+        [JSON.stringify(joinList)],
+      );
+    const orphans = events.filter((e) => !e.accountId && !(e.data.call === 'group' && e.data.groupId));
+    const memberships = new Map<string, string>();
+    if (orphans.length > 0) {
+      const rows: { workspace_id: string; user_id: string; account_id: string }[] = await m.query(
+        `SELECT workspace_id, user_id, account_id FROM health_scoring.memberships
+         JOIN unnest($1::text[], $2::text[]) AS k(workspace_id, user_id) USING (workspace_id, user_id)`,
+        [orphans.map((e) => e.workspaceId), orphans.map((e) => actorOf(e) ?? '')],
+      );
+      for (const r of rows) memberships.set(`${r.workspace_id}\u0000${r.user_id}`, r.account_id);
+    }
+    const out: { event: CustomerEvent; accountId: string }[] = [];
+    const kept: CustomerEvent[] = [];
+    for (const e of events) {
+      const accountId =
+        e.accountId ??
+        (e.data.call === 'group' ? e.data.groupId : undefined) ??
+        memberships.get(`${e.workspaceId}\u0000${actorOf(e) ?? ''}`);
+      if (accountId) out.push({ event: e, accountId });
+      else if (actorOf(e)) kept.push(e);
+      // An event with neither account nor actor cannot belong to anyone; ingestion refuses those.
+    }
+    if (kept.length > 0)
+      await m.query(
+        `INSERT INTO health_scoring.unattributed_events (workspace_id, user_id, event_id, envelope)
+         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::jsonb[]) ON CONFLICT DO NOTHING`,
+        [
+          kept.map((e) => e.workspaceId),
+          kept.map((e) => actorOf(e)),
+          kept.map((e) => e.id),
+          kept.map((e) => JSON.stringify(e)),
+        ],
+      );
+    if (joinList.length > 0) {
+      const released: { envelope: CustomerEvent; account_id: string }[] = await m.query(
+        `DELETE FROM health_scoring.unattributed_events u USING jsonb_to_recordset($1::jsonb)
+           AS r("workspaceId" text, "userId" text, "accountId" text)
+         WHERE u.workspace_id = r."workspaceId" AND u.user_id = r."userId"
+         RETURNING u.envelope, r."accountId" AS account_id`,
+        [JSON.stringify(joinList)],
+      );
+      for (const r of released) out.push({ event: r.envelope, accountId: r.account_id });
+    }
+    return out;
+  }
+
+  private async settingsFor(
+    m: EntityManager,
+    workspaces: Set<string>,
+  ): Promise<Map<string, WorkspaceSettings>> {
+    const missing = [...workspaces].filter((w) => !this.settingsCache.has(w));
+    if (missing.length > 0) {
+      const rows: Record<string, unknown>[] = await m.query(
+        `SELECT workspace_id, onboarding_milestones, key_features, renewal_window_days, touch_high_mrr, touch_low_mrr
+         FROM health_scoring.workspace_settings WHERE workspace_id = ANY($1::text[])`,
+        [missing],
+      );
+      for (const w of missing) this.settingsCache.set(w, DEFAULT_SETTINGS);
+      for (const r of rows)
+        this.settingsCache.set(r['workspace_id'] as string, {
+          onboardingMilestones: r['onboarding_milestones'] as string[],
+          keyFeatures: r['key_features'] as string[],
+          renewalWindowDays: Number(r['renewal_window_days']),
+          touchHighMrr: Number(r['touch_high_mrr']),
+          touchLowMrr: Number(r['touch_low_mrr']),
+        });
+    }
+    return new Map([...workspaces].map((w) => [w, this.settingsCache.get(w)!]));
+  }
+}
+
+function newAccount(workspaceId: string, accountId: string, firstSeenAt: string): AccountRow {
+  return {
+    workspaceId,
+    accountId,
+    name: null,
+    plan: null,
+    mrr: null,
+    seats: null,
+    renewalDate: null,
+    csmEmail: null,
+    segment: null,
+    industry: null,
+    traits: {},
+    touchTrait: null,
+    phaseTrait: null,
+    expansion: false,
+    onboardingDone: [],
+    featuresUsed: [],
+    firstSeenAt,
+    lastSeenAt: null,
+    lastSignInAt: null,
+    latestNps: null,
+    latestNpsAt: null,
+    phase: 'onboarding',
+    touchModel: 'tech',
+    computedScore: null,
+    score: null,
+    band: null,
+    coverage: 0,
+    scorecardId: null,
+    measures: [],
+    scoredAt: null,
+  };
+}
+
+const later = (a: string | null, b: string): string => (a === null || a < b ? b : a);
+
+function applyToProfile(
+  row: AccountRow,
+  effects: EventEffects,
+  event: CustomerEvent,
+  keyFeature: boolean,
+): void {
+  if (event.occurredAt < row.firstSeenAt) row.firstSeenAt = event.occurredAt;
+  row.lastSeenAt = later(row.lastSeenAt, event.occurredAt);
+  const t = effects.traits;
+  if (t) {
+    row.traits = { ...row.traits, ...event.data.traits };
+    row.name = t.name ?? row.name;
+    row.plan = t.plan ?? row.plan;
+    row.mrr = t.mrr ?? row.mrr;
+    row.seats = t.seats ?? row.seats;
+    row.renewalDate = t.renewalDate ?? row.renewalDate;
+    row.csmEmail = t.csmEmail ?? row.csmEmail;
+    row.segment = t.segment ?? row.segment;
+    row.industry = t.industry ?? row.industry;
+    row.touchTrait = t.touchModel ?? row.touchTrait;
+    row.phaseTrait = t.phase ?? row.phaseTrait;
+    row.expansion = t.expansion ?? row.expansion;
+  }
+  if (effects.signIn) row.lastSignInAt = later(row.lastSignInAt, event.occurredAt);
+  if (effects.onboardingStep && !row.onboardingDone.includes(effects.onboardingStep))
+    row.onboardingDone = [...row.onboardingDone, effects.onboardingStep];
+  if (keyFeature && effects.trackName && !row.featuresUsed.includes(effects.trackName))
+    row.featuresUsed = [...row.featuresUsed, effects.trackName];
+  if (effects.survey?.kind === 'nps' && (row.latestNpsAt === null || row.latestNpsAt <= event.occurredAt)) {
+    row.latestNps = effects.survey.score;
+    row.latestNpsAt = event.occurredAt;
+  }
+  if (effects.mrr !== undefined) row.mrr = effects.mrr;
+}
+
+function dayDelta(
+  days: Map<string, DayDelta>,
+  workspaceId: string,
+  accountId: string,
+  day: string,
+): DayDelta {
+  const key = `${workspaceId}\u0000${accountId}\u0000${day}`;
+  let delta = days.get(key);
+  if (!delta) {
+    delta = {
+      workspaceId,
+      accountId,
+      day,
+      events: 0,
+      signIns: 0,
+      keyFeatureUses: 0,
+      onboardingSteps: 0,
+      ticketsOpened: 0,
+      p1Opened: 0,
+      ticketsResolved: 0,
+      p1Resolved: 0,
+      surveyResponses: 0,
+      csatSum: 0,
+      csatCount: 0,
+      engagementEvents: 0,
+      outcomes: 0,
+    };
+    days.set(key, delta);
+  }
+  return delta;
+}
+
+function addToDay(day: DayDelta, effects: EventEffects, keyFeature: boolean): void {
+  day.events++;
+  if (effects.signIn) day.signIns++;
+  if (keyFeature) day.keyFeatureUses++;
+  if (effects.onboardingStep) day.onboardingSteps++;
+  if (effects.ticket?.opened) {
+    day.ticketsOpened++;
+    if (isP1(effects.ticket.priority)) day.p1Opened++;
+  } else if (effects.ticket) {
+    day.ticketsResolved++;
+    if (isP1(effects.ticket.priority)) day.p1Resolved++;
+  }
+  if (effects.survey) {
+    day.surveyResponses++;
+    if (effects.survey.kind === 'csat') {
+      day.csatSum += effects.survey.score;
+      day.csatCount++;
+    }
+  }
+  if (effects.engagement) day.engagementEvents++;
+  if (effects.outcome) day.outcomes++;
+}
+
+function mergeTicket(
+  tickets: Map<string, TicketChange>,
+  event: CustomerEvent,
+  accountId: string,
+  ticket: NonNullable<EventEffects['ticket']>,
+): void {
+  const key = `${event.workspaceId}\u0000${ticket.id}`;
+  const known = tickets.get(key) ?? {
+    workspaceId: event.workspaceId,
+    accountId,
+    ticketId: ticket.id,
+    priority: null,
+    openedAt: null,
+    resolvedAt: null,
+  };
+  known.priority = ticket.priority ?? known.priority;
+  if (ticket.opened) known.openedAt = known.openedAt ?? event.occurredAt;
+  else known.resolvedAt = event.occurredAt;
+  tickets.set(key, known);
+}
+
+function dedupeMrr<T extends { workspaceId: string; accountId: string; at: string }>(points: T[]): T[] {
+  const byKey = new Map<string, T>();
+  for (const p of points) byKey.set(`${p.workspaceId}\u0000${p.accountId}\u0000${p.at}`, p);
+  return [...byKey.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([, p]) => p);
+}
+
+function factsOf(row: AccountRow, facts: BulkFacts, key: string, settings: WorkspaceSettings): AccountFacts {
+  return {
+    seats: row.seats,
+    days: facts.days.get(key) ?? [],
+    activeUsers: new Map([[30, facts.activeUsers30.get(key) ?? 0]]),
+    lastSignInAt: row.lastSignInAt ? new Date(row.lastSignInAt) : null,
+    keyFeatures: settings.keyFeatures,
+    featuresUsed: row.featuresUsed,
+    milestones: settings.onboardingMilestones,
+    onboardingDone: row.onboardingDone,
+    recentTickets: facts.tickets.get(key) ?? [],
+    latestNps: row.latestNps,
+    mrrPoints: facts.mrrPoints.get(key) ?? [],
+  };
+}
+
+function healthOf(
+  row: AccountRow,
+  override?: { score: number; reason: string; author: string; expiresAt: string | null },
+): AccountHealth {
+  return {
+    score: row.score,
+    band: row.band as HealthBand | null,
+    computedScore: row.computedScore,
+    coverage: row.coverage,
+    scorecardId: row.scorecardId,
+    override: override
+      ? {
+          score: override.score,
+          reason: override.reason,
+          author: override.author,
+          expiresAt: override.expiresAt,
+        }
+      : null,
+  };
+}
+
+/** The account as cs.accounts.v1 carries it; `forComparison` leaves out what changes with every event. */
+function accountUpdated(
+  row: AccountRow,
+  forComparison: boolean,
+  override?: { score: number; reason: string; author: string; expiresAt: string | null },
+): AccountUpdatedData {
+  return {
+    name: row.name,
+    plan: row.plan,
+    mrr: row.mrr,
+    seats: row.seats,
+    renewalDate: row.renewalDate,
+    csmEmail: row.csmEmail,
+    segment: row.segment,
+    industry: row.industry,
+    phase: row.phase as LifecyclePhase,
+    touchModel: row.touchModel as TouchModel,
+    firstSeenAt: row.firstSeenAt,
+    lastSeenAt: forComparison ? null : row.lastSeenAt,
+    health: healthOf(row, override),
+  };
+}
+
+function movers(
+  before: AccountRow['measures'],
+  after: AccountRow['measures'],
+): AccountHealthChangedData['movers'] {
+  const old = new Map(before.map((m) => [m.measureId, m.contribution]));
+  return after
+    .map((m) => ({
+      measureId: m.measureId,
+      label: m.label,
+      pointsChange: round(m.contribution - (old.get(m.measureId) ?? 0)),
+    }))
+    .filter((m) => m.pointsChange !== 0)
+    .sort((a, b) => Math.abs(b.pointsChange) - Math.abs(a.pointsChange))
+    .slice(0, 5);
+}
+
+const round = (n: number) => Math.round(n * 10) / 10;
+
+function envelopeMessage<T extends EventType>(
+  type: T,
+  row: AccountRow,
+  data: unknown,
+  cause: Cause,
+  asOf: Date,
+): OutboxMessage {
+  const envelope = {
+    specVersion: SPEC_VERSION,
+    id: randomUUID(),
+    type,
+    workspaceId: row.workspaceId,
+    accountId: row.accountId,
+    occurredAt: asOf.toISOString(),
+    producedAt: new Date().toISOString(),
+    source: 'health-scoring',
+    correlationId: cause.correlationId,
+    causationId: cause.causationId,
+    data,
+  };
+  return {
+    topic: EVENT_TYPES[type].topic,
+    key: messageKey(row.workspaceId, row.accountId),
+    value: JSON.stringify(envelope),
+    headers: {
+      [Header.EventType]: type,
+      [Header.SpecVersion]: String(SPEC_VERSION),
+      [Header.WorkspaceId]: row.workspaceId,
+    },
+  };
+}

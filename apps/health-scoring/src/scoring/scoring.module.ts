@@ -1,0 +1,20 @@
+import { Global, Module } from '@nestjs/common';
+import { Clock } from './clock';
+import { Rescorer } from './ports';
+import { ScoringConsumer } from './scoring.consumer';
+import { ScoringEngine } from './scoring.engine';
+import { ScoringSweep } from './scoring.sweep';
+
+/** The scoring engine, its consumer and sweep; other features reach it through `Rescorer`. */
+@Global()
+@Module({
+  providers: [
+    Clock,
+    ScoringEngine,
+    { provide: Rescorer, useExisting: ScoringEngine },
+    ScoringConsumer,
+    ScoringSweep,
+  ],
+  exports: [Rescorer, ScoringEngine, Clock, ScoringSweep],
+})
+export class ScoringModule {}
