@@ -93,7 +93,13 @@ describe('Kafka path: publisher -> health-scoring consumer -> its schema', () =>
     const tables = await db.query<{ table_name: string }>(
       "SELECT table_name FROM information_schema.tables WHERE table_schema = 'health_scoring' ORDER BY table_name",
     );
-    expect(tables.map((t) => t.table_name)).toEqual(['account_activity', 'inbox', 'migrations']);
+    expect(tables.map((t) => t.table_name)).toEqual(
+      expect.arrayContaining(['account_activity', 'accounts', 'inbox', 'migrations', 'outbox', 'scorecards']),
+    );
+    const elsewhere = await db.query<{ n: string }>(
+      "SELECT count(*) AS n FROM information_schema.tables WHERE table_name = 'migrations' AND table_schema <> 'health_scoring'",
+    );
+    expect(elsewhere[0]!.n).toBe('0');
   });
 
   it('writes a published event into the consuming service schema, once even when redelivered', async () => {

@@ -107,6 +107,10 @@ export class ScoringEngine extends Rescorer {
         todo.map((t) => ({ workspaceId: t.event.workspaceId, accountId: t.accountId })),
       );
       const rows = await lockAccounts(m, keys);
+      // What cs.accounts.v1 last said of each account, before these events.
+      const baseline = new Map(
+        [...rows].map(([key, row]) => [key, JSON.stringify(accountUpdated(row, true))]),
+      );
       const causes = new Map<string, { names: Map<string, number>; last: CustomerEvent }>();
       const days = new Map<string, DayDelta>();
       const activeUsers = new Map<
@@ -168,7 +172,7 @@ export class ScoringEngine extends Rescorer {
       );
       await addMrrPoints(m, dedupeMrr(mrrPoints));
       await addAccountEvents(m, notable);
-      await this.score(m, keys, rows, settings, (key) => {
+      await this.score(m, keys, rows, settings, baseline, (key) => {
         const cause = causes.get(key)!;
         return {
           reason: `events: ${[...cause.names].map(([n, c]) => (c > 1 ? `${n} ×${c}` : n)).join(', ')}`,
@@ -217,7 +221,14 @@ export class ScoringEngine extends Rescorer {
       const present = sorted.filter((k) => rows.has(keyOf(k)));
       const settings = await this.settingsFor(m, new Set(present.map((k) => k.workspaceId)));
       const correlationId = randomUUID();
-      await this.score(m, present, rows, settings, () => ({ reason, causationId: null, correlationId }));
+      const baseline = new Map(
+        [...rows].map(([key, row]) => [key, JSON.stringify(accountUpdated(row, true))]),
+      );
+      await this.score(m, present, rows, settings, baseline, () => ({
+        reason,
+        causationId: null,
+        correlationId,
+      }));
     });
   }
 
@@ -227,6 +238,7 @@ export class ScoringEngine extends Rescorer {
     keys: readonly AccountKey[],
     rows: Map<string, AccountRow>,
     settings: Map<string, WorkspaceSettings>,
+    baseline: Map<string, string>,
     causeOf: (key: string) => Cause,
   ): Promise<void> {
     const asOf = this.clock.now();
@@ -243,7 +255,6 @@ export class ScoringEngine extends Rescorer {
       if (!row) continue;
       const before = { ...row, measures: row.measures };
       const previousHealth = row.scoredAt ? healthOf(row) : null;
-      const previousUpdate = JSON.stringify(accountUpdated(row, true));
       const ws = settings.get(k.workspaceId) ?? DEFAULT_SETTINGS;
       const accountFacts = factsOf(row, facts, key, ws);
       row.touchModel = touchModel({ touchTrait: row.touchTrait, mrr: row.mrr }, ws);
@@ -332,7 +343,7 @@ export class ScoringEngine extends Rescorer {
         outbox.push(envelopeMessage('account.health.changed', row, data, cause, asOf));
       }
       const update = accountUpdated(row, true, activeOverride);
-      if (JSON.stringify(update) !== previousUpdate || healthMoved)
+      if (JSON.stringify(update) !== baseline.get(key) || healthMoved)
         outbox.push(
           envelopeMessage('account.updated', row, accountUpdated(row, false, activeOverride), cause, asOf),
         );
