@@ -3,6 +3,10 @@ import { PlatformModule } from '@tsuzuku/platform-runtime';
 import { HealthScoringConfig } from './config/health-scoring.config';
 import { healthScoringDatabase } from './database/health-scoring.database';
 import { AccountActivityModule } from './activity/account-activity.module';
+import { ScoringModule } from './scoring/scoring.module';
+import { ScorecardsModule } from './scorecards/scorecards.module';
+import { SettingsModule } from './settings/settings.module';
+import { AccountsModule } from './accounts/accounts.module';
 
 @Module({})
 export class AppModule {
@@ -12,6 +16,10 @@ export class AppModule {
       imports: [
         PlatformModule.forService('health-scoring', config, healthScoringDatabase),
         AccountActivityModule,
+        ScoringModule,
+        ScorecardsModule,
+        SettingsModule,
+        AccountsModule,
       ],
     };
   }

@@ -122,7 +122,10 @@ describe('Kafka path: publisher -> health-scoring consumer -> its schema', () =>
     await publisher.publishRaw(Topic.Events, [{ key, value: '{"this is": "not an envelope"' }]);
     await publisher.publish([customerEvent(workspaceId, 'acc-2', '2026-11-03T09:00:00.000Z')]);
 
-    const [dead] = await deadLetters.waitForMessages((m) => m.key === key);
+    // Every consumer group of cs.events.v1 dead-letters it on its own; this one is the activity's.
+    const [dead] = await deadLetters.waitForMessages(
+      (m) => m.key === key && m.headers[Header.DeadLetterConsumerGroup] === ACTIVITY_CONSUMER,
+    );
     expect(dead!.value).toBe('{"this is": "not an envelope"');
     expect(dead!.headers[Header.DeadLetterOriginTopic]).toBe(Topic.Events);
     expect(dead!.headers[Header.DeadLetterConsumerGroup]).toBe(ACTIVITY_CONSUMER);

@@ -110,10 +110,13 @@ describe('health scoring from cs.events.v1', () => {
   });
   const committedAtEnd = async (ends: { partition: number; offset: string }[]) => {
     const [committed] = await admin.fetchOffsets({ groupId: SCORING_CONSUMER, topics: [Topic.Events] });
-    return ends.every((end) => {
+    const behind = ends.filter((end) => {
       const c = committed!.partitions.find((p) => p.partition === end.partition);
-      return c !== undefined && BigInt(c.offset) >= BigInt(end.offset);
+      return end.offset !== '0' && (c === undefined || BigInt(c.offset) < BigInt(end.offset));
     });
+    if (behind.length > 0)
+      throw new Error(`behind on ${JSON.stringify(behind)}: ${JSON.stringify(committed!.partitions)}`);
+    return true;
   };
 
   beforeAll(async () => {

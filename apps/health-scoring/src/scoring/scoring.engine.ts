@@ -204,7 +204,7 @@ export class ScoringEngine extends Rescorer {
 
   /** Ends the overrides whose expiry has passed and rescores their accounts. */
   async expireOverrides(): Promise<number> {
-    const ended: { workspace_id: string; account_id: string }[] = await this.dataSource.query(
+    const [ended]: [{ workspace_id: string; account_id: string }[], number] = await this.dataSource.query(
       `UPDATE health_scoring.overrides SET ended_at = $1, ended_why = 'expired'
        WHERE ended_at IS NULL AND expires_at IS NOT NULL AND expires_at <= $1
        RETURNING workspace_id, account_id`,
@@ -248,6 +248,7 @@ export class ScoringEngine extends Rescorer {
       scorecards.set(ws, await this.scorecards.scorecardsOf(ws));
     const outbox: OutboxMessage[] = [];
     const history: unknown[] = [];
+    const peerValues = new Map<string, { accountId: string; value: number }[]>();
     const changed: AccountRow[] = [];
     for (const k of keys) {
       const key = keyOf(k);
@@ -293,7 +294,16 @@ export class ScoringEngine extends Rescorer {
               measure.metric === 'active_users_ratio_30d' ? null : (past.get(measure.metric) ?? null);
             inputs.set(measure.id, { value, previous });
           } else if (measure.method.kind === 'percentile') {
-            inputs.set(measure.id, { value, peers: await this.peers(m, row, measure.metric) });
+            const peerKey = `${row.workspaceId}\u0000${row.segment ?? ''}\u0000${measure.metric}`;
+            let peers = peerValues.get(peerKey);
+            if (!peers) {
+              peers = await this.peers(m, row, measure.metric);
+              peerValues.set(peerKey, peers);
+            }
+            inputs.set(measure.id, {
+              value,
+              peers: peers.filter((p) => p.accountId !== row.accountId).map((p) => p.value),
+            });
           } else inputs.set(measure.id, { value });
         }
         const result = calculateHealthScore(card.measures, inputs, card.bands);
@@ -361,13 +371,19 @@ export class ScoringEngine extends Rescorer {
   }
 
   /** The same metric's values among the other accounts of the segment, from their last scoring. */
-  private async peers(m: EntityManager, row: AccountRow, metric: string): Promise<number[]> {
-    const rows: { value: string | null }[] = await m.query(
-      `SELECT (x->>'value') AS value FROM health_scoring.accounts a, jsonb_array_elements(a.measures) x
-       WHERE a.workspace_id = $1 AND a.segment IS NOT DISTINCT FROM $2 AND a.account_id <> $3 AND x->>'metric' = $4`,
-      [row.workspaceId, row.segment, row.accountId, metric],
+  private async peers(
+    m: EntityManager,
+    row: AccountRow,
+    metric: string,
+  ): Promise<{ accountId: string; value: number }[]> {
+    const rows: { account_id: string; value: string | null }[] = await m.query(
+      `SELECT a.account_id, (x->>'value') AS value FROM health_scoring.accounts a, jsonb_array_elements(a.measures) x
+       WHERE a.workspace_id = $1 AND a.segment IS NOT DISTINCT FROM $2 AND x->>'metric' = $3`,
+      [row.workspaceId, row.segment, metric],
     );
-    return rows.filter((r) => r.value !== null).map((r) => Number(r.value));
+    return rows
+      .filter((r) => r.value !== null)
+      .map((r) => ({ accountId: r.account_id, value: Number(r.value) }));
   }
 
   private async claimInbox(m: EntityManager, ids: readonly string[]): Promise<Set<string>> {
@@ -445,7 +461,8 @@ export class ScoringEngine extends Rescorer {
         ],
       );
     if (joinList.length > 0) {
-      const released: { envelope: CustomerEvent; account_id: string }[] = await m.query(
+      // TypeORM answers DELETE ... RETURNING with [rows, count].
+      const [released]: [{ envelope: CustomerEvent; account_id: string }[], number] = await m.query(
         `DELETE FROM health_scoring.unattributed_events u USING jsonb_to_recordset($1::jsonb)
            AS r("workspaceId" text, "userId" text, "accountId" text)
          WHERE u.workspace_id = r."workspaceId" AND u.user_id = r."userId"

@@ -4,10 +4,13 @@ import { Rescorer } from './ports';
 import { ScoringConsumer } from './scoring.consumer';
 import { ScoringEngine } from './scoring.engine';
 import { ScoringSweep } from './scoring.sweep';
+import { ScorecardsModule } from '../scorecards/scorecards.module';
 
 /** The scoring engine, its consumer and sweep; other features reach it through `Rescorer`. */
 @Global()
 @Module({
+  // The engine reads scorecards; their controllers reach back through the global Rescorer.
+  imports: [ScorecardsModule],
   providers: [
     Clock,
     ScoringEngine,

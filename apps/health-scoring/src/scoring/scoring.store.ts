@@ -350,38 +350,45 @@ export async function loadFacts(
   const asOfDay = asOf.toISOString().slice(0, 10);
   const keysSql =
     'JOIN unnest($1::text[], $2::text[]) AS k(workspace_id, account_id) USING (workspace_id, account_id)';
-  const [days, users, tickets, mrr, overrides, history] = await Promise.all([
+  // One after the other: these share the transaction's connection.
+  const [days, users, tickets, mrr, overrides, history] = await sequentially([
     // Trend measures read windows that end up to 365 days back.
-    m.query(
-      `SELECT workspace_id, account_id, day::text AS day, sign_ins, tickets_opened, p1_opened, csat_sum, csat_count,
+    () =>
+      m.query(
+        `SELECT workspace_id, account_id, day::text AS day, sign_ins, tickets_opened, p1_opened, csat_sum, csat_count,
          engagement_events, outcomes
        FROM health_scoring.account_days ${keysSql} WHERE day >= $3::date - 455 AND day <= $4::date`,
-      [ws, acc, asOfDay, asOfDay],
-    ) as Promise<Record<string, unknown>[]>,
-    m.query(
-      `SELECT workspace_id, account_id, count(DISTINCT user_id)::int AS n FROM health_scoring.account_user_days ${keysSql}
+        [ws, acc, asOfDay, asOfDay],
+      ) as Promise<Record<string, unknown>[]>,
+    () =>
+      m.query(
+        `SELECT workspace_id, account_id, count(DISTINCT user_id)::int AS n FROM health_scoring.account_user_days ${keysSql}
        WHERE day >= $3::date AND day <= $4::date GROUP BY workspace_id, account_id`,
-      [ws, acc, since(30), asOfDay],
-    ) as Promise<Record<string, unknown>[]>,
-    m.query(
-      `SELECT workspace_id, account_id, priority, resolved_at IS NOT NULL AND resolved_at <= $4 AS resolved
+        [ws, acc, since(30), asOfDay],
+      ) as Promise<Record<string, unknown>[]>,
+    () =>
+      m.query(
+        `SELECT workspace_id, account_id, priority, resolved_at IS NOT NULL AND resolved_at <= $4 AS resolved
        FROM health_scoring.tickets ${keysSql} WHERE opened_at >= $3 AND opened_at <= $4`,
-      [ws, acc, new Date(asOf.getTime() - 30 * dayMs).toISOString(), asOf.toISOString()],
-    ) as Promise<Record<string, unknown>[]>,
-    m.query(
-      `SELECT workspace_id, account_id, at, mrr FROM health_scoring.mrr_points ${keysSql} WHERE at <= $3 ORDER BY at`,
-      [ws, acc, asOf.toISOString()],
-    ) as Promise<Record<string, unknown>[]>,
-    m.query(
-      `SELECT workspace_id, account_id, id, score, reason, author, expires_at FROM health_scoring.overrides ${keysSql}
+        [ws, acc, new Date(asOf.getTime() - 30 * dayMs).toISOString(), asOf.toISOString()],
+      ) as Promise<Record<string, unknown>[]>,
+    () =>
+      m.query(
+        `SELECT workspace_id, account_id, at, mrr FROM health_scoring.mrr_points ${keysSql} WHERE at <= $3 ORDER BY at`,
+        [ws, acc, asOf.toISOString()],
+      ) as Promise<Record<string, unknown>[]>,
+    () =>
+      m.query(
+        `SELECT workspace_id, account_id, id, score, reason, author, expires_at FROM health_scoring.overrides ${keysSql}
        WHERE ended_at IS NULL`,
-      [ws, acc],
-    ) as Promise<Record<string, unknown>[]>,
-    m.query(
-      `SELECT workspace_id, account_id, max(at) AS at FROM health_scoring.score_history ${keysSql}
+        [ws, acc],
+      ) as Promise<Record<string, unknown>[]>,
+    () =>
+      m.query(
+        `SELECT workspace_id, account_id, max(at) AS at FROM health_scoring.score_history ${keysSql}
        GROUP BY workspace_id, account_id`,
-      [ws, acc],
-    ) as Promise<Record<string, unknown>[]>,
+        [ws, acc],
+      ) as Promise<Record<string, unknown>[]>,
   ]);
   const k = (r: Record<string, unknown>) =>
     `${r['workspace_id'] as string}\u0000${r['account_id'] as string}`;
@@ -419,4 +426,10 @@ export async function loadFacts(
     });
   for (const r of history) facts.lastHistoryAt.set(k(r), new Date(r['at'] as string));
   return facts;
+}
+
+async function sequentially<T>(steps: readonly (() => Promise<T>)[]): Promise<T[]> {
+  const results: T[] = [];
+  for (const step of steps) results.push(await step());
+  return results;
 }

@@ -1,0 +1,116 @@
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  Headers,
+  HttpCode,
+  Param,
+  Post,
+  Query,
+  UsePipes,
+} from '@nestjs/common';
+import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { Auth, AuthContext, CredentialStore, RequireScopes } from '@tsuzuku/platform-auth';
+import { requestValidationPipe } from '@tsuzuku/platform-runtime';
+import { AccountsService } from './accounts.service';
+import { AccountDto, AccountPageDto, HealthExplanationDto, HealthHistoryDto } from './dto/account.dto';
+import { HealthHistoryQuery } from './dto/history.query';
+import { ListAccountsQuery } from './dto/list-accounts.query';
+import { SetOverrideDto } from './dto/set-override.dto';
+
+/** Accounts and their explained health, by the API token's workspace; overrides of the score. */
+@ApiTags('accounts')
+@Controller('v1/accounts')
+@UsePipes(requestValidationPipe())
+export class AccountsController {
+  constructor(
+    private readonly accounts: AccountsService,
+    private readonly credentials: CredentialStore,
+  ) {}
+
+  @Get()
+  @RequireScopes('read')
+  @ApiOperation({ summary: 'List accounts, riskiest first by default, a page at a time' })
+  @ApiResponse({ status: 200, type: AccountPageDto })
+  @ApiResponse({ status: 400, description: 'invalid filter, sort, limit or cursor, with field paths' })
+  list(@Auth() auth: AuthContext, @Query() query: ListAccountsQuery): Promise<AccountPageDto> {
+    return this.accounts.list(auth.workspaceId, query);
+  }
+
+  @Get(':accountId')
+  @RequireScopes('read')
+  @ApiOperation({ summary: 'An account: profile, lifecycle phase, touch model and health with trends' })
+  @ApiResponse({ status: 200, type: AccountDto })
+  @ApiResponse({ status: 404, description: 'no such account in the workspace of the token' })
+  account(@Auth() auth: AuthContext, @Param('accountId') accountId: string): Promise<AccountDto> {
+    return this.accounts.account(auth.workspaceId, accountId);
+  }
+
+  @Get(':accountId/health')
+  @RequireScopes('read')
+  @ApiOperation({
+    summary: 'Why the account scores what it scores: measures, what decided it, recent events and changes',
+  })
+  @ApiResponse({ status: 200, type: HealthExplanationDto })
+  @ApiResponse({ status: 404, description: 'no such account in the workspace of the token' })
+  health(@Auth() auth: AuthContext, @Param('accountId') accountId: string): Promise<HealthExplanationDto> {
+    return this.accounts.explain(auth.workspaceId, accountId);
+  }
+
+  @Get(':accountId/health/history')
+  @RequireScopes('read')
+  @ApiOperation({ summary: 'The score over time, in time order, with the 7- and 30-day trends' })
+  @ApiResponse({ status: 200, type: HealthHistoryDto })
+  @ApiResponse({ status: 400, description: 'invalid range or limit, with field paths' })
+  @ApiResponse({ status: 404, description: 'no such account in the workspace of the token' })
+  history(
+    @Auth() auth: AuthContext,
+    @Param('accountId') accountId: string,
+    @Query() query: HealthHistoryQuery,
+  ): Promise<HealthHistoryDto> {
+    return this.accounts.history(auth.workspaceId, accountId, query);
+  }
+
+  @Post(':accountId/health/override')
+  @HttpCode(200)
+  @RequireScopes('write')
+  @ApiOperation({ summary: 'Override the score (replacing any active override) and answer the fresh health' })
+  @ApiResponse({ status: 200, type: HealthExplanationDto })
+  @ApiResponse({ status: 400, description: 'invalid body, with field paths' })
+  @ApiResponse({ status: 404, description: 'no such account in the workspace of the token' })
+  @ApiResponse({ status: 503, description: 'saved, but the score could not be recomputed yet' })
+  setOverride(
+    @Auth() auth: AuthContext,
+    @Headers('authorization') authorization: string | undefined,
+    @Param('accountId') accountId: string,
+    @Body() body: SetOverrideDto,
+  ): Promise<HealthExplanationDto> {
+    return this.accounts.setOverride(auth.workspaceId, accountId, body, this.authorOf(auth, authorization));
+  }
+
+  @Delete(':accountId/health/override')
+  @HttpCode(200)
+  @RequireScopes('write')
+  @ApiOperation({ summary: 'End the active override: the computed score applies again' })
+  @ApiResponse({ status: 200, type: HealthExplanationDto })
+  @ApiResponse({ status: 404, description: 'no such account, or it has no active override' })
+  @ApiResponse({ status: 503, description: 'cleared, but the score could not be recomputed yet' })
+  clearOverride(
+    @Auth() auth: AuthContext,
+    @Param('accountId') accountId: string,
+  ): Promise<HealthExplanationDto> {
+    return this.accounts.clearOverride(auth.workspaceId, accountId);
+  }
+
+  /**
+   * Who set an override: the API token's name, which AuthContext does not carry, so it is read
+   * from the credential the guard has just accepted; its id when the token has no name.
+   */
+  private authorOf(auth: AuthContext, authorization: string | undefined): string {
+    const secret = /^Bearer\s+(\S+)$/i.exec(authorization ?? '')?.[1];
+    const credential = secret ? this.credentials.authenticate(secret, 'api_token') : undefined;
+    const label = credential?.id === auth.credentialId ? credential.label.trim() : '';
+    return label || auth.credentialId;
+  }
+}

@@ -1,0 +1,31 @@
+import { HttpException, HttpStatus } from '@nestjs/common';
+
+export enum AccountsExceptionCode {
+  AccountNotFound = 'account_not_found',
+  OverrideNotFound = 'override_not_found',
+  RescoreFailed = 'rescore_failed',
+}
+
+const STATUS: Record<AccountsExceptionCode, HttpStatus> = {
+  [AccountsExceptionCode.AccountNotFound]: HttpStatus.NOT_FOUND,
+  [AccountsExceptionCode.OverrideNotFound]: HttpStatus.NOT_FOUND,
+  [AccountsExceptionCode.RescoreFailed]: HttpStatus.SERVICE_UNAVAILABLE,
+};
+
+/** A refused accounts API request: its status, a code and what was wrong. */
+export class AccountsException extends HttpException {
+  constructor(
+    readonly code: AccountsExceptionCode,
+    message: string,
+  ) {
+    super({ statusCode: STATUS[code], error: code, message }, STATUS[code]);
+  }
+
+  static accountNotFound(accountId: string): AccountsException {
+    // The same answer whether the account is another workspace's or nobody's.
+    return new AccountsException(
+      AccountsExceptionCode.AccountNotFound,
+      `no account ${accountId} in this workspace`,
+    );
+  }
+}

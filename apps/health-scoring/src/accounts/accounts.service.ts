@@ -1,0 +1,267 @@
+import { Injectable, Logger, Optional } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { Clock } from '../scoring/clock';
+import { Rescorer } from '../scoring/ports';
+import { AccountsException, AccountsExceptionCode } from './accounts.exception';
+import { AccountRecord, AccountsStore } from './accounts.store';
+import { AccountCursor, decodeCursor, encodeCursor } from './domain/account-cursor';
+import { decisiveMeasures } from './domain/decisive-measures';
+import { HealthTrends, healthTrends, trendHorizons } from './domain/score-trend';
+import {
+  AccountDto,
+  AccountPageDto,
+  AccountSummaryDto,
+  HealthDto,
+  HealthExplanationDto,
+  HealthHistoryDto,
+} from './dto/account.dto';
+import { HealthHistoryQuery } from './dto/history.query';
+import { ListAccountsQuery } from './dto/list-accounts.query';
+import { SetOverrideDto } from './dto/set-override.dto';
+
+const DEFAULT_PAGE = 50;
+const DEFAULT_HISTORY_POINTS = 500;
+const DEFAULT_HISTORY_DAYS = 90;
+const RECENT_EVENTS = 20;
+const RECENT_CHANGES = 10;
+const DAY_MS = 86_400_000;
+
+/** Reads accounts and their health for the API; sets and clears overrides and has them applied. */
+@Injectable()
+export class AccountsService {
+  private readonly logger = new Logger(AccountsService.name);
+
+  constructor(
+    private readonly store: AccountsStore,
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly rescorer: Rescorer,
+    // The scoring's clock when it is there, so trends and expiry read the same time as the engine.
+    @Optional() private readonly clock?: Clock,
+  ) {}
+
+  async list(workspaceId: string, query: ListAccountsQuery): Promise<AccountPageDto> {
+    const sort = query.sort ?? 'score';
+    const limit = query.limit ?? DEFAULT_PAGE;
+    let after: AccountCursor | undefined;
+    if (query.cursor !== undefined) {
+      // The query DTO has already refused a cursor that does not decode.
+      const decoded = decodeCursor(query.cursor, sort);
+      if (decoded.ok) after = decoded.cursor;
+    }
+    const rows = await this.store.page(workspaceId, query, sort, after, limit + 1, this.now());
+    const data = rows.slice(0, limit);
+    const last = data[data.length - 1];
+    const nextCursor =
+      rows.length > limit && last
+        ? encodeCursor({
+            sort,
+            key: sort === 'name' ? last.nameKey : last.scoreKey,
+            accountId: last.accountId,
+          })
+        : null;
+    return { data: data.map(summaryOf), nextCursor };
+  }
+
+  async account(workspaceId: string, accountId: string): Promise<AccountDto> {
+    const now = this.now();
+    const account = await this.found(workspaceId, accountId, now);
+    const trends = await this.trends(workspaceId, account, now);
+    return {
+      ...summaryOf(account),
+      firstSeenAt: account.firstSeenAt,
+      lastSeenAt: account.lastSeenAt,
+      lastSignInAt: account.lastSignInAt,
+      latestNps: account.latestNps,
+      traits: account.traits,
+      health: { ...healthOf(account), ...trends },
+    };
+  }
+
+  /** Why the account scores what it scores. */
+  async explain(workspaceId: string, accountId: string): Promise<HealthExplanationDto> {
+    const now = this.now();
+    const account = await this.found(workspaceId, accountId, now);
+    const { measures } = account;
+    const [trends, recentEvents, recentChanges] = await Promise.all([
+      this.trends(workspaceId, account, now),
+      this.store.recentEvents(workspaceId, accountId, RECENT_EVENTS),
+      this.store.recentChanges(workspaceId, accountId, RECENT_CHANGES),
+    ]);
+    const decisive = decisiveMeasures(measures);
+    return {
+      accountId,
+      ...healthOf(account),
+      ...trends,
+      measures: measures.map((m) => ({
+        measureId: m.measureId,
+        label: m.label,
+        category: m.category,
+        metric: m.metric,
+        value: m.value,
+        points: m.points,
+        weight: m.weight,
+        share: m.share,
+        contribution: m.contribution,
+        leftOut: m.points === null,
+      })),
+      decisive: {
+        largestDeficits: [...decisive.largestDeficits],
+        largestContributions: [...decisive.largestContributions],
+      },
+      recentEvents,
+      recentChanges,
+    };
+  }
+
+  async history(
+    workspaceId: string,
+    accountId: string,
+    query: HealthHistoryQuery,
+  ): Promise<HealthHistoryDto> {
+    const now = this.now();
+    const account = await this.found(workspaceId, accountId, now);
+    const to = query.to !== undefined ? new Date(query.to) : now;
+    const from =
+      query.from !== undefined
+        ? new Date(query.from)
+        : new Date(to.getTime() - DEFAULT_HISTORY_DAYS * DAY_MS);
+    const [trends, history] = await Promise.all([
+      this.trends(workspaceId, account, now),
+      this.store.history(workspaceId, accountId, { from, to, limit: query.limit ?? DEFAULT_HISTORY_POINTS }),
+    ]);
+    return {
+      accountId,
+      from: from.toISOString(),
+      to: to.toISOString(),
+      points: history.points,
+      truncated: history.truncated,
+      ...trends,
+    };
+  }
+
+  /** Replaces any active override with this one, has it applied, and answers with the fresh health. */
+  async setOverride(
+    workspaceId: string,
+    accountId: string,
+    override: SetOverrideDto,
+    author: string,
+  ): Promise<HealthExplanationDto> {
+    const now = this.now().toISOString();
+    await this.dataSource.transaction(async (m) => {
+      // Locking the account serialises concurrent overrides of it (one active at a time).
+      const found: unknown[] = await m.query(
+        'SELECT 1 FROM health_scoring.accounts WHERE workspace_id = $1 AND account_id = $2 FOR UPDATE',
+        [workspaceId, accountId],
+      );
+      if (found.length === 0) throw AccountsException.accountNotFound(accountId);
+      await m.query(
+        `UPDATE health_scoring.overrides
+         SET ended_at = $3,
+             ended_why = CASE WHEN expires_at IS NOT NULL AND expires_at <= $3 THEN 'expired' ELSE 'replaced' END
+         WHERE workspace_id = $1 AND account_id = $2 AND ended_at IS NULL`,
+        [workspaceId, accountId, now],
+      );
+      await m.query(
+        `INSERT INTO health_scoring.overrides (id, workspace_id, account_id, score, reason, author, created_at, expires_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+        [
+          randomUUID(),
+          workspaceId,
+          accountId,
+          override.score,
+          override.reason,
+          author,
+          now,
+          override.expiresAt !== undefined ? new Date(override.expiresAt).toISOString() : null,
+        ],
+      );
+    });
+    await this.rescore(workspaceId, accountId, 'override set');
+    return this.explain(workspaceId, accountId);
+  }
+
+  /** Ends the active override, has the computed score apply again, and answers with the fresh health. */
+  async clearOverride(workspaceId: string, accountId: string): Promise<HealthExplanationDto> {
+    const now = this.now().toISOString();
+    // Through a CTE: TypeORM answers a bare UPDATE ... RETURNING with [rows, count], not rows.
+    const ended: unknown[] = await this.dataSource.query(
+      `WITH ended AS (
+         UPDATE health_scoring.overrides SET ended_at = $3, ended_why = 'cleared'
+         WHERE workspace_id = $1 AND account_id = $2 AND ended_at IS NULL
+           AND (expires_at IS NULL OR expires_at > $3)
+         RETURNING id
+       )
+       SELECT id FROM ended`,
+      [workspaceId, accountId, now],
+    );
+    if (ended.length === 0) {
+      await this.found(workspaceId, accountId, this.now());
+      throw new AccountsException(
+        AccountsExceptionCode.OverrideNotFound,
+        `account ${accountId} has no active override`,
+      );
+    }
+    await this.rescore(workspaceId, accountId, 'override cleared');
+    return this.explain(workspaceId, accountId);
+  }
+
+  private async rescore(workspaceId: string, accountId: string, reason: string): Promise<void> {
+    try {
+      await this.rescorer.rescoreAccount(workspaceId, accountId, reason);
+    } catch (error) {
+      this.logger.error(
+        `override saved but rescoring ${workspaceId}/${accountId} (${reason}) failed: ${(error as Error).message}`,
+      );
+      throw new AccountsException(
+        AccountsExceptionCode.RescoreFailed,
+        'the override was saved, but the score could not be recomputed now; it applies at the next scoring',
+      );
+    }
+  }
+
+  private async found(workspaceId: string, accountId: string, now: Date) {
+    const account = await this.store.account(workspaceId, accountId, now);
+    if (!account) throw AccountsException.accountNotFound(accountId);
+    return account;
+  }
+
+  private async trends(workspaceId: string, account: AccountRecord, now: Date): Promise<HealthTrends> {
+    const points = await this.store.pointsInEffect(workspaceId, account.accountId, trendHorizons(now));
+    return healthTrends(account.score, points, now);
+  }
+
+  private now(): Date {
+    return this.clock?.now() ?? new Date();
+  }
+}
+
+function healthOf(account: AccountRecord): HealthDto {
+  return {
+    score: account.score,
+    band: account.band,
+    computedScore: account.computedScore,
+    coverage: account.coverage,
+    scorecardId: account.scorecardId,
+    override: account.override,
+    scoredAt: account.scoredAt,
+  };
+}
+
+function summaryOf(account: AccountRecord): AccountSummaryDto {
+  return {
+    accountId: account.accountId,
+    name: account.name,
+    plan: account.plan,
+    mrr: account.mrr,
+    seats: account.seats,
+    renewalDate: account.renewalDate,
+    csmEmail: account.csmEmail,
+    segment: account.segment,
+    industry: account.industry,
+    phase: account.phase,
+    touchModel: account.touchModel,
+    health: healthOf(account),
+  };
+}

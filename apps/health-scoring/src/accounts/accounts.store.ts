@@ -1,0 +1,293 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import type { HealthBand, LifecyclePhase, TouchModel } from '@tsuzuku/contracts';
+import type { MeasureResult } from '../scorecards/domain/health-score.calculator';
+import { AccountCursor, AccountSort } from './domain/account-cursor';
+import { ScorePoint } from './domain/score-trend';
+
+/** An account as the API reads it, with its active override if any. */
+export interface AccountRecord {
+  readonly accountId: string;
+  readonly name: string | null;
+  readonly plan: string | null;
+  readonly mrr: number | null;
+  readonly seats: number | null;
+  readonly renewalDate: string | null;
+  readonly csmEmail: string | null;
+  readonly segment: string | null;
+  readonly industry: string | null;
+  readonly traits: Record<string, unknown>;
+  readonly phase: LifecyclePhase;
+  readonly touchModel: TouchModel;
+  readonly firstSeenAt: string;
+  readonly lastSeenAt: string | null;
+  readonly lastSignInAt: string | null;
+  readonly latestNps: number | null;
+  readonly computedScore: number | null;
+  readonly score: number | null;
+  readonly band: HealthBand | null;
+  readonly coverage: number;
+  readonly scorecardId: string | null;
+  readonly scoredAt: string | null;
+  readonly override: OverrideRecord | null;
+  /** The sort keys of this row, for the next page's cursor. */
+  readonly scoreKey: string | null;
+  readonly nameKey: string;
+}
+
+export interface OverrideRecord {
+  readonly id: string;
+  readonly score: number;
+  readonly reason: string;
+  readonly author: string;
+  readonly createdAt: string;
+  readonly expiresAt: string | null;
+}
+
+export interface AccountFilter {
+  readonly band?: readonly HealthBand[];
+  readonly segment?: string;
+  readonly touchModel?: readonly TouchModel[];
+  readonly phase?: readonly LifecyclePhase[];
+  readonly owner?: string;
+  readonly q?: string;
+}
+
+export interface HistoryRecord {
+  readonly at: string;
+  readonly score: number | null;
+  readonly band: HealthBand | null;
+  readonly computedScore: number | null;
+  readonly coverage: number;
+  readonly reason: string;
+}
+
+export interface EventRecord {
+  readonly eventId: string;
+  readonly occurredAt: string;
+  readonly name: string;
+  readonly detail: Record<string, unknown>;
+}
+
+type Row = Record<string, unknown>;
+
+const NAME_KEY = 'lower(coalesce(a.name, a.account_id))';
+
+// An override whose expiry has passed is no longer in effect, even before the engine ends it.
+const ACTIVE_OVERRIDE = (now: string) => `LEFT JOIN health_scoring.overrides o
+  ON o.workspace_id = a.workspace_id AND o.account_id = a.account_id
+  AND o.ended_at IS NULL AND (o.expires_at IS NULL OR o.expires_at > ${now})`;
+
+const ACCOUNT_COLUMNS = `a.account_id, a.name, a.plan, a.mrr::float8 AS mrr, a.seats,
+  a.renewal_date::text AS renewal_date, a.csm_email, a.segment, a.industry, a.traits, a.phase,
+  a.touch_model, a.first_seen_at, a.last_seen_at, a.last_sign_in_at, a.latest_nps,
+  a.computed_score::float8 AS computed_score, a.score::text AS score_key, a.band,
+  a.coverage::float8 AS coverage, a.scorecard_id, a.scored_at, ${NAME_KEY} AS name_key,
+  o.id AS override_id, o.score::float8 AS override_score, o.reason AS override_reason,
+  o.author AS override_author, o.created_at AS override_created_at, o.expires_at AS override_expires_at`;
+
+const ORDER: Record<AccountSort, string> = {
+  score: 'a.score ASC NULLS LAST, a.account_id ASC',
+  '-score': 'a.score DESC NULLS LAST, a.account_id ASC',
+  name: `${NAME_KEY} ASC, a.account_id ASC`,
+};
+
+const iso = (value: unknown): string | null => (value instanceof Date ? value.toISOString() : null);
+const num = (value: unknown): number | null => (value === null || value === undefined ? null : Number(value));
+
+/** `%` and `_` in a search are characters to find, not wildcards. */
+const likePrefix = (text: string) => `${text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+
+/** The SQL of the accounts API: reads only, every query scoped to one workspace. */
+@Injectable()
+export class AccountsStore {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  /** One page of accounts after the cursor, plus one more row to tell whether another page follows. */
+  async page(
+    workspaceId: string,
+    filter: AccountFilter,
+    sort: AccountSort,
+    after: AccountCursor | undefined,
+    take: number,
+    now: Date,
+  ): Promise<AccountRecord[]> {
+    const params: unknown[] = [workspaceId];
+    const p = (value: unknown) => `$${params.push(value)}`;
+    const where = ['a.workspace_id = $1'];
+    if (filter.band) where.push(`a.band = ANY(${p(filter.band)}::text[])`);
+    if (filter.segment !== undefined) where.push(`a.segment = ${p(filter.segment)}`);
+    if (filter.touchModel) where.push(`a.touch_model = ANY(${p(filter.touchModel)}::text[])`);
+    if (filter.phase) where.push(`a.phase = ANY(${p(filter.phase)}::text[])`);
+    if (filter.owner !== undefined) where.push(`lower(a.csm_email) = lower(${p(filter.owner)})`);
+    if (filter.q !== undefined) {
+      const prefix = p(likePrefix(filter.q));
+      where.push(`(lower(a.name) LIKE ${prefix} OR lower(a.account_id) LIKE ${prefix})`);
+    }
+    if (after) where.push(keysetAfter(after, p));
+    const rows: Row[] = await this.dataSource.query(
+      `SELECT ${ACCOUNT_COLUMNS} FROM health_scoring.accounts a ${ACTIVE_OVERRIDE(p(now.toISOString()))}
+       WHERE ${where.join(' AND ')}
+       ORDER BY ${ORDER[sort]}
+       LIMIT ${p(take)}`,
+      params,
+    );
+    return rows.map(accountOf);
+  }
+
+  /**
+   * One account of the workspace with its active override and the measure results of the same
+   * scoring; undefined when the workspace has no account by that id.
+   */
+  async account(
+    workspaceId: string,
+    accountId: string,
+    now: Date,
+  ): Promise<(AccountRecord & { readonly measures: MeasureResult[] }) | undefined> {
+    const rows: Row[] = await this.dataSource.query(
+      `SELECT ${ACCOUNT_COLUMNS}, a.measures FROM health_scoring.accounts a ${ACTIVE_OVERRIDE('$3')}
+       WHERE a.workspace_id = $1 AND a.account_id = $2`,
+      [workspaceId, accountId, now.toISOString()],
+    );
+    const row = rows[0];
+    return row
+      ? { ...accountOf(row), measures: (row['measures'] as MeasureResult[] | null) ?? [] }
+      : undefined;
+  }
+
+  /** For each moment, the history point in effect then (the latest at or before it), if any. */
+  async pointsInEffect(
+    workspaceId: string,
+    accountId: string,
+    moments: readonly Date[],
+  ): Promise<ScorePoint[]> {
+    const rows: { at: Date; score: string | null }[] = await this.dataSource.query(
+      `SELECT p.at, p.score FROM unnest($3::timestamptz[]) AS m(at)
+       CROSS JOIN LATERAL (
+         SELECT h.at, h.score::float8 AS score FROM health_scoring.score_history h
+         WHERE h.workspace_id = $1 AND h.account_id = $2 AND h.at <= m.at
+         ORDER BY h.at DESC, h.id DESC LIMIT 1
+       ) p`,
+      [workspaceId, accountId, moments.map((m) => m.toISOString())],
+    );
+    return rows.map((r) => ({ at: r.at, score: num(r.score) }));
+  }
+
+  /** The latest `limit` points of the history within [from, to], and whether there were more. */
+  async history(
+    workspaceId: string,
+    accountId: string,
+    range: { from: Date; to: Date; limit: number },
+  ): Promise<{ points: HistoryRecord[]; truncated: boolean }> {
+    const rows: Row[] = await this.dataSource.query(
+      `SELECT at, score::float8 AS score, band, computed_score::float8 AS computed_score,
+         coverage::float8 AS coverage, reason
+       FROM health_scoring.score_history
+       WHERE workspace_id = $1 AND account_id = $2 AND at >= $3 AND at <= $4
+       ORDER BY at DESC, id DESC LIMIT $5`,
+      [workspaceId, accountId, range.from.toISOString(), range.to.toISOString(), range.limit + 1],
+    );
+    return {
+      points: rows.slice(0, range.limit).reverse().map(historyOf),
+      truncated: rows.length > range.limit,
+    };
+  }
+
+  /** The last `limit` points of the history, latest first. */
+  async recentChanges(workspaceId: string, accountId: string, limit: number): Promise<HistoryRecord[]> {
+    const rows: Row[] = await this.dataSource.query(
+      `SELECT at, score::float8 AS score, band, computed_score::float8 AS computed_score,
+         coverage::float8 AS coverage, reason
+       FROM health_scoring.score_history
+       WHERE workspace_id = $1 AND account_id = $2
+       ORDER BY at DESC, id DESC LIMIT $3`,
+      [workspaceId, accountId, limit],
+    );
+    return rows.map(historyOf);
+  }
+
+  /** The last `limit` events that can move the account's score, latest first. */
+  async recentEvents(workspaceId: string, accountId: string, limit: number): Promise<EventRecord[]> {
+    const rows: { event_id: string; occurred_at: Date; name: string; detail: Record<string, unknown> }[] =
+      await this.dataSource.query(
+        `SELECT event_id, occurred_at, name, detail FROM health_scoring.account_events
+         WHERE workspace_id = $1 AND account_id = $2
+         ORDER BY occurred_at DESC, event_id DESC LIMIT $3`,
+        [workspaceId, accountId, limit],
+      );
+    return rows.map((r) => ({
+      eventId: r.event_id,
+      occurredAt: r.occurred_at.toISOString(),
+      name: r.name,
+      detail: r.detail,
+    }));
+  }
+}
+
+/**
+ * The rows after the cursor's in the list's order. Unscored accounts (a null score) come after
+ * every scored one whichever the direction, then by account id.
+ */
+function keysetAfter(after: AccountCursor, p: (value: unknown) => string): string {
+  const id = p(after.accountId);
+  if (after.sort === 'name') {
+    const key = p(after.key);
+    return `(${NAME_KEY} > ${key} OR (${NAME_KEY} = ${key} AND a.account_id > ${id}))`;
+  }
+  if (after.key === null) return `(a.score IS NULL AND a.account_id > ${id})`;
+  const key = `${p(after.key)}::numeric`;
+  const beyond = after.sort === 'score' ? '>' : '<';
+  return `(a.score IS NULL OR a.score ${beyond} ${key} OR (a.score = ${key} AND a.account_id > ${id}))`;
+}
+
+function accountOf(r: Row): AccountRecord {
+  return {
+    accountId: r['account_id'] as string,
+    name: r['name'] as string | null,
+    plan: r['plan'] as string | null,
+    mrr: num(r['mrr']),
+    seats: num(r['seats']),
+    renewalDate: r['renewal_date'] as string | null,
+    csmEmail: r['csm_email'] as string | null,
+    segment: r['segment'] as string | null,
+    industry: r['industry'] as string | null,
+    traits: (r['traits'] as Record<string, unknown> | null) ?? {},
+    phase: r['phase'] as LifecyclePhase,
+    touchModel: r['touch_model'] as TouchModel,
+    firstSeenAt: iso(r['first_seen_at']) ?? '',
+    lastSeenAt: iso(r['last_seen_at']),
+    lastSignInAt: iso(r['last_sign_in_at']),
+    latestNps: num(r['latest_nps']),
+    computedScore: num(r['computed_score']),
+    score: num(r['score_key']),
+    band: r['band'] as HealthBand | null,
+    coverage: Number(r['coverage']),
+    scorecardId: r['scorecard_id'] as string | null,
+    scoredAt: iso(r['scored_at']),
+    override:
+      r['override_id'] === null || r['override_id'] === undefined
+        ? null
+        : {
+            id: r['override_id'] as string,
+            score: Number(r['override_score']),
+            reason: r['override_reason'] as string,
+            author: r['override_author'] as string,
+            createdAt: iso(r['override_created_at']) ?? '',
+            expiresAt: iso(r['override_expires_at']),
+          },
+    scoreKey: r['score_key'] as string | null,
+    nameKey: r['name_key'] as string,
+  };
+}
+
+function historyOf(r: Row): HistoryRecord {
+  return {
+    at: iso(r['at']) ?? '',
+    score: num(r['score']),
+    band: r['band'] as HealthBand | null,
+    computedScore: num(r['computed_score']),
+    coverage: Number(r['coverage']),
+    reason: r['reason'] as string,
+  };
+}

@@ -1,0 +1,129 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import {
+  ArrayNotEmpty,
+  IsArray,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+  Validate,
+  ValidationArguments,
+  ValidatorConstraint,
+  ValidatorConstraintInterface,
+} from 'class-validator';
+import {
+  HEALTH_BANDS,
+  HealthBand,
+  LIFECYCLE_PHASES,
+  LifecyclePhase,
+  TOUCH_MODELS,
+  TouchModel,
+} from '@tsuzuku/contracts';
+import { ACCOUNT_SORTS, AccountSort, decodeCursor } from '../domain/account-cursor';
+
+/** `?band=red,yellow` and `?band=red&band=yellow` both mean red or yellow. */
+const ToList = () =>
+  Transform(({ value }: { value: unknown }) =>
+    (Array.isArray(value) ? value : [value])
+      .flatMap((v) => (typeof v === 'string' ? v.split(',') : [v]))
+      .map((v) => (typeof v === 'string' ? v.trim() : v)),
+  );
+
+/** A query string value as an integer; anything else stays as is for the validator to refuse. */
+export const ToInteger = () =>
+  Transform(({ value }: { value: unknown }) =>
+    typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value,
+  );
+
+@ValidatorConstraint({ name: 'accountCursor' })
+class AccountCursorConstraint implements ValidatorConstraintInterface {
+  validate(value: unknown, args: ValidationArguments): boolean {
+    const sort = sortOf(args);
+    // A sort that is not one has its own problem; the cursor cannot be judged against it.
+    if (!ACCOUNT_SORTS.includes(sort)) return true;
+    return typeof value === 'string' && decodeCursor(value, sort).ok;
+  }
+
+  defaultMessage(args: ValidationArguments): string {
+    const decoded = decodeCursor(String(args.value), sortOf(args));
+    return `cursor ${decoded.ok ? 'is invalid' : decoded.problem}`;
+  }
+}
+
+const sortOf = (args: ValidationArguments): AccountSort => (args.object as ListAccountsQuery).sort ?? 'score';
+
+export class ListAccountsQuery {
+  @ApiPropertyOptional({ enum: HEALTH_BANDS, isArray: true, description: 'one or more, comma-separated' })
+  @IsOptional()
+  @ToList()
+  @IsArray()
+  @ArrayNotEmpty()
+  @IsIn(HEALTH_BANDS, { each: true })
+  band?: HealthBand[];
+
+  @ApiPropertyOptional({ description: 'exact segment' })
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(200)
+  segment?: string;
+
+  @ApiPropertyOptional({ enum: TOUCH_MODELS, isArray: true, description: 'one or more, comma-separated' })
+  @IsOptional()
+  @ToList()
+  @IsArray()
+  @ArrayNotEmpty()
+  @IsIn(TOUCH_MODELS, { each: true })
+  touchModel?: TouchModel[];
+
+  @ApiPropertyOptional({ enum: LIFECYCLE_PHASES, isArray: true, description: 'one or more, comma-separated' })
+  @IsOptional()
+  @ToList()
+  @IsArray()
+  @ArrayNotEmpty()
+  @IsIn(LIFECYCLE_PHASES, { each: true })
+  phase?: LifecyclePhase[];
+
+  @ApiPropertyOptional({ description: "the CSM's email (case-insensitive)" })
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(320)
+  owner?: string;
+
+  @ApiPropertyOptional({ description: 'prefix of the name or the account id (case-insensitive)' })
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(200)
+  q?: string;
+
+  @ApiPropertyOptional({
+    enum: ACCOUNT_SORTS,
+    default: 'score',
+    description:
+      'score: lowest (riskiest) first; -score: highest first; name: A-Z. Unscored accounts come last.',
+  })
+  @IsOptional()
+  @IsIn(ACCOUNT_SORTS)
+  sort?: AccountSort;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50 })
+  @IsOptional()
+  @ToInteger()
+  @IsInt()
+  @Min(1)
+  @Max(200)
+  limit?: number;
+
+  @ApiPropertyOptional({ description: 'nextCursor of the previous page, with the same sort' })
+  @IsOptional()
+  @IsString()
+  @Validate(AccountCursorConstraint)
+  cursor?: string;
+}

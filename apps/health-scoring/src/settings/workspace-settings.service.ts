@@ -1,0 +1,120 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import {
+  DEFAULT_WORKSPACE_SETTINGS,
+  WorkspaceSettings,
+  validateWorkspaceSettings,
+} from './domain/workspace-settings';
+import { SettingsException, SettingsExceptionCode } from './settings.exception';
+
+/** A workspace's settings and when they were last set (null: never, they are the defaults). */
+export interface WorkspaceSettingsView extends WorkspaceSettings {
+  readonly updatedAt: string | null;
+}
+
+interface SettingsRow {
+  onboarding_milestones: string[];
+  key_features: string[];
+  renewal_window_days: number;
+  touch_high_mrr: string;
+  touch_low_mrr: string;
+  updated_at: Date;
+}
+
+const COLUMNS =
+  'onboarding_milestones, key_features, renewal_window_days, touch_high_mrr, touch_low_mrr, updated_at';
+/** Bounds how long another instance's change can go unseen here; this instance's own changes are seen at once. */
+const CACHE_TTL_MS = 60_000;
+
+/** Workspace settings in health_scoring.workspace_settings, cached per workspace. */
+@Injectable()
+export class WorkspaceSettingsService {
+  private readonly cache = new Map<
+    string,
+    { readonly at: number; readonly loaded: Promise<WorkspaceSettingsView> }
+  >();
+
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  /** The settings the scoring uses for a workspace: its own, or the defaults. */
+  async settingsOf(workspaceId: string): Promise<WorkspaceSettings> {
+    const { updatedAt: _updatedAt, ...settings } = await this.view(workspaceId);
+    return settings;
+  }
+
+  /** The settings with when they were set. */
+  view(workspaceId: string): Promise<WorkspaceSettingsView> {
+    const hit = this.cache.get(workspaceId);
+    if (hit && Date.now() - hit.at < CACHE_TTL_MS) return hit.loaded;
+    // The promise is cached: concurrent callers share one read, and a change drops it.
+    const entry = { at: Date.now(), loaded: this.load(workspaceId) };
+    this.cache.set(workspaceId, entry);
+    entry.loaded.catch(() => {
+      if (this.cache.get(workspaceId) === entry) this.cache.delete(workspaceId);
+    });
+    return entry.loaded;
+  }
+
+  /** Replaces a workspace's settings; 400 with every problem and its path when invalid. */
+  async replace(workspaceId: string, settings: WorkspaceSettings): Promise<WorkspaceSettingsView> {
+    const problems = validateWorkspaceSettings(settings);
+    if (problems.length > 0)
+      throw new SettingsException(
+        SettingsExceptionCode.InvalidSettings,
+        'the settings are invalid',
+        problems,
+      );
+    try {
+      const [row] = (await this.dataSource.query(
+        `INSERT INTO health_scoring.workspace_settings
+           (workspace_id, onboarding_milestones, key_features, renewal_window_days, touch_high_mrr, touch_low_mrr)
+         VALUES ($1, $2::text[], $3::text[], $4, $5, $6)
+         ON CONFLICT (workspace_id) DO UPDATE SET
+           onboarding_milestones = EXCLUDED.onboarding_milestones,
+           key_features = EXCLUDED.key_features,
+           renewal_window_days = EXCLUDED.renewal_window_days,
+           touch_high_mrr = EXCLUDED.touch_high_mrr,
+           touch_low_mrr = EXCLUDED.touch_low_mrr,
+           updated_at = now()
+         RETURNING ${COLUMNS}`,
+        [
+          workspaceId,
+          [...settings.onboardingMilestones],
+          [...settings.keyFeatures],
+          settings.renewalWindowDays,
+          settings.touchHighMrr,
+          settings.touchLowMrr,
+        ],
+      )) as SettingsRow[];
+      return viewOf(row!);
+    } finally {
+      this.invalidate(workspaceId);
+    }
+  }
+
+  /** Forgets the cached settings of a workspace. */
+  invalidate(workspaceId: string): void {
+    this.cache.delete(workspaceId);
+  }
+
+  private async load(workspaceId: string): Promise<WorkspaceSettingsView> {
+    const [row] = (await this.dataSource.query(
+      `SELECT ${COLUMNS} FROM health_scoring.workspace_settings WHERE workspace_id = $1`,
+      [workspaceId],
+    )) as SettingsRow[];
+    return row ? viewOf(row) : { ...DEFAULT_WORKSPACE_SETTINGS, updatedAt: null };
+  }
+}
+
+function viewOf(row: SettingsRow): WorkspaceSettingsView {
+  return {
+    onboardingMilestones: row.onboarding_milestones,
+    keyFeatures: row.key_features,
+    renewalWindowDays: Number(row.renewal_window_days),
+    // numeric columns come back as strings
+    touchHighMrr: Number(row.touch_high_mrr),
+    touchLowMrr: Number(row.touch_low_mrr),
+    updatedAt: row.updated_at.toISOString(),
+  };
+}

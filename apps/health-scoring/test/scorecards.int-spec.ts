@@ -1,0 +1,414 @@
+import { randomUUID } from 'node:crypto';
+import { ApiScope, CredentialRecord, CustomerEventData, EventEnvelope, Topic } from '@tsuzuku/contracts';
+import { generateSecret, hashSecret } from '@tsuzuku/platform-auth';
+import { ServiceConfig, loadConfig } from '@tsuzuku/platform-config';
+import { ConsumerRunner, EventPublisher, KafkaConnection } from '@tsuzuku/platform-kafka';
+import {
+  RunningTestService,
+  TestDatabase,
+  createTestDatabase,
+  startTestService,
+  waitFor,
+} from '@tsuzuku/platform-testing';
+import { healthScoringService } from '../src/service';
+import { HealthScoringConfig } from '../src/config/health-scoring.config';
+import { SCORING_CONSUMER } from '../src/scoring/scoring.engine';
+
+interface Scorecard {
+  id: string;
+  workspaceId: string;
+  name: string;
+  isDefault: boolean;
+  segment: string | null;
+  touchModel: string | null;
+  measures: { id: string; metric: string; method: { kind: string } }[];
+  bands: { red: number; yellow: number };
+  version: number;
+  rescored?: number;
+}
+interface Problems {
+  statusCode: number;
+  error: string;
+  errors: { path: string; message: string }[];
+}
+
+/**
+ * Scorecards and workspace settings through the API of the real service, on the real Postgres
+ * and Kafka: API tokens arrive as ingestion would announce them, on cs.credentials.v1.
+ */
+describe('scorecards and settings API', () => {
+  const workspaceA = `ws_${randomUUID().slice(0, 8)}`;
+  const workspaceB = `ws_${randomUUID().slice(0, 8)}`;
+  let db: TestDatabase;
+  let service: RunningTestService<HealthScoringConfig>;
+  let publisher: EventPublisher;
+  let tokenA: string;
+  let readOnlyA: string;
+  let tokenB: string;
+
+  const api = async <T>(token: string, method: string, path: string, body?: unknown) => {
+    const response = await fetch(`${service.url}${path}`, {
+      method,
+      headers: {
+        authorization: `Bearer ${token}`,
+        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+      },
+      body: body !== undefined ? JSON.stringify(body) : undefined,
+    });
+    return { status: response.status, body: (await response.json()) as T };
+  };
+
+  /** An API token as ingestion announces one: only its hash travels. */
+  const issueToken = async (workspaceId: string, scopes: ApiScope[]): Promise<string> => {
+    const secret = generateSecret('api_token');
+    const record: CredentialRecord = {
+      id: randomUUID(),
+      kind: 'api_token',
+      workspaceId,
+      secretHash: hashSecret(secret),
+      scopes,
+      label: 'scorecards-test',
+      createdAt: new Date().toISOString(),
+      revokedAt: null,
+    };
+    await publisher.publishRaw(Topic.Credentials, [{ key: record.id, value: JSON.stringify(record) }]);
+    await waitFor(
+      async () => ((await api(secret, 'GET', '/v1/auth/whoami')).status === 200 ? true : undefined),
+      { what: 'the service to accept the new API token' },
+    );
+    return secret;
+  };
+
+  const event = (accountId: string, data: Partial<CustomerEventData>) => {
+    const id = randomUUID();
+    const at = new Date().toISOString();
+    const envelope: EventEnvelope<'customer.event.recorded', CustomerEventData> = {
+      specVersion: 1,
+      id,
+      type: 'customer.event.recorded',
+      workspaceId: workspaceA,
+      accountId,
+      occurredAt: at,
+      producedAt: at,
+      source: 'test',
+      correlationId: id,
+      causationId: null,
+      data: {
+        call: 'track',
+        messageId: id,
+        userId: 'u1',
+        anonymousId: null,
+        properties: {},
+        traits: {},
+        context: {},
+        timestamp: at,
+        receivedAt: at,
+        sentAt: null,
+        originalTimestamp: null,
+        ...data,
+      },
+    };
+    return envelope;
+  };
+
+  const account = async (accountId: string) =>
+    (
+      await db.query<{ score: string | null; scorecard_id: string | null }>(
+        'SELECT score, scorecard_id FROM health_scoring.accounts WHERE workspace_id = $1 AND account_id = $2',
+        [workspaceA, accountId],
+      )
+    )[0];
+
+  const validMeasure = {
+    id: 'busy',
+    label: 'Busy',
+    category: 'engagement',
+    metric: 'sign_ins_30d',
+    method: { kind: 'boolean', threshold: 1000 },
+    direction: 'higher_is_better',
+    weight: 1,
+  };
+
+  beforeAll(async () => {
+    db = await createTestDatabase('scorecards');
+    service = await startTestService(healthScoringService, { DATABASE_URL: db.url });
+    await service.app.get(ConsumerRunner).whenJoined(SCORING_CONSUMER);
+    const connection = new KafkaConnection(
+      loadConfig(ServiceConfig, { KAFKA_BROKERS: process.env['KAFKA_BROKERS'] }),
+      'scorecards-test',
+    );
+    publisher = new EventPublisher(connection);
+    [tokenA, readOnlyA, tokenB] = await Promise.all([
+      issueToken(workspaceA, ['read', 'write']),
+      issueToken(workspaceA, ['read']),
+      issueToken(workspaceB, ['admin']),
+    ]);
+  });
+
+  afterAll(async () => {
+    await publisher?.onApplicationShutdown();
+    await service?.close();
+    await db?.drop();
+  });
+
+  it('lists the default DEAR scorecard on the first GET, created once', async () => {
+    const first = await api<Scorecard[]>(tokenA, 'GET', '/v1/scorecards');
+    expect(first.status).toBe(200);
+    expect(first.body).toHaveLength(1);
+    const [card] = first.body;
+    expect(card).toMatchObject({
+      workspaceId: workspaceA,
+      isDefault: true,
+      segment: null,
+      touchModel: null,
+      bands: { red: 40, yellow: 70 },
+      version: 1,
+    });
+    expect(card!.measures).toHaveLength(13);
+
+    const again = await api<Scorecard[]>(tokenA, 'GET', '/v1/scorecards');
+    expect(again.body.map((s) => s.id)).toEqual([card!.id]);
+    const one = await api<Scorecard>(tokenA, 'GET', `/v1/scorecards/${card!.id}`);
+    expect(one.status).toBe(200);
+    expect(one.body).toEqual(card);
+    const rows = await db.query<{ n: string }>(
+      'SELECT count(*) AS n FROM health_scoring.scorecards WHERE workspace_id = $1',
+      [workspaceA],
+    );
+    expect(rows[0]!.n).toBe('1');
+  });
+
+  it('refuses an invalid scorecard with 400 and every problem with its field path', async () => {
+    const [defaults] = (await api<Scorecard[]>(tokenA, 'GET', '/v1/scorecards')).body;
+    const measures = JSON.parse(JSON.stringify(defaults!.measures)) as Record<string, unknown>[];
+    (measures[2]!['method'] as { ranges: { points: number }[] }).ranges[0]!.points = 150;
+    measures[4]!['id'] = measures[0]!['id'];
+    const semantic = await api<Problems>(tokenA, 'POST', '/v1/scorecards', {
+      name: 'Broken',
+      measures,
+      bands: { red: 80, yellow: 70 },
+    });
+    expect(semantic.status).toBe(400);
+    expect(semantic.body.error).toBe('invalid_scorecard');
+    expect(semantic.body.errors.map((e) => e.path).sort()).toEqual(
+      ['bands.yellow', 'measures[2].method.ranges[0].points', 'measures[4].id', 'segment'].sort(),
+    );
+
+    const shape = await api<Problems>(tokenA, 'POST', '/v1/scorecards', {
+      name: 'Broken',
+      segment: 'smb',
+      measures: [{ ...validMeasure, method: { kind: 'ranges', ranges: [{ points: 'lots' }] } }],
+    });
+    expect(shape.status).toBe(400);
+    expect(shape.body.errors.map((e) => e.path)).toContain('measures[0].method.ranges[0].points');
+
+    const listed = await api<Scorecard[]>(tokenA, 'GET', '/v1/scorecards');
+    expect(listed.body).toHaveLength(1);
+  });
+
+  it('creates a segment scorecard and a touch-model one, each rescoring the workspace, and refuses a second one for the same audience', async () => {
+    // A tech-touch account (no MRR), scored by the default scorecard.
+    await publisher.publish([event('acct-1', { event: 'Signed In' })]);
+    await waitFor(async () => ((await account('acct-1'))?.score != null ? true : undefined), {
+      what: 'the account to be scored by the default scorecard',
+    });
+    const [defaults] = (await api<Scorecard[]>(tokenA, 'GET', '/v1/scorecards')).body;
+    expect((await account('acct-1'))!.scorecard_id).toBe(defaults!.id);
+
+    const enterprise = await api<Scorecard>(tokenA, 'POST', '/v1/scorecards', {
+      name: 'Enterprise',
+      segment: 'enterprise',
+    });
+    expect(enterprise.status).toBe(201);
+    expect(enterprise.body).toMatchObject({
+      name: 'Enterprise',
+      isDefault: false,
+      segment: 'enterprise',
+      touchModel: null,
+      version: 1,
+      bands: { red: 40, yellow: 70 },
+      rescored: 1,
+    });
+    expect(enterprise.body.measures).toEqual(defaults!.measures);
+    expect((await account('acct-1'))!.scorecard_id).toBe(defaults!.id);
+
+    const tech = await api<Scorecard>(tokenA, 'POST', '/v1/scorecards', {
+      name: 'Tech touch',
+      touchModel: 'tech',
+      measures: [validMeasure],
+    });
+    expect(tech.status).toBe(201);
+    expect(tech.body).toMatchObject({ segment: null, touchModel: 'tech', rescored: 1 });
+    // Rescored before the answer: the account is on the new scorecard, and the history says why.
+    const scored = await account('acct-1');
+    expect(scored!.scorecard_id).toBe(tech.body.id);
+    expect(Number(scored!.score)).toBe(0);
+    const [last] = await db.query<{ reason: string }>(
+      'SELECT reason FROM health_scoring.score_history WHERE workspace_id = $1 AND account_id = $2 ORDER BY id DESC LIMIT 1',
+      [workspaceA, 'acct-1'],
+    );
+    expect(last!.reason).toBe('scorecard changed: Tech touch');
+
+    const duplicate = await api<Problems>(tokenA, 'POST', '/v1/scorecards', {
+      name: 'Enterprise again',
+      segment: 'enterprise',
+      measures: [validMeasure],
+    });
+    expect(duplicate.status).toBe(409);
+    expect(duplicate.body.error).toBe('scorecard_audience_taken');
+
+    // Another audience is fine: the segment with a touch model.
+    const narrower = await api<Scorecard>(tokenA, 'POST', '/v1/scorecards', {
+      name: 'Enterprise high touch',
+      segment: 'enterprise',
+      touchModel: 'high',
+    });
+    expect(narrower.status).toBe(201);
+    const listed = await api<Scorecard[]>(tokenA, 'GET', '/v1/scorecards');
+    expect(listed.body.map((s) => s.name)).toEqual([
+      'DEAR (default)',
+      'Enterprise',
+      'Tech touch',
+      'Enterprise high touch',
+    ]);
+  });
+
+  it('patches and replaces a scorecard, bumping its version, and keeps the default', async () => {
+    const listed = (await api<Scorecard[]>(tokenA, 'GET', '/v1/scorecards')).body;
+    const defaults = listed.find((s) => s.isDefault)!;
+    const enterprise = listed.find((s) => s.name === 'Enterprise')!;
+    const tech = listed.find((s) => s.name === 'Tech touch')!;
+
+    const patched = await api<Scorecard>(tokenA, 'PATCH', `/v1/scorecards/${enterprise.id}`, {
+      bands: { red: 30, yellow: 60 },
+    });
+    expect(patched.status).toBe(200);
+    expect(patched.body).toMatchObject({ version: 2, bands: { red: 30, yellow: 60 }, segment: 'enterprise' });
+    expect(patched.body.measures).toEqual(enterprise.measures);
+    const nothing = await api<Problems>(tokenA, 'PATCH', `/v1/scorecards/${enterprise.id}`, {});
+    expect(nothing.status).toBe(400);
+
+    const replaced = await api<Scorecard>(tokenA, 'PUT', `/v1/scorecards/${enterprise.id}`, {
+      name: 'Enterprise (low touch)',
+      segment: 'enterprise',
+      touchModel: 'low',
+      measures: [validMeasure],
+    });
+    expect(replaced.status).toBe(200);
+    expect(replaced.body).toMatchObject({ version: 3, touchModel: 'low', bands: { red: 40, yellow: 70 } });
+    const taken = await api<Problems>(tokenA, 'PUT', `/v1/scorecards/${enterprise.id}`, {
+      name: 'Enterprise (high touch)',
+      segment: 'enterprise',
+      touchModel: 'high',
+      measures: [validMeasure],
+    });
+    expect(taken.status).toBe(409);
+
+    const defaultWithAudience = await api<Problems>(tokenA, 'PUT', `/v1/scorecards/${defaults.id}`, {
+      name: 'Default',
+      segment: 'enterprise',
+      measures: [validMeasure],
+    });
+    expect(defaultWithAudience.status).toBe(400);
+    expect(defaultWithAudience.body.errors.map((e) => e.path)).toEqual(['segment']);
+
+    const renamed = await api<Scorecard>(tokenA, 'PATCH', `/v1/scorecards/${defaults.id}`, { name: 'DEAR' });
+    expect(renamed.body).toMatchObject({ name: 'DEAR', version: 2, isDefault: true });
+
+    const deleteDefault = await api<Problems>(tokenA, 'DELETE', `/v1/scorecards/${defaults.id}`);
+    expect(deleteDefault.status).toBe(409);
+    const deleted = await api<Scorecard>(tokenA, 'DELETE', `/v1/scorecards/${tech.id}`);
+    expect(deleted.status).toBe(200);
+    expect(deleted.body).toMatchObject({ id: tech.id, rescored: 1 });
+    expect((await api(tokenA, 'GET', `/v1/scorecards/${tech.id}`)).status).toBe(404);
+    // Its account falls back to the default scorecard.
+    expect((await account('acct-1'))!.scorecard_id).toBe(defaults.id);
+  });
+
+  it("never shows or changes another workspace's scorecards, and needs the write scope for changes", async () => {
+    const ofA = (await api<Scorecard[]>(tokenA, 'GET', '/v1/scorecards')).body;
+    const target = ofA.find((s) => !s.isDefault)!;
+
+    expect((await api(tokenB, 'GET', `/v1/scorecards/${target.id}`)).status).toBe(404);
+    expect((await api(tokenB, 'PATCH', `/v1/scorecards/${target.id}`, { name: 'mine' })).status).toBe(404);
+    expect(
+      (
+        await api(tokenB, 'PUT', `/v1/scorecards/${target.id}`, {
+          name: 'mine',
+          segment: 'x',
+          measures: [validMeasure],
+        })
+      ).status,
+    ).toBe(404);
+    expect((await api(tokenB, 'DELETE', `/v1/scorecards/${target.id}`)).status).toBe(404);
+    expect((await api(tokenB, 'GET', '/v1/scorecards/not-a-uuid')).status).toBe(404);
+    const ofB = (await api<Scorecard[]>(tokenB, 'GET', '/v1/scorecards')).body;
+    expect(ofB).toHaveLength(1);
+    expect(ofB[0]!.workspaceId).toBe(workspaceB);
+    expect((await api<Scorecard>(tokenA, 'GET', `/v1/scorecards/${target.id}`)).body.version).toBe(
+      target.version,
+    );
+
+    expect((await api(readOnlyA, 'GET', '/v1/scorecards')).status).toBe(200);
+    const forbidden = await api(readOnlyA, 'POST', '/v1/scorecards', { name: 'x', segment: 'y' });
+    expect(forbidden.status).toBe(403);
+    expect((await api('tzk_at_unknown', 'GET', '/v1/scorecards')).status).toBe(401);
+  });
+
+  it('round-trips the workspace settings, per workspace, and refuses invalid ones with their paths', async () => {
+    const initial = await api<Record<string, unknown>>(tokenA, 'GET', '/v1/settings');
+    expect(initial.status).toBe(200);
+    expect(initial.body).toEqual({
+      onboardingMilestones: [],
+      keyFeatures: [],
+      renewalWindowDays: 90,
+      touchHighMrr: 5000,
+      touchLowMrr: 500,
+      updatedAt: null,
+    });
+
+    const settings = {
+      onboardingMilestones: ['Invited Team', 'Connected Data'],
+      keyFeatures: ['Report Exported', 'Dashboard Shared'],
+      renewalWindowDays: 60,
+      touchHighMrr: 10000,
+      touchLowMrr: 1000,
+    };
+    const saved = await api<Record<string, unknown>>(tokenA, 'PUT', '/v1/settings', settings);
+    expect(saved.status).toBe(200);
+    expect(saved.body).toMatchObject({ ...settings, rescored: 1 });
+    const read = await api<Record<string, unknown>>(tokenA, 'GET', '/v1/settings');
+    expect(read.body).toMatchObject(settings);
+    expect(typeof read.body['updatedAt']).toBe('string');
+
+    // What is left out takes its default.
+    const partial = await api<Record<string, unknown>>(tokenA, 'PUT', '/v1/settings', {
+      keyFeatures: ['Report Exported'],
+    });
+    expect(partial.body).toMatchObject({
+      keyFeatures: ['Report Exported'],
+      onboardingMilestones: [],
+      touchHighMrr: 5000,
+    });
+
+    const invalid = await api<Problems>(tokenA, 'PUT', '/v1/settings', {
+      renewalWindowDays: 400,
+      touchHighMrr: 100,
+      touchLowMrr: 200,
+      keyFeatures: ['A', 'A'],
+    });
+    expect(invalid.status).toBe(400);
+    expect(invalid.body.errors.map((e) => e.path).sort()).toEqual(
+      ['keyFeatures[1]', 'renewalWindowDays', 'touchHighMrr'].sort(),
+    );
+    const shape = await api<Problems>(tokenA, 'PUT', '/v1/settings', {
+      renewalWindowDays: 'soon',
+      colour: 1,
+    });
+    expect(shape.status).toBe(400);
+    expect(shape.body.errors.map((e) => e.path).sort()).toEqual(['colour', 'renewalWindowDays']);
+
+    expect((await api<Record<string, unknown>>(tokenB, 'GET', '/v1/settings')).body['updatedAt']).toBeNull();
+    expect((await api(readOnlyA, 'PUT', '/v1/settings', settings)).status).toBe(403);
+  });
+});
