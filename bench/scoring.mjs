@@ -11,8 +11,8 @@
 // 4. Latency: NPS probes at a steady rate, timed from the produce call to the
 //    account.health.changed on cs.health.v1 whose causationId is the probe's id.
 //
-// Knobs: BENCH_ACCOUNTS (10000), BENCH_EVENTS (200000), BENCH_PROBE_RATE (50 /s),
-// BENCH_PROBE_S (20), BENCH_DRAIN_TIMEOUT_S (600); BENCH_ECHO=1 shows the service's stderr;
+// Knobs: BENCH_PROFILE=1 (a CPU profile of the service in .tsuzuku/prof), BENCH_ACCOUNTS (10000), BENCH_EVENTS (200000), BENCH_PROBE_RATE (50 /s),
+// BENCH_PROBE_S (20), BENCH_DRAIN_TIMEOUT_S (600); BENCH_ECHO=1 shows the service's output;
 // BENCH_NO_BUILD=1 skips the build; BENCH_GROUP measures another consumer group of the service
 // (default health-scoring.scoring), e.g. to check the bench itself.
 import { spawn, spawnSync } from 'node:child_process';
@@ -380,13 +380,20 @@ async function freshDatabase(baseUrl, name) {
 function startService(env) {
   const child = spawn(
     process.execPath,
-    ['--disable-warning=TimeoutNegativeWarning', 'apps/health-scoring/dist/main.js'],
+    [
+      '--disable-warning=TimeoutNegativeWarning',
+      ...(process.env.BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-dir=.tsuzuku/prof'] : []),
+      'apps/health-scoring/dist/main.js',
+    ],
     { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   const service = { child, output: '' };
   child.stdout.on('data', (chunk) => (service.output += chunk));
   child.stderr.on('data', (chunk) => (service.output += chunk));
-  if (process.env.BENCH_ECHO) child.stderr.on('data', (chunk) => process.stderr.write(chunk));
+  if (process.env.BENCH_ECHO) {
+    child.stdout.on('data', (chunk) => process.stderr.write(chunk));
+    child.stderr.on('data', (chunk) => process.stderr.write(chunk));
+  }
   return service;
 }
 

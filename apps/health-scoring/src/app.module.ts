@@ -2,7 +2,6 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { PlatformModule } from '@tsuzuku/platform-runtime';
 import { HealthScoringConfig } from './config/health-scoring.config';
 import { healthScoringDatabase } from './database/health-scoring.database';
-import { AccountActivityModule } from './activity/account-activity.module';
 import { ScoringModule } from './scoring/scoring.module';
 import { ScorecardsModule } from './scorecards/scorecards.module';
 import { SettingsModule } from './settings/settings.module';
@@ -15,7 +14,6 @@ export class AppModule {
       module: AppModule,
       imports: [
         PlatformModule.forService('health-scoring', config, healthScoringDatabase),
-        AccountActivityModule,
         ScoringModule,
         ScorecardsModule,
         SettingsModule,

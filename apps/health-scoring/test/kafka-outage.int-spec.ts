@@ -101,10 +101,9 @@ describe('Kafka outage: readiness follows Kafka, and the service recovers withou
       ]);
       const rows = await waitFor(
         async () => {
-          const found = await db.query(
-            'SELECT 1 FROM health_scoring.account_activity WHERE workspace_id = $1',
-            [workspaceId],
-          );
+          const found = await db.query('SELECT 1 FROM health_scoring.accounts WHERE workspace_id = $1', [
+            workspaceId,
+          ]);
           return found.length > 0 ? found : undefined;
         },
         { what: 'the consumer to process an event after the outage', timeoutMs: 90_000 },

@@ -14,7 +14,7 @@ import {
 } from '@tsuzuku/platform-testing';
 import { healthScoringService } from '../src/service';
 import { HealthScoringConfig } from '../src/config/health-scoring.config';
-import { ACTIVITY_CONSUMER } from '../src/activity/account-activity.service';
+import { SCORING_CONSUMER } from '../src/scoring/scoring.engine';
 
 type CustomerEvent = EventEnvelope<'customer.event.recorded', EventRegistry['customer.event.recorded']>;
 
@@ -56,10 +56,13 @@ describe('Kafka path: publisher -> health-scoring consumer -> its schema', () =>
   let deadLetters: TopicReader;
   const workspaceId = `ws_${randomUUID().slice(0, 8)}`;
 
+  /** What the scoring consumer wrote of an account: its events by day and when it was last seen. */
   const activity = async (accountId: string) =>
     (
       await db.query<{ events_total: string; last_event_at: Date }>(
-        'SELECT events_total, last_event_at FROM health_scoring.account_activity WHERE workspace_id = $1 AND account_id = $2',
+        `SELECT sum(d.events)::text AS events_total, max(a.last_seen_at) AS last_event_at
+         FROM health_scoring.accounts a JOIN health_scoring.account_days d USING (workspace_id, account_id)
+         WHERE a.workspace_id = $1 AND a.account_id = $2 GROUP BY a.account_id`,
         [workspaceId, accountId],
       )
     )[0];
@@ -73,7 +76,7 @@ describe('Kafka path: publisher -> health-scoring consumer -> its schema', () =>
       DATABASE_URL: db.url,
       CONSUMER_RETRY_BASE_MS: '20',
     });
-    await service.app.get(ConsumerRunner).whenJoined(ACTIVITY_CONSUMER);
+    await service.app.get(ConsumerRunner).whenJoined(SCORING_CONSUMER);
     connection = new KafkaConnection(
       loadConfig(ServiceConfig, { KAFKA_BROKERS: process.env['KAFKA_BROKERS'] }),
       'test-producer',
@@ -94,7 +97,7 @@ describe('Kafka path: publisher -> health-scoring consumer -> its schema', () =>
       "SELECT table_name FROM information_schema.tables WHERE table_schema = 'health_scoring' ORDER BY table_name",
     );
     expect(tables.map((t) => t.table_name)).toEqual(
-      expect.arrayContaining(['account_activity', 'accounts', 'inbox', 'migrations', 'outbox', 'scorecards']),
+      expect.arrayContaining(['account_days', 'accounts', 'inbox', 'migrations', 'outbox', 'scorecards']),
     );
     const elsewhere = await db.query<{ n: string }>(
       "SELECT count(*) AS n FROM information_schema.tables WHERE table_name = 'migrations' AND table_schema <> 'health_scoring'",
@@ -122,13 +125,13 @@ describe('Kafka path: publisher -> health-scoring consumer -> its schema', () =>
     await publisher.publishRaw(Topic.Events, [{ key, value: '{"this is": "not an envelope"' }]);
     await publisher.publish([customerEvent(workspaceId, 'acc-2', '2026-11-03T09:00:00.000Z')]);
 
-    // Every consumer group of cs.events.v1 dead-letters it on its own; this one is the activity's.
+    // Every consumer group of cs.events.v1 would dead-letter it on its own; this is the scoring's.
     const [dead] = await deadLetters.waitForMessages(
-      (m) => m.key === key && m.headers[Header.DeadLetterConsumerGroup] === ACTIVITY_CONSUMER,
+      (m) => m.key === key && m.headers[Header.DeadLetterConsumerGroup] === SCORING_CONSUMER,
     );
     expect(dead!.value).toBe('{"this is": "not an envelope"');
     expect(dead!.headers[Header.DeadLetterOriginTopic]).toBe(Topic.Events);
-    expect(dead!.headers[Header.DeadLetterConsumerGroup]).toBe(ACTIVITY_CONSUMER);
+    expect(dead!.headers[Header.DeadLetterConsumerGroup]).toBe(SCORING_CONSUMER);
     expect(dead!.headers[Header.DeadLetterErrorCode]).toBe('CONTRACT_VIOLATION');
     expect(dead!.headers[Header.DeadLetterReason]).toMatch(/not JSON/);
     expect(Number(dead!.headers[Header.DeadLetterOriginOffset])).toBeGreaterThanOrEqual(0);

@@ -385,8 +385,9 @@ export async function loadFacts(
       ) as Promise<Record<string, unknown>[]>,
     () =>
       m.query(
-        `SELECT workspace_id, account_id, max(at) AS at FROM health_scoring.score_history ${keysSql}
-       GROUP BY workspace_id, account_id`,
+        `SELECT k.workspace_id, k.account_id, h.at FROM unnest($1::text[], $2::text[]) AS k(workspace_id, account_id)
+         CROSS JOIN LATERAL (SELECT at FROM health_scoring.score_history h
+           WHERE h.workspace_id = k.workspace_id AND h.account_id = k.account_id ORDER BY at DESC LIMIT 1) h`,
         [ws, acc],
       ) as Promise<Record<string, unknown>[]>,
   ]);

@@ -22,6 +22,10 @@ export interface ConsumerOptions {
    */
   readonly handleBatch?: (messages: readonly ConsumedMessage[]) => Promise<void>;
   readonly batchSize?: number;
+  /** Bytes one fetch may bring per partition (kafkajs default 1 MiB); larger runs amortise per-run work. */
+  readonly maxBytesPerPartition?: number;
+  /** Partitions handled at once (kafkajs default 1): overlaps one partition's database round trips with another's work. */
+  readonly partitionsConsumedConcurrently?: number;
   /** Read a new group's topics from the beginning (default) or only new messages. */
   readonly fromBeginning?: boolean;
   readonly maxAttempts?: number;
@@ -62,6 +66,9 @@ export class ConsumerRunner implements BeforeApplicationShutdown {
       // Short fetch waits keep shutdown quick: stopping waits for the fetch in flight.
       maxWaitTimeInMs: 1_000,
       allowAutoTopicCreation: false,
+      ...(options.maxBytesPerPartition
+        ? { maxBytesPerPartition: options.maxBytesPerPartition, maxBytes: options.maxBytesPerPartition * 4 }
+        : {}),
     });
     this.consumers.set(options.groupId, consumer);
     this.joined.set(
@@ -78,6 +85,7 @@ export class ConsumerRunner implements BeforeApplicationShutdown {
     await consumer.subscribe({ topics: [...options.topics], fromBeginning: options.fromBeginning ?? true });
     await consumer.run({
       autoCommit: true,
+      partitionsConsumedConcurrently: options.partitionsConsumedConcurrently ?? 1,
       eachBatchAutoResolve: false,
       eachBatch: (payload) => this.processBatch(options, payload),
     });

@@ -1,13 +1,6 @@
 import { Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { CompressionTypes, Message, Partitioners, Producer, TopicMessages } from 'kafkajs';
-import {
-  AnyEventEnvelope,
-  EVENT_TYPES,
-  Header,
-  Topic,
-  checkEnvelope,
-  messageKey,
-} from '@tsuzuku/contracts';
+import { AnyEventEnvelope, EVENT_TYPES, Header, Topic, checkEnvelope, messageKey } from '@tsuzuku/contracts';
 import { KafkaConnection } from './kafka-connection';
 import { Coalescer } from './coalescer';
 import { ContractViolationError } from './errors';

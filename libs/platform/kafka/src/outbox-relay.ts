@@ -106,13 +106,15 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     return this.dataSource.transaction(async (manager) => {
       const rows = await claimOutbox(manager, this.schema, BATCH);
       if (rows.length === 0) return 0;
-      // Consecutive rows of one topic go in one send, so order holds within each topic.
-      for (const run of runsByTopic(rows)) {
-        await this.publisher.publishRaw(
-          run[0]!.topic as Topic,
-          run.map((r) => ({ key: r.message_key, value: r.value, headers: r.headers })),
-        );
-      }
+      // One send per topic, in outbox order within it; topics are independent streams.
+      await Promise.all(
+        [...byTopic(rows)].map(([topic, run]) =>
+          this.publisher.publishRaw(
+            topic as Topic,
+            run.map((r) => ({ key: r.message_key, value: r.value, headers: r.headers })),
+          ),
+        ),
+      );
       await deleteOutbox(
         manager,
         this.schema,
@@ -149,12 +151,12 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
   }
 }
 
-function runsByTopic(rows: readonly OutboxRow[]): OutboxRow[][] {
-  const runs: OutboxRow[][] = [];
+function byTopic(rows: readonly OutboxRow[]): Map<string, OutboxRow[]> {
+  const topics = new Map<string, OutboxRow[]>();
   for (const row of rows) {
-    const last = runs[runs.length - 1];
-    if (last && last[0]!.topic === row.topic) last.push(row);
-    else runs.push([row]);
+    const run = topics.get(row.topic);
+    if (run) run.push(row);
+    else topics.set(row.topic, [row]);
   }
-  return runs;
+  return topics;
 }

@@ -38,8 +38,11 @@ export class TopicReader {
     // Where each partition ends now: reading starts exactly there, whenever the group settles.
     const admin = kafka.admin();
     await admin.connect();
-    const ends = await Promise.all(
-      topics.map(async (topic) => ({ topic, offsets: await admin.fetchTopicOffsets(topic) })),
+    // A broker that has just started or created the topic may not know its leaders yet.
+    const ends = await waitFor(
+      () =>
+        Promise.all(topics.map(async (topic) => ({ topic, offsets: await admin.fetchTopicOffsets(topic) }))),
+      { what: `the end offsets of ${topics.join(', ')}`, timeoutMs: 30_000, intervalMs: 250 },
     );
     await admin.disconnect();
     await consumer.connect();
