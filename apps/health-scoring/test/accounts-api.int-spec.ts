@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { ApiScope, CredentialRecord, LIFECYCLE_PHASES, Topic } from '@tsuzuku/contracts';
-import { generateSecret, hashSecret } from '@tsuzuku/platform-auth';
+import { ApiScope, LIFECYCLE_PHASES } from '@tsuzuku/contracts';
 import { ServiceConfig, loadConfig } from '@tsuzuku/platform-config';
 import { EventPublisher, KafkaConnection } from '@tsuzuku/platform-kafka';
 import { ServiceDefinition } from '@tsuzuku/platform-runtime';
@@ -9,7 +8,7 @@ import {
   TestDatabase,
   createTestDatabase,
   startTestService,
-  waitFor,
+  issueTestApiToken,
 } from '@tsuzuku/platform-testing';
 import { healthScoringService } from '../src/service';
 import { HealthScoringConfig } from '../src/config/health-scoring.config';
@@ -150,25 +149,8 @@ describe('accounts API', () => {
     return { status: response.status, body: (await response.json()) as T };
   };
 
-  const issueToken = async (workspaceId: string, scopes: ApiScope[], label: string): Promise<string> => {
-    const secret = generateSecret('api_token');
-    const record: CredentialRecord = {
-      id: randomUUID(),
-      kind: 'api_token',
-      workspaceId,
-      secretHash: hashSecret(secret),
-      scopes,
-      label,
-      createdAt: new Date().toISOString(),
-      revokedAt: null,
-    };
-    await publisher.publishRaw(Topic.Credentials, [{ key: record.id, value: JSON.stringify(record) }]);
-    await waitFor(
-      async () => ((await api(secret, 'GET', '/v1/auth/whoami')).status === 200 ? true : undefined),
-      { what: `the service to accept the API token ${label}` },
-    );
-    return secret;
-  };
+  const issueToken = (workspaceId: string, scopes: ApiScope[], label: string) =>
+    issueTestApiToken(publisher, service.url, workspaceId, scopes, label);
 
   const insertAccount = (
     workspaceId: string,

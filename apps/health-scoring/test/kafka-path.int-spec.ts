@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { context, trace } from '@opentelemetry/api';
 import { startTelemetry, stopTelemetry } from '@tsuzuku/platform-telemetry';
-import { EventEnvelope, EventRegistry, Header, Topic, messageKey } from '@tsuzuku/contracts';
+import { Header, Topic, messageKey } from '@tsuzuku/contracts';
 import { ServiceConfig, loadConfig } from '@tsuzuku/platform-config';
 import { ConsumerRunner, EventPublisher, KafkaConnection } from '@tsuzuku/platform-kafka';
 import {
@@ -11,42 +11,14 @@ import {
   createTestDatabase,
   startTestService,
   waitFor,
+  testCustomerEvent,
 } from '@tsuzuku/platform-testing';
 import { healthScoringService } from '../src/service';
 import { HealthScoringConfig } from '../src/config/health-scoring.config';
 import { SCORING_CONSUMER } from '../src/scoring/scoring.engine';
 
-type CustomerEvent = EventEnvelope<'customer.event.recorded', EventRegistry['customer.event.recorded']>;
-
-function customerEvent(workspaceId: string, accountId: string, occurredAt: string): CustomerEvent {
-  const id = randomUUID();
-  return {
-    specVersion: 1,
-    id,
-    type: 'customer.event.recorded',
-    workspaceId,
-    accountId,
-    occurredAt,
-    producedAt: new Date().toISOString(),
-    source: 'test',
-    correlationId: id,
-    causationId: null,
-    data: {
-      call: 'track',
-      messageId: id,
-      event: 'Signed In',
-      userId: 'user-1',
-      anonymousId: null,
-      properties: {},
-      traits: {},
-      context: {},
-      timestamp: occurredAt,
-      receivedAt: occurredAt,
-      sentAt: null,
-      originalTimestamp: null,
-    },
-  };
-}
+const customerEvent = (workspaceId: string, accountId: string, occurredAt: string) =>
+  testCustomerEvent(workspaceId, accountId, occurredAt);
 
 describe('Kafka path: publisher -> health-scoring consumer -> its schema', () => {
   let db: TestDatabase;

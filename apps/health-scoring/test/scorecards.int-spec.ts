@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { ApiScope, CredentialRecord, CustomerEventData, EventEnvelope, Topic } from '@tsuzuku/contracts';
-import { generateSecret, hashSecret } from '@tsuzuku/platform-auth';
+import { ApiScope, CustomerEventData } from '@tsuzuku/contracts';
 import { ServiceConfig, loadConfig } from '@tsuzuku/platform-config';
 import { ConsumerRunner, EventPublisher, KafkaConnection } from '@tsuzuku/platform-kafka';
 import {
@@ -9,6 +8,8 @@ import {
   createTestDatabase,
   startTestService,
   waitFor,
+  issueTestApiToken,
+  testCustomerEvent,
 } from '@tsuzuku/platform-testing';
 import { healthScoringService } from '../src/service';
 import { HealthScoringConfig } from '../src/config/health-scoring.config';
@@ -59,57 +60,11 @@ describe('scorecards and settings API', () => {
   };
 
   /** An API token as ingestion announces one: only its hash travels. */
-  const issueToken = async (workspaceId: string, scopes: ApiScope[]): Promise<string> => {
-    const secret = generateSecret('api_token');
-    const record: CredentialRecord = {
-      id: randomUUID(),
-      kind: 'api_token',
-      workspaceId,
-      secretHash: hashSecret(secret),
-      scopes,
-      label: 'scorecards-test',
-      createdAt: new Date().toISOString(),
-      revokedAt: null,
-    };
-    await publisher.publishRaw(Topic.Credentials, [{ key: record.id, value: JSON.stringify(record) }]);
-    await waitFor(
-      async () => ((await api(secret, 'GET', '/v1/auth/whoami')).status === 200 ? true : undefined),
-      { what: 'the service to accept the new API token' },
-    );
-    return secret;
-  };
+  const issueToken = (workspaceId: string, scopes: ApiScope[]) =>
+    issueTestApiToken(publisher, service.url, workspaceId, scopes, 'scorecards-test');
 
-  const event = (accountId: string, data: Partial<CustomerEventData>) => {
-    const id = randomUUID();
-    const at = new Date().toISOString();
-    const envelope: EventEnvelope<'customer.event.recorded', CustomerEventData> = {
-      specVersion: 1,
-      id,
-      type: 'customer.event.recorded',
-      workspaceId: workspaceA,
-      accountId,
-      occurredAt: at,
-      producedAt: at,
-      source: 'test',
-      correlationId: id,
-      causationId: null,
-      data: {
-        call: 'track',
-        messageId: id,
-        userId: 'u1',
-        anonymousId: null,
-        properties: {},
-        traits: {},
-        context: {},
-        timestamp: at,
-        receivedAt: at,
-        sentAt: null,
-        originalTimestamp: null,
-        ...data,
-      },
-    };
-    return envelope;
-  };
+  const event = (accountId: string, data: Partial<CustomerEventData>) =>
+    testCustomerEvent(workspaceA, accountId, new Date().toISOString(), { event: undefined, ...data });
 
   const account = async (accountId: string) =>
     (

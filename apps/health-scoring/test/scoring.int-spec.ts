@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Admin, Kafka, logLevel } from 'kafkajs';
-import { CustomerEventData, EventEnvelope, Topic } from '@tsuzuku/contracts';
+import { CustomerEventData, Topic } from '@tsuzuku/contracts';
 import { ServiceConfig, loadConfig } from '@tsuzuku/platform-config';
 import { ConsumerRunner, EventPublisher, KafkaConnection } from '@tsuzuku/platform-kafka';
 import {
@@ -10,6 +10,7 @@ import {
   createTestDatabase,
   startTestService,
   waitFor,
+  testCustomerEvent,
 } from '@tsuzuku/platform-testing';
 import { healthScoringService } from '../src/service';
 import { HealthScoringConfig } from '../src/config/health-scoring.config';
@@ -17,7 +18,6 @@ import { SCORING_CONSUMER, ScoringEngine } from '../src/scoring/scoring.engine';
 import { ScoringSweep } from '../src/scoring/scoring.sweep';
 import { Clock } from '../src/scoring/clock';
 
-type CustomerEvent = EventEnvelope<'customer.event.recorded', CustomerEventData>;
 const DAY_MS = 86_400_000;
 
 /**
@@ -41,36 +41,8 @@ describe('health scoring from cs.events.v1', () => {
     await service.app.get(ConsumerRunner).whenJoined(SCORING_CONSUMER);
   };
 
-  function event(accountId: string, daysAgo: number, data: Partial<CustomerEventData>): CustomerEvent {
-    const id = randomUUID();
-    const at = new Date(Date.now() - daysAgo * DAY_MS).toISOString();
-    return {
-      specVersion: 1,
-      id,
-      type: 'customer.event.recorded',
-      workspaceId,
-      accountId,
-      occurredAt: at,
-      producedAt: new Date().toISOString(),
-      source: 'test',
-      correlationId: id,
-      causationId: null,
-      data: {
-        call: 'track',
-        messageId: id,
-        userId: 'u1',
-        anonymousId: null,
-        properties: {},
-        traits: {},
-        context: {},
-        timestamp: at,
-        receivedAt: at,
-        sentAt: null,
-        originalTimestamp: null,
-        ...data,
-      },
-    };
-  }
+  const event = (accountId: string, daysAgo: number, data: Partial<CustomerEventData>) =>
+    testCustomerEvent(workspaceId, accountId, new Date(Date.now() - daysAgo * DAY_MS).toISOString(), data);
   const group = (accountId: string, userId: string, traits: Record<string, unknown>) =>
     event(accountId, 30, { call: 'group', groupId: accountId, userId, traits });
   const track = (accountId: string, daysAgo: number, name: string, userId = 'u1', properties = {}) =>

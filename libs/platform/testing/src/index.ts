@@ -5,3 +5,4 @@ export * from './topic-reader';
 export * from './test-service';
 export * from './service-basics';
 export * from './built-service';
+export * from './test-fixtures';
