@@ -19,7 +19,7 @@ export class ScoringConsumer implements OnApplicationBootstrap {
       batchSize: 5000,
       maxBytesPerPartition: 8 * 1024 * 1024,
       // Accounts are keyed to partitions and rows are locked in one order, so two runs never deadlock.
-      partitionsConsumedConcurrently: 4,
+      partitionsConsumedConcurrently: 2,
       handleBatch: (events) => this.engine.apply(events.map((e) => e.envelope)),
     });
   }

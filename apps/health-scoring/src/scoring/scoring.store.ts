@@ -169,12 +169,12 @@ export async function saveAccounts(m: EntityManager, rows: readonly AccountRow[]
        coverage, scorecard_id, measures, scored_at, updated_at)
      SELECT r.workspace_id, r.account_id, r.name, r.plan, r.mrr, r.seats, r.renewal_date, r.csm_email, r.segment,
        r.industry, r.traits, r.touch_trait, r.phase_trait, r.expansion,
-       ARRAY(SELECT jsonb_array_elements_text(r.onboarding_done)), ARRAY(SELECT jsonb_array_elements_text(r.features_used)),
+       r.onboarding_done, r.features_used,
        r.first_seen_at, r.last_seen_at, r.last_sign_in_at, r.latest_nps, r.latest_nps_at, r.phase, r.touch_model,
        r.computed_score, r.score, r.band, r.coverage, r.scorecard_id, r.measures, r.scored_at, now()
      FROM jsonb_to_recordset($1::jsonb) AS r(workspace_id text, account_id text, name text, plan text, mrr numeric,
        seats integer, renewal_date date, csm_email text, segment text, industry text, traits jsonb, touch_trait text,
-       phase_trait text, expansion boolean, onboarding_done jsonb, features_used jsonb, first_seen_at timestamptz,
+       phase_trait text, expansion boolean, onboarding_done text[], features_used text[], first_seen_at timestamptz,
        last_seen_at timestamptz, last_sign_in_at timestamptz, latest_nps integer, latest_nps_at timestamptz, phase text,
        touch_model text, computed_score numeric, score numeric, band text, coverage numeric, scorecard_id uuid,
        measures jsonb, scored_at timestamptz)
