@@ -31,6 +31,9 @@ describe('ingestion: Kafka stopped mid-run', () => {
       messageId: randomUUID(),
     }));
 
+    // Read from here: the first attempt may still land once Kafka is back (its send goes on).
+    const reader = new TopicReader(kafka.brokers);
+    const before = await reader.endOffsets([Topic.Events]);
     await kafka.stop();
     const during = await post(ingestion.service.url, '/v1/batch', { batch }, { writeKey: ws.writeKey });
     expect(during.status).toBe(503);
@@ -38,7 +41,7 @@ describe('ingestion: Kafka stopped mid-run', () => {
     expect(during.body['error']).toBe('kafka_unavailable');
 
     await kafka.start();
-    const reader = await new TopicReader(kafka.brokers).start([Topic.Events]);
+    await reader.start([Topic.Events], before);
     try {
       // The client retries as SDKs do, with the same messageIds, until accepted.
       const retried = await waitFor(
@@ -56,7 +59,10 @@ describe('ingestion: Kafka stopped mid-run', () => {
         reader.messages.filter((m) =>
           ids.has((JSON.parse(m.value!) as { data: { messageId: string } }).data.messageId),
         );
-      await waitFor(() => (mine().length >= 20 ? true : undefined), { what: 'the 20 events' });
+      await waitFor(() => (mine().length >= 20 ? true : undefined), {
+        what: 'the 20 events',
+        timeoutMs: 30_000,
+      });
       await new Promise((r) => setTimeout(r, 1500));
       expect(mine()).toHaveLength(20);
     } finally {

@@ -15,13 +15,47 @@ export interface ReadMessage {
  * Reads what arrives on topics after `start` resolved, for a test to assert on: start first,
  * then act, then `waitForMessages`.
  */
+export interface TopicOffsets {
+  readonly topic: string;
+  readonly offsets: readonly { readonly partition: number; readonly high: string }[];
+}
+
 export class TopicReader {
   readonly messages: ReadMessage[] = [];
   private consumer?: Consumer;
 
   constructor(private readonly brokers: string[]) {}
 
-  async start(topics: string[]): Promise<this> {
+  /** Where each partition of the topics ends now; `start` can begin there later. */
+  async endOffsets(topics: string[]): Promise<TopicOffsets[]> {
+    const admin = new Kafka({
+      clientId: 'tsuzuku-test-reader',
+      brokers: this.brokers,
+      logLevel: logLevel.NOTHING,
+    }).admin();
+    await admin.connect();
+    try {
+      // A broker that has just started or created the topic may not know its leaders yet.
+      return await waitFor(
+        () =>
+          Promise.all(
+            topics.map(async (topic) => ({
+              topic,
+              offsets: (await admin.fetchTopicOffsets(topic)).map((o) => ({
+                partition: o.partition,
+                high: o.high,
+              })),
+            })),
+          ),
+        { what: `the end offsets of ${topics.join(', ')}`, timeoutMs: 30_000, intervalMs: 250 },
+      );
+    } finally {
+      await admin.disconnect();
+    }
+  }
+
+  /** Reads the topics from where they end now, or from `from` (offsets taken earlier). */
+  async start(topics: string[], from?: TopicOffsets[]): Promise<this> {
     const kafka = new Kafka({
       clientId: 'tsuzuku-test-reader',
       brokers: this.brokers,
@@ -35,16 +69,8 @@ export class TopicReader {
         resolve();
       });
     });
-    // Where each partition ends now: reading starts exactly there, whenever the group settles.
-    const admin = kafka.admin();
-    await admin.connect();
-    // A broker that has just started or created the topic may not know its leaders yet.
-    const ends = await waitFor(
-      () =>
-        Promise.all(topics.map(async (topic) => ({ topic, offsets: await admin.fetchTopicOffsets(topic) }))),
-      { what: `the end offsets of ${topics.join(', ')}`, timeoutMs: 30_000, intervalMs: 250 },
-    );
-    await admin.disconnect();
+    // Reading starts exactly there, whenever the group settles.
+    const ends = from ?? (await this.endOffsets(topics));
     await consumer.connect();
     await consumer.subscribe({ topics, fromBeginning: false });
     await consumer.run({
