@@ -7,31 +7,18 @@ import { spawn, spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import net from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
+import { freePort, freshDatabase, machine } from './common.mjs';
 
 const require = createRequire(import.meta.url);
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const infra = require(path.join(ROOT, 'tools', 'infra', 'local-infra.cjs'));
-const { Client } = require('pg');
 
 const DURATION = Number(process.env.BENCH_DURATION_S ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 20);
 const ADMIN = 'bench-admin-token-0123456789';
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 // Starts a node process and resolves once `ready(output)` returns its URL; gives up after 90 s
 // with the process's last output, so a broken start never hangs the benchmark.
@@ -70,18 +57,6 @@ function startProcess(args, env, ready) {
 
 const printedUrl = async (output) => /listening on (http:\/\/[\d.]+:\d+)/.exec(output)?.[1];
 const answersReady = (url) => async () => ((await fetch(`${url}/health/ready`)).ok ? url : undefined);
-
-async function freshDatabase(baseUrl, name) {
-  const url = new URL(baseUrl);
-  url.pathname = '/postgres';
-  const client = new Client({ connectionString: url.toString() });
-  await client.connect();
-  await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-  await client.query(`CREATE DATABASE ${name}`);
-  await client.end();
-  url.pathname = `/${name}`;
-  return url.toString();
-}
 
 const event = (i) => ({
   type: 'track',
@@ -203,7 +178,6 @@ try {
   const fmt = (n) =>
     typeof n === 'number' ? (n >= 100 ? Math.round(n).toLocaleString('en-US') : n.toFixed(1)) : n;
   const ratio = oursBatch.eventsPerSecond / bareBatch.eventsPerSecond;
-  const machine = `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
   const table = [
     '| figure | ingestion | target | bare Fastify + kafkajs | ratio |',
     '| --- | --- | --- | --- | --- |',
@@ -212,7 +186,7 @@ try {
       return `| ${name} | ${fmt(ours)} | ${target} | ${fmt(base)} | ${r.toFixed(2)} |`;
     }),
   ].join('\n');
-  const report = `## Ingestion benchmark\n\n${new Date().toISOString()} — ${machine}; autocannon, ${CONNECTIONS} connections, ${DURATION} s per run, load generator on the same cores.\n\n${table}\n\nbatch throughput ratio to the bare handler: ${ratio.toFixed(2)} (target >= 0.6); non-2xx answers during the runs: ${errors}\n`;
+  const report = `## Ingestion benchmark\n\n${new Date().toISOString()} — ${machine()}; autocannon, ${CONNECTIONS} connections, ${DURATION} s per run, load generator on the same cores.\n\n${table}\n\nbatch throughput ratio to the bare handler: ${ratio.toFixed(2)} (target >= 0.6); non-2xx answers during the runs: ${errors}\n`;
   console.log(`\n${report}`);
   mkdirSync(path.join(ROOT, 'bench', 'results'), { recursive: true });
   writeFileSync(path.join(ROOT, 'bench', 'results', 'ingest.md'), report);

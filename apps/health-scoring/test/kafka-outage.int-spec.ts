@@ -8,6 +8,7 @@ import {
   createTestDatabase,
   startTestService,
   waitFor,
+  testCustomerEvent,
 } from '@tsuzuku/platform-testing';
 import { healthScoringService } from '../src/service';
 import { HealthScoringConfig } from '../src/config/health-scoring.config';
@@ -68,37 +69,8 @@ describe('Kafka outage: readiness follows Kafka, and the service recovers withou
     );
     const publisher = new EventPublisher(connection);
     const workspaceId = `ws_${randomUUID().slice(0, 8)}`;
-    const id = randomUUID();
-    const now = new Date().toISOString();
     try {
-      await publisher.publish([
-        {
-          specVersion: 1,
-          id,
-          type: 'customer.event.recorded',
-          workspaceId,
-          accountId: 'acc-after-outage',
-          occurredAt: now,
-          producedAt: now,
-          source: 'test',
-          correlationId: id,
-          causationId: null,
-          data: {
-            call: 'track',
-            messageId: id,
-            event: 'Signed In',
-            userId: 'u1',
-            anonymousId: null,
-            properties: {},
-            traits: {},
-            context: {},
-            timestamp: now,
-            receivedAt: now,
-            sentAt: null,
-            originalTimestamp: null,
-          },
-        },
-      ]);
+      await publisher.publish([testCustomerEvent(workspaceId, 'acc-after-outage', new Date().toISOString())]);
       const rows = await waitFor(
         async () => {
           const found = await db.query('SELECT 1 FROM health_scoring.accounts WHERE workspace_id = $1', [

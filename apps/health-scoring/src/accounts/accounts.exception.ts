@@ -1,4 +1,5 @@
-import { HttpException, HttpStatus } from '@nestjs/common';
+import { HttpStatus } from '@nestjs/common';
+import { ApiException } from '@tsuzuku/platform-runtime';
 
 export enum AccountsExceptionCode {
   AccountNotFound = 'account_not_found',
@@ -13,12 +14,9 @@ const STATUS: Record<AccountsExceptionCode, HttpStatus> = {
 };
 
 /** A refused accounts API request: its status, a code and what was wrong. */
-export class AccountsException extends HttpException {
-  constructor(
-    readonly code: AccountsExceptionCode,
-    message: string,
-  ) {
-    super({ statusCode: STATUS[code], error: code, message }, STATUS[code]);
+export class AccountsException extends ApiException<AccountsExceptionCode> {
+  constructor(code: AccountsExceptionCode, message: string) {
+    super(STATUS[code], code, message);
   }
 
   static accountNotFound(accountId: string): AccountsException {

@@ -1,4 +1,5 @@
-import { HttpException, HttpStatus } from '@nestjs/common';
+import { HttpStatus } from '@nestjs/common';
+import { ApiException } from '@tsuzuku/platform-runtime';
 import type { ScorecardProblem } from './domain/scorecard-validation';
 
 export enum ScorecardExceptionCode {
@@ -16,20 +17,8 @@ const STATUS: Record<ScorecardExceptionCode, HttpStatus> = {
 };
 
 /** A refused scorecard request: its status, a code, what was wrong and, for a 400, where. */
-export class ScorecardException extends HttpException {
-  constructor(
-    readonly code: ScorecardExceptionCode,
-    message: string,
-    readonly problems: readonly ScorecardProblem[] = [],
-  ) {
-    super(
-      {
-        statusCode: STATUS[code],
-        error: code,
-        message,
-        ...(problems.length > 0 ? { errors: problems } : {}),
-      },
-      STATUS[code],
-    );
+export class ScorecardException extends ApiException<ScorecardExceptionCode> {
+  constructor(code: ScorecardExceptionCode, message: string, problems: readonly ScorecardProblem[] = []) {
+    super(STATUS[code], code, message, problems);
   }
 }

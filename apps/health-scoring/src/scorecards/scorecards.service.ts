@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import type { TouchModel } from '@tsuzuku/contracts';
 import { ScorecardDirectory, StoredScorecard } from '../scoring/ports';
+import { WorkspaceCache } from '../shared/workspace-cache';
 import { Bands, Measure, ScoringMethod } from './domain/scorecard';
 import { ScorecardProblem, validateScorecard } from './domain/scorecard-validation';
 import { DEFAULT_SCORECARD_BANDS, DEFAULT_SCORECARD_NAME, defaultMeasures } from './domain/default-scorecard';
@@ -52,26 +53,14 @@ const CACHE_TTL_MS = 60_000;
  */
 @Injectable()
 export class ScorecardsService extends ScorecardDirectory {
-  private readonly cache = new Map<
-    string,
-    { readonly at: number; readonly loaded: Promise<readonly StoredScorecard[]> }
-  >();
+  private readonly cache = new WorkspaceCache<readonly StoredScorecard[]>(CACHE_TTL_MS);
 
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {
     super();
   }
 
   override scorecardsOf(workspaceId: string): Promise<readonly StoredScorecard[]> {
-    const hit = this.cache.get(workspaceId);
-    if (hit && Date.now() - hit.at < CACHE_TTL_MS) return hit.loaded;
-    // The promise is cached, not its result: concurrent callers share one load, and a change
-    // made while it runs drops it, so it is never cached after the change.
-    const entry = { at: Date.now(), loaded: this.load(workspaceId) };
-    this.cache.set(workspaceId, entry);
-    entry.loaded.catch(() => {
-      if (this.cache.get(workspaceId) === entry) this.cache.delete(workspaceId);
-    });
-    return entry.loaded;
+    return this.cache.get(workspaceId, (id) => this.load(id));
   }
 
   /** One scorecard of the workspace; 404 when it has none with this id. */
@@ -159,7 +148,7 @@ export class ScorecardsService extends ScorecardDirectory {
 
   /** Forgets the cached scorecards of a workspace. */
   invalidate(workspaceId: string): void {
-    this.cache.delete(workspaceId);
+    this.cache.forget(workspaceId);
   }
 
   private async change(

@@ -23,7 +23,9 @@ import { MeasureInput, calculateHealthScore } from '../scorecards/domain/health-
 import { bandOf } from '../scorecards/domain/scorecard';
 import { EventEffects, effectsOf } from './domain/event-effects';
 import { AccountFacts, isP1, metricValues } from './domain/metrics';
-import { LifecycleSettings, lifecyclePhase, touchModel } from './domain/lifecycle';
+import { lifecyclePhase, touchModel } from './domain/lifecycle';
+import { WorkspaceSettings } from '../settings/domain/workspace-settings';
+import { WorkspaceSettingsService } from '../settings/workspace-settings.service';
 import { Clock } from './clock';
 import { Rescorer, ScorecardDirectory, StoredScorecard, scorecardFor } from './ports';
 import {
@@ -51,18 +53,6 @@ const DAY_MS = 86_400_000;
 
 type CustomerEvent = EventEnvelope<'customer.event.recorded', CustomerEventData>;
 
-export interface WorkspaceSettings extends LifecycleSettings {
-  readonly keyFeatures: readonly string[];
-}
-
-const DEFAULT_SETTINGS: WorkspaceSettings = {
-  onboardingMilestones: [],
-  keyFeatures: [],
-  renewalWindowDays: 90,
-  touchHighMrr: 5000,
-  touchLowMrr: 500,
-};
-
 /** Why an account is being scored: the events that touched it, or a named cause. */
 interface Cause {
   readonly reason: string;
@@ -78,12 +68,11 @@ interface Cause {
  */
 @Injectable()
 export class ScoringEngine extends Rescorer {
-  private readonly settingsCache = new Map<string, WorkspaceSettings>();
-
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly scorecards: ScorecardDirectory,
     private readonly clock: Clock,
+    private readonly workspaceSettings: WorkspaceSettingsService,
   ) {
     super();
   }
@@ -102,15 +91,13 @@ export class ScoringEngine extends Rescorer {
         events.filter((e) => fresh.has(e.id)),
       );
       if (todo.length === 0) return;
-      const settings = await this.settingsFor(m, new Set(todo.map((t) => t.event.workspaceId)));
+      const settings = await this.settingsFor(new Set(todo.map((t) => t.event.workspaceId)));
       const keys = sortedKeys(
         todo.map((t) => ({ workspaceId: t.event.workspaceId, accountId: t.accountId })),
       );
       const rows = await lockAccounts(m, keys);
       // What cs.accounts.v1 last said of each account, before these events.
-      const baseline = new Map(
-        [...rows].map(([key, row]) => [key, JSON.stringify(accountUpdated(row, true))]),
-      );
+      const baseline = baselineOf(rows);
       const causes = new Map<string, { names: Map<string, number>; last: CustomerEvent }>();
       const days = new Map<string, DayDelta>();
       const activeUsers = new Map<
@@ -123,7 +110,7 @@ export class ScoringEngine extends Rescorer {
       for (const { event, accountId } of todo) {
         const key = keyOf({ workspaceId: event.workspaceId, accountId });
         const effects = effectsOf(event.data, event.occurredAt);
-        const ws = settings.get(event.workspaceId) ?? DEFAULT_SETTINGS;
+        const ws = settings.get(event.workspaceId)!;
         const row = rows.get(key) ?? newAccount(event.workspaceId, accountId, event.occurredAt);
         rows.set(key, row);
         const keyFeature = effects.trackName !== undefined && ws.keyFeatures.includes(effects.trackName);
@@ -184,7 +171,6 @@ export class ScoringEngine extends Rescorer {
   }
 
   override async rescoreWorkspace(workspaceId: string, reason: string): Promise<number> {
-    this.settingsCache.delete(workspaceId);
     const keys = await accountKeysOf(this.dataSource.manager, workspaceId);
     for (let i = 0; i < keys.length; i += 500) await this.rescore(keys.slice(i, i + 500), reason);
     return keys.length;
@@ -219,11 +205,9 @@ export class ScoringEngine extends Rescorer {
     await this.dataSource.transaction(async (m) => {
       const rows = await lockAccounts(m, sorted);
       const present = sorted.filter((k) => rows.has(keyOf(k)));
-      const settings = await this.settingsFor(m, new Set(present.map((k) => k.workspaceId)));
+      const settings = await this.settingsFor(new Set(present.map((k) => k.workspaceId)));
       const correlationId = randomUUID();
-      const baseline = new Map(
-        [...rows].map(([key, row]) => [key, JSON.stringify(accountUpdated(row, true))]),
-      );
+      const baseline = baselineOf(rows);
       await this.score(m, present, rows, settings, baseline, () => ({
         reason,
         causationId: null,
@@ -256,7 +240,7 @@ export class ScoringEngine extends Rescorer {
       if (!row) continue;
       const before = { ...row, measures: row.measures };
       const previousHealth = row.scoredAt ? healthOf(row) : null;
-      const ws = settings.get(k.workspaceId) ?? DEFAULT_SETTINGS;
+      const ws = settings.get(k.workspaceId)!;
       const accountFacts = factsOf(row, facts, key, ws);
       row.touchModel = touchModel({ touchTrait: row.touchTrait, mrr: row.mrr }, ws);
       row.phase = lifecyclePhase(
@@ -474,28 +458,10 @@ export class ScoringEngine extends Rescorer {
     return out;
   }
 
-  private async settingsFor(
-    m: EntityManager,
-    workspaces: Set<string>,
-  ): Promise<Map<string, WorkspaceSettings>> {
-    const missing = [...workspaces].filter((w) => !this.settingsCache.has(w));
-    if (missing.length > 0) {
-      const rows: Record<string, unknown>[] = await m.query(
-        `SELECT workspace_id, onboarding_milestones, key_features, renewal_window_days, touch_high_mrr, touch_low_mrr
-         FROM health_scoring.workspace_settings WHERE workspace_id = ANY($1::text[])`,
-        [missing],
-      );
-      for (const w of missing) this.settingsCache.set(w, DEFAULT_SETTINGS);
-      for (const r of rows)
-        this.settingsCache.set(r['workspace_id'] as string, {
-          onboardingMilestones: r['onboarding_milestones'] as string[],
-          keyFeatures: r['key_features'] as string[],
-          renewalWindowDays: Number(r['renewal_window_days']),
-          touchHighMrr: Number(r['touch_high_mrr']),
-          touchLowMrr: Number(r['touch_low_mrr']),
-        });
-    }
-    return new Map([...workspaces].map((w) => [w, this.settingsCache.get(w)!]));
+  private async settingsFor(workspaces: Set<string>): Promise<Map<string, WorkspaceSettings>> {
+    const settings = new Map<string, WorkspaceSettings>();
+    for (const w of workspaces) settings.set(w, await this.workspaceSettings.settingsOf(w));
+    return settings;
   }
 }
 
@@ -688,6 +654,11 @@ function healthOf(
         }
       : null,
   };
+}
+
+/** What cs.accounts.v1 last said of each account (as compared), before this scoring changes it. */
+function baselineOf(rows: ReadonlyMap<string, AccountRow>): Map<string, string> {
+  return new Map([...rows].map(([key, row]) => [key, JSON.stringify(accountUpdated(row, true))]));
 }
 
 /** The account as cs.accounts.v1 carries it; `forComparison` leaves out what changes with every event. */

@@ -5,12 +5,13 @@ import { ScoringConsumer } from './scoring.consumer';
 import { ScoringEngine } from './scoring.engine';
 import { ScoringSweep } from './scoring.sweep';
 import { ScorecardsModule } from '../scorecards/scorecards.module';
+import { SettingsModule } from '../settings/settings.module';
 
 /** The scoring engine, its consumer and sweep; other features reach it through `Rescorer`. */
 @Global()
 @Module({
-  // The engine reads scorecards; their controllers reach back through the global Rescorer.
-  imports: [ScorecardsModule],
+  // The engine reads scorecards and settings; their controllers reach back through the global Rescorer.
+  imports: [ScorecardsModule, SettingsModule],
   providers: [
     Clock,
     ScoringEngine,

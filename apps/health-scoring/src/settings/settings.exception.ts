@@ -1,4 +1,5 @@
-import { HttpException, HttpStatus } from '@nestjs/common';
+import { HttpStatus } from '@nestjs/common';
+import { ApiException } from '@tsuzuku/platform-runtime';
 import type { SettingsProblem } from './domain/workspace-settings';
 
 export enum SettingsExceptionCode {
@@ -6,20 +7,8 @@ export enum SettingsExceptionCode {
 }
 
 /** Refused workspace settings: every problem with its field path. */
-export class SettingsException extends HttpException {
-  constructor(
-    readonly code: SettingsExceptionCode,
-    message: string,
-    readonly problems: readonly SettingsProblem[] = [],
-  ) {
-    super(
-      {
-        statusCode: HttpStatus.BAD_REQUEST,
-        error: code,
-        message,
-        ...(problems.length > 0 ? { errors: problems } : {}),
-      },
-      HttpStatus.BAD_REQUEST,
-    );
+export class SettingsException extends ApiException<SettingsExceptionCode> {
+  constructor(code: SettingsExceptionCode, message: string, problems: readonly SettingsProblem[] = []) {
+    super(HttpStatus.BAD_REQUEST, code, message, problems);
   }
 }

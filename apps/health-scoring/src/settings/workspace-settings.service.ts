@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { WorkspaceCache } from '../shared/workspace-cache';
 import {
   DEFAULT_WORKSPACE_SETTINGS,
   WorkspaceSettings,
@@ -30,10 +31,7 @@ const CACHE_TTL_MS = 60_000;
 /** Workspace settings in health_scoring.workspace_settings, cached per workspace. */
 @Injectable()
 export class WorkspaceSettingsService {
-  private readonly cache = new Map<
-    string,
-    { readonly at: number; readonly loaded: Promise<WorkspaceSettingsView> }
-  >();
+  private readonly cache = new WorkspaceCache<WorkspaceSettingsView>(CACHE_TTL_MS);
 
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
@@ -45,15 +43,7 @@ export class WorkspaceSettingsService {
 
   /** The settings with when they were set. */
   view(workspaceId: string): Promise<WorkspaceSettingsView> {
-    const hit = this.cache.get(workspaceId);
-    if (hit && Date.now() - hit.at < CACHE_TTL_MS) return hit.loaded;
-    // The promise is cached: concurrent callers share one read, and a change drops it.
-    const entry = { at: Date.now(), loaded: this.load(workspaceId) };
-    this.cache.set(workspaceId, entry);
-    entry.loaded.catch(() => {
-      if (this.cache.get(workspaceId) === entry) this.cache.delete(workspaceId);
-    });
-    return entry.loaded;
+    return this.cache.get(workspaceId, (id) => this.load(id));
   }
 
   /** Replaces a workspace's settings; 400 with every problem and its path when invalid. */
@@ -95,7 +85,7 @@ export class WorkspaceSettingsService {
 
   /** Forgets the cached settings of a workspace. */
   invalidate(workspaceId: string): void {
-    this.cache.delete(workspaceId);
+    this.cache.forget(workspaceId);
   }
 
   private async load(workspaceId: string): Promise<WorkspaceSettingsView> {

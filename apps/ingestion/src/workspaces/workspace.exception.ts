@@ -1,4 +1,5 @@
-import { HttpException, HttpStatus } from '@nestjs/common';
+import { HttpStatus } from '@nestjs/common';
+import { ApiException } from '@tsuzuku/platform-runtime';
 
 export enum WorkspaceExceptionCode {
   WorkspaceNotFound = 'workspace_not_found',
@@ -12,11 +13,8 @@ const STATUS: Record<WorkspaceExceptionCode, HttpStatus> = {
   [WorkspaceExceptionCode.CredentialRevoked]: HttpStatus.CONFLICT,
 };
 
-export class WorkspaceException extends HttpException {
-  constructor(
-    readonly code: WorkspaceExceptionCode,
-    message: string,
-  ) {
-    super({ statusCode: STATUS[code], error: code, message }, STATUS[code]);
+export class WorkspaceException extends ApiException<WorkspaceExceptionCode> {
+  constructor(code: WorkspaceExceptionCode, message: string) {
+    super(STATUS[code], code, message);
   }
 }

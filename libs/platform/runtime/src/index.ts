@@ -2,3 +2,4 @@ export * from './health.controller';
 export * from './platform.module';
 export * from './run-service';
 export * from './request-validation.pipe';
+export * from './api-exception';

@@ -1,0 +1,26 @@
+import { HttpException, HttpStatus } from '@nestjs/common';
+
+/** A field at fault in a refused request, as every Tsuzuku API reports it. */
+export interface ApiProblem {
+  readonly path: string;
+  readonly message: string;
+}
+
+/**
+ * A refused API request in the shape every Tsuzuku API answers with: `statusCode`, a stable
+ * `error` code, a `message`, and `errors` (each with its field path) when fields are at fault.
+ * Features subclass it with their own codes.
+ */
+export class ApiException<TCode extends string = string> extends HttpException {
+  constructor(
+    status: HttpStatus,
+    readonly code: TCode,
+    message: string,
+    readonly problems: readonly ApiProblem[] = [],
+  ) {
+    super(
+      { statusCode: status, error: code, message, ...(problems.length > 0 ? { errors: problems } : {}) },
+      status,
+    );
+  }
+}
