@@ -5,5 +5,8 @@ export * from './envelope-validator';
 export * from './events/registry';
 export * from './events/customer-event';
 export * from './events/account';
+export * from './events/alert';
+export * from './events/playbook';
 export * from './segment-spec';
 export * from './credential-record';
+export * from './webhook-signature';

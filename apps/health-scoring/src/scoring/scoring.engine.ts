@@ -5,6 +5,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import {
   AccountHealth,
   AccountHealthChangedData,
+  AccountSignals,
   AccountUpdatedData,
   AnyEventEnvelope,
   CustomerEventData,
@@ -96,8 +97,6 @@ export class ScoringEngine extends Rescorer {
         todo.map((t) => ({ workspaceId: t.event.workspaceId, accountId: t.accountId })),
       );
       const rows = await lockAccounts(m, keys);
-      // What cs.accounts.v1 last said of each account, before these events.
-      const baseline = baselineOf(rows);
       const causes = new Map<string, { names: Map<string, number>; last: CustomerEvent }>();
       const days = new Map<string, DayDelta>();
       const activeUsers = new Map<
@@ -159,7 +158,7 @@ export class ScoringEngine extends Rescorer {
       );
       await addMrrPoints(m, dedupeMrr(mrrPoints));
       await addAccountEvents(m, notable);
-      await this.score(m, keys, rows, settings, baseline, (key) => {
+      await this.score(m, keys, rows, settings, (key) => {
         const cause = causes.get(key)!;
         return {
           reason: `events: ${[...cause.names].map(([n, c]) => (c > 1 ? `${n} ×${c}` : n)).join(', ')}`,
@@ -207,8 +206,7 @@ export class ScoringEngine extends Rescorer {
       const present = sorted.filter((k) => rows.has(keyOf(k)));
       const settings = await this.settingsFor(new Set(present.map((k) => k.workspaceId)));
       const correlationId = randomUUID();
-      const baseline = baselineOf(rows);
-      await this.score(m, present, rows, settings, baseline, () => ({
+      await this.score(m, present, rows, settings, () => ({
         reason,
         causationId: null,
         correlationId,
@@ -216,13 +214,16 @@ export class ScoringEngine extends Rescorer {
     });
   }
 
-  /** Scores the accounts, writes rows, history and outbox messages for what changed. */
+  /**
+   * Scores the accounts and writes rows, history and outbox messages: account.health.changed
+   * when the health moved, and account.updated for every account scored, since its signals
+   * (usage windows, days since sign-in) move with events and with time.
+   */
   private async score(
     m: EntityManager,
     keys: readonly AccountKey[],
     rows: Map<string, AccountRow>,
     settings: Map<string, WorkspaceSettings>,
-    baseline: Map<string, string>,
     causeOf: (key: string) => Cause,
   ): Promise<void> {
     const asOf = this.clock.now();
@@ -263,8 +264,8 @@ export class ScoringEngine extends Rescorer {
         override && (override.expiresAt === null || Date.parse(override.expiresAt) > asOf.getTime())
           ? override
           : undefined;
+      const now = metricValues(accountFacts, asOf);
       if (card) {
-        const now = metricValues(accountFacts, asOf);
         const inputs = new Map<string, MeasureInput>();
         for (const measure of card.measures) {
           const value = now.get(measure.metric) ?? null;
@@ -336,11 +337,15 @@ export class ScoringEngine extends Rescorer {
         };
         outbox.push(envelopeMessage('account.health.changed', row, data, cause, asOf));
       }
-      const update = accountUpdated(row, true, activeOverride);
-      if (JSON.stringify(update) !== baseline.get(key) || healthMoved)
-        outbox.push(
-          envelopeMessage('account.updated', row, accountUpdated(row, false, activeOverride), cause, asOf),
-        );
+      outbox.push(
+        envelopeMessage(
+          'account.updated',
+          row,
+          accountUpdated(row, signalsOf(accountFacts, facts, key, now, asOf), activeOverride),
+          cause,
+          asOf,
+        ),
+      );
       changed.push(row);
     }
     await saveAccounts(m, changed);
@@ -623,7 +628,7 @@ function factsOf(row: AccountRow, facts: BulkFacts, key: string, settings: Works
   return {
     seats: row.seats,
     days: facts.days.get(key) ?? [],
-    activeUsers: new Map([[30, facts.activeUsers30.get(key) ?? 0]]),
+    activeUsers: new Map([[30, facts.activeUsers.get(key)?.d30 ?? 0]]),
     lastSignInAt: row.lastSignInAt ? new Date(row.lastSignInAt) : null,
     keyFeatures: settings.keyFeatures,
     featuresUsed: row.featuresUsed,
@@ -656,15 +661,45 @@ function healthOf(
   };
 }
 
-/** What cs.accounts.v1 last said of each account (as compared), before this scoring changes it. */
-function baselineOf(rows: ReadonlyMap<string, AccountRow>): Map<string, string> {
-  return new Map([...rows].map(([key, row]) => [key, JSON.stringify(accountUpdated(row, true))]));
+/** The figures alerting and playbooks act on, from the facts the scoring just read. */
+function signalsOf(
+  accountFacts: AccountFacts,
+  facts: BulkFacts,
+  key: string,
+  metrics: ReadonlyMap<string, number | null>,
+  asOf: Date,
+): AccountSignals {
+  const today = asOf.toISOString().slice(0, 10);
+  const dayBefore = (n: number) => new Date(asOf.getTime() - n * DAY_MS).toISOString().slice(0, 10);
+  const users = facts.activeUsers.get(key);
+  let events7d = 0;
+  let eventsPrev7d = 0;
+  const ticketDays: { day: string; opened: number; p1: number }[] = [];
+  for (const d of accountFacts.days) {
+    if (d.day > today) continue;
+    if (d.day > dayBefore(7)) events7d += d.events;
+    else if (d.day > dayBefore(14)) eventsPrev7d += d.events;
+    if (d.day > dayBefore(30) && d.ticketsOpened > 0)
+      ticketDays.push({ day: d.day, opened: d.ticketsOpened, p1: d.p1Opened });
+  }
+  return {
+    asOf: asOf.toISOString(),
+    metrics: Object.fromEntries(metrics),
+    lastSignInAt: accountFacts.lastSignInAt?.toISOString() ?? null,
+    activeUsers7d: users?.d7 ?? 0,
+    activeUsersPrev7d: users?.prev7 ?? 0,
+    activeUsers30d: users?.d30 ?? 0,
+    events7d,
+    eventsPrev7d,
+    ticketDays,
+    latestNps: accountFacts.latestNps,
+  };
 }
 
-/** The account as cs.accounts.v1 carries it; `forComparison` leaves out what changes with every event. */
+/** The account as cs.accounts.v1 carries it. */
 function accountUpdated(
   row: AccountRow,
-  forComparison: boolean,
+  signals: AccountSignals,
   override?: { score: number; reason: string; author: string; expiresAt: string | null },
 ): AccountUpdatedData {
   return {
@@ -679,8 +714,9 @@ function accountUpdated(
     phase: row.phase as LifecyclePhase,
     touchModel: row.touchModel as TouchModel,
     firstSeenAt: row.firstSeenAt,
-    lastSeenAt: forComparison ? null : row.lastSeenAt,
+    lastSeenAt: row.lastSeenAt,
     health: healthOf(row, override),
+    signals,
   };
 }
 

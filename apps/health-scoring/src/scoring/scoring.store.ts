@@ -320,7 +320,8 @@ export async function addAccountEvents(
 /** What the scoring reads, beyond the account row, to compute metrics: in bulk for many accounts. */
 export interface BulkFacts {
   readonly days: Map<string, UsageDay[]>;
-  readonly activeUsers30: Map<string, number>;
+  /** Distinct active users in the 30 and 7 days ending at asOf, and in the 7 days before those. */
+  readonly activeUsers: Map<string, { d30: number; d7: number; prev7: number }>;
   readonly tickets: Map<string, { priority: string | null; resolved: boolean }[]>;
   readonly mrrPoints: Map<string, { at: Date; mrr: number }[]>;
   readonly overrides: Map<
@@ -337,7 +338,7 @@ export async function loadFacts(
 ): Promise<BulkFacts> {
   const facts: BulkFacts = {
     days: new Map(),
-    activeUsers30: new Map(),
+    activeUsers: new Map(),
     tickets: new Map(),
     mrrPoints: new Map(),
     overrides: new Map(),
@@ -355,16 +356,19 @@ export async function loadFacts(
     // Trend measures read windows that end up to 365 days back.
     () =>
       m.query(
-        `SELECT workspace_id, account_id, day::text AS day, sign_ins, tickets_opened, p1_opened, csat_sum, csat_count,
+        `SELECT workspace_id, account_id, day::text AS day, events, sign_ins, tickets_opened, p1_opened, csat_sum, csat_count,
          engagement_events, outcomes
        FROM health_scoring.account_days ${keysSql} WHERE day >= $3::date - 455 AND day <= $4::date`,
         [ws, acc, asOfDay, asOfDay],
       ) as Promise<Record<string, unknown>[]>,
     () =>
       m.query(
-        `SELECT workspace_id, account_id, count(DISTINCT user_id)::int AS n FROM health_scoring.account_user_days ${keysSql}
-       WHERE day >= $3::date AND day <= $4::date GROUP BY workspace_id, account_id`,
-        [ws, acc, since(30), asOfDay],
+        `SELECT workspace_id, account_id, count(DISTINCT user_id)::int AS d30,
+           count(DISTINCT user_id) FILTER (WHERE day >= $5::date)::int AS d7,
+           count(DISTINCT user_id) FILTER (WHERE day >= $6::date AND day < $5::date)::int AS prev7
+         FROM health_scoring.account_user_days ${keysSql}
+         WHERE day >= $3::date AND day <= $4::date GROUP BY workspace_id, account_id`,
+        [ws, acc, since(30), asOfDay, since(7), since(14)],
       ) as Promise<Record<string, unknown>[]>,
     () =>
       m.query(
@@ -401,6 +405,7 @@ export async function loadFacts(
   for (const r of days)
     push(facts.days, k(r), {
       day: r['day'] as string,
+      events: Number(r['events']),
       signIns: Number(r['sign_ins']),
       ticketsOpened: Number(r['tickets_opened']),
       p1Opened: Number(r['p1_opened']),
@@ -409,7 +414,8 @@ export async function loadFacts(
       engagementEvents: Number(r['engagement_events']),
       outcomes: Number(r['outcomes']),
     });
-  for (const r of users) facts.activeUsers30.set(k(r), Number(r['n']));
+  for (const r of users)
+    facts.activeUsers.set(k(r), { d30: Number(r['d30']), d7: Number(r['d7']), prev7: Number(r['prev7']) });
   for (const r of tickets)
     push(facts.tickets, k(r), {
       priority: (r['priority'] as string | null) ?? null,

@@ -3,6 +3,7 @@ import { AccountFacts, UsageDay, metricValues } from './metrics';
 const asOf = new Date('2026-06-30T12:00:00Z');
 const day = (d: string, over: Partial<UsageDay> = {}): UsageDay => ({
   day: d,
+  events: 0,
   signIns: 0,
   ticketsOpened: 0,
   p1Opened: 0,

@@ -5,6 +5,7 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 /** One day of an account's usage (by event time). */
 export interface UsageDay {
   readonly day: string;
+  readonly events: number;
   readonly signIns: number;
   readonly ticketsOpened: number;
   readonly p1Opened: number;

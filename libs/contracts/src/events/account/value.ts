@@ -44,6 +44,28 @@ export interface AccountHealthChangedData {
   }[];
 }
 
+/**
+ * The figures behind an account's health as of its last scoring, for the services that act on
+ * them (alerting, playbooks) without reading health-scoring's tables.
+ */
+export interface AccountSignals {
+  /** When these figures were computed. */
+  readonly asOf: string;
+  /** Every metric of the scorecard catalogue by name (active_users_ratio_30d, ...); null = no data. */
+  readonly metrics: Readonly<Record<string, number | null>>;
+  readonly lastSignInAt: string | null;
+  /** Distinct active users in the 7 days ending at asOf, and in the 7 days before those. */
+  readonly activeUsers7d: number;
+  readonly activeUsersPrev7d: number;
+  readonly activeUsers30d: number;
+  /** Events in the 7 days ending at asOf, and in the 7 days before those. */
+  readonly events7d: number;
+  readonly eventsPrev7d: number;
+  /** Tickets opened per day (by event time) over the 30 days ending at asOf; days without any left out. */
+  readonly ticketDays: readonly { readonly day: string; readonly opened: number; readonly p1: number }[];
+  readonly latestNps: number | null;
+}
+
 /** account.updated on cs.accounts.v1 (compacted): each account's latest profile and health. */
 export interface AccountUpdatedData {
   readonly name: string | null;
@@ -59,6 +81,7 @@ export interface AccountUpdatedData {
   readonly firstSeenAt: string;
   readonly lastSeenAt: string | null;
   readonly health: AccountHealth;
+  readonly signals: AccountSignals;
 }
 
 const nullableString = { type: ['string', 'null'] } as const;
@@ -129,6 +152,7 @@ export const accountUpdatedJsonSchema = {
     'firstSeenAt',
     'lastSeenAt',
     'health',
+    'signals',
   ],
   properties: {
     name: nullableString,
@@ -144,5 +168,43 @@ export const accountUpdatedJsonSchema = {
     firstSeenAt: { type: 'string' },
     lastSeenAt: nullableString,
     health: healthSchema,
+    signals: {
+      type: 'object',
+      required: [
+        'asOf',
+        'metrics',
+        'lastSignInAt',
+        'activeUsers7d',
+        'activeUsersPrev7d',
+        'activeUsers30d',
+        'events7d',
+        'eventsPrev7d',
+        'ticketDays',
+        'latestNps',
+      ],
+      properties: {
+        asOf: { type: 'string' },
+        metrics: { type: 'object', additionalProperties: { type: ['number', 'null'] } },
+        lastSignInAt: nullableString,
+        activeUsers7d: { type: 'integer', minimum: 0 },
+        activeUsersPrev7d: { type: 'integer', minimum: 0 },
+        activeUsers30d: { type: 'integer', minimum: 0 },
+        events7d: { type: 'integer', minimum: 0 },
+        eventsPrev7d: { type: 'integer', minimum: 0 },
+        ticketDays: {
+          type: 'array',
+          items: {
+            type: 'object',
+            required: ['day', 'opened', 'p1'],
+            properties: {
+              day: { type: 'string' },
+              opened: { type: 'integer', minimum: 0 },
+              p1: { type: 'integer', minimum: 0 },
+            },
+          },
+        },
+        latestNps: nullableNumber,
+      },
+    },
   },
 } as const;
