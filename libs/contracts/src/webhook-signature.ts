@@ -17,11 +17,7 @@ function hmacHex(secret: string, timestamp: number, rawBody: string): string {
 }
 
 /** The header value for a body, signed by every secret given (the current one first). */
-export function signWebhook(
-  rawBody: string,
-  secrets: readonly string[],
-  now: Date = new Date(),
-): string {
+export function signWebhook(rawBody: string, secrets: readonly string[], now: Date = new Date()): string {
   if (secrets.length === 0) throw new Error('signWebhook needs at least one secret');
   const t = Math.floor(now.getTime() / 1000);
   return [`t=${t}`, ...secrets.map((s) => `v1=${hmacHex(s, t, rawBody)}`)].join(',');

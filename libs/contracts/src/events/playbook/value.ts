@@ -114,7 +114,18 @@ export const playbookRunFinishedJsonSchema = {
 
 export const taskEventJsonSchema = {
   type: 'object',
-  required: ['taskId', 'runId', 'playbookId', 'title', 'assignee', 'priority', 'dueAt', 'status', 'note', 'completedAt'],
+  required: [
+    'taskId',
+    'runId',
+    'playbookId',
+    'title',
+    'assignee',
+    'priority',
+    'dueAt',
+    'status',
+    'note',
+    'completedAt',
+  ],
   properties: {
     taskId: { type: 'string', minLength: 1 },
     runId: { type: ['string', 'null'] },
