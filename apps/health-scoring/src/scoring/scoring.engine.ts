@@ -693,6 +693,7 @@ function signalsOf(
     eventsPrev7d,
     ticketDays,
     latestNps: accountFacts.latestNps,
+    onboardingCompletedAt: null,
   };
 }
 

@@ -64,6 +64,11 @@ export interface AccountSignals {
   /** Tickets opened per day (by event time) over the 30 days ending at asOf; days without any left out. */
   readonly ticketDays: readonly { readonly day: string; readonly opened: number; readonly p1: number }[];
   readonly latestNps: number | null;
+  /**
+   * Event time at which the account had completed every onboarding milestone of its workspace
+   * (the time of the step event that completed the set); null while onboarding is incomplete.
+   */
+  readonly onboardingCompletedAt: string | null;
 }
 
 /** account.updated on cs.accounts.v1 (compacted): each account's latest profile and health. */
@@ -181,6 +186,7 @@ export const accountUpdatedJsonSchema = {
         'eventsPrev7d',
         'ticketDays',
         'latestNps',
+        'onboardingCompletedAt',
       ],
       properties: {
         asOf: { type: 'string' },
@@ -204,6 +210,7 @@ export const accountUpdatedJsonSchema = {
           },
         },
         latestNps: nullableNumber,
+        onboardingCompletedAt: nullableString,
       },
     },
   },
