@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Admin, Kafka, logLevel } from 'kafkajs';
-import { CustomerEventData, Topic } from '@tsuzuku/contracts';
+import { AccountUpdatedData, CustomerEventData, Topic } from '@tsuzuku/contracts';
 import { ServiceConfig, loadConfig } from '@tsuzuku/platform-config';
 import { ConsumerRunner, EventPublisher, KafkaConnection } from '@tsuzuku/platform-kafka';
 import {
@@ -101,7 +101,7 @@ describe('health scoring from cs.events.v1', () => {
     admin = new Kafka({ clientId: 'scoring-test-admin', brokers, logLevel: logLevel.NOTHING }).admin();
     await admin.connect();
     await start();
-    health = await new TopicReader(brokers).start([Topic.Health]);
+    health = await new TopicReader(brokers).start([Topic.Health, Topic.Accounts]);
   });
 
   afterAll(async () => {
@@ -146,11 +146,34 @@ describe('health scoring from cs.events.v1', () => {
     expect(value('active_users_ratio_30d')).toBe(0.5);
     expect(value('latest_nps')).toBe(9);
     expect(value('open_tickets_30d')).toBe(0);
-    const [changed] = await health.waitForMessages((m) => m.key === `${workspaceId}:acct-a`);
+    const [changed] = await health.waitForMessages(
+      (m) => m.key === `${workspaceId}:acct-a` && m.topic === Topic.Health,
+    );
     expect(JSON.parse(changed!.value!)).toMatchObject({
       type: 'account.health.changed',
       data: { current: { score: Number(scored.score) } },
     });
+    // The signals other services act on. In the last 7 days: u1 signed in on days 1, 2, 3 and 5
+    // ago, u2 on day 2, plus the survey (day 3) and both ticket events (days 4 and 1): 8 events by
+    // 2 users; the week before: the sign-in of day 8.
+    const [updated] = await health.waitForMessages(
+      (m) => m.key === `${workspaceId}:acct-a` && m.topic === Topic.Accounts,
+    );
+    const signals = (JSON.parse(updated!.value!) as { data: AccountUpdatedData }).data.signals;
+    expect(signals).toMatchObject({
+      activeUsers7d: 2,
+      activeUsersPrev7d: 1,
+      activeUsers30d: 2,
+      events7d: 8,
+      eventsPrev7d: 1,
+      latestNps: 9,
+      onboardingCompletedAt: null,
+    });
+    expect(signals.ticketDays).toEqual([
+      { day: new Date(Date.now() - 4 * DAY_MS).toISOString().slice(0, 10), opened: 1, p1: 0 },
+    ]);
+    expect(signals.metrics['sign_ins_7d']).toBe(5);
+    expect(signals.lastSignInAt?.slice(0, 10)).toBe(new Date(Date.now() - DAY_MS).toISOString().slice(0, 10));
 
     const ends = await admin.fetchTopicOffsets(Topic.Events);
     await waitFor(async () => (await committedAtEnd(ends)) || undefined, { what: 'the consumer to commit' });

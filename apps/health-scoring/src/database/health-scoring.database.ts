@@ -2,6 +2,7 @@ import { ServiceDatabase } from '@tsuzuku/platform-database';
 import { CreateHealthScoringSchema1763870400000 } from './migrations/1763870400000-create-health-scoring-schema';
 import { HealthModel1763964000000 } from './migrations/1763964000000-health-model';
 import { DropAccountActivity1763967600000 } from './migrations/1763967600000-drop-account-activity';
+import { OnboardingStepsAt1764000000000 } from './migrations/1764000000000-onboarding-steps-at';
 
 /** The health-scoring service owns the `health_scoring` schema and nothing else. */
 export const healthScoringDatabase: ServiceDatabase = {
@@ -11,6 +12,7 @@ export const healthScoringDatabase: ServiceDatabase = {
     CreateHealthScoringSchema1763870400000,
     HealthModel1763964000000,
     DropAccountActivity1763967600000,
+    OnboardingStepsAt1764000000000,
   ],
   outbox: true,
 };

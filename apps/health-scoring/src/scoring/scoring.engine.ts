@@ -24,7 +24,7 @@ import { MeasureInput, calculateHealthScore } from '../scorecards/domain/health-
 import { bandOf } from '../scorecards/domain/scorecard';
 import { EventEffects, effectsOf } from './domain/event-effects';
 import { AccountFacts, isP1, metricValues } from './domain/metrics';
-import { lifecyclePhase, touchModel } from './domain/lifecycle';
+import { lifecyclePhase, onboardingCompletedAt, touchModel } from './domain/lifecycle';
 import { WorkspaceSettings } from '../settings/domain/workspace-settings';
 import { WorkspaceSettingsService } from '../settings/workspace-settings.service';
 import { Clock } from './clock';
@@ -341,7 +341,11 @@ export class ScoringEngine extends Rescorer {
         envelopeMessage(
           'account.updated',
           row,
-          accountUpdated(row, signalsOf(accountFacts, facts, key, now, asOf), activeOverride),
+          accountUpdated(
+            row,
+            signalsOf(accountFacts, facts, key, now, asOf, onboardingCompletedAt(row, ws)),
+            activeOverride,
+          ),
           cause,
           asOf,
         ),
@@ -487,6 +491,7 @@ function newAccount(workspaceId: string, accountId: string, firstSeenAt: string)
     phaseTrait: null,
     expansion: false,
     onboardingDone: [],
+    onboardingStepsAt: {},
     featuresUsed: [],
     firstSeenAt,
     lastSeenAt: null,
@@ -531,8 +536,13 @@ function applyToProfile(
     row.expansion = t.expansion ?? row.expansion;
   }
   if (effects.signIn) row.lastSignInAt = later(row.lastSignInAt, event.occurredAt);
-  if (effects.onboardingStep && !row.onboardingDone.includes(effects.onboardingStep))
-    row.onboardingDone = [...row.onboardingDone, effects.onboardingStep];
+  if (effects.onboardingStep) {
+    const step = effects.onboardingStep;
+    if (!row.onboardingDone.includes(step)) row.onboardingDone = [...row.onboardingDone, step];
+    const firstAt = row.onboardingStepsAt[step];
+    if (firstAt === undefined || event.occurredAt < firstAt)
+      row.onboardingStepsAt = { ...row.onboardingStepsAt, [step]: event.occurredAt };
+  }
   if (keyFeature && effects.trackName && !row.featuresUsed.includes(effects.trackName))
     row.featuresUsed = [...row.featuresUsed, effects.trackName];
   if (effects.survey?.kind === 'nps' && (row.latestNpsAt === null || row.latestNpsAt <= event.occurredAt)) {
@@ -668,6 +678,7 @@ function signalsOf(
   key: string,
   metrics: ReadonlyMap<string, number | null>,
   asOf: Date,
+  onboardingCompleted: string | null,
 ): AccountSignals {
   const today = asOf.toISOString().slice(0, 10);
   const dayBefore = (n: number) => new Date(asOf.getTime() - n * DAY_MS).toISOString().slice(0, 10);
@@ -693,7 +704,7 @@ function signalsOf(
     eventsPrev7d,
     ticketDays,
     latestNps: accountFacts.latestNps,
-    onboardingCompletedAt: null,
+    onboardingCompletedAt: onboardingCompleted,
   };
 }
 

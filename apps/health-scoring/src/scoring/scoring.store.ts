@@ -19,6 +19,8 @@ export interface AccountRow {
   phaseTrait: string | null;
   expansion: boolean;
   onboardingDone: string[];
+  /** Event time at which each onboarding step was first completed. */
+  onboardingStepsAt: Record<string, string>;
   featuresUsed: string[];
   firstSeenAt: string;
   lastSeenAt: string | null;
@@ -60,7 +62,7 @@ const date = (v: unknown): string | null => {
 };
 
 const ACCOUNT_COLUMNS = `workspace_id, account_id, name, plan, mrr, seats, renewal_date::text AS renewal_date, csm_email,
-  segment, industry, traits, touch_trait, phase_trait, expansion, onboarding_done, features_used, first_seen_at,
+  segment, industry, traits, touch_trait, phase_trait, expansion, onboarding_done, onboarding_steps_at, features_used, first_seen_at,
   last_seen_at, last_sign_in_at, latest_nps, latest_nps_at, phase, touch_model, computed_score, score, band,
   coverage, scorecard_id, measures, scored_at`;
 
@@ -81,6 +83,7 @@ function toAccountRow(r: Record<string, unknown>): AccountRow {
     phaseTrait: (r['phase_trait'] as string | null) ?? null,
     expansion: Boolean(r['expansion']),
     onboardingDone: (r['onboarding_done'] as string[]) ?? [],
+    onboardingStepsAt: (r['onboarding_steps_at'] as Record<string, string>) ?? {},
     featuresUsed: (r['features_used'] as string[]) ?? [],
     firstSeenAt: iso(r['first_seen_at'])!,
     lastSeenAt: iso(r['last_seen_at']),
@@ -146,6 +149,7 @@ export async function saveAccounts(m: EntityManager, rows: readonly AccountRow[]
     phase_trait: r.phaseTrait,
     expansion: r.expansion,
     onboarding_done: r.onboardingDone,
+    onboarding_steps_at: r.onboardingStepsAt,
     features_used: r.featuresUsed,
     first_seen_at: r.firstSeenAt,
     last_seen_at: r.lastSeenAt,
@@ -164,17 +168,18 @@ export async function saveAccounts(m: EntityManager, rows: readonly AccountRow[]
   }));
   await m.query(
     `INSERT INTO health_scoring.accounts AS a (workspace_id, account_id, name, plan, mrr, seats, renewal_date, csm_email,
-       segment, industry, traits, touch_trait, phase_trait, expansion, onboarding_done, features_used, first_seen_at,
-       last_seen_at, last_sign_in_at, latest_nps, latest_nps_at, phase, touch_model, computed_score, score, band,
-       coverage, scorecard_id, measures, scored_at, updated_at)
+       segment, industry, traits, touch_trait, phase_trait, expansion, onboarding_done, onboarding_steps_at,
+       features_used, first_seen_at, last_seen_at, last_sign_in_at, latest_nps, latest_nps_at, phase, touch_model,
+       computed_score, score, band, coverage, scorecard_id, measures, scored_at, updated_at)
      SELECT r.workspace_id, r.account_id, r.name, r.plan, r.mrr, r.seats, r.renewal_date, r.csm_email, r.segment,
        r.industry, r.traits, r.touch_trait, r.phase_trait, r.expansion,
-       r.onboarding_done, r.features_used,
+       r.onboarding_done, r.onboarding_steps_at, r.features_used,
        r.first_seen_at, r.last_seen_at, r.last_sign_in_at, r.latest_nps, r.latest_nps_at, r.phase, r.touch_model,
        r.computed_score, r.score, r.band, r.coverage, r.scorecard_id, r.measures, r.scored_at, now()
      FROM jsonb_to_recordset($1::jsonb) AS r(workspace_id text, account_id text, name text, plan text, mrr numeric,
        seats integer, renewal_date date, csm_email text, segment text, industry text, traits jsonb, touch_trait text,
-       phase_trait text, expansion boolean, onboarding_done text[], features_used text[], first_seen_at timestamptz,
+       phase_trait text, expansion boolean, onboarding_done text[], onboarding_steps_at jsonb, features_used text[],
+       first_seen_at timestamptz,
        last_seen_at timestamptz, last_sign_in_at timestamptz, latest_nps integer, latest_nps_at timestamptz, phase text,
        touch_model text, computed_score numeric, score numeric, band text, coverage numeric, scorecard_id uuid,
        measures jsonb, scored_at timestamptz)
@@ -183,6 +188,7 @@ export async function saveAccounts(m: EntityManager, rows: readonly AccountRow[]
        renewal_date = EXCLUDED.renewal_date, csm_email = EXCLUDED.csm_email, segment = EXCLUDED.segment,
        industry = EXCLUDED.industry, traits = EXCLUDED.traits, touch_trait = EXCLUDED.touch_trait,
        phase_trait = EXCLUDED.phase_trait, expansion = EXCLUDED.expansion, onboarding_done = EXCLUDED.onboarding_done,
+       onboarding_steps_at = EXCLUDED.onboarding_steps_at,
        features_used = EXCLUDED.features_used, first_seen_at = EXCLUDED.first_seen_at,
        last_seen_at = EXCLUDED.last_seen_at, last_sign_in_at = EXCLUDED.last_sign_in_at,
        latest_nps = EXCLUDED.latest_nps, latest_nps_at = EXCLUDED.latest_nps_at, phase = EXCLUDED.phase,

@@ -1,4 +1,10 @@
-import { LifecycleFacts, LifecycleSettings, lifecyclePhase, touchModel } from './lifecycle';
+import {
+  LifecycleFacts,
+  LifecycleSettings,
+  lifecyclePhase,
+  onboardingCompletedAt,
+  touchModel,
+} from './lifecycle';
 
 const settings: LifecycleSettings = {
   onboardingMilestones: ['invite', 'integrate'],
@@ -45,5 +51,36 @@ describe('touchModel', () => {
     [{ touchTrait: 'high', mrr: 10 }, 'high'],
   ] as const)('%o is %s', (f, expected) => {
     expect(touchModel(f, settings)).toBe(expected);
+  });
+});
+
+describe('onboardingCompletedAt', () => {
+  const milestones = { onboardingMilestones: ['invite', 'integrate'] };
+  it.each([
+    [{}, null],
+    [{ invite: '2026-01-03T00:00:00.000Z' }, null],
+    [
+      { invite: '2026-01-03T00:00:00.000Z', integrate: '2026-01-02T00:00:00.000Z' },
+      '2026-01-03T00:00:00.000Z',
+    ],
+    [
+      {
+        invite: '2026-01-01T00:00:00.000Z',
+        integrate: '2026-01-05T00:00:00.000Z',
+        other: '2026-02-01T00:00:00.000Z',
+      },
+      '2026-01-05T00:00:00.000Z',
+    ],
+  ])('steps %o complete at %s', (steps, expected) => {
+    expect(onboardingCompletedAt({ onboardingStepsAt: steps }, milestones)).toBe(expected);
+  });
+
+  it('is null when the workspace has no milestones', () => {
+    expect(
+      onboardingCompletedAt(
+        { onboardingStepsAt: { invite: '2026-01-01T00:00:00.000Z' } },
+        { onboardingMilestones: [] },
+      ),
+    ).toBeNull();
   });
 });

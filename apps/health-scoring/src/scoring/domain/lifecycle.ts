@@ -56,3 +56,21 @@ export function touchModel(
   if (mrr >= settings.touchLowMrr) return 'low';
   return 'tech';
 }
+
+/**
+ * When the account had done every onboarding milestone of its workspace: the latest of the
+ * milestones' first completions (by event time); null while one is missing or without milestones.
+ */
+export function onboardingCompletedAt(
+  row: { readonly onboardingStepsAt: Readonly<Record<string, string>> },
+  settings: { readonly onboardingMilestones: readonly string[] },
+): string | null {
+  if (settings.onboardingMilestones.length === 0) return null;
+  let latest: string | null = null;
+  for (const milestone of settings.onboardingMilestones) {
+    const at = row.onboardingStepsAt[milestone];
+    if (at === undefined) return null;
+    if (latest === null || at > latest) latest = at;
+  }
+  return latest;
+}
