@@ -6,3 +6,6 @@ export * from './test-service';
 export * from './service-basics';
 export * from './built-service';
 export * from './test-fixtures';
+export * from './customer-base';
+export * from './demo-flow';
+export * from './pipeline';

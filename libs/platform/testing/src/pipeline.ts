@@ -1,0 +1,12 @@
+import { Topic } from '@tsuzuku/contracts';
+import { ConsumerGroupWatch } from './demo-flow';
+
+/**
+ * The consumer groups of the five services and the topics each reads: the demo and the
+ * end-to-end test wait until all of them have caught up. tests/e2e/demo.int-spec.ts checks these
+ * ids against the constants the services export.
+ */
+export const PIPELINE_CONSUMER_GROUPS: readonly ConsumerGroupWatch[] = [
+  { groupId: 'health-scoring.scoring', topics: [Topic.Events] },
+  { groupId: 'alerting.accounts', topics: [Topic.Accounts] },
+];
