@@ -69,7 +69,9 @@ export async function configureDemoWorkspace(
   await apiCall(`${endpoints.healthScoring}/v1/settings`, token, {
     method: 'PUT',
     body: {
-      ...current,
+      renewalWindowDays: current['renewalWindowDays'],
+      touchHighMrr: current['touchHighMrr'],
+      touchLowMrr: current['touchLowMrr'],
       onboardingMilestones: base.settings.onboardingMilestones,
       keyFeatures: base.settings.keyFeatures,
     },
