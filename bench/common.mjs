@@ -1,7 +1,11 @@
-// What both benchmarks need: a free port, a fresh database, and a line describing the machine.
+// What the benchmarks share: a free port, a fresh database, a line describing the machine, and
+// the figures file `npm run bench` gathers.
 import { createRequire } from 'node:module';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 const require = createRequire(import.meta.url);
 const { Client } = require('pg');
@@ -33,4 +37,17 @@ export async function freshDatabase(baseUrl, name) {
 export function machine() {
   const cpus = os.cpus();
   return `${cpus.length} × ${cpus[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
+}
+
+/**
+ * Writes bench/results/<name>.json, which `npm run bench` gathers into bench/results.md: each
+ * figure with its value and, where there is one, its target, baseline and ratio.
+ */
+export function writeFigures(name, title, figures) {
+  const dir = path.join(path.dirname(fileURLToPath(import.meta.url)), 'results');
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(
+    path.join(dir, `${name}.json`),
+    `${JSON.stringify({ name, title, ranAt: new Date().toISOString(), machine: machine(), figures }, null, 2)}\n`,
+  );
 }

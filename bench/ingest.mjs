@@ -10,7 +10,7 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
-import { freePort, freshDatabase, machine } from './common.mjs';
+import { freePort, freshDatabase, machine, writeFigures } from './common.mjs';
 
 const require = createRequire(import.meta.url);
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -190,6 +190,18 @@ try {
   console.log(`\n${report}`);
   mkdirSync(path.join(ROOT, 'bench', 'results'), { recursive: true });
   writeFileSync(path.join(ROOT, 'bench', 'results', 'ingest.md'), report);
+  writeFigures(
+    'ingest',
+    'Ingestion',
+    rows.map(([figure, value, target, baseline]) => ({
+      figure,
+      value,
+      target: target || null,
+      baseline,
+      ratio: figure.includes('ms') ? baseline / value : value / baseline,
+      baselineName: 'bare Fastify + kafkajs',
+    })),
+  );
 } finally {
   const exited = (child) =>
     new Promise((resolve) => (child.exitCode !== null ? resolve() : child.once('exit', resolve)));

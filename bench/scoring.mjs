@@ -23,7 +23,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { Kafka, logLevel, Partitioners } from 'kafkajs';
-import { freePort, freshDatabase, machine } from './common.mjs';
+import { freePort, freshDatabase, machine, writeFigures } from './common.mjs';
 
 const require = createRequire(import.meta.url);
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -628,6 +628,19 @@ try {
   console.log(`\n${text}`);
   mkdirSync(path.join(ROOT, 'bench', 'results'), { recursive: true });
   writeFileSync(path.join(ROOT, 'bench', 'results', 'scoring.md'), text);
+  const { bare, scoring, latency } = results;
+  writeFigures('scoring', 'Health scoring', [
+    {
+      figure: `backlog of ${fmt(EVENTS)} events drained: events/s`,
+      value: scoring.eventsPerSecond,
+      target: '>= 10,000',
+      baseline: bare.eventsPerSecond,
+      ratio: scoring.eventsPerSecond / bare.eventsPerSecond,
+      baselineName: 'bare kafkajs consumer',
+    },
+    { figure: 'event → account.health.changed p50 ms', value: latency.p50, target: null },
+    { figure: 'event → account.health.changed p99 ms', value: latency.p99, target: '<= 1,000' },
+  ]);
 } catch (error) {
   console.error(`\n[bench] FAILED: ${error.message}`);
   if (results.bare)

@@ -1,0 +1,362 @@
+#!/usr/bin/env node
+// npm run bench:reporting — how fast the KPI report answers for a large workspace: 24 months of
+// read models for 100,000 accounts, seeded directly (their MRR histories go through the
+// service's own domain code: movements, account months, month totals), then the KPI query that
+// GET /v1/reports/kpis and the gRPC GetKpis run (KpiService.kpis, without HTTP), timed p50/p95.
+//
+// Baselines in the same run, on the same database: the same query for a 1,000-account
+// workspace seeded the same way, and a plain SELECT count(*) over the big workspace's account
+// months (what one pass over the per-account rows costs; the report reads the month totals).
+// Also measured, for the record: the query sliced by segment and owner, whose activity,
+// survey and onboarding parts join each account to its end-of-month attributes.
+//
+// Knobs: BENCH_ACCOUNTS (100000), BENCH_SMALL_ACCOUNTS (1000), BENCH_QUERIES (200),
+// BENCH_SLICED_QUERIES (20), BENCH_NO_BUILD=1 skips the build. Postgres from DATABASE_URL
+// (default postgres://postgres@127.0.0.1:5432/tsuzuku); no Kafka is needed.
+import { spawnSync } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import { freshDatabase, machine } from './common.mjs';
+
+const require = createRequire(import.meta.url);
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const infra = require(path.join(ROOT, 'tools', 'infra', 'local-infra.cjs'));
+const { Client } = require('pg');
+
+const ACCOUNTS = Number(process.env.BENCH_ACCOUNTS ?? 100_000);
+const SMALL_ACCOUNTS = Number(process.env.BENCH_SMALL_ACCOUNTS ?? 1_000);
+const QUERIES = Number(process.env.BENCH_QUERIES ?? 200);
+const SLICED_QUERIES = Number(process.env.BENCH_SLICED_QUERIES ?? 20);
+const MONTHS = 24;
+const DATABASE = 'tsuzuku_bench_reporting';
+const BIG = 'bench-big';
+const SMALL = 'bench-small';
+const CHUNK = 10_000;
+const DAY_MS = 86_400_000;
+
+const log = (message) => console.log(`[bench] ${message}`);
+const fmt = (n) => (n >= 100 ? Math.round(n).toLocaleString('en-US') : n.toFixed(1));
+
+function mulberry32(seed) {
+  return () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const SEGMENTS = ['smb', 'mid-market', 'enterprise', 'startup'];
+const TOUCH = ['high', 'low', 'tech'];
+const PHASES = ['onboarding', 'adoption', 'expansion', 'renewal'];
+const PLANS = [99, 249.5, 499, 1999, 7999];
+
+/** The built domain and report code of the service (apps/reporting/dist). */
+function load(file) {
+  return require(path.join(ROOT, 'apps', 'reporting', 'dist', file));
+}
+
+/**
+ * One account's subscription history over the 24 months: a start (40% in the first month),
+ * then each month a chance of expansion, contraction, churn and, once churned, reactivation.
+ */
+function history(random, first, current, n) {
+  const { monthStart } = load('kpis/domain/month.js');
+  const start = random() < 0.4 ? first : first + Math.floor(random() * MONTHS);
+  const dayIn = (month) => monthStart(month) + Math.floor(random() * 27) * DAY_MS + Math.floor(random() * DAY_MS);
+  const events = [];
+  let seq = 0;
+  let sub = 1;
+  let mrr = PLANS[Math.floor(random() * PLANS.length)];
+  const push = (kind, at, value) =>
+    events.push({ eventId: `e${n}-${seq++}`, subscriptionId: `s${n}-${sub}`, kind, at, mrr: Math.round(value * 1e6) });
+  push('started', dayIn(start), mrr);
+  let live = true;
+  for (let month = start + 1; month <= current; month++) {
+    const r = random();
+    if (live) {
+      if (r < 0.03) push('changed', dayIn(month), (mrr = Math.round(mrr * 1.2 * 100) / 100));
+      else if (r < 0.05) push('changed', dayIn(month), (mrr = Math.round(mrr * 0.8 * 100) / 100));
+      else if (r < 0.065) {
+        push('cancelled', dayIn(month), 0);
+        live = false;
+      }
+    } else if (r < 0.1) {
+      sub++;
+      push('started', dayIn(month), mrr);
+      live = true;
+    }
+  }
+  return { events, startedAt: events[0].at };
+}
+
+async function insertJson(client, sql, rows) {
+  for (let i = 0; i < rows.length; i += CHUNK) await client.query(sql, [JSON.stringify(rows.slice(i, i + CHUNK))]);
+}
+
+/** Seeds one workspace's read models; answers how many account-month rows it has. */
+async function seed(client, workspaceId, accounts, seedValue) {
+  const { mrrMovements } = load('kpis/domain/mrr-movements.js');
+  const { accountMonths } = load('kpis/domain/account-months.js');
+  const { monthOf, monthDate } = load('kpis/domain/month.js');
+  const { contributionOf, addTotals, zeroTotals, MRR_TOTAL_FIELDS } = load('kpis/domain/kpi-formulas.js');
+  const { TOTAL_COLUMNS } = load('read-models/mrr.deriver.js');
+  const random = mulberry32(seedValue);
+  const current = monthOf(Date.now());
+  const first = current - MONTHS + 1;
+  const totals = new Map();
+  let monthRows = [];
+  let movementRows = [];
+  let accountRows = [];
+  let attributeRows = [];
+  let monthCount = 0;
+  const flush = async (force) => {
+    if (!force && monthRows.length < 50_000) return;
+    await insertJson(
+      client,
+      `INSERT INTO reporting.account_months (workspace_id, account_id, month, segment, touch_model, phase, owner,
+         start_mrr, end_mrr, new_mrr, expansion_mrr, contraction_mrr, churned_mrr, reactivation_mrr, expansions, start_mrr_12)
+       SELECT '${workspaceId}', a, m, s, t, p, o, "startMrr", "endMrr", "newMrr", "expansionMrr", "contractionMrr",
+              "churnedMrr", "reactivationMrr", expansions, "startMrr12"
+       FROM jsonb_to_recordset($1::jsonb) AS r(a text, m date, s text, t text, p text, o text, "startMrr" bigint,
+         "endMrr" bigint, "newMrr" bigint, "expansionMrr" bigint, "contractionMrr" bigint, "churnedMrr" bigint,
+         "reactivationMrr" bigint, expansions int, "startMrr12" bigint)`,
+      monthRows,
+    );
+    await insertJson(
+      client,
+      `INSERT INTO reporting.mrr_movements (workspace_id, account_id, occurred_at, event_id, type, amount, from_mrr, to_mrr)
+       SELECT '${workspaceId}', a, at, e, type, amount, "from", "to"
+       FROM jsonb_to_recordset($1::jsonb) AS r(a text, at timestamptz, e text, type text, amount bigint, "from" bigint, "to" bigint)`,
+      movementRows,
+    );
+    await insertJson(
+      client,
+      `INSERT INTO reporting.accounts (workspace_id, account_id, first_started_at, onboarding_completed_at, current_mrr,
+         last_movement_at, derived_through)
+       SELECT '${workspaceId}', a, "first", done, mrr, "last", through
+       FROM jsonb_to_recordset($1::jsonb) AS r(a text, "first" timestamptz, done timestamptz, mrr bigint, "last" timestamptz, through date)`,
+      accountRows,
+    );
+    await insertJson(
+      client,
+      `INSERT INTO reporting.attribute_changes (workspace_id, account_id, effective_at, event_id, segment, touch_model, phase, owner)
+       SELECT '${workspaceId}', a, at, e, s, t, p, o
+       FROM jsonb_to_recordset($1::jsonb) AS r(a text, at timestamptz, e text, s text, t text, p text, o text)`,
+      attributeRows,
+    );
+    monthRows = [];
+    movementRows = [];
+    accountRows = [];
+    attributeRows = [];
+  };
+  for (let n = 0; n < accounts; n++) {
+    const account = `acct-${n}`;
+    const slice = {
+      s: SEGMENTS[Math.floor(random() * SEGMENTS.length)],
+      t: TOUCH[Math.floor(random() * TOUCH.length)],
+      p: PHASES[Math.floor(random() * PHASES.length)],
+      o: `csm-${Math.floor(random() * 40)}@bench.example`,
+    };
+    const { events, startedAt } = history(random, first, current, n);
+    const movements = mrrMovements(events);
+    for (const mv of movements)
+      movementRows.push({ a: account, at: new Date(mv.at).toISOString(), e: mv.eventId, type: mv.type, amount: mv.amount, from: mv.from, to: mv.to });
+    for (const row of accountMonths(movements, current)) {
+      const month = monthDate(row.month);
+      monthRows.push({ ...row, a: account, m: month, ...slice });
+      monthCount++;
+      const key = [month, slice.s, slice.t, slice.p, slice.o].join('|');
+      const entry = totals.get(key) ?? { month, ...slice, totals: zeroTotals() };
+      entry.totals = addTotals(entry.totals, contributionOf(row));
+      totals.set(key, entry);
+    }
+    const r = random();
+    const done = r < 0.6 ? startedAt + (1 + Math.floor(random() * 20)) * DAY_MS : r < 0.7 ? startedAt + 45 * DAY_MS : null;
+    const last = movements[movements.length - 1];
+    accountRows.push({
+      a: account,
+      first: new Date(startedAt).toISOString(),
+      done: done === null ? null : new Date(done).toISOString(),
+      mrr: last.to,
+      last: new Date(last.at).toISOString(),
+      through: monthDate(current),
+    });
+    attributeRows.push({ a: account, at: new Date(startedAt).toISOString(), e: `attr-${n}`, ...slice });
+    await flush(false);
+  }
+  await flush(true);
+  const columns = MRR_TOTAL_FIELDS.map((f) => TOTAL_COLUMNS[f]);
+  await insertJson(
+    client,
+    `INSERT INTO reporting.month_totals (workspace_id, month, segment, touch_model, phase, owner, ${columns.join(', ')})
+     SELECT '${workspaceId}', month, s, t, p, o, ${MRR_TOTAL_FIELDS.map((f) => `"${f}"`).join(', ')}
+     FROM jsonb_to_recordset($1::jsonb) AS r(month date, s text, t text, p text, o text,
+       ${MRR_TOTAL_FIELDS.map((f) => `"${f}" bigint`).join(', ')})`,
+    [...totals.values()].map((e) => ({ month: e.month, s: e.s, t: e.t, p: e.p, o: e.o, ...e.totals })),
+  );
+  // Activity: two users per paying account-month, active on pseudo-random days; a survey answer
+  // from 3% of them. The workspace totals follow from the per-user rows, as on write.
+  await client.query(
+    `INSERT INTO reporting.activity_accounts (workspace_id, month, account_id)
+     SELECT workspace_id, month, account_id FROM reporting.account_months WHERE workspace_id = $1 AND end_mrr > 0`,
+    [workspaceId],
+  );
+  await client.query(
+    `INSERT INTO reporting.activity_user_days (workspace_id, month, account_id, user_id, days)
+     SELECT workspace_id, month, account_id, account_id || '-u' || u, (hashtext(account_id || month::text || u) & 1073741823) | 1
+     FROM reporting.activity_accounts, generate_series(1, 2) AS u WHERE workspace_id = $1`,
+    [workspaceId],
+  );
+  await client.query(
+    `INSERT INTO reporting.activity_users (workspace_id, month, user_id, days)
+     SELECT workspace_id, month, user_id, days FROM reporting.activity_user_days WHERE workspace_id = $1`,
+    [workspaceId],
+  );
+  await client.query(
+    `INSERT INTO reporting.activity_totals (workspace_id, month, active_accounts, users, user_days)
+     SELECT $1, a.month, a.n, u.users, u.days
+     FROM (SELECT month, count(*) AS n FROM reporting.activity_accounts WHERE workspace_id = $1 GROUP BY month) a
+     JOIN (SELECT month, count(*) AS users, sum(bit_count(days::bit(32))) AS days
+           FROM reporting.activity_users WHERE workspace_id = $1 GROUP BY month) u USING (month)`,
+    [workspaceId],
+  );
+  await client.query(
+    `INSERT INTO reporting.survey_responses (event_id, workspace_id, account_id, respondent, survey, score, occurred_at, month)
+     SELECT 'sv-' || account_id || '-' || month, workspace_id, account_id, user_id,
+            CASE WHEN h % 2 = 0 THEN 'nps' ELSE 'csat' END,
+            CASE WHEN h % 2 = 0 THEN h % 11 ELSE 1 + h % 5 END, month + interval '14 days', month
+     FROM (SELECT *, abs(hashtext(user_id || month::text)) AS h FROM reporting.activity_user_days WHERE workspace_id = $1) d
+     WHERE h % 100 < 3`,
+    [workspaceId],
+  );
+  await client.query(
+    `INSERT INTO reporting.nps_latest (workspace_id, month, respondent, account_id, score, occurred_at, event_id)
+     SELECT workspace_id, month, respondent, account_id, score, occurred_at, event_id
+     FROM reporting.survey_responses WHERE workspace_id = $1 AND survey = 'nps'`,
+    [workspaceId],
+  );
+  return monthCount;
+}
+
+async function time(run, count) {
+  for (let i = 0; i < Math.min(10, count); i++) await run();
+  const samples = [];
+  for (let i = 0; i < count; i++) {
+    const started = performance.now();
+    await run();
+    samples.push(performance.now() - started);
+  }
+  samples.sort((a, b) => a - b);
+  const at = (q) => samples[Math.min(samples.length - 1, Math.ceil(q * samples.length) - 1)];
+  return { p50: at(0.5), p95: at(0.95), max: samples[samples.length - 1], count };
+}
+
+let dataSource;
+try {
+  log('Postgres and build...');
+  const databaseUrl = await infra.ensurePostgres();
+  if (!process.env.BENCH_NO_BUILD) {
+    const tsc = path.join(ROOT, 'node_modules', '.bin', 'tsc');
+    const build = spawnSync(tsc, ['-b', 'apps/reporting/tsconfig.json'], { cwd: ROOT, stdio: 'inherit' });
+    if (build.status !== 0) throw new Error('the build failed');
+  }
+  const db = await freshDatabase(databaseUrl, DATABASE);
+  const migrate = spawnSync(process.execPath, [path.join(ROOT, 'apps', 'reporting', 'dist', 'database', 'migrate.js'), 'migrate'], {
+    cwd: ROOT,
+    env: { ...process.env, DATABASE_URL: db, LOG_LEVEL: 'warn' },
+    stdio: 'inherit',
+  });
+  if (migrate.status !== 0) throw new Error('the migrations failed');
+
+  const client = new Client({ connectionString: db });
+  await client.connect();
+  const seeded = {};
+  for (const [ws, accounts, seedValue] of [
+    [BIG, ACCOUNTS, 20261123],
+    [SMALL, SMALL_ACCOUNTS, 7],
+  ]) {
+    const started = performance.now();
+    log(`seeding ${fmt(accounts)} accounts over ${MONTHS} months into ${ws}...`);
+    const monthRows = await seed(client, ws, accounts, seedValue);
+    seeded[ws] = { accounts, monthRows, seconds: (performance.now() - started) / 1000 };
+    log(`  ${fmt(monthRows)} account months in ${seeded[ws].seconds.toFixed(1)} s`);
+  }
+  await client.query('VACUUM ANALYZE');
+  const sizes = (
+    await client.query(
+      `SELECT relname, n_live_tup FROM pg_stat_user_tables WHERE schemaname = 'reporting' ORDER BY n_live_tup DESC LIMIT 8`,
+    )
+  ).rows;
+  await client.end();
+
+  const { DataSource } = require('typeorm');
+  dataSource = new DataSource({ type: 'postgres', url: db, extra: { max: 10 } });
+  await dataSource.initialize();
+  const { KpiService } = load('reports/kpi.service.js');
+  const { KpiStore } = load('reports/kpi.store.js');
+  const { CurrencySettingsStore } = load('settings/currency-settings.store.js');
+  const { monthOf } = load('kpis/domain/month.js');
+  const kpis = new KpiService(new KpiStore(dataSource), new CurrencySettingsStore(dataSource), dataSource);
+  const to = monthOf(Date.now());
+  const from = to - MONTHS + 1;
+
+  // The answer is checked once, so that a broken query cannot look fast.
+  const sample = await kpis.kpis(BIG, from, to, {});
+  const last = sample.months[sample.months.length - 1];
+  if (sample.months.length !== MONTHS || !(last.endMrr > 0) || !(last.mau > 0))
+    throw new Error(`unexpected KPI answer: ${JSON.stringify(last)}`);
+  const first = sample.months[0];
+
+  const results = {};
+  log(`KPI query, ${MONTHS} months, ${fmt(ACCOUNTS)} accounts (${QUERIES} runs)...`);
+  results.big = await time(() => kpis.kpis(BIG, from, to, {}), QUERIES);
+  log(`  p50 ${results.big.p50.toFixed(1)} ms, p95 ${results.big.p95.toFixed(1)} ms`);
+  log(`baseline: the same query, ${fmt(SMALL_ACCOUNTS)} accounts...`);
+  results.small = await time(() => kpis.kpis(SMALL, from, to, {}), QUERIES);
+  log(`baseline: SELECT count(*) over the ${fmt(ACCOUNTS)} accounts' account months...`);
+  results.count = await time(
+    () => dataSource.query('SELECT count(*) FROM reporting.account_months WHERE workspace_id = $1', [BIG]),
+    Math.min(QUERIES, 50),
+  );
+  log(`sliced by segment and owner (${SLICED_QUERIES} runs)...`);
+  results.sliced = await time(
+    () => kpis.kpis(BIG, from, to, { segment: 'smb', owner: 'csm-7@bench.example' }),
+    SLICED_QUERIES,
+  );
+
+  const row = (name, r, base) =>
+    `| ${name} | ${r.p50.toFixed(1)} | ${r.p95.toFixed(1)} | ${r.max.toFixed(1)} | ${r.count} | ${base ? (r.p95 / base.p95).toFixed(2) : ''} |`;
+  const text = [
+    '## Reporting benchmark',
+    '',
+    `${new Date().toISOString()} — ${machine()}; Postgres and the bench on the same cores. Read models seeded directly ` +
+      `(MRR histories through the service's domain code): ${fmt(ACCOUNTS)} accounts (${fmt(seeded[BIG].monthRows)} account months) ` +
+      `and ${fmt(SMALL_ACCOUNTS)} accounts (${fmt(seeded[SMALL].monthRows)}), ${MONTHS} months ending ${sample.to}. ` +
+      `Timed: KpiService.kpis (the query behind GET /v1/reports/kpis and gRPC GetKpis, without HTTP), sequentially.`,
+    '',
+    '| query | p50 ms | p95 ms | max ms | runs | p95 ratio to the 1,000-account query |',
+    '| --- | --- | --- | --- | --- | --- |',
+    row(`KPIs, ${MONTHS} months, ${fmt(ACCOUNTS)} accounts`, results.big, results.small),
+    row(`baseline: KPIs, ${MONTHS} months, ${fmt(SMALL_ACCOUNTS)} accounts`, results.small, results.small),
+    row(`baseline: SELECT count(*) of ${fmt(ACCOUNTS)} accounts' account months`, results.count, results.small),
+    row(`KPIs sliced by segment and owner, ${fmt(ACCOUNTS)} accounts`, results.sliced, results.small),
+    '',
+    `target: p95 ≤ 100 ms for the KPI query on ${fmt(ACCOUNTS)} accounts — ${results.big.p95 <= 100 ? 'met' : 'NOT met'} (${results.big.p95.toFixed(1)} ms).`,
+    '',
+    `answer checked: ${first.month} endMrr ${fmt(first.endMrr)}, ${last.month} endMrr ${fmt(last.endMrr)}, MAU ${fmt(last.mau)}, NRR ${last.nrr?.toFixed(3)}.`,
+    `largest tables: ${sizes.map((s) => `${s.relname} ${fmt(Number(s.n_live_tup))}`).join(', ')}.`,
+    '',
+  ].join('\n');
+  console.log(`\n${text}`);
+  mkdirSync(path.join(ROOT, 'bench', 'results'), { recursive: true });
+  writeFileSync(path.join(ROOT, 'bench', 'results', 'reporting.md'), text);
+} catch (error) {
+  console.error(`\n[bench] FAILED: ${error.stack ?? error.message}`);
+  process.exitCode = 1;
+} finally {
+  await dataSource?.destroy();
+}
