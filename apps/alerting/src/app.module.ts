@@ -2,12 +2,21 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { PlatformModule } from '@tsuzuku/platform-runtime';
 import { AlertingConfig } from './config/alerting.config';
 import { alertingDatabase } from './database/alerting.database';
+import { AlertsModule } from './alerts/alerts.module';
+import { RulesModule } from './rules/rules.module';
+import { NotificationsModule } from './notifications/notifications.module';
+
 @Module({})
 export class AppModule {
   static register(config: AlertingConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [PlatformModule.forService('alerting', config, alertingDatabase)],
+      imports: [
+        PlatformModule.forService('alerting', config, alertingDatabase),
+        AlertsModule,
+        RulesModule,
+        NotificationsModule,
+      ],
     };
   }
 }

@@ -1,0 +1,221 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import {
+  ArrayNotEmpty,
+  IsArray,
+  IsIn,
+  IsInt,
+  IsISO8601,
+  IsNotEmpty,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+  Validate,
+  ValidatorConstraint,
+  ValidatorConstraintInterface,
+} from 'class-validator';
+import {
+  ALERT_RULE_TYPES,
+  ALERT_SEVERITIES,
+  ALERT_STATUSES,
+  AlertRuleType,
+  AlertSeverity,
+  AlertStatus,
+} from '@tsuzuku/contracts';
+import { PageCursorConstraint, ToInteger, ToList } from '../../shared/query-transforms';
+
+export class ListAlertsQuery {
+  @ApiPropertyOptional({ enum: ALERT_STATUSES, isArray: true, description: 'one or more, comma-separated' })
+  @IsOptional()
+  @ToList()
+  @IsArray()
+  @ArrayNotEmpty()
+  @IsIn(ALERT_STATUSES, { each: true })
+  status?: AlertStatus[];
+
+  @ApiPropertyOptional({ description: 'one account' })
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(200)
+  accountId?: string;
+
+  @ApiPropertyOptional({ description: 'one rule (its id)' })
+  @IsOptional()
+  @IsUUID()
+  ruleId?: string;
+
+  @ApiPropertyOptional({ enum: ALERT_RULE_TYPES, isArray: true, description: 'one or more, comma-separated' })
+  @IsOptional()
+  @ToList()
+  @IsArray()
+  @ArrayNotEmpty()
+  @IsIn(ALERT_RULE_TYPES, { each: true })
+  ruleType?: AlertRuleType[];
+
+  @ApiPropertyOptional({ description: "the owner's email (case-insensitive)" })
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(320)
+  owner?: string;
+
+  @ApiPropertyOptional({ enum: ALERT_SEVERITIES, isArray: true, description: 'one or more, comma-separated' })
+  @IsOptional()
+  @ToList()
+  @IsArray()
+  @ArrayNotEmpty()
+  @IsIn(ALERT_SEVERITIES, { each: true })
+  severity?: AlertSeverity[];
+
+  @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50 })
+  @IsOptional()
+  @ToInteger()
+  @IsInt()
+  @Min(1)
+  @Max(200)
+  limit?: number;
+
+  @ApiPropertyOptional({ description: 'nextCursor of the previous page (same filters)' })
+  @IsOptional()
+  @IsString()
+  @Validate(PageCursorConstraint)
+  cursor?: string;
+}
+
+@ValidatorConstraint({ name: 'inTheFuture' })
+class InTheFutureConstraint implements ValidatorConstraintInterface {
+  validate(value: unknown): boolean {
+    // A malformed date is IsISO8601's problem to report.
+    if (typeof value !== 'string' || Number.isNaN(Date.parse(value))) return true;
+    return Date.parse(value) > Date.now();
+  }
+
+  defaultMessage(): string {
+    return 'until must be in the future';
+  }
+}
+
+const trimmed = () =>
+  Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value));
+
+export class SnoozeAlertDto {
+  @ApiProperty({ example: '2026-12-01T09:00:00Z', description: 'ISO-8601, in the future' })
+  @IsISO8601({ strict: true })
+  @Validate(InTheFutureConstraint)
+  until!: string;
+
+  @ApiPropertyOptional({ maxLength: 2000 })
+  @IsOptional()
+  @trimmed()
+  @IsString()
+  @MaxLength(2000)
+  note?: string;
+}
+
+export class ResolveAlertDto {
+  @ApiProperty({ example: 'Called the champion; usage back next week', maxLength: 2000 })
+  @trimmed()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(2000)
+  note!: string;
+}
+
+export class AcknowledgeAlertDto {
+  @ApiPropertyOptional({ maxLength: 2000 })
+  @IsOptional()
+  @trimmed()
+  @IsString()
+  @MaxLength(2000)
+  note?: string;
+}
+
+class AlertResolutionDto {
+  @ApiProperty({ enum: ['auto', 'manual'] })
+  kind!: string;
+  @ApiProperty()
+  reason!: string;
+  @ApiProperty({ type: String, nullable: true })
+  by!: string | null;
+  @ApiProperty({ type: String, nullable: true })
+  note!: string | null;
+}
+
+export class AlertDto {
+  @ApiProperty({ format: 'uuid' })
+  id!: string;
+  @ApiProperty()
+  workspaceId!: string;
+  @ApiProperty()
+  accountId!: string;
+  @ApiProperty({ format: 'uuid' })
+  ruleId!: string;
+  @ApiProperty({ enum: ALERT_RULE_TYPES })
+  ruleType!: string;
+  @ApiProperty()
+  ruleName!: string;
+  @ApiProperty({ enum: ALERT_SEVERITIES })
+  severity!: string;
+  @ApiProperty({ description: 'true for expansion signals' })
+  positive!: boolean;
+  @ApiProperty({ enum: ALERT_STATUSES })
+  status!: string;
+  @ApiProperty({ type: String, nullable: true, description: "the account's CSM, else the workspace default" })
+  owner!: string | null;
+  @ApiProperty()
+  title!: string;
+  @ApiProperty({ type: Object, description: 'the figures that met the condition' })
+  evidence!: Record<string, unknown>;
+  @ApiProperty()
+  occurrences!: number;
+  @ApiProperty({ format: 'date-time' })
+  openedAt!: string;
+  @ApiProperty({ format: 'date-time' })
+  lastSeenAt!: string;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true })
+  acknowledgedAt!: string | null;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true })
+  snoozedUntil!: string | null;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true })
+  resolvedAt!: string | null;
+  @ApiProperty({ type: AlertResolutionDto, nullable: true })
+  resolution!: AlertResolutionDto | null;
+}
+
+export class AlertHistoryEntryDto {
+  @ApiProperty({ format: 'date-time' })
+  at!: string;
+  @ApiProperty({ enum: ['raised', 'repeated', 'acknowledged', 'snoozed', 'reopened', 'resolved'] })
+  change!: string;
+  @ApiProperty({ type: String, nullable: true })
+  fromStatus!: string | null;
+  @ApiProperty()
+  toStatus!: string;
+  @ApiProperty({ type: String, nullable: true, description: 'who made a manual change (API token name)' })
+  actor!: string | null;
+  @ApiProperty({ type: String, nullable: true })
+  note!: string | null;
+  @ApiProperty({ type: Object })
+  detail!: Record<string, unknown>;
+}
+
+export class AlertWithHistoryDto extends AlertDto {
+  @ApiProperty({ type: [AlertHistoryEntryDto], description: 'every state change, oldest first' })
+  history!: AlertHistoryEntryDto[];
+}
+
+export class AlertPageDto {
+  @ApiProperty({ type: [AlertDto], description: 'newest first' })
+  items!: AlertDto[];
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: 'pass as cursor for the next page; null at the end',
+  })
+  nextCursor!: string | null;
+}

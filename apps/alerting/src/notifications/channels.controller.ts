@@ -1,0 +1,105 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query, UsePipes } from '@nestjs/common';
+import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { Auth, AuthContext, RequireScopes } from '@tsuzuku/platform-auth';
+import { requestValidationPipe } from '@tsuzuku/platform-runtime';
+import { ChannelsService } from './channels.service';
+import {
+  ChannelDto,
+  ChannelInputDto,
+  CreatedChannelDto,
+  DeliveryPageDto,
+  ListDeliveriesQuery,
+  RotateSecretDto,
+} from './dto/channel.dto';
+
+/** Where the workspace's alerts are sent: signed webhooks, Slack-compatible webhooks, email. */
+@ApiTags('notification-channels')
+@Controller('v1/notification-channels')
+@UsePipes(requestValidationPipe())
+export class ChannelsController {
+  constructor(private readonly channels: ChannelsService) {}
+
+  @Get()
+  @RequireScopes('read')
+  @ApiOperation({ summary: "The workspace's notification channels (secrets never shown)" })
+  @ApiResponse({ status: 200, type: [ChannelDto] })
+  list(@Auth() auth: AuthContext): Promise<ChannelDto[]> {
+    return this.channels.list(auth.workspaceId);
+  }
+
+  @Get(':id')
+  @RequireScopes('read')
+  @ApiOperation({ summary: 'One notification channel' })
+  @ApiResponse({ status: 200, type: ChannelDto })
+  @ApiResponse({ status: 404, description: 'no such channel in this workspace' })
+  get(@Auth() auth: AuthContext, @Param('id') id: string): Promise<ChannelDto> {
+    return this.channels.get(auth.workspaceId, id);
+  }
+
+  @Post()
+  @RequireScopes('write')
+  @ApiOperation({ summary: 'Create a channel; a webhook answers its signing secret this once' })
+  @ApiResponse({ status: 201, type: CreatedChannelDto })
+  @ApiResponse({ status: 400, description: 'every problem with its field path' })
+  create(@Auth() auth: AuthContext, @Body() body: ChannelInputDto): Promise<CreatedChannelDto> {
+    return this.channels.create(auth.workspaceId, body);
+  }
+
+  @Put(':id')
+  @RequireScopes('write')
+  @ApiOperation({ summary: 'Replace a channel (a webhook keeps its secret unless one is given)' })
+  @ApiResponse({ status: 200, type: ChannelDto })
+  @ApiResponse({ status: 400, description: 'every problem with its field path' })
+  @ApiResponse({ status: 404, description: 'no such channel in this workspace' })
+  replace(
+    @Auth() auth: AuthContext,
+    @Param('id') id: string,
+    @Body() body: ChannelInputDto,
+  ): Promise<ChannelDto> {
+    return this.channels.replace(auth.workspaceId, id, body);
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  @RequireScopes('write')
+  @ApiOperation({ summary: 'Delete a channel and its deliveries' })
+  @ApiResponse({ status: 204 })
+  @ApiResponse({ status: 404, description: 'no such channel in this workspace' })
+  delete(@Auth() auth: AuthContext, @Param('id') id: string): Promise<void> {
+    return this.channels.delete(auth.workspaceId, id);
+  }
+
+  @Post(':id/rotate-secret')
+  @HttpCode(200)
+  @RequireScopes('write')
+  @ApiOperation({
+    summary: 'New signing secret for a webhook; the previous one keeps signing beside it for a while',
+  })
+  @ApiResponse({ status: 200, type: CreatedChannelDto })
+  @ApiResponse({ status: 400, description: 'not a webhook channel, or an invalid body' })
+  @ApiResponse({ status: 404, description: 'no such channel in this workspace' })
+  rotate(
+    @Auth() auth: AuthContext,
+    @Param('id') id: string,
+    @Body() body: RotateSecretDto,
+  ): Promise<CreatedChannelDto> {
+    return this.channels.rotateSecret(auth.workspaceId, id, body.previousValidForMinutes ?? 1440);
+  }
+}
+
+/** Every attempt to notify a channel, with its status, attempts and last error. */
+@ApiTags('notification-deliveries')
+@Controller('v1/notification-deliveries')
+@UsePipes(requestValidationPipe())
+export class DeliveriesController {
+  constructor(private readonly channels: ChannelsService) {}
+
+  @Get()
+  @RequireScopes('read')
+  @ApiOperation({ summary: 'Notification deliveries, newest first, a page at a time' })
+  @ApiResponse({ status: 200, type: DeliveryPageDto })
+  @ApiResponse({ status: 400, description: 'invalid filter, limit or cursor, with field paths' })
+  list(@Auth() auth: AuthContext, @Query() query: ListDeliveriesQuery): Promise<DeliveryPageDto> {
+    return this.channels.deliveries(auth.workspaceId, query);
+  }
+}

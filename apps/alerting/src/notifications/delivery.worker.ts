@@ -1,0 +1,150 @@
+import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { AlertingConfig } from '../config/alerting.config';
+import { DeliveryWake } from './delivery-wake';
+import { afterFailure, retryDelayMs } from './domain/delivery-backoff';
+import { AlertNotification } from './domain/notification-message';
+import { ChannelTarget, NotificationSenders } from './notification-senders';
+import { returning } from '../shared/returning';
+
+interface ClaimedDelivery {
+  id: string;
+  attempts: number;
+  payload: AlertNotification;
+  kind: ChannelTarget['kind'];
+  url: string | null;
+  recipients: string[];
+  secret: string | null;
+  previous_secret: string | null;
+  previous_valid: boolean;
+}
+
+/**
+ * Sends due deliveries. Rows are claimed with FOR UPDATE SKIP LOCKED and leased (their next
+ * attempt pushed past the send timeout), so several instances never send one at the same time
+ * and a crash mid-send only delays it. Every send runs on its own with a timeout: a dead
+ * channel holds one slot for at most DELIVERY_TIMEOUT_MS and never delays other channels or
+ * the alert processing, which only writes rows.
+ */
+@Injectable()
+export class DeliveryWorker implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(DeliveryWorker.name);
+  private timer?: NodeJS.Timeout;
+  private inFlight = new Set<Promise<void>>();
+  private claiming = false;
+  private again = false;
+  private stopped = false;
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly senders: NotificationSenders,
+    private readonly config: AlertingConfig,
+    wake: DeliveryWake,
+  ) {
+    wake.listen(() => this.tick());
+  }
+
+  onApplicationBootstrap(): void {
+    this.timer = setInterval(() => this.tick(), this.config.DELIVERY_POLL_MS);
+    this.timer.unref();
+    this.tick();
+  }
+
+  /** Claims as many due deliveries as there are free slots and starts sending them. */
+  tick(): void {
+    if (this.stopped) return;
+    if (this.claiming) {
+      this.again = true;
+      return;
+    }
+    this.claiming = true;
+    void this.claimAndSend()
+      .catch((error: unknown) => this.logger.warn(`claiming deliveries failed: ${(error as Error).message}`))
+      .finally(() => {
+        this.claiming = false;
+        if (this.again) {
+          this.again = false;
+          this.tick();
+        }
+      });
+  }
+
+  private async claimAndSend(): Promise<void> {
+    const free = this.config.DELIVERY_CONCURRENCY - this.inFlight.size;
+    if (free <= 0) return;
+    const leaseMs = this.config.DELIVERY_TIMEOUT_MS + 30_000;
+    const claimed = returning<ClaimedDelivery>(
+      await this.dataSource.query(
+        `WITH due AS (
+         SELECT id FROM alerting.deliveries WHERE status = 'pending' AND next_attempt_at <= now()
+         ORDER BY next_attempt_at LIMIT $1 FOR UPDATE SKIP LOCKED
+       )
+       UPDATE alerting.deliveries d SET attempts = d.attempts + 1,
+         next_attempt_at = now() + make_interval(secs => $2::double precision / 1000)
+       FROM due, alerting.channels c
+       WHERE d.id = due.id AND c.id = d.channel_id
+       RETURNING d.id, d.attempts, d.payload, c.kind, c.url, c.recipients, c.secret, c.previous_secret,
+         coalesce(c.previous_secret_expires_at > now(), false) AS previous_valid`,
+        [free, leaseMs],
+      ),
+    );
+    for (const delivery of claimed) {
+      const sending: Promise<void> = this.deliver(delivery).finally(() => {
+        this.inFlight.delete(sending);
+        // A freed slot may have due work waiting.
+        if (claimed.length === free) this.tick();
+      });
+      this.inFlight.add(sending);
+    }
+  }
+
+  private async deliver(d: ClaimedDelivery): Promise<void> {
+    const secrets = [d.secret, d.previous_valid ? d.previous_secret : null].filter((s): s is string => !!s);
+    const target: ChannelTarget = { id: d.id, kind: d.kind, url: d.url, recipients: d.recipients, secrets };
+    try {
+      await this.senders.send(target, d.payload, d.id);
+      await this.dataSource.query(
+        `UPDATE alerting.deliveries SET status = 'delivered', delivered_at = now(), last_error = NULL WHERE id = $1`,
+        [d.id],
+      );
+    } catch (error) {
+      const message = describe(error);
+      const delay = retryDelayMs(
+        d.attempts,
+        this.config.DELIVERY_BACKOFF_BASE_MS,
+        this.config.DELIVERY_BACKOFF_MAX_MS,
+        Math.random(),
+      );
+      const next = afterFailure(d.attempts, this.config.DELIVERY_MAX_ATTEMPTS, new Date(), delay);
+      await this.dataSource
+        .query(
+          `UPDATE alerting.deliveries SET status = $2, last_error = $3, next_attempt_at = coalesce($4, next_attempt_at)
+           WHERE id = $1`,
+          [
+            d.id,
+            next.status,
+            message.slice(0, 1000),
+            next.status === 'pending' ? next.nextAttemptAt.toISOString() : null,
+          ],
+        )
+        .catch((e: unknown) =>
+          this.logger.warn(`recording delivery ${d.id} failed: ${(e as Error).message}`),
+        );
+      this.logger.warn(`delivery ${d.id} attempt ${d.attempts} failed (${next.status}): ${message}`);
+    }
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    clearInterval(this.timer);
+    await Promise.allSettled([...this.inFlight]);
+  }
+}
+
+function describe(error: unknown): string {
+  const e = error as Error & { cause?: { code?: string; message?: string } };
+  if (e.name === 'TimeoutError') return 'timed out';
+  const cause = e.cause?.code ?? e.cause?.message;
+  return cause ? `${e.message} (${cause})` : e.message;
+}

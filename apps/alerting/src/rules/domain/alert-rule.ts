@@ -1,0 +1,116 @@
+import { AlertRuleType, AlertSeverity, HealthBand, LifecyclePhase, TouchModel } from '@tsuzuku/contracts';
+
+/** score_below: the score under a threshold, or the band red (either is enough). */
+export interface ScoreBelowParams {
+  readonly threshold: number | null;
+  readonly onRedBand: boolean;
+}
+
+/** score_drop: the score at least `points` under its highest of the last `days` days. */
+export interface ScoreDropParams {
+  readonly points: number;
+  readonly days: number;
+}
+
+/** inactivity: no sign-in for `days` days. */
+export interface InactivityParams {
+  readonly days: number;
+}
+
+/** usage_drop: active users or events down at least `percent` % week over week. */
+export interface UsageDropParams {
+  readonly measure: 'active_users' | 'events';
+  readonly percent: number;
+  /** Weeks with fewer than this before the drop are too small to judge. */
+  readonly minPrevious: number;
+}
+
+/** nps_detractor: the latest NPS answer at most `maxScore`. */
+export interface NpsDetractorParams {
+  readonly maxScore: number;
+}
+
+/** ticket_spike: at least `count` tickets opened within `days` days, or any P1 when `anyP1`. */
+export interface TicketSpikeParams {
+  readonly count: number;
+  readonly days: number;
+  readonly anyP1: boolean;
+}
+
+/** renewal_risk: renewal within `days` days while the band is one of `bands`. */
+export interface RenewalRiskParams {
+  readonly days: number;
+  readonly bands: readonly HealthBand[];
+}
+
+/** onboarding_stalled: onboarding under `percent` % `days` days after the account was first seen. */
+export interface OnboardingStalledParams {
+  readonly percent: number;
+  readonly days: number;
+}
+
+/** expansion_signal: active users (30 days) at least `seatUsagePercent` % of seats, or an NPS promoter. */
+export interface ExpansionSignalParams {
+  /** null: seat usage is not a signal. */
+  readonly seatUsagePercent: number | null;
+  /** null: promoters are not a signal. */
+  readonly promoterMinScore: number | null;
+}
+
+/** The parameters of each rule type. */
+export interface RuleParamsByType {
+  score_below: ScoreBelowParams;
+  score_drop: ScoreDropParams;
+  inactivity: InactivityParams;
+  usage_drop: UsageDropParams;
+  nps_detractor: NpsDetractorParams;
+  ticket_spike: TicketSpikeParams;
+  renewal_risk: RenewalRiskParams;
+  onboarding_stalled: OnboardingStalledParams;
+  expansion_signal: ExpansionSignalParams;
+}
+
+/** Which accounts a rule watches; an empty list means every value. */
+export interface RuleScope {
+  readonly segments: readonly string[];
+  readonly touchModels: readonly TouchModel[];
+  readonly phases: readonly LifecyclePhase[];
+}
+
+export type RuleCondition = {
+  [T in AlertRuleType]: { readonly type: T; readonly params: RuleParamsByType[T] };
+}[AlertRuleType];
+
+/** An alert rule of a workspace. */
+export type AlertRule = RuleCondition & {
+  readonly id: string;
+  readonly name: string;
+  readonly severity: AlertSeverity;
+  readonly scope: RuleScope;
+  readonly enabled: boolean;
+  /** After an alert of this rule is resolved, no new one for the same account within this time. */
+  readonly cooldownMinutes: number;
+};
+
+export const EVERY_ACCOUNT: RuleScope = { segments: [], touchModels: [], phases: [] };
+
+/** Expansion is good news; every other type is a risk. */
+export function isPositive(type: AlertRuleType): boolean {
+  return type === 'expansion_signal';
+}
+
+/** Whether an account is one the rule watches. */
+export function inScope(
+  scope: RuleScope,
+  account: {
+    readonly segment: string | null;
+    readonly touchModel: TouchModel;
+    readonly phase: LifecyclePhase;
+  },
+): boolean {
+  if (scope.segments.length > 0 && (account.segment === null || !scope.segments.includes(account.segment)))
+    return false;
+  if (scope.touchModels.length > 0 && !scope.touchModels.includes(account.touchModel)) return false;
+  if (scope.phases.length > 0 && !scope.phases.includes(account.phase)) return false;
+  return true;
+}

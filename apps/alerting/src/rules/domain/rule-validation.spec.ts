@@ -1,0 +1,96 @@
+import { ALERT_RULE_TYPES } from '@tsuzuku/contracts';
+import { defaultRules } from './default-rules';
+import { parseRuleDefinition } from './rule-validation';
+
+describe('parseRuleDefinition', () => {
+  it('accepts every default rule as it is', () => {
+    for (const rule of defaultRules())
+      expect(parseRuleDefinition(JSON.parse(JSON.stringify(rule)))).toEqual({ ok: true, rule });
+  });
+
+  it('the defaults hold one rule per type, expansion as info', () => {
+    const rules = defaultRules();
+    expect(rules.map((r) => r.type).sort()).toEqual([...ALERT_RULE_TYPES].sort());
+    expect(rules.find((r) => r.type === 'expansion_signal')?.severity).toBe('info');
+  });
+
+  it('fills optional fields with their defaults', () => {
+    const parsed = parseRuleDefinition({
+      name: ' Quiet ',
+      type: 'inactivity',
+      severity: 'high',
+      params: { days: 14 },
+    });
+    expect(parsed).toEqual({
+      ok: true,
+      rule: {
+        name: 'Quiet',
+        type: 'inactivity',
+        severity: 'high',
+        params: { days: 14 },
+        scope: { segments: [], touchModels: [], phases: [] },
+        enabled: true,
+        cooldownMinutes: 1440,
+      },
+    });
+  });
+
+  it.each([
+    [{ type: 'inactivity', severity: 'high', params: { days: 0 } }, ['name', 'params.days']],
+    [{ name: 'x', type: 'nope', severity: 'loud', params: {} }, ['type', 'severity']],
+    [
+      { name: 'x', type: 'score_drop', severity: 'low', params: { points: 200, extra: 1 } },
+      ['params.points', 'params.days', 'params.extra'],
+    ],
+    [{ name: 'x', type: 'ticket_spike', severity: 'low', params: { count: 1, days: 31 } }, ['params.days']],
+    [
+      { name: 'x', type: 'score_below', severity: 'low', params: { threshold: null, onRedBand: false } },
+      ['params'],
+    ],
+    [
+      {
+        name: 'x',
+        type: 'renewal_risk',
+        severity: 'low',
+        params: { days: 30, bands: ['blue'] },
+        scope: { touchModels: ['none'], phase: [] },
+      },
+      ['params.bands.0', 'scope.touchModels.0', 'scope.phase'],
+    ],
+    [
+      {
+        name: 'x',
+        type: 'usage_drop',
+        severity: 'low',
+        params: { percent: 50, measure: 'logins' },
+        cooldownMinutes: -1,
+      },
+      ['params.measure', 'cooldownMinutes'],
+    ],
+    [
+      {
+        name: 'x',
+        type: 'expansion_signal',
+        severity: 'info',
+        params: { seatUsagePercent: null, promoterMinScore: null },
+      },
+      ['params'],
+    ],
+    [
+      { name: 'x', type: 'inactivity', severity: 'info', params: 'soon', enabled: 'yes' },
+      ['params', 'enabled'],
+    ],
+  ])('%j is refused at %j', (body, paths) => {
+    const parsed = parseRuleDefinition(body);
+    expect(parsed.ok).toBe(false);
+    if (parsed.ok) return;
+    expect(parsed.problems.map((p) => p.path).sort()).toEqual([...paths].sort());
+  });
+
+  it('refuses a body that is not an object', () => {
+    expect(parseRuleDefinition([1])).toEqual({
+      ok: false,
+      problems: [{ path: '', message: 'the body must be a JSON object' }],
+    });
+  });
+});

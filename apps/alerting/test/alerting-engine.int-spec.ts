@@ -1,0 +1,310 @@
+import { randomUUID } from 'node:crypto';
+import { AccountHealthChangedData, AccountUpdatedData, EventEnvelope } from '@tsuzuku/contracts';
+import { ConsumerRunner, EventPublisher } from '@tsuzuku/platform-kafka';
+import {
+  RunningTestService,
+  TestDatabase,
+  createTestDatabase,
+  issueTestApiToken,
+  startTestService,
+  waitFor,
+} from '@tsuzuku/platform-testing';
+import { alertingService } from '../src/service';
+import { AlertingConfig } from '../src/config/alerting.config';
+import { ALERTING_ACCOUNTS_CONSUMER } from '../src/consumer-groups';
+
+const DAY_MS = 86_400_000;
+
+interface AlertRow {
+  id: string;
+  rule_type: string;
+  status: string;
+  occurrences: number;
+}
+
+/**
+ * The engine on the Kafka path: account.updated envelopes published straight to cs.accounts.v1,
+ * alerts read back from the alerting schema and the API.
+ */
+describe('alerting engine: Kafka in, alerts out', () => {
+  let db: TestDatabase;
+  let service: RunningTestService<AlertingConfig>;
+  let publisher: EventPublisher;
+  let token: string;
+  const workspaceId = `ws_${randomUUID().slice(0, 8)}`;
+
+  const updated = (
+    accountId: string,
+    o: Partial<Omit<AccountUpdatedData, 'signals'>> & {
+      signals?: Partial<AccountUpdatedData['signals']>;
+      score?: number;
+    } = {},
+  ) => {
+    const id = randomUUID();
+    const now = new Date().toISOString();
+    const { signals, score, ...profile } = o;
+    const s = score ?? 80;
+    const envelope: EventEnvelope<'account.updated', AccountUpdatedData> = {
+      specVersion: 1,
+      id,
+      type: 'account.updated',
+      workspaceId,
+      accountId,
+      occurredAt: now,
+      producedAt: now,
+      source: 'test',
+      correlationId: id,
+      causationId: null,
+      data: {
+        name: accountId,
+        plan: 'pro',
+        mrr: 100,
+        seats: 50,
+        renewalDate: null,
+        csmEmail: null,
+        segment: 'smb',
+        industry: null,
+        phase: 'adoption',
+        touchModel: 'low',
+        firstSeenAt: new Date(Date.now() - 100 * DAY_MS).toISOString(),
+        lastSeenAt: now,
+        health: {
+          score: s,
+          band: s < 40 ? 'red' : s < 70 ? 'yellow' : 'green',
+          computedScore: s,
+          coverage: 1,
+          scorecardId: null,
+          override: null,
+        },
+        ...profile,
+        signals: {
+          asOf: now,
+          metrics: {},
+          lastSignInAt: now,
+          activeUsers7d: 3,
+          activeUsersPrev7d: 3,
+          activeUsers30d: 3,
+          events7d: 10,
+          eventsPrev7d: 10,
+          ticketDays: [],
+          latestNps: null,
+          onboardingCompletedAt: null,
+          ...signals,
+        },
+      },
+    };
+    return envelope;
+  };
+  const changed = (accountId: string, score: number) => {
+    const id = randomUUID();
+    const now = new Date().toISOString();
+    const health = (s: number) => ({
+      score: s,
+      band: s < 40 ? ('red' as const) : s < 70 ? ('yellow' as const) : ('green' as const),
+      computedScore: s,
+      coverage: 1,
+      scorecardId: null,
+      override: null,
+    });
+    const envelope: EventEnvelope<'account.health.changed', AccountHealthChangedData> = {
+      specVersion: 1,
+      id,
+      type: 'account.health.changed',
+      workspaceId,
+      accountId,
+      occurredAt: now,
+      producedAt: now,
+      source: 'test',
+      correlationId: id,
+      causationId: null,
+      data: { previous: null, current: health(score), reason: 'test', movers: [] },
+    };
+    return envelope;
+  };
+  const alertsOf = (accountId: string) =>
+    db.query<AlertRow>(
+      `SELECT id, rule_type, status, occurrences FROM alerting.alerts WHERE workspace_id = $1 AND account_id = $2 ORDER BY opened_at`,
+      [workspaceId, accountId],
+    );
+  const api = (path: string, init: RequestInit = {}) =>
+    fetch(`${service.url}${path}`, {
+      ...init,
+      headers: {
+        authorization: `Bearer ${token}`,
+        ...(init.body ? { 'content-type': 'application/json' } : {}),
+      },
+    });
+
+  beforeAll(async () => {
+    db = await createTestDatabase('alerting_engine');
+    service = await startTestService(alertingService, {
+      DATABASE_URL: db.url,
+      ALERT_SWEEP_INTERVAL_MS: '300',
+      CONSUMER_RETRY_BASE_MS: '20',
+    });
+    await service.app.get(ConsumerRunner).whenJoined(ALERTING_ACCOUNTS_CONSUMER);
+    publisher = service.app.get(EventPublisher);
+    token = await issueTestApiToken(publisher, service.url, workspaceId, ['read', 'write']);
+  }, 60_000);
+
+  afterAll(async () => {
+    await service?.close();
+    await db?.drop();
+  });
+
+  it('documents its API in the OpenAPI document', async () => {
+    const doc = (await (await fetch(`${service.url}/docs/openapi.json`)).json()) as {
+      paths: Record<string, unknown>;
+    };
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining([
+        '/v1/alerts',
+        '/v1/alerts/{id}',
+        '/v1/alerts/{id}/acknowledge',
+        '/v1/alerts/{id}/snooze',
+        '/v1/alerts/{id}/resolve',
+        '/v1/alert-rules',
+        '/v1/alert-rules/{id}',
+        '/v1/alert-settings',
+        '/v1/notification-channels',
+        '/v1/notification-channels/{id}',
+        '/v1/notification-channels/{id}/rotate-secret',
+        '/v1/notification-deliveries',
+      ]),
+    );
+    expect((await fetch(`${service.url}/v1/alerts`)).status).toBe(401);
+  });
+
+  it('takes a redelivered envelope once', async () => {
+    const envelope = updated('acct-redelivered', { signals: { latestNps: 3 } });
+    await publisher.publish([envelope]);
+    await waitFor(async () => (await alertsOf('acct-redelivered')).length === 1 || undefined, {
+      what: 'the nps_detractor alert',
+    });
+    await publisher.publish([envelope, envelope]);
+    // A later message on the same partition proves the duplicates were read before it.
+    await publisher.publish([
+      updated('acct-redelivered', { signals: { latestNps: 3 }, csmEmail: 'later@example.com' }),
+    ]);
+    await waitFor(
+      async () =>
+        (
+          await db.query(
+            `SELECT 1 FROM alerting.accounts WHERE account_id = 'acct-redelivered' AND snapshot->>'csmEmail' = 'later@example.com'`,
+          )
+        ).length === 1 || undefined,
+      { what: 'the later snapshot' },
+    );
+    const alerts = await alertsOf('acct-redelivered');
+    expect(alerts.map((a) => [a.rule_type, a.occurrences])).toEqual([['nps_detractor', 1]]);
+    const history = await db.query(`SELECT change FROM alerting.alert_history WHERE alert_id = $1`, [
+      alerts[0]!.id,
+    ]);
+    expect(history).toEqual([{ change: 'raised' }]);
+  });
+
+  it('raises inactivity on the timer, with no message about it', async () => {
+    // 30 days without a sign-in are reached two seconds after the only message.
+    await publisher.publish([
+      updated('acct-quiet', {
+        signals: { lastSignInAt: new Date(Date.now() - 30 * DAY_MS + 2000).toISOString() },
+      }),
+    ]);
+    await waitFor(
+      async () =>
+        (await db.query(`SELECT 1 FROM alerting.accounts WHERE account_id = 'acct-quiet'`)).length === 1 ||
+        undefined,
+      {
+        what: 'the snapshot',
+      },
+    );
+    expect(await alertsOf('acct-quiet')).toEqual([]);
+    const [alert] = await waitFor(
+      async () => {
+        const alerts = await alertsOf('acct-quiet');
+        return alerts.length > 0 ? alerts : undefined;
+      },
+      { what: 'the sweep to raise inactivity', timeoutMs: 10_000 },
+    );
+    expect(alert).toMatchObject({ rule_type: 'inactivity', status: 'open' });
+    const [entry] = await db.query<{ detail: { trigger?: string } }>(
+      `SELECT detail FROM alerting.alert_history WHERE alert_id = $1`,
+      [alert!.id],
+    );
+    expect(entry!.detail.trigger).toBe('sweep');
+  });
+
+  it('reopens a snoozed alert when the snooze runs out, and raises score_drop from the score history', async () => {
+    // The score history comes from cs.health.v1; the rules run on the snapshots of cs.accounts.v1.
+    await publisher.publish([changed('acct-drop', 90), updated('acct-drop', { score: 90 })]);
+    await waitFor(
+      async () =>
+        (await db.query(`SELECT 1 FROM alerting.score_points WHERE account_id = 'acct-drop'`)).length === 1 ||
+        undefined,
+      { what: 'the first score point' },
+    );
+    await publisher.publish([changed('acct-drop', 50), updated('acct-drop', { score: 50 })]);
+    const [drop] = await waitFor(
+      async () => {
+        const alerts = (await alertsOf('acct-drop')).filter((a) => a.rule_type === 'score_drop');
+        return alerts.length > 0 ? alerts : undefined;
+      },
+      { what: 'the score_drop alert' },
+    );
+    const snoozed = await api(`/v1/alerts/${drop!.id}/snooze`, {
+      method: 'POST',
+      body: JSON.stringify({ until: new Date(Date.now() + 1500).toISOString() }),
+    });
+    expect(snoozed.status).toBe(200);
+    await waitFor(
+      async () =>
+        (await alertsOf('acct-drop')).find((a) => a.id === drop!.id)?.status === 'open' ? true : undefined,
+      {
+        what: 'the snooze to run out',
+        timeoutMs: 10_000,
+      },
+    );
+    const changes = await db.query<{ change: string }>(
+      `SELECT change FROM alerting.alert_history WHERE alert_id = $1 ORDER BY id`,
+      [drop!.id],
+    );
+    expect(changes.map((c) => c.change)).toEqual(['raised', 'snoozed', 'reopened']);
+  });
+
+  it('watches only the accounts in a rule scope', async () => {
+    const created = await api('/v1/alert-rules', {
+      method: 'POST',
+      body: JSON.stringify({
+        name: 'Enterprise NPS',
+        type: 'nps_detractor',
+        severity: 'critical',
+        params: { maxScore: 8 },
+        scope: { segments: ['enterprise'] },
+      }),
+    });
+    expect(created.status).toBe(201);
+    const rule = (await created.json()) as { id: string };
+    await publisher.publish([
+      updated('acct-smb', { signals: { latestNps: 8 } }),
+      updated('acct-ent', { segment: 'enterprise', signals: { latestNps: 8 } }),
+    ]);
+    await waitFor(async () => ((await alertsOf('acct-ent')).length > 0 ? true : undefined), {
+      what: 'the enterprise alert',
+    });
+    const ruleIds = async (account: string) =>
+      (
+        await db.query<{ rule_id: string }>(`SELECT rule_id FROM alerting.alerts WHERE account_id = $1`, [
+          account,
+        ])
+      ).map((r) => r.rule_id);
+    expect(await ruleIds('acct-ent')).toContain(rule.id);
+    expect(await ruleIds('acct-smb')).not.toContain(rule.id);
+    // Deleting the rule resolves what it raised.
+    expect((await api(`/v1/alert-rules/${rule.id}`, { method: 'DELETE' })).status).toBe(204);
+    const [after] = await db.query<{ status: string; resolution: { reason: string } }>(
+      `SELECT status, resolution FROM alerting.alerts WHERE rule_id = $1`,
+      [rule.id],
+    );
+    expect(after).toMatchObject({ status: 'resolved', resolution: { reason: 'the rule no longer exists' } });
+  });
+});
