@@ -8,5 +8,5 @@ import { ConsumerGroupWatch } from './demo-flow';
  */
 export const PIPELINE_CONSUMER_GROUPS: readonly ConsumerGroupWatch[] = [
   { groupId: 'health-scoring.scoring', topics: [Topic.Events] },
-  { groupId: 'alerting.accounts', topics: [Topic.Accounts] },
+  { groupId: 'alerting.accounts', topics: [Topic.Accounts, Topic.Health] },
 ];
