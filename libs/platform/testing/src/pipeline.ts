@@ -9,4 +9,5 @@ import { ConsumerGroupWatch } from './demo-flow';
 export const PIPELINE_CONSUMER_GROUPS: readonly ConsumerGroupWatch[] = [
   { groupId: 'health-scoring.scoring', topics: [Topic.Events] },
   { groupId: 'alerting.accounts', topics: [Topic.Accounts, Topic.Health] },
+  { groupId: 'playbooks.signals', topics: [Topic.Alerts, Topic.Accounts, Topic.Events] },
 ];
