@@ -16,8 +16,8 @@ export class ScoringConsumer implements OnApplicationBootstrap {
       groupId: SCORING_CONSUMER,
       topics: [Topic.Events],
       // Bigger runs mean fewer rescorings of one account: each run rescores an account once.
-      batchSize: 5000,
-      maxBytesPerPartition: 8 * 1024 * 1024,
+      batchSize: 20_000,
+      maxBytesPerPartition: 16 * 1024 * 1024,
       // Accounts are keyed to partitions and rows are locked in one order, so two runs never deadlock.
       partitionsConsumedConcurrently: 2,
       handleBatch: (events) => this.engine.apply(events.map((e) => e.envelope)),
