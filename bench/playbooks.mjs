@@ -25,7 +25,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { Kafka, logLevel, Partitioners } from 'kafkajs';
-import { freePort, freshDatabase, machine } from './common.mjs';
+import { freePort, freshDatabase, machine, writeFigures } from './common.mjs';
 
 const require = createRequire(import.meta.url);
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -406,6 +406,24 @@ try {
   console.log(`\n${text}`);
   mkdirSync(path.join(ROOT, 'bench', 'results'), { recursive: true });
   writeFileSync(path.join(ROOT, 'bench', 'results', 'playbooks.md'), text);
+  writeFigures('playbooks', 'Playbooks', [
+    {
+      figure: 'run starts/s (alert.raised on Kafka → run row)',
+      value: results.starts.perSecond,
+      target: null,
+      baseline: results.bare.startsPerSecond,
+      ratio: results.starts.perSecond / results.bare.startsPerSecond,
+      baselineName: 'bare kafkajs consumer inserting one row per alert',
+    },
+    {
+      figure: `step transitions/s (${fmt(RUNS)} due runs of ${STEPS.length} quick steps)`,
+      value: results.steps.transitionsPerSecond,
+      target: '>= 500',
+      baseline: results.bare.transitionsPerSecond,
+      ratio: results.steps.transitionsPerSecond / results.bare.transitionsPerSecond,
+      baselineName: 'bare SQL claim (SKIP LOCKED) + INSERT executions + UPDATE runs',
+    },
+  ]);
 } catch (error) {
   console.error(`\n[bench] FAILED: ${error.message}`);
   if (service) console.error(service.output.slice(-3000));

@@ -2,12 +2,25 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { PlatformModule } from '@tsuzuku/platform-runtime';
 import { PlaybooksConfig } from './config/playbooks.config';
 import { playbooksDatabase } from './database/playbooks.database';
+import { EngineModule } from './engine/engine.module';
+import { PlaybooksModule } from './playbooks/playbooks.module';
+import { PlaybooksStoreModule } from './playbooks/playbooks-store.module';
+import { RunsModule } from './runs/runs.module';
+import { TasksModule } from './tasks/tasks.module';
+
 @Module({})
 export class AppModule {
   static register(config: PlaybooksConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [PlatformModule.forService('playbooks', config, playbooksDatabase)],
+      imports: [
+        PlatformModule.forService('playbooks', config, playbooksDatabase),
+        PlaybooksStoreModule,
+        EngineModule,
+        PlaybooksModule,
+        RunsModule,
+        TasksModule,
+      ],
     };
   }
 }

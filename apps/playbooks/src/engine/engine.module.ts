@@ -1,0 +1,17 @@
+import { Global, Module } from '@nestjs/common';
+import { PlaybooksStoreModule } from '../playbooks/playbooks-store.module';
+import { EngineLoop } from './engine-loop';
+import { RunEngine } from './run-engine';
+import { SignalsConsumer } from './signals.consumer';
+import { SignalsService } from './signals.service';
+import { StepEffects } from './step-effects';
+import { TriggerSweep } from './trigger-sweep';
+
+/** The durable engine: signals in, runs advanced by the loop, effects out. */
+@Global()
+@Module({
+  imports: [PlaybooksStoreModule],
+  providers: [StepEffects, RunEngine, TriggerSweep, EngineLoop, SignalsService, SignalsConsumer],
+  exports: [RunEngine, EngineLoop, SignalsService],
+})
+export class EngineModule {}

@@ -1,0 +1,449 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { randomUUID } from 'node:crypto';
+import { DataSource, EntityManager } from 'typeorm';
+import type {
+  PlaybookRunStatus,
+  PlaybookStepExecutedData,
+  PlaybookTriggerType,
+  TaskStatus,
+} from '@tsuzuku/contracts';
+import { OutboxMessage, enqueueOutbox } from '@tsuzuku/platform-database';
+import { backoffDelay } from '@tsuzuku/platform-kafka';
+import { PlaybooksConfig } from '../config/playbooks.config';
+import { RunFacts } from '../playbooks/domain/conditions';
+import { durationMs } from '../playbooks/domain/duration';
+import { EffectStep, PlaybookDefinition } from '../playbooks/domain/playbook-definition';
+import { RunPosition, decide, positionAfter } from '../playbooks/domain/run-machine';
+import { renderTemplate } from '../playbooks/domain/template-render';
+import { PlaybookStore } from '../playbooks/playbook-store';
+import { SCHEMA, playbookMessage } from '../shared/playbook-envelope';
+import { AccountSnapshot, accountKey, loadAccounts, templateValues, unknownAccount } from './account-store';
+import { EffectResult, StepEffects } from './step-effects';
+
+const DAY_MS = 86_400_000;
+const MAX_DECISIONS = 200;
+const RETRY_CAP_MS = 600_000;
+
+/** A run row as the engine claims it. */
+interface RunRow {
+  id: string;
+  workspace_id: string;
+  account_id: string;
+  playbook_id: string;
+  version: number;
+  playbook_name: string;
+  status: PlaybookRunStatus;
+  trigger_type: PlaybookTriggerType;
+  trigger_ref: string | null;
+  context: Record<string, unknown>;
+  current_step: string | null;
+  wait_started_at: Date | null;
+  attempts: number;
+  alert_resolved: boolean;
+  correlation_id: string;
+  started_at: Date;
+}
+
+/** Everything one tick writes, flushed in bulk at its end. */
+interface TickWrites {
+  readonly executions: {
+    runId: string;
+    stepId: string;
+    stepType: string;
+    key: string;
+    outcome: PlaybookStepExecutedData['outcome'];
+    attempts: number;
+    detail: string | null;
+  }[];
+  readonly tasks: Record<string, unknown>[];
+  readonly runs: {
+    id: string;
+    status: PlaybookRunStatus;
+    currentStep: string | null;
+    waitStartedAt: string | null;
+    attempts: number;
+    lastError: string | null;
+    nextAt: string | null;
+    reason: string | null;
+    finishedAt: string | null;
+  }[];
+  readonly outbox: OutboxMessage[];
+}
+
+export const idempotencyKeyOf = (runId: string, stepId: string) => `${runId}:${stepId}`;
+
+/**
+ * The durable engine. A tick claims due runs with FOR UPDATE SKIP LOCKED (another instance
+ * skips them), advances each as far as it can go (executing effect steps, starting and ending
+ * waits, taking branches), and in the same transaction records every step execution under its
+ * idempotency key, the run's new position and timer (next_at), and the outbox messages. A run
+ * waiting is just a row with a next_at, so a restart picks it up where it stood.
+ */
+@Injectable()
+export class RunEngine {
+  private readonly logger = new Logger(RunEngine.name);
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly store: PlaybookStore,
+    private readonly effects: StepEffects,
+    private readonly config: PlaybooksConfig,
+  ) {}
+
+  /** Advances the due runs (at most one batch); returns how many were claimed. */
+  async tick(now: Date = new Date()): Promise<number> {
+    return this.dataSource.transaction(async (m) => {
+      const runs: RunRow[] = await m.query(
+        `SELECT id, workspace_id, account_id, playbook_id, version, playbook_name, status, trigger_type, trigger_ref, context,
+           current_step, wait_started_at, attempts, alert_resolved, correlation_id, started_at
+         FROM playbooks.runs WHERE status = 'running' AND next_at <= $1
+         ORDER BY next_at LIMIT $2 FOR UPDATE SKIP LOCKED`,
+        [now.toISOString(), this.config.PLAYBOOK_BATCH_SIZE],
+      );
+      if (runs.length === 0) return 0;
+      const ids = runs.map((r) => r.id);
+      const accounts = await loadAccounts(
+        m,
+        runs.map((r) => ({ workspaceId: r.workspace_id, accountId: r.account_id })),
+      );
+      const taskRows: { run_id: string; step_id: string; status: TaskStatus }[] = await m.query(
+        `SELECT run_id, step_id, status FROM playbooks.tasks WHERE run_id = ANY($1::uuid[])`,
+        [ids],
+      );
+      const doneRows: { run_id: string; step_id: string }[] = await m.query(
+        `SELECT run_id, step_id FROM playbooks.step_executions WHERE run_id = ANY($1::uuid[])`,
+        [ids],
+      );
+      const done = new Set(doneRows.map((d) => idempotencyKeyOf(d.run_id, d.step_id)));
+      const tasksByRun = new Map<string, Map<string, TaskStatus>>();
+      for (const t of taskRows) {
+        const map = tasksByRun.get(t.run_id) ?? new Map<string, TaskStatus>();
+        map.set(t.step_id, t.status);
+        tasksByRun.set(t.run_id, map);
+      }
+      // One connection: its queries go one after the other; only the effects below run side by side.
+      const definitions = new Map<string, PlaybookDefinition | null>();
+      for (const run of runs) {
+        const key = `${run.playbook_id}:${run.version}`;
+        if (!definitions.has(key))
+          definitions.set(key, await this.store.version(m, run.playbook_id, run.version));
+      }
+      const writes: TickWrites = { executions: [], tasks: [], runs: [], outbox: [] };
+      await Promise.all(
+        runs.map(async (run) => {
+          const definition = definitions.get(`${run.playbook_id}:${run.version}`) ?? null;
+          const account =
+            accounts.get(accountKey(run.workspace_id, run.account_id)) ??
+            unknownAccount(run.workspace_id, run.account_id);
+          await this.advance(
+            run,
+            definition,
+            account,
+            tasksByRun.get(run.id) ?? new Map(),
+            done,
+            writes,
+            now,
+          );
+        }),
+      );
+      await this.flush(m, writes, now);
+      return runs.length;
+    });
+  }
+
+  private async advance(
+    run: RunRow,
+    definition: PlaybookDefinition | null,
+    account: AccountSnapshot,
+    tasks: Map<string, TaskStatus>,
+    done: ReadonlySet<string>,
+    writes: TickWrites,
+    now: Date,
+  ): Promise<void> {
+    const ref = {
+      runId: run.id,
+      playbookId: run.playbook_id,
+      playbookName: run.playbook_name,
+      version: run.version,
+    };
+    const cause = { correlationId: run.correlation_id, causationId: null };
+    const announce = (data: Omit<PlaybookStepExecutedData, keyof typeof ref>) =>
+      writes.outbox.push(
+        playbookMessage(
+          'playbook.step.executed',
+          run.workspace_id,
+          run.account_id,
+          { ...ref, ...data },
+          cause,
+          now,
+        ),
+      );
+    const record = (
+      stepId: string,
+      stepType: PlaybookStepExecutedData['stepType'],
+      outcome: PlaybookStepExecutedData['outcome'],
+      attempts: number,
+      detail: string | null,
+    ) => {
+      writes.executions.push({
+        runId: run.id,
+        stepId,
+        stepType,
+        key: idempotencyKeyOf(run.id, stepId),
+        outcome,
+        attempts,
+        detail,
+      });
+      announce({ stepId, stepType, outcome, attempts, detail });
+    };
+    const finish = (
+      status: Exclude<PlaybookRunStatus, 'running'>,
+      reason: string | null,
+      position: RunPosition,
+      attempts = 0,
+      lastError: string | null = null,
+    ) => {
+      writes.runs.push({
+        id: run.id,
+        status,
+        currentStep: position.stepId,
+        waitStartedAt: position.waitStartedAt,
+        attempts,
+        lastError,
+        nextAt: null,
+        reason,
+        finishedAt: now.toISOString(),
+      });
+      writes.outbox.push(
+        playbookMessage(
+          'playbook.run.finished',
+          run.workspace_id,
+          run.account_id,
+          { ...ref, status, reason },
+          cause,
+          now,
+        ),
+      );
+    };
+    let position: RunPosition = {
+      stepId: run.current_step,
+      waitStartedAt: run.wait_started_at?.toISOString() ?? null,
+    };
+    if (!definition) return finish('failed', `version ${run.version} of the playbook is missing`, position);
+    const facts: RunFacts = {
+      ...account,
+      runStartedAt: run.started_at.toISOString(),
+      tasks,
+      alertResolved: run.alert_resolved,
+    };
+    let attempts = run.attempts;
+    for (let i = 0; i < MAX_DECISIONS; i++) {
+      const decision = decide(definition, position, facts, now);
+      switch (decision.kind) {
+        case 'exit':
+          return finish('exited', decision.reason, position);
+        case 'complete':
+          return finish('completed', null, position);
+        case 'waiting':
+          writes.runs.push({
+            id: run.id,
+            status: 'running',
+            currentStep: position.stepId,
+            waitStartedAt: position.waitStartedAt,
+            attempts: 0,
+            lastError: null,
+            nextAt: decision.dueAt,
+            reason: null,
+            finishedAt: null,
+          });
+          return;
+        case 'wait_started':
+          break;
+        case 'wait_over':
+          record(decision.stepId, 'wait', decision.outcome, 1, null);
+          break;
+        case 'branched':
+          record(decision.stepId, 'branch', 'succeeded', 1, `${decision.taken} → ${decision.next ?? 'end'}`);
+          break;
+        case 'execute': {
+          const key = idempotencyKeyOf(run.id, decision.step.id);
+          // Recorded before means done: never again.
+          if (done.has(key)) break;
+          let result: EffectResult;
+          try {
+            result = await this.execute(decision.step, run, account, key, tasks, writes, now);
+          } catch (error) {
+            attempts++;
+            const message = (error as Error).message;
+            if (attempts >= this.config.PLAYBOOK_STEP_MAX_ATTEMPTS) {
+              record(decision.step.id, decision.step.type, 'failed', attempts, message);
+              return finish(
+                'failed',
+                `step ${decision.step.id} failed after ${attempts} attempt(s): ${message}`,
+                position,
+                attempts,
+                message,
+              );
+            }
+            this.logger.warn(`run ${run.id} step ${decision.step.id} attempt ${attempts} failed: ${message}`);
+            writes.runs.push({
+              id: run.id,
+              status: 'running',
+              currentStep: position.stepId,
+              waitStartedAt: null,
+              attempts,
+              lastError: message,
+              nextAt: new Date(
+                now.getTime() + backoffDelay(attempts, this.config.PLAYBOOK_RETRY_BASE_MS, RETRY_CAP_MS),
+              ).toISOString(),
+              reason: null,
+              finishedAt: null,
+            });
+            return;
+          }
+          record(decision.step.id, decision.step.type, result.outcome, attempts + 1, result.detail);
+          attempts = 0;
+          break;
+        }
+      }
+      position = positionAfter(position, decision, now);
+    }
+    // A definition is at most 50 steps and only jumps forward; this is a guard, not a path.
+    finish('failed', 'too many decisions in one tick', position);
+  }
+
+  private async execute(
+    step: EffectStep,
+    run: RunRow,
+    account: AccountSnapshot,
+    key: string,
+    tasks: Map<string, TaskStatus>,
+    writes: TickWrites,
+    now: Date,
+  ): Promise<EffectResult> {
+    const values = templateValues(account, run.playbook_name, run.id);
+    switch (step.type) {
+      case 'task': {
+        const taskId = randomUUID();
+        const dueMs =
+          step.dueIn !== undefined
+            ? durationMs(step.dueIn)
+            : step.dueInDays !== undefined
+              ? step.dueInDays * DAY_MS
+              : null;
+        const alertOwner = typeof run.context['alertOwner'] === 'string' ? run.context['alertOwner'] : null;
+        const owner = account.csmEmail ?? alertOwner ?? this.config.PLAYBOOK_DEFAULT_OWNER ?? null;
+        const assignee =
+          step.assignee === undefined || step.assignee === 'owner'
+            ? owner
+            : step.assignee === 'manager'
+              ? (this.config.PLAYBOOK_MANAGER_EMAIL ?? this.config.PLAYBOOK_DEFAULT_OWNER ?? null)
+              : step.assignee;
+        const task = {
+          id: taskId,
+          workspaceId: run.workspace_id,
+          accountId: run.account_id,
+          runId: run.id,
+          playbookId: run.playbook_id,
+          stepId: step.id,
+          title: renderTemplate(step.title, values),
+          description: step.description === undefined ? null : renderTemplate(step.description, values),
+          assignee,
+          priority: step.priority ?? 'medium',
+          dueAt: dueMs === null ? null : new Date(now.getTime() + dueMs).toISOString(),
+        };
+        writes.tasks.push(task);
+        tasks.set(step.id, 'open');
+        writes.outbox.push(
+          playbookMessage(
+            'task.created',
+            run.workspace_id,
+            run.account_id,
+            {
+              taskId,
+              runId: run.id,
+              playbookId: run.playbook_id,
+              title: task.title,
+              assignee,
+              priority: task.priority,
+              dueAt: task.dueAt,
+              status: 'open',
+              note: null,
+              completedAt: null,
+            },
+            { correlationId: run.correlation_id, causationId: null },
+            now,
+          ),
+        );
+        return { outcome: 'succeeded', detail: `task ${taskId} for ${assignee ?? 'nobody'}` };
+      }
+      case 'email':
+        return this.effects.email(
+          account.contactEmail,
+          renderTemplate(step.subject, values),
+          renderTemplate(step.body, values),
+          key,
+        );
+      case 'webhook':
+        return this.effects.webhook(
+          step.url,
+          step.secrets,
+          {
+            type: 'playbook.step',
+            idempotencyKey: key,
+            runId: run.id,
+            stepId: step.id,
+            playbook: { id: run.playbook_id, name: run.playbook_name, version: run.version },
+            trigger: { type: run.trigger_type, ref: run.trigger_ref },
+            workspaceId: run.workspace_id,
+            account: {
+              id: account.accountId,
+              name: account.name,
+              csmEmail: account.csmEmail,
+              segment: account.segment,
+              touchModel: account.touchModel,
+              phase: account.phase,
+              band: account.band,
+              score: account.score,
+              renewalDate: account.renewalDate,
+            },
+            sentAt: now.toISOString(),
+          },
+          key,
+        );
+      case 'notify':
+        return this.effects.notify(step.url, renderTemplate(step.text, values), key);
+    }
+  }
+
+  private async flush(m: EntityManager, writes: TickWrites, now: Date): Promise<void> {
+    if (writes.executions.length > 0)
+      await m.query(
+        `INSERT INTO playbooks.step_executions (run_id, step_id, step_type, idempotency_key, outcome, attempts, detail, executed_at)
+         SELECT r."runId", r."stepId", r."stepType", r.key, r.outcome, r.attempts, r.detail, $2
+         FROM jsonb_to_recordset($1::jsonb) AS r("runId" uuid, "stepId" text, "stepType" text, key text, outcome text, attempts int, detail text)`,
+        [JSON.stringify(writes.executions), now.toISOString()],
+      );
+    if (writes.tasks.length > 0)
+      await m.query(
+        `INSERT INTO playbooks.tasks (id, workspace_id, account_id, run_id, playbook_id, step_id, title, description, assignee, priority, due_at, status, created_at)
+         SELECT r.id, r."workspaceId", r."accountId", r."runId", r."playbookId", r."stepId", r.title, r.description, r.assignee,
+           r.priority, r."dueAt", 'open', $2
+         FROM jsonb_to_recordset($1::jsonb) AS r(id uuid, "workspaceId" text, "accountId" text, "runId" uuid, "playbookId" uuid,
+           "stepId" text, title text, description text, assignee text, priority text, "dueAt" timestamptz)`,
+        [JSON.stringify(writes.tasks), now.toISOString()],
+      );
+    if (writes.runs.length > 0)
+      await m.query(
+        `UPDATE playbooks.runs AS t SET status = r.status, current_step = r."currentStep", wait_started_at = r."waitStartedAt",
+           attempts = r.attempts, last_error = r."lastError", next_at = r."nextAt", reason = r.reason,
+           finished_at = r."finishedAt", updated_at = $2
+         FROM jsonb_to_recordset($1::jsonb) AS r(id uuid, status text, "currentStep" text, "waitStartedAt" timestamptz,
+           attempts int, "lastError" text, "nextAt" timestamptz, reason text, "finishedAt" timestamptz)
+         WHERE t.id = r.id`,
+        [JSON.stringify(writes.runs), now.toISOString()],
+      );
+    await enqueueOutbox(m, SCHEMA, writes.outbox);
+  }
+}

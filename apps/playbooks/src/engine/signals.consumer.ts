@@ -1,0 +1,28 @@
+import { Injectable, OnApplicationBootstrap } from '@nestjs/common';
+import { Topic } from '@tsuzuku/contracts';
+import { ConsumerRunner } from '@tsuzuku/platform-kafka';
+import { PLAYBOOKS_SIGNALS_CONSUMER } from './consumer-groups';
+import { EngineLoop } from './engine-loop';
+import { SignalsService } from './signals.service';
+
+/** Reads alerts, account snapshots and customer events into the playbooks' signals. */
+@Injectable()
+export class SignalsConsumer implements OnApplicationBootstrap {
+  constructor(
+    private readonly consumers: ConsumerRunner,
+    private readonly signals: SignalsService,
+    private readonly loop: EngineLoop,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.consumers.startBatchForEvents({
+      groupId: PLAYBOOKS_SIGNALS_CONSUMER,
+      topics: [Topic.Alerts, Topic.Accounts, Topic.Events],
+      batchSize: 1000,
+      handleBatch: async (events) => {
+        const started = await this.signals.apply(events.map((e) => e.envelope));
+        if (started > 0) this.loop.wake();
+      },
+    });
+  }
+}

@@ -1,0 +1,226 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import type { PlaybookRunStatus } from '@tsuzuku/contracts';
+import { enqueueOutbox } from '@tsuzuku/platform-database';
+import { PlaybookStore } from '../playbooks/playbook-store';
+import { PlaybookException, PlaybookExceptionCode } from '../playbooks/playbook.exception';
+import { SCHEMA, playbookMessage } from '../shared/playbook-envelope';
+import { decodeSeqCursor, encodeSeqCursor } from '../shared/seq-cursor';
+
+/** One step of a run: what happened to it, or that it is where the run stands, or still ahead. */
+export interface StepStateView {
+  readonly stepId: string;
+  readonly type: string;
+  readonly state: 'succeeded' | 'failed' | 'skipped' | 'timed_out' | 'current' | 'pending' | 'not_reached';
+  readonly attempts: number;
+  readonly detail: string | null;
+  readonly executedAt: string | null;
+}
+
+export interface RunView {
+  readonly id: string;
+  readonly accountId: string;
+  readonly playbookId: string;
+  readonly playbookName: string;
+  readonly version: number;
+  readonly status: PlaybookRunStatus;
+  readonly trigger: { readonly type: string; readonly ref: string | null };
+  readonly currentStep: string | null;
+  readonly waitingSince: string | null;
+  /** When the engine looks at the run next (a wait's deadline, a retry), null when only an event can wake it. */
+  readonly nextAt: string | null;
+  readonly attempts: number;
+  readonly lastError: string | null;
+  readonly reason: string | null;
+  readonly startedAt: string;
+  readonly finishedAt: string | null;
+  readonly steps: readonly StepStateView[];
+}
+
+interface RunRow {
+  id: string;
+  seq: string;
+  account_id: string;
+  playbook_id: string;
+  playbook_name: string;
+  version: number;
+  status: PlaybookRunStatus;
+  trigger_type: string;
+  trigger_ref: string | null;
+  current_step: string | null;
+  wait_started_at: Date | null;
+  next_at: Date | null;
+  attempts: number;
+  last_error: string | null;
+  reason: string | null;
+  started_at: Date;
+  finished_at: Date | null;
+  correlation_id: string;
+  workspace_id: string;
+}
+
+export interface RunFilter {
+  readonly accountId?: string;
+  readonly playbookId?: string;
+  readonly status?: PlaybookRunStatus;
+  readonly limit: number;
+  readonly cursor?: string;
+}
+
+/** Runs as the API shows them, with the state of each step; and cancelling. */
+@Injectable()
+export class RunsService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly store: PlaybookStore,
+  ) {}
+
+  async list(
+    workspaceId: string,
+    filter: RunFilter,
+  ): Promise<{ items: RunView[]; nextCursor: string | null }> {
+    const params: unknown[] = [workspaceId];
+    const where = ['workspace_id = $1'];
+    const add = (sql: string, value: unknown) => {
+      params.push(value);
+      where.push(sql.replace('?', `$${params.length}`));
+    };
+    if (filter.accountId) add('account_id = ?', filter.accountId);
+    if (filter.playbookId) add('playbook_id::text = ?', filter.playbookId);
+    if (filter.status) add('status = ?', filter.status);
+    if (filter.cursor) add('seq < ?::bigint', decodeSeqCursor(filter.cursor));
+    params.push(filter.limit + 1);
+    const rows: RunRow[] = await this.dataSource.query(
+      `SELECT * FROM playbooks.runs WHERE ${where.join(' AND ')} ORDER BY seq DESC LIMIT $${params.length}`,
+      params,
+    );
+    const page = rows.slice(0, filter.limit);
+    return {
+      items: await this.views(page),
+      nextCursor: rows.length > filter.limit ? encodeSeqCursor(page[page.length - 1]!.seq) : null,
+    };
+  }
+
+  async get(workspaceId: string, id: string): Promise<RunView> {
+    const rows: RunRow[] = await this.dataSource.query(
+      `SELECT * FROM playbooks.runs WHERE workspace_id = $1 AND id::text = $2`,
+      [workspaceId, id],
+    );
+    if (!rows[0])
+      throw new PlaybookException(PlaybookExceptionCode.RunNotFound, `no run ${id} in this workspace`);
+    return (await this.views(rows))[0]!;
+  }
+
+  /** Ends a running run as cancelled; a step executing now finishes first (the row is locked meanwhile). */
+  async cancel(workspaceId: string, id: string, reason: string | null): Promise<RunView> {
+    await this.dataSource.transaction(async (m) => {
+      const rows: RunRow[] = await m.query(
+        `SELECT * FROM playbooks.runs WHERE workspace_id = $1 AND id::text = $2 FOR UPDATE`,
+        [workspaceId, id],
+      );
+      const run = rows[0];
+      if (!run)
+        throw new PlaybookException(PlaybookExceptionCode.RunNotFound, `no run ${id} in this workspace`);
+      if (run.status !== 'running')
+        throw new PlaybookException(
+          PlaybookExceptionCode.RunNotRunning,
+          `run ${id} is ${run.status}, not running`,
+        );
+      const now = new Date();
+      const why = reason ?? 'cancelled through the API';
+      await m.query(
+        `UPDATE playbooks.runs SET status = 'cancelled', reason = $2, next_at = NULL, finished_at = $3, updated_at = $3 WHERE id = $1`,
+        [run.id, why, now],
+      );
+      await enqueueOutbox(m, SCHEMA, [
+        playbookMessage(
+          'playbook.run.finished',
+          workspaceId,
+          run.account_id,
+          {
+            runId: run.id,
+            playbookId: run.playbook_id,
+            playbookName: run.playbook_name,
+            version: run.version,
+            status: 'cancelled',
+            reason: why,
+          },
+          { correlationId: run.correlation_id, causationId: null },
+          now,
+        ),
+      ]);
+    });
+    return this.get(workspaceId, id);
+  }
+
+  private async views(rows: RunRow[]): Promise<RunView[]> {
+    if (rows.length === 0) return [];
+    const executions: {
+      run_id: string;
+      step_id: string;
+      outcome: StepStateView['state'];
+      attempts: number;
+      detail: string | null;
+      executed_at: Date;
+    }[] = await this.dataSource.query(
+      `SELECT run_id, step_id, outcome, attempts, detail, executed_at FROM playbooks.step_executions WHERE run_id = ANY($1::uuid[])`,
+      [rows.map((r) => r.id)],
+    );
+    const byRun = new Map<string, Map<string, (typeof executions)[number]>>();
+    for (const e of executions) {
+      const map = byRun.get(e.run_id) ?? new Map();
+      map.set(e.step_id, e);
+      byRun.set(e.run_id, map);
+    }
+    const out: RunView[] = [];
+    for (const r of rows) {
+      const definition = await this.store.version(this.dataSource.manager, r.playbook_id, r.version);
+      const done = byRun.get(r.id) ?? new Map();
+      const steps: StepStateView[] =
+        r.status === 'holdout'
+          ? []
+          : (definition?.steps ?? []).map((s) => {
+              const e = done.get(s.id);
+              if (e)
+                return {
+                  stepId: s.id,
+                  type: s.type,
+                  state: e.outcome,
+                  attempts: e.attempts,
+                  detail: e.detail,
+                  executedAt: e.executed_at.toISOString(),
+                };
+              const state =
+                r.status === 'running' ? (r.current_step === s.id ? 'current' : 'pending') : 'not_reached';
+              return {
+                stepId: s.id,
+                type: s.type,
+                state,
+                attempts: r.current_step === s.id ? r.attempts : 0,
+                detail: null,
+                executedAt: null,
+              };
+            });
+      out.push({
+        id: r.id,
+        accountId: r.account_id,
+        playbookId: r.playbook_id,
+        playbookName: r.playbook_name,
+        version: r.version,
+        status: r.status,
+        trigger: { type: r.trigger_type, ref: r.trigger_ref },
+        currentStep: r.status === 'running' ? r.current_step : null,
+        waitingSince: r.wait_started_at?.toISOString() ?? null,
+        nextAt: r.next_at?.toISOString() ?? null,
+        attempts: r.attempts,
+        lastError: r.last_error,
+        reason: r.reason,
+        startedAt: r.started_at.toISOString(),
+        finishedAt: r.finished_at?.toISOString() ?? null,
+        steps,
+      });
+    }
+    return out;
+  }
+}

@@ -1,0 +1,87 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import {
+  IsIn,
+  IsInt,
+  IsISO8601,
+  IsOptional,
+  IsString,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+  Validate,
+} from 'class-validator';
+import { TASK_STATUSES, TaskStatus } from '@tsuzuku/contracts';
+import { SeqCursorConstraint, ToInteger } from '../../shared/list-query';
+import { TASK_PRIORITIES } from '../../playbooks/domain/playbook-definition';
+
+export class ListTasksQuery {
+  @ApiPropertyOptional({ description: 'email (case-insensitive)' })
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(320)
+  assignee?: string;
+
+  @ApiPropertyOptional({ enum: TASK_STATUSES }) @IsOptional() @IsIn(TASK_STATUSES) status?: TaskStatus;
+
+  @ApiPropertyOptional() @IsOptional() @IsString() @MinLength(1) @MaxLength(500) accountId?: string;
+
+  @ApiPropertyOptional({ description: 'due strictly before this time (ISO-8601)' })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  dueBefore?: string;
+
+  @ApiPropertyOptional({ description: 'due at or after this time (ISO-8601)' })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  dueAfter?: string;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50 })
+  @IsOptional()
+  @ToInteger()
+  @IsInt()
+  @Min(1)
+  @Max(200)
+  limit?: number;
+
+  @ApiPropertyOptional({ description: 'nextCursor of the previous page' })
+  @IsOptional()
+  @IsString()
+  @Validate(SeqCursorConstraint)
+  cursor?: string;
+}
+
+export class PatchTaskDto {
+  @ApiProperty({ enum: ['done', 'skipped'] })
+  @IsIn(['done', 'skipped'])
+  status!: 'done' | 'skipped';
+
+  @ApiPropertyOptional({ maxLength: 5000 })
+  @IsOptional()
+  @IsString()
+  @MaxLength(5000)
+  note?: string;
+}
+
+export class TaskDto {
+  @ApiProperty() id!: string;
+  @ApiProperty() accountId!: string;
+  @ApiPropertyOptional({ nullable: true, type: String }) runId!: string | null;
+  @ApiPropertyOptional({ nullable: true, type: String }) playbookId!: string | null;
+  @ApiPropertyOptional({ nullable: true, type: String }) stepId!: string | null;
+  @ApiProperty() title!: string;
+  @ApiPropertyOptional({ nullable: true, type: String }) description!: string | null;
+  @ApiPropertyOptional({ nullable: true, type: String }) assignee!: string | null;
+  @ApiProperty({ enum: TASK_PRIORITIES }) priority!: string;
+  @ApiPropertyOptional({ nullable: true, type: String }) dueAt!: string | null;
+  @ApiProperty({ enum: TASK_STATUSES }) status!: string;
+  @ApiPropertyOptional({ nullable: true, type: String }) note!: string | null;
+  @ApiPropertyOptional({ nullable: true, type: String }) completedAt!: string | null;
+  @ApiProperty() createdAt!: string;
+}
+
+export class TaskPageDto {
+  @ApiProperty({ type: [TaskDto] }) items!: TaskDto[];
+  @ApiPropertyOptional({ nullable: true, type: String }) nextCursor!: string | null;
+}
