@@ -76,7 +76,15 @@ export async function configureDemoWorkspace(
       keyFeatures: base.settings.keyFeatures,
     },
   });
+  // Accounts without a CSM (the small ones) still get an owner for their alerts and tasks.
+  await apiCall(`${endpoints.alerting}/v1/alert-settings`, token, {
+    method: 'PUT',
+    body: { defaultOwner: DEMO_DEFAULT_OWNER },
+  });
 }
+
+/** Who owns the alerts (and so the tasks) of demo accounts without a CSM. */
+export const DEMO_DEFAULT_OWNER = 'cs-team@cs.example';
 
 /**
  * Sends the calls through the ingestion API with the real Segment SDK, to /v1/import since they
