@@ -19,7 +19,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { freshDatabase, machine } from './common.mjs';
+import { freshDatabase, machine, writeFigures } from './common.mjs';
 
 const require = createRequire(import.meta.url);
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -66,13 +66,20 @@ function load(file) {
 function history(random, first, current, n) {
   const { monthStart } = load('kpis/domain/month.js');
   const start = random() < 0.4 ? first : first + Math.floor(random() * MONTHS);
-  const dayIn = (month) => monthStart(month) + Math.floor(random() * 27) * DAY_MS + Math.floor(random() * DAY_MS);
+  const dayIn = (month) =>
+    monthStart(month) + Math.floor(random() * 27) * DAY_MS + Math.floor(random() * DAY_MS);
   const events = [];
   let seq = 0;
   let sub = 1;
   let mrr = PLANS[Math.floor(random() * PLANS.length)];
   const push = (kind, at, value) =>
-    events.push({ eventId: `e${n}-${seq++}`, subscriptionId: `s${n}-${sub}`, kind, at, mrr: Math.round(value * 1e6) });
+    events.push({
+      eventId: `e${n}-${seq++}`,
+      subscriptionId: `s${n}-${sub}`,
+      kind,
+      at,
+      mrr: Math.round(value * 1e6),
+    });
   push('started', dayIn(start), mrr);
   let live = true;
   for (let month = start + 1; month <= current; month++) {
@@ -94,7 +101,8 @@ function history(random, first, current, n) {
 }
 
 async function insertJson(client, sql, rows) {
-  for (let i = 0; i < rows.length; i += CHUNK) await client.query(sql, [JSON.stringify(rows.slice(i, i + CHUNK))]);
+  for (let i = 0; i < rows.length; i += CHUNK)
+    await client.query(sql, [JSON.stringify(rows.slice(i, i + CHUNK))]);
 }
 
 /** Seeds one workspace's read models; answers how many account-month rows it has. */
@@ -164,7 +172,15 @@ async function seed(client, workspaceId, accounts, seedValue) {
     const { events, startedAt } = history(random, first, current, n);
     const movements = mrrMovements(events);
     for (const mv of movements)
-      movementRows.push({ a: account, at: new Date(mv.at).toISOString(), e: mv.eventId, type: mv.type, amount: mv.amount, from: mv.from, to: mv.to });
+      movementRows.push({
+        a: account,
+        at: new Date(mv.at).toISOString(),
+        e: mv.eventId,
+        type: mv.type,
+        amount: mv.amount,
+        from: mv.from,
+        to: mv.to,
+      });
     for (const row of accountMonths(movements, current)) {
       const month = monthDate(row.month);
       monthRows.push({ ...row, a: account, m: month, ...slice });
@@ -175,7 +191,12 @@ async function seed(client, workspaceId, accounts, seedValue) {
       totals.set(key, entry);
     }
     const r = random();
-    const done = r < 0.6 ? startedAt + (1 + Math.floor(random() * 20)) * DAY_MS : r < 0.7 ? startedAt + 45 * DAY_MS : null;
+    const done =
+      r < 0.6
+        ? startedAt + (1 + Math.floor(random() * 20)) * DAY_MS
+        : r < 0.7
+          ? startedAt + 45 * DAY_MS
+          : null;
     const last = movements[movements.length - 1];
     accountRows.push({
       a: account,
@@ -226,7 +247,7 @@ async function seed(client, workspaceId, accounts, seedValue) {
   );
   await client.query(
     `INSERT INTO reporting.survey_responses (event_id, workspace_id, account_id, respondent, survey, score, occurred_at, month)
-     SELECT 'sv-' || account_id || '-' || month, workspace_id, account_id, user_id,
+     SELECT 'sv-' || workspace_id || '-' || user_id || '-' || month, workspace_id, account_id, user_id,
             CASE WHEN h % 2 = 0 THEN 'nps' ELSE 'csat' END,
             CASE WHEN h % 2 = 0 THEN h % 11 ELSE 1 + h % 5 END, month + interval '14 days', month
      FROM (SELECT *, abs(hashtext(user_id || month::text)) AS h FROM reporting.activity_user_days WHERE workspace_id = $1) d
@@ -265,11 +286,15 @@ try {
     if (build.status !== 0) throw new Error('the build failed');
   }
   const db = await freshDatabase(databaseUrl, DATABASE);
-  const migrate = spawnSync(process.execPath, [path.join(ROOT, 'apps', 'reporting', 'dist', 'database', 'migrate.js'), 'migrate'], {
-    cwd: ROOT,
-    env: { ...process.env, DATABASE_URL: db, LOG_LEVEL: 'warn' },
-    stdio: 'inherit',
-  });
+  const migrate = spawnSync(
+    process.execPath,
+    [path.join(ROOT, 'apps', 'reporting', 'dist', 'database', 'migrate.js'), 'migrate'],
+    {
+      cwd: ROOT,
+      env: { ...process.env, DATABASE_URL: db, LOG_LEVEL: 'warn' },
+      stdio: 'inherit',
+    },
+  );
   if (migrate.status !== 0) throw new Error('the migrations failed');
 
   const client = new Client({ connectionString: db });
@@ -338,11 +363,15 @@ try {
       `and ${fmt(SMALL_ACCOUNTS)} accounts (${fmt(seeded[SMALL].monthRows)}), ${MONTHS} months ending ${sample.to}. ` +
       `Timed: KpiService.kpis (the query behind GET /v1/reports/kpis and gRPC GetKpis, without HTTP), sequentially.`,
     '',
-    '| query | p50 ms | p95 ms | max ms | runs | p95 ratio to the 1,000-account query |',
+    `| query | p50 ms | p95 ms | max ms | runs | p95 ratio to the ${fmt(SMALL_ACCOUNTS)}-account query |`,
     '| --- | --- | --- | --- | --- | --- |',
     row(`KPIs, ${MONTHS} months, ${fmt(ACCOUNTS)} accounts`, results.big, results.small),
     row(`baseline: KPIs, ${MONTHS} months, ${fmt(SMALL_ACCOUNTS)} accounts`, results.small, results.small),
-    row(`baseline: SELECT count(*) of ${fmt(ACCOUNTS)} accounts' account months`, results.count, results.small),
+    row(
+      `baseline: SELECT count(*) of ${fmt(ACCOUNTS)} accounts' account months`,
+      results.count,
+      results.small,
+    ),
     row(`KPIs sliced by segment and owner, ${fmt(ACCOUNTS)} accounts`, results.sliced, results.small),
     '',
     `target: p95 ≤ 100 ms for the KPI query on ${fmt(ACCOUNTS)} accounts — ${results.big.p95 <= 100 ? 'met' : 'NOT met'} (${results.big.p95.toFixed(1)} ms).`,
@@ -354,6 +383,31 @@ try {
   console.log(`\n${text}`);
   mkdirSync(path.join(ROOT, 'bench', 'results'), { recursive: true });
   writeFileSync(path.join(ROOT, 'bench', 'results', 'reporting.md'), text);
+  writeFigures('reporting', 'Reporting', [
+    {
+      figure: `KPI query, ${MONTHS} months, ${fmt(ACCOUNTS)} accounts: p50 ms`,
+      value: results.big.p50,
+      target: null,
+    },
+    {
+      figure: `KPI query, ${MONTHS} months, ${fmt(ACCOUNTS)} accounts: p95 ms`,
+      value: results.big.p95,
+      target: '<= 100',
+      baseline: results.small.p95,
+      ratio: results.big.p95 / results.small.p95,
+      baselineName: `the same query, ${fmt(SMALL_ACCOUNTS)} accounts`,
+    },
+    {
+      figure: `SELECT count(*) of ${fmt(ACCOUNTS)} accounts' account months: p95 ms`,
+      value: results.count.p95,
+      target: null,
+    },
+    {
+      figure: `KPI query sliced by segment and owner, ${fmt(ACCOUNTS)} accounts: p95 ms`,
+      value: results.sliced.p95,
+      target: null,
+    },
+  ]);
 } catch (error) {
   console.error(`\n[bench] FAILED: ${error.stack ?? error.message}`);
   process.exitCode = 1;

@@ -2,12 +2,19 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { PlatformModule } from '@tsuzuku/platform-runtime';
 import { ReportingConfig } from './config/reporting.config';
 import { reportingDatabase } from './database/reporting.database';
+import { LiveReadModelsModule } from './read-models/read-models-live.module';
+import { ReportsModule } from './reports/reports.module';
+
 @Module({})
 export class AppModule {
   static register(config: ReportingConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [PlatformModule.forService('reporting', config, reportingDatabase)],
+      imports: [
+        PlatformModule.forService('reporting', config, reportingDatabase),
+        LiveReadModelsModule,
+        ReportsModule,
+      ],
     };
   }
 }

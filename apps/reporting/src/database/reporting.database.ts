@@ -1,9 +1,10 @@
 import { ServiceDatabase } from '@tsuzuku/platform-database';
 import { CreateReportingSchema1763870400000 } from './migrations/1763870400000-create-reporting-schema';
+import { ReportingReadModels1764000000000 } from './migrations/1764000000000-reporting-read-models';
 
 /** The reporting service owns the `reporting` schema and nothing else. */
 export const reportingDatabase: ServiceDatabase = {
   schema: 'reporting',
   entities: [],
-  migrations: [CreateReportingSchema1763870400000],
+  migrations: [CreateReportingSchema1763870400000, ReportingReadModels1764000000000],
 };

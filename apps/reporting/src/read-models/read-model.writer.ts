@@ -1,0 +1,298 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { AnyEventEnvelope, EventEnvelope, EventRegistry } from '@tsuzuku/contracts';
+import { monthDate, monthOf } from '../kpis/domain/month';
+import { SUBSCRIPTION_EVENT_KINDS, SubscriptionEventKind } from '../kpis/domain/mrr-movements';
+import { attributesBefore, sameAttributes } from '../kpis/domain/slice';
+import { isValidResponse } from '../kpis/domain/surveys';
+import { ActivityStore, ActivityTouch } from './activity.store';
+import { MrrDeriver } from './mrr.deriver';
+import { loadAttributeChanges } from './attribute-changes';
+import { asJson, groupBy } from './sql';
+
+/** The inbox consumer name of the read models (one inbox for every topic they read). */
+export const READ_MODEL_INBOX = 'reporting.read-models';
+
+type Envelope<K extends keyof EventRegistry> = EventEnvelope<K, EventRegistry[K]>;
+
+const SUBSCRIPTION_EVENTS: Record<string, SubscriptionEventKind> = {
+  'Subscription Started': 'started',
+  'Subscription Changed': 'changed',
+  'Subscription Renewed': 'renewed',
+  'Subscription Cancelled': 'cancelled',
+};
+
+const str = (v: unknown): string | null => (typeof v === 'string' && v.length > 0 ? v : null);
+const finite = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
+
+/**
+ * Applies runs of events from every topic reporting reads to its read models, in one transaction
+ * per run with the inbox: a redelivered or replayed event changes nothing. Facts are keyed by
+ * event id; the MRR read models of the accounts a run touched are derived again from their facts.
+ */
+@Injectable()
+export class ReadModelWriter {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly deriver: MrrDeriver,
+    private readonly activity: ActivityStore,
+  ) {}
+
+  async apply(envelopes: readonly AnyEventEnvelope[], now = Date.now()): Promise<void> {
+    if (envelopes.length === 0) return;
+    await this.dataSource.transaction(async (m) => {
+      const fresh = await this.claim(
+        m,
+        envelopes.map((e) => e.id),
+      );
+      const todo = envelopes.filter((e) => fresh.has(e.id));
+      if (todo.length === 0) return;
+      const derive = new Map<string, Set<string>>();
+      const touch = (ws: string, account: string) =>
+        derive.set(ws, (derive.get(ws) ?? new Set()).add(account));
+
+      const customer = todo.filter(
+        (e): e is Envelope<'customer.event.recorded'> => e.type === 'customer.event.recorded',
+      );
+      await this.recordCustomerEvents(m, customer, touch);
+
+      const updates = todo.filter((e): e is Envelope<'account.updated'> => e.type === 'account.updated');
+      await this.recordAccountUpdates(m, updates, touch);
+
+      const health = todo.filter(
+        (e): e is Envelope<'account.health.changed'> => e.type === 'account.health.changed',
+      );
+      if (health.length > 0)
+        await m.query(
+          `INSERT INTO reporting.band_changes (event_id, workspace_id, account_id, occurred_at, band)
+           SELECT id, ws, account, at, band FROM jsonb_to_recordset($1::jsonb)
+             AS r(id text, ws text, account text, at timestamptz, band text)
+           ON CONFLICT DO NOTHING`,
+          [
+            asJson(
+              health
+                .filter((e) => e.accountId)
+                .map((e) => ({
+                  id: e.id,
+                  ws: e.workspaceId,
+                  account: e.accountId,
+                  at: e.occurredAt,
+                  band: e.data.current.band,
+                })),
+            ),
+          ],
+        );
+
+      for (const e of todo) {
+        if (e.type === 'alert.raised' || e.type === 'alert.updated' || e.type === 'alert.resolved')
+          await m.query(
+            `INSERT INTO reporting.alerts (workspace_id, alert_id, account_id, rule_type, raised_at, resolved_at)
+             VALUES ($1, $2, $3, $4, $5, $6)
+             ON CONFLICT (workspace_id, alert_id) DO UPDATE SET rule_type = EXCLUDED.rule_type,
+               raised_at = EXCLUDED.raised_at, resolved_at = EXCLUDED.resolved_at`,
+            [e.workspaceId, e.data.alertId, e.accountId, e.data.ruleType, e.data.openedAt, e.data.resolvedAt],
+          );
+        else if (e.type === 'playbook.run.started')
+          await m.query(
+            `INSERT INTO reporting.playbook_runs (workspace_id, run_id, playbook_id, playbook_name, account_id, started_at, holdout)
+             VALUES ($1, $2, $3, $4, $5, $6, $7)
+             ON CONFLICT (workspace_id, run_id) DO UPDATE SET playbook_id = EXCLUDED.playbook_id,
+               playbook_name = EXCLUDED.playbook_name, account_id = EXCLUDED.account_id,
+               started_at = EXCLUDED.started_at, holdout = EXCLUDED.holdout`,
+            [
+              e.workspaceId,
+              e.data.runId,
+              e.data.playbookId,
+              e.data.playbookName,
+              e.accountId,
+              e.occurredAt,
+              e.data.holdout,
+            ],
+          );
+        else if (e.type === 'playbook.run.finished')
+          await m.query(
+            `INSERT INTO reporting.playbook_runs (workspace_id, run_id, playbook_id, playbook_name, account_id, status, finished_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7)
+             ON CONFLICT (workspace_id, run_id) DO UPDATE SET status = EXCLUDED.status, finished_at = EXCLUDED.finished_at,
+               account_id = coalesce(reporting.playbook_runs.account_id, EXCLUDED.account_id)`,
+            [
+              e.workspaceId,
+              e.data.runId,
+              e.data.playbookId,
+              e.data.playbookName,
+              e.accountId,
+              e.data.status,
+              e.occurredAt,
+            ],
+          );
+      }
+
+      for (const [ws, accounts] of [...derive].sort(([a], [b]) => (a < b ? -1 : 1)))
+        await this.deriver.derive(m, ws, [...accounts], now);
+    });
+  }
+
+  private async claim(m: EntityManager, ids: readonly string[]): Promise<Set<string>> {
+    const rows: { event_id: string }[] = await m.query(
+      `INSERT INTO reporting.inbox (consumer, event_id) SELECT $1, unnest($2::text[])
+       ON CONFLICT DO NOTHING RETURNING event_id`,
+      [READ_MODEL_INBOX, [...new Set(ids)]],
+    );
+    return new Set(rows.map((r) => r.event_id));
+  }
+
+  /**
+   * Subscription events into the ledger, survey answers, and activity. An event without an
+   * account (ingestion found neither context.groupId nor a group membership of its user) is
+   * left out of every figure: it cannot be sliced, and a later group call does not re-send it.
+   */
+  private async recordCustomerEvents(
+    m: EntityManager,
+    events: readonly Envelope<'customer.event.recorded'>[],
+    touch: (ws: string, account: string) => void,
+  ): Promise<void> {
+    const subscriptions: object[] = [];
+    const surveys: object[] = [];
+    const activity: ActivityTouch[] = [];
+    for (const e of events) {
+      if (!e.accountId) continue;
+      const d = e.data;
+      const at = Date.parse(e.occurredAt);
+      const user = d.userId ?? d.anonymousId;
+      activity.push({ workspaceId: e.workspaceId, accountId: e.accountId, userId: user, at });
+      if (d.call !== 'track' || !d.event) continue;
+      const kind = SUBSCRIPTION_EVENTS[d.event];
+      const p = d.properties;
+      if (kind && SUBSCRIPTION_EVENT_KINDS.includes(kind)) {
+        const subscriptionId = str(p['subscription_id']);
+        const mrr = finite(p['mrr']);
+        // Ingestion validated these; an event without them could not be placed in the ledger.
+        if (!subscriptionId || (kind !== 'cancelled' && (mrr === null || mrr < 0))) continue;
+        subscriptions.push({
+          id: e.id,
+          ws: e.workspaceId,
+          account: e.accountId,
+          sub: subscriptionId,
+          kind,
+          at: e.occurredAt,
+          mrr,
+          currency: str(p['currency']),
+          plan: str(p['plan']),
+          seats: finite(p['seats']),
+        });
+        touch(e.workspaceId, e.accountId);
+      } else if (d.event === 'Survey Responded') {
+        const survey = p['survey'];
+        const score = finite(p['score']);
+        if (typeof survey === 'string' && score !== null && isValidResponse(survey, score) && user)
+          surveys.push({
+            id: e.id,
+            ws: e.workspaceId,
+            account: e.accountId,
+            respondent: user,
+            survey,
+            score,
+            at: e.occurredAt,
+            month: monthDate(monthOf(at)),
+          });
+      }
+    }
+    if (subscriptions.length > 0)
+      await m.query(
+        `INSERT INTO reporting.subscription_events
+           (event_id, workspace_id, account_id, subscription_id, kind, occurred_at, mrr, currency, plan, seats)
+         SELECT id, ws, account, sub, kind, at, mrr, currency, plan, seats FROM jsonb_to_recordset($1::jsonb)
+           AS r(id text, ws text, account text, sub text, kind text, at timestamptz, mrr numeric, currency text,
+                plan text, seats numeric)
+         ON CONFLICT DO NOTHING`,
+        [asJson(subscriptions)],
+      );
+    if (surveys.length > 0) {
+      await m.query(
+        `INSERT INTO reporting.survey_responses (event_id, workspace_id, account_id, respondent, survey, score, occurred_at, month)
+         SELECT id, ws, account, respondent, survey, score, at, month FROM jsonb_to_recordset($1::jsonb)
+           AS r(id text, ws text, account text, respondent text, survey text, score smallint, at timestamptz, month date)
+         ON CONFLICT DO NOTHING`,
+        [asJson(surveys)],
+      );
+      // Latest answer per respondent and month: later event time wins, then the larger event id.
+      await m.query(
+        `INSERT INTO reporting.nps_latest AS n (workspace_id, month, respondent, account_id, score, occurred_at, event_id)
+         SELECT DISTINCT ON (ws, month, respondent) ws, month, respondent, account, score, at, id
+         FROM jsonb_to_recordset($1::jsonb)
+           AS r(id text, ws text, account text, respondent text, survey text, score smallint, at timestamptz, month date)
+         WHERE survey = 'nps'
+         ORDER BY ws, month, respondent, at DESC, id DESC
+         ON CONFLICT (workspace_id, month, respondent) DO UPDATE SET account_id = EXCLUDED.account_id,
+           score = EXCLUDED.score, occurred_at = EXCLUDED.occurred_at, event_id = EXCLUDED.event_id
+         WHERE (EXCLUDED.occurred_at, EXCLUDED.event_id) > (n.occurred_at, n.event_id)`,
+        [asJson(surveys)],
+      );
+    }
+    await this.activity.record(m, activity);
+  }
+
+  /**
+   * account.updated: the slice attributes (kept as change points: an update that changes none of
+   * them adds nothing) and when onboarding completed (from the latest update).
+   */
+  private async recordAccountUpdates(
+    m: EntityManager,
+    updates: readonly Envelope<'account.updated'>[],
+    touch: (ws: string, account: string) => void,
+  ): Promise<void> {
+    const withAccount = updates.filter((e) => e.accountId);
+    if (withAccount.length === 0) return;
+    for (const [ws, list] of groupBy(withAccount, (e) => e.workspaceId)) {
+      const ids = [...new Set(list.map((e) => e.accountId!))];
+      const changes = await loadAttributeChanges(m, ws, ids);
+      const inserted: object[] = [];
+      const profiles: object[] = [];
+      for (const e of list) {
+        const accountId = e.accountId!;
+        const at = Date.parse(e.occurredAt);
+        const attrs = {
+          segment: e.data.segment,
+          touchModel: e.data.touchModel,
+          phase: e.data.phase,
+          owner: e.data.csmEmail,
+        };
+        const own = changes.get(accountId) ?? [];
+        // In effect at this instant: the latest change at or before it (none: nothing yet).
+        const before = own.filter((c) => c.at <= at);
+        const inEffect = before.length > 0 ? attributesBefore(before, at + 1) : undefined;
+        if (!inEffect || !sameAttributes(inEffect, attrs)) {
+          const change = { at, eventId: e.id, ...attrs };
+          changes.set(accountId, [...own, change]);
+          inserted.push({ account: accountId, at: e.occurredAt, id: e.id, ...attrs });
+          touch(ws, accountId);
+        }
+        profiles.push({
+          account: accountId,
+          at: e.occurredAt,
+          id: e.id,
+          completed: e.data.signals.onboardingCompletedAt,
+        });
+      }
+      if (inserted.length > 0)
+        await m.query(
+          `INSERT INTO reporting.attribute_changes (workspace_id, account_id, effective_at, event_id, segment, touch_model, phase, owner)
+           SELECT $1, account, at, id, segment, "touchModel", phase, owner FROM jsonb_to_recordset($2::jsonb)
+             AS r(account text, at timestamptz, id text, segment text, "touchModel" text, phase text, owner text)
+           ON CONFLICT DO NOTHING`,
+          [ws, asJson(inserted)],
+        );
+      await m.query(
+        `INSERT INTO reporting.accounts AS a (workspace_id, account_id, onboarding_completed_at, profile_at, profile_event_id)
+         SELECT DISTINCT ON (account) $1, account, completed, at, id FROM jsonb_to_recordset($2::jsonb)
+           AS r(account text, at timestamptz, id text, completed timestamptz)
+         ORDER BY account, at DESC, id DESC
+         ON CONFLICT (workspace_id, account_id) DO UPDATE SET onboarding_completed_at = EXCLUDED.onboarding_completed_at,
+           profile_at = EXCLUDED.profile_at, profile_event_id = EXCLUDED.profile_event_id
+         WHERE a.profile_at IS NULL OR (EXCLUDED.profile_at, EXCLUDED.profile_event_id) > (a.profile_at, a.profile_event_id)`,
+        [ws, asJson(profiles)],
+      );
+    }
+  }
+}

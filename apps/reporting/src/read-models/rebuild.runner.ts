@@ -1,0 +1,146 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { AnyEventEnvelope, parseEnvelope } from '@tsuzuku/contracts';
+import { KafkaConnection } from '@tsuzuku/platform-kafka';
+import { READ_MODEL_TOPICS, REBUILD_GROUP_PREFIX } from './consumer-groups';
+import { ReadModelWriter } from './read-model.writer';
+
+/** Every read model table: emptied by a rebuild. The settings are configuration, not read models, and stay. */
+export const READ_MODEL_TABLES = [
+  'inbox',
+  'subscription_events',
+  'attribute_changes',
+  'accounts',
+  'survey_responses',
+  'nps_latest',
+  'activity_user_days',
+  'activity_users',
+  'activity_accounts',
+  'activity_totals',
+  'band_changes',
+  'alerts',
+  'playbook_runs',
+  'mrr_movements',
+  'conversion_errors',
+  'account_months',
+  'month_totals',
+] as const;
+
+const RUN = 2000;
+const ATTEMPTS = 3;
+
+export interface RebuildResult {
+  readonly groupId: string;
+  readonly events: number;
+  readonly skipped: number;
+  readonly seconds: number;
+}
+
+/**
+ * Empties the read models and replays every topic they are built from, from the beginning, up
+ * to the end each partition had when the rebuild started, under a consumer group of its own
+ * (deleted afterwards). The writer is the live consumer's, so the result is what the live
+ * service would have built; a message that breaks its contract is skipped, as the live
+ * consumer sends it to the dead-letter topic.
+ */
+@Injectable()
+export class RebuildRunner {
+  private readonly logger = new Logger(RebuildRunner.name);
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly connection: KafkaConnection,
+    private readonly writer: ReadModelWriter,
+  ) {}
+
+  async run(): Promise<RebuildResult> {
+    const started = Date.now();
+    const admin = this.connection.kafka.admin();
+    await admin.connect();
+    const groupId = `${REBUILD_GROUP_PREFIX}.${started}`;
+    try {
+      // What is left to read: partition → the offset of its last message when we started.
+      const remaining = new Map<string, bigint>();
+      for (const topic of READ_MODEL_TOPICS)
+        for (const o of await admin.fetchTopicOffsets(topic))
+          if (BigInt(o.high) > BigInt(o.low)) remaining.set(`${topic}/${o.partition}`, BigInt(o.high) - 1n);
+      await this.dataSource.query(`TRUNCATE ${READ_MODEL_TABLES.map((t) => `reporting.${t}`).join(', ')}`);
+      this.logger.log(`read models emptied; replaying ${remaining.size} partition(s) under ${groupId}`);
+      let events = 0;
+      let skipped = 0;
+      if (remaining.size > 0) {
+        const consumer = this.connection.kafka.consumer({
+          groupId,
+          maxWaitTimeInMs: 500,
+          maxBytesPerPartition: 4 * 1024 * 1024,
+        });
+        let finish!: () => void;
+        let fail!: (error: unknown) => void;
+        const done = new Promise<void>((resolve, reject) => {
+          finish = resolve;
+          fail = reject;
+        });
+        await consumer.connect();
+        await consumer.subscribe({ topics: [...READ_MODEL_TOPICS], fromBeginning: true });
+        await consumer.run({
+          eachBatchAutoResolve: false,
+          eachBatch: async ({ batch, resolveOffset, heartbeat }) => {
+            const key = `${batch.topic}/${batch.partition}`;
+            const last = remaining.get(key);
+            if (last === undefined) return;
+            const wanted = batch.messages.filter((m) => BigInt(m.offset) <= last);
+            for (let i = 0; i < wanted.length; i += RUN) {
+              const run = wanted.slice(i, i + RUN);
+              const envelopes: AnyEventEnvelope[] = [];
+              for (const message of run) {
+                const parsed = parseEnvelope(message.value);
+                if (parsed.ok) envelopes.push(parsed.envelope);
+                else skipped++;
+              }
+              try {
+                await this.applyWithRetries(envelopes);
+              } catch (error) {
+                fail(error);
+                throw error;
+              }
+              events += envelopes.length;
+              resolveOffset(run[run.length - 1]!.offset);
+              await heartbeat();
+            }
+            const reached =
+              batch.messages.length > 0 && BigInt(batch.messages[batch.messages.length - 1]!.offset) >= last;
+            if (reached) {
+              remaining.delete(key);
+              if (remaining.size === 0) finish();
+            }
+          },
+        });
+        try {
+          await done;
+        } finally {
+          await consumer.disconnect();
+        }
+      }
+      await admin.deleteGroups([groupId]).catch(() => undefined);
+      const result = { groupId, events, skipped, seconds: (Date.now() - started) / 1000 };
+      this.logger.log(`rebuild done: ${events} events in ${result.seconds} s (${skipped} skipped)`);
+      return result;
+    } finally {
+      await admin.disconnect();
+    }
+  }
+
+  private async applyWithRetries(envelopes: readonly AnyEventEnvelope[]): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.writer.apply(envelopes);
+        return;
+      } catch (error) {
+        if (attempt >= ATTEMPTS) throw error;
+        this.logger.warn(`a run failed (attempt ${attempt}/${ATTEMPTS}): ${(error as Error).message}`);
+        await new Promise((resolve) => setTimeout(resolve, 500 * attempt));
+      }
+    }
+  }
+}

@@ -1,0 +1,56 @@
+// npm run reporting:rebuild (node apps/reporting/dist/rebuild.js): empties reporting's read
+// models, replays cs.events.v1, cs.accounts.v1, cs.health.v1, cs.alerts.v1 and cs.playbooks.v1
+// from the beginning, prints a JSON summary line and exits (0 done, 1 failed). The running
+// service may stay up: its writes and the replay's are idempotent by event id.
+import { DynamicModule, Module } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { Logger } from 'nestjs-pino';
+import { ConfigError, loadConfig } from '@tsuzuku/platform-config';
+import { PlatformModule } from '@tsuzuku/platform-runtime';
+import { ReportingConfig } from './config/reporting.config';
+import { reportingDatabase } from './database/reporting.database';
+import { ReadModelsModule } from './read-models/read-models.module';
+import { RebuildRunner } from './read-models/rebuild.runner';
+
+@Module({})
+class RebuildModule {
+  static register(config: ReportingConfig): DynamicModule {
+    return {
+      module: RebuildModule,
+      imports: [PlatformModule.forService('reporting-rebuild', config, reportingDatabase), ReadModelsModule],
+      providers: [RebuildRunner],
+    };
+  }
+}
+
+async function main(): Promise<number> {
+  let config: ReportingConfig;
+  try {
+    config = loadConfig(ReportingConfig);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`reporting rebuild: ${error.message}\n`);
+      return 1;
+    }
+    throw error;
+  }
+  const app = await NestFactory.createApplicationContext(RebuildModule.register(config), {
+    bufferLogs: true,
+  });
+  app.useLogger(app.get(Logger));
+  try {
+    const result = await app.get(RebuildRunner).run();
+    process.stdout.write(`${JSON.stringify({ rebuilt: true, ...result })}\n`);
+    return 0;
+  } finally {
+    await app.close();
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    process.stderr.write(`reporting rebuild failed: ${(error as Error).stack ?? String(error)}\n`);
+    process.exit(1);
+  },
+);

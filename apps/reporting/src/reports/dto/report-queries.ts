@@ -1,0 +1,197 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import {
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  Validate,
+  ValidationArguments,
+  ValidatorConstraint,
+  ValidatorConstraintInterface,
+} from 'class-validator';
+import { LIFECYCLE_PHASES, TOUCH_MODELS } from '@tsuzuku/contracts';
+import { formatMonth, monthOf, parseMonth } from '../../kpis/domain/month';
+import { decodeCursor } from '../kpi.service';
+
+const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+/** Most months one report covers. */
+export const MAX_MONTHS = 120;
+/** Most days a date-range report covers. */
+export const MAX_DAYS = 731;
+
+const ToInteger = () =>
+  Transform(({ value }: { value: unknown }) =>
+    typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value,
+  );
+const ToBoolean = () =>
+  Transform(({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value));
+
+const isDate = (text: unknown): text is string =>
+  typeof text === 'string' && DATE.test(text) && new Date(`${text}T00:00:00Z`).toISOString().startsWith(text);
+
+/** What is wrong with a month range whose ends are both months, if anything. */
+export function monthRangeProblem(fromText: unknown, toText: unknown, now = Date.now()): string | undefined {
+  const from = typeof fromText === 'string' ? parseMonth(fromText) : undefined;
+  const to = typeof toText === 'string' ? parseMonth(toText) : undefined;
+  // A field that is not a month has its own problem.
+  if (from === undefined || to === undefined) return undefined;
+  const current = monthOf(now);
+  if (to < from) return 'to must not be before from';
+  if (to - from + 1 > MAX_MONTHS) return `at most ${MAX_MONTHS} months`;
+  if (to > current) return `to must not be after the current month (${formatMonth(current)})`;
+  return undefined;
+}
+
+function dateRangeProblem(from: unknown, to: unknown): string | undefined {
+  if (!isDate(from) || !isDate(to)) return undefined;
+  const days = (Date.parse(to) - Date.parse(from)) / 86_400_000 + 1;
+  if (days < 1) return 'to must not be before from';
+  if (days > MAX_DAYS) return `at most ${MAX_DAYS} days`;
+  return undefined;
+}
+
+@ValidatorConstraint({ name: 'monthRange' })
+class MonthRangeConstraint implements ValidatorConstraintInterface {
+  validate(value: unknown, args: ValidationArguments): boolean {
+    return monthRangeProblem((args.object as MonthRangeQuery).from, value) === undefined;
+  }
+
+  defaultMessage(args: ValidationArguments): string {
+    return monthRangeProblem((args.object as MonthRangeQuery).from, args.value) ?? 'invalid range';
+  }
+}
+
+@ValidatorConstraint({ name: 'dateRange' })
+class DateRangeConstraint implements ValidatorConstraintInterface {
+  validate(value: unknown, args: ValidationArguments): boolean {
+    return dateRangeProblem((args.object as DateRangeQuery).from, value) === undefined;
+  }
+
+  defaultMessage(args: ValidationArguments): string {
+    return dateRangeProblem((args.object as DateRangeQuery).from, args.value) ?? 'invalid range';
+  }
+}
+
+@ValidatorConstraint({ name: 'isDate' })
+class IsDateConstraint implements ValidatorConstraintInterface {
+  validate(value: unknown): boolean {
+    return isDate(value);
+  }
+
+  defaultMessage(args: ValidationArguments): string {
+    return `${args.property} must be a date, YYYY-MM-DD`;
+  }
+}
+
+@ValidatorConstraint({ name: 'movementCursor' })
+class CursorConstraint implements ValidatorConstraintInterface {
+  validate(value: unknown): boolean {
+    return typeof value === 'string' && decodeCursor(value) !== undefined;
+  }
+
+  defaultMessage(): string {
+    return 'cursor must be the nextCursor of a previous page';
+  }
+}
+
+/** from and to, months in UTC, both included. */
+export class MonthRangeQuery {
+  @ApiProperty({ example: '2026-01', description: 'first month, YYYY-MM (UTC)' })
+  @Matches(MONTH, { message: 'from must be a month, YYYY-MM' })
+  from!: string;
+
+  @ApiProperty({
+    example: '2026-06',
+    description: 'last month, YYYY-MM, included; not after the current month',
+  })
+  @Matches(MONTH, { message: 'to must be a month, YYYY-MM' })
+  @Validate(MonthRangeConstraint)
+  to!: string;
+}
+
+/** The slice: each given attribute must match the account's at the end of the month. */
+export class SlicedMonthRangeQuery extends MonthRangeQuery {
+  @ApiPropertyOptional({ description: "the account's segment (group trait segment)" })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  segment?: string;
+
+  @ApiPropertyOptional({ enum: TOUCH_MODELS })
+  @IsOptional()
+  @IsIn(TOUCH_MODELS)
+  touchModel?: string;
+
+  @ApiPropertyOptional({ enum: LIFECYCLE_PHASES })
+  @IsOptional()
+  @IsIn(LIFECYCLE_PHASES)
+  phase?: string;
+
+  @ApiPropertyOptional({ description: "the account's CSM (csm_email)" })
+  @IsOptional()
+  @IsString()
+  @MaxLength(320)
+  owner?: string;
+}
+
+export class KpiQuery extends SlicedMonthRangeQuery {}
+
+export class MovementsQuery extends SlicedMonthRangeQuery {
+  @ApiPropertyOptional({ description: "one account's totals and movements (the slice is then ignored)" })
+  @IsOptional()
+  @IsString()
+  @MaxLength(500)
+  accountId?: string;
+
+  @ApiPropertyOptional({ description: 'list each movement, not only the monthly totals', default: false })
+  @IsOptional()
+  @ToBoolean()
+  @IsBoolean()
+  detail?: boolean;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: 10_000, default: 1000, description: 'movements per page' })
+  @IsOptional()
+  @ToInteger()
+  @IsInt()
+  @Min(1)
+  @Max(10_000)
+  limit?: number;
+
+  @ApiPropertyOptional({ description: 'nextCursor of the previous page' })
+  @IsOptional()
+  @IsString()
+  @Validate(CursorConstraint)
+  cursor?: string;
+}
+
+export class CohortsQuery extends MonthRangeQuery {}
+
+/** from and to, UTC dates, both included. */
+export class DateRangeQuery {
+  @ApiProperty({ example: '2026-01-01', description: 'first day, YYYY-MM-DD (UTC)' })
+  @Validate(IsDateConstraint)
+  from!: string;
+
+  @ApiProperty({ example: '2026-03-31', description: `last day, included; at most ${MAX_DAYS} days in all` })
+  @Validate(IsDateConstraint)
+  @Validate(DateRangeConstraint)
+  to!: string;
+}
+
+export class HealthDistributionQuery extends DateRangeQuery {
+  @ApiPropertyOptional({
+    enum: ['day', 'week'],
+    default: 'day',
+    description: 'one point per day, or per week from `from`',
+  })
+  @IsOptional()
+  @IsIn(['day', 'week'])
+  interval?: 'day' | 'week';
+}

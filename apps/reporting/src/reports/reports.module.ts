@@ -1,0 +1,18 @@
+import { Module } from '@nestjs/common';
+import { ReadModelsModule } from '../read-models/read-models.module';
+import { SettingsStoreModule } from '../settings/settings-store.module';
+import { SettingsController } from '../settings/settings.controller';
+import { ReportingGrpcServer } from '../grpc/reporting.grpc.server';
+import { KpiService } from './kpi.service';
+import { KpiStore } from './kpi.store';
+import { ReportsController } from './reports.controller';
+import { SecondaryReportsService } from './secondary-reports.service';
+
+/** The reports over REST and gRPC, and the reporting settings. */
+@Module({
+  imports: [ReadModelsModule, SettingsStoreModule],
+  controllers: [ReportsController, SettingsController],
+  providers: [KpiStore, KpiService, SecondaryReportsService, ReportingGrpcServer],
+  exports: [KpiService],
+})
+export class ReportsModule {}

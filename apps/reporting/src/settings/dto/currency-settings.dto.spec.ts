@@ -1,0 +1,34 @@
+import { plainToInstance } from 'class-transformer';
+import { validate } from 'class-validator';
+import { validationProblems } from '@tsuzuku/platform-config';
+import { PutCurrencySettingsDto } from './currency-settings.dto';
+
+const problems = async (plain: object) =>
+  validationProblems(
+    await validate(plainToInstance(PutCurrencySettingsDto, plain), {
+      whitelist: true,
+      forbidNonWhitelisted: true,
+    }),
+  ).map((p) => `${p.path}: ${p.message}`);
+
+describe('PutCurrencySettingsDto', () => {
+  it.each<[string, object, string[]]>([
+    ['a currency and rates', { currency: 'eur', rates: { USD: 0.92, gbp: 1.17 } }, []],
+    ['nothing: the defaults', {}, []],
+    [
+      'a currency that is not a code',
+      { currency: 'euro' },
+      ['currency: must be a three-letter currency code'],
+    ],
+    [
+      'rates that are not positive numbers, a code that is not one',
+      { rates: { EUR: 0, GBP: '1.2', pound: 1 } },
+      [
+        'rates: rates.EUR must be a positive number; rates.GBP must be a positive number; pound is not a three-letter currency code',
+      ],
+    ],
+    ['rates that are a list', { rates: [1, 2] }, ['rates: must be an object']],
+  ])('%s', async (_name, plain, expected) => {
+    expect(await problems(plain)).toEqual(expected);
+  });
+});

@@ -1,0 +1,76 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import {
+  IsObject,
+  IsOptional,
+  Matches,
+  Validate,
+  ValidationArguments,
+  ValidatorConstraint,
+  ValidatorConstraintInterface,
+} from 'class-validator';
+
+const CODE = /^[A-Za-z]{3}$/;
+
+function rateProblems(value: unknown): string[] {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return [];
+  const problems: string[] = [];
+  const entries = Object.entries(value as Record<string, unknown>);
+  if (entries.length > 500) problems.push('at most 500 rates');
+  for (const [code, rate] of entries) {
+    if (!CODE.test(code)) problems.push(`${code} is not a three-letter currency code`);
+    if (typeof rate !== 'number' || !Number.isFinite(rate) || rate <= 0)
+      problems.push(`rates.${code} must be a positive number`);
+  }
+  return problems;
+}
+
+@ValidatorConstraint({ name: 'rates' })
+class RatesConstraint implements ValidatorConstraintInterface {
+  validate(value: unknown): boolean {
+    return rateProblems(value).length === 0;
+  }
+
+  defaultMessage(args: ValidationArguments): string {
+    return rateProblems(args.value).join('; ');
+  }
+}
+
+/** The whole reporting settings of a workspace; an absent field takes its default. */
+export class PutCurrencySettingsDto {
+  @ApiPropertyOptional({
+    example: 'USD',
+    default: 'USD',
+    description: 'ISO 4217 code every amount is reported in',
+  })
+  @IsOptional()
+  @Matches(CODE, { message: 'currency must be a three-letter currency code' })
+  currency?: string;
+
+  @ApiPropertyOptional({
+    example: { EUR: 1.08, GBP: 1.27 },
+    description: 'units of the reporting currency per unit of each other currency; default none',
+    type: 'object',
+    additionalProperties: { type: 'number' },
+  })
+  @IsOptional()
+  @IsObject()
+  @Validate(RatesConstraint)
+  rates?: Record<string, number>;
+}
+
+export class CurrencySettingsDto {
+  @ApiProperty({ example: 'USD' }) currency!: string;
+  @ApiProperty({ type: 'object', additionalProperties: { type: 'number' } }) rates!: Record<string, number>;
+  @ApiProperty({
+    type: String,
+    format: 'date-time',
+    nullable: true,
+    description: 'null: never set, defaults',
+  })
+  updatedAt!: string | null;
+}
+
+export class ChangedCurrencySettingsDto extends CurrencySettingsDto {
+  @ApiProperty({ description: 'accounts whose MRR was derived again in the new currency' })
+  rederived!: number;
+}
