@@ -20,6 +20,7 @@ import {
 import { SCORING_CONSUMER } from '../../apps/health-scoring/src/scoring/scoring.engine';
 import { ALERTING_CONSUMER_GROUPS } from '../../apps/alerting/src/consumer-groups';
 import { PLAYBOOKS_CONSUMER_GROUPS } from '../../apps/playbooks/src/engine/consumer-groups';
+import { READ_MODELS_GROUP } from '../../apps/reporting/src/read-models/consumer-groups';
 
 /**
  * The demo's flow on a small generated customer base, through the five built services: the KPIs
@@ -80,7 +81,12 @@ describe('the demo flow end to end', () => {
 
   it('waits on the consumer groups the services really use', () => {
     const watched = PIPELINE_CONSUMER_GROUPS.map((g) => g.groupId);
-    for (const group of [SCORING_CONSUMER, ...ALERTING_CONSUMER_GROUPS, ...PLAYBOOKS_CONSUMER_GROUPS])
+    for (const group of [
+      SCORING_CONSUMER,
+      ...ALERTING_CONSUMER_GROUPS,
+      ...PLAYBOOKS_CONSUMER_GROUPS,
+      READ_MODELS_GROUP,
+    ])
       expect(watched).toContain(group);
   });
 
@@ -237,7 +243,7 @@ function simpleKpis(base: CustomerBase, months: readonly string[]): Figures[] {
         ? null
         : (100 * (answers.filter((a) => a.score >= 9).length - answers.filter((a) => a.score <= 6).length)) /
           answers.length;
-    // Activity: every call but identify and group is an event of a user of an account.
+    // Activity: every call (identify and group included) is an event of a user of its account.
     const active = base.calls.filter((c) => {
       const at = Date.parse(c.timestamp);
       return at >= start && at < end;

@@ -38,6 +38,10 @@ function defaultPort(service: string): number {
   return Number(match[1]);
 }
 
+/** Ports a service listens on besides its HTTP PORT (reporting's gRPC, GRPC_PORT's default). */
+const EXTRA_PORTS: Readonly<Record<string, readonly number[]>> = { reporting: [5005] };
+const extraPorts = (service: string): readonly number[] => EXTRA_PORTS[service] ?? [];
+
 /** Property names of a config class: `  NAME = ...;`, `  NAME?: type = ...;`, `  NAME: type = ...;`. */
 function configProperties(relativePath: string): Set<string> {
   const names = new Set<string>();
@@ -302,7 +306,7 @@ describe('packaging', () => {
     it('names this service and exposes its default PORT', () => {
       expect(args.get('SERVICE')).toBe(service);
       const exposed = inRuntime('EXPOSE').map((i) => Number(substitute(i.args, args).split('/')[0]));
-      expect(exposed).toEqual([defaultPort(service)]);
+      expect(exposed).toEqual([defaultPort(service), ...extraPorts(service)]);
     });
 
     it('starts dist/main.js and checks /health/live', () => {
@@ -349,6 +353,8 @@ describe('packaging', () => {
 
       it('publishes its default PORT', () => {
         expect((entry.ports ?? []).map(composePort)).toContainEqual([port, port]);
+        for (const extra of extraPorts(service))
+          expect((entry.ports ?? []).map(composePort)).toContainEqual([extra, extra]);
       });
 
       it('sets only variables the service reads, with values it accepts', () => {
@@ -437,14 +443,14 @@ describe('packaging', () => {
       it('listens on its default PORT and probes /health/ready and /health/live there', () => {
         if (!container) throw new Error('no container');
         expect(container.image).toBe(`tsuzuku/${service}:latest`);
-        expect(container.ports?.map((p) => p.containerPort)).toEqual([port]);
+        expect(container.ports?.map((p) => p.containerPort)).toEqual([port, ...extraPorts(service)]);
         expect(container.readinessProbe?.httpGet?.path).toBe('/health/ready');
         expect(container.livenessProbe?.httpGet?.path).toBe('/health/live');
         expect(container.startupProbe?.httpGet?.path).toMatch(/^\/health\/(live|ready)$/);
         for (const probe of [container.readinessProbe, container.livenessProbe, container.startupProbe]) {
           expect(resolvePort(probe?.httpGet?.port, container)).toBe(port);
         }
-        expect(k8sService?.spec.ports.map((p) => p.port)).toEqual([port]);
+        expect(k8sService?.spec.ports.map((p) => p.port)).toEqual([port, ...extraPorts(service)]);
         expect(resolvePort(k8sService?.spec.ports[0].targetPort ?? port, container)).toBe(port);
       });
 
