@@ -32,6 +32,7 @@ interface Task {
   runId: string;
   priority: string;
   dueAt: string | null;
+  note: string | null;
 }
 interface Run {
   id: string;
@@ -461,6 +462,59 @@ describe('playbooks', () => {
       status: 'cancelled',
       reason: 'handled by phone',
     });
+  });
+
+  it('closes the open tasks of a run that exits or is cancelled, as skipped with why', async () => {
+    const created = await api<Playbook>('POST', '/v1/playbooks', {
+      name: 'Call about tickets',
+      trigger: { type: 'alert_raised', ruleType: 'ticket_spike' },
+      steps: [
+        { id: 'call', type: 'task', title: 'Call about the tickets' },
+        { id: 'hold', type: 'wait', duration: 'P3D' },
+      ],
+      exit: [{ alertResolved: true }],
+    });
+    expect(created.status).toBe(201);
+    const alertId = randomUUID();
+    await publisher.publish([
+      asAny(alertEvent('alert.raised', workspaceId, 'acct-tickets', 'ticket_spike', alertId)),
+      asAny(alertEvent('alert.raised', workspaceId, 'acct-tickets-2', 'ticket_spike')),
+    ]);
+    const openTask = (accountId: string) =>
+      waitFor(
+        async () =>
+          (await api<Page<Task>>('GET', `/v1/tasks?accountId=${accountId}&status=open`)).body.items[0],
+        { what: `the call task of ${accountId}` },
+      );
+    const first = await openTask('acct-tickets');
+    const second = await openTask('acct-tickets-2');
+    await publisher.publish([
+      asAny(alertEvent('alert.resolved', workspaceId, 'acct-tickets', 'ticket_spike', alertId)),
+    ]);
+    const skipped = await waitFor(
+      async () => {
+        const task = (await api<Page<Task>>('GET', `/v1/tasks?accountId=acct-tickets`)).body.items.find(
+          (t) => t.id === first.id && t.status !== 'open',
+        );
+        return task;
+      },
+      { what: 'the task of the exited run to be closed' },
+    );
+    expect(skipped).toMatchObject({ status: 'skipped' });
+    expect(skipped.note).toMatch(/^run exited: /);
+
+    const run = (await runsOf('acct-tickets-2')).find((r) => r.status === 'running')!;
+    expect(
+      (await api('POST', `/v1/playbook-runs/${run.id}/cancel`, { reason: 'customer called us' })).status,
+    ).toBe(200);
+    const cancelledTask = (
+      await api<Page<Task>>('GET', `/v1/tasks?accountId=acct-tickets-2`)
+    ).body.items.find((t) => t.id === second.id);
+    expect(cancelledTask).toMatchObject({ status: 'skipped', note: 'run cancelled: customer called us' });
+    const completed = await reader.waitForMessages(
+      (m) => JSON.parse(m.value!).type === 'task.completed' && JSON.parse(m.value!).data.taskId === second.id,
+    );
+    expect(JSON.parse(completed[0]!.value!).data).toMatchObject({ status: 'skipped' });
   });
 
   it('releases a step waiting on a task when the task is done', async () => {

@@ -20,6 +20,7 @@ import { PlaybookStore } from '../playbooks/playbook-store';
 import { SCHEMA, playbookMessage } from '../shared/playbook-envelope';
 import { AccountSnapshot, accountKey, loadAccounts, templateValues, unknownAccount } from './account-store';
 import { EffectResult, StepEffects } from './step-effects';
+import { skipOpenTasksOfEndedRuns } from '../tasks/task-rows';
 
 const DAY_MS = 86_400_000;
 const MAX_DECISIONS = 200;
@@ -67,6 +68,8 @@ interface TickWrites {
     nextAt: string | null;
     reason: string | null;
     finishedAt: string | null;
+    /** Not a column: carried to the messages of the tasks an exit closes. */
+    correlationId: string;
   }[];
   readonly outbox: OutboxMessage[];
 }
@@ -206,6 +209,7 @@ export class RunEngine {
     ) => {
       writes.runs.push({
         id: run.id,
+        correlationId: run.correlation_id,
         status,
         currentStep: position.stepId,
         waitStartedAt: position.waitStartedAt,
@@ -248,6 +252,7 @@ export class RunEngine {
         case 'waiting':
           writes.runs.push({
             id: run.id,
+            correlationId: run.correlation_id,
             status: 'running',
             currentStep: position.stepId,
             waitStartedAt: position.waitStartedAt,
@@ -289,6 +294,7 @@ export class RunEngine {
             this.logger.warn(`run ${run.id} step ${decision.step.id} attempt ${attempts} failed: ${message}`);
             writes.runs.push({
               id: run.id,
+              correlationId: run.correlation_id,
               status: 'running',
               currentStep: position.stepId,
               waitStartedAt: null,
@@ -444,6 +450,17 @@ export class RunEngine {
          WHERE t.id = r.id`,
         [JSON.stringify(writes.runs), now.toISOString()],
       );
-    await enqueueOutbox(m, SCHEMA, writes.outbox);
+    const closed = await skipOpenTasksOfEndedRuns(
+      m,
+      writes.runs
+        .filter((r) => r.status === 'exited')
+        .map((r) => ({
+          runId: r.id,
+          why: `run exited: ${r.reason ?? 'an exit condition held'}`,
+          correlationId: r.correlationId,
+        })),
+      now,
+    );
+    await enqueueOutbox(m, SCHEMA, [...writes.outbox, ...closed]);
   }
 }

@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import type { PlaybookRunStatus } from '@tsuzuku/contracts';
 import { enqueueOutbox } from '@tsuzuku/platform-database';
 import { PlaybookStore } from '../playbooks/playbook-store';
+import { skipOpenTasksOfEndedRuns } from '../tasks/task-rows';
 import { PlaybookException, PlaybookExceptionCode } from '../playbooks/playbook.exception';
 import { SCHEMA, playbookMessage } from '../shared/playbook-envelope';
 import { decodeSeqCursor, encodeSeqCursor } from '../shared/seq-cursor';
@@ -149,6 +150,11 @@ export class RunsService {
           { correlationId: run.correlation_id, causationId: null },
           now,
         ),
+        ...(await skipOpenTasksOfEndedRuns(
+          m,
+          [{ runId: run.id, why: `run cancelled: ${why}`, correlationId: run.correlation_id }],
+          now,
+        )),
       ]);
     });
     return this.get(workspaceId, id);

@@ -4,8 +4,9 @@ import { DataSource } from 'typeorm';
 import type { TaskEventData, TaskStatus } from '@tsuzuku/contracts';
 import { enqueueOutbox } from '@tsuzuku/platform-database';
 import { PlaybookException, PlaybookExceptionCode } from '../playbooks/playbook.exception';
-import { SCHEMA, playbookMessage } from '../shared/playbook-envelope';
+import { SCHEMA } from '../shared/playbook-envelope';
 import { decodeSeqCursor, encodeSeqCursor } from '../shared/seq-cursor';
+import { TaskRow, taskCompletedMessage } from './task-rows';
 
 export interface TaskView {
   readonly id: string;
@@ -22,25 +23,6 @@ export interface TaskView {
   readonly note: string | null;
   readonly completedAt: string | null;
   readonly createdAt: string;
-}
-
-interface TaskRow {
-  id: string;
-  seq: string;
-  workspace_id: string;
-  account_id: string;
-  run_id: string | null;
-  playbook_id: string | null;
-  step_id: string | null;
-  title: string;
-  description: string | null;
-  assignee: string | null;
-  priority: TaskEventData['priority'];
-  due_at: Date | null;
-  status: TaskStatus;
-  note: string | null;
-  completed_at: Date | null;
-  created_at: Date;
 }
 
 export interface TaskFilter {
@@ -138,27 +120,7 @@ export class TasksService {
           `UPDATE playbooks.runs SET next_at = $2 WHERE id = $1 AND status = 'running' AND wait_started_at IS NOT NULL`,
           [task.run_id, now],
         );
-      await enqueueOutbox(m, SCHEMA, [
-        playbookMessage(
-          'task.completed',
-          workspaceId,
-          task.account_id,
-          {
-            taskId: task.id,
-            runId: task.run_id,
-            playbookId: task.playbook_id,
-            title: task.title,
-            assignee: task.assignee,
-            priority: task.priority,
-            dueAt: task.due_at?.toISOString() ?? null,
-            status: task.status,
-            note: task.note,
-            completedAt: task.completed_at?.toISOString() ?? null,
-          },
-          { correlationId: runs[0]?.correlation_id ?? task.id, causationId: null },
-          now,
-        ),
-      ]);
+      await enqueueOutbox(m, SCHEMA, [taskCompletedMessage(task, runs[0]?.correlation_id ?? task.id, now)]);
       return view(task);
     });
   }

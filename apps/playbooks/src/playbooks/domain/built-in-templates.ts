@@ -128,7 +128,8 @@ export const BUILT_IN_TEMPLATES: readonly BuiltInTemplate[] = [
           assignee: 'manager',
         },
       ],
-      exit: [],
+      // Back in green: nothing left to do (and its open tasks are closed as skipped).
+      exit: [{ bandIn: ['green'] }],
       holdoutPercent: 0,
     },
   },

@@ -1,0 +1,67 @@
+import { EntityManager } from 'typeorm';
+import type { TaskEventData, TaskStatus } from '@tsuzuku/contracts';
+import { OutboxMessage } from '@tsuzuku/platform-database';
+import { playbookMessage } from '../shared/playbook-envelope';
+
+/** A row of playbooks.tasks. */
+export interface TaskRow {
+  id: string;
+  seq: string;
+  workspace_id: string;
+  account_id: string;
+  run_id: string | null;
+  playbook_id: string | null;
+  step_id: string | null;
+  title: string;
+  description: string | null;
+  assignee: string | null;
+  priority: TaskEventData['priority'];
+  due_at: Date | null;
+  status: TaskStatus;
+  note: string | null;
+  completed_at: Date | null;
+  created_at: Date;
+}
+
+/** task.completed for a task that was just closed. */
+export function taskCompletedMessage(task: TaskRow, correlationId: string, now: Date): OutboxMessage {
+  return playbookMessage(
+    'task.completed',
+    task.workspace_id,
+    task.account_id,
+    {
+      taskId: task.id,
+      runId: task.run_id,
+      playbookId: task.playbook_id,
+      title: task.title,
+      assignee: task.assignee,
+      priority: task.priority,
+      dueAt: task.due_at?.toISOString() ?? null,
+      status: task.status,
+      note: task.note,
+      completedAt: task.completed_at?.toISOString() ?? null,
+    },
+    { correlationId, causationId: null },
+    now,
+  );
+}
+
+/**
+ * A run that exits or is cancelled leaves no work behind: its open tasks are closed as skipped,
+ * with why, and announced. Returns the task.completed messages for the caller's outbox.
+ */
+export async function skipOpenTasksOfEndedRuns(
+  m: EntityManager,
+  ended: readonly { readonly runId: string; readonly why: string; readonly correlationId: string }[],
+  now: Date,
+): Promise<OutboxMessage[]> {
+  if (ended.length === 0) return [];
+  const [closed]: [TaskRow[], number] = await m.query(
+    `UPDATE playbooks.tasks AS t SET status = 'skipped', note = e.why, completed_at = $2
+     FROM jsonb_to_recordset($1::jsonb) AS e("runId" uuid, why text)
+     WHERE t.run_id = e."runId" AND t.status = 'open' RETURNING t.*`,
+    [JSON.stringify(ended.map((e) => ({ runId: e.runId, why: e.why }))), now.toISOString()],
+  );
+  const correlation = new Map(ended.map((e) => [e.runId, e.correlationId]));
+  return closed.map((task) => taskCompletedMessage(task, correlation.get(task.run_id!) ?? task.id, now));
+}
