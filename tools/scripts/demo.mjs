@@ -75,7 +75,12 @@ try {
   stage('infrastructure: Postgres and a local Kafka');
   infraHandle = await infraUp();
   const brokers = infraHandle.brokers;
-  const env = { KAFKA_BROKERS: brokers.join(','), DATABASE_URL: infraHandle.databaseUrl };
+  const env = {
+    KAFKA_BROKERS: brokers.join(','),
+    DATABASE_URL: infraHandle.databaseUrl,
+    // Tasks of accounts without a CSM (the small ones) go to the CS team.
+    PLAYBOOK_DEFAULT_OWNER: process.env.PLAYBOOK_DEFAULT_OWNER ?? 'cs-team@cs.example',
+  };
   console.log(`Kafka ${brokers.join(',')}; Postgres ${infraHandle.databaseUrl}`);
   stage('build');
   build();

@@ -143,7 +143,8 @@ export function generateCustomerBase(options: CustomerBaseOptions): CustomerBase
             : t < 0.87
               ? 'churned'
               : 'stalled';
-    // When the subscription starts: a third were customers when the history begins.
+    // When the subscription starts: a third were customers when the history begins; the others
+    // signed up along the way, the last of them about three weeks ago (onboarded by now).
     let startedAt: number;
     if (trajectory === 'stalled') startedAt = end - between(40, 100) * DAY_MS;
     else if (trajectory === 'declining')
@@ -151,7 +152,7 @@ export function generateCustomerBase(options: CustomerBaseOptions): CustomerBase
     else
       startedAt = chance(0.35)
         ? historyStart + random() * 20 * DAY_MS
-        : historyStart + random() * span * 0.75;
+        : historyStart + random() * Math.max(DAY_MS, span - 21 * DAY_MS);
     if (startedAt < historyStart) startedAt = historyStart + random() * DAY_MS;
     // Histories too short for their story become healthy accounts.
     if (trajectory === 'churned' && end - startedAt < 130 * DAY_MS) trajectory = 'healthy';
@@ -330,7 +331,10 @@ export function generateCustomerBase(options: CustomerBaseOptions): CustomerBase
       if (trajectory === 'declining' && declineAt !== null && at >= declineAt - 10 * DAY_MS) return int(1, 4);
       if (churnAt !== null && at >= churnAt - 60 * DAY_MS && at < churnAt) return int(2, 5);
       if (trajectory === 'stalled') return int(5, 8);
-      return trajectory === 'expanding' ? int(9, 10) : chance(0.85) ? int(9, 10) : int(7, 8);
+      if (trajectory === 'expanding') return int(9, 10);
+      // About half promoters, most of the rest passives: an NPS in the forties, as good SaaS has.
+      const r = random();
+      return r < 0.5 ? int(9, 10) : r < 0.92 ? int(7, 8) : int(5, 6);
     };
     for (let at = startedAt + 30 * DAY_MS; at < end; at += 90 * DAY_MS)
       if (churnAt === null || at < churnAt || (comeBackAt !== null && at > comeBackAt))

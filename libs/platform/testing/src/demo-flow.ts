@@ -44,7 +44,7 @@ export async function apiCall<T>(
   return (text ? JSON.parse(text) : undefined) as T;
 }
 
-/** Every item of a cursor-paginated list ({data, nextCursor}). */
+/** Every item of a cursor-paginated list ({items, nextCursor}). */
 export async function allPages<T>(url: string, token: string, limit = 200): Promise<T[]> {
   const items: T[] = [];
   let cursor: string | null = null;
@@ -52,8 +52,8 @@ export async function allPages<T>(url: string, token: string, limit = 200): Prom
     const u = new URL(url);
     u.searchParams.set('limit', String(limit));
     if (cursor) u.searchParams.set('cursor', cursor);
-    const page: { data: T[]; nextCursor: string | null } = await apiCall(u.toString(), token);
-    items.push(...page.data);
+    const page: { items: T[]; nextCursor: string | null } = await apiCall(u.toString(), token);
+    items.push(...page.items);
     cursor = page.nextCursor;
   } while (cursor);
   return items;
@@ -283,11 +283,13 @@ export async function collectDemoReport(
   { now = new Date(), months = 6 }: { now?: Date; months?: number } = {},
 ): Promise<DemoReport> {
   const range = lastMonths(now, months);
-  const kpiAnswer = await apiCall<{ data?: Record<string, unknown>[] } | Record<string, unknown>[]>(
+  const kpiAnswer = await apiCall<{ months: Record<string, unknown>[]; errors: unknown[] }>(
     `${endpoints.reporting}/v1/reports/kpis?from=${range[0]}&to=${range[range.length - 1]}`,
     token,
   );
-  const kpis = Array.isArray(kpiAnswer) ? kpiAnswer : (kpiAnswer.data ?? []);
+  const kpis = kpiAnswer.months;
+  if (kpiAnswer.errors.length > 0)
+    throw new DemoApiError(`the KPI report lists ${kpiAnswer.errors.length} conversion error(s)`);
   const accounts = await allPages<AccountListItem>(
     `${endpoints.healthScoring}/v1/accounts?sort=score`,
     token,
