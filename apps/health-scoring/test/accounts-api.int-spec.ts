@@ -42,7 +42,7 @@ interface AccountSummary {
   health: Health;
 }
 interface Page {
-  data: AccountSummary[];
+  items: AccountSummary[];
   nextCursor: string | null;
 }
 interface Point {
@@ -297,20 +297,20 @@ describe('accounts API', () => {
       'pages through every account by %s without duplicates or gaps',
       async (_what, sort, expected, limit) => {
         const pages = await allPages(readA, `${sort}&limit=${limit}`);
-        const ids = pages.flatMap((p) => p.data.map((a) => a.accountId));
+        const ids = pages.flatMap((p) => p.items.map((a) => a.accountId));
         expect(ids).toEqual(expected.map((s) => s.accountId));
         expect(new Set(ids).size).toBe(seeds.length);
         expect(pages).toHaveLength(Math.ceil(seeds.length / limit));
-        for (const page of pages.slice(0, -1)) expect(page.data).toHaveLength(limit);
+        for (const page of pages.slice(0, -1)) expect(page.items).toHaveLength(limit);
         expect(pages[pages.length - 1]!.nextCursor).toBeNull();
       },
     );
 
     it('answers one page of up to 50 by default (all 40 here), riskiest first, unscored last', async () => {
       const page = await api<Page>(readA, 'GET', '/v1/accounts');
-      expect(page.body.data).toHaveLength(40);
+      expect(page.body.items).toHaveLength(40);
       expect(page.body.nextCursor).toBeNull();
-      const scores = page.body.data.map((a) => a.health.score);
+      const scores = page.body.items.map((a) => a.health.score);
       expect(scores[0]).toBe(12.5);
       expect(scores.slice(-4)).toEqual([null, null, null, null]);
     });
@@ -341,7 +341,7 @@ describe('accounts API', () => {
       ],
     ])('filters by %s, across pages', async (_what, filter, keep) => {
       const pages = await allPages(readA, `${filter}&limit=4`);
-      const ids = pages.flatMap((p) => p.data.map((a) => a.accountId));
+      const ids = pages.flatMap((p) => p.items.map((a) => a.accountId));
       expect(ids).toEqual(
         seeds
           .filter(keep)
@@ -352,7 +352,7 @@ describe('accounts API', () => {
 
     it('shows each account with its profile and health, the active override included', async () => {
       const page = await api<Page>(readA, 'GET', '/v1/accounts?q=acc-02');
-      expect(page.body.data).toEqual([
+      expect(page.body.items).toEqual([
         {
           accountId: 'acc-02',
           name: seeds[2]!.name,
@@ -384,7 +384,7 @@ describe('accounts API', () => {
         },
       ]);
       const expired = await api<Page>(readA, 'GET', '/v1/accounts?q=acc-03');
-      expect(expired.body.data[0]!.health.override).toBeNull();
+      expect(expired.body.items[0]!.health.override).toBeNull();
     });
 
     it('refuses bad parameters with 400 and every problem with its field path', async () => {
@@ -424,7 +424,7 @@ describe('accounts API', () => {
 
     it('shows a workspace its own accounts only', async () => {
       const pages = await allPages(tokenB, 'limit=1');
-      expect(pages.flatMap((p) => p.data.map((a) => [a.accountId, a.name]))).toEqual([
+      expect(pages.flatMap((p) => p.items.map((a) => [a.accountId, a.name]))).toEqual([
         ['b-only', 'Only in B'],
         ['acc-00', 'Other workspace'],
       ]);

@@ -1,7 +1,6 @@
 import { Injectable, OnApplicationBootstrap } from '@nestjs/common';
-import { Topic } from '@tsuzuku/contracts';
 import { ConsumerRunner } from '@tsuzuku/platform-kafka';
-import { ALERTING_ACCOUNTS_CONSUMER } from '../consumer-groups';
+import { ALERTING_ACCOUNTS_CONSUMER, ALERTING_ACCOUNTS_TOPICS } from '../consumer-groups';
 import { AlertingEngine } from './alerting.engine';
 
 /** Reads account snapshots (cs.accounts.v1) and score changes (cs.health.v1) a run at a time. */
@@ -15,7 +14,7 @@ export class AccountsConsumer implements OnApplicationBootstrap {
   async onApplicationBootstrap(): Promise<void> {
     await this.consumers.startBatchForEvents({
       groupId: ALERTING_ACCOUNTS_CONSUMER,
-      topics: [Topic.Accounts, Topic.Health],
+      topics: [...ALERTING_ACCOUNTS_TOPICS],
       batchSize: 1000,
       maxBytesPerPartition: 4 * 1024 * 1024,
       // Accounts are keyed to partitions and locked in one order, so two runs never deadlock.

@@ -61,7 +61,7 @@ export class AccountsService {
             accountId: last.accountId,
           })
         : null;
-    return { data: data.map(summaryOf), nextCursor };
+    return { items: data.map(summaryOf), nextCursor };
   }
 
   async account(workspaceId: string, accountId: string): Promise<AccountDto> {

@@ -1,7 +1,6 @@
 import { Injectable, OnApplicationBootstrap } from '@nestjs/common';
-import { Topic } from '@tsuzuku/contracts';
 import { ConsumerRunner } from '@tsuzuku/platform-kafka';
-import { PLAYBOOKS_SIGNALS_CONSUMER } from './consumer-groups';
+import { PLAYBOOKS_SIGNALS_CONSUMER, PLAYBOOKS_SIGNALS_TOPICS } from './consumer-groups';
 import { EngineLoop } from './engine-loop';
 import { SignalsService } from './signals.service';
 
@@ -17,7 +16,7 @@ export class SignalsConsumer implements OnApplicationBootstrap {
   async onApplicationBootstrap(): Promise<void> {
     await this.consumers.startBatchForEvents({
       groupId: PLAYBOOKS_SIGNALS_CONSUMER,
-      topics: [Topic.Alerts, Topic.Accounts, Topic.Events],
+      topics: [...PLAYBOOKS_SIGNALS_TOPICS],
       batchSize: 1000,
       handleBatch: async (events) => {
         const started = await this.signals.apply(events.map((e) => e.envelope));

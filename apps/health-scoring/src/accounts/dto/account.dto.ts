@@ -72,7 +72,7 @@ export class AccountSummaryDto {
 
 export class AccountPageDto {
   @ApiProperty({ type: [AccountSummaryDto] })
-  data!: AccountSummaryDto[];
+  items!: AccountSummaryDto[];
   @ApiProperty({
     type: String,
     nullable: true,
