@@ -21,7 +21,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { Kafka, logLevel, Partitioners } from 'kafkajs';
-import { freePort, freshDatabase, machine } from './common.mjs';
+import { freePort, freshDatabase, machine, writeFigures } from './common.mjs';
 
 const require = createRequire(import.meta.url);
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -443,6 +443,28 @@ try {
   console.log(`\n${text}`);
   mkdirSync(path.join(ROOT, 'bench', 'results'), { recursive: true });
   writeFileSync(path.join(ROOT, 'bench', 'results', 'alerting.md'), text);
+  const { evaluation, seeding, latency } = results;
+  writeFigures('alerting', 'Alerting', [
+    {
+      figure: 'rule evaluations/s (pure evaluator, one thread)',
+      value: evaluation.evaluator,
+      target: null,
+      baseline: evaluation.baseline,
+      baselineName: 'trivial score < 40 loop',
+      ratio: evaluation.evaluator / evaluation.baseline,
+    },
+    { figure: 'account.updated snapshots stored and evaluated: /s', value: seeding.perSecond, target: null },
+    {
+      figure: `health change → alert.raised, ${fmt(ACCOUNTS)} accounts: p50 ms`,
+      value: latency.p50,
+      target: null,
+    },
+    {
+      figure: `health change → alert.raised, ${fmt(ACCOUNTS)} accounts: p99 ms`,
+      value: latency.p99,
+      target: '<= 1,000',
+    },
+  ]);
 } catch (error) {
   console.error(`\n[bench] FAILED: ${error.message}`);
   console.error(`\nwhat was measured before the failure (not saved):\n\n${report(results)}`);
