@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { WorkspaceCache } from '../shared/workspace-cache';
+import { WorkspaceCache } from '@tsuzuku/platform-runtime';
 import {
   DEFAULT_WORKSPACE_SETTINGS,
   WorkspaceSettings,

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { CurrencySettings, DEFAULT_CURRENCY_SETTINGS } from '../kpis/domain/currency';
-import { WorkspaceCache } from '../shared/workspace-cache';
+import { WorkspaceCache } from '@tsuzuku/platform-runtime';
 
 export interface CurrencySettingsView extends CurrencySettings {
   /** null: never set, the defaults. */

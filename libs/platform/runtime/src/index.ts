@@ -3,3 +3,5 @@ export * from './platform.module';
 export * from './run-service';
 export * from './request-validation.pipe';
 export * from './api-exception';
+export * from './workspace-cache';
+export * from './query-transforms';

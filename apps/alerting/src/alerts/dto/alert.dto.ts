@@ -26,7 +26,8 @@ import {
   AlertSeverity,
   AlertStatus,
 } from '@tsuzuku/contracts';
-import { PageCursorConstraint, ToInteger, ToList } from '../../shared/query-transforms';
+import { ToInteger, ToList } from '@tsuzuku/platform-runtime';
+import { PageCursorConstraint } from '../../shared/page-cursor.constraint';
 
 export class ListAlertsQuery {
   @ApiPropertyOptional({ enum: ALERT_STATUSES, isArray: true, description: 'one or more, comma-separated' })

@@ -20,7 +20,7 @@ import {
   ValidateIf,
   ValidateNested,
 } from 'class-validator';
-import { PageCursorConstraint } from '../../shared/query-transforms';
+import { PageCursorConstraint } from '../../shared/page-cursor.constraint';
 import { ALERT_RULE_TYPES, ALERT_SEVERITIES, AlertRuleType, AlertSeverity } from '@tsuzuku/contracts';
 
 export const CHANNEL_KINDS = ['webhook', 'slack', 'email'] as const;

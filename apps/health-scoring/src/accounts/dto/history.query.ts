@@ -10,7 +10,7 @@ import {
   ValidatorConstraint,
   ValidatorConstraintInterface,
 } from 'class-validator';
-import { ToInteger } from './list-accounts.query';
+import { ToInteger } from '@tsuzuku/platform-runtime';
 
 @ValidatorConstraint({ name: 'notAfterTo' })
 class NotAfterToConstraint implements ValidatorConstraintInterface {

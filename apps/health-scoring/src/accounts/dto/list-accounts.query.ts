@@ -1,5 +1,4 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform } from 'class-transformer';
 import {
   ArrayNotEmpty,
   IsArray,
@@ -24,21 +23,8 @@ import {
   TOUCH_MODELS,
   TouchModel,
 } from '@tsuzuku/contracts';
+import { ToInteger, ToList } from '@tsuzuku/platform-runtime';
 import { ACCOUNT_SORTS, AccountSort, decodeCursor } from '../domain/account-cursor';
-
-/** `?band=red,yellow` and `?band=red&band=yellow` both mean red or yellow. */
-const ToList = () =>
-  Transform(({ value }: { value: unknown }) =>
-    (Array.isArray(value) ? value : [value])
-      .flatMap((v) => (typeof v === 'string' ? v.split(',') : [v]))
-      .map((v) => (typeof v === 'string' ? v.trim() : v)),
-  );
-
-/** A query string value as an integer; anything else stays as is for the validator to refuse. */
-export const ToInteger = () =>
-  Transform(({ value }: { value: unknown }) =>
-    typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value,
-  );
 
 @ValidatorConstraint({ name: 'accountCursor' })
 class AccountCursorConstraint implements ValidatorConstraintInterface {

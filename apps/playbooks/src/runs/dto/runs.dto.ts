@@ -1,7 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min, MinLength, Validate } from 'class-validator';
 import { PLAYBOOK_RUN_STATUSES, PLAYBOOK_STEP_TYPES, PlaybookRunStatus } from '@tsuzuku/contracts';
-import { SeqCursorConstraint, ToInteger } from '../../shared/list-query';
+import { ToInteger } from '@tsuzuku/platform-runtime';
+import { SeqCursorConstraint } from '../../shared/list-query';
 
 export class ListRunsQuery {
   @ApiPropertyOptional() @IsOptional() @IsString() @MinLength(1) @MaxLength(500) accountId?: string;

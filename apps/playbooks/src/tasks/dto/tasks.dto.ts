@@ -12,7 +12,8 @@ import {
   Validate,
 } from 'class-validator';
 import { TASK_STATUSES, TaskStatus } from '@tsuzuku/contracts';
-import { SeqCursorConstraint, ToInteger } from '../../shared/list-query';
+import { ToInteger } from '@tsuzuku/platform-runtime';
+import { SeqCursorConstraint } from '../../shared/list-query';
 import { TASK_PRIORITIES } from '../../playbooks/domain/playbook-definition';
 
 export class ListTasksQuery {

@@ -1,5 +1,4 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform } from 'class-transformer';
 import {
   IsBoolean,
   IsIn,
@@ -16,6 +15,7 @@ import {
   ValidatorConstraintInterface,
 } from 'class-validator';
 import { LIFECYCLE_PHASES, TOUCH_MODELS } from '@tsuzuku/contracts';
+import { ToBoolean, ToInteger } from '@tsuzuku/platform-runtime';
 import { formatMonth, monthOf, parseMonth } from '../../kpis/domain/month';
 import { decodeCursor } from '../kpi.service';
 
@@ -25,13 +25,6 @@ const DATE = /^\d{4}-\d{2}-\d{2}$/;
 export const MAX_MONTHS = 120;
 /** Most days a date-range report covers. */
 export const MAX_DAYS = 731;
-
-const ToInteger = () =>
-  Transform(({ value }: { value: unknown }) =>
-    typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value,
-  );
-const ToBoolean = () =>
-  Transform(({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value));
 
 const isDate = (text: unknown): text is string =>
   typeof text === 'string' && DATE.test(text) && new Date(`${text}T00:00:00Z`).toISOString().startsWith(text);

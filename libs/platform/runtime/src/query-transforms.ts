@@ -1,6 +1,9 @@
 import { Transform } from 'class-transformer';
-import { ValidatorConstraint, ValidatorConstraintInterface } from 'class-validator';
-import { decodePageCursor } from './page-cursor';
+
+/**
+ * Query-string values as the DTOs want them, for class-validator to judge after: a value that
+ * does not convert stays as it came, so the validator names it in its 400.
+ */
 
 /** `?status=open,acknowledged` and `?status=open&status=acknowledged` both mean either. */
 export const ToList = () =>
@@ -10,19 +13,12 @@ export const ToList = () =>
       .map((v) => (typeof v === 'string' ? v.trim() : v)),
   );
 
-/** A query string value as an integer; anything else stays as is for the validator to refuse. */
+/** `?limit=20` as the integer 20. */
 export const ToInteger = () =>
   Transform(({ value }: { value: unknown }) =>
     typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value,
   );
 
-@ValidatorConstraint({ name: 'pageCursor' })
-export class PageCursorConstraint implements ValidatorConstraintInterface {
-  validate(value: unknown): boolean {
-    return typeof value === 'string' && decodePageCursor(value) !== null;
-  }
-
-  defaultMessage(): string {
-    return 'cursor is not a cursor this API issued';
-  }
-}
+/** `?detail=true` / `false` as booleans. */
+export const ToBoolean = () =>
+  Transform(({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value));
