@@ -62,6 +62,9 @@ export class CollectService {
   private readonly memberships = new Map<string, string>();
   // messageIds (workspaceId NUL messageId) of this process's attempts that Kafka has not answered.
   private readonly inFlight = new Set<string>();
+  // messageIds Kafka acknowledged whose ledger rows are still being written: the answer does not
+  // wait for the ledger, and a retry meanwhile is a duplicate all the same.
+  private readonly recording = new Set<string>();
 
   constructor(
     private readonly config: IngestionConfig,
@@ -107,9 +110,11 @@ export class CollectService {
     try {
       const published = await this.store.publishedMessageIds(
         request.workspaceId,
-        unique.map((v) => v.messageId),
+        unique.filter((_, i) => !this.recording.has(inFlight[i]!)).map((v) => v.messageId),
       );
-      const toPublish = unique.filter((v) => !published.has(v.messageId));
+      const toPublish = unique.filter(
+        (v, i) => !published.has(v.messageId) && !this.recording.has(inFlight[i]!),
+      );
       const known = await this.knownMemberships(request.workspaceId, toPublish, (actors) =>
         this.store.membershipsOf(request.workspaceId, actors),
       );
@@ -129,7 +134,12 @@ export class CollectService {
         return this.envelope(request, call, messageId, accountId, occurredAt, receivedAt);
       });
       await this.store.recordMemberships(request.workspaceId, [...changes.values()]);
-      sending = this.send(request.workspaceId, events, this.deadLetters(request, rejected, receivedAt));
+      sending = this.send(events, this.deadLetters(request, rejected, receivedAt));
+      const publishedKeys = events.map((e) => `${request.workspaceId}\u0000${e.data.messageId}`);
+      void sending.then(
+        () => this.record(request.workspaceId, events, publishedKeys),
+        () => undefined,
+      );
       await this.acknowledged(sending, events.length);
       for (const change of changes.values())
         this.remember(request.workspaceId, change.actor, change.accountId);
@@ -248,29 +258,40 @@ export class CollectService {
     }));
   }
 
-  /**
-   * Publishes, then records the messageIds once Kafka acknowledged. The ledger follows the send,
-   * not the answer: a send that Kafka acknowledges after the client had its 503 is still
-   * recorded, so the client's retry is acknowledged and not published again.
-   */
-  private send(workspaceId: string, events: CustomerEvent[], deadLetters: RawMessage[]): Promise<void> {
-    return Promise.all([
+  /** Publishes the events and the dead letters; resolves when Kafka acknowledged both. */
+  private async send(events: CustomerEvent[], deadLetters: RawMessage[]): Promise<void> {
+    await Promise.all([
       this.publisher.publish(events),
       this.publisher.publishRaw(Topic.EventsDlq, deadLetters),
-    ]).then(() =>
-      this.store
-        .recordPublished(
-          workspaceId,
-          events.map((e) => e.data.messageId),
-        )
-        .catch((error: unknown) => {
-          // Kafka has the events, so the answer stays 200; a retry may publish them again, and
-          // consumers drop the repeat by event id.
-          this.logger.warn(
-            `could not record ${events.length} published messageId(s): ${(error as Error).message}`,
-          );
-        }),
-    );
+    ]);
+  }
+
+  /**
+   * Records acknowledged messageIds in the ledger, after the answer: the client does not wait for
+   * it, and until the rows are written this process counts the ids as published. The ledger
+   * follows the send, not the answer: a send that Kafka acknowledges after the client had its
+   * 503 is still recorded, so the client's retry is acknowledged and not published again.
+   */
+  private record(
+    workspaceId: string,
+    events: readonly CustomerEvent[],
+    keys: readonly string[],
+  ): Promise<void> {
+    for (const key of keys) this.recording.add(key);
+    return this.store
+      .recordPublished(
+        workspaceId,
+        events.map((e) => e.data.messageId),
+      )
+      .catch((error: unknown) => {
+        // Kafka has the events; a retry may publish them again, and consumers drop the repeat by event id.
+        this.logger.warn(
+          `could not record ${events.length} published messageId(s): ${(error as Error).message}`,
+        );
+      })
+      .finally(() => {
+        for (const key of keys) this.recording.delete(key);
+      });
   }
 
   /** Waits for Kafka's acknowledgement, or answers 503 in time. */
