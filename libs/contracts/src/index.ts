@@ -10,3 +10,4 @@ export * from './events/playbook';
 export * from './segment-spec';
 export * from './credential-record';
 export * from './webhook-signature';
+export * from './envelope-message';

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { EntityManager } from 'typeorm';
-import { EVENT_TYPES, Header, SPEC_VERSION, messageKey } from '@tsuzuku/contracts';
+import { EventCause, envelopeMessage } from '@tsuzuku/contracts';
 import { OutboxMessage, enqueueOutbox } from '@tsuzuku/platform-database';
 import { ChannelFilters, routes } from '../notifications/domain/channel-routing';
 import { AlertNotification } from '../notifications/domain/notification-message';
@@ -21,10 +21,7 @@ export interface AlertChange {
 }
 
 /** Why the changes happened, for the envelopes' correlation and causation ids. */
-export interface ChangeCause {
-  readonly correlationId: string;
-  readonly causationId: string | null;
-}
+export type ChangeCause = EventCause;
 
 /**
  * Writes alert changes inside the caller's transaction: the alert rows, a history row per
@@ -145,28 +142,12 @@ export class AlertWriter {
 }
 
 function outboxMessage(c: AlertChange, cause: ChangeCause): OutboxMessage {
-  const type = alertEventType(c.change);
-  const envelope = {
-    specVersion: SPEC_VERSION,
-    id: randomUUID(),
-    type,
-    workspaceId: c.alert.workspaceId,
-    accountId: c.alert.accountId,
-    occurredAt: new Date().toISOString(),
-    producedAt: new Date().toISOString(),
-    source: 'alerting',
-    correlationId: cause.correlationId,
-    causationId: cause.causationId,
-    data: alertEventData(c.alert, c.change),
-  };
-  return {
-    topic: EVENT_TYPES[type].topic,
-    key: messageKey(c.alert.workspaceId, c.alert.accountId),
-    value: JSON.stringify(envelope),
-    headers: {
-      [Header.EventType]: type,
-      [Header.SpecVersion]: String(SPEC_VERSION),
-      [Header.WorkspaceId]: c.alert.workspaceId,
-    },
-  };
+  return envelopeMessage(
+    alertEventType(c.change),
+    'alerting',
+    c.alert,
+    alertEventData(c.alert, c.change),
+    cause,
+    new Date(),
+  );
 }

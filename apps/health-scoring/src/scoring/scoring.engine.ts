@@ -10,14 +10,11 @@ import {
   AnyEventEnvelope,
   CustomerEventData,
   EventEnvelope,
-  EventType,
-  EVENT_TYPES,
-  Header,
+  EventCause,
   HealthBand,
   LifecyclePhase,
-  SPEC_VERSION,
   TouchModel,
-  messageKey,
+  envelopeMessage,
 } from '@tsuzuku/contracts';
 import { OutboxMessage, enqueueOutbox } from '@tsuzuku/platform-database';
 import { MeasureInput, calculateHealthScore } from '../scorecards/domain/health-score.calculator';
@@ -55,11 +52,11 @@ const DAY_MS = 86_400_000;
 type CustomerEvent = EventEnvelope<'customer.event.recorded', CustomerEventData>;
 
 /** Why an account is being scored: the events that touched it, or a named cause. */
-interface Cause {
+interface Cause extends EventCause {
   readonly reason: string;
-  readonly causationId: string | null;
-  readonly correlationId: string;
 }
+
+const SOURCE = 'health-scoring';
 
 /**
  * The scoring engine: applies runs of customer events to account profiles and daily usage, then
@@ -335,11 +332,12 @@ export class ScoringEngine extends Rescorer {
           reason: cause.reason,
           movers: movers(before.measures, row.measures),
         };
-        outbox.push(envelopeMessage('account.health.changed', row, data, cause, asOf));
+        outbox.push(envelopeMessage('account.health.changed', SOURCE, row, data, cause, asOf));
       }
       outbox.push(
         envelopeMessage(
           'account.updated',
+          SOURCE,
           row,
           accountUpdated(
             row,
@@ -749,35 +747,3 @@ function movers(
 }
 
 const round = (n: number) => Math.round(n * 10) / 10;
-
-function envelopeMessage<T extends EventType>(
-  type: T,
-  row: AccountRow,
-  data: unknown,
-  cause: Cause,
-  asOf: Date,
-): OutboxMessage {
-  const envelope = {
-    specVersion: SPEC_VERSION,
-    id: randomUUID(),
-    type,
-    workspaceId: row.workspaceId,
-    accountId: row.accountId,
-    occurredAt: asOf.toISOString(),
-    producedAt: new Date().toISOString(),
-    source: 'health-scoring',
-    correlationId: cause.correlationId,
-    causationId: cause.causationId,
-    data,
-  };
-  return {
-    topic: EVENT_TYPES[type].topic,
-    key: messageKey(row.workspaceId, row.accountId),
-    value: JSON.stringify(envelope),
-    headers: {
-      [Header.EventType]: type,
-      [Header.SpecVersion]: String(SPEC_VERSION),
-      [Header.WorkspaceId]: row.workspaceId,
-    },
-  };
-}

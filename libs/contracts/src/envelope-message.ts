@@ -1,0 +1,55 @@
+import { randomUUID } from 'node:crypto';
+import { SPEC_VERSION, messageKey } from './envelope';
+import { Header } from './headers';
+import { EVENT_TYPES, EventRegistry, EventType } from './events/registry';
+
+/** What caused an event: the trace it belongs to and the event that led to it. */
+export interface EventCause {
+  readonly correlationId: string;
+  readonly causationId: string | null;
+}
+
+/** An event as the Kafka message a producer writes (to its outbox, or straight to Kafka). */
+export interface EnvelopeMessage {
+  readonly topic: string;
+  readonly key: string;
+  readonly value: string;
+  readonly headers: Record<string, string>;
+}
+
+/**
+ * Wraps one event of an account in its envelope (a new id, produced now) and addresses it: the
+ * event type's topic, keyed by the account, with the routing headers.
+ */
+export function envelopeMessage<T extends EventType>(
+  type: T,
+  source: string,
+  account: { readonly workspaceId: string; readonly accountId: string },
+  data: EventRegistry[T],
+  cause: EventCause,
+  occurredAt: Date,
+): EnvelopeMessage {
+  const envelope = {
+    specVersion: SPEC_VERSION,
+    id: randomUUID(),
+    type,
+    workspaceId: account.workspaceId,
+    accountId: account.accountId,
+    occurredAt: occurredAt.toISOString(),
+    producedAt: new Date().toISOString(),
+    source,
+    correlationId: cause.correlationId,
+    causationId: cause.causationId,
+    data,
+  };
+  return {
+    topic: EVENT_TYPES[type].topic,
+    key: messageKey(account.workspaceId, account.accountId),
+    value: JSON.stringify(envelope),
+    headers: {
+      [Header.EventType]: type,
+      [Header.SpecVersion]: String(SPEC_VERSION),
+      [Header.WorkspaceId]: account.workspaceId,
+    },
+  };
+}
