@@ -13,7 +13,7 @@
 //
 // Knobs: BENCH_ACCOUNTS (10000), BENCH_EVAL_S (3), BENCH_PROBE_RATE (50 /s), BENCH_PROBE_S (20),
 // BENCH_ECHO=1 shows the service's output, BENCH_NO_BUILD=1 skips the build.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -21,7 +21,14 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { Kafka, logLevel, Partitioners } from 'kafkajs';
-import { freePort, freshDatabase, machine, writeFigures } from './common.mjs';
+import {
+  freePort,
+  freshDatabase,
+  machine,
+  writeFigures,
+  startBuiltService,
+  stopBuiltService,
+} from './common.mjs';
 
 const require = createRequire(import.meta.url);
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -176,35 +183,6 @@ function measureEvaluator() {
 
 // ---------------------------------------------------------------------------------------------
 // 2. The service.
-
-function startService(env) {
-  const child = spawn(
-    process.execPath,
-    ['--disable-warning=TimeoutNegativeWarning', 'apps/alerting/dist/main.js'],
-    {
-      cwd: ROOT,
-      env: { ...process.env, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
-  const service = { child, output: '' };
-  for (const stream of [child.stdout, child.stderr])
-    stream.on('data', (chunk) => {
-      service.output += chunk;
-      if (process.env.BENCH_ECHO) process.stderr.write(chunk);
-    });
-  return service;
-}
-
-async function stopService(service) {
-  const { child } = service;
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
-  await exited;
-  clearTimeout(timer);
-}
 
 async function retrying(fn, attempts = 30) {
   for (let attempt = 1; ; attempt++) {
@@ -416,7 +394,7 @@ try {
 
   log('starting alerting...');
   const port = await freePort();
-  service = startService({
+  service = startBuiltService('alerting', {
     PORT: String(port),
     HOST: '127.0.0.1',
     DATABASE_URL: db,
@@ -470,7 +448,7 @@ try {
   console.error(`\nwhat was measured before the failure (not saved):\n\n${report(results)}`);
   process.exitCode = 1;
 } finally {
-  if (service) await stopService(service);
+  if (service) await stopBuiltService(service);
   for (const client of clients) await client.disconnect().catch(() => undefined);
   await infra.stopKafka(BENCH_KAFKA);
   rmSync(KAFKA_DIR, { recursive: true, force: true });

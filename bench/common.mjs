@@ -1,6 +1,7 @@
 // What the benchmarks share: a free port, a fresh database, a line describing the machine, and
 // the figures file `npm run bench` gathers.
 import { createRequire } from 'node:module';
+import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -50,4 +51,35 @@ export function writeFigures(name, title, figures) {
     path.join(dir, `${name}.json`),
     `${JSON.stringify({ name, title, ranAt: new Date().toISOString(), machine: machine(), figures }, null, 2)}\n`,
   );
+}
+
+/**
+ * Spawns a built service (apps/<app>/dist/main.js) with `env`; its output is kept for error
+ * messages (and shown with BENCH_ECHO=1).
+ */
+export function startBuiltService(app, env, { nodeArgs = [] } = {}) {
+  const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+  const child = spawn(
+    process.execPath,
+    ['--disable-warning=TimeoutNegativeWarning', ...nodeArgs, `apps/${app}/dist/main.js`],
+    { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  const service = { app, child, output: '' };
+  for (const stream of [child.stdout, child.stderr])
+    stream.on('data', (chunk) => {
+      service.output = (service.output + chunk).slice(-100_000);
+      if (process.env.BENCH_ECHO) process.stderr.write(chunk);
+    });
+  return service;
+}
+
+/** Stops a service started by startBuiltService: SIGTERM, then SIGKILL after 30 s. */
+export async function stopBuiltService(service) {
+  const { child } = service;
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+  await exited;
+  clearTimeout(timer);
 }

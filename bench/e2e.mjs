@@ -14,14 +14,21 @@
 //
 // Knobs: BENCH_RATE (2000), BENCH_DURATION_S (30), BENCH_PROBES_PER_S (2), BENCH_ACCOUNTS (1000),
 // BENCH_ECHO=1 shows the services' output, BENCH_NO_BUILD=1 skips the build.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { Kafka, logLevel } from 'kafkajs';
-import { freePort, freshDatabase, machine, writeFigures } from './common.mjs';
+import {
+  freePort,
+  freshDatabase,
+  machine,
+  writeFigures,
+  startBuiltService,
+  stopBuiltService,
+} from './common.mjs';
 
 const require = createRequire(import.meta.url);
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -47,46 +54,17 @@ const percentile = (values, p) => {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 };
 
-function startService(name, env) {
-  const child = spawn(
-    process.execPath,
-    ['--disable-warning=TimeoutNegativeWarning', `apps/${name}/dist/main.js`],
-    {
-      cwd: ROOT,
-      env: { ...process.env, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
-  const service = { name, child, output: '', url: `http://127.0.0.1:${env.PORT}` };
-  const keep = (chunk) => {
-    service.output = (service.output + chunk).slice(-5000);
-    if (process.env.BENCH_ECHO) process.stderr.write(chunk);
-  };
-  child.stdout.on('data', keep);
-  child.stderr.on('data', keep);
-  return service;
-}
-
 async function waitReady(service) {
   const deadline = Date.now() + 120_000;
   for (;;) {
-    if (service.child.exitCode !== null) throw new Error(`${service.name} exited:\n${service.output}`);
+    if (service.child.exitCode !== null) throw new Error(`${service.app} exited:\n${service.output}`);
     const ok = await fetch(`${service.url}/health/ready`)
       .then((r) => r.ok)
       .catch(() => false);
     if (ok) return;
-    if (Date.now() > deadline) throw new Error(`${service.name} not ready after 120 s:\n${service.output}`);
+    if (Date.now() > deadline) throw new Error(`${service.app} not ready after 120 s:\n${service.output}`);
     await sleep(300);
   }
-}
-
-async function stopService(service) {
-  if (service.child.exitCode !== null || service.child.signalCode !== null) return;
-  const exited = new Promise((resolve) => service.child.once('exit', resolve));
-  service.child.kill('SIGTERM');
-  const timer = setTimeout(() => service.child.kill('SIGKILL'), 20_000);
-  await exited;
-  clearTimeout(timer);
 }
 
 async function post(url, path_, body, headers) {
@@ -125,10 +103,15 @@ try {
     LOG_LEVEL: 'warn',
     TSUZUKU_ADMIN_TOKEN: ADMIN_TOKEN,
   };
-  for (const name of SERVICES)
-    services.push(startService(name, { ...env, PORT: String(await freePort()), HOST: '127.0.0.1' }));
+  for (const app of SERVICES) {
+    const port = await freePort();
+    services.push({
+      ...startBuiltService(app, { ...env, PORT: String(port), HOST: '127.0.0.1' }),
+      url: `http://127.0.0.1:${port}`,
+    });
+  }
   await Promise.all(services.map(waitReady));
-  const url = Object.fromEntries(services.map((s) => [s.name, s.url]));
+  const url = Object.fromEntries(services.map((s) => [s.app, s.url]));
   const cli = spawnSync(
     process.execPath,
     ['apps/ingestion/dist/cli.js', 'workspace', 'create', 'bench-e2e'],
@@ -196,27 +179,10 @@ try {
     bearer,
   );
   // Let the base settle: every account scored and evaluated before the timed part.
+  const { waitForCatchUp } = require(path.join(ROOT, 'libs/platform/testing/dist/demo-flow.js'));
+  const { PIPELINE_CONSUMER_GROUPS } = require(path.join(ROOT, 'libs/platform/testing/dist/pipeline.js'));
+  await waitForCatchUp(brokers, PIPELINE_CONSUMER_GROUPS);
   const kafka = new Kafka({ clientId: 'bench-e2e', brokers, logLevel: logLevel.NOTHING });
-  const admin = kafka.admin();
-  await admin.connect();
-  const groups = [
-    ['health-scoring.scoring', ['cs.events.v1']],
-    ['alerting.accounts', ['cs.accounts.v1', 'cs.health.v1']],
-    ['playbooks.signals', ['cs.alerts.v1', 'cs.accounts.v1', 'cs.events.v1']],
-  ];
-  for (let quiet = 0; quiet < 3; await sleep(1000)) {
-    let lag = 0n;
-    for (const [groupId, topics] of groups)
-      for (const t of await admin.fetchOffsets({ groupId, topics })) {
-        const ends = new Map(
-          (await admin.fetchTopicOffsets(t.topic)).map((o) => [o.partition, BigInt(o.high)]),
-        );
-        for (const p of t.partitions)
-          lag += (ends.get(p.partition) ?? 0n) - (BigInt(p.offset) < 0n ? 0n : BigInt(p.offset));
-      }
-    quiet = lag === 0n ? quiet + 1 : 0;
-  }
-  await admin.disconnect();
 
   // What each probe becomes, by account, as it arrives.
   const seen = { health: new Map(), alert: new Map(), task: new Map() };
@@ -353,11 +319,11 @@ try {
   if (stage(seen.task).length === 0) throw new Error('no probe reached a task');
 } catch (error) {
   console.error(`\n[bench:e2e] FAILED: ${error.stack ?? error.message}`);
-  for (const s of services) if (s.child.exitCode !== null) console.error(`${s.name} output:\n${s.output}`);
+  for (const s of services) if (s.child.exitCode !== null) console.error(`${s.app} output:\n${s.output}`);
   process.exitCode = 1;
 } finally {
   await reader?.disconnect().catch(() => undefined);
-  await Promise.all(services.map(stopService));
+  await Promise.all(services.map(stopBuiltService));
   await infra.stopKafka(BENCH_KAFKA);
   rmSync(path.join(ROOT, '.tsuzuku', 'kafka', 'instances', BENCH_KAFKA.name), {
     recursive: true,

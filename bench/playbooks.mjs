@@ -17,7 +17,7 @@
 //
 // Knobs: BENCH_RUNS (5000), BENCH_BATCH (500, the engine's PLAYBOOK_BATCH_SIZE), BENCH_ECHO=1 shows
 // the service's output, BENCH_NO_BUILD=1 skips the build.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -25,7 +25,14 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { Kafka, logLevel, Partitioners } from 'kafkajs';
-import { freePort, freshDatabase, machine, writeFigures } from './common.mjs';
+import {
+  freePort,
+  freshDatabase,
+  machine,
+  writeFigures,
+  startBuiltService,
+  stopBuiltService,
+} from './common.mjs';
 
 const require = createRequire(import.meta.url);
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -208,36 +215,6 @@ async function baseline(client, kafka) {
   };
 }
 
-function startService(env) {
-  const child = spawn(
-    process.execPath,
-    ['--disable-warning=TimeoutNegativeWarning', 'apps/playbooks/dist/main.js'],
-    {
-      cwd: ROOT,
-      env: { ...process.env, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
-  const service = { child, output: '' };
-  child.stdout.on('data', (chunk) => (service.output += chunk));
-  child.stderr.on('data', (chunk) => (service.output += chunk));
-  if (process.env.BENCH_ECHO) {
-    child.stdout.on('data', (chunk) => process.stderr.write(chunk));
-    child.stderr.on('data', (chunk) => process.stderr.write(chunk));
-  }
-  return service;
-}
-
-async function stopService(service) {
-  const { child } = service;
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
-  await exited;
-  clearTimeout(timer);
-}
-
 function report(r) {
   // The ratio is of throughputs (playbooks / baseline); durations get none.
   const row = (name, engine, bare, ratio = false) =>
@@ -295,7 +272,7 @@ try {
 
   log('starting playbooks...');
   const port = await freePort();
-  service = startService({
+  service = startBuiltService('playbooks', {
     PORT: String(port),
     HOST: '127.0.0.1',
     DATABASE_URL: db,
@@ -397,7 +374,7 @@ try {
   };
   log(`  ${fmt(results.steps.transitionsPerSecond)} step transitions/s`);
 
-  await stopService(service);
+  await stopBuiltService(service);
   log('baseline: a bare consumer and bare SQL writing the same rows...');
   results.bare = await baseline(pg, kafka);
   log(`  ${fmt(results.bare.transitionsPerSecond)} rows/s`);
@@ -429,7 +406,7 @@ try {
   if (service) console.error(service.output.slice(-3000));
   process.exitCode = 1;
 } finally {
-  if (service) await stopService(service);
+  if (service) await stopBuiltService(service);
   for (const client of clients) await client.disconnect().catch(() => undefined);
   await pg?.end().catch(() => undefined);
   await infra.stopKafka(BENCH_KAFKA);

@@ -15,7 +15,7 @@
 // BENCH_PROBE_S (20), BENCH_DRAIN_TIMEOUT_S (600); BENCH_ECHO=1 shows the service's output;
 // BENCH_NO_BUILD=1 skips the build; BENCH_GROUP measures another consumer group of the service
 // (default health-scoring.scoring), e.g. to check the bench itself.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -23,7 +23,14 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { Kafka, logLevel, Partitioners } from 'kafkajs';
-import { freePort, freshDatabase, machine, writeFigures } from './common.mjs';
+import {
+  freePort,
+  freshDatabase,
+  machine,
+  writeFigures,
+  startBuiltService,
+  stopBuiltService,
+} from './common.mjs';
 
 const require = createRequire(import.meta.url);
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -353,26 +360,6 @@ async function measureBare(kafka, admin, ends) {
 // The service.
 
 /** Spawns the built service; keeps its output for the error messages. */
-function startService(env) {
-  const child = spawn(
-    process.execPath,
-    [
-      '--disable-warning=TimeoutNegativeWarning',
-      ...(process.env.BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-dir=.tsuzuku/prof'] : []),
-      'apps/health-scoring/dist/main.js',
-    ],
-    { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  const service = { child, output: '' };
-  child.stdout.on('data', (chunk) => (service.output += chunk));
-  child.stderr.on('data', (chunk) => (service.output += chunk));
-  if (process.env.BENCH_ECHO) {
-    child.stdout.on('data', (chunk) => process.stderr.write(chunk));
-    child.stderr.on('data', (chunk) => process.stderr.write(chunk));
-  }
-  return service;
-}
-
 const lastOutput = (service) => service.output.slice(-3000);
 
 /**
@@ -393,17 +380,6 @@ function serviceCheck(service, url, started) {
     else if (performance.now() - started > 90_000)
       throw new Error(`health-scoring was not ready within 90 s:\n${lastOutput(service)}`);
   };
-}
-
-async function stopService(service) {
-  const { child } = service;
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.kill('SIGTERM');
-  // The service's own shutdown timeout is 10 s; never let a stuck one hang the benchmark.
-  const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
-  await exited;
-  clearTimeout(timer);
 }
 
 /**
@@ -592,13 +568,17 @@ try {
   log(`starting health-scoring; waiting for ${GROUP} to commit the end of every partition...`);
   const port = await freePort();
   const started = performance.now();
-  service = startService({
-    PORT: String(port),
-    HOST: '127.0.0.1',
-    DATABASE_URL: db,
-    KAFKA_BROKERS: brokers.join(','),
-    LOG_LEVEL: 'warn',
-  });
+  service = startBuiltService(
+    'health-scoring',
+    {
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      DATABASE_URL: db,
+      KAFKA_BROKERS: brokers.join(','),
+      LOG_LEVEL: 'warn',
+    },
+    { nodeArgs: process.env.BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-dir=.tsuzuku/prof'] : [] },
+  );
   const tick = serviceCheck(service, `http://127.0.0.1:${port}`, started);
   const seconds = await waitForDrain({
     admin,
@@ -647,7 +627,7 @@ try {
     console.error(`\nwhat was measured before the failure (not saved):\n\n${report(results)}`);
   process.exitCode = 1;
 } finally {
-  if (service) await stopService(service);
+  if (service) await stopBuiltService(service);
   for (const client of clients) await client.disconnect().catch(() => undefined);
   await infra.stopKafka(BENCH_KAFKA);
   rmSync(KAFKA_DIR, { recursive: true, force: true });
