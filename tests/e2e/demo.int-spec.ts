@@ -10,12 +10,11 @@ import {
   createTestDatabase,
   generateCustomerBase,
   lastMonths,
-  runBuiltScript,
+  createWorkspaceWithCli,
   sendCustomerBase,
   startBuiltService,
   waitForCatchUp,
   waitForSettled,
-  waitFor,
 } from '@tsuzuku/platform-testing';
 
 /**
@@ -48,23 +47,16 @@ describe('the demo flow end to end', () => {
       string,
     ];
     const endpoints: DemoEndpoints = { ingestion, healthScoring, alerting, playbooks, reporting };
-    const created = await runBuiltScript('ingestion', 'cli.js', ['workspace', 'create', 'demo-e2e'], env);
-    expect(created.code).toBe(0);
-    const workspace = JSON.parse(created.stdout) as {
-      writeKey: { secret: string };
-      apiToken: { secret: string };
-    };
-    const token = workspace.apiToken.secret;
-    for (const url of [healthScoring, alerting, playbooks, reporting])
-      await waitFor(
-        async () =>
-          (await fetch(`${url}/v1/auth/whoami`, { headers: { authorization: `Bearer ${token}` } })).ok ||
-          undefined,
-        { what: `${url} to accept the API token` },
-      );
+    const workspace = await createWorkspaceWithCli('demo-e2e', env, [
+      healthScoring,
+      alerting,
+      playbooks,
+      reporting,
+    ]);
+    const token = workspace.token;
     base = generateCustomerBase({ accounts: 40, months: 6, seed: 7, now });
     await configureDemoWorkspace(endpoints, token, base);
-    await sendCustomerBase(ingestion, workspace.writeKey.secret, base.calls);
+    await sendCustomerBase(ingestion, workspace.writeKey, base.calls);
     await waitForCatchUp(brokers, PIPELINE_CONSUMER_GROUPS, { timeoutMs: 240_000 });
     await waitForSettled(endpoints, token);
     report = await collectDemoReport(endpoints, token, { now, months: 6 });

@@ -2,7 +2,7 @@ import {
   BuiltService,
   TestDatabase,
   createTestDatabase,
-  runBuiltScript,
+  createWorkspaceWithCli,
   startBuiltService,
   waitFor,
 } from '@tsuzuku/platform-testing';
@@ -66,17 +66,7 @@ describe('health scores through the public APIs', () => {
       startBuiltService('ingestion', env()),
       startBuiltService('health-scoring', env()),
     ]);
-    const created = await runBuiltScript('ingestion', 'cli.js', ['workspace', 'create', 'acme'], env());
-    expect(created.code).toBe(0);
-    const parsed = JSON.parse(created.stdout) as {
-      writeKey: { secret: string };
-      apiToken: { secret: string };
-    };
-    writeKey = parsed.writeKey.secret;
-    token = parsed.apiToken.secret;
-    await waitFor(async () => ((await api('/v1/auth/whoami')).ok ? true : undefined), {
-      what: 'health-scoring to accept the API token',
-    });
+    ({ writeKey, token } = await createWorkspaceWithCli('acme', env(), [scoring.url]));
   });
 
   afterAll(async () => {

@@ -4,7 +4,6 @@
 // base through the ingestion API with the Segment SDK, waits until every consumer has caught up,
 // and prints what Tsuzuku made of it. Serves until Ctrl-C; with --exit it stops after printing,
 // with a non-zero status if any stage failed.
-import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -107,16 +106,16 @@ try {
 
   stage('demo workspace');
   const workspaceName = `demo-seed${options.seed}-${new Date().toISOString().slice(0, 19).replace(/[-:T]/g, '')}`;
-  const cli = spawnSync(
-    process.execPath,
-    [path.join(ROOT, 'apps/ingestion/dist/cli.js'), 'workspace', 'create', workspaceName],
-    { cwd: ROOT, env: { ...process.env, ...env, LOG_LEVEL: 'warn' }, encoding: 'utf8' },
+  const { createWorkspaceWithCli } = require(path.join(ROOT, 'libs/platform/testing/dist/built-service.js'));
+  const { healthScoring, alerting, playbooks, reporting } = endpoints;
+  const workspace = await createWorkspaceWithCli(
+    workspaceName,
+    { ...env, LOG_LEVEL: 'warn' },
+    [healthScoring, alerting, playbooks, reporting],
+    { timeoutMs: 30_000 },
   );
-  if (cli.status !== 0) throw new Error(`workspace create failed: ${cli.stderr || cli.stdout}`);
-  const workspace = JSON.parse(cli.stdout);
-  const token = workspace.apiToken.secret;
-  console.log(`workspace ${workspaceName} (${workspace.workspace?.id ?? workspace.workspaceId})`);
-  await waitForToken(endpoints, token);
+  const token = workspace.token;
+  console.log(`workspace ${workspaceName} (${workspace.workspaceId})`);
 
   stage(`customer base: ${options.accounts} accounts over ${options.months} months, seed ${options.seed}`);
   const now = new Date();
@@ -143,7 +142,7 @@ try {
   );
   const sendStarted = Date.now();
   bar.start(base.calls.length, 0, { rate: 0 });
-  await flow.sendCustomerBase(endpoints.ingestion, workspace.writeKey.secret, base.calls, (sent) =>
+  await flow.sendCustomerBase(endpoints.ingestion, workspace.writeKey, base.calls, (sent) =>
     bar.update(sent, { rate: Math.round(sent / ((Date.now() - sendStarted) / 1000)) }),
   );
   bar.stop();
@@ -166,21 +165,6 @@ try {
 } catch (error) {
   console.error(`\ndemo failed at stage "${current}": ${error.message}`);
   await shutdown(1);
-}
-
-async function waitForToken(endpoints, token) {
-  const deadline = Date.now() + 30_000;
-  for (const base of Object.values(endpoints)) {
-    if (base === endpoints.ingestion) continue;
-    for (;;) {
-      const answer = await fetch(`${base}/v1/auth/whoami`, {
-        headers: { authorization: `Bearer ${token}` },
-      }).catch(() => undefined);
-      if (answer?.ok) break;
-      if (Date.now() > deadline) throw new Error(`${base} did not accept the new API token within 30 s`);
-      await new Promise((resolve) => setTimeout(resolve, 250));
-    }
-  }
 }
 
 function table(headers, rows) {

@@ -7,7 +7,7 @@ import {
   TestDatabase,
   TopicReader,
   createTestDatabase,
-  runBuiltScript,
+  createWorkspaceWithCli,
   startBuiltService,
   waitFor,
 } from '@tsuzuku/platform-testing';
@@ -136,18 +136,7 @@ describe('alerts through the public APIs', () => {
       startBuiltService('health-scoring', env),
       startBuiltService('alerting', env),
     ]);
-    const created = await runBuiltScript('ingestion', 'cli.js', ['workspace', 'create', 'acme'], env);
-    expect(created.code).toBe(0);
-    const parsed = JSON.parse(created.stdout) as {
-      writeKey: { secret: string };
-      apiToken: { secret: string };
-    };
-    writeKey = parsed.writeKey.secret;
-    token = parsed.apiToken.secret;
-    for (const service of [alerting, scoring])
-      await waitFor(async () => ((await call(service.url, '/v1/auth/whoami')).ok ? true : undefined), {
-        what: 'the services to accept the API token',
-      });
+    ({ writeKey, token } = await createWorkspaceWithCli('acme', env, [alerting.url, scoring.url]));
     reader = await new TopicReader(process.env['KAFKA_BROKERS']!.split(',')).start([Topic.Alerts]);
   }, 90_000);
 

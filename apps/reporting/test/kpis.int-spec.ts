@@ -6,6 +6,7 @@ import {
   BuiltService,
   TestDatabase,
   createTestDatabase,
+  createWorkspaceWithCli,
   runBuiltScript,
   startBuiltService,
   waitFor,
@@ -143,18 +144,7 @@ describe('retention KPIs through the public APIs', () => {
       startBuiltService('health-scoring', env()),
       startBuiltService('reporting', { ...env(), GRPC_PORT: String(grpcPort) }),
     ]);
-    const created = await runBuiltScript('ingestion', 'cli.js', ['workspace', 'create', 'kpi-co'], env());
-    expect(created.code).toBe(0);
-    const parsed = JSON.parse(created.stdout) as {
-      writeKey: { secret: string };
-      apiToken: { secret: string };
-    };
-    writeKey = parsed.writeKey.secret;
-    token = parsed.apiToken.secret;
-    for (const service of [scoring, reporting])
-      await waitFor(async () => ((await api(service, '/v1/auth/whoami')).ok ? true : undefined), {
-        what: 'the services to accept the API token',
-      });
+    ({ writeKey, token } = await createWorkspaceWithCli('kpi-co', env(), [scoring.url, reporting.url]));
   }, 90_000);
 
   afterAll(async () => {

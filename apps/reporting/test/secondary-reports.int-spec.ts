@@ -5,7 +5,7 @@ import {
   BuiltService,
   TestDatabase,
   createTestDatabase,
-  runBuiltScript,
+  createWorkspaceWithCli,
   startBuiltService,
   waitFor,
 } from '@tsuzuku/platform-testing';
@@ -73,24 +73,7 @@ describe('cohort, health, alert and playbook reports', () => {
       startBuiltService('ingestion', env()),
       startBuiltService('reporting', env()),
     ]);
-    const created = await runBuiltScript('ingestion', 'cli.js', ['workspace', 'create', 'reports-co'], env());
-    expect(created.code).toBe(0);
-    const parsed = JSON.parse(created.stdout) as {
-      writeKey: { secret: string };
-      apiToken: { secret: string };
-    };
-    writeKey = parsed.writeKey.secret;
-    token = parsed.apiToken.secret;
-    const whoami = await waitFor(
-      async () => {
-        const response = await fetch(`${reporting.url}/v1/auth/whoami`, {
-          headers: { authorization: `Bearer ${token}` },
-        });
-        return response.ok ? ((await response.json()) as { workspaceId: string }) : undefined;
-      },
-      { what: 'reporting to accept the API token' },
-    );
-    workspaceId = whoami.workspaceId;
+    ({ writeKey, token, workspaceId } = await createWorkspaceWithCli('reports-co', env(), [reporting.url]));
     const kafka = new Kafka({
       brokers: (process.env['KAFKA_BROKERS'] ?? '127.0.0.1:9092').split(','),
       logLevel: logLevel.NOTHING,

@@ -1,5 +1,6 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import * as path from 'node:path';
+import { waitFor } from './wait-for';
 
 const REPO_ROOT = path.resolve(__dirname, '..', '..', '..', '..');
 
@@ -79,4 +80,41 @@ export function runBuiltScript(
   child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
   child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
   return new Promise((resolve) => child.once('exit', (code) => resolve({ code, stdout, stderr })));
+}
+
+/** A workspace as the ingestion CLI creates it: its id, a write key and an API token. */
+export interface CliWorkspace {
+  readonly workspaceId: string;
+  readonly writeKey: string;
+  readonly token: string;
+}
+
+/**
+ * Creates a workspace as a user does (`cli.js workspace create <name>` of the built ingestion),
+ * then waits until each service at `acceptedBy` (base URLs) accepts its API token: the services
+ * learn credentials from a topic, a moment after the CLI wrote them.
+ */
+export async function createWorkspaceWithCli(
+  name: string,
+  env: Record<string, string>,
+  acceptedBy: readonly string[],
+  { timeoutMs = 15_000 } = {},
+): Promise<CliWorkspace> {
+  const created = await runBuiltScript('ingestion', 'cli.js', ['workspace', 'create', name], env);
+  if (created.code !== 0)
+    throw new Error(`workspace create exited with code ${created.code}: ${created.stderr || created.stdout}`);
+  const parsed = JSON.parse(created.stdout) as {
+    workspace: { id: string };
+    writeKey: { secret: string };
+    apiToken: { secret: string };
+  };
+  const token = parsed.apiToken.secret;
+  for (const url of acceptedBy)
+    await waitFor(
+      async () =>
+        (await fetch(`${url}/v1/auth/whoami`, { headers: { authorization: `Bearer ${token}` } })).ok ||
+        undefined,
+      { what: `${url} to accept the API token`, timeoutMs },
+    );
+  return { workspaceId: parsed.workspace.id, writeKey: parsed.writeKey.secret, token };
 }
