@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { AccountHealthChangedData, AccountUpdatedData, EventEnvelope } from '@tsuzuku/contracts';
+import { AccountUpdatedData } from '@tsuzuku/contracts';
 import { ConsumerRunner, EventPublisher } from '@tsuzuku/platform-kafka';
 import {
   RunningTestService,
@@ -7,6 +7,7 @@ import {
   createTestDatabase,
   issueTestApiToken,
   startTestService,
+  testEnvelope,
   waitFor,
 } from '@tsuzuku/platform-testing';
 import { alertingService } from '../src/service';
@@ -40,22 +41,14 @@ describe('alerting engine: Kafka in, alerts out', () => {
       score?: number;
     } = {},
   ) => {
-    const id = randomUUID();
     const now = new Date().toISOString();
     const { signals, score, ...profile } = o;
     const s = score ?? 80;
-    const envelope: EventEnvelope<'account.updated', AccountUpdatedData> = {
-      specVersion: 1,
-      id,
-      type: 'account.updated',
+    return testEnvelope(
+      'account.updated',
       workspaceId,
       accountId,
-      occurredAt: now,
-      producedAt: now,
-      source: 'test',
-      correlationId: id,
-      causationId: null,
-      data: {
+      {
         name: accountId,
         plan: 'pro',
         mrr: 100,
@@ -92,11 +85,10 @@ describe('alerting engine: Kafka in, alerts out', () => {
           ...signals,
         },
       },
-    };
-    return envelope;
+      now,
+    );
   };
   const changed = (accountId: string, score: number) => {
-    const id = randomUUID();
     const now = new Date().toISOString();
     const health = (s: number) => ({
       score: s,
@@ -106,20 +98,13 @@ describe('alerting engine: Kafka in, alerts out', () => {
       scorecardId: null,
       override: null,
     });
-    const envelope: EventEnvelope<'account.health.changed', AccountHealthChangedData> = {
-      specVersion: 1,
-      id,
-      type: 'account.health.changed',
+    return testEnvelope(
+      'account.health.changed',
       workspaceId,
       accountId,
-      occurredAt: now,
-      producedAt: now,
-      source: 'test',
-      correlationId: id,
-      causationId: null,
-      data: { previous: null, current: health(score), reason: 'test', movers: [] },
-    };
-    return envelope;
+      { previous: null, current: health(score), reason: 'test', movers: [] },
+      now,
+    );
   };
   const alertsOf = (accountId: string) =>
     db.query<AlertRow>(

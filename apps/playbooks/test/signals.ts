@@ -11,6 +11,7 @@ import type {
   LifecyclePhase,
   TouchModel,
 } from '@tsuzuku/contracts';
+import { testEnvelope } from '@tsuzuku/platform-testing';
 
 /** An account.updated envelope as health-scoring publishes it. */
 export function accountUpdated(
@@ -27,20 +28,12 @@ export function accountUpdated(
     phase?: LifecyclePhase;
   } = {},
 ): EventEnvelope<'account.updated', AccountUpdatedData> {
-  const id = randomUUID();
   const now = new Date().toISOString();
-  return {
-    specVersion: 1,
-    id,
-    type: 'account.updated',
+  return testEnvelope(
+    'account.updated',
     workspaceId,
     accountId,
-    occurredAt: now,
-    producedAt: now,
-    source: 'test',
-    correlationId: id,
-    causationId: null,
-    data: {
+    {
       name: profile.name ?? accountId,
       plan: 'pro',
       mrr: 500,
@@ -75,7 +68,8 @@ export function accountUpdated(
         onboardingCompletedAt: null,
       },
     },
-  };
+    now,
+  );
 }
 
 /** An alert envelope as alerting publishes it. */
@@ -87,21 +81,13 @@ export function alertEvent(
   alertId = randomUUID(),
   owner: string | null = null,
 ): EventEnvelope<'alert.raised' | 'alert.resolved', AlertEventData> {
-  const id = randomUUID();
   const now = new Date().toISOString();
   const resolved = type === 'alert.resolved';
-  return {
-    specVersion: 1,
-    id,
+  return testEnvelope(
     type,
     workspaceId,
     accountId,
-    occurredAt: now,
-    producedAt: now,
-    source: 'test',
-    correlationId: id,
-    causationId: null,
-    data: {
+    {
       alertId,
       ruleId: `rule-${ruleType}`,
       ruleType,
@@ -119,7 +105,8 @@ export function alertEvent(
       resolution: resolved ? { kind: 'auto', reason: 'condition cleared', by: null, note: null } : null,
       change: resolved ? 'resolved' : 'raised',
     },
-  };
+    now,
+  );
 }
 
 export const asAny = (e: EventEnvelope<string, unknown>) => e as unknown as AnyEventEnvelope;

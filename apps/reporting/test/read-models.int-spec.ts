@@ -5,13 +5,14 @@ import {
   AnyEventEnvelope,
   CustomerEventData,
   EventEnvelope,
-  SPEC_VERSION,
+  EventRegistry,
 } from '@tsuzuku/contracts';
 import {
   RunningTestService,
   TestDatabase,
   createTestDatabase,
   startTestService,
+  testEnvelope,
 } from '@tsuzuku/platform-testing';
 import { ReportingConfig } from '../src/config/reporting.config';
 import { daysInMonth, formatMonth, monthOf, monthStart } from '../src/kpis/domain/month';
@@ -59,19 +60,13 @@ describe('reporting read models', () => {
       occurredAt: string,
       data: D,
     ) =>
-      ({
-        specVersion: SPEC_VERSION,
-        id: randomUUID(),
+      testEnvelope(
         type,
         workspaceId,
         accountId,
+        data as unknown as EventRegistry[T],
         occurredAt,
-        producedAt: occurredAt,
-        source: 'test',
-        correlationId: randomUUID(),
-        causationId: null,
-        data,
-      }) as unknown as EventEnvelope<T, D>;
+      ) as unknown as EventEnvelope<T, D>;
     const track = (
       account: string,
       userId: string,

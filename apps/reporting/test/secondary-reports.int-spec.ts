@@ -1,12 +1,12 @@
-import { randomUUID } from 'node:crypto';
 import { Kafka, Partitioners, Producer, logLevel } from 'kafkajs';
-import { EVENT_TYPES, EventType, SPEC_VERSION, messageKey } from '@tsuzuku/contracts';
+import { EVENT_TYPES, EventRegistry, EventType, messageKey } from '@tsuzuku/contracts';
 import {
   BuiltService,
   TestDatabase,
   createTestDatabase,
   createWorkspaceWithCli,
   startBuiltService,
+  testEnvelope,
   waitFor,
 } from '@tsuzuku/platform-testing';
 
@@ -43,25 +43,14 @@ describe('cohort, health, alert and playbook reports', () => {
     occurredAt: string,
     data: object,
   ) => {
-    const id = randomUUID();
     await producer.send({
       topic: EVENT_TYPES[type].topic,
       messages: [
         {
           key: messageKey(workspaceId, accountId),
-          value: JSON.stringify({
-            specVersion: SPEC_VERSION,
-            id,
-            type,
-            workspaceId,
-            accountId,
-            occurredAt,
-            producedAt: new Date().toISOString(),
-            source: 'reporting-test',
-            correlationId: id,
-            causationId: null,
-            data,
-          }),
+          value: JSON.stringify(
+            testEnvelope(type, workspaceId, accountId, data as EventRegistry[K], occurredAt),
+          ),
         },
       ],
     });

@@ -1,10 +1,42 @@
 import { randomUUID } from 'node:crypto';
-import { ApiScope, CredentialRecord, CustomerEventData, EventEnvelope, Topic } from '@tsuzuku/contracts';
+import {
+  ApiScope,
+  CredentialRecord,
+  CustomerEventData,
+  EventEnvelope,
+  EventRegistry,
+  EventType,
+  Topic,
+} from '@tsuzuku/contracts';
 import { generateSecret, hashSecret } from '@tsuzuku/platform-auth';
 import { EventPublisher } from '@tsuzuku/platform-kafka';
 import { waitFor } from './wait-for';
 
 export type TestCustomerEvent = EventEnvelope<'customer.event.recorded', CustomerEventData>;
+
+/** An event of an account as a producing service would wrap it (source "test", its own trace). */
+export function testEnvelope<T extends EventType>(
+  type: T,
+  workspaceId: string,
+  accountId: string | null,
+  data: EventRegistry[T],
+  occurredAt: string = new Date().toISOString(),
+  id: string = randomUUID(),
+): EventEnvelope<T, EventRegistry[T]> {
+  return {
+    specVersion: 1,
+    id,
+    type,
+    workspaceId,
+    accountId,
+    occurredAt,
+    producedAt: new Date().toISOString(),
+    source: 'test',
+    correlationId: id,
+    causationId: null,
+    data,
+  };
+}
 
 /** A valid customer event as ingestion would publish it: a track call of user u1 unless `data` says otherwise. */
 export function testCustomerEvent(
@@ -14,18 +46,11 @@ export function testCustomerEvent(
   data: Partial<CustomerEventData> = {},
 ): TestCustomerEvent {
   const id = randomUUID();
-  return {
-    specVersion: 1,
-    id,
-    type: 'customer.event.recorded',
+  return testEnvelope(
+    'customer.event.recorded',
     workspaceId,
     accountId,
-    occurredAt,
-    producedAt: new Date().toISOString(),
-    source: 'test',
-    correlationId: id,
-    causationId: null,
-    data: {
+    {
       call: 'track',
       messageId: id,
       event: 'Signed In',
@@ -40,7 +65,9 @@ export function testCustomerEvent(
       originalTimestamp: null,
       ...data,
     },
-  };
+    occurredAt,
+    id,
+  );
 }
 
 /**
