@@ -12,7 +12,7 @@ import {
 } from '@tsuzuku/contracts';
 import { EventPublisher, RawMessage } from '@tsuzuku/platform-kafka';
 import { IngestionConfig } from '../config/ingestion.config';
-import { IngestionStore, MembershipChange } from './ingestion.store';
+import { Claim, IngestionStore, MembershipChange } from './ingestion.store';
 import { IngestionException, IngestionExceptionCode } from './ingestion.exception';
 import { eventTime } from './domain/event-time';
 import { eventId, newMessageId } from './domain/event-identity';
@@ -49,22 +49,27 @@ export interface CollectRequest {
 
 const MEMBERSHIP_CACHE_SIZE = 100_000;
 
+/** A valid call, with its messageId (assigned when missing) and its event id. */
+interface Candidate {
+  readonly call: SegmentCall;
+  readonly messageId: string;
+  readonly id: string;
+}
+
 /**
  * The collect path: validates every call, drops repeats of a messageId within the window,
  * corrects event time, resolves each event's account, and publishes the valid events (and the
  * refused ones to the dead-letter topic) before it answers. Nothing is acknowledged that Kafka
- * has not stored: a messageId enters the deduplication ledger only after Kafka acknowledged it.
+ * has not stored: an event id stays in the deduplication ledger only once Kafka acknowledged it
+ * (see IngestionStore for how the claim's transaction makes that hold across instances).
  */
 @Injectable()
 export class CollectService {
   private readonly logger = new Logger(CollectService.name);
   // Recent memberships, to spare most events a database lookup. Bounded; the table is the truth.
   private readonly memberships = new Map<string, string>();
-  // messageIds (workspaceId NUL messageId) of this process's attempts that Kafka has not answered.
+  // Event ids of this process's attempts whose claims are still open.
   private readonly inFlight = new Set<string>();
-  // messageIds Kafka acknowledged whose ledger rows are still being written: the answer does not
-  // wait for the ledger, and a retry meanwhile is a duplicate all the same.
-  private readonly recording = new Set<string>();
 
   constructor(
     private readonly config: IngestionConfig,
@@ -75,13 +80,14 @@ export class CollectService {
   async collect(request: CollectRequest): Promise<CollectResult> {
     const receivedAt = new Date();
     const rejected: RejectedEvent[] = [];
-    const valid: { index: number; call: SegmentCall; messageId: string }[] = [];
+    const valid: Candidate[] = [];
     request.items.forEach((item, index) => {
       const problems = this.sizeProblems(item);
       const check =
         problems.length === 0 ? checkSegmentCall(this.merge(item, request), request.expectedType) : undefined;
       if (check?.ok) {
-        valid.push({ index, call: check.call, messageId: check.call.messageId ?? newMessageId() });
+        const messageId = check.call.messageId ?? newMessageId();
+        valid.push({ call: check.call, messageId, id: eventId(request.workspaceId, messageId) });
       } else {
         rejected.push({
           index,
@@ -94,9 +100,8 @@ export class CollectService {
 
     // Within one request, a repeated messageId counts once.
     const seen = new Set<string>();
-    const unique = valid.filter((v) => !seen.has(v.messageId) && seen.add(v.messageId));
-    const inFlight = unique.map((v) => `${request.workspaceId}\u0000${v.messageId}`);
-    const waiting = unique.find((_, i) => this.inFlight.has(inFlight[i]!));
+    const unique = valid.filter((v) => !seen.has(v.id) && seen.add(v.id));
+    const waiting = unique.find((v) => this.inFlight.has(v.id));
     if (waiting)
       throw new IngestionException(
         IngestionExceptionCode.KafkaUnavailable,
@@ -104,51 +109,84 @@ export class CollectService {
         [],
         { 'Retry-After': '2' },
       );
-    // Held until Kafka answers this attempt, even when the client has had its 503 by then.
-    for (const key of inFlight) this.inFlight.add(key);
-    let sending: Promise<void> | undefined;
-    try {
-      const published = await this.store.publishedMessageIds(
-        request.workspaceId,
-        unique.filter((_, i) => !this.recording.has(inFlight[i]!)).map((v) => v.messageId),
-      );
-      const toPublish = unique.filter(
-        (v, i) => !published.has(v.messageId) && !this.recording.has(inFlight[i]!),
-      );
-      const known = await this.knownMemberships(request.workspaceId, toPublish, (actors) =>
-        this.store.membershipsOf(request.workspaceId, actors),
-      );
-      const changes = new Map<string, MembershipChange>();
-      const events = toPublish.map(({ call, messageId }) => {
-        const stamped = call.timestamp ?? call.originalTimestamp;
-        const occurredAt = eventTime(stamped, call.sentAt ?? request.batchSentAt, receivedAt, request.mode);
-        const actor = actorOf(call);
-        let accountId = accountNamedBy(call);
-        if (call.type === 'group' && actor && accountId) {
-          known.set(actor, accountId);
-          const previous = changes.get(actor);
-          if (!previous || previous.at <= occurredAt)
-            changes.set(actor, { actor, accountId, at: occurredAt });
-        }
-        accountId ??= actor ? (known.get(actor) ?? null) : null;
-        return this.envelope(request, call, messageId, accountId, occurredAt, receivedAt);
-      });
-      await this.store.recordMemberships(request.workspaceId, [...changes.values()]);
-      sending = this.send(events, this.deadLetters(request, rejected, receivedAt));
-      const publishedKeys = events.map((e) => `${request.workspaceId}\u0000${e.data.messageId}`);
-      void sending.then(
-        () => this.record(request.workspaceId, events, publishedKeys),
-        () => undefined,
-      );
-      await this.acknowledged(sending, events.length);
-      for (const change of changes.values())
-        this.remember(request.workspaceId, change.actor, change.accountId);
-      return { accepted: valid.length, duplicates: valid.length - events.length, rejected };
-    } finally {
-      const release = () => inFlight.forEach((key) => this.inFlight.delete(key));
-      if (sending) sending.then(release, release);
-      else release();
-    }
+    // Held until the attempt's claim is settled, even when the client has had its 503 by then.
+    for (const v of unique) this.inFlight.add(v.id);
+    const deadline = { passed: false };
+    const attempt = this.attempt(request, unique, rejected, receivedAt, deadline);
+    const release = () => unique.forEach((v) => this.inFlight.delete(v.id));
+    attempt.settled.then(release, release);
+    const published = await this.answered(attempt.published, deadline, unique.length + rejected.length);
+    return { accepted: valid.length, duplicates: valid.length - published, rejected };
+  }
+
+  /**
+   * Claims the event ids, publishes the fresh ones with the dead letters, and settles the claim
+   * with what Kafka took. `published` resolves with the count once Kafka acknowledged;
+   * `settled` once the claim is settled, which may be after the client had its answer.
+   */
+  private attempt(
+    request: CollectRequest,
+    unique: readonly Candidate[],
+    rejected: readonly RejectedEvent[],
+    receivedAt: Date,
+    deadline: { readonly passed: boolean },
+  ): { published: Promise<number>; settled: Promise<void> } {
+    let markSettled!: () => void;
+    const settled = new Promise<void>((resolve) => (markSettled = resolve));
+    const published = (async () => {
+      let claim: Claim;
+      try {
+        claim = await this.store.claim(unique.map((v) => v.id));
+      } catch (error) {
+        markSettled();
+        throw databaseUnavailable('the deduplication ledger', error);
+      }
+      let sent: readonly string[] = [];
+      try {
+        // The client has had its 503: publish nothing, so its retry is the one that counts.
+        if (deadline.passed) throw new Error('answered before the ledger did');
+        const fresh = unique.filter((v) => claim.fresh.has(v.id));
+        const events = await this.envelopes(request, fresh, receivedAt).catch((error: unknown) => {
+          throw databaseUnavailable('the membership table', error);
+        });
+        await this.send(events.envelopes, this.deadLetters(request, rejected, receivedAt));
+        sent = events.envelopes.map((e) => e.id);
+        for (const change of events.changes)
+          this.remember(request.workspaceId, change.actor, change.accountId);
+        return events.envelopes.length;
+      } finally {
+        claim.settle(sent);
+        markSettled();
+      }
+    })();
+    return { published, settled };
+  }
+
+  /** The events to publish, each with its account resolved; records the group calls' memberships. */
+  private async envelopes(
+    request: CollectRequest,
+    fresh: readonly Candidate[],
+    receivedAt: Date,
+  ): Promise<{ envelopes: CustomerEvent[]; changes: MembershipChange[] }> {
+    const known = await this.knownMemberships(request.workspaceId, fresh, (actors) =>
+      this.store.membershipsOf(request.workspaceId, actors),
+    );
+    const changes = new Map<string, MembershipChange>();
+    const envelopes = fresh.map(({ call, messageId, id }) => {
+      const stamped = call.timestamp ?? call.originalTimestamp;
+      const occurredAt = eventTime(stamped, call.sentAt ?? request.batchSentAt, receivedAt, request.mode);
+      const actor = actorOf(call);
+      let accountId = accountNamedBy(call);
+      if (call.type === 'group' && actor && accountId) {
+        known.set(actor, accountId);
+        const previous = changes.get(actor);
+        if (!previous || previous.at <= occurredAt) changes.set(actor, { actor, accountId, at: occurredAt });
+      }
+      accountId ??= actor ? (known.get(actor) ?? null) : null;
+      return this.envelope(request, call, id, messageId, accountId, occurredAt, receivedAt);
+    });
+    await this.store.recordMemberships(request.workspaceId, [...changes.values()]);
+    return { envelopes, changes: [...changes.values()] };
   }
 
   private merge(item: unknown, request: CollectRequest): unknown {
@@ -199,12 +237,12 @@ export class CollectService {
   private envelope(
     request: CollectRequest,
     call: SegmentCall,
+    id: string,
     messageId: string,
     accountId: string | null,
     occurredAt: Date,
     receivedAt: Date,
   ): CustomerEvent {
-    const id = eventId(request.workspaceId, messageId);
     return {
       specVersion: SPEC_VERSION,
       id,
@@ -267,46 +305,27 @@ export class CollectService {
   }
 
   /**
-   * Records acknowledged messageIds in the ledger, after the answer: the client does not wait for
-   * it, and until the rows are written this process counts the ids as published. The ledger
-   * follows the send, not the answer: a send that Kafka acknowledges after the client had its
-   * 503 is still recorded, so the client's retry is acknowledged and not published again.
+   * Waits for the attempt, or answers 503 once PUBLISH_TIMEOUT_MS has passed: Kafka or the
+   * ledger did not answer in time. The attempt goes on; what Kafka takes after the answer is
+   * recorded, so the client's retry is acknowledged and not published again.
    */
-  private record(
-    workspaceId: string,
-    events: readonly CustomerEvent[],
-    keys: readonly string[],
-  ): Promise<void> {
-    for (const key of keys) this.recording.add(key);
-    return this.store
-      .recordPublished(
-        workspaceId,
-        events.map((e) => e.data.messageId),
-      )
-      .catch((error: unknown) => {
-        // Kafka has the events; a retry may publish them again, and consumers drop the repeat by event id.
-        this.logger.warn(
-          `could not record ${events.length} published messageId(s): ${(error as Error).message}`,
-        );
-      })
-      .finally(() => {
-        for (const key of keys) this.recording.delete(key);
-      });
-  }
-
-  /** Waits for Kafka's acknowledgement, or answers 503 in time. */
-  private async acknowledged(sending: Promise<void>, count: number): Promise<void> {
+  private async answered(
+    published: Promise<number>,
+    deadline: { passed: boolean },
+    count: number,
+  ): Promise<number> {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () => reject(new Error(`no acknowledgement within ${this.config.PUBLISH_TIMEOUT_MS} ms`)),
-        this.config.PUBLISH_TIMEOUT_MS,
-      );
+      timer = setTimeout(() => {
+        deadline.passed = true;
+        reject(new Error(`no acknowledgement within ${this.config.PUBLISH_TIMEOUT_MS} ms`));
+      }, this.config.PUBLISH_TIMEOUT_MS);
     });
     try {
-      await Promise.race([sending, timeout]);
+      return await Promise.race([published, timeout]);
     } catch (error) {
-      sending.catch(() => undefined);
+      published.catch(() => undefined);
+      if (error instanceof IngestionException) throw error;
       this.logger.warn(`Kafka did not take ${count} event(s): ${(error as Error).message}`);
       throw new IngestionException(
         IngestionExceptionCode.KafkaUnavailable,
@@ -318,6 +337,15 @@ export class CollectService {
       clearTimeout(timer);
     }
   }
+}
+
+function databaseUnavailable(what: string, error: unknown): IngestionException {
+  return new IngestionException(
+    IngestionExceptionCode.DatabaseUnavailable,
+    `${what} did not answer (${(error as Error).message}); retry with the same messageIds`,
+    [],
+    { 'Retry-After': '5' },
+  );
 }
 
 function messageIdOf(item: unknown): string | null {

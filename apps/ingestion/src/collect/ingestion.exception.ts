@@ -10,6 +10,7 @@ export enum IngestionExceptionCode {
   RateLimited = 'rate_limited',
   Overloaded = 'overloaded',
   KafkaUnavailable = 'kafka_unavailable',
+  DatabaseUnavailable = 'database_unavailable',
 }
 
 const STATUS: Record<IngestionExceptionCode, HttpStatus> = {
@@ -21,6 +22,7 @@ const STATUS: Record<IngestionExceptionCode, HttpStatus> = {
   [IngestionExceptionCode.RateLimited]: HttpStatus.TOO_MANY_REQUESTS,
   [IngestionExceptionCode.Overloaded]: HttpStatus.SERVICE_UNAVAILABLE,
   [IngestionExceptionCode.KafkaUnavailable]: HttpStatus.SERVICE_UNAVAILABLE,
+  [IngestionExceptionCode.DatabaseUnavailable]: HttpStatus.SERVICE_UNAVAILABLE,
 };
 
 /** A refused ingestion request: an HTTP status, a code, what was wrong and where, and headers to send. */

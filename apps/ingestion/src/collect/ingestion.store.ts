@@ -1,5 +1,6 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import type { PoolClient, QueryResult } from 'pg';
 import { DataSource } from 'typeorm';
 import { Coalescer } from '@tsuzuku/platform-kafka';
 import { IngestionConfig } from '../config/ingestion.config';
@@ -10,79 +11,124 @@ export interface MembershipChange {
   readonly at: Date;
 }
 
-interface Lookup {
-  readonly workspaceId: string;
-  readonly messageIds: readonly string[];
-  readonly found: Set<string>;
+/**
+ * Event ids this request may publish, held by an open transaction until every request that
+ * shares it has settled. `fresh` are the ids not published within the window; the rest are
+ * repeats. `settle` keeps the ids Kafka acknowledged and gives up the others.
+ */
+export interface Claim {
+  readonly fresh: ReadonlySet<string>;
+  settle(published: readonly string[]): void;
 }
 
-interface Recording {
-  readonly workspaceId: string;
-  readonly messageIds: readonly string[];
+interface ClaimRequest {
+  readonly eventIds: readonly string[];
+  readonly claimed: (claim: Claim) => void;
+  readonly failed: (error: unknown) => void;
 }
 
-/** Rows per coalesced statement; a request carries at most a few thousand messageIds. */
-const MAX_ROWS_PER_STATEMENT = 20_000;
+/** Rows per coalesced claim; a request carries at most a few thousand events. */
+const MAX_ROWS_PER_CLAIM = 20_000;
+/** Pool connections left to everything but claims (memberships, credentials, health). */
+const CONNECTIONS_FOR_THE_REST = 4;
 
-/** The SQL of the collect path: the messageId window and users' group memberships. */
+/**
+ * The SQL of the collect path: the deduplication ledger and users' group memberships.
+ *
+ * The ledger (`published_events`) holds the event ids Kafka acknowledged within the window. An
+ * attempt inserts its ids in a transaction that stays open while Kafka answers: the ids Kafka
+ * took are committed, the others deleted before the commit, and if the process dies the
+ * transaction rolls back by itself. Another attempt with the same id, on any instance, waits on
+ * the row until then, so an id is never published twice and never counted as published when it
+ * was not.
+ */
 @Injectable()
 export class IngestionStore {
+  private readonly logger = new Logger(IngestionStore.name);
+
+  // Concurrent requests share claim transactions; each open one holds a pool connection until
+  // its requests' sends settle.
+  private readonly claims: Coalescer<ClaimRequest>;
+
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly config: IngestionConfig,
-  ) {}
-
-  // Concurrent requests share statements: the ledger is on every request's path.
-  private readonly lookups = new Coalescer<Lookup>((batch) => this.lookUp(batch), {
-    maxWeight: MAX_ROWS_PER_STATEMENT,
-    weigh: (l) => l.messageIds.length,
-    concurrency: 2,
-  });
-  private readonly recordings = new Coalescer<Recording>((batch) => this.insert(batch), {
-    maxWeight: MAX_ROWS_PER_STATEMENT,
-    weigh: (r) => r.messageIds.length,
-    concurrency: 2,
-  });
-
-  /** The messageIds among these that Kafka acknowledged within the deduplication window. */
-  async publishedMessageIds(workspaceId: string, messageIds: readonly string[]): Promise<Set<string>> {
-    const lookup: Lookup = { workspaceId, messageIds, found: new Set() };
-    if (messageIds.length > 0) await this.lookups.add(lookup);
-    return lookup.found;
+  ) {
+    this.claims = new Coalescer<ClaimRequest>((batch) => this.claimTogether(batch), {
+      maxWeight: MAX_ROWS_PER_CLAIM,
+      weigh: (request) => request.eventIds.length,
+      concurrency: Math.max(2, config.DATABASE_POOL_SIZE - CONNECTIONS_FOR_THE_REST),
+    });
   }
 
-  /** Records messageIds that Kafka acknowledged. */
-  async recordPublished(workspaceId: string, messageIds: readonly string[]): Promise<void> {
-    if (messageIds.length > 0) await this.recordings.add({ workspaceId, messageIds });
+  /**
+   * Claims event ids for publishing; resolves once the ledger answered. The caller must settle
+   * the claim, whatever happens to its send.
+   */
+  claim(eventIds: readonly string[]): Promise<Claim> {
+    if (eventIds.length === 0) return Promise.resolve({ fresh: new Set<string>(), settle: () => undefined });
+    return new Promise<Claim>((claimed, failed) => {
+      this.claims.add({ eventIds, claimed, failed }).catch(failed);
+    });
   }
 
-  private async lookUp(batch: Lookup[]): Promise<void> {
-    const rows: { workspace_id: string; message_id: string }[] = await this.dataSource.query(
-      `SELECT d.workspace_id, d.message_id
-       FROM unnest($1::text[], $2::text[]) AS k(workspace_id, message_id)
-       JOIN ingestion.dedupe d USING (workspace_id, message_id)
-       WHERE d.received_at > now() - make_interval(hours => $3)`,
-      [...pairs(batch), this.config.DEDUPE_WINDOW_HOURS],
-    );
-    const askedBy = new Map<string, Lookup[]>();
-    for (const l of batch)
-      for (const id of l.messageIds) {
-        const key = `${l.workspaceId}\u0000${id}`;
-        askedBy.set(key, [...(askedBy.get(key) ?? []), l]);
-      }
-    for (const row of rows)
-      for (const l of askedBy.get(`${row.workspace_id}\u0000${row.message_id}`) ?? [])
-        l.found.add(row.message_id);
-  }
-
-  private async insert(batch: Recording[]): Promise<void> {
-    // A row older than the window that the pruner has not reached yet starts a new window.
-    await this.dataSource.query(
-      `INSERT INTO ingestion.dedupe AS d (workspace_id, message_id)
-       SELECT DISTINCT * FROM unnest($1::text[], $2::text[])
-       ON CONFLICT (workspace_id, message_id) DO UPDATE SET received_at = now()`,
-      pairs(batch),
-    );
+  private async claimTogether(batch: readonly ClaimRequest[]): Promise<void> {
+    const runner = this.dataSource.createQueryRunner();
+    let answered = 0;
+    try {
+      const client = (await runner.connect()) as PoolClient;
+      // Sorted, so concurrent claims lock shared rows in one order and never deadlock.
+      const ids = [...new Set(batch.flatMap((request) => request.eventIds))].sort();
+      // One round trip before the send, so the ids go in as a literal (they are UUIDs we
+      // formatted, checked again here). A row held by another attempt is waited for at most
+      // PUBLISH_TIMEOUT_MS; a row older than the window that the pruner has not reached yet
+      // starts a new window.
+      const results = (await client.query(
+        `BEGIN;
+         SET LOCAL lock_timeout = '${Math.trunc(this.config.PUBLISH_TIMEOUT_MS)}ms';
+         INSERT INTO ingestion.published_events AS p (event_id)
+         SELECT unnest('${uuidArrayLiteral(ids)}'::uuid[])
+         ON CONFLICT (event_id) DO UPDATE SET received_at = now()
+           WHERE p.received_at <= now() - make_interval(hours => ${Math.trunc(this.config.DEDUPE_WINDOW_HOURS)})
+         RETURNING event_id`,
+      )) as unknown as QueryResult<{ event_id: string }>[];
+      const rows = results[results.length - 1]!.rows;
+      const claimed = new Set(rows.map((row) => row.event_id));
+      const kept = new Set<string>();
+      const settled = batch.map(
+        (request) =>
+          new Promise<void>((done) => {
+            // An id asked for twice in one transaction goes to the first request only (the
+            // collect path never has one id in two attempts of a process at once).
+            const fresh = new Set(request.eventIds.filter((id) => claimed.delete(id)));
+            answered++;
+            request.claimed({
+              fresh,
+              settle: (published) => {
+                for (const id of published) if (fresh.has(id)) kept.add(id);
+                done();
+              },
+            });
+          }),
+      );
+      await Promise.all(settled);
+      const dropped = rows.map((row) => row.event_id).filter((id) => !kept.has(id));
+      await client.query(
+        dropped.length > 0
+          ? `DELETE FROM ingestion.published_events WHERE event_id = ANY('${uuidArrayLiteral(dropped)}'::uuid[]);
+             COMMIT`
+          : 'COMMIT',
+      );
+    } catch (error) {
+      // Outside a transaction, ROLLBACK only warns.
+      await runner.query('ROLLBACK').catch(() => undefined);
+      for (const request of batch.slice(answered)) request.failed(error);
+      // Answered requests have published; a retry of theirs may publish again, and consumers
+      // drop the repeat by event id.
+      if (answered > 0) this.logger.warn(`could not record published event ids: ${(error as Error).message}`);
+    } finally {
+      await runner.release();
+    }
   }
 
   async membershipsOf(workspaceId: string, actors: readonly string[]): Promise<Map<string, string>> {
@@ -113,26 +159,20 @@ export class IngestionStore {
     );
   }
 
-  /** Forgets messageIds older than the window. */
+  /** Forgets event ids older than the window. */
   async pruneDedupe(windowHours: number): Promise<number> {
     const result: [unknown, number] = await this.dataSource.query(
-      `DELETE FROM ingestion.dedupe WHERE received_at < now() - make_interval(hours => $1)`,
+      `DELETE FROM ingestion.published_events WHERE received_at < now() - make_interval(hours => $1)`,
       [windowHours],
     );
     return result[1];
   }
 }
 
-/** Column arrays (workspace ids, message ids) for unnest. */
-function pairs(
-  batch: readonly { workspaceId: string; messageIds: readonly string[] }[],
-): [string[], string[]] {
-  const workspaces: string[] = [];
-  const messageIds: string[] = [];
-  for (const { workspaceId, messageIds: ids } of batch)
-    for (const id of ids) {
-      workspaces.push(workspaceId);
-      messageIds.push(id);
-    }
-  return [workspaces, messageIds];
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/** A Postgres array literal of UUIDs, refusing anything that is not one. */
+function uuidArrayLiteral(ids: readonly string[]): string {
+  for (const id of ids) if (!UUID.test(id)) throw new Error(`not an event id: ${JSON.stringify(id)}`);
+  return `{${ids.join(',')}}`;
 }

@@ -2,6 +2,7 @@ import { ServiceDatabase } from '@tsuzuku/platform-database';
 import { CreateIngestionSchema1763870400000 } from './migrations/1763870400000-create-ingestion-schema';
 import { CollectAndCredentials1763874000000 } from './migrations/1763874000000-collect-and-credentials';
 import { DedupeLedger1763960400000 } from './migrations/1763960400000-dedupe-ledger';
+import { PublishedEventsLedger1764200000000 } from './migrations/1764200000000-published-events-ledger';
 
 /** The ingestion service owns the `ingestion` schema and nothing else. */
 export const ingestionDatabase: ServiceDatabase = {
@@ -11,6 +12,7 @@ export const ingestionDatabase: ServiceDatabase = {
     CreateIngestionSchema1763870400000,
     CollectAndCredentials1763874000000,
     DedupeLedger1763960400000,
+    PublishedEventsLedger1764200000000,
   ],
   outbox: true,
 };
