@@ -1,5 +1,4 @@
 import { Topic } from './topics';
-import { Header } from './headers';
 import { checkEnvelope } from './envelope-validator';
 import { envelopeMessage } from './envelope-message';
 
@@ -27,11 +26,7 @@ describe('envelopeMessage', () => {
     );
     expect(message.topic).toBe(Topic.Playbooks);
     expect(message.key).toBe('ws_1:acct-9');
-    expect(message.headers).toEqual({
-      [Header.EventType]: 'task.completed',
-      [Header.SpecVersion]: '1',
-      [Header.WorkspaceId]: 'ws_1',
-    });
+    expect(message.headers).toEqual({});
     const envelope = JSON.parse(message.value) as Record<string, unknown>;
     expect(checkEnvelope(envelope).ok).toBe(true);
     expect(envelope).toMatchObject({

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { SPEC_VERSION, messageKey } from './envelope';
-import { Header } from './headers';
 import { EVENT_TYPES, EventRegistry, EventType } from './events/registry';
 
 /** What caused an event: the trace it belongs to and the event that led to it. */
@@ -19,7 +18,7 @@ export interface EnvelopeMessage {
 
 /**
  * Wraps one event of an account in its envelope (a new id, produced now) and addresses it: the
- * event type's topic, keyed by the account, with the routing headers.
+ * event type's topic, keyed by the account.
  */
 export function envelopeMessage<T extends EventType>(
   type: T,
@@ -46,10 +45,7 @@ export function envelopeMessage<T extends EventType>(
     topic: EVENT_TYPES[type].topic,
     key: messageKey(account.workspaceId, account.accountId),
     value: JSON.stringify(envelope),
-    headers: {
-      [Header.EventType]: type,
-      [Header.SpecVersion]: String(SPEC_VERSION),
-      [Header.WorkspaceId]: account.workspaceId,
-    },
+    // The envelope is the whole message; the relay adds the trace context.
+    headers: {},
   };
 }

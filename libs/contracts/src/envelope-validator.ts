@@ -17,7 +17,9 @@ export type EnvelopeParseResult =
   | { readonly ok: false; readonly violations: ContractViolation[] };
 
 const ajv = new Ajv({ allErrors: true, strict: false });
-addFormats(ajv);
+// Envelopes carry times written by Date#toISOString; the shape check of ajv-formats' fast mode
+// is enough for them and costs a third of the full calendar check on every message.
+addFormats(ajv, { mode: 'fast' });
 
 const validateEnvelope = ajv.compile(envelopeJsonSchema);
 const dataValidators = new Map<EventType, ValidateFunction>(

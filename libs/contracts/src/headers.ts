@@ -3,8 +3,7 @@ export const Header = {
   /** W3C trace context. */
   TraceParent: 'traceparent',
   TraceState: 'tracestate',
-  EventType: 'tsuzuku-event-type',
-  SpecVersion: 'tsuzuku-spec-version',
+  /** On dead letters of refused input, whose value is not an envelope. */
   WorkspaceId: 'tsuzuku-workspace-id',
   /** Dead-letter headers: why and where a message failed. */
   DeadLetterReason: 'tsuzuku-dlq-reason',

@@ -231,6 +231,13 @@ describe('checkSegmentCall: robustness', () => {
     expect(result.ok ? '' : result.problems[0]!.message).toMatch(/nested more than 16/);
     expect(tooDeep({ a: { b: 1 } })).toBeNull();
   });
+
+  it('names the path of the first value nested too deep', () => {
+    expect(tooDeep({ x: 1, a: [0, { b: { c: {} } }] }, 3)).toBe('a[1].b');
+    expect(tooDeep([[[{}]]], 3)).toBe('[0][0][0]');
+    expect(tooDeep({ a: [0, { b: 'flat' }] }, 3)).toBeNull();
+    expect(tooDeep({}, 0)).toBe('');
+  });
 });
 
 describe('the class-validator classes agree with the compiled schemas', () => {

@@ -54,20 +54,36 @@ function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** The path of the first value nested deeper than MAX_DEPTH, found without recursion. */
+/** The path of the first value nested deeper than MAX_DEPTH. */
 export function tooDeep(value: unknown, maxDepth = MAX_DEPTH): string | null {
-  const stack: { value: unknown; depth: number; path: string }[] = [{ value, depth: 0, path: '' }];
-  while (stack.length > 0) {
-    const { value: current, depth, path } = stack.pop()!;
-    if (typeof current !== 'object' || current === null) continue;
-    if (depth >= maxDepth) return path;
-    const entries = Array.isArray(current)
-      ? current.map((v, i) => [`[${i}]`, v] as const)
-      : Object.entries(current).map(([k, v]) => [path ? `.${k}` : k, v] as const);
-    for (const [step, child] of entries)
-      stack.push({ value: child, depth: depth + 1, path: `${path}${step}` });
+  const steps: string[] = [];
+  if (!deeperThan(value, maxDepth, steps)) return null;
+  return steps.reduceRight(
+    (path, step) => (step.startsWith('[') || !path ? path + step : `${path}.${step}`),
+    '',
+  );
+}
+
+/**
+ * Whether an object or array sits `remaining` levels below this value; the steps to it are
+ * pushed on the way back, innermost first. Recursion stops at `remaining` levels, so it is
+ * bounded whatever the input.
+ */
+function deeperThan(value: unknown, remaining: number, steps: string[]): boolean {
+  if (typeof value !== 'object' || value === null) return false;
+  if (remaining === 0) return true;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++)
+      if (deeperThan(value[i], remaining - 1, steps)) return steps.push(`[${i}]`) > 0;
+    return false;
   }
-  return null;
+  for (const key in value)
+    if (
+      Object.prototype.hasOwnProperty.call(value, key) &&
+      deeperThan((value as Record<string, unknown>)[key], remaining - 1, steps)
+    )
+      return steps.push(key) > 0;
+  return false;
 }
 
 function pointerToPath(pointer: string, prefix: string): string {

@@ -1,10 +1,11 @@
 import { Injectable, OnApplicationShutdown } from '@nestjs/common';
-import { CompressionTypes, Message, Partitioners, Producer, TopicMessages } from 'kafkajs';
-import { AnyEventEnvelope, EVENT_TYPES, Header, Topic, checkEnvelope, messageKey } from '@tsuzuku/contracts';
+import { CompressionTypes, Message, Producer, TopicMessages } from 'kafkajs';
+import { AnyEventEnvelope, EVENT_TYPES, Topic, checkEnvelope, messageKey } from '@tsuzuku/contracts';
 import { KafkaConnection } from './kafka-connection';
 import { Coalescer } from './coalescer';
 import { ContractViolationError } from './errors';
 import { injectTraceContext } from './trace-context';
+import { keyRememberingPartitioner } from './partitioner';
 
 export type AnyEnvelope = AnyEventEnvelope;
 
@@ -35,7 +36,9 @@ export class EventPublisher implements OnApplicationShutdown {
     weigh: (topicMessages) => {
       let bytes = 0;
       for (const { messages } of topicMessages)
-        for (const m of messages) bytes += m.value ? Buffer.byteLength(m.value) : 0;
+        for (const m of messages)
+          bytes +=
+            m.value === null ? 0 : Buffer.isBuffer(m.value) ? m.value.length : Buffer.byteLength(m.value);
       return bytes;
     },
   });
@@ -43,8 +46,9 @@ export class EventPublisher implements OnApplicationShutdown {
   constructor(connection: KafkaConnection) {
     this.producer = connection.kafka.producer({
       idempotent: true,
-      // Murmur2 on the key, as the Java client: workspaceId:accountId lands where Kafka Streams expects.
-      createPartitioner: Partitioners.DefaultPartitioner,
+      // Murmur2 on the key, as the Java client: workspaceId:accountId lands where Kafka Streams
+      // expects. Each key's partition is remembered.
+      createPartitioner: keyRememberingPartitioner,
       maxInFlightRequests: 5,
       allowAutoTopicCreation: false,
       retry: { retries: 5, initialRetryTime: 200, maxRetryTime: 5_000 },
@@ -59,10 +63,15 @@ export class EventPublisher implements OnApplicationShutdown {
     await this.connected;
   }
 
-  /** Validates the envelopes against their contracts and publishes them in one batch. */
+  /**
+   * Validates the envelopes against their contracts and publishes them in one batch. The
+   * envelope is the whole message (type, spec version and workspace are in the value, the
+   * workspace also in the key); the headers carry only the trace context.
+   */
   async publish(envelopes: readonly AnyEnvelope[]): Promise<void> {
     if (envelopes.length === 0) return;
     const byTopic = new Map<Topic, Message[]>();
+    const headers = injectTraceContext({});
     for (const envelope of envelopes) {
       const checked = checkEnvelope(envelope);
       if (!checked.ok) throw new ContractViolationError(checked.violations, `event ${envelope.id}`);
@@ -72,12 +81,9 @@ export class EventPublisher implements OnApplicationShutdown {
       const messages = byTopic.get(topic) ?? [];
       messages.push({
         key: messageKey(envelope.workspaceId, envelope.accountId, fallback),
-        value: JSON.stringify(envelope),
-        headers: injectTraceContext({
-          [Header.EventType]: envelope.type,
-          [Header.SpecVersion]: String(envelope.specVersion),
-          [Header.WorkspaceId]: envelope.workspaceId,
-        }),
+        // Bytes once: weighed by length here, copied as they are by kafkajs.
+        value: Buffer.from(JSON.stringify(envelope)),
+        headers,
       });
       byTopic.set(topic, messages);
     }
