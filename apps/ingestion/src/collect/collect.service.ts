@@ -172,6 +172,7 @@ export class CollectService {
       this.store.membershipsOf(request.workspaceId, actors),
     );
     const changes = new Map<string, MembershipChange>();
+    const received = receivedAt.toISOString();
     const envelopes = fresh.map(({ call, messageId, id }) => {
       const stamped = call.timestamp ?? call.originalTimestamp;
       const occurredAt = eventTime(stamped, call.sentAt ?? request.batchSentAt, receivedAt, request.mode);
@@ -183,7 +184,7 @@ export class CollectService {
         if (!previous || previous.at <= occurredAt) changes.set(actor, { actor, accountId, at: occurredAt });
       }
       accountId ??= actor ? (known.get(actor) ?? null) : null;
-      return this.envelope(request, call, id, messageId, accountId, occurredAt, receivedAt);
+      return this.envelope(request, call, id, messageId, accountId, occurredAt, received);
     });
     await this.store.recordMemberships(request.workspaceId, [...changes.values()]);
     return { envelopes, changes: [...changes.values()] };
@@ -241,36 +242,36 @@ export class CollectService {
     messageId: string,
     accountId: string | null,
     occurredAt: Date,
-    receivedAt: Date,
+    receivedAt: string,
   ): CustomerEvent {
+    const occurred = occurredAt.toISOString();
+    // Built field by field: the optional fields appear only when the call has them.
+    const data: Partial<Record<keyof CustomerEvent['data'], unknown>> = { call: call.type, messageId };
+    if (call.event !== undefined) data.event = call.event;
+    if (call.name !== undefined) data.name = call.name;
+    if (call.groupId !== undefined) data.groupId = call.groupId;
+    if (call.previousId !== undefined) data.previousId = call.previousId;
+    data.userId = call.userId ?? null;
+    data.anonymousId = call.anonymousId ?? null;
+    data.properties = call.properties ?? {};
+    data.traits = call.traits ?? {};
+    data.context = call.context ?? {};
+    data.timestamp = occurred;
+    data.receivedAt = receivedAt;
+    data.sentAt = call.sentAt ?? request.batchSentAt ?? null;
+    data.originalTimestamp = call.timestamp ?? call.originalTimestamp ?? null;
     return {
       specVersion: SPEC_VERSION,
       id,
       type: 'customer.event.recorded',
       workspaceId: request.workspaceId,
       accountId,
-      occurredAt: occurredAt.toISOString(),
-      producedAt: receivedAt.toISOString(),
+      occurredAt: occurred,
+      producedAt: receivedAt,
       source: 'ingestion',
       correlationId: request.correlationId,
       causationId: null,
-      data: {
-        call: call.type,
-        messageId,
-        ...(call.event !== undefined ? { event: call.event } : {}),
-        ...(call.name !== undefined ? { name: call.name } : {}),
-        ...(call.groupId !== undefined ? { groupId: call.groupId } : {}),
-        ...(call.previousId !== undefined ? { previousId: call.previousId } : {}),
-        userId: call.userId ?? null,
-        anonymousId: call.anonymousId ?? null,
-        properties: call.properties ?? {},
-        traits: call.traits ?? {},
-        context: call.context ?? {},
-        timestamp: occurredAt.toISOString(),
-        receivedAt: receivedAt.toISOString(),
-        sentAt: call.sentAt ?? request.batchSentAt ?? null,
-        originalTimestamp: call.timestamp ?? call.originalTimestamp ?? null,
-      },
+      data: data as CustomerEvent['data'],
     };
   }
 
