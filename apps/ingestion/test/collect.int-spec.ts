@@ -4,6 +4,7 @@ import { Analytics as SegmentAnalytics } from '@segment/analytics-node';
 import RudderAnalytics = require('@rudderstack/rudder-sdk-node');
 import { EventEnvelope, Header, Topic } from '@tsuzuku/contracts';
 import { ReadMessage, TopicReader, waitFor } from '@tsuzuku/platform-testing';
+import { startTelemetry, stopTelemetry } from '@tsuzuku/platform-telemetry';
 import {
   RunningIngestion,
   Workspace,
@@ -11,6 +12,7 @@ import {
   post,
   startIngestion,
   ADMIN_TOKEN,
+  basic,
 } from './ingestion-harness';
 
 type Envelope = EventEnvelope<
@@ -39,6 +41,8 @@ describe('ingestion: the Segment-compatible API', () => {
     events.messages.filter((m) => parse(m).data.messageId === messageId);
 
   beforeAll(async () => {
+    // As main.ts does, so requests get server spans and events carry their trace context.
+    startTelemetry('ingestion-test');
     ingestion = await startIngestion();
     events = await new TopicReader(brokers()).start([Topic.Events]);
     refused = await new TopicReader(brokers()).start([Topic.EventsDlq]);
@@ -49,6 +53,7 @@ describe('ingestion: the Segment-compatible API', () => {
     await events?.stop();
     await refused?.stop();
     await ingestion?.close();
+    await stopTelemetry();
   });
 
   it('takes the unmodified Segment SDK: each call arrives once, keyed by its account, with its fields', async () => {
@@ -247,6 +252,28 @@ describe('ingestion: the Segment-compatible API', () => {
     await waitFor(() => byMessageId(messageId).length || undefined);
     await new Promise((r) => setTimeout(r, 1000));
     expect(byMessageId(messageId)).toHaveLength(1);
+  });
+
+  it('continues the caller’s trace: the events carry a traceparent of the same trace', async () => {
+    const traceId = randomUUID().replace(/-/g, '');
+    const messageId = randomUUID();
+    const response = await fetch(`${ingestion.service.url}/v1/track`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        authorization: basic(ws.writeKey),
+        traceparent: `00-${traceId}-1234567890abcdef-01`,
+      },
+      body: JSON.stringify({ userId: 'traced', event: 'Signed In', messageId }),
+    });
+    expect(response.status).toBe(200);
+    const [message] = await waitFor(() =>
+      byMessageId(messageId).length ? byMessageId(messageId) : undefined,
+    );
+    const parent = /^00-([0-9a-f]{32})-([0-9a-f]{16})-01$/.exec(message!.headers[Header.TraceParent] ?? '');
+    expect(parent?.[1]).toBe(traceId);
+    // The span is ingestion's own (a child of the caller's), not the caller's span itself.
+    expect(parent?.[2]).not.toBe('1234567890abcdef');
   });
 
   it('corrects the client’s clock skew and stamps receivedAt', async () => {

@@ -28,6 +28,23 @@ export function traceFields(): Record<string, string> {
   return { trace_id: traceId, span_id: spanId };
 }
 
+const REQUEST_TRACE = Symbol.for('tsuzuku.requestTrace');
+
+/**
+ * Remembers the ids of a request's server span on the request, for the "request completed"
+ * line, which pino-http writes after the handler's context is gone.
+ */
+export function rememberRequestTrace(request: IncomingMessage, traceId: string, spanId: string): void {
+  (request as IncomingMessage & { [REQUEST_TRACE]?: Record<string, string> })[REQUEST_TRACE] = {
+    trace_id: traceId,
+    span_id: spanId,
+  };
+}
+
+function requestTrace(request: IncomingMessage): Record<string, string> | undefined {
+  return (request as IncomingMessage & { [REQUEST_TRACE]?: Record<string, string> })[REQUEST_TRACE];
+}
+
 @Module({})
 export class LoggingModule {
   /** nestjs-pino, JSON lines by default, pretty only when LOG_PRETTY is set. */
@@ -43,6 +60,8 @@ export class LoggingModule {
               base: { service },
               redact: { paths: REDACTED_PATHS, censor: '[Redacted]' },
               mixin: traceFields,
+              // Undefined until the server span exists (pino-http then adds nothing).
+              customProps: (request: IncomingMessage) => requestTrace(request) as Record<string, string>,
               autoLogging: { ignore: (req: IncomingMessage) => (req.url ?? '').startsWith('/health/') },
               transport: config.LOG_PRETTY
                 ? {

@@ -5,3 +5,4 @@ export * from './request-validation.pipe';
 export * from './api-exception';
 export * from './workspace-cache';
 export * from './query-transforms';
+export * from './server-span.interceptor';

@@ -1,4 +1,5 @@
 import { DynamicModule, Module, OnApplicationShutdown } from '@nestjs/common';
+import { APP_INTERCEPTOR } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
 import { ConfigModule, ServiceConfig } from '@tsuzuku/platform-config';
 import { LoggingModule } from '@tsuzuku/platform-logging';
@@ -7,6 +8,7 @@ import { DatabaseModule, ServiceDatabase } from '@tsuzuku/platform-database';
 import { AuthModule } from '@tsuzuku/platform-auth';
 import { stopTelemetry } from '@tsuzuku/platform-telemetry';
 import { HealthController } from './health.controller';
+import { ServerSpanInterceptor } from './server-span.interceptor';
 
 @Module({})
 export class PlatformModule implements OnApplicationShutdown {
@@ -23,6 +25,7 @@ export class PlatformModule implements OnApplicationShutdown {
         TerminusModule.forRoot({ logger: false, errorLogStyle: 'json' }),
       ],
       controllers: [HealthController],
+      providers: [{ provide: APP_INTERCEPTOR, useClass: ServerSpanInterceptor }],
     };
   }
 

@@ -27,7 +27,9 @@ export function startTelemetry(serviceName: string, env: NodeJS.ProcessEnv = pro
     serviceName: env['OTEL_SERVICE_NAME'] ?? `tsuzuku-${serviceName}`,
     spanProcessors,
     instrumentations: [
-      new HttpInstrumentation({ ignoreIncomingRequestHook: (req) => (req.url ?? '').startsWith('/health/') }),
+      // Outgoing calls only (webhooks, Slack): incoming requests get their server span from
+      // ServerSpanInterceptor (platform-runtime), which does not bind request emitters.
+      new HttpInstrumentation({ disableIncomingRequestInstrumentation: true }),
       new PgInstrumentation(),
     ],
   });
