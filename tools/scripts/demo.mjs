@@ -216,7 +216,7 @@ function printReport(report) {
   for (const a of report.atRisk)
     console.log(
       `  ${String(a.score ?? '—').padStart(5)} ${String(a.band ?? '').padEnd(6)} ${a.accountId} ${a.name ?? ''} (${a.csmEmail ?? 'no CSM'}): ${a.reasons
-        .map((r) => `${r.label} = ${r.value ?? 'no data'}`)
+        .map((r) => `${r.label} = ${measureValue(r.value)}`)
         .join('; ')}`,
     );
   console.log('\nOpen alerts by rule:');
@@ -245,4 +245,10 @@ function printReport(report) {
     ['assignee', 'open tasks'],
     Object.entries(byAssignee).sort((x, y) => y[1] - x[1]),
   );
+}
+
+/** A measure's value as people read it: whole numbers as they are, fractions to two places. */
+function measureValue(value) {
+  if (value === null || value === undefined) return 'no data';
+  return Number.isInteger(value) ? String(value) : value.toFixed(2);
 }
