@@ -140,6 +140,12 @@ const bare = await startProcess(
   {},
   printedUrl,
 );
+// The bare handler again, publishing ingestion's envelope instead of the call as it came.
+const bareEnvelope = await startProcess(
+  ['bench/bare-publisher.mjs', brokers.join(','), 'bench.bare-envelope.v1', 'envelope'],
+  {},
+  printedUrl,
+);
 const created = await fetch(`${ingestion.url}/admin/workspaces`, {
   method: 'POST',
   headers: { authorization: `Bearer ${ADMIN}`, 'content-type': 'application/json' },
@@ -151,10 +157,12 @@ const rows = [];
 try {
   console.log(`[bench] warm-up, then ${DURATION} s per run, ${CONNECTIONS} connections`);
   await run(bare.url, '/v1/batch', batchBody, {}, { duration: 3 });
+  await run(bareEnvelope.url, '/v1/batch', batchBody, {}, { duration: 3 });
   await run(ingestion.url, '/v1/batch', batchBody, auth, { duration: 3 });
 
   const bareBatch = summarise(await run(bare.url, '/v1/batch', batchBody, {}), 100);
   const oursBatch = summarise(await run(ingestion.url, '/v1/batch', batchBody, auth), 100);
+  const envelopeBatch = summarise(await run(bareEnvelope.url, '/v1/batch', batchBody, {}), 100);
   const bareSingle = summarise(await run(bare.url, '/v1/track', singleBody, {}, { overallRate: 1000 }), 1);
   const oursSingle = summarise(
     await run(ingestion.url, '/v1/track', singleBody, auth, { overallRate: 1000 }),
@@ -186,28 +194,38 @@ try {
       return `| ${name} | ${fmt(ours)} | ${target} | ${fmt(base)} | ${r.toFixed(2)} |`;
     }),
   ].join('\n');
-  const report = `## Ingestion benchmark\n\n${new Date().toISOString()} — ${machine()}; autocannon, ${CONNECTIONS} connections, ${DURATION} s per run, load generator on the same cores.\n\n${table}\n\nbatch throughput ratio to the bare handler: ${ratio.toFixed(2)} (target >= 0.6); non-2xx answers during the runs: ${errors}\n`;
+  const report = `## Ingestion benchmark\n\n${new Date().toISOString()} — ${machine()}; autocannon, ${CONNECTIONS} connections, ${DURATION} s per run, load generator on the same cores.\n\n${table}\n\nbatch throughput ratio to the bare handler: ${ratio.toFixed(2)} (target >= 0.6); non-2xx answers during the runs: ${errors}\n\nThe bare handler publishing ingestion's envelope (keyed by account, with a traceparent header) instead of the call, and doing nothing else: ${fmt(envelopeBatch.eventsPerSecond)} events/s through /v1/batch, ${(envelopeBatch.eventsPerSecond / bareBatch.eventsPerSecond).toFixed(2)} of the bare handler: what publishing the envelope with kafkajs costs before any validation, deduplication or auth.\n`;
   console.log(`\n${report}`);
   mkdirSync(path.join(ROOT, 'bench', 'results'), { recursive: true });
   writeFileSync(path.join(ROOT, 'bench', 'results', 'ingest.md'), report);
   writeFigures(
     'ingest',
     'Ingestion',
-    rows.map(([figure, value, target, baseline]) => ({
-      figure,
-      value,
-      target: target || null,
-      baseline,
-      ratio: figure.includes('ms') ? baseline / value : value / baseline,
-      baselineName: 'bare Fastify + kafkajs',
-    })),
+    rows
+      .map(([figure, value, target, baseline]) => ({
+        figure,
+        value,
+        target: target || null,
+        baseline,
+        ratio: figure.includes('ms') ? baseline / value : value / baseline,
+        baselineName: 'bare Fastify + kafkajs',
+      }))
+      .concat({
+        figure: '/v1/batch, 100 events: events/s of the bare handler publishing the envelope',
+        value: envelopeBatch.eventsPerSecond,
+        target: null,
+        baseline: bareBatch.eventsPerSecond,
+        ratio: envelopeBatch.eventsPerSecond / bareBatch.eventsPerSecond,
+        baselineName: 'bare Fastify + kafkajs',
+      }),
   );
 } finally {
   const exited = (child) =>
     new Promise((resolve) => (child.exitCode !== null ? resolve() : child.once('exit', resolve)));
   ingestion.child.kill('SIGTERM');
   bare.child.kill('SIGTERM');
-  await Promise.all([exited(ingestion.child), exited(bare.child)]);
+  bareEnvelope.child.kill('SIGTERM');
+  await Promise.all([exited(ingestion.child), exited(bare.child), exited(bareEnvelope.child)]);
   await infra.stopKafka(BENCH_KAFKA);
   rmSync(path.join(ROOT, '.tsuzuku', 'kafka', 'instances', BENCH_KAFKA.name), {
     recursive: true,
