@@ -54,23 +54,61 @@ export class TopicReader {
     }
   }
 
-  /** Reads the topics from where they end now, or from `from` (offsets taken earlier). */
+  /**
+   * Reads the topics from where they end now, or from `from` (offsets taken earlier). A broker
+   * that has just started can make the new consumer crash before its group is joined; the
+   * reader then starts over with a fresh consumer, from the same offsets.
+   */
   async start(topics: string[], from?: TopicOffsets[]): Promise<this> {
+    // Reading starts exactly there, whenever the group settles.
+    const ends = from ?? (await this.endOffsets(topics));
+    let lastError: unknown;
+    await waitFor(
+      async () => {
+        try {
+          await this.startOnce(topics, ends);
+          return true;
+        } catch (error) {
+          lastError = error;
+          await this.consumer?.disconnect().catch(() => undefined);
+          return undefined;
+        }
+      },
+      { what: `a test reader of ${topics.join(', ')} to join`, timeoutMs: 60_000, intervalMs: 500 },
+    ).catch((error: unknown) => {
+      throw new Error(`${(error as Error).message}; last attempt: ${String(lastError)}`);
+    });
+    return this;
+  }
+
+  private async startOnce(topics: string[], ends: TopicOffsets[]): Promise<void> {
     const kafka = new Kafka({
       clientId: 'tsuzuku-test-reader',
       brokers: this.brokers,
       logLevel: logLevel.NOTHING,
     });
-    const consumer = kafka.consumer({ groupId: `test-reader-${randomUUID()}` });
+    // Until the group is joined a crash ends this attempt (start tries again); after, kafkajs
+    // restarts the consumer as usual.
+    let joinedOnce = false;
+    const consumer = kafka.consumer({
+      groupId: `test-reader-${randomUUID()}`,
+      retry: { restartOnFailure: async () => joinedOnce },
+    });
     this.consumer = consumer;
-    const joined = new Promise<void>((resolve) => {
-      const off = consumer.on(consumer.events.GROUP_JOIN, () => {
-        off();
+    const joined = new Promise<void>((resolve, reject) => {
+      const offJoin = consumer.on(consumer.events.GROUP_JOIN, () => {
+        joinedOnce = true;
+        offJoin();
+        offCrash();
         resolve();
       });
+      const offCrash = consumer.on(consumer.events.CRASH, (event) => {
+        offJoin();
+        offCrash();
+        reject(event.payload.error);
+      });
     });
-    // Reading starts exactly there, whenever the group settles.
-    const ends = from ?? (await this.endOffsets(topics));
+    joined.catch(() => undefined);
     await consumer.connect();
     await consumer.subscribe({ topics, fromBeginning: false });
     await consumer.run({
@@ -91,8 +129,17 @@ export class TopicReader {
     for (const { topic, offsets } of ends) {
       for (const { partition, high } of offsets) consumer.seek({ topic, partition, offset: high });
     }
-    await joined;
-    return this;
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      await Promise.race([
+        joined,
+        new Promise<never>((_, reject) => {
+          timer = setTimeout(() => reject(new Error('the group was not joined within 30 s')), 30_000);
+        }),
+      ]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   async waitForMessages(
