@@ -1,5 +1,13 @@
 import { CallHandler, ExecutionContext, Injectable, NestInterceptor } from '@nestjs/common';
-import { ROOT_CONTEXT, SpanKind, SpanStatusCode, context, propagation, trace } from '@opentelemetry/api';
+import {
+  ROOT_CONTEXT,
+  SpanKind,
+  SpanStatusCode,
+  context,
+  isSpanContextValid,
+  propagation,
+  trace,
+} from '@opentelemetry/api';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Observable } from 'rxjs';
 import { rememberRequestTrace } from '@tsuzuku/platform-logging';
@@ -36,8 +44,9 @@ export class ServerSpanInterceptor implements NestInterceptor {
       },
       parent,
     );
-    const { traceId, spanId } = span.spanContext();
-    rememberRequestTrace(request.raw, traceId, spanId);
+    // Without a tracer (telemetry not started) the span is a no-op with zero ids: log none.
+    const ids = span.spanContext();
+    if (isSpanContextValid(ids)) rememberRequestTrace(request.raw, ids.traceId, ids.spanId);
     reply.raw.once('close', () => {
       const status = reply.raw.statusCode;
       span.setAttribute('http.response.status_code', status);
