@@ -7,6 +7,6 @@ import { IngestionException } from './ingestion.exception';
 export class IngestionExceptionFilter implements ExceptionFilter {
   catch(exception: IngestionException, host: ArgumentsHost): void {
     const reply = host.switchToHttp().getResponse<FastifyReply>();
-    void reply.status(exception.status).headers(exception.headers).send(exception.body());
+    void reply.status(exception.getStatus()).headers(exception.headers).send(exception.getResponse());
   }
 }

@@ -1,5 +1,6 @@
 import { HttpStatus } from '@nestjs/common';
 import type { FieldProblem } from '@tsuzuku/contracts';
+import { ApiException } from '@tsuzuku/platform-runtime';
 
 export enum IngestionExceptionCode {
   MissingWriteKey = 'missing_write_key',
@@ -25,29 +26,18 @@ const STATUS: Record<IngestionExceptionCode, HttpStatus> = {
   [IngestionExceptionCode.DatabaseUnavailable]: HttpStatus.SERVICE_UNAVAILABLE,
 };
 
-/** A refused ingestion request: an HTTP status, a code, what was wrong and where, and headers to send. */
-export class IngestionException extends Error {
-  override readonly name = 'IngestionException';
-  readonly status: HttpStatus;
-
+/**
+ * A refused ingestion request in the shape of every Tsuzuku API (ApiException), with the headers
+ * to send along (Retry-After, RateLimit-*, WWW-Authenticate).
+ */
+export class IngestionException extends ApiException<IngestionExceptionCode> {
   constructor(
-    readonly code: IngestionExceptionCode,
+    code: IngestionExceptionCode,
     message: string,
-    readonly problems: readonly FieldProblem[] = [],
+    problems: readonly FieldProblem[] = [],
     readonly headers: Record<string, string> = {},
-    readonly extra: Record<string, unknown> = {},
+    extra: Record<string, unknown> = {},
   ) {
-    super(message);
-    this.status = STATUS[code];
-  }
-
-  body(): Record<string, unknown> {
-    return {
-      statusCode: this.status,
-      error: this.code,
-      message: this.message,
-      ...(this.problems.length > 0 ? { errors: this.problems } : {}),
-      ...this.extra,
-    };
+    super(STATUS[code], code, message, problems, extra);
   }
 }

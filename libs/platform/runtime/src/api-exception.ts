@@ -17,9 +17,17 @@ export class ApiException<TCode extends string = string> extends HttpException {
     readonly code: TCode,
     message: string,
     readonly problems: readonly ApiProblem[] = [],
+    /** Further fields of the body, e.g. a batch's per-item report. */
+    extra: Record<string, unknown> = {},
   ) {
     super(
-      { statusCode: status, error: code, message, ...(problems.length > 0 ? { errors: problems } : {}) },
+      {
+        statusCode: status,
+        error: code,
+        message,
+        ...(problems.length > 0 ? { errors: problems } : {}),
+        ...extra,
+      },
       status,
     );
   }
