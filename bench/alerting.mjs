@@ -28,6 +28,9 @@ import {
   writeFigures,
   startBuiltService,
   stopBuiltService,
+  seededRandom,
+  sleep,
+  percentile,
 } from './common.mjs';
 
 const require = createRequire(import.meta.url);
@@ -46,14 +49,12 @@ const WORKSPACE = 'bench-ws';
 const DAY_MS = 86_400_000;
 
 const log = (message) => console.log(`[bench] ${message}`);
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 const fmt = (n) =>
   typeof n !== 'number'
     ? n
     : n >= 100 || Number.isInteger(n)
       ? Math.round(n).toLocaleString('en-US')
       : n.toFixed(1);
-const percentile = (sorted, p) => sorted[Math.max(0, Math.ceil(p * sorted.length) - 1)];
 
 /** Loaded after the build. */
 let contracts;
@@ -61,15 +62,7 @@ let contracts;
 // ---------------------------------------------------------------------------------------------
 // Snapshots, seeded so that two runs evaluate the same mix.
 
-function mulberry32(seed) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-const random = mulberry32(20261123);
+const random = seededRandom(20261123);
 const between = (low, high) => low + Math.floor(random() * (high - low + 1));
 const bandOf = (score) => (score < 40 ? 'red' : score < 70 ? 'yellow' : 'green');
 

@@ -1,5 +1,5 @@
-// What the benchmarks share: a free port, a fresh database, a line describing the machine, and
-// the figures file `npm run bench` gathers.
+// What the benchmarks share: sleep, percentiles, a seeded generator, a free port, a fresh
+// database, a line describing the machine, and the figures file `npm run bench` gathers.
 import { createRequire } from 'node:module';
 import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -10,6 +10,21 @@ import { fileURLToPath } from 'node:url';
 
 const require = createRequire(import.meta.url);
 const { Client } = require('pg');
+
+export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** The value at fraction p (0 to 1) of an ascending list. */
+export const percentile = (sorted, p) => sorted[Math.max(0, Math.ceil(p * sorted.length) - 1)];
+
+/** A small seeded generator (mulberry32): the same seed, the same numbers. */
+export function seededRandom(seed) {
+  return () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
 
 export function freePort() {
   return new Promise((resolve, reject) => {

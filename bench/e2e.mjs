@@ -28,6 +28,7 @@ import {
   writeFigures,
   startBuiltService,
   stopBuiltService,
+  sleep,
 } from './common.mjs';
 
 const require = createRequire(import.meta.url);
@@ -47,7 +48,6 @@ const LOAD_ACCOUNTS = Math.floor(ACCOUNTS * 0.8);
 const SERVICES = ['ingestion', 'health-scoring', 'alerting', 'playbooks', 'reporting'];
 
 const log = (message) => console.log(`[bench:e2e] ${message}`);
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 const percentile = (values, p) => {
   if (values.length === 0) return null;
   const sorted = [...values].sort((a, b) => a - b);

@@ -32,6 +32,7 @@ import {
   writeFigures,
   startBuiltService,
   stopBuiltService,
+  sleep,
 } from './common.mjs';
 
 const require = createRequire(import.meta.url);
@@ -56,7 +57,6 @@ const STEPS = [
 const POLL_MS = 100;
 
 const log = (message) => console.log(`[bench] ${message}`);
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 const fmt = (n) =>
   typeof n !== 'number'
     ? n

@@ -19,7 +19,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { freshDatabase, machine, writeFigures } from './common.mjs';
+import { freshDatabase, machine, writeFigures, seededRandom } from './common.mjs';
 
 const require = createRequire(import.meta.url);
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -39,15 +39,6 @@ const DAY_MS = 86_400_000;
 
 const log = (message) => console.log(`[bench] ${message}`);
 const fmt = (n) => (n >= 100 ? Math.round(n).toLocaleString('en-US') : n.toFixed(1));
-
-function mulberry32(seed) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const SEGMENTS = ['smb', 'mid-market', 'enterprise', 'startup'];
 const TOUCH = ['high', 'low', 'tech'];
@@ -112,7 +103,7 @@ async function seed(client, workspaceId, accounts, seedValue) {
   const { monthOf, monthDate } = load('kpis/domain/month.js');
   const { contributionOf, addTotals, zeroTotals, MRR_TOTAL_FIELDS } = load('kpis/domain/kpi-formulas.js');
   const { TOTAL_COLUMNS } = load('read-models/mrr.deriver.js');
-  const random = mulberry32(seedValue);
+  const random = seededRandom(seedValue);
   const current = monthOf(Date.now());
   const first = current - MONTHS + 1;
   const totals = new Map();

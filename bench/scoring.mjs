@@ -30,6 +30,9 @@ import {
   writeFigures,
   startBuiltService,
   stopBuiltService,
+  seededRandom,
+  sleep,
+  percentile,
 } from './common.mjs';
 
 const require = createRequire(import.meta.url);
@@ -57,7 +60,6 @@ const BATCH = 1000;
 const DAY_MS = 86_400_000;
 
 const log = (message) => console.log(`[bench] ${message}`);
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 const fmt = (n) =>
   typeof n !== 'number'
     ? n
@@ -71,15 +73,7 @@ let contracts;
 // ---------------------------------------------------------------------------------------------
 // The events. A seeded generator, so that two runs score the same mix (ids stay random).
 
-function mulberry32(seed) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-const random = mulberry32(20251123);
+const random = seededRandom(20251123);
 const pick = (list) => list[Math.floor(random() * list.length)];
 const between = (low, high) => low + Math.floor(random() * (high - low + 1));
 
@@ -427,8 +421,6 @@ function probeEvent(i) {
     occurredAt,
   });
 }
-
-const percentile = (sorted, p) => sorted[Math.max(0, Math.ceil(p * sorted.length) - 1)];
 
 /**
  * Sends probes at a steady rate and times each to the account.health.changed it caused. Our
