@@ -10,7 +10,7 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
-import { freePort, freshDatabase, machine, writeFigures } from './common.mjs';
+import { freePort, freshDatabase, machine, stopBuiltService, writeFigures } from './common.mjs';
 
 const require = createRequire(import.meta.url);
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -220,12 +220,7 @@ try {
       }),
   );
 } finally {
-  const exited = (child) =>
-    new Promise((resolve) => (child.exitCode !== null ? resolve() : child.once('exit', resolve)));
-  ingestion.child.kill('SIGTERM');
-  bare.child.kill('SIGTERM');
-  bareEnvelope.child.kill('SIGTERM');
-  await Promise.all([exited(ingestion.child), exited(bare.child), exited(bareEnvelope.child)]);
+  await Promise.all([ingestion, bare, bareEnvelope].map(stopBuiltService));
   await infra.stopKafka(BENCH_KAFKA);
   rmSync(path.join(ROOT, '.tsuzuku', 'kafka', 'instances', BENCH_KAFKA.name), {
     recursive: true,
