@@ -11,3 +11,4 @@ export * from './segment-spec';
 export * from './credential-record';
 export * from './webhook-signature';
 export * from './envelope-message';
+export * from './safe-values';

@@ -1,0 +1,80 @@
+/**
+ * What every Tsuzuku boundary refuses in a value, wherever it sits: strings (and object keys)
+ * that Postgres or JSON cannot carry faithfully, and numbers that are not finite. One walker,
+ * used by the HTTP and gRPC input boundary, by ingestion for each event, and by consumers when
+ * they decode a message.
+ */
+
+/** Why a value is refused. */
+export type UnsafeReason = 'nul' | 'lone_surrogate' | 'not_finite' | 'too_deep';
+
+/** The first refused value: its path (dots and brackets, '' for the value itself) and why. */
+export interface UnsafeValue {
+  readonly path: string;
+  readonly reason: UnsafeReason;
+}
+
+/** The message each reason is reported with, after the field path. */
+export const UNSAFE_VALUE_MESSAGES: Readonly<Record<UnsafeReason, string>> = {
+  nul: 'must not contain a NUL character (\\u0000)',
+  lone_surrogate: 'must be valid Unicode (it holds an unpaired surrogate)',
+  not_finite: 'must be a finite number',
+  too_deep: 'is nested too deeply',
+};
+
+// With the u flag a paired surrogate is one code point, so only unpaired ones are category Cs.
+const LONE_SURROGATE = /\p{Cs}/u;
+
+/** Why a string is refused, or undefined when Postgres and JSON can carry it as it is. */
+export function unsafeStringReason(text: string): UnsafeReason | undefined {
+  if (text.includes('\u0000')) return 'nul';
+  if (LONE_SURROGATE.test(text)) return 'lone_surrogate';
+  return undefined;
+}
+
+function join(path: string, key: string | number): string {
+  if (typeof key === 'number') return `${path}[${key}]`;
+  return path ? `${path}.${key}` : key;
+}
+
+/**
+ * The first unsafe string, object key or number in a JSON-like value, searched depth first.
+ * Nesting deeper than `maxDepth` objects or arrays is itself refused (`too_deep`), so the walk
+ * is bounded whatever the input.
+ */
+export function findUnsafeValue(value: unknown, maxDepth: number, path = ''): UnsafeValue | undefined {
+  switch (typeof value) {
+    case 'string': {
+      const reason = unsafeStringReason(value);
+      return reason ? { path, reason } : undefined;
+    }
+    case 'number':
+      return Number.isFinite(value) ? undefined : { path, reason: 'not_finite' };
+    case 'bigint':
+    case 'boolean':
+    case 'undefined':
+      return undefined;
+    case 'object': {
+      if (value === null) return undefined;
+      if (maxDepth <= 0) return { path, reason: 'too_deep' };
+      if (Array.isArray(value)) {
+        for (let i = 0; i < value.length; i++) {
+          const found = findUnsafeValue(value[i], maxDepth - 1, join(path, i));
+          if (found) return found;
+        }
+        return undefined;
+      }
+      if (value instanceof Date)
+        return Number.isNaN(value.getTime()) ? { path, reason: 'not_finite' } : undefined;
+      for (const key of Object.keys(value)) {
+        const keyReason = unsafeStringReason(key);
+        if (keyReason) return { path: join(path, key), reason: keyReason };
+        const found = findUnsafeValue((value as Record<string, unknown>)[key], maxDepth - 1, join(path, key));
+        if (found) return found;
+      }
+      return undefined;
+    }
+    default:
+      return undefined;
+  }
+}
