@@ -18,6 +18,8 @@ export function isSecretField(name: string): boolean {
 
 /** scheme://, then user info, host and port, and the rest (path, query, fragment). */
 const ABSOLUTE_URL = /\b([a-z][a-z0-9+.-]*:\/\/)([^\s"\\/?#@]*@)?([\w.:[\]%-]*)([/?#][^\s"\\]*)?/gi;
+/** Words that make a `name=value` pair a credential. */
+const SECRET_WORD = /token|secret|password|passwd|pwd|api[_-]?key|write[_-]?key|signature|credential/i;
 /** name=value where the name says it is a credential (query strings, form bodies, messages). */
 const SECRET_PAIR =
   /\b([\w.-]*(?:token|secret|password|passwd|pwd|api[_-]?key|write[_-]?key|signature|credential)[\w.-]*)=([^\s&"'\\;,]+)/gi;
@@ -54,11 +56,13 @@ export function redactUrl(url: string): string {
  * Tsuzuku's own prefixed secrets. Never touches a quote or a backslash, so JSON stays JSON.
  */
 export function scrubText(text: string): string {
-  return text
-    .replace(ABSOLUTE_URL, withoutCredentials)
-    .replace(SECRET_PAIR, `$1=${REDACTED}`)
-    .replace(AUTH_SCHEME, `$1 ${REDACTED}`)
-    .replace(OWN_SECRET, `$1${REDACTED}`);
+  // Every line passes here: a regular expression runs only where its marker is.
+  let out = text;
+  if (out.includes('://')) out = out.replace(ABSOLUTE_URL, withoutCredentials);
+  if (out.includes('=') && SECRET_WORD.test(out)) out = out.replace(SECRET_PAIR, `$1=${REDACTED}`);
+  if (out.includes('Bearer ') || out.includes('Basic ')) out = out.replace(AUTH_SCHEME, `$1 ${REDACTED}`);
+  if (out.includes('tzk_') || out.includes('whsec_')) out = out.replace(OWN_SECRET, `$1${REDACTED}`);
+  return out;
 }
 
 /**
