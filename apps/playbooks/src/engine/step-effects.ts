@@ -1,6 +1,7 @@
 import { Injectable, OnModuleDestroy } from '@nestjs/common';
 import { createTransport, Transporter } from 'nodemailer';
 import { WEBHOOK_SIGNATURE_HEADER, signWebhook } from '@tsuzuku/contracts';
+import { redactUrl } from '@tsuzuku/platform-logging';
 import { PlaybooksConfig } from '../config/playbooks.config';
 
 /** The header every outgoing call of a step carries: `runId:stepId`, the same on every retry. */
@@ -68,7 +69,8 @@ export class StepEffects implements OnModuleDestroy {
       redirect: 'manual',
     });
     await response.arrayBuffer().catch(() => undefined);
-    if (!response.ok) throw new Error(`${url} answered HTTP ${response.status}`);
+    // The message is logged and shown in the run: the URL without its credentials, path or query.
+    if (!response.ok) throw new Error(`${redactUrl(url)} answered HTTP ${response.status}`);
     return { outcome: 'succeeded', detail: `HTTP ${response.status}` };
   }
 

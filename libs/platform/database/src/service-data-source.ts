@@ -1,4 +1,5 @@
 import { DataSource, DataSourceOptions, MixedList, EntitySchema } from 'typeorm';
+import { DatabaseLogger } from './database-logger';
 import { ensureDatabase, quoteIdent } from './ensure-database';
 
 // TypeORM's own types for lists of entity and migration classes.
@@ -39,6 +40,7 @@ export function serviceDataSourceOptions(
     synchronize: false,
     migrationsRun: false,
     applicationName,
+    logger: new DatabaseLogger(),
     extra: { max: settings.DATABASE_POOL_SIZE, connectionTimeoutMillis: 5_000 },
   };
 }

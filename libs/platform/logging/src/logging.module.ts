@@ -3,22 +3,46 @@ import { trace } from '@opentelemetry/api';
 import { LoggerModule } from 'nestjs-pino';
 import { ServiceConfig } from '@tsuzuku/platform-config';
 import type { IncomingMessage } from 'node:http';
+import { loggableError, redactHeaders, redactLogFields, redactUrl, scrubText } from './log-redaction';
 
-/** Paths pino replaces with [Redacted]: credentials in headers and secrets in bodies. */
-export const REDACTED_PATHS = [
-  'req.headers.authorization',
-  'req.headers.cookie',
-  'req.headers["x-admin-token"]',
-  'res.headers["set-cookie"]',
-  '*.password',
-  '*.secret',
-  '*.secrets',
-  '*.token',
-  '*.apiToken',
-  '*.writeKey',
-  '*.DATABASE_URL',
-  '*.SMTP_URL',
-];
+interface SerializedRequest {
+  url?: string;
+  query?: unknown;
+  headers?: Record<string, unknown>;
+}
+interface SerializedResponse {
+  headers?: Record<string, unknown>;
+}
+
+/**
+ * How every log line is kept free of secrets, whoever writes it: fields named like credentials
+ * are redacted at any depth, errors are reduced to their message, stack, codes and SQL text (no
+ * query parameters, no Postgres `detail`), request URLs lose their query string, and finally the
+ * whole line loses URL credentials, paths and query strings, `token=` pairs, Authorization
+ * values and Tsuzuku's prefixed secrets.
+ */
+export const SECRET_SAFE_PINO_OPTIONS = {
+  formatters: { log: redactLogFields },
+  serializers: {
+    req: (req: SerializedRequest) => {
+      if (typeof req.url === 'string') req.url = redactUrl(req.url);
+      // The query string is in the URL, redacted.
+      req.query = undefined;
+      req.headers = redactHeaders(req.headers);
+      return req;
+    },
+    // pino-http hands over pino's serialization of what redactLogFields made; `raw` is that.
+    err: (err: unknown) => {
+      const raw = (err as { raw?: unknown } | null | undefined)?.raw ?? err;
+      return raw instanceof Error ? loggableError(raw) : raw;
+    },
+    res: (res: SerializedResponse) => {
+      res.headers = redactHeaders(res.headers);
+      return res;
+    },
+  },
+  hooks: { streamWrite: scrubText },
+};
 
 /** The active span's ids, so each log line can be joined to its trace. */
 export function traceFields(): Record<string, string> {
@@ -58,7 +82,7 @@ export class LoggingModule {
             pinoHttp: {
               level: config.LOG_LEVEL,
               base: { service },
-              redact: { paths: REDACTED_PATHS, censor: '[Redacted]' },
+              ...SECRET_SAFE_PINO_OPTIONS,
               mixin: traceFields,
               // Undefined until the server span exists (pino-http then adds nothing).
               customProps: (request: IncomingMessage) => requestTrace(request) as Record<string, string>,

@@ -4,6 +4,7 @@ import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { ConfigError, ServiceConfig, loadConfig } from '@tsuzuku/platform-config';
+import { scrubText } from '@tsuzuku/platform-logging';
 
 export interface ServiceDefinition<C extends ServiceConfig> {
   /** Service name, e.g. health-scoring. */
@@ -81,7 +82,10 @@ export async function runService<C extends ServiceConfig>(
       .log(`${definition.name} listening on http://${config.HOST}:${port} (docs at /docs)`, 'Bootstrap');
     return app;
   } catch (error) {
-    process.stderr.write(`${definition.name}: failed to start: ${(error as Error).stack ?? String(error)}\n`);
+    // Written before pino exists, so scrubbed here (a connection URL may be in the message).
+    process.stderr.write(
+      `${definition.name}: failed to start: ${scrubText((error as Error).stack ?? String(error))}\n`,
+    );
     process.exit(1);
   }
 }
