@@ -3,6 +3,7 @@ import { verifyWebhook } from '@tsuzuku/contracts';
 import { ServiceConfig, loadConfig } from '@tsuzuku/platform-config';
 import { ConsumerRunner, EventPublisher, KafkaConnection } from '@tsuzuku/platform-kafka';
 import {
+  ALLOW_LOOPBACK_RECEIVERS,
   RunningTestService,
   TestDatabase,
   createTestDatabase,
@@ -41,6 +42,7 @@ describe('playbook engine durability', () => {
     const service = await startTestService(playbooksService, {
       DATABASE_URL: db.url,
       PLAYBOOK_TICK_MS: '100',
+      ...ALLOW_LOOPBACK_RECEIVERS,
       ...env,
     });
     services.push(service);
