@@ -38,7 +38,7 @@ type Network = readonly [ipaddr.IPv4 | ipaddr.IPv6, number];
  * An address or CIDR range as the allow-list takes it: `127.0.0.1/32`, `::1`, `10.0.0.0/8`.
  * IPv4 is written as IPv4: a mapped address (::ffff:10.0.0.1) is judged as the IPv4 it maps.
  */
-export function parseAddressRange(range: string): Network {
+function parseAddressRange(range: string): Network {
   const text = range.trim();
   if (text.includes('/')) {
     const [address, bits] = ipaddr.parseCIDR(text);
