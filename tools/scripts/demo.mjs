@@ -77,6 +77,8 @@ try {
   const env = {
     KAFKA_BROKERS: brokers.join(','),
     DATABASE_URL: infraHandle.databaseUrl,
+    // Local receivers (a webhook on this machine) keep working; production refuses loopback.
+    TSUZUKU_OUTBOUND_ALLOW: process.env.TSUZUKU_OUTBOUND_ALLOW ?? '127.0.0.1/32,::1/128',
     // Tasks of accounts without a CSM (the small ones) go to the CS team.
     PLAYBOOK_DEFAULT_OWNER: process.env.PLAYBOOK_DEFAULT_OWNER ?? 'cs-team@cs.example',
   };

@@ -37,6 +37,8 @@ try {
   running = startServices({
     KAFKA_BROKERS: infraHandle.brokers.join(','),
     DATABASE_URL: infraHandle.databaseUrl,
+    // Local receivers (a webhook on this machine) keep working; production refuses loopback.
+    TSUZUKU_OUTBOUND_ALLOW: process.env.TSUZUKU_OUTBOUND_ALLOW ?? '127.0.0.1/32,::1/128',
   });
   for (const service of running) {
     void service.exited.then(({ code }) => {

@@ -12,3 +12,4 @@ export * from './credential-record';
 export * from './webhook-signature';
 export * from './envelope-message';
 export * from './safe-values';
+export * from './url-masking';

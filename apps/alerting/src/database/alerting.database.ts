@@ -1,11 +1,16 @@
 import { ServiceDatabase } from '@tsuzuku/platform-database';
 import { CreateAlertingSchema1763870400000 } from './migrations/1763870400000-create-alerting-schema';
 import { AlertingModel1764000000000 } from './migrations/1764000000000-alerting-model';
+import { DeliveryStatusCode1764806400000 } from './migrations/1764806400000-delivery-status-code';
 
 /** The alerting service owns the `alerting` schema and nothing else. */
 export const alertingDatabase: ServiceDatabase = {
   schema: 'alerting',
   entities: [],
-  migrations: [CreateAlertingSchema1763870400000, AlertingModel1764000000000],
+  migrations: [
+    CreateAlertingSchema1763870400000,
+    AlertingModel1764000000000,
+    DeliveryStatusCode1764806400000,
+  ],
   outbox: true,
 };

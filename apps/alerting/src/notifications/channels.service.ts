@@ -2,6 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
+import { maskUrl, unmaskUrl } from '@tsuzuku/contracts';
+import { OutboundHttpClient } from '@tsuzuku/platform-runtime';
 import { AlertsException, AlertsExceptionCode } from '../alerts/alerts.exception';
 import { isUuid } from '../rules/rules.store';
 import { decodePageCursor, encodePageCursor } from '../shared/page-cursor';
@@ -39,7 +41,10 @@ export function newSecret(): string {
 /** Notification channels of a workspace; secrets are written, never read back. */
 @Injectable()
 export class ChannelsService {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly outbound: OutboundHttpClient,
+  ) {}
 
   async list(workspaceId: string): Promise<ChannelDto[]> {
     const rows: ChannelRow[] = await this.dataSource.query(
@@ -54,6 +59,7 @@ export class ChannelsService {
   }
 
   async create(workspaceId: string, input: ChannelInputDto): Promise<CreatedChannelDto> {
+    this.checkUrl(input.kind, input.url);
     const secret = input.kind === 'webhook' ? (input.secret ?? newSecret()) : null;
     const [row]: ChannelRow[] = await this.dataSource.query(
       `INSERT INTO alerting.channels (id, workspace_id, name, kind, url, recipients, secret, filters, enabled)
@@ -76,6 +82,10 @@ export class ChannelsService {
   /** Replaces a channel; a webhook keeps its secret unless a new one is given. */
   async replace(workspaceId: string, id: string, input: ChannelInputDto): Promise<ChannelDto> {
     const current = await this.row(workspaceId, id);
+    // A URL sent back masked, as it was read, keeps the stored one.
+    const url =
+      input.kind === current.kind ? unmaskUrl(input.url, current.url, maskingOf(current.kind)) : input.url;
+    this.checkUrl(input.kind, url);
     const secret = input.kind === 'webhook' ? (input.secret ?? current.secret ?? newSecret()) : null;
     const [row] = returning<ChannelRow>(
       await this.dataSource.query(
@@ -87,7 +97,7 @@ export class ChannelsService {
           id,
           input.name,
           input.kind,
-          input.kind === 'email' ? null : input.url,
+          input.kind === 'email' ? null : url,
           input.kind === 'email' ? input.recipients : [],
           secret,
           JSON.stringify(filtersOf(input)),
@@ -151,7 +161,7 @@ export class ChannelsService {
     params.push(limit + 1);
     const rows: Record<string, unknown>[] = await this.dataSource.query(
       `SELECT id, channel_id AS "channelId", alert_id AS "alertId", event_type AS "eventType", status, attempts,
-         last_error AS "lastError", next_attempt_at AS "nextAttemptAt", created_at AS "createdAt",
+         last_error AS "lastError", last_status_code AS "lastStatusCode", next_attempt_at AS "nextAttemptAt", created_at AS "createdAt",
          delivered_at AS "deliveredAt"
        FROM alerting.deliveries WHERE ${where.join(' AND ')}
        ORDER BY created_at DESC, id DESC LIMIT $${params.length}`,
@@ -169,6 +179,16 @@ export class ChannelsService {
       items,
       nextCursor: rows.length > limit && last ? encodePageCursor({ at: last.createdAt, id: last.id }) : null,
     };
+  }
+
+  /** The outbound policy, at creation as again at every send: no internal or metadata address. */
+  private checkUrl(kind: ChannelInputDto['kind'], url: unknown): void {
+    if (kind === 'email' || typeof url !== 'string') return;
+    const problem = this.outbound.urlProblem(url);
+    if (problem)
+      throw new AlertsException(AlertsExceptionCode.InvalidChannel, 'the channel URL may not be called', [
+        { path: 'url', message: problem },
+      ]);
   }
 
   private async row(workspaceId: string, id: string): Promise<ChannelRow> {
@@ -198,15 +218,9 @@ function filtersOf(input: ChannelInputDto): ChannelFilters {
   };
 }
 
-/** Slack incoming-webhook URLs are credentials: only their origin is shown. */
-function maskedUrl(row: ChannelRow): string | null {
-  if (row.url === null) return null;
-  if (row.kind !== 'slack') return row.url;
-  try {
-    return `${new URL(row.url).origin}/…`;
-  } catch {
-    return '…';
-  }
+/** Slack incoming-webhook URLs carry their credential in the path: it is hidden as well. */
+function maskingOf(kind: ChannelRow['kind']): { hidePath: boolean } {
+  return { hidePath: kind === 'slack' };
 }
 
 function viewOf(row: ChannelRow): ChannelDto {
@@ -215,7 +229,7 @@ function viewOf(row: ChannelRow): ChannelDto {
     id: row.id,
     name: row.name,
     kind: row.kind,
-    url: maskedUrl(row),
+    url: row.url === null ? null : maskUrl(row.url, maskingOf(row.kind)),
     recipients: row.recipients,
     filters: row.filters as ChannelDto['filters'],
     enabled: row.enabled,

@@ -1,11 +1,12 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { OutboundRequestError } from '@tsuzuku/platform-runtime';
 import { AlertingConfig } from '../config/alerting.config';
 import { DeliveryWake } from './delivery-wake';
 import { afterFailure, retryDelayMs } from './domain/delivery-backoff';
 import { AlertNotification } from './domain/notification-message';
-import { ChannelTarget, NotificationSenders } from './notification-senders';
+import { ChannelTarget, DeliveryError, NotificationSenders } from './notification-senders';
 import { returning } from '../shared/returning';
 
 interface ClaimedDelivery {
@@ -105,11 +106,13 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnApplicationShut
     try {
       await this.senders.send(target, d.payload, d.id);
       await this.dataSource.query(
-        `UPDATE alerting.deliveries SET status = 'delivered', delivered_at = now(), last_error = NULL WHERE id = $1`,
+        `UPDATE alerting.deliveries SET status = 'delivered', delivered_at = now(), last_error = NULL,
+           last_status_code = NULL
+         WHERE id = $1`,
         [d.id],
       );
     } catch (error) {
-      const message = describe(error);
+      const { message, statusCode } = describe(error);
       const delay = retryDelayMs(
         d.attempts,
         this.config.DELIVERY_BACKOFF_BASE_MS,
@@ -119,13 +122,15 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnApplicationShut
       const next = afterFailure(d.attempts, this.config.DELIVERY_MAX_ATTEMPTS, new Date(), delay);
       await this.dataSource
         .query(
-          `UPDATE alerting.deliveries SET status = $2, last_error = $3, next_attempt_at = coalesce($4, next_attempt_at)
+          `UPDATE alerting.deliveries SET status = $2, last_error = $3, last_status_code = $5,
+             next_attempt_at = coalesce($4, next_attempt_at)
            WHERE id = $1`,
           [
             d.id,
             next.status,
             message.slice(0, 1000),
             next.status === 'pending' ? next.nextAttemptAt.toISOString() : null,
+            statusCode,
           ],
         )
         .catch((e: unknown) =>
@@ -142,9 +147,15 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnApplicationShut
   }
 }
 
-function describe(error: unknown): string {
-  const e = error as Error & { cause?: { code?: string; message?: string } };
-  if (e.name === 'TimeoutError') return 'timed out';
-  const cause = e.cause?.code ?? e.cause?.message;
-  return cause ? `${e.message} (${cause})` : e.message;
+/**
+ * Why a send failed, in our own words, and the receiver's status code when it answered: never
+ * text the receiver sent, so the delivery list cannot be used to read what a URL answers.
+ */
+function describe(error: unknown): { message: string; statusCode: number | null } {
+  if (error instanceof OutboundRequestError) return { message: error.message, statusCode: error.status };
+  if (error instanceof DeliveryError) return { message: error.message, statusCode: null };
+  // Email: nodemailer's code (EAUTH, ECONNECTION, ETIMEDOUT ...) and the SMTP reply code.
+  const e = error as Error & { code?: string; responseCode?: number };
+  const detail = [e.code, e.responseCode].filter((part) => part !== undefined).join(', ');
+  return { message: detail ? `email failed (${detail})` : 'email failed', statusCode: null };
 }

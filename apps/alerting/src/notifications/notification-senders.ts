@@ -1,8 +1,12 @@
 import { Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { Transporter, createTransport } from 'nodemailer';
 import { WEBHOOK_SIGNATURE_HEADER, signWebhook } from '@tsuzuku/contracts';
+import { OutboundHttpClient } from '@tsuzuku/platform-runtime';
 import { AlertingConfig } from '../config/alerting.config';
 import { AlertNotification, emailMessage, slackMessage } from './domain/notification-message';
+
+/** A failed send described in our own words (as OutboundRequestError is for HTTP). */
+export class DeliveryError extends Error {}
 
 /** A channel as the worker needs it to send. */
 export interface ChannelTarget {
@@ -14,12 +18,18 @@ export interface ChannelTarget {
   readonly secrets: readonly string[];
 }
 
-/** Sends one notification over one channel; throws with what went wrong. */
+/**
+ * Sends one notification over one channel; throws with what went wrong, in our words (an
+ * OutboundRequestError for webhook and Slack channels: never the receiver's answer).
+ */
 @Injectable()
 export class NotificationSenders implements OnApplicationShutdown {
   private mailer?: Transporter;
 
-  constructor(private readonly config: AlertingConfig) {}
+  constructor(
+    private readonly config: AlertingConfig,
+    private readonly outbound: OutboundHttpClient,
+  ) {}
 
   async send(channel: ChannelTarget, notification: AlertNotification, deliveryId: string): Promise<void> {
     if (channel.kind === 'email') return this.email(channel, notification);
@@ -33,20 +43,11 @@ export class NotificationSenders implements OnApplicationShutdown {
       headers['tsuzuku-event-type'] = notification.type;
       headers[WEBHOOK_SIGNATURE_HEADER] = signWebhook(body, channel.secrets);
     }
-    const response = await fetch(channel.url!, {
-      method: 'POST',
-      headers,
-      body,
-      redirect: 'manual',
-      signal: AbortSignal.timeout(this.config.DELIVERY_TIMEOUT_MS),
-    });
-    // The body is not needed; reading it frees the connection.
-    const text = await response.text().catch(() => '');
-    if (!response.ok) throw new Error(`HTTP ${response.status}${text ? `: ${text.slice(0, 200)}` : ''}`);
+    await this.outbound.post(channel.url!, body, { headers, timeoutMs: this.config.DELIVERY_TIMEOUT_MS });
   }
 
   private async email(channel: ChannelTarget, notification: AlertNotification): Promise<void> {
-    if (!this.config.SMTP_URL) throw new Error('SMTP_URL is not configured');
+    if (!this.config.SMTP_URL) throw new DeliveryError('SMTP_URL is not configured');
     this.mailer ??= createTransport(this.config.SMTP_URL, {
       connectionTimeout: this.config.DELIVERY_TIMEOUT_MS,
       greetingTimeout: this.config.DELIVERY_TIMEOUT_MS,

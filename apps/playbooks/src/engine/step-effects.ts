@@ -1,7 +1,7 @@
 import { Injectable, OnModuleDestroy } from '@nestjs/common';
 import { createTransport, Transporter } from 'nodemailer';
 import { WEBHOOK_SIGNATURE_HEADER, signWebhook } from '@tsuzuku/contracts';
-import { redactUrl } from '@tsuzuku/platform-logging';
+import { OutboundHttpClient } from '@tsuzuku/platform-runtime';
 import { PlaybooksConfig } from '../config/playbooks.config';
 
 /** The header every outgoing call of a step carries: `runId:stepId`, the same on every retry. */
@@ -15,7 +15,10 @@ export type EffectResult = { readonly outcome: 'succeeded' | 'skipped'; readonly
 export class StepEffects implements OnModuleDestroy {
   private transport?: Transporter;
 
-  constructor(private readonly config: PlaybooksConfig) {}
+  constructor(
+    private readonly config: PlaybooksConfig,
+    private readonly outbound: OutboundHttpClient,
+  ) {}
 
   async email(
     to: string | null,
@@ -55,22 +58,17 @@ export class StepEffects implements OnModuleDestroy {
     return this.post(url, JSON.stringify({ text }), idempotencyKey, {});
   }
 
+  /** Through the guarded client; a failure throws in our words (the run shows it as lastError). */
   private async post(
     url: string,
     raw: string,
     idempotencyKey: string,
     headers: Record<string, string>,
   ): Promise<EffectResult> {
-    const response = await fetch(url, {
-      method: 'POST',
+    const response = await this.outbound.post(url, raw, {
       headers: { 'content-type': 'application/json', [IDEMPOTENCY_KEY_HEADER]: idempotencyKey, ...headers },
-      body: raw,
-      signal: AbortSignal.timeout(this.config.PLAYBOOK_HTTP_TIMEOUT_MS),
-      redirect: 'manual',
+      timeoutMs: this.config.PLAYBOOK_HTTP_TIMEOUT_MS,
     });
-    await response.arrayBuffer().catch(() => undefined);
-    // The message is logged and shown in the run: the URL without its credentials, path or query.
-    if (!response.ok) throw new Error(`${redactUrl(url)} answered HTTP ${response.status}`);
     return { outcome: 'succeeded', detail: `HTTP ${response.status}` };
   }
 

@@ -1,12 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { OutboundHttpClient } from '@tsuzuku/platform-runtime';
 import { loadAccounts, accountKey } from '../engine/account-store';
 import { inAudience, isHeldOut } from './domain/conditions';
 import { validateDefinition } from './domain/definition-validation';
 import { PlaybookDefinition } from './domain/playbook-definition';
 import { PredictedStep, predictRun } from './domain/run-machine';
-import { maskDefinition, unmaskSecrets } from './domain/secret-masking';
+import { maskDefinition, unmaskDefinition } from './domain/secret-masking';
 import { PlaybookException, PlaybookExceptionCode } from './playbook.exception';
 import { PlaybookStore, StoredPlaybook } from './playbook-store';
 
@@ -66,7 +67,11 @@ export class PlaybooksService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly store: PlaybookStore,
+    private readonly outbound: OutboundHttpClient,
   ) {}
+
+  /** The outbound policy, checked when a definition is stored and again at every call. */
+  private readonly urlPolicy = (url: string) => this.outbound.urlProblem(url);
 
   async list(workspaceId: string): Promise<PlaybookView[]> {
     await this.store.ensureWorkspaceNow(workspaceId);
@@ -92,7 +97,7 @@ export class PlaybooksService {
   }
 
   async create(workspaceId: string, body: unknown): Promise<PlaybookView> {
-    const checked = validateDefinition(withoutReadOnly(body));
+    const checked = validateDefinition(withoutReadOnly(body), this.urlPolicy);
     if (!checked.ok) throw invalid(checked.problems);
     await this.store.ensureWorkspaceNow(workspaceId);
     return viewOf(
@@ -108,14 +113,14 @@ export class PlaybooksService {
     return this.dataSource.transaction(async (m) => {
       const current = await this.store.get(m, workspaceId, id, true);
       if (!current) throw notFound(id);
-      // Secrets come back masked as they were read: the current ones are put back.
-      let input = unmaskSecrets(withoutReadOnly(body), current.definition);
+      // Secrets and URLs come back masked as they were read: the current ones are put back.
+      let input = unmaskDefinition(withoutReadOnly(body), current.definition);
       if (partial) {
         if (body === null || typeof body !== 'object' || Array.isArray(body))
           throw invalid([{ path: '', message: 'must be an object' }]);
         input = { ...current.definition, ...(input as object) };
       }
-      const checked = validateDefinition(input);
+      const checked = validateDefinition(input, this.urlPolicy);
       if (!checked.ok) throw invalid(checked.problems);
       const updated = await this.store.newVersion(m, workspaceId, current.id, checked.definition, new Date());
       return viewOf(updated!);

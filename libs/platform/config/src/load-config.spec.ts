@@ -12,6 +12,8 @@ describe('loadConfig', () => {
     expect(config.PORT).toBe(3999);
     expect(config.KAFKA_BROKERS).toEqual(['127.0.0.1:9092']);
     expect(config.DB_MIGRATE).toBe(true);
+    // Production default: outbound HTTP reaches no internal address.
+    expect(config.TSUZUKU_OUTBOUND_ALLOW).toEqual([]);
   });
 
   it('reads and converts variables', () => {
@@ -20,12 +22,14 @@ describe('loadConfig', () => {
       KAFKA_BROKERS: 'k1:9092, k2:9093',
       DB_MIGRATE: 'false',
       LOG_LEVEL: 'debug',
+      TSUZUKU_OUTBOUND_ALLOW: '127.0.0.1/32, ::1',
     });
     expect(config).toMatchObject({
       PORT: 4100,
       KAFKA_BROKERS: ['k1:9092', 'k2:9093'],
       DB_MIGRATE: false,
       LOG_LEVEL: 'debug',
+      TSUZUKU_OUTBOUND_ALLOW: ['127.0.0.1/32', '::1'],
     });
   });
 
@@ -38,6 +42,8 @@ describe('loadConfig', () => {
     ['DB_MIGRATE', 'maybe'],
     ['LOG_LEVEL', 'loud'],
     ['OTEL_EXPORTER_OTLP_ENDPOINT', 'not a url'],
+    ['TSUZUKU_OUTBOUND_ALLOW', '127.0.0.1/33'],
+    ['TSUZUKU_OUTBOUND_ALLOW', 'localhost'],
   ])('stops on a malformed %s with one line naming it', (name, value) => {
     let caught: unknown;
     try {

@@ -9,8 +9,16 @@ import {
   Max,
   Min,
   ArrayNotEmpty,
+  IsArray,
+  ValidateBy,
 } from 'class-validator';
+import * as ipaddr from 'ipaddr.js';
 import { ToBoolean, ToList, ToNumber } from './transforms';
+
+/** An address (`::1`) or CIDR range (`127.0.0.1/32`). */
+function isAddressOrRange(value: unknown): boolean {
+  return typeof value === 'string' && (ipaddr.isValidCIDR(value) || ipaddr.isValid(value));
+}
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -96,4 +104,25 @@ export class ServiceConfig {
   @IsInt()
   @Min(10)
   OUTBOX_POLL_MS = 1000;
+
+  /**
+   * Special addresses outbound HTTP (webhooks, Slack-compatible hooks) may reach after all, as
+   * addresses or CIDR ranges. Empty in production: loopback, private, link-local, CGNAT and the
+   * other special ranges are refused. `npm start`, `npm run demo` and tests with local receivers
+   * set 127.0.0.1/32,::1/128.
+   */
+  @ToList()
+  @IsArray()
+  @ValidateBy(
+    {
+      name: 'isAddressOrRange',
+      validator: {
+        validate: isAddressOrRange,
+        defaultMessage: () =>
+          'TSUZUKU_OUTBOUND_ALLOW must be a comma-separated list of addresses or CIDR ranges (e.g. 127.0.0.1/32)',
+      },
+    },
+    { each: true },
+  )
+  TSUZUKU_OUTBOUND_ALLOW: string[] = [];
 }

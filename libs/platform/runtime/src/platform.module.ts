@@ -8,11 +8,12 @@ import { DatabaseModule, ServiceDatabase } from '@tsuzuku/platform-database';
 import { AuthModule } from '@tsuzuku/platform-auth';
 import { stopTelemetry } from '@tsuzuku/platform-telemetry';
 import { HealthController } from './health.controller';
+import { OutboundModule } from './outbound/outbound.module';
 import { ServerSpanInterceptor } from './server-span.interceptor';
 
 @Module({})
 export class PlatformModule implements OnApplicationShutdown {
-  /** What every service stands on: config, logs, Kafka, its database schema and health probes. */
+  /** What every service stands on: config, logs, Kafka, its database schema, health probes and outbound HTTP. */
   static forService(service: string, config: ServiceConfig, database: ServiceDatabase): DynamicModule {
     return {
       module: PlatformModule,
@@ -22,6 +23,7 @@ export class PlatformModule implements OnApplicationShutdown {
         KafkaModule.forRoot(service),
         DatabaseModule.forService(service, database),
         AuthModule,
+        OutboundModule,
         TerminusModule.forRoot({ logger: false, errorLogStyle: 'json' }),
       ],
       controllers: [HealthController],

@@ -3,6 +3,14 @@ import { ServiceConfig, loadConfig } from '@tsuzuku/platform-config';
 import { ServiceDefinition, createServiceApp } from '@tsuzuku/platform-runtime';
 import { waitFor } from './wait-for';
 
+/**
+ * Environment for a test whose service calls HTTP receivers on this machine: loopback allowed,
+ * as `npm start` does. Without it a test runs with the production default (loopback refused).
+ */
+export const ALLOW_LOOPBACK_RECEIVERS: Readonly<Record<string, string>> = {
+  TSUZUKU_OUTBOUND_ALLOW: '127.0.0.1/32,::1/128',
+};
+
 export interface RunningTestService<C extends ServiceConfig> {
   readonly app: NestFastifyApplication;
   readonly config: C;

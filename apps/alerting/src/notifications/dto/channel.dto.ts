@@ -74,7 +74,8 @@ export class ChannelInputDto {
 
   @ApiPropertyOptional({
     example: 'https://hooks.example.com/tsuzuku',
-    description: 'webhook and slack: where the JSON body is POSTed',
+    description:
+      'webhook and slack: where the JSON body is POSTed; http(s) to a public address only (no loopback, private, link-local or metadata address)',
   })
   @ValidateIf((o: ChannelInputDto) => o.kind !== 'email')
   @IsUrl({ require_tld: false, protocols: ['http', 'https'], require_protocol: true })
@@ -132,7 +133,11 @@ export class ChannelDto {
   name!: string;
   @ApiProperty({ enum: CHANNEL_KINDS })
   kind!: string;
-  @ApiProperty({ type: String, nullable: true, description: 'slack URLs are masked (they are credentials)' })
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: 'user info, query values and (slack) the path are masked: they are credentials',
+  })
   url!: string | null;
   @ApiProperty({ type: [String] })
   recipients!: string[];
@@ -208,8 +213,14 @@ export class DeliveryDto {
   status!: string;
   @ApiProperty()
   attempts!: number;
-  @ApiProperty({ type: String, nullable: true })
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: "why the last attempt failed, in Tsuzuku's words (never the receiver's answer)",
+  })
   lastError!: string | null;
+  @ApiProperty({ type: Number, nullable: true, description: 'status code of the last failed answer' })
+  lastStatusCode!: number | null;
   @ApiProperty({ format: 'date-time', description: 'pending: when the next attempt is due' })
   nextAttemptAt!: string;
   @ApiProperty({ format: 'date-time' })

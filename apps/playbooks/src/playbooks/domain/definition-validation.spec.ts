@@ -160,6 +160,26 @@ describe('validateDefinition', () => {
     expect(result.ok).toBe(false);
     if (!result.ok) expect(result.problems.map((p) => p.path)).toEqual(paths);
   });
+
+  it('refuses the webhook and notify URLs its URL policy refuses, with the policy saying why', () => {
+    const policy = (url: string) =>
+      new URL(url).hostname.startsWith('10.') ? 'address is not allowed' : null;
+    const input = {
+      ...valid,
+      steps: valid.steps.map((s) =>
+        s.type === 'webhook' || s.type === 'notify' ? { ...s, url: 'http://10.0.0.1/x' } : s,
+      ),
+    };
+    const result = validateDefinition(input, policy);
+    expect(result).toEqual({
+      ok: false,
+      problems: [
+        { path: 'steps[4].url', message: 'address is not allowed' },
+        { path: 'steps[5].url', message: 'address is not allowed' },
+      ],
+    });
+    expect(validateDefinition(valid, policy).ok).toBe(true);
+  });
 });
 
 describe('built-in templates', () => {

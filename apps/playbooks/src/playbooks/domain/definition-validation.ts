@@ -27,9 +27,14 @@ const MAX_STEPS = 50;
 type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json => v !== null && typeof v === 'object' && !Array.isArray(v);
 
+/** Why an outbound URL may not be called (the service's outbound policy), or null. */
+export type UrlPolicy = (url: string) => string | null;
+
 /** Collects the problems of one object: its known fields and everything unknown in it. */
 class Checker {
   readonly problems: DefinitionProblem[] = [];
+
+  constructor(private readonly urlPolicy?: UrlPolicy) {}
 
   at(path: string, message: string): void {
     this.problems.push({ path, message });
@@ -102,7 +107,9 @@ class Checker {
     } catch {
       return this.at(path, 'must be an absolute http(s) URL');
     }
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') this.at(path, 'must be an http(s) URL');
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') return this.at(path, 'must be an http(s) URL');
+    const problem = this.urlPolicy?.(value);
+    if (problem) this.at(path, problem);
   }
 
   template(value: unknown, path: string, max: number): void {
@@ -242,10 +249,11 @@ function checkStep(
 
 /**
  * Checks a playbook definition as sent by a client and returns it normalised (defaults
- * filled in), or every problem with its field path.
+ * filled in), or every problem with its field path. `urlPolicy` refuses webhook and notify
+ * URLs the service may not call (internal and metadata addresses).
  */
-export function validateDefinition(input: unknown): DefinitionValidation {
-  const c = new Checker();
+export function validateDefinition(input: unknown, urlPolicy?: UrlPolicy): DefinitionValidation {
+  const c = new Checker(urlPolicy);
   if (
     !c.object(input, '', [
       'name',

@@ -100,7 +100,12 @@ export const PLAYBOOK_DEFINITION_SCHEMA: SchemaObject = {
           if: condition,
           then: { type: 'string' },
           else: { type: 'string' },
-          url: { type: 'string', format: 'uri' },
+          url: {
+            type: 'string',
+            format: 'uri',
+            description:
+              'webhook, notify: http(s) to a public address (no loopback, private, link-local or metadata address); masked in answers',
+          },
           secrets: { type: 'array', items: { type: 'string' } },
           text: { type: 'string' },
         },
