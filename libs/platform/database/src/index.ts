@@ -4,3 +4,4 @@ export * from './inbox';
 export * from './database.module';
 export * from './migration-cli';
 export * from './transactional-outbox';
+export * from './database-errors';

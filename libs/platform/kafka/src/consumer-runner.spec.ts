@@ -152,4 +152,32 @@ describe('ConsumerRunner', () => {
     });
     expect(runner.deadLetterCounts()).toEqual({ 'test.retries': { HANDLER_FAILED: 1 } });
   });
+
+  it('dead-letters at once, without retries, a message whose values Postgres refuses', async () => {
+    const { runner, deliver, deadLetters } = fakeRunner();
+    const attempts = new Map<string, number>();
+    const applied: string[] = [];
+    await runner.startBatchForEvents({
+      groupId: 'test.data',
+      topics: [Topic.Events],
+      handleBatch: async (events) => {
+        for (const { envelope: e } of events) attempts.set(e.id, (attempts.get(e.id) ?? 0) + 1);
+        if (events.some((e) => e.envelope.id === 'huge'))
+          throw Object.assign(new Error('numeric field overflow'), { driverError: { code: '22003' } });
+        applied.push(...events.map((e) => e.envelope.id));
+      },
+    });
+    await deliver([envelope('e1', 'ws_a'), envelope('huge', 'ws_b'), envelope('e2', 'ws_c')]);
+
+    expect(applied).toEqual(['e1', 'e2']);
+    // Once in the failed run, once on its own.
+    expect(attempts.get('huge')).toBe(2);
+    expect(deadLetters.map((d) => d.headers)).toEqual([
+      expect.objectContaining({
+        [Header.DeadLetterAttempts]: '1',
+        [Header.DeadLetterErrorCode]: 'DATA_REJECTED',
+        [Header.DeadLetterReason]: 'Error: numeric field overflow',
+      }),
+    ]);
+  });
 });

@@ -3,6 +3,7 @@ import { SpanKind, SpanStatusCode, context, trace } from '@opentelemetry/api';
 import { Consumer, EachBatchPayload, KafkaMessage } from 'kafkajs';
 import { Header, Topic, parseEnvelope } from '@tsuzuku/contracts';
 import { ServiceConfig } from '@tsuzuku/platform-config';
+import { isDataException } from '@tsuzuku/platform-database';
 import { KafkaConnection } from './kafka-connection';
 import { AnyEnvelope, EventPublisher } from './event-publisher';
 import { ContractViolationError, KafkaErrorCode, PoisonMessageError } from './errors';
@@ -286,7 +287,8 @@ export class ConsumerRunner implements BeforeApplicationShutdown {
         );
         return true;
       } catch (error) {
-        if (error instanceof PoisonMessageError || attempt >= maxAttempts) {
+        // What cannot pass on a retry is dead-lettered at once: poison, or values Postgres refuses.
+        if (error instanceof PoisonMessageError || isDataException(error) || attempt >= maxAttempts) {
           await this.deadLetter(settings, [{ message: consumed, error, attempts: attempt }]);
           return true;
         }
@@ -349,7 +351,7 @@ export class ConsumerRunner implements BeforeApplicationShutdown {
     const written = letters.map(({ message, error, attempts }) => ({
       message,
       attempts,
-      code: error instanceof PoisonMessageError ? error.code : KafkaErrorCode.HandlerFailed,
+      code: codeOf(error),
       reason: describe(error).slice(0, 2000),
     }));
     await this.publisher.publishRaw(
@@ -416,6 +418,11 @@ function toConsumed(
     timestamp: Number(message.timestamp),
     attempt,
   };
+}
+
+function codeOf(error: unknown): KafkaErrorCode {
+  if (error instanceof PoisonMessageError) return error.code;
+  return isDataException(error) ? KafkaErrorCode.DataRejected : KafkaErrorCode.HandlerFailed;
 }
 
 function describe(error: unknown): string {
