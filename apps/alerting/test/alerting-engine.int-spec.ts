@@ -197,7 +197,7 @@ describe('alerting engine: Kafka in, alerts out', () => {
       async () =>
         (await db.query(`SELECT 1 FROM alerting.score_points WHERE account_id = 'acct-twice'`)).length ===
           1 || undefined,
-      { what: 'the first score point' },
+      { what: 'the first score point', timeoutMs: 45_000 },
     );
     const drop = updated('acct-twice', { score: 50 });
     // One send per topic, one record batch each: the copies reach the consumer in one run.
@@ -207,7 +207,7 @@ describe('alerting engine: Kafka in, alerts out', () => {
         const alerts = (await alertsOf('acct-twice')).filter((a) => a.rule_type === 'score_drop');
         return alerts.length > 0 ? alerts : undefined;
       },
-      { what: 'the score_drop alert' },
+      { what: 'the score_drop alert', timeoutMs: 45_000 },
     );
     expect(alert!.occurrences).toBe(1);
     // cs.health.v1 and cs.accounts.v1 are read apart: the second point may land after the alert.
@@ -219,7 +219,7 @@ describe('alerting engine: Kafka in, alerts out', () => {
         );
         return rows.length >= 2 ? rows : undefined;
       },
-      { what: 'the second score point' },
+      { what: 'the second score point', timeoutMs: 45_000 },
     );
     expect(points.map((p) => p.score)).toEqual([90, 50]);
     const history = await db.query<{ change: string }>(
