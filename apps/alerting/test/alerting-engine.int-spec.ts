@@ -188,6 +188,52 @@ describe('alerting engine: Kafka in, alerts out', () => {
     expect(history).toEqual([{ change: 'raised' }]);
   });
 
+  it('applies an event repeated inside one batch once: one score point, one raise', async () => {
+    const before = changed('acct-twice', 90);
+    const after = changed('acct-twice', 50);
+    const profile = updated('acct-twice', { score: 90 });
+    await publisher.publish([before, before, profile, profile]);
+    await waitFor(
+      async () =>
+        (await db.query(`SELECT 1 FROM alerting.score_points WHERE account_id = 'acct-twice'`)).length ===
+          1 || undefined,
+      { what: 'the first score point', timeoutMs: 45_000 },
+    );
+    const drop = updated('acct-twice', { score: 50 });
+    // One send per topic, one record batch each: the copies reach the consumer in one run.
+    await publisher.publish([after, after, after, drop, drop]);
+    const [alert] = await waitFor(
+      async () => {
+        const alerts = (await alertsOf('acct-twice')).filter((a) => a.rule_type === 'score_drop');
+        return alerts.length > 0 ? alerts : undefined;
+      },
+      { what: 'the score_drop alert', timeoutMs: 45_000 },
+    );
+    expect(alert!.occurrences).toBe(1);
+    // cs.health.v1 and cs.accounts.v1 are read apart: the second point may land after the alert.
+    const points = await waitFor(
+      async () => {
+        const rows = await db.query<{ score: number }>(
+          `SELECT score::float AS score FROM alerting.score_points WHERE workspace_id = $1 AND account_id = 'acct-twice' ORDER BY at`,
+          [workspaceId],
+        );
+        return rows.length >= 2 ? rows : undefined;
+      },
+      { what: 'the second score point', timeoutMs: 45_000 },
+    );
+    expect(points.map((p) => p.score)).toEqual([90, 50]);
+    const history = await db.query<{ change: string }>(
+      `SELECT change FROM alerting.alert_history WHERE alert_id = $1 ORDER BY id`,
+      [alert!.id],
+    );
+    expect(history.map((h) => h.change)).toEqual(['raised']);
+    const claimed = await db.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM alerting.inbox WHERE event_id = ANY($1::text[])`,
+      [[before.id, after.id, profile.id, drop.id]],
+    );
+    expect(claimed[0]!.n).toBe(4);
+  });
+
   it('raises inactivity on the timer, with no message about it', async () => {
     // 30 days without a sign-in are reached two seconds after the only message.
     await publisher.publish([

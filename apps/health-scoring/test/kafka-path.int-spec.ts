@@ -92,6 +92,26 @@ describe('Kafka path: publisher -> health-scoring consumer -> its schema', () =>
     expect(row.events_total).toBe('2');
   });
 
+  it('counts an event repeated inside one batch once', async () => {
+    const repeated = customerEvent(workspaceId, 'acc-4', '2026-11-01T09:00:00.000Z');
+    const other = customerEvent(workspaceId, 'acc-4', '2026-11-02T09:00:00.000Z');
+    // One send, one record batch: the copies reach the consumer in one run.
+    await publisher.publish([repeated, repeated, other, repeated]);
+    const row = await waitFor(async () => {
+      const r = await activity('acc-4');
+      return r && r.last_event_at.toISOString() === '2026-11-02T09:00:00.000Z' ? r : undefined;
+    });
+    expect(row.events_total).toBe('2');
+    const days = await db.query<{ day: string; events: number }>(
+      `SELECT day::text, events FROM health_scoring.account_days WHERE workspace_id = $1 AND account_id = 'acc-4' ORDER BY day`,
+      [workspaceId],
+    );
+    expect(days).toEqual([
+      { day: '2026-11-01', events: 1 },
+      { day: '2026-11-02', events: 1 },
+    ]);
+  });
+
   it('sends a poison message to the dead-letter topic with its reason and origin, and keeps the partition moving', async () => {
     const key = messageKey(workspaceId, 'acc-2');
     await publisher.publishRaw(Topic.Events, [{ key, value: '{"this is": "not an envelope"' }]);

@@ -324,6 +324,36 @@ describe('playbooks', () => {
     expect(await db.query('SELECT count(*)::int AS n FROM playbooks.tasks')).toEqual(before);
   });
 
+  it('starts one run for an alert repeated inside one batch', async () => {
+    const accountId = 'acct-twice';
+    await publisher.publish([asAny(accountUpdated(workspaceId, accountId, { band: 'red', score: 20 }))]);
+    await stored(accountId);
+    const alert = asAny(alertEvent('alert.raised', workspaceId, accountId, 'score_below'));
+    // One send, one record batch: the copies reach the consumer in one run.
+    await publisher.publish([alert, alert, alert]);
+    const runs = await waitFor(
+      async () => {
+        const found = await runsOf(accountId);
+        return found.length > 0 ? found : undefined;
+      },
+      { what: 'the run the alert starts' },
+    );
+    expect(runs.map((r) => r.playbookName)).toEqual(['Adoption risk']);
+    const tasks = await waitFor(
+      async () => {
+        const page = await api<Page<Task>>('GET', `/v1/tasks?accountId=${accountId}`);
+        return page.body.items.length > 0 ? page.body.items : undefined;
+      },
+      { what: 'the call task' },
+    );
+    expect(tasks).toHaveLength(1);
+    const claimed = await db.query<{ n: number }>(
+      'SELECT count(*)::int AS n FROM playbooks.inbox WHERE event_id = $1',
+      [alert.id],
+    );
+    expect(claimed[0]!.n).toBe(1);
+  });
+
   it('records a held-out account as a holdout run with no steps', async () => {
     const created = await api<Playbook>('POST', '/v1/playbooks', {
       name: 'Ticket spike follow-up',

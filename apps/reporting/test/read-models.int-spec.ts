@@ -7,15 +7,18 @@ import {
   EventEnvelope,
   EventRegistry,
 } from '@tsuzuku/contracts';
+import { ConsumerRunner, EventPublisher } from '@tsuzuku/platform-kafka';
 import {
   RunningTestService,
   TestDatabase,
   createTestDatabase,
   startTestService,
   testEnvelope,
+  waitFor,
 } from '@tsuzuku/platform-testing';
 import { ReportingConfig } from '../src/config/reporting.config';
 import { daysInMonth, formatMonth, monthOf, monthStart } from '../src/kpis/domain/month';
+import { READ_MODELS_GROUP } from '../src/read-models/consumer-groups';
 import { HorizonKeeper } from '../src/read-models/horizon.keeper';
 import { ReadModelWriter } from '../src/read-models/read-model.writer';
 import { KpiService } from '../src/reports/kpi.service';
@@ -155,6 +158,49 @@ describe('reporting read models', () => {
   }
 
   const report = (ws: string, filter = {}) => kpis.kpis(ws, current - 6, current, filter);
+
+  it('takes each event repeated inside one Kafka batch once: the figures of every event sent once', async () => {
+    await service.app.get(ConsumerRunner).whenJoined(READ_MODELS_GROUP);
+    const publisher = service.app.get(EventPublisher);
+    const ds = service.app.get(DataSource);
+    const single = `ws-once-${randomUUID()}`;
+    const doubled = `ws-twice-${randomUUID()}`;
+    const once = events(single);
+    const twice = events(doubled);
+    await publisher.publish(once);
+    // Each event twice in a row, in one send: both copies reach the consumer in one run.
+    await publisher.publish(twice.flatMap((e) => [e, e]));
+    const ids = [...once, ...twice].map((e) => e.id);
+    await waitFor(
+      async () =>
+        (
+          await ds.query<{ n: number }[]>(
+            'SELECT count(*)::int AS n FROM reporting.inbox WHERE event_id = ANY($1::text[])',
+            [ids],
+          )
+        )[0]!.n === ids.length || undefined,
+      { what: 'both workspaces in the read models' },
+    );
+    const expected = await report(single);
+    expect((await report(doubled)).months).toEqual(expected.months);
+    const month5 = expected.months.find((m) => m.month === formatMonth(current - 5))!;
+    expect(month5).toMatchObject({
+      newMrr: 500,
+      expansionMrr: 60,
+      activeAccounts: 3,
+      mau: 5,
+      nps: 100,
+      csat: 1,
+    });
+    const rows = (ws: string) =>
+      ds.query(
+        `SELECT (SELECT count(*) FROM reporting.subscription_events WHERE workspace_id = $1)::int AS subscriptions,
+                (SELECT count(*) FROM reporting.survey_responses WHERE workspace_id = $1)::int AS surveys`,
+        [ws],
+      );
+    expect(await rows(doubled)).toEqual(await rows(single));
+    expect(await rows(doubled)).toEqual([{ subscriptions: 8, surveys: 3 }]);
+  });
 
   it('gives the same figures whatever the order, however often events come, and fills in new months', async () => {
     const ws1 = `ws-a-${randomUUID()}`;

@@ -1,5 +1,6 @@
 import { checkEnvelope, parseEnvelope } from './envelope-validator';
 import { messageKey } from './envelope';
+import { MAX_DEPTH, tooDeep } from './segment-spec/segment-call.validator';
 
 function validEnvelope(overrides: Record<string, unknown> = {}, data: Record<string, unknown> = {}) {
   return {
@@ -63,6 +64,33 @@ describe('parseEnvelope', () => {
 
   it('refuses a message without a value', () => {
     expect(parseEnvelope(null).ok).toBe(false);
+  });
+
+  it.each([
+    ['a NUL in a property', '{"note":"a\\u0000b"}', 'data.properties.note', /NUL/],
+    ['an unpaired surrogate in a key', '{"\\ud800":1}', 'data.properties.\ud800', /unpaired surrogate/],
+  ])('refuses %s, which Postgres cannot store, naming its path', (_label, properties, path, message) => {
+    const json = JSON.stringify(validEnvelope()).replace('"properties":{}', `"properties":${properties}`);
+    const result = parseEnvelope(Buffer.from(json));
+    expect(result).toEqual({ ok: false, violations: [{ path, message: expect.stringMatching(message) }] });
+  });
+
+  it('refuses nesting deeper than a Segment call may hold, and accepts it up to that depth', () => {
+    const nested = (levels: number) => {
+      let value: unknown = 'leaf';
+      for (let i = 0; i < levels; i++) value = { x: value };
+      return value as Record<string, unknown>;
+    };
+    // As deep as a call's properties may be at ingestion (tooDeep), one level down under `data`.
+    expect(tooDeep({ properties: nested(MAX_DEPTH - 1) })).toBeNull();
+    expect(tooDeep({ properties: nested(MAX_DEPTH) })).not.toBeNull();
+    const ok = checkEnvelope(validEnvelope({}, { properties: nested(MAX_DEPTH - 1) }));
+    expect(ok.ok).toBe(true);
+    const deep = checkEnvelope(validEnvelope({}, { properties: nested(MAX_DEPTH) }));
+    expect(deep).toMatchObject({
+      ok: false,
+      violations: [{ message: expect.stringMatching(/nested too deeply/) }],
+    });
   });
 
   it('parses what JSON.stringify wrote', () => {

@@ -2,9 +2,14 @@ import Ajv, { ErrorObject, ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import { EventEnvelope, envelopeJsonSchema } from './envelope';
 import { EVENT_TYPES, EventRegistry, EventType, isEventType } from './events/registry';
+import { UNSAFE_VALUE_MESSAGES, findUnsafeValue } from './safe-values';
+import { MAX_DEPTH } from './segment-spec/segment-call.validator';
 
 export interface ContractViolation {
-  /** JSON pointer of the offending field, '' for the whole message. */
+  /**
+   * Where the offending field is, '' for the whole message: a JSON pointer from the schema check,
+   * the dotted path of findUnsafeValue for a value no boundary accepts (NUL, unpaired surrogate).
+   */
   readonly path: string;
   readonly message: string;
 }
@@ -21,6 +26,9 @@ const ajv = new Ajv({ allErrors: true, strict: false });
 // is enough for them and costs a third of the full calendar check on every message.
 addFormats(ajv, { mode: 'fast' });
 
+/** Deepest nesting accepted in an envelope: a Segment call's limit, one level down under `data`. */
+export const ENVELOPE_MAX_DEPTH = MAX_DEPTH + 1;
+
 const validateEnvelope = ajv.compile(envelopeJsonSchema);
 const dataValidators = new Map<EventType, ValidateFunction>(
   (Object.keys(EVENT_TYPES) as EventType[]).map((type) => [type, ajv.compile(EVENT_TYPES[type].dataSchema)]),
@@ -34,8 +42,10 @@ function toViolations(errors: ErrorObject[] | null | undefined, prefix = ''): Co
 }
 
 /**
- * Checks a value against the envelope and its event type's data schema. Used by producers
- * before sending and by consumers on receipt, so both sides hold to one contract.
+ * Checks a value against the envelope and its event type's data schema, and refuses what no
+ * boundary accepts anywhere in it (findUnsafeValue). Used by producers before sending and by
+ * consumers on receipt, so both sides hold to one contract: a NUL that reached the topic by
+ * another road is refused on receipt instead of failing the consumer's database write.
  */
 export function checkEnvelope(value: unknown): EnvelopeParseResult {
   if (!validateEnvelope(value)) return { ok: false, violations: toViolations(validateEnvelope.errors) };
@@ -46,6 +56,9 @@ export function checkEnvelope(value: unknown): EnvelopeParseResult {
   const validateData = dataValidators.get(envelope.type)!;
   if (!validateData(envelope.data))
     return { ok: false, violations: toViolations(validateData.errors, '/data') };
+  const unsafe = findUnsafeValue(value, ENVELOPE_MAX_DEPTH);
+  if (unsafe)
+    return { ok: false, violations: [{ path: unsafe.path, message: UNSAFE_VALUE_MESSAGES[unsafe.reason] }] };
   return { ok: true, envelope: envelope as AnyEventEnvelope };
 }
 

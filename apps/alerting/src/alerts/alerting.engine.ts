@@ -8,10 +8,12 @@ import {
   AnyEventEnvelope,
   EventEnvelope,
 } from '@tsuzuku/contracts';
+import { claimInbox } from '@tsuzuku/platform-database';
 import { inScope, isPositive } from '../rules/domain/alert-rule';
 import { Evaluation, ScorePoint, evaluateRule, DAY_MS } from '../rules/domain/rule-evaluator';
 import { RulesStore, StoredRule } from '../rules/rules.store';
 import { ALERTING_ACCOUNTS_CONSUMER } from '../consumer-groups';
+import { alertingDatabase } from '../database/alerting.database';
 import { decide, snoozeOver } from './domain/alert-lifecycle';
 import { ALERT_COLUMNS, AlertRecord, alertRecordOf } from './alert-record';
 import { AlertChange, AlertWriter, ChangeCause } from './alert-writer';
@@ -50,12 +52,7 @@ export class AlertingEngine {
     );
     if (relevant.length === 0) return;
     await this.dataSource.transaction(async (m) => {
-      const fresh = await this.claimInbox(
-        m,
-        relevant.map((e) => e.id),
-      );
-      // A duplicate inside one run is claimed once too.
-      const events = relevant.filter((e) => fresh.delete(e.id));
+      const events = await claimInbox(m, alertingDatabase.schema, ALERTING_ACCOUNTS_CONSUMER, relevant);
       if (events.length === 0) return;
       const snapshots = new Map<string, AccountUpdated>();
       const points = new Map<string, { workspaceId: string; accountId: string; at: string; score: number }>();
@@ -331,15 +328,6 @@ export class AlertingEngine {
           changes.push(resolution(alert, nowIso, 'the rule no longer exists', {}));
     }
     await this.writer.write(m, changes, causeOf);
-  }
-
-  private async claimInbox(m: EntityManager, ids: readonly string[]): Promise<Set<string>> {
-    const rows: { event_id: string }[] = await m.query(
-      `INSERT INTO alerting.inbox (consumer, event_id) SELECT $1, unnest($2::text[])
-       ON CONFLICT DO NOTHING RETURNING event_id`,
-      [ALERTING_ACCOUNTS_CONSUMER, [...new Set(ids)]],
-    );
-    return new Set(rows.map((r) => r.event_id));
   }
 }
 

@@ -16,7 +16,7 @@ import {
   TouchModel,
   envelopeMessage,
 } from '@tsuzuku/contracts';
-import { OutboxMessage, enqueueOutbox } from '@tsuzuku/platform-database';
+import { OutboxMessage, claimInbox, enqueueOutbox } from '@tsuzuku/platform-database';
 import { MeasureInput, calculateHealthScore } from '../scorecards/domain/health-score.calculator';
 import { bandOf } from '../scorecards/domain/scorecard';
 import { EventEffects, effectsOf } from './domain/event-effects';
@@ -80,14 +80,7 @@ export class ScoringEngine extends Rescorer {
     const events = envelopes.filter((e): e is CustomerEvent => e.type === 'customer.event.recorded');
     if (events.length === 0) return;
     await this.dataSource.transaction(async (m) => {
-      const fresh = await this.claimInbox(
-        m,
-        events.map((e) => e.id),
-      );
-      const todo = await this.attribute(
-        m,
-        events.filter((e) => fresh.has(e.id)),
-      );
+      const todo = await this.attribute(m, await claimInbox(m, SCHEMA, SCORING_CONSUMER, events));
       if (todo.length === 0) return;
       const settings = await this.settingsFor(new Set(todo.map((t) => t.event.workspaceId)));
       const keys = sortedKeys(
@@ -375,15 +368,6 @@ export class ScoringEngine extends Rescorer {
     return rows
       .filter((r) => r.value !== null)
       .map((r) => ({ accountId: r.account_id, value: Number(r.value) }));
-  }
-
-  private async claimInbox(m: EntityManager, ids: readonly string[]): Promise<Set<string>> {
-    const rows: { event_id: string }[] = await m.query(
-      `INSERT INTO health_scoring.inbox (consumer, event_id) SELECT $1, unnest($2::text[])
-       ON CONFLICT DO NOTHING RETURNING event_id`,
-      [SCORING_CONSUMER, [...new Set(ids)]],
-    );
-    return new Set(rows.map((r) => r.event_id));
   }
 
   /**

@@ -10,9 +10,11 @@ import {
   LifecyclePhase,
   PlaybookTriggerType,
 } from '@tsuzuku/contracts';
+import { claimInbox } from '@tsuzuku/platform-database';
 import { renewalTriggerKey } from '../playbooks/domain/trigger-timing';
 import { PlaybookStore, StoredPlaybook } from '../playbooks/playbook-store';
 import { PlaybooksConfig } from '../config/playbooks.config';
+import { playbooksDatabase } from '../database/playbooks.database';
 import { accountKey, loadAccounts, unknownAccount } from './account-store';
 import { PLAYBOOKS_SIGNALS_CONSUMER } from './consumer-groups';
 import { StartRequest, startRuns } from './run-starter';
@@ -44,13 +46,7 @@ export class SignalsService {
   async apply(envelopes: readonly AnyEventEnvelope[]): Promise<number> {
     if (envelopes.length === 0) return 0;
     return this.dataSource.transaction(async (m) => {
-      const claimed: { event_id: string }[] = await m.query(
-        `INSERT INTO playbooks.inbox (consumer, event_id) SELECT $1, unnest($2::text[]) ON CONFLICT DO NOTHING RETURNING event_id`,
-        [PLAYBOOKS_SIGNALS_CONSUMER, [...new Set(envelopes.map((e) => e.id))]],
-      );
-      const fresh = new Set(claimed.map((c) => c.event_id));
-      // A message delivered twice in one run is applied once.
-      const todo = envelopes.filter((e) => fresh.delete(e.id));
+      const todo = await claimInbox(m, playbooksDatabase.schema, PLAYBOOKS_SIGNALS_CONSUMER, envelopes);
       if (todo.length === 0) return 0;
       for (const w of [...new Set(todo.map((e) => e.workspaceId))].sort())
         await this.store.ensureWorkspace(m, w);

@@ -2,6 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { AnyEventEnvelope, EventEnvelope, EventRegistry } from '@tsuzuku/contracts';
+import { claimInbox } from '@tsuzuku/platform-database';
+import { reportingDatabase } from '../database/reporting.database';
 import { monthDate, monthOf } from '../kpis/domain/month';
 import { SUBSCRIPTION_EVENT_KINDS, SubscriptionEventKind } from '../kpis/domain/mrr-movements';
 import { attributesBefore, sameAttributes } from '../kpis/domain/slice';
@@ -42,11 +44,7 @@ export class ReadModelWriter {
   async apply(envelopes: readonly AnyEventEnvelope[], now = Date.now()): Promise<void> {
     if (envelopes.length === 0) return;
     await this.dataSource.transaction(async (m) => {
-      const fresh = await this.claim(
-        m,
-        envelopes.map((e) => e.id),
-      );
-      const todo = envelopes.filter((e) => fresh.has(e.id));
+      const todo = await claimInbox(m, reportingDatabase.schema, READ_MODEL_INBOX, envelopes);
       if (todo.length === 0) return;
       const derive = new Map<string, Set<string>>();
       const touch = (ws: string, account: string) =>
@@ -131,15 +129,6 @@ export class ReadModelWriter {
       for (const [ws, accounts] of [...derive].sort(([a], [b]) => (a < b ? -1 : 1)))
         await this.deriver.derive(m, ws, [...accounts], now);
     });
-  }
-
-  private async claim(m: EntityManager, ids: readonly string[]): Promise<Set<string>> {
-    const rows: { event_id: string }[] = await m.query(
-      `INSERT INTO reporting.inbox (consumer, event_id) SELECT $1, unnest($2::text[])
-       ON CONFLICT DO NOTHING RETURNING event_id`,
-      [READ_MODEL_INBOX, [...new Set(ids)]],
-    );
-    return new Set(rows.map((r) => r.event_id));
   }
 
   /**

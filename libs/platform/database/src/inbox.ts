@@ -15,19 +15,34 @@ export function inboxTableSql(schema: string): { up: string; down: string } {
   };
 }
 
+/** The first of each id, in the order given: a message delivered twice in one run counts once. */
+export function firstOfEachId<T extends { readonly id: string }>(events: readonly T[]): T[] {
+  const firsts = new Map<string, T>();
+  for (const event of events) if (!firsts.has(event.id)) firsts.set(event.id, event);
+  return [...firsts.values()];
+}
+
 /**
- * Records that a consumer processed an event, inside the transaction of its effect. False when it
- * had already been processed: the caller then skips the effect, so a redelivery changes nothing.
+ * Claims a run of events for a consumer, inside the transaction of its effect, and returns those
+ * to apply: in their order, each id once, none that an earlier run already claimed. A repeat
+ * inside the run and a redelivery or replay of an earlier one are both left out, so each event
+ * takes effect exactly once; if the transaction rolls back, so do its claims.
  */
-export async function claimInbox(
+export async function claimInbox<T extends { readonly id: string }>(
   manager: EntityManager,
   schema: string,
   consumer: string,
-  eventId: string,
-): Promise<boolean> {
-  const rows: unknown[] = await manager.query(
-    `INSERT INTO ${quoteIdent(schema)}.inbox (consumer, event_id) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING event_id`,
-    [consumer, eventId],
+  events: readonly T[],
+): Promise<T[]> {
+  const unique = firstOfEachId(events);
+  if (unique.length === 0) return [];
+  // Sorted: two runs claiming some of the same ids take their row locks in one order.
+  const ids = unique.map((e) => e.id).sort();
+  const rows: { event_id: string }[] = await manager.query(
+    `INSERT INTO ${quoteIdent(schema)}.inbox (consumer, event_id) SELECT $1, unnest($2::text[])
+     ON CONFLICT DO NOTHING RETURNING event_id`,
+    [consumer, ids],
   );
-  return rows.length === 1;
+  const fresh = new Set(rows.map((r) => r.event_id));
+  return unique.filter((e) => fresh.has(e.id));
 }

@@ -5,3 +5,4 @@ export * from './database.module';
 export * from './migration-cli';
 export * from './transactional-outbox';
 export * from './database-logger';
+export * from './database-errors';

@@ -3,6 +3,7 @@ import { SpanKind, SpanStatusCode, context, trace } from '@opentelemetry/api';
 import { Consumer, EachBatchPayload, KafkaMessage } from 'kafkajs';
 import { Header, Topic, parseEnvelope } from '@tsuzuku/contracts';
 import { ServiceConfig } from '@tsuzuku/platform-config';
+import { isDataException } from '@tsuzuku/platform-database';
 import { KafkaConnection } from './kafka-connection';
 import { AnyEnvelope, EventPublisher } from './event-publisher';
 import { ContractViolationError, KafkaErrorCode, PoisonMessageError } from './errors';
@@ -18,7 +19,8 @@ export interface ConsumerOptions {
   /**
    * Handles a run of messages at once (in order, at most `batchSize`). When it throws, the run
    * is handled again message by message through `handle`, with the usual retries and dead
-   * letters, so one poison message costs a slower run and never stops the partition.
+   * letters, so a failure that only some messages cause costs a slower run, never a stopped
+   * partition.
    */
   readonly handleBatch?: (messages: readonly ConsumedMessage[]) => Promise<void>;
   readonly batchSize?: number;
@@ -32,21 +34,70 @@ export interface ConsumerOptions {
   readonly retryBaseMs?: number;
 }
 
+export type ConsumerSettings = Omit<ConsumerOptions, 'handle' | 'handleBatch'>;
+
 export type EnvelopeHandler = (envelope: AnyEnvelope, message: ConsumedMessage) => Promise<void>;
+
+/** An envelope with the message it came in. */
+export interface ConsumedEnvelope {
+  readonly envelope: AnyEnvelope;
+  readonly message: ConsumedMessage;
+}
+
+/**
+ * How a consumer turns messages into work. Every message of a run is decoded before the run is
+ * handled: one that cannot be decoded is dead-lettered at once, without retries (no retry can fix
+ * its bytes), and never enters the run, so the rest of the run is still handled as one.
+ */
+interface Pipeline<T> {
+  /** Throws for a message that cannot be decoded (a PoisonMessageError, with its reason). */
+  readonly decode: (message: ConsumedMessage) => T;
+  /** One item, on the one-by-one pass; `message` carries the attempt number. */
+  readonly handle: (item: T, message: ConsumedMessage) => Promise<void>;
+  readonly handleBatch?: (items: readonly T[]) => Promise<void>;
+}
+
+interface Decoded<T> {
+  readonly item: T;
+  readonly message: ConsumedMessage;
+}
+
+interface DeadLetter {
+  readonly message: ConsumedMessage;
+  readonly error: unknown;
+  readonly attempts: number;
+}
+
+/** Dead letters a service has written since it started, by consumer group and error code. */
+export type DeadLetterCounts = Record<string, Record<string, number>>;
 
 const tracer = trace.getTracer('tsuzuku-kafka');
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
+/** Parses and checks an envelope; a message that breaks its contract is a poison message. */
+function decodeEnvelope(message: ConsumedMessage): AnyEnvelope {
+  const parsed = parseEnvelope(message.value);
+  if (!parsed.ok)
+    throw new ContractViolationError(
+      parsed.violations,
+      `message ${message.topic}/${message.partition}@${message.offset}`,
+    );
+  return parsed.envelope;
+}
+
 /**
- * Runs Kafka consumers the same way everywhere: batches, per-message retries with backoff, a
- * dead-letter topic for what still fails (reason and origin in headers) so the partition keeps
- * moving, trace context continued from the headers, and an orderly stop at shutdown.
+ * Runs Kafka consumers the same way everywhere: batches, decoding and contract checks before a
+ * run's effects, per-message retries with backoff for what may pass on a retry, a dead-letter
+ * topic (reason and origin in headers) for what cannot be decoded, at once, and for what still
+ * fails after its retries, so the partition keeps moving; trace context continued from the
+ * headers, and an orderly stop at shutdown.
  */
 @Injectable()
 export class ConsumerRunner implements BeforeApplicationShutdown {
   private readonly logger = new Logger(ConsumerRunner.name);
   private readonly consumers = new Map<string, Consumer>();
   private readonly joined = new Map<string, Promise<void>>();
+  private readonly deadLettered = new Map<string, Map<string, number>>();
   private stopping = false;
 
   constructor(
@@ -57,37 +108,11 @@ export class ConsumerRunner implements BeforeApplicationShutdown {
 
   /** Starts a consumer of raw messages; it goes on joining its group in the background. */
   async start(options: ConsumerOptions): Promise<void> {
-    if (this.consumers.has(options.groupId))
-      throw new Error(`consumer group ${options.groupId} is already running`);
-    const consumer = this.connection.kafka.consumer({
-      groupId: options.groupId,
-      sessionTimeout: 15_000,
-      heartbeatInterval: 3_000,
-      // Short fetch waits keep shutdown quick: stopping waits for the fetch in flight.
-      maxWaitTimeInMs: 1_000,
-      allowAutoTopicCreation: false,
-      ...(options.maxBytesPerPartition
-        ? { maxBytesPerPartition: options.maxBytesPerPartition, maxBytes: options.maxBytesPerPartition * 4 }
-        : {}),
-    });
-    this.consumers.set(options.groupId, consumer);
-    this.joined.set(
-      options.groupId,
-      new Promise<void>((resolve) => {
-        const off = consumer.on(consumer.events.GROUP_JOIN, () => {
-          off();
-          this.logger.log(`consumer ${options.groupId} joined, reading ${options.topics.join(', ')}`);
-          resolve();
-        });
-      }),
-    );
-    await consumer.connect();
-    await consumer.subscribe({ topics: [...options.topics], fromBeginning: options.fromBeginning ?? true });
-    await consumer.run({
-      autoCommit: true,
-      partitionsConsumedConcurrently: options.partitionsConsumedConcurrently ?? 1,
-      eachBatchAutoResolve: false,
-      eachBatch: (payload) => this.processBatch(options, payload),
+    const { handle, handleBatch } = options;
+    await this.run(options, {
+      decode: (message) => message,
+      handle: (_item, message) => handle(message),
+      ...(handleBatch ? { handleBatch } : {}),
     });
   }
 
@@ -102,123 +127,173 @@ export class ConsumerRunner implements BeforeApplicationShutdown {
   }
 
   /** Starts a consumer of event envelopes: each is checked against its contract before the handler sees it. */
-  async startForEvents(
-    options: Omit<ConsumerOptions, 'handle'> & { handle: EnvelopeHandler },
-  ): Promise<void> {
-    await this.start({
-      ...options,
-      handle: async (message) => {
-        const parsed = parseEnvelope(message.value);
-        if (!parsed.ok)
-          throw new ContractViolationError(
-            parsed.violations,
-            `message ${message.topic}/${message.partition}@${message.offset}`,
-          );
-        await options.handle(parsed.envelope, message);
-      },
-    });
+  async startForEvents(options: ConsumerSettings & { handle: EnvelopeHandler }): Promise<void> {
+    await this.run(options, { decode: decodeEnvelope, handle: options.handle });
   }
 
   /**
    * Starts a consumer of event envelopes that handles them a run at a time. Messages that break
-   * their contract go to the dead-letter topic; the rest reach `handleBatch` in order.
+   * their contract go to the dead-letter topic at once; the others reach `handleBatch` in order.
    */
   async startBatchForEvents(
-    options: Omit<ConsumerOptions, 'handle' | 'handleBatch'> & {
-      handleBatch: (events: readonly { envelope: AnyEnvelope; message: ConsumedMessage }[]) => Promise<void>;
+    options: ConsumerSettings & {
+      handleBatch: (events: readonly ConsumedEnvelope[]) => Promise<void>;
     },
   ): Promise<void> {
-    const parse = (message: ConsumedMessage) => {
-      const parsed = parseEnvelope(message.value);
-      if (!parsed.ok)
-        throw new ContractViolationError(
-          parsed.violations,
-          `message ${message.topic}/${message.partition}@${message.offset}`,
-        );
-      return { envelope: parsed.envelope, message };
-    };
-    await this.start({
-      ...options,
-      handle: (message) => options.handleBatch([parse(message)]),
-      handleBatch: async (messages) => {
-        // A message that breaks its contract makes the run fail; the one-by-one pass then
-        // sends it to the dead-letter topic and handles the others.
-        await options.handleBatch(messages.map(parse));
-      },
+    await this.run<ConsumedEnvelope>(options, {
+      decode: (message) => ({ envelope: decodeEnvelope(message), message }),
+      handle: ({ envelope }, message) => options.handleBatch([{ envelope, message }]),
+      handleBatch: options.handleBatch,
     });
   }
 
-  private async processBatch(options: ConsumerOptions, payload: EachBatchPayload): Promise<void> {
-    if (options.handleBatch) return this.processRuns(options, payload);
-    const { batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning, isStale } = payload;
-    for (const message of batch.messages) {
-      if (!isRunning() || isStale()) return;
-      const done = await this.processMessage(options, batch.topic, batch.partition, message, payload);
-      if (!done) return;
-      resolveOffset(message.offset);
-      await commitOffsetsIfNecessary();
-      await heartbeat();
-    }
+  /** Dead letters written since start, by consumer group and error code (also in the readiness details). */
+  deadLetterCounts(): DeadLetterCounts {
+    const counts: DeadLetterCounts = {};
+    for (const [group, byCode] of this.deadLettered) counts[group] = Object.fromEntries(byCode);
+    return counts;
   }
 
-  private async processRuns(options: ConsumerOptions, payload: EachBatchPayload): Promise<void> {
+  private async run<T>(settings: ConsumerSettings, pipeline: Pipeline<T>): Promise<void> {
+    if (this.consumers.has(settings.groupId))
+      throw new Error(`consumer group ${settings.groupId} is already running`);
+    const consumer = this.connection.kafka.consumer({
+      groupId: settings.groupId,
+      sessionTimeout: 15_000,
+      heartbeatInterval: 3_000,
+      // Short fetch waits keep shutdown quick: stopping waits for the fetch in flight.
+      maxWaitTimeInMs: 1_000,
+      allowAutoTopicCreation: false,
+      ...(settings.maxBytesPerPartition
+        ? { maxBytesPerPartition: settings.maxBytesPerPartition, maxBytes: settings.maxBytesPerPartition * 4 }
+        : {}),
+    });
+    this.consumers.set(settings.groupId, consumer);
+    this.joined.set(
+      settings.groupId,
+      new Promise<void>((resolve) => {
+        const off = consumer.on(consumer.events.GROUP_JOIN, () => {
+          off();
+          this.logger.log(`consumer ${settings.groupId} joined, reading ${settings.topics.join(', ')}`);
+          resolve();
+        });
+      }),
+    );
+    await consumer.connect();
+    await consumer.subscribe({ topics: [...settings.topics], fromBeginning: settings.fromBeginning ?? true });
+    await consumer.run({
+      autoCommit: true,
+      partitionsConsumedConcurrently: settings.partitionsConsumedConcurrently ?? 1,
+      eachBatchAutoResolve: false,
+      eachBatch: (payload) => this.processBatch(settings, pipeline, payload),
+    });
+  }
+
+  private async processBatch<T>(
+    settings: ConsumerSettings,
+    pipeline: Pipeline<T>,
+    payload: EachBatchPayload,
+  ): Promise<void> {
     const { batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning, isStale } = payload;
-    const size = options.batchSize ?? 500;
+    const size = pipeline.handleBatch ? (settings.batchSize ?? 500) : 1;
     for (let start = 0; start < batch.messages.length; start += size) {
       if (!isRunning() || isStale()) return;
       const run = batch.messages.slice(start, start + size);
-      const consumed = run.map((message) => toConsumed(batch.topic, batch.partition, message, 1));
-      let handled = false;
-      try {
-        await this.inSpan(options, consumed[0]!, `${batch.topic} process ${run.length}`, () =>
-          options.handleBatch!(consumed),
-        );
-        handled = true;
-      } catch (error) {
-        this.logger.warn(
-          `${options.groupId}: a run of ${run.length} from ${batch.topic}/${batch.partition}@${run[0]!.offset} failed, handling it one by one: ${describe(error)}`,
-        );
-      }
-      if (handled) {
-        resolveOffset(run[run.length - 1]!.offset);
-      } else {
-        for (const message of run) {
-          if (!isRunning() || isStale()) return;
-          const done = await this.processMessage(options, batch.topic, batch.partition, message, payload);
-          if (!done) return;
-          resolveOffset(message.offset);
-          await heartbeat();
-        }
-      }
+      const decoded = await this.decodeRun(settings, pipeline, batch.topic, batch.partition, run);
+      if (!(await this.handleRun(settings, pipeline, decoded, payload))) return;
+      resolveOffset(run[run.length - 1]!.offset);
       await commitOffsetsIfNecessary();
       await heartbeat();
     }
   }
 
-  /** Handles one message with retries; false when the consumer is stopping and it was left for redelivery. */
-  private async processMessage(
-    options: ConsumerOptions,
+  /**
+   * Decodes every message of a run. What cannot be decoded is dead-lettered at once, before the
+   * run takes effect (a crash in between redelivers both), and left out of the run.
+   */
+  private async decodeRun<T>(
+    settings: ConsumerSettings,
+    pipeline: Pipeline<T>,
     topic: string,
     partition: number,
-    message: KafkaMessage,
-    { heartbeat, isRunning, isStale }: EachBatchPayload,
-  ): Promise<boolean> {
-    const maxAttempts = options.maxAttempts ?? this.config.CONSUMER_MAX_ATTEMPTS;
-    const baseMs = options.retryBaseMs ?? this.config.CONSUMER_RETRY_BASE_MS;
-    const headers = headersToStrings(message.headers);
-    for (let attempt = 1; ; attempt++) {
-      const consumed = toConsumed(topic, partition, message, attempt, headers);
+    run: readonly KafkaMessage[],
+  ): Promise<Decoded<T>[]> {
+    const decoded: Decoded<T>[] = [];
+    const poison: DeadLetter[] = [];
+    for (const raw of run) {
+      const message = toConsumed(topic, partition, raw, 1);
       try {
-        await this.handleInSpan(options, consumed);
+        decoded.push({ item: pipeline.decode(message), message });
+      } catch (error) {
+        // Decoding is a function of the bytes alone: whatever it throws, a retry throws again.
+        const permanent =
+          error instanceof PoisonMessageError
+            ? error
+            : new PoisonMessageError(`cannot decode: ${describe(error)}`);
+        poison.push({ message, error: permanent, attempts: 1 });
+      }
+    }
+    await this.deadLetter(settings, poison);
+    return decoded;
+  }
+
+  /**
+   * Handles a run as one batch when the consumer can, else (or when the batch fails) one message
+   * at a time with retries. False when the consumer is stopping and the rest is left for redelivery.
+   */
+  private async handleRun<T>(
+    settings: ConsumerSettings,
+    pipeline: Pipeline<T>,
+    decoded: readonly Decoded<T>[],
+    payload: EachBatchPayload,
+  ): Promise<boolean> {
+    if (decoded.length === 0) return true;
+    const { batch, resolveOffset, heartbeat, isRunning, isStale } = payload;
+    if (pipeline.handleBatch) {
+      try {
+        await this.inSpan(settings, decoded[0]!.message, `${batch.topic} process ${decoded.length}`, () =>
+          pipeline.handleBatch!(decoded.map((d) => d.item)),
+        );
         return true;
       } catch (error) {
-        const poison = error instanceof PoisonMessageError;
-        if (poison || attempt >= maxAttempts) {
-          await this.deadLetter(options, consumed, error, attempt);
+        this.logger.warn(
+          `${settings.groupId}: a run of ${decoded.length} from ${batch.topic}/${batch.partition}@${decoded[0]!.message.offset} failed, handling it one by one: ${describe(error)}`,
+        );
+      }
+    }
+    for (const one of decoded) {
+      if (!isRunning() || isStale()) return false;
+      if (!(await this.processMessage(settings, pipeline, one, payload))) return false;
+      resolveOffset(one.message.offset);
+      await heartbeat();
+    }
+    return true;
+  }
+
+  /** Handles one message with retries; false when the consumer is stopping and it was left for redelivery. */
+  private async processMessage<T>(
+    settings: ConsumerSettings,
+    pipeline: Pipeline<T>,
+    { item, message }: Decoded<T>,
+    { heartbeat, isRunning, isStale }: EachBatchPayload,
+  ): Promise<boolean> {
+    const maxAttempts = settings.maxAttempts ?? this.config.CONSUMER_MAX_ATTEMPTS;
+    const baseMs = settings.retryBaseMs ?? this.config.CONSUMER_RETRY_BASE_MS;
+    for (let attempt = 1; ; attempt++) {
+      const consumed = { ...message, attempt };
+      try {
+        await this.inSpan(settings, consumed, `${consumed.topic} process`, () =>
+          pipeline.handle(item, consumed),
+        );
+        return true;
+      } catch (error) {
+        // What cannot pass on a retry is dead-lettered at once: poison, or values Postgres refuses.
+        if (error instanceof PoisonMessageError || isDataException(error) || attempt >= maxAttempts) {
+          await this.deadLetter(settings, [{ message: consumed, error, attempts: attempt }]);
           return true;
         }
         this.logger.warn(
-          `${options.groupId}: ${topic}/${partition}@${message.offset} failed (attempt ${attempt}/${maxAttempts}): ${describe(error)}`,
+          `${settings.groupId}: ${consumed.topic}/${consumed.partition}@${consumed.offset} failed (attempt ${attempt}/${maxAttempts}): ${describe(error)}`,
         );
         const until = Date.now() + backoffDelay(attempt, baseMs);
         while (Date.now() < until) {
@@ -230,13 +305,9 @@ export class ConsumerRunner implements BeforeApplicationShutdown {
     }
   }
 
-  private handleInSpan(options: ConsumerOptions, message: ConsumedMessage): Promise<void> {
-    return this.inSpan(options, message, `${message.topic} process`, () => options.handle(message));
-  }
-
   /** Runs work in a consumer span that continues the trace of `message`. */
   private inSpan(
-    options: ConsumerOptions,
+    settings: ConsumerSettings,
     message: ConsumedMessage,
     name: string,
     work: () => Promise<void>,
@@ -250,7 +321,7 @@ export class ConsumerRunner implements BeforeApplicationShutdown {
           attributes: {
             'messaging.system': 'kafka',
             'messaging.destination.name': message.topic,
-            'messaging.kafka.consumer.group': options.groupId,
+            'messaging.kafka.consumer.group': settings.groupId,
             'messaging.kafka.destination.partition': message.partition,
             'messaging.kafka.message.offset': message.offset,
           },
@@ -270,20 +341,22 @@ export class ConsumerRunner implements BeforeApplicationShutdown {
     );
   }
 
-  private async deadLetter(
-    options: ConsumerOptions,
-    message: ConsumedMessage,
-    error: unknown,
-    attempts: number,
-  ): Promise<void> {
-    const code = error instanceof PoisonMessageError ? error.code : KafkaErrorCode.HandlerFailed;
-    const reason = describe(error).slice(0, 2000);
-    this.logger.error(
-      `${options.groupId}: ${message.topic}/${message.partition}@${message.offset} sent to ${Topic.DeadLetter} after ${attempts} attempt(s): ${reason}`,
-    );
-    // Awaited: if the dead letter cannot be written, the batch fails and the message is retried.
-    await this.publisher.publishRaw(Topic.DeadLetter, [
-      {
+  /**
+   * Writes messages to the dead-letter topic, with why and where they failed in the headers, in
+   * one awaited send: if it cannot be written, the batch fails and the messages come again.
+   */
+  private async deadLetter(settings: ConsumerSettings, letters: readonly DeadLetter[]): Promise<void> {
+    if (letters.length === 0) return;
+    const failedAt = new Date().toISOString();
+    const written = letters.map(({ message, error, attempts }) => ({
+      message,
+      attempts,
+      code: codeOf(error),
+      reason: describe(error).slice(0, 2000),
+    }));
+    await this.publisher.publishRaw(
+      Topic.DeadLetter,
+      written.map(({ message, attempts, code, reason }) => ({
         key: message.key,
         value: message.value,
         headers: {
@@ -293,13 +366,22 @@ export class ConsumerRunner implements BeforeApplicationShutdown {
           [Header.DeadLetterOriginTopic]: message.topic,
           [Header.DeadLetterOriginPartition]: String(message.partition),
           [Header.DeadLetterOriginOffset]: message.offset,
-          [Header.DeadLetterConsumerGroup]: options.groupId,
+          [Header.DeadLetterConsumerGroup]: settings.groupId,
           [Header.DeadLetterService]: this.connection.clientId,
           [Header.DeadLetterAttempts]: String(attempts),
-          [Header.DeadLetterFailedAt]: new Date().toISOString(),
+          [Header.DeadLetterFailedAt]: failedAt,
         },
-      },
-    ]);
+      })),
+    );
+    const counts = this.deadLettered.get(settings.groupId) ?? new Map<string, number>();
+    this.deadLettered.set(settings.groupId, counts);
+    for (const { message, attempts, code, reason } of written) {
+      const count = (counts.get(code) ?? 0) + 1;
+      counts.set(code, count);
+      this.logger.error(
+        `${settings.groupId}: ${message.topic}/${message.partition}@${message.offset} sent to ${Topic.DeadLetter} after ${attempts} attempt(s), ${code} #${count} of this group: ${reason}`,
+      );
+    }
   }
 
   /** Stops every consumer: the batch in flight finishes, offsets are committed, connections close. */
@@ -325,7 +407,6 @@ function toConsumed(
   partition: number,
   message: KafkaMessage,
   attempt: number,
-  headers: Record<string, string> = headersToStrings(message.headers),
 ): ConsumedMessage {
   return {
     topic,
@@ -333,10 +414,15 @@ function toConsumed(
     offset: message.offset,
     key: message.key ? message.key.toString('utf8') : null,
     value: message.value,
-    headers,
+    headers: headersToStrings(message.headers),
     timestamp: Number(message.timestamp),
     attempt,
   };
+}
+
+function codeOf(error: unknown): KafkaErrorCode {
+  if (error instanceof PoisonMessageError) return error.code;
+  return isDataException(error) ? KafkaErrorCode.DataRejected : KafkaErrorCode.HandlerFailed;
 }
 
 function describe(error: unknown): string {

@@ -3,6 +3,8 @@ import { ContractViolation, describeViolations } from '@tsuzuku/contracts';
 export enum KafkaErrorCode {
   ContractViolation = 'CONTRACT_VIOLATION',
   PoisonMessage = 'POISON_MESSAGE',
+  /** Postgres refused the values of the message (a data exception): retrying changes nothing. */
+  DataRejected = 'DATA_REJECTED',
   HandlerFailed = 'HANDLER_FAILED',
 }
 

@@ -1,13 +1,18 @@
 import { Injectable } from '@nestjs/common';
 import { HealthIndicatorResult, HealthIndicatorService } from '@nestjs/terminus';
 import { KafkaConnection } from './kafka-connection';
+import { ConsumerRunner } from './consumer-runner';
 
-/** Ready only when a broker answers a metadata request within the probe's timeout. */
+/**
+ * Ready only when a broker answers a metadata request within the probe's timeout. The details
+ * also carry the dead letters written since start, by consumer group and error code.
+ */
 @Injectable()
 export class KafkaHealthIndicator {
   constructor(
     private readonly connection: KafkaConnection,
     private readonly health: HealthIndicatorService,
+    private readonly consumers: ConsumerRunner,
   ) {}
 
   async check(key = 'kafka'): Promise<HealthIndicatorResult> {
@@ -16,7 +21,10 @@ export class KafkaHealthIndicator {
     try {
       await admin.connect();
       const cluster = await admin.describeCluster();
-      return indicator.up({ brokers: cluster.brokers.length });
+      return indicator.up({
+        brokers: cluster.brokers.length,
+        deadLettered: this.consumers.deadLetterCounts(),
+      });
     } catch (error) {
       return indicator.down({ message: (error as Error).message });
     } finally {

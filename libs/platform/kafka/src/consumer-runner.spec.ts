@@ -1,0 +1,183 @@
+import { EachBatchPayload, KafkaMessage } from 'kafkajs';
+import { Header, Topic } from '@tsuzuku/contracts';
+import { ServiceConfig } from '@tsuzuku/platform-config';
+import { ConsumedEnvelope, ConsumerRunner } from './consumer-runner';
+import { EventPublisher, RawMessage } from './event-publisher';
+import { KafkaConnection } from './kafka-connection';
+
+/** A valid customer event envelope, as JSON bytes. */
+function envelope(id: string, workspaceId: string, properties: object = {}): Buffer {
+  const at = '2026-11-01T10:00:00.000Z';
+  return Buffer.from(
+    JSON.stringify({
+      specVersion: 1,
+      id,
+      type: 'customer.event.recorded',
+      workspaceId,
+      accountId: 'acc',
+      occurredAt: at,
+      producedAt: at,
+      source: 'test',
+      correlationId: id,
+      causationId: null,
+      data: {
+        call: 'track',
+        messageId: id,
+        event: 'Signed In',
+        userId: 'u1',
+        anonymousId: null,
+        properties,
+        traits: {},
+        context: {},
+        timestamp: at,
+        receivedAt: at,
+        sentAt: null,
+        originalTimestamp: null,
+      },
+    }),
+  );
+}
+
+/** A runner on a fake consumer: `deliver` hands it one fetched batch, as kafkajs would. */
+function fakeRunner() {
+  let eachBatch: ((payload: EachBatchPayload) => Promise<void>) | undefined;
+  const consumer = {
+    events: { GROUP_JOIN: 'group_join' },
+    on: () => () => undefined,
+    connect: async () => undefined,
+    subscribe: async () => undefined,
+    run: async (config: { eachBatch: (payload: EachBatchPayload) => Promise<void> }) => {
+      eachBatch = config.eachBatch;
+    },
+  };
+  const connection = {
+    kafka: { consumer: () => consumer },
+    clientId: 'test-service',
+  } as unknown as KafkaConnection;
+  const deadLetters: RawMessage[] = [];
+  const publisher = {
+    publishRaw: async (topic: Topic, messages: readonly RawMessage[]) => {
+      expect(topic).toBe(Topic.DeadLetter);
+      deadLetters.push(...messages);
+    },
+  } as unknown as EventPublisher;
+  const config = { CONSUMER_MAX_ATTEMPTS: 5, CONSUMER_RETRY_BASE_MS: 1 } as ServiceConfig;
+  const runner = new ConsumerRunner(connection, publisher, config);
+  const resolved: string[] = [];
+  const deliver = async (values: (Buffer | null)[]) => {
+    const messages = values.map(
+      (value, offset) =>
+        ({
+          key: Buffer.from('k'),
+          value,
+          headers: {},
+          offset: String(offset),
+          timestamp: '0',
+        }) as KafkaMessage,
+    );
+    await eachBatch!({
+      batch: { topic: Topic.Events, partition: 3, messages },
+      resolveOffset: (offset: string) => resolved.push(offset),
+      heartbeat: async () => undefined,
+      commitOffsetsIfNecessary: async () => undefined,
+      isRunning: () => true,
+      isStale: () => false,
+    } as unknown as EachBatchPayload);
+  };
+  return { runner, deliver, deadLetters, resolved };
+}
+
+describe('ConsumerRunner', () => {
+  it('dead-letters poison at once with its reason, and hands the rest of the run to one batch in order', async () => {
+    const { runner, deliver, deadLetters, resolved } = fakeRunner();
+    const batches: string[][] = [];
+    await runner.startBatchForEvents({
+      groupId: 'test.group',
+      topics: [Topic.Events],
+      handleBatch: async (events: readonly ConsumedEnvelope[]) => {
+        batches.push(events.map((e) => e.envelope.id));
+      },
+    });
+    await deliver([
+      envelope('e1', 'ws_a'),
+      Buffer.from('{"not json'),
+      envelope('e2', 'ws_b'),
+      Buffer.from(JSON.stringify({ specVersion: 1, id: 'x' })),
+      envelope('e3', 'ws_c', { note: 'a\u0000b' }),
+      null,
+      envelope('e4', 'ws_d'),
+    ]);
+
+    expect(batches).toEqual([['e1', 'e2', 'e4']]);
+    expect(deadLetters.map((d) => d.headers![Header.DeadLetterOriginOffset])).toEqual(['1', '3', '4', '5']);
+    for (const d of deadLetters) {
+      expect(d.headers![Header.DeadLetterAttempts]).toBe('1');
+      expect(d.headers![Header.DeadLetterErrorCode]).toBe('CONTRACT_VIOLATION');
+      expect(d.headers![Header.DeadLetterConsumerGroup]).toBe('test.group');
+    }
+    expect(deadLetters.map((d) => d.headers![Header.DeadLetterReason])).toEqual([
+      expect.stringMatching(/not JSON/),
+      expect.stringMatching(/\/id|required/),
+      expect.stringMatching(/data\.properties\.note: must not contain a NUL/),
+      expect.stringMatching(/no value/),
+    ]);
+    expect(resolved.at(-1)).toBe('6');
+    expect(runner.deadLetterCounts()).toEqual({ 'test.group': { CONTRACT_VIOLATION: 4 } });
+  });
+
+  it('retries a failing run one message at a time, and dead-letters only what keeps failing', async () => {
+    const { runner, deliver, deadLetters } = fakeRunner();
+    const applied: string[] = [];
+    const attempts = new Map<string, number>();
+    await runner.startBatchForEvents({
+      groupId: 'test.retries',
+      topics: [Topic.Events],
+      maxAttempts: 3,
+      handleBatch: async (events) => {
+        for (const { envelope: e } of events) attempts.set(e.id, (attempts.get(e.id) ?? 0) + 1);
+        if (events.some((e) => e.envelope.id === 'bad')) throw new Error('database refused it');
+        applied.push(...events.map((e) => e.envelope.id));
+      },
+    });
+    await deliver([envelope('e1', 'ws_a'), envelope('bad', 'ws_b'), envelope('e2', 'ws_c')]);
+
+    expect(applied).toEqual(['e1', 'e2']);
+    // Once in the failed run, then three attempts on its own.
+    expect(attempts.get('bad')).toBe(4);
+    expect(deadLetters).toHaveLength(1);
+    expect(deadLetters[0]!.headers).toMatchObject({
+      [Header.DeadLetterAttempts]: '3',
+      [Header.DeadLetterErrorCode]: 'HANDLER_FAILED',
+      [Header.DeadLetterReason]: 'Error: database refused it',
+    });
+    expect(runner.deadLetterCounts()).toEqual({ 'test.retries': { HANDLER_FAILED: 1 } });
+  });
+
+  it('dead-letters at once, without retries, a message whose values Postgres refuses', async () => {
+    const { runner, deliver, deadLetters } = fakeRunner();
+    const attempts = new Map<string, number>();
+    const applied: string[] = [];
+    await runner.startBatchForEvents({
+      groupId: 'test.data',
+      topics: [Topic.Events],
+      handleBatch: async (events) => {
+        for (const { envelope: e } of events) attempts.set(e.id, (attempts.get(e.id) ?? 0) + 1);
+        if (events.some((e) => e.envelope.id === 'huge'))
+          throw Object.assign(new Error('numeric field overflow'), { driverError: { code: '22003' } });
+        applied.push(...events.map((e) => e.envelope.id));
+      },
+    });
+    await deliver([envelope('e1', 'ws_a'), envelope('huge', 'ws_b'), envelope('e2', 'ws_c')]);
+
+    expect(applied).toEqual(['e1', 'e2']);
+    // Once in the failed run, once on its own.
+    expect(attempts.get('huge')).toBe(2);
+    expect(deadLetters.map((d) => d.headers)).toEqual([
+      expect.objectContaining({
+        [Header.DeadLetterAttempts]: '1',
+        [Header.DeadLetterErrorCode]: 'DATA_REJECTED',
+        [Header.DeadLetterReason]: 'Error: numeric field overflow',
+      }),
+    ]);
+  });
+});
