@@ -6,3 +6,4 @@ export * from './api-exception';
 export * from './workspace-cache';
 export * from './query-transforms';
 export * from './server-span.interceptor';
+export * from './write-semantics';
