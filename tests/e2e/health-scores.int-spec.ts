@@ -77,9 +77,13 @@ describe('health scores through the public APIs', () => {
   it('scores a healthy account green and a dormant one red, each explained by the measures that decided it', async () => {
     const settings = await api('/v1/settings', {
       method: 'PUT',
+      // PUT takes the whole settings: the window and thresholds at their defaults.
       body: JSON.stringify({
         keyFeatures: KEY_FEATURES,
         onboardingMilestones: ['Invited Team', 'Connected Data'],
+        renewalWindowDays: 90,
+        touchHighMrr: 5000,
+        touchLowMrr: 500,
       }),
     });
     expect(settings.status).toBe(200);

@@ -336,17 +336,16 @@ describe('scorecards and settings API', () => {
     expect(read.body).toMatchObject(settings);
     expect(typeof read.body['updatedAt']).toBe('string');
 
-    // What is left out takes its default.
-    const partial = await api<Record<string, unknown>>(tokenA, 'PUT', '/v1/settings', {
-      keyFeatures: ['Report Exported'],
-    });
-    expect(partial.body).toMatchObject({
-      keyFeatures: ['Report Exported'],
-      onboardingMilestones: [],
-      touchHighMrr: 5000,
-    });
+    // PUT replaces the whole settings: what is left out is refused, never reset.
+    const partial = await api<Problems>(tokenA, 'PUT', '/v1/settings', { keyFeatures: ['Report Exported'] });
+    expect(partial.status).toBe(400);
+    expect([...new Set(partial.body.errors.map((e) => e.path))].sort()).toEqual(
+      ['onboardingMilestones', 'renewalWindowDays', 'touchHighMrr', 'touchLowMrr'].sort(),
+    );
+    expect((await api<Record<string, unknown>>(tokenA, 'GET', '/v1/settings')).body).toMatchObject(settings);
 
     const invalid = await api<Problems>(tokenA, 'PUT', '/v1/settings', {
+      onboardingMilestones: [],
       renewalWindowDays: 400,
       touchHighMrr: 100,
       touchLowMrr: 200,
@@ -357,6 +356,7 @@ describe('scorecards and settings API', () => {
       ['keyFeatures[1]', 'renewalWindowDays', 'touchHighMrr'].sort(),
     );
     const shape = await api<Problems>(tokenA, 'PUT', '/v1/settings', {
+      ...settings,
       renewalWindowDays: 'soon',
       colour: 1,
     });

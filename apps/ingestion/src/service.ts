@@ -1,7 +1,9 @@
+import { AuthFailureLimiter } from '@tsuzuku/platform-auth';
 import { ServiceDefinition } from '@tsuzuku/platform-runtime';
 import { IngestionConfig } from './config/ingestion.config';
 import { AppModule } from './app.module';
 import { acceptGzipBodies } from './collect/gzip-bodies';
+import { adminTokenHook } from './workspaces/admin-token.hook';
 
 /** The ingestion service: what main.ts runs and what the tests boot. */
 export const ingestionService: ServiceDefinition<IngestionConfig> = {
@@ -14,7 +16,7 @@ export const ingestionService: ServiceDefinition<IngestionConfig> = {
   bodyLimit: (config) => config.MAX_REQUEST_BYTES,
   // Fastify parses the JSON bodies itself; acceptGzipBodies adds the SDKs' other labels.
   nestBodyParser: false,
-  configureApp: (app) => {
+  configureApp: (app, config) => {
     // Browser SDKs post from the customer's pages.
     app.enableCors({
       origin: true,
@@ -22,6 +24,9 @@ export const ingestionService: ServiceDefinition<IngestionConfig> = {
       allowedHeaders: ['Authorization', 'Content-Type', 'Content-Encoding'],
       maxAge: 86400,
     });
-    acceptGzipBodies(app.getHttpAdapter().getInstance());
+    const fastify = app.getHttpAdapter().getInstance();
+    // onRequest runs before any body is read: a request without the admin token reads none.
+    fastify.addHook('onRequest', adminTokenHook(config.TSUZUKU_ADMIN_TOKEN, app.get(AuthFailureLimiter)));
+    acceptGzipBodies(fastify);
   },
 };

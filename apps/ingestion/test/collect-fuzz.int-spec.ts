@@ -79,7 +79,8 @@ describe('ingestion: hostile and malformed requests', () => {
 
   beforeAll(async () => {
     ingestion = await startIngestion(
-      { RATE_LIMIT_PER_SECOND: '100000', RATE_LIMIT_BURST: '100000' },
+      // Many of its requests fail authentication on purpose, all from one address.
+      { RATE_LIMIT_PER_SECOND: '100000', RATE_LIMIT_BURST: '100000', AUTH_FAILURES_PER_MINUTE: '1000000' },
       'ingestion_fuzz',
     );
     ws = await createWorkspace(ingestion.service.url, 'fuzz');

@@ -157,7 +157,13 @@ describe('retention KPIs through the public APIs', () => {
       (
         await api(scoring, '/v1/settings', {
           method: 'PUT',
-          body: JSON.stringify({ onboardingMilestones: ['Invited Team', 'Connected Data'] }),
+          body: JSON.stringify({
+            onboardingMilestones: ['Invited Team', 'Connected Data'],
+            keyFeatures: [],
+            renewalWindowDays: 90,
+            touchHighMrr: 5000,
+            touchLowMrr: 500,
+          }),
         })
       ).status,
     ).toBe(200);

@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query, UsePipes } from '@nestjs/common';
 import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { Auth, AuthContext, RequireScopes } from '@tsuzuku/platform-auth';
-import { requestValidationPipe } from '@tsuzuku/platform-runtime';
+import { ApiReplaceOperation, requestValidationPipe } from '@tsuzuku/platform-runtime';
 import { ChannelsService } from './channels.service';
 import {
   ChannelDto,
@@ -47,7 +47,10 @@ export class ChannelsController {
 
   @Put(':id')
   @RequireScopes('write')
-  @ApiOperation({ summary: 'Replace a channel (a webhook keeps its secret unless one is given)' })
+  @ApiReplaceOperation(
+    'Replace a channel',
+    'The signing secret is write-only: a webhook keeps its current secret when none is given.',
+  )
   @ApiResponse({ status: 200, type: ChannelDto })
   @ApiResponse({ status: 400, description: 'every problem with its field path' })
   @ApiResponse({ status: 404, description: 'no such channel in this workspace' })

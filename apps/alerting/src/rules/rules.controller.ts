@@ -3,6 +3,7 @@ import { ApiBody, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { Auth, AuthContext, RequireScopes } from '@tsuzuku/platform-auth';
+import { ApiReplaceOperation } from '@tsuzuku/platform-runtime';
 import { AlertingEngine } from '../alerts/alerting.engine';
 import { AlertsException, AlertsExceptionCode } from '../alerts/alerts.exception';
 import { RuleDefinition } from './domain/default-rules';
@@ -54,7 +55,7 @@ export class RulesController {
 
   @Put(':id')
   @RequireScopes('write')
-  @ApiOperation({ summary: 'Replace an alert rule; its open alerts are re-evaluated against it' })
+  @ApiReplaceOperation('Replace an alert rule; its open alerts are re-evaluated against it')
   @ApiBody({ type: RuleInputDto })
   @ApiResponse({ status: 200, type: RuleDto })
   @ApiResponse({ status: 400, description: 'every problem with its field path' })

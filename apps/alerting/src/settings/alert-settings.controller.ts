@@ -3,7 +3,7 @@ import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { Auth, AuthContext, RequireScopes } from '@tsuzuku/platform-auth';
-import { requestValidationPipe } from '@tsuzuku/platform-runtime';
+import { ApiReplaceOperation, requestValidationPipe } from '@tsuzuku/platform-runtime';
 import { RulesStore } from '../rules/rules.store';
 import { AlertSettingsDto, PutAlertSettingsDto } from './dto/alert-settings.dto';
 import { returning } from '../shared/returning';
@@ -35,7 +35,7 @@ export class AlertSettingsController {
 
   @Put()
   @RequireScopes('write')
-  @ApiOperation({ summary: 'Set the default owner (used for alerts raised from now on)' })
+  @ApiReplaceOperation('Replace the alerting settings: the default owner of alerts raised from now on')
   @ApiResponse({ status: 200, type: AlertSettingsDto })
   @ApiResponse({ status: 400, description: 'every problem with its field path' })
   async put(@Auth() auth: AuthContext, @Body() body: PutAlertSettingsDto): Promise<AlertSettingsDto> {
@@ -45,7 +45,7 @@ export class AlertSettingsController {
         await m.query(
           `UPDATE alerting.workspace_settings SET default_owner = $2, updated_at = now() WHERE workspace_id = $1
          RETURNING default_owner, updated_at`,
-          [auth.workspaceId, body.defaultOwner ?? null],
+          [auth.workspaceId, body.defaultOwner],
         ),
       );
       return { defaultOwner: row!.default_owner, updatedAt: row!.updated_at.toISOString() };

@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put, UsePipes } from '@nestjs/common';
 import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { Auth, AuthContext, RequireScopes } from '@tsuzuku/platform-auth';
-import { requestValidationPipe } from '@tsuzuku/platform-runtime';
+import { ApiPatchOperation, ApiReplaceOperation, requestValidationPipe } from '@tsuzuku/platform-runtime';
 import { Rescorer, StoredScorecard } from '../scoring/ports';
 import { DEFAULT_SCORECARD_BANDS, defaultMeasures } from './domain/default-scorecard';
 import {
@@ -67,7 +67,7 @@ export class ScorecardsController {
 
   @Put(':id')
   @RequireScopes('write')
-  @ApiOperation({ summary: 'Replace a scorecard (the default one keeps no segment or touch model)' })
+  @ApiReplaceOperation('Replace a scorecard (the default one keeps no segment or touch model)')
   @ApiResponse({ status: 200, type: ChangedScorecardDto })
   @ApiResponse({ status: 400, type: InvalidRequestDto, description: 'every problem with its field path' })
   @ApiResponse({ status: 409, description: 'the new audience has a scorecard already' })
@@ -87,7 +87,7 @@ export class ScorecardsController {
 
   @Patch(':id')
   @RequireScopes('write')
-  @ApiOperation({ summary: "Change a scorecard's name, measures and/or bands" })
+  @ApiPatchOperation("Change a scorecard's name, measures and/or bands")
   @ApiResponse({ status: 200, type: ChangedScorecardDto })
   @ApiResponse({ status: 400, type: InvalidRequestDto, description: 'every problem with its field path' })
   async patch(

@@ -1,9 +1,8 @@
 import { Body, Controller, Get, Put, UsePipes } from '@nestjs/common';
 import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { Auth, AuthContext, RequireScopes } from '@tsuzuku/platform-auth';
-import { requestValidationPipe } from '@tsuzuku/platform-runtime';
+import { ApiReplaceOperation, requestValidationPipe } from '@tsuzuku/platform-runtime';
 import { Rescorer } from '../scoring/ports';
-import { DEFAULT_WORKSPACE_SETTINGS } from './domain/workspace-settings';
 import {
   ChangedWorkspaceSettingsDto,
   PutWorkspaceSettingsDto,
@@ -31,23 +30,21 @@ export class SettingsController {
 
   @Put()
   @RequireScopes('write')
-  @ApiOperation({
-    summary:
-      'Replace the settings: onboarding milestones, key features, renewal window, touch-model MRR thresholds',
-  })
+  @ApiReplaceOperation(
+    'Replace the settings: onboarding milestones, key features, renewal window, touch-model MRR thresholds',
+  )
   @ApiResponse({ status: 200, type: ChangedWorkspaceSettingsDto })
   @ApiResponse({ status: 400, description: 'every problem with its field path' })
   async put(
     @Auth() auth: AuthContext,
     @Body() body: PutWorkspaceSettingsDto,
   ): Promise<WorkspaceSettingsView & { readonly rescored: number }> {
-    const d = DEFAULT_WORKSPACE_SETTINGS;
     const saved = await this.settings.replace(auth.workspaceId, {
-      onboardingMilestones: body.onboardingMilestones ?? d.onboardingMilestones,
-      keyFeatures: body.keyFeatures ?? d.keyFeatures,
-      renewalWindowDays: body.renewalWindowDays ?? d.renewalWindowDays,
-      touchHighMrr: body.touchHighMrr ?? d.touchHighMrr,
-      touchLowMrr: body.touchLowMrr ?? d.touchLowMrr,
+      onboardingMilestones: body.onboardingMilestones,
+      keyFeatures: body.keyFeatures,
+      renewalWindowDays: body.renewalWindowDays,
+      touchHighMrr: body.touchHighMrr,
+      touchLowMrr: body.touchLowMrr,
     });
     const rescored = await this.rescorer.rescoreWorkspace(auth.workspaceId, 'settings changed');
     return { ...saved, rescored };

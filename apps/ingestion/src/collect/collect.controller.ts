@@ -3,13 +3,20 @@ import { ApiBasicAuth, ApiBody, ApiOperation, ApiParam, ApiResponse, ApiTags } f
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import { SEGMENT_CALL_TYPES, SegmentCallType } from '@tsuzuku/contracts';
-import { CredentialStore } from '@tsuzuku/platform-auth';
+import {
+  AuthFailureLimiter,
+  CredentialStore,
+  TOO_MANY_FAILURES,
+  TokenBuckets,
+  chargeAll,
+  rateLimitHeaders,
+} from '@tsuzuku/platform-auth';
 import { IngestionConfig } from '../config/ingestion.config';
 import { CollectResult, CollectService } from './collect.service';
 import { IngestionException, IngestionExceptionCode } from './ingestion.exception';
 import { IngestionExceptionFilter } from './ingestion-exception.filter';
-import { TokenBuckets } from './domain/token-bucket';
 import { writeKeyOf } from './write-key';
+import { bodyBytesOf } from './gzip-bodies';
 import { BatchAcceptedDto, ErrorBodyDto, SegmentBatchDto, SegmentCallDto } from './dto/segment-call.dto';
 
 const SINGLE_CALLS: readonly SegmentCallType[] = SEGMENT_CALL_TYPES;
@@ -20,15 +27,21 @@ const SINGLE_CALLS: readonly SegmentCallType[] = SEGMENT_CALL_TYPES;
 @Controller('v1')
 @UseFilters(IngestionExceptionFilter)
 export class CollectController {
-  private readonly buckets: TokenBuckets;
+  // Per write key: requests, events and body bytes (see guarded).
+  private readonly requests: TokenBuckets;
+  private readonly events: TokenBuckets;
+  private readonly bytes: TokenBuckets;
   private inFlight = 0;
 
   constructor(
     private readonly collect: CollectService,
     private readonly credentials: CredentialStore,
     private readonly config: IngestionConfig,
+    private readonly failures: AuthFailureLimiter,
   ) {
-    this.buckets = new TokenBuckets(config.RATE_LIMIT_PER_SECOND, config.RATE_LIMIT_BURST);
+    this.requests = new TokenBuckets(config.RATE_LIMIT_PER_SECOND, config.RATE_LIMIT_BURST);
+    this.events = new TokenBuckets(config.RATE_LIMIT_EVENTS_PER_SECOND, config.RATE_LIMIT_EVENTS_BURST);
+    this.bytes = new TokenBuckets(config.RATE_LIMIT_BYTES_PER_SECOND, config.RATE_LIMIT_BYTES_BURST);
   }
 
   @Post('batch')
@@ -46,7 +59,8 @@ export class CollectController {
   @ApiResponse({
     status: 429,
     type: ErrorBodyDto,
-    description: 'rate limit of the write key; see Retry-After',
+    description:
+      'rate limit of the write key (requests, events or bytes), or too many failed authentications from the address; see Retry-After and RateLimit-*',
   })
   @ApiResponse({
     status: 503,
@@ -56,9 +70,10 @@ export class CollectController {
   batch(
     @Body() body: unknown,
     @Headers('authorization') auth: string | undefined,
+    @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
-    return this.handleBatch(body, auth, reply, 'live');
+    return this.handleBatch(body, auth, request, reply, 'live');
   }
 
   @Post('import')
@@ -70,9 +85,10 @@ export class CollectController {
   import(
     @Body() body: unknown,
     @Headers('authorization') auth: string | undefined,
+    @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
-    return this.handleBatch(body, auth, reply, 'import');
+    return this.handleBatch(body, auth, request, reply, 'import');
   }
 
   @Post(':type')
@@ -98,7 +114,7 @@ export class CollectController {
         { path: 'type', message: `must be one of ${SINGLE_CALLS.join(', ')}` },
       ]);
     }
-    const result = await this.guarded(auth, body, reply, (workspaceId) => {
+    const result = await this.guarded(auth, body, 1, request, reply, (workspaceId) => {
       if (!isObject(body)) throw invalidBody('the body must be a JSON object');
       return this.collect.collect({
         workspaceId,
@@ -128,10 +144,12 @@ export class CollectController {
   private async handleBatch(
     body: unknown,
     auth: string | undefined,
+    request: FastifyRequest,
     reply: FastifyReply,
     mode: 'live' | 'import',
   ) {
-    const result = await this.guarded(auth, body, reply, (workspaceId) => {
+    const calls = isObject(body) && Array.isArray(body['batch']) ? body['batch'].length : 1;
+    const result = await this.guarded(auth, body, calls, request, reply, (workspaceId) => {
       if (!isObject(body)) throw invalidBody('the body must be a JSON object with a "batch" array');
       const { batch, context, sentAt } = body as { batch?: unknown; context?: unknown; sentAt?: unknown };
       if (!Array.isArray(batch)) throw invalidBody('"batch" must be an array of calls', 'batch');
@@ -162,15 +180,30 @@ export class CollectController {
     return { success: true, ...batchReport(result) };
   }
 
-  /** Authenticates the write key, applies its rate limit and the in-flight bound, then runs the work. */
+  /**
+   * Refuses an address with too many failed authentications, authenticates the write key,
+   * charges its rate limits (one request, the request's `calls` events and its body bytes) and
+   * applies the in-flight bound, then runs the work.
+   */
   private async guarded(
     auth: string | undefined,
     body: unknown,
+    calls: number,
+    request: FastifyRequest,
     reply: FastifyReply,
     work: (workspaceId: string) => Promise<CollectResult>,
   ): Promise<CollectResult> {
+    const blocked = this.failures.refusal(request.ip);
+    if (blocked)
+      throw new IngestionException(
+        IngestionExceptionCode.RateLimited,
+        TOO_MANY_FAILURES,
+        [],
+        rateLimitHeaders(blocked),
+      );
     const key = writeKeyOf(auth, body);
     if (!key) {
+      this.failures.failed(request.ip);
       throw new IngestionException(
         IngestionExceptionCode.MissingWriteKey,
         'no write key: send it as the HTTP Basic user (empty password) or as "writeKey" in the body',
@@ -180,6 +213,7 @@ export class CollectController {
     }
     const credential = this.credentials.authenticate(key, 'write_key');
     if (!credential) {
+      this.failures.failed(request.ip);
       throw new IngestionException(
         IngestionExceptionCode.InvalidWriteKey,
         'unknown or revoked write key',
@@ -189,24 +223,20 @@ export class CollectController {
         },
       );
     }
-    const bucket = this.buckets.take(credential.id);
-    const rateHeaders = {
-      'RateLimit-Limit': String(bucket.limit),
-      'RateLimit-Remaining': String(bucket.remaining),
-      'RateLimit-Reset': String(bucket.resetSeconds),
-    };
-    if (!bucket.allowed) {
+    const decision = chargeAll([
+      { buckets: this.requests, key: credential.id, cost: 1 },
+      { buckets: this.events, key: credential.id, cost: calls },
+      { buckets: this.bytes, key: credential.id, cost: bodyBytesOf(request) },
+    ]);
+    if (!decision.allowed) {
       throw new IngestionException(
         IngestionExceptionCode.RateLimited,
-        'rate limit of this write key exceeded',
+        'rate limit of this write key exceeded (requests, events or bytes per second)',
         [],
-        {
-          ...rateHeaders,
-          'Retry-After': String(bucket.resetSeconds),
-        },
+        rateLimitHeaders(decision),
       );
     }
-    void reply.headers(rateHeaders);
+    void reply.headers(rateLimitHeaders(decision));
     if (this.inFlight >= this.config.MAX_INFLIGHT_REQUESTS) {
       throw new IngestionException(IngestionExceptionCode.Overloaded, 'too many requests in progress', [], {
         'Retry-After': '1',

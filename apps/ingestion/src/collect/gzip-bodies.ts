@@ -1,6 +1,25 @@
 import { Transform, TransformCallback } from 'node:stream';
 import { createGunzip } from 'node:zlib';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+
+const decodedBytes = new WeakMap<FastifyRequest, { bytes: number }>();
+
+/** The request body's size as decompressed (what the bytes rate limit charges); 0 without a body. */
+export function bodyBytesOf(request: FastifyRequest): number {
+  return decodedBytes.get(request)?.bytes ?? 0;
+}
+
+/** Counts the bytes that flow through into the request's decoded size. */
+class DecodedLengthCounter extends Transform {
+  constructor(private readonly size: { bytes: number }) {
+    super();
+  }
+
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
+    this.size.bytes += chunk.length;
+    callback(null, chunk);
+  }
+}
 
 /** Counts the compressed bytes read, so Fastify can check them against Content-Length. */
 class EncodedLengthCounter extends Transform {
@@ -26,8 +45,18 @@ export function acceptGzipBodies(fastify: FastifyInstance): void {
   }
 
   fastify.addHook('preParsing', async (request, _reply, payload) => {
+    const size = { bytes: 0 };
+    decodedBytes.set(request, size);
     const encoding = request.headers['content-encoding'];
-    if (!encoding || encoding === 'identity') return payload;
+    if (!encoding || encoding === 'identity') {
+      const length = Number(request.headers['content-length']);
+      // Fastify refuses a body whose length differs from Content-Length: the header is the size.
+      if (Number.isSafeInteger(length) && length >= 0) {
+        size.bytes = length;
+        return payload;
+      }
+      return payload.pipe(new DecodedLengthCounter(size));
+    }
     if (encoding !== 'gzip') {
       const error = new Error(`unsupported Content-Encoding "${encoding}": send gzip or none`) as Error & {
         statusCode: number;
@@ -37,12 +66,14 @@ export function acceptGzipBodies(fastify: FastifyInstance): void {
     }
     const counter = new EncodedLengthCounter();
     const gunzip = createGunzip();
-    const output = payload.pipe(counter).pipe(gunzip) as unknown as NodeJS.ReadableStream & {
+    const decoded = new DecodedLengthCounter(size);
+    // Fastify listens for errors on the stream it reads: a corrupt gzip body must end it (400).
+    gunzip.on('error', (error) => decoded.destroy(error));
+    const output = payload.pipe(counter).pipe(gunzip).pipe(decoded) as unknown as NodeJS.ReadableStream & {
       receivedEncodedLength: number;
     };
     // Fastify reads this to compare with Content-Length.
     Object.defineProperty(output, 'receivedEncodedLength', { get: () => counter.receivedEncodedLength });
-    gunzip.on('error', () => undefined);
     return output;
   });
 }

@@ -29,6 +29,28 @@ export class IngestionConfig extends ServiceConfig {
   @Min(1)
   RATE_LIMIT_BURST = 2000;
 
+  /** Events per second allowed per write key (a batch costs its calls), and its burst. */
+  @ToNumber()
+  @IsInt()
+  @Min(1)
+  RATE_LIMIT_EVENTS_PER_SECOND = 50_000;
+
+  @ToNumber()
+  @IsInt()
+  @Min(1)
+  RATE_LIMIT_EVENTS_BURST = 100_000;
+
+  /** Request-body bytes per second allowed per write key (as decompressed), and its burst. */
+  @ToNumber()
+  @IsInt()
+  @Min(1024)
+  RATE_LIMIT_BYTES_PER_SECOND = 64 * 1024 * 1024;
+
+  @ToNumber()
+  @IsInt()
+  @Min(1024)
+  RATE_LIMIT_BYTES_BURST = 128 * 1024 * 1024;
+
   /** Requests processed at once; past it, 503 with Retry-After, so memory stays bounded. */
   @ToNumber()
   @IsInt()

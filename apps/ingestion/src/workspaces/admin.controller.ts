@@ -1,7 +1,6 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, UseGuards, UsePipes } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, UsePipes } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { requestValidationPipe } from '@tsuzuku/platform-runtime';
-import { AdminTokenGuard } from './admin-token.guard';
 import { CredentialsService } from './credentials.service';
 import {
   CreateApiTokenDto,
@@ -13,13 +12,19 @@ import {
   WorkspaceDto,
 } from './dto/admin.dto';
 
-/** Workspaces, write keys (one per source) and API tokens; guarded by TSUZUKU_ADMIN_TOKEN. */
+/**
+ * Workspaces, write keys (one per source) and API tokens; guarded by TSUZUKU_ADMIN_TOKEN in
+ * adminTokenHook, which runs before the body is parsed (see service.ts).
+ */
 @ApiTags('admin')
 @ApiBearerAuth()
-@ApiResponse({ status: 401, description: 'missing or wrong admin token' })
+@ApiResponse({ status: 401, description: 'missing or wrong admin token (checked before the body is read)' })
+@ApiResponse({
+  status: 429,
+  description: 'too many failed authentications from the address; see Retry-After',
+})
 @ApiResponse({ status: 503, description: 'admin API off: TSUZUKU_ADMIN_TOKEN is not set' })
 @Controller('admin/workspaces')
-@UseGuards(AdminTokenGuard)
 @UsePipes(requestValidationPipe())
 export class AdminController {
   constructor(private readonly credentials: CredentialsService) {}

@@ -12,7 +12,7 @@ import {
 } from '@nestjs/common';
 import { ApiBody, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { Auth, AuthContext, RequireScopes } from '@tsuzuku/platform-auth';
-import { requestValidationPipe } from '@tsuzuku/platform-runtime';
+import { ApiPatchOperation, ApiReplaceOperation, requestValidationPipe } from '@tsuzuku/platform-runtime';
 import {
   DryRunDto,
   DryRunResultDto,
@@ -72,7 +72,7 @@ export class PlaybooksController {
 
   @Put(':id')
   @RequireScopes('write')
-  @ApiOperation({ summary: 'Replace the definition: a new version' })
+  @ApiReplaceOperation('Replace the definition: a new version')
   @ApiBody({ schema: PLAYBOOK_DEFINITION_SCHEMA })
   @ApiResponse({ status: 200, schema: PLAYBOOK_SCHEMA })
   @ApiResponse({ status: 400, type: InvalidRequestDto, description: 'every problem with its field path' })
@@ -82,7 +82,7 @@ export class PlaybooksController {
 
   @Patch(':id')
   @RequireScopes('write')
-  @ApiOperation({ summary: 'Change top-level fields (e.g. {"enabled": false}): a new version' })
+  @ApiPatchOperation('Change top-level fields (e.g. {"enabled": false}): a new version')
   @ApiBody({ schema: { ...PLAYBOOK_DEFINITION_SCHEMA, required: [] } })
   @ApiResponse({ status: 200, schema: PLAYBOOK_SCHEMA })
   @ApiResponse({ status: 400, type: InvalidRequestDto, description: 'every problem with its field path' })

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Param, Patch, Query, UsePipes } from '@nestjs/common';
 import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { Auth, AuthContext, RequireScopes } from '@tsuzuku/platform-auth';
-import { requestValidationPipe } from '@tsuzuku/platform-runtime';
+import { ApiPatchOperation, requestValidationPipe } from '@tsuzuku/platform-runtime';
 import { ListTasksQuery, PatchTaskDto, TaskDto, TaskPageDto } from './dto/tasks.dto';
 import { TaskView, TasksService } from './tasks.service';
 
@@ -25,7 +25,7 @@ export class TasksController {
 
   @Patch(':id')
   @RequireScopes('write')
-  @ApiOperation({ summary: 'Close a task (done or skipped, with a note); a run waiting on it goes on' })
+  @ApiPatchOperation('Close a task (done or skipped, with a note); a run waiting on it goes on')
   @ApiResponse({ status: 200, type: TaskDto })
   @ApiResponse({ status: 404, description: 'no such task in this workspace' })
   @ApiResponse({ status: 409, description: 'the task is closed already' })

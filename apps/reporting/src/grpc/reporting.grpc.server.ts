@@ -4,7 +4,13 @@ import * as protoLoader from '@grpc/proto-loader';
 import { ReflectionService } from '@grpc/reflection';
 import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
-import { hasScopes, CredentialStore } from '@tsuzuku/platform-auth';
+import {
+  ApiTokenRateLimiter,
+  AuthFailureLimiter,
+  CredentialStore,
+  TOO_MANY_FAILURES,
+  hasScopes,
+} from '@tsuzuku/platform-auth';
 import { validationProblems } from '@tsuzuku/platform-config';
 import { ReportingConfig, grpcPortOf } from '../config/reporting.config';
 import { parseMonth } from '../kpis/domain/month';
@@ -18,6 +24,14 @@ function withoutNulls<T extends object>(value: T): Partial<T> {
   return Object.fromEntries(
     Object.entries(value).filter(([, v]) => v !== null && v !== undefined),
   ) as Partial<T>;
+}
+
+/** The peer's address without its port ("ipv4:10.0.0.7:51234" → "10.0.0.7"); gRPC has no X-Forwarded-For. */
+function peerAddress(call: grpc.ServerUnaryCall<unknown, unknown>): string {
+  const peer = call.getPeer();
+  const address = peer.replace(/^ipv[46]:/, '');
+  const bracketed = /^\[(.*)\](:\d+)?$/.exec(address);
+  return bracketed ? bracketed[1]! : address.replace(/:\d+$/, '');
 }
 
 class GrpcProblem extends Error {
@@ -43,6 +57,8 @@ export class ReportingGrpcServer implements OnApplicationBootstrap, OnApplicatio
     private readonly config: ReportingConfig,
     private readonly kpis: KpiService,
     private readonly credentials: CredentialStore,
+    private readonly failures: AuthFailureLimiter,
+    private readonly rates: ApiTokenRateLimiter,
   ) {}
 
   /** The port it listens on, once started. */
@@ -99,7 +115,7 @@ export class ReportingGrpcServer implements OnApplicationBootstrap, OnApplicatio
     handler: (request: Record<string, unknown>, workspaceId: string) => Promise<object>,
   ): grpc.handleUnaryCall<Record<string, unknown>, object> {
     return (call, callback) => {
-      const run = async () => handler(call.request, this.authenticate(call.metadata));
+      const run = async () => handler(call.request, this.authenticate(call.metadata, peerAddress(call)));
       run().then(
         (reply) => callback(null, reply),
         (error: unknown) => {
@@ -111,13 +127,29 @@ export class ReportingGrpcServer implements OnApplicationBootstrap, OnApplicatio
     };
   }
 
-  private authenticate(metadata: grpc.Metadata): string {
+  /** As ApiTokenGuard over REST: failed authentications per peer address, requests per token. */
+  private authenticate(metadata: grpc.Metadata, address: string): string {
+    const unauthenticated = (message: string) => {
+      this.failures.failed(address);
+      return new GrpcProblem(grpc.status.UNAUTHENTICATED, message);
+    };
+    const blocked = this.failures.refusal(address);
+    if (blocked)
+      throw new GrpcProblem(
+        grpc.status.RESOURCE_EXHAUSTED,
+        `${TOO_MANY_FAILURES} (in ${blocked.resetSeconds} s)`,
+      );
     const header = metadata.get('authorization')[0];
     const match = /^Bearer\s+(\S+)$/i.exec(typeof header === 'string' ? header : '');
-    if (!match)
-      throw new GrpcProblem(grpc.status.UNAUTHENTICATED, 'send metadata authorization: Bearer <API token>');
+    if (!match) throw unauthenticated('send metadata authorization: Bearer <API token>');
     const credential = this.credentials.authenticate(match[1]!, 'api_token');
-    if (!credential) throw new GrpcProblem(grpc.status.UNAUTHENTICATED, 'unknown or revoked API token');
+    if (!credential) throw unauthenticated('unknown or revoked API token');
+    const rate = this.rates.take(credential.id);
+    if (!rate.allowed)
+      throw new GrpcProblem(
+        grpc.status.RESOURCE_EXHAUSTED,
+        `rate limit of this API token exceeded; retry in ${rate.resetSeconds} s`,
+      );
     if (!hasScopes(credential.scopes, ['read']))
       throw new GrpcProblem(grpc.status.PERMISSION_DENIED, 'the API token lacks the scope read');
     return credential.workspaceId;

@@ -3,8 +3,7 @@ import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { Auth, AuthContext, RequireScopes } from '@tsuzuku/platform-auth';
-import { requestValidationPipe } from '@tsuzuku/platform-runtime';
-import { DEFAULT_CURRENCY_SETTINGS } from '../kpis/domain/currency';
+import { ApiReplaceOperation, requestValidationPipe } from '@tsuzuku/platform-runtime';
 import { MrrDeriver } from '../read-models/mrr.deriver';
 import { CurrencySettingsStore, CurrencySettingsView } from './currency-settings.store';
 import {
@@ -36,10 +35,9 @@ export class SettingsController {
 
   @Put()
   @RequireScopes('write')
-  @ApiOperation({
-    summary:
-      "Replace the reporting currency and rates; every account's MRR is derived again before the answer",
-  })
+  @ApiReplaceOperation(
+    "Replace the reporting currency and rates; every account's MRR is derived again before the answer",
+  )
   @ApiResponse({ status: 200, type: ChangedCurrencySettingsDto })
   @ApiResponse({ status: 400, description: 'every problem with its field path' })
   async put(
@@ -48,11 +46,11 @@ export class SettingsController {
   ): Promise<CurrencySettingsView & { readonly rederived: number }> {
     const ws = auth.workspaceId;
     const rates = Object.fromEntries(
-      Object.entries(body.rates ?? {}).map(([code, rate]) => [code.toUpperCase(), rate]),
+      Object.entries(body.rates).map(([code, rate]) => [code.toUpperCase(), rate]),
     );
     const saved = await this.dataSource.transaction((m) =>
       this.settings.save(m, ws, {
-        currency: (body.currency ?? DEFAULT_CURRENCY_SETTINGS.currency).toUpperCase(),
+        currency: body.currency.toUpperCase(),
         rates,
       }),
     );

@@ -2,6 +2,8 @@ import {
   CanActivate,
   ExecutionContext,
   ForbiddenException,
+  HttpException,
+  HttpStatus,
   Injectable,
   UnauthorizedException,
   createParamDecorator,
@@ -10,6 +12,8 @@ import { Reflector } from '@nestjs/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ApiScope } from '@tsuzuku/contracts';
 import { CredentialStore } from './credential-store';
+import { ApiTokenRateLimiter, AuthFailureLimiter, TOO_MANY_FAILURES } from './request-limiters';
+import { BucketDecision, rateLimitHeaders } from './token-buckets';
 
 export const REQUIRED_SCOPES = 'tsuzuku:required-scopes';
 
@@ -25,15 +29,24 @@ export function hasScopes(granted: readonly ApiScope[], required: readonly ApiSc
   return required.every((scope) => granted.includes(scope) || granted.includes('admin'));
 }
 
+/** A 429 in the API error shape; the caller sets the RateLimit and Retry-After headers. */
+export function tooManyRequests(message: string): HttpException {
+  return new HttpException({ statusCode: 429, error: 'rate_limited', message }, HttpStatus.TOO_MANY_REQUESTS);
+}
+
 /**
  * Accepts `Authorization: Bearer <API token>`: 401 when it is missing, unknown or revoked, 403
- * when it lacks a scope the route requires. Every answer says which.
+ * when it lacks a scope the route requires. Every answer says which. 429 (with Retry-After)
+ * when the client address failed authentication too often (AuthFailureLimiter) or the token
+ * used up its request rate (ApiTokenRateLimiter, RateLimit-* headers on every answer).
  */
 @Injectable()
 export class ApiTokenGuard implements CanActivate {
   constructor(
     private readonly store: CredentialStore,
     private readonly reflector: Reflector,
+    private readonly failures: AuthFailureLimiter,
+    private readonly rates: ApiTokenRateLimiter,
   ) {}
 
   canActivate(context: ExecutionContext): boolean {
@@ -44,9 +57,17 @@ export class ApiTokenGuard implements CanActivate {
         context.getHandler(),
         context.getClass(),
       ]) ?? [];
+    const reply = http.getResponse<FastifyReply>();
+    const limited = (decision: BucketDecision, message: string) => {
+      void reply.headers(rateLimitHeaders(decision));
+      return tooManyRequests(message);
+    };
+    const blocked = this.failures.refusal(request.ip);
+    if (blocked) throw limited(blocked, TOO_MANY_FAILURES);
     const header = request.headers.authorization;
     const unauthorized = (message: string) => {
-      void http.getResponse<FastifyReply>().header('WWW-Authenticate', 'Bearer realm="tsuzuku"');
+      this.failures.failed(request.ip);
+      void reply.header('WWW-Authenticate', 'Bearer realm="tsuzuku"');
       return new UnauthorizedException({ statusCode: 401, error: 'unauthorized', message });
     };
     if (!header) throw unauthorized('no API token: send Authorization: Bearer <token>');
@@ -54,6 +75,9 @@ export class ApiTokenGuard implements CanActivate {
     if (!match) throw unauthorized('the Authorization header must be "Bearer <token>"');
     const credential = this.store.authenticate(match[1]!, 'api_token');
     if (!credential) throw unauthorized('unknown or revoked API token');
+    const rate = this.rates.take(credential.id);
+    if (!rate.allowed) throw limited(rate, 'rate limit of this API token exceeded');
+    void reply.headers(rateLimitHeaders(rate));
     if (!hasScopes(credential.scopes, required)) {
       const missing = required.filter((s) => !hasScopes(credential.scopes, [s]));
       throw new ForbiddenException({

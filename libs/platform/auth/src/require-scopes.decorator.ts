@@ -11,6 +11,11 @@ export function RequireScopes(...scopes: ApiScope[]): MethodDecorator & ClassDec
     ApiBearerAuth(),
     ApiResponse({ status: 401, description: 'missing, unknown or revoked API token' }),
     ApiResponse({
+      status: 429,
+      description:
+        'rate limit of the API token, or too many failed authentications from the address; see Retry-After and RateLimit-*',
+    }),
+    ApiResponse({
       status: 403,
       description: `the token lacks a scope${scopes.length ? `: ${scopes.join(', ')}` : ''}`,
     }),

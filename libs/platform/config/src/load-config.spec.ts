@@ -1,6 +1,6 @@
 import { ConfigError } from './config-error';
 import { loadConfig } from './load-config';
-import { ServiceConfig } from './service-config';
+import { ServiceConfig, trustProxyOption } from './service-config';
 
 class ExampleConfig extends ServiceConfig {
   override PORT = 3999;
@@ -44,6 +44,9 @@ describe('loadConfig', () => {
     ['OTEL_EXPORTER_OTLP_ENDPOINT', 'not a url'],
     ['TSUZUKU_OUTBOUND_ALLOW', '127.0.0.1/33'],
     ['TSUZUKU_OUTBOUND_ALLOW', 'localhost'],
+    ['TRUST_PROXY', 'everyone please'],
+    ['AUTH_FAILURES_PER_MINUTE', '0'],
+    ['API_RATE_LIMIT_BURST', 'lots'],
   ])('stops on a malformed %s with one line naming it', (name, value) => {
     let caught: unknown;
     try {
@@ -55,5 +58,18 @@ describe('loadConfig', () => {
     const message = (caught as Error).message;
     expect(message).toContain(name);
     expect(message).not.toContain('\n');
+  });
+});
+
+describe('trustProxyOption', () => {
+  it.each<[string, boolean | number | string]>([
+    ['loopback,linklocal,uniquelocal', 'loopback,linklocal,uniquelocal'],
+    ['10.0.0.0/8, 192.168.1.7', '10.0.0.0/8, 192.168.1.7'],
+    ['2', 2],
+    ['true', true],
+    ['false', false],
+  ])('takes TRUST_PROXY=%s as %j', (value, expected) => {
+    expect(loadConfig(ExampleConfig, { TRUST_PROXY: value }).TRUST_PROXY).toBe(value);
+    expect(trustProxyOption(value)).toEqual(expected);
   });
 });

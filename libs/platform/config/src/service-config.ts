@@ -125,4 +125,40 @@ export class ServiceConfig {
     { each: true },
   )
   TSUZUKU_OUTBOUND_ALLOW: string[] = [];
+  /** Requests per second allowed per API token on the Bearer APIs (token bucket), and its burst. */
+  @ToNumber()
+  @IsInt()
+  @Min(1)
+  API_RATE_LIMIT_PER_SECOND = 200;
+
+  @ToNumber()
+  @IsInt()
+  @Min(1)
+  API_RATE_LIMIT_BURST = 400;
+
+  /**
+   * Failed authentications (401s: API token, write key, admin token) allowed per client address
+   * per minute; past them the address gets 429 before its credentials are looked at.
+   */
+  @ToNumber()
+  @IsInt()
+  @Min(1)
+  AUTH_FAILURES_PER_MINUTE = 120;
+
+  /**
+   * Which peers may name the client in X-Forwarded-For (Fastify's trustProxy): a comma-separated
+   * list of addresses, CIDRs and the names loopback, linklocal, uniquelocal; a hop count; true
+   * (anyone: never where clients reach the service directly) or false. The client address is the
+   * nearest one not trusted.
+   */
+  @Matches(/^(true|false|\d+|[\w.:/]+(\s*,\s*[\w.:/]+)*)$/, {
+    message: 'TRUST_PROXY must be true, false, a hop count, or a list of addresses, CIDRs and names',
+  })
+  TRUST_PROXY = 'loopback,linklocal,uniquelocal';
+}
+
+/** TRUST_PROXY as Fastify's trustProxy option takes it. */
+export function trustProxyOption(value: string): boolean | number | string {
+  if (value === 'true' || value === 'false') return value === 'true';
+  return /^\d+$/.test(value) ? Number(value) : value;
 }

@@ -7,3 +7,4 @@ export * from './workspace-cache';
 export * from './query-transforms';
 export * from './server-span.interceptor';
 export * from './outbound';
+export * from './write-semantics';

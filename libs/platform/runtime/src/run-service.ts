@@ -3,8 +3,8 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
-import { ConfigError, ServiceConfig, loadConfig } from '@tsuzuku/platform-config';
 import { scrubText } from '@tsuzuku/platform-logging';
+import { ConfigError, ServiceConfig, loadConfig, trustProxyOption } from '@tsuzuku/platform-config';
 
 export interface ServiceDefinition<C extends ServiceConfig> {
   /** Service name, e.g. health-scoring. */
@@ -27,7 +27,10 @@ export async function createServiceApp<C extends ServiceConfig>(
 ): Promise<NestFastifyApplication> {
   const app = await NestFactory.create<NestFastifyApplication>(
     definition.module(config),
-    new FastifyAdapter({ bodyLimit: definition.bodyLimit?.(config) ?? 1024 * 1024, trustProxy: true }),
+    new FastifyAdapter({
+      bodyLimit: definition.bodyLimit?.(config) ?? 1024 * 1024,
+      trustProxy: trustProxyOption(config.TRUST_PROXY),
+    }),
     { bufferLogs: true, bodyParser: definition.nestBodyParser ?? true },
   );
   app.useLogger(app.get(Logger));

@@ -1,18 +1,19 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { IsEmail, IsOptional, MaxLength, ValidateIf } from 'class-validator';
+import { IsDefined, IsEmail, MaxLength, ValidateIf } from 'class-validator';
 
+/** The whole alerting settings of a workspace: every field required. */
 export class PutAlertSettingsDto {
   @ApiProperty({
     type: String,
     nullable: true,
     example: 'cs-team@example.com',
-    description: 'owner of the alerts of accounts without a csm_email; null: none',
+    description: 'owner of the alerts of accounts without a csm_email; required, null: none',
   })
-  @IsOptional()
   @ValidateIf((_o, v) => v !== null)
+  @IsDefined({ message: 'defaultOwner is required (null for none)' })
   @IsEmail()
   @MaxLength(320)
-  defaultOwner?: string | null;
+  defaultOwner!: string | null;
 }
 
 export class AlertSettingsDto {

@@ -1,56 +1,54 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, IsArray, IsInt, IsNumber, IsOptional, IsString, MaxLength } from 'class-validator';
+import { ApiProperty } from '@nestjs/swagger';
+import { ArrayMaxSize, IsArray, IsDefined, IsInt, IsNumber, IsString, MaxLength } from 'class-validator';
 
 const finite = { allowNaN: false, allowInfinity: false } as const;
 
-/** The whole settings of a workspace; an absent field takes its default. */
+/** The whole settings of a workspace: every field required (GET them, change some, PUT them back). */
 export class PutWorkspaceSettingsDto {
-  @ApiPropertyOptional({
+  @ApiProperty({
     type: [String],
     example: ['Invited Team', 'Connected Data'],
-    description: 'onboarding steps (Onboarding Step Completed, property step); default none',
+    description: 'onboarding steps (Onboarding Step Completed, property step); [] for none',
   })
-  @IsOptional()
+  @IsDefined({ message: '$property is required' })
   @IsArray()
   @ArrayMaxSize(100)
   @IsString({ each: true })
   @MaxLength(200, { each: true })
-  onboardingMilestones?: string[];
+  onboardingMilestones!: string[];
 
-  @ApiPropertyOptional({
+  @ApiProperty({
     type: [String],
     example: ['Report Exported', 'Dashboard Shared'],
-    description: 'track event names of the key features; default none',
+    description: 'track event names of the key features; [] for none',
   })
-  @IsOptional()
+  @IsDefined({ message: '$property is required' })
   @IsArray()
   @ArrayMaxSize(500)
   @IsString({ each: true })
   @MaxLength(200, { each: true })
-  keyFeatures?: string[];
+  keyFeatures!: string[];
 
-  @ApiPropertyOptional({
+  @ApiProperty({
     minimum: 1,
     maximum: 365,
-    default: 90,
-    description: 'renewal phase length before renewal',
+    description: 'renewal phase length before renewal (90 until set)',
   })
-  @IsOptional()
+  @IsDefined({ message: '$property is required' })
   @IsInt()
-  renewalWindowDays?: number;
+  renewalWindowDays!: number;
 
-  @ApiPropertyOptional({
-    default: 5000,
-    description: 'MRR from which an account is high touch; > touchLowMrr',
+  @ApiProperty({
+    description: 'MRR from which an account is high touch; > touchLowMrr (5000 until set)',
   })
-  @IsOptional()
+  @IsDefined({ message: '$property is required' })
   @IsNumber(finite)
-  touchHighMrr?: number;
+  touchHighMrr!: number;
 
-  @ApiPropertyOptional({ minimum: 0, default: 500, description: 'MRR from which an account is low touch' })
-  @IsOptional()
+  @ApiProperty({ minimum: 0, description: 'MRR from which an account is low touch (500 until set)' })
+  @IsDefined({ message: '$property is required' })
   @IsNumber(finite)
-  touchLowMrr?: number;
+  touchLowMrr!: number;
 }
 
 export class WorkspaceSettingsDto {

@@ -14,20 +14,35 @@ const problems = async (plain: object) =>
 describe('PutCurrencySettingsDto', () => {
   it.each<[string, object, string[]]>([
     ['a currency and rates', { currency: 'eur', rates: { USD: 0.92, gbp: 1.17 } }, []],
-    ['nothing: the defaults', {}, []],
+    ['no rates: {}', { currency: 'USD', rates: {} }, []],
+    [
+      'nothing: each field is required, never a default',
+      {},
+      [
+        'currency: is required',
+        'currency: must be a three-letter currency code',
+        'rates: is required ({} for none)',
+        'rates: must be an object',
+      ],
+    ],
     [
       'a currency that is not a code',
-      { currency: 'euro' },
+      { currency: 'euro', rates: {} },
       ['currency: must be a three-letter currency code'],
     ],
     [
       'rates that are not positive numbers, a code that is not one',
-      { rates: { EUR: 0, GBP: '1.2', pound: 1 } },
+      { currency: 'USD', rates: { EUR: 0, GBP: '1.2', pound: 1 } },
       [
         'rates: rates.EUR must be a positive number; rates.GBP must be a positive number; pound is not a three-letter currency code',
       ],
     ],
-    ['rates that are a list', { rates: [1, 2] }, ['rates: must be an object']],
+    ['rates that are a list', { currency: 'USD', rates: [1, 2] }, ['rates: must be an object']],
+    [
+      'a null currency',
+      { currency: null, rates: {} },
+      ['currency: is required', 'currency: must be a three-letter currency code'],
+    ],
   ])('%s', async (_name, plain, expected) => {
     expect(await problems(plain)).toEqual(expected);
   });

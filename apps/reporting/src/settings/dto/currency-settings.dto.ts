@@ -1,7 +1,7 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty } from '@nestjs/swagger';
 import {
+  IsDefined,
   IsObject,
-  IsOptional,
   Matches,
   Validate,
   ValidationArguments,
@@ -35,27 +35,26 @@ class RatesConstraint implements ValidatorConstraintInterface {
   }
 }
 
-/** The whole reporting settings of a workspace; an absent field takes its default. */
+/** The whole reporting settings of a workspace: every field required. */
 export class PutCurrencySettingsDto {
-  @ApiPropertyOptional({
+  @ApiProperty({
     example: 'USD',
-    default: 'USD',
-    description: 'ISO 4217 code every amount is reported in',
+    description: 'ISO 4217 code every amount is reported in (USD until set)',
   })
-  @IsOptional()
+  @IsDefined({ message: 'currency is required' })
   @Matches(CODE, { message: 'currency must be a three-letter currency code' })
-  currency?: string;
+  currency!: string;
 
-  @ApiPropertyOptional({
+  @ApiProperty({
     example: { EUR: 1.08, GBP: 1.27 },
-    description: 'units of the reporting currency per unit of each other currency; default none',
+    description: 'units of the reporting currency per unit of each other currency; {} for none',
     type: 'object',
     additionalProperties: { type: 'number' },
   })
-  @IsOptional()
+  @IsDefined({ message: 'rates is required ({} for none)' })
   @IsObject()
   @Validate(RatesConstraint)
-  rates?: Record<string, number>;
+  rates!: Record<string, number>;
 }
 
 export class CurrencySettingsDto {

@@ -1,0 +1,61 @@
+import { ArgumentMetadata, BadRequestException } from '@nestjs/common';
+import { IsDefined, IsOptional, IsString } from 'class-validator';
+import { requestValidationPipe } from './request-validation.pipe';
+
+class NamedDto {
+  @IsDefined({ message: 'name is required' })
+  @IsString()
+  name!: string;
+
+  @IsOptional()
+  @IsString()
+  note?: string;
+}
+
+const body: ArgumentMetadata = { type: 'body', metatype: NamedDto };
+
+async function refusal(value: unknown, metadata: ArgumentMetadata = body): Promise<unknown> {
+  try {
+    await requestValidationPipe().transform(value, metadata);
+  } catch (error) {
+    expect(error).toBeInstanceOf(BadRequestException);
+    return (error as BadRequestException).getResponse();
+  }
+  throw new Error('accepted');
+}
+
+describe('requestValidationPipe', () => {
+  it.each([null, [], [{ name: 'a' }], 42, 'name', true])(
+    'refuses %j as a body: not a JSON object',
+    async (value) => {
+      expect(await refusal(value)).toEqual({
+        statusCode: 400,
+        error: 'invalid_request',
+        message: 'the request body is invalid',
+        errors: [{ path: '', message: 'the body must be a JSON object' }],
+      });
+    },
+  );
+
+  it('validates an empty or absent body as an object, so each required field is named', async () => {
+    for (const value of [{}, undefined])
+      expect(await refusal(value)).toMatchObject({
+        errors: [
+          { path: 'name', message: 'is required' },
+          { path: 'name', message: 'must be a string' },
+        ],
+      });
+  });
+
+  it('accepts a whole object, and refuses unknown fields', async () => {
+    await expect(requestValidationPipe().transform({ name: 'a' }, body)).resolves.toBeInstanceOf(NamedDto);
+    expect(await refusal({ name: 'a', colour: 1 })).toMatchObject({ errors: [{ path: 'colour' }] });
+  });
+
+  it('leaves a single field of the body and untyped bodies to their own checks', async () => {
+    const field: ArgumentMetadata = { type: 'body', metatype: String, data: 'name' };
+    await expect(requestValidationPipe().transform('a', field)).resolves.toBe('a');
+    const untyped: ArgumentMetadata = { type: 'body', metatype: Object };
+    await expect(requestValidationPipe().transform(null, untyped)).resolves.toBeNull();
+  });
+});
