@@ -15,6 +15,7 @@ import { IngestionConfig } from '../config/ingestion.config';
 import { Claim, IngestionStore, MembershipChange } from './ingestion.store';
 import { IngestionException, IngestionExceptionCode } from './ingestion.exception';
 import { EventTimeWindow, checkEventTime } from './domain/event-time';
+import { isDatabaseUnavailable, isKafkaUnavailable } from './failure-cause';
 import { eventId, newMessageId } from './domain/event-identity';
 import { accountNamedBy, actorOf } from './domain/account-of';
 import { withBatchContext } from './domain/batch-context';
@@ -156,7 +157,7 @@ export class CollectService {
         claim = await this.store.claim(unique.map((v) => v.id));
       } catch (error) {
         markSettled();
-        throw databaseUnavailable('the deduplication ledger', error);
+        throw this.databaseFailure('the deduplication ledger', error);
       }
       let sent: readonly string[] = [];
       try {
@@ -164,7 +165,7 @@ export class CollectService {
         if (deadline.passed) throw new Error('answered before the ledger did');
         const fresh = unique.filter((v) => claim.fresh.has(v.id));
         const events = await this.envelopes(request, fresh, receivedAt).catch((error: unknown) => {
-          throw databaseUnavailable('the membership table', error);
+          throw this.databaseFailure('the membership table', error);
         });
         await this.send(events.envelopes, this.deadLetters(request, rejected, receivedAt));
         sent = events.envelopes.map((e) => e.id);
@@ -321,6 +322,30 @@ export class CollectService {
   }
 
   /**
+   * A failed database call as the client sees it: 503 when Postgres is unreachable or busy,
+   * else 500 (a statement it refused is a fault of ours; retrying would not help). The driver's
+   * text goes to the log only, never into the answer.
+   */
+  private databaseFailure(what: string, error: unknown): IngestionException {
+    if (!isDatabaseUnavailable(error)) return this.internalError(`reading or writing ${what}`, error);
+    this.logger.warn(`${what} did not answer: ${(error as Error).message}`);
+    return new IngestionException(
+      IngestionExceptionCode.DatabaseUnavailable,
+      `${what} did not answer; retry with the same messageIds (an event is never counted twice)`,
+      [],
+      { 'Retry-After': '5' },
+    );
+  }
+
+  private internalError(what: string, error: unknown): IngestionException {
+    this.logger.error(`failed ${what}: ${(error as Error).stack ?? String(error)}`);
+    return new IngestionException(
+      IngestionExceptionCode.InternalError,
+      'ingestion failed on this request; the error is logged for its operators',
+    );
+  }
+
+  /**
    * Waits for the attempt, or answers 503 once PUBLISH_TIMEOUT_MS has passed: Kafka or the
    * ledger did not answer in time. The attempt goes on; what Kafka takes after the answer is
    * recorded, so the client's retry is acknowledged and not published again.
@@ -342,6 +367,7 @@ export class CollectService {
     } catch (error) {
       published.catch(() => undefined);
       if (error instanceof IngestionException) throw error;
+      if (!isKafkaUnavailable(error)) throw this.internalError(`publishing ${count} event(s)`, error);
       this.logger.warn(`Kafka did not take ${count} event(s): ${(error as Error).message}`);
       throw new IngestionException(
         IngestionExceptionCode.KafkaUnavailable,
@@ -353,15 +379,6 @@ export class CollectService {
       clearTimeout(timer);
     }
   }
-}
-
-function databaseUnavailable(what: string, error: unknown): IngestionException {
-  return new IngestionException(
-    IngestionExceptionCode.DatabaseUnavailable,
-    `${what} did not answer (${(error as Error).message}); retry with the same messageIds`,
-    [],
-    { 'Retry-After': '5' },
-  );
 }
 
 function messageIdOf(item: unknown): string | null {
