@@ -24,9 +24,12 @@ export const UNSAFE_VALUE_MESSAGES: Readonly<Record<UnsafeReason, string>> = {
 
 // With the u flag a paired surrogate is one code point, so only unpaired ones are category Cs.
 const LONE_SURROGATE = /\p{Cs}/u;
+// Without it, any surrogate: a cheap first look that almost every string passes.
+const NUL_OR_SURROGATE = /[\0\ud800-\udfff]/;
 
 /** Why a string is refused, or undefined when Postgres and JSON can carry it as it is. */
 export function unsafeStringReason(text: string): UnsafeReason | undefined {
+  if (!NUL_OR_SURROGATE.test(text)) return undefined;
   if (text.includes('\u0000')) return 'nul';
   if (LONE_SURROGATE.test(text)) return 'lone_surrogate';
   return undefined;
@@ -80,7 +83,8 @@ function unsafeReasonIn(
         return undefined;
       }
       if (value instanceof Date) return Number.isNaN(value.getTime()) ? 'not_finite' : undefined;
-      for (const key of Object.keys(value)) {
+      for (const key in value) {
+        if (!Object.prototype.hasOwnProperty.call(value, key)) continue;
         const reason =
           unsafeStringReason(key) ??
           unsafeReasonIn((value as Record<string, unknown>)[key], remaining - 1, steps);
