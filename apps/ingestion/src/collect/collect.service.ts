@@ -15,7 +15,7 @@ import { IngestionConfig } from '../config/ingestion.config';
 import { Claim, IngestionStore, MembershipChange } from './ingestion.store';
 import { IngestionException, IngestionExceptionCode } from './ingestion.exception';
 import { EventTimeWindow, checkEventTime } from './domain/event-time';
-import { isDatabaseUnavailable, isKafkaUnavailable } from './failure-cause';
+import { isFaultOfOurs } from './failure-cause';
 import { eventId, newMessageId } from './domain/event-identity';
 import { accountNamedBy, actorOf } from './domain/account-of';
 import { withBatchContext } from './domain/batch-context';
@@ -327,7 +327,7 @@ export class CollectService {
    * text goes to the log only, never into the answer.
    */
   private databaseFailure(what: string, error: unknown): IngestionException {
-    if (!isDatabaseUnavailable(error)) return this.internalError(`reading or writing ${what}`, error);
+    if (isFaultOfOurs(error)) return this.internalError(`reading or writing ${what}`, error);
     this.logger.warn(`${what} did not answer: ${(error as Error).message}`);
     return new IngestionException(
       IngestionExceptionCode.DatabaseUnavailable,
@@ -367,7 +367,7 @@ export class CollectService {
     } catch (error) {
       published.catch(() => undefined);
       if (error instanceof IngestionException) throw error;
-      if (!isKafkaUnavailable(error)) throw this.internalError(`publishing ${count} event(s)`, error);
+      if (isFaultOfOurs(error)) throw this.internalError(`publishing ${count} event(s)`, error);
       this.logger.warn(`Kafka did not take ${count} event(s): ${(error as Error).message}`);
       throw new IngestionException(
         IngestionExceptionCode.KafkaUnavailable,

@@ -1,7 +1,7 @@
 import { DatabaseError } from 'pg';
 import { QueryFailedError } from 'typeorm';
 import { ContractViolationError } from '@tsuzuku/platform-kafka';
-import { isDatabaseUnavailable, isKafkaUnavailable } from './failure-cause';
+import { isFaultOfOurs } from './failure-cause';
 
 function postgresError(code: string): DatabaseError {
   const error = new DatabaseError('refused', 0, 'error');
@@ -9,7 +9,7 @@ function postgresError(code: string): DatabaseError {
   return error;
 }
 
-describe('isDatabaseUnavailable', () => {
+describe('isFaultOfOurs: database failures (false is an outage: 503)', () => {
   it.each<[string, unknown, boolean]>([
     [
       'a refused connection (no SQLSTATE)',
@@ -35,12 +35,12 @@ describe('isDatabaseUnavailable', () => {
     ['an index row too big (54000)', postgresError('54000'), false],
     ['a unique violation (23505)', postgresError('23505'), false],
     ['a bug of ours', new TypeError('x is undefined'), false],
-  ])('%s: %s', (_label, error, unavailable) => {
-    expect(isDatabaseUnavailable(error)).toBe(unavailable);
+  ])('%s', (_label, error, outage) => {
+    expect(isFaultOfOurs(error)).toBe(!outage);
   });
 });
 
-describe('isKafkaUnavailable', () => {
+describe('isFaultOfOurs: Kafka failures (false is an outage: 503)', () => {
   it.each<[string, unknown, boolean]>([
     [
       'a broker that does not answer',
@@ -54,7 +54,7 @@ describe('isKafkaUnavailable', () => {
       false,
     ],
     ['a bug of ours', new RangeError('Invalid time value'), false],
-  ])('%s: %s', (_label, error, unavailable) => {
-    expect(isKafkaUnavailable(error)).toBe(unavailable);
+  ])('%s', (_label, error, outage) => {
+    expect(isFaultOfOurs(error)).toBe(!outage);
   });
 });

@@ -10,33 +10,28 @@ import { PoisonMessageError } from '@tsuzuku/platform-kafka';
  */
 const REFUSED_STATEMENT_CLASSES = new Set(['21', '22', '23', '42', '54']);
 
-/** An error of our own code (a bug), never of an unreachable dependency. */
-function isProgrammingError(error: unknown): boolean {
-  return (
+/**
+ * Whether a failed database call or Kafka send is a fault of ours, which retrying the same
+ * request cannot fix: a statement Postgres refused, an envelope that breaks its contract, a bug.
+ * Such a failure is a 500; any other (a refused or lost connection, a pool or lock timeout, a
+ * database shutting down or refusing connections, a broker that does not answer) is an outage,
+ * a 503 with Retry-After. Broader than "unreachable" on purpose: for an HTTP client every
+ * failure that is not ours is worth a retry, and none caused by the input may be a 503 (the
+ * input is checked before any I/O).
+ */
+export function isFaultOfOurs(error: unknown): boolean {
+  if (
     error instanceof TypeError ||
     error instanceof RangeError ||
     error instanceof SyntaxError ||
     error instanceof ReferenceError ||
     error instanceof PoisonMessageError
-  );
-}
-
-/**
- * Whether a failed database call means Postgres is unreachable or busy (503, retry later):
- * refused connections, pool timeouts, terminated connections, lock timeouts, shutdowns. Not so
- * for a statement Postgres refused (REFUSED_STATEMENT_CLASSES) or an error of our own code.
- */
-export function isDatabaseUnavailable(error: unknown): boolean {
-  if (isProgrammingError(error)) return false;
+  )
+    return true;
   const cause = error instanceof QueryFailedError ? (error.driverError as unknown) : error;
-  if (!(cause instanceof DatabaseError) || cause.code === undefined) return true;
-  return !REFUSED_STATEMENT_CLASSES.has(cause.code.slice(0, 2));
-}
-
-/**
- * Whether a failed send means Kafka is unreachable or slow (503, retry later): anything but an
- * error of our own code, such as an envelope that breaks its contract.
- */
-export function isKafkaUnavailable(error: unknown): boolean {
-  return !isProgrammingError(error);
+  return (
+    cause instanceof DatabaseError &&
+    cause.code !== undefined &&
+    REFUSED_STATEMENT_CLASSES.has(cause.code.slice(0, 2))
+  );
 }
