@@ -24,9 +24,12 @@ export const UNSAFE_VALUE_MESSAGES: Readonly<Record<UnsafeReason, string>> = {
 
 // With the u flag a paired surrogate is one code point, so only unpaired ones are category Cs.
 const LONE_SURROGATE = /\p{Cs}/u;
+// Without it, any surrogate: a cheap first look that almost every string passes.
+const NUL_OR_SURROGATE = /[\0\ud800-\udfff]/;
 
 /** Why a string is refused, or undefined when Postgres and JSON can carry it as it is. */
 export function unsafeStringReason(text: string): UnsafeReason | undefined {
+  if (!NUL_OR_SURROGATE.test(text)) return undefined;
   if (text.includes('\u0000')) return 'nul';
   if (LONE_SURROGATE.test(text)) return 'lone_surrogate';
   return undefined;
@@ -43,34 +46,52 @@ function join(path: string, key: string | number): string {
  * is bounded whatever the input.
  */
 export function findUnsafeValue(value: unknown, maxDepth: number, path = ''): UnsafeValue | undefined {
+  const steps: (string | number)[] = [];
+  const reason = unsafeReasonIn(value, maxDepth, steps);
+  if (reason === undefined) return undefined;
+  // The steps were pushed on the way back, innermost first.
+  let at = path;
+  for (let i = steps.length - 1; i >= 0; i--) at = join(at, steps[i]!);
+  return { path: at, reason };
+}
+
+/**
+ * Why a value is refused, pushing the keys and indexes that lead to it on the way back: the
+ * path is built only for a refused value, so the walk over an accepted one allocates nothing.
+ */
+function unsafeReasonIn(
+  value: unknown,
+  remaining: number,
+  steps: (string | number)[],
+): UnsafeReason | undefined {
   switch (typeof value) {
-    case 'string': {
-      const reason = unsafeStringReason(value);
-      return reason ? { path, reason } : undefined;
-    }
+    case 'string':
+      return unsafeStringReason(value);
     case 'number':
-      return Number.isFinite(value) ? undefined : { path, reason: 'not_finite' };
-    case 'bigint':
-    case 'boolean':
-    case 'undefined':
-      return undefined;
+      return Number.isFinite(value) ? undefined : 'not_finite';
     case 'object': {
       if (value === null) return undefined;
-      if (maxDepth <= 0) return { path, reason: 'too_deep' };
+      if (remaining <= 0) return 'too_deep';
       if (Array.isArray(value)) {
         for (let i = 0; i < value.length; i++) {
-          const found = findUnsafeValue(value[i], maxDepth - 1, join(path, i));
-          if (found) return found;
+          const reason = unsafeReasonIn(value[i], remaining - 1, steps);
+          if (reason !== undefined) {
+            steps.push(i);
+            return reason;
+          }
         }
         return undefined;
       }
-      if (value instanceof Date)
-        return Number.isNaN(value.getTime()) ? { path, reason: 'not_finite' } : undefined;
-      for (const key of Object.keys(value)) {
-        const keyReason = unsafeStringReason(key);
-        if (keyReason) return { path: join(path, key), reason: keyReason };
-        const found = findUnsafeValue((value as Record<string, unknown>)[key], maxDepth - 1, join(path, key));
-        if (found) return found;
+      if (value instanceof Date) return Number.isNaN(value.getTime()) ? 'not_finite' : undefined;
+      for (const key in value) {
+        if (!Object.prototype.hasOwnProperty.call(value, key)) continue;
+        const reason =
+          unsafeStringReason(key) ??
+          unsafeReasonIn((value as Record<string, unknown>)[key], remaining - 1, steps);
+        if (reason !== undefined) {
+          steps.push(key);
+          return reason;
+        }
       }
       return undefined;
     }

@@ -14,7 +14,8 @@ import { EventPublisher, RawMessage } from '@tsuzuku/platform-kafka';
 import { IngestionConfig } from '../config/ingestion.config';
 import { Claim, IngestionStore, MembershipChange } from './ingestion.store';
 import { IngestionException, IngestionExceptionCode } from './ingestion.exception';
-import { eventTime } from './domain/event-time';
+import { EventTimeWindow, checkEventTime } from './domain/event-time';
+import { isFaultOfOurs } from './failure-cause';
 import { eventId, newMessageId } from './domain/event-identity';
 import { accountNamedBy, actorOf } from './domain/account-of';
 import { withBatchContext } from './domain/batch-context';
@@ -49,17 +50,19 @@ export interface CollectRequest {
 
 const MEMBERSHIP_CACHE_SIZE = 100_000;
 
-/** A valid call, with its messageId (assigned when missing) and its event id. */
+/** A valid call, with its messageId (assigned when missing), its event id and its event time. */
 interface Candidate {
   readonly call: SegmentCall;
   readonly messageId: string;
   readonly id: string;
+  readonly occurredAt: Date;
 }
 
 /**
- * The collect path: validates every call, drops repeats of a messageId within the window,
- * corrects event time, resolves each event's account, and publishes the valid events (and the
- * refused ones to the dead-letter topic) before it answers. Nothing is acknowledged that Kafka
+ * The collect path: validates every call and its event time (clock skew corrected, within the
+ * window) before any I/O, drops repeats of a messageId within the window, resolves each event's
+ * account, and publishes the valid events (and the refused ones to the dead-letter topic) before
+ * it answers. Nothing is acknowledged that Kafka
  * has not stored: an event id stays in the deduplication ledger only once Kafka acknowledged it
  * (see IngestionStore for how the claim's transaction makes that hold across instances).
  */
@@ -70,12 +73,19 @@ export class CollectService {
   private readonly memberships = new Map<string, string>();
   // Event ids of this process's attempts whose claims are still open.
   private readonly inFlight = new Set<string>();
+  private readonly window: EventTimeWindow;
 
   constructor(
     private readonly config: IngestionConfig,
     private readonly store: IngestionStore,
     private readonly publisher: EventPublisher,
-  ) {}
+  ) {
+    this.window = {
+      liveMaxAgeMs: config.LIVE_EVENT_MAX_AGE_DAYS * 86_400_000,
+      importEarliest: new Date(config.IMPORT_EARLIEST_EVENT_TIME),
+      futureToleranceMs: config.EVENT_TIME_FUTURE_TOLERANCE_SECONDS * 1000,
+    };
+  }
 
   async collect(request: CollectRequest): Promise<CollectResult> {
     const receivedAt = new Date();
@@ -85,15 +95,23 @@ export class CollectService {
       const problems = this.sizeProblems(item);
       const check =
         problems.length === 0 ? checkSegmentCall(this.merge(item, request), request.expectedType) : undefined;
-      if (check?.ok) {
+      const time = check?.ok
+        ? checkEventTime(check.call, request.batchSentAt, receivedAt, request.mode, this.window)
+        : undefined;
+      if (check?.ok && time?.ok) {
         const messageId = check.call.messageId ?? newMessageId();
-        valid.push({ call: check.call, messageId, id: eventId(request.workspaceId, messageId) });
+        valid.push({
+          call: check.call,
+          messageId,
+          id: eventId(request.workspaceId, messageId),
+          occurredAt: time.at,
+        });
       } else {
         rejected.push({
           index,
           messageId: messageIdOf(item),
           tooLarge: !check,
-          errors: check ? check.problems : problems,
+          errors: time && !time.ok ? [time.problem] : check && !check.ok ? check.problems : problems,
         });
       }
     });
@@ -139,7 +157,7 @@ export class CollectService {
         claim = await this.store.claim(unique.map((v) => v.id));
       } catch (error) {
         markSettled();
-        throw databaseUnavailable('the deduplication ledger', error);
+        throw this.databaseFailure('the deduplication ledger', error);
       }
       let sent: readonly string[] = [];
       try {
@@ -147,7 +165,7 @@ export class CollectService {
         if (deadline.passed) throw new Error('answered before the ledger did');
         const fresh = unique.filter((v) => claim.fresh.has(v.id));
         const events = await this.envelopes(request, fresh, receivedAt).catch((error: unknown) => {
-          throw databaseUnavailable('the membership table', error);
+          throw this.databaseFailure('the membership table', error);
         });
         await this.send(events.envelopes, this.deadLetters(request, rejected, receivedAt));
         sent = events.envelopes.map((e) => e.id);
@@ -173,9 +191,7 @@ export class CollectService {
     );
     const changes = new Map<string, MembershipChange>();
     const received = receivedAt.toISOString();
-    const envelopes = fresh.map(({ call, messageId, id }) => {
-      const stamped = call.timestamp ?? call.originalTimestamp;
-      const occurredAt = eventTime(stamped, call.sentAt ?? request.batchSentAt, receivedAt, request.mode);
+    const envelopes = fresh.map(({ call, messageId, id, occurredAt }) => {
       const actor = actorOf(call);
       let accountId = accountNamedBy(call);
       if (call.type === 'group' && actor && accountId) {
@@ -306,6 +322,30 @@ export class CollectService {
   }
 
   /**
+   * A failed database call as the client sees it: 503 when Postgres is unreachable or busy,
+   * else 500 (a statement it refused is a fault of ours; retrying would not help). The driver's
+   * text goes to the log only, never into the answer.
+   */
+  private databaseFailure(what: string, error: unknown): IngestionException {
+    if (isFaultOfOurs(error)) return this.internalError(`reading or writing ${what}`, error);
+    this.logger.warn(`${what} did not answer: ${(error as Error).message}`);
+    return new IngestionException(
+      IngestionExceptionCode.DatabaseUnavailable,
+      `${what} did not answer; retry with the same messageIds (an event is never counted twice)`,
+      [],
+      { 'Retry-After': '5' },
+    );
+  }
+
+  private internalError(what: string, error: unknown): IngestionException {
+    this.logger.error(`failed ${what}: ${(error as Error).stack ?? String(error)}`);
+    return new IngestionException(
+      IngestionExceptionCode.InternalError,
+      'ingestion failed on this request; the error is logged for its operators',
+    );
+  }
+
+  /**
    * Waits for the attempt, or answers 503 once PUBLISH_TIMEOUT_MS has passed: Kafka or the
    * ledger did not answer in time. The attempt goes on; what Kafka takes after the answer is
    * recorded, so the client's retry is acknowledged and not published again.
@@ -327,6 +367,7 @@ export class CollectService {
     } catch (error) {
       published.catch(() => undefined);
       if (error instanceof IngestionException) throw error;
+      if (isFaultOfOurs(error)) throw this.internalError(`publishing ${count} event(s)`, error);
       this.logger.warn(`Kafka did not take ${count} event(s): ${(error as Error).message}`);
       throw new IngestionException(
         IngestionExceptionCode.KafkaUnavailable,
@@ -338,15 +379,6 @@ export class CollectService {
       clearTimeout(timer);
     }
   }
-}
-
-function databaseUnavailable(what: string, error: unknown): IngestionException {
-  return new IngestionException(
-    IngestionExceptionCode.DatabaseUnavailable,
-    `${what} did not answer (${(error as Error).message}); retry with the same messageIds`,
-    [],
-    { 'Retry-After': '5' },
-  );
 }
 
 function messageIdOf(item: unknown): string | null {

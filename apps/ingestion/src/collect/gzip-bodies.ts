@@ -1,6 +1,8 @@
 import { Transform, TransformCallback } from 'node:stream';
 import { createGunzip } from 'node:zlib';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyBodyParser, FastifyInstance, FastifyRequest } from 'fastify';
+import { jsonNestsDeeperThan } from './domain/json-depth';
+import { IngestionException, IngestionExceptionCode } from './ingestion.exception';
 
 const decodedBytes = new WeakMap<FastifyRequest, { bytes: number }>();
 
@@ -32,16 +34,29 @@ class EncodedLengthCounter extends Transform {
 }
 
 /**
+ * Deepest nesting of objects and arrays a request body may have. A valid call nests at most
+ * MAX_DEPTH (16) levels, two more inside a batch; up to this limit a deeper call is refused on its
+ * own (by index in a batch), past it the whole body is, before it is parsed, so nothing recursive
+ * (JSON.stringify, the validators) ever sees it.
+ */
+export const MAX_BODY_DEPTH = 64;
+
+/**
  * Accepts what Segment-style SDKs send: JSON bodies, labelled as JSON, form or plain text, and
- * `Content-Encoding: gzip`. The body limit applies to the decompressed
- * bytes, so a small gzip bomb still gets 413.
+ * `Content-Encoding: gzip`. The body limit applies to the decompressed bytes, so a small gzip
+ * bomb still gets 413; a body nested deeper than MAX_BODY_DEPTH gets 400 before it is parsed.
  */
 export function acceptGzipBodies(fastify: FastifyInstance): void {
-  // Some SDKs (RudderStack's, browser beacons) label their JSON bodies as form or plain text.
   const parseJson = fastify.getDefaultJsonParser('error', 'error');
-  for (const type of ['application/x-www-form-urlencoded', 'text/plain']) {
+  const parseBoundedJson: FastifyBodyParser<string> = (request, body, done) => {
+    if (!jsonNestsDeeperThan(body, MAX_BODY_DEPTH)) return parseJson(request, body, done);
+    const message = `the body nests objects and arrays more than ${MAX_BODY_DEPTH} levels deep`;
+    done(new IngestionException(IngestionExceptionCode.InvalidRequest, message, [{ path: '', message }]));
+  };
+  // Some SDKs (RudderStack's, browser beacons) label their JSON bodies as form or plain text.
+  for (const type of ['application/json', 'application/x-www-form-urlencoded', 'text/plain']) {
     if (fastify.hasContentTypeParser(type)) fastify.removeContentTypeParser(type);
-    fastify.addContentTypeParser(type, { parseAs: 'string' }, parseJson);
+    fastify.addContentTypeParser(type, { parseAs: 'string' }, parseBoundedJson);
   }
 
   fastify.addHook('preParsing', async (request, _reply, payload) => {

@@ -12,6 +12,7 @@ export enum IngestionExceptionCode {
   Overloaded = 'overloaded',
   KafkaUnavailable = 'kafka_unavailable',
   DatabaseUnavailable = 'database_unavailable',
+  InternalError = 'internal_error',
 }
 
 const STATUS: Record<IngestionExceptionCode, HttpStatus> = {
@@ -24,6 +25,7 @@ const STATUS: Record<IngestionExceptionCode, HttpStatus> = {
   [IngestionExceptionCode.Overloaded]: HttpStatus.SERVICE_UNAVAILABLE,
   [IngestionExceptionCode.KafkaUnavailable]: HttpStatus.SERVICE_UNAVAILABLE,
   [IngestionExceptionCode.DatabaseUnavailable]: HttpStatus.SERVICE_UNAVAILABLE,
+  [IngestionExceptionCode.InternalError]: HttpStatus.INTERNAL_SERVER_ERROR,
 };
 
 /**

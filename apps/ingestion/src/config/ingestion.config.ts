@@ -1,4 +1,4 @@
-import { IsInt, IsOptional, IsString, Max, Min, MinLength } from 'class-validator';
+import { IsISO8601, IsInt, IsOptional, IsString, Max, Min, MinLength } from 'class-validator';
 import { ServiceConfig, ToNumber } from '@tsuzuku/platform-config';
 
 /** Environment of the ingestion service. */
@@ -72,4 +72,22 @@ export class IngestionConfig extends ServiceConfig {
   @IsInt()
   @Min(1024)
   MAX_REQUEST_BYTES = 500 * 1024;
+
+  /** Live calls (not /v1/import): the oldest event time accepted, in days before receipt, after clock-skew correction. */
+  @ToNumber()
+  @IsInt()
+  @Min(1)
+  @Max(3650)
+  LIVE_EVENT_MAX_AGE_DAYS = 30;
+
+  /** /v1/import: the earliest event time accepted (ISO-8601). */
+  @IsISO8601({ strict: true })
+  IMPORT_EARLIEST_EVENT_TIME = '2000-01-01T00:00:00Z';
+
+  /** How far past the time of receipt an event time may be (client clocks run fast). */
+  @ToNumber()
+  @IsInt()
+  @Min(0)
+  @Max(86_400)
+  EVENT_TIME_FUTURE_TOLERANCE_SECONDS = 300;
 }

@@ -14,6 +14,7 @@ import {
   MinLength,
   ValidateIf,
 } from 'class-validator';
+import { MAX_AMOUNT, MAX_COUNT, MAX_ID_LENGTH } from './segment-call.schema';
 
 /**
  * The contracts as class-validator classes: the declared, documented form, used on cold paths
@@ -78,36 +79,36 @@ export class CsatSurveyResponse {
 }
 
 export class SubscriptionEvent {
-  @IsNumber({ allowNaN: false, allowInfinity: false }) @Min(0) mrr!: number;
+  @IsNumber({ allowNaN: false, allowInfinity: false }) @Min(0) @Max(MAX_AMOUNT) mrr!: number;
   @Matches(/^[A-Za-z]{3}$/) currency!: string;
-  @IsString() @MinLength(1) subscription_id!: string;
-  @IsOptional() @IsString() plan?: string;
-  @IsOptional() @IsInt() @Min(0) seats?: number;
+  @IsString() @MinLength(1) @MaxLength(MAX_ID_LENGTH) subscription_id!: string;
+  @IsOptional() @IsString() @MaxLength(MAX_ID_LENGTH) plan?: string;
+  @IsOptional() @IsInt() @Min(0) @Max(MAX_COUNT) seats?: number;
 }
 
 export class OnboardingStepCompleted {
-  @IsString() @MinLength(1) step!: string;
+  @IsString() @MinLength(1) @MaxLength(MAX_ID_LENGTH) step!: string;
 }
 
 export class TicketEvent {
-  @IsString() @MinLength(1) ticket_id!: string;
+  @IsString() @MinLength(1) @MaxLength(MAX_ID_LENGTH) ticket_id!: string;
   @IsOptional() @Matches(/^[Pp][1-4]$/) priority?: string;
 }
 
 export class OutcomeReported {
-  @IsString() @MinLength(1) metric!: string;
+  @IsString() @MinLength(1) @MaxLength(MAX_ID_LENGTH) metric!: string;
   @IsNumber({ allowNaN: false, allowInfinity: false }) value!: number;
 }
 
 export class AccountTraits {
-  @IsOptional() @IsString() name?: string;
-  @IsOptional() @IsString() plan?: string;
-  @IsOptional() @IsNumber({ allowNaN: false, allowInfinity: false }) @Min(0) mrr?: number;
-  @IsOptional() @IsInt() @Min(0) seats?: number;
-  @IsOptional() @IsISO8601() renewal_date?: string;
-  @IsOptional() @IsEmail() csm_email?: string;
-  @IsOptional() @IsString() segment?: string;
-  @IsOptional() @IsString() industry?: string;
+  @IsOptional() @IsString() @MaxLength(MAX_ID_LENGTH) name?: string;
+  @IsOptional() @IsString() @MaxLength(MAX_ID_LENGTH) plan?: string;
+  @IsOptional() @IsNumber({ allowNaN: false, allowInfinity: false }) @Min(0) @Max(MAX_AMOUNT) mrr?: number;
+  @IsOptional() @IsInt() @Min(0) @Max(MAX_COUNT) seats?: number;
+  @IsOptional() @IsISO8601() @Matches(/^(19|2[0-9])[0-9][0-9]-/) renewal_date?: string;
+  @IsOptional() @IsEmail() @MaxLength(254) csm_email?: string;
+  @IsOptional() @IsString() @MaxLength(MAX_ID_LENGTH) segment?: string;
+  @IsOptional() @IsString() @MaxLength(MAX_ID_LENGTH) industry?: string;
   @IsOptional() @IsIn(['high', 'low', 'tech']) touch_model?: string;
   @IsOptional() @IsIn(['onboarding', 'adoption', 'expansion', 'renewal']) phase?: string;
 }

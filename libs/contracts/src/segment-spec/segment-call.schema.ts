@@ -3,7 +3,18 @@
 export const SEGMENT_CALL_TYPES = ['track', 'identify', 'group', 'page', 'screen', 'alias'] as const;
 export type SegmentCallType = (typeof SEGMENT_CALL_TYPES)[number];
 
-const id = { type: 'string', minLength: 1, maxLength: 200 } as const;
+/**
+ * Largest amount (`mrr`) accepted, in units of its currency: reporting keeps amounts as bigint
+ * millionths, whose ceiling is about 9.2e12 units.
+ */
+export const MAX_AMOUNT = 1_000_000_000_000;
+/** Largest count (`seats`) accepted: the consumers store it in a Postgres integer. */
+export const MAX_COUNT = 2_147_483_647;
+/** Longest identifier or label: consumers use them in keys, indexes and queries. */
+export const MAX_ID_LENGTH = 200;
+
+const id = { type: 'string', minLength: 1, maxLength: MAX_ID_LENGTH } as const;
+const label = { type: 'string', maxLength: MAX_ID_LENGTH } as const;
 const object = { type: 'object' } as const;
 const dateTime = { type: 'string', format: 'date-time' } as const;
 
@@ -13,7 +24,8 @@ const common = {
   messageId: id,
   userId: id,
   anonymousId: id,
-  properties: object,
+  // Any call may name its account in context.groupId or properties.groupId.
+  properties: { type: 'object', properties: { groupId: id } },
   traits: object,
   context: { type: 'object', properties: { groupId: id } },
   integrations: object,
@@ -26,7 +38,7 @@ const common = {
 export const CALL_REQUIREMENTS: Record<SegmentCallType, object> = {
   track: {
     required: ['event'],
-    properties: { event: id, properties: { type: 'object', properties: { groupId: id } } },
+    properties: { event: id },
   },
   identify: {},
   group: { required: ['groupId'], properties: { groupId: id } },
@@ -40,23 +52,23 @@ export function segmentCallSchema(type: SegmentCallType): object {
   return { type: 'object', properties: common, allOf: [CALL_REQUIREMENTS[type]] };
 }
 
-const nonEmpty = { type: 'string', minLength: 1 } as const;
-const money = { type: 'number', minimum: 0 } as const;
+const money = { type: 'number', minimum: 0, maximum: MAX_AMOUNT } as const;
+const count = { type: 'integer', minimum: 0, maximum: MAX_COUNT } as const;
 const subscription = {
   type: 'object',
   required: ['mrr', 'currency', 'subscription_id'],
   properties: {
     mrr: money,
     currency: { type: 'string', pattern: '^[A-Za-z]{3}$' },
-    subscription_id: nonEmpty,
-    plan: { type: 'string' },
-    seats: { type: 'integer', minimum: 0 },
+    subscription_id: id,
+    plan: label,
+    seats: count,
   },
 } as const;
 const ticket = {
   type: 'object',
   required: ['ticket_id'],
-  properties: { ticket_id: nonEmpty, priority: { type: 'string', pattern: '^[Pp][1-4]$' } },
+  properties: { ticket_id: id, priority: { type: 'string', pattern: '^[Pp][1-4]$' } },
 } as const;
 const anything = { type: 'object' } as const;
 
@@ -79,7 +91,7 @@ export const CS_EVENT_PROPERTIES: Record<string, object> = {
   'Subscription Changed': subscription,
   'Subscription Renewed': subscription,
   'Subscription Cancelled': subscription,
-  'Onboarding Step Completed': { type: 'object', required: ['step'], properties: { step: nonEmpty } },
+  'Onboarding Step Completed': { type: 'object', required: ['step'], properties: { step: id } },
   'Ticket Opened': ticket,
   'Ticket Resolved': ticket,
   'Email Replied': anything,
@@ -88,7 +100,7 @@ export const CS_EVENT_PROPERTIES: Record<string, object> = {
   'Outcome Reported': {
     type: 'object',
     required: ['metric', 'value'],
-    properties: { metric: nonEmpty, value: { type: 'number' } },
+    properties: { metric: id, value: { type: 'number' } },
   },
 };
 
@@ -98,14 +110,19 @@ export const CS_EVENTS: readonly string[] = Object.keys(CS_EVENT_PROPERTIES);
 export const ACCOUNT_TRAITS_SCHEMA = {
   type: 'object',
   properties: {
-    name: { type: 'string' },
-    plan: { type: 'string' },
+    name: label,
+    plan: label,
     mrr: money,
-    seats: { type: 'integer', minimum: 0 },
-    renewal_date: { type: 'string', anyOf: [{ format: 'date' }, { format: 'date-time' }] },
-    csm_email: { type: 'string', format: 'email' },
-    segment: { type: 'string' },
-    industry: { type: 'string' },
+    seats: count,
+    // A year Postgres and the reports can work with (year 0000 is no date to Postgres).
+    renewal_date: {
+      type: 'string',
+      pattern: '^(19|2[0-9])[0-9][0-9]-',
+      anyOf: [{ format: 'date' }, { format: 'date-time' }],
+    },
+    csm_email: { type: 'string', format: 'email', maxLength: 254 },
+    segment: label,
+    industry: label,
     touch_model: { enum: ['high', 'low', 'tech'] },
     phase: { enum: ['onboarding', 'adoption', 'expansion', 'renewal'] },
   },

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import { checkSegmentCall, tooDeep } from './segment-call.validator';
-import { SegmentCallType } from './segment-call.schema';
+import { MAX_AMOUNT, MAX_COUNT, SegmentCallType } from './segment-call.schema';
 import {
   CALL_CLASSES,
   CsatSurveyResponse,
@@ -191,6 +191,132 @@ describe('checkSegmentCall: the customer-success event spec', () => {
   });
 });
 
+describe('checkSegmentCall: what no consumer could store or compute with', () => {
+  const problemsOf = (value: unknown, type?: SegmentCallType) => {
+    const result = checkSegmentCall(value, type);
+    return result.ok ? [] : result.problems;
+  };
+  const subscription = (extra: Record<string, unknown>) => ({
+    userId: 'u',
+    event: 'Subscription Started',
+    properties: { mrr: 10, currency: 'USD', subscription_id: 's', ...extra },
+  });
+
+  it.each<[string, unknown, SegmentCallType, string, RegExp]>([
+    [
+      'a NUL in a property',
+      { userId: 'u', event: 'x', properties: { note: 'a\u0000b' } },
+      'track',
+      'properties.note',
+      /NUL/,
+    ],
+    [
+      'an unpaired surrogate in a trait',
+      { userId: 'u', traits: { name: 'x\ud800' } },
+      'identify',
+      'traits.name',
+      /unpaired/,
+    ],
+    [
+      'an unpaired surrogate in a key',
+      { userId: 'u', traits: { '\udc00': 1 } },
+      'identify',
+      'traits.\udc00',
+      /unpaired/,
+    ],
+    ['a NUL in groupId', { userId: 'u', groupId: 'acc\u0000' }, 'group', 'groupId', /NUL/],
+    ['a NUL in userId', { userId: '\u0000', event: 'x' }, 'track', 'userId', /NUL/],
+    [
+      'a NUL in context.groupId',
+      { userId: 'u', event: 'x', context: { groupId: 'a\u0000' } },
+      'track',
+      'context.groupId',
+      /NUL/,
+    ],
+    ['a NUL in previousId', { userId: 'u', previousId: '\u0000' }, 'alias', 'previousId', /NUL/],
+    [
+      'Infinity (what 1e400 parses to) as mrr',
+      subscription({ mrr: Infinity }),
+      'track',
+      'properties.mrr',
+      /finite/,
+    ],
+    [
+      '-Infinity in any property',
+      { userId: 'u', event: 'x', properties: { a: [1, -Infinity] } },
+      'track',
+      'properties.a[1]',
+      /finite/,
+    ],
+    [
+      'an mrr past MAX_AMOUNT',
+      subscription({ mrr: MAX_AMOUNT + 1 }),
+      'track',
+      'properties.mrr',
+      /<= 1000000000000/,
+    ],
+    [
+      'seats past MAX_COUNT',
+      subscription({ seats: MAX_COUNT + 1 }),
+      'track',
+      'properties.seats',
+      /<= 2147483647/,
+    ],
+    [
+      'a subscription_id of 201 characters',
+      subscription({ subscription_id: 's'.repeat(201) }),
+      'track',
+      'properties.subscription_id',
+      /at most 200/,
+    ],
+    [
+      'group seats past MAX_COUNT',
+      { userId: 'u', groupId: 'a', traits: { seats: MAX_COUNT + 1 } },
+      'group',
+      'traits.seats',
+      /<= 2147483647/,
+    ],
+    [
+      'a renewal_date in year 0000',
+      { userId: 'u', groupId: 'a', traits: { renewal_date: '0000-01-01' } },
+      'group',
+      'traits.renewal_date',
+      /year from 1900/,
+    ],
+    [
+      'a page call naming a 201-character account',
+      { userId: 'u', properties: { groupId: 'g'.repeat(201) } },
+      'page',
+      'properties.groupId',
+      /at most 200/,
+    ],
+  ])('refuses %s, naming it once', (_label, call, type, path, message) => {
+    const problems = problemsOf(call, type);
+    expect(problems.filter((p) => p.path === path)).toEqual([
+      { path, message: expect.stringMatching(message) },
+    ]);
+  });
+
+  it('accepts the limits themselves', () => {
+    expect(checkSegmentCall(subscription({ mrr: MAX_AMOUNT, seats: MAX_COUNT }), 'track').ok).toBe(true);
+    const traits = { mrr: MAX_AMOUNT, seats: MAX_COUNT, renewal_date: '1900-01-01' };
+    expect(checkSegmentCall({ userId: 'u', groupId: 'a', traits }, 'group').ok).toBe(true);
+  });
+
+  it('refuses a NUL or an unpaired surrogate wherever it is, naming its path', () => {
+    const bad = fc.constantFrom('\u0000', '\ud800', '\udfff');
+    const key = fc.constantFrom('a', 'b', 'note');
+    fc.assert(
+      fc.property(fc.array(key, { minLength: 1, maxLength: 5 }), bad, fc.string(), (keys, poison, text) => {
+        let value: unknown = text.slice(0, 3) + poison + text.slice(3);
+        for (const k of [...keys].reverse()) value = { [k]: value };
+        const result = checkSegmentCall({ userId: 'u', event: 'x', properties: value }, 'track');
+        return !result.ok && result.problems.some((p) => p.path === ['properties', ...keys].join('.'));
+      }),
+    );
+  });
+});
+
 describe('checkSegmentCall: robustness', () => {
   it('never throws, and every refusal names a problem', () => {
     fc.assert(
@@ -279,6 +405,25 @@ describe('the class-validator classes agree with the compiled schemas', () => {
     ],
     [TicketEvent, 'properties', 'Ticket Opened', { ticket_id: 't', priority: 'p3' }],
     [TicketEvent, 'properties', 'Ticket Opened', { ticket_id: 't', priority: 'urgent' }],
+    [TicketEvent, 'properties', 'Ticket Opened', { ticket_id: 't'.repeat(201) }],
+    [
+      SubscriptionEvent,
+      'properties',
+      'Subscription Started',
+      { mrr: MAX_AMOUNT + 1, currency: 'USD', subscription_id: 's' },
+    ],
+    [
+      SubscriptionEvent,
+      'properties',
+      'Subscription Started',
+      { mrr: MAX_AMOUNT, currency: 'USD', subscription_id: 's', seats: MAX_COUNT },
+    ],
+    [
+      SubscriptionEvent,
+      'properties',
+      'Subscription Started',
+      { mrr: 1, currency: 'USD', subscription_id: 's', seats: MAX_COUNT + 1 },
+    ],
   ];
 
   it.each(samples.map((s, i) => [i, ...s] as const))(

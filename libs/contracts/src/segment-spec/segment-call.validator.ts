@@ -7,6 +7,7 @@ import {
   SegmentCallType,
   segmentCallSchema,
 } from './segment-call.schema';
+import { UNSAFE_VALUE_MESSAGES, findUnsafeValue } from '../safe-values';
 
 /** A field that is wrong: its path in the call (dots and brackets) and what is wrong with it. */
 export interface FieldProblem {
@@ -116,6 +117,7 @@ function describe(error: ErrorObject, data: Record<string, unknown>, event: stri
         ? 'must be an email address'
         : 'must be an ISO-8601 date-time, e.g. 2026-11-23T10:00:00Z';
     case 'pattern':
+      if (field === 'renewal_date') return 'must be a date with a year from 1900 to 2999, e.g. 2027-01-31';
       if (field === 'currency') return 'must be three letters, e.g. USD';
       if (field === 'priority') return 'must be one of p1, p2, p3, p4';
       return `must match ${String(error.params['pattern'])}`;
@@ -155,14 +157,22 @@ function problemsOf(
 
 /**
  * Checks one Segment call and, for the customer-success events and group traits, its
- * properties. `expectedType` is the endpoint's call type (a body `type`, when present, must
- * agree); without it (items of a batch) `type` is required. Reports every problem.
+ * properties. Every string anywhere in it (object keys included) must be free of NUL and
+ * unpaired surrogates, and every number finite. `expectedType` is the endpoint's call type (a
+ * body `type`, when present, must agree); without it (items of a batch) `type` is required.
+ * Reports every problem.
  */
 export function checkSegmentCall(value: unknown, expectedType?: SegmentCallType): SegmentCallCheck {
   if (!isObject(value)) return { ok: false, problems: [{ path: '', message: 'must be a JSON object' }] };
-  const deep = tooDeep(value);
-  if (deep !== null)
-    return { ok: false, problems: [{ path: deep, message: `is nested more than ${MAX_DEPTH} levels deep` }] };
+  // One walk over every value, properties and traits included: what no consumer could store or
+  // compute with (NUL, unpaired surrogates, non-finite numbers such as 1e400) and nesting past
+  // MAX_DEPTH, which is refused before anything else walks the call.
+  const unsafe = findUnsafeValue(value, MAX_DEPTH);
+  if (unsafe?.reason === 'too_deep')
+    return {
+      ok: false,
+      problems: [{ path: unsafe.path, message: `is nested more than ${MAX_DEPTH} levels deep` }],
+    };
 
   const declared = value['type'];
   const known = (SEGMENT_CALL_TYPES as readonly unknown[]).includes(declared);
@@ -192,6 +202,11 @@ export function checkSegmentCall(value: unknown, expectedType?: SegmentCallType)
   }
   if (type === 'group' && isObject(value['traits']))
     problems.push(...problemsOf(validateTraits, value['traits'], 'traits'));
+  if (unsafe) {
+    // Said once, in its own words: 1e400 is "not finite" rather than also "not a number".
+    const unsafeProblem = { path: unsafe.path, message: UNSAFE_VALUE_MESSAGES[unsafe.reason] };
+    problems.splice(0, problems.length, unsafeProblem, ...problems.filter((p) => p.path !== unsafe.path));
+  }
   if (problems.length > 0) {
     // A field can fail the same rule in two schemas that both describe it; say it once.
     const seen = new Set<string>();

@@ -35,7 +35,8 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
   private again = false;
   private stopped = false;
   private failures = 0;
-  private listener?: { release: () => void };
+  private listener?: { release: (error?: Error) => void };
+  private listening = false;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -87,6 +88,8 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
           }
         } while (this.again);
         this.failures = 0;
+        // The database answers again: notifications too, if the connection was lost.
+        if (!this.listener && !this.listening) void this.listen();
         this.schedule(this.config.OUTBOX_POLL_MS);
       } catch (error) {
         this.failures++;
@@ -125,20 +128,35 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
   }
 
   private async listen(): Promise<void> {
+    if (this.stopped) return;
+    this.listening = true;
     try {
       const driver = this.dataSource.driver as unknown as { master: { connect(): Promise<unknown> } };
       const client = (await driver.master.connect()) as {
         query(sql: string): Promise<unknown>;
         on(event: 'notification', cb: (n: { payload?: string }) => void): void;
-        release: () => void;
+        on(event: 'error', cb: (error: Error) => void): void;
+        release: (error?: Error) => void;
       };
       client.on('notification', (n) => {
         if (n.payload === this.schema) void this.drain().catch(() => undefined);
+      });
+      // A checked-out client has no pool listener: without this, a lost connection (Postgres
+      // restarted, the connection terminated) is an unhandled 'error' that ends the process.
+      let lost = false;
+      client.on('error', (error) => {
+        if (lost) return;
+        lost = true;
+        this.logger.warn(`outbox notifications lost, polling until the database answers: ${error.message}`);
+        if (this.listener === client) this.listener = undefined;
+        client.release(error);
       });
       await client.query('LISTEN tsuzuku_outbox');
       this.listener = client;
     } catch (error) {
       this.logger.warn(`outbox notifications unavailable, polling only: ${(error as Error).message}`);
+    } finally {
+      this.listening = false;
     }
   }
 
