@@ -1,14 +1,17 @@
-import { BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
+import { BeforeApplicationShutdown, Injectable, Logger, Optional } from '@nestjs/common';
 import { SpanKind, SpanStatusCode, context, trace } from '@opentelemetry/api';
 import { Consumer, EachBatchPayload, KafkaMessage } from 'kafkajs';
 import { Header, Topic, parseEnvelope } from '@tsuzuku/contracts';
 import { ServiceConfig } from '@tsuzuku/platform-config';
+import { DatabaseStatus, isDatabaseUnavailable } from '@tsuzuku/platform-database';
 import { KafkaConnection } from './kafka-connection';
 import { AnyEnvelope, EventPublisher } from './event-publisher';
 import { ContractViolationError, KafkaErrorCode, PoisonMessageError } from './errors';
 import { extractTraceContext, headersToStrings } from './trace-context';
 import { backoffDelay } from './backoff';
 import { ConsumedMessage } from './consumed-message';
+import { TopicProvisioner } from './topic-provisioner';
+import { WaitAbandonedError, describeError, waitUntilAvailable } from './wait-until-available';
 
 export interface ConsumerOptions {
   /** Consumer group; by convention `<service>.<feature>`. */
@@ -47,18 +50,62 @@ export class ConsumerRunner implements BeforeApplicationShutdown {
   private readonly logger = new Logger(ConsumerRunner.name);
   private readonly consumers = new Map<string, Consumer>();
   private readonly joined = new Map<string, Promise<void>>();
+  private readonly markJoined = new Map<string, () => void>();
+  // Why each started group is not consuming now (absent once it runs).
+  private readonly notRunning = new Map<string, string>();
+  // Crashes of each group since it last joined: the restart backs off.
+  private readonly crashes = new Map<string, number>();
   private stopping = false;
 
   constructor(
     private readonly connection: KafkaConnection,
     private readonly publisher: EventPublisher,
     private readonly config: ServiceConfig,
+    private readonly provisioner: TopicProvisioner,
+    @Optional() private readonly database?: DatabaseStatus,
   ) {}
 
-  /** Starts a consumer of raw messages; it goes on joining its group in the background. */
+  /**
+   * Starts a consumer of raw messages in the background: once Kafka answered and the database
+   * is connected, it connects (waiting, with a log line, while Kafka is unreachable), then goes
+   * on joining its group. A consumer that crashes is started again.
+   */
   async start(options: ConsumerOptions): Promise<void> {
-    if (this.consumers.has(options.groupId))
+    if (this.joined.has(options.groupId))
       throw new Error(`consumer group ${options.groupId} is already running`);
+    this.notRunning.set(options.groupId, 'waiting for Kafka and the database at start-up');
+    this.joined.set(
+      options.groupId,
+      new Promise<void>((resolve) => this.markJoined.set(options.groupId, resolve)),
+    );
+    void this.keepRunning(options);
+  }
+
+  /** Why some consumer is not consuming now; undefined when all run. */
+  get pending(): string | undefined {
+    const [first] = this.notRunning;
+    return first ? `consumer group ${first[0]}: ${first[1]}` : undefined;
+  }
+
+  private async keepRunning(options: ConsumerOptions): Promise<void> {
+    try {
+      await this.provisioner.whenDone();
+      await this.database?.whenStarted();
+      await waitUntilAvailable(() => this.connectAndRun(options), {
+        what: this.connection.target,
+        logger: this.logger,
+        stopped: () => this.stopping,
+        onFailure: (reason) => this.notRunning.set(options.groupId, reason),
+      });
+      this.notRunning.delete(options.groupId);
+    } catch (error) {
+      if (!(error instanceof WaitAbandonedError))
+        this.logger.error(`${options.groupId}: consumer not started: ${describeError(error)}`);
+    }
+  }
+
+  private async connectAndRun(options: ConsumerOptions): Promise<void> {
+    if (this.stopping) throw new WaitAbandonedError('stopping');
     const consumer = this.connection.kafka.consumer({
       groupId: options.groupId,
       sessionTimeout: 15_000,
@@ -71,18 +118,37 @@ export class ConsumerRunner implements BeforeApplicationShutdown {
         : {}),
     });
     this.consumers.set(options.groupId, consumer);
-    this.joined.set(
-      options.groupId,
-      new Promise<void>((resolve) => {
-        const off = consumer.on(consumer.events.GROUP_JOIN, () => {
-          off();
-          this.logger.log(`consumer ${options.groupId} joined, reading ${options.topics.join(', ')}`);
-          resolve();
-        });
-      }),
-    );
-    await consumer.connect();
-    await consumer.subscribe({ topics: [...options.topics], fromBeginning: options.fromBeginning ?? true });
+    let logJoin = true;
+    consumer.on(consumer.events.GROUP_JOIN, () => {
+      this.notRunning.delete(options.groupId);
+      this.crashes.delete(options.groupId);
+      if (logJoin)
+        this.logger.log(`consumer ${options.groupId} joined, reading ${options.topics.join(', ')}`);
+      logJoin = false;
+      this.markJoined.get(options.groupId)?.();
+    });
+    // kafkajs restarts a consumer after a retriable crash; after any other it stays down.
+    consumer.on(consumer.events.CRASH, ({ payload }) => {
+      if (this.stopping) return;
+      this.notRunning.set(options.groupId, `crashed: ${describeError(payload.error)}`);
+      if (payload.restart) return;
+      const crashes = (this.crashes.get(options.groupId) ?? 0) + 1;
+      this.crashes.set(options.groupId, crashes);
+      const delay = backoffDelay(crashes, 1_000);
+      this.logger.error(
+        `${options.groupId}: consumer crashed, starting it again in ${delay} ms: ${describeError(payload.error)}`,
+      );
+      this.consumers.delete(options.groupId);
+      setTimeout(() => void this.keepRunning(options), delay).unref();
+    });
+    try {
+      await consumer.connect();
+      await consumer.subscribe({ topics: [...options.topics], fromBeginning: options.fromBeginning ?? true });
+    } catch (error) {
+      this.consumers.delete(options.groupId);
+      await consumer.disconnect().catch(() => undefined);
+      throw error;
+    }
     await consumer.run({
       autoCommit: true,
       partitionsConsumedConcurrently: options.partitionsConsumedConcurrently ?? 1,
@@ -213,7 +279,8 @@ export class ConsumerRunner implements BeforeApplicationShutdown {
         return true;
       } catch (error) {
         const poison = error instanceof PoisonMessageError;
-        if (poison || attempt >= maxAttempts) {
+        // A database that is down is no fault of the message: it waits, it is not dead-lettered.
+        if (poison || (attempt >= maxAttempts && !isDatabaseUnavailable(error))) {
           await this.deadLetter(options, consumed, error, attempt);
           return true;
         }

@@ -9,6 +9,7 @@ import { AuthModule } from '@tsuzuku/platform-auth';
 import { stopTelemetry } from '@tsuzuku/platform-telemetry';
 import { HealthController } from './health.controller';
 import { ServerSpanInterceptor } from './server-span.interceptor';
+import { DatabaseWatch } from './database-watch';
 
 @Module({})
 export class PlatformModule implements OnApplicationShutdown {
@@ -25,7 +26,7 @@ export class PlatformModule implements OnApplicationShutdown {
         TerminusModule.forRoot({ logger: false, errorLogStyle: 'json' }),
       ],
       controllers: [HealthController],
-      providers: [{ provide: APP_INTERCEPTOR, useClass: ServerSpanInterceptor }],
+      providers: [{ provide: APP_INTERCEPTOR, useClass: ServerSpanInterceptor }, DatabaseWatch],
     };
   }
 
