@@ -21,6 +21,7 @@ export class DatabaseStatus {
   private connectedOnce = false;
   private problem = 'not connected yet';
   private readonly lostListeners = new Set<(error: Error) => void>();
+  private connecting?: Promise<string[]>;
   private markFirstReady!: () => void;
   private readonly firstReady = new Promise<void>((resolve) => (this.markFirstReady = resolve));
 
@@ -62,9 +63,15 @@ export class DatabaseStatus {
 
   /**
    * One attempt at start-up: opens the pool and, when DB_MIGRATE, creates the database if missing
-   * and applies the pending migrations. Returns the migrations applied.
+   * and applies the pending migrations. Returns the migrations applied. Callers at the same
+   * time share one attempt.
    */
-  async connect(): Promise<string[]> {
+  connect(): Promise<string[]> {
+    this.connecting ??= this.connectOnce().finally(() => (this.connecting = undefined));
+    return this.connecting;
+  }
+
+  private async connectOnce(): Promise<string[]> {
     try {
       let applied: string[] = [];
       if (this.settings.DB_MIGRATE) {
