@@ -1,0 +1,106 @@
+import * as net from 'node:net';
+import {
+  BuiltService,
+  PrivateKafka,
+  TestDatabase,
+  createTestDatabase,
+  startBuiltService,
+  waitFor,
+} from '@tsuzuku/platform-testing';
+
+/**
+ * A service started before Kafka or Postgres can be reached does not exit: it answers its
+ * probes (live, not ready), logs what it waits for every few seconds, and becomes ready once
+ * the dependency is there.
+ */
+const ready = async (url: string) => (await fetch(`${url}/health/ready`)).status;
+const live = async (url: string) => (await fetch(`${url}/health/live`)).status;
+
+/** Waits for the service to have logged `line` at least `times` times, still running. */
+async function waitsLogging(service: BuiltService, line: string, times: number): Promise<void> {
+  await waitFor(() => (service.output().split(line).length - 1 >= times ? true : undefined), {
+    what: `"${line}" logged ${times} times`,
+    timeoutMs: 60_000,
+    intervalMs: 200,
+  });
+  expect(service.process.exitCode).toBeNull();
+  expect(await live(service.url)).toBe(200);
+  expect(await ready(service.url)).toBe(503);
+}
+
+async function becomesReady(service: BuiltService): Promise<void> {
+  await waitFor(async () => ((await ready(service.url)) === 200 ? true : undefined), {
+    what: 'the service to be ready',
+    timeoutMs: 120_000,
+    intervalMs: 250,
+  }).catch((error: unknown) => {
+    throw new Error(`${(error as Error).message}\n${service.output().slice(-4000)}`);
+  });
+  expect(service.process.exitCode).toBeNull();
+}
+
+describe('start-up waits for its dependencies instead of exiting', () => {
+  let db: TestDatabase;
+
+  beforeAll(async () => {
+    db = await createTestDatabase('startup_wait');
+  });
+
+  afterAll(async () => {
+    await db?.drop();
+  });
+
+  it('reporting started while Kafka is unreachable waits, logging it, and is ready once Kafka is up', async () => {
+    // A broker of this test's own, on a port nothing listens on until it starts.
+    const kafka = new PrivateKafka('startup-wait', Number(process.env['TSUZUKU_KAFKA_PORT'] ?? 9092) + 101);
+    await kafka.stop();
+    const service = await startBuiltService(
+      'reporting',
+      { DATABASE_URL: db.url, KAFKA_BROKERS: kafka.brokers.join(','), GRPC_PORT: '0' },
+      60_000,
+      { ready: false },
+    );
+    try {
+      await waitsLogging(service, `waiting for Kafka at ${kafka.brokers[0]}`, 3);
+      await kafka.start();
+      await becomesReady(service);
+    } finally {
+      expect(await service.stop()).toBe(0);
+      await kafka.stop();
+    }
+  });
+
+  it('health-scoring started while Postgres is unreachable waits, logging it, and is ready once it answers', async () => {
+    // A port with nothing behind it, until a proxy to the real Postgres opens there.
+    const upstream = new URL(db.url);
+    const port = Number(process.env['TSUZUKU_KAFKA_PORT'] ?? 9092) + 102;
+    const behindProxy = new URL(db.url);
+    behindProxy.port = String(port);
+    const service = await startBuiltService(
+      'health-scoring',
+      { DATABASE_URL: behindProxy.toString() },
+      60_000,
+      {
+        ready: false,
+      },
+    );
+    const proxy = net.createServer((client) => {
+      const server = net.connect(Number(upstream.port || 5432), upstream.hostname);
+      client.pipe(server).pipe(client);
+      client.on('error', () => server.destroy());
+      server.on('error', () => client.destroy());
+    });
+    try {
+      await waitsLogging(service, `waiting for Postgres at 127.0.0.1:${port}/${db.name}`, 3);
+      await new Promise<void>((resolve) => proxy.listen(port, '127.0.0.1', resolve));
+      await becomesReady(service);
+      const migrated = await db.query(
+        "SELECT 1 FROM information_schema.schemata WHERE schema_name = 'health_scoring'",
+      );
+      expect(migrated).toHaveLength(1);
+    } finally {
+      expect(await service.stop()).toBe(0);
+      await new Promise((resolve) => proxy.close(resolve));
+    }
+  });
+});
