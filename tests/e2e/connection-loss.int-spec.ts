@@ -21,58 +21,83 @@ import {
  */
 const brokers = () => (process.env['KAFKA_BROKERS'] ?? '').split(',');
 
-async function readiness(url: string): Promise<number> {
-  return (await fetch(`${url}/health/ready`)).status;
+/** The readiness status; a service that exited fails the test with what it printed last. */
+async function readiness(service: BuiltService): Promise<number> {
+  if (service.process.exitCode !== null)
+    throw new Error(
+      `the service exited with code ${service.process.exitCode}:\n${service.output().slice(-3000)}`,
+    );
+  return (await fetch(`${service.url}/health/ready`)).status;
 }
 
-/** Terminates every other session of the database, as pg_terminate_backend on a failover. */
-async function terminateConnections(db: TestDatabase): Promise<number> {
-  const rows = await db.query<{ terminated: boolean }>(
-    'SELECT pg_terminate_backend(pid) AS terminated FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()',
-    [db.name],
-  );
-  return rows.filter((r) => r.terminated).length;
+/**
+ * Terminates every other session of the database, as a failover does, at a moment when one of
+ * the service's connections is in the middle of work (a query running or a transaction open):
+ * the connection a pool has lent out, which used to take the process down. Answers whether it
+ * found such a moment within `withinMs` (it terminates them all anyway at the end).
+ */
+async function terminateConnections(
+  db: TestDatabase,
+  applicationName: string,
+  withinMs = 15_000,
+): Promise<boolean> {
+  const deadline = Date.now() + withinMs;
+  for (;;) {
+    const last = Date.now() >= deadline;
+    // One statement: the snapshot that finds a busy connection is the one whose sessions are cut.
+    const rows = await db.query<{ application_name: string; state: string | null; terminated: boolean }>(
+      `WITH sessions AS (SELECT pid, application_name, state FROM pg_stat_activity
+                         WHERE datname = $1 AND pid <> pg_backend_pid())
+       SELECT application_name, state, pg_terminate_backend(pid) AS terminated FROM sessions
+       WHERE $3 OR EXISTS (SELECT 1 FROM sessions WHERE application_name = $2 AND state <> 'idle')`,
+      [db.name, applicationName, last],
+    );
+    if (rows.length > 0) {
+      expect(rows.filter((r) => r.terminated).length).toBeGreaterThan(0);
+      return rows.some((r) => r.terminated && r.application_name === applicationName && r.state !== 'idle');
+    }
+  }
 }
 
-/** Terminates the connections while traffic runs; checks the service goes unready, then ready, and stays alive. */
-async function cutUnderTraffic(service: BuiltService, db: TestDatabase, traffic: () => Promise<void>) {
+async function readyAgain(service: BuiltService): Promise<void> {
+  await readiness(service);
+  await waitFor(async () => ((await readiness(service)) === 200 ? true : undefined), {
+    what: 'readiness to pass again',
+    timeoutMs: 60_000,
+    intervalMs: 100,
+  }).catch(async (error: unknown) => {
+    const body = await (await fetch(`${service.url}/health/ready`)).text();
+    throw new Error(`${(error as Error).message}: ${body}\n${service.output().slice(-4000)}`);
+  });
+}
+
+/**
+ * Terminates the connections while traffic runs, again until one was cut in the middle of
+ * work; checks that the service goes unready, is ready again, and stays alive.
+ */
+async function cutUnderTraffic(
+  name: string,
+  service: BuiltService,
+  db: TestDatabase,
+  traffic: () => Promise<void>,
+) {
   let running = true;
   const loop = (async () => {
     while (running) await traffic();
   })();
   try {
-    // Work in flight holds connections when they are cut.
-    await waitFor(
-      async () =>
-        (
-          await db.query('SELECT 1 FROM pg_stat_activity WHERE datname = $1 AND state = $2', [
-            db.name,
-            'active',
-          ])
-        ).length > 0
-          ? true
-          : undefined,
-      {
-        what: 'the service to be busy on the database',
-        timeoutMs: 20_000,
-        intervalMs: 10,
-      },
-    ).catch(() => undefined);
-    const terminated = await terminateConnections(db);
-    expect(terminated).toBeGreaterThan(0);
-    await waitFor(async () => ((await readiness(service.url)) === 503 ? true : undefined), {
+    let cutMidWork = await terminateConnections(db, `tsuzuku-${name}`);
+    await waitFor(async () => ((await readiness(service)) === 503 ? true : undefined), {
       what: 'readiness to fail after the connections were cut',
       timeoutMs: 10_000,
       intervalMs: 20,
     });
-    await waitFor(async () => ((await readiness(service.url)) === 200 ? true : undefined), {
-      what: 'readiness to pass again',
-      timeoutMs: 60_000,
-      intervalMs: 100,
-    }).catch(async (error: unknown) => {
-      const body = await (await fetch(`${service.url}/health/ready`)).text();
-      throw new Error(`${(error as Error).message}: ${body}\n${service.output().slice(-4000)}`);
-    });
+    await readyAgain(service);
+    for (let round = 0; round < 5 && !cutMidWork; round++) {
+      cutMidWork = await terminateConnections(db, `tsuzuku-${name}`);
+      await readyAgain(service);
+    }
+    expect(cutMidWork).toBe(true);
     // Some work after the reconnect as well.
     for (let i = 0; i < 5; i++) await traffic();
   } finally {
@@ -150,11 +175,12 @@ describe('a pg connection terminated under each service while it works', () => {
     async (name, schema, event) => {
       const db = await createTestDatabase(`conn_loss_${schema}`);
       const service = await startBuiltService(name, { DATABASE_URL: db.url });
+      let code: number | null = null;
       try {
         const workspaceId = `ws_${randomUUID().slice(0, 8)}`;
         const ids: string[] = [];
         let n = 0;
-        await cutUnderTraffic(service, db, async () => {
+        await cutUnderTraffic(name, service, db, async () => {
           const batch = Array.from({ length: 5 }, () => event(workspaceId, n++));
           await publisher.publish(batch);
           ids.push(...batch.map((e) => e.id));
@@ -172,10 +198,12 @@ describe('a pg connection terminated under each service while it works', () => {
         );
         expect(new Set(handled.map((r) => r.event_id))).toEqual(new Set(ids));
       } finally {
-        expect(await service.stop()).toBe(0);
+        code = await service.stop();
         await db.drop();
       }
+      expect(code).toBe(0);
     },
+    240_000,
   );
 
   it('ingestion stays up, is unready then ready, and every request in flight is either on the topic or answered 503 with Retry-After and lands once when retried', async () => {
@@ -183,6 +211,7 @@ describe('a pg connection terminated under each service while it works', () => {
     const env = { DATABASE_URL: db.url };
     const ingestion = await startBuiltService('ingestion', env);
     const reader = new TopicReader(brokers());
+    let code: number | null = null;
     try {
       const ws = await createWorkspaceWithCli('connection-loss', env, []);
       const before = await reader.endOffsets([Topic.Events]);
@@ -200,11 +229,14 @@ describe('a pg connection terminated under each service while it works', () => {
         });
       const accepted = new Set<string>();
       const refused: { messageId: string }[][] = [];
-      await cutUnderTraffic(ingestion, db, async () => {
-        const batch = Array.from({ length: 5 }, () => ({ messageId: randomUUID() }));
-        const answers = await Promise.all([send(batch.slice(0, 3)), send(batch.slice(3))]);
+      await cutUnderTraffic('ingestion', ingestion, db, async () => {
+        // Four requests at once, so some claim transactions are open when the connections go.
+        const parts = Array.from({ length: 4 }, () =>
+          Array.from({ length: 2 }, () => ({ messageId: randomUUID() })),
+        );
+        const answers = await Promise.all(parts.map(send));
         answers.forEach((answer, i) => {
-          const part = i === 0 ? batch.slice(0, 3) : batch.slice(3);
+          const part = parts[i]!;
           if (answer.status === 200) part.forEach((b) => accepted.add(b.messageId));
           else {
             expect(answer.status).toBe(503);
@@ -235,8 +267,9 @@ describe('a pg connection terminated under each service while it works', () => {
       expect([...counts.values()].filter((c) => c !== 1)).toEqual([]);
     } finally {
       await reader.stop();
-      expect(await ingestion.stop()).toBe(0);
+      code = await ingestion.stop();
       await db.drop();
     }
-  });
+    expect(code).toBe(0);
+  }, 240_000);
 });

@@ -60,10 +60,20 @@ describe('start-up waits for its dependencies instead of exiting', () => {
       60_000,
       { ready: false },
     );
+    const whoami = () =>
+      fetch(`${service.url}/v1/auth/whoami`, {
+        headers: { authorization: 'Bearer tzk_at_not-a-known-token' },
+      });
     try {
       await waitsLogging(service, `waiting for Kafka at ${kafka.brokers[0]}`, 3);
+      // A token it cannot know yet is not called invalid: retry later.
+      const starting = await whoami();
+      expect(starting.status).toBe(503);
+      expect(Number(starting.headers.get('retry-after'))).toBeGreaterThan(0);
+      expect(((await starting.json()) as { error: string }).error).toBe('starting');
       await kafka.start();
       await becomesReady(service);
+      expect((await whoami()).status).toBe(401);
     } finally {
       expect(await service.stop()).toBe(0);
       await kafka.stop();

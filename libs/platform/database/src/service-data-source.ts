@@ -87,7 +87,7 @@ export async function migrate(
   { lockTimeoutMs = 30_000, onLockWait }: MigrateOptions = {},
 ): Promise<string[]> {
   if (!dataSource.isInitialized) {
-    await ensureDatabase(databaseUrl);
+    await ensureDatabase(databaseUrl, (dataSource.options as { applicationName?: string }).applicationName);
     await dataSource.initialize();
   }
   const runner = dataSource.createQueryRunner();
