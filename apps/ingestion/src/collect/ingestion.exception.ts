@@ -12,6 +12,8 @@ export enum IngestionExceptionCode {
   Overloaded = 'overloaded',
   KafkaUnavailable = 'kafka_unavailable',
   DatabaseUnavailable = 'database_unavailable',
+  /** Write keys are still being read from cs.credentials.v1 at start-up. */
+  Starting = 'starting',
 }
 
 const STATUS: Record<IngestionExceptionCode, HttpStatus> = {
@@ -24,6 +26,7 @@ const STATUS: Record<IngestionExceptionCode, HttpStatus> = {
   [IngestionExceptionCode.Overloaded]: HttpStatus.SERVICE_UNAVAILABLE,
   [IngestionExceptionCode.KafkaUnavailable]: HttpStatus.SERVICE_UNAVAILABLE,
   [IngestionExceptionCode.DatabaseUnavailable]: HttpStatus.SERVICE_UNAVAILABLE,
+  [IngestionExceptionCode.Starting]: HttpStatus.SERVICE_UNAVAILABLE,
 };
 
 /**

@@ -3,6 +3,7 @@ import {
   ExecutionContext,
   ForbiddenException,
   Injectable,
+  ServiceUnavailableException,
   UnauthorizedException,
   createParamDecorator,
 } from '@nestjs/common';
@@ -27,7 +28,8 @@ export function hasScopes(granted: readonly ApiScope[], required: readonly ApiSc
 
 /**
  * Accepts `Authorization: Bearer <API token>`: 401 when it is missing, unknown or revoked, 403
- * when it lacks a scope the route requires. Every answer says which.
+ * when it lacks a scope the route requires, 503 (Retry-After) when it is unknown while the
+ * credential store is still loading at start-up. Every answer says which.
  */
 @Injectable()
 export class ApiTokenGuard implements CanActivate {
@@ -53,6 +55,15 @@ export class ApiTokenGuard implements CanActivate {
     const match = /^Bearer\s+(\S+)$/i.exec(header);
     if (!match) throw unauthorized('the Authorization header must be "Bearer <token>"');
     const credential = this.store.authenticate(match[1]!, 'api_token');
+    // Unknown so far, and the store is still reading the topic at start-up: the token may be valid.
+    if (!credential && !this.store.ready) {
+      void http.getResponse<FastifyReply>().header('Retry-After', '2');
+      throw new ServiceUnavailableException({
+        statusCode: 503,
+        error: 'starting',
+        message: 'the service is starting and still loading API tokens; retry shortly',
+      });
+    }
     if (!credential) throw unauthorized('unknown or revoked API token');
     if (!hasScopes(credential.scopes, required)) {
       const missing = required.filter((s) => !hasScopes(credential.scopes, [s]));
