@@ -80,12 +80,13 @@ describe('start-up waits for its dependencies instead of exiting', () => {
     }
   });
 
-  it('health-scoring started while Postgres is unreachable waits, logging it, and is ready once it answers', async () => {
+  it('health-scoring started while Postgres is unreachable waits, logging it, is ready once it answers, and again after Postgres goes away and comes back', async () => {
     // A port with nothing behind it, until a proxy to the real Postgres opens there.
     const upstream = new URL(db.url);
     const port = Number(process.env['TSUZUKU_KAFKA_PORT'] ?? 9092) + 102;
     const behindProxy = new URL(db.url);
     behindProxy.port = String(port);
+    const waiting = `waiting for Postgres at 127.0.0.1:${port}/${db.name}`;
     const service = await startBuiltService(
       'health-scoring',
       { DATABASE_URL: behindProxy.toString() },
@@ -94,23 +95,43 @@ describe('start-up waits for its dependencies instead of exiting', () => {
         ready: false,
       },
     );
+    const sockets = new Set<net.Socket>();
     const proxy = net.createServer((client) => {
       const server = net.connect(Number(upstream.port || 5432), upstream.hostname);
+      for (const socket of [client, server]) {
+        sockets.add(socket);
+        socket.on('close', () => sockets.delete(socket));
+      }
       client.pipe(server).pipe(client);
       client.on('error', () => server.destroy());
       server.on('error', () => client.destroy());
     });
+    const open = () => new Promise<void>((resolve) => proxy.listen(port, '127.0.0.1', resolve));
+    // Postgres gone: the port refuses, and every open connection drops.
+    const close = () => {
+      const closed = new Promise((resolve) => proxy.close(resolve));
+      for (const socket of sockets) socket.destroy();
+      return closed;
+    };
+    let code: number | null = null;
     try {
-      await waitsLogging(service, `waiting for Postgres at 127.0.0.1:${port}/${db.name}`, 3);
-      await new Promise<void>((resolve) => proxy.listen(port, '127.0.0.1', resolve));
+      await waitsLogging(service, waiting, 3);
+      await open();
       await becomesReady(service);
       const migrated = await db.query(
         "SELECT 1 FROM information_schema.schemata WHERE schema_name = 'health_scoring'",
       );
       expect(migrated).toHaveLength(1);
+
+      const before = service.output().split(waiting).length - 1;
+      await close();
+      await waitsLogging(service, waiting, before + 2);
+      await open();
+      await becomesReady(service);
     } finally {
-      expect(await service.stop()).toBe(0);
-      await new Promise((resolve) => proxy.close(resolve));
+      code = await service.stop();
+      if (proxy.listening) await close();
     }
+    expect(code).toBe(0);
   });
 });

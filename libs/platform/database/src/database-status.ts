@@ -46,10 +46,6 @@ export class DatabaseStatus {
     return this.usable ? undefined : this.problem;
   }
 
-  get started(): boolean {
-    return this.connectedOnce;
-  }
-
   /** Resolves once the database was first connected (and migrated when DB_MIGRATE). */
   whenStarted(): Promise<void> {
     return this.firstReady;
@@ -99,7 +95,9 @@ export class DatabaseStatus {
     try {
       await this.dataSource.query('SELECT 1');
     } catch (error) {
-      this.failed(error);
+      // After start-up, a failed check is a lost database: it turns not ready and is watched.
+      if (this.connectedOnce) this.lost(error as Error);
+      else this.failed(error);
       throw error;
     }
     if (!this.usable && this.connectedOnce) this.logger.log(`${this.target} answers again`);
