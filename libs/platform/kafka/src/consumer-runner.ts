@@ -144,17 +144,17 @@ export class ConsumerRunner implements BeforeApplicationShutdown {
     try {
       await consumer.connect();
       await consumer.subscribe({ topics: [...options.topics], fromBeginning: options.fromBeginning ?? true });
+      await consumer.run({
+        autoCommit: true,
+        partitionsConsumedConcurrently: options.partitionsConsumedConcurrently ?? 1,
+        eachBatchAutoResolve: false,
+        eachBatch: (payload) => this.processBatch(options, payload),
+      });
     } catch (error) {
       this.consumers.delete(options.groupId);
       await consumer.disconnect().catch(() => undefined);
       throw error;
     }
-    await consumer.run({
-      autoCommit: true,
-      partitionsConsumedConcurrently: options.partitionsConsumedConcurrently ?? 1,
-      eachBatchAutoResolve: false,
-      eachBatch: (payload) => this.processBatch(options, payload),
-    });
   }
 
   /**
