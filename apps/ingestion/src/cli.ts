@@ -4,6 +4,7 @@ import { HttpException, INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { API_SCOPES, ApiScope } from '@tsuzuku/contracts';
 import { ConfigError, loadConfig } from '@tsuzuku/platform-config';
+import { DatabaseStatus } from '@tsuzuku/platform-database';
 import { IngestionConfig } from './config/ingestion.config';
 import { AppModule } from './app.module';
 import { CredentialKind, CredentialsService } from './workspaces/credentials.service';
@@ -70,6 +71,8 @@ async function main(args: string[]): Promise<number> {
     config.LOG_LEVEL = 'warn';
     context = await NestFactory.createApplicationContext(AppModule.register(config), { logger: ['error'] });
     await context.init();
+    // The service connects in the background and waits while Postgres is away; a command fails at once.
+    await context.get(DatabaseStatus).connect();
     const result = await run(context.get(CredentialsService), args);
     process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
     return 0;

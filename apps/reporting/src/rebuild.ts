@@ -6,6 +6,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Logger } from 'nestjs-pino';
 import { ConfigError, loadConfig } from '@tsuzuku/platform-config';
+import { DatabaseStatus } from '@tsuzuku/platform-database';
 import { PlatformModule } from '@tsuzuku/platform-runtime';
 import { ReportingConfig } from './config/reporting.config';
 import { reportingDatabase } from './database/reporting.database';
@@ -39,6 +40,8 @@ async function main(): Promise<number> {
   });
   app.useLogger(app.get(Logger));
   try {
+    // The platform connects in the background (a service waits for Postgres); a script fails at once.
+    await app.get(DatabaseStatus).connect();
     const result = await app.get(RebuildRunner).run();
     process.stdout.write(`${JSON.stringify({ rebuilt: true, ...result })}\n`);
     return 0;

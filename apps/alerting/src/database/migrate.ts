@@ -1,4 +1,4 @@
-// node dist/database/migrate.js migrate|revert — the db:migrate and db:migrate:revert Nx targets.
+// node dist/database/migrate.js migrate|revert|status — the db:migrate, db:migrate:revert and db:migrate:status Nx targets.
 import { runMigrationCli } from '@tsuzuku/platform-database';
 import { AlertingConfig } from '../config/alerting.config';
 import { alertingDatabase } from './alerting.database';

@@ -212,6 +212,14 @@ export class CollectController {
       );
     }
     const credential = this.credentials.authenticate(key, 'write_key');
+    // Unknown so far, and the store is still reading the topic: the key may be valid.
+    if (!credential && !this.credentials.ready)
+      throw new IngestionException(
+        IngestionExceptionCode.Starting,
+        'ingestion is starting and still loading write keys; retry shortly',
+        [],
+        { 'Retry-After': '2' },
+      );
     if (!credential) {
       this.failures.failed(request.ip);
       throw new IngestionException(

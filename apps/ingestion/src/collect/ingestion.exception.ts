@@ -13,6 +13,8 @@ export enum IngestionExceptionCode {
   KafkaUnavailable = 'kafka_unavailable',
   DatabaseUnavailable = 'database_unavailable',
   InternalError = 'internal_error',
+  /** Write keys are still being read from cs.credentials.v1 at start-up. */
+  Starting = 'starting',
 }
 
 const STATUS: Record<IngestionExceptionCode, HttpStatus> = {
@@ -26,6 +28,7 @@ const STATUS: Record<IngestionExceptionCode, HttpStatus> = {
   [IngestionExceptionCode.KafkaUnavailable]: HttpStatus.SERVICE_UNAVAILABLE,
   [IngestionExceptionCode.DatabaseUnavailable]: HttpStatus.SERVICE_UNAVAILABLE,
   [IngestionExceptionCode.InternalError]: HttpStatus.INTERNAL_SERVER_ERROR,
+  [IngestionExceptionCode.Starting]: HttpStatus.SERVICE_UNAVAILABLE,
 };
 
 /**

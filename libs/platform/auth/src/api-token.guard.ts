@@ -5,6 +5,7 @@ import {
   HttpException,
   HttpStatus,
   Injectable,
+  ServiceUnavailableException,
   UnauthorizedException,
   createParamDecorator,
 } from '@nestjs/common';
@@ -36,7 +37,8 @@ export function tooManyRequests(message: string): HttpException {
 
 /**
  * Accepts `Authorization: Bearer <API token>`: 401 when it is missing, unknown or revoked, 403
- * when it lacks a scope the route requires. Every answer says which. 429 (with Retry-After)
+ * when it lacks a scope the route requires, 503 (Retry-After) when it is unknown while the
+ * credential store is still loading at start-up. Every answer says which. 429 (with Retry-After)
  * when the client address failed authentication too often (AuthFailureLimiter) or the token
  * used up its request rate (ApiTokenRateLimiter, RateLimit-* headers on every answer).
  */
@@ -74,6 +76,15 @@ export class ApiTokenGuard implements CanActivate {
     const match = /^Bearer\s+(\S+)$/i.exec(header);
     if (!match) throw unauthorized('the Authorization header must be "Bearer <token>"');
     const credential = this.store.authenticate(match[1]!, 'api_token');
+    // Unknown so far, and the store is still reading the topic at start-up: the token may be valid.
+    if (!credential && !this.store.ready) {
+      void reply.header('Retry-After', '2');
+      throw new ServiceUnavailableException({
+        statusCode: 503,
+        error: 'starting',
+        message: 'the service is starting and still loading API tokens; retry shortly',
+      });
+    }
     if (!credential) throw unauthorized('unknown or revoked API token');
     const rate = this.rates.take(credential.id);
     if (!rate.allowed) throw limited(rate, 'rate limit of this API token exceeded');

@@ -2,7 +2,15 @@ import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } fro
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { CredentialRecord, Topic, parseCredentialRecord } from '@tsuzuku/contracts';
-import { ConsumedMessage, ConsumerRunner, KafkaConnection } from '@tsuzuku/platform-kafka';
+import {
+  ConsumedMessage,
+  ConsumerRunner,
+  KafkaConnection,
+  TopicProvisioner,
+  WaitAbandonedError,
+  describeError,
+  waitUntilAvailable,
+} from '@tsuzuku/platform-kafka';
 import { hashSecret } from './secret';
 
 /**
@@ -20,26 +28,37 @@ export class CredentialStore implements OnApplicationBootstrap, OnApplicationShu
   private markCaughtUp!: () => void;
   private readonly caughtUp = new Promise<void>((resolve) => (this.markCaughtUp = resolve));
   private isCaughtUp = false;
+  private stopped = false;
 
   constructor(
     private readonly connection: KafkaConnection,
     private readonly consumers: ConsumerRunner,
+    private readonly provisioner: TopicProvisioner,
   ) {
     // Each process reads the whole topic, so each has a group of its own.
     this.groupId = `${connection.clientId}.credentials.${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
   }
 
-  async onApplicationBootstrap(): Promise<void> {
-    const admin = this.connection.kafka.admin();
-    await admin.connect();
-    try {
-      const offsets = await retryWhileRetriable(() => admin.fetchTopicOffsets(Topic.Credentials));
-      this.behind = new Map(
-        offsets.filter((o) => BigInt(o.high) > BigInt(o.low)).map((o) => [o.partition, BigInt(o.high)]),
-      );
-    } finally {
-      await admin.disconnect();
-    }
+  /** Reads the topic in the background: start-up goes on (not ready) while Kafka is unreachable. */
+  onApplicationBootstrap(): void {
+    void this.load().catch((error: unknown) => {
+      if (!(error instanceof WaitAbandonedError))
+        this.logger.error(`credential store not started: ${describeError(error)}`);
+    });
+  }
+
+  private async load(): Promise<void> {
+    await this.provisioner.whenDone();
+    // A just-created topic may still be electing its leaders: the wait covers that too.
+    const offsets = await waitUntilAvailable(() => this.endOffsets(), {
+      what: `${this.connection.target} (offsets of ${Topic.Credentials})`,
+      logger: this.logger,
+      baseMs: 250,
+      stopped: () => this.stopped,
+    });
+    this.behind = new Map(
+      offsets.filter((o) => BigInt(o.high) > BigInt(o.low)).map((o) => [o.partition, BigInt(o.high)]),
+    );
     this.checkCaughtUp();
     await this.consumers.start({
       groupId: this.groupId,
@@ -47,6 +66,16 @@ export class CredentialStore implements OnApplicationBootstrap, OnApplicationShu
       fromBeginning: true,
       handle: async (message) => this.consume(message),
     });
+  }
+
+  private async endOffsets(): Promise<{ partition: number; high: string; low: string }[]> {
+    const admin = this.connection.startupClient().admin();
+    try {
+      await admin.connect();
+      return await admin.fetchTopicOffsets(Topic.Credentials);
+    } finally {
+      await admin.disconnect().catch(() => undefined);
+    }
   }
 
   /** Resolves once the store holds everything the topic had when the service started. */
@@ -110,6 +139,7 @@ export class CredentialStore implements OnApplicationBootstrap, OnApplicationShu
 
   /** The group was this process's alone: remove it so groups do not pile up. */
   async onApplicationShutdown(): Promise<void> {
+    this.stopped = true;
     const admin = this.connection.probeClient().admin();
     try {
       await admin.connect();
@@ -118,18 +148,6 @@ export class CredentialStore implements OnApplicationBootstrap, OnApplicationShu
       // Kafka gone or the group still closing: the broker expires it on its own.
     } finally {
       await admin.disconnect().catch(() => undefined);
-    }
-  }
-}
-
-/** A just-created topic may still be electing its leaders: retry what Kafka says is retriable. */
-async function retryWhileRetriable<T>(work: () => Promise<T>, attempts = 20): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await work();
-    } catch (error) {
-      if (!(error as { retriable?: boolean }).retriable || attempt >= attempts) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 250 * attempt));
     }
   }
 }

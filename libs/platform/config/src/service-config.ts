@@ -45,6 +45,12 @@ export class ServiceConfig {
   @Max(200)
   DATABASE_POOL_SIZE = 10;
 
+  /** How long a migration waits for another instance's migration of the same schema, then fails naming it. */
+  @ToNumber()
+  @IsInt()
+  @Min(1)
+  MIGRATION_LOCK_TIMEOUT_MS = 60_000;
+
   /** Run this service's migrations at boot (the local default; Kubernetes runs them in an init container). */
   @ToBoolean()
   @IsBoolean()

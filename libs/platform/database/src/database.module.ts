@@ -2,15 +2,25 @@ import { DynamicModule, Logger, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { ServiceConfig } from '@tsuzuku/platform-config';
-import { ServiceDatabase, migrate, serviceDataSourceOptions } from './service-data-source';
+import { DatabaseStatus } from './database-status';
+import { ServiceDatabase, serviceDataSourceOptions } from './service-data-source';
 
 export const SERVICE_DATABASE = Symbol('SERVICE_DATABASE');
 
 @Module({})
 export class DatabaseModule {
-  /** The service's data source over its own schema; migrates at boot when DB_MIGRATE is true. */
+  /**
+   * The service's data source over its own schema. It is not connected here: start-up must not
+   * fail when Postgres is late, so the runtime connects it (and migrates when DB_MIGRATE) in the
+   * background, through DatabaseStatus, while the HTTP server already answers probes.
+   */
   static forService(service: string, database: ServiceDatabase): DynamicModule {
     const logger = new Logger('Database');
+    let status: DatabaseStatus | undefined;
+    const onConnectionError = (error: Error) => {
+      if (status) status.lost(error);
+      else logger.warn(`database connection error: ${error.message}`);
+    };
     return {
       module: DatabaseModule,
       global: true,
@@ -18,33 +28,21 @@ export class DatabaseModule {
         TypeOrmModule.forRootAsync({
           inject: [ServiceConfig],
           useFactory: (config: ServiceConfig) => ({
-            ...serviceDataSourceOptions(config, database, `tsuzuku-${service}`),
-            retryAttempts: 3,
-            retryDelay: 1000,
-            migrate: config.DB_MIGRATE,
+            ...serviceDataSourceOptions(config, database, `tsuzuku-${service}`, onConnectionError),
+            manualInitialization: true,
           }),
-          dataSourceFactory: async (options) => {
-            const { migrate: shouldMigrate, ...dataSourceOptions } = options as typeof options & {
-              migrate: boolean;
-            };
-            const dataSource = new DataSource(dataSourceOptions as typeof options & object);
-            if (shouldMigrate) {
-              const applied = await migrate(
-                dataSource,
-                String((dataSourceOptions as { url: string }).url),
-                database.schema,
-              );
-              if (applied.length > 0)
-                logger.log(`applied migrations to schema ${database.schema}: ${applied.join(', ')}`);
-            } else {
-              await dataSource.initialize();
-            }
-            return dataSource;
-          },
         }),
       ],
-      providers: [{ provide: SERVICE_DATABASE, useValue: database }],
-      exports: [SERVICE_DATABASE],
+      providers: [
+        { provide: SERVICE_DATABASE, useValue: database },
+        {
+          provide: DatabaseStatus,
+          inject: [DataSource, ServiceConfig],
+          useFactory: (dataSource: DataSource, config: ServiceConfig) =>
+            (status = new DatabaseStatus(dataSource, config, database)),
+        },
+      ],
+      exports: [SERVICE_DATABASE, DatabaseStatus],
     };
   }
 }

@@ -1,6 +1,8 @@
+import { Client, ClientConfig } from 'pg';
 import { DataSource, DataSourceOptions, MixedList, EntitySchema } from 'typeorm';
 import { DatabaseLogger } from './database-logger';
 import { ensureDatabase, quoteIdent } from './ensure-database';
+import { LockHolder, MigrationLock } from './migration-lock';
 
 // TypeORM's own types for lists of entity and migration classes.
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
@@ -23,11 +25,30 @@ export interface DatabaseConnectionSettings {
   readonly DATABASE_POOL_SIZE: number;
 }
 
+/** Called when a connection of the pool is lost (server restart, failover, terminated backend). */
+export type ConnectionErrorListener = (error: Error) => void;
+
+/**
+ * A pg Client that always has an 'error' listener. pg-pool listens only to idle clients: a
+ * checked-out client (a transaction waiting on Kafka, a query in flight) that loses its server
+ * emits 'error' with no listener, and Node ends the process. With this one the error is reported,
+ * the client is unusable, and the pool drops it when it is released.
+ */
+export function clientReportingErrors(onError: ConnectionErrorListener): typeof Client {
+  return class ReportingClient extends Client {
+    constructor(config?: string | ClientConfig) {
+      super(config);
+      this.on('error', onError);
+    }
+  };
+}
+
 /** One data source per schema: no synchronize, its own migrations table inside the schema. */
 export function serviceDataSourceOptions(
   settings: DatabaseConnectionSettings,
   database: ServiceDatabase,
   applicationName: string,
+  onConnectionError: ConnectionErrorListener = () => undefined,
 ): DataSourceOptions {
   return {
     type: 'postgres',
@@ -41,34 +62,46 @@ export function serviceDataSourceOptions(
     migrationsRun: false,
     applicationName,
     logger: new DatabaseLogger(),
-    extra: { max: settings.DATABASE_POOL_SIZE, connectionTimeoutMillis: 5_000 },
+    extra: {
+      max: settings.DATABASE_POOL_SIZE,
+      connectionTimeoutMillis: 5_000,
+      Client: clientReportingErrors(onConnectionError),
+    },
   };
+}
+
+export interface MigrateOptions {
+  /** How long to wait for another instance's migration before failing (MIGRATION_LOCK_TIMEOUT_MS). */
+  readonly lockTimeoutMs?: number;
+  /** Told every few seconds, while it waits, who holds the lock. */
+  readonly onLockWait?: (holder: LockHolder | undefined, waitedMs: number) => void;
 }
 
 /**
  * Applies the pending migrations of one schema, creating the database and the schema first when
- * missing. Holds an advisory lock so two instances starting at once do not both migrate.
+ * missing. Holds an advisory lock so two instances starting at once do not both migrate; waits for
+ * it at most `lockTimeoutMs`, then fails naming the session that holds it.
  */
 export async function migrate(
   dataSource: DataSource,
   databaseUrl: string,
   schema: string,
+  { lockTimeoutMs = 30_000, onLockWait }: MigrateOptions = {},
 ): Promise<string[]> {
   if (!dataSource.isInitialized) {
-    await ensureDatabase(databaseUrl);
+    await ensureDatabase(databaseUrl, (dataSource.options as { applicationName?: string }).applicationName);
     await dataSource.initialize();
   }
   const runner = dataSource.createQueryRunner();
   await runner.connect();
+  const lock = new MigrationLock((sql, params) => runner.query(sql, params), schema);
   try {
-    await runner.query('SELECT pg_advisory_lock(hashtext($1))', [`tsuzuku-migrate:${schema}`]);
+    await lock.acquire(lockTimeoutMs, onLockWait);
     await runner.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(schema)}`);
     const applied = await dataSource.runMigrations({ transaction: 'each' });
     return applied.map((m) => m.name);
   } finally {
-    await runner
-      .query('SELECT pg_advisory_unlock(hashtext($1))', [`tsuzuku-migrate:${schema}`])
-      .catch(() => undefined);
+    await lock.release();
     await runner.release();
   }
 }
@@ -77,4 +110,28 @@ export async function migrate(
 export async function revertLastMigration(dataSource: DataSource): Promise<void> {
   if (!dataSource.isInitialized) await dataSource.initialize();
   await dataSource.undoLastMigration({ transaction: 'each' });
+}
+
+export interface MigrationStatus {
+  readonly schema: string;
+  readonly applied: readonly string[];
+  readonly pending: readonly string[];
+}
+
+/** Which of the service's migrations the schema has, and which it still lacks. */
+export async function migrationStatus(dataSource: DataSource, schema: string): Promise<MigrationStatus> {
+  if (!dataSource.isInitialized) await dataSource.initialize();
+  const [{ exists }] = (await dataSource.query(`SELECT to_regclass($1) IS NOT NULL AS exists`, [
+    `${quoteIdent(schema)}.migrations`,
+  ])) as [{ exists: boolean }];
+  const done: { name: string }[] = exists
+    ? await dataSource.query(`SELECT name FROM ${quoteIdent(schema)}.migrations ORDER BY id`)
+    : [];
+  const applied = new Set(done.map((row) => row.name));
+  const known = dataSource.migrations.map((m) => m.name ?? m.constructor.name);
+  return {
+    schema,
+    applied: done.map((row) => row.name),
+    pending: known.filter((name) => !applied.has(name)),
+  };
 }

@@ -1,4 +1,9 @@
-/** Exponential backoff with full jitter: attempt 1 waits up to base, attempt n up to base * 2^(n-1), capped. */
+/**
+ * Exponential backoff with equal jitter: attempt n waits between half and all of
+ * min(cap, base * 2^(n-1)). Half is kept so a retry never fires at once (full jitter may wait
+ * 0 ms, a tight loop against a database or broker that just went away); the random half keeps
+ * many clients that lost the same server from coming back in step.
+ */
 export function backoffDelay(
   attempt: number,
   baseMs: number,

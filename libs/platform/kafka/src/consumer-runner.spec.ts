@@ -4,6 +4,7 @@ import { ServiceConfig } from '@tsuzuku/platform-config';
 import { ConsumedEnvelope, ConsumerRunner } from './consumer-runner';
 import { EventPublisher, RawMessage } from './event-publisher';
 import { KafkaConnection } from './kafka-connection';
+import { TopicProvisioner } from './topic-provisioner';
 
 /** A valid customer event envelope, as JSON bytes. */
 function envelope(id: string, workspaceId: string, properties: object = {}): Buffer {
@@ -41,19 +42,24 @@ function envelope(id: string, workspaceId: string, properties: object = {}): Buf
 /** A runner on a fake consumer: `deliver` hands it one fetched batch, as kafkajs would. */
 function fakeRunner() {
   let eachBatch: ((payload: EachBatchPayload) => Promise<void>) | undefined;
+  let running: () => void = () => undefined;
+  const started = new Promise<void>((resolve) => (running = resolve));
   const consumer = {
-    events: { GROUP_JOIN: 'group_join' },
+    events: { GROUP_JOIN: 'group_join', CRASH: 'crash' },
     on: () => () => undefined,
     connect: async () => undefined,
     subscribe: async () => undefined,
     run: async (config: { eachBatch: (payload: EachBatchPayload) => Promise<void> }) => {
       eachBatch = config.eachBatch;
+      running();
     },
   };
   const connection = {
     kafka: { consumer: () => consumer },
     clientId: 'test-service',
+    target: 'Kafka at test:9092',
   } as unknown as KafkaConnection;
+  const provisioner = { whenDone: async () => undefined } as unknown as TopicProvisioner;
   const deadLetters: RawMessage[] = [];
   const publisher = {
     publishRaw: async (topic: Topic, messages: readonly RawMessage[]) => {
@@ -62,9 +68,11 @@ function fakeRunner() {
     },
   } as unknown as EventPublisher;
   const config = { CONSUMER_MAX_ATTEMPTS: 5, CONSUMER_RETRY_BASE_MS: 1 } as ServiceConfig;
-  const runner = new ConsumerRunner(connection, publisher, config);
+  const runner = new ConsumerRunner(connection, publisher, config, provisioner);
   const resolved: string[] = [];
   const deliver = async (values: (Buffer | null)[]) => {
+    // The runner connects in the background: the batch handler exists once run() was called.
+    await started;
     const messages = values.map(
       (value, offset) =>
         ({

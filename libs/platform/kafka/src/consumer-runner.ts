@@ -1,15 +1,17 @@
-import { BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
+import { BeforeApplicationShutdown, Injectable, Logger, Optional } from '@nestjs/common';
 import { SpanKind, SpanStatusCode, context, trace } from '@opentelemetry/api';
 import { Consumer, EachBatchPayload, KafkaMessage } from 'kafkajs';
 import { Header, Topic, parseEnvelope } from '@tsuzuku/contracts';
 import { ServiceConfig } from '@tsuzuku/platform-config';
-import { isDataException } from '@tsuzuku/platform-database';
+import { DatabaseStatus, isDataException, isDatabaseUnavailable } from '@tsuzuku/platform-database';
 import { KafkaConnection } from './kafka-connection';
 import { AnyEnvelope, EventPublisher } from './event-publisher';
 import { ContractViolationError, KafkaErrorCode, PoisonMessageError } from './errors';
 import { extractTraceContext, headersToStrings } from './trace-context';
 import { backoffDelay } from './backoff';
 import { ConsumedMessage } from './consumed-message';
+import { TopicProvisioner } from './topic-provisioner';
+import { WaitAbandonedError, describeError, waitUntilAvailable } from './wait-until-available';
 
 export interface ConsumerOptions {
   /** Consumer group; by convention `<service>.<feature>`. */
@@ -98,15 +100,26 @@ export class ConsumerRunner implements BeforeApplicationShutdown {
   private readonly consumers = new Map<string, Consumer>();
   private readonly joined = new Map<string, Promise<void>>();
   private readonly deadLettered = new Map<string, Map<string, number>>();
+  private readonly markJoined = new Map<string, () => void>();
+  // Why each started group is not consuming now (absent once it runs).
+  private readonly notRunning = new Map<string, string>();
+  // Crashes of each group since it last joined: the restart backs off.
+  private readonly crashes = new Map<string, number>();
   private stopping = false;
 
   constructor(
     private readonly connection: KafkaConnection,
     private readonly publisher: EventPublisher,
     private readonly config: ServiceConfig,
+    private readonly provisioner: TopicProvisioner,
+    @Optional() private readonly database?: DatabaseStatus,
   ) {}
 
-  /** Starts a consumer of raw messages; it goes on joining its group in the background. */
+  /**
+   * Starts a consumer of raw messages in the background: once Kafka answered and the database
+   * is connected, it connects (waiting, with a log line, while Kafka is unreachable), then goes
+   * on joining its group. A consumer that crashes is started again.
+   */
   async start(options: ConsumerOptions): Promise<void> {
     const { handle, handleBatch } = options;
     await this.run(options, {
@@ -155,8 +168,41 @@ export class ConsumerRunner implements BeforeApplicationShutdown {
   }
 
   private async run<T>(settings: ConsumerSettings, pipeline: Pipeline<T>): Promise<void> {
-    if (this.consumers.has(settings.groupId))
+    if (this.joined.has(settings.groupId))
       throw new Error(`consumer group ${settings.groupId} is already running`);
+    this.notRunning.set(settings.groupId, 'waiting for Kafka and the database at start-up');
+    this.joined.set(
+      settings.groupId,
+      new Promise<void>((resolve) => this.markJoined.set(settings.groupId, resolve)),
+    );
+    void this.keepRunning(settings, pipeline);
+  }
+
+  /** Why some consumer is not consuming now; undefined when all run. */
+  get pending(): string | undefined {
+    const [first] = this.notRunning;
+    return first ? `consumer group ${first[0]}: ${first[1]}` : undefined;
+  }
+
+  private async keepRunning<T>(settings: ConsumerSettings, pipeline: Pipeline<T>): Promise<void> {
+    try {
+      await this.provisioner.whenDone();
+      await this.database?.whenStarted();
+      await waitUntilAvailable(() => this.connectAndRun(settings, pipeline), {
+        what: this.connection.target,
+        logger: this.logger,
+        stopped: () => this.stopping,
+        onFailure: (reason) => this.notRunning.set(settings.groupId, reason),
+      });
+      this.notRunning.delete(settings.groupId);
+    } catch (error) {
+      if (!(error instanceof WaitAbandonedError))
+        this.logger.error(`${settings.groupId}: consumer not started: ${describeError(error)}`);
+    }
+  }
+
+  private async connectAndRun<T>(settings: ConsumerSettings, pipeline: Pipeline<T>): Promise<void> {
+    if (this.stopping) throw new WaitAbandonedError('stopping');
     const consumer = this.connection.kafka.consumer({
       groupId: settings.groupId,
       sessionTimeout: 15_000,
@@ -169,24 +215,46 @@ export class ConsumerRunner implements BeforeApplicationShutdown {
         : {}),
     });
     this.consumers.set(settings.groupId, consumer);
-    this.joined.set(
-      settings.groupId,
-      new Promise<void>((resolve) => {
-        const off = consumer.on(consumer.events.GROUP_JOIN, () => {
-          off();
-          this.logger.log(`consumer ${settings.groupId} joined, reading ${settings.topics.join(', ')}`);
-          resolve();
-        });
-      }),
-    );
-    await consumer.connect();
-    await consumer.subscribe({ topics: [...settings.topics], fromBeginning: settings.fromBeginning ?? true });
-    await consumer.run({
-      autoCommit: true,
-      partitionsConsumedConcurrently: settings.partitionsConsumedConcurrently ?? 1,
-      eachBatchAutoResolve: false,
-      eachBatch: (payload) => this.processBatch(settings, pipeline, payload),
+    let logJoin = true;
+    consumer.on(consumer.events.GROUP_JOIN, () => {
+      this.notRunning.delete(settings.groupId);
+      this.crashes.delete(settings.groupId);
+      if (logJoin)
+        this.logger.log(`consumer ${settings.groupId} joined, reading ${settings.topics.join(', ')}`);
+      logJoin = false;
+      this.markJoined.get(settings.groupId)?.();
     });
+    // kafkajs restarts a consumer after a retriable crash; after any other it stays down.
+    consumer.on(consumer.events.CRASH, ({ payload }) => {
+      if (this.stopping) return;
+      this.notRunning.set(settings.groupId, `crashed: ${describeError(payload.error)}`);
+      if (payload.restart) return;
+      const crashes = (this.crashes.get(settings.groupId) ?? 0) + 1;
+      this.crashes.set(settings.groupId, crashes);
+      const delay = backoffDelay(crashes, 1_000);
+      this.logger.error(
+        `${settings.groupId}: consumer crashed, starting it again in ${delay} ms: ${describeError(payload.error)}`,
+      );
+      this.consumers.delete(settings.groupId);
+      setTimeout(() => void this.keepRunning(settings, pipeline), delay).unref();
+    });
+    try {
+      await consumer.connect();
+      await consumer.subscribe({
+        topics: [...settings.topics],
+        fromBeginning: settings.fromBeginning ?? true,
+      });
+      await consumer.run({
+        autoCommit: true,
+        partitionsConsumedConcurrently: settings.partitionsConsumedConcurrently ?? 1,
+        eachBatchAutoResolve: false,
+        eachBatch: (payload) => this.processBatch(settings, pipeline, payload),
+      });
+    } catch (error) {
+      this.consumers.delete(settings.groupId);
+      await consumer.disconnect().catch(() => undefined);
+      throw error;
+    }
   }
 
   private async processBatch<T>(
@@ -288,7 +356,12 @@ export class ConsumerRunner implements BeforeApplicationShutdown {
         return true;
       } catch (error) {
         // What cannot pass on a retry is dead-lettered at once: poison, or values Postgres refuses.
-        if (error instanceof PoisonMessageError || isDataException(error) || attempt >= maxAttempts) {
+        // A database that is down is no fault of the message: it waits, it is not dead-lettered.
+        if (
+          error instanceof PoisonMessageError ||
+          isDataException(error) ||
+          (attempt >= maxAttempts && !isDatabaseUnavailable(error))
+        ) {
           await this.deadLetter(settings, [{ message: consumed, error, attempts: attempt }]);
           return true;
         }

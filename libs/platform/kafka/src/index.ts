@@ -1,6 +1,7 @@
 export * from './kafka-connection';
 export * from './errors';
 export * from './backoff';
+export * from './wait-until-available';
 export * from './trace-context';
 export * from './consumed-message';
 export * from './coalescer';

@@ -31,6 +31,25 @@ export class KafkaConnection {
     });
   }
 
+  /** "Kafka at host:port,host:port", as start-up and reconnect logs name it. */
+  get target(): string {
+    return `Kafka at ${this.config.KAFKA_BROKERS.join(',')}`;
+  }
+
+  /**
+   * A client that tries each connection once, for start-up waits: the wait loop retries and logs
+   * what it waits for, instead of kafkajs retrying silently for half a minute.
+   */
+  startupClient(): Kafka {
+    return new Kafka({
+      clientId: `${this.clientId}-startup`,
+      brokers: this.config.KAFKA_BROKERS,
+      logLevel: logLevel.NOTHING,
+      connectionTimeout: 1500,
+      retry: { retries: 0 },
+    });
+  }
+
   /** A client that fails fast, for readiness probes. */
   probeClient(): Kafka {
     return new Kafka({

@@ -7,10 +7,13 @@ import {
   Optional,
 } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { Client } from 'pg';
 import { DataSource } from 'typeorm';
+import type { PostgresConnectionOptions } from 'typeorm/driver/postgres/PostgresConnectionOptions';
 import { Topic } from '@tsuzuku/contracts';
 import { ServiceConfig } from '@tsuzuku/platform-config';
 import {
+  DatabaseStatus,
   OutboxRow,
   SERVICE_DATABASE,
   ServiceDatabase,
@@ -19,13 +22,15 @@ import {
 } from '@tsuzuku/platform-database';
 import { EventPublisher } from './event-publisher';
 import { backoffDelay } from './backoff';
+import { describeError } from './wait-until-available';
 
 const BATCH = 500;
 
 /**
  * Publishes what the service wrote to its outbox, in order, and deletes it in the same
- * transaction: a row leaves the outbox only once Kafka acknowledged it. Woken by NOTIFY, and
- * polls every OUTBOX_POLL_MS in case a notification was missed.
+ * transaction: a row leaves the outbox only once Kafka acknowledged it. Woken by NOTIFY on a
+ * connection of its own (LISTEN), which it opens again with backoff when it is lost, and polls
+ * every OUTBOX_POLL_MS in case a notification was missed.
  */
 @Injectable()
 export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -35,25 +40,40 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
   private again = false;
   private stopped = false;
   private failures = 0;
-  private listener?: { release: (error?: Error) => void };
-  private listening = false;
+  // The LISTEN connection, from its opening on; replaced when it is lost.
+  private listener?: Client;
+  private listenFailures = 0;
+  private listenTimer?: NodeJS.Timeout;
+  // Why notifications are not being received, once the relay has started.
+  private listenProblem?: string;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly publisher: EventPublisher,
     private readonly config: ServiceConfig,
     @Optional() @Inject(SERVICE_DATABASE) private readonly database?: ServiceDatabase,
+    @Optional() private readonly status?: DatabaseStatus,
   ) {}
+
+  /** Why the relay's LISTEN connection is down; undefined while it listens (or has no outbox). */
+  get pending(): string | undefined {
+    return this.listenProblem && `outbox notifications: ${this.listenProblem}`;
+  }
 
   private get schema(): string {
     if (!this.database) throw new Error('OutboxRelay needs the service database (DatabaseModule.forService)');
     return this.database.schema;
   }
 
-  async onApplicationBootstrap(): Promise<void> {
+  onApplicationBootstrap(): void {
     if (!this.database?.outbox) return;
-    await this.listen();
-    this.schedule(0);
+    this.listenProblem = 'waiting for the database at start-up';
+    // Start-up goes on while the database is unreachable; the relay starts once it is connected.
+    void (this.status?.whenStarted() ?? Promise.resolve()).then(() => {
+      if (this.stopped) return;
+      void this.listen();
+      this.schedule(0);
+    });
   }
 
   /** Publishes everything enqueued before the call; resolves when it is on Kafka. */
@@ -88,8 +108,6 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
           }
         } while (this.again);
         this.failures = 0;
-        // The database answers again: notifications too, if the connection was lost.
-        if (!this.listener && !this.listening) void this.listen();
         this.schedule(this.config.OUTBOX_POLL_MS);
       } catch (error) {
         this.failures++;
@@ -127,45 +145,67 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     });
   }
 
+  /** Opens the LISTEN connection; when it fails or is lost later, `listenLost` opens it again. */
   private async listen(): Promise<void> {
     if (this.stopped) return;
-    this.listening = true;
+    const options = this.dataSource.options as PostgresConnectionOptions;
+    const client = new Client({
+      connectionString: this.config.DATABASE_URL,
+      application_name: `${options.applicationName ?? 'tsuzuku'}-listen`,
+      connectionTimeoutMillis: 5_000,
+    });
+    this.listener = client;
+    client.on('error', (error) => this.listenLost(client, error));
+    client.on('notification', (n) => {
+      if (n.payload === this.schema) void this.drain().catch(() => undefined);
+    });
     try {
-      const driver = this.dataSource.driver as unknown as { master: { connect(): Promise<unknown> } };
-      const client = (await driver.master.connect()) as {
-        query(sql: string): Promise<unknown>;
-        on(event: 'notification', cb: (n: { payload?: string }) => void): void;
-        on(event: 'error', cb: (error: Error) => void): void;
-        release: (error?: Error) => void;
-      };
-      client.on('notification', (n) => {
-        if (n.payload === this.schema) void this.drain().catch(() => undefined);
-      });
-      // A checked-out client has no pool listener: without this, a lost connection (Postgres
-      // restarted, the connection terminated) is an unhandled 'error' that ends the process.
-      let lost = false;
-      client.on('error', (error) => {
-        if (lost) return;
-        lost = true;
-        this.logger.warn(`outbox notifications lost, polling until the database answers: ${error.message}`);
-        if (this.listener === client) this.listener = undefined;
-        client.release(error);
-      });
+      await client.connect();
       await client.query('LISTEN tsuzuku_outbox');
-      this.listener = client;
     } catch (error) {
-      this.logger.warn(`outbox notifications unavailable, polling only: ${(error as Error).message}`);
-    } finally {
-      this.listening = false;
+      this.listenLost(client, error);
+      return;
     }
+    if (this.stopped || this.listener !== client) {
+      await client.end().catch(() => undefined);
+      return;
+    }
+    if (this.listenFailures > 0) this.logger.log(`outbox notifications of ${this.schema} received again`);
+    this.listenFailures = 0;
+    this.listenProblem = undefined;
+    // Rows committed while nobody listened were not announced.
+    this.schedule(0);
+  }
+
+  /** The LISTEN connection failed or was lost: open a new one after a backoff. */
+  private listenLost(client: Client, error: unknown): void {
+    // Each connection is handled once: a failed connect reports both its rejection and 'error'.
+    if (this.listener !== client) return;
+    this.listener = undefined;
+    void client.end().catch(() => undefined);
+    if (this.stopped) return;
+    this.listenFailures++;
+    const delay = backoffDelay(this.listenFailures, 500, 10_000);
+    this.listenProblem = `reconnecting after ${describeError(error)}`;
+    this.logger.warn(
+      `outbox notifications of ${this.schema} lost (${describeError(error)}); listening again in ${delay} ms, polling meanwhile`,
+    );
+    this.listenTimer = setTimeout(() => {
+      this.listenTimer = undefined;
+      void this.listen();
+    }, delay);
+    this.listenTimer.unref();
   }
 
   /** Before the database pool and the producer close: the batch in flight finishes first. */
   async beforeApplicationShutdown(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.timer);
+    clearTimeout(this.listenTimer);
     await this.running?.catch(() => undefined);
-    this.listener?.release();
+    const listener = this.listener;
+    this.listener = undefined;
+    await listener?.end().catch(() => undefined);
   }
 }
 

@@ -10,6 +10,7 @@ import { stopTelemetry } from '@tsuzuku/platform-telemetry';
 import { HealthController } from './health.controller';
 import { OutboundModule } from './outbound/outbound.module';
 import { ServerSpanInterceptor } from './server-span.interceptor';
+import { DatabaseWatch } from './database-watch';
 
 @Module({})
 export class PlatformModule implements OnApplicationShutdown {
@@ -27,7 +28,7 @@ export class PlatformModule implements OnApplicationShutdown {
         TerminusModule.forRoot({ logger: false, errorLogStyle: 'json' }),
       ],
       controllers: [HealthController],
-      providers: [{ provide: APP_INTERCEPTOR, useClass: ServerSpanInterceptor }],
+      providers: [{ provide: APP_INTERCEPTOR, useClass: ServerSpanInterceptor }, DatabaseWatch],
     };
   }
 

@@ -16,12 +16,36 @@ export interface BuiltService {
 
 /**
  * Runs a service's built main.js (apps/<name>/dist) as its own process, as `npm start` and the
- * containers do, on a free port; resolves once it listens. Build first (`npm run build`).
+ * containers do, on a free port; resolves once it is ready (/health/ready answers 200), or with
+ * `{ ready: false }` as soon as it listens (it listens before Kafka and Postgres are reached).
+ * Build first (`npm run build`).
  */
-export function startBuiltService(
+export async function startBuiltService(
   name: string,
   env: Record<string, string>,
   timeoutMs = 60_000,
+  { ready = true }: { ready?: boolean } = {},
+): Promise<BuiltService> {
+  const started = Date.now();
+  const service = await listeningService(name, env, timeoutMs);
+  if (!ready) return service;
+  try {
+    await waitFor(async () => (await fetch(`${service.url}/health/ready`)).ok || undefined, {
+      what: `${name} to be ready`,
+      timeoutMs: Math.max(1_000, timeoutMs - (Date.now() - started)),
+      intervalMs: 200,
+    });
+  } catch (error) {
+    await service.stop();
+    throw new Error(`${(error as Error).message}\n${service.output().slice(-3000)}`);
+  }
+  return service;
+}
+
+function listeningService(
+  name: string,
+  env: Record<string, string>,
+  timeoutMs: number,
 ): Promise<BuiltService> {
   const main = path.join(REPO_ROOT, 'apps', name, 'dist', 'main.js');
   const child = spawn(process.execPath, ['--disable-warning=TimeoutNegativeWarning', main], {
