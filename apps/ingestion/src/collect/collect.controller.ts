@@ -4,6 +4,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import { SEGMENT_CALL_TYPES, SegmentCallType } from '@tsuzuku/contracts';
 import { CredentialStore } from '@tsuzuku/platform-auth';
+import { ChecksOwnBodyValues } from '@tsuzuku/platform-runtime';
 import { IngestionConfig } from '../config/ingestion.config';
 import { CollectResult, CollectService } from './collect.service';
 import { IngestionException, IngestionExceptionCode } from './ingestion.exception';
@@ -32,6 +33,7 @@ export class CollectController {
   }
 
   @Post('batch')
+  @ChecksOwnBodyValues()
   @HttpCode(200)
   @ApiOperation({ summary: 'Send a batch of calls (what the SDKs send)' })
   @ApiBody({ type: SegmentBatchDto })
@@ -62,6 +64,7 @@ export class CollectController {
   }
 
   @Post('import')
+  @ChecksOwnBodyValues()
   @HttpCode(200)
   @ApiOperation({ summary: 'Backfill historical calls: like batch, with timestamps taken as given' })
   @ApiBody({ type: SegmentBatchDto })
@@ -76,6 +79,7 @@ export class CollectController {
   }
 
   @Post(':type')
+  @ChecksOwnBodyValues()
   @HttpCode(200)
   @ApiOperation({ summary: 'Send one call: track, identify, group, page, screen or alias' })
   @ApiParam({ name: 'type', enum: SINGLE_CALLS })

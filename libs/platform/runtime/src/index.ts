@@ -6,3 +6,7 @@ export * from './api-exception';
 export * from './workspace-cache';
 export * from './query-transforms';
 export * from './server-span.interceptor';
+export * from './input-boundary';
+export * from './cursor-codec';
+export * from './calendar-values';
+export * from './integer-param.pipe';
