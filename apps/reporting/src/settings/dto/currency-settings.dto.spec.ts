@@ -24,8 +24,13 @@ describe('PutCurrencySettingsDto', () => {
       'rates that are not positive numbers, a code that is not one',
       { rates: { EUR: 0, GBP: '1.2', pound: 1 } },
       [
-        'rates: rates.EUR must be a positive number; rates.GBP must be a positive number; pound is not a three-letter currency code',
+        'rates: rates.EUR must be a positive number, at most 1000000; rates.GBP must be a positive number, at most 1000000; pound is not a three-letter currency code',
       ],
+    ],
+    [
+      'a rate that would overflow every converted amount',
+      { rates: { EUR: 1e308, GBP: 1_000_000 } },
+      ['rates: rates.EUR must be a positive number, at most 1000000'],
     ],
     ['rates that are a list', { rates: [1, 2] }, ['rates: must be an object']],
   ])('%s', async (_name, plain, expected) => {
