@@ -92,14 +92,14 @@ export class CursorCodec<S extends CursorSpec> {
     } catch {
       throw new InvalidCursorException(path);
     }
-    if (!Array.isArray(parsed) || parsed.length !== this.names.length + 1)
-      throw new InvalidCursorException(path);
+    if (!Array.isArray(parsed)) throw new InvalidCursorException(path);
     const [list, ...values] = parsed as unknown[];
     if (list !== this.list) {
       if (typeof list === 'string' && list.length <= 64 && unsafeStringReason(list) === undefined)
         throw new InvalidCursorException(path, `was issued for ${list}, not ${this.list}`);
       throw new InvalidCursorException(path);
     }
+    if (values.length !== this.names.length) throw new InvalidCursorException(path);
     const cursor: Record<string, unknown> = {};
     for (const [i, name] of this.names.entries()) {
       const value = this.spec[name]!.read(values[i]);

@@ -46,6 +46,8 @@ export interface FuzzSummary {
   readonly requests: number;
   readonly statuses: Record<string, number>;
   readonly failures: readonly FuzzFailure[];
+  /** How long the requests took, in milliseconds. */
+  readonly elapsedMs: number;
 }
 
 async function send(
@@ -96,6 +98,7 @@ export async function fuzzOpenApi(
   settings: FuzzSettings,
   allowed: (status: number, answer: string) => boolean = () => false,
 ): Promise<FuzzSummary> {
+  const started = Date.now();
   const document = (await (await fetch(`${baseUrl}/docs/openapi.json`)).json()) as OpenApiDocument;
   const operations = operationsOf(document);
   const statuses: Record<string, number> = {};
@@ -140,7 +143,13 @@ export async function fuzzOpenApi(
     await Promise.all([worker(), worker(), worker(), worker()]);
     requestCount += requests.length;
   }
-  return { operations: operations.length, requests: requestCount, statuses, failures };
+  return {
+    operations: operations.length,
+    requests: requestCount,
+    statuses,
+    failures,
+    elapsedMs: Date.now() - started,
+  };
 }
 
 /** One line per service: operations, requests and the statuses they got. */
@@ -150,7 +159,7 @@ export function printFuzzSummary(what: string, settings: FuzzSettings, summary: 
     .map(([status, count]) => `${status}×${count}`)
     .join(' ');
   process.stdout.write(
-    `[fuzz] ${what}: seed ${settings.seed}, ${summary.operations} operations, ${summary.requests} requests: ${statuses}\n`,
+    `[fuzz] ${what}: seed ${settings.seed}, ${summary.operations} operations, ${summary.requests} requests in ${(summary.elapsedMs / 1000).toFixed(1)} s: ${statuses}\n`,
   );
 }
 
