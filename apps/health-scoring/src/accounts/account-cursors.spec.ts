@@ -24,6 +24,11 @@ describe('account cursors', () => {
     ['a high-precision score', 'score', { key: '33.333333333333333333', accountId: 'x' }],
     ['a name with unicode', 'name', { key: 'ÉCOLE 日本 "quoted"', accountId: 'acc/4?&=' }],
     ['an empty name key', 'name', { key: '', accountId: 'acc-5' }],
+    [
+      'the longest name key, in a 3-byte script',
+      'name',
+      { key: '日'.repeat(1024), accountId: 'x'.repeat(1024) },
+    ],
   ])('round-trips %s', (_what, sort, cursor) => {
     const encoded = ACCOUNT_CURSORS[sort].encode(cursor);
     expect(encoded).toMatch(/^[A-Za-z0-9_-]+$/);

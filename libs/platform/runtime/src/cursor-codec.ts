@@ -60,7 +60,9 @@ export type CursorOf<S extends CursorSpec> = {
   readonly [K in keyof S]: S[K] extends CursorField<infer T> ? T : never;
 };
 
-const MAX_CURSOR_LENGTH = 2048;
+// Room for the longest key any list puts in a cursor (1,024 characters of any script), and still
+// well inside Node's 16 KB limit on a request's URL and headers.
+const MAX_CURSOR_LENGTH = 8192;
 const BASE64URL = /^[A-Za-z0-9_-]+$/;
 
 /** Encodes and strictly decodes the cursors of one list. */
