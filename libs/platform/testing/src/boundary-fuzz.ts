@@ -22,7 +22,7 @@ export interface FuzzSettings {
 }
 
 /** The settings of this run: a fixed seed and a short run unless the environment says otherwise. */
-export function fuzzSettings(defaultRuns = 25): FuzzSettings {
+export function fuzzSettings(defaultRuns = 15): FuzzSettings {
   const seed = Number(process.env['TSUZUKU_FUZZ_SEED'] ?? 20261204);
   const runs = Number(process.env['TSUZUKU_FUZZ_RUNS'] ?? defaultRuns);
   if (!Number.isSafeInteger(seed)) throw new Error('TSUZUKU_FUZZ_SEED must be an integer');
