@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { findUnsafeValue, unsafeStringReason } from './safe-values';
+import { findTooDeep, findUnsafeValue, unsafeStringReason } from './safe-values';
 
 describe('unsafeStringReason', () => {
   it.each([
@@ -40,5 +40,20 @@ describe('findUnsafeValue', () => {
     expect(findUnsafeValue(deep, 16)).toEqual({ path: '[0]'.repeat(16), reason: 'too_deep' });
     expect(findUnsafeValue({ a: { b: {} } }, 3)).toBeUndefined();
     expect(findUnsafeValue({ a: { b: {} } }, 2)).toEqual({ path: 'a.b', reason: 'too_deep' });
+  });
+});
+
+describe('findTooDeep', () => {
+  it('names the first value nested past the limit, and nothing else', () => {
+    expect(findTooDeep({ a: [{ b: {} }] }, 3)).toBe('a[0].b');
+    expect(findTooDeep({ a: [{ b: 'x\u0000' }] }, 3)).toBeUndefined();
+    expect(findTooDeep('plain', 0)).toBeUndefined();
+  });
+
+  it('agrees with findUnsafeValue on depth, bounded whatever the input', () => {
+    let deep: unknown = 1;
+    for (let i = 0; i < 100_000; i++) deep = [deep];
+    expect(findTooDeep(deep, 32)).toBe(`${'[0]'.repeat(32)}`);
+    expect(findUnsafeValue(deep, 32)).toEqual({ path: '[0]'.repeat(32), reason: 'too_deep' });
   });
 });

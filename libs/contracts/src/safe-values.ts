@@ -99,3 +99,21 @@ function unsafeReasonIn(
       return undefined;
   }
 }
+
+/**
+ * The path of the first object or array nested deeper than `maxDepth` levels (as
+ * `findUnsafeValue` counts them), looking at nothing else: for bodies whose values are checked
+ * item by item further in, but whose depth must be bounded before anything walks them.
+ */
+export function findTooDeep(value: unknown, maxDepth: number, path = ''): string | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  if (maxDepth <= 0) return path;
+  const entries: [string | number, unknown][] = Array.isArray(value)
+    ? value.map((item, i) => [i, item])
+    : Object.entries(value);
+  for (const [key, item] of entries) {
+    const found = findTooDeep(item, maxDepth - 1, join(path, key));
+    if (found !== undefined) return found;
+  }
+  return undefined;
+}

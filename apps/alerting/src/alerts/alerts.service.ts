@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { decodePageCursor, encodePageCursor } from '../shared/page-cursor';
+import { ALERTS_CURSOR } from '../shared/page-cursor';
 import { isUuid } from '../rules/rules.store';
 import { ManualAction, manualTransition } from './domain/alert-lifecycle';
 import { ALERT_COLUMNS, AlertRecord, alertRecordOf } from './alert-record';
@@ -34,7 +34,7 @@ export class AlertsService {
     if (q.ruleType) add('a.rule_type = ANY(?)', q.ruleType);
     if (q.owner) add('lower(a.owner) = lower(?)', q.owner);
     if (q.severity) add('a.severity = ANY(?)', q.severity);
-    const cursor = q.cursor ? decodePageCursor(q.cursor) : null;
+    const cursor = q.cursor ?? null;
     if (cursor) {
       params.push(cursor.at, cursor.id);
       where.push(`(a.opened_at, a.id) < ($${params.length - 1}::timestamptz, $${params.length}::uuid)`);
@@ -49,7 +49,8 @@ export class AlertsService {
     const last = items[items.length - 1];
     return {
       items,
-      nextCursor: rows.length > limit && last ? encodePageCursor({ at: last.openedAt, id: last.id }) : null,
+      nextCursor:
+        rows.length > limit && last ? ALERTS_CURSOR.encode({ at: last.openedAt, id: last.id }) : null,
     };
   }
 

@@ -6,7 +6,7 @@ import { maskUrl, unmaskUrl } from '@tsuzuku/contracts';
 import { OutboundHttpClient } from '@tsuzuku/platform-runtime';
 import { AlertsException, AlertsExceptionCode } from '../alerts/alerts.exception';
 import { isUuid } from '../rules/rules.store';
-import { decodePageCursor, encodePageCursor } from '../shared/page-cursor';
+import { DELIVERIES_CURSOR } from '../shared/page-cursor';
 import { ChannelFilters, NO_FILTERS } from './domain/channel-routing';
 import {
   ChannelDto,
@@ -153,7 +153,7 @@ export class ChannelsService {
     if (q.status) add('status = ?', q.status);
     if (q.alertId) add('alert_id::text = ?', q.alertId);
     if (q.channelId) add('channel_id::text = ?', q.channelId);
-    const cursor = q.cursor ? decodePageCursor(q.cursor) : null;
+    const cursor = q.cursor ?? null;
     if (cursor) {
       params.push(cursor.at, cursor.id);
       where.push(`(created_at, id) < ($${params.length - 1}::timestamptz, $${params.length}::uuid)`);
@@ -177,7 +177,8 @@ export class ChannelsService {
     const last = items[items.length - 1];
     return {
       items,
-      nextCursor: rows.length > limit && last ? encodePageCursor({ at: last.createdAt, id: last.id }) : null,
+      nextCursor:
+        rows.length > limit && last ? DELIVERIES_CURSOR.encode({ at: last.createdAt, id: last.id }) : null,
     };
   }
 

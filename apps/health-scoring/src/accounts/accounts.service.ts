@@ -6,7 +6,8 @@ import { Clock } from '../scoring/clock';
 import { Rescorer } from '../scoring/ports';
 import { AccountsException, AccountsExceptionCode } from './accounts.exception';
 import { AccountRecord, AccountsStore } from './accounts.store';
-import { AccountCursor, decodeCursor, encodeCursor } from './domain/account-cursor';
+import { AccountCursor } from './domain/account-cursor';
+import { ACCOUNT_CURSORS } from './account-cursors';
 import { decisiveMeasures } from './domain/decisive-measures';
 import { HealthTrends, healthTrends, trendHorizons } from './domain/score-trend';
 import {
@@ -44,19 +45,14 @@ export class AccountsService {
   async list(workspaceId: string, query: ListAccountsQuery): Promise<AccountPageDto> {
     const sort = query.sort ?? 'score';
     const limit = query.limit ?? DEFAULT_PAGE;
-    let after: AccountCursor | undefined;
-    if (query.cursor !== undefined) {
-      // The query DTO has already refused a cursor that does not decode.
-      const decoded = decodeCursor(query.cursor, sort);
-      if (decoded.ok) after = decoded.cursor;
-    }
+    // The query DTO has decoded the cursor for its sort, and refused one it did not issue.
+    const after: AccountCursor | undefined = query.cursor ? { sort, ...query.cursor } : undefined;
     const rows = await this.store.page(workspaceId, query, sort, after, limit + 1, this.now());
     const data = rows.slice(0, limit);
     const last = data[data.length - 1];
     const nextCursor =
       rows.length > limit && last
-        ? encodeCursor({
-            sort,
+        ? ACCOUNT_CURSORS[sort].encode({
             key: sort === 'name' ? last.nameKey : last.scoreKey,
             accountId: last.accountId,
           })

@@ -11,6 +11,7 @@ import {
   chargeAll,
   rateLimitHeaders,
 } from '@tsuzuku/platform-auth';
+import { ChecksOwnBodyValues } from '@tsuzuku/platform-runtime';
 import { IngestionConfig } from '../config/ingestion.config';
 import { CollectResult, CollectService } from './collect.service';
 import { IngestionException, IngestionExceptionCode } from './ingestion.exception';
@@ -45,6 +46,7 @@ export class CollectController {
   }
 
   @Post('batch')
+  @ChecksOwnBodyValues()
   @HttpCode(200)
   @ApiOperation({ summary: 'Send a batch of calls (what the SDKs send)' })
   @ApiBody({ type: SegmentBatchDto })
@@ -77,6 +79,7 @@ export class CollectController {
   }
 
   @Post('import')
+  @ChecksOwnBodyValues()
   @HttpCode(200)
   @ApiOperation({ summary: 'Backfill historical calls: like batch, with timestamps taken as given' })
   @ApiBody({ type: SegmentBatchDto })
@@ -92,6 +95,7 @@ export class CollectController {
   }
 
   @Post(':type')
+  @ChecksOwnBodyValues()
   @HttpCode(200)
   @ApiOperation({ summary: 'Send one call: track, identify, group, page, screen or alias' })
   @ApiParam({ name: 'type', enum: SINGLE_CALLS })

@@ -1,18 +1,12 @@
-import {
-  Body,
-  Controller,
-  Delete,
-  Get,
-  HttpCode,
-  Param,
-  ParseIntPipe,
-  Patch,
-  Post,
-  Put,
-} from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put } from '@nestjs/common';
 import { ApiBody, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { Auth, AuthContext, RequireScopes } from '@tsuzuku/platform-auth';
-import { ApiPatchOperation, ApiReplaceOperation, requestValidationPipe } from '@tsuzuku/platform-runtime';
+import {
+  ApiPatchOperation,
+  ApiReplaceOperation,
+  IntegerParamPipe,
+  requestValidationPipe,
+} from '@tsuzuku/platform-runtime';
 import {
   DryRunDto,
   DryRunResultDto,
@@ -55,7 +49,7 @@ export class PlaybooksController {
   version(
     @Auth() auth: AuthContext,
     @Param('id') id: string,
-    @Param('version', ParseIntPipe) version: number,
+    @Param('version', new IntegerParamPipe()) version: number,
   ): Promise<PlaybookView> {
     return this.playbooks.version(auth.workspaceId, id, version);
   }

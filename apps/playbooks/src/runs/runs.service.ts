@@ -7,7 +7,7 @@ import { PlaybookStore } from '../playbooks/playbook-store';
 import { skipOpenTasksOfEndedRuns } from '../tasks/task-rows';
 import { PlaybookException, PlaybookExceptionCode } from '../playbooks/playbook.exception';
 import { SCHEMA, playbookMessage } from '../shared/playbook-envelope';
-import { decodeSeqCursor, encodeSeqCursor } from '../shared/seq-cursor';
+import { RUNS_CURSOR, SeqCursor } from '../shared/seq-cursor';
 
 /** One step of a run: what happened to it, or that it is where the run stands, or still ahead. */
 export interface StepStateView {
@@ -66,7 +66,7 @@ export interface RunFilter {
   readonly playbookId?: string;
   readonly status?: PlaybookRunStatus;
   readonly limit: number;
-  readonly cursor?: string;
+  readonly cursor?: SeqCursor;
 }
 
 /** Runs as the API shows them, with the state of each step; and cancelling. */
@@ -90,7 +90,7 @@ export class RunsService {
     if (filter.accountId) add('account_id = ?', filter.accountId);
     if (filter.playbookId) add('playbook_id::text = ?', filter.playbookId);
     if (filter.status) add('status = ?', filter.status);
-    if (filter.cursor) add('seq < ?::bigint', decodeSeqCursor(filter.cursor));
+    if (filter.cursor) add('seq < ?::bigint', filter.cursor.seq);
     params.push(filter.limit + 1);
     const rows: RunRow[] = await this.dataSource.query(
       `SELECT * FROM playbooks.runs WHERE ${where.join(' AND ')} ORDER BY seq DESC LIMIT $${params.length}`,
@@ -99,7 +99,7 @@ export class RunsService {
     const page = rows.slice(0, filter.limit);
     return {
       items: await this.views(page),
-      nextCursor: rows.length > filter.limit ? encodeSeqCursor(page[page.length - 1]!.seq) : null,
+      nextCursor: rows.length > filter.limit ? RUNS_CURSOR.encode({ seq: page[page.length - 1]!.seq }) : null,
     };
   }
 

@@ -5,7 +5,7 @@ import type { TaskEventData, TaskStatus } from '@tsuzuku/contracts';
 import { enqueueOutbox } from '@tsuzuku/platform-database';
 import { PlaybookException, PlaybookExceptionCode } from '../playbooks/playbook.exception';
 import { SCHEMA } from '../shared/playbook-envelope';
-import { decodeSeqCursor, encodeSeqCursor } from '../shared/seq-cursor';
+import { SeqCursor, TASKS_CURSOR } from '../shared/seq-cursor';
 import { TaskRow, taskCompletedMessage } from './task-rows';
 
 export interface TaskView {
@@ -32,7 +32,7 @@ export interface TaskFilter {
   readonly dueBefore?: string;
   readonly dueAfter?: string;
   readonly limit: number;
-  readonly cursor?: string;
+  readonly cursor?: SeqCursor;
 }
 
 const view = (r: TaskRow): TaskView => ({
@@ -72,7 +72,7 @@ export class TasksService {
     if (filter.accountId) add('account_id = ?', filter.accountId);
     if (filter.dueBefore) add('due_at < ?::timestamptz', filter.dueBefore);
     if (filter.dueAfter) add('due_at >= ?::timestamptz', filter.dueAfter);
-    if (filter.cursor) add('seq < ?::bigint', decodeSeqCursor(filter.cursor));
+    if (filter.cursor) add('seq < ?::bigint', filter.cursor.seq);
     params.push(filter.limit + 1);
     const rows: TaskRow[] = await this.dataSource.query(
       `SELECT * FROM playbooks.tasks WHERE ${where.join(' AND ')} ORDER BY seq DESC LIMIT $${params.length}`,
@@ -81,7 +81,8 @@ export class TasksService {
     const page = rows.slice(0, filter.limit);
     return {
       items: page.map(view),
-      nextCursor: rows.length > filter.limit ? encodeSeqCursor(page[page.length - 1]!.seq) : null,
+      nextCursor:
+        rows.length > filter.limit ? TASKS_CURSOR.encode({ seq: page[page.length - 1]!.seq }) : null,
     };
   }
 

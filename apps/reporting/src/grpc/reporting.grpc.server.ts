@@ -12,10 +12,11 @@ import {
   hasScopes,
 } from '@tsuzuku/platform-auth';
 import { validationProblems } from '@tsuzuku/platform-config';
+import { ApiException, unsafeInputProblem } from '@tsuzuku/platform-runtime';
 import { ReportingConfig, grpcPortOf } from '../config/reporting.config';
 import { parseMonth } from '../kpis/domain/month';
 import { KpiQuery, MovementsQuery } from '../reports/dto/report-queries';
-import { KpiService, decodeCursor } from '../reports/kpi.service';
+import { KpiService } from '../reports/kpi.service';
 import { sliceOf } from '../reports/reports.controller';
 import { reportingProtoPath } from './proto-path';
 
@@ -32,6 +33,13 @@ function peerAddress(call: grpc.ServerUnaryCall<unknown, unknown>): string {
   const address = peer.replace(/^ipv[46]:/, '');
   const bracketed = /^\[(.*)\](:\d+)?$/.exec(address);
   return bracketed ? bracketed[1]! : address.replace(/:\d+$/, '');
+}
+
+/** An ApiException's problems as one line of gRPC details: `path: message; ...`. */
+function detailsOf(error: ApiException): string {
+  return error.problems.length > 0
+    ? error.problems.map((p) => `${p.path}: ${p.message}`).join('; ')
+    : error.message;
 }
 
 class GrpcProblem extends Error {
@@ -115,11 +123,21 @@ export class ReportingGrpcServer implements OnApplicationBootstrap, OnApplicatio
     handler: (request: Record<string, unknown>, workspaceId: string) => Promise<object>,
   ): grpc.handleUnaryCall<Record<string, unknown>, object> {
     return (call, callback) => {
-      const run = async () => handler(call.request, this.authenticate(call.metadata, peerAddress(call)));
+      const run = async () => {
+        const workspaceId = this.authenticate(call.metadata, peerAddress(call));
+        // The same boundary as HTTP: no NUL, unpaired surrogate or non-finite number anywhere.
+        const problem = unsafeInputProblem(call.request);
+        if (problem)
+          throw new GrpcProblem(grpc.status.INVALID_ARGUMENT, `${problem.path}: ${problem.message}`);
+        return handler(call.request, workspaceId);
+      };
       run().then(
         (reply) => callback(null, reply),
         (error: unknown) => {
           if (error instanceof GrpcProblem) return callback({ code: error.code, details: error.message });
+          // A refusal while reading the request (e.g. a cursor this API did not issue).
+          if (error instanceof ApiException && error.getStatus() === 400)
+            return callback({ code: grpc.status.INVALID_ARGUMENT, details: detailsOf(error) });
           this.logger.error(`gRPC call failed: ${(error as Error).stack ?? String(error)}`);
           callback({ code: grpc.status.INTERNAL, details: 'internal error' });
         },
@@ -204,7 +222,7 @@ export class ReportingGrpcServer implements OnApplicationBootstrap, OnApplicatio
       ...(q.accountId !== undefined ? { accountId: q.accountId } : {}),
       detail: q.detail ?? false,
       ...(q.limit !== undefined ? { limit: q.limit } : {}),
-      ...(q.cursor !== undefined ? { cursor: decodeCursor(q.cursor)! } : {}),
+      ...(q.cursor !== undefined ? { cursor: q.cursor } : {}),
     });
     return withoutNulls({ ...report, errors: report.errors.map((e) => withoutNulls(e)) });
   }

@@ -1,5 +1,4 @@
 import { toCsv, wantsCsv } from './csv';
-import { decodeCursor, encodeCursor } from './kpi.service';
 
 describe('csv', () => {
   it('writes a header and RFC 4180 rows: nulls empty, quotes doubled', () => {
@@ -22,14 +21,5 @@ describe('csv', () => {
     [undefined, false],
   ])('Accept %s wants CSV: %s', (accept, expected) => {
     expect(wantsCsv(accept)).toBe(expected);
-  });
-});
-
-describe('movement cursors', () => {
-  it('round-trips, and refuses what it did not give out', () => {
-    const cursor = { at: '2026-01-02T03:04:05.000Z', accountId: 'acct,1' };
-    expect(decodeCursor(encodeCursor(cursor))).toEqual(cursor);
-    expect(decodeCursor('not a cursor')).toBeUndefined();
-    expect(decodeCursor(Buffer.from('["x","y"]').toString('base64url'))).toBeUndefined();
   });
 });

@@ -15,6 +15,7 @@ import { CurrencySettingsStore } from '../settings/currency-settings.store';
 import { num } from '../read-models/sql';
 import { ConversionError, KpiStore } from './kpi.store';
 import { SliceFilter, sliceConditions } from './report-filter';
+import { MOVEMENTS_CURSOR, MovementsCursor } from './movements-cursor';
 
 export interface KpiReport {
   readonly currency: string;
@@ -108,7 +109,13 @@ export class KpiService {
     workspaceId: string,
     from: MonthIndex,
     to: MonthIndex,
-    options: { accountId?: string; detail?: boolean; limit?: number; cursor?: Cursor; filter?: SliceFilter },
+    options: {
+      accountId?: string;
+      detail?: boolean;
+      limit?: number;
+      cursor?: MovementsCursor;
+      filter?: SliceFilter;
+    },
   ): Promise<MovementsReport> {
     const settings = await this.settings.get(workspaceId);
     const errors = await this.store.conversionErrors(workspaceId, monthStart(to + 1));
@@ -188,7 +195,7 @@ export class KpiService {
       })),
       nextCursor:
         rows.length > limit && last
-          ? encodeCursor({ at: last.occurred_at.toISOString(), accountId: last.account_id })
+          ? MOVEMENTS_CURSOR.encode({ at: last.occurred_at.toISOString(), accountId: last.account_id })
           : null,
     };
   }
@@ -212,31 +219,4 @@ export class KpiService {
       };
     });
   }
-}
-
-export interface Cursor {
-  readonly at: string;
-  readonly accountId: string;
-}
-
-export function encodeCursor(cursor: Cursor): string {
-  return Buffer.from(JSON.stringify([cursor.at, cursor.accountId])).toString('base64url');
-}
-
-/** undefined when the text is not a cursor this API gave out. */
-export function decodeCursor(text: string): Cursor | undefined {
-  try {
-    const value: unknown = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));
-    if (
-      Array.isArray(value) &&
-      value.length === 2 &&
-      typeof value[0] === 'string' &&
-      !Number.isNaN(Date.parse(value[0])) &&
-      typeof value[1] === 'string'
-    )
-      return { at: value[0], accountId: value[1] };
-  } catch {
-    // not base64 JSON: not a cursor
-  }
-  return undefined;
 }

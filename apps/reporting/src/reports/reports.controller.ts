@@ -21,7 +21,7 @@ import {
   KpiQuery,
   MovementsQuery,
 } from './dto/report-queries';
-import { KpiReport, KpiService, MovementsReport, decodeCursor } from './kpi.service';
+import { KpiReport, KpiService, MovementsReport } from './kpi.service';
 import { SecondaryReportsService } from './secondary-reports.service';
 import { SliceFilter } from './report-filter';
 
@@ -99,7 +99,7 @@ export class ReportsController {
       ...(q.accountId !== undefined ? { accountId: q.accountId } : {}),
       detail: q.detail ?? false,
       ...(q.limit !== undefined ? { limit: q.limit } : {}),
-      ...(q.cursor !== undefined ? { cursor: decodeCursor(q.cursor)! } : {}),
+      ...(q.cursor !== undefined ? { cursor: q.cursor } : {}),
       filter: sliceOf(q),
     });
     if (!wantsCsv(accept)) return report;

@@ -8,3 +8,7 @@ export * from './query-transforms';
 export * from './server-span.interceptor';
 export * from './outbound';
 export * from './write-semantics';
+export * from './input-boundary';
+export * from './cursor-codec';
+export * from './calendar-values';
+export * from './integer-param.pipe';

@@ -5,6 +5,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { scrubText } from '@tsuzuku/platform-logging';
 import { ConfigError, ServiceConfig, loadConfig, trustProxyOption } from '@tsuzuku/platform-config';
+import { InputBoundaryFilter, installInputBoundary } from './input-boundary';
 
 export interface ServiceDefinition<C extends ServiceConfig> {
   /** Service name, e.g. health-scoring. */
@@ -34,6 +35,8 @@ export async function createServiceApp<C extends ServiceConfig>(
     { bufferLogs: true, bodyParser: definition.nestBodyParser ?? true },
   );
   app.useLogger(app.get(Logger));
+  installInputBoundary(app.getHttpAdapter().getInstance());
+  app.useGlobalFilters(new InputBoundaryFilter(app.getHttpAdapter()));
   definition.configureApp?.(app, config);
   app.enableShutdownHooks(['SIGTERM', 'SIGINT'], { useProcessExit: true });
   const document = SwaggerModule.createDocument(

@@ -5,7 +5,6 @@ import {
   IsArray,
   IsIn,
   IsInt,
-  IsISO8601,
   IsNotEmpty,
   IsOptional,
   IsString,
@@ -26,8 +25,8 @@ import {
   AlertSeverity,
   AlertStatus,
 } from '@tsuzuku/contracts';
-import { ToInteger, ToList } from '@tsuzuku/platform-runtime';
-import { PageCursorConstraint } from '../../shared/page-cursor.constraint';
+import { CursorQuery, IsInstant, ToInteger, ToList } from '@tsuzuku/platform-runtime';
+import { ALERTS_CURSOR, PageCursor } from '../../shared/page-cursor';
 
 export class ListAlertsQuery {
   @ApiPropertyOptional({ enum: ALERT_STATUSES, isArray: true, description: 'one or more, comma-separated' })
@@ -81,17 +80,14 @@ export class ListAlertsQuery {
   @Max(200)
   limit?: number;
 
-  @ApiPropertyOptional({ description: 'nextCursor of the previous page (same filters)' })
-  @IsOptional()
-  @IsString()
-  @Validate(PageCursorConstraint)
-  cursor?: string;
+  @CursorQuery(ALERTS_CURSOR, 'nextCursor of the previous page (same filters)')
+  cursor?: PageCursor;
 }
 
 @ValidatorConstraint({ name: 'inTheFuture' })
 class InTheFutureConstraint implements ValidatorConstraintInterface {
   validate(value: unknown): boolean {
-    // A malformed date is IsISO8601's problem to report.
+    // A malformed date is IsInstant's problem to report.
     if (typeof value !== 'string' || Number.isNaN(Date.parse(value))) return true;
     return Date.parse(value) > Date.now();
   }
@@ -106,7 +102,7 @@ const trimmed = () =>
 
 export class SnoozeAlertDto {
   @ApiProperty({ example: '2026-12-01T09:00:00Z', description: 'ISO-8601, in the future' })
-  @IsISO8601({ strict: true })
+  @IsInstant()
   @Validate(InTheFutureConstraint)
   until!: string;
 

@@ -16,11 +16,11 @@ import {
   MaxLength,
   Min,
   MinLength,
-  Validate,
   ValidateIf,
   ValidateNested,
 } from 'class-validator';
-import { PageCursorConstraint } from '../../shared/page-cursor.constraint';
+import { CursorQuery } from '@tsuzuku/platform-runtime';
+import { DELIVERIES_CURSOR, PageCursor } from '../../shared/page-cursor';
 import { ALERT_RULE_TYPES, ALERT_SEVERITIES, AlertRuleType, AlertSeverity } from '@tsuzuku/contracts';
 
 export const CHANNEL_KINDS = ['webhook', 'slack', 'email'] as const;
@@ -193,11 +193,8 @@ export class ListDeliveriesQuery {
   @Max(200)
   limit?: number;
 
-  @ApiPropertyOptional({ description: 'nextCursor of the previous page' })
-  @IsOptional()
-  @IsString()
-  @Validate(PageCursorConstraint)
-  cursor?: string;
+  @CursorQuery(DELIVERIES_CURSOR)
+  cursor?: PageCursor;
 }
 
 export class DeliveryDto {

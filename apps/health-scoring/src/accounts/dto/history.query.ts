@@ -1,6 +1,5 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import {
-  IsISO8601,
   IsInt,
   IsOptional,
   Max,
@@ -10,7 +9,7 @@ import {
   ValidatorConstraint,
   ValidatorConstraintInterface,
 } from 'class-validator';
-import { ToInteger } from '@tsuzuku/platform-runtime';
+import { IsInstant, ToInteger } from '@tsuzuku/platform-runtime';
 
 @ValidatorConstraint({ name: 'notAfterTo' })
 class NotAfterToConstraint implements ValidatorConstraintInterface {
@@ -33,13 +32,13 @@ export class HealthHistoryQuery {
     example: '2026-01-01T00:00:00Z',
   })
   @IsOptional()
-  @IsISO8601({ strict: true })
+  @IsInstant()
   @Validate(NotAfterToConstraint)
   from?: string;
 
   @ApiPropertyOptional({ description: 'ISO-8601; default now' })
   @IsOptional()
-  @IsISO8601({ strict: true })
+  @IsInstant()
   to?: string;
 
   @ApiPropertyOptional({

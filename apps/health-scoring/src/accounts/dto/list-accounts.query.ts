@@ -10,10 +10,6 @@ import {
   MaxLength,
   Min,
   MinLength,
-  Validate,
-  ValidationArguments,
-  ValidatorConstraint,
-  ValidatorConstraintInterface,
 } from 'class-validator';
 import {
   HEALTH_BANDS,
@@ -23,25 +19,9 @@ import {
   TOUCH_MODELS,
   TouchModel,
 } from '@tsuzuku/contracts';
-import { ToInteger, ToList } from '@tsuzuku/platform-runtime';
-import { ACCOUNT_SORTS, AccountSort, decodeCursor } from '../domain/account-cursor';
-
-@ValidatorConstraint({ name: 'accountCursor' })
-class AccountCursorConstraint implements ValidatorConstraintInterface {
-  validate(value: unknown, args: ValidationArguments): boolean {
-    const sort = sortOf(args);
-    // A sort that is not one has its own problem; the cursor cannot be judged against it.
-    if (!ACCOUNT_SORTS.includes(sort)) return true;
-    return typeof value === 'string' && decodeCursor(value, sort).ok;
-  }
-
-  defaultMessage(args: ValidationArguments): string {
-    const decoded = decodeCursor(String(args.value), sortOf(args));
-    return `cursor ${decoded.ok ? 'is invalid' : decoded.problem}`;
-  }
-}
-
-const sortOf = (args: ValidationArguments): AccountSort => (args.object as ListAccountsQuery).sort ?? 'score';
+import { CursorQuery, ToInteger, ToList } from '@tsuzuku/platform-runtime';
+import { ACCOUNT_SORTS, AccountSort } from '../domain/account-cursor';
+import { ACCOUNT_CURSORS } from '../account-cursors';
 
 export class ListAccountsQuery {
   @ApiPropertyOptional({ enum: HEALTH_BANDS, isArray: true, description: 'one or more, comma-separated' })
@@ -107,9 +87,13 @@ export class ListAccountsQuery {
   @Max(200)
   limit?: number;
 
-  @ApiPropertyOptional({ description: 'nextCursor of the previous page, with the same sort' })
-  @IsOptional()
-  @IsString()
-  @Validate(AccountCursorConstraint)
-  cursor?: string;
+  // A sort that is not one has its own problem; the cursor cannot be read without it.
+  @CursorQuery(
+    (query) =>
+      ACCOUNT_CURSORS[
+        ACCOUNT_SORTS.includes(query['sort'] as AccountSort) ? (query['sort'] as AccountSort) : 'score'
+      ],
+    'nextCursor of the previous page, with the same sort',
+  )
+  cursor?: { readonly key: string | null; readonly accountId: string };
 }

@@ -1,7 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import {
-  IsISO8601,
   IsNotEmpty,
   IsNumber,
   IsOptional,
@@ -13,11 +12,12 @@ import {
   ValidatorConstraint,
   ValidatorConstraintInterface,
 } from 'class-validator';
+import { IsInstant } from '@tsuzuku/platform-runtime';
 
 @ValidatorConstraint({ name: 'inTheFuture' })
 class InTheFutureConstraint implements ValidatorConstraintInterface {
   validate(value: unknown): boolean {
-    // A malformed date is IsISO8601's problem to report.
+    // A malformed date is IsInstant's problem to report.
     if (typeof value !== 'string' || Number.isNaN(Date.parse(value))) return true;
     return Date.parse(value) > Date.now();
   }
@@ -27,10 +27,24 @@ class InTheFutureConstraint implements ValidatorConstraintInterface {
   }
 }
 
+@ValidatorConstraint({ name: 'atMostOneDecimal' })
+class AtMostOneDecimalConstraint implements ValidatorConstraintInterface {
+  validate(value: unknown): boolean {
+    // A number that is no number is IsNumber's problem to report.
+    return typeof value !== 'number' || Math.round(value * 10) / 10 === value;
+  }
+
+  defaultMessage(): string {
+    return 'score must have at most one decimal';
+  }
+}
+
 /** A manual score that replaces the computed one until it is cleared or expires. */
 export class SetOverrideDto {
   @ApiProperty({ minimum: 0, maximum: 100, example: 35, description: 'at most one decimal' })
-  @IsNumber({ allowNaN: false, allowInfinity: false, maxDecimalPlaces: 1 })
+  // Not IsNumber's maxDecimalPlaces: it throws on numbers JavaScript prints as 5e-324.
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @Validate(AtMostOneDecimalConstraint)
   @Min(0)
   @Max(100)
   score!: number;
@@ -47,7 +61,7 @@ export class SetOverrideDto {
     example: '2026-12-31T00:00:00Z',
   })
   @IsOptional()
-  @IsISO8601({ strict: true })
+  @IsInstant()
   @Validate(InTheFutureConstraint)
   expiresAt?: string;
 }

@@ -49,6 +49,11 @@ const condition: SchemaObject = {
 export const PLAYBOOK_DEFINITION_SCHEMA: SchemaObject = {
   type: 'object',
   required: ['name', 'trigger', 'steps'],
+  example: {
+    name: 'Renewal call',
+    trigger: { type: 'days_before_renewal', days: 60 },
+    steps: [{ id: 'call', type: 'task', title: 'Call about the renewal', dueInDays: 3, priority: 'high' }],
+  },
   properties: {
     name: { type: 'string', maxLength: 200 },
     description: { type: 'string', nullable: true },

@@ -1,8 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min, MinLength, Validate } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min, MinLength } from 'class-validator';
 import { PLAYBOOK_RUN_STATUSES, PLAYBOOK_STEP_TYPES, PlaybookRunStatus } from '@tsuzuku/contracts';
-import { ToInteger } from '@tsuzuku/platform-runtime';
-import { SeqCursorConstraint } from '../../shared/list-query';
+import { CursorQuery, ToInteger } from '@tsuzuku/platform-runtime';
+import { RUNS_CURSOR, SeqCursor } from '../../shared/seq-cursor';
 
 export class ListRunsQuery {
   @ApiPropertyOptional() @IsOptional() @IsString() @MinLength(1) @MaxLength(500) accountId?: string;
@@ -20,11 +20,8 @@ export class ListRunsQuery {
   @Max(200)
   limit?: number;
 
-  @ApiPropertyOptional({ description: 'nextCursor of the previous page' })
-  @IsOptional()
-  @IsString()
-  @Validate(SeqCursorConstraint)
-  cursor?: string;
+  @CursorQuery(RUNS_CURSOR)
+  cursor?: SeqCursor;
 }
 
 export class CancelRunDto {

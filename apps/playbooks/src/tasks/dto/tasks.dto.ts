@@ -1,19 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import {
-  IsIn,
-  IsInt,
-  IsISO8601,
-  IsOptional,
-  IsString,
-  Max,
-  MaxLength,
-  Min,
-  MinLength,
-  Validate,
-} from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min, MinLength } from 'class-validator';
 import { TASK_STATUSES, TaskStatus } from '@tsuzuku/contracts';
-import { ToInteger } from '@tsuzuku/platform-runtime';
-import { SeqCursorConstraint } from '../../shared/list-query';
+import { CursorQuery, IsInstant, ToInteger } from '@tsuzuku/platform-runtime';
+import { SeqCursor, TASKS_CURSOR } from '../../shared/seq-cursor';
 import { TASK_PRIORITIES } from '../../playbooks/domain/playbook-definition';
 
 export class ListTasksQuery {
@@ -30,12 +19,12 @@ export class ListTasksQuery {
 
   @ApiPropertyOptional({ description: 'due strictly before this time (ISO-8601)' })
   @IsOptional()
-  @IsISO8601({ strict: true })
+  @IsInstant()
   dueBefore?: string;
 
   @ApiPropertyOptional({ description: 'due at or after this time (ISO-8601)' })
   @IsOptional()
-  @IsISO8601({ strict: true })
+  @IsInstant()
   dueAfter?: string;
 
   @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50 })
@@ -46,11 +35,8 @@ export class ListTasksQuery {
   @Max(200)
   limit?: number;
 
-  @ApiPropertyOptional({ description: 'nextCursor of the previous page' })
-  @IsOptional()
-  @IsString()
-  @Validate(SeqCursorConstraint)
-  cursor?: string;
+  @CursorQuery(TASKS_CURSOR)
+  cursor?: SeqCursor;
 }
 
 export class PatchTaskDto {

@@ -2,7 +2,8 @@ import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
 import { validationProblems } from '@tsuzuku/platform-config';
 import { formatMonth, monthOf } from '../../kpis/domain/month';
-import { encodeCursor } from '../kpi.service';
+import { InvalidCursorException } from '@tsuzuku/platform-runtime';
+import { MOVEMENTS_CURSOR } from '../movements-cursor';
 import {
   DateRangeQuery,
   HealthDistributionQuery,
@@ -57,21 +58,31 @@ describe('report queries', () => {
         to: '2025-02',
         detail: 'true',
         limit: '50',
-        cursor: encodeCursor({ at: '2025-01-02T00:00:00.000Z', accountId: 'a' }),
+        cursor: MOVEMENTS_CURSOR.encode({ at: '2025-01-02T00:00:00.000Z', accountId: 'a' }),
       },
       [],
     ],
     [
-      'a bad limit, detail and cursor',
-      { from: '2025-01', to: '2025-02', detail: 'yes', limit: '0', cursor: 'abc' },
-      [
-        'detail: must be a boolean value',
-        'limit: must not be less than 1',
-        'cursor: must be the nextCursor of a previous page',
-      ],
+      'a bad limit and detail',
+      { from: '2025-01', to: '2025-02', detail: 'yes', limit: '0' },
+      ['detail: must be a boolean value', 'limit: must not be less than 1'],
     ],
   ])('movements query: %s', async (_name, plain, expected) => {
     expect(await problems(MovementsQuery, plain)).toEqual(expected);
+  });
+
+  it.each([
+    ['not base64 JSON', 'abc'],
+    ['an impossible date', MOVEMENTS_CURSOR.encode({ at: '2026-02-30T00:00:00Z', accountId: 'a' })],
+    ['a NUL in the account', MOVEMENTS_CURSOR.encode({ at: '2026-01-01T00:00:00Z', accountId: 'a\u0000' })],
+    [
+      'another list',
+      Buffer.from(JSON.stringify(['alerts', '2026-01-01T00:00:00Z', 'a'])).toString('base64url'),
+    ],
+  ])('movements query: refuses a cursor with %s as invalid_cursor, before any query', (_name, cursor) => {
+    expect(() => plainToInstance(MovementsQuery, { from: '2025-01', to: '2025-02', cursor })).toThrow(
+      InvalidCursorException,
+    );
   });
 
   it.each<[string, object, string[]]>([
@@ -79,7 +90,12 @@ describe('report queries', () => {
     [
       'February 30th and a word',
       { from: '2026-02-30', to: 'today' },
-      ['from: must be a date, YYYY-MM-DD', 'to: must be a date, YYYY-MM-DD'],
+      ['from: must be a date that exists, YYYY-MM-DD', 'to: must be a date that exists, YYYY-MM-DD'],
+    ],
+    [
+      'month 13 and year 0',
+      { from: '2026-13-01', to: '0000-01-01' },
+      ['from: must be a date that exists, YYYY-MM-DD', 'to: must be a date that exists, YYYY-MM-DD'],
     ],
     ['to before from', { from: '2026-03-02', to: '2026-03-01' }, ['to: must not be before from']],
     ['more than 731 days', { from: '2024-01-01', to: '2026-01-01' }, ['to: at most 731 days']],

@@ -5,7 +5,6 @@ import {
   IsInt,
   IsOptional,
   IsString,
-  Matches,
   Max,
   MaxLength,
   Min,
@@ -15,19 +14,21 @@ import {
   ValidatorConstraintInterface,
 } from 'class-validator';
 import { LIFECYCLE_PHASES, TOUCH_MODELS } from '@tsuzuku/contracts';
-import { ToBoolean, ToInteger } from '@tsuzuku/platform-runtime';
+import {
+  CursorQuery,
+  IsCalendarDate,
+  IsCalendarMonth,
+  ToBoolean,
+  ToInteger,
+  isCalendarDate,
+} from '@tsuzuku/platform-runtime';
 import { formatMonth, monthOf, parseMonth } from '../../kpis/domain/month';
-import { decodeCursor } from '../kpi.service';
+import { MOVEMENTS_CURSOR, MovementsCursor } from '../movements-cursor';
 
-const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
 /** Most months one report covers. */
 export const MAX_MONTHS = 120;
 /** Most days a date-range report covers. */
 export const MAX_DAYS = 731;
-
-const isDate = (text: unknown): text is string =>
-  typeof text === 'string' && DATE.test(text) && new Date(`${text}T00:00:00Z`).toISOString().startsWith(text);
 
 /** What is wrong with a month range whose ends are both months, if anything. */
 export function monthRangeProblem(fromText: unknown, toText: unknown, now = Date.now()): string | undefined {
@@ -43,7 +44,7 @@ export function monthRangeProblem(fromText: unknown, toText: unknown, now = Date
 }
 
 function dateRangeProblem(from: unknown, to: unknown): string | undefined {
-  if (!isDate(from) || !isDate(to)) return undefined;
+  if (!isCalendarDate(from) || !isCalendarDate(to)) return undefined;
   const days = (Date.parse(to) - Date.parse(from)) / 86_400_000 + 1;
   if (days < 1) return 'to must not be before from';
   if (days > MAX_DAYS) return `at most ${MAX_DAYS} days`;
@@ -72,39 +73,17 @@ class DateRangeConstraint implements ValidatorConstraintInterface {
   }
 }
 
-@ValidatorConstraint({ name: 'isDate' })
-class IsDateConstraint implements ValidatorConstraintInterface {
-  validate(value: unknown): boolean {
-    return isDate(value);
-  }
-
-  defaultMessage(args: ValidationArguments): string {
-    return `${args.property} must be a date, YYYY-MM-DD`;
-  }
-}
-
-@ValidatorConstraint({ name: 'movementCursor' })
-class CursorConstraint implements ValidatorConstraintInterface {
-  validate(value: unknown): boolean {
-    return typeof value === 'string' && decodeCursor(value) !== undefined;
-  }
-
-  defaultMessage(): string {
-    return 'cursor must be the nextCursor of a previous page';
-  }
-}
-
 /** from and to, months in UTC, both included. */
 export class MonthRangeQuery {
   @ApiProperty({ example: '2026-01', description: 'first month, YYYY-MM (UTC)' })
-  @Matches(MONTH, { message: 'from must be a month, YYYY-MM' })
+  @IsCalendarMonth()
   from!: string;
 
   @ApiProperty({
     example: '2026-06',
     description: 'last month, YYYY-MM, included; not after the current month',
   })
-  @Matches(MONTH, { message: 'to must be a month, YYYY-MM' })
+  @IsCalendarMonth()
   @Validate(MonthRangeConstraint)
   to!: string;
 }
@@ -157,11 +136,8 @@ export class MovementsQuery extends SlicedMonthRangeQuery {
   @Max(10_000)
   limit?: number;
 
-  @ApiPropertyOptional({ description: 'nextCursor of the previous page' })
-  @IsOptional()
-  @IsString()
-  @Validate(CursorConstraint)
-  cursor?: string;
+  @CursorQuery(MOVEMENTS_CURSOR)
+  cursor?: MovementsCursor;
 }
 
 export class CohortsQuery extends MonthRangeQuery {}
@@ -169,11 +145,11 @@ export class CohortsQuery extends MonthRangeQuery {}
 /** from and to, UTC dates, both included. */
 export class DateRangeQuery {
   @ApiProperty({ example: '2026-01-01', description: 'first day, YYYY-MM-DD (UTC)' })
-  @Validate(IsDateConstraint)
+  @IsCalendarDate()
   from!: string;
 
   @ApiProperty({ example: '2026-03-31', description: `last day, included; at most ${MAX_DAYS} days in all` })
-  @Validate(IsDateConstraint)
+  @IsCalendarDate()
   @Validate(DateRangeConstraint)
   to!: string;
 }

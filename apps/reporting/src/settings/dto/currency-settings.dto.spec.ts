@@ -34,7 +34,7 @@ describe('PutCurrencySettingsDto', () => {
       'rates that are not positive numbers, a code that is not one',
       { currency: 'USD', rates: { EUR: 0, GBP: '1.2', pound: 1 } },
       [
-        'rates: rates.EUR must be a positive number; rates.GBP must be a positive number; pound is not a three-letter currency code',
+        'rates: rates.EUR must be a positive number, at most 1000000; rates.GBP must be a positive number, at most 1000000; pound is not a three-letter currency code',
       ],
     ],
     ['rates that are a list', { currency: 'USD', rates: [1, 2] }, ['rates: must be an object']],
@@ -42,6 +42,11 @@ describe('PutCurrencySettingsDto', () => {
       'a null currency',
       { currency: null, rates: {} },
       ['currency: is required', 'currency: must be a three-letter currency code'],
+    ],
+    [
+      'a rate that would overflow every converted amount',
+      { currency: 'USD', rates: { EUR: 1e308, GBP: 1_000_000 } },
+      ['rates: rates.EUR must be a positive number, at most 1000000'],
     ],
   ])('%s', async (_name, plain, expected) => {
     expect(await problems(plain)).toEqual(expected);

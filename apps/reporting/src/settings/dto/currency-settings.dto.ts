@@ -11,6 +11,13 @@ import {
 
 const CODE = /^[A-Za-z]{3}$/;
 
+/**
+ * Largest conversion rate accepted: a million units of the reporting currency per unit of
+ * another is beyond any real pair, and keeps every converted amount (in millionths) within the
+ * integers the MRR ledger can hold exactly.
+ */
+export const MAX_CURRENCY_RATE = 1_000_000;
+
 function rateProblems(value: unknown): string[] {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return [];
   const problems: string[] = [];
@@ -18,8 +25,8 @@ function rateProblems(value: unknown): string[] {
   if (entries.length > 500) problems.push('at most 500 rates');
   for (const [code, rate] of entries) {
     if (!CODE.test(code)) problems.push(`${code} is not a three-letter currency code`);
-    if (typeof rate !== 'number' || !Number.isFinite(rate) || rate <= 0)
-      problems.push(`rates.${code} must be a positive number`);
+    if (typeof rate !== 'number' || !Number.isFinite(rate) || rate <= 0 || rate > MAX_CURRENCY_RATE)
+      problems.push(`rates.${code} must be a positive number, at most ${MAX_CURRENCY_RATE}`);
   }
   return problems;
 }
@@ -47,9 +54,9 @@ export class PutCurrencySettingsDto {
 
   @ApiProperty({
     example: { EUR: 1.08, GBP: 1.27 },
-    description: 'units of the reporting currency per unit of each other currency; {} for none',
+    description: `units of the reporting currency per unit of each other currency (> 0, at most ${MAX_CURRENCY_RATE}); {} for none`,
     type: 'object',
-    additionalProperties: { type: 'number' },
+    additionalProperties: { type: 'number', minimum: 0, exclusiveMinimum: true, maximum: MAX_CURRENCY_RATE },
   })
   @IsDefined({ message: 'rates is required ({} for none)' })
   @IsObject()

@@ -1,0 +1,4 @@
+import { describeInputBoundaryFuzz } from '@tsuzuku/platform-testing';
+import { alertingService } from '../src/service';
+
+describeInputBoundaryFuzz(alertingService);

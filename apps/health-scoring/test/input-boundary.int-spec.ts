@@ -1,0 +1,4 @@
+import { describeInputBoundaryFuzz } from '@tsuzuku/platform-testing';
+import { healthScoringService } from '../src/service';
+
+describeInputBoundaryFuzz(healthScoringService);
