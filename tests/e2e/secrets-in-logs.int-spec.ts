@@ -4,6 +4,7 @@ import { AddressInfo } from 'node:net';
 import { ServiceConfig, loadConfig } from '@tsuzuku/platform-config';
 import { EventPublisher, KafkaConnection } from '@tsuzuku/platform-kafka';
 import {
+  ALLOW_LOOPBACK_RECEIVERS,
   BuiltService,
   TestDatabase,
   createTestDatabase,
@@ -98,6 +99,7 @@ describe('no secret in any log', () => {
     db = await createTestDatabase('e2e_secrets');
     receiver = await failingReceiver();
     const env = {
+      ...ALLOW_LOOPBACK_RECEIVERS,
       DATABASE_URL: db.url,
       LOG_LEVEL: 'debug',
       TSUZUKU_ADMIN_TOKEN: adminToken,
