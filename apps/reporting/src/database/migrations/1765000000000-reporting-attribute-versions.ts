@@ -4,10 +4,10 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  * Attributes by event time (SCD type 2). attribute_changes becomes the attribute facts: what each
  * group call (at its event time) or account.updated (at its time) said, null for what it did not
  * set, with its source and the plan. account_attributes holds each account's versions derived from
- * them, [valid_from, valid_to), the first from -infinity: the slice joins read it through its key.
- * Existing rows become profile facts and their
- * versions are derived here the way the old query did; `npm run reporting:rebuild` (or one
- * workspace with --workspace) derives them again from the group calls.
+ * them, [valid_from, valid_to), the first from -infinity: the slice joins read it through its
+ * indexes. Existing rows become profile facts and their versions are derived here the way the old
+ * query did; `npm run reporting:rebuild` (or one workspace with --workspace) derives them again
+ * from the group calls.
  */
 export class ReportingAttributeVersions1765000000000 implements MigrationInterface {
   name = 'ReportingAttributeVersions1765000000000';
@@ -31,6 +31,17 @@ export class ReportingAttributeVersions1765000000000 implements MigrationInterfa
         plan text NOT NULL,
         PRIMARY KEY (workspace_id, account_id, valid_from)
       )`);
+    // The slice joins start from the versions that match the filter (segment and owner are the
+    // selective ones), then find each account's rows of the months by account.
+    await q.query(
+      'CREATE INDEX account_attributes_segment ON reporting.account_attributes (workspace_id, segment)',
+    );
+    await q.query(
+      'CREATE INDEX account_attributes_owner ON reporting.account_attributes (workspace_id, owner)',
+    );
+    await q.query(
+      'CREATE INDEX activity_accounts_account ON reporting.activity_accounts (workspace_id, account_id, month)',
+    );
     await q.query(`
       INSERT INTO reporting.account_attributes
         (workspace_id, account_id, valid_from, valid_to, segment, touch_model, phase, owner, plan)
@@ -44,6 +55,7 @@ export class ReportingAttributeVersions1765000000000 implements MigrationInterfa
   }
 
   async down(q: QueryRunner): Promise<void> {
+    await q.query('DROP INDEX reporting.activity_accounts_account');
     await q.query('DROP TABLE reporting.account_attributes');
     await q.query('ALTER TABLE reporting.attribute_changes DROP COLUMN plan, DROP COLUMN source');
   }
