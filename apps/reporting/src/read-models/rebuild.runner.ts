@@ -78,11 +78,8 @@ export class RebuildRunner {
     await admin.connect();
     const groupId = `${REBUILD_GROUP_PREFIX}.${started}`;
     try {
-      // What is left to read: partition → the offset of its last message when we started.
-      const remaining = new Map<string, bigint>();
-      for (const topic of READ_MODEL_TOPICS)
-        for (const o of await admin.fetchTopicOffsets(topic))
-          if (BigInt(o.high) > BigInt(o.low)) remaining.set(`${topic}/${o.partition}`, BigInt(o.high) - 1n);
+      // Emptied before the ends are read: an event the live consumer applies in between is
+      // then replayed too (idempotently), never lost.
       if (workspaceId === null)
         await this.dataSource.query(`TRUNCATE ${READ_MODEL_TABLES.map((t) => `reporting.${t}`).join(', ')}`);
       else
@@ -91,6 +88,11 @@ export class RebuildRunner {
             if (table !== 'inbox')
               await m.query(`DELETE FROM reporting.${table} WHERE workspace_id = $1`, [workspaceId]);
         });
+      // What is left to read: partition → the offset of its last message when we started.
+      const remaining = new Map<string, bigint>();
+      for (const topic of READ_MODEL_TOPICS)
+        for (const o of await admin.fetchTopicOffsets(topic))
+          if (BigInt(o.high) > BigInt(o.low)) remaining.set(`${topic}/${o.partition}`, BigInt(o.high) - 1n);
       this.logger.log(
         `read models ${workspaceId === null ? '' : `of workspace ${workspaceId} `}emptied; replaying ${remaining.size} partition(s) under ${groupId}`,
       );
