@@ -8,7 +8,9 @@
 // workspace seeded the same way, and a plain SELECT count(*) over the big workspace's account
 // months (what one pass over the per-account rows costs; the report reads the month totals).
 // Also measured, for the record: the query sliced by segment and owner, whose activity,
-// survey and onboarding parts join each account to its end-of-month attributes.
+// survey and onboarding parts join each account to its end-of-month attribute version
+// (account_attributes, by its key), and a page of movements listed for one segment (each joined
+// to its account month).
 //
 // Knobs: BENCH_ACCOUNTS (100000), BENCH_SMALL_ACCOUNTS (1000), BENCH_QUERIES (200),
 // BENCH_SLICED_QUERIES (20), BENCH_NO_BUILD=1 skips the build. Postgres from DATABASE_URL
@@ -142,9 +144,17 @@ async function seed(client, workspaceId, accounts, seedValue) {
     );
     await insertJson(
       client,
-      `INSERT INTO reporting.attribute_changes (workspace_id, account_id, effective_at, event_id, segment, touch_model, phase, owner)
-       SELECT '${workspaceId}', a, at, e, s, t, p, o
+      `INSERT INTO reporting.attribute_changes (workspace_id, account_id, effective_at, event_id, source, segment, touch_model, phase, owner)
+       SELECT '${workspaceId}', a, at, e, 'group', s, t, p, o
        FROM jsonb_to_recordset($1::jsonb) AS r(a text, at timestamptz, e text, s text, t text, p text, o text)`,
+      attributeRows,
+    );
+    // The account's one attribute version, as the deriver writes it (valid since always).
+    await insertJson(
+      client,
+      `INSERT INTO reporting.account_attributes (workspace_id, account_id, valid_from, valid_to, segment, touch_model, phase, owner, plan)
+       SELECT '${workspaceId}', a, '-infinity', 'infinity', s, t, p, o, ''
+       FROM jsonb_to_recordset($1::jsonb) AS r(a text, s text, t text, p text, o text)`,
       attributeRows,
     );
     monthRows = [];
@@ -344,6 +354,12 @@ try {
     SLICED_QUERIES,
   );
 
+  log(`movements listed, sliced by segment (${SLICED_QUERIES} runs)...`);
+  results.movements = await time(
+    () => kpis.movements(BIG, from, to, { detail: true, limit: 1000, filter: { segment: 'smb' } }),
+    SLICED_QUERIES,
+  );
+
   const row = (name, r, base) =>
     `| ${name} | ${r.p50.toFixed(1)} | ${r.p95.toFixed(1)} | ${r.max.toFixed(1)} | ${r.count} | ${base ? (r.p95 / base.p95).toFixed(2) : ''} |`;
   const text = [
@@ -364,6 +380,11 @@ try {
       results.small,
     ),
     row(`KPIs sliced by segment and owner, ${fmt(ACCOUNTS)} accounts`, results.sliced, results.small),
+    row(
+      `MRR movements, detail=true&segment=smb, a page of 1,000, ${fmt(ACCOUNTS)} accounts`,
+      results.movements,
+      results.small,
+    ),
     '',
     `target: p95 ≤ 100 ms for the KPI query on ${fmt(ACCOUNTS)} accounts — ${results.big.p95 <= 100 ? 'met' : 'NOT met'} (${results.big.p95.toFixed(1)} ms).`,
     '',
@@ -396,6 +417,11 @@ try {
     {
       figure: `KPI query sliced by segment and owner, ${fmt(ACCOUNTS)} accounts: p95 ms`,
       value: results.sliced.p95,
+      target: null,
+    },
+    {
+      figure: `MRR movements listed by segment (a page of 1,000), ${fmt(ACCOUNTS)} accounts: p95 ms`,
+      value: results.movements.p95,
       target: null,
     },
   ]);

@@ -1,12 +1,12 @@
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 import * as path from 'node:path';
-import * as net from 'node:net';
 import {
   BuiltService,
   TestDatabase,
   createTestDatabase,
   createWorkspaceWithCli,
+  freePort,
   runBuiltScript,
   startBuiltService,
   waitFor,
@@ -33,17 +33,6 @@ interface KpiReport {
   currency: string;
   months: KpiRow[];
   errors: { eventId: string; accountId: string; currency: string }[];
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 /**

@@ -217,12 +217,17 @@ export class ReportingGrpcServer implements OnApplicationBootstrap, OnApplicatio
       detail: request['detail'] ? 'true' : undefined,
       limit: request['limit'] === undefined ? undefined : String(request['limit']),
       cursor: request['cursor'],
+      segment: request['segment'],
+      touchModel: request['touchModel'],
+      phase: request['phase'],
+      owner: request['owner'],
     });
     const report = await this.kpis.movements(workspaceId, parseMonth(q.from)!, parseMonth(q.to)!, {
       ...(q.accountId !== undefined ? { accountId: q.accountId } : {}),
       detail: q.detail ?? false,
       ...(q.limit !== undefined ? { limit: q.limit } : {}),
       ...(q.cursor !== undefined ? { cursor: q.cursor } : {}),
+      filter: sliceOf(q),
     });
     return withoutNulls({ ...report, errors: report.errors.map((e) => withoutNulls(e)) });
   }

@@ -16,9 +16,12 @@ import {
   SubscriptionEventKind,
   mrrMovements,
 } from '../kpis/domain/mrr-movements';
-import { SliceAttributes, attributesBefore } from '../kpis/domain/slice';
+import { AttributeVersion, SliceAttributes, attributeVersions, versionBefore } from '../kpis/domain/slice';
+
+/** The attributes month rows and totals are sliced by ('' for not set). */
+type MonthSlice = Omit<SliceAttributes, 'plan'>;
 import { CurrencySettingsStore } from '../settings/currency-settings.store';
-import { loadAttributeChanges } from './attribute-changes';
+import { loadAttributeFacts, replaceAttributeVersions } from './attribute-changes';
 import { asJson, num, sliceValue } from './sql';
 
 /** Snake-case columns of the month totals, in the order of MRR_TOTAL_FIELDS. */
@@ -83,8 +86,9 @@ const toAccountMonth = (r: StoredMonth): AccountMonth => ({
 });
 
 /**
- * Rewrites what is derived from an account's subscription ledger: its movements, its months
- * (with the slice attributes at each month's end), its conversion errors, and its share of the
+ * Rewrites what is derived from an account's subscription ledger and attribute facts: its
+ * attribute versions (by event time), its movements, its months (with the version in effect at
+ * each month's end), its conversion errors, and its share of the
  * month totals (by delta: the old rows' contributions out, the new ones in). Called in the
  * transaction that changed the ledger or the attributes, with the accounts locked.
  */
@@ -117,15 +121,19 @@ export class MrrDeriver {
        FROM reporting.subscription_events WHERE workspace_id = $1 AND account_id = ANY($2)`,
       [workspaceId, ids],
     );
-    const changes = await loadAttributeChanges(m, workspaceId, ids);
+    const facts = await loadAttributeFacts(m, workspaceId, ids);
+    const versions = new Map<string, AttributeVersion[]>(
+      ids.map((id) => [id, attributeVersions(facts.get(id) ?? [])]),
+    );
+    await replaceAttributeVersions(m, workspaceId, versions);
     const horizon = monthOf(now);
 
     const movements: object[] = [];
     const errors: object[] = [];
     const months: object[] = [];
     const accounts: object[] = [];
-    const delta = new Map<string, { slice: SliceAttributes & { month: string }; totals: MrrTotals }>();
-    const add = (month: string, slice: SliceAttributes, row: AccountMonth, sign: 1 | -1) => {
+    const delta = new Map<string, { slice: MonthSlice & { month: string }; totals: MrrTotals }>();
+    const add = (month: string, slice: MonthSlice, row: AccountMonth, sign: 1 | -1) => {
       const key = [month, slice.segment, slice.touchModel, slice.phase, slice.owner].join('\u0000');
       const entry = delta.get(key) ?? { slice: { ...slice, month }, totals: zeroTotals() };
       entry.totals = addTotals(entry.totals, contributionOf(row), sign);
@@ -185,9 +193,9 @@ export class MrrDeriver {
           fromMrr: mv.from,
           toMrr: mv.to,
         });
-      const accountChanges = changes.get(accountId) ?? [];
+      const accountVersions = versions.get(accountId) ?? [];
       for (const row of accountMonths(accountMovements, horizon)) {
-        const attrs = attributesBefore(accountChanges, monthStart(row.month + 1));
+        const attrs = versionBefore(accountVersions, monthStart(row.month + 1));
         const slice = {
           segment: sliceValue(attrs.segment),
           touchModel: sliceValue(attrs.touchModel),
@@ -272,7 +280,7 @@ export class MrrDeriver {
   private async applyDeltas(
     m: EntityManager,
     workspaceId: string,
-    entries: [string, { slice: SliceAttributes & { month: string }; totals: MrrTotals }][],
+    entries: [string, { slice: MonthSlice & { month: string }; totals: MrrTotals }][],
   ): Promise<void> {
     const rows = entries
       .filter(([, e]) => MRR_TOTAL_FIELDS.some((f) => e.totals[f] !== 0))

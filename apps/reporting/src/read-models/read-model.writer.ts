@@ -1,16 +1,22 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import { AnyEventEnvelope, EventEnvelope, EventRegistry } from '@tsuzuku/contracts';
+import {
+  AnyEventEnvelope,
+  EventEnvelope,
+  EventRegistry,
+  LIFECYCLE_PHASES,
+  TOUCH_MODELS,
+} from '@tsuzuku/contracts';
 import { claimInbox } from '@tsuzuku/platform-database';
 import { reportingDatabase } from '../database/reporting.database';
 import { monthDate, monthOf } from '../kpis/domain/month';
 import { SUBSCRIPTION_EVENT_KINDS, SubscriptionEventKind } from '../kpis/domain/mrr-movements';
-import { attributesBefore, sameAttributes } from '../kpis/domain/slice';
+import { AttributeFact, attributeVersions, compareFacts, sameAttributes } from '../kpis/domain/slice';
 import { isValidResponse } from '../kpis/domain/surveys';
 import { ActivityStore, ActivityTouch } from './activity.store';
 import { MrrDeriver } from './mrr.deriver';
-import { loadAttributeChanges } from './attribute-changes';
+import { insertAttributeFacts, loadAttributeFacts } from './attribute-changes';
 import { asJson, groupBy } from './sql';
 
 /** The inbox consumer name of the read models (one inbox for every topic they read). */
@@ -27,6 +33,8 @@ const SUBSCRIPTION_EVENTS: Record<string, SubscriptionEventKind> = {
 
 const str = (v: unknown): string | null => (typeof v === 'string' && v.length > 0 ? v : null);
 const finite = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
+const oneOf = (v: unknown, allowed: readonly string[]): string | null =>
+  typeof v === 'string' && allowed.includes(v) ? v : null;
 
 /**
  * Applies runs of events from every topic reporting reads to its read models, in one transaction
@@ -144,12 +152,18 @@ export class ReadModelWriter {
     const subscriptions: object[] = [];
     const surveys: object[] = [];
     const activity: ActivityTouch[] = [];
+    const traits: (AttributeFact & { accountId: string; workspaceId: string })[] = [];
     for (const e of events) {
       if (!e.accountId) continue;
       const d = e.data;
       const at = Date.parse(e.occurredAt);
       const user = d.userId ?? d.anonymousId;
       activity.push({ workspaceId: e.workspaceId, accountId: e.accountId, userId: user, at });
+      if (d.call === 'group') {
+        const fact = groupFact(e, at);
+        if (fact) traits.push(fact);
+        continue;
+      }
       if (d.call !== 'track' || !d.event) continue;
       const kind = SUBSCRIPTION_EVENTS[d.event];
       const p = d.properties;
@@ -220,11 +234,37 @@ export class ReadModelWriter {
       );
     }
     await this.activity.record(m, activity);
+    for (const [ws, facts] of groupBy(traits, (f) => f.workspaceId)) {
+      const known = await loadAttributeFacts(m, ws, [...new Set(facts.map((f) => f.accountId))]);
+      await this.recordAttributeFacts(m, ws, facts, known, touch);
+    }
   }
 
   /**
-   * account.updated: the slice attributes (kept as change points: an update that changes none of
-   * them adds nothing) and when onboarding completed (from the latest update).
+   * Stores attribute facts, each kept whatever order it came in (a late group call corrects the
+   * past it covers), and has the accounts whose versions they change derived again.
+   */
+  private async recordAttributeFacts(
+    m: EntityManager,
+    workspaceId: string,
+    facts: readonly (AttributeFact & { accountId: string })[],
+    known: ReadonlyMap<string, readonly AttributeFact[]>,
+    touch: (ws: string, account: string) => void,
+  ): Promise<void> {
+    await insertAttributeFacts(m, workspaceId, facts);
+    for (const [accountId, added] of groupBy(facts, (f) => f.accountId)) {
+      const before = known.get(accountId) ?? [];
+      const after = [...before, ...added];
+      if (JSON.stringify(attributeVersions(before)) !== JSON.stringify(attributeVersions(after)))
+        touch(workspaceId, accountId);
+    }
+  }
+
+  /**
+   * account.updated: the attributes health-scoring derives (touch model, phase) and the traits it
+   * last saw (segment, owner, plan: used only for an account none of whose group calls reporting
+   * has), as a profile fact at the update's time when they differ from the profile in effect
+   * then; and when onboarding completed (from the latest update).
    */
   private async recordAccountUpdates(
     m: EntityManager,
@@ -235,27 +275,31 @@ export class ReadModelWriter {
     if (withAccount.length === 0) return;
     for (const [ws, list] of groupBy(withAccount, (e) => e.workspaceId)) {
       const ids = [...new Set(list.map((e) => e.accountId!))];
-      const changes = await loadAttributeChanges(m, ws, ids);
-      const inserted: object[] = [];
+      const known = await loadAttributeFacts(m, ws, ids);
+      const stored = new Map([...known].map(([id, facts]) => [id, [...facts]]));
+      const inserted: (AttributeFact & { accountId: string })[] = [];
       const profiles: object[] = [];
       for (const e of list) {
         const accountId = e.accountId!;
         const at = Date.parse(e.occurredAt);
-        const attrs = {
+        const fact: AttributeFact = {
+          at,
+          eventId: e.id,
+          source: 'profile',
           segment: e.data.segment,
           touchModel: e.data.touchModel,
           phase: e.data.phase,
           owner: e.data.csmEmail,
+          plan: e.data.plan,
         };
-        const own = changes.get(accountId) ?? [];
-        // In effect at this instant: the latest change at or before it (none: nothing yet).
-        const before = own.filter((c) => c.at <= at);
-        const inEffect = before.length > 0 ? attributesBefore(before, at + 1) : undefined;
-        if (!inEffect || !sameAttributes(inEffect, attrs)) {
-          const change = { at, eventId: e.id, ...attrs };
-          changes.set(accountId, [...own, change]);
-          inserted.push({ account: accountId, at: e.occurredAt, id: e.id, ...attrs });
-          touch(ws, accountId);
+        // The profile in effect at this instant: the latest one at or before it (none: nothing yet).
+        const inEffect = (known.get(accountId) ?? [])
+          .filter((f) => f.source === 'profile' && f.at <= at)
+          .sort(compareFacts)
+          .pop();
+        if (!inEffect || !sameAttributes(inEffect, fact)) {
+          known.set(accountId, [...(known.get(accountId) ?? []), fact]);
+          inserted.push({ accountId, ...fact });
         }
         profiles.push({
           account: accountId,
@@ -264,14 +308,7 @@ export class ReadModelWriter {
           completed: e.data.signals.onboardingCompletedAt,
         });
       }
-      if (inserted.length > 0)
-        await m.query(
-          `INSERT INTO reporting.attribute_changes (workspace_id, account_id, effective_at, event_id, segment, touch_model, phase, owner)
-           SELECT $1, account, at, id, segment, "touchModel", phase, owner FROM jsonb_to_recordset($2::jsonb)
-             AS r(account text, at timestamptz, id text, segment text, "touchModel" text, phase text, owner text)
-           ON CONFLICT DO NOTHING`,
-          [ws, asJson(inserted)],
-        );
+      await this.recordAttributeFacts(m, ws, inserted, stored, touch);
       await m.query(
         `INSERT INTO reporting.accounts AS a (workspace_id, account_id, onboarding_completed_at, profile_at, profile_event_id)
          SELECT DISTINCT ON (account) $1, account, completed, at, id FROM jsonb_to_recordset($2::jsonb)
@@ -284,4 +321,34 @@ export class ReadModelWriter {
       );
     }
   }
+}
+
+/**
+ * The attributes a group call sets, at its event time: segment, owner (csm_email) and plan, and
+ * the touch model and phase when the traits name one (health-scoring's profile carries them too).
+ */
+function groupFact(
+  e: Envelope<'customer.event.recorded'>,
+  at: number,
+): (AttributeFact & { accountId: string; workspaceId: string }) | undefined {
+  const t = e.data.traits;
+  const fact = {
+    workspaceId: e.workspaceId,
+    accountId: e.accountId!,
+    at,
+    eventId: e.id,
+    source: 'group' as const,
+    segment: str(t['segment']),
+    touchModel: oneOf(t['touch_model'], TOUCH_MODELS),
+    phase: oneOf(t['phase'], LIFECYCLE_PHASES),
+    owner: str(t['csm_email']),
+    plan: str(t['plan']),
+  };
+  const setsSomething =
+    fact.segment !== null ||
+    fact.touchModel !== null ||
+    fact.phase !== null ||
+    fact.owner !== null ||
+    fact.plan !== null;
+  return setsSomething ? fact : undefined;
 }

@@ -14,7 +14,7 @@ import { MovementType } from '../kpis/domain/mrr-movements';
 import { CurrencySettingsStore } from '../settings/currency-settings.store';
 import { num } from '../read-models/sql';
 import { ConversionError, KpiStore } from './kpi.store';
-import { SliceFilter, sliceConditions } from './report-filter';
+import { SliceFilter, isSliced, sliceConditions } from './report-filter';
 import { MOVEMENTS_CURSOR, MovementsCursor } from './movements-cursor';
 
 export interface KpiReport {
@@ -156,13 +156,21 @@ export class KpiService {
       limit + 1,
     ];
     let where = '';
+    let join = '';
     if (options.accountId !== undefined) {
       params.push(options.accountId);
-      where += ` AND account_id = $${params.length}`;
+      where += ` AND mv.account_id = $${params.length}`;
+    } else if (options.filter && isSliced(options.filter)) {
+      // The slice of each movement's account in the movement's month: the account month's, as
+      // in the monthly totals, so the listed movements add up to them.
+      const slice = sliceConditions(options.filter, 'am', params.length + 1);
+      params.push(...slice.params);
+      join = `JOIN reporting.account_months am ON am.workspace_id = mv.workspace_id AND am.account_id = mv.account_id
+         AND am.month = date_trunc('month', mv.occurred_at AT TIME ZONE 'UTC')::date${slice.sql}`;
     }
     if (options.cursor) {
       params.push(options.cursor.at, options.cursor.accountId);
-      where += ` AND (occurred_at, account_id) > ($${params.length - 1}::timestamptz, $${params.length})`;
+      where += ` AND (mv.occurred_at, mv.account_id) > ($${params.length - 1}::timestamptz, $${params.length})`;
     }
     const rows: {
       account_id: string;
@@ -173,10 +181,10 @@ export class KpiService {
       to_mrr: string;
       event_id: string;
     }[] = await this.dataSource.query(
-      `SELECT account_id, occurred_at, type, amount::text, from_mrr::text, to_mrr::text, event_id
-       FROM reporting.mrr_movements
-       WHERE workspace_id = $1 AND occurred_at >= $2 AND occurred_at < $3${where}
-       ORDER BY occurred_at, account_id LIMIT $4`,
+      `SELECT mv.account_id, mv.occurred_at, mv.type, mv.amount::text, mv.from_mrr::text, mv.to_mrr::text, mv.event_id
+       FROM reporting.mrr_movements mv ${join}
+       WHERE mv.workspace_id = $1 AND mv.occurred_at >= $2 AND mv.occurred_at < $3${where}
+       ORDER BY mv.occurred_at, mv.account_id LIMIT $4`,
       params,
     );
     const page = rows.slice(0, limit);

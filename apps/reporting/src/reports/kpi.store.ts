@@ -12,7 +12,7 @@ import { MonthIndex, monthDate, monthStart } from '../kpis/domain/month';
 import { ONBOARDING_WINDOW_MS } from '../kpis/domain/onboarding';
 import { TOTAL_COLUMNS } from '../read-models/mrr.deriver';
 import { num } from '../read-models/sql';
-import { SliceFilter, inSlice, isSliced, sliceConditions, slicedCte } from './report-filter';
+import { SliceFilter, isSliced, sliceConditions, sliceJoin } from './report-filter';
 
 export interface MonthFigures {
   readonly mrr: Map<string, MrrTotals>;
@@ -35,7 +35,7 @@ export interface ConversionError {
  * The queries behind the KPI report. The MRR figures come from the month totals, kept by delta
  * on write, so a month costs a handful of rows whatever the number of accounts; unsliced activity
  * comes from the workspace's activity totals; sliced activity, surveys and onboarding join each
- * account to the attribute change in effect at the end of the month (slicedCte).
+ * account to its attribute version in effect at the end of the month (sliceJoin, by key).
  */
 @Injectable()
 export class KpiStore {
@@ -91,11 +91,11 @@ export class KpiStore {
         ]),
       );
     }
-    const sliced = slicedCte(filter, 4);
+    const sliced = sliceJoin(filter, 'a.account_id', 'a.month', 4);
     const rows: { month: string; accounts: string; users: string; user_days: string }[] =
       await this.dataSource.query(
-        `WITH ${sliced.sql}, active AS (
-         SELECT a.month, a.account_id FROM reporting.activity_accounts a ${inSlice('s', 'a.account_id', 'a.month')}
+        `WITH active AS (
+         SELECT a.month, a.account_id FROM reporting.activity_accounts a ${sliced.sql}
          WHERE a.workspace_id = $1 AND a.month BETWEEN $2 AND $3
        ), users AS (
          SELECT d.month, d.user_id, bit_or(d.days) AS days
@@ -119,24 +119,24 @@ export class KpiStore {
   }
 
   private async surveyTotals(range: string[], filter: SliceFilter): Promise<Map<string, SurveyTotals>> {
-    const cte = isSliced(filter) ? slicedCte(filter, 4) : undefined;
-    const withSliced = cte ? `WITH ${cte.sql} ` : '';
-    const join = (alias: string) => (cte ? inSlice('s', `${alias}.account_id`, `${alias}.month`) : '');
-    const params = [...range, ...(cte?.params ?? [])];
+    const sliced = isSliced(filter);
+    const join = (alias: string) =>
+      sliced ? sliceJoin(filter, `${alias}.account_id`, `${alias}.month`, 4) : { sql: '', params: [] };
+    const params = [...range, ...join('n').params];
     const [nps, csat] = await Promise.all([
       this.dataSource.query(
-        `${withSliced}SELECT to_char(n.month, 'YYYY-MM') AS month, count(*)::int AS respondents,
+        `SELECT to_char(n.month, 'YYYY-MM') AS month, count(*)::int AS respondents,
                 count(*) FILTER (WHERE n.score >= 9)::int AS promoters,
                 count(*) FILTER (WHERE n.score <= 6)::int AS detractors
-         FROM reporting.nps_latest n ${join('n')}
+         FROM reporting.nps_latest n ${join('n').sql}
          WHERE n.workspace_id = $1 AND n.month BETWEEN $2 AND $3
          GROUP BY n.month`,
         params,
       ) as Promise<{ month: string; respondents: number; promoters: number; detractors: number }[]>,
       this.dataSource.query(
-        `${withSliced}SELECT to_char(c.month, 'YYYY-MM') AS month, count(*)::int AS responses,
+        `SELECT to_char(c.month, 'YYYY-MM') AS month, count(*)::int AS responses,
                 count(*) FILTER (WHERE c.score >= 4)::int AS satisfied
-         FROM reporting.survey_responses c ${join('c')}
+         FROM reporting.survey_responses c ${join('c').sql}
          WHERE c.workspace_id = $1 AND c.survey = 'csat' AND c.month BETWEEN $2 AND $3
          GROUP BY c.month`,
         params,
@@ -173,23 +173,23 @@ export class KpiStore {
     to: MonthIndex,
     now: number,
   ): Promise<Map<string, OnboardingTotals>> {
-    const cte = isSliced(filter) ? slicedCte(filter, 5) : undefined;
+    const sliced = isSliced(filter) ? sliceJoin(filter, 'o.account_id', 'o.month', 5) : undefined;
     const rows: { month: string; eligible: number; completed: number }[] = await this.dataSource.query(
-      `${cte ? `WITH ${cte.sql} ` : ''}SELECT to_char(o.month, 'YYYY-MM') AS month, count(*)::int AS eligible,
+      `SELECT to_char(o.month, 'YYYY-MM') AS month, count(*)::int AS eligible,
               count(*) FILTER (WHERE o.onboarding_completed_at <= o.first_started_at + interval '30 days')::int AS completed
        FROM (SELECT account_id, first_started_at, onboarding_completed_at,
                     date_trunc('month', first_started_at AT TIME ZONE 'UTC')::date AS month
              FROM reporting.accounts
              WHERE workspace_id = $1 AND first_started_at >= $2 AND first_started_at < $3
                AND first_started_at <= $4) o
-       ${cte ? inSlice('s', 'o.account_id', 'o.month') : ''}
+       ${sliced?.sql ?? ''}
        GROUP BY o.month`,
       [
         range[0],
         new Date(monthStart(from)).toISOString(),
         new Date(monthStart(to + 1)).toISOString(),
         new Date(now - ONBOARDING_WINDOW_MS).toISOString(),
-        ...(cte?.params ?? []),
+        ...(sliced?.params ?? []),
       ],
     );
     return new Map(rows.map((r) => [r.month, { eligible: r.eligible, completed: r.completed }]));

@@ -1,4 +1,7 @@
-/** A slice of the accounts: each given attribute must match the account's at the end of the month. */
+/**
+ * A slice of the accounts: each given attribute must match the account's at the end of the month
+ * (by event time); '' matches an account without that attribute.
+ */
 export interface SliceFilter {
   readonly segment?: string;
   readonly touchModel?: string;
@@ -36,29 +39,31 @@ export const isSliced = (filter: SliceFilter): boolean => Object.values(filter).
 export const monthEnd = (column: string): string => `((${column} + interval '1 month') AT TIME ZONE 'UTC')`;
 
 /**
- * A CTE `sliced`: each attribute change of the workspace's accounts that matches the filter,
- * with the range of instants B for which it is "the attributes just before B": after its own
- * time (the first change: any earlier B too, for the earliest-known fallback) and up to the next
- * change. Joining an account and month on it keeps the accounts in the slice at that month's end.
+ * Joins rows of `account` in `month` (a date column) to the account's attribute version in effect
+ * at the month's end (account_attributes, through its key: workspace, account, valid_from), keeping
+ * the rows whose account matched the filter then; parameters numbered from `first`, $1 being the
+ * workspace. A filter on '' (not set) also keeps accounts with no attributes at all.
  */
-export function slicedCte(filter: SliceFilter, first: number): { sql: string; params: string[] } {
-  const conditions = sliceConditions(filter, 'i', first);
+export function sliceJoin(
+  filter: SliceFilter,
+  account: string,
+  month: string,
+  first: number,
+): { sql: string; params: string[] } {
+  const conditions = sliceConditions(filter, 's', first);
+  const end = monthEnd(month);
+  const on = `s.workspace_id = $1 AND s.account_id = ${account} AND s.valid_from < ${end} AND ${end} <= s.valid_to`;
+  if (!conditions.params.includes(''))
+    return {
+      sql: `JOIN reporting.account_attributes s ON ${on}${conditions.sql}`,
+      params: conditions.params,
+    };
+  const unset = sliceConditions(filter, 'x', first);
   return {
-    sql: `sliced AS (
-      SELECT i.account_id, i.from_at, i.to_at FROM (
-        SELECT account_id, coalesce(segment, '') AS segment, coalesce(touch_model, '') AS touch_model,
-               coalesce(phase, '') AS phase, coalesce(owner, '') AS owner,
-               CASE WHEN row_number() OVER w = 1 THEN '-infinity'::timestamptz ELSE effective_at END AS from_at,
-               lead(effective_at) OVER w AS to_at
-        FROM reporting.attribute_changes WHERE workspace_id = $1
-        WINDOW w AS (PARTITION BY account_id ORDER BY effective_at, event_id)
-      ) i WHERE true${conditions.sql}
-    )`,
-    params: conditions.params,
+    sql: `LEFT JOIN reporting.account_attributes s ON ${on}
+      JOIN LATERAL (SELECT ${Object.values(COLUMNS)
+        .map((c) => `coalesce(s.${c}, '') AS ${c}`)
+        .join(', ')}) x ON true${unset.sql}`,
+    params: unset.params,
   };
 }
-
-/** Joins `sliced` to rows of `account` in `month` (a date column): the rows whose account is in the slice at the month's end. */
-export const inSlice = (alias: string, account: string, month: string): string =>
-  `JOIN sliced ${alias} ON ${alias}.account_id = ${account} AND ${alias}.from_at < ${monthEnd(month)}
-     AND (${alias}.to_at IS NULL OR ${monthEnd(month)} <= ${alias}.to_at)`;

@@ -1,4 +1,5 @@
 import { ChildProcess, spawn } from 'node:child_process';
+import * as net from 'node:net';
 import * as path from 'node:path';
 import { waitFor } from './wait-for';
 
@@ -83,6 +84,18 @@ function listeningService(
     void exited.then((code) => {
       clearTimeout(timer);
       reject(new Error(`${name} exited with code ${code} before listening:\n${output.slice(-3000)}`));
+    });
+  });
+}
+
+/** A TCP port free on 127.0.0.1 now (for a built service's second listener, e.g. GRPC_PORT). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
     });
   });
 }

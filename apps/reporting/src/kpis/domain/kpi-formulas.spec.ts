@@ -13,7 +13,6 @@ import {
 import { daysInMonth, formatMonth, monthRange, parseMonth } from './month';
 import { SubscriptionEvent, mrrMovements } from './mrr-movements';
 import { onboardingOutcome } from './onboarding';
-import { attributesBefore } from './slice';
 import { isValidResponse, surveyTotals } from './surveys';
 
 const M = 1_000_000;
@@ -235,31 +234,6 @@ describe('currency and slices', () => {
     ['no rate: an error', 100, 'GBP', { ok: false, currency: 'GBP' }],
   ])('%s', (_name, amount, currency, expected) => {
     expect(toReportingMicros(amount, currency, { currency: 'USD', rates: { EUR: 1.08 } })).toEqual(expected);
-  });
-
-  it('slices by the attributes at the end of the month, else the earliest known', () => {
-    const changes = [
-      {
-        at: Date.UTC(2026, 2, 10),
-        eventId: 'a',
-        segment: 'smb',
-        touchModel: 'tech',
-        phase: 'adoption',
-        owner: 'x',
-      },
-      {
-        at: Date.UTC(2026, 4, 1),
-        eventId: 'b',
-        segment: 'mid',
-        touchModel: 'low',
-        phase: 'renewal',
-        owner: 'y',
-      },
-    ];
-    expect(attributesBefore(changes, Date.UTC(2026, 4, 1)).segment).toBe('smb'); // end of April
-    expect(attributesBefore(changes, Date.UTC(2026, 5, 1)).segment).toBe('mid'); // end of May
-    expect(attributesBefore(changes, Date.UTC(2026, 0, 1)).segment).toBe('smb'); // before any: earliest
-    expect(attributesBefore([], Date.UTC(2026, 0, 1)).segment).toBeNull();
   });
 
   it('numbers the months of a range', () => {

@@ -88,7 +88,10 @@ export class MonthRangeQuery {
   to!: string;
 }
 
-/** The slice: each given attribute must match the account's at the end of the month. */
+/**
+ * The slice: each given attribute must match the account's at the end of the month, by event time
+ * (an empty value matches accounts without it).
+ */
 export class SlicedMonthRangeQuery extends MonthRangeQuery {
   @ApiPropertyOptional({ description: "the account's segment (group trait segment)" })
   @IsOptional()
