@@ -26,6 +26,7 @@ export function accountUpdated(
     segment?: string;
     renewalDate?: string | null;
     phase?: LifecyclePhase;
+    mrr?: number | null;
   } = {},
 ): EventEnvelope<'account.updated', AccountUpdatedData> {
   const now = new Date().toISOString();
@@ -36,7 +37,7 @@ export function accountUpdated(
     {
       name: profile.name ?? accountId,
       plan: 'pro',
-      mrr: 500,
+      mrr: profile.mrr === undefined ? 500 : profile.mrr,
       seats: 10,
       renewalDate: profile.renewalDate ?? null,
       csmEmail: profile.csmEmail ?? null,
