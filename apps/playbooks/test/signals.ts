@@ -112,6 +112,22 @@ export function alertEvent(
 
 export const asAny = (e: EventEnvelope<string, unknown>) => e as unknown as AnyEventEnvelope;
 
+/**
+ * An alert as the pipeline delivers it: alerting alerts only on accounts health-scoring has
+ * profiled, so the account's account.updated comes with it (a trigger waits for the profile).
+ */
+export function profiledAlert(
+  workspaceId: string,
+  accountId: string,
+  ruleType: AlertRuleType,
+  alertId: string = randomUUID(),
+): AnyEventEnvelope[] {
+  return [
+    asAny(accountUpdated(workspaceId, accountId)),
+    asAny(alertEvent('alert.raised', workspaceId, accountId, ruleType, alertId)),
+  ];
+}
+
 /** One request a local receiver got. */
 export interface Received {
   readonly path: string;
