@@ -112,7 +112,10 @@ describe('trigger decisions', () => {
       name: 'Enterprise onboarding',
       trigger: { type: 'subscription_started' },
       audience: { segments: ['enterprise'] },
-      steps: [{ id: 'kickoff', type: 'task', title: 'Kickoff with {{account.name}}', dueInDays: 1 }],
+      steps: [
+        { id: 'kickoff', type: 'task', title: 'Kickoff with {{account.name}}', dueInDays: 1 },
+        { id: 'settle', type: 'wait', duration: 'P14D' },
+      ],
     });
     expect(created.status).toBe(201);
     onboarding = created.body.id;
