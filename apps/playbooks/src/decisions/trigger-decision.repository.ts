@@ -4,6 +4,9 @@ import { DataSource, EntityManager } from 'typeorm';
 import type { PlaybookTriggerType } from '@tsuzuku/contracts';
 import { TriggerOutcome } from '../playbooks/domain/trigger-gate';
 
+/** How long trigger decisions are kept. */
+export const TRIGGER_DECISION_RETENTION_DAYS = 90;
+
 /** One decision about one trigger, as recorded. */
 export interface TriggerDecision {
   readonly workspaceId: string;
@@ -149,6 +152,13 @@ export class TriggerDecisionRepository {
       [now.toISOString(), limit],
     );
     return rows.map(pendingOf);
+  }
+
+  /** Drops decisions made before `before` (the sweep keeps TRIGGER_DECISION_RETENTION_DAYS). */
+  async prune(before: Date): Promise<void> {
+    await this.dataSource.query(`DELETE FROM playbooks.trigger_decisions WHERE decided_at < $1`, [
+      before.toISOString(),
+    ]);
   }
 
   /** A workspace's decisions, newest first, optionally of one account, playbook or outcome. */

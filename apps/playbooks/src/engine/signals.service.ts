@@ -129,7 +129,7 @@ export class SignalsService {
     batch.profiled(e.workspaceId, e.accountId);
     const backfill = d.backfill === true;
     // A state of the past says nothing about open work today; the present state does.
-    if (!backfill && isChurnedAccount(d)) batch.churned(e.workspaceId, e.accountId);
+    if (!backfill) batch.churned(e.workspaceId, e.accountId, isChurnedAccount(d));
     const cause = { correlationId: e.correlationId, causationId: e.id };
     const at = { triggeredAt: d.asOf ?? e.occurredAt, backfill };
     // A phase change is a new phase against a stored one: first sight of an account is not a change.
@@ -278,9 +278,11 @@ class SignalBatch {
     this.withProfile.set(accountKey(workspaceId, accountId), { workspaceId, accountId });
   }
 
-  /** The account's present state is churned: its running runs close. */
-  churned(workspaceId: string, accountId: string): void {
-    this.lost.set(accountKey(workspaceId, accountId), { workspaceId, accountId });
+  /** The account's present state, churned or not (the last one of the run counts): a churned one's runs close. */
+  churned(workspaceId: string, accountId: string, churned: boolean): void {
+    const key = accountKey(workspaceId, accountId);
+    if (churned) this.lost.set(key, { workspaceId, accountId });
+    else this.lost.delete(key);
   }
 
   /** A track event seen: only the latest time per account and name is kept, written once per run. */

@@ -4,14 +4,18 @@ import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { renewalTriggerKey, scheduleSlotKey } from '../playbooks/domain/trigger-timing';
 import { StoredPlaybook, toStoredPlaybook } from '../playbooks/playbook-store';
+import {
+  TRIGGER_DECISION_RETENTION_DAYS,
+  TriggerDecisionRepository,
+} from '../decisions/trigger-decision.repository';
 import { TriggerIntake, TriggerRequest } from './trigger-intake';
 
 const CHUNK = 1000;
 const DAY_MS = 86_400_000;
 
 /**
- * The triggers that time alone fires: N days before renewal, and schedules; and the triggers
- * that waited for a profile past PLAYBOOK_PROFILE_WAIT_SECONDS. Each occurrence has its own run
+ * The triggers that time alone fires: N days before renewal, and schedules; the triggers that
+ * waited for a profile past PLAYBOOK_PROFILE_WAIT_SECONDS; and the pruning of old decisions. Each occurrence has its own run
  * key (the renewal date, the schedule slot), so sweeping again, or two instances sweeping at
  * once, starts each run once.
  */
@@ -20,11 +24,13 @@ export class TriggerSweep {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly intake: TriggerIntake,
+    private readonly decisions: TriggerDecisionRepository,
   ) {}
 
   /** Starts what is due; returns how many runs will execute steps. */
   async run(now: Date): Promise<number> {
     const released = await this.intake.releaseExpired(now);
+    await this.decisions.prune(new Date(now.getTime() - TRIGGER_DECISION_RETENTION_DAYS * DAY_MS));
     const rows: Parameters<typeof toStoredPlaybook>[0][] = await this.dataSource.query(
       `SELECT id, workspace_id, template, version, definition, created_at, updated_at FROM playbooks.playbooks
        WHERE trigger_type IN ('days_before_renewal', 'schedule') AND enabled AND deleted_at IS NULL ORDER BY id`,

@@ -29,6 +29,7 @@ export class TriggerDecisions1765000000000 implements MigrationInterface {
     await q.query(`CREATE INDEX trigger_decisions_account
       ON playbooks.trigger_decisions (workspace_id, account_id, seq)`);
     await q.query(`CREATE INDEX trigger_decisions_list ON playbooks.trigger_decisions (workspace_id, seq)`);
+    await q.query(`CREATE INDEX trigger_decisions_age ON playbooks.trigger_decisions (decided_at)`);
     await q.query(`CREATE TABLE playbooks.pending_triggers (
       workspace_id text NOT NULL,
       account_id text NOT NULL,
