@@ -35,8 +35,9 @@ describe('the demo flow end to end', () => {
     db = await createTestDatabase('e2e_demo');
     const env = { DATABASE_URL: db.url, TSUZUKU_ADMIN_TOKEN: 'e2e-admin-token-0123456789' };
     services = await Promise.all(
+      // Five built services on a loaded machine: give each start its time.
       ['ingestion', 'health-scoring', 'alerting', 'playbooks', 'reporting'].map((name) =>
-        startBuiltService(name, env),
+        startBuiltService(name, env, 180_000),
       ),
     );
     const [ingestion, healthScoring, alerting, playbooks, reporting] = services.map((s) => s.url) as [
@@ -60,7 +61,7 @@ describe('the demo flow end to end', () => {
     await waitForCatchUp(brokers, PIPELINE_CONSUMER_GROUPS, { timeoutMs: 240_000 });
     await waitForSettled(endpoints, token);
     report = await collectDemoReport(endpoints, token, { now, months: 6 });
-  }, 420_000);
+  }, 600_000);
 
   afterAll(async () => {
     await Promise.all(services.map((s) => s.stop()));

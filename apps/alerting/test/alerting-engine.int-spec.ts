@@ -338,4 +338,55 @@ describe('alerting engine: Kafka in, alerts out', () => {
     );
     expect(after).toMatchObject({ status: 'resolved', resolution: { reason: 'the rule no longer exists' } });
   });
+  it("closes a churned account's alerts as account_churned, raises none after, and watches it again once reactivated", async () => {
+    interface AlertView {
+      ruleType: string;
+      status: string;
+      resolution: { kind: string; reason: string } | null;
+    }
+    const alertsApi = async (accountId: string) =>
+      ((await (await api(`/v1/alerts?accountId=${accountId}`)).json()) as { items: AlertView[] }).items;
+    const dormant = { lastSignInAt: new Date(Date.now() - 40 * DAY_MS).toISOString() };
+    await publisher.publish([updated('acct-churned', { signals: dormant })]);
+    await waitFor(
+      async () =>
+        (await alertsApi('acct-churned')).some((a) => a.ruleType === 'inactivity' && a.status === 'open') ||
+        undefined,
+      { what: 'the inactivity alert' },
+    );
+
+    // Subscription Cancelled: health-scoring publishes MRR 0.
+    await publisher.publish([updated('acct-churned', { mrr: 0, signals: dormant })]);
+    const closed = await waitFor(
+      async () => {
+        const alerts = await alertsApi('acct-churned');
+        return alerts.every((a) => a.status === 'resolved') ? alerts : undefined;
+      },
+      { what: "the churned account's alerts to close" },
+    );
+    expect(closed.map((a) => [a.ruleType, a.resolution?.reason])).toEqual([
+      ['inactivity', 'account_churned'],
+    ]);
+
+    // Further inactivity: an account the sweep alone alerts on proves the sweep looked at both since.
+    await publisher.publish([
+      updated('acct-churn-marker', {
+        signals: { lastSignInAt: new Date(Date.now() - 30 * DAY_MS + 2000).toISOString() },
+      }),
+    ]);
+    await waitFor(async () => (await alertsOf('acct-churn-marker')).length > 0 || undefined, {
+      what: 'the sweep to alert on the marker account',
+      timeoutMs: 15_000,
+    });
+    expect((await alertsApi('acct-churned')).filter((a) => a.status !== 'resolved')).toEqual([]);
+
+    // A new subscription: the account is watched again, with no cooldown left by the churn.
+    await publisher.publish([updated('acct-churned', { mrr: 300, signals: dormant })]);
+    await waitFor(
+      async () =>
+        (await alertsApi('acct-churned')).some((a) => a.ruleType === 'inactivity' && a.status === 'open') ||
+        undefined,
+      { what: 'inactivity raised again after reactivation' },
+    );
+  });
 });

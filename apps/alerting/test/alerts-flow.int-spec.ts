@@ -133,14 +133,15 @@ describe('alerts through the public APIs', () => {
       ALERT_SWEEP_INTERVAL_MS: '1000',
       ...ALLOW_LOOPBACK_RECEIVERS,
     };
+    // Three built services on a loaded machine: give each start its time.
     [ingestion, scoring, alerting] = await Promise.all([
-      startBuiltService('ingestion', env),
-      startBuiltService('health-scoring', env),
-      startBuiltService('alerting', env),
+      startBuiltService('ingestion', env, 180_000),
+      startBuiltService('health-scoring', env, 180_000),
+      startBuiltService('alerting', env, 180_000),
     ]);
     ({ writeKey, token } = await createWorkspaceWithCli('acme', env, [alerting.url, scoring.url]));
     reader = await new TopicReader(process.env['KAFKA_BROKERS']!.split(',')).start([Topic.Alerts]);
-  }, 90_000);
+  }, 240_000);
 
   afterAll(async () => {
     await reader?.stop();

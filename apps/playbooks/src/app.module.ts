@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { PlatformModule } from '@tsuzuku/platform-runtime';
 import { PlaybooksConfig } from './config/playbooks.config';
 import { playbooksDatabase } from './database/playbooks.database';
+import { TriggerDecisionsModule } from './decisions/trigger-decisions.module';
 import { EngineModule } from './engine/engine.module';
 import { PlaybooksModule } from './playbooks/playbooks.module';
 import { PlaybooksStoreModule } from './playbooks/playbooks-store.module';
@@ -20,6 +21,7 @@ export class AppModule {
         PlaybooksModule,
         RunsModule,
         TasksModule,
+        TriggerDecisionsModule,
       ],
     };
   }

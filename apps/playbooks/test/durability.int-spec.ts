@@ -15,7 +15,7 @@ import { PlaybooksConfig } from '../src/config/playbooks.config';
 import { PLAYBOOKS_SIGNALS_CONSUMER } from '../src/engine/consumer-groups';
 import { RunEngine } from '../src/engine/run-engine';
 import { playbooksService } from '../src/service';
-import { Received, alertEvent, apiClient, asAny, startReceiver } from './signals';
+import { Received, apiClient, profiledAlert, startReceiver } from './signals';
 
 const SECRET = 'whsec_durability_test_0001';
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -98,7 +98,7 @@ describe('playbook engine durability', () => {
       ],
     });
     expect(created.status).toBe(201);
-    await publisher.publish([asAny(alertEvent('alert.raised', workspaceId, 'acct-restart', 'usage_drop'))]);
+    await publisher.publish(profiledAlert(workspaceId, 'acct-restart', 'usage_drop'));
     const run = await waitFor(
       async () =>
         (
@@ -178,9 +178,7 @@ describe('playbook engine durability', () => {
     });
     expect(created.status).toBe(201);
     const accounts = Array.from({ length: 30 }, (_, i) => `acct-pair-${i}`);
-    await publisher.publish(
-      accounts.map((a) => asAny(alertEvent('alert.raised', workspaceId, a, 'nps_detractor'))),
-    );
+    await publisher.publish(accounts.flatMap((a) => profiledAlert(workspaceId, a, 'nps_detractor')));
     await waitFor(
       async () =>
         (
@@ -217,7 +215,7 @@ describe('playbook engine durability', () => {
       ],
     });
     expect(created.status).toBe(201);
-    await publisher.publish([asAny(alertEvent('alert.raised', workspaceId, 'acct-retry', 'renewal_risk'))]);
+    await publisher.publish(profiledAlert(workspaceId, 'acct-retry', 'renewal_risk'));
     const run = await waitFor(
       async () =>
         (

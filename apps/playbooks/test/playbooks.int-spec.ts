@@ -17,7 +17,7 @@ import {
 import { PlaybooksConfig } from '../src/config/playbooks.config';
 import { PLAYBOOKS_SIGNALS_CONSUMER } from '../src/engine/consumer-groups';
 import { playbooksService } from '../src/service';
-import { accountUpdated, alertEvent, apiClient, asAny } from './signals';
+import { accountUpdated, alertEvent, apiClient, asAny, profiledAlert } from './signals';
 
 interface Page<T> {
   items: T[];
@@ -363,7 +363,7 @@ describe('playbooks', () => {
     });
     expect(created.status).toBe(201);
     const accountId = 'acct-holdout';
-    await publisher.publish([asAny(alertEvent('alert.raised', workspaceId, accountId, 'ticket_spike'))]);
+    await publisher.publish(profiledAlert(workspaceId, accountId, 'ticket_spike'));
     const runs = await waitFor(
       async () => {
         const found = await runsOf(accountId);
@@ -456,10 +456,8 @@ describe('playbooks', () => {
     });
     expect(created.status).toBe(201);
     const alertId = randomUUID();
-    await publisher.publish([
-      asAny(alertEvent('alert.raised', workspaceId, 'acct-idle', 'inactivity', alertId)),
-    ]);
-    await publisher.publish([asAny(alertEvent('alert.raised', workspaceId, 'acct-idle-2', 'inactivity'))]);
+    await publisher.publish(profiledAlert(workspaceId, 'acct-idle', 'inactivity', alertId));
+    await publisher.publish(profiledAlert(workspaceId, 'acct-idle-2', 'inactivity'));
     const waiting = async (accountId: string) =>
       waitFor(
         async () =>
@@ -507,8 +505,8 @@ describe('playbooks', () => {
     expect(created.status).toBe(201);
     const alertId = randomUUID();
     await publisher.publish([
-      asAny(alertEvent('alert.raised', workspaceId, 'acct-tickets', 'ticket_spike', alertId)),
-      asAny(alertEvent('alert.raised', workspaceId, 'acct-tickets-2', 'ticket_spike')),
+      ...profiledAlert(workspaceId, 'acct-tickets', 'ticket_spike', alertId),
+      ...profiledAlert(workspaceId, 'acct-tickets-2', 'ticket_spike'),
     ]);
     const openTask = (accountId: string) =>
       waitFor(
@@ -559,9 +557,7 @@ describe('playbooks', () => {
     });
     expect(created.status).toBe(201);
     const accountId = 'acct-stalled';
-    await publisher.publish([
-      asAny(alertEvent('alert.raised', workspaceId, accountId, 'onboarding_stalled')),
-    ]);
+    await publisher.publish(profiledAlert(workspaceId, accountId, 'onboarding_stalled'));
     const call = await waitFor(
       async () => (await api<Page<Task>>('GET', `/v1/tasks?accountId=${accountId}`)).body.items[0],
       { what: 'the call task' },

@@ -26,6 +26,7 @@ export function accountUpdated(
     segment?: string;
     renewalDate?: string | null;
     phase?: LifecyclePhase;
+    mrr?: number | null;
   } = {},
 ): EventEnvelope<'account.updated', AccountUpdatedData> {
   const now = new Date().toISOString();
@@ -36,7 +37,7 @@ export function accountUpdated(
     {
       name: profile.name ?? accountId,
       plan: 'pro',
-      mrr: 500,
+      mrr: profile.mrr === undefined ? 500 : profile.mrr,
       seats: 10,
       renewalDate: profile.renewalDate ?? null,
       csmEmail: profile.csmEmail ?? null,
@@ -78,7 +79,7 @@ export function alertEvent(
   workspaceId: string,
   accountId: string,
   ruleType: AlertRuleType,
-  alertId = randomUUID(),
+  alertId: string = randomUUID(),
   owner: string | null = null,
 ): EventEnvelope<'alert.raised' | 'alert.resolved', AlertEventData> {
   const now = new Date().toISOString();
@@ -110,6 +111,22 @@ export function alertEvent(
 }
 
 export const asAny = (e: EventEnvelope<string, unknown>) => e as unknown as AnyEventEnvelope;
+
+/**
+ * An alert as the pipeline delivers it: alerting alerts only on accounts health-scoring has
+ * profiled, so the account's account.updated comes with it (a trigger waits for the profile).
+ */
+export function profiledAlert(
+  workspaceId: string,
+  accountId: string,
+  ruleType: AlertRuleType,
+  alertId: string = randomUUID(),
+): AnyEventEnvelope[] {
+  return [
+    asAny(accountUpdated(workspaceId, accountId)),
+    asAny(alertEvent('alert.raised', workspaceId, accountId, ruleType, alertId)),
+  ];
+}
 
 /** One request a local receiver got. */
 export interface Received {

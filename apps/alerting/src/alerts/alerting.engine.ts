@@ -7,6 +7,8 @@ import {
   AccountUpdatedData,
   AnyEventEnvelope,
   EventEnvelope,
+  ACCOUNT_CHURNED_REASON,
+  isChurnedAccount,
 } from '@tsuzuku/contracts';
 import { claimInbox } from '@tsuzuku/platform-database';
 import { inScope, isPositive } from '../rules/domain/alert-rule';
@@ -195,9 +197,10 @@ export class AlertingEngine {
         `SELECT DISTINCT ON (a.workspace_id, a.account_id, a.rule_id) a.workspace_id, a.account_id, a.rule_id, a.resolved_at
          FROM alerting.alerts a
          JOIN unnest($1::text[], $2::text[]) AS k(w, acc) ON a.workspace_id = k.w AND a.account_id = k.acc
-         WHERE a.status = 'resolved'
+         WHERE a.status = 'resolved' AND a.resolution->>'reason' IS DISTINCT FROM $3
          ORDER BY a.workspace_id, a.account_id, a.rule_id, a.resolved_at DESC`,
-        [workspaceArg, accountArg],
+        // Closing a churned account's alerts starts no cooldown: a reactivated account is watched at once.
+        [workspaceArg, accountArg, ACCOUNT_CHURNED_REASON],
       );
     const lastResolved = new Map(
       resolvedRows.map((r) => [
@@ -241,6 +244,12 @@ export class AlertingEngine {
     for (const row of snapshotRows) {
       const account = row.snapshot;
       const key = `${row.workspace_id}\u0000${row.account_id}`;
+      if (isChurnedAccount(account)) {
+        // No active subscription: nothing to warn about, and what was open closes with that reason.
+        for (const alert of openOfAccount.get(key) ?? [])
+          changes.push(resolution(alert, nowIso, ACCOUNT_CHURNED_REASON, reason ? { trigger: reason } : {}));
+        continue;
+      }
       const rules = rulesByWorkspace.get(row.workspace_id) ?? [];
       const ruleIds = new Set(rules.map((r) => r.id));
       for (const rule of rules) {

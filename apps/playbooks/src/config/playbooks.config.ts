@@ -45,11 +45,25 @@ export class PlaybooksConfig extends ServiceConfig {
   @Max(120_000)
   PLAYBOOK_HTTP_TIMEOUT_MS = 10_000;
 
-  /** Signals older than this (subscription started) start no run: a replay of history does not. */
+  /**
+   * The backfill horizon: a trigger older than this by event time (an alert, a phase change, a
+   * Subscription Started, a renewal seen in a state of the past) starts no run; the decision is
+   * recorded as too_old.
+   */
   @ToNumber()
   @IsInt()
   @Min(1)
-  PLAYBOOK_TRIGGER_MAX_AGE_HOURS = 72;
+  PLAYBOOK_TRIGGER_MAX_AGE_HOURS = 24;
+
+  /**
+   * How long a trigger on an account with no profile yet (no account.updated seen) waits for
+   * one before it is evaluated on what is known; kept in a table, so restarts keep it.
+   */
+  @ToNumber()
+  @IsInt()
+  @Min(1)
+  @Max(86_400)
+  PLAYBOOK_PROFILE_WAIT_SECONDS = 300;
 
   /** Where task steps go when the account has no CSM (and `manager` tasks when no manager is set). */
   @IsOptional()

@@ -1,11 +1,16 @@
 import { ServiceDatabase } from '@tsuzuku/platform-database';
 import { CreatePlaybooksSchema1763870400000 } from './migrations/1763870400000-create-playbooks-schema';
 import { PlaybooksEngine1763971200000 } from './migrations/1763971200000-playbooks-engine';
+import { TriggerDecisions1765100000000 } from './migrations/1765100000000-trigger-decisions';
 
 /** The playbooks service owns the `playbooks` schema and nothing else. */
 export const playbooksDatabase: ServiceDatabase = {
   schema: 'playbooks',
   entities: [],
-  migrations: [CreatePlaybooksSchema1763870400000, PlaybooksEngine1763971200000],
+  migrations: [
+    CreatePlaybooksSchema1763870400000,
+    PlaybooksEngine1763971200000,
+    TriggerDecisions1765100000000,
+  ],
   outbox: true,
 };

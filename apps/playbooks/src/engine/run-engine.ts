@@ -8,6 +8,7 @@ import type {
   PlaybookTriggerType,
   TaskStatus,
 } from '@tsuzuku/contracts';
+import { ACCOUNT_CHURNED_REASON, isChurnedAccount } from '@tsuzuku/contracts';
 import { OutboxMessage, enqueueOutbox } from '@tsuzuku/platform-database';
 import { backoffDelay } from '@tsuzuku/platform-kafka';
 import { PlaybooksConfig } from '../config/playbooks.config';
@@ -235,6 +236,9 @@ export class RunEngine {
       waitStartedAt: run.wait_started_at?.toISOString() ?? null,
     };
     if (!definition) return finish('failed', `version ${run.version} of the playbook is missing`, position);
+    // A churned account gets no further step (its runs are closed when the snapshot comes; this covers a race).
+    if (account.profiled && isChurnedAccount(account))
+      return finish('exited', ACCOUNT_CHURNED_REASON, position);
     const facts: RunFacts = {
       ...account,
       runStartedAt: run.started_at.toISOString(),

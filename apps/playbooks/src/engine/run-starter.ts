@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { EntityManager } from 'typeorm';
-import type { PlaybookTriggerType } from '@tsuzuku/contracts';
+import { ACCOUNT_CHURNED_REASON, PlaybookTriggerType, isChurnedAccount } from '@tsuzuku/contracts';
 import { OutboxMessage, enqueueOutbox } from '@tsuzuku/platform-database';
-import { inAudience, isHeldOut } from '../playbooks/domain/conditions';
+import { TriggerDecision } from '../decisions/trigger-decision.repository';
+import { audienceMismatch, isHeldOut } from '../playbooks/domain/conditions';
+import { TriggerOutcome } from '../playbooks/domain/trigger-gate';
 import { startPosition } from '../playbooks/domain/run-machine';
 import { StoredPlaybook } from '../playbooks/playbook-store';
 import { Cause, SCHEMA, playbookMessage } from '../shared/playbook-envelope';
@@ -21,24 +23,75 @@ export interface StartRequest {
   };
   readonly context: Record<string, unknown>;
   readonly cause: Cause;
+  /** Event time of what fired it. */
+  readonly triggeredAt: string;
+  /** Said with the decision, e.g. that the trigger waited for the profile. */
+  readonly note?: string | null;
+}
+
+/** What startRuns did: the runs that will execute steps, and the decision about every request. */
+export interface StartResult {
+  readonly running: string[];
+  readonly decisions: TriggerDecision[];
+}
+
+/** The decision record of a request. */
+export function decisionOf(
+  request: Omit<StartRequest, 'account'> & { readonly accountId: string },
+  outcome: TriggerOutcome,
+  detail: string | null,
+  runId: string | null = null,
+): TriggerDecision {
+  return {
+    workspaceId: request.playbook.workspaceId,
+    accountId: request.accountId,
+    playbookId: request.playbook.id,
+    playbookName: request.playbook.definition.name,
+    triggerType: request.trigger.type,
+    triggerRef: request.trigger.ref,
+    triggerKey: request.trigger.key,
+    outcome,
+    detail,
+    runId,
+    triggeredAt: request.triggeredAt,
+  };
 }
 
 /**
  * Starts the runs of the requests whose account is in the playbook's audience, in the caller's
- * transaction: a held-out account gets a run recorded as holdout with no steps; a trigger
- * already used, or a playbook already running for the account, starts nothing. Returns the ids
- * of the runs that will execute steps.
+ * transaction: a churned account starts nothing; a held-out account gets a run recorded as
+ * holdout with no steps; a trigger already used, or a playbook already running for the account,
+ * starts nothing. Returns the ids of the runs that will execute steps and, for every request,
+ * the decision (the caller records them).
  */
 export async function startRuns(
   m: EntityManager,
   requests: readonly StartRequest[],
   now: Date,
-): Promise<string[]> {
+): Promise<StartResult> {
   const rows: Record<string, unknown>[] = [];
   const byId = new Map<string, { request: StartRequest; holdout: boolean }>();
+  const decisions: TriggerDecision[] = [];
+  const decide = (request: StartRequest, outcome: TriggerOutcome, detail: string | null, runId?: string) =>
+    decisions.push(
+      decisionOf(
+        { ...request, accountId: request.account.accountId },
+        outcome,
+        joined(request.note, detail),
+        runId,
+      ),
+    );
   for (const request of requests) {
     const { playbook, account } = request;
-    if (!inAudience(playbook.definition.audience, account)) continue;
+    if (account.profiled && isChurnedAccount(account)) {
+      decide(request, ACCOUNT_CHURNED_REASON, 'the account has no active subscription (MRR 0)');
+      continue;
+    }
+    const mismatch = audienceMismatch(playbook.definition.audience, account);
+    if (mismatch !== null) {
+      decide(request, 'audience_mismatch', mismatch);
+      continue;
+    }
     const holdout = isHeldOut(account.accountId, playbook.id, playbook.definition.holdoutPercent);
     const id = randomUUID();
     byId.set(id, { request, holdout });
@@ -62,7 +115,7 @@ export async function startRuns(
       finishedAt: holdout ? now.toISOString() : null,
     });
   }
-  if (rows.length === 0) return [];
+  if (rows.length === 0) return { running: [], decisions };
   const inserted: { id: string }[] = await m.query(
     `INSERT INTO playbooks.runs (id, workspace_id, account_id, playbook_id, version, playbook_name, status, trigger_type,
        trigger_ref, trigger_key, context, current_step, next_at, correlation_id, causation_id, reason, started_at, finished_at, updated_at)
@@ -76,8 +129,33 @@ export async function startRuns(
   );
   const outbox: OutboxMessage[] = [];
   const running: string[] = [];
+  const started = new Set(inserted.map((r) => r.id));
+  const refused = [...byId.entries()].filter(([id]) => !started.has(id)).map(([, v]) => v.request);
+  if (refused.length > 0) {
+    // Which unique index refused it: this occurrence had its run, or another run is under way.
+    const used: { playbook_id: string; account_id: string; trigger_key: string }[] = await m.query(
+      `SELECT r.playbook_id, r.account_id, r.trigger_key FROM playbooks.runs r
+       JOIN unnest($1::uuid[], $2::text[], $3::text[]) AS k(playbook_id, account_id, trigger_key)
+         USING (playbook_id, account_id, trigger_key)`,
+      [
+        refused.map((r) => r.playbook.id),
+        refused.map((r) => r.account.accountId),
+        refused.map((r) => r.trigger.key),
+      ],
+    );
+    const usedKeys = new Set(used.map((u) => `${u.playbook_id}\u0000${u.account_id}\u0000${u.trigger_key}`));
+    for (const request of refused)
+      if (
+        usedKeys.has(`${request.playbook.id}\u0000${request.account.accountId}\u0000${request.trigger.key}`)
+      )
+        decide(request, 'already_triggered', 'this occurrence of the trigger already had its run');
+      else decide(request, 'already_running', 'a run of the playbook is under way for the account');
+  }
   for (const { id } of inserted) {
     const { request, holdout } = byId.get(id)!;
+    if (holdout)
+      decide(request, 'holdout', `held out (${request.playbook.definition.holdoutPercent}% holdout)`, id);
+    else decide(request, 'started', null, id);
     const { playbook, account } = request;
     const ref = {
       runId: id,
@@ -117,5 +195,8 @@ export async function startRuns(
     else running.push(id);
   }
   await enqueueOutbox(m, SCHEMA, outbox);
-  return running;
+  return { running, decisions };
 }
+
+const joined = (a: string | null | undefined, b: string | null): string | null =>
+  a && b ? `${a}; ${b}` : (a ?? b);

@@ -9,15 +9,17 @@ import {
   EventEnvelope,
   LifecyclePhase,
   PlaybookTriggerType,
+  isChurnedAccount,
 } from '@tsuzuku/contracts';
 import { claimInbox } from '@tsuzuku/platform-database';
 import { renewalTriggerKey } from '../playbooks/domain/trigger-timing';
 import { PlaybookStore, StoredPlaybook } from '../playbooks/playbook-store';
-import { PlaybooksConfig } from '../config/playbooks.config';
 import { playbooksDatabase } from '../database/playbooks.database';
-import { accountKey, loadAccounts, unknownAccount } from './account-store';
+
+import { accountKey } from './account-store';
+import { closeRunsOfChurned } from './churned-runs';
 import { PLAYBOOKS_SIGNALS_CONSUMER } from './consumer-groups';
-import { StartRequest, startRuns } from './run-starter';
+import { TriggerIntake, TriggerRequest } from './trigger-intake';
 
 /** The track event that starts subscription_started playbooks. */
 export const SUBSCRIPTION_STARTED_EVENT = 'Subscription Started';
@@ -39,7 +41,7 @@ export class SignalsService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly store: PlaybookStore,
-    private readonly config: PlaybooksConfig,
+    private readonly intake: TriggerIntake,
   ) {}
 
   /** Returns how many runs were started (to wake the engine). */
@@ -50,7 +52,7 @@ export class SignalsService {
       if (todo.length === 0) return 0;
       for (const w of [...new Set(todo.map((e) => e.workspaceId))].sort())
         await this.store.ensureWorkspace(m, w);
-      const batch = new SignalBatch(m, this.store, await this.storedPhases(m, todo));
+      const batch = new SignalBatch(m, this.store, this.intake, await this.storedPhases(m, todo));
       for (const e of todo) {
         if (e.type === 'account.updated') await this.accountUpdated(batch, e as AccountUpdated);
         else if (e.type === 'alert.raised' || e.type === 'alert.updated' || e.type === 'alert.resolved')
@@ -121,7 +123,12 @@ export class SignalsService {
     );
     if (rows.length === 0) return;
     batch.phases.set(key, d.phase);
+    batch.profiled(e.workspaceId, e.accountId);
+    const backfill = d.backfill === true;
+    // A state of the past says nothing about open work today; the present state does.
+    if (!backfill) batch.churned(e.workspaceId, e.accountId, isChurnedAccount(d));
     const cause = { correlationId: e.correlationId, causationId: e.id };
+    const at = { triggeredAt: d.asOf ?? e.occurredAt, backfill };
     // A phase change is a new phase against a stored one: first sight of an account is not a change.
     if (before !== null && before !== d.phase)
       for (const playbook of await batch.live(e.workspaceId, 'phase_changed'))
@@ -135,6 +142,7 @@ export class SignalsService {
             { type: 'phase_changed', ref: d.phase, key: `phase:${e.id}` },
             { from: before, to: d.phase },
             cause,
+            at,
           );
     const now = new Date();
     for (const playbook of await batch.live(e.workspaceId, 'days_before_renewal')) {
@@ -142,7 +150,7 @@ export class SignalsService {
       if (trigger.type !== 'days_before_renewal') continue;
       const renewal = renewalTriggerKey(d.renewalDate, trigger.days, now);
       if (renewal)
-        batch.start(playbook, e.accountId, { type: trigger.type, ref: renewal, key: renewal }, {}, cause);
+        batch.start(playbook, e.accountId, { type: trigger.type, ref: renewal, key: renewal }, {}, cause, at);
     }
   }
 
@@ -165,6 +173,7 @@ export class SignalsService {
           { type: 'alert_raised', ref: d.alertId, key: `alert:${d.alertId}:${d.openedAt}` },
           { alertId: d.alertId, alertOwner: d.owner, severity: d.severity, title: d.title },
           { correlationId: e.correlationId, causationId: e.id },
+          { triggeredAt: e.occurredAt, backfill: false },
         );
   }
 
@@ -202,9 +211,7 @@ export class SignalsService {
     if (d.call !== 'track' || !d.event || !e.accountId) return;
     batch.seen(e.workspaceId, e.accountId, d.event, e.occurredAt);
     if (d.event !== SUBSCRIPTION_STARTED_EVENT) return;
-    // Replaying history must not start onboarding for customers who started long ago.
-    if (Date.now() - Date.parse(e.occurredAt) > this.config.PLAYBOOK_TRIGGER_MAX_AGE_HOURS * 3_600_000)
-      return;
+    // History (an import) and events older than the horizon are recorded as such by the intake.
     for (const playbook of await batch.live(e.workspaceId, 'subscription_started'))
       batch.start(
         playbook,
@@ -212,11 +219,10 @@ export class SignalsService {
         { type: 'subscription_started', ref: e.id, key: `subscription:${e.id}` },
         { plan: d.properties['plan'] ?? null },
         { correlationId: e.correlationId, causationId: e.id },
+        { triggeredAt: e.occurredAt, backfill: d.backfill === true },
       );
   }
 }
-
-type Pending = Omit<StartRequest, 'account'> & { readonly accountId: string };
 
 /**
  * What one run of signals gathers before it writes: live playbooks read once per workspace and
@@ -226,8 +232,10 @@ type Pending = Omit<StartRequest, 'account'> & { readonly accountId: string };
  */
 class SignalBatch {
   private readonly playbooks = new Map<string, Promise<StoredPlaybook[]>>();
-  private readonly pending: Pending[] = [];
+  private readonly pending: TriggerRequest[] = [];
   private readonly touched = new Map<string, { workspaceId: string; accountId: string }>();
+  private readonly withProfile = new Map<string, { workspaceId: string; accountId: string }>();
+  private readonly lost = new Map<string, { workspaceId: string; accountId: string }>();
   readonly resolved: { workspaceId: string; alertId: string }[] = [];
   private readonly events = new Map<
     string,
@@ -237,6 +245,7 @@ class SignalBatch {
   constructor(
     readonly m: EntityManager,
     private readonly store: PlaybookStore,
+    private readonly intake: TriggerIntake,
     readonly phases: Map<string, LifecyclePhase | null>,
   ) {}
 
@@ -253,11 +262,24 @@ class SignalBatch {
   start(
     playbook: StoredPlaybook,
     accountId: string,
-    trigger: Pending['trigger'],
+    trigger: TriggerRequest['trigger'],
     context: Record<string, unknown>,
-    cause: Pending['cause'],
+    cause: TriggerRequest['cause'],
+    at: { readonly triggeredAt: string; readonly backfill: boolean },
   ): void {
-    this.pending.push({ playbook, accountId, trigger, context, cause });
+    this.pending.push({ playbook, accountId, trigger, context, cause, ...at });
+  }
+
+  /** An account.updated was applied: triggers parked for the profile go now. */
+  profiled(workspaceId: string, accountId: string): void {
+    this.withProfile.set(accountKey(workspaceId, accountId), { workspaceId, accountId });
+  }
+
+  /** The account's present state, churned or not (the last one of the run counts): a churned one's runs close. */
+  churned(workspaceId: string, accountId: string, churned: boolean): void {
+    const key = accountKey(workspaceId, accountId);
+    if (churned) this.lost.set(key, { workspaceId, accountId });
+    else this.lost.delete(key);
   }
 
   /** A track event seen: only the latest time per account and name is kept, written once per run. */
@@ -289,20 +311,10 @@ class SignalBatch {
         ],
       );
     }
-    let started = 0;
-    if (this.pending.length > 0) {
-      const accounts = await loadAccounts(
-        this.m,
-        this.pending.map((p) => ({ workspaceId: p.playbook.workspaceId, accountId: p.accountId })),
-      );
-      const requests = this.pending.map(({ accountId, ...p }) => ({
-        ...p,
-        account:
-          accounts.get(accountKey(p.playbook.workspaceId, accountId)) ??
-          unknownAccount(p.playbook.workspaceId, accountId),
-      }));
-      started = (await startRuns(this.m, requests, now)).length;
-    }
+    let started = (await this.intake.apply(this.m, this.pending, now)).length;
+    started += (await this.intake.releaseProfiled(this.m, [...this.withProfile.values()], now)).length;
+    // After the starts: a churned account's snapshot refused them, and what was running closes.
+    await closeRunsOfChurned(this.m, [...this.lost.values()], now);
     if (this.resolved.length > 0)
       await this.m.query(
         `UPDATE playbooks.runs r SET alert_resolved = true, next_at = $3

@@ -4,28 +4,38 @@ import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { renewalTriggerKey, scheduleSlotKey } from '../playbooks/domain/trigger-timing';
 import { StoredPlaybook, toStoredPlaybook } from '../playbooks/playbook-store';
-import { loadAccounts } from './account-store';
-import { StartRequest, startRuns } from './run-starter';
+import {
+  TRIGGER_DECISION_RETENTION_DAYS,
+  TriggerDecisionRepository,
+} from '../decisions/trigger-decision.repository';
+import { TriggerIntake, TriggerRequest } from './trigger-intake';
 
 const CHUNK = 1000;
 const DAY_MS = 86_400_000;
 
 /**
- * The triggers that time alone fires: N days before renewal, and schedules. Each occurrence
- * has its own run key (the renewal date, the schedule slot), so sweeping again, or two
- * instances sweeping at once, starts each run once.
+ * The triggers that time alone fires: N days before renewal, and schedules; the triggers that
+ * waited for a profile past PLAYBOOK_PROFILE_WAIT_SECONDS; and the pruning of old decisions. Each occurrence has its own run
+ * key (the renewal date, the schedule slot), so sweeping again, or two instances sweeping at
+ * once, starts each run once.
  */
 @Injectable()
 export class TriggerSweep {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly intake: TriggerIntake,
+    private readonly decisions: TriggerDecisionRepository,
+  ) {}
 
   /** Starts what is due; returns how many runs will execute steps. */
   async run(now: Date): Promise<number> {
+    const released = await this.intake.releaseExpired(now);
+    await this.decisions.prune(new Date(now.getTime() - TRIGGER_DECISION_RETENTION_DAYS * DAY_MS));
     const rows: Parameters<typeof toStoredPlaybook>[0][] = await this.dataSource.query(
       `SELECT id, workspace_id, template, version, definition, created_at, updated_at FROM playbooks.playbooks
        WHERE trigger_type IN ('days_before_renewal', 'schedule') AND enabled AND deleted_at IS NULL ORDER BY id`,
     );
-    let started = 0;
+    let started = released;
     for (const playbook of rows.map(toStoredPlaybook)) started += await this.sweepPlaybook(playbook, now);
     return started;
   }
@@ -58,27 +68,33 @@ export class TriggerSweep {
     for (let i = 0; i < candidates.length; i += CHUNK) {
       const chunk = candidates.slice(i, i + CHUNK);
       started += await this.dataSource.transaction(async (m) => {
-        const accounts = await loadAccounts(
-          m,
-          chunk.map((accountId) => ({ workspaceId: playbook.workspaceId, accountId })),
-        );
+        const renewals = new Map<string, string | null>();
+        if (trigger.type === 'days_before_renewal') {
+          const rows: { account_id: string; renewal_date: string | null }[] = await m.query(
+            `SELECT account_id, renewal_date FROM playbooks.accounts WHERE workspace_id = $1 AND account_id = ANY($2)`,
+            [playbook.workspaceId, chunk],
+          );
+          for (const r of rows) renewals.set(r.account_id, r.renewal_date);
+        }
         const correlationId = randomUUID();
-        const requests: StartRequest[] = [];
-        for (const account of accounts.values()) {
+        const requests: TriggerRequest[] = [];
+        for (const accountId of chunk) {
           const key =
             trigger.type === 'days_before_renewal'
-              ? renewalTriggerKey(account.renewalDate, trigger.days, now)
+              ? renewalTriggerKey(renewals.get(accountId) ?? null, trigger.days, now)
               : slotKey;
           if (key === null) continue;
           requests.push({
             playbook,
-            account,
+            accountId,
             trigger: { type: trigger.type, ref: key, key },
             context: {},
             cause: { correlationId, causationId: null },
+            triggeredAt: now.toISOString(),
+            backfill: false,
           });
         }
-        return (await startRuns(m, requests, now)).length;
+        return (await this.intake.apply(m, requests, now)).length;
       });
     }
     return started;

@@ -10,3 +10,6 @@ export const RUNS_CURSOR = new CursorCodec('playbook-runs', seqKeys);
 
 /** The cursors of the task list. */
 export const TASKS_CURSOR = new CursorCodec('tasks', seqKeys);
+
+/** The cursors of the trigger-decision list. */
+export const DECISIONS_CURSOR = new CursorCodec('trigger-decisions', seqKeys);

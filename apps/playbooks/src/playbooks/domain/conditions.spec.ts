@@ -1,5 +1,13 @@
 import fc from 'fast-check';
-import { AccountFacts, RunFacts, holds, holdoutPoint, inAudience, isHeldOut } from './conditions';
+import {
+  AccountFacts,
+  RunFacts,
+  audienceMismatch,
+  holds,
+  holdoutPoint,
+  inAudience,
+  isHeldOut,
+} from './conditions';
 import { Audience, Condition } from './playbook-definition';
 
 const account: AccountFacts = {
@@ -17,6 +25,18 @@ const run: RunFacts = {
   tasks: new Map([['call', 'done']]),
   alertResolved: false,
 };
+
+describe('audienceMismatch', () => {
+  it.each<[Audience, Partial<AccountFacts>, string | null]>([
+    [{}, {}, null],
+    [{ segments: ['smb', 'enterprise'] }, {}, null],
+    [{ segments: ['enterprise'] }, {}, 'audience.segments is [enterprise]; the account has smb'],
+    [{ touchModels: ['high'] }, { touchModel: null }, 'audience.touchModels is [high]; the account has none'],
+    [{ segments: ['smb'], bands: ['red'] }, {}, 'audience.bands is [red]; the account has yellow'],
+  ])('%j on %j → %p', (audience, over, expected) => {
+    expect(audienceMismatch(audience, { ...account, ...over })).toBe(expected);
+  });
+});
 
 describe('inAudience', () => {
   const cases: [string, Audience, Partial<AccountFacts>, boolean][] = [

@@ -22,17 +22,23 @@ export interface RunFacts extends AccountFacts {
   readonly alertResolved: boolean;
 }
 
-const anyOf = <T>(list: readonly T[] | undefined, value: T | null): boolean =>
-  !list || list.length === 0 || (value !== null && list.includes(value));
-
 /** Whether an account is in a playbook's audience; an unknown attribute matches only an open filter. */
 export function inAudience(audience: Audience, account: AccountFacts): boolean {
-  return (
-    anyOf(audience.segments, account.segment) &&
-    anyOf(audience.touchModels, account.touchModel) &&
-    anyOf(audience.phases, account.phase) &&
-    anyOf(audience.bands, account.band)
-  );
+  return audienceMismatch(audience, account) === null;
+}
+
+/** The first audience filter the account fails, with what it asks and what the account has; null when in. */
+export function audienceMismatch(audience: Audience, account: AccountFacts): string | null {
+  const checks: [string, readonly string[] | undefined, string | null][] = [
+    ['segments', audience.segments, account.segment],
+    ['touchModels', audience.touchModels, account.touchModel],
+    ['phases', audience.phases, account.phase],
+    ['bands', audience.bands, account.band],
+  ];
+  for (const [field, wanted, actual] of checks)
+    if (wanted && wanted.length > 0 && (actual === null || !wanted.includes(actual)))
+      return `audience.${field} is [${wanted.join(', ')}]; the account has ${actual ?? 'none'}`;
+  return null;
 }
 
 /** Whether every field of the condition holds (an empty condition holds). */

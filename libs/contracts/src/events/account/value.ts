@@ -42,6 +42,10 @@ export interface AccountHealthChangedData {
     readonly label: string;
     readonly pointsChange: number;
   }[];
+  /** The event time the state stands for (absent: the time of the message). */
+  readonly asOf?: string;
+  /** True when the state is of the past (history being processed): nothing acts on it. */
+  readonly backfill?: boolean;
 }
 
 /**
@@ -87,6 +91,10 @@ export interface AccountUpdatedData {
   readonly lastSeenAt: string | null;
   readonly health: AccountHealth;
   readonly signals: AccountSignals;
+  /** The event time the state stands for (absent: the time of the message). */
+  readonly asOf?: string;
+  /** True when the state is of the past (history being processed): nothing acts on it. */
+  readonly backfill?: boolean;
 }
 
 const nullableString = { type: ['string', 'null'] } as const;
@@ -126,6 +134,8 @@ export const accountHealthChangedJsonSchema = {
     previous: { anyOf: [{ type: 'null' }, healthSchema] },
     current: healthSchema,
     reason: { type: 'string', minLength: 1 },
+    asOf: { type: 'string', format: 'date-time' },
+    backfill: { type: 'boolean' },
     movers: {
       type: 'array',
       items: {
@@ -173,6 +183,8 @@ export const accountUpdatedJsonSchema = {
     firstSeenAt: { type: 'string' },
     lastSeenAt: nullableString,
     health: healthSchema,
+    asOf: { type: 'string', format: 'date-time' },
+    backfill: { type: 'boolean' },
     signals: {
       type: 'object',
       required: [

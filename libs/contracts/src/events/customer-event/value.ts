@@ -23,6 +23,8 @@ export interface CustomerEventData {
   readonly receivedAt: string;
   readonly sentAt: string | null;
   readonly originalTimestamp: string | null;
+  /** True when accepted through /v1/import: history, which starts no side effect. */
+  readonly backfill?: boolean;
 }
 
 export const customerEventJsonSchema = {
@@ -54,5 +56,6 @@ export const customerEventJsonSchema = {
     receivedAt: { type: 'string', format: 'date-time' },
     sentAt: { type: ['string', 'null'] },
     originalTimestamp: { type: ['string', 'null'] },
+    backfill: { type: 'boolean' },
   },
 } as const;

@@ -1,0 +1,169 @@
+import { randomUUID } from 'node:crypto';
+import {
+  BuiltService,
+  PIPELINE_CONSUMER_GROUPS,
+  TestDatabase,
+  createTestDatabase,
+  createWorkspaceWithCli,
+  startBuiltService,
+  waitFor,
+  waitForCatchUp,
+} from '@tsuzuku/platform-testing';
+
+const SIGNUPS = 5;
+
+interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+
+/**
+ * The most common signup, as a product sends it: group, identify, Subscription Started and
+ * Signed In in ONE /v1/batch call, so the subscription may be seen before the account's
+ * profile. The onboarding playbook (for enterprise accounts) must start exactly once per signup.
+ */
+describe('a signup sent as one batch starts its onboarding once', () => {
+  const brokers = process.env['KAFKA_BROKERS']!.split(',');
+  let db: TestDatabase;
+  let services: BuiltService[] = [];
+  let ingestion: BuiltService;
+  let playbooks: BuiltService;
+  let writeKey = '';
+  let token = '';
+
+  const api = async <T>(
+    method: string,
+    path: string,
+    body?: unknown,
+  ): Promise<{ status: number; body: T }> => {
+    const response = await fetch(`${playbooks.url}${path}`, {
+      method,
+      headers: {
+        authorization: `Bearer ${token}`,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    return { status: response.status, body: (await response.json()) as T };
+  };
+
+  beforeAll(async () => {
+    db = await createTestDatabase('e2e_signup');
+    const env = { DATABASE_URL: db.url, TSUZUKU_ADMIN_TOKEN: 'e2e-admin-token-0123456789' };
+    // Three built services on a loaded machine: give each start its time.
+    services = await Promise.all(
+      ['ingestion', 'health-scoring', 'playbooks'].map((name) => startBuiltService(name, env, 180_000)),
+    );
+    [ingestion, , playbooks] = services as [BuiltService, BuiltService, BuiltService];
+    ({ writeKey, token } = await createWorkspaceWithCli('signup-e2e', env, [playbooks.url], {
+      timeoutMs: 60_000,
+    }));
+  }, 300_000);
+
+  afterAll(async () => {
+    await Promise.all(services.map((s) => s.stop()));
+    await db?.drop();
+  });
+
+  it(`starts the onboarding of each of ${SIGNUPS} signups exactly once`, async () => {
+    const created = await api<{ id: string }>('POST', '/v1/playbooks', {
+      name: 'Enterprise onboarding',
+      trigger: { type: 'subscription_started' },
+      audience: { segments: ['enterprise'] },
+      steps: [{ id: 'kickoff', type: 'task', title: 'Kickoff with {{account.name}}', dueInDays: 1 }],
+    });
+    expect(created.status).toBe(201);
+    const playbookId = created.body.id;
+
+    const accounts = Array.from({ length: SIGNUPS }, (_, i) => `signup-${i}-${randomUUID().slice(0, 6)}`);
+    const now = new Date().toISOString();
+    await Promise.all(
+      accounts.map(async (groupId, i) => {
+        const userId = `${groupId}-owner`;
+        const response = await fetch(`${ingestion.url}/v1/batch`, {
+          method: 'POST',
+          headers: {
+            'content-type': 'application/json',
+            authorization: `Basic ${Buffer.from(`${writeKey}:`).toString('base64')}`,
+          },
+          body: JSON.stringify({
+            batch: [
+              {
+                type: 'group',
+                messageId: randomUUID(),
+                userId,
+                groupId,
+                timestamp: now,
+                traits: {
+                  name: `Signup ${i}`,
+                  plan: 'enterprise',
+                  mrr: 1500,
+                  seats: 25,
+                  segment: 'enterprise',
+                },
+              },
+              {
+                type: 'identify',
+                messageId: randomUUID(),
+                userId,
+                timestamp: now,
+                traits: { email: `owner${i}@signup.example.com` },
+              },
+              {
+                type: 'track',
+                messageId: randomUUID(),
+                userId,
+                event: 'Subscription Started',
+                timestamp: now,
+                properties: {
+                  mrr: 1500,
+                  currency: 'USD',
+                  subscription_id: `sub-${groupId}`,
+                  plan: 'enterprise',
+                  seats: 25,
+                },
+                context: { groupId },
+              },
+              {
+                type: 'track',
+                messageId: randomUUID(),
+                userId,
+                event: 'Signed In',
+                timestamp: now,
+                context: { groupId },
+              },
+            ],
+          }),
+        });
+        expect(await response.text()).toContain('"success":true');
+      }),
+    );
+
+    const runsOf = async () =>
+      (await api<Page<{ accountId: string }>>('GET', `/v1/playbook-runs?playbookId=${playbookId}&limit=200`))
+        .body.items;
+    await waitFor(async () => ((await runsOf()).length === SIGNUPS ? true : undefined), {
+      what: `${SIGNUPS} onboarding runs`,
+      timeoutMs: 180_000,
+    });
+    // Every message of the pipeline read: nothing more is on its way.
+    await waitForCatchUp(
+      brokers,
+      PIPELINE_CONSUMER_GROUPS.filter(
+        (g) => g.groupId === 'health-scoring.scoring' || g.groupId === 'playbooks.signals',
+      ),
+      { timeoutMs: 120_000 },
+    );
+    const runs = await runsOf();
+    expect(runs.map((r) => r.accountId).sort()).toEqual([...accounts].sort());
+    for (const accountId of accounts) {
+      const decisions = (
+        await api<Page<{ outcome: string }>>(
+          'GET',
+          `/v1/trigger-decisions?accountId=${accountId}&playbookId=${playbookId}`,
+        )
+      ).body.items;
+      expect(decisions.filter((d) => d.outcome === 'started')).toHaveLength(1);
+    }
+  }, 420_000);
+});
