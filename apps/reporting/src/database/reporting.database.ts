@@ -1,10 +1,15 @@
 import { ServiceDatabase } from '@tsuzuku/platform-database';
 import { CreateReportingSchema1763870400000 } from './migrations/1763870400000-create-reporting-schema';
 import { ReportingReadModels1764000000000 } from './migrations/1764000000000-reporting-read-models';
+import { BackgroundLeases1765000000000 } from './migrations/1765000000000-background-leases';
 
 /** The reporting service owns the `reporting` schema and nothing else. */
 export const reportingDatabase: ServiceDatabase = {
   schema: 'reporting',
   entities: [],
-  migrations: [CreateReportingSchema1763870400000, ReportingReadModels1764000000000],
+  migrations: [
+    CreateReportingSchema1763870400000,
+    ReportingReadModels1764000000000,
+    BackgroundLeases1765000000000,
+  ],
 };

@@ -1,8 +1,9 @@
 import { DynamicModule, Logger, Module } from '@nestjs/common';
-import { TypeOrmModule } from '@nestjs/typeorm';
+import { TypeOrmModule, getDataSourceToken } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { ServiceConfig } from '@tsuzuku/platform-config';
 import { ServiceDatabase, migrate, serviceDataSourceOptions } from './service-data-source';
+import { BackgroundJobs, LeaseStore } from './background';
 
 export const SERVICE_DATABASE = Symbol('SERVICE_DATABASE');
 
@@ -43,8 +44,17 @@ export class DatabaseModule {
           },
         }),
       ],
-      providers: [{ provide: SERVICE_DATABASE, useValue: database }],
-      exports: [SERVICE_DATABASE],
+      providers: [
+        { provide: SERVICE_DATABASE, useValue: database },
+        {
+          // The service's background loops, leased in <schema>.leases when once per cluster.
+          provide: BackgroundJobs,
+          inject: [getDataSourceToken()],
+          useFactory: (dataSource: DataSource) =>
+            new BackgroundJobs(new LeaseStore(dataSource, database.schema)),
+        },
+      ],
+      exports: [SERVICE_DATABASE, BackgroundJobs],
     };
   }
 }

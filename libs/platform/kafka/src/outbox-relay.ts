@@ -11,30 +11,32 @@ import { DataSource } from 'typeorm';
 import { Topic } from '@tsuzuku/contracts';
 import { ServiceConfig } from '@tsuzuku/platform-config';
 import {
+  BackgroundJobs,
+  JobHandle,
   OutboxRow,
   SERVICE_DATABASE,
   ServiceDatabase,
   claimOutbox,
   deleteOutbox,
+  lastOutboxId,
+  outboxHoldsUpTo,
 } from '@tsuzuku/platform-database';
 import { EventPublisher } from './event-publisher';
-import { backoffDelay } from './backoff';
 
 const BATCH = 500;
 
 /**
- * Publishes what the service wrote to its outbox, in order, and deletes it in the same
- * transaction: a row leaves the outbox only once Kafka acknowledged it. Woken by NOTIFY, and
- * polls every OUTBOX_POLL_MS in case a notification was missed.
+ * Publishes what the service wrote to its outbox, in id order, and deletes it in the same
+ * transaction: a row leaves the outbox only once Kafka acknowledged it. One relay per service
+ * runs at a time (the `outbox-relay` lease, a background job once per cluster), one batch at a
+ * time: a batch that fails is retried, with backoff, before anything after it is sent, so every
+ * key keeps its order on every topic with any number of replicas. Woken by NOTIFY, and polls
+ * every OUTBOX_POLL_MS in case a notification was missed.
  */
 @Injectable()
 export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(OutboxRelay.name);
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<void>;
-  private again = false;
-  private stopped = false;
-  private failures = 0;
+  private job?: JobHandle;
   private listener?: { release: () => void };
 
   constructor(
@@ -42,6 +44,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     private readonly publisher: EventPublisher,
     private readonly config: ServiceConfig,
     @Optional() @Inject(SERVICE_DATABASE) private readonly database?: ServiceDatabase,
+    @Optional() private readonly jobs?: BackgroundJobs,
   ) {}
 
   private get schema(): string {
@@ -51,55 +54,37 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
 
   async onApplicationBootstrap(): Promise<void> {
     if (!this.database?.outbox) return;
+    if (!this.jobs) throw new Error('OutboxRelay needs the background jobs (DatabaseModule.forService)');
     await this.listen();
-    this.schedule(0);
+    this.job = this.jobs.schedule({
+      name: 'outbox-relay',
+      everyMs: this.config.OUTBOX_POLL_MS,
+      oncePerCluster: true,
+      runAtStart: true,
+      retry: { baseMs: this.config.OUTBOX_POLL_MS, capMs: 10_000 },
+      run: (signal) => this.drain(signal),
+    });
   }
 
-  /** Publishes everything enqueued before the call; resolves when it is on Kafka. */
+  /**
+   * Publishes everything enqueued before the call; resolves when it is on Kafka (published here
+   * when this replica holds the relay lease, else by the replica that does).
+   */
   async flush(): Promise<void> {
+    const last = await lastOutboxId(this.dataSource.manager, this.schema);
+    if (last === null) return;
     for (;;) {
-      await this.drain();
-      const [{ count }] = (await this.dataSource.query(
-        `SELECT count(*)::int AS count FROM "${this.schema}".outbox`,
-      )) as [{ count: number }];
-      if (count === 0) return;
+      if (this.job?.holdsLease) await this.job.runNow();
+      if (!(await outboxHoldsUpTo(this.dataSource.manager, this.schema, last))) return;
+      if (!this.job?.holdsLease) await new Promise((resolve) => setTimeout(resolve, 50));
     }
   }
 
-  private schedule(delayMs: number): void {
-    if (this.stopped) return;
-    clearTimeout(this.timer);
-    this.timer = setTimeout(() => void this.drain().catch(() => undefined), delayMs);
-  }
-
-  /** One drain at a time; a call during a drain makes it run once more. */
-  private drain(): Promise<void> {
-    if (this.running) {
-      this.again = true;
-      return this.running;
+  /** Batch after batch while they come back full; stops between batches when asked to. */
+  private async drain(signal: AbortSignal): Promise<void> {
+    while (!signal.aborted && (await this.publishBatch()) === BATCH) {
+      // a full batch: there may be more
     }
-    this.running = (async () => {
-      try {
-        do {
-          this.again = false;
-          while ((await this.publishBatch()) === BATCH) {
-            // a full batch: there may be more
-          }
-        } while (this.again);
-        this.failures = 0;
-        this.schedule(this.config.OUTBOX_POLL_MS);
-      } catch (error) {
-        this.failures++;
-        this.logger.warn(
-          `outbox of ${this.schema} not published (attempt ${this.failures}): ${(error as Error).message}`,
-        );
-        this.schedule(backoffDelay(this.failures, this.config.OUTBOX_POLL_MS, 10_000));
-        throw error;
-      } finally {
-        this.running = undefined;
-      }
-    })();
-    return this.running;
   }
 
   private async publishBatch(): Promise<number> {
@@ -133,7 +118,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
         release: () => void;
       };
       client.on('notification', (n) => {
-        if (n.payload === this.schema) void this.drain().catch(() => undefined);
+        if (n.payload === this.schema && this.job?.holdsLease) this.job.wake();
       });
       await client.query('LISTEN tsuzuku_outbox');
       this.listener = client;
@@ -142,11 +127,8 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     }
   }
 
-  /** Before the database pool and the producer close: the batch in flight finishes first. */
-  async beforeApplicationShutdown(): Promise<void> {
-    this.stopped = true;
-    clearTimeout(this.timer);
-    await this.running?.catch(() => undefined);
+  /** The runner stops the relay (the batch in flight finishes first); the listener goes with it. */
+  beforeApplicationShutdown(): void {
     this.listener?.release();
   }
 }
