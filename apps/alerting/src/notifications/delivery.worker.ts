@@ -1,11 +1,11 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { BackgroundJobs, JobHandle } from '@tsuzuku/platform-database';
+import { BackgroundJobs, JobHandle, backoffDelay } from '@tsuzuku/platform-database';
 import { OutboundRequestError } from '@tsuzuku/platform-runtime';
 import { AlertingConfig } from '../config/alerting.config';
 import { DeliveryWake } from './delivery-wake';
-import { afterFailure, retryDelayMs } from './domain/delivery-backoff';
+import { afterFailure } from './domain/delivery-backoff';
 import { AlertNotification } from './domain/notification-message';
 import { ChannelTarget, DeliveryError, NotificationSenders } from './notification-senders';
 import { returning } from '../shared/returning';
@@ -102,11 +102,10 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnApplicationShut
       );
     } catch (error) {
       const { message, statusCode } = describe(error);
-      const delay = retryDelayMs(
+      const delay = backoffDelay(
         d.attempts,
         this.config.DELIVERY_BACKOFF_BASE_MS,
         this.config.DELIVERY_BACKOFF_MAX_MS,
-        Math.random(),
       );
       const next = afterFailure(d.attempts, this.config.DELIVERY_MAX_ATTEMPTS, new Date(), delay);
       await this.dataSource
