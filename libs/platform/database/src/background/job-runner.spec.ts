@@ -28,7 +28,6 @@ function fakeLeases(owner: Map<string, string>): LeaseStore {
     release: async (name: string, holder: string) => {
       if (owner.get(name) === holder) owner.delete(name);
     },
-    holderOf: async (name: string) => owner.get(name) ?? null,
   } as unknown as LeaseStore;
 }
 

@@ -45,13 +45,4 @@ export class LeaseStore {
       [name, holder],
     );
   }
-
-  /** Who holds the lease now, if anyone. */
-  async holderOf(name: string): Promise<string | null> {
-    const rows: { holder: string }[] = await this.dataSource.query(
-      `SELECT holder FROM ${quoteIdent(this.schema)}.leases WHERE name = $1 AND expires_at >= clock_timestamp()`,
-      [name],
-    );
-    return rows[0]?.holder ?? null;
-  }
 }
