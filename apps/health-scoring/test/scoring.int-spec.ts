@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Admin, Kafka, logLevel } from 'kafkajs';
 import { AccountUpdatedData, CustomerEventData, Topic } from '@tsuzuku/contracts';
 import { ServiceConfig, loadConfig } from '@tsuzuku/platform-config';
-import { ConsumerRunner, EventPublisher, KafkaConnection } from '@tsuzuku/platform-kafka';
+import { ConsumerRunner, EventPublisher, KafkaConnection, OutboxRelay } from '@tsuzuku/platform-kafka';
 import {
   RunningTestService,
   TestDatabase,
@@ -244,6 +244,29 @@ describe('health scoring from cs.events.v1', () => {
       [workspaceId, 'acct-quiet'],
     );
     expect(last!.reason).toBe('sweep');
+  });
+
+  it('announces on the sweep only the accounts whose state changed', async () => {
+    const relay = service.app.get(OutboxRelay);
+    const sweep = service.app.get(ScoringSweep);
+    const published = async () =>
+      (await health.endOffsets(['cs.accounts.v1']))[0]!.offsets.reduce((n, o) => n + Number(o.high), 0);
+    jest.spyOn(service.app.get(Clock), 'now').mockReturnValue(new Date(Date.now() + 60 * DAY_MS));
+    try {
+      await relay.flush();
+      const before = await published();
+      // Time moved on (days since the last sign-in grew): the accounts that signed in change.
+      expect(await sweep.sweep()).toBeGreaterThan(0);
+      await relay.flush();
+      const afterFirst = await published();
+      expect(afterFirst).toBeGreaterThan(before);
+      // The same instant again: nothing changed, nothing is announced.
+      await sweep.sweep();
+      await relay.flush();
+      expect(await published()).toBe(afterFirst);
+    } finally {
+      jest.restoreAllMocks();
+    }
   });
 
   it('keeps an override through recomputation and ends it on time', async () => {

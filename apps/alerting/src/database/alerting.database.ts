@@ -2,6 +2,7 @@ import { ServiceDatabase } from '@tsuzuku/platform-database';
 import { CreateAlertingSchema1763870400000 } from './migrations/1763870400000-create-alerting-schema';
 import { AlertingModel1764000000000 } from './migrations/1764000000000-alerting-model';
 import { DeliveryStatusCode1764806400000 } from './migrations/1764806400000-delivery-status-code';
+import { BackgroundLeases1765200000000 } from './migrations/1765200000000-background-leases';
 
 /** The alerting service owns the `alerting` schema and nothing else. */
 export const alertingDatabase: ServiceDatabase = {
@@ -11,6 +12,7 @@ export const alertingDatabase: ServiceDatabase = {
     CreateAlertingSchema1763870400000,
     AlertingModel1764000000000,
     DeliveryStatusCode1764806400000,
+    BackgroundLeases1765200000000,
   ],
   outbox: true,
 };

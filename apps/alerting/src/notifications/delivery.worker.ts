@@ -1,10 +1,11 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { BackgroundJobs, JobHandle, backoffDelay } from '@tsuzuku/platform-database';
 import { OutboundRequestError } from '@tsuzuku/platform-runtime';
 import { AlertingConfig } from '../config/alerting.config';
 import { DeliveryWake } from './delivery-wake';
-import { afterFailure, retryDelayMs } from './domain/delivery-backoff';
+import { afterFailure } from './domain/delivery-backoff';
 import { AlertNotification } from './domain/notification-message';
 import { ChannelTarget, DeliveryError, NotificationSenders } from './notification-senders';
 import { returning } from '../shared/returning';
@@ -26,49 +27,37 @@ interface ClaimedDelivery {
  * attempt pushed past the send timeout), so several instances never send one at the same time
  * and a crash mid-send only delays it. Every send runs on its own with a timeout: a dead
  * channel holds one slot for at most DELIVERY_TIMEOUT_MS and never delays other channels or
- * the alert processing, which only writes rows.
+ * the alert processing, which only writes rows. Claiming is a background job on every replica
+ * (single-flight; stopped before the sends in flight are awaited at shutdown).
  */
 @Injectable()
 export class DeliveryWorker implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(DeliveryWorker.name);
-  private timer?: NodeJS.Timeout;
+  private job?: JobHandle;
   private inFlight = new Set<Promise<void>>();
-  private claiming = false;
-  private again = false;
-  private stopped = false;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly senders: NotificationSenders,
     private readonly config: AlertingConfig,
+    private readonly jobs: BackgroundJobs,
     wake: DeliveryWake,
   ) {
     wake.listen(() => this.tick());
   }
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => this.tick(), this.config.DELIVERY_POLL_MS);
-    this.timer.unref();
-    this.tick();
+    this.job = this.jobs.schedule({
+      name: 'notification-delivery',
+      everyMs: this.config.DELIVERY_POLL_MS,
+      runAtStart: true,
+      run: () => this.claimAndSend(),
+    });
   }
 
   /** Claims as many due deliveries as there are free slots and starts sending them. */
   tick(): void {
-    if (this.stopped) return;
-    if (this.claiming) {
-      this.again = true;
-      return;
-    }
-    this.claiming = true;
-    void this.claimAndSend()
-      .catch((error: unknown) => this.logger.warn(`claiming deliveries failed: ${(error as Error).message}`))
-      .finally(() => {
-        this.claiming = false;
-        if (this.again) {
-          this.again = false;
-          this.tick();
-        }
-      });
+    this.job?.wake();
   }
 
   private async claimAndSend(): Promise<void> {
@@ -113,11 +102,10 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnApplicationShut
       );
     } catch (error) {
       const { message, statusCode } = describe(error);
-      const delay = retryDelayMs(
+      const delay = backoffDelay(
         d.attempts,
         this.config.DELIVERY_BACKOFF_BASE_MS,
         this.config.DELIVERY_BACKOFF_MAX_MS,
-        Math.random(),
       );
       const next = afterFailure(d.attempts, this.config.DELIVERY_MAX_ATTEMPTS, new Date(), delay);
       await this.dataSource
@@ -140,9 +128,8 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnApplicationShut
     }
   }
 
+  /** The runner stopped claiming before this hook; the sends in flight finish. */
   async onApplicationShutdown(): Promise<void> {
-    this.stopped = true;
-    clearInterval(this.timer);
     await Promise.allSettled([...this.inFlight]);
   }
 }

@@ -43,10 +43,15 @@ export function scorecardFor(
   return best;
 }
 
+export interface RescoreOptions {
+  /** Announce account.updated only for accounts whose announced state changed (the sweep). */
+  readonly onlyChanged?: boolean;
+}
+
 /** What other features ask of the scoring (implemented by the scoring engine). */
 export abstract class Rescorer {
   /** Recomputes every account of a workspace, e.g. after its scorecards or settings changed. */
-  abstract rescoreWorkspace(workspaceId: string, reason: string): Promise<number>;
+  abstract rescoreWorkspace(workspaceId: string, reason: string, options?: RescoreOptions): Promise<number>;
   /** Recomputes one account now, e.g. after an override was set or cleared. */
   abstract rescoreAccount(workspaceId: string, accountId: string, reason: string): Promise<void>;
 }

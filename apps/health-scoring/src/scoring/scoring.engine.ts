@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import {
   AccountHealth,
@@ -25,7 +25,7 @@ import { lifecyclePhase, onboardingCompletedAt, touchModel } from './domain/life
 import { WorkspaceSettings } from '../settings/domain/workspace-settings';
 import { WorkspaceSettingsService } from '../settings/workspace-settings.service';
 import { Clock } from './clock';
-import { Rescorer, ScorecardDirectory, StoredScorecard, scorecardFor } from './ports';
+import { RescoreOptions, Rescorer, ScorecardDirectory, StoredScorecard, scorecardFor } from './ports';
 import {
   AccountKey,
   AccountRow,
@@ -159,9 +159,13 @@ export class ScoringEngine extends Rescorer {
     });
   }
 
-  override async rescoreWorkspace(workspaceId: string, reason: string): Promise<number> {
+  override async rescoreWorkspace(
+    workspaceId: string,
+    reason: string,
+    options: RescoreOptions = {},
+  ): Promise<number> {
     const keys = await accountKeysOf(this.dataSource.manager, workspaceId);
-    for (let i = 0; i < keys.length; i += 500) await this.rescore(keys.slice(i, i + 500), reason);
+    for (let i = 0; i < keys.length; i += 500) await this.rescore(keys.slice(i, i + 500), reason, options);
     return keys.length;
   }
 
@@ -189,24 +193,33 @@ export class ScoringEngine extends Rescorer {
     return ended.length;
   }
 
-  private async rescore(keys: readonly AccountKey[], reason: string): Promise<void> {
+  private async rescore(
+    keys: readonly AccountKey[],
+    reason: string,
+    options: RescoreOptions = {},
+  ): Promise<void> {
     const sorted = sortedKeys(keys);
     await this.dataSource.transaction(async (m) => {
       const rows = await lockAccounts(m, sorted);
       const present = sorted.filter((k) => rows.has(keyOf(k)));
       const settings = await this.settingsFor(new Set(present.map((k) => k.workspaceId)));
       const correlationId = randomUUID();
-      await this.score(m, present, rows, settings, () => ({
-        reason,
-        causationId: null,
-        correlationId,
-      }));
+      await this.score(
+        m,
+        present,
+        rows,
+        settings,
+        () => ({ reason, causationId: null, correlationId }),
+        options,
+      );
     });
   }
 
   /**
    * Scores the accounts and writes rows, history and outbox messages: account.health.changed
    * when the health moved, and account.updated for every account scored, since its signals
+   * (usage windows, days since sign-in) move with events and with time; with `onlyChanged` (the
+   * sweep), account.updated only where it would say something the last one did not.
    * (usage windows, days since sign-in) move with events and with time.
    */
   private async score(
@@ -215,6 +228,7 @@ export class ScoringEngine extends Rescorer {
     rows: Map<string, AccountRow>,
     settings: Map<string, WorkspaceSettings>,
     causeOf: (key: string) => Cause,
+    options: RescoreOptions = {},
   ): Promise<void> {
     const asOf = this.clock.now();
     const facts = await loadFacts(m, keys, asOf);
@@ -327,20 +341,16 @@ export class ScoringEngine extends Rescorer {
         };
         outbox.push(envelopeMessage('account.health.changed', SOURCE, row, data, cause, asOf));
       }
-      outbox.push(
-        envelopeMessage(
-          'account.updated',
-          SOURCE,
-          row,
-          accountUpdated(
-            row,
-            signalsOf(accountFacts, facts, key, now, asOf, onboardingCompletedAt(row, ws)),
-            activeOverride,
-          ),
-          cause,
-          asOf,
-        ),
+      const updated = accountUpdated(
+        row,
+        signalsOf(accountFacts, facts, key, now, asOf, onboardingCompletedAt(row, ws)),
+        activeOverride,
       );
+      const fingerprint = fingerprintOf(updated);
+      if (!options.onlyChanged || fingerprint !== row.publishedFingerprint) {
+        outbox.push(envelopeMessage('account.updated', SOURCE, row, updated, cause, asOf));
+        row.publishedFingerprint = fingerprint;
+      }
       changed.push(row);
     }
     await saveAccounts(m, changed);
@@ -489,6 +499,7 @@ function newAccount(workspaceId: string, accountId: string, firstSeenAt: string)
     scorecardId: null,
     measures: [],
     scoredAt: null,
+    publishedFingerprint: null,
   };
 }
 
@@ -688,6 +699,13 @@ function signalsOf(
     latestNps: accountFacts.latestNps,
     onboardingCompletedAt: onboardingCompleted,
   };
+}
+
+/** What account.updated says, without when it was computed: equal fingerprints say the same. */
+function fingerprintOf(data: AccountUpdatedData): string {
+  return createHash('sha256')
+    .update(JSON.stringify({ ...data, signals: { ...data.signals, asOf: null } }))
+    .digest('base64url');
 }
 
 /** The account as cs.accounts.v1 carries it. */

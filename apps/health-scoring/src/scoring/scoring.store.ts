@@ -36,6 +36,8 @@ export interface AccountRow {
   scorecardId: string | null;
   measures: MeasureResult[];
   scoredAt: string | null;
+  /** Fingerprint of the last account.updated published for the account (see ScoringEngine). */
+  publishedFingerprint: string | null;
 }
 
 export interface AccountKey {
@@ -64,7 +66,7 @@ const date = (v: unknown): string | null => {
 const ACCOUNT_COLUMNS = `workspace_id, account_id, name, plan, mrr, seats, renewal_date::text AS renewal_date, csm_email,
   segment, industry, traits, touch_trait, phase_trait, expansion, onboarding_done, onboarding_steps_at, features_used, first_seen_at,
   last_seen_at, last_sign_in_at, latest_nps, latest_nps_at, phase, touch_model, computed_score, score, band,
-  coverage, scorecard_id, measures, scored_at`;
+  coverage, scorecard_id, measures, scored_at, published_fingerprint`;
 
 function toAccountRow(r: Record<string, unknown>): AccountRow {
   return {
@@ -99,6 +101,7 @@ function toAccountRow(r: Record<string, unknown>): AccountRow {
     scorecardId: (r['scorecard_id'] as string | null) ?? null,
     measures: (r['measures'] as MeasureResult[]) ?? [],
     scoredAt: iso(r['scored_at']),
+    publishedFingerprint: (r['published_fingerprint'] as string | null) ?? null,
   };
 }
 
@@ -165,24 +168,25 @@ export async function saveAccounts(m: EntityManager, rows: readonly AccountRow[]
     scorecard_id: r.scorecardId,
     measures: r.measures,
     scored_at: r.scoredAt,
+    published_fingerprint: r.publishedFingerprint,
   }));
   await m.query(
     `INSERT INTO health_scoring.accounts AS a (workspace_id, account_id, name, plan, mrr, seats, renewal_date, csm_email,
        segment, industry, traits, touch_trait, phase_trait, expansion, onboarding_done, onboarding_steps_at,
        features_used, first_seen_at, last_seen_at, last_sign_in_at, latest_nps, latest_nps_at, phase, touch_model,
-       computed_score, score, band, coverage, scorecard_id, measures, scored_at, updated_at)
+       computed_score, score, band, coverage, scorecard_id, measures, scored_at, published_fingerprint, updated_at)
      SELECT r.workspace_id, r.account_id, r.name, r.plan, r.mrr, r.seats, r.renewal_date, r.csm_email, r.segment,
        r.industry, r.traits, r.touch_trait, r.phase_trait, r.expansion,
        r.onboarding_done, r.onboarding_steps_at, r.features_used,
        r.first_seen_at, r.last_seen_at, r.last_sign_in_at, r.latest_nps, r.latest_nps_at, r.phase, r.touch_model,
-       r.computed_score, r.score, r.band, r.coverage, r.scorecard_id, r.measures, r.scored_at, now()
+       r.computed_score, r.score, r.band, r.coverage, r.scorecard_id, r.measures, r.scored_at, r.published_fingerprint, now()
      FROM jsonb_to_recordset($1::jsonb) AS r(workspace_id text, account_id text, name text, plan text, mrr numeric,
        seats integer, renewal_date date, csm_email text, segment text, industry text, traits jsonb, touch_trait text,
        phase_trait text, expansion boolean, onboarding_done text[], onboarding_steps_at jsonb, features_used text[],
        first_seen_at timestamptz,
        last_seen_at timestamptz, last_sign_in_at timestamptz, latest_nps integer, latest_nps_at timestamptz, phase text,
        touch_model text, computed_score numeric, score numeric, band text, coverage numeric, scorecard_id uuid,
-       measures jsonb, scored_at timestamptz)
+       measures jsonb, scored_at timestamptz, published_fingerprint text)
      ON CONFLICT (workspace_id, account_id) DO UPDATE SET
        name = EXCLUDED.name, plan = EXCLUDED.plan, mrr = EXCLUDED.mrr, seats = EXCLUDED.seats,
        renewal_date = EXCLUDED.renewal_date, csm_email = EXCLUDED.csm_email, segment = EXCLUDED.segment,
@@ -194,7 +198,8 @@ export async function saveAccounts(m: EntityManager, rows: readonly AccountRow[]
        latest_nps = EXCLUDED.latest_nps, latest_nps_at = EXCLUDED.latest_nps_at, phase = EXCLUDED.phase,
        touch_model = EXCLUDED.touch_model, computed_score = EXCLUDED.computed_score, score = EXCLUDED.score,
        band = EXCLUDED.band, coverage = EXCLUDED.coverage, scorecard_id = EXCLUDED.scorecard_id,
-       measures = EXCLUDED.measures, scored_at = EXCLUDED.scored_at, updated_at = now()`,
+       measures = EXCLUDED.measures, scored_at = EXCLUDED.scored_at,
+       published_fingerprint = EXCLUDED.published_fingerprint, updated_at = now()`,
     [JSON.stringify(json)],
   );
 }

@@ -1,54 +1,49 @@
-import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { BackgroundJobs } from '@tsuzuku/platform-database';
 import { HealthScoringConfig } from '../config/health-scoring.config';
 import { ScoringEngine } from './scoring.engine';
 
 /**
  * What time alone changes: every SWEEP_INTERVAL_MS each account is rescored (days since the last
  * sign-in grow, renewals come closer, windows slide) and gets its daily history point; every
- * OVERRIDE_CHECK_MS the overrides past their expiry end.
+ * OVERRIDE_CHECK_MS the overrides past their expiry end. Both run once per cluster (leased), and
+ * the sweep announces account.updated only for the accounts whose published state changed.
  */
 @Injectable()
-export class ScoringSweep implements OnApplicationBootstrap, OnApplicationShutdown {
+export class ScoringSweep implements OnApplicationBootstrap {
   private readonly logger = new Logger(ScoringSweep.name);
-  private timers: NodeJS.Timeout[] = [];
-  private running?: Promise<unknown>;
 
   constructor(
     private readonly engine: ScoringEngine,
     private readonly config: HealthScoringConfig,
+    private readonly jobs: BackgroundJobs,
   ) {}
 
   onApplicationBootstrap(): void {
-    this.timers = [
-      setInterval(() => this.guarded('sweep', () => this.sweep()), this.config.SWEEP_INTERVAL_MS),
-      setInterval(
-        () => this.guarded('override expiry', () => this.engine.expireOverrides()),
-        this.config.OVERRIDE_CHECK_MS,
-      ),
-    ];
-    for (const t of this.timers) t.unref();
+    this.jobs.schedule({
+      name: 'scoring-sweep',
+      everyMs: this.config.SWEEP_INTERVAL_MS,
+      oncePerCluster: true,
+      run: (signal) => this.sweep(signal),
+    });
+    this.jobs.schedule({
+      name: 'override-expiry',
+      everyMs: this.config.OVERRIDE_CHECK_MS,
+      oncePerCluster: true,
+      run: () => this.engine.expireOverrides(),
+    });
   }
 
-  /** Rescores every account of every workspace; returns how many. */
-  async sweep(): Promise<number> {
+  /** Rescores every account of every workspace (until `signal` aborts); returns how many. */
+  async sweep(signal?: AbortSignal): Promise<number> {
     const started = Date.now();
     await this.engine.expireOverrides();
     let accounts = 0;
-    for (const workspaceId of await this.engine.workspaces())
-      accounts += await this.engine.rescoreWorkspace(workspaceId, 'sweep');
+    for (const workspaceId of await this.engine.workspaces()) {
+      if (signal?.aborted) break;
+      accounts += await this.engine.rescoreWorkspace(workspaceId, 'sweep', { onlyChanged: true });
+    }
     this.logger.log(`swept ${accounts} account(s) in ${Date.now() - started} ms`);
     return accounts;
-  }
-
-  private guarded(what: string, work: () => Promise<unknown>): void {
-    if (this.running) return;
-    this.running = work()
-      .catch((error: unknown) => this.logger.warn(`${what} failed: ${(error as Error).message}`))
-      .finally(() => (this.running = undefined));
-  }
-
-  async onApplicationShutdown(): Promise<void> {
-    for (const t of this.timers) clearInterval(t);
-    await this.running;
   }
 }

@@ -2,6 +2,7 @@ import { ServiceDatabase } from '@tsuzuku/platform-database';
 import { CreatePlaybooksSchema1763870400000 } from './migrations/1763870400000-create-playbooks-schema';
 import { PlaybooksEngine1763971200000 } from './migrations/1763971200000-playbooks-engine';
 import { TriggerDecisions1765100000000 } from './migrations/1765100000000-trigger-decisions';
+import { BackgroundLeases1765200000000 } from './migrations/1765200000000-background-leases';
 
 /** The playbooks service owns the `playbooks` schema and nothing else. */
 export const playbooksDatabase: ServiceDatabase = {
@@ -11,6 +12,7 @@ export const playbooksDatabase: ServiceDatabase = {
     CreatePlaybooksSchema1763870400000,
     PlaybooksEngine1763971200000,
     TriggerDecisions1765100000000,
+    BackgroundLeases1765200000000,
   ],
   outbox: true,
 };

@@ -2,6 +2,7 @@ import { ServiceDatabase } from '@tsuzuku/platform-database';
 import { CreateReportingSchema1763870400000 } from './migrations/1763870400000-create-reporting-schema';
 import { ReportingReadModels1764000000000 } from './migrations/1764000000000-reporting-read-models';
 import { ReportingAttributeVersions1765000000000 } from './migrations/1765000000000-reporting-attribute-versions';
+import { BackgroundLeases1765200000000 } from './migrations/1765200000000-background-leases';
 
 /** The reporting service owns the `reporting` schema and nothing else. */
 export const reportingDatabase: ServiceDatabase = {
@@ -11,5 +12,6 @@ export const reportingDatabase: ServiceDatabase = {
     CreateReportingSchema1763870400000,
     ReportingReadModels1764000000000,
     ReportingAttributeVersions1765000000000,
+    BackgroundLeases1765200000000,
   ],
 };

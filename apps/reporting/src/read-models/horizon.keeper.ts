@@ -1,6 +1,7 @@
-import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { BackgroundJobs } from '@tsuzuku/platform-database';
 import { monthDate, monthOf, monthStart } from '../kpis/domain/month';
 import { MrrDeriver } from './mrr.deriver';
 import { groupBy } from './sql';
@@ -11,41 +12,34 @@ const BATCH = 500;
 /**
  * Account months are derived up to the current month. When a month begins, the accounts that
  * still have MRR (or had some in the last twelve months, for GRR12 and NRR12) get their rows for
- * it: derived again, like after an event. Checked at start and every 15 minutes.
+ * it: derived again, like after an event. Checked at start and every 15 minutes, once per
+ * cluster (leased).
  */
 @Injectable()
-export class HorizonKeeper implements OnApplicationBootstrap, OnApplicationShutdown {
+export class HorizonKeeper implements OnApplicationBootstrap {
   private readonly logger = new Logger(HorizonKeeper.name);
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<number>;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly deriver: MrrDeriver,
+    private readonly jobs: BackgroundJobs,
   ) {}
 
   onApplicationBootstrap(): void {
-    const tick = () => {
-      this.running = this.extend().catch((error: unknown) => {
-        this.logger.warn(`extending account months failed: ${(error as Error).message}`);
-        return 0;
-      });
-    };
-    tick();
-    this.timer = setInterval(tick, CHECK_MS);
-    this.timer.unref();
-  }
-
-  async onApplicationShutdown(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    await this.running;
+    this.jobs.schedule({
+      name: 'horizon-keeper',
+      everyMs: CHECK_MS,
+      oncePerCluster: true,
+      runAtStart: true,
+      run: (signal) => this.extend(Date.now(), signal),
+    });
   }
 
   /** Derives the accounts behind the current month again; answers how many. */
-  async extend(now = Date.now()): Promise<number> {
+  async extend(now = Date.now(), signal?: AbortSignal): Promise<number> {
     const current = monthOf(now);
     let done = 0;
-    for (;;) {
+    while (!signal?.aborted) {
       const stale: { workspace_id: string; account_id: string }[] = await this.dataSource.query(
         `SELECT workspace_id, account_id FROM reporting.accounts
          WHERE derived_through < $1 AND (current_mrr > 0 OR last_movement_at >= $2)
@@ -66,5 +60,6 @@ export class HorizonKeeper implements OnApplicationBootstrap, OnApplicationShutd
       if (done > 0 && done % 10_000 === 0)
         this.logger.log(`extended ${done} accounts to ${monthDate(current)}`);
     }
+    return done;
   }
 }

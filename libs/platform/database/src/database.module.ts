@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import { ServiceConfig } from '@tsuzuku/platform-config';
 import { DatabaseStatus } from './database-status';
 import { ServiceDatabase, serviceDataSourceOptions } from './service-data-source';
+import { BackgroundJobs, LeaseStore } from './background';
 
 export const SERVICE_DATABASE = Symbol('SERVICE_DATABASE');
 
@@ -41,8 +42,18 @@ export class DatabaseModule {
           useFactory: (dataSource: DataSource, config: ServiceConfig) =>
             (status = new DatabaseStatus(dataSource, config, database)),
         },
+        {
+          // The service's background loops, leased in <schema>.leases when once per cluster; they
+          // start once the database is connected and migrated.
+          provide: BackgroundJobs,
+          inject: [DataSource, DatabaseStatus],
+          useFactory: (dataSource: DataSource, databaseStatus: DatabaseStatus) =>
+            new BackgroundJobs(new LeaseStore(dataSource, database.schema), {
+              ready: databaseStatus.whenStarted(),
+            }),
+        },
       ],
-      exports: [SERVICE_DATABASE, DatabaseStatus],
+      exports: [SERVICE_DATABASE, DatabaseStatus, BackgroundJobs],
     };
   }
 }

@@ -56,8 +56,10 @@ export interface OutboxRow {
 }
 
 /**
- * Claims the oldest unpublished rows for this transaction; rows another relay holds are skipped,
- * so two instances never publish the same row.
+ * Claims the oldest unpublished rows for this transaction, in id order. It waits for rows another
+ * transaction holds instead of skipping them: a relay that finds the head of the outbox claimed
+ * gets nothing later than it until that batch is published or rolled back, so a failed batch is
+ * never overtaken (per-key order), even if two relays ever ran at once.
  */
 export async function claimOutbox(
   manager: EntityManager,
@@ -66,9 +68,26 @@ export async function claimOutbox(
 ): Promise<OutboxRow[]> {
   return manager.query(
     `SELECT id, topic, message_key, value, headers FROM ${quoteIdent(schema)}.outbox
-     ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED`,
+     ORDER BY id LIMIT $1 FOR UPDATE`,
     [limit],
   );
+}
+
+/** The newest row now in the outbox, or null when it is empty. */
+export async function lastOutboxId(manager: EntityManager, schema: string): Promise<string | null> {
+  const [row]: { id: string | null }[] = await manager.query(
+    `SELECT max(id)::text AS id FROM ${quoteIdent(schema)}.outbox`,
+  );
+  return row?.id ?? null;
+}
+
+/** Whether rows up to `id` are still unpublished. */
+export async function outboxHoldsUpTo(manager: EntityManager, schema: string, id: string): Promise<boolean> {
+  const rows: unknown[] = await manager.query(
+    `SELECT 1 FROM ${quoteIdent(schema)}.outbox WHERE id <= $1::bigint LIMIT 1`,
+    [id],
+  );
+  return rows.length > 0;
 }
 
 export async function deleteOutbox(

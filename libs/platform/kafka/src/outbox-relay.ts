@@ -13,39 +13,47 @@ import type { PostgresConnectionOptions } from 'typeorm/driver/postgres/Postgres
 import { Topic } from '@tsuzuku/contracts';
 import { ServiceConfig } from '@tsuzuku/platform-config';
 import {
+  BackgroundJobs,
   DatabaseStatus,
+  JobHandle,
   OutboxRow,
   SERVICE_DATABASE,
   ServiceDatabase,
   claimOutbox,
   deleteOutbox,
+  lastOutboxId,
+  outboxHoldsUpTo,
+  quoteIdent,
 } from '@tsuzuku/platform-database';
 import { EventPublisher } from './event-publisher';
 import { backoffDelay } from './backoff';
 import { describeError } from './wait-until-available';
 
 const BATCH = 500;
+const OUTBOX_CHANNEL = 'tsuzuku_outbox';
 
 /**
- * Publishes what the service wrote to its outbox, in order, and deletes it in the same
- * transaction: a row leaves the outbox only once Kafka acknowledged it. Woken by NOTIFY on a
+ * Publishes what the service wrote to its outbox, in id order, and deletes it in the same
+ * transaction: a row leaves the outbox only once Kafka acknowledged it. One relay per service
+ * runs at a time (the `outbox-relay` lease, a background job once per cluster), one batch at a
+ * time: a batch that fails is retried, with backoff, before anything after it is sent, so every
+ * key keeps its order on every topic with any number of replicas. Woken by NOTIFY on a
  * connection of its own (LISTEN), which it opens again with backoff when it is lost, and polls
- * every OUTBOX_POLL_MS in case a notification was missed.
+ * every OUTBOX_POLL_MS in case a notification was missed. Other features may listen on that
+ * connection too (`onNotification`).
  */
 @Injectable()
 export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(OutboxRelay.name);
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<void>;
-  private again = false;
+  private job?: JobHandle;
   private stopped = false;
-  private failures = 0;
   // The LISTEN connection, from its opening on; replaced when it is lost.
   private listener?: Client;
   private listenFailures = 0;
   private listenTimer?: NodeJS.Timeout;
   // Why notifications are not being received, once the relay has started.
   private listenProblem?: string;
+  private readonly handlers = new Map<string, ((payload: string | undefined) => void)[]>();
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -53,6 +61,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     private readonly config: ServiceConfig,
     @Optional() @Inject(SERVICE_DATABASE) private readonly database?: ServiceDatabase,
     @Optional() private readonly status?: DatabaseStatus,
+    @Optional() private readonly jobs?: BackgroundJobs,
   ) {}
 
   /** Why the relay's LISTEN connection is down; undefined while it listens (or has no outbox). */
@@ -65,62 +74,52 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     return this.database.schema;
   }
 
+  /**
+   * Also listens on `channel` with the relay's LISTEN connection (services with an outbox only);
+   * register before the application bootstraps.
+   */
+  onNotification(channel: string, handler: (payload: string | undefined) => void): void {
+    this.handlers.set(channel, [...(this.handlers.get(channel) ?? []), handler]);
+  }
+
   onApplicationBootstrap(): void {
     if (!this.database?.outbox) return;
+    if (!this.jobs) throw new Error('OutboxRelay needs the background jobs (DatabaseModule.forService)');
+    // The job starts once the database is connected (the runner waits for it).
+    this.job = this.jobs.schedule({
+      name: 'outbox-relay',
+      everyMs: this.config.OUTBOX_POLL_MS,
+      oncePerCluster: true,
+      runAtStart: true,
+      retry: { baseMs: this.config.OUTBOX_POLL_MS, capMs: 10_000 },
+      run: (signal) => this.drain(signal),
+    });
     this.listenProblem = 'waiting for the database at start-up';
-    // Start-up goes on while the database is unreachable; the relay starts once it is connected.
+    // Start-up goes on while the database is unreachable; the listener opens once it is connected.
     void (this.status?.whenStarted() ?? Promise.resolve()).then(() => {
-      if (this.stopped) return;
-      void this.listen();
-      this.schedule(0);
+      if (!this.stopped) void this.listen();
     });
   }
 
-  /** Publishes everything enqueued before the call; resolves when it is on Kafka. */
+  /**
+   * Publishes everything enqueued before the call; resolves when it is on Kafka (published here
+   * when this replica holds the relay lease, else by the replica that does).
+   */
   async flush(): Promise<void> {
+    const last = await lastOutboxId(this.dataSource.manager, this.schema);
+    if (last === null) return;
     for (;;) {
-      await this.drain();
-      const [{ count }] = (await this.dataSource.query(
-        `SELECT count(*)::int AS count FROM "${this.schema}".outbox`,
-      )) as [{ count: number }];
-      if (count === 0) return;
+      if (this.job?.holdsLease) await this.job.runNow();
+      if (!(await outboxHoldsUpTo(this.dataSource.manager, this.schema, last))) return;
+      if (!this.job?.holdsLease) await new Promise((resolve) => setTimeout(resolve, 50));
     }
   }
 
-  private schedule(delayMs: number): void {
-    if (this.stopped) return;
-    clearTimeout(this.timer);
-    this.timer = setTimeout(() => void this.drain().catch(() => undefined), delayMs);
-  }
-
-  /** One drain at a time; a call during a drain makes it run once more. */
-  private drain(): Promise<void> {
-    if (this.running) {
-      this.again = true;
-      return this.running;
+  /** Batch after batch while they come back full; stops between batches when asked to. */
+  private async drain(signal: AbortSignal): Promise<void> {
+    while (!signal.aborted && (await this.publishBatch()) === BATCH) {
+      // a full batch: there may be more
     }
-    this.running = (async () => {
-      try {
-        do {
-          this.again = false;
-          while ((await this.publishBatch()) === BATCH) {
-            // a full batch: there may be more
-          }
-        } while (this.again);
-        this.failures = 0;
-        this.schedule(this.config.OUTBOX_POLL_MS);
-      } catch (error) {
-        this.failures++;
-        this.logger.warn(
-          `outbox of ${this.schema} not published (attempt ${this.failures}): ${(error as Error).message}`,
-        );
-        this.schedule(backoffDelay(this.failures, this.config.OUTBOX_POLL_MS, 10_000));
-        throw error;
-      } finally {
-        this.running = undefined;
-      }
-    })();
-    return this.running;
   }
 
   private async publishBatch(): Promise<number> {
@@ -145,6 +144,10 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     });
   }
 
+  private wake(): void {
+    if (this.job?.holdsLease) this.job.wake();
+  }
+
   /** Opens the LISTEN connection; when it fails or is lost later, `listenLost` opens it again. */
   private async listen(): Promise<void> {
     if (this.stopped) return;
@@ -157,11 +160,14 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     this.listener = client;
     client.on('error', (error) => this.listenLost(client, error));
     client.on('notification', (n) => {
-      if (n.payload === this.schema) void this.drain().catch(() => undefined);
+      if (n.channel !== OUTBOX_CHANNEL)
+        for (const handle of this.handlers.get(n.channel) ?? []) handle(n.payload);
+      else if (n.payload === this.schema) this.wake();
     });
     try {
       await client.connect();
-      await client.query('LISTEN tsuzuku_outbox');
+      await client.query(`LISTEN ${OUTBOX_CHANNEL}`);
+      for (const channel of this.handlers.keys()) await client.query(`LISTEN ${quoteIdent(channel)}`);
     } catch (error) {
       this.listenLost(client, error);
       return;
@@ -174,7 +180,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     this.listenFailures = 0;
     this.listenProblem = undefined;
     // Rows committed while nobody listened were not announced.
-    this.schedule(0);
+    this.wake();
   }
 
   /** The LISTEN connection failed or was lost: open a new one after a backoff. */
@@ -197,12 +203,10 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     this.listenTimer.unref();
   }
 
-  /** Before the database pool and the producer close: the batch in flight finishes first. */
+  /** The runner stops the relay (the batch in flight finishes first); the listener goes with it. */
   async beforeApplicationShutdown(): Promise<void> {
     this.stopped = true;
-    clearTimeout(this.timer);
     clearTimeout(this.listenTimer);
-    await this.running?.catch(() => undefined);
     const listener = this.listener;
     this.listener = undefined;
     await listener?.end().catch(() => undefined);

@@ -1,6 +1,6 @@
 import { AlertEventData } from '@tsuzuku/contracts';
 import { NO_FILTERS, routes } from './channel-routing';
-import { afterFailure, retryDelayMs } from './delivery-backoff';
+import { afterFailure } from './delivery-backoff';
 import { emailMessage, slackMessage } from './notification-message';
 
 const alert = (o: Partial<AlertEventData> = {}): AlertEventData => ({
@@ -48,22 +48,7 @@ describe('routes', () => {
   });
 });
 
-describe('retry backoff', () => {
-  it.each([
-    [1, 1000],
-    [2, 2000],
-    [3, 4000],
-    [5, 16_000],
-    [20, 60_000],
-  ])('after %i failed attempt(s) waits %i ms (no jitter, max 60 s)', (attempts, expected) => {
-    expect(retryDelayMs(attempts, 1000, 60_000)).toBe(expected);
-  });
-
-  it('jitter adds at most a fifth and never passes the maximum', () => {
-    expect(retryDelayMs(1, 1000, 60_000, 1)).toBe(1200);
-    expect(retryDelayMs(10, 1000, 60_000, 1)).toBe(60_000);
-  });
-
+describe('after a failed delivery', () => {
   it('gives up after the last attempt', () => {
     const now = new Date('2026-06-15T12:00:00.000Z');
     expect(afterFailure(3, 5, now, 500)).toEqual({
