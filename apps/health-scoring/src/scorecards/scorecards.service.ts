@@ -5,6 +5,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import type { TouchModel } from '@tsuzuku/contracts';
 import { ScorecardDirectory, StoredScorecard } from '../scoring/ports';
 import { WorkspaceCache } from '@tsuzuku/platform-runtime';
+import { HealthScoringConfig } from '../config/health-scoring.config';
 import { Bands, Measure, ScoringMethod } from './domain/scorecard';
 import { ScorecardProblem, validateScorecard } from './domain/scorecard-validation';
 import { DEFAULT_SCORECARD_BANDS, DEFAULT_SCORECARD_NAME, defaultMeasures } from './domain/default-scorecard';
@@ -43,8 +44,6 @@ interface ScorecardRow {
 const COLUMNS =
   'id, workspace_id, name, is_default, segment, touch_model, measures, bands, version, created_at, updated_at';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-/** Bounds how long another instance's change can go unseen here; this instance's own changes are seen at once. */
-const CACHE_TTL_MS = 60_000;
 
 /**
  * The scorecards of each workspace, in health_scoring.scorecards: CRUD, and the directory the
@@ -53,10 +52,15 @@ const CACHE_TTL_MS = 60_000;
  */
 @Injectable()
 export class ScorecardsService extends ScorecardDirectory {
-  private readonly cache = new WorkspaceCache<readonly StoredScorecard[]>(CACHE_TTL_MS);
+  /** Another replica's change is seen here within WORKSPACE_CACHE_TTL_MS; this one's at once. */
+  private readonly cache: WorkspaceCache<readonly StoredScorecard[]>;
 
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    config: HealthScoringConfig,
+  ) {
     super();
+    this.cache = new WorkspaceCache(config.WORKSPACE_CACHE_TTL_MS);
   }
 
   override scorecardsOf(workspaceId: string): Promise<readonly StoredScorecard[]> {

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { WorkspaceCache } from '@tsuzuku/platform-runtime';
+import { HealthScoringConfig } from '../config/health-scoring.config';
 import {
   DEFAULT_WORKSPACE_SETTINGS,
   WorkspaceSettings,
@@ -25,15 +26,19 @@ interface SettingsRow {
 
 const COLUMNS =
   'onboarding_milestones, key_features, renewal_window_days, touch_high_mrr, touch_low_mrr, updated_at';
-/** Bounds how long another instance's change can go unseen here; this instance's own changes are seen at once. */
-const CACHE_TTL_MS = 60_000;
 
 /** Workspace settings in health_scoring.workspace_settings, cached per workspace. */
 @Injectable()
 export class WorkspaceSettingsService {
-  private readonly cache = new WorkspaceCache<WorkspaceSettingsView>(CACHE_TTL_MS);
+  /** Another replica's change is seen here within WORKSPACE_CACHE_TTL_MS; this one's at once. */
+  private readonly cache: WorkspaceCache<WorkspaceSettingsView>;
 
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    config: HealthScoringConfig,
+  ) {
+    this.cache = new WorkspaceCache(config.WORKSPACE_CACHE_TTL_MS);
+  }
 
   /** The settings the scoring uses for a workspace: its own, or the defaults. */
   async settingsOf(workspaceId: string): Promise<WorkspaceSettings> {
