@@ -11,12 +11,13 @@ import {
 import { healthScoringService } from '../src/service';
 import { HealthScoringConfig } from '../src/config/health-scoring.config';
 
-const TTL_MS = 1_000;
+/** Longer than the test: only the notification can make B see the change in time. */
+const TTL_MS = 300_000;
 
 /**
  * Two health-scoring replicas on one database: settings changed through one are seen by the
- * other within WORKSPACE_CACHE_TTL_MS (the documented bound; the replica that made the change
- * sees it at once).
+ * other at once, without waiting for WORKSPACE_CACHE_TTL_MS: the change is announced with
+ * NOTIFY and every replica drops its copy.
  */
 describe('health-scoring: workspace caches across replicas', () => {
   let db: TestDatabase;
@@ -36,7 +37,7 @@ describe('health-scoring: workspace caches across replicas', () => {
     await db?.drop();
   });
 
-  it('a settings change through one replica is seen by the other within the cache bound', async () => {
+  it('a settings change through one replica is seen by the other without waiting for the cache TTL', async () => {
     const workspaceId = `ws_${randomUUID().slice(0, 8)}`;
     const publisher = a.app.get(EventPublisher);
     const token = await issueTestApiToken(publisher, a.url, workspaceId, ['read', 'write'], 'caches');
@@ -70,11 +71,9 @@ describe('health-scoring: workspace caches across replicas', () => {
     await waitFor(async () => ((await settings(b.url)).renewalWindowDays === 60 ? true : undefined), {
       what: 'replica B to see the change',
       intervalMs: 50,
-      timeoutMs: 30_000,
+      timeoutMs: 10_000,
     });
     const seenAfterMs = Date.now() - changedAt;
-    console.log(`replica B saw A's settings change after ${seenAfterMs} ms (cache bound ${TTL_MS} ms)`);
-    // The bound, plus a round trip on a loaded machine.
-    expect(seenAfterMs).toBeLessThanOrEqual(TTL_MS + 2_000);
+    console.log(`replica B saw A's settings change after ${seenAfterMs} ms (cache TTL ${TTL_MS} ms)`);
   });
 });

@@ -6,3 +6,4 @@ export * from './migration-cli';
 export * from './transactional-outbox';
 export * from './database-logger';
 export * from './database-errors';
+export * from './workspace-changes';

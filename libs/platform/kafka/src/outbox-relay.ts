@@ -16,6 +16,7 @@ import {
   ServiceDatabase,
   claimOutbox,
   deleteOutbox,
+  quoteIdent,
 } from '@tsuzuku/platform-database';
 import { EventPublisher } from './event-publisher';
 import { backoffDelay } from './backoff';
@@ -36,6 +37,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
   private stopped = false;
   private failures = 0;
   private listener?: { release: () => void };
+  private readonly handlers = new Map<string, ((payload: string | undefined) => void)[]>();
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -47,6 +49,14 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
   private get schema(): string {
     if (!this.database) throw new Error('OutboxRelay needs the service database (DatabaseModule.forService)');
     return this.database.schema;
+  }
+
+  /**
+   * Also listens on `channel` with the relay's LISTEN connection (services with an outbox only);
+   * register before the application bootstraps.
+   */
+  onNotification(channel: string, handler: (payload: string | undefined) => void): void {
+    this.handlers.set(channel, [...(this.handlers.get(channel) ?? []), handler]);
   }
 
   async onApplicationBootstrap(): Promise<void> {
@@ -129,13 +139,16 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
       const driver = this.dataSource.driver as unknown as { master: { connect(): Promise<unknown> } };
       const client = (await driver.master.connect()) as {
         query(sql: string): Promise<unknown>;
-        on(event: 'notification', cb: (n: { payload?: string }) => void): void;
+        on(event: 'notification', cb: (n: { channel: string; payload?: string }) => void): void;
         release: () => void;
       };
       client.on('notification', (n) => {
-        if (n.payload === this.schema) void this.drain().catch(() => undefined);
+        if (n.channel !== 'tsuzuku_outbox')
+          for (const handle of this.handlers.get(n.channel) ?? []) handle(n.payload);
+        else if (n.payload === this.schema) void this.drain().catch(() => undefined);
       });
       await client.query('LISTEN tsuzuku_outbox');
+      for (const channel of this.handlers.keys()) await client.query(`LISTEN ${quoteIdent(channel)}`);
       this.listener = client;
     } catch (error) {
       this.logger.warn(`outbox notifications unavailable, polling only: ${(error as Error).message}`);
