@@ -4,6 +4,7 @@ import { IngestionConfig } from './config/ingestion.config';
 import { ingestionDatabase } from './database/ingestion.database';
 import { CollectModule } from './collect/collect.module';
 import { WorkspacesModule } from './workspaces/workspaces.module';
+import { DeadLettersModule } from './dead-letters/dead-letters.module';
 
 @Module({})
 export class AppModule {
@@ -14,6 +15,18 @@ export class AppModule {
         PlatformModule.forService('ingestion', config, ingestionDatabase),
         CollectModule,
         WorkspacesModule,
+      ],
+    };
+  }
+
+  /** What the CLI needs: no collect API, so a CLI run never counts as a replica sharing the rate limits. */
+  static cli(config: IngestionConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        PlatformModule.forService('ingestion', config, ingestionDatabase),
+        WorkspacesModule,
+        DeadLettersModule,
       ],
     };
   }

@@ -8,6 +8,13 @@ import { DatabaseStatus } from '@tsuzuku/platform-database';
 import { IngestionConfig } from './config/ingestion.config';
 import { AppModule } from './app.module';
 import { CredentialKind, CredentialsService } from './workspaces/credentials.service';
+import { DeadLettersService } from './dead-letters/dead-letters.service';
+import {
+  DEAD_LETTER_TOPICS,
+  DeadLetterFilter,
+  deadLetterTable,
+  isDeadLetterTopic,
+} from './dead-letters/domain/dead-letter';
 
 const USAGE = `usage: npm run cli -- <command>
   workspace create <name>                       a workspace, its first write key and an admin API token
@@ -15,7 +22,12 @@ const USAGE = `usage: npm run cli -- <command>
   write-key create <workspaceId> <source>
   write-key list|rotate|revoke <workspaceId> [<id>]
   api-token create <workspaceId> <name> [--scopes read,write,admin]
-  api-token list|rotate|revoke <workspaceId> [<id>]`;
+  api-token list|rotate|revoke <workspaceId> [<id>]
+  dlq list [<filters>]                          dead letters, as a table
+  dlq show <id>                                 one dead letter, as JSON (id: <topic>/<partition>@<offset>)
+  dlq replay <id>... | <filters>                re-publish to the origin topic, original key, replay header
+    filters: --topic ${DEAD_LETTER_TOPICS.join('|')} (default: both; replay: ${DEAD_LETTER_TOPICS[0]})
+             --workspace <id>  --since <ISO time>  --until <ISO time>  --reason <error code or text>`;
 
 class UsageError extends Error {}
 
@@ -35,8 +47,69 @@ function scopesOf(args: string[]): ApiScope[] {
   return scopes as ApiScope[];
 }
 
-async function run(service: CredentialsService, args: string[]): Promise<unknown> {
+function option(args: string[], name: string): string | undefined {
+  const at = args.indexOf(name);
+  return at === -1 ? undefined : need(args, at + 1, `the value after ${name}`);
+}
+
+function timeOption(args: string[], name: string): Date | undefined {
+  const value = option(args, name);
+  if (value === undefined) return undefined;
+  const time = new Date(value);
+  if (Number.isNaN(time.getTime())) throw new UsageError(`${name}: "${value}" is not an ISO 8601 time`);
+  return time;
+}
+
+const FILTER_OPTIONS = ['--topic', '--workspace', '--since', '--until', '--reason'];
+
+/** The filters of a dlq command; `defaultTopics` when no --topic is given. */
+function filterOf(args: string[], defaultTopics: DeadLetterFilter['topics']): DeadLetterFilter {
+  const topic = option(args, '--topic');
+  if (topic !== undefined && !isDeadLetterTopic(topic))
+    throw new UsageError(`--topic: "${topic}" is not a dead-letter topic (${DEAD_LETTER_TOPICS.join(', ')})`);
+  const workspaceId = option(args, '--workspace');
+  const since = timeOption(args, '--since');
+  const until = timeOption(args, '--until');
+  const reason = option(args, '--reason');
+  return {
+    topics: topic ? [topic] : defaultTopics,
+    ...(workspaceId !== undefined ? { workspaceId } : {}),
+    ...(since ? { since } : {}),
+    ...(until ? { until } : {}),
+    ...(reason !== undefined ? { reason } : {}),
+  };
+}
+
+/** The words of a command that are not options or option values. */
+function positional(args: string[]): string[] {
+  return args.filter((a, i) => !a.startsWith('--') && !FILTER_OPTIONS.includes(args[i - 1] ?? ''));
+}
+
+async function deadLetters(service: DeadLettersService, args: string[]): Promise<unknown> {
+  const verb = args[1];
+  const ids = positional(args).slice(2);
+  switch (verb) {
+    case 'list':
+      return deadLetterTable(await service.list(filterOf(args, DEAD_LETTER_TOPICS)));
+    case 'show':
+      return service.show(need(args, 2, 'the dead letter id'));
+    case 'replay': {
+      if (ids.length > 0) return service.replay(await Promise.all(ids.map((id) => service.show(id))));
+      if (!args.some((a) => FILTER_OPTIONS.includes(a)))
+        throw new UsageError(
+          'dlq replay: give the ids to replay, or filters (replaying everything takes --since)',
+        );
+      return service.replay(await service.list(filterOf(args, [DEAD_LETTER_TOPICS[0]])));
+    }
+    default:
+      throw new UsageError(`unknown command "${args.join(' ')}"`);
+  }
+}
+
+async function run(context: INestApplicationContext, args: string[]): Promise<unknown> {
   const [noun, verb] = args;
+  if (noun === 'dlq') return deadLetters(context.get(DeadLettersService), args);
+  const service = context.get(CredentialsService);
   if (noun === 'workspace' && verb === 'create')
     return service.createWorkspace(need(args, 2, 'the workspace name'));
   if (noun === 'workspace' && verb === 'list') return service.listWorkspaces();
@@ -69,12 +142,12 @@ async function main(args: string[]): Promise<number> {
   try {
     const config = loadConfig(IngestionConfig);
     config.LOG_LEVEL = 'warn';
-    context = await NestFactory.createApplicationContext(AppModule.register(config), { logger: ['error'] });
+    context = await NestFactory.createApplicationContext(AppModule.cli(config), { logger: ['error'] });
     await context.init();
     // The service connects in the background and waits while Postgres is away; a command fails at once.
     await context.get(DatabaseStatus).connect();
-    const result = await run(context.get(CredentialsService), args);
-    process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+    const result = await run(context, args);
+    process.stdout.write(`${typeof result === 'string' ? result : JSON.stringify(result, null, 2)}\n`);
     return 0;
   } catch (error) {
     if (error instanceof UsageError) process.stderr.write(`${error.message}\n${USAGE}\n`);

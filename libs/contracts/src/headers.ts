@@ -15,6 +15,9 @@ export const Header = {
   DeadLetterService: 'tsuzuku-dlq-service',
   DeadLetterAttempts: 'tsuzuku-dlq-attempts',
   DeadLetterFailedAt: 'tsuzuku-dlq-failed-at',
+  /** On a dead letter replayed to its origin topic: the dead letter's `<topic>/<partition>@<offset>`. */
+  ReplayOf: 'tsuzuku-replay-of',
+  ReplayedAt: 'tsuzuku-replayed-at',
 } as const;
 
 export type HeaderName = (typeof Header)[keyof typeof Header];

@@ -17,4 +17,14 @@ export class HealthScoringConfig extends ServiceConfig {
   @Min(100)
   @Max(3_600_000)
   OVERRIDE_CHECK_MS = 15_000;
+
+  /**
+   * How long a workspace's settings and scorecards are cached. A change made through this
+   * instance is seen here at once; one made through another replica, within this bound.
+   */
+  @ToNumber()
+  @IsInt()
+  @Min(0)
+  @Max(300_000)
+  WORKSPACE_CACHE_TTL_MS = 10_000;
 }

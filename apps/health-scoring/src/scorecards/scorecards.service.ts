@@ -1,10 +1,17 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import type { TouchModel } from '@tsuzuku/contracts';
 import { ScorecardDirectory, StoredScorecard } from '../scoring/ports';
 import { WorkspaceCache } from '@tsuzuku/platform-runtime';
+import { OutboxRelay } from '@tsuzuku/platform-kafka';
+import {
+  WORKSPACE_CHANGED_CHANNEL,
+  changedWorkspace,
+  notifyWorkspaceChanged,
+} from '@tsuzuku/platform-database';
+import { HealthScoringConfig } from '../config/health-scoring.config';
 import { Bands, Measure, ScoringMethod } from './domain/scorecard';
 import { ScorecardProblem, validateScorecard } from './domain/scorecard-validation';
 import { DEFAULT_SCORECARD_BANDS, DEFAULT_SCORECARD_NAME, defaultMeasures } from './domain/default-scorecard';
@@ -43,20 +50,34 @@ interface ScorecardRow {
 const COLUMNS =
   'id, workspace_id, name, is_default, segment, touch_model, measures, bands, version, created_at, updated_at';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-/** Bounds how long another instance's change can go unseen here; this instance's own changes are seen at once. */
-const CACHE_TTL_MS = 60_000;
 
 /**
  * The scorecards of each workspace, in health_scoring.scorecards: CRUD, and the directory the
  * scoring reads (cached per workspace, dropped on every change made here). Every query is
  * scoped by workspace: another workspace's scorecard is simply not found.
  */
+const CACHE_NAME = 'health_scoring.scorecards';
+
 @Injectable()
 export class ScorecardsService extends ScorecardDirectory {
-  private readonly cache = new WorkspaceCache<readonly StoredScorecard[]>(CACHE_TTL_MS);
+  /**
+   * This replica's changes are seen here at once; another's when its notification arrives, and
+   * within WORKSPACE_CACHE_TTL_MS should the notification be lost.
+   */
+  private readonly logger = new Logger('ScorecardsService');
+  private readonly cache: WorkspaceCache<readonly StoredScorecard[]>;
 
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    config: HealthScoringConfig,
+    relay: OutboxRelay,
+  ) {
     super();
+    this.cache = new WorkspaceCache(config.WORKSPACE_CACHE_TTL_MS);
+    relay.onNotification(WORKSPACE_CHANGED_CHANNEL, (payload) => {
+      const workspaceId = changedWorkspace(CACHE_NAME, payload);
+      if (workspaceId !== undefined) this.cache.forget(workspaceId);
+    });
   }
 
   override scorecardsOf(workspaceId: string): Promise<readonly StoredScorecard[]> {
@@ -92,7 +113,7 @@ export class ScorecardsService extends ScorecardDirectory {
     } catch (error) {
       throw audienceConflict(error, input) ?? error;
     } finally {
-      this.invalidate(workspaceId);
+      await this.invalidate(workspaceId);
     }
   }
 
@@ -142,13 +163,17 @@ export class ScorecardsService extends ScorecardDirectory {
         return stored(current);
       });
     } finally {
-      this.invalidate(workspaceId);
+      await this.invalidate(workspaceId);
     }
   }
 
-  /** Forgets the cached scorecards of a workspace. */
-  invalidate(workspaceId: string): void {
+  /** Forgets and tells the other replicas to forget the cached scorecards of a workspace. */
+  async invalidate(workspaceId: string): Promise<void> {
     this.cache.forget(workspaceId);
+    // The other replicas drop theirs; should this fail, they see the change within the TTL.
+    await notifyWorkspaceChanged(this.dataSource, CACHE_NAME, workspaceId).catch((error: unknown) =>
+      this.logger.warn(`could not announce the change of ${workspaceId}: ${(error as Error).message}`),
+    );
   }
 
   private async change(
@@ -183,7 +208,7 @@ export class ScorecardsService extends ScorecardDirectory {
     } catch (error) {
       throw (input && audienceConflict(error, input)) ?? error;
     } finally {
-      this.invalidate(workspaceId);
+      await this.invalidate(workspaceId);
     }
   }
 

@@ -1,7 +1,14 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { WorkspaceCache } from '@tsuzuku/platform-runtime';
+import { OutboxRelay } from '@tsuzuku/platform-kafka';
+import {
+  WORKSPACE_CHANGED_CHANNEL,
+  changedWorkspace,
+  notifyWorkspaceChanged,
+} from '@tsuzuku/platform-database';
+import { HealthScoringConfig } from '../config/health-scoring.config';
 import {
   DEFAULT_WORKSPACE_SETTINGS,
   WorkspaceSettings,
@@ -25,15 +32,30 @@ interface SettingsRow {
 
 const COLUMNS =
   'onboarding_milestones, key_features, renewal_window_days, touch_high_mrr, touch_low_mrr, updated_at';
-/** Bounds how long another instance's change can go unseen here; this instance's own changes are seen at once. */
-const CACHE_TTL_MS = 60_000;
 
 /** Workspace settings in health_scoring.workspace_settings, cached per workspace. */
+const CACHE_NAME = 'health_scoring.settings';
+
 @Injectable()
 export class WorkspaceSettingsService {
-  private readonly cache = new WorkspaceCache<WorkspaceSettingsView>(CACHE_TTL_MS);
+  /**
+   * This replica's changes are seen here at once; another's when its notification arrives, and
+   * within WORKSPACE_CACHE_TTL_MS should the notification be lost.
+   */
+  private readonly logger = new Logger('WorkspaceSettingsService');
+  private readonly cache: WorkspaceCache<WorkspaceSettingsView>;
 
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    config: HealthScoringConfig,
+    relay: OutboxRelay,
+  ) {
+    this.cache = new WorkspaceCache(config.WORKSPACE_CACHE_TTL_MS);
+    relay.onNotification(WORKSPACE_CHANGED_CHANNEL, (payload) => {
+      const workspaceId = changedWorkspace(CACHE_NAME, payload);
+      if (workspaceId !== undefined) this.cache.forget(workspaceId);
+    });
+  }
 
   /** The settings the scoring uses for a workspace: its own, or the defaults. */
   async settingsOf(workspaceId: string): Promise<WorkspaceSettings> {
@@ -79,13 +101,17 @@ export class WorkspaceSettingsService {
       )) as SettingsRow[];
       return viewOf(row!);
     } finally {
-      this.invalidate(workspaceId);
+      await this.invalidate(workspaceId);
     }
   }
 
-  /** Forgets the cached settings of a workspace. */
-  invalidate(workspaceId: string): void {
+  /** Forgets and tells the other replicas to forget the cached settings of a workspace. */
+  async invalidate(workspaceId: string): Promise<void> {
     this.cache.forget(workspaceId);
+    // The other replicas drop theirs; should this fail, they see the change within the TTL.
+    await notifyWorkspaceChanged(this.dataSource, CACHE_NAME, workspaceId).catch((error: unknown) =>
+      this.logger.warn(`could not announce the change of ${workspaceId}: ${(error as Error).message}`),
+    );
   }
 
   private async load(workspaceId: string): Promise<WorkspaceSettingsView> {

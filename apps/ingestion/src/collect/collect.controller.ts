@@ -18,6 +18,7 @@ import { IngestionException, IngestionExceptionCode } from './ingestion.exceptio
 import { IngestionExceptionFilter } from './ingestion-exception.filter';
 import { writeKeyOf } from './write-key';
 import { bodyBytesOf } from './gzip-bodies';
+import { ReplicaCount } from './replica-count';
 import { BatchAcceptedDto, ErrorBodyDto, SegmentBatchDto, SegmentCallDto } from './dto/segment-call.dto';
 
 const SINGLE_CALLS: readonly SegmentCallType[] = SEGMENT_CALL_TYPES;
@@ -39,10 +40,24 @@ export class CollectController {
     private readonly credentials: CredentialStore,
     private readonly config: IngestionConfig,
     private readonly failures: AuthFailureLimiter,
+    replicas: ReplicaCount,
   ) {
     this.requests = new TokenBuckets(config.RATE_LIMIT_PER_SECOND, config.RATE_LIMIT_BURST);
     this.events = new TokenBuckets(config.RATE_LIMIT_EVENTS_PER_SECOND, config.RATE_LIMIT_EVENTS_BURST);
     this.bytes = new TokenBuckets(config.RATE_LIMIT_BYTES_PER_SECOND, config.RATE_LIMIT_BYTES_BURST);
+    // The configured limits are totals: each of N live replicas admits 1/N of them.
+    replicas.onChange((live) => {
+      const share = (total: number) => Math.max(1, total / live);
+      this.requests.resize(share(config.RATE_LIMIT_PER_SECOND), Math.floor(share(config.RATE_LIMIT_BURST)));
+      this.events.resize(
+        share(config.RATE_LIMIT_EVENTS_PER_SECOND),
+        Math.floor(share(config.RATE_LIMIT_EVENTS_BURST)),
+      );
+      this.bytes.resize(
+        share(config.RATE_LIMIT_BYTES_PER_SECOND),
+        Math.floor(share(config.RATE_LIMIT_BYTES_BURST)),
+      );
+    });
   }
 
   @Post('batch')

@@ -3,9 +3,11 @@ import { CollectController } from './collect.controller';
 import { CollectService } from './collect.service';
 import { IngestionStore } from './ingestion.store';
 import { DedupePruner } from './dedupe-pruner';
+import { ReplicaCount } from './replica-count';
+import { ReplicasRepository } from './replicas.repository';
 
 @Module({
   controllers: [CollectController],
-  providers: [CollectService, IngestionStore, DedupePruner],
+  providers: [CollectService, IngestionStore, DedupePruner, ReplicasRepository, ReplicaCount],
 })
 export class CollectModule {}

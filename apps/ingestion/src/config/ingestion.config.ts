@@ -51,6 +51,21 @@ export class IngestionConfig extends ServiceConfig {
   @Min(1024)
   RATE_LIMIT_BYTES_BURST = 128 * 1024 * 1024;
 
+  /**
+   * The rate limits above are totals across the replicas: each replica registers itself in
+   * ingestion.instances every REPLICA_HEARTBEAT_MS and takes limit / live replicas, live being
+   * seen within REPLICA_EXPIRY_MS.
+   */
+  @ToNumber()
+  @IsInt()
+  @Min(100)
+  REPLICA_HEARTBEAT_MS = 2_000;
+
+  @ToNumber()
+  @IsInt()
+  @Min(1_000)
+  REPLICA_EXPIRY_MS = 10_000;
+
   /** Requests processed at once; past it, 503 with Retry-After, so memory stays bounded. */
   @ToNumber()
   @IsInt()

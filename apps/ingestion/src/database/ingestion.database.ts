@@ -3,6 +3,7 @@ import { CreateIngestionSchema1763870400000 } from './migrations/1763870400000-c
 import { CollectAndCredentials1763874000000 } from './migrations/1763874000000-collect-and-credentials';
 import { DedupeLedger1763960400000 } from './migrations/1763960400000-dedupe-ledger';
 import { PublishedEventsLedger1764200000000 } from './migrations/1764200000000-published-events-ledger';
+import { ReplicaInstances1764900000000 } from './migrations/1764900000000-replica-instances';
 import { BackgroundLeases1765200000000 } from './migrations/1765200000000-background-leases';
 
 /** The ingestion service owns the `ingestion` schema and nothing else. */
@@ -14,6 +15,7 @@ export const ingestionDatabase: ServiceDatabase = {
     CollectAndCredentials1763874000000,
     DedupeLedger1763960400000,
     PublishedEventsLedger1764200000000,
+    ReplicaInstances1764900000000,
     BackgroundLeases1765200000000,
   ],
   outbox: true,

@@ -123,3 +123,27 @@ describe('chargeAll', () => {
     });
   });
 });
+
+describe('TokenBuckets.resize', () => {
+  it('cuts full buckets to the new burst and refills at the new rate; new keys start at the new burst', () => {
+    const buckets = new TokenBuckets(10, 20);
+    const t = 1_000_000;
+    expect(buckets.take('k', 5, t).remaining).toBe(15);
+    buckets.resize(5, 10, t);
+    expect(buckets.check('k', 1, t)).toMatchObject({ limit: 10, remaining: 10 });
+    expect(buckets.take('k', 10, t).allowed).toBe(true);
+    expect(buckets.take('k', 1, t).allowed).toBe(false);
+    // 1 s at 5/s.
+    expect(buckets.check('k', 1, t + 1_000).remaining).toBe(5);
+    expect(buckets.check('fresh', 1, t).remaining).toBe(10);
+  });
+
+  it('counts the time before the resize at the old rate', () => {
+    const buckets = new TokenBuckets(10, 20);
+    const t = 1_000_000;
+    buckets.take('k', 20, t);
+    buckets.resize(1, 20, t + 1_000);
+    // 10 tokens from the second at 10/s, then 1 from a second at 1/s.
+    expect(buckets.check('k', 1, t + 2_000).remaining).toBe(11);
+  });
+});

@@ -14,16 +14,35 @@ export interface BucketDecision {
  * `cost` tokens (1 per request, or a request's events or bytes). A cost above the burst would
  * never fit, so it is admitted on a full bucket and leaves the bucket in debt: what it took
  * beyond the burst is paid back before the next take. Per process: N instances admit N times
- * the rate.
+ * the rate, unless each is `resize`d to its share.
  */
 export class TokenBuckets {
   private readonly buckets = new Map<string, { tokens: number; at: number }>();
 
   constructor(
-    readonly ratePerSecond: number,
-    readonly burst: number,
+    private rate: number,
+    private capacity: number,
     private readonly maxKeys = 100_000,
   ) {}
+
+  get ratePerSecond(): number {
+    return this.rate;
+  }
+
+  get burst(): number {
+    return this.capacity;
+  }
+
+  /**
+   * Changes the rate and burst of every key (e.g. to a replica's share of a total). Tokens
+   * flowed in until `now` count at the old rate; a bucket above the new burst is cut to it.
+   */
+  resize(ratePerSecond: number, burst: number, now: number = Date.now()): void {
+    for (const key of this.buckets.keys()) this.tokensOf(key, now);
+    this.rate = ratePerSecond;
+    this.capacity = burst;
+    for (const bucket of this.buckets.values()) bucket.tokens = Math.min(bucket.tokens, burst);
+  }
 
   /** What a take of `cost` would decide, without taking. */
   check(key: string, cost = 1, now: number = Date.now()): BucketDecision {

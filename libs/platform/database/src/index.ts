@@ -9,3 +9,4 @@ export * from './transactional-outbox';
 export * from './database-logger';
 export * from './database-errors';
 export * from './background';
+export * from './workspace-changes';

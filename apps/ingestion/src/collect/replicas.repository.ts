@@ -1,0 +1,32 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+
+/** The ingestion.instances table: one row per live replica, refreshed by its heartbeat. */
+@Injectable()
+export class ReplicasRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  /**
+   * Marks this replica seen now, forgets replicas not seen for ten expiries, and counts those
+   * seen within `expiryMs` (this one included), in one statement.
+   */
+  async heartbeat(id: string, expiryMs: number): Promise<number> {
+    const [row] = await this.dataSource.query<{ live: number }[]>(
+      `WITH seen AS (
+         INSERT INTO ingestion.instances (id, seen_at) VALUES ($1, now())
+         ON CONFLICT (id) DO UPDATE SET seen_at = now()
+       ), forgotten AS (
+         DELETE FROM ingestion.instances WHERE seen_at < now() - make_interval(secs => $2::float8 * 10 / 1000)
+       )
+       SELECT 1 + count(*)::int AS live FROM ingestion.instances
+       WHERE id <> $1 AND seen_at >= now() - make_interval(secs => $2::float8 / 1000)`,
+      [id, expiryMs],
+    );
+    return row!.live;
+  }
+
+  async remove(id: string): Promise<void> {
+    await this.dataSource.query('DELETE FROM ingestion.instances WHERE id = $1', [id]);
+  }
+}
