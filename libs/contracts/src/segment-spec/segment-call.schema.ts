@@ -24,6 +24,10 @@ const common = {
   messageId: id,
   userId: id,
   anonymousId: id,
+  // Carried into the event as sent on any call type, so held to the rules of the call that needs them.
+  event: id,
+  groupId: id,
+  previousId: id,
   // Any call may name its account in context.groupId or properties.groupId.
   properties: { type: 'object', properties: { groupId: id } },
   traits: object,

@@ -438,3 +438,15 @@ describe('the class-validator classes agree with the compiled schemas', () => {
     },
   );
 });
+
+describe('fields any call carries into its event', () => {
+  it.each([
+    ['groupId', { type: 'track', event: 'Signed In', userId: 'u1', groupId: '' }],
+    ['previousId', { type: 'identify', userId: 'u1', previousId: '' }],
+    ['event', { type: 'page', userId: 'u1', event: '' }],
+  ])('an empty %s is refused on any call type, not only the one that needs it', (field, call) => {
+    const check = checkSegmentCall(call);
+    expect(check.ok).toBe(false);
+    if (!check.ok) expect(check.problems.map((p) => p.path)).toContain(field);
+  });
+});
