@@ -23,6 +23,11 @@ export interface CustomerEventData {
   readonly receivedAt: string;
   readonly sentAt: string | null;
   readonly originalTimestamp: string | null;
+  /**
+   * True when the event came as history (/v1/import): it builds the past (score history at event
+   * time) and no side effect of the present. Absent on live events.
+   */
+  readonly backfill?: boolean;
 }
 
 export const customerEventJsonSchema = {
@@ -54,5 +59,6 @@ export const customerEventJsonSchema = {
     receivedAt: { type: 'string', format: 'date-time' },
     sentAt: { type: ['string', 'null'] },
     originalTimestamp: { type: ['string', 'null'] },
+    backfill: { type: 'boolean' },
   },
 } as const;
