@@ -5,7 +5,9 @@ import { ScoringEngine } from './scoring.engine';
 /**
  * What time alone changes: every SWEEP_INTERVAL_MS each account is rescored (days since the last
  * sign-in grow, renewals come closer, windows slide) and gets its daily history point; every
- * OVERRIDE_CHECK_MS the overrides past their expiry end.
+ * OVERRIDE_CHECK_MS the overrides past their expiry end; and the accounts whose backfill has been
+ * quiet for BACKFILL_SETTLE_MS get their present state announced (checked at a tenth of that,
+ * at most every 5 s).
  */
 @Injectable()
 export class ScoringSweep implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -24,6 +26,10 @@ export class ScoringSweep implements OnApplicationBootstrap, OnApplicationShutdo
       setInterval(
         () => this.guarded('override expiry', () => this.engine.expireOverrides()),
         this.config.OVERRIDE_CHECK_MS,
+      ),
+      setInterval(
+        () => this.guarded('backfill settle', () => this.engine.settleBackfills()),
+        Math.min(5000, Math.max(100, Math.floor(this.config.BACKFILL_SETTLE_MS / 10))),
       ),
     ];
     for (const t of this.timers) t.unref();
