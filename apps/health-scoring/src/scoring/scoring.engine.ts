@@ -51,6 +51,7 @@ import {
   loadPast,
   lockAccounts,
   markBackfilled,
+  pendingCount,
   pointsBefore,
   saveAccounts,
   saveTickets,
@@ -88,6 +89,12 @@ interface PastDays {
 }
 
 const SETTLE_CHUNK = 500;
+/**
+ * An account's backfill settles when its history and its workspace's have been quiet for
+ * BACKFILL_SETTLE_MS, or its own for this many times that, so that a workspace that never stops
+ * sending old events does not hold its accounts back forever.
+ */
+const LONG_QUIET_FACTOR = 10;
 
 const SOURCE = 'health-scoring';
 
@@ -228,20 +235,27 @@ export class ScoringEngine extends Rescorer {
   }
 
   /**
-   * Announces the present state of the accounts whose backfill has been quiet for
-   * BACKFILL_SETTLE_MS, once each (asOf now, not backfill): the conditions that hold at the end
+   * Announces the present state of the accounts whose backfill has settled (their history and
+   * their workspace's quiet for BACKFILL_SETTLE_MS), once each (asOf now, not backfill): the conditions that hold at the end
    * of an import are acted on then, on live state. Returns how many.
    */
   async settleBackfills(): Promise<number> {
-    const quietSince = new Date(this.clock.now().getTime() - this.config.BACKFILL_SETTLE_MS);
+    const now = this.clock.now().getTime();
+    const quietSince = new Date(now - this.config.BACKFILL_SETTLE_MS);
+    const longQuietSince = new Date(now - LONG_QUIET_FACTOR * this.config.BACKFILL_SETTLE_MS);
     let settled = 0;
     for (;;) {
-      const candidates = await settledCandidates(this.dataSource.manager, quietSince, SETTLE_CHUNK);
+      const candidates = await settledCandidates(
+        this.dataSource.manager,
+        quietSince,
+        longQuietSince,
+        SETTLE_CHUNK,
+      );
       if (candidates.length === 0) return settled;
       await this.dataSource.transaction(async (m) => {
         const sorted = sortedKeys(candidates);
         const rows = await lockAccounts(m, sorted);
-        const taken = await takeSettled<AccountHealth>(m, sorted, quietSince);
+        const taken = await takeSettled<AccountHealth>(m, sorted, quietSince, longQuietSince);
         const present = sorted.filter((k) => taken.has(keyOf(k)) && rows.has(keyOf(k)));
         const settings = await this.settingsFor(new Set(present.map((k) => k.workspaceId)));
         const correlationId = randomUUID();
@@ -351,6 +365,11 @@ export class ScoringEngine extends Rescorer {
 
   override async rescoreAccount(workspaceId: string, accountId: string, reason: string): Promise<void> {
     await this.rescore([{ workspaceId, accountId }], reason);
+  }
+
+  /** How many of the workspace's accounts wait for their present state after a backfill. */
+  pendingBackfills(workspaceId: string): Promise<number> {
+    return pendingCount(this.dataSource.manager, workspaceId);
   }
 
   /** Workspaces that have accounts, for the sweep. */

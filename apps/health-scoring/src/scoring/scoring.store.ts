@@ -642,35 +642,54 @@ export async function markBackfilled(
   );
 }
 
-/** Up to `limit` accounts whose backfill has been quiet since `quietSince`, in key order. */
+/** How many of the workspace's accounts wait for their backfill to settle. */
+export async function pendingCount(m: EntityManager, workspaceId: string): Promise<number> {
+  const [row]: [{ n: number }] = await m.query(
+    'SELECT count(*)::int AS n FROM health_scoring.backfill_pending WHERE workspace_id = $1',
+    [workspaceId],
+  );
+  return row.n;
+}
+
+/**
+ * When a marked account's backfill counts as settled: its own history quiet since `quietSince`,
+ * and its workspace's too (an import goes on for the whole workspace, and one account's events
+ * can be minutes apart in it), or its own quiet since `longQuietSince` whatever the workspace does.
+ */
+const SETTLED = `p.last_at <= $1 AND (p.last_at <= $2 OR NOT EXISTS (SELECT 1 FROM health_scoring.backfill_pending q
+  WHERE q.workspace_id = p.workspace_id AND q.last_at > $1))`;
+
+/** Up to `limit` accounts whose backfill has settled (see SETTLED), in key order. */
 export async function settledCandidates(
   m: EntityManager,
   quietSince: Date,
+  longQuietSince: Date,
   limit: number,
 ): Promise<AccountKey[]> {
   return m.query(
-    `SELECT workspace_id AS "workspaceId", account_id AS "accountId" FROM health_scoring.backfill_pending
-     WHERE last_at <= $1 ORDER BY workspace_id, account_id LIMIT $2`,
-    [quietSince.toISOString(), limit],
+    `SELECT workspace_id AS "workspaceId", account_id AS "accountId" FROM health_scoring.backfill_pending p
+     WHERE ${SETTLED} ORDER BY workspace_id, account_id LIMIT $3`,
+    [quietSince.toISOString(), longQuietSince.toISOString(), limit],
   );
 }
 
 /**
- * Takes the accounts (locked by the caller first, as the consumer does) whose backfill is still
- * quiet since `quietSince`, with the health they had before it; their marks go with the commit.
+ * Takes the accounts (locked by the caller first, as the consumer does) whose backfill has still
+ * settled, with the health they had before it; their marks go with the commit.
  */
 export async function takeSettled<T>(
   m: EntityManager,
   keys: readonly AccountKey[],
   quietSince: Date,
+  longQuietSince: Date,
 ): Promise<Map<string, T | null>> {
   if (keys.length === 0) return new Map();
   const [ws, acc] = keyArrays(keys);
   const [rows]: [{ workspace_id: string; account_id: string; previous: T | null }[], number] = await m.query(
-    `DELETE FROM health_scoring.backfill_pending p USING unnest($1::text[], $2::text[]) AS k(workspace_id, account_id)
-     WHERE p.workspace_id = k.workspace_id AND p.account_id = k.account_id AND p.last_at <= $3
+    `DELETE FROM health_scoring.backfill_pending p USING unnest($3::text[], $4::text[]) AS k(workspace_id, account_id)
+     WHERE p.workspace_id = k.workspace_id AND p.account_id = k.account_id AND ${SETTLED}
      RETURNING p.workspace_id, p.account_id, p.previous`,
-    [ws, acc, quietSince.toISOString()],
+    [quietSince.toISOString(), longQuietSince.toISOString(), ws, acc],
   );
   return new Map(rows.map((r) => [`${r.workspace_id}\u0000${r.account_id}`, r.previous]));
 }
