@@ -130,6 +130,8 @@ describe('alerts through the public APIs', () => {
       DELIVERY_BACKOFF_BASE_MS: '200',
       DELIVERY_POLL_MS: '100',
       ALERT_SWEEP_INTERVAL_MS: '1000',
+      // Imported history: the present state is announced a second after it is quiet.
+      BACKFILL_SETTLE_MS: '1000',
     };
     [ingestion, scoring, alerting] = await Promise.all([
       startBuiltService('ingestion', env),
