@@ -223,11 +223,14 @@ export class ScoringEngine extends Rescorer {
         };
       };
       // The health each history-only account had before this run, kept by its first mark: what
-      // its present state is announced against when the backfill settles.
-      const marks = [...past.values()].map((p) => {
-        const row = rows.get(keyOf(p.key));
-        return { key: p.key, previous: row?.scoredAt ? healthOf(row) : null };
-      });
+      // its present state is announced against when the backfill settles. An account with a live
+      // event here has had its present announced already.
+      const marks = [...past.values()]
+        .filter((p) => !live.has(keyOf(p.key)))
+        .map((p) => {
+          const row = rows.get(keyOf(p.key));
+          return { key: p.key, previous: row?.scoredAt ? healthOf(row) : null };
+        });
       await this.score(m, keys, rows, settings, causeOf, { publish: (key) => live.has(key) });
       await this.scorePast(m, [...past.values()], rows, settings, now, causeOf);
       await markBackfilled(m, marks, now);
@@ -236,8 +239,9 @@ export class ScoringEngine extends Rescorer {
 
   /**
    * Announces the present state of the accounts whose backfill has settled (their history and
-   * their workspace's quiet for BACKFILL_SETTLE_MS), once each (asOf now, not backfill): the conditions that hold at the end
-   * of an import are acted on then, on live state. Returns how many.
+   * their workspace's quiet for BACKFILL_SETTLE_MS), once each (asOf now, not backfill): the
+   * conditions that hold at the end of an import are acted on then, on live state. Returns how
+   * many.
    */
   async settleBackfills(): Promise<number> {
     const now = this.clock.now().getTime();
