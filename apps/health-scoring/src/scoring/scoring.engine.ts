@@ -73,8 +73,6 @@ interface Cause extends EventCause {
 
 /** How a scoring run treats what it computes. */
 interface ScoreOptions {
-  /** Whether an account's present state is announced (history point, outbox); all by default. */
-  readonly publish?: (key: string) => boolean;
   /**
    * The health last announced, when it is not the row's: a backfill's present state is compared
    * with the health the account had before the backfill began. Its present point is then written.
@@ -231,7 +229,19 @@ export class ScoringEngine extends Rescorer {
           const row = rows.get(keyOf(p.key));
           return { key: p.key, previous: row?.scoredAt ? healthOf(row) : null };
         });
-      await this.score(m, keys, rows, settings, causeOf, { publish: (key) => live.has(key) });
+      // A history-only account keeps its profile now and gets its present computed and announced
+      // once, when the backfill settles: computing it after every run of an import is wasted.
+      await this.score(
+        m,
+        keys.filter((k) => live.has(keyOf(k))),
+        rows,
+        settings,
+        causeOf,
+      );
+      await saveAccounts(
+        m,
+        keys.filter((k) => !live.has(keyOf(k))).map((k) => rows.get(keyOf(k))!),
+      );
       await this.scorePast(m, [...past.values()], rows, settings, now, causeOf);
       await markBackfilled(m, marks, now);
     });
@@ -310,7 +320,11 @@ export class ScoringEngine extends Rescorer {
       const key = keyOf(p.key);
       const row = rows.get(key)!;
       const ws = settings.get(p.key.workspaceId)!;
-      const card = scorecardFor(scorecards.get(p.key.workspaceId) ?? [], row);
+      // The touch model as the present scoring would set it (a new account has none yet).
+      const card = scorecardFor(scorecards.get(p.key.workspaceId) ?? [], {
+        segment: row.segment,
+        touchModel: touchModel({ touchTrait: row.touchTrait, mrr: row.mrr }, ws),
+      });
       const start = before.get(key);
       let previous: AccountHealth | null = start
         ? { ...start, band: start.band as HealthBand | null, scorecardId: card?.id ?? null, override: null }
@@ -485,7 +499,6 @@ export class ScoringEngine extends Rescorer {
       }
       row.scoredAt = asOf.toISOString();
       changed.push(row);
-      if (options.publish && !options.publish(key)) continue;
       const current = healthOf(row, activeOverride);
       const cause = causeOf(key);
       const healthMoved =
