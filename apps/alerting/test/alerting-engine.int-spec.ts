@@ -234,6 +234,37 @@ describe('alerting engine: Kafka in, alerts out', () => {
     expect(claimed[0]!.n).toBe(4);
   });
 
+  it('acts on no past state: a backfill message raises, resolves and cools down nothing, and is not the snapshot', async () => {
+    const past = new Date(Date.now() - 90 * DAY_MS).toISOString();
+    // A red, silent, detractor past, as a backfill rebuilds it.
+    await publisher.publish([
+      { ...changed('acct-past', 20), data: { ...changed('acct-past', 20).data, asOf: past, backfill: true } },
+      {
+        ...updated('acct-past', { score: 20, signals: { latestNps: 2, lastSignInAt: null } }),
+        data: {
+          ...updated('acct-past', { score: 20, signals: { latestNps: 2, lastSignInAt: null } }).data,
+          asOf: past,
+          backfill: true,
+        },
+      },
+    ]);
+    // The present, green, after it on the same partition: the past was read before it.
+    await publisher.publish([updated('acct-past', { score: 85 })]);
+    await waitFor(
+      async () =>
+        (await db.query(`SELECT 1 FROM alerting.accounts WHERE account_id = 'acct-past'`)).length === 1 ||
+        undefined,
+      { what: "the present's snapshot" },
+    );
+    expect(await alertsOf('acct-past')).toEqual([]);
+    // The past's score joined the history at the time it stands for.
+    const points = await db.query<{ at: Date; score: string }>(
+      `SELECT at, score FROM alerting.score_points WHERE workspace_id = $1 AND account_id = 'acct-past'`,
+      [workspaceId],
+    );
+    expect(points.map((p) => [p.at.toISOString(), Number(p.score)])).toEqual([[past, 20]]);
+  });
+
   it('raises inactivity on the timer, with no message about it', async () => {
     // 30 days without a sign-in are reached two seconds after the only message.
     await publisher.publish([

@@ -132,6 +132,8 @@ describe('alerts through the public APIs', () => {
       DELIVERY_POLL_MS: '100',
       ALERT_SWEEP_INTERVAL_MS: '1000',
       ...ALLOW_LOOPBACK_RECEIVERS,
+      // Imported history: the present state is announced a second after it is quiet.
+      BACKFILL_SETTLE_MS: '1000',
     };
     // Three built services on a loaded machine: give each start its time.
     [ingestion, scoring, alerting] = await Promise.all([

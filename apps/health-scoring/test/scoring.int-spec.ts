@@ -35,7 +35,8 @@ describe('health scoring from cs.events.v1', () => {
   let admin: Admin;
   let health: TopicReader;
 
-  const env = () => ({ DATABASE_URL: db.url, OVERRIDE_CHECK_MS: '200' });
+  // The events here are days old and tested on the live path: a horizon of a year keeps them live.
+  const env = () => ({ DATABASE_URL: db.url, OVERRIDE_CHECK_MS: '200', BACKFILL_HORIZON_HOURS: '8760' });
   const start = async () => {
     service = await startTestService(healthScoringService, env());
     await service.app.get(ConsumerRunner).whenJoined(SCORING_CONSUMER);

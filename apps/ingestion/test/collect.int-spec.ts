@@ -301,6 +301,27 @@ describe('ingestion: the Segment-compatible API', () => {
     expect(received - Date.parse(envelope.occurredAt)).toBe(5000);
   });
 
+  it('marks what /v1/import takes as history (backfill: true), and what the live endpoints take not', async () => {
+    const imported = randomUUID();
+    const live = randomUUID();
+    const timestamp = new Date(Date.now() - 90 * 86_400_000).toISOString();
+    const call = (messageId: string) => ({
+      type: 'track',
+      userId: 'h1',
+      event: 'Signed In',
+      messageId,
+      timestamp,
+    });
+    await post(ingestion.service.url, '/v1/import', { batch: [call(imported)] }, { writeKey: ws.writeKey });
+    await post(ingestion.service.url, '/v1/batch', { batch: [call(live)] }, { writeKey: ws.writeKey });
+    const arrived = (messageId: string) =>
+      waitFor(() => (byMessageId(messageId).length ? byMessageId(messageId) : undefined));
+    const [history] = await arrived(imported);
+    const [present] = await arrived(live);
+    expect((parse(history!) as Envelope & { data: { backfill?: boolean } }).data.backfill).toBe(true);
+    expect(parse(present!).data).not.toHaveProperty('backfill');
+  });
+
   it('accepts gzip bodies and writeKey in the body', async () => {
     const messageId = randomUUID();
     const response = await post(

@@ -49,7 +49,12 @@ describe('retention KPIs through the public APIs', () => {
   let grpcPort: number;
   let writeKey: string;
   let token: string;
-  const env = () => ({ DATABASE_URL: db.url, TSUZUKU_ADMIN_TOKEN: 'e2e-admin-token-0123456789' });
+  // Imported history: health-scoring announces each account (its segment) a second after it is quiet.
+  const env = () => ({
+    DATABASE_URL: db.url,
+    TSUZUKU_ADMIN_TOKEN: 'e2e-admin-token-0123456789',
+    BACKFILL_SETTLE_MS: '1000',
+  });
 
   // m1..m4: the four complete months before the current one.
   const current = monthOf(Date.now());

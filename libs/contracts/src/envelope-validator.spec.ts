@@ -46,8 +46,36 @@ describe('checkEnvelope', () => {
     ['an unknown event type', { type: 'no.such.event' }, {}, '/type'],
     ['a data call type outside the Segment spec', {}, { call: 'delete' }, '/data/call'],
     ['data properties that are not an object', {}, { properties: 'x' }, '/data/properties'],
+    ['a backfill flag that is not a boolean', {}, { backfill: 'yes' }, '/data/backfill'],
   ])('refuses %s and names the field', (_label, overrides, data, path) => {
     const result = checkEnvelope(JSON.parse(JSON.stringify(validEnvelope(overrides, data))));
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.violations.map((v) => v.path)).toContain(path);
+  });
+});
+
+describe('checkEnvelope on state time (asOf, backfill)', () => {
+  const healthChanged = (data: Record<string, unknown>) => ({
+    ...validEnvelope({ type: 'account.health.changed', source: 'health-scoring' }),
+    data: {
+      previous: null,
+      current: { score: 30, band: 'red', computedScore: 30, coverage: 1, scorecardId: null, override: null },
+      reason: 'backfill',
+      movers: [],
+      ...data,
+    },
+  });
+
+  it('accepts a past state and a message that predates the fields', () => {
+    expect(checkEnvelope(healthChanged({ asOf: '2026-06-01T23:59:59.999Z', backfill: true })).ok).toBe(true);
+    expect(checkEnvelope(healthChanged({})).ok).toBe(true);
+  });
+
+  it.each([
+    ['an asOf that is not a date-time', { asOf: 'last June' }, '/data/asOf'],
+    ['a backfill flag that is not a boolean', { backfill: 1 }, '/data/backfill'],
+  ])('refuses %s and names the field', (_label, data, path) => {
+    const result = checkEnvelope(healthChanged(data));
     expect(result.ok).toBe(false);
     if (!result.ok) expect(result.violations.map((v) => v.path)).toContain(path);
   });

@@ -62,14 +62,17 @@ export class AlertingEngine {
       for (const e of events) {
         const key = keyOf({ workspaceId: e.workspaceId, accountId: e.accountId! });
         causes.set(key, { correlationId: e.correlationId, causationId: e.id });
+        // A past state (backfill) raises, resolves and cools down nothing, and is not kept as the
+        // snapshot the sweep evaluates; its score still joins the history, at the time it stands for.
         if (e.type === 'account.updated') {
+          if (e.data.backfill === true) continue;
           const known = snapshots.get(key);
           if (!known || known.data.signals.asOf <= e.data.signals.asOf) snapshots.set(key, e);
         } else if (e.data.current.score !== null) {
           const point = {
             workspaceId: e.workspaceId,
             accountId: e.accountId!,
-            at: e.occurredAt,
+            at: e.data.asOf ?? e.occurredAt,
             score: e.data.current.score,
           };
           points.set(`${key}\u0000${point.at}`, point);

@@ -27,4 +27,23 @@ export class HealthScoringConfig extends ServiceConfig {
   @Min(0)
   @Max(300_000)
   WORKSPACE_CACHE_TTL_MS = 10_000;
+
+  /**
+   * Events older than this many hours (by event time) are history, as are those sent through
+   * /v1/import: they rebuild the score history at event time and act on nothing of the present.
+   */
+  @ToNumber()
+  @IsInt()
+  @Min(1)
+  BACKFILL_HORIZON_HOURS = 24;
+
+  /**
+   * How long an account's history must have been quiet before its present state is announced
+   * once (alerts and playbooks then act on what holds at the end of the import).
+   */
+  @ToNumber()
+  @IsInt()
+  @Min(100)
+  @Max(3_600_000)
+  BACKFILL_SETTLE_MS = 30_000;
 }

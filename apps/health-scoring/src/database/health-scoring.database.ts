@@ -3,6 +3,7 @@ import { CreateHealthScoringSchema1763870400000 } from './migrations/17638704000
 import { HealthModel1763964000000 } from './migrations/1763964000000-health-model';
 import { DropAccountActivity1763967600000 } from './migrations/1763967600000-drop-account-activity';
 import { OnboardingStepsAt1764000000000 } from './migrations/1764000000000-onboarding-steps-at';
+import { Backfill1764900000000 } from './migrations/1764900000000-backfill';
 import { BackgroundLeases1765200000000 } from './migrations/1765200000000-background-leases';
 
 /** The health-scoring service owns the `health_scoring` schema and nothing else. */
@@ -14,6 +15,7 @@ export const healthScoringDatabase: ServiceDatabase = {
     HealthModel1763964000000,
     DropAccountActivity1763967600000,
     OnboardingStepsAt1764000000000,
+    Backfill1764900000000,
     BackgroundLeases1765200000000,
   ],
   outbox: true,

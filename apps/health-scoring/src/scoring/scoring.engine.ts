@@ -17,11 +17,18 @@ import {
   envelopeMessage,
 } from '@tsuzuku/contracts';
 import { OutboxMessage, claimInbox, enqueueOutbox } from '@tsuzuku/platform-database';
-import { MeasureInput, calculateHealthScore } from '../scorecards/domain/health-score.calculator';
+import {
+  HealthScore,
+  MeasureInput,
+  MeasureResult,
+  calculateHealthScore,
+} from '../scorecards/domain/health-score.calculator';
+import { HealthScoringConfig } from '../config/health-scoring.config';
 import { bandOf } from '../scorecards/domain/scorecard';
 import { EventEffects, effectsOf } from './domain/event-effects';
 import { AccountFacts, isP1, metricValues } from './domain/metrics';
 import { lifecyclePhase, onboardingCompletedAt, touchModel } from './domain/lifecycle';
+import { endOfDay, factsAsOf, isHistorical } from './domain/past-facts';
 import { WorkspaceSettings } from '../settings/domain/workspace-settings';
 import { WorkspaceSettingsService } from '../settings/workspace-settings.service';
 import { Clock } from './clock';
@@ -31,18 +38,26 @@ import {
   AccountRow,
   BulkFacts,
   DayDelta,
+  HistoryPoint,
   TicketChange,
   accountKeysOf,
   addAccountEvents,
+  addHistory,
   addActiveUsers,
   addMrrPoints,
   addUsage,
   keyOf,
   loadFacts,
+  loadPast,
   lockAccounts,
+  markBackfilled,
+  pendingCount,
+  pointsBefore,
   saveAccounts,
   saveTickets,
+  settledCandidates,
   sortedKeys,
+  takeSettled,
 } from './scoring.store';
 
 export const SCORING_CONSUMER = 'health-scoring.scoring';
@@ -55,6 +70,29 @@ type CustomerEvent = EventEnvelope<'customer.event.recorded', CustomerEventData>
 interface Cause extends EventCause {
   readonly reason: string;
 }
+
+/** How a scoring run treats what it computes. */
+interface ScoreOptions {
+  /**
+   * The health last announced, when it is not the row's: a backfill's present state is compared
+   * with the health the account had before the backfill began. Its present point is then written.
+   */
+  readonly previousOf?: (key: string) => AccountHealth | null;
+}
+
+/** The days of historical events an account got in a run. */
+interface PastDays {
+  readonly key: AccountKey;
+  readonly days: Set<string>;
+}
+
+const SETTLE_CHUNK = 500;
+/**
+ * An account's backfill settles when its history and its workspace's have been quiet for
+ * BACKFILL_SETTLE_MS, or its own for this many times that, so that a workspace that never stops
+ * sending old events does not hold its accounts back forever.
+ */
+const LONG_QUIET_FACTOR = 10;
 
 const SOURCE = 'health-scoring';
 
@@ -71,6 +109,7 @@ export class ScoringEngine extends Rescorer {
     private readonly scorecards: ScorecardDirectory,
     private readonly clock: Clock,
     private readonly workspaceSettings: WorkspaceSettingsService,
+    private readonly config: HealthScoringConfig,
   ) {
     super();
   }
@@ -96,8 +135,26 @@ export class ScoringEngine extends Rescorer {
       const tickets = new Map<string, TicketChange>();
       const mrrPoints: { workspaceId: string; accountId: string; at: string; mrr: number }[] = [];
       const notable: Parameters<typeof addAccountEvents>[1][number][] = [];
+      const now = this.clock.now();
+      // Accounts with a live event get today's path; history only rebuilds the past.
+      const live = new Set<string>();
+      const past = new Map<string, PastDays>();
       for (const { event, accountId } of todo) {
         const key = keyOf({ workspaceId: event.workspaceId, accountId });
+        if (
+          isHistorical(
+            { occurredAt: event.occurredAt, backfill: event.data.backfill },
+            now,
+            this.config.BACKFILL_HORIZON_HOURS,
+          )
+        ) {
+          const entry = past.get(key) ?? {
+            key: { workspaceId: event.workspaceId, accountId },
+            days: new Set(),
+          };
+          entry.days.add(event.occurredAt.slice(0, 10));
+          past.set(key, entry);
+        } else live.add(key);
         const effects = effectsOf(event.data, event.occurredAt);
         const ws = settings.get(event.workspaceId)!;
         const row = rows.get(key) ?? newAccount(event.workspaceId, accountId, event.occurredAt);
@@ -148,15 +205,167 @@ export class ScoringEngine extends Rescorer {
       );
       await addMrrPoints(m, dedupeMrr(mrrPoints));
       await addAccountEvents(m, notable);
-      await this.score(m, keys, rows, settings, (key) => {
+      const causeOf = (key: string): Cause => {
         const cause = causes.get(key)!;
         return {
           reason: `events: ${[...cause.names].map(([n, c]) => (c > 1 ? `${n} ×${c}` : n)).join(', ')}`,
           causationId: cause.last.id,
           correlationId: cause.last.correlationId,
         };
-      });
+      };
+      // The health each history-only account had before this run, kept by its first mark: what
+      // its present state is announced against when the backfill settles. An account with a live
+      // event here has had its present announced already.
+      const marks = [...past.values()]
+        .filter((p) => !live.has(keyOf(p.key)))
+        .map((p) => {
+          const row = rows.get(keyOf(p.key));
+          return { key: p.key, previous: row?.scoredAt ? healthOf(row) : null };
+        });
+      // A history-only account keeps its profile now and gets its present computed and announced
+      // once, when the backfill settles: computing it after every run of an import is wasted.
+      await this.score(
+        m,
+        keys.filter((k) => live.has(keyOf(k))),
+        rows,
+        settings,
+        causeOf,
+      );
+      await saveAccounts(
+        m,
+        keys.filter((k) => !live.has(keyOf(k))).map((k) => rows.get(keyOf(k))!),
+      );
+      await this.scorePast(m, [...past.values()], rows, settings, now, causeOf);
+      await markBackfilled(m, marks, now);
     });
+  }
+
+  /**
+   * Announces the present state of the accounts whose backfill has settled (their history and
+   * their workspace's quiet for BACKFILL_SETTLE_MS), once each (asOf now, not backfill): the
+   * conditions that hold at the end of an import are acted on then, on live state. Returns how
+   * many.
+   */
+  async settleBackfills(): Promise<number> {
+    const now = this.clock.now().getTime();
+    const quietSince = new Date(now - this.config.BACKFILL_SETTLE_MS);
+    const longQuietSince = new Date(now - LONG_QUIET_FACTOR * this.config.BACKFILL_SETTLE_MS);
+    let settled = 0;
+    for (;;) {
+      const candidates = await settledCandidates(
+        this.dataSource.manager,
+        quietSince,
+        longQuietSince,
+        SETTLE_CHUNK,
+      );
+      if (candidates.length === 0) return settled;
+      await this.dataSource.transaction(async (m) => {
+        const sorted = sortedKeys(candidates);
+        const rows = await lockAccounts(m, sorted);
+        const taken = await takeSettled<AccountHealth>(m, sorted, quietSince, longQuietSince);
+        const present = sorted.filter((k) => taken.has(keyOf(k)) && rows.has(keyOf(k)));
+        const settings = await this.settingsFor(new Set(present.map((k) => k.workspaceId)));
+        const correlationId = randomUUID();
+        await this.score(
+          m,
+          present,
+          rows,
+          settings,
+          () => ({ reason: 'backfill settled', causationId: null, correlationId }),
+          { previousOf: (key) => taken.get(key) ?? null },
+        );
+        settled += present.length;
+      });
+      if (candidates.length < SETTLE_CHUNK) return settled;
+    }
+  }
+
+  /**
+   * Rebuilds the past of accounts that got historical events: one history point per day with
+   * events, as the score stood at the end of that day (computed from the events up to then), and
+   * an account.health.changed marked backfill where it moved from the point before.
+   */
+  private async scorePast(
+    m: EntityManager,
+    past: readonly PastDays[],
+    rows: Map<string, AccountRow>,
+    settings: Map<string, WorkspaceSettings>,
+    now: Date,
+    causeOf: (key: string) => Cause,
+  ): Promise<void> {
+    if (past.length === 0) return;
+    const allDays = past.flatMap((p) => [...p.days]).sort();
+    const keys = sortedKeys(past.map((p) => p.key));
+    const keyFeatures = [...new Set([...settings.values()].flatMap((s) => s.keyFeatures))];
+    const facts = await loadPast(m, keys, allDays[0]!, allDays[allDays.length - 1]!, keyFeatures);
+    const firstDay = (p: PastDays) => [...p.days].sort()[0]!;
+    const before = await pointsBefore(
+      m,
+      past.map((p) => ({ key: p.key, before: endOfDay(firstDay(p), now).toISOString() })),
+    );
+    const scorecards = new Map<string, readonly StoredScorecard[]>();
+    for (const ws of new Set(keys.map((k) => k.workspaceId)))
+      scorecards.set(ws, await this.scorecards.scorecardsOf(ws));
+    const peerValues = new Map<string, { accountId: string; value: number }[]>();
+    const history: HistoryPoint[] = [];
+    const outbox: OutboxMessage[] = [];
+    for (const p of past) {
+      const key = keyOf(p.key);
+      const row = rows.get(key)!;
+      const ws = settings.get(p.key.workspaceId)!;
+      // The touch model as the present scoring would set it (a new account has none yet).
+      const card = scorecardFor(scorecards.get(p.key.workspaceId) ?? [], {
+        segment: row.segment,
+        touchModel: touchModel({ touchTrait: row.touchTrait, mrr: row.mrr }, ws),
+      });
+      const start = before.get(key);
+      let previous: AccountHealth | null = start
+        ? { ...start, band: start.band as HealthBand | null, scorecardId: card?.id ?? null, override: null }
+        : null;
+      let previousMeasures: readonly MeasureResult[] = [];
+      const cause = causeOf(key);
+      for (const day of [...p.days].sort()) {
+        const asOf = endOfDay(day, now);
+        const accountFacts = factsAsOf(facts.get(key)!, row, ws, asOf);
+        const result = card ? await this.computed(m, card, row, accountFacts, asOf, peerValues) : null;
+        const score = result?.score ?? null;
+        const current: AccountHealth = {
+          score,
+          band: score === null ? null : bandOf(score, card?.bands),
+          computedScore: score,
+          coverage: result?.coverage ?? 0,
+          scorecardId: card?.id ?? null,
+          override: null,
+        };
+        history.push({
+          workspaceId: p.key.workspaceId,
+          accountId: p.key.accountId,
+          at: asOf.toISOString(),
+          score: current.score,
+          band: current.band,
+          computedScore: current.computedScore,
+          coverage: current.coverage,
+          reason: `backfill (${cause.reason})`,
+          backfill: true,
+        });
+        const moved = !previous || previous.score !== current.score || previous.band !== current.band;
+        if (moved && (previous || current.score !== null)) {
+          const data: AccountHealthChangedData = {
+            previous,
+            current,
+            reason: `backfill (${cause.reason})`,
+            movers: movers(previousMeasures, result?.measures ?? []),
+            asOf: asOf.toISOString(),
+            backfill: true,
+          };
+          outbox.push(envelopeMessage('account.health.changed', SOURCE, row, data, cause, asOf));
+        }
+        previous = current;
+        previousMeasures = result?.measures ?? [];
+      }
+    }
+    await addHistory(m, history);
+    await enqueueOutbox(m, SCHEMA, outbox);
   }
 
   override async rescoreWorkspace(
@@ -171,6 +380,11 @@ export class ScoringEngine extends Rescorer {
 
   override async rescoreAccount(workspaceId: string, accountId: string, reason: string): Promise<void> {
     await this.rescore([{ workspaceId, accountId }], reason);
+  }
+
+  /** How many of the workspace's accounts wait for their present state after a backfill. */
+  pendingBackfills(workspaceId: string): Promise<number> {
+    return pendingCount(this.dataSource.manager, workspaceId);
   }
 
   /** Workspaces that have accounts, for the sweep. */
@@ -228,7 +442,7 @@ export class ScoringEngine extends Rescorer {
     rows: Map<string, AccountRow>,
     settings: Map<string, WorkspaceSettings>,
     causeOf: (key: string) => Cause,
-    options: RescoreOptions = {},
+    options: RescoreOptions & ScoreOptions = {},
   ): Promise<void> {
     const asOf = this.clock.now();
     const facts = await loadFacts(m, keys, asOf);
@@ -236,7 +450,7 @@ export class ScoringEngine extends Rescorer {
     for (const ws of new Set(keys.map((k) => k.workspaceId)))
       scorecards.set(ws, await this.scorecards.scorecardsOf(ws));
     const outbox: OutboxMessage[] = [];
-    const history: unknown[] = [];
+    const history: HistoryPoint[] = [];
     const peerValues = new Map<string, { accountId: string; value: number }[]>();
     const changed: AccountRow[] = [];
     for (const k of keys) {
@@ -244,7 +458,11 @@ export class ScoringEngine extends Rescorer {
       const row = rows.get(key);
       if (!row) continue;
       const before = { ...row, measures: row.measures };
-      const previousHealth = row.scoredAt ? healthOf(row) : null;
+      const previousHealth = options.previousOf
+        ? options.previousOf(key)
+        : row.scoredAt
+          ? healthOf(row)
+          : null;
       const ws = settings.get(k.workspaceId)!;
       const accountFacts = factsOf(row, facts, key, ws);
       row.touchModel = touchModel({ touchTrait: row.touchTrait, mrr: row.mrr }, ws);
@@ -270,32 +488,7 @@ export class ScoringEngine extends Rescorer {
           : undefined;
       const now = metricValues(accountFacts, asOf);
       if (card) {
-        const inputs = new Map<string, MeasureInput>();
-        for (const measure of card.measures) {
-          const value = now.get(measure.metric) ?? null;
-          if (measure.method.kind === 'trend') {
-            const past = metricValues(
-              { ...accountFacts, activeUsers: new Map() },
-              new Date(asOf.getTime() - measure.method.days * DAY_MS),
-            );
-            // Distinct active users are only known for the current window.
-            const previous =
-              measure.metric === 'active_users_ratio_30d' ? null : (past.get(measure.metric) ?? null);
-            inputs.set(measure.id, { value, previous });
-          } else if (measure.method.kind === 'percentile') {
-            const peerKey = `${row.workspaceId}\u0000${row.segment ?? ''}\u0000${measure.metric}`;
-            let peers = peerValues.get(peerKey);
-            if (!peers) {
-              peers = await this.peers(m, row, measure.metric);
-              peerValues.set(peerKey, peers);
-            }
-            inputs.set(measure.id, {
-              value,
-              peers: peers.filter((p) => p.accountId !== row.accountId).map((p) => p.value),
-            });
-          } else inputs.set(measure.id, { value });
-        }
-        const result = calculateHealthScore(card.measures, inputs, card.bands);
+        const result = await this.computed(m, card, row, accountFacts, asOf, peerValues, now);
         row.computedScore = result.score;
         row.coverage = result.coverage;
         row.measures = [...result.measures];
@@ -311,6 +504,7 @@ export class ScoringEngine extends Rescorer {
         row.band = row.score === null ? null : bandOf(row.score);
       }
       row.scoredAt = asOf.toISOString();
+      changed.push(row);
       const current = healthOf(row, activeOverride);
       const cause = causeOf(key);
       const healthMoved =
@@ -321,7 +515,7 @@ export class ScoringEngine extends Rescorer {
       const lastPoint = facts.lastHistoryAt.get(key);
       const dailyPointDue =
         !lastPoint || lastPoint.toISOString().slice(0, 10) < asOf.toISOString().slice(0, 10);
-      if (healthMoved || dailyPointDue)
+      if (healthMoved || dailyPointDue || options.previousOf)
         history.push({
           workspaceId: row.workspaceId,
           accountId: row.accountId,
@@ -331,6 +525,7 @@ export class ScoringEngine extends Rescorer {
           computedScore: row.computedScore,
           coverage: row.coverage,
           reason: healthMoved ? cause.reason : `daily point (${cause.reason})`,
+          backfill: false,
         });
       if (healthMoved && (previousHealth || current.score !== null)) {
         const data: AccountHealthChangedData = {
@@ -338,6 +533,8 @@ export class ScoringEngine extends Rescorer {
           current,
           reason: cause.reason,
           movers: movers(before.measures, row.measures),
+          asOf: asOf.toISOString(),
+          backfill: false,
         };
         outbox.push(envelopeMessage('account.health.changed', SOURCE, row, data, cause, asOf));
       }
@@ -351,17 +548,49 @@ export class ScoringEngine extends Rescorer {
         outbox.push(envelopeMessage('account.updated', SOURCE, row, updated, cause, asOf));
         row.publishedFingerprint = fingerprint;
       }
-      changed.push(row);
     }
     await saveAccounts(m, changed);
-    if (history.length > 0)
-      await m.query(
-        `INSERT INTO health_scoring.score_history (workspace_id, account_id, at, score, band, computed_score, coverage, reason)
-         SELECT * FROM jsonb_to_recordset($1::jsonb) AS r("workspaceId" text, "accountId" text, at timestamptz,
-           score numeric, band text, "computedScore" numeric, coverage numeric, reason text)`,
-        [JSON.stringify(history)],
-      );
+    await addHistory(m, history);
     await enqueueOutbox(m, SCHEMA, outbox);
+  }
+
+  /** What the scorecard computes for the account's facts as of a moment. */
+  private async computed(
+    m: EntityManager,
+    card: StoredScorecard,
+    row: AccountRow,
+    accountFacts: AccountFacts,
+    asOf: Date,
+    peerValues: Map<string, { accountId: string; value: number }[]>,
+    values = metricValues(accountFacts, asOf),
+  ): Promise<HealthScore> {
+    const inputs = new Map<string, MeasureInput>();
+    for (const measure of card.measures) {
+      const value = values.get(measure.metric) ?? null;
+      if (measure.method.kind === 'trend') {
+        const past = metricValues(
+          { ...accountFacts, activeUsers: new Map() },
+          new Date(asOf.getTime() - measure.method.days * DAY_MS),
+        );
+        // Distinct active users are only known for the current window.
+        const previous =
+          measure.metric === 'active_users_ratio_30d' ? null : (past.get(measure.metric) ?? null);
+        inputs.set(measure.id, { value, previous });
+      } else if (measure.method.kind === 'percentile') {
+        // Peers as they stand now, also for a past day: their own past is not kept per day.
+        const peerKey = `${row.workspaceId}\u0000${row.segment ?? ''}\u0000${measure.metric}`;
+        let peers = peerValues.get(peerKey);
+        if (!peers) {
+          peers = await this.peers(m, row, measure.metric);
+          peerValues.set(peerKey, peers);
+        }
+        inputs.set(measure.id, {
+          value,
+          peers: peers.filter((p) => p.accountId !== row.accountId).map((p) => p.value),
+        });
+      } else inputs.set(measure.id, { value });
+    }
+    return calculateHealthScore(card.measures, inputs, card.bands);
   }
 
   /** The same metric's values among the other accounts of the segment, from their last scoring. */
@@ -704,7 +933,7 @@ function signalsOf(
 /** What account.updated says, without when it was computed: equal fingerprints say the same. */
 function fingerprintOf(data: AccountUpdatedData): string {
   return createHash('sha256')
-    .update(JSON.stringify({ ...data, signals: { ...data.signals, asOf: null } }))
+    .update(JSON.stringify({ ...data, asOf: null, signals: { ...data.signals, asOf: null } }))
     .digest('base64url');
 }
 
@@ -715,6 +944,8 @@ function accountUpdated(
   override?: { score: number; reason: string; author: string; expiresAt: string | null },
 ): AccountUpdatedData {
   return {
+    asOf: signals.asOf,
+    backfill: false,
     name: row.name,
     plan: row.plan,
     mrr: row.mrr,
@@ -733,8 +964,8 @@ function accountUpdated(
 }
 
 function movers(
-  before: AccountRow['measures'],
-  after: AccountRow['measures'],
+  before: readonly MeasureResult[],
+  after: readonly MeasureResult[],
 ): AccountHealthChangedData['movers'] {
   const old = new Map(before.map((m) => [m.measureId, m.contribution]));
   return after

@@ -1,4 +1,5 @@
 import { Global, Module } from '@nestjs/common';
+import { BackfillController } from './backfill.controller';
 import { Clock } from './clock';
 import { Rescorer } from './ports';
 import { ScoringConsumer } from './scoring.consumer';
@@ -12,6 +13,7 @@ import { SettingsModule } from '../settings/settings.module';
 @Module({
   // The engine reads scorecards and settings; their controllers reach back through the global Rescorer.
   imports: [ScorecardsModule, SettingsModule],
+  controllers: [BackfillController],
   providers: [
     Clock,
     ScoringEngine,

@@ -1,6 +1,7 @@
 import { EntityManager } from 'typeorm';
 import { MeasureResult } from '../scorecards/domain/health-score.calculator';
 import { UsageDay } from './domain/metrics';
+import { AccountPast } from './domain/past-facts';
 
 /** An account row as the engine reads and writes it. */
 export interface AccountRow {
@@ -125,9 +126,13 @@ export async function lockAccounts(
   return new Map(rows.map((r) => [keyOf(toAccountRow(r)), toAccountRow(r)]));
 }
 
+/** The workspace's accounts, but those whose backfill has not settled (their turn comes then). */
 export async function accountKeysOf(m: EntityManager, workspaceId: string): Promise<AccountKey[]> {
   const rows: { account_id: string }[] = await m.query(
-    'SELECT account_id FROM health_scoring.accounts WHERE workspace_id = $1 ORDER BY account_id',
+    `SELECT account_id FROM health_scoring.accounts a WHERE workspace_id = $1
+       AND NOT EXISTS (SELECT 1 FROM health_scoring.backfill_pending p
+         WHERE p.workspace_id = a.workspace_id AND p.account_id = a.account_id)
+     ORDER BY account_id`,
     [workspaceId],
   );
   return rows.map((r) => ({ workspaceId, accountId: r.account_id }));
@@ -444,6 +449,254 @@ export async function loadFacts(
     });
   for (const r of history) facts.lastHistoryAt.set(k(r), new Date(r['at'] as string));
   return facts;
+}
+
+/**
+ * The accounts' past over [fromDay, toDay], for factsAsOf: the usage days, user days, tickets,
+ * MRR points and NPS answers the metric windows of that span reach, and when each key feature
+ * was first used.
+ */
+export async function loadPast(
+  m: EntityManager,
+  keys: readonly AccountKey[],
+  fromDay: string,
+  toDay: string,
+  keyFeatures: readonly string[],
+): Promise<Map<string, AccountPast>> {
+  type Past = {
+    days: UsageDay[];
+    userDays: { day: string; userId: string }[];
+    tickets: { priority: string | null; openedAt: Date; resolvedAt: Date | null }[];
+    mrrPoints: { at: Date; mrr: number }[];
+    npsAnswers: { at: Date; score: number }[];
+    featureFirstUse: Map<string, Date>;
+  };
+  const out = new Map<string, Past>();
+  if (keys.length === 0) return out;
+  for (const k of keys)
+    out.set(keyOf(k), {
+      days: [],
+      userDays: [],
+      tickets: [],
+      mrrPoints: [],
+      npsAnswers: [],
+      featureFirstUse: new Map(),
+    });
+  const [ws, acc] = keyArrays(keys);
+  const keysSql =
+    'JOIN unnest($1::text[], $2::text[]) AS k(workspace_id, account_id) USING (workspace_id, account_id)';
+  const end = `${toDay}T23:59:59.999Z`;
+  const k = (r: Record<string, unknown>) =>
+    out.get(`${r['workspace_id'] as string}\u0000${r['account_id'] as string}`)!;
+  const [days, users, tickets, mrr, nps, features] = await sequentially([
+    () =>
+      m.query(
+        `SELECT workspace_id, account_id, day::text AS day, events, sign_ins, tickets_opened, p1_opened, csat_sum,
+           csat_count, engagement_events, outcomes
+         FROM health_scoring.account_days ${keysSql} WHERE day >= $3::date - 455 AND day <= $4::date ORDER BY day`,
+        [ws, acc, fromDay, toDay],
+      ) as Promise<Record<string, unknown>[]>,
+    () =>
+      m.query(
+        `SELECT workspace_id, account_id, day::text AS day, user_id FROM health_scoring.account_user_days ${keysSql}
+         WHERE day >= $3::date - 29 AND day <= $4::date`,
+        [ws, acc, fromDay, toDay],
+      ) as Promise<Record<string, unknown>[]>,
+    () =>
+      m.query(
+        `SELECT workspace_id, account_id, priority, opened_at, resolved_at FROM health_scoring.tickets ${keysSql}
+         WHERE opened_at >= $3::date - 30 AND opened_at <= $4`,
+        [ws, acc, fromDay, end],
+      ) as Promise<Record<string, unknown>[]>,
+    () =>
+      m.query(
+        `SELECT workspace_id, account_id, at, mrr FROM health_scoring.mrr_points ${keysSql} WHERE at <= $3 ORDER BY at`,
+        [ws, acc, end],
+      ) as Promise<Record<string, unknown>[]>,
+    () =>
+      m.query(
+        `SELECT workspace_id, account_id, occurred_at, (detail->>'score')::float8 AS score
+         FROM health_scoring.account_events ${keysSql}
+         WHERE occurred_at <= $3 AND detail->>'survey' = 'nps' AND detail ? 'score' ORDER BY occurred_at, event_id`,
+        [ws, acc, end],
+      ) as Promise<Record<string, unknown>[]>,
+    () =>
+      m.query(
+        `SELECT workspace_id, account_id, name, min(occurred_at) AS first_at FROM health_scoring.account_events ${keysSql}
+         WHERE occurred_at <= $3 AND name = ANY($4::text[]) GROUP BY workspace_id, account_id, name`,
+        [ws, acc, end, [...keyFeatures]],
+      ) as Promise<Record<string, unknown>[]>,
+  ]);
+  for (const r of days)
+    k(r).days.push({
+      day: r['day'] as string,
+      events: Number(r['events']),
+      signIns: Number(r['sign_ins']),
+      ticketsOpened: Number(r['tickets_opened']),
+      p1Opened: Number(r['p1_opened']),
+      csatSum: Number(r['csat_sum']),
+      csatCount: Number(r['csat_count']),
+      engagementEvents: Number(r['engagement_events']),
+      outcomes: Number(r['outcomes']),
+    });
+  for (const r of users) k(r).userDays.push({ day: r['day'] as string, userId: r['user_id'] as string });
+  for (const r of tickets)
+    k(r).tickets.push({
+      priority: (r['priority'] as string | null) ?? null,
+      openedAt: new Date(r['opened_at'] as string),
+      resolvedAt: r['resolved_at'] ? new Date(r['resolved_at'] as string) : null,
+    });
+  for (const r of mrr) k(r).mrrPoints.push({ at: new Date(r['at'] as string), mrr: Number(r['mrr']) });
+  for (const r of nps)
+    k(r).npsAnswers.push({ at: new Date(r['occurred_at'] as string), score: Number(r['score']) });
+  for (const r of features) k(r).featureFirstUse.set(r['name'] as string, new Date(r['first_at'] as string));
+  return out;
+}
+
+/** A point of the score history, as the engine writes it. */
+export interface HistoryPoint {
+  readonly workspaceId: string;
+  readonly accountId: string;
+  readonly at: string;
+  readonly score: number | null;
+  readonly band: string | null;
+  readonly computedScore: number | null;
+  readonly coverage: number;
+  readonly reason: string;
+  readonly backfill: boolean;
+}
+
+/** Adds history points; a rebuilt point of the past replaces the one rebuilt before at the same moment. */
+export async function addHistory(m: EntityManager, points: readonly HistoryPoint[]): Promise<void> {
+  if (points.length === 0) return;
+  const json = JSON.stringify(points);
+  if (points.some((p) => p.backfill))
+    await m.query(
+      `DELETE FROM health_scoring.score_history h USING jsonb_to_recordset($1::jsonb)
+         AS r("workspaceId" text, "accountId" text, at timestamptz, backfill boolean)
+       WHERE r.backfill AND h.backfill AND h.workspace_id = r."workspaceId" AND h.account_id = r."accountId" AND h.at = r.at`,
+      [json],
+    );
+  await m.query(
+    `INSERT INTO health_scoring.score_history (workspace_id, account_id, at, score, band, computed_score, coverage, reason, backfill)
+     SELECT * FROM jsonb_to_recordset($1::jsonb) AS r("workspaceId" text, "accountId" text, at timestamptz,
+       score numeric, band text, "computedScore" numeric, coverage numeric, reason text, backfill boolean)`,
+    [json],
+  );
+}
+
+/** For each account, the last history point before a moment: where its rebuilt past starts from. */
+export async function pointsBefore(
+  m: EntityManager,
+  accounts: readonly { key: AccountKey; before: string }[],
+): Promise<
+  Map<string, { score: number | null; band: string | null; computedScore: number | null; coverage: number }>
+> {
+  const out = new Map<
+    string,
+    { score: number | null; band: string | null; computedScore: number | null; coverage: number }
+  >();
+  if (accounts.length === 0) return out;
+  const rows: Record<string, unknown>[] = await m.query(
+    `SELECT k.workspace_id, k.account_id, h.score, h.band, h.computed_score, h.coverage
+     FROM unnest($1::text[], $2::text[], $3::timestamptz[]) AS k(workspace_id, account_id, before)
+     CROSS JOIN LATERAL (SELECT score, band, computed_score, coverage FROM health_scoring.score_history h
+       WHERE h.workspace_id = k.workspace_id AND h.account_id = k.account_id AND h.at < k.before
+       ORDER BY at DESC, id DESC LIMIT 1) h`,
+    [
+      accounts.map((a) => a.key.workspaceId),
+      accounts.map((a) => a.key.accountId),
+      accounts.map((a) => a.before),
+    ],
+  );
+  for (const r of rows)
+    out.set(`${r['workspace_id'] as string}\u0000${r['account_id'] as string}`, {
+      score: num(r['score']),
+      band: (r['band'] as string | null) ?? null,
+      computedScore: num(r['computed_score']),
+      coverage: Number(r['coverage'] ?? 0),
+    });
+  return out;
+}
+
+/**
+ * Marks accounts whose past was just rebuilt; the first mark keeps the health they had before,
+ * which their settled present state is compared with.
+ */
+export async function markBackfilled(
+  m: EntityManager,
+  accounts: readonly { key: AccountKey; previous: unknown }[],
+  at: Date,
+): Promise<void> {
+  if (accounts.length === 0) return;
+  await m.query(
+    `INSERT INTO health_scoring.backfill_pending AS p (workspace_id, account_id, last_at, previous)
+     SELECT r."workspaceId", r."accountId", $2, r.previous
+     FROM jsonb_to_recordset($1::jsonb) AS r("workspaceId" text, "accountId" text, previous jsonb)
+     ON CONFLICT (workspace_id, account_id) DO UPDATE SET last_at = EXCLUDED.last_at`,
+    [
+      JSON.stringify(
+        accounts.map((a) => ({
+          workspaceId: a.key.workspaceId,
+          accountId: a.key.accountId,
+          previous: a.previous,
+        })),
+      ),
+      at.toISOString(),
+    ],
+  );
+}
+
+/** How many of the workspace's accounts wait for their backfill to settle. */
+export async function pendingCount(m: EntityManager, workspaceId: string): Promise<number> {
+  const [row]: [{ n: number }] = await m.query(
+    'SELECT count(*)::int AS n FROM health_scoring.backfill_pending WHERE workspace_id = $1',
+    [workspaceId],
+  );
+  return row.n;
+}
+
+/**
+ * When a marked account's backfill counts as settled: its own history quiet since `quietSince`,
+ * and its workspace's too (an import goes on for the whole workspace, and one account's events
+ * can be minutes apart in it), or its own quiet since `longQuietSince` whatever the workspace does.
+ */
+const SETTLED = `p.last_at <= $1 AND (p.last_at <= $2 OR NOT EXISTS (SELECT 1 FROM health_scoring.backfill_pending q
+  WHERE q.workspace_id = p.workspace_id AND q.last_at > $1))`;
+
+/** Up to `limit` accounts whose backfill has settled (see SETTLED), in key order. */
+export async function settledCandidates(
+  m: EntityManager,
+  quietSince: Date,
+  longQuietSince: Date,
+  limit: number,
+): Promise<AccountKey[]> {
+  return m.query(
+    `SELECT workspace_id AS "workspaceId", account_id AS "accountId" FROM health_scoring.backfill_pending p
+     WHERE ${SETTLED} ORDER BY workspace_id, account_id LIMIT $3`,
+    [quietSince.toISOString(), longQuietSince.toISOString(), limit],
+  );
+}
+
+/**
+ * Takes the accounts (locked by the caller first, as the consumer does) whose backfill has still
+ * settled, with the health they had before it; their marks go with the commit.
+ */
+export async function takeSettled<T>(
+  m: EntityManager,
+  keys: readonly AccountKey[],
+  quietSince: Date,
+  longQuietSince: Date,
+): Promise<Map<string, T | null>> {
+  if (keys.length === 0) return new Map();
+  const [ws, acc] = keyArrays(keys);
+  const [rows]: [{ workspace_id: string; account_id: string; previous: T | null }[], number] = await m.query(
+    `DELETE FROM health_scoring.backfill_pending p USING unnest($3::text[], $4::text[]) AS k(workspace_id, account_id)
+     WHERE p.workspace_id = k.workspace_id AND p.account_id = k.account_id AND ${SETTLED}
+     RETURNING p.workspace_id, p.account_id, p.previous`,
+    [quietSince.toISOString(), longQuietSince.toISOString(), ws, acc],
+  );
+  return new Map(rows.map((r) => [`${r.workspace_id}\u0000${r.account_id}`, r.previous]));
 }
 
 async function sequentially<T>(steps: readonly (() => Promise<T>)[]): Promise<T[]> {

@@ -6,8 +6,10 @@ import { ScoringEngine } from './scoring.engine';
 /**
  * What time alone changes: every SWEEP_INTERVAL_MS each account is rescored (days since the last
  * sign-in grow, renewals come closer, windows slide) and gets its daily history point; every
- * OVERRIDE_CHECK_MS the overrides past their expiry end. Both run once per cluster (leased), and
- * the sweep announces account.updated only for the accounts whose published state changed.
+ * OVERRIDE_CHECK_MS the overrides past their expiry end; and the accounts whose backfill has been
+ * quiet for BACKFILL_SETTLE_MS get their present state announced (checked at a tenth of that, at
+ * most every 5 s). All three run once per cluster (leased), and the sweep announces
+ * account.updated only for the accounts whose published state changed.
  */
 @Injectable()
 export class ScoringSweep implements OnApplicationBootstrap {
@@ -31,6 +33,12 @@ export class ScoringSweep implements OnApplicationBootstrap {
       everyMs: this.config.OVERRIDE_CHECK_MS,
       oncePerCluster: true,
       run: () => this.engine.expireOverrides(),
+    });
+    this.jobs.schedule({
+      name: 'backfill-settle',
+      everyMs: Math.min(5000, Math.max(100, Math.floor(this.config.BACKFILL_SETTLE_MS / 10))),
+      oncePerCluster: true,
+      run: () => this.engine.settleBackfills(),
     });
   }
 

@@ -276,6 +276,8 @@ export class CollectService {
     data.receivedAt = receivedAt;
     data.sentAt = call.sentAt ?? request.batchSentAt ?? null;
     data.originalTimestamp = call.timestamp ?? call.originalTimestamp ?? null;
+    // History: downstream builds the past from it and takes no action of the present on it.
+    if (request.mode === 'import') data.backfill = true;
     return {
       specVersion: SPEC_VERSION,
       id,

@@ -83,7 +83,8 @@ export class ReadModelWriter {
                   id: e.id,
                   ws: e.workspaceId,
                   account: e.accountId,
-                  at: e.occurredAt,
+                  // The time the state stands for: a backfilled past state fills past dates.
+                  at: e.data.asOf ?? e.occurredAt,
                   band: e.data.current.band,
                 })),
             ),

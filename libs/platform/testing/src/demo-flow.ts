@@ -200,9 +200,10 @@ async function totalLag(
 }
 
 /**
- * After the consumers caught up, the work the services do on their own clock (playbook steps that
- * are due now, alert notifications) still runs: waits until the open alerts and open tasks stay
- * the same over two reads two seconds apart.
+ * After the consumers caught up, the work the services do on their own clock (the present state
+ * of imported accounts, announced once their history is quiet; playbook steps that are due now,
+ * alert notifications) still runs: waits until health-scoring has no backfill pending, then until
+ * the open alerts and open tasks stay the same over two reads two seconds apart.
  */
 export async function waitForSettled(
   endpoints: DemoEndpoints,
@@ -210,6 +211,14 @@ export async function waitForSettled(
   { timeoutMs = 120_000 } = {},
 ): Promise<void> {
   const started = Date.now();
+  while (
+    (await apiCall<{ pendingAccounts: number }>(`${endpoints.healthScoring}/v1/backfill`, token))
+      .pendingAccounts > 0
+  ) {
+    if (Date.now() - started > timeoutMs)
+      throw new Error(`imported accounts still wait for their present state after ${timeoutMs / 1000} s`);
+    await sleep(1_000);
+  }
   const counts = async () =>
     JSON.stringify([
       (await allPages(`${endpoints.alerting}/v1/alerts?status=open`, token)).length,

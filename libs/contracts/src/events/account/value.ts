@@ -30,8 +30,21 @@ export interface AccountHealth {
   readonly override: HealthOverride | null;
 }
 
+/**
+ * When a state stands for, and whether it is of the past. A consumer acts (alerts, cooldowns,
+ * playbook runs, tasks) only on `backfill: false`; a past state only fills history. Messages
+ * written before these fields existed carry neither: read absent `backfill` as false and absent
+ * `asOf` as the envelope's occurredAt.
+ */
+export interface StateTime {
+  /** The moment the state stands for (ISO date-time): the end of a past day, or now. */
+  readonly asOf?: string;
+  /** True when the state is of the past (rebuilt from imported or older-than-horizon events). */
+  readonly backfill?: boolean;
+}
+
 /** account.health.changed on cs.health.v1: the score or the band moved, with why. */
-export interface AccountHealthChangedData {
+export interface AccountHealthChangedData extends StateTime {
   readonly previous: AccountHealth | null;
   readonly current: AccountHealth;
   /** What moved it: an event name, "sweep", "scorecard changed", "override set", ... */
@@ -42,10 +55,6 @@ export interface AccountHealthChangedData {
     readonly label: string;
     readonly pointsChange: number;
   }[];
-  /** The event time the state stands for (absent: the time of the message). */
-  readonly asOf?: string;
-  /** True when the state is of the past (history being processed): nothing acts on it. */
-  readonly backfill?: boolean;
 }
 
 /**
@@ -76,7 +85,7 @@ export interface AccountSignals {
 }
 
 /** account.updated on cs.accounts.v1 (compacted): each account's latest profile and health. */
-export interface AccountUpdatedData {
+export interface AccountUpdatedData extends StateTime {
   readonly name: string | null;
   readonly plan: string | null;
   readonly mrr: number | null;
@@ -91,14 +100,14 @@ export interface AccountUpdatedData {
   readonly lastSeenAt: string | null;
   readonly health: AccountHealth;
   readonly signals: AccountSignals;
-  /** The event time the state stands for (absent: the time of the message). */
-  readonly asOf?: string;
-  /** True when the state is of the past (history being processed): nothing acts on it. */
-  readonly backfill?: boolean;
 }
 
 const nullableString = { type: ['string', 'null'] } as const;
 const nullableNumber = { type: ['number', 'null'] } as const;
+const stateTimeProperties = {
+  asOf: { type: 'string', format: 'date-time' },
+  backfill: { type: 'boolean' },
+} as const;
 
 const healthSchema = {
   type: 'object',
@@ -131,11 +140,10 @@ export const accountHealthChangedJsonSchema = {
   type: 'object',
   required: ['previous', 'current', 'reason', 'movers'],
   properties: {
+    ...stateTimeProperties,
     previous: { anyOf: [{ type: 'null' }, healthSchema] },
     current: healthSchema,
     reason: { type: 'string', minLength: 1 },
-    asOf: { type: 'string', format: 'date-time' },
-    backfill: { type: 'boolean' },
     movers: {
       type: 'array',
       items: {
@@ -170,6 +178,7 @@ export const accountUpdatedJsonSchema = {
     'signals',
   ],
   properties: {
+    ...stateTimeProperties,
     name: nullableString,
     plan: nullableString,
     mrr: nullableNumber,
@@ -183,8 +192,6 @@ export const accountUpdatedJsonSchema = {
     firstSeenAt: { type: 'string' },
     lastSeenAt: nullableString,
     health: healthSchema,
-    asOf: { type: 'string', format: 'date-time' },
-    backfill: { type: 'boolean' },
     signals: {
       type: 'object',
       required: [

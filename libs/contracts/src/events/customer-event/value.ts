@@ -23,7 +23,10 @@ export interface CustomerEventData {
   readonly receivedAt: string;
   readonly sentAt: string | null;
   readonly originalTimestamp: string | null;
-  /** True when accepted through /v1/import: history, which starts no side effect. */
+  /**
+   * True when the event came as history (/v1/import): it builds the past (score history at event
+   * time) and no side effect of the present. Absent on live events.
+   */
   readonly backfill?: boolean;
 }
 

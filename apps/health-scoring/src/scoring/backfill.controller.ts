@@ -1,0 +1,28 @@
+import { Controller, Get } from '@nestjs/common';
+import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { Auth, AuthContext, RequireScopes } from '@tsuzuku/platform-auth';
+import { HealthScoringConfig } from '../config/health-scoring.config';
+import { BackfillStatusDto } from './dto/backfill-status.dto';
+import { ScoringEngine } from './scoring.engine';
+
+/** Whether the history a workspace imported has been rebuilt and its present announced. */
+@ApiTags('backfill')
+@Controller('v1/backfill')
+export class BackfillController {
+  constructor(
+    private readonly engine: ScoringEngine,
+    private readonly config: HealthScoringConfig,
+  ) {}
+
+  @Get()
+  @RequireScopes('read')
+  @ApiOperation({ summary: 'How many accounts still wait for their present state after an import' })
+  @ApiResponse({ status: 200, type: BackfillStatusDto })
+  async status(@Auth() auth: AuthContext): Promise<BackfillStatusDto> {
+    return {
+      pendingAccounts: await this.engine.pendingBackfills(auth.workspaceId),
+      horizonHours: this.config.BACKFILL_HORIZON_HOURS,
+      settleMs: this.config.BACKFILL_SETTLE_MS,
+    };
+  }
+}

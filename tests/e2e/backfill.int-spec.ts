@@ -1,0 +1,232 @@
+import {
+  BuiltService,
+  PIPELINE_CONSUMER_GROUPS,
+  TestDatabase,
+  allPages,
+  apiCall,
+  createTestDatabase,
+  createWorkspaceWithCli,
+  startBuiltService,
+  waitFor,
+  waitForCatchUp,
+} from '@tsuzuku/platform-testing';
+
+const DAY_MS = 86_400_000;
+const RECOVERED = 12;
+const STILL_RED = 2;
+const SEATS = 5;
+
+interface Point {
+  readonly at: string;
+  readonly score: number | null;
+  readonly band: string | null;
+  readonly reason: string;
+}
+interface History {
+  readonly points: readonly Point[];
+  readonly trend7d: number | null;
+  readonly trend30d: number | null;
+}
+interface Alert {
+  readonly accountId: string;
+  readonly ruleType: string;
+  readonly status: string;
+  readonly positive: boolean;
+}
+
+/**
+ * Six months of history through /v1/import, as the Segment SDK sends it: accounts that were red
+ * (nobody signs in for months, an NPS 2, support tickets) and are green now (daily sign-ins, an
+ * NPS 10), and two that are still red at the end. The past is rebuilt at event time, and only
+ * the present acts: no alert, resolved or open, for the recovered accounts; one alert per rule
+ * that holds for those still red.
+ */
+describe('backfill: six months of imported history', () => {
+  let db: TestDatabase;
+  let services: Record<'ingestion' | 'scoring' | 'alerting' | 'reporting', BuiltService>;
+  let writeKey: string;
+  let token: string;
+  const brokers = process.env['KAFKA_BROKERS']!.split(',');
+  // The start of today (UTC), so that "n days ago" is a whole day whatever the hour of the run.
+  const today = Math.floor(Date.now() / DAY_MS) * DAY_MS;
+  const ago = (days: number, hour = 10) => new Date(today - days * DAY_MS + hour * 3_600_000).toISOString();
+  const dayOf = (iso: string) => Math.round((today - Date.parse(iso.slice(0, 10))) / DAY_MS);
+
+  beforeAll(async () => {
+    db = await createTestDatabase('e2e_backfill');
+    const env = {
+      DATABASE_URL: db.url,
+      TSUZUKU_ADMIN_TOKEN: 'e2e-admin-token-0123456789',
+      BACKFILL_SETTLE_MS: '15000',
+    };
+    const [ingestion, scoring, alerting, reporting] = await Promise.all(
+      (['ingestion', 'health-scoring', 'alerting', 'reporting'] as const).map((name) =>
+        // A shared, loaded machine: the services get longer than the default to start.
+        startBuiltService(name, env, 180_000),
+      ),
+    );
+    services = { ingestion: ingestion!, scoring: scoring!, alerting: alerting!, reporting: reporting! };
+    ({ writeKey, token } = await createWorkspaceWithCli('backfill-e2e', env, [
+      scoring!.url,
+      alerting!.url,
+      reporting!.url,
+    ]));
+  });
+
+  afterAll(async () => {
+    await Promise.all(Object.values(services ?? {}).map((s) => s?.stop()));
+    await db?.drop();
+  });
+
+  /** The calls of one account, as the SDK sends them; `recovered` ones turn green 60 days ago. */
+  function history(accountId: string, recovered: boolean): Record<string, unknown>[] {
+    const users = Array.from({ length: 4 }, (_, i) => `${accountId}-u${i}`);
+    const on = (days: number, call: Record<string, unknown>, hour = 10) => ({
+      ...call,
+      userId: (call['userId'] as string | undefined) ?? users[0],
+      timestamp: ago(days, hour),
+      context: { groupId: accountId },
+    });
+    const calls: Record<string, unknown>[] = [
+      on(185, {
+        type: 'group',
+        groupId: accountId,
+        traits: { name: `Account ${accountId}`, plan: 'pro', mrr: 500, seats: SEATS, segment: 'smb' },
+      }),
+      on(185, { type: 'identify', traits: { email: `${users[0]}@example.com` } }),
+      on(185, {
+        type: 'track',
+        event: 'Subscription Started',
+        properties: { mrr: 500, currency: 'USD', plan: 'pro', seats: SEATS },
+      }),
+      on(180, { type: 'track', event: 'Signed In' }),
+      on(170, { type: 'track', event: 'Survey Responded', properties: { survey: 'nps', score: 2 } }),
+    ];
+    // The red months: nobody signs in; a support ticket every ten days, resolved the next.
+    const redUntil = recovered ? 65 : 35;
+    for (let d = 175; d > redUntil; d -= 10) {
+      calls.push(
+        on(d, {
+          type: 'track',
+          event: 'Ticket Opened',
+          properties: { ticket_id: `${accountId}-t${d}`, priority: 'P3' },
+        }),
+      );
+      calls.push(
+        on(d - 1, {
+          type: 'track',
+          event: 'Ticket Resolved',
+          properties: { ticket_id: `${accountId}-t${d}`, priority: 'P3' },
+        }),
+      );
+    }
+    if (recovered) {
+      // The green months: every user signs in every day, and the NPS answer is 10.
+      for (let d = 60; d >= 0; d--)
+        for (const userId of users)
+          calls.push(on(d, { type: 'track', event: 'Signed In', userId }, d === 0 ? 0 : 10));
+      calls.push(
+        on(45, { type: 'track', event: 'Survey Responded', properties: { survey: 'nps', score: 10 } }),
+      );
+      calls.push(
+        on(5, { type: 'track', event: 'Survey Responded', properties: { survey: 'nps', score: 10 } }),
+      );
+    } else {
+      calls.push(
+        on(40, { type: 'track', event: 'Survey Responded', properties: { survey: 'nps', score: 2 } }),
+      );
+      // Still in touch with support, and still nobody signs in.
+      calls.push(on(20, { type: 'track', event: 'Email Replied', properties: {} }));
+    }
+    return calls.map((c, i) => ({ ...c, messageId: `${accountId}-${i}` }));
+  }
+
+  it('rebuilds the score history at event time and acts only on the present', async () => {
+    const recovered = Array.from({ length: RECOVERED }, (_, i) => `acct-r${String(i).padStart(2, '0')}`);
+    const stillRed = Array.from({ length: STILL_RED }, (_, i) => `acct-x${i}`);
+    const calls = [
+      ...recovered.flatMap((id) => history(id, true)),
+      ...stillRed.flatMap((id) => history(id, false)),
+    ].sort((a, b) => ((a['timestamp'] as string) < (b['timestamp'] as string) ? -1 : 1));
+    for (let i = 0; i < calls.length; i += 250) {
+      const response = await fetch(`${services.ingestion.url}/v1/import`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          authorization: `Basic ${Buffer.from(`${writeKey}:`).toString('base64')}`,
+        },
+        body: JSON.stringify({ batch: calls.slice(i, i + 250) }),
+      });
+      expect(await response.text()).toContain('"success":true');
+    }
+
+    const historyOf = (id: string) =>
+      apiCall<History>(
+        `${services.scoring.url}/v1/accounts/${id}/health/history?from=${ago(200).slice(0, 10)}&limit=1000`,
+        token,
+      );
+    // Each account's present is announced once its history has been quiet (a point of its own,
+    // after the rebuilt ones); then every consumer catches up with what followed.
+    for (const id of [...recovered, ...stillRed])
+      await waitFor(
+        async () =>
+          (await historyOf(id)).points.some((p) => p.reason === 'backfill settled') ? true : undefined,
+        { what: `the present state of ${id} to be announced after the import`, timeoutMs: 120_000 },
+      );
+    await waitForCatchUp(
+      brokers,
+      PIPELINE_CONSUMER_GROUPS.filter((g) => g.groupId !== 'playbooks.signals'),
+    );
+
+    const alerts = await allPages<Alert>(`${services.alerting.url}/v1/alerts`, token);
+    // Nothing resolved, so no cooldown started; no risk alert for an account green at the end (its
+    // promoter answer may raise the positive expansion signal, which holds at the end); and at
+    // most one alert per account and rule.
+    expect(alerts.filter((a) => a.status === 'resolved')).toEqual([]);
+    expect(alerts.filter((a) => recovered.includes(a.accountId) && !a.positive)).toEqual([]);
+    const pairs = alerts.map((a) => `${a.accountId}/${a.ruleType}`);
+    expect(new Set(pairs).size).toBe(pairs.length);
+    for (const id of stillRed) {
+      const types = alerts.filter((a) => a.accountId === id).map((a) => a.ruleType);
+      // Exactly one per rule that holds: red, no sign-in for 35+ days, a detractor.
+      expect(types).toEqual(expect.arrayContaining(['score_below', 'inactivity', 'nps_detractor']));
+      expect(new Set(types).size).toBe(types.length);
+    }
+
+    for (const id of [...recovered.slice(0, 3), stillRed[0]!]) {
+      const view = await historyOf(id);
+      const pastPoints = view.points.filter((p) => dayOf(p.at) > 0);
+      // A point in each of the six months before today.
+      for (let month = 0; month < 6; month++)
+        expect(
+          pastPoints.filter((p) => dayOf(p.at) > month * 30 && dayOf(p.at) <= (month + 1) * 30).length,
+        ).toBeGreaterThan(0);
+      // At event time: red while nobody signed in for months, green once everyone signs in daily.
+      const between = (from: number, to: number) =>
+        pastPoints.filter((p) => dayOf(p.at) <= from && dayOf(p.at) >= to);
+      expect(between(150, 100).length).toBeGreaterThan(0);
+      expect(between(150, 100).map((p) => p.band)).toEqual(between(150, 100).map(() => 'red'));
+      if (recovered.includes(id)) {
+        expect(between(20, 1).length).toBeGreaterThanOrEqual(20);
+        expect(between(20, 1).map((p) => p.band)).toEqual(between(20, 1).map(() => 'green'));
+      }
+      expect(view.trend7d).not.toBeNull();
+      expect(view.trend30d).not.toBeNull();
+      // One point for the present, announced after the import, and no transient one before it.
+      expect(view.points.filter((p) => !p.reason.startsWith('backfill (')).map((p) => p.reason)).toEqual([
+        'backfill settled',
+      ]);
+    }
+
+    const distribution = await apiCall<{
+      points: { date: string; red: number; yellow: number; green: number }[];
+    }>(
+      `${services.reporting.url}/v1/reports/health-distribution?from=${ago(150).slice(0, 10)}&to=${ago(1).slice(0, 10)}`,
+      token,
+    );
+    const at = (days: number) => distribution.points.find((p) => p.date === ago(days).slice(0, 10))!;
+    expect(at(120).red).toBe(RECOVERED + STILL_RED);
+    expect(at(10).green).toBe(RECOVERED);
+    expect(at(10).red + at(10).yellow).toBe(STILL_RED);
+  });
+});
