@@ -71,9 +71,12 @@ export function attributesAt(facts: readonly AttributeFact[], at: number): Slice
   return Object.fromEntries(
     SLICE_ATTRIBUTES.map((attribute) => {
       const own = factsFor(facts, attribute);
-      let value: string | null = own[0]?.[attribute] ?? null;
+      // Before the first instant, the account is as it was at that instant (the last of the
+      // facts that share it, as at every instant).
+      const until = Math.max(at, own[0]?.at ?? at);
+      let value: string | null = null;
       for (const f of own) {
-        if (f.at > at) break;
+        if (f.at > until) break;
         value = f[attribute];
       }
       return [attribute, value];
