@@ -9,3 +9,5 @@ export * from './test-fixtures';
 export * from './customer-base';
 export * from './demo-flow';
 export * from './pipeline';
+export * from './independent-kpis';
+export * from './chaos';
