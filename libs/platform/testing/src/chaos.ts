@@ -109,8 +109,6 @@ interface Replica {
   killedBySuite: boolean;
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
 /** A Postgres cluster of the suite's own in a temporary folder, from the installed binaries. */
 export class PrivatePostgres {
   private readonly dir: string;
@@ -369,7 +367,12 @@ class Stack {
 }
 
 /** Sends the calls through the Segment SDK to /v1/import; which message ids were acknowledged. */
-async function sendThroughSdk(ingestionUrl: string, writeKey: string, calls: readonly GeneratedCall[]) {
+async function sendThroughSdk(
+  ingestionUrl: string,
+  writeKey: string,
+  calls: readonly GeneratedCall[],
+  acknowledged: Set<string>,
+) {
   const analytics = new Analytics({
     writeKey,
     host: ingestionUrl,
@@ -379,7 +382,6 @@ async function sendThroughSdk(ingestionUrl: string, writeKey: string, calls: rea
     maxRetries: 20,
     httpRequestTimeout: 30_000,
   });
-  const acknowledged = new Set<string>();
   const failed: string[] = [];
   analytics.on('error', () => undefined);
   await Promise.all(
@@ -406,7 +408,7 @@ async function sendThroughSdk(ingestionUrl: string, writeKey: string, calls: rea
     ),
   );
   await analytics.closeAndFlush({ timeout: 60_000 });
-  return { acknowledged, failed };
+  return failed;
 }
 
 interface TopicMessage {
@@ -615,15 +617,19 @@ async function runHistory(
     log(`${database}: sending ${base.calls.length} events through the Segment SDK`);
     for (let s = 0; s < slices; s++) {
       const slice = base.calls.slice(s * size, (s + 1) * size);
-      const sending = sendThroughSdk(ingestionUrl, workspace.writeKey, slice);
+      const sending = sendThroughSdk(ingestionUrl, workspace.writeKey, slice, acknowledged);
       const fault = faults[s];
       if (fault) {
-        await sleep(750);
+        // Mid-batch: once ingestion has accepted a quarter of the slice, the consumers have work in hand.
+        const before = acknowledged.size;
+        await waitFor(() => acknowledged.size - before >= Math.ceil(slice.length / 4), {
+          what: 'a quarter of the slice to be acknowledged',
+          timeoutMs: 300_000,
+          intervalMs: 20,
+        }).catch(() => log('the fault strikes without a quarter of its slice acknowledged'));
         await applyFault(fault, stack, kafka, postgres, database, log);
       }
-      const sent = await sending;
-      sent.acknowledged.forEach((id) => acknowledged.add(id));
-      failed.push(...sent.failed);
+      failed.push(...(await sending));
     }
     log(`${database}: ${acknowledged.size} acknowledged, ${failed.length} refused; waiting for the pipeline`);
     let caughtUp = true;
