@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Analytics } from '@segment/analytics-node';
+import { Header } from '@tsuzuku/contracts';
 import { Kafka, logLevel } from 'kafkajs';
 import { Client } from 'pg';
 import { BuiltService, createWorkspaceWithCli, startBuiltService } from './built-service';
@@ -415,6 +416,7 @@ interface TopicMessage {
   readonly key: string | null;
   readonly partition: number;
   readonly value: Record<string, unknown> | null;
+  readonly headers: Record<string, string>;
 }
 
 /** Every message on the topics, from the beginning to their current end. */
@@ -449,6 +451,9 @@ async function readTopics(
           key: message.key?.toString() ?? null,
           partition,
           value: message.value ? (JSON.parse(message.value.toString()) as Record<string, unknown>) : null,
+          headers: Object.fromEntries(
+            Object.entries(message.headers ?? {}).map(([k, v]) => [k, String(v?.toString() ?? '')]),
+          ),
         });
         if (Number(message.offset) === high - 1) remaining.delete(`${topic}/${partition}`);
       },
@@ -706,7 +711,14 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
       ),
       check(
         'nothing dead-lettered',
-        DEAD_LETTER_TOPICS.flatMap((t) => run.topics.get(t)!.map((m) => `${t}: ${m.key}`)),
+        DEAD_LETTER_TOPICS.flatMap((t) =>
+          run.topics
+            .get(t)!
+            .map(
+              (m) =>
+                `${t}: ${m.key} from ${m.headers[Header.DeadLetterConsumerGroup]} (${m.headers[Header.DeadLetterErrorCode]}: ${m.headers[Header.DeadLetterReason]})`,
+            ),
+        ),
       ),
     ];
     if (clean) {
