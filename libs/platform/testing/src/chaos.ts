@@ -314,7 +314,8 @@ class Stack {
 
   endpoints(): DemoEndpoints {
     return {
-      ingestion: this.url('ingestion'),
+      // Its fixed port: the table is still read when ingestion died.
+      ingestion: `http://127.0.0.1:${this.options.ingestionPort}`,
       healthScoring: this.url('health-scoring'),
       alerting: this.url('alerting'),
       playbooks: this.url('playbooks'),
