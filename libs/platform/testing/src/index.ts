@@ -11,3 +11,5 @@ export * from './demo-flow';
 export * from './pipeline';
 export * from './openapi-fuzz';
 export * from './boundary-fuzz';
+export * from './independent-kpis';
+export * from './chaos';
