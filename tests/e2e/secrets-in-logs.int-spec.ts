@@ -369,14 +369,15 @@ describe('no secret in any log', () => {
     // The failures are in the logs (so this test sees what it searches) ...
     for (const [what, test] of [
       ['401 answers', (l: string) => l.includes('"statusCode":401')],
-      ['a delivery answered 500', (l: string) => /delivery \S+ attempt \d+ failed.*HTTP 500/.test(l)],
+      ['a delivery answered 500', (l: string) => /delivery \S+ attempt \d+ failed.*answered 500/.test(l)],
       [
         'an email delivery (SMTP refused)',
-        (l: string) => /delivery \S+ attempt \d+ failed.*ECONNREFUSED/.test(l),
+        (l: string) => /delivery \S+ attempt \d+ failed.*email failed/.test(l),
       ],
       [
         'a delivery to a URL with credentials',
-        (l: string) => /delivery \S+ attempt \d+ failed.*credentials/.test(l),
+        // The guarded client sends it to its (closed) port: the failure is ours to word.
+        (l: string) => /delivery \S+ attempt \d+ failed.*connection refused/.test(l),
       ],
       ['a webhook step answered 500', (l: string) => l.includes('step hook-token attempt 1 failed')],
       [
