@@ -2,13 +2,28 @@ import { Logger } from '@nestjs/common';
 import { Kafka, LogEntry, logLevel } from 'kafkajs';
 import { ServiceConfig } from '@tsuzuku/platform-config';
 
+/**
+ * The level a kafkajs line is logged at. kafkajs reports every heartbeat answered "the group is
+ * rebalancing" as an error, though a rebalance is routine (a replica joins or leaves): those are
+ * logged at info, so a rebalance does not bury real errors.
+ */
+export function kafkaLogLevel(level: logLevel, log: LogEntry['log']): 'error' | 'warn' | 'info' | 'debug' {
+  const said = `${String(log.message)} ${typeof log['error'] === 'string' ? log['error'] : ''}`;
+  if ((level === logLevel.ERROR || level === logLevel.WARN) && /rebalanc/i.test(said)) return 'info';
+  if (level === logLevel.ERROR) return 'error';
+  if (level === logLevel.WARN) return 'warn';
+  return 'debug';
+}
+
 function logCreator(): (entry: LogEntry) => void {
   const logger = new Logger('kafkajs');
   return ({ level, log }) => {
     const { message, ...rest } = log;
     const line = `${message} ${JSON.stringify(rest)}`;
-    if (level === logLevel.ERROR) logger.error(line);
-    else if (level === logLevel.WARN) logger.warn(line);
+    const at = kafkaLogLevel(level, log);
+    if (at === 'error') logger.error(line);
+    else if (at === 'warn') logger.warn(line);
+    else if (at === 'info') logger.log(line);
     else logger.debug(line);
   };
 }
