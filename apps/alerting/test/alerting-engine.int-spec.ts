@@ -190,7 +190,12 @@ describe('alerting engine: Kafka in, alerts out', () => {
 
   it('applies an event repeated inside one batch once: one score point, one raise', async () => {
     const before = changed('acct-twice', 90);
-    const after = changed('acct-twice', 50);
+    // A point is kept per instant: the drop comes a second later, as it would (built in the same
+    // millisecond, the two would be one point and this test would wait in vain).
+    const after = {
+      ...changed('acct-twice', 50),
+      occurredAt: new Date(Date.parse(before.occurredAt) + 1_000).toISOString(),
+    };
     const profile = updated('acct-twice', { score: 90 });
     await publisher.publish([before, before, profile, profile]);
     await waitFor(

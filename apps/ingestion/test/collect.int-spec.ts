@@ -304,16 +304,24 @@ describe('ingestion: the Segment-compatible API', () => {
   it('marks what /v1/import takes as history (backfill: true), and what the live endpoints take not', async () => {
     const imported = randomUUID();
     const live = randomUUID();
-    const timestamp = new Date(Date.now() - 90 * 86_400_000).toISOString();
-    const call = (messageId: string) => ({
+    // History from 90 days ago; a live call within the live window (LIVE_EVENT_MAX_AGE_DAYS).
+    const call = (messageId: string, daysAgo: number) => ({
       type: 'track',
       userId: 'h1',
       event: 'Signed In',
       messageId,
-      timestamp,
+      timestamp: new Date(Date.now() - daysAgo * 86_400_000).toISOString(),
     });
-    await post(ingestion.service.url, '/v1/import', { batch: [call(imported)] }, { writeKey: ws.writeKey });
-    await post(ingestion.service.url, '/v1/batch', { batch: [call(live)] }, { writeKey: ws.writeKey });
+    const answers = [
+      await post(
+        ingestion.service.url,
+        '/v1/import',
+        { batch: [call(imported, 90)] },
+        { writeKey: ws.writeKey },
+      ),
+      await post(ingestion.service.url, '/v1/batch', { batch: [call(live, 1)] }, { writeKey: ws.writeKey }),
+    ];
+    expect(answers.map((a) => a.status)).toEqual([200, 200]);
     const arrived = (messageId: string) =>
       waitFor(() => (byMessageId(messageId).length ? byMessageId(messageId) : undefined));
     const [history] = await arrived(imported);

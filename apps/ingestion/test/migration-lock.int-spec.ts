@@ -16,6 +16,8 @@ const names = [
   'CollectAndCredentials1763874000000',
   'DedupeLedger1763960400000',
   'PublishedEventsLedger1764200000000',
+  'ReplicaInstances1764900000000',
+  'BackgroundLeases1765200000000',
 ];
 
 describe('migrations: a bounded wait for the lock, naming its holder; migrate status', () => {
