@@ -12,7 +12,7 @@ import {
 import { PlaybooksConfig } from '../src/config/playbooks.config';
 import { PLAYBOOKS_SIGNALS_CONSUMER } from '../src/engine/consumer-groups';
 import { playbooksService } from '../src/service';
-import { accountUpdated, alertEvent, apiClient, asAny } from './signals';
+import { accountUpdated, apiClient, asAny, profiledAlert } from './signals';
 
 const SECRET = 'whsec_outbound_test_0001';
 
@@ -162,9 +162,8 @@ describe('playbooks outbound URLs', () => {
          WHERE ${key} = $1`,
         [created.body.id, 'http://[fd00:ec2::254]/latest/meta-data/'],
       );
-    await publisher.publish([
-      asAny(alertEvent('alert.raised', workspaceId, 'acct-stale', 'onboarding_stalled')),
-    ]);
+    // The alert with its account's profile: a trigger on an account not yet known waits for it.
+    await publisher.publish(profiledAlert(workspaceId, 'acct-stale', 'onboarding_stalled'));
     const run = await waitFor(
       async () =>
         (
