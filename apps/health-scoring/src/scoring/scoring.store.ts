@@ -418,18 +418,7 @@ export async function loadFacts(
     if (list) list.push(value);
     else map.set(key, [value]);
   };
-  for (const r of days)
-    push(facts.days, k(r), {
-      day: r['day'] as string,
-      events: Number(r['events']),
-      signIns: Number(r['sign_ins']),
-      ticketsOpened: Number(r['tickets_opened']),
-      p1Opened: Number(r['p1_opened']),
-      csatSum: Number(r['csat_sum']),
-      csatCount: Number(r['csat_count']),
-      engagementEvents: Number(r['engagement_events']),
-      outcomes: Number(r['outcomes']),
-    });
+  for (const r of days) push(facts.days, k(r), dayTotalsOf(r));
   for (const r of users)
     facts.activeUsers.set(k(r), { d30: Number(r['d30']), d7: Number(r['d7']), prev7: Number(r['prev7']) });
   for (const r of tickets)
@@ -527,18 +516,7 @@ export async function loadPast(
         [ws, acc, end, [...keyFeatures]],
       ) as Promise<Record<string, unknown>[]>,
   ]);
-  for (const r of days)
-    k(r).days.push({
-      day: r['day'] as string,
-      events: Number(r['events']),
-      signIns: Number(r['sign_ins']),
-      ticketsOpened: Number(r['tickets_opened']),
-      p1Opened: Number(r['p1_opened']),
-      csatSum: Number(r['csat_sum']),
-      csatCount: Number(r['csat_count']),
-      engagementEvents: Number(r['engagement_events']),
-      outcomes: Number(r['outcomes']),
-    });
+  for (const r of days) k(r).days.push(dayTotalsOf(r));
   for (const r of users) k(r).userDays.push({ day: r['day'] as string, userId: r['user_id'] as string });
   for (const r of tickets)
     k(r).tickets.push({
@@ -703,4 +681,19 @@ async function sequentially<T>(steps: readonly (() => Promise<T>)[]): Promise<T[
   const results: T[] = [];
   for (const step of steps) results.push(await step());
   return results;
+}
+
+/** One row of daily totals as the scoring reads it (both the present's and the past's loads). */
+function dayTotalsOf(r: Record<string, unknown>) {
+  return {
+    day: r['day'] as string,
+    events: Number(r['events']),
+    signIns: Number(r['sign_ins']),
+    ticketsOpened: Number(r['tickets_opened']),
+    p1Opened: Number(r['p1_opened']),
+    csatSum: Number(r['csat_sum']),
+    csatCount: Number(r['csat_count']),
+    engagementEvents: Number(r['engagement_events']),
+    outcomes: Number(r['outcomes']),
+  };
 }
