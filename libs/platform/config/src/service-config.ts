@@ -133,6 +133,15 @@ export class ServiceConfig {
   @Min(1)
   CONSUMER_RETRY_BASE_MS = 200;
 
+  /**
+   * Readiness of a consuming service fails when one of its consumer groups has shown no fetch,
+   * batch or heartbeat for this long (it fetches every second when idle, heartbeats every 3 s).
+   */
+  @ToNumber()
+  @IsInt()
+  @Min(1000)
+  CONSUMER_READY_IDLE_MS = 15_000;
+
   /** How often the outbox relay looks for rows when no notification woke it. */
   @ToNumber()
   @IsInt()

@@ -113,6 +113,10 @@ export class ConsumerRunner implements BeforeApplicationShutdown {
   private readonly notRunning = new Map<string, string>();
   // Crashes of each group since it last joined: the restart backs off.
   private readonly crashes = new Map<string, number>();
+  // When each running group last showed it consumes: a fetch, a batch, a heartbeat (ms epoch).
+  private readonly lastActive = new Map<string, number>();
+  // Why a group will never consume again in this process (start-up gave up): liveness fails.
+  private gaveUp?: string;
   private stopping = false;
 
   constructor(
@@ -193,6 +197,25 @@ export class ConsumerRunner implements BeforeApplicationShutdown {
     return first ? `consumer group ${first[0]}: ${first[1]}` : undefined;
   }
 
+  /**
+   * Why some consumer is not joined and fetching now, for readiness: it is starting, crashed and
+   * not yet back, or has shown no fetch, batch or heartbeat for `maxIdleMs` (Kafka unreachable,
+   * or the group stuck rebalancing). Undefined when every group consumes.
+   */
+  notConsuming(maxIdleMs: number, now = Date.now()): string | undefined {
+    const pending = this.pending;
+    if (pending) return pending;
+    for (const [group, at] of this.lastActive)
+      if (now - at > maxIdleMs)
+        return `consumer group ${group}: no fetch, batch or heartbeat for ${Math.round((now - at) / 1000)} s`;
+    return undefined;
+  }
+
+  /** Why a consumer stopped for good in this process (only a restart helps); undefined normally. */
+  get failure(): string | undefined {
+    return this.gaveUp;
+  }
+
   private async keepRunning<T>(settings: ConsumerSettings, pipeline: Pipeline<T>): Promise<void> {
     try {
       await this.provisioner.whenDone();
@@ -205,8 +228,10 @@ export class ConsumerRunner implements BeforeApplicationShutdown {
       });
       this.notRunning.delete(settings.groupId);
     } catch (error) {
-      if (!(error instanceof WaitAbandonedError))
+      if (!(error instanceof WaitAbandonedError)) {
+        this.gaveUp = `consumer group ${settings.groupId} not started: ${describeError(error)}`;
         this.logger.error(`${settings.groupId}: consumer not started: ${describeError(error)}`);
+      }
     }
   }
 
@@ -225,7 +250,16 @@ export class ConsumerRunner implements BeforeApplicationShutdown {
     });
     this.consumers.set(settings.groupId, consumer);
     let logJoin = true;
+    const active = () => this.lastActive.set(settings.groupId, Date.now());
+    for (const event of [
+      consumer.events.FETCH,
+      consumer.events.START_BATCH_PROCESS,
+      consumer.events.END_BATCH_PROCESS,
+      consumer.events.HEARTBEAT,
+    ])
+      consumer.on(event, active);
     consumer.on(consumer.events.GROUP_JOIN, () => {
+      active();
       this.notRunning.delete(settings.groupId);
       this.crashes.delete(settings.groupId);
       if (logJoin)

@@ -3,7 +3,7 @@ import { APP_INTERCEPTOR } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
 import { ConfigModule, ServiceConfig } from '@tsuzuku/platform-config';
 import { LoggingModule } from '@tsuzuku/platform-logging';
-import { KafkaModule } from '@tsuzuku/platform-kafka';
+import { KafkaModule, KafkaReadiness } from '@tsuzuku/platform-kafka';
 import { DatabaseModule, ServiceDatabase } from '@tsuzuku/platform-database';
 import { AuthModule } from '@tsuzuku/platform-auth';
 import { stopTelemetry } from '@tsuzuku/platform-telemetry';
@@ -14,14 +14,22 @@ import { DatabaseWatch } from './database-watch';
 
 @Module({})
 export class PlatformModule implements OnApplicationShutdown {
-  /** What every service stands on: config, logs, Kafka, its database schema, health probes and outbound HTTP. */
-  static forService(service: string, config: ServiceConfig, database: ServiceDatabase): DynamicModule {
+  /**
+   * What every service stands on: config, logs, Kafka, its database schema, health probes and
+   * outbound HTTP. `kafkaReadiness` says what Kafka means for its readiness (KafkaReadiness).
+   */
+  static forService(
+    service: string,
+    config: ServiceConfig,
+    database: ServiceDatabase,
+    { kafkaReadiness = 'consuming' }: { kafkaReadiness?: KafkaReadiness } = {},
+  ): DynamicModule {
     return {
       module: PlatformModule,
       imports: [
         ConfigModule.forRoot(config),
         LoggingModule.forRoot(service),
-        KafkaModule.forRoot(service),
+        KafkaModule.forRoot(service, kafkaReadiness),
         DatabaseModule.forService(service, database),
         AuthModule,
         OutboundModule,
