@@ -226,7 +226,8 @@ export class ConsumerRunner implements BeforeApplicationShutdown {
         stopped: () => this.stopping,
         onFailure: (reason) => this.notRunning.set(settings.groupId, reason),
       });
-      this.notRunning.delete(settings.groupId);
+      // Not cleared here: kafkajs resolves run() also when the join failed (it reports a crash
+      // instead). GROUP_JOIN clears it, so readiness waits for the group to be joined.
     } catch (error) {
       if (!(error instanceof WaitAbandonedError)) {
         this.gaveUp = `consumer group ${settings.groupId} not started: ${describeError(error)}`;
