@@ -22,7 +22,11 @@ const COALESCE_MAX_BYTES = 900 * 1024;
 const tracer = trace.getTracer('tsuzuku-kafka');
 
 /** A producer span's context, as the headers of the messages it sends. */
-function headersIn(span: Span, parent: Context, extra?: Readonly<Record<string, string>>): Record<string, string> {
+function headersIn(
+  span: Span,
+  parent: Context,
+  extra?: Readonly<Record<string, string>>,
+): Record<string, string> {
   const headers: Record<string, string> = { ...extra };
   propagation.inject(trace.setSpan(parent, span), headers);
   return headers;

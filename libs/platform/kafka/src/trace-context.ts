@@ -24,7 +24,9 @@ export function extractTraceContext(headers: Record<string, string>): Context {
 }
 
 /** The trace context headers of a message alone (traceparent, tracestate), without the others. */
-export function traceHeadersOf(headers: Readonly<Record<string, string>>): Record<string, string> | undefined {
+export function traceHeadersOf(
+  headers: Readonly<Record<string, string>>,
+): Record<string, string> | undefined {
   const traceparent = headers['traceparent'];
   if (!traceparent) return undefined;
   const tracestate = headers['tracestate'];
