@@ -59,7 +59,10 @@ describe('reporting gRPC: health and spans', () => {
         defaults: true,
       }),
     ) as unknown as { grpc: { health: { v1: { Health: grpc.ServiceClientConstructor } } } };
-    health = new loaded.grpc.health.v1.Health(address, grpc.credentials.createInsecure()) as HealthClient;
+    health = new loaded.grpc.health.v1.Health(
+      address,
+      grpc.credentials.createInsecure(),
+    ) as unknown as HealthClient;
     const reporting = grpc.loadPackageDefinition(protoLoader.loadSync(reportingProtoPath())) as unknown as {
       tsuzuku: { reporting: { v1: { ReportingService: grpc.ServiceClientConstructor } } };
     };

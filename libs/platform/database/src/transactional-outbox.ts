@@ -48,7 +48,9 @@ export async function enqueueOutbox(
       messages.map((m) => m.key),
       messages.map((m) => m.value),
       messages.map((m) =>
-        JSON.stringify(hasTraceContext(m.headers) ? m.headers : { ...traceHeadersFor(m.causationId), ...m.headers }),
+        JSON.stringify(
+          hasTraceContext(m.headers) ? m.headers : { ...traceHeadersFor(m.causationId), ...m.headers },
+        ),
       ),
     ],
   );
