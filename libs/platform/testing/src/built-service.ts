@@ -49,7 +49,7 @@ function listeningService(
   timeoutMs: number,
 ): Promise<BuiltService> {
   const main = path.join(REPO_ROOT, 'apps', name, 'dist', 'main.js');
-  const child = spawn(process.execPath, ['--disable-warning=TimeoutNegativeWarning', main], {
+  const child = spawn(process.execPath, [main], {
     env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -108,7 +108,7 @@ export function runBuiltScript(
   env: Record<string, string>,
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const file = path.join(REPO_ROOT, 'apps', app, 'dist', script);
-  const child = spawn(process.execPath, ['--disable-warning=TimeoutNegativeWarning', file, ...args], {
+  const child = spawn(process.execPath, [file, ...args], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
