@@ -11,12 +11,13 @@ import { HealthController } from './health.controller';
 import { OutboundModule } from './outbound/outbound.module';
 import { ServerSpanInterceptor } from './server-span.interceptor';
 import { DatabaseWatch } from './database-watch';
+import { ClockModule } from './clock';
 
 @Module({})
 export class PlatformModule implements OnApplicationShutdown {
   /**
-   * What every service stands on: config, logs, Kafka, its database schema, health probes and
-   * outbound HTTP. `kafkaReadiness` says what Kafka means for its readiness (KafkaReadiness).
+   * What every service stands on: config, logs, Kafka, its database schema, health probes,
+   * outbound HTTP and the clock. `kafkaReadiness` says what Kafka means for its readiness.
    */
   static forService(
     service: string,
@@ -33,6 +34,7 @@ export class PlatformModule implements OnApplicationShutdown {
         DatabaseModule.forService(service, database),
         AuthModule,
         OutboundModule,
+        ClockModule,
         TerminusModule.forRoot({ logger: false, errorLogStyle: 'json' }),
       ],
       controllers: [HealthController],
