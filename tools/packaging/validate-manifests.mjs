@@ -31,7 +31,13 @@ function crdSchemaFile(apiVersion, kind) {
 }
 
 // CRD schemas carry x-kubernetes-* keywords and int32/int64 formats: not errors, not checked.
-const ajv = new Ajv({ allErrors: true, strict: false, logger: false });
+// Their patterns are Go regular expressions, where (?i) makes the match case-insensitive.
+function goRegExp(pattern, flags) {
+  const insensitive = pattern.includes('(?i)');
+  return new RegExp(pattern.replaceAll('(?i)', ''), insensitive ? `${flags}i` : flags);
+}
+goRegExp.code = 'goRegExp';
+const ajv = new Ajv({ allErrors: true, strict: false, logger: false, code: { regExp: goRegExp } });
 addFormats(ajv);
 for (const format of ['int32', 'int64', 'double', 'float', 'byte', 'int-or-string']) ajv.addFormat(format, true);
 const compiled = new Map();
@@ -130,4 +136,4 @@ for (let i = 0; i < args.length; i += 1) {
 }
 process.stdout.write(`${JSON.stringify(report)}\n`);
 const failed = Object.values(report.builds).some((b) => b.errors.length > 0) || (report.compose?.errors.length ?? 0) > 0;
-process.exit(failed ? 1 : 0);
+process.exitCode = failed ? 1 : 0;
