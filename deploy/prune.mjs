@@ -10,7 +10,15 @@
 // The monorepo declares its npm dependencies once, in the root package.json; `npm prune
 // --omit=dev` would keep all of them (411 packages) in every image. This walks the requires
 // of the service's own dist/ instead, so ingestion does not carry gRPC nor reporting nodemailer.
-import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  readdirSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import path from 'node:path';
 import { builtinModules } from 'node:module';
 import { fileURLToPath } from 'node:url';
@@ -127,7 +135,8 @@ function packageClosure(lock, roots) {
       throw new Error(`${location} is in package-lock.json but not installed: run npm ci first`);
     }
     locations.add(location);
-    for (const dependency of Object.keys(entry.dependencies ?? {})) pending.push([location, dependency, false]);
+    for (const dependency of Object.keys(entry.dependencies ?? {}))
+      pending.push([location, dependency, false]);
     for (const dependency of Object.keys(entry.optionalDependencies ?? {}))
       pending.push([location, dependency, true]);
     // Required peers: npm installs them next to the package. An optional peer (a driver, an
@@ -144,7 +153,8 @@ function packageClosure(lock, roots) {
 function plan(service) {
   const lock = readJson('package-lock.json');
   const byName = workspaces(lock);
-  if (!existsSync(path.join(ROOT, 'apps', service, 'package.json'))) throw new Error(`no service apps/${service}`);
+  if (!existsSync(path.join(ROOT, 'apps', service, 'package.json')))
+    throw new Error(`no service apps/${service}`);
   const folders = workspaceClosure(service, byName);
   const roots = requiredPackages(folders, byName);
   return { byName, folders, roots, locations: packageClosure(lock, roots) };
@@ -198,7 +208,9 @@ if (!service || !target) {
 try {
   if (target === '--list') {
     const { folders, roots, locations } = plan(service);
-    console.log(JSON.stringify({ service, workspaces: folders, requires: roots, packages: locations }, null, 2));
+    console.log(
+      JSON.stringify({ service, workspaces: folders, requires: roots, packages: locations }, null, 2),
+    );
   } else {
     copyOut(service, path.resolve(target));
   }

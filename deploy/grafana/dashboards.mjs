@@ -5,7 +5,8 @@
 //   node deploy/grafana/dashboards.mjs
 // The packaging test fails when the files differ from what this writes, or when a query names a
 // series missing from deploy/metrics.json.
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { isDeepStrictEqual } from 'node:util';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -95,7 +96,10 @@ function commonPanels(service) {
       'Database pool',
       'short',
       [
-        [`sum by (db_client_connection_state) (db_client_connection_count{${job}})`, '{{db_client_connection_state}}'],
+        [
+          `sum by (db_client_connection_state) (db_client_connection_count{${job}})`,
+          '{{db_client_connection_state}}',
+        ],
         [`sum(db_client_connection_max{${job}})`, 'max'],
       ],
     ],
@@ -141,7 +145,12 @@ const SPECIFIC = {
     [
       'Events accepted and refused',
       'ops',
-      [[`sum by (outcome, reason) (rate(tsuzuku_ingestion_events_total{job="ingestion"}[5m]))`, '{{outcome}} {{reason}}']],
+      [
+        [
+          `sum by (outcome, reason) (rate(tsuzuku_ingestion_events_total{job="ingestion"}[5m]))`,
+          '{{outcome}} {{reason}}',
+        ],
+      ],
     ],
   ],
   'health-scoring': [
@@ -204,7 +213,12 @@ export function dashboards() {
     [
       'Consumer lag by group',
       'short',
-      [[`sum by (messaging_consumer_group_name) (messaging_kafka_consumer_lag{})`, '{{messaging_consumer_group_name}}']],
+      [
+        [
+          `sum by (messaging_consumer_group_name) (messaging_kafka_consumer_lag{})`,
+          '{{messaging_consumer_group_name}}',
+        ],
+      ],
     ],
     [
       'Event time to new score p99',
@@ -250,9 +264,20 @@ export function dashboards() {
   return files;
 }
 
+// --check: exit 1, naming them, when the committed files differ from what this would write.
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const check = process.argv.includes('--check');
+  const stale = [];
   for (const [file, content] of Object.entries(dashboards())) {
-    writeFileSync(path.join(HERE, file), `${JSON.stringify(content, null, 2)}\n`);
+    const target = path.join(HERE, file);
+    if (!check) writeFileSync(target, `${JSON.stringify(content, null, 2)}\n`);
+    else if (!existsSync(target) || !isDeepStrictEqual(JSON.parse(readFileSync(target, 'utf8')), content))
+      stale.push(file);
   }
-  console.log(`wrote ${Object.keys(dashboards()).length} dashboards to ${HERE}`);
+  if (stale.length > 0) {
+    console.error(`out of date (run node deploy/grafana/dashboards.mjs): ${stale.join(', ')}`);
+    process.exitCode = 1;
+  } else {
+    console.log(`${check ? 'checked' : 'wrote'} ${Object.keys(dashboards()).length} dashboards in ${HERE}`);
+  }
 }

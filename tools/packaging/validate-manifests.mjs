@@ -39,7 +39,8 @@ function goRegExp(pattern, flags) {
 goRegExp.code = 'goRegExp';
 const ajv = new Ajv({ allErrors: true, strict: false, logger: false, code: { regExp: goRegExp } });
 addFormats(ajv);
-for (const format of ['int32', 'int64', 'double', 'float', 'byte', 'int-or-string']) ajv.addFormat(format, true);
+for (const format of ['int32', 'int64', 'double', 'float', 'byte', 'int-or-string'])
+  ajv.addFormat(format, true);
 const compiled = new Map();
 
 /** A vendored schema, read as draft-07 (Ajv's default; the files name it by another URL or not at all). */
@@ -94,7 +95,8 @@ async function validateObject(object) {
 
 async function build(directory) {
   const result = spawnSync('kubectl', ['kustomize', directory], { encoding: 'utf8', maxBuffer: 64 << 20 });
-  if (result.error) return { objects: [], errors: [`kubectl: ${result.error.message} (is kubectl installed?)`] };
+  if (result.error)
+    return { objects: [], errors: [`kubectl: ${result.error.message} (is kubectl installed?)`] };
   if (result.status !== 0) return { objects: [], errors: [`kubectl kustomize: ${result.stderr.trim()}`] };
   const objects = [];
   const errors = [];
@@ -121,7 +123,9 @@ function validateCompose(file) {
     return { errors: [`YAML: ${error.message}`] };
   }
   return {
-    errors: validate(document) ? [] : validate.errors.map((e) => `${e.instancePath || '/'} ${e.message}${paramsOf(e)}`),
+    errors: validate(document)
+      ? []
+      : validate.errors.map((e) => `${e.instancePath || '/'} ${e.message}${paramsOf(e)}`),
   };
 }
 
@@ -135,5 +139,6 @@ for (let i = 0; i < args.length; i += 1) {
   }
 }
 process.stdout.write(`${JSON.stringify(report)}\n`);
-const failed = Object.values(report.builds).some((b) => b.errors.length > 0) || (report.compose?.errors.length ?? 0) > 0;
+const failed =
+  Object.values(report.builds).some((b) => b.errors.length > 0) || (report.compose?.errors.length ?? 0) > 0;
 process.exitCode = failed ? 1 : 0;
