@@ -45,7 +45,8 @@ const compiled = new Map();
 
 /** A vendored schema, read as draft-07 (Ajv's default; the files name it by another URL or not at all). */
 function draft07(file) {
-  const { $schema: _draft, ...schema } = JSON.parse(readFileSync(file, 'utf8'));
+  const schema = JSON.parse(readFileSync(file, 'utf8'));
+  delete schema.$schema;
   return schema;
 }
 
