@@ -324,9 +324,7 @@ describe('packaging', () => {
       const cmd = inRuntime('CMD');
       expect(cmd).toHaveLength(1);
       const command = substitute(cmd[0].args, new Map([...args, ['SERVICE', service]]));
-      expect(command).toContain(
-        `node --disable-warning=TimeoutNegativeWarning "apps/${service}/dist/main.js"`,
-      );
+      expect(command).toContain(`node "apps/${service}/dist/main.js"`);
       expect(exists(`apps/${service}/src/main.ts`)).toBe(true);
       const healthcheck = inRuntime('HEALTHCHECK');
       expect(healthcheck).toHaveLength(1);
