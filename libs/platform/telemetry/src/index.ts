@@ -1,1 +1,3 @@
 export * from './start-telemetry';
+export * from './service-metrics';
+export * from './runtime-metrics';
