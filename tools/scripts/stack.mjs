@@ -57,15 +57,11 @@ function prefixLines(stream, label, color, sink) {
 /** Spawns the five built services with the given environment; their logs go to `sink`, prefixed. */
 export function startServices(env, { sink = (line) => console.log(line), pretty = true } = {}) {
   return SERVICES.map((service) => {
-    const child = spawn(
-      process.execPath,
-      ['--disable-warning=TimeoutNegativeWarning', path.join(ROOT, 'apps', service.name, 'dist', 'main.js')],
-      {
-        cwd: ROOT,
-        env: { ...process.env, ...env, PORT: String(service.port), LOG_PRETTY: pretty ? 'true' : 'false' },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    );
+    const child = spawn(process.execPath, [path.join(ROOT, 'apps', service.name, 'dist', 'main.js')], {
+      cwd: ROOT,
+      env: { ...process.env, ...env, PORT: String(service.port), LOG_PRETTY: pretty ? 'true' : 'false' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     prefixLines(child.stdout, service.name, service.color, sink);
     prefixLines(child.stderr, service.name, service.color, sink);
     return {

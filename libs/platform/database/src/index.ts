@@ -11,3 +11,4 @@ export * from './database-errors';
 export * from './background';
 export * from './workspace-changes';
 export * from './pool-metrics';
+export * from './sql';

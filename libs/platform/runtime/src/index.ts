@@ -13,3 +13,4 @@ export * from './cursor-codec';
 export * from './calendar-values';
 export * from './integer-param.pipe';
 export * from './http-metrics';
+export * from './clock';
