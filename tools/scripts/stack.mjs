@@ -23,8 +23,8 @@ const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 export function ensureProjectNode() {
   const pinned = path.join(ROOT, 'node_modules', '.bin', 'node');
   if (!existsSync(pinned)) {
-    console.log('[tsuzuku] installing dependencies (npm install)...');
-    const install = spawnSync('npm', ['install', '--no-audit', '--no-fund'], { cwd: ROOT, stdio: 'inherit' });
+    console.log('[tsuzuku] installing the locked dependencies (npm ci)...');
+    const install = spawnSync('npm', ['ci', '--no-audit', '--no-fund'], { cwd: ROOT, stdio: 'inherit' });
     if (install.status !== 0) process.exit(install.status ?? 1);
   }
   if (Number(process.versions.node.split('.')[0]) < 22 && existsSync(pinned)) {
