@@ -19,6 +19,7 @@ import { alertingDatabase } from '../database/alerting.database';
 import { decide, snoozeOver } from './domain/alert-lifecycle';
 import { ALERT_COLUMNS, AlertRecord, alertRecordOf } from './alert-record';
 import { AlertChange, AlertWriter, ChangeCause } from './alert-writer';
+import { AlertingMetrics } from './alerting.metrics';
 
 type AccountUpdated = EventEnvelope<'account.updated', AccountUpdatedData>;
 type HealthChanged = EventEnvelope<'account.health.changed', AccountHealthChangedData>;
@@ -40,6 +41,8 @@ const SCORE_HISTORY_DAYS = 366;
  */
 @Injectable()
 export class AlertingEngine {
+  private readonly metrics = new AlertingMetrics();
+
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly rules: RulesStore,
@@ -53,10 +56,11 @@ export class AlertingEngine {
         (e.type === 'account.updated' || e.type === 'account.health.changed') && e.accountId !== null,
     );
     if (relevant.length === 0) return;
+    const snapshots = new Map<string, AccountUpdated>();
+    let changes: readonly AlertChange[] = [];
     await this.dataSource.transaction(async (m) => {
       const events = await claimInbox(m, alertingDatabase.schema, ALERTING_ACCOUNTS_CONSUMER, relevant);
       if (events.length === 0) return;
-      const snapshots = new Map<string, AccountUpdated>();
       const points = new Map<string, { workspaceId: string; accountId: string; at: string; score: number }>();
       const causes = new Map<string, ChangeCause>();
       for (const e of events) {
@@ -113,8 +117,9 @@ export class AlertingEngine {
           [JSON.stringify([...points.values()])],
         );
       await this.rules.ensureWorkspaces(m, [...new Set(evaluated.map((k) => k.workspaceId))]);
-      await this.evaluate(m, evaluated, new Date(), (c) => causes.get(keyOf(c.alert))!);
+      changes = await this.evaluate(m, evaluated, new Date(), (c) => causes.get(keyOf(c.alert))!);
     });
+    this.metrics.committed(changes, (c) => snapshots.get(keyOf(c.alert))?.producedAt);
   }
 
   /**
@@ -123,11 +128,12 @@ export class AlertingEngine {
    */
   async reevaluate(keys: readonly AccountKey[], reason: string): Promise<void> {
     const correlationId = randomUUID();
-    await this.dataSource.transaction(async (m) => {
+    const changes = await this.dataSource.transaction(async (m) => {
       const sorted = sortedKeys(keys);
       await lockAccounts(m, sorted);
-      await this.evaluate(m, sorted, new Date(), () => ({ correlationId, causationId: null }), reason);
+      return this.evaluate(m, sorted, new Date(), () => ({ correlationId, causationId: null }), reason);
     });
+    this.metrics.committed(changes);
   }
 
   /** Accounts with a snapshot, a workspace at a time, for the sweep. */
@@ -162,8 +168,8 @@ export class AlertingEngine {
     now: Date,
     causeOf: (c: AlertChange) => ChangeCause,
     reason?: string,
-  ): Promise<void> {
-    if (keys.length === 0) return;
+  ): Promise<AlertChange[]> {
+    if (keys.length === 0) return [];
     const workspaces = [...new Set(keys.map((k) => k.workspaceId))];
     const workspaceArg = keys.map((k) => k.workspaceId);
     const accountArg = keys.map((k) => k.accountId);
@@ -173,7 +179,7 @@ export class AlertingEngine {
        JOIN unnest($1::text[], $2::text[]) AS k(w, acc) ON a.workspace_id = k.w AND a.account_id = k.acc`,
         [workspaceArg, accountArg],
       );
-    if (snapshotRows.length === 0) return;
+    if (snapshotRows.length === 0) return [];
     const rulesByWorkspace = await this.rules.rulesOf(m, workspaces);
     const owners = new Map<string, string | null>(
       (
@@ -340,6 +346,7 @@ export class AlertingEngine {
           changes.push(resolution(alert, nowIso, 'the rule no longer exists', {}));
     }
     await this.writer.write(m, changes, causeOf);
+    return changes;
   }
 }
 

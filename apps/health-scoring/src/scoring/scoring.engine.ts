@@ -17,6 +17,7 @@ import {
   envelopeMessage,
 } from '@tsuzuku/contracts';
 import { OutboxMessage, claimInbox, enqueueOutbox } from '@tsuzuku/platform-database';
+import { ScoringMetrics } from './scoring.metrics';
 import {
   HealthScore,
   MeasureInput,
@@ -104,6 +105,8 @@ const SOURCE = 'health-scoring';
  */
 @Injectable()
 export class ScoringEngine extends Rescorer {
+  private readonly metrics = new ScoringMetrics();
+
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly scorecards: ScorecardDirectory,
@@ -118,6 +121,8 @@ export class ScoringEngine extends Rescorer {
   async apply(envelopes: readonly AnyEventEnvelope[]): Promise<void> {
     const events = envelopes.filter((e): e is CustomerEvent => e.type === 'customer.event.recorded');
     if (events.length === 0) return;
+    // Each account with a live event in the run, with when the first of them was published.
+    const liveSince = new Map<string, string>();
     await this.dataSource.transaction(async (m) => {
       const todo = await this.attribute(m, await claimInbox(m, SCHEMA, SCORING_CONSUMER, events));
       if (todo.length === 0) return;
@@ -154,7 +159,10 @@ export class ScoringEngine extends Rescorer {
           };
           entry.days.add(event.occurredAt.slice(0, 10));
           past.set(key, entry);
-        } else live.add(key);
+        } else {
+          live.add(key);
+          if (!liveSince.has(key)) liveSince.set(key, event.producedAt);
+        }
         const effects = effectsOf(event.data, event.occurredAt);
         const ws = settings.get(event.workspaceId)!;
         const row = rows.get(key) ?? newAccount(event.workspaceId, accountId, event.occurredAt);
@@ -238,6 +246,7 @@ export class ScoringEngine extends Rescorer {
       await this.scorePast(m, [...past.values()], rows, settings, now, causeOf);
       await markBackfilled(m, marks, now);
     });
+    this.metrics.scored(liveSince.values());
   }
 
   /**

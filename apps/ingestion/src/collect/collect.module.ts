@@ -5,9 +5,17 @@ import { IngestionStore } from './ingestion.store';
 import { DedupePruner } from './dedupe-pruner';
 import { ReplicaCount } from './replica-count';
 import { ReplicasRepository } from './replicas.repository';
+import { IngestionMetrics } from './ingestion.metrics';
 
 @Module({
   controllers: [CollectController],
-  providers: [CollectService, IngestionStore, DedupePruner, ReplicasRepository, ReplicaCount],
+  providers: [
+    CollectService,
+    IngestionStore,
+    DedupePruner,
+    ReplicasRepository,
+    ReplicaCount,
+    IngestionMetrics,
+  ],
 })
 export class CollectModule {}

@@ -22,6 +22,7 @@ import { SCHEMA, playbookMessage } from '../shared/playbook-envelope';
 import { AccountSnapshot, accountKey, loadAccounts, templateValues, unknownAccount } from './account-store';
 import { EffectResult, StepEffects } from './step-effects';
 import { skipOpenTasksOfEndedRuns } from '../tasks/task-rows';
+import { PlaybooksMetrics } from './playbooks.metrics';
 
 const DAY_MS = 86_400_000;
 const MAX_DECISIONS = 200;
@@ -98,6 +99,7 @@ export const idempotencyKeyOf = (runId: string, stepId: string) => `${runId}:${s
 @Injectable()
 export class RunEngine {
   private readonly logger = new Logger(RunEngine.name);
+  private readonly metrics = new PlaybooksMetrics();
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -108,7 +110,8 @@ export class RunEngine {
 
   /** Advances the due runs (at most one batch); returns how many were claimed. */
   async tick(now: Date = new Date()): Promise<number> {
-    return this.dataSource.transaction(async (m) => {
+    let committed: TickWrites | undefined;
+    const claimed = await this.dataSource.transaction(async (m) => {
       const runs: RunRow[] = await m.query(
         `SELECT id, workspace_id, account_id, playbook_id, version, playbook_name, status, trigger_type, trigger_ref, context,
            current_step, wait_started_at, attempts, alert_resolved, correlation_id, trace_context, started_at
@@ -163,8 +166,11 @@ export class RunEngine {
         }),
       );
       await this.flush(m, writes, now);
+      committed = writes;
       return runs.length;
     });
+    if (committed) this.metrics.committed(committed.executions, committed.runs);
+    return claimed;
   }
 
   private async advance(
@@ -291,9 +297,12 @@ export class RunEngine {
           // Recorded before means done: never again.
           if (done.has(key)) break;
           let result: EffectResult;
+          const began = performance.now();
           try {
             result = await this.execute(decision.step, run, account, key, tasks, writes, now);
+            this.metrics.stepRan(decision.step.type, (performance.now() - began) / 1000, false);
           } catch (error) {
+            this.metrics.stepRan(decision.step.type, (performance.now() - began) / 1000, true);
             attempts++;
             const message = (error as Error).message;
             if (attempts >= this.config.PLAYBOOK_STEP_MAX_ATTEMPTS) {

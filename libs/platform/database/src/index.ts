@@ -11,4 +11,5 @@ export * from './database-logger';
 export * from './database-errors';
 export * from './background';
 export * from './workspace-changes';
+export * from './pool-metrics';
 export * from './sql';

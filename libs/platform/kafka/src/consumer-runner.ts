@@ -18,6 +18,7 @@ import { backoffDelay } from './backoff';
 import { ConsumedMessage } from './consumed-message';
 import { TopicProvisioner } from './topic-provisioner';
 import { WaitAbandonedError, describeError, waitUntilAvailable } from './wait-until-available';
+import { ConsumerMetrics } from './consumer-metrics';
 
 export interface ConsumerOptions {
   /** Consumer group; by convention `<service>.<feature>`. */
@@ -118,6 +119,7 @@ export class ConsumerRunner implements BeforeApplicationShutdown {
   // Why a group will never consume again in this process (start-up gave up): liveness fails.
   private gaveUp?: string;
   private stopping = false;
+  private readonly metrics: ConsumerMetrics;
 
   constructor(
     private readonly connection: KafkaConnection,
@@ -125,7 +127,9 @@ export class ConsumerRunner implements BeforeApplicationShutdown {
     private readonly config: ServiceConfig,
     private readonly provisioner: TopicProvisioner,
     @Optional() private readonly database?: DatabaseStatus,
-  ) {}
+  ) {
+    this.metrics = new ConsumerMetrics(() => connection.probeClient());
+  }
 
   /**
    * Starts a consumer of raw messages in the background: once Kafka answered and the database
@@ -259,8 +263,9 @@ export class ConsumerRunner implements BeforeApplicationShutdown {
       consumer.events.HEARTBEAT,
     ])
       consumer.on(event, active);
-    consumer.on(consumer.events.GROUP_JOIN, () => {
+    consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
       active();
+      this.metrics.assigned(settings.groupId, payload.memberAssignment);
       this.notRunning.delete(settings.groupId);
       this.crashes.delete(settings.groupId);
       if (logJoin)
@@ -270,6 +275,7 @@ export class ConsumerRunner implements BeforeApplicationShutdown {
     });
     // kafkajs restarts a consumer after a retriable crash; after any other it stays down.
     consumer.on(consumer.events.CRASH, ({ payload }) => {
+      this.metrics.unassigned(settings.groupId);
       if (this.stopping) return;
       this.notRunning.set(settings.groupId, `crashed: ${describeError(payload.error)}`);
       if (payload.restart) return;
@@ -310,9 +316,17 @@ export class ConsumerRunner implements BeforeApplicationShutdown {
     const size = pipeline.handleBatch ? (settings.batchSize ?? 500) : 1;
     for (let start = 0; start < batch.messages.length; start += size) {
       if (!isRunning() || isStale()) return;
+      const began = performance.now();
       const run = batch.messages.slice(start, start + size);
       const decoded = await this.decodeRun(settings, pipeline, batch.topic, batch.partition, run);
       if (!(await this.handleRun(settings, pipeline, decoded, payload))) return;
+      this.metrics.processed(
+        settings.groupId,
+        batch.topic,
+        batch.partition,
+        run.length,
+        (performance.now() - began) / 1000,
+      );
       resolveOffset(run[run.length - 1]!.offset);
       await commitOffsetsIfNecessary();
       await heartbeat();
@@ -368,6 +382,14 @@ export class ConsumerRunner implements BeforeApplicationShutdown {
         );
         return true;
       } catch (error) {
+        this.metrics.failed(
+          settings.groupId,
+          batch.topic,
+          batch.partition,
+          'batch',
+          codeOf(error),
+          decoded.length,
+        );
         this.logger.warn(
           `${settings.groupId}: a run of ${decoded.length} from ${batch.topic}/${batch.partition}@${decoded[0]!.message.offset} failed, handling it one by one: ${describe(error)}`,
         );
@@ -399,6 +421,14 @@ export class ConsumerRunner implements BeforeApplicationShutdown {
         );
         return true;
       } catch (error) {
+        this.metrics.failed(
+          settings.groupId,
+          consumed.topic,
+          consumed.partition,
+          'message',
+          codeOf(error),
+          1,
+        );
         // What cannot pass on a retry is dead-lettered at once: poison, or values Postgres refuses.
         // A database that is down is no fault of the message: it waits, it is not dead-lettered.
         if (
@@ -551,6 +581,7 @@ export class ConsumerRunner implements BeforeApplicationShutdown {
     for (const { message, attempts, code, reason } of written) {
       const count = (counts.get(code) ?? 0) + 1;
       counts.set(code, count);
+      this.metrics.deadLettered(settings.groupId, message.topic, message.partition, code);
       this.logger.error(
         `${settings.groupId}: ${message.topic}/${message.partition}@${message.offset} sent to ${Topic.DeadLetter} after ${attempts} attempt(s), ${code} #${count} of this group: ${reason}`,
       );
@@ -560,6 +591,7 @@ export class ConsumerRunner implements BeforeApplicationShutdown {
   /** Stops every consumer: the batch in flight finishes, offsets are committed, connections close. */
   async stopAll(): Promise<void> {
     this.stopping = true;
+    await this.metrics.close();
     if (this.consumers.size === 0) return;
     const started = Date.now();
     await Promise.all([...this.consumers.values()].map((consumer) => consumer.disconnect()));

@@ -5,7 +5,9 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { BootLoggerService, createBootLogger } from '@tsuzuku/platform-logging';
 import { ConfigError, ServiceConfig, loadConfig, trustProxyOption } from '@tsuzuku/platform-config';
+import { startMetrics } from '@tsuzuku/platform-telemetry';
 import { InputBoundaryFilter, installInputBoundary } from './input-boundary';
+import { installHttpMetrics } from './http-metrics';
 
 export interface ServiceDefinition<C extends ServiceConfig> {
   /** Service name, e.g. health-scoring. */
@@ -21,12 +23,14 @@ export interface ServiceDefinition<C extends ServiceConfig> {
   readonly configureApp?: (app: NestFastifyApplication, config: C) => void;
 }
 
-/** Creates the Nest application of a service on Fastify, with its OpenAPI document at /docs. */
+/** Creates the Nest application of a service on Fastify, with its OpenAPI document at /docs and its metrics at /metrics. */
 export async function createServiceApp<C extends ServiceConfig>(
   definition: ServiceDefinition<C>,
   config: C,
   bootLogger = createBootLogger(definition.name),
 ): Promise<NestFastifyApplication> {
+  // Before the modules: their providers create their instruments on this service's meter.
+  startMetrics(definition.name);
   const app = await NestFactory.create<NestFastifyApplication>(
     definition.module(config),
     new FastifyAdapter({
@@ -44,6 +48,7 @@ export async function createServiceApp<C extends ServiceConfig>(
   );
   app.useLogger(app.get(Logger));
   installInputBoundary(app.getHttpAdapter().getInstance());
+  installHttpMetrics(app.getHttpAdapter().getInstance());
   app.useGlobalFilters(new InputBoundaryFilter(app.getHttpAdapter()));
   definition.configureApp?.(app, config);
   app.enableShutdownHooks(['SIGTERM', 'SIGINT'], { useProcessExit: true });
