@@ -1,8 +1,8 @@
-import { Injectable, Logger, Optional } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { Clock } from '../scoring/clock';
+import { Clock } from '@tsuzuku/platform-runtime';
 import { Rescorer } from '../scoring/ports';
 import { AccountsException, AccountsExceptionCode } from './accounts.exception';
 import { AccountRecord, AccountsStore } from './accounts.store';
@@ -38,8 +38,7 @@ export class AccountsService {
     private readonly store: AccountsStore,
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly rescorer: Rescorer,
-    // The scoring's clock when it is there, so trends and expiry read the same time as the engine.
-    @Optional() private readonly clock?: Clock,
+    private readonly clock: Clock,
   ) {}
 
   async list(workspaceId: string, query: ListAccountsQuery): Promise<AccountPageDto> {
@@ -229,7 +228,7 @@ export class AccountsService {
   }
 
   private now(): Date {
-    return this.clock?.now() ?? new Date();
+    return this.clock.now();
   }
 }
 
