@@ -6,7 +6,7 @@ import { Clock } from '@tsuzuku/platform-runtime';
 import { AccountProfileRepository } from './account-profile.repository';
 import { AccountScorer } from './account-scorer';
 import { AccountKey, keyOf, sortedKeys } from './domain/account-key';
-import { OverrideExpiryRepository } from './override-expiry.repository';
+import { OverrideRepository } from './override.repository';
 import { RescoreOptions, Rescorer } from './ports';
 import { WorkspaceInputs } from './workspace-inputs';
 
@@ -18,7 +18,7 @@ export class RescoringService extends Rescorer {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly accounts: AccountProfileRepository,
-    private readonly overrides: OverrideExpiryRepository,
+    private readonly overrides: OverrideRepository,
     private readonly scorer: AccountScorer,
     private readonly inputs: WorkspaceInputs,
     private readonly clock: Clock,

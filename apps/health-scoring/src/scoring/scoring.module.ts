@@ -11,7 +11,7 @@ import { BackfillService } from './backfill.service';
 import { DailyTotalsRepository } from './daily-totals.repository';
 import { EventIntakeService } from './event-intake.service';
 import { MembershipRepository } from './membership.repository';
-import { OverrideExpiryRepository } from './override-expiry.repository';
+import { OverrideRepository } from './override.repository';
 import { Rescorer } from './ports';
 import { RescoringService } from './rescoring.service';
 import { ScoreHistoryRepository } from './score-history.repository';
@@ -34,7 +34,7 @@ import { WorkspaceInputs } from './workspace-inputs';
     BackfillRepository,
     DailyTotalsRepository,
     MembershipRepository,
-    OverrideExpiryRepository,
+    OverrideRepository,
     ScoreHistoryRepository,
     ScoringFactsRepository,
     WorkspaceInputs,
@@ -47,6 +47,13 @@ import { WorkspaceInputs } from './workspace-inputs';
     ScoringConsumer,
     ScoringSweep,
   ],
-  exports: [Rescorer, RescoringService, EventIntakeService, BackfillService, ScoringSweep],
+  exports: [
+    Rescorer,
+    RescoringService,
+    OverrideRepository,
+    EventIntakeService,
+    BackfillService,
+    ScoringSweep,
+  ],
 })
 export class ScoringModule {}

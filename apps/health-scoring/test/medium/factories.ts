@@ -26,7 +26,7 @@ export const groupCall = (
 ): TestCustomerEvent =>
   testCustomerEvent(workspaceId, null, at.toISOString(), {
     call: 'group',
-    event: null,
+    event: undefined,
     userId,
     groupId: accountId,
     traits,

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { ManualClock } from '@tsuzuku/platform-runtime';
 import { MigratedDatabase, createMigratedDatabase } from '@tsuzuku/platform-testing';
 import { healthScoringDatabase } from '../../src/database/health-scoring.database';
+import { ScorecardRepository } from '../../src/scorecards/scorecard.repository';
 import { ScorecardsService } from '../../src/scorecards/scorecards.service';
 import { AccountActivityRepository } from '../../src/scoring/account-activity.repository';
 import { AccountAttributionService } from '../../src/scoring/account-attribution.service';
@@ -12,11 +13,12 @@ import { BackfillService } from '../../src/scoring/backfill.service';
 import { DailyTotalsRepository } from '../../src/scoring/daily-totals.repository';
 import { EventIntakeService } from '../../src/scoring/event-intake.service';
 import { MembershipRepository } from '../../src/scoring/membership.repository';
-import { OverrideExpiryRepository } from '../../src/scoring/override-expiry.repository';
+import { OverrideRepository } from '../../src/scoring/override.repository';
 import { RescoringService } from '../../src/scoring/rescoring.service';
 import { ScoreHistoryRepository } from '../../src/scoring/score-history.repository';
 import { ScoringFactsRepository } from '../../src/scoring/scoring-facts.repository';
 import { WorkspaceInputs } from '../../src/scoring/workspace-inputs';
+import { WorkspaceSettingsRepository } from '../../src/settings/workspace-settings.repository';
 import { WorkspaceSettingsService } from '../../src/settings/workspace-settings.service';
 import { groupCall, mediumConfig, newWorkspace, noRelay, signIn } from './factories';
 
@@ -44,8 +46,8 @@ describe('health scoring on Postgres (medium)', () => {
     const facts = new ScoringFactsRepository();
     const history = new ScoreHistoryRepository();
     const inputs = new WorkspaceInputs(
-      new WorkspaceSettingsService(ds, config, noRelay),
-      new ScorecardsService(ds, config, noRelay),
+      new WorkspaceSettingsService(ds, new WorkspaceSettingsRepository(ds), config, noRelay),
+      new ScorecardsService(ds, new ScorecardRepository(ds), config, noRelay),
     );
     const scorer = new AccountScorer(accounts, facts, history, inputs, clock);
     backfill = new BackfillService(
@@ -71,7 +73,7 @@ describe('health scoring on Postgres (medium)', () => {
       clock,
       config,
     );
-    rescoring = new RescoringService(ds, accounts, new OverrideExpiryRepository(ds), scorer, inputs, clock);
+    rescoring = new RescoringService(ds, accounts, new OverrideRepository(ds), scorer, inputs, clock);
   });
 
   afterAll(async () => {

@@ -6,7 +6,7 @@ const at = (minute: number) => new Date(Date.UTC(2026, 5, 1, 10, minute)).toISOS
 const group = (user: string, account: string, minute: number, workspace = 'w1') =>
   testCustomerEvent(workspace, null, at(minute), {
     call: 'group',
-    event: null,
+    event: undefined,
     userId: user,
     groupId: account,
   });
@@ -33,7 +33,7 @@ describe('account attribution', () => {
   it('reads the actor from the anonymous id when there is no user id', () => {
     const anon = testCustomerEvent('w1', null, at(1), {
       call: 'group',
-      event: null,
+      event: undefined,
       userId: null,
       anonymousId: 'anon-1',
       groupId: 'acct-a',

@@ -125,7 +125,7 @@ describe('foldEvents', () => {
       [
         ev('2026-06-10T09:00:00.000Z', {
           call: 'group',
-          event: null,
+          event: undefined,
           groupId: 'acct-a',
           traits: { name: 'Acme', plan: 'pro' },
         }),
