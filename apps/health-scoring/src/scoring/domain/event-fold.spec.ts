@@ -195,6 +195,46 @@ describe('foldEvents', () => {
   });
 });
 
+describe('foldEvents: onboarding, engagement and outcomes', () => {
+  it('records each onboarding step once, at its first time, and counts engagement and outcomes per day', () => {
+    const rows = new Map<string, AccountRow>();
+    const step = (at: string, name: string) =>
+      ev(at, { event: 'Onboarding Step Completed', properties: { step: name } });
+    const run = foldEvents(
+      [
+        step('2026-06-10T09:00:00.000Z', 'invite'),
+        step('2026-06-10T08:00:00.000Z', 'invite'),
+        step('2026-06-10T09:30:00.000Z', 'invite'),
+        step('2026-06-10T10:00:00.000Z', 'connect'),
+        ev('2026-06-10T10:10:00.000Z', { event: 'Meeting Held' }),
+        ev('2026-06-10T10:20:00.000Z', {
+          event: 'Outcome Reported',
+          properties: { metric: 'hours', value: 3 },
+        }),
+        ev('2026-06-10T10:30:00.000Z', { event: 'Ticket Opened', properties: { ticket_id: 't2' } }),
+        ev('2026-06-10T10:40:00.000Z', { event: 'Ticket Opened', properties: { ticket_id: 't1' } }),
+      ],
+      rows,
+      settingsOf,
+      NOW,
+      HORIZON_HOURS,
+    );
+    expect(rows.get(A)).toMatchObject({
+      onboardingDone: ['invite', 'connect'],
+      onboardingStepsAt: { invite: '2026-06-10T08:00:00.000Z', connect: '2026-06-10T10:00:00.000Z' },
+    });
+    expect(run.days).toHaveLength(1);
+    expect(run.days[0]).toMatchObject({
+      events: 8,
+      onboardingSteps: 4,
+      engagementEvents: 1,
+      outcomes: 1,
+      ticketsOpened: 2,
+    });
+    expect(run.tickets.map((t) => t.ticketId)).toEqual(['t1', 't2']);
+  });
+});
+
 describe('dedupeMrr', () => {
   it('keeps the last point per account and moment, in key order', () => {
     const p = (accountId: string, at: string, mrr: number) => ({ workspaceId: 'w', accountId, at, mrr });
