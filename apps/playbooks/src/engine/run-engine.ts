@@ -8,7 +8,7 @@ import type {
   PlaybookTriggerType,
   TaskStatus,
 } from '@tsuzuku/contracts';
-import { ACCOUNT_CHURNED_REASON, isChurnedAccount } from '@tsuzuku/contracts';
+import { ACCOUNT_CHURNED_REASON, EventCause, isChurnedAccount } from '@tsuzuku/contracts';
 import { OutboxMessage, enqueueOutbox } from '@tsuzuku/platform-database';
 import { backoffDelay } from '@tsuzuku/platform-kafka';
 import { PlaybooksConfig } from '../config/playbooks.config';
@@ -44,6 +44,8 @@ interface RunRow {
   attempts: number;
   alert_resolved: boolean;
   correlation_id: string;
+  /** The trace of the signal that started the run (null for runs started before it was kept). */
+  trace_context: Record<string, string> | null;
   started_at: Date;
 }
 
@@ -75,6 +77,15 @@ interface TickWrites {
   readonly outbox: OutboxMessage[];
 }
 
+/** What a run's messages name as their cause: its correlation, in the trace of its trigger. */
+function causeOf(run: RunRow): EventCause {
+  return {
+    correlationId: run.correlation_id,
+    causationId: null,
+    ...(run.trace_context ? { trace: run.trace_context } : {}),
+  };
+}
+
 export const idempotencyKeyOf = (runId: string, stepId: string) => `${runId}:${stepId}`;
 
 /**
@@ -100,7 +111,7 @@ export class RunEngine {
     return this.dataSource.transaction(async (m) => {
       const runs: RunRow[] = await m.query(
         `SELECT id, workspace_id, account_id, playbook_id, version, playbook_name, status, trigger_type, trigger_ref, context,
-           current_step, wait_started_at, attempts, alert_resolved, correlation_id, started_at
+           current_step, wait_started_at, attempts, alert_resolved, correlation_id, trace_context, started_at
          FROM playbooks.runs WHERE status = 'running' AND next_at <= $1
          ORDER BY next_at LIMIT $2 FOR UPDATE SKIP LOCKED`,
         [now.toISOString(), this.config.PLAYBOOK_BATCH_SIZE],
@@ -171,7 +182,7 @@ export class RunEngine {
       playbookName: run.playbook_name,
       version: run.version,
     };
-    const cause = { correlationId: run.correlation_id, causationId: null };
+    const cause = causeOf(run);
     const announce = (data: Omit<PlaybookStepExecutedData, keyof typeof ref>) =>
       writes.outbox.push(
         playbookMessage(
@@ -382,7 +393,7 @@ export class RunEngine {
               note: null,
               completedAt: null,
             },
-            { correlationId: run.correlation_id, causationId: null },
+            causeOf(run),
             now,
           ),
         );

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { EntityManager } from 'typeorm';
 import { ACCOUNT_CHURNED_REASON, PlaybookTriggerType, isChurnedAccount } from '@tsuzuku/contracts';
-import { OutboxMessage, enqueueOutbox } from '@tsuzuku/platform-database';
+import { OutboxMessage, enqueueOutbox, traceHeadersFor } from '@tsuzuku/platform-database';
 import { TriggerDecision } from '../decisions/trigger-decision.repository';
 import { audienceMismatch, isHeldOut } from '../playbooks/domain/conditions';
 import { TriggerOutcome } from '../playbooks/domain/trigger-gate';
@@ -111,6 +111,7 @@ export async function startRuns(
       nextAt: holdout ? null : now.toISOString(),
       correlationId: request.cause.correlationId,
       causationId: request.cause.causationId,
+      traceContext: request.cause.trace ?? traceHeadersFor(request.cause.causationId),
       reason: holdout ? `held out (${playbook.definition.holdoutPercent}% holdout)` : null,
       finishedAt: holdout ? now.toISOString() : null,
     });
@@ -118,12 +119,13 @@ export async function startRuns(
   if (rows.length === 0) return { running: [], decisions };
   const inserted: { id: string }[] = await m.query(
     `INSERT INTO playbooks.runs (id, workspace_id, account_id, playbook_id, version, playbook_name, status, trigger_type,
-       trigger_ref, trigger_key, context, current_step, next_at, correlation_id, causation_id, reason, started_at, finished_at, updated_at)
+       trigger_ref, trigger_key, context, current_step, next_at, correlation_id, causation_id, trace_context, reason, started_at, finished_at, updated_at)
      SELECT r.id, r."workspaceId", r."accountId", r."playbookId", r.version, r."playbookName", r.status, r."triggerType",
-       r."triggerRef", r."triggerKey", r.context, r."currentStep", r."nextAt", r."correlationId", r."causationId", r.reason, $2, r."finishedAt", $2
+       r."triggerRef", r."triggerKey", r.context, r."currentStep", r."nextAt", r."correlationId", r."causationId", r."traceContext", r.reason, $2, r."finishedAt", $2
      FROM jsonb_to_recordset($1::jsonb) AS r(id uuid, "workspaceId" text, "accountId" text, "playbookId" uuid, version int,
        "playbookName" text, status text, "triggerType" text, "triggerRef" text, "triggerKey" text, context jsonb,
-       "currentStep" text, "nextAt" timestamptz, "correlationId" text, "causationId" text, reason text, "finishedAt" timestamptz)
+       "currentStep" text, "nextAt" timestamptz, "correlationId" text, "causationId" text, "traceContext" jsonb, reason text,
+       "finishedAt" timestamptz)
      ON CONFLICT DO NOTHING RETURNING id`,
     [JSON.stringify(rows), now.toISOString()],
   );

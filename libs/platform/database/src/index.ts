@@ -6,6 +6,7 @@ export * from './inbox';
 export * from './database.module';
 export * from './migration-cli';
 export * from './transactional-outbox';
+export * from './outbox-trace';
 export * from './database-logger';
 export * from './database-errors';
 export * from './background';
