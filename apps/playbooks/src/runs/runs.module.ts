@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
+import { RepositoriesModule } from '../database/repositories.module';
 import { RunsController } from './runs.controller';
 import { RunsService } from './runs.service';
 
-@Module({ controllers: [RunsController], providers: [RunsService] })
+@Module({ imports: [RepositoriesModule], controllers: [RunsController], providers: [RunsService] })
 export class RunsModule {}
