@@ -1,4 +1,4 @@
-import { Global, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { RepositoriesModule } from '../database/repositories.module';
 import { PlaybooksStoreModule } from '../playbooks/playbooks-store.module';
 import { EngineLoop } from './engine-loop';
@@ -10,7 +10,6 @@ import { TriggerIntake } from './trigger-intake';
 import { TriggerSweep } from './trigger-sweep';
 
 /** The durable engine: signals in, runs advanced by the loop, effects out. */
-@Global()
 @Module({
   imports: [PlaybooksStoreModule, RepositoriesModule],
   providers: [
