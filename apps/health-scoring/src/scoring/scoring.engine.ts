@@ -444,7 +444,7 @@ export class ScoringEngine extends Rescorer {
     causeOf: (key: string) => Cause,
     options: RescoreOptions & ScoreOptions = {},
   ): Promise<void> {
-    const asOf = this.clock.now();
+    const asOf = this.clock.asOf();
     const facts = await loadFacts(m, keys, asOf);
     const scorecards = new Map<string, readonly StoredScorecard[]>();
     for (const ws of new Set(keys.map((k) => k.workspaceId)))

@@ -254,6 +254,7 @@ class Stack {
     private readonly kafka: PrivateKafka,
     private readonly postgres: PrivatePostgres,
     private readonly database: string,
+    private readonly scoringAsOf: Date,
   ) {}
 
   async start(replicasPerConsumer: number): Promise<void> {
@@ -277,7 +278,12 @@ class Stack {
       this.replicas.push(replica);
     }
     const port = service === 'ingestion' ? String(this.options.ingestionPort) : '0';
-    const started = await startBuiltService(service, { ...this.env, PORT: port }, 240_000);
+    // Scores read windows against a moment: both runs score as of the end of the history, or a
+    // run that ends later than the other would see windows that moved on (a sign-in that left
+    // the 30 days, a day boundary crossed) and score otherwise.
+    const own: Record<string, string> =
+      service === 'health-scoring' ? { SCORING_AS_OF: this.scoringAsOf.toISOString() } : {};
+    const started = await startBuiltService(service, { ...this.env, ...own, PORT: port }, 240_000);
     replica.current = started;
     replica.killedBySuite = false;
     const watched = replica;
@@ -607,7 +613,7 @@ async function runHistory(
   await kafka.stop();
   resetKafka(kafka);
   await kafka.start();
-  const stack = new Stack(options, kafka, postgres, database);
+  const stack = new Stack(options, kafka, postgres, database, base.options.now);
   try {
     log(`${database}: starting the services (${replicas} replica(s) of each consuming one)`);
     await stack.start(replicas);
@@ -659,7 +665,8 @@ async function runHistory(
 export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
   const log = options.log;
   const base = generateCustomerBase({ accounts: options.accounts, months: MONTHS, seed: options.seed });
-  const kafka = new PrivateKafka('chaos', options.kafkaPort);
+  // Named by its port: the long and the short scenario can run side by side in one checkout.
+  const kafka = new PrivateKafka(`chaos-${options.kafkaPort}`, options.kafkaPort);
   const postgres = new PrivatePostgres(options.postgresPort);
   log(`private Postgres on ${options.postgresPort}, private Kafka on ${options.kafkaPort}`);
   postgres.start();
