@@ -34,6 +34,11 @@ export interface ConsumerOptions {
   readonly fromBeginning?: boolean;
   readonly maxAttempts?: number;
   readonly retryBaseMs?: number;
+  /**
+   * Commit offsets (default). False for a reader that starts from the beginning every time: its
+   * group then holds no offsets, and the broker removes it once it is empty.
+   */
+  readonly commitOffsets?: boolean;
 }
 
 export type ConsumerSettings = Omit<ConsumerOptions, 'handle' | 'handleBatch'>;
@@ -245,7 +250,7 @@ export class ConsumerRunner implements BeforeApplicationShutdown {
         fromBeginning: settings.fromBeginning ?? true,
       });
       await consumer.run({
-        autoCommit: true,
+        autoCommit: settings.commitOffsets ?? true,
         partitionsConsumedConcurrently: settings.partitionsConsumedConcurrently ?? 1,
         eachBatchAutoResolve: false,
         eachBatch: (payload) => this.processBatch(settings, pipeline, payload),

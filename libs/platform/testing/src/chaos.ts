@@ -248,6 +248,9 @@ class Stack {
   readonly replicas: Replica[] = [];
   readonly deaths: string[] = [];
   private env: Record<string, string> = {};
+  private markIngestionDied!: (what: string) => void;
+  /** Resolves, saying how, when an ingestion process exits without the suite having killed it. */
+  readonly ingestionDied = new Promise<string>((resolve) => (this.markIngestionDied = resolve));
 
   constructor(
     private readonly options: ChaosOptions,
@@ -293,6 +296,8 @@ class Stack {
       const tail = started.output().split('\n').slice(-15).join('\n');
       this.deaths.push(`${service}#${index} exited (code ${code}, signal ${signal}):\n${tail}`);
       this.options.log(`DIED: ${service}#${index} (code ${code}, signal ${signal})`);
+      if (service === 'ingestion')
+        this.markIngestionDied(`ingestion#${index} exited (code ${code}, signal ${signal})`);
     });
     return replica;
   }
@@ -627,7 +632,13 @@ async function runHistory(
     const failed: string[] = [];
     const ingestionUrl = `http://127.0.0.1:${options.ingestionPort}`;
     log(`${database}: sending ${base.calls.length} events through the Segment SDK`);
-    for (let s = 0; s < slices; s++) {
+    // The SDK retries for minutes against a dead ingestion: a death ends the sending at once.
+    let ingestionDied: string | null = null;
+    const died = stack.ingestionDied.then((what) => {
+      ingestionDied = what;
+      return [] as string[];
+    });
+    for (let s = 0; s < slices && ingestionDied === null; s++) {
       const slice = base.calls.slice(s * size, (s + 1) * size);
       const sending = sendThroughSdk(ingestionUrl, workspace.writeKey, slice, acknowledged);
       const fault = faults[s];
@@ -641,7 +652,14 @@ async function runHistory(
         }).catch(() => log('the fault strikes without a quarter of its slice acknowledged'));
         await applyFault(fault, stack, kafka, postgres, database, log);
       }
-      failed.push(...(await sending));
+      failed.push(...(await Promise.race([sending, died])));
+    }
+    if (ingestionDied !== null) {
+      const unacknowledged = base.calls.filter((c) => !acknowledged.has(c.messageId)).map((c) => c.messageId);
+      failed.splice(0, failed.length, ...unacknowledged);
+      log(
+        `${database}: ${ingestionDied as string} while the history was being sent: sending stopped, ${unacknowledged.length} call(s) never acknowledged`,
+      );
     }
     log(`${database}: ${acknowledged.size} acknowledged, ${failed.length} refused; waiting for the pipeline`);
     let caughtUp = true;
