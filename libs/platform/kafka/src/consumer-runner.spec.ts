@@ -1,7 +1,7 @@
 import { EachBatchPayload, KafkaMessage } from 'kafkajs';
 import { Header, Topic } from '@tsuzuku/contracts';
 import { ServiceConfig } from '@tsuzuku/platform-config';
-import { ConsumedEnvelope, ConsumerRunner } from './consumer-runner';
+import { CONSUMER_STALL_MS, ConsumedEnvelope, ConsumerRunner } from './consumer-runner';
 import { EventPublisher, RawMessage } from './event-publisher';
 import { KafkaConnection } from './kafka-connection';
 import { TopicProvisioner } from './topic-provisioner';
@@ -44,9 +44,13 @@ function fakeRunner() {
   let eachBatch: ((payload: EachBatchPayload) => Promise<void>) | undefined;
   let running: () => void = () => undefined;
   const started = new Promise<void>((resolve) => (running = resolve));
+  const handlers = new Map<string, ((event: unknown) => void)[]>();
   const consumer = {
-    events: { GROUP_JOIN: 'group_join', CRASH: 'crash' },
-    on: () => () => undefined,
+    events: { GROUP_JOIN: 'group_join', CRASH: 'crash', FETCH_START: 'fetch_start', HEARTBEAT: 'heartbeat' },
+    on: (name: string, handler: (event: unknown) => void) => {
+      handlers.set(name, [...(handlers.get(name) ?? []), handler]);
+      return () => undefined;
+    },
     connect: async () => undefined,
     subscribe: async () => undefined,
     run: async (config: { eachBatch: (payload: EachBatchPayload) => Promise<void> }) => {
@@ -92,10 +96,38 @@ function fakeRunner() {
       isStale: () => false,
     } as unknown as EachBatchPayload);
   };
-  return { runner, deliver, deadLetters, resolved };
+  const emit = async (name: string) => {
+    await started;
+    for (const handler of handlers.get(name) ?? []) handler({ payload: {} });
+  };
+  return { runner, deliver, deadLetters, resolved, emit };
 }
 
 describe('ConsumerRunner', () => {
+  it('is ready only once joined, and not while a joined consumer neither fetches nor heartbeats', async () => {
+    const { runner, emit } = fakeRunner();
+    await runner.start({ groupId: 'svc.feature', topics: [Topic.Events], handle: async () => undefined });
+    expect(runner.pending).toContain('svc.feature');
+    const start = Date.now();
+    const clock = jest.spyOn(Date, 'now').mockReturnValue(start);
+    try {
+      await emit('group_join');
+      expect(runner.pending).toBeUndefined();
+      clock.mockReturnValue(start + CONSUMER_STALL_MS - 1);
+      expect(runner.pending).toBeUndefined();
+      clock.mockReturnValue(start + CONSUMER_STALL_MS + 1_000);
+      expect(runner.pending).toMatch(/svc\.feature: no fetch and no heartbeat for \d+ s/);
+      await emit('fetch_start');
+      expect(runner.pending).toBeUndefined();
+      clock.mockReturnValue(start + 2 * CONSUMER_STALL_MS + 2_000);
+      expect(runner.pending).toBeDefined();
+      await emit('heartbeat');
+      expect(runner.pending).toBeUndefined();
+    } finally {
+      clock.mockRestore();
+    }
+  });
+
   it('dead-letters poison at once with its reason, and hands the rest of the run to one batch in order', async () => {
     const { runner, deliver, deadLetters, resolved } = fakeRunner();
     const batches: string[][] = [];

@@ -79,6 +79,11 @@ interface DeadLetter {
 export type DeadLetterCounts = Record<string, Record<string, number>>;
 
 const tracer = trace.getTracer('tsuzuku-kafka');
+/**
+ * A joined consumer fetches at least every second when idle and heartbeats every 3 s while it
+ * works: one that did neither for this long is wedged, and the service is not ready.
+ */
+export const CONSUMER_STALL_MS = 30_000;
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** Parses and checks an envelope; a message that breaks its contract is a poison message. */
@@ -110,6 +115,8 @@ export class ConsumerRunner implements BeforeApplicationShutdown {
   private readonly notRunning = new Map<string, string>();
   // Crashes of each group since it last joined: the restart backs off.
   private readonly crashes = new Map<string, number>();
+  // When each joined group last fetched or heartbeated.
+  private readonly lastActivity = new Map<string, number>();
   private stopping = false;
 
   constructor(
@@ -183,10 +190,15 @@ export class ConsumerRunner implements BeforeApplicationShutdown {
     void this.keepRunning(settings, pipeline);
   }
 
-  /** Why some consumer is not consuming now; undefined when all run. */
+  /** Why some consumer is not consuming now (not joined, crashed, or neither fetching nor heartbeating); undefined when all run. */
   get pending(): string | undefined {
     const [first] = this.notRunning;
-    return first ? `consumer group ${first[0]}: ${first[1]}` : undefined;
+    if (first) return `consumer group ${first[0]}: ${first[1]}`;
+    const now = Date.now();
+    for (const [group, at] of this.lastActivity)
+      if (now - at > CONSUMER_STALL_MS)
+        return `consumer group ${group}: no fetch and no heartbeat for ${Math.round((now - at) / 1000)} s`;
+    return undefined;
   }
 
   private async keepRunning<T>(settings: ConsumerSettings, pipeline: Pipeline<T>): Promise<void> {
@@ -221,7 +233,11 @@ export class ConsumerRunner implements BeforeApplicationShutdown {
     });
     this.consumers.set(settings.groupId, consumer);
     let logJoin = true;
+    const active = () => this.lastActivity.set(settings.groupId, Date.now());
+    consumer.on(consumer.events.FETCH_START, active);
+    consumer.on(consumer.events.HEARTBEAT, active);
     consumer.on(consumer.events.GROUP_JOIN, () => {
+      active();
       this.notRunning.delete(settings.groupId);
       this.crashes.delete(settings.groupId);
       if (logJoin)
