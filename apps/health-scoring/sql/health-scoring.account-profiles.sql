@@ -1,6 +1,10 @@
 -- Generated from the repository's declared statements: do not edit; update with
 -- TSUZUKU_UPDATE_SQL=1 and review the diff.
 
+-- health-scoring.account-profiles.lockKeys
+SELECT pg_advisory_xact_lock(hashtextextended(k.workspace_id || E'\n' || k.account_id, 0))
+FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS k(workspace_id, account_id, n) ORDER BY k.n;
+
 -- health-scoring.account-profiles.lockMany
   SELECT workspace_id, account_id, name, plan, mrr, seats, renewal_date::text AS renewal_date, csm_email,
 segment, industry, traits, touch_trait, phase_trait, expansion, onboarding_done, onboarding_steps_at, features_used, first_seen_at,

@@ -13,6 +13,14 @@ const ACCOUNT_COLUMNS = `workspace_id, account_id, name, plan, mrr, seats, renew
   coverage, scorecard_id, measures, scored_at, published_fingerprint`;
 
 const SQL = defineStatements('health-scoring.account-profiles', {
+  // An account not created yet has no row to lock: without this, two replicas handling its first
+  // events at once (a user's events and its group call travel under different keys) both score it,
+  // and the outbox row written first may commit last, so cs.health.v1 carried the older state after
+  // the newer one. A lock per key, taken in the callers' sorted order, serialises them as the row
+  // lock does for an existing account.
+  lockKeys: `
+    SELECT pg_advisory_xact_lock(hashtextextended(k.workspace_id || E'\\n' || k.account_id, 0))
+    FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS k(workspace_id, account_id, n) ORDER BY k.n`,
   lockMany: `
     SELECT ${ACCOUNT_COLUMNS} FROM health_scoring.accounts a
     JOIN unnest($1::text[], $2::text[]) WITH ORDINALITY AS k(workspace_id, account_id, n) USING (workspace_id, account_id)
@@ -130,6 +138,7 @@ export class AccountProfileRepository {
   /** Locks and reads accounts (in key order); missing ones are absent from the map. */
   async lockMany(m: EntityManager, keys: readonly AccountKey[]): Promise<Map<string, AccountRow>> {
     if (keys.length === 0) return new Map();
+    await m.query(SQL.lockKeys, keyArrays(keys));
     const rows: Record<string, unknown>[] = await m.query(SQL.lockMany, keyArrays(keys));
     return new Map(rows.map((r) => [keyOf(toAccountRow(r)), toAccountRow(r)]));
   }

@@ -3,6 +3,7 @@ import { EntityManager } from 'typeorm';
 import { AccountHealth, AccountHealthChangedData, envelopeMessage } from '@tsuzuku/contracts';
 import { OutboxMessage, enqueueOutbox } from '@tsuzuku/platform-database';
 import { Clock } from '@tsuzuku/platform-runtime';
+import { HealthScoringConfig } from '../config/health-scoring.config';
 import {
   HealthScore,
   MeasureInput,
@@ -51,7 +52,17 @@ export class AccountScorer {
     private readonly history: ScoreHistoryRepository,
     private readonly inputs: WorkspaceInputs,
     private readonly clock: Clock,
+    private readonly config: HealthScoringConfig,
   ) {}
+
+  /**
+   * The moment scores are computed as of: now, unless SCORING_AS_OF pins it. Windows, days since
+   * a sign-in and the 30-day ticket count all read this moment, so two runs of one history agree
+   * on a score only when they score it as of the same moment (the chaos suite's comparison).
+   */
+  private asOf(): Date {
+    return this.config.SCORING_AS_OF ? new Date(this.config.SCORING_AS_OF) : this.clock.now();
+  }
 
   /**
    * Scores the accounts (locked, in `rows`) and writes rows, history and outbox messages:
@@ -68,7 +79,7 @@ export class AccountScorer {
     causeOf: (key: string) => Cause,
     options: ScoreOptions = {},
   ): Promise<void> {
-    const asOf = this.clock.now();
+    const asOf = this.asOf();
     const facts = await this.facts.present(m, keys, asOf);
     const scorecards = await this.inputs.scorecardsOf(keys.map((k) => k.workspaceId));
     const outbox: OutboxMessage[] = [];

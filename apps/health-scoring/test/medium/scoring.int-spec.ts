@@ -49,7 +49,7 @@ describe('health scoring on Postgres (medium)', () => {
       new WorkspaceSettingsService(ds, new WorkspaceSettingsRepository(ds), config, noRelay),
       new ScorecardsService(ds, new ScorecardRepository(ds), config, noRelay),
     );
-    const scorer = new AccountScorer(accounts, facts, history, inputs, clock);
+    const scorer = new AccountScorer(accounts, facts, history, inputs, clock, config);
     backfill = new BackfillService(
       ds,
       accounts,

@@ -41,6 +41,11 @@ export interface ConsumerOptions {
   readonly fromBeginning?: boolean;
   readonly maxAttempts?: number;
   readonly retryBaseMs?: number;
+  /**
+   * Commit offsets (default). False for a reader that starts from the beginning every time: its
+   * group then holds no offsets, and the broker removes it once it is empty.
+   */
+  readonly commitOffsets?: boolean;
 }
 
 export type ConsumerSettings = Omit<ConsumerOptions, 'handle' | 'handleBatch'>;
@@ -195,7 +200,7 @@ export class ConsumerRunner implements BeforeApplicationShutdown {
     void this.keepRunning(settings, pipeline);
   }
 
-  /** Why some consumer is not consuming now; undefined when all run. */
+  /** Why some consumer is not consuming now (not joined, or crashed); undefined when all run. */
   get pending(): string | undefined {
     const [first] = this.notRunning;
     return first ? `consumer group ${first[0]}: ${first[1]}` : undefined;
@@ -295,7 +300,7 @@ export class ConsumerRunner implements BeforeApplicationShutdown {
         fromBeginning: settings.fromBeginning ?? true,
       });
       await consumer.run({
-        autoCommit: true,
+        autoCommit: settings.commitOffsets ?? true,
         partitionsConsumedConcurrently: settings.partitionsConsumedConcurrently ?? 1,
         eachBatchAutoResolve: false,
         eachBatch: (payload) => this.processBatch(settings, pipeline, payload),
