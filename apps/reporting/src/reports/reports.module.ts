@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { ReadModelsModule } from '../read-models/read-models.module';
 import { SettingsStoreModule } from '../settings/settings-store.module';
 import { SettingsController } from '../settings/settings.controller';
+import { ReportingGrpcController } from '../grpc/reporting.grpc.controller';
 import { ReportingGrpcServer } from '../grpc/reporting.grpc.server';
 import { KpiService } from './kpi.service';
 import { KpiStore } from './kpi.store';
@@ -11,7 +12,7 @@ import { SecondaryReportsService } from './secondary-reports.service';
 /** The reports over REST and gRPC, and the reporting settings. */
 @Module({
   imports: [ReadModelsModule, SettingsStoreModule],
-  controllers: [ReportsController, SettingsController],
+  controllers: [ReportsController, SettingsController, ReportingGrpcController],
   providers: [KpiStore, KpiService, SecondaryReportsService, ReportingGrpcServer],
   exports: [KpiService],
 })
