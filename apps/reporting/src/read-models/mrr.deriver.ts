@@ -16,7 +16,7 @@ import { AttributeVersion, SliceAttributes, attributeVersions, versionBefore } f
 /** The attributes month rows and totals are sliced by ('' for not set). */
 type MonthSlice = Omit<SliceAttributes, 'plan'>;
 import { CurrencySettingsStore } from '../settings/currency-settings.store';
-import { loadAttributeFacts, replaceAttributeVersions } from './attribute-changes';
+import { AttributesRepository } from './attributes.repository';
 import { LedgerRow, MrrRepository, StoredMonth } from './mrr.repository';
 import { num, sliceValue } from './sql';
 
@@ -45,6 +45,7 @@ export class MrrDeriver {
   constructor(
     private readonly settings: CurrencySettingsStore,
     private readonly mrr: MrrRepository,
+    private readonly attributes: AttributesRepository,
   ) {}
 
   async derive(
@@ -58,11 +59,11 @@ export class MrrDeriver {
     await this.mrr.lockAccounts(m, workspaceId, ids);
     const currency = await this.settings.get(workspaceId, m);
     const ledger = await this.mrr.ledger(m, workspaceId, ids);
-    const facts = await loadAttributeFacts(m, workspaceId, ids);
+    const facts = await this.attributes.facts(m, workspaceId, ids);
     const versions = new Map<string, AttributeVersion[]>(
       ids.map((id) => [id, attributeVersions(facts.get(id) ?? [])]),
     );
-    await replaceAttributeVersions(m, workspaceId, versions);
+    await this.attributes.replaceVersions(m, workspaceId, versions);
     const horizon = monthOf(now);
 
     const movements: object[] = [];

@@ -14,9 +14,9 @@ import { monthDate, monthOf } from '../kpis/domain/month';
 import { SUBSCRIPTION_EVENT_KINDS, SubscriptionEventKind } from '../kpis/domain/mrr-movements';
 import { AttributeFact, attributeVersions, compareFacts, sameAttributes } from '../kpis/domain/slice';
 import { isValidResponse } from '../kpis/domain/surveys';
-import { ActivityStore, ActivityTouch } from './activity.store';
+import { ActivityRecorder, ActivityTouch } from './activity.recorder';
 import { MrrDeriver } from './mrr.deriver';
-import { insertAttributeFacts, loadAttributeFacts } from './attribute-changes';
+import { AttributesRepository } from './attributes.repository';
 import { asJson, groupBy } from './sql';
 
 /** The inbox consumer name of the read models (one inbox for every topic they read). */
@@ -46,7 +46,8 @@ export class ReadModelWriter {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly deriver: MrrDeriver,
-    private readonly activity: ActivityStore,
+    private readonly activity: ActivityRecorder,
+    private readonly attributes: AttributesRepository,
   ) {}
 
   async apply(envelopes: readonly AnyEventEnvelope[], now = Date.now()): Promise<void> {
@@ -236,7 +237,7 @@ export class ReadModelWriter {
     }
     await this.activity.record(m, activity);
     for (const [ws, facts] of groupBy(traits, (f) => f.workspaceId)) {
-      const known = await loadAttributeFacts(m, ws, [...new Set(facts.map((f) => f.accountId))]);
+      const known = await this.attributes.facts(m, ws, [...new Set(facts.map((f) => f.accountId))]);
       await this.recordAttributeFacts(m, ws, facts, known, touch);
     }
   }
@@ -252,7 +253,7 @@ export class ReadModelWriter {
     known: ReadonlyMap<string, readonly AttributeFact[]>,
     touch: (ws: string, account: string) => void,
   ): Promise<void> {
-    await insertAttributeFacts(m, workspaceId, facts);
+    await this.attributes.insertFacts(m, workspaceId, facts);
     for (const [accountId, added] of groupBy(facts, (f) => f.accountId)) {
       const before = known.get(accountId) ?? [];
       const after = [...before, ...added];
@@ -276,7 +277,7 @@ export class ReadModelWriter {
     if (withAccount.length === 0) return;
     for (const [ws, list] of groupBy(withAccount, (e) => e.workspaceId)) {
       const ids = [...new Set(list.map((e) => e.accountId!))];
-      const known = await loadAttributeFacts(m, ws, ids);
+      const known = await this.attributes.facts(m, ws, ids);
       const stored = new Map([...known].map(([id, facts]) => [id, [...facts]]));
       const inserted: (AttributeFact & { accountId: string })[] = [];
       const profiles: object[] = [];
