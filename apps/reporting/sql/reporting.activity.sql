@@ -11,7 +11,7 @@ ON CONFLICT (workspace_id, month) DO UPDATE SET active_accounts = t.active_accou
 -- reporting.activity.addUserDays
 INSERT INTO reporting.activity_user_days AS d (workspace_id, month, account_id, user_id, days)
 SELECT ws, month, account, "user", days
-FROM jsonb_to_recordset($1::jsonb) AS r(ws text, month date, account text, user text, days int)
+FROM jsonb_to_recordset($1::jsonb) AS r(ws text, month date, account text, "user" text, days int)
 ON CONFLICT (workspace_id, month, account_id, user_id) DO UPDATE SET days = d.days | EXCLUDED.days
 WHERE d.days | EXCLUDED.days <> d.days;
 
@@ -25,11 +25,11 @@ SELECT pg_advisory_xact_lock(hashtext($1));
 
 -- reporting.activity.upsertUsers
 INSERT INTO reporting.activity_users AS u (workspace_id, month, user_id, days)
-SELECT ws, month, "user", days FROM jsonb_to_recordset($1::jsonb) AS r(ws text, month date, user text, days int)
+SELECT ws, month, "user", days FROM jsonb_to_recordset($1::jsonb) AS r(ws text, month date, "user" text, days int)
 ON CONFLICT (workspace_id, month, user_id) DO UPDATE SET days = EXCLUDED.days;
 
 -- reporting.activity.userDays
 SELECT u.workspace_id AS ws, u.month::text AS month, u.user_id AS "user", u.days
 FROM reporting.activity_users u
-JOIN jsonb_to_recordset($1::jsonb) AS r(ws text, month date, user text)
+JOIN jsonb_to_recordset($1::jsonb) AS r(ws text, month date, "user" text)
   ON u.workspace_id = r.ws AND u.month = r.month AND u.user_id = r."user";

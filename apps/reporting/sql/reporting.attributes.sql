@@ -20,4 +20,4 @@ ON CONFLICT DO NOTHING;
 INSERT INTO reporting.account_attributes
   (workspace_id, account_id, valid_from, valid_to, segment, touch_model, phase, owner, plan)
 SELECT $1, "accountId", "from", "to", segment, "touchModel", phase, owner, plan
-FROM jsonb_to_recordset($2::jsonb) AS r("accountId" text, from timestamptz, to timestamptz, segment text, "touchModel" text, phase text, owner text, plan text);
+FROM jsonb_to_recordset($2::jsonb) AS r("accountId" text, "from" timestamptz, "to" timestamptz, segment text, "touchModel" text, phase text, owner text, plan text);

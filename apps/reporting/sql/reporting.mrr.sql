@@ -8,6 +8,21 @@ FROM jsonb_to_recordset($2::jsonb) AS r(month date, segment text, "touchModel" t
 ON CONFLICT (workspace_id, month, segment, touch_model, phase, owner) DO UPDATE SET
   start_mrr = t.start_mrr + EXCLUDED.start_mrr, end_mrr = t.end_mrr + EXCLUDED.end_mrr, new_mrr = t.new_mrr + EXCLUDED.new_mrr, expansion_mrr = t.expansion_mrr + EXCLUDED.expansion_mrr, contraction_mrr = t.contraction_mrr + EXCLUDED.contraction_mrr, churned_mrr = t.churned_mrr + EXCLUDED.churned_mrr, reactivation_mrr = t.reactivation_mrr + EXCLUDED.reactivation_mrr, start_accounts = t.start_accounts + EXCLUDED.start_accounts, churned_accounts = t.churned_accounts + EXCLUDED.churned_accounts, expanded_accounts = t.expanded_accounts + EXCLUDED.expanded_accounts, paying_accounts = t.paying_accounts + EXCLUDED.paying_accounts, retained_mrr = t.retained_mrr + EXCLUDED.retained_mrr, start_accounts_end_mrr = t.start_accounts_end_mrr + EXCLUDED.start_accounts_end_mrr, start_mrr_12 = t.start_mrr_12 + EXCLUDED.start_mrr_12, retained_mrr_12 = t.retained_mrr_12 + EXCLUDED.retained_mrr_12, start_accounts_end_mrr_12 = t.start_accounts_end_mrr_12 + EXCLUDED.start_accounts_end_mrr_12;
 
+-- reporting.mrr.cohortCells
+WITH cohort AS (
+  SELECT account_id, date_trunc('month', occurred_at AT TIME ZONE 'UTC')::date AS cohort
+  FROM reporting.mrr_movements
+  WHERE workspace_id = $1 AND type = 'new' AND occurred_at >= $2 AND occurred_at < $3
+), sizes AS (SELECT cohort, count(*) AS size FROM cohort GROUP BY cohort)
+SELECT to_char(c.cohort, 'YYYY-MM') AS cohort, to_char(am.month, 'YYYY-MM') AS month,
+       s.size::text, count(*) FILTER (WHERE am.end_mrr > 0)::text AS paying, sum(am.end_mrr)::text AS mrr
+FROM cohort c
+JOIN sizes s USING (cohort)
+JOIN reporting.account_months am
+  ON am.workspace_id = $1 AND am.account_id = c.account_id AND am.month >= c.cohort AND am.month <= $4::date
+GROUP BY c.cohort, am.month, s.size
+ORDER BY c.cohort, am.month;
+
 -- reporting.mrr.deleteAccountMonths
 DELETE FROM reporting.account_months WHERE workspace_id = $1 AND account_id = ANY($2)
 RETURNING account_id, month::text, segment, touch_model, phase, owner, start_mrr, end_mrr, new_mrr,

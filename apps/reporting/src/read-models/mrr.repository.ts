@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { EntityManager } from 'typeorm';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { defineStatements, recordset, recordsetParam, returnedRows } from '@tsuzuku/platform-database';
 import { MRR_TOTAL_FIELDS, MrrTotals } from '../kpis/domain/kpi-formulas';
 import { SubscriptionEventKind } from '../kpis/domain/mrr-movements';
@@ -114,6 +115,20 @@ const sql = defineStatements('reporting.mrr', {
       },
       { param: 2 },
     )}`,
+  cohortCells: `
+    WITH cohort AS (
+      SELECT account_id, date_trunc('month', occurred_at AT TIME ZONE 'UTC')::date AS cohort
+      FROM reporting.mrr_movements
+      WHERE workspace_id = $1 AND type = 'new' AND occurred_at >= $2 AND occurred_at < $3
+    ), sizes AS (SELECT cohort, count(*) AS size FROM cohort GROUP BY cohort)
+    SELECT to_char(c.cohort, 'YYYY-MM') AS cohort, to_char(am.month, 'YYYY-MM') AS month,
+           s.size::text, count(*) FILTER (WHERE am.end_mrr > 0)::text AS paying, sum(am.end_mrr)::text AS mrr
+    FROM cohort c
+    JOIN sizes s USING (cohort)
+    JOIN reporting.account_months am
+      ON am.workspace_id = $1 AND am.account_id = c.account_id AND am.month >= c.cohort AND am.month <= $4::date
+    GROUP BY c.cohort, am.month, s.size
+    ORDER BY c.cohort, am.month`,
   updateAccounts: `
     UPDATE reporting.accounts a SET first_started_at = r."firstStartedAt", current_mrr = r."currentMrr",
       last_movement_at = r."lastMovementAt", derived_through = r."derivedThrough"
@@ -167,6 +182,21 @@ export interface StoredMonth {
  */
 @Injectable()
 export class MrrRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  /**
+   * The cohorts of accounts whose new business fell in [from, until), with each month to
+   * `lastMonth`: the cohort's size, its accounts still paying and their MRR.
+   */
+  cohortCells(
+    workspaceId: string,
+    from: string,
+    until: string,
+    lastMonth: string,
+  ): Promise<{ cohort: string; month: string; size: string; paying: string; mrr: string }[]> {
+    return this.dataSource.query(sql.cohortCells, [workspaceId, from, until, lastMonth]);
+  }
+
   /** Creates the accounts' rows when missing and locks them, in id order. */
   async lockAccounts(m: EntityManager, workspaceId: string, ids: readonly string[]): Promise<void> {
     await m.query(sql.ensureAccounts, [workspaceId, ids]);

@@ -16,7 +16,10 @@ import { AttributeFact, attributeVersions, compareFacts, sameAttributes } from '
 import { isValidResponse } from '../kpis/domain/surveys';
 import { ActivityRecorder, ActivityTouch } from './activity.recorder';
 import { MrrDeriver } from './mrr.deriver';
+import { AlertsRepository } from './alerts.repository';
 import { AttributesRepository } from './attributes.repository';
+import { BandChangesRepository } from './band-changes.repository';
+import { PlaybookRunsRepository } from './playbook-runs.repository';
 import { asJson, groupBy } from './sql';
 
 /** The inbox consumer name of the read models (one inbox for every topic they read). */
@@ -48,6 +51,9 @@ export class ReadModelWriter {
     private readonly deriver: MrrDeriver,
     private readonly activity: ActivityRecorder,
     private readonly attributes: AttributesRepository,
+    private readonly bandChanges: BandChangesRepository,
+    private readonly alerts: AlertsRepository,
+    private readonly playbookRuns: PlaybookRunsRepository,
   ) {}
 
   async apply(envelopes: readonly AnyEventEnvelope[], now = Date.now()): Promise<void> {
@@ -70,70 +76,50 @@ export class ReadModelWriter {
       const health = todo.filter(
         (e): e is Envelope<'account.health.changed'> => e.type === 'account.health.changed',
       );
-      if (health.length > 0)
-        await m.query(
-          `INSERT INTO reporting.band_changes (event_id, workspace_id, account_id, occurred_at, band)
-           SELECT id, ws, account, at, band FROM jsonb_to_recordset($1::jsonb)
-             AS r(id text, ws text, account text, at timestamptz, band text)
-           ON CONFLICT DO NOTHING`,
-          [
-            asJson(
-              health
-                .filter((e) => e.accountId)
-                .map((e) => ({
-                  id: e.id,
-                  ws: e.workspaceId,
-                  account: e.accountId,
-                  // The time the state stands for: a backfilled past state fills past dates.
-                  at: e.data.asOf ?? e.occurredAt,
-                  band: e.data.current.band,
-                })),
-            ),
-          ],
-        );
+      await this.bandChanges.insert(
+        m,
+        health
+          .filter((e) => e.accountId)
+          .map((e) => ({
+            id: e.id,
+            ws: e.workspaceId,
+            account: e.accountId!,
+            // The time the state stands for: a backfilled past state fills past dates.
+            at: e.data.asOf ?? e.occurredAt,
+            band: e.data.current.band,
+          })),
+      );
 
       for (const e of todo) {
         if (e.type === 'alert.raised' || e.type === 'alert.updated' || e.type === 'alert.resolved')
-          await m.query(
-            `INSERT INTO reporting.alerts (workspace_id, alert_id, account_id, rule_type, raised_at, resolved_at)
-             VALUES ($1, $2, $3, $4, $5, $6)
-             ON CONFLICT (workspace_id, alert_id) DO UPDATE SET rule_type = EXCLUDED.rule_type,
-               raised_at = EXCLUDED.raised_at, resolved_at = EXCLUDED.resolved_at`,
-            [e.workspaceId, e.data.alertId, e.accountId, e.data.ruleType, e.data.openedAt, e.data.resolvedAt],
-          );
+          await this.alerts.upsert(m, {
+            workspaceId: e.workspaceId,
+            alertId: e.data.alertId,
+            accountId: e.accountId,
+            ruleType: e.data.ruleType,
+            raisedAt: e.data.openedAt,
+            resolvedAt: e.data.resolvedAt,
+          });
         else if (e.type === 'playbook.run.started')
-          await m.query(
-            `INSERT INTO reporting.playbook_runs (workspace_id, run_id, playbook_id, playbook_name, account_id, started_at, holdout)
-             VALUES ($1, $2, $3, $4, $5, $6, $7)
-             ON CONFLICT (workspace_id, run_id) DO UPDATE SET playbook_id = EXCLUDED.playbook_id,
-               playbook_name = EXCLUDED.playbook_name, account_id = EXCLUDED.account_id,
-               started_at = EXCLUDED.started_at, holdout = EXCLUDED.holdout`,
-            [
-              e.workspaceId,
-              e.data.runId,
-              e.data.playbookId,
-              e.data.playbookName,
-              e.accountId,
-              e.occurredAt,
-              e.data.holdout,
-            ],
-          );
+          await this.playbookRuns.started(m, {
+            workspaceId: e.workspaceId,
+            runId: e.data.runId,
+            playbookId: e.data.playbookId,
+            playbookName: e.data.playbookName,
+            accountId: e.accountId,
+            startedAt: e.occurredAt,
+            holdout: e.data.holdout,
+          });
         else if (e.type === 'playbook.run.finished')
-          await m.query(
-            `INSERT INTO reporting.playbook_runs (workspace_id, run_id, playbook_id, playbook_name, account_id, status, finished_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7)
-             ON CONFLICT (workspace_id, run_id) DO UPDATE SET status = EXCLUDED.status, finished_at = EXCLUDED.finished_at,
-               account_id = coalesce(reporting.playbook_runs.account_id, EXCLUDED.account_id)`,
-            [
-              e.workspaceId,
-              e.data.runId,
-              e.data.playbookId,
-              e.data.playbookName,
-              e.accountId,
-              e.data.status,
-              e.occurredAt,
-            ],
-          );
+          await this.playbookRuns.finished(m, {
+            workspaceId: e.workspaceId,
+            runId: e.data.runId,
+            playbookId: e.data.playbookId,
+            playbookName: e.data.playbookName,
+            accountId: e.accountId,
+            status: e.data.status,
+            finishedAt: e.occurredAt,
+          });
       }
 
       for (const [ws, accounts] of [...derive].sort(([a], [b]) => (a < b ? -1 : 1)))

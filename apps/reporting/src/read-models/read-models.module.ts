@@ -4,7 +4,10 @@ import { ActivityRecorder } from './activity.recorder';
 import { ActivityRepository } from './activity.repository';
 import { MrrDeriver } from './mrr.deriver';
 import { MrrRepository } from './mrr.repository';
+import { AlertsRepository } from './alerts.repository';
 import { AttributesRepository } from './attributes.repository';
+import { BandChangesRepository } from './band-changes.repository';
+import { PlaybookRunsRepository } from './playbook-runs.repository';
 import { ReadModelWriter } from './read-model.writer';
 
 /** What writes the read models: shared by the live consumer and the rebuild. */
@@ -17,7 +20,17 @@ import { ReadModelWriter } from './read-model.writer';
     AttributesRepository,
     ActivityRecorder,
     ActivityRepository,
+    AlertsRepository,
+    BandChangesRepository,
+    PlaybookRunsRepository,
   ],
-  exports: [ReadModelWriter, MrrDeriver],
+  exports: [
+    ReadModelWriter,
+    MrrDeriver,
+    MrrRepository,
+    AlertsRepository,
+    BandChangesRepository,
+    PlaybookRunsRepository,
+  ],
 })
 export class ReadModelsModule {}
