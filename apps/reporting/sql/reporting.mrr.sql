@@ -1,12 +1,20 @@
 -- Generated from the repository's declared statements: do not edit; update with
 -- TSUZUKU_UPDATE_SQL=1 and review the diff.
 
+-- reporting.mrr.accountsWithLedger
+SELECT DISTINCT account_id FROM reporting.subscription_events WHERE workspace_id = $1 ORDER BY account_id;
+
 -- reporting.mrr.addToMonthTotals
 INSERT INTO reporting.month_totals AS t (workspace_id, month, segment, touch_model, phase, owner, start_mrr, end_mrr, new_mrr, expansion_mrr, contraction_mrr, churned_mrr, reactivation_mrr, start_accounts, churned_accounts, expanded_accounts, paying_accounts, retained_mrr, start_accounts_end_mrr, start_mrr_12, retained_mrr_12, start_accounts_end_mrr_12)
 SELECT $1, month, segment, "touchModel", phase, owner, "startMrr", "endMrr", "newMrr", "expansionMrr", "contractionMrr", "churnedMrr", "reactivationMrr", "startAccounts", "churnedAccounts", "expandedAccounts", "payingAccounts", "retainedMrr", "startAccountsEndMrr", "startMrr12", "retainedMrr12", "startAccountsEndMrr12"
 FROM jsonb_to_recordset($2::jsonb) AS r(month date, segment text, "touchModel" text, phase text, owner text, "startMrr" bigint, "endMrr" bigint, "newMrr" bigint, "expansionMrr" bigint, "contractionMrr" bigint, "churnedMrr" bigint, "reactivationMrr" bigint, "startAccounts" bigint, "churnedAccounts" bigint, "expandedAccounts" bigint, "payingAccounts" bigint, "retainedMrr" bigint, "startAccountsEndMrr" bigint, "startMrr12" bigint, "retainedMrr12" bigint, "startAccountsEndMrr12" bigint)
 ON CONFLICT (workspace_id, month, segment, touch_model, phase, owner) DO UPDATE SET
   start_mrr = t.start_mrr + EXCLUDED.start_mrr, end_mrr = t.end_mrr + EXCLUDED.end_mrr, new_mrr = t.new_mrr + EXCLUDED.new_mrr, expansion_mrr = t.expansion_mrr + EXCLUDED.expansion_mrr, contraction_mrr = t.contraction_mrr + EXCLUDED.contraction_mrr, churned_mrr = t.churned_mrr + EXCLUDED.churned_mrr, reactivation_mrr = t.reactivation_mrr + EXCLUDED.reactivation_mrr, start_accounts = t.start_accounts + EXCLUDED.start_accounts, churned_accounts = t.churned_accounts + EXCLUDED.churned_accounts, expanded_accounts = t.expanded_accounts + EXCLUDED.expanded_accounts, paying_accounts = t.paying_accounts + EXCLUDED.paying_accounts, retained_mrr = t.retained_mrr + EXCLUDED.retained_mrr, start_accounts_end_mrr = t.start_accounts_end_mrr + EXCLUDED.start_accounts_end_mrr, start_mrr_12 = t.start_mrr_12 + EXCLUDED.start_mrr_12, retained_mrr_12 = t.retained_mrr_12 + EXCLUDED.retained_mrr_12, start_accounts_end_mrr_12 = t.start_accounts_end_mrr_12 + EXCLUDED.start_accounts_end_mrr_12;
+
+-- reporting.mrr.behindHorizon
+SELECT workspace_id, account_id FROM reporting.accounts
+WHERE derived_through < $1 AND (current_mrr > 0 OR last_movement_at >= $2)
+ORDER BY workspace_id, account_id LIMIT $3;
 
 -- reporting.mrr.cohortCells
 WITH cohort AS (
@@ -55,6 +63,13 @@ INSERT INTO reporting.mrr_movements (workspace_id, account_id, occurred_at, even
 SELECT $1, "accountId", at, "eventId", type, amount, "fromMrr", "toMrr"
 FROM jsonb_to_recordset($2::jsonb) AS r("accountId" text, at timestamptz, "eventId" text, type text, amount bigint, "fromMrr" bigint, "toMrr" bigint);
 
+-- reporting.mrr.insertSubscriptionEvents
+INSERT INTO reporting.subscription_events
+  (event_id, workspace_id, account_id, subscription_id, kind, occurred_at, mrr, currency, plan, seats)
+SELECT id, ws, account, sub, kind, at, mrr, currency, plan, seats
+FROM jsonb_to_recordset($1::jsonb) AS r(id text, ws text, account text, sub text, kind text, at timestamptz, mrr numeric, currency text, plan text, seats numeric)
+ON CONFLICT DO NOTHING;
+
 -- reporting.mrr.ledger
 SELECT event_id, account_id, subscription_id, kind,
        (extract(epoch FROM occurred_at) * 1000)::bigint::text AS at_ms, mrr::text, currency
@@ -63,6 +78,15 @@ FROM reporting.subscription_events WHERE workspace_id = $1 AND account_id = ANY(
 -- reporting.mrr.lockAccounts
 SELECT 1 FROM reporting.accounts WHERE workspace_id = $1 AND account_id = ANY($2)
 ORDER BY account_id FOR UPDATE;
+
+-- reporting.mrr.recordProfiles
+INSERT INTO reporting.accounts AS a (workspace_id, account_id, onboarding_completed_at, profile_at, profile_event_id)
+SELECT DISTINCT ON (account) $1, account, completed, at, id
+FROM jsonb_to_recordset($2::jsonb) AS r(account text, at timestamptz, id text, completed timestamptz)
+ORDER BY account, at DESC, id DESC
+ON CONFLICT (workspace_id, account_id) DO UPDATE SET onboarding_completed_at = EXCLUDED.onboarding_completed_at,
+  profile_at = EXCLUDED.profile_at, profile_event_id = EXCLUDED.profile_event_id
+WHERE a.profile_at IS NULL OR (EXCLUDED.profile_at, EXCLUDED.profile_event_id) > (a.profile_at, a.profile_event_id);
 
 -- reporting.mrr.updateAccounts
 UPDATE reporting.accounts a SET first_started_at = r."firstStartedAt", current_mrr = r."currentMrr",

@@ -34,6 +34,33 @@ const sql = defineStatements('reporting.mrr', {
   lockAccounts: `
     SELECT 1 FROM reporting.accounts WHERE workspace_id = $1 AND account_id = ANY($2)
     ORDER BY account_id FOR UPDATE`,
+  insertSubscriptionEvents: `
+    INSERT INTO reporting.subscription_events
+      (event_id, workspace_id, account_id, subscription_id, kind, occurred_at, mrr, currency, plan, seats)
+    SELECT id, ws, account, sub, kind, at, mrr, currency, plan, seats
+    FROM ${recordset({
+      id: 'text',
+      ws: 'text',
+      account: 'text',
+      sub: 'text',
+      kind: 'text',
+      at: 'timestamptz',
+      mrr: 'numeric',
+      currency: 'text',
+      plan: 'text',
+      seats: 'numeric',
+    })}
+    ON CONFLICT DO NOTHING`,
+  accountsWithLedger:
+    'SELECT DISTINCT account_id FROM reporting.subscription_events WHERE workspace_id = $1 ORDER BY account_id',
+  recordProfiles: `
+    INSERT INTO reporting.accounts AS a (workspace_id, account_id, onboarding_completed_at, profile_at, profile_event_id)
+    SELECT DISTINCT ON (account) $1, account, completed, at, id
+    FROM ${recordset({ account: 'text', at: 'timestamptz', id: 'text', completed: 'timestamptz' }, { param: 2 })}
+    ORDER BY account, at DESC, id DESC
+    ON CONFLICT (workspace_id, account_id) DO UPDATE SET onboarding_completed_at = EXCLUDED.onboarding_completed_at,
+      profile_at = EXCLUDED.profile_at, profile_event_id = EXCLUDED.profile_event_id
+    WHERE a.profile_at IS NULL OR (EXCLUDED.profile_at, EXCLUDED.profile_event_id) > (a.profile_at, a.profile_event_id)`,
   ledger: `
     SELECT event_id, account_id, subscription_id, kind,
            (extract(epoch FROM occurred_at) * 1000)::bigint::text AS at_ms, mrr::text, currency
@@ -115,6 +142,10 @@ const sql = defineStatements('reporting.mrr', {
       },
       { param: 2 },
     )}`,
+  behindHorizon: `
+    SELECT workspace_id, account_id FROM reporting.accounts
+    WHERE derived_through < $1 AND (current_mrr > 0 OR last_movement_at >= $2)
+    ORDER BY workspace_id, account_id LIMIT $3`,
   cohortCells: `
     WITH cohort AS (
       SELECT account_id, date_trunc('month', occurred_at AT TIME ZONE 'UTC')::date AS cohort
@@ -185,6 +216,18 @@ export class MrrRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   /**
+   * Accounts derived only up to a month before `month` that still have MRR or had a movement
+   * since `movedSince` (the first `limit`, by workspace and account).
+   */
+  behindHorizon(
+    month: string,
+    movedSince: string,
+    limit: number,
+  ): Promise<{ workspace_id: string; account_id: string }[]> {
+    return this.dataSource.query(sql.behindHorizon, [month, movedSince, limit]);
+  }
+
+  /**
    * The cohorts of accounts whose new business fell in [from, until), with each month to
    * `lastMonth`: the cohort's size, its accounts still paying and their MRR.
    */
@@ -201,6 +244,25 @@ export class MrrRepository {
   async lockAccounts(m: EntityManager, workspaceId: string, ids: readonly string[]): Promise<void> {
     await m.query(sql.ensureAccounts, [workspaceId, ids]);
     await m.query(sql.lockAccounts, [workspaceId, ids]);
+  }
+
+  /** Records subscription events in the ledger (a replayed one adds nothing), in the caller's transaction. */
+  async insertSubscriptionEvents(m: EntityManager, events: readonly object[]): Promise<void> {
+    if (events.length > 0) await m.query(sql.insertSubscriptionEvents, [recordsetParam(events)]);
+  }
+
+  /** The accounts of a workspace that have subscription events, in id order. */
+  async accountsWithLedger(workspaceId: string): Promise<string[]> {
+    const rows: { account_id: string }[] = await this.dataSource.query(sql.accountsWithLedger, [workspaceId]);
+    return rows.map((r) => r.account_id);
+  }
+
+  /**
+   * Each account's latest profile (by event time, then event id): when onboarding completed, and
+   * the profile update it comes from; an older update changes nothing.
+   */
+  async recordProfiles(m: EntityManager, workspaceId: string, profiles: readonly object[]): Promise<void> {
+    await m.query(sql.recordProfiles, [workspaceId, recordsetParam(profiles)]);
   }
 
   ledger(m: EntityManager, workspaceId: string, ids: readonly string[]): Promise<LedgerRow[]> {

@@ -20,7 +20,9 @@ import { AlertsRepository } from './alerts.repository';
 import { AttributesRepository } from './attributes.repository';
 import { BandChangesRepository } from './band-changes.repository';
 import { PlaybookRunsRepository } from './playbook-runs.repository';
-import { asJson, groupBy } from './sql';
+import { MrrRepository } from './mrr.repository';
+import { SurveyResponse, SurveysRepository } from './surveys.repository';
+import { groupBy } from './sql';
 
 /** The inbox consumer name of the read models (one inbox for every topic they read). */
 export const READ_MODEL_INBOX = 'reporting.read-models';
@@ -54,6 +56,8 @@ export class ReadModelWriter {
     private readonly bandChanges: BandChangesRepository,
     private readonly alerts: AlertsRepository,
     private readonly playbookRuns: PlaybookRunsRepository,
+    private readonly surveys: SurveysRepository,
+    private readonly mrr: MrrRepository,
   ) {}
 
   async apply(envelopes: readonly AnyEventEnvelope[], now = Date.now()): Promise<void> {
@@ -138,7 +142,7 @@ export class ReadModelWriter {
     touch: (ws: string, account: string) => void,
   ): Promise<void> {
     const subscriptions: object[] = [];
-    const surveys: object[] = [];
+    const surveys: SurveyResponse[] = [];
     const activity: ActivityTouch[] = [];
     const traits: (AttributeFact & { accountId: string; workspaceId: string })[] = [];
     for (const e of events) {
@@ -189,38 +193,8 @@ export class ReadModelWriter {
           });
       }
     }
-    if (subscriptions.length > 0)
-      await m.query(
-        `INSERT INTO reporting.subscription_events
-           (event_id, workspace_id, account_id, subscription_id, kind, occurred_at, mrr, currency, plan, seats)
-         SELECT id, ws, account, sub, kind, at, mrr, currency, plan, seats FROM jsonb_to_recordset($1::jsonb)
-           AS r(id text, ws text, account text, sub text, kind text, at timestamptz, mrr numeric, currency text,
-                plan text, seats numeric)
-         ON CONFLICT DO NOTHING`,
-        [asJson(subscriptions)],
-      );
-    if (surveys.length > 0) {
-      await m.query(
-        `INSERT INTO reporting.survey_responses (event_id, workspace_id, account_id, respondent, survey, score, occurred_at, month)
-         SELECT id, ws, account, respondent, survey, score, at, month FROM jsonb_to_recordset($1::jsonb)
-           AS r(id text, ws text, account text, respondent text, survey text, score smallint, at timestamptz, month date)
-         ON CONFLICT DO NOTHING`,
-        [asJson(surveys)],
-      );
-      // Latest answer per respondent and month: later event time wins, then the larger event id.
-      await m.query(
-        `INSERT INTO reporting.nps_latest AS n (workspace_id, month, respondent, account_id, score, occurred_at, event_id)
-         SELECT DISTINCT ON (ws, month, respondent) ws, month, respondent, account, score, at, id
-         FROM jsonb_to_recordset($1::jsonb)
-           AS r(id text, ws text, account text, respondent text, survey text, score smallint, at timestamptz, month date)
-         WHERE survey = 'nps'
-         ORDER BY ws, month, respondent, at DESC, id DESC
-         ON CONFLICT (workspace_id, month, respondent) DO UPDATE SET account_id = EXCLUDED.account_id,
-           score = EXCLUDED.score, occurred_at = EXCLUDED.occurred_at, event_id = EXCLUDED.event_id
-         WHERE (EXCLUDED.occurred_at, EXCLUDED.event_id) > (n.occurred_at, n.event_id)`,
-        [asJson(surveys)],
-      );
-    }
+    await this.mrr.insertSubscriptionEvents(m, subscriptions);
+    await this.surveys.record(m, surveys);
     await this.activity.record(m, activity);
     for (const [ws, facts] of groupBy(traits, (f) => f.workspaceId)) {
       const known = await this.attributes.facts(m, ws, [...new Set(facts.map((f) => f.accountId))]);
@@ -297,16 +271,7 @@ export class ReadModelWriter {
         });
       }
       await this.recordAttributeFacts(m, ws, inserted, stored, touch);
-      await m.query(
-        `INSERT INTO reporting.accounts AS a (workspace_id, account_id, onboarding_completed_at, profile_at, profile_event_id)
-         SELECT DISTINCT ON (account) $1, account, completed, at, id FROM jsonb_to_recordset($2::jsonb)
-           AS r(account text, at timestamptz, id text, completed timestamptz)
-         ORDER BY account, at DESC, id DESC
-         ON CONFLICT (workspace_id, account_id) DO UPDATE SET onboarding_completed_at = EXCLUDED.onboarding_completed_at,
-           profile_at = EXCLUDED.profile_at, profile_event_id = EXCLUDED.profile_event_id
-         WHERE a.profile_at IS NULL OR (EXCLUDED.profile_at, EXCLUDED.profile_event_id) > (a.profile_at, a.profile_event_id)`,
-        [ws, asJson(profiles)],
-      );
+      await this.mrr.recordProfiles(m, ws, profiles);
     }
   }
 }

@@ -8,7 +8,9 @@ import { AlertsRepository } from './alerts.repository';
 import { AttributesRepository } from './attributes.repository';
 import { BandChangesRepository } from './band-changes.repository';
 import { PlaybookRunsRepository } from './playbook-runs.repository';
+import { SurveysRepository } from './surveys.repository';
 import { ReadModelWriter } from './read-model.writer';
+import { ReadModelsRepository } from './read-models.repository';
 
 /** What writes the read models: shared by the live consumer and the rebuild. */
 @Module({
@@ -23,6 +25,8 @@ import { ReadModelWriter } from './read-model.writer';
     AlertsRepository,
     BandChangesRepository,
     PlaybookRunsRepository,
+    SurveysRepository,
+    ReadModelsRepository,
   ],
   exports: [
     ReadModelWriter,
@@ -31,6 +35,8 @@ import { ReadModelWriter } from './read-model.writer';
     AlertsRepository,
     BandChangesRepository,
     PlaybookRunsRepository,
+    SurveysRepository,
+    ReadModelsRepository,
   ],
 })
 export class ReadModelsModule {}

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { ReadModelsModule } from '../read-models/read-models.module';
 import { SettingsStoreModule } from '../settings/settings-store.module';
 import { SettingsController } from '../settings/settings.controller';
+import { SettingsService } from '../settings/settings.service';
 import { ReportingGrpcController } from '../grpc/reporting.grpc.controller';
 import { ReportingGrpcServer } from '../grpc/reporting.grpc.server';
 import { KpiService } from './kpi.service';
@@ -13,7 +14,7 @@ import { SecondaryReportsService } from './secondary-reports.service';
 @Module({
   imports: [ReadModelsModule, SettingsStoreModule],
   controllers: [ReportsController, SettingsController, ReportingGrpcController],
-  providers: [KpiStore, KpiService, SecondaryReportsService, ReportingGrpcServer],
+  providers: [KpiStore, KpiService, SecondaryReportsService, SettingsService, ReportingGrpcServer],
   exports: [KpiService],
 })
 export class ReportsModule {}
