@@ -27,7 +27,7 @@ function startProcess(args, env, ready) {
     process.env.BENCH_PROFILE && args[0].startsWith('apps/')
       ? ['--cpu-prof', '--cpu-prof-dir=.tsuzuku/prof']
       : [];
-  const child = spawn(process.execPath, ['--disable-warning=TimeoutNegativeWarning', ...profile, ...args], {
+  const child = spawn(process.execPath, [...profile, ...args], {
     cwd: ROOT,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
