@@ -50,8 +50,6 @@ export interface ConsumerOptions {
 
 export type ConsumerSettings = Omit<ConsumerOptions, 'handle' | 'handleBatch'>;
 
-export type EnvelopeHandler = (envelope: AnyEnvelope, message: ConsumedMessage) => Promise<void>;
-
 /** An envelope with the message it came in. */
 export interface ConsumedEnvelope {
   readonly envelope: AnyEnvelope;
@@ -158,11 +156,6 @@ export class ConsumerRunner implements BeforeApplicationShutdown {
     const joined = this.joined.get(groupId);
     if (!joined) throw new Error(`no consumer group ${groupId} was started`);
     await joined;
-  }
-
-  /** Starts a consumer of event envelopes: each is checked against its contract before the handler sees it. */
-  async startForEvents(options: ConsumerSettings & { handle: EnvelopeHandler }): Promise<void> {
-    await this.run(options, { decode: decodeEnvelope, handle: options.handle, causeIdOf: (e) => e.id });
   }
 
   /**

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { monthDate, monthOf } from '../kpis/domain/month';
-import { asJson, lockWorkspace } from './sql';
+import { ActivityRepository } from './activity.repository';
 
 /** One event's trace of activity: its account, its user (null when it has none) and its time. */
 export interface ActivityTouch {
@@ -18,12 +18,14 @@ const popcount = (n: number): number => {
 };
 
 /**
- * Who was active on which UTC day of a month (a bit per day): per account and user, for slices;
+ * Records who was active on which UTC day of a month (a bit per day): per account and user, for slices;
  * per user across the workspace, for MAU and DAU; and the workspace's month totals, kept by
  * delta as users and days appear, so that the unsliced KPI query reads one row per month.
  */
 @Injectable()
-export class ActivityStore {
+export class ActivityRecorder {
+  constructor(private readonly repository: ActivityRepository) {}
+
   async record(m: EntityManager, touches: readonly ActivityTouch[]): Promise<void> {
     if (touches.length === 0) return;
     const userDays = new Map<
@@ -55,26 +57,12 @@ export class ActivityStore {
     }
     const sorted = <T>(map: Map<string, T>) =>
       [...map.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([, v]) => v);
-    await lockWorkspace(
+    await this.repository.lockWorkspaces(
       m,
-      'activity',
       [...accounts.values()].map((a) => a.ws),
     );
-    if (userDays.size > 0)
-      await m.query(
-        `INSERT INTO reporting.activity_user_days AS d (workspace_id, month, account_id, user_id, days)
-         SELECT ws, month, account, "user", days FROM jsonb_to_recordset($1::jsonb)
-           AS r(ws text, month date, account text, "user" text, days int)
-         ON CONFLICT (workspace_id, month, account_id, user_id) DO UPDATE SET days = d.days | EXCLUDED.days
-         WHERE d.days | EXCLUDED.days <> d.days`,
-        [asJson(sorted(userDays))],
-      );
-    const newAccounts: { ws: string; month: string }[] = await m.query(
-      `INSERT INTO reporting.activity_accounts (workspace_id, month, account_id)
-       SELECT ws, month, account FROM jsonb_to_recordset($1::jsonb) AS r(ws text, month date, account text)
-       ON CONFLICT DO NOTHING RETURNING workspace_id AS ws, month::text AS month`,
-      [asJson(sorted(accounts))],
-    );
+    await this.repository.addUserDays(m, sorted(userDays));
+    const newAccounts = await this.repository.insertAccounts(m, sorted(accounts));
     const totals = new Map<
       string,
       { ws: string; month: string; accounts: number; users: number; userDays: number }
@@ -88,12 +76,9 @@ export class ActivityStore {
     for (const a of newAccounts) total(a.ws, a.month).accounts++;
     if (users.size > 0) {
       const list = sorted(users);
-      const before: { ws: string; month: string; user: string; days: number }[] = await m.query(
-        `SELECT u.workspace_id AS ws, u.month::text AS month, u.user_id AS "user", u.days
-         FROM reporting.activity_users u
-         JOIN jsonb_to_recordset($1::jsonb) AS r(ws text, month date, "user" text)
-           ON u.workspace_id = r.ws AND u.month = r.month AND u.user_id = r."user"`,
-        [asJson(list.map(({ ws, month, user }) => ({ ws, month, user })))],
+      const before = await this.repository.userDays(
+        m,
+        list.map(({ ws, month, user }) => ({ ws, month, user })),
       );
       const old = new Map(before.map((b) => [`${b.ws}\u0000${b.month}\u0000${b.user}`, b.days]));
       const changed: typeof list = [];
@@ -106,23 +91,9 @@ export class ActivityStore {
         t.userDays += popcount(now) - popcount(was ?? 0);
         changed.push({ ...u, days: now });
       }
-      if (changed.length > 0)
-        await m.query(
-          `INSERT INTO reporting.activity_users AS u (workspace_id, month, user_id, days)
-           SELECT ws, month, "user", days FROM jsonb_to_recordset($1::jsonb) AS r(ws text, month date, "user" text, days int)
-           ON CONFLICT (workspace_id, month, user_id) DO UPDATE SET days = EXCLUDED.days`,
-          [asJson(changed)],
-        );
+      await this.repository.upsertUsers(m, changed);
     }
     const deltas = sorted(totals).filter((t) => t.accounts || t.users || t.userDays);
-    if (deltas.length > 0)
-      await m.query(
-        `INSERT INTO reporting.activity_totals AS t (workspace_id, month, active_accounts, users, user_days)
-         SELECT ws, month, accounts, users, "userDays" FROM jsonb_to_recordset($1::jsonb)
-           AS r(ws text, month date, accounts int, users int, "userDays" int)
-         ON CONFLICT (workspace_id, month) DO UPDATE SET active_accounts = t.active_accounts + EXCLUDED.active_accounts,
-           users = t.users + EXCLUDED.users, user_days = t.user_days + EXCLUDED.user_days`,
-        [asJson(deltas)],
-      );
+    await this.repository.addToTotals(m, deltas);
   }
 }
