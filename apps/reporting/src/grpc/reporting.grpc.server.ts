@@ -198,6 +198,7 @@ export class ReportingGrpcServer implements OnApplicationBootstrap, OnApplicatio
       touchModel: request['touchModel'],
       phase: request['phase'],
       owner: request['owner'],
+      plan: request['plan'],
     });
     const report = await this.kpis.kpis(workspaceId, parseMonth(q.from)!, parseMonth(q.to)!, sliceOf(q));
     return {
@@ -221,6 +222,7 @@ export class ReportingGrpcServer implements OnApplicationBootstrap, OnApplicatio
       touchModel: request['touchModel'],
       phase: request['phase'],
       owner: request['owner'],
+      plan: request['plan'],
     });
     const report = await this.kpis.movements(workspaceId, parseMonth(q.from)!, parseMonth(q.to)!, {
       ...(q.accountId !== undefined ? { accountId: q.accountId } : {}),

@@ -19,7 +19,7 @@ import {
 import { AttributeVersion, SliceAttributes, attributeVersions, versionBefore } from '../kpis/domain/slice';
 
 /** The attributes month rows and totals are sliced by ('' for not set). */
-type MonthSlice = Omit<SliceAttributes, 'plan'>;
+type MonthSlice = { readonly [K in keyof SliceAttributes]: string };
 import { CurrencySettingsStore } from '../settings/currency-settings.store';
 import { loadAttributeFacts, replaceAttributeVersions } from './attribute-changes';
 import { asJson, num, sliceValue } from './sql';
@@ -61,6 +61,7 @@ interface StoredMonth {
   touch_model: string;
   phase: string;
   owner: string;
+  plan: string;
   start_mrr: string;
   end_mrr: string;
   new_mrr: string;
@@ -134,7 +135,9 @@ export class MrrDeriver {
     const accounts: object[] = [];
     const delta = new Map<string, { slice: MonthSlice & { month: string }; totals: MrrTotals }>();
     const add = (month: string, slice: MonthSlice, row: AccountMonth, sign: 1 | -1) => {
-      const key = [month, slice.segment, slice.touchModel, slice.phase, slice.owner].join('\u0000');
+      const key = [month, slice.segment, slice.touchModel, slice.phase, slice.owner, slice.plan].join(
+        '\u0000',
+      );
       const entry = delta.get(key) ?? { slice: { ...slice, month }, totals: zeroTotals() };
       entry.totals = addTotals(entry.totals, contributionOf(row), sign);
       delta.set(key, entry);
@@ -201,6 +204,7 @@ export class MrrDeriver {
           touchModel: sliceValue(attrs.touchModel),
           phase: sliceValue(attrs.phase),
           owner: sliceValue(attrs.owner),
+          plan: sliceValue(attrs.plan),
         };
         add(monthDate(row.month), slice, row, 1);
         months.push({ ...row, accountId, month: monthDate(row.month), ...slice });
@@ -218,25 +222,25 @@ export class MrrDeriver {
     // TypeORM answers a DELETE with [rows, count].
     const [old]: [StoredMonth[], number] = await m.query(
       `DELETE FROM reporting.account_months WHERE workspace_id = $1 AND account_id = ANY($2)
-       RETURNING account_id, month::text, segment, touch_model, phase, owner, start_mrr, end_mrr, new_mrr,
+       RETURNING account_id, month::text, segment, touch_model, phase, owner, plan, start_mrr, end_mrr, new_mrr,
                  expansion_mrr, contraction_mrr, churned_mrr, reactivation_mrr, expansions, start_mrr_12`,
       [workspaceId, ids],
     );
     for (const r of old)
       add(
         r.month,
-        { segment: r.segment, touchModel: r.touch_model, phase: r.phase, owner: r.owner },
+        { segment: r.segment, touchModel: r.touch_model, phase: r.phase, owner: r.owner, plan: r.plan },
         toAccountMonth(r),
         -1,
       );
     if (months.length > 0)
       await m.query(
-        `INSERT INTO reporting.account_months (workspace_id, account_id, month, segment, touch_model, phase, owner,
+        `INSERT INTO reporting.account_months (workspace_id, account_id, month, segment, touch_model, phase, owner, plan,
            start_mrr, end_mrr, new_mrr, expansion_mrr, contraction_mrr, churned_mrr, reactivation_mrr, expansions, start_mrr_12)
-         SELECT $1, "accountId", month, segment, "touchModel", phase, owner, "startMrr", "endMrr", "newMrr",
+         SELECT $1, "accountId", month, segment, "touchModel", phase, owner, plan, "startMrr", "endMrr", "newMrr",
                 "expansionMrr", "contractionMrr", "churnedMrr", "reactivationMrr", expansions, "startMrr12"
          FROM jsonb_to_recordset($2::jsonb) AS r("accountId" text, month date, segment text, "touchModel" text,
-           phase text, owner text, "startMrr" bigint, "endMrr" bigint, "newMrr" bigint, "expansionMrr" bigint,
+           phase text, owner text, plan text, "startMrr" bigint, "endMrr" bigint, "newMrr" bigint, "expansionMrr" bigint,
            "contractionMrr" bigint, "churnedMrr" bigint, "reactivationMrr" bigint, expansions int, "startMrr12" bigint)`,
         [workspaceId, asJson(months)],
       );
@@ -289,11 +293,11 @@ export class MrrDeriver {
     if (rows.length === 0) return;
     const columns = MRR_TOTAL_FIELDS.map((f) => TOTAL_COLUMNS[f]);
     await m.query(
-      `INSERT INTO reporting.month_totals AS t (workspace_id, month, segment, touch_model, phase, owner, ${columns.join(', ')})
-       SELECT $1, month, segment, "touchModel", phase, owner, ${MRR_TOTAL_FIELDS.map((f) => `"${f}"`).join(', ')}
-       FROM jsonb_to_recordset($2::jsonb) AS r(month date, segment text, "touchModel" text, phase text, owner text,
+      `INSERT INTO reporting.month_totals AS t (workspace_id, month, segment, touch_model, phase, owner, plan, ${columns.join(', ')})
+       SELECT $1, month, segment, "touchModel", phase, owner, plan, ${MRR_TOTAL_FIELDS.map((f) => `"${f}"`).join(', ')}
+       FROM jsonb_to_recordset($2::jsonb) AS r(month date, segment text, "touchModel" text, phase text, owner text, plan text,
          ${MRR_TOTAL_FIELDS.map((f) => `"${f}" bigint`).join(', ')})
-       ON CONFLICT (workspace_id, month, segment, touch_model, phase, owner) DO UPDATE SET
+       ON CONFLICT (workspace_id, month, segment, touch_model, phase, owner, plan) DO UPDATE SET
          ${columns.map((c) => `${c} = t.${c} + EXCLUDED.${c}`).join(', ')}`,
       [workspaceId, asJson(rows)],
     );

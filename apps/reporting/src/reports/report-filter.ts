@@ -7,6 +7,7 @@ export interface SliceFilter {
   readonly touchModel?: string;
   readonly phase?: string;
   readonly owner?: string;
+  readonly plan?: string;
 }
 
 const COLUMNS: Record<keyof SliceFilter, string> = {
@@ -14,6 +15,7 @@ const COLUMNS: Record<keyof SliceFilter, string> = {
   touchModel: 'touch_model',
   phase: 'phase',
   owner: 'owner',
+  plan: 'plan',
 };
 
 /** SQL conditions on `alias`'s slice columns, numbering parameters from `first`. */

@@ -37,11 +37,13 @@ export const sliceOf = (q: {
   touchModel?: string;
   phase?: string;
   owner?: string;
+  plan?: string;
 }): SliceFilter => ({
   ...(q.segment !== undefined ? { segment: q.segment } : {}),
   ...(q.touchModel !== undefined ? { touchModel: q.touchModel } : {}),
   ...(q.phase !== undefined ? { phase: q.phase } : {}),
   ...(q.owner !== undefined ? { owner: q.owner } : {}),
+  ...(q.plan !== undefined ? { plan: q.plan } : {}),
 });
 
 /** The retention reports of the API token's workspace, as JSON or (Accept: text/csv) CSV. */
