@@ -25,7 +25,7 @@ import {
 } from '../scorecards/domain/health-score.calculator';
 import { HealthScoringConfig } from '../config/health-scoring.config';
 import { bandOf } from '../scorecards/domain/scorecard';
-import { EventEffects, effectsOf } from './domain/event-effects';
+import { EventEffects, effectsOf, subscriptionStatusOf } from './domain/event-effects';
 import { AccountFacts, isP1, metricValues } from './domain/metrics';
 import { lifecyclePhase, onboardingCompletedAt, touchModel } from './domain/lifecycle';
 import { endOfDay, factsAsOf, isHistorical } from './domain/past-facts';
@@ -46,6 +46,7 @@ import {
   addActiveUsers,
   addMrrPoints,
   addUsage,
+  backfilledDaysAfter,
   keyOf,
   loadFacts,
   loadPast,
@@ -283,7 +284,9 @@ export class ScoringEngine extends Rescorer {
   /**
    * Rebuilds the past of accounts that got historical events: one history point per day with
    * events, as the score stood at the end of that day (computed from the events up to then), and
-   * an account.health.changed marked backfill where it moved from the point before.
+   * an account.health.changed marked backfill where it moved from the point before. The days
+   * rebuilt before that come after the earliest of these events are rebuilt again: what the score
+   * stood at then includes the late event.
    */
   private async scorePast(
     m: EntityManager,
@@ -294,11 +297,16 @@ export class ScoringEngine extends Rescorer {
     causeOf: (key: string) => Cause,
   ): Promise<void> {
     if (past.length === 0) return;
+    const firstDay = (p: PastDays) => [...p.days].sort()[0]!;
+    const later = await backfilledDaysAfter(
+      m,
+      past.map((p) => ({ key: p.key, after: endOfDay(firstDay(p), now).toISOString() })),
+    );
+    for (const p of past) for (const day of later.get(keyOf(p.key)) ?? []) p.days.add(day);
     const allDays = past.flatMap((p) => [...p.days]).sort();
     const keys = sortedKeys(past.map((p) => p.key));
     const keyFeatures = [...new Set([...settings.values()].flatMap((s) => s.keyFeatures))];
     const facts = await loadPast(m, keys, allDays[0]!, allDays[allDays.length - 1]!, keyFeatures);
-    const firstDay = (p: PastDays) => [...p.days].sort()[0]!;
     const before = await pointsBefore(
       m,
       past.map((p) => ({ key: p.key, before: endOfDay(firstDay(p), now).toISOString() })),
@@ -713,6 +721,7 @@ function newAccount(workspaceId: string, accountId: string, firstSeenAt: string)
     expansion: false,
     onboardingDone: [],
     onboardingStepsAt: {},
+    subscriptions: {},
     featuresUsed: [],
     firstSeenAt,
     lastSeenAt: null,
@@ -772,6 +781,13 @@ function applyToProfile(
     row.latestNpsAt = event.occurredAt;
   }
   if (effects.mrr !== undefined) row.mrr = effects.mrr;
+  if (effects.subscription) {
+    const { id, active } = effects.subscription;
+    const known = row.subscriptions[id];
+    // By event time: an older event arriving late does not undo a later one.
+    if (!known || known.at <= event.occurredAt)
+      row.subscriptions = { ...row.subscriptions, [id]: { active, at: event.occurredAt } };
+  }
 }
 
 function dayDelta(
@@ -949,6 +965,7 @@ function accountUpdated(
     name: row.name,
     plan: row.plan,
     mrr: row.mrr,
+    subscriptionStatus: subscriptionStatusOf(row.subscriptions),
     seats: row.seats,
     renewalDate: row.renewalDate,
     csmEmail: row.csmEmail,

@@ -22,6 +22,8 @@ export interface AccountRow {
   onboardingDone: string[];
   /** Event time at which each onboarding step was first completed. */
   onboardingStepsAt: Record<string, string>;
+  /** Each subscription's state after its latest event by event time (id '' for events naming none). */
+  subscriptions: Record<string, { active: boolean; at: string }>;
   featuresUsed: string[];
   firstSeenAt: string;
   lastSeenAt: string | null;
@@ -65,8 +67,8 @@ const date = (v: unknown): string | null => {
 };
 
 const ACCOUNT_COLUMNS = `workspace_id, account_id, name, plan, mrr, seats, renewal_date::text AS renewal_date, csm_email,
-  segment, industry, traits, touch_trait, phase_trait, expansion, onboarding_done, onboarding_steps_at, features_used, first_seen_at,
-  last_seen_at, last_sign_in_at, latest_nps, latest_nps_at, phase, touch_model, computed_score, score, band,
+  segment, industry, traits, touch_trait, phase_trait, expansion, onboarding_done, onboarding_steps_at, subscriptions, features_used,
+  first_seen_at, last_seen_at, last_sign_in_at, latest_nps, latest_nps_at, phase, touch_model, computed_score, score, band,
   coverage, scorecard_id, measures, scored_at, published_fingerprint`;
 
 function toAccountRow(r: Record<string, unknown>): AccountRow {
@@ -87,6 +89,7 @@ function toAccountRow(r: Record<string, unknown>): AccountRow {
     expansion: Boolean(r['expansion']),
     onboardingDone: (r['onboarding_done'] as string[]) ?? [],
     onboardingStepsAt: (r['onboarding_steps_at'] as Record<string, string>) ?? {},
+    subscriptions: (r['subscriptions'] as AccountRow['subscriptions']) ?? {},
     featuresUsed: (r['features_used'] as string[]) ?? [],
     firstSeenAt: iso(r['first_seen_at'])!,
     lastSeenAt: iso(r['last_seen_at']),
@@ -158,6 +161,7 @@ export async function saveAccounts(m: EntityManager, rows: readonly AccountRow[]
     expansion: r.expansion,
     onboarding_done: r.onboardingDone,
     onboarding_steps_at: r.onboardingStepsAt,
+    subscriptions: r.subscriptions,
     features_used: r.featuresUsed,
     first_seen_at: r.firstSeenAt,
     last_seen_at: r.lastSeenAt,
@@ -178,16 +182,16 @@ export async function saveAccounts(m: EntityManager, rows: readonly AccountRow[]
   await m.query(
     `INSERT INTO health_scoring.accounts AS a (workspace_id, account_id, name, plan, mrr, seats, renewal_date, csm_email,
        segment, industry, traits, touch_trait, phase_trait, expansion, onboarding_done, onboarding_steps_at,
-       features_used, first_seen_at, last_seen_at, last_sign_in_at, latest_nps, latest_nps_at, phase, touch_model,
+       subscriptions, features_used, first_seen_at, last_seen_at, last_sign_in_at, latest_nps, latest_nps_at, phase, touch_model,
        computed_score, score, band, coverage, scorecard_id, measures, scored_at, published_fingerprint, updated_at)
      SELECT r.workspace_id, r.account_id, r.name, r.plan, r.mrr, r.seats, r.renewal_date, r.csm_email, r.segment,
        r.industry, r.traits, r.touch_trait, r.phase_trait, r.expansion,
-       r.onboarding_done, r.onboarding_steps_at, r.features_used,
+       r.onboarding_done, r.onboarding_steps_at, r.subscriptions, r.features_used,
        r.first_seen_at, r.last_seen_at, r.last_sign_in_at, r.latest_nps, r.latest_nps_at, r.phase, r.touch_model,
        r.computed_score, r.score, r.band, r.coverage, r.scorecard_id, r.measures, r.scored_at, r.published_fingerprint, now()
      FROM jsonb_to_recordset($1::jsonb) AS r(workspace_id text, account_id text, name text, plan text, mrr numeric,
        seats integer, renewal_date date, csm_email text, segment text, industry text, traits jsonb, touch_trait text,
-       phase_trait text, expansion boolean, onboarding_done text[], onboarding_steps_at jsonb, features_used text[],
+       phase_trait text, expansion boolean, onboarding_done text[], onboarding_steps_at jsonb, subscriptions jsonb, features_used text[],
        first_seen_at timestamptz,
        last_seen_at timestamptz, last_sign_in_at timestamptz, latest_nps integer, latest_nps_at timestamptz, phase text,
        touch_model text, computed_score numeric, score numeric, band text, coverage numeric, scorecard_id uuid,
@@ -197,7 +201,7 @@ export async function saveAccounts(m: EntityManager, rows: readonly AccountRow[]
        renewal_date = EXCLUDED.renewal_date, csm_email = EXCLUDED.csm_email, segment = EXCLUDED.segment,
        industry = EXCLUDED.industry, traits = EXCLUDED.traits, touch_trait = EXCLUDED.touch_trait,
        phase_trait = EXCLUDED.phase_trait, expansion = EXCLUDED.expansion, onboarding_done = EXCLUDED.onboarding_done,
-       onboarding_steps_at = EXCLUDED.onboarding_steps_at,
+       onboarding_steps_at = EXCLUDED.onboarding_steps_at, subscriptions = EXCLUDED.subscriptions,
        features_used = EXCLUDED.features_used, first_seen_at = EXCLUDED.first_seen_at,
        last_seen_at = EXCLUDED.last_seen_at, last_sign_in_at = EXCLUDED.last_sign_in_at,
        latest_nps = EXCLUDED.latest_nps, latest_nps_at = EXCLUDED.latest_nps_at, phase = EXCLUDED.phase,
@@ -561,6 +565,34 @@ export async function addHistory(m: EntityManager, points: readonly HistoryPoint
        score numeric, band text, "computedScore" numeric, coverage numeric, reason text, backfill boolean)`,
     [json],
   );
+}
+
+/**
+ * For each account, the UTC days after a moment that already have a rebuilt (backfill) history
+ * point: an event older than them changes the score those days had, so they are rebuilt again.
+ */
+export async function backfilledDaysAfter(
+  m: EntityManager,
+  accounts: readonly { key: AccountKey; after: string }[],
+): Promise<Map<string, string[]>> {
+  const out = new Map<string, string[]>();
+  if (accounts.length === 0) return out;
+  const rows: { workspace_id: string; account_id: string; day: string }[] = await m.query(
+    `SELECT DISTINCT k.workspace_id, k.account_id, (h.at AT TIME ZONE 'UTC')::date::text AS day
+     FROM unnest($1::text[], $2::text[], $3::timestamptz[]) AS k(workspace_id, account_id, after)
+     JOIN health_scoring.score_history h
+       ON h.workspace_id = k.workspace_id AND h.account_id = k.account_id AND h.at > k.after AND h.backfill`,
+    [
+      accounts.map((a) => a.key.workspaceId),
+      accounts.map((a) => a.key.accountId),
+      accounts.map((a) => a.after),
+    ],
+  );
+  for (const r of rows) {
+    const key = `${r.workspace_id}\u0000${r.account_id}`;
+    out.set(key, [...(out.get(key) ?? []), r.day]);
+  }
+  return out;
 }
 
 /** For each account, the last history point before a moment: where its rebuilt past starts from. */

@@ -1,5 +1,5 @@
 import { EntityManager } from 'typeorm';
-import type { HealthBand, LifecyclePhase, TouchModel } from '@tsuzuku/contracts';
+import type { HealthBand, LifecyclePhase, SubscriptionStatus, TouchModel } from '@tsuzuku/contracts';
 import { AccountFacts } from '../playbooks/domain/conditions';
 import { TemplateValues } from '../playbooks/domain/template-render';
 
@@ -10,6 +10,8 @@ export interface AccountSnapshot extends AccountFacts {
   readonly name: string | null;
   readonly plan: string | null;
   readonly mrr: number | null;
+  /** As account.updated said it; null when its snapshot did not say (then the MRR decides churn). */
+  readonly subscriptionStatus: SubscriptionStatus | null;
   readonly seats: number | null;
   readonly renewalDate: string | null;
   readonly csmEmail: string | null;
@@ -25,6 +27,7 @@ interface AccountRow {
   name: string | null;
   plan: string | null;
   mrr: string | null;
+  subscription_status: SubscriptionStatus | null;
   seats: number | null;
   renewal_date: string | null;
   csm_email: string | null;
@@ -77,6 +80,7 @@ export async function loadAccounts(
       name: r.name,
       plan: r.plan,
       mrr: r.mrr === null ? null : Number(r.mrr),
+      subscriptionStatus: r.subscription_status,
       seats: r.seats,
       renewalDate: r.renewal_date,
       csmEmail: r.csm_email,
@@ -102,6 +106,7 @@ export function unknownAccount(workspaceId: string, accountId: string): AccountS
     name: null,
     plan: null,
     mrr: null,
+    subscriptionStatus: null,
     seats: null,
     renewalDate: null,
     csmEmail: null,
