@@ -13,7 +13,7 @@
 //
 // Knobs: BENCH_PROFILE=1 (a CPU profile of the service in .tsuzuku/prof), BENCH_ACCOUNTS (10000), BENCH_EVENTS (200000), BENCH_PROBE_RATE (50 /s),
 // BENCH_PROBE_S (20), BENCH_DRAIN_TIMEOUT_S (600); BENCH_ECHO=1 shows the service's output;
-// BENCH_NO_BUILD=1 skips the build; BENCH_GROUP measures another consumer group of the service
+// BENCH_NO_BUILD=1 skips the build; BENCH_KAFKA_PORT (19492) is its broker's port; BENCH_GROUP measures another consumer group of the service
 // (default health-scoring.scoring), e.g. to check the bench itself.
 import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -49,7 +49,7 @@ const GROUP = process.env.BENCH_GROUP ?? 'health-scoring.scoring';
 
 // A broker of its own: a backlog of 200,000 events on the development broker would hold up every
 // consumer group that reads cs.events.v1 there. Removed at the end.
-const BENCH_KAFKA = { name: 'bench-scoring', port: 19492 };
+const BENCH_KAFKA = { name: 'bench-scoring', port: Number(process.env.BENCH_KAFKA_PORT ?? 19492) };
 const KAFKA_DIR = path.join(ROOT, '.tsuzuku', 'kafka', 'instances', BENCH_KAFKA.name);
 const DATABASE = 'tsuzuku_bench_scoring';
 const EVENTS_TOPIC = 'cs.events.v1';

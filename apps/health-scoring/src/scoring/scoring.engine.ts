@@ -215,13 +215,15 @@ export class ScoringEngine extends Rescorer {
         };
       };
       // The health each history-only account had before this run, kept by its first mark: what
-      // its present state is announced against when the backfill settles. An account with a live
-      // event here has had its present announced already.
+      // its present state is announced against when the backfill settles; and the days its
+      // history touched, whose past is rebuilt then, once for the whole import rather than once
+      // per run (an account's history comes in many runs). An account with a live event here has
+      // had its present announced already, and its past is rebuilt now.
       const marks = [...past.values()]
         .filter((p) => !live.has(keyOf(p.key)))
         .map((p) => {
           const row = rows.get(keyOf(p.key));
-          return { key: p.key, previous: row?.scoredAt ? healthOf(row) : null };
+          return { key: p.key, previous: row?.scoredAt ? healthOf(row) : null, days: [...p.days] };
         });
       // A history-only account keeps its profile now and gets its present computed and announced
       // once, when the backfill settles: computing it after every run of an import is wasted.
@@ -236,7 +238,14 @@ export class ScoringEngine extends Rescorer {
         m,
         keys.filter((k) => !live.has(keyOf(k))).map((k) => rows.get(keyOf(k))!),
       );
-      await this.scorePast(m, [...past.values()], rows, settings, now, causeOf);
+      await this.scorePast(
+        m,
+        [...past.values()].filter((p) => live.has(keyOf(p.key))),
+        rows,
+        settings,
+        now,
+        causeOf,
+      );
       await markBackfilled(m, marks, now);
     });
   }
@@ -267,13 +276,25 @@ export class ScoringEngine extends Rescorer {
         const present = sorted.filter((k) => taken.has(keyOf(k)) && rows.has(keyOf(k)));
         const settings = await this.settingsFor(new Set(present.map((k) => k.workspaceId)));
         const correlationId = randomUUID();
+        // First the past the history touched, as the score stood at the end of each day; then
+        // the present, once.
+        await this.scorePast(
+          m,
+          present
+            .map((key) => ({ key, days: new Set(taken.get(keyOf(key))!.days) }))
+            .filter((p) => p.days.size > 0),
+          rows,
+          settings,
+          this.clock.now(),
+          () => ({ reason: 'imported history', causationId: null, correlationId }),
+        );
         await this.score(
           m,
           present,
           rows,
           settings,
           () => ({ reason: 'backfill settled', causationId: null, correlationId }),
-          { previousOf: (key) => taken.get(key) ?? null },
+          { previousOf: (key) => taken.get(key)?.previous ?? null },
         );
         settled += present.length;
       });

@@ -635,21 +635,23 @@ export async function pointsBefore(
  */
 export async function markBackfilled(
   m: EntityManager,
-  accounts: readonly { key: AccountKey; previous: unknown }[],
+  accounts: readonly { key: AccountKey; previous: unknown; days: readonly string[] }[],
   at: Date,
 ): Promise<void> {
   if (accounts.length === 0) return;
   await m.query(
-    `INSERT INTO health_scoring.backfill_pending AS p (workspace_id, account_id, last_at, previous)
-     SELECT r."workspaceId", r."accountId", $2, r.previous
-     FROM jsonb_to_recordset($1::jsonb) AS r("workspaceId" text, "accountId" text, previous jsonb)
-     ON CONFLICT (workspace_id, account_id) DO UPDATE SET last_at = EXCLUDED.last_at`,
+    `INSERT INTO health_scoring.backfill_pending AS p (workspace_id, account_id, last_at, previous, days)
+     SELECT r."workspaceId", r."accountId", $2, r.previous, r.days::date[]
+     FROM jsonb_to_recordset($1::jsonb) AS r("workspaceId" text, "accountId" text, previous jsonb, days text[])
+     ON CONFLICT (workspace_id, account_id) DO UPDATE SET last_at = EXCLUDED.last_at,
+       days = ARRAY(SELECT DISTINCT d FROM unnest(p.days || EXCLUDED.days) AS d ORDER BY d)`,
     [
       JSON.stringify(
         accounts.map((a) => ({
           workspaceId: a.key.workspaceId,
           accountId: a.key.accountId,
           previous: a.previous,
+          days: a.days,
         })),
       ),
       at.toISOString(),
@@ -690,23 +692,27 @@ export async function settledCandidates(
 
 /**
  * Takes the accounts (locked by the caller first, as the consumer does) whose backfill has still
- * settled, with the health they had before it; their marks go with the commit.
+ * settled, with the health they had before it and the days of history that came since their last
+ * settle (UTC, YYYY-MM-DD); their marks go with the commit.
  */
 export async function takeSettled<T>(
   m: EntityManager,
   keys: readonly AccountKey[],
   quietSince: Date,
   longQuietSince: Date,
-): Promise<Map<string, T | null>> {
+): Promise<Map<string, { previous: T | null; days: string[] }>> {
   if (keys.length === 0) return new Map();
   const [ws, acc] = keyArrays(keys);
-  const [rows]: [{ workspace_id: string; account_id: string; previous: T | null }[], number] = await m.query(
-    `DELETE FROM health_scoring.backfill_pending p USING unnest($3::text[], $4::text[]) AS k(workspace_id, account_id)
+  const [rows]: [{ workspace_id: string; account_id: string; previous: T | null; days: string[] }[], number] =
+    await m.query(
+      `DELETE FROM health_scoring.backfill_pending p USING unnest($3::text[], $4::text[]) AS k(workspace_id, account_id)
      WHERE p.workspace_id = k.workspace_id AND p.account_id = k.account_id AND ${SETTLED}
-     RETURNING p.workspace_id, p.account_id, p.previous`,
-    [quietSince.toISOString(), longQuietSince.toISOString(), ws, acc],
+     RETURNING p.workspace_id, p.account_id, p.previous, p.days::text[] AS days`,
+      [quietSince.toISOString(), longQuietSince.toISOString(), ws, acc],
+    );
+  return new Map(
+    rows.map((r) => [`${r.workspace_id}\u0000${r.account_id}`, { previous: r.previous, days: r.days }]),
   );
-  return new Map(rows.map((r) => [`${r.workspace_id}\u0000${r.account_id}`, r.previous]));
 }
 
 async function sequentially<T>(steps: readonly (() => Promise<T>)[]): Promise<T[]> {
