@@ -25,7 +25,12 @@ export default tseslint.config(
               onlyDependOnLibsWithTags: ['type:contracts', 'type:platform', 'type:testing'],
             },
             { sourceTag: 'type:platform', onlyDependOnLibsWithTags: ['type:contracts', 'type:platform'] },
-            { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:contracts', 'type:platform'] },
+            {
+              sourceTag: 'type:testing',
+              onlyDependOnLibsWithTags: ['type:contracts', 'type:platform', 'type:demo'],
+            },
+            // The demo (npm run demo) is product code: it stands on the contracts only, never on the test harness.
+            { sourceTag: 'type:demo', onlyDependOnLibsWithTags: ['type:contracts'] },
             { sourceTag: 'type:contracts', onlyDependOnLibsWithTags: ['type:contracts'] },
             // End-to-end tests run the built services as processes; they import only the harness.
             {
@@ -47,11 +52,13 @@ export default tseslint.config(
     },
   },
   {
-    // Where reading the environment is the point: config loading, telemetry start-up, the test harness, tools.
+    // Where reading the environment is the point: config loading, telemetry start-up, the test harness, the
+    // demo (it hands its environment to the CLI it runs), tools.
     files: [
       'libs/platform/config/src/**/*.ts',
       'libs/platform/telemetry/src/**/*.ts',
       'libs/platform/testing/src/**/*.ts',
+      'libs/demo/src/workspace-cli.ts',
       'libs/platform/runtime/src/run-service.ts',
       'libs/platform/database/src/migration-cli.ts',
       '**/*.spec.ts',

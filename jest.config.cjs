@@ -22,6 +22,7 @@ const transform = {
 
 const moduleNameMapper = {
   '^@tsuzuku/contracts$': '<rootDir>/libs/contracts/src',
+  '^@tsuzuku/demo$': '<rootDir>/libs/demo/src',
   '^@tsuzuku/platform-(.*)$': '<rootDir>/libs/platform/$1/src',
 };
 

@@ -34,15 +34,11 @@ for (const bench of BENCHES) {
   if (only && !only.includes(bench.name)) continue;
   console.log(`\n===== bench: ${bench.name}`);
   const t = Date.now();
-  const run = spawnSync(
-    process.execPath,
-    ['--disable-warning=TimeoutNegativeWarning', path.join(ROOT, 'bench', bench.script)],
-    {
-      cwd: ROOT,
-      stdio: 'inherit',
-      env: { ...process.env, BENCH_NO_BUILD: '1' },
-    },
-  );
+  const run = spawnSync(process.execPath, [path.join(ROOT, 'bench', bench.script)], {
+    cwd: ROOT,
+    stdio: 'inherit',
+    env: { ...process.env, BENCH_NO_BUILD: '1' },
+  });
   outcomes.push({ name: bench.name, ok: run.status === 0, seconds: (Date.now() - t) / 1000 });
 }
 

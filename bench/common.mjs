@@ -74,11 +74,11 @@ export function writeFigures(name, title, figures) {
  */
 export function startBuiltService(app, env, { nodeArgs = [] } = {}) {
   const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-  const child = spawn(
-    process.execPath,
-    ['--disable-warning=TimeoutNegativeWarning', ...nodeArgs, `apps/${app}/dist/main.js`],
-    { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
+  const child = spawn(process.execPath, [...nodeArgs, `apps/${app}/dist/main.js`], {
+    cwd: root,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const service = { app, child, output: '' };
   for (const stream of [child.stdout, child.stderr])
     stream.on('data', (chunk) => {

@@ -179,8 +179,8 @@ try {
     bearer,
   );
   // Let the base settle: every account scored and evaluated before the timed part.
-  const { waitForCatchUp } = require(path.join(ROOT, 'libs/platform/testing/dist/demo-flow.js'));
-  const { PIPELINE_CONSUMER_GROUPS } = require(path.join(ROOT, 'libs/platform/testing/dist/pipeline.js'));
+  const { waitForCatchUp } = require(path.join(ROOT, 'libs/demo/dist/demo-flow.js'));
+  const { PIPELINE_CONSUMER_GROUPS } = require(path.join(ROOT, 'libs/demo/dist/pipeline.js'));
   await waitForCatchUp(brokers, PIPELINE_CONSUMER_GROUPS);
   const kafka = new Kafka({ clientId: 'bench-e2e', brokers, logLevel: logLevel.NOTHING });
 

@@ -33,7 +33,7 @@ function startProcess(args, env, ready, cwd = ROOT) {
     process.env.BENCH_PROFILE && args[0].startsWith('apps/')
       ? ['--cpu-prof', '--cpu-prof-dir=.tsuzuku/prof']
       : [];
-  const child = spawn(process.execPath, ['--disable-warning=TimeoutNegativeWarning', ...profile, ...args], {
+  const child = spawn(process.execPath, [...profile, ...args], {
     cwd,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -136,7 +136,7 @@ type Environment = Record<string, string | number | boolean | null> | string[];
 
 interface ComposeService {
   image?: string;
-  build?: { context?: string; dockerfile?: string };
+  build?: { context?: string; dockerfile?: string; args?: Record<string, string> };
   environment?: Environment;
   ports?: (string | number | { target: number; published?: number | string })[];
   depends_on?: string[] | Record<string, { condition?: string }>;
@@ -170,7 +170,7 @@ interface SecurityContext {
 interface EnvVar {
   name: string;
   value?: string;
-  valueFrom?: { secretKeyRef?: { name: string; key: string } };
+  valueFrom?: { secretKeyRef?: { name: string; key: string; optional?: boolean } };
 }
 
 interface Container {
@@ -186,6 +186,7 @@ interface Container {
   startupProbe?: Probe;
   resources?: { requests?: Record<string, unknown>; limits?: Record<string, unknown> };
   securityContext?: SecurityContext;
+  lifecycle?: { preStop?: { exec?: { command?: string[] } } };
 }
 
 interface Deployment extends K8sObject {
@@ -271,24 +272,40 @@ describe('packaging', () => {
     expect([...SERVICE_CONFIG_VARIABLES].sort()).toEqual(Object.keys(new ServiceConfig()).sort());
   });
 
-  describe.each(SERVICES)('Dockerfile of %s', (service) => {
-    const file = `apps/${service}/Dockerfile`;
+  describe('deploy/Dockerfile', () => {
+    const file = 'deploy/Dockerfile';
     const text = exists(file) ? read(file) : '';
     const { global, stages } = dockerStages(dockerInstructions(text));
     const args = argDefaults(global);
+    const build = stages[0] ?? [];
     const runtime = stages[stages.length - 1] ?? [];
     const inRuntime = (keyword: string) => runtime.filter((i) => i.keyword === keyword);
+    const runs = (stage: Instruction[]) =>
+      stage
+        .filter((i) => i.keyword === 'RUN')
+        .map((i) => i.args)
+        .join('\n');
 
-    it('exists', () => {
+    it('is the only Dockerfile: none is left in apps/', () => {
       expect(exists(file)).toBe(true);
+      for (const service of SERVICES) expect(exists(`apps/${service}/Dockerfile`)).toBe(false);
     });
 
-    it('is a multi-stage build on node:24 in every stage', () => {
+    it('is a multi-stage build on an exact node:24 release (or a digest) in every stage', () => {
       expect(stages.length).toBeGreaterThanOrEqual(2);
       for (const [from] of stages) {
-        const image = from.args.split(/\s+/).find((word) => !word.startsWith('--'));
-        expect(image).toMatch(/^node:24(?:[.-]|$)/);
+        const image = substitute(from.args.split(/\s+/).find((word) => !word.startsWith('--')) ?? '', args);
+        expect(image).toMatch(
+          /^node:24\.\d+\.\d+(?:-[a-z0-9]+)*(?:@sha256:[0-9a-f]{64})?$|^node@sha256:[0-9a-f]{64}$/,
+        );
       }
+    });
+
+    it('installs with npm ci (the lock file, never resolved anew) and prunes to the service', () => {
+      expect(runs(build)).toMatch(/\bnpm ci\b/);
+      expect(text).not.toMatch(/\bnpm (install|i)\b/);
+      expect(runs(build)).toContain('node deploy/prune.mjs ${SERVICE} /out');
+      expect(args.has('SERVICE')).toBe(true);
     });
 
     it('runs as a user that is not root, in production mode', () => {
@@ -303,27 +320,21 @@ describe('packaging', () => {
       ).toMatch(/\bNODE_ENV=production\b/);
     });
 
-    it('names this service and exposes its default PORT', () => {
-      expect(args.get('SERVICE')).toBe(service);
-      const exposed = inRuntime('EXPOSE').map((i) => Number(substitute(i.args, args).split('/')[0]));
-      expect(exposed).toEqual([defaultPort(service), ...extraPorts(service)]);
-    });
-
-    it('starts dist/main.js and checks /health/live', () => {
+    it.each(SERVICES)('starts dist/main.js of %s and checks /health/live', (service) => {
       const cmd = inRuntime('CMD');
       expect(cmd).toHaveLength(1);
-      expect(JSON.parse(cmd[0].args)).toEqual([
-        'node',
-        '--disable-warning=TimeoutNegativeWarning',
-        `apps/${service}/dist/main.js`,
-      ]);
+      const command = substitute(cmd[0].args, new Map([...args, ['SERVICE', service]]));
+      expect(command).toContain(
+        `node --disable-warning=TimeoutNegativeWarning "apps/${service}/dist/main.js"`,
+      );
+      expect(exists(`apps/${service}/src/main.ts`)).toBe(true);
       const healthcheck = inRuntime('HEALTHCHECK');
       expect(healthcheck).toHaveLength(1);
       expect(healthcheck[0].args).toContain('/health/live');
     });
 
     it('copies every workspace manifest before installing', () => {
-      const copies = stages[0]
+      const copies = build
         .filter((i) => i.keyword === 'COPY')
         .flatMap((i) => i.args.split(/\s+/).slice(0, -1));
       for (const directory of workspaceDirectories()) {
@@ -344,11 +355,13 @@ describe('packaging', () => {
       const entry = compose.services[service];
       const environment = environmentRecord(entry?.environment);
 
-      it('is built from its Dockerfile', () => {
+      it('is built from deploy/Dockerfile with its name as SERVICE, tagged with a version', () => {
         expect(entry).toBeDefined();
         expect(entry.build?.context).toBe('.');
-        expect(entry.build?.dockerfile).toBe(`apps/${service}/Dockerfile`);
-        expect(exists(`apps/${service}/Dockerfile`)).toBe(true);
+        expect(entry.build?.dockerfile).toBe('deploy/Dockerfile');
+        expect(entry.build?.args?.SERVICE).toBe(service);
+        expect(Number(entry.build?.args?.PORT)).toBe(port);
+        expect(entry.image).toMatch(new RegExp(`^tsuzuku/${service}:\\d+\\.\\d+\\.\\d+$`));
       });
 
       it('publishes its default PORT', () => {
@@ -442,7 +455,7 @@ describe('packaging', () => {
 
       it('listens on its default PORT and probes /health/ready and /health/live there', () => {
         if (!container) throw new Error('no container');
-        expect(container.image).toBe(`tsuzuku/${service}:latest`);
+        expect(container.image).toMatch(new RegExp(`^tsuzuku/${service}:\\d+\\.\\d+\\.\\d+$`));
         expect(container.ports?.map((p) => p.containerPort)).toEqual([port, ...extraPorts(service)]);
         expect(container.readinessProbe?.httpGet?.path).toBe('/health/ready');
         expect(container.livenessProbe?.httpGet?.path).toBe('/health/live');
@@ -463,7 +476,7 @@ describe('packaging', () => {
       it('takes its ConfigMap and the database URL from the Secret, migrating in an init container', () => {
         expect(migrate).toHaveLength(1);
         for (const c of [container, ...migrate]) {
-          expect(c?.image).toBe(`tsuzuku/${service}:latest`);
+          expect(c?.image).toBe(container?.image);
           expect(c?.envFrom).toEqual([{ configMapRef: { name: configMapName } }]);
           expect(c?.env?.find((e) => e.name === 'DATABASE_URL')?.valueFrom?.secretKeyRef).toEqual({
             name: 'tsuzuku-database',
@@ -474,6 +487,22 @@ describe('packaging', () => {
         expect(command[0]).toBe('node');
         expect(command.slice(-2)).toEqual([`apps/${service}/dist/database/migrate.js`, 'migrate']);
         expect(exists(`apps/${service}/src/database/migrate.ts`)).toBe(true);
+      });
+
+      it('references its secrets (SMTP, admin token) from Secrets, never as values', () => {
+        const env = container?.env ?? [];
+        const secretVariables = {
+          ingestion: ['TSUZUKU_ADMIN_TOKEN'],
+          alerting: ['SMTP_URL'],
+          playbooks: ['SMTP_URL'],
+        };
+        for (const name of (secretVariables as Record<string, string[]>)[service] ?? []) {
+          expect(variablesOf(service)).toContain(name);
+          const variable = env.find((e) => e.name === name);
+          expect(variable?.value).toBeUndefined();
+          expect(variable?.valueFrom?.secretKeyRef?.name).toMatch(/^tsuzuku-/);
+        }
+        for (const variable of env) expect(variable.value).toBeUndefined();
       });
 
       it('runs as non-root on a read-only filesystem, with resources and time to shut down', () => {
@@ -490,8 +519,13 @@ describe('packaging', () => {
           ...(configMap?.data as Record<string, string>),
           DATABASE_URL: SECRET_DATABASE_URL,
         }).SHUTDOWN_TIMEOUT_MS;
-        expect(pod.terminationGracePeriodSeconds).toBe(30);
-        expect((pod.terminationGracePeriodSeconds ?? 30) * 1000).toBeGreaterThan(shutdownMs);
+        // The preStop sleep, then the drain: both within the grace period.
+        const preStop = container?.lifecycle?.preStop?.exec?.command ?? [];
+        expect(preStop[0]).toBe('sleep');
+        const preStopMs = Number(preStop[1]) * 1000;
+        expect(preStopMs).toBeGreaterThan(0);
+        expect(pod.terminationGracePeriodSeconds ?? 30).toBeGreaterThanOrEqual(30);
+        expect((pod.terminationGracePeriodSeconds ?? 30) * 1000).toBeGreaterThan(preStopMs + shutdownMs);
       });
     });
 

@@ -94,9 +94,9 @@ try {
   });
   console.log(`all five services ready in ${(ms / 1000).toFixed(1)} s`);
 
-  const flow = require(path.join(ROOT, 'libs/platform/testing/dist/demo-flow.js'));
-  const { generateCustomerBase } = require(path.join(ROOT, 'libs/platform/testing/dist/customer-base.js'));
-  const { PIPELINE_CONSUMER_GROUPS } = require(path.join(ROOT, 'libs/platform/testing/dist/pipeline.js'));
+  const flow = require(path.join(ROOT, 'libs/demo/dist/demo-flow.js'));
+  const { generateCustomerBase } = require(path.join(ROOT, 'libs/demo/dist/customer-base.js'));
+  const { PIPELINE_CONSUMER_GROUPS } = require(path.join(ROOT, 'libs/demo/dist/pipeline.js'));
   const url = (name) => `http://127.0.0.1:${running.find((s) => s.name === name).port}`;
   const endpoints = {
     ingestion: url('ingestion'),
@@ -108,7 +108,7 @@ try {
 
   stage('demo workspace');
   const workspaceName = `demo-seed${options.seed}-${new Date().toISOString().slice(0, 19).replace(/[-:T]/g, '')}`;
-  const { createWorkspaceWithCli } = require(path.join(ROOT, 'libs/platform/testing/dist/built-service.js'));
+  const { createWorkspaceWithCli } = require(path.join(ROOT, 'libs/demo/dist/workspace-cli.js'));
   const { healthScoring, alerting, playbooks, reporting } = endpoints;
   const workspace = await createWorkspaceWithCli(
     workspaceName,

@@ -23,8 +23,8 @@ const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 export function ensureProjectNode() {
   const pinned = path.join(ROOT, 'node_modules', '.bin', 'node');
   if (!existsSync(pinned)) {
-    console.log('[tsuzuku] installing dependencies (npm install)...');
-    const install = spawnSync('npm', ['install', '--no-audit', '--no-fund'], { cwd: ROOT, stdio: 'inherit' });
+    console.log('[tsuzuku] installing the locked dependencies (npm ci)...');
+    const install = spawnSync('npm', ['ci', '--no-audit', '--no-fund'], { cwd: ROOT, stdio: 'inherit' });
     if (install.status !== 0) process.exit(install.status ?? 1);
   }
   if (Number(process.versions.node.split('.')[0]) < 22 && existsSync(pinned)) {
@@ -57,15 +57,11 @@ function prefixLines(stream, label, color, sink) {
 /** Spawns the five built services with the given environment; their logs go to `sink`, prefixed. */
 export function startServices(env, { sink = (line) => console.log(line), pretty = true } = {}) {
   return SERVICES.map((service) => {
-    const child = spawn(
-      process.execPath,
-      ['--disable-warning=TimeoutNegativeWarning', path.join(ROOT, 'apps', service.name, 'dist', 'main.js')],
-      {
-        cwd: ROOT,
-        env: { ...process.env, ...env, PORT: String(service.port), LOG_PRETTY: pretty ? 'true' : 'false' },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    );
+    const child = spawn(process.execPath, [path.join(ROOT, 'apps', service.name, 'dist', 'main.js')], {
+      cwd: ROOT,
+      env: { ...process.env, ...env, PORT: String(service.port), LOG_PRETTY: pretty ? 'true' : 'false' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     prefixLines(child.stdout, service.name, service.color, sink);
     prefixLines(child.stderr, service.name, service.color, sink);
     return {

@@ -13,9 +13,6 @@ const env = {
   ...process.env,
   NX_DAEMON: 'false',
   NX_NO_CLOUD: 'true',
-  NODE_OPTIONS: [process.env.NODE_OPTIONS, '--disable-warning=TimeoutNegativeWarning']
-    .filter(Boolean)
-    .join(' '),
 };
 const only = process.argv.slice(2);
 const outDir = path.join(ROOT, '.tsuzuku', 'test-results');

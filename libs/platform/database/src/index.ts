@@ -10,3 +10,4 @@ export * from './database-logger';
 export * from './database-errors';
 export * from './background';
 export * from './workspace-changes';
+export * from './sql';

@@ -12,3 +12,4 @@ export * from './input-boundary';
 export * from './cursor-codec';
 export * from './calendar-values';
 export * from './integer-param.pipe';
+export * from './clock';

@@ -11,10 +11,11 @@ import { HealthController } from './health.controller';
 import { OutboundModule } from './outbound/outbound.module';
 import { ServerSpanInterceptor } from './server-span.interceptor';
 import { DatabaseWatch } from './database-watch';
+import { ClockModule } from './clock';
 
 @Module({})
 export class PlatformModule implements OnApplicationShutdown {
-  /** What every service stands on: config, logs, Kafka, its database schema, health probes and outbound HTTP. */
+  /** What every service stands on: config, logs, Kafka, its database schema, health probes, outbound HTTP and the clock. */
   static forService(service: string, config: ServiceConfig, database: ServiceDatabase): DynamicModule {
     return {
       module: PlatformModule,
@@ -25,6 +26,7 @@ export class PlatformModule implements OnApplicationShutdown {
         DatabaseModule.forService(service, database),
         AuthModule,
         OutboundModule,
+        ClockModule,
         TerminusModule.forRoot({ logger: false, errorLogStyle: 'json' }),
       ],
       controllers: [HealthController],

@@ -32,6 +32,7 @@ describe('requestValidationPipe', () => {
         statusCode: 400,
         error: 'invalid_request',
         message: 'the request body is invalid',
+        in: 'body',
         errors: [{ path: '', message: 'the body must be a JSON object' }],
       });
     },
@@ -57,5 +58,21 @@ describe('requestValidationPipe', () => {
     await expect(requestValidationPipe().transform('a', field)).resolves.toBe('a');
     const untyped: ArgumentMetadata = { type: 'body', metatype: Object };
     await expect(requestValidationPipe().transform(null, untyped)).resolves.toBeNull();
+  });
+
+  it('says whether the query string, the path or the body was wrong', async () => {
+    expect(await refusal({}, { type: 'query', metatype: NamedDto })).toMatchObject({
+      message: 'the query string is invalid',
+      in: 'query',
+      errors: expect.arrayContaining([expect.objectContaining({ path: 'name' })]),
+    });
+    expect(await refusal({ name: 1 }, { type: 'param', metatype: NamedDto })).toMatchObject({
+      message: 'the path is invalid',
+      in: 'path',
+    });
+    expect(await refusal({ name: 'a', extra: 1 })).toMatchObject({
+      message: 'the request body is invalid',
+      in: 'body',
+    });
   });
 });

@@ -2,13 +2,36 @@ import { ArgumentMetadata, BadRequestException, ValidationPipe } from '@nestjs/c
 import { validationProblems } from '@tsuzuku/platform-config';
 import type { ApiProblem } from './api-exception';
 
-function invalidRequest(errors: readonly ApiProblem[]): BadRequestException {
+/** Where in the request the refused values were: the body, the query string or the path. */
+export type RequestPart = 'body' | 'query' | 'path';
+
+const PART_OF: Partial<Record<ArgumentMetadata['type'], RequestPart>> = {
+  body: 'body',
+  query: 'query',
+  param: 'path',
+};
+
+const DESCRIPTION: Record<RequestPart, string> = {
+  body: 'the request body is invalid',
+  query: 'the query string is invalid',
+  path: 'the path is invalid',
+};
+
+function invalidRequest(errors: readonly ApiProblem[], part: RequestPart = 'body'): BadRequestException {
   return new BadRequestException({
     statusCode: 400,
     error: 'invalid_request',
-    message: 'the request body is invalid',
+    message: DESCRIPTION[part],
+    in: part,
     errors,
   });
+}
+
+/** Problems found by class-validator, carried to `transform` so it can say where they were. */
+class ProblemsFound extends Error {
+  constructor(readonly problems: readonly ApiProblem[]) {
+    super('invalid request');
+  }
 }
 
 const BUILT_IN_TYPES: readonly unknown[] = [Object, String, Number, Boolean, Array];
@@ -27,20 +50,27 @@ class RequestValidationPipe extends ValidationPipe {
       if (typeof value !== 'object' || value === null || Array.isArray(value))
         throw invalidRequest([{ path: '', message: 'the body must be a JSON object' }]);
     }
-    return super.transform(value, metadata);
+    try {
+      return await super.transform(value, metadata);
+    } catch (error) {
+      if (error instanceof ProblemsFound)
+        throw invalidRequest(error.problems, PART_OF[metadata.type] ?? 'body');
+      throw error;
+    }
   }
 }
 
 /**
- * Validates request DTOs (cold paths: admin and management APIs). A refusal is a 400 whose body
- * lists every problem with its field path; unknown fields are refused too, and so is a body
- * that is not a JSON object.
+ * Validates request DTOs (cold paths: admin and management APIs). A refusal is a 400 that says
+ * which part of the request was wrong (`in`: body, query or path, also in the message) and lists
+ * every problem with its field path; unknown fields are refused too, and so is a body that is not
+ * a JSON object.
  */
 export function requestValidationPipe(): ValidationPipe {
   return new RequestValidationPipe({
     transform: true,
     whitelist: true,
     forbidNonWhitelisted: true,
-    exceptionFactory: (errors) => invalidRequest(validationProblems(errors)),
+    exceptionFactory: (errors) => new ProblemsFound(validationProblems(errors)),
   });
 }

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import { ServiceConfig } from '@tsuzuku/platform-config';
 import { ServiceDefinition } from '@tsuzuku/platform-runtime';
-import { CliWorkspace, createWorkspaceWithCli } from './built-service';
+import { CliWorkspace, createWorkspaceWithCli } from '@tsuzuku/demo';
 import {
   FuzzRequest,
   KNOWN_ID,

@@ -49,7 +49,7 @@ function listeningService(
   timeoutMs: number,
 ): Promise<BuiltService> {
   const main = path.join(REPO_ROOT, 'apps', name, 'dist', 'main.js');
-  const child = spawn(process.execPath, ['--disable-warning=TimeoutNegativeWarning', main], {
+  const child = spawn(process.execPath, [main], {
     env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -98,60 +98,4 @@ export function freePort(): Promise<number> {
       server.close(() => resolve(port));
     });
   });
-}
-
-/** Runs a built script of an app (e.g. the ingestion CLI) to completion. */
-export function runBuiltScript(
-  app: string,
-  script: string,
-  args: string[],
-  env: Record<string, string>,
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const file = path.join(REPO_ROOT, 'apps', app, 'dist', script);
-  const child = spawn(process.execPath, ['--disable-warning=TimeoutNegativeWarning', file, ...args], {
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-  child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-  return new Promise((resolve) => child.once('exit', (code) => resolve({ code, stdout, stderr })));
-}
-
-/** A workspace as the ingestion CLI creates it: its id, a write key and an API token. */
-export interface CliWorkspace {
-  readonly workspaceId: string;
-  readonly writeKey: string;
-  readonly token: string;
-}
-
-/**
- * Creates a workspace as a user does (`cli.js workspace create <name>` of the built ingestion),
- * then waits until each service at `acceptedBy` (base URLs) accepts its API token: the services
- * learn credentials from a topic, a moment after the CLI wrote them.
- */
-export async function createWorkspaceWithCli(
-  name: string,
-  env: Record<string, string>,
-  acceptedBy: readonly string[],
-  { timeoutMs = 15_000 } = {},
-): Promise<CliWorkspace> {
-  const created = await runBuiltScript('ingestion', 'cli.js', ['workspace', 'create', name], env);
-  if (created.code !== 0)
-    throw new Error(`workspace create exited with code ${created.code}: ${created.stderr || created.stdout}`);
-  const parsed = JSON.parse(created.stdout) as {
-    workspace: { id: string };
-    writeKey: { secret: string };
-    apiToken: { secret: string };
-  };
-  const token = parsed.apiToken.secret;
-  for (const url of acceptedBy)
-    await waitFor(
-      async () =>
-        (await fetch(`${url}/v1/auth/whoami`, { headers: { authorization: `Bearer ${token}` } })).ok ||
-        undefined,
-      { what: `${url} to accept the API token`, timeoutMs },
-    );
-  return { workspaceId: parsed.workspace.id, writeKey: parsed.writeKey.secret, token };
 }

@@ -6,8 +6,9 @@ import { Analytics } from '@segment/analytics-node';
 import { Header } from '@tsuzuku/contracts';
 import { Kafka, logLevel } from 'kafkajs';
 import { Client } from 'pg';
-import { BuiltService, createWorkspaceWithCli, startBuiltService } from './built-service';
-import { CustomerBase, GeneratedCall, generateCustomerBase } from './customer-base';
+import { BuiltService, startBuiltService } from './built-service';
+import { createWorkspaceWithCli } from '@tsuzuku/demo';
+import { CustomerBase, GeneratedCall, generateCustomerBase } from '@tsuzuku/demo';
 import {
   DemoEndpoints,
   allPages,
@@ -15,9 +16,9 @@ import {
   lastMonths,
   waitForCatchUp,
   waitForSettled,
-} from './demo-flow';
+} from '@tsuzuku/demo';
 import { independentKpis } from './independent-kpis';
-import { PIPELINE_CONSUMER_GROUPS } from './pipeline';
+import { PIPELINE_CONSUMER_GROUPS } from '@tsuzuku/demo';
 import { PrivateKafka } from './test-infrastructure';
 import { waitFor } from './wait-for';
 

@@ -1,4 +1,4 @@
-import { CustomerBase } from './customer-base';
+import { CustomerBase } from '@tsuzuku/demo';
 
 export interface KpiFigures {
   readonly month: string;

@@ -5,7 +5,8 @@ import { ServiceDatabase, revertLastMigration, serviceDataSourceOptions } from '
 import { ServiceDefinition } from '@tsuzuku/platform-runtime';
 import { createTestDatabase, TestDatabase } from './test-database';
 import { RunningTestService, startTestService } from './test-service';
-import { runBuiltScript, startBuiltService } from './built-service';
+import { startBuiltService } from './built-service';
+import { runBuiltScript } from '@tsuzuku/demo';
 import { waitFor } from './wait-for';
 
 /**

@@ -1,0 +1,102 @@
+import { fitLogistic } from './logistic-regression';
+import {
+  AccountTimeline,
+  addDays,
+  examplesAt,
+  featureNames,
+  featureRow,
+  monthStarts,
+  snapshotOn,
+} from './training-set';
+
+const timeline = (
+  accountId: string,
+  churnedOn: string | null,
+  snapshots: [string, Record<string, number | null>][],
+): AccountTimeline => ({
+  accountId,
+  churnedOn,
+  snapshots: snapshots.map(([day, values]) => ({ day, values })),
+});
+
+describe('point-in-time features', () => {
+  const t = timeline('a', null, [
+    ['2026-01-01', { logins: 10 }],
+    ['2026-01-20', { logins: 4 }],
+    ['2026-02-15', { logins: 1 }],
+  ]);
+
+  it('reads the latest snapshot on or before the day, never a later one', () => {
+    expect(snapshotOn(t, '2025-12-31')).toBeUndefined();
+    expect(snapshotOn(t, '2026-01-19')!.values['logins']).toBe(10);
+    expect(snapshotOn(t, '2026-02-14')!.values['logins']).toBe(4);
+  });
+
+  it('gives each value and its change over 30 days', () => {
+    expect(featureNames(['logins'])).toEqual(['logins', 'logins:change_30d']);
+    // 30 days before 2026-02-15 is 2026-01-16: the snapshot of 2026-01-01 still stood then.
+    expect(featureRow(t, '2026-02-15', ['logins'])).toEqual([1, 1 - 10]);
+    expect(featureRow(t, '2026-01-25', ['logins'])).toEqual([4, null]);
+    expect(featureRow(t, '2026-01-25', ['missing'])).toEqual([null, null]);
+  });
+
+  it('lists month starts inside a period', () => {
+    expect(monthStarts('2026-01-15', '2026-04-01')).toEqual(['2026-02-01', '2026-03-01', '2026-04-01']);
+    expect(addDays('2026-02-27', 2)).toBe('2026-03-01');
+  });
+});
+
+describe('examplesAt', () => {
+  it('labels a churn within the horizon and drops accounts already gone', () => {
+    const accounts = [
+      timeline('stays', null, [['2026-01-01', { logins: 9 }]]),
+      timeline('leaves', '2026-03-10', [['2026-01-01', { logins: 1 }]]),
+      timeline('gone', '2026-01-15', [['2026-01-01', { logins: 0 }]]),
+    ];
+    const examples = examplesAt(accounts, ['logins'], {
+      observationDays: ['2026-02-01'],
+      horizonDays: 90,
+      cutoff: '2026-06-01',
+    });
+    expect(examples.map((e) => [e.accountId, e.outcome])).toEqual([
+      ['stays', false],
+      ['leaves', true],
+    ]);
+  });
+
+  it('never lets a fact from after the cutoff reach the model (a leaking measure is not seen)', () => {
+    // "cancel_clicked" is recorded only on the day of the churn: it would give the outcome away.
+    const accounts: AccountTimeline[] = [];
+    for (let i = 0; i < 60; i += 1) {
+      const churns = i % 3 === 0;
+      const usage = churns ? 2 + (i % 4) : 6 + (i % 5);
+      const churnedOn = churns ? '2026-05-20' : null;
+      accounts.push(
+        timeline(`acct-${i}`, churnedOn, [
+          ['2026-01-01', { logins: usage, cancel_clicked: 0 }],
+          ['2026-02-01', { logins: usage - (churns ? 1 : 0), cancel_clicked: 0 }],
+          ...(churns
+            ? ([['2026-05-20', { logins: 0, cancel_clicked: 1 }]] as [string, Record<string, number>][])
+            : []),
+        ]),
+      );
+    }
+    const cutoff = '2026-06-01';
+    const examples = examplesAt(accounts, ['logins', 'cancel_clicked'], {
+      observationDays: monthStarts('2026-02-01', cutoff),
+      horizonDays: 90,
+      cutoff,
+    });
+    // Only observation days up to cutoff - 90 days: February and March.
+    expect(new Set(examples.map((e) => e.day))).toEqual(new Set(['2026-02-01', '2026-03-01']));
+    const leak = featureNames(['logins', 'cancel_clicked']).indexOf('cancel_clicked');
+    expect(examples.every((e) => e.row[leak] === 0)).toBe(true);
+    const model = fitLogistic(
+      featureNames(['logins', 'cancel_clicked']),
+      examples.map((e) => e.row),
+      examples.map((e) => e.outcome),
+    );
+    expect(model.coefficients[leak]).toBe(0);
+    expect(model.coefficients[0]!).toBeLessThan(0);
+  });
+});

@@ -1,0 +1,4 @@
+export * from './customer-base';
+export * from './demo-flow';
+export * from './pipeline';
+export * from './workspace-cli';

@@ -1,0 +1,3 @@
+export * from './sql-catalog';
+export * from './bulk-rows';
+export * from './returned-rows';
