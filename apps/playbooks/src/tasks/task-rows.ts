@@ -65,3 +65,26 @@ export async function skipOpenTasksOfEndedRuns(
   const correlation = new Map(ended.map((e) => [e.runId, e.correlationId]));
   return closed.map((task) => taskCompletedMessage(task, correlation.get(task.run_id!) ?? task.id, now));
 }
+
+/**
+ * Skips the open playbook tasks (those of a run) of these accounts, whatever their run's state:
+ * a task of a run that already completed is still open work. Tasks people created by hand stay.
+ * Returns the task.completed messages to enqueue.
+ */
+export async function skipOpenRunTasksOfAccounts(
+  m: EntityManager,
+  accounts: readonly { readonly workspaceId: string; readonly accountId: string }[],
+  why: string,
+  now: Date,
+): Promise<OutboxMessage[]> {
+  if (accounts.length === 0) return [];
+  const [closed]: [TaskRow[], number] = await m.query(
+    `UPDATE playbooks.tasks AS t SET status = 'skipped', note = $3, completed_at = $4
+     FROM unnest($1::text[], $2::text[]) AS k(workspace_id, account_id)
+     WHERE t.workspace_id = k.workspace_id AND t.account_id = k.account_id AND t.status = 'open'
+       AND t.run_id IS NOT NULL
+     RETURNING t.*`,
+    [accounts.map((a) => a.workspaceId), accounts.map((a) => a.accountId), why, now.toISOString()],
+  );
+  return closed.map((task) => taskCompletedMessage(task, task.id, now));
+}
