@@ -50,9 +50,10 @@ WHERE mb.email_at IS NULL OR mb.email_at <= EXCLUDED.email_at;
 
 -- playbooks.accounts.upsertProfile
 INSERT INTO playbooks.accounts AS a (workspace_id, account_id, name, plan, mrr, seats, renewal_date, csm_email, segment,
-  touch_model, phase, band, score, onboarding_complete, profile_at)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
+  touch_model, phase, band, score, onboarding_complete, profile_at, subscription_status)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
 ON CONFLICT (workspace_id, account_id) DO UPDATE SET name = EXCLUDED.name, plan = EXCLUDED.plan, mrr = EXCLUDED.mrr,
+  subscription_status = EXCLUDED.subscription_status,
   seats = EXCLUDED.seats, renewal_date = EXCLUDED.renewal_date, csm_email = EXCLUDED.csm_email, segment = EXCLUDED.segment,
   touch_model = EXCLUDED.touch_model, phase = EXCLUDED.phase, band = EXCLUDED.band, score = EXCLUDED.score,
   onboarding_complete = EXCLUDED.onboarding_complete, profile_at = EXCLUDED.profile_at

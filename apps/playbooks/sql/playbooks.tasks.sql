@@ -30,5 +30,12 @@ UPDATE playbooks.tasks AS t SET status = 'skipped', note = e.why, completed_at =
 FROM jsonb_to_recordset($1::jsonb) AS e("runId" uuid, why text)
 WHERE t.run_id = e."runId" AND t.status = 'open' RETURNING t.*;
 
+-- playbooks.tasks.skipOpenRunTasksOfAccounts
+UPDATE playbooks.tasks AS t SET status = 'skipped', note = $3, completed_at = $4
+FROM unnest($1::text[], $2::text[]) AS k(workspace_id, account_id)
+WHERE t.workspace_id = k.workspace_id AND t.account_id = k.account_id AND t.status = 'open'
+  AND t.run_id IS NOT NULL
+RETURNING t.*;
+
 -- playbooks.tasks.statusesOfRuns
 SELECT run_id, step_id, status FROM playbooks.tasks WHERE run_id = ANY($1::uuid[]);

@@ -5,10 +5,10 @@
 SELECT DISTINCT account_id FROM reporting.subscription_events WHERE workspace_id = $1 ORDER BY account_id;
 
 -- reporting.mrr.addToMonthTotals
-INSERT INTO reporting.month_totals AS t (workspace_id, month, segment, touch_model, phase, owner, start_mrr, end_mrr, new_mrr, expansion_mrr, contraction_mrr, churned_mrr, reactivation_mrr, start_accounts, churned_accounts, expanded_accounts, paying_accounts, retained_mrr, start_accounts_end_mrr, start_mrr_12, retained_mrr_12, start_accounts_end_mrr_12)
-SELECT $1, month, segment, "touchModel", phase, owner, "startMrr", "endMrr", "newMrr", "expansionMrr", "contractionMrr", "churnedMrr", "reactivationMrr", "startAccounts", "churnedAccounts", "expandedAccounts", "payingAccounts", "retainedMrr", "startAccountsEndMrr", "startMrr12", "retainedMrr12", "startAccountsEndMrr12"
-FROM jsonb_to_recordset($2::jsonb) AS r(month date, segment text, "touchModel" text, phase text, owner text, "startMrr" bigint, "endMrr" bigint, "newMrr" bigint, "expansionMrr" bigint, "contractionMrr" bigint, "churnedMrr" bigint, "reactivationMrr" bigint, "startAccounts" bigint, "churnedAccounts" bigint, "expandedAccounts" bigint, "payingAccounts" bigint, "retainedMrr" bigint, "startAccountsEndMrr" bigint, "startMrr12" bigint, "retainedMrr12" bigint, "startAccountsEndMrr12" bigint)
-ON CONFLICT (workspace_id, month, segment, touch_model, phase, owner) DO UPDATE SET
+INSERT INTO reporting.month_totals AS t (workspace_id, month, segment, touch_model, phase, owner, plan, start_mrr, end_mrr, new_mrr, expansion_mrr, contraction_mrr, churned_mrr, reactivation_mrr, start_accounts, churned_accounts, expanded_accounts, paying_accounts, retained_mrr, start_accounts_end_mrr, start_mrr_12, retained_mrr_12, start_accounts_end_mrr_12)
+SELECT $1, month, segment, "touchModel", phase, owner, plan, "startMrr", "endMrr", "newMrr", "expansionMrr", "contractionMrr", "churnedMrr", "reactivationMrr", "startAccounts", "churnedAccounts", "expandedAccounts", "payingAccounts", "retainedMrr", "startAccountsEndMrr", "startMrr12", "retainedMrr12", "startAccountsEndMrr12"
+FROM jsonb_to_recordset($2::jsonb) AS r(month date, segment text, "touchModel" text, phase text, owner text, plan text, "startMrr" bigint, "endMrr" bigint, "newMrr" bigint, "expansionMrr" bigint, "contractionMrr" bigint, "churnedMrr" bigint, "reactivationMrr" bigint, "startAccounts" bigint, "churnedAccounts" bigint, "expandedAccounts" bigint, "payingAccounts" bigint, "retainedMrr" bigint, "startAccountsEndMrr" bigint, "startMrr12" bigint, "retainedMrr12" bigint, "startAccountsEndMrr12" bigint)
+ON CONFLICT (workspace_id, month, segment, touch_model, phase, owner, plan) DO UPDATE SET
   start_mrr = t.start_mrr + EXCLUDED.start_mrr, end_mrr = t.end_mrr + EXCLUDED.end_mrr, new_mrr = t.new_mrr + EXCLUDED.new_mrr, expansion_mrr = t.expansion_mrr + EXCLUDED.expansion_mrr, contraction_mrr = t.contraction_mrr + EXCLUDED.contraction_mrr, churned_mrr = t.churned_mrr + EXCLUDED.churned_mrr, reactivation_mrr = t.reactivation_mrr + EXCLUDED.reactivation_mrr, start_accounts = t.start_accounts + EXCLUDED.start_accounts, churned_accounts = t.churned_accounts + EXCLUDED.churned_accounts, expanded_accounts = t.expanded_accounts + EXCLUDED.expanded_accounts, paying_accounts = t.paying_accounts + EXCLUDED.paying_accounts, retained_mrr = t.retained_mrr + EXCLUDED.retained_mrr, start_accounts_end_mrr = t.start_accounts_end_mrr + EXCLUDED.start_accounts_end_mrr, start_mrr_12 = t.start_mrr_12 + EXCLUDED.start_mrr_12, retained_mrr_12 = t.retained_mrr_12 + EXCLUDED.retained_mrr_12, start_accounts_end_mrr_12 = t.start_accounts_end_mrr_12 + EXCLUDED.start_accounts_end_mrr_12;
 
 -- reporting.mrr.behindHorizon
@@ -33,7 +33,7 @@ ORDER BY c.cohort, am.month;
 
 -- reporting.mrr.deleteAccountMonths
 DELETE FROM reporting.account_months WHERE workspace_id = $1 AND account_id = ANY($2)
-RETURNING account_id, month::text, segment, touch_model, phase, owner, start_mrr, end_mrr, new_mrr,
+RETURNING account_id, month::text, segment, touch_model, phase, owner, plan, start_mrr, end_mrr, new_mrr,
           expansion_mrr, contraction_mrr, churned_mrr, reactivation_mrr, expansions, start_mrr_12;
 
 -- reporting.mrr.deleteConversionErrors
@@ -47,11 +47,11 @@ INSERT INTO reporting.accounts (workspace_id, account_id) SELECT $1, unnest($2::
 ON CONFLICT DO NOTHING;
 
 -- reporting.mrr.insertAccountMonths
-INSERT INTO reporting.account_months (workspace_id, account_id, month, segment, touch_model, phase, owner,
+INSERT INTO reporting.account_months (workspace_id, account_id, month, segment, touch_model, phase, owner, plan,
   start_mrr, end_mrr, new_mrr, expansion_mrr, contraction_mrr, churned_mrr, reactivation_mrr, expansions, start_mrr_12)
-SELECT $1, "accountId", month, segment, "touchModel", phase, owner, "startMrr", "endMrr", "newMrr",
+SELECT $1, "accountId", month, segment, "touchModel", phase, owner, plan, "startMrr", "endMrr", "newMrr",
        "expansionMrr", "contractionMrr", "churnedMrr", "reactivationMrr", expansions, "startMrr12"
-FROM jsonb_to_recordset($2::jsonb) AS r("accountId" text, month date, segment text, "touchModel" text, phase text, owner text, "startMrr" bigint, "endMrr" bigint, "newMrr" bigint, "expansionMrr" bigint, "contractionMrr" bigint, "churnedMrr" bigint, "reactivationMrr" bigint, expansions int, "startMrr12" bigint);
+FROM jsonb_to_recordset($2::jsonb) AS r("accountId" text, month date, segment text, "touchModel" text, phase text, owner text, plan text, "startMrr" bigint, "endMrr" bigint, "newMrr" bigint, "expansionMrr" bigint, "contractionMrr" bigint, "churnedMrr" bigint, "reactivationMrr" bigint, expansions int, "startMrr12" bigint);
 
 -- reporting.mrr.insertConversionErrors
 INSERT INTO reporting.conversion_errors (event_id, workspace_id, account_id, subscription_id, occurred_at, currency, amount)

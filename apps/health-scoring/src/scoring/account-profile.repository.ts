@@ -8,8 +8,8 @@ import { AccountRow } from './domain/account-row';
 import { dayOrNull, isoOrNull, keyArrays, numberOrNull } from './row-values';
 
 const ACCOUNT_COLUMNS = `workspace_id, account_id, name, plan, mrr, seats, renewal_date::text AS renewal_date, csm_email,
-  segment, industry, traits, touch_trait, phase_trait, expansion, onboarding_done, onboarding_steps_at, features_used, first_seen_at,
-  last_seen_at, last_sign_in_at, latest_nps, latest_nps_at, phase, touch_model, computed_score, score, band,
+  segment, industry, traits, touch_trait, phase_trait, expansion, onboarding_done, onboarding_steps_at, subscriptions,
+  features_used, first_seen_at, last_seen_at, last_sign_in_at, latest_nps, latest_nps_at, phase, touch_model, computed_score, score, band,
   coverage, scorecard_id, measures, scored_at, published_fingerprint`;
 
 const SQL = defineStatements('health-scoring.account-profiles', {
@@ -33,11 +33,11 @@ const SQL = defineStatements('health-scoring.account-profiles', {
   saveMany: `
     INSERT INTO health_scoring.accounts AS a (workspace_id, account_id, name, plan, mrr, seats, renewal_date, csm_email,
       segment, industry, traits, touch_trait, phase_trait, expansion, onboarding_done, onboarding_steps_at,
-      features_used, first_seen_at, last_seen_at, last_sign_in_at, latest_nps, latest_nps_at, phase, touch_model,
+      subscriptions, features_used, first_seen_at, last_seen_at, last_sign_in_at, latest_nps, latest_nps_at, phase, touch_model,
       computed_score, score, band, coverage, scorecard_id, measures, scored_at, published_fingerprint, updated_at)
     SELECT r.workspace_id, r.account_id, r.name, r.plan, r.mrr, r.seats, r.renewal_date, r.csm_email, r.segment,
       r.industry, r.traits, r.touch_trait, r.phase_trait, r.expansion,
-      r.onboarding_done, r.onboarding_steps_at, r.features_used,
+      r.onboarding_done, r.onboarding_steps_at, r.subscriptions, r.features_used,
       r.first_seen_at, r.last_seen_at, r.last_sign_in_at, r.latest_nps, r.latest_nps_at, r.phase, r.touch_model,
       r.computed_score, r.score, r.band, r.coverage, r.scorecard_id, r.measures, r.scored_at, r.published_fingerprint, now()
     FROM ${recordset({
@@ -57,6 +57,7 @@ const SQL = defineStatements('health-scoring.account-profiles', {
       expansion: 'boolean',
       onboarding_done: 'text[]',
       onboarding_steps_at: 'jsonb',
+      subscriptions: 'jsonb',
       features_used: 'text[]',
       first_seen_at: 'timestamptz',
       last_seen_at: 'timestamptz',
@@ -79,7 +80,7 @@ const SQL = defineStatements('health-scoring.account-profiles', {
       renewal_date = EXCLUDED.renewal_date, csm_email = EXCLUDED.csm_email, segment = EXCLUDED.segment,
       industry = EXCLUDED.industry, traits = EXCLUDED.traits, touch_trait = EXCLUDED.touch_trait,
       phase_trait = EXCLUDED.phase_trait, expansion = EXCLUDED.expansion, onboarding_done = EXCLUDED.onboarding_done,
-      onboarding_steps_at = EXCLUDED.onboarding_steps_at,
+      onboarding_steps_at = EXCLUDED.onboarding_steps_at, subscriptions = EXCLUDED.subscriptions,
       features_used = EXCLUDED.features_used, first_seen_at = EXCLUDED.first_seen_at,
       last_seen_at = EXCLUDED.last_seen_at, last_sign_in_at = EXCLUDED.last_sign_in_at,
       latest_nps = EXCLUDED.latest_nps, latest_nps_at = EXCLUDED.latest_nps_at, phase = EXCLUDED.phase,
@@ -111,6 +112,7 @@ function toAccountRow(r: Record<string, unknown>): AccountRow {
     expansion: Boolean(r['expansion']),
     onboardingDone: (r['onboarding_done'] as string[]) ?? [],
     onboardingStepsAt: (r['onboarding_steps_at'] as Record<string, string>) ?? {},
+    subscriptions: (r['subscriptions'] as AccountRow['subscriptions']) ?? {},
     featuresUsed: (r['features_used'] as string[]) ?? [],
     firstSeenAt: isoOrNull(r['first_seen_at'])!,
     lastSeenAt: isoOrNull(r['last_seen_at']),
@@ -173,6 +175,7 @@ export class AccountProfileRepository {
           expansion: r.expansion,
           onboarding_done: r.onboardingDone,
           onboarding_steps_at: r.onboardingStepsAt,
+          subscriptions: r.subscriptions,
           features_used: r.featuresUsed,
           first_seen_at: r.firstSeenAt,
           last_seen_at: r.lastSeenAt,

@@ -28,6 +28,8 @@ import { WorkspaceInputs } from './workspace-inputs';
 export interface BackfillMark {
   readonly key: AccountKey;
   readonly previous: AccountHealth | null;
+  /** The days its history touched in the run: their past is rebuilt when the backfill settles. */
+  readonly days: readonly string[];
 }
 
 const SETTLE_CHUNK = 500;
@@ -60,8 +62,10 @@ export class BackfillService {
   /**
    * The marks of the history-only accounts of a run (those without a live event in it), each with
    * the health it had before the run: what its present state is announced against when the
-   * backfill settles (the first mark keeps it). Taken before the run scores anything. An account
-   * with a live event in the run has had its present announced already.
+   * backfill settles (the first mark keeps it); and the days its history touched, whose past is
+   * rebuilt then, once for the whole import rather than once per run (an account's history comes
+   * in many runs). Taken before the run scores anything. An account with a live event in the run
+   * has had its present announced already, and its past is rebuilt at once.
    */
   marksOf(
     past: readonly PastDays[],
@@ -72,7 +76,7 @@ export class BackfillService {
       .filter((p) => !live.has(keyOf(p.key)))
       .map((p) => {
         const row = rows.get(keyOf(p.key));
-        return { key: p.key, previous: row?.scoredAt ? healthOf(row) : null };
+        return { key: p.key, previous: row?.scoredAt ? healthOf(row) : null, days: [...p.days] };
       });
   }
 
@@ -107,13 +111,25 @@ export class BackfillService {
         const present = sorted.filter((k) => taken.has(keyOf(k)) && rows.has(keyOf(k)));
         const settings = await this.inputs.settingsOf(present.map((k) => k.workspaceId));
         const correlationId = randomUUID();
+        // First the past the history touched, as the score stood at the end of each day; then the
+        // present, once.
+        await this.scorePast(
+          m,
+          present
+            .map((key) => ({ key, days: new Set(taken.get(keyOf(key))!.days) }))
+            .filter((p) => p.days.size > 0),
+          rows,
+          settings,
+          this.clock.now(),
+          () => ({ reason: 'imported history', causationId: null, correlationId }),
+        );
         await this.scorer.scorePresent(
           m,
           present,
           rows,
           settings,
           () => ({ reason: 'backfill settled', causationId: null, correlationId }),
-          { previousOf: (key) => taken.get(key) ?? null },
+          { previousOf: (key) => taken.get(key)?.previous ?? null },
         );
         settled += present.length;
       });
@@ -124,7 +140,9 @@ export class BackfillService {
   /**
    * Rebuilds the past of accounts that got historical events: one history point per day with
    * events, as the score stood at the end of that day (computed from the events up to then), and
-   * an account.health.changed marked backfill where it moved from the point before.
+   * an account.health.changed marked backfill where it moved from the point before. The days
+   * rebuilt before that come after the earliest of these events are rebuilt again: what the score
+   * stood at then includes the late event.
    */
   async scorePast(
     m: EntityManager,
@@ -135,11 +153,16 @@ export class BackfillService {
     causeOf: (key: string) => Cause,
   ): Promise<void> {
     if (past.length === 0) return;
+    const firstDay = (p: PastDays) => [...p.days].sort()[0]!;
+    const later = await this.history.backfilledDaysAfter(
+      m,
+      past.map((p) => ({ key: p.key, after: endOfDay(firstDay(p), now).toISOString() })),
+    );
+    for (const p of past) for (const day of later.get(keyOf(p.key)) ?? []) p.days.add(day);
     const allDays = past.flatMap((p) => [...p.days]).sort();
     const keys = sortedKeys(past.map((p) => p.key));
     const keyFeatures = [...new Set([...settings.values()].flatMap((s) => s.keyFeatures))];
     const facts = await this.facts.past(m, keys, allDays[0]!, allDays[allDays.length - 1]!, keyFeatures);
-    const firstDay = (p: PastDays) => [...p.days].sort()[0]!;
     const before = await this.history.pointsBefore(
       m,
       past.map((p) => ({ key: p.key, before: endOfDay(firstDay(p), now).toISOString() })),

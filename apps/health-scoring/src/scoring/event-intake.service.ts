@@ -80,7 +80,16 @@ export class EventIntakeService {
         m,
         keys.filter((k) => !run.live.has(keyOf(k))).map((k) => rows.get(keyOf(k))!),
       );
-      await this.backfill.scorePast(m, past, rows, settings, now, run.causeOf);
+      // The past of accounts with a live event here is rebuilt now; a history-only account's, once
+      // its backfill settles.
+      await this.backfill.scorePast(
+        m,
+        past.filter((p) => run.live.has(keyOf(p.key))),
+        rows,
+        settings,
+        now,
+        run.causeOf,
+      );
       await this.backfill.markPending(m, marks, now);
     });
     this.metrics.scored(liveSince.values());

@@ -49,6 +49,11 @@ const SQL = defineStatements('health-scoring.score-history', {
     CROSS JOIN LATERAL (SELECT score, band, computed_score, coverage FROM health_scoring.score_history h
       WHERE h.workspace_id = k.workspace_id AND h.account_id = k.account_id AND h.at < k.before
       ORDER BY at DESC, id DESC LIMIT 1) h`,
+  backfilledDaysAfter: `
+    SELECT DISTINCT k.workspace_id, k.account_id, (h.at AT TIME ZONE 'UTC')::date::text AS day
+    FROM unnest($1::text[], $2::text[], $3::timestamptz[]) AS k(workspace_id, account_id, after)
+    JOIN health_scoring.score_history h
+      ON h.workspace_id = k.workspace_id AND h.account_id = k.account_id AND h.at > k.after AND h.backfill`,
 });
 
 /** Each account's score history, present points and rebuilt past points. */
@@ -81,6 +86,31 @@ export class ScoreHistoryRepository {
         computedScore: numberOrNull(r['computed_score']),
         coverage: Number(r['coverage'] ?? 0),
       });
+    return out;
+  }
+
+  /**
+   * For each account, the UTC days after a moment that already have a rebuilt (backfill) history
+   * point: an event older than them changes the score those days had, so they are rebuilt again.
+   */
+  async backfilledDaysAfter(
+    m: EntityManager,
+    accounts: readonly { key: AccountKey; after: string }[],
+  ): Promise<Map<string, string[]>> {
+    const out = new Map<string, string[]>();
+    if (accounts.length === 0) return out;
+    const rows: { workspace_id: string; account_id: string; day: string }[] = await m.query(
+      SQL.backfilledDaysAfter,
+      [
+        accounts.map((a) => a.key.workspaceId),
+        accounts.map((a) => a.key.accountId),
+        accounts.map((a) => a.after),
+      ],
+    );
+    for (const r of rows) {
+      const key = `${r.workspace_id}\u0000${r.account_id}`;
+      out.set(key, [...(out.get(key) ?? []), r.day]);
+    }
     return out;
   }
 }

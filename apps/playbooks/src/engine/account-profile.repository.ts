@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import type { HealthBand, LifecyclePhase, TouchModel } from '@tsuzuku/contracts';
+import type { HealthBand, LifecyclePhase, SubscriptionStatus, TouchModel } from '@tsuzuku/contracts';
 import { defineStatements } from '@tsuzuku/platform-database';
 import { AccountSnapshot, accountKey } from './account-store';
 
@@ -11,6 +11,7 @@ interface AccountRow {
   name: string | null;
   plan: string | null;
   mrr: string | null;
+  subscription_status: SubscriptionStatus | null;
   seats: number | null;
   renewal_date: string | null;
   csm_email: string | null;
@@ -31,6 +32,8 @@ export interface AccountProfile {
   readonly name: string | null;
   readonly plan: string | null;
   readonly mrr: number | null;
+  /** As account.updated said it; null when it did not say (then the MRR decides churn). */
+  readonly subscriptionStatus: SubscriptionStatus | null;
   readonly seats: number | null;
   readonly renewalDate: string | null;
   readonly csmEmail: string | null;
@@ -65,9 +68,10 @@ const SQL = defineStatements('playbooks.accounts', {
   // An older snapshot than the one stored changes nothing (the topic is ordered per account; this guards replays).
   upsertProfile: `
     INSERT INTO playbooks.accounts AS a (workspace_id, account_id, name, plan, mrr, seats, renewal_date, csm_email, segment,
-      touch_model, phase, band, score, onboarding_complete, profile_at)
-    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
+      touch_model, phase, band, score, onboarding_complete, profile_at, subscription_status)
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
     ON CONFLICT (workspace_id, account_id) DO UPDATE SET name = EXCLUDED.name, plan = EXCLUDED.plan, mrr = EXCLUDED.mrr,
+      subscription_status = EXCLUDED.subscription_status,
       seats = EXCLUDED.seats, renewal_date = EXCLUDED.renewal_date, csm_email = EXCLUDED.csm_email, segment = EXCLUDED.segment,
       touch_model = EXCLUDED.touch_model, phase = EXCLUDED.phase, band = EXCLUDED.band, score = EXCLUDED.score,
       onboarding_complete = EXCLUDED.onboarding_complete, profile_at = EXCLUDED.profile_at
@@ -135,6 +139,7 @@ export class AccountProfileRepository {
         name: r.name,
         plan: r.plan,
         mrr: r.mrr === null ? null : Number(r.mrr),
+        subscriptionStatus: r.subscription_status,
         seats: r.seats,
         renewalDate: r.renewal_date,
         csmEmail: r.csm_email,
@@ -182,6 +187,7 @@ export class AccountProfileRepository {
       p.score,
       p.onboardingComplete,
       p.profileAt,
+      p.subscriptionStatus,
     ]);
     return rows.length > 0;
   }

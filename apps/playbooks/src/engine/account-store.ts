@@ -1,3 +1,4 @@
+import type { SubscriptionStatus } from '@tsuzuku/contracts';
 import { AccountFacts } from '../playbooks/domain/conditions';
 import { TemplateValues } from '../playbooks/domain/template-render';
 
@@ -8,6 +9,8 @@ export interface AccountSnapshot extends AccountFacts {
   readonly name: string | null;
   readonly plan: string | null;
   readonly mrr: number | null;
+  /** As account.updated said it; null when its snapshot did not say (then the MRR decides churn). */
+  readonly subscriptionStatus: SubscriptionStatus | null;
   readonly seats: number | null;
   readonly renewalDate: string | null;
   readonly csmEmail: string | null;
@@ -27,6 +30,7 @@ export function unknownAccount(workspaceId: string, accountId: string): AccountS
     name: null,
     plan: null,
     mrr: null,
+    subscriptionStatus: null,
     seats: null,
     renewalDate: null,
     csmEmail: null,

@@ -2,17 +2,20 @@ import { EntityManager } from 'typeorm';
 import { ACCOUNT_CHURNED_REASON } from '@tsuzuku/contracts';
 import { enqueueOutbox } from '@tsuzuku/platform-database';
 import { SCHEMA, playbookMessage } from '../shared/playbook-envelope';
-import { skipOpenTasksOfEndedRuns } from '../tasks/task-rows';
+import { skipOpenRunTasksOfAccounts, skipOpenTasksOfEndedRuns } from '../tasks/task-rows';
 import { RunRepository } from '../runs/run.repository';
 import { TaskRepository } from '../tasks/task.repository';
 
 /** How a run ended by churn reads, on the run and on its open tasks. */
 export const CHURN_EXIT_WHY = `run exited: ${ACCOUNT_CHURNED_REASON}`;
+/** How an open task of a run that had already completed reads when its account churns. */
+export const CHURN_TASK_WHY = `account churned: ${ACCOUNT_CHURNED_REASON}`;
 
 /**
  * A churned account leaves no work open: its running runs exit with reason account_churned and
- * their open tasks are skipped with that reason, announced like any other end, in the caller's
- * transaction.
+ * their open tasks are skipped with that reason, and so are the open tasks of its runs that had
+ * already completed (a run whose last step is a task ends as the task is created); announced like
+ * any other end, in the caller's transaction.
  */
 export async function closeRunsOfChurned(
   m: EntityManager,
@@ -21,7 +24,13 @@ export async function closeRunsOfChurned(
   now: Date,
 ): Promise<void> {
   const ended = await repositories.runs.exitRunningOfAccounts(m, accounts, ACCOUNT_CHURNED_REASON, now);
-  if (ended.length === 0) return;
+  const leftOver = async (): Promise<void> =>
+    enqueueOutbox(
+      m,
+      SCHEMA,
+      await skipOpenRunTasksOfAccounts(m, repositories.tasks, accounts, CHURN_TASK_WHY, now),
+    );
+  if (ended.length === 0) return leftOver();
   const finished = ended.map((run) =>
     playbookMessage(
       'playbook.run.finished',
@@ -46,4 +55,5 @@ export async function closeRunsOfChurned(
     now,
   );
   await enqueueOutbox(m, SCHEMA, [...finished, ...tasks]);
+  await leftOver();
 }

@@ -107,6 +107,7 @@ export class SignalsService {
       name: d.name,
       plan: d.plan,
       mrr: d.mrr,
+      subscriptionStatus: d.subscriptionStatus ?? null,
       seats: d.seats,
       renewalDate: d.renewalDate,
       csmEmail: d.csmEmail,

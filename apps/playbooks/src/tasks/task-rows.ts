@@ -61,3 +61,19 @@ export async function skipOpenTasksOfEndedRuns(
   const correlation = new Map(ended.map((e) => [e.runId, e.correlationId]));
   return closed.map((task) => taskCompletedMessage(task, correlation.get(task.run_id!) ?? task.id, now));
 }
+
+/**
+ * Skips the open playbook tasks (those of a run) of these accounts, whatever their run's state:
+ * a task of a run that already completed is still open work. Tasks people created by hand stay.
+ * Returns the task.completed messages to enqueue.
+ */
+export async function skipOpenRunTasksOfAccounts(
+  m: EntityManager,
+  tasks: TaskRepository,
+  accounts: readonly { readonly workspaceId: string; readonly accountId: string }[],
+  why: string,
+  now: Date,
+): Promise<OutboxMessage[]> {
+  const closed = await tasks.skipOpenRunTasksOfAccounts(m, accounts, why, now);
+  return closed.map((task) => taskCompletedMessage(task, task.id, now));
+}

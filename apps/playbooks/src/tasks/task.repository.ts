@@ -54,6 +54,12 @@ const SQL = defineStatements('playbooks.tasks', {
     UPDATE playbooks.tasks AS t SET status = 'skipped', note = e.why, completed_at = $2
     FROM ${recordset({ runId: 'uuid', why: 'text' }, { alias: 'e' })}
     WHERE t.run_id = e."runId" AND t.status = 'open' RETURNING t.*`,
+  skipOpenRunTasksOfAccounts: `
+    UPDATE playbooks.tasks AS t SET status = 'skipped', note = $3, completed_at = $4
+    FROM unnest($1::text[], $2::text[]) AS k(workspace_id, account_id)
+    WHERE t.workspace_id = k.workspace_id AND t.account_id = k.account_id AND t.status = 'open'
+      AND t.run_id IS NOT NULL
+    RETURNING t.*`,
   statusesOfRuns: `SELECT run_id, step_id, status FROM playbooks.tasks WHERE run_id = ANY($1::uuid[])`,
   closeOpen: `
     UPDATE playbooks.tasks SET status = $3, note = $4, completed_at = $5
@@ -91,6 +97,27 @@ export class TaskRepository {
     return returnedRows<TaskRow>(
       await m.query(SQL.skipOpenOfRuns, [
         recordsetParam(ended.map((e) => ({ runId: e.runId, why: e.why }))),
+        now.toISOString(),
+      ]),
+    );
+  }
+
+  /**
+   * Skips the open playbook tasks (those of a run) of these accounts, whatever their run's state;
+   * tasks people created by hand stay. Answers them.
+   */
+  async skipOpenRunTasksOfAccounts(
+    m: EntityManager,
+    accounts: readonly { readonly workspaceId: string; readonly accountId: string }[],
+    why: string,
+    now: Date,
+  ): Promise<TaskRow[]> {
+    if (accounts.length === 0) return [];
+    return returnedRows<TaskRow>(
+      await m.query(SQL.skipOpenRunTasksOfAccounts, [
+        accounts.map((a) => a.workspaceId),
+        accounts.map((a) => a.accountId),
+        why,
         now.toISOString(),
       ]),
     );

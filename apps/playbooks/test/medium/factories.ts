@@ -16,6 +16,7 @@ export function accountProfile(
     name: accountId,
     plan: 'pro',
     mrr: 500,
+    subscriptionStatus: 'active',
     seats: 10,
     renewalDate: null,
     csmEmail: 'csm@example.com',

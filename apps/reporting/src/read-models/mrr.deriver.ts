@@ -14,7 +14,7 @@ import { MrrMovement, SubscriptionEvent, mrrMovements } from '../kpis/domain/mrr
 import { AttributeVersion, SliceAttributes, attributeVersions, versionBefore } from '../kpis/domain/slice';
 
 /** The attributes month rows and totals are sliced by ('' for not set). */
-type MonthSlice = Omit<SliceAttributes, 'plan'>;
+type MonthSlice = { readonly [K in keyof SliceAttributes]: string };
 import { CurrencySettingsStore } from '../settings/currency-settings.store';
 import { AttributesRepository } from './attributes.repository';
 import { LedgerRow, MrrRepository, StoredMonth } from './mrr.repository';
@@ -72,7 +72,9 @@ export class MrrDeriver {
     const accounts: object[] = [];
     const delta = new Map<string, { slice: MonthSlice & { month: string }; totals: MrrTotals }>();
     const add = (month: string, slice: MonthSlice, row: AccountMonth, sign: 1 | -1) => {
-      const key = [month, slice.segment, slice.touchModel, slice.phase, slice.owner].join('\u0000');
+      const key = [month, slice.segment, slice.touchModel, slice.phase, slice.owner, slice.plan].join(
+        '\u0000',
+      );
       const entry = delta.get(key) ?? { slice: { ...slice, month }, totals: zeroTotals() };
       entry.totals = addTotals(entry.totals, contributionOf(row), sign);
       delta.set(key, entry);
@@ -139,6 +141,7 @@ export class MrrDeriver {
           touchModel: sliceValue(attrs.touchModel),
           phase: sliceValue(attrs.phase),
           owner: sliceValue(attrs.owner),
+          plan: sliceValue(attrs.plan),
         };
         add(monthDate(row.month), slice, row, 1);
         months.push({ ...row, accountId, month: monthDate(row.month), ...slice });
@@ -157,7 +160,7 @@ export class MrrDeriver {
     for (const r of old)
       add(
         r.month,
-        { segment: r.segment, touchModel: r.touch_model, phase: r.phase, owner: r.owner },
+        { segment: r.segment, touchModel: r.touch_model, phase: r.phase, owner: r.owner, plan: r.plan },
         toAccountMonth(r),
         -1,
       );

@@ -67,12 +67,12 @@ const sql = defineStatements('reporting.mrr', {
     FROM reporting.subscription_events WHERE workspace_id = $1 AND account_id = ANY($2)`,
   deleteAccountMonths: `
     DELETE FROM reporting.account_months WHERE workspace_id = $1 AND account_id = ANY($2)
-    RETURNING account_id, month::text, segment, touch_model, phase, owner, start_mrr, end_mrr, new_mrr,
+    RETURNING account_id, month::text, segment, touch_model, phase, owner, plan, start_mrr, end_mrr, new_mrr,
               expansion_mrr, contraction_mrr, churned_mrr, reactivation_mrr, expansions, start_mrr_12`,
   insertAccountMonths: `
-    INSERT INTO reporting.account_months (workspace_id, account_id, month, segment, touch_model, phase, owner,
+    INSERT INTO reporting.account_months (workspace_id, account_id, month, segment, touch_model, phase, owner, plan,
       start_mrr, end_mrr, new_mrr, expansion_mrr, contraction_mrr, churned_mrr, reactivation_mrr, expansions, start_mrr_12)
-    SELECT $1, "accountId", month, segment, "touchModel", phase, owner, "startMrr", "endMrr", "newMrr",
+    SELECT $1, "accountId", month, segment, "touchModel", phase, owner, plan, "startMrr", "endMrr", "newMrr",
            "expansionMrr", "contractionMrr", "churnedMrr", "reactivationMrr", expansions, "startMrr12"
     FROM ${recordset(
       {
@@ -82,6 +82,7 @@ const sql = defineStatements('reporting.mrr', {
         touchModel: 'text',
         phase: 'text',
         owner: 'text',
+        plan: 'text',
         startMrr: 'bigint',
         endMrr: 'bigint',
         newMrr: 'bigint',
@@ -95,8 +96,8 @@ const sql = defineStatements('reporting.mrr', {
       { param: 2 },
     )}`,
   addToMonthTotals: `
-    INSERT INTO reporting.month_totals AS t (workspace_id, month, segment, touch_model, phase, owner, ${totalColumns.join(', ')})
-    SELECT $1, month, segment, "touchModel", phase, owner, ${MRR_TOTAL_FIELDS.map((f) => `"${f}"`).join(', ')}
+    INSERT INTO reporting.month_totals AS t (workspace_id, month, segment, touch_model, phase, owner, plan, ${totalColumns.join(', ')})
+    SELECT $1, month, segment, "touchModel", phase, owner, plan, ${MRR_TOTAL_FIELDS.map((f) => `"${f}"`).join(', ')}
     FROM ${recordset(
       {
         month: 'date',
@@ -104,11 +105,12 @@ const sql = defineStatements('reporting.mrr', {
         touchModel: 'text',
         phase: 'text',
         owner: 'text',
+        plan: 'text',
         ...Object.fromEntries(MRR_TOTAL_FIELDS.map((f) => [f, 'bigint'])),
       },
       { param: 2 },
     )}
-    ON CONFLICT (workspace_id, month, segment, touch_model, phase, owner) DO UPDATE SET
+    ON CONFLICT (workspace_id, month, segment, touch_model, phase, owner, plan) DO UPDATE SET
       ${totalColumns.map((c) => `${c} = t.${c} + EXCLUDED.${c}`).join(', ')}`,
   deleteMovements: 'DELETE FROM reporting.mrr_movements WHERE workspace_id = $1 AND account_id = ANY($2)',
   insertMovements: `
@@ -195,6 +197,7 @@ export interface StoredMonth {
   touch_model: string;
   phase: string;
   owner: string;
+  plan: string;
   start_mrr: string;
   end_mrr: string;
   new_mrr: string;

@@ -10,6 +10,7 @@ export interface SliceFilter {
   readonly touchModel?: string;
   readonly phase?: string;
   readonly owner?: string;
+  readonly plan?: string;
 }
 
 /** The slice a report query names (its unset attributes are left out). */
@@ -18,11 +19,13 @@ export const sliceOf = (q: {
   touchModel?: string;
   phase?: string;
   owner?: string;
+  plan?: string;
 }): SliceFilter => ({
   ...(q.segment !== undefined ? { segment: q.segment } : {}),
   ...(q.touchModel !== undefined ? { touchModel: q.touchModel } : {}),
   ...(q.phase !== undefined ? { phase: q.phase } : {}),
   ...(q.owner !== undefined ? { owner: q.owner } : {}),
+  ...(q.plan !== undefined ? { plan: q.plan } : {}),
 });
 
 /** The options of KpiService.movements from a movements query (REST and gRPC alike). */
@@ -41,6 +44,7 @@ const COLUMNS: Record<keyof SliceFilter, string> = {
   touchModel: 'touch_model',
   phase: 'phase',
   owner: 'owner',
+  plan: 'plan',
 };
 
 /** SQL conditions on `alias`'s slice columns, numbering parameters from `first`. */

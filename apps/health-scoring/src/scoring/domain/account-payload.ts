@@ -10,6 +10,7 @@ import type {
 } from '@tsuzuku/contracts';
 import { MeasureResult } from '../../scorecards/domain/health-score.calculator';
 import { AccountRow } from './account-row';
+import { subscriptionStatusOf } from './event-effects';
 import { AccountFacts } from './metrics';
 
 const DAY_MS = 86_400_000;
@@ -102,6 +103,7 @@ export function accountUpdated(
     name: row.name,
     plan: row.plan,
     mrr: row.mrr,
+    subscriptionStatus: subscriptionStatusOf(row.subscriptions),
     seats: row.seats,
     renewalDate: row.renewalDate,
     csmEmail: row.csmEmail,

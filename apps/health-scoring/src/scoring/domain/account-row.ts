@@ -19,6 +19,8 @@ export interface AccountRow {
   onboardingDone: string[];
   /** Event time at which each onboarding step was first completed. */
   onboardingStepsAt: Record<string, string>;
+  /** Each subscription's state after its latest event by event time (id '' for events naming none). */
+  subscriptions: Record<string, { active: boolean; at: string }>;
   featuresUsed: string[];
   firstSeenAt: string;
   lastSeenAt: string | null;
@@ -57,6 +59,7 @@ export function newAccount(workspaceId: string, accountId: string, firstSeenAt: 
     expansion: false,
     onboardingDone: [],
     onboardingStepsAt: {},
+    subscriptions: {},
     featuresUsed: [],
     firstSeenAt,
     lastSeenAt: null,

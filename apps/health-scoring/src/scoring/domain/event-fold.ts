@@ -221,6 +221,13 @@ export function applyToProfile(
     row.latestNpsAt = event.occurredAt;
   }
   if (effects.mrr !== undefined) row.mrr = effects.mrr;
+  if (effects.subscription) {
+    const { id, active } = effects.subscription;
+    const known = row.subscriptions[id];
+    // By event time: an older event arriving late does not undo a later one.
+    if (!known || known.at <= event.occurredAt)
+      row.subscriptions = { ...row.subscriptions, [id]: { active, at: event.occurredAt } };
+  }
 }
 
 function dayDelta(
