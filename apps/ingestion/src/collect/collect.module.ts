@@ -5,8 +5,10 @@ import { IngestionStore } from './ingestion.store';
 import { DedupePruner } from './dedupe-pruner';
 import { ReplicaCount } from './replica-count';
 import { ReplicasRepository } from './replicas.repository';
+import { TrackingPlanModule } from '../tracking-plan/tracking-plan.module';
 
 @Module({
+  imports: [TrackingPlanModule],
   controllers: [CollectController],
   providers: [CollectService, IngestionStore, DedupePruner, ReplicasRepository, ReplicaCount],
 })
