@@ -20,7 +20,7 @@ import { eventId, newMessageId } from './domain/event-identity';
 import { accountNamedBy, actorOf } from './domain/account-of';
 import { withBatchContext } from './domain/batch-context';
 import { TrackingPlanService } from '../tracking-plan/tracking-plan.service';
-import { applyPlan } from '../tracking-plan/domain/tracking-plan';
+import { EMPTY_COMPILED_PLAN, applyPlan, isTrackCall } from '../tracking-plan/domain/tracking-plan';
 
 type CustomerEvent = EventEnvelope<'customer.event.recorded', EventRegistry['customer.event.recorded']>;
 
@@ -95,9 +95,12 @@ export class CollectService {
     const rejected: RejectedEvent[] = [];
     const valid: Candidate[] = [];
     // The workspace's own names and values become Tsuzuku's before validation (cached: no query).
-    const plan = await this.plans.compiledPlanOf(request.workspaceId).catch((error: unknown) => {
-      throw this.databaseFailure('the tracking plan', error);
-    });
+    // Read only for track calls, so other calls are judged (400 or not) while Postgres is down.
+    const plan = request.items.some((item) => isTrackCall(item, request.expectedType))
+      ? await this.plans.compiledPlanOf(request.workspaceId).catch((error: unknown) => {
+          throw this.databaseFailure('the tracking plan', error);
+        })
+      : EMPTY_COMPILED_PLAN;
     request.items.forEach((item, index) => {
       const problems = this.sizeProblems(item);
       const check =

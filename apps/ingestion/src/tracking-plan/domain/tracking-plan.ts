@@ -108,9 +108,9 @@ export const EMPTY_COMPILED_PLAN = compilePlan(EMPTY_TRACKING_PLAN);
  */
 export function applyPlan(plan: CompiledPlan, item: unknown, expectedType: string | undefined): unknown {
   if (plan.size === 0 || typeof item !== 'object' || item === null || Array.isArray(item)) return item;
+  if (!isTrackCall(item, expectedType)) return item;
   const call = item as Record<string, unknown>;
-  const event = call['event'];
-  if (typeof event !== 'string' || (expectedType ?? call['type']) !== 'track') return item;
+  const event = call['event'] as string;
   const mapping = plan.byName.get(event);
   if (!mapping) return item;
   const original: Record<string, unknown> = {};
@@ -143,6 +143,12 @@ export function applyPlan(plan: CompiledPlan, item: unknown, expectedType: strin
         ? { tsuzuku: trace }
         : context,
   };
+}
+
+/** True for a track call that names its event: the only calls a plan can map. */
+export function isTrackCall(item: unknown, expectedType: string | undefined): boolean {
+  if (!isObject(item)) return false;
+  return typeof item['event'] === 'string' && (expectedType ?? item['type']) === 'track';
 }
 
 export const MAX_SAMPLE_BYTES = 2048;
