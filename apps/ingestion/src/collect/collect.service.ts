@@ -148,12 +148,17 @@ export class CollectService {
     const attempt = this.attempt(request, unique, rejected, receivedAt, deadline);
     const release = () => unique.forEach((v) => this.inFlight.delete(v.id));
     attempt.settled.then(release, release);
-    const published = await this.answered(attempt.published, deadline, unique.length + rejected.length);
-    await this.plans.countUnmatched(
+    // Counted while Kafka works on the attempt: no wait of its own on the answer (never throws).
+    const counted = this.plans.countUnmatched(
       request.workspaceId,
       unique.map((v) => v.call),
       receivedAt,
     );
+    const published = await this.answered(
+      attempt.published,
+      deadline,
+      unique.length + rejected.length,
+    ).finally(() => counted);
     return { accepted: valid.length, duplicates: valid.length - published, rejected };
   }
 
