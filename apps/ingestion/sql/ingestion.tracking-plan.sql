@@ -3,8 +3,8 @@
 
 -- ingestion.tracking-plan.countUnmatched
 INSERT INTO ingestion.unmatched_events AS u (workspace_id, name, count, first_seen_at, last_seen_at, sample)
-SELECT $2, r.name, r.count, r."lastSeenAt", r."lastSeenAt", r.sample
-  FROM jsonb_to_recordset($1::jsonb) AS r(name text, count int8, "lastSeenAt" timestamptz, sample jsonb)
+SELECT r."workspaceId", r.name, r.count, r."lastSeenAt", r."lastSeenAt", r.sample
+  FROM jsonb_to_recordset($1::jsonb) AS r("workspaceId" text, name text, count int8, "lastSeenAt" timestamptz, sample jsonb)
 ON CONFLICT (workspace_id, name) DO UPDATE SET
   count = u.count + excluded.count,
   last_seen_at = greatest(u.last_seen_at, excluded.last_seen_at),

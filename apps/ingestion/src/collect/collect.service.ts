@@ -148,17 +148,12 @@ export class CollectService {
     const attempt = this.attempt(request, unique, rejected, receivedAt, deadline);
     const release = () => unique.forEach((v) => this.inFlight.delete(v.id));
     attempt.settled.then(release, release);
-    // Counted while Kafka works on the attempt: no wait of its own on the answer (never throws).
-    const counted = this.plans.countUnmatched(
+    const published = await this.answered(attempt.published, deadline, unique.length + rejected.length);
+    this.plans.countUnmatched(
       request.workspaceId,
       unique.map((v) => v.call),
       receivedAt,
     );
-    const published = await this.answered(
-      attempt.published,
-      deadline,
-      unique.length + rejected.length,
-    ).finally(() => counted);
     return { accepted: valid.length, duplicates: valid.length - published, rejected };
   }
 

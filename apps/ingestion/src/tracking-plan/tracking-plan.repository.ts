@@ -15,10 +15,11 @@ export const TRACKING_PLAN_CACHE = 'ingestion.tracking_plan';
 
 /** One unmatched event name's tally from one request. */
 export interface UnmatchedTally {
+  readonly workspaceId: string;
   readonly name: string;
   readonly count: number;
   readonly lastSeenAt: string;
-  readonly sample: Record<string, unknown>;
+  readonly sample?: Record<string, unknown>;
 }
 
 export interface UnmatchedRow {
@@ -44,8 +45,8 @@ const SQL = defineStatements('ingestion.tracking-plan', {
     RETURNING updated_at AS "updatedAt"`,
   countUnmatched: `
     INSERT INTO ingestion.unmatched_events AS u (workspace_id, name, count, first_seen_at, last_seen_at, sample)
-    SELECT $2, r.name, r.count, r."lastSeenAt", r."lastSeenAt", r.sample
-      FROM ${recordset({ name: 'text', count: 'int8', lastSeenAt: 'timestamptz', sample: 'jsonb' })}
+    SELECT r."workspaceId", r.name, r.count, r."lastSeenAt", r."lastSeenAt", r.sample
+      FROM ${recordset({ workspaceId: 'text', name: 'text', count: 'int8', lastSeenAt: 'timestamptz', sample: 'jsonb' })}
     ON CONFLICT (workspace_id, name) DO UPDATE SET
       count = u.count + excluded.count,
       last_seen_at = greatest(u.last_seen_at, excluded.last_seen_at),
@@ -88,10 +89,10 @@ export class TrackingPlanRepository {
     });
   }
 
-  /** Adds one request's tallies in one statement. */
-  async countUnmatched(workspaceId: string, tallies: readonly UnmatchedTally[]): Promise<void> {
+  /** Adds the tallies (at most one per workspace and name) in one statement. */
+  async countUnmatched(tallies: readonly UnmatchedTally[]): Promise<void> {
     if (tallies.length === 0) return;
-    await this.dataSource.query(SQL.countUnmatched, [recordsetParam(tallies), workspaceId]);
+    await this.dataSource.query(SQL.countUnmatched, [recordsetParam(tallies)]);
   }
 
   /** A page of unmatched names, most counted first; `after` is the last row of the previous page. */

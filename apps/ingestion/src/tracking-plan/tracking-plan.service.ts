@@ -1,7 +1,13 @@
-import { HttpStatus, Injectable, Logger } from '@nestjs/common';
+import {
+  BeforeApplicationShutdown,
+  HttpStatus,
+  Injectable,
+  Logger,
+  OnApplicationBootstrap,
+} from '@nestjs/common';
 import { SegmentCall } from '@tsuzuku/contracts';
 import { OutboxRelay } from '@tsuzuku/platform-kafka';
-import { WORKSPACE_CHANGED_CHANNEL, changedWorkspace } from '@tsuzuku/platform-database';
+import { BackgroundJobs, WORKSPACE_CHANGED_CHANNEL, changedWorkspace } from '@tsuzuku/platform-database';
 import { ApiException, CursorCodec, WorkspaceCache, cursorField } from '@tsuzuku/platform-runtime';
 import {
   CompiledPlan,
@@ -16,6 +22,10 @@ import { TRACKING_PLAN_CACHE, TrackingPlanRepository, UnmatchedTally } from './t
 
 /** A notification lost is made good within this time. */
 const CACHE_TTL_MS = 10_000;
+/** How often this replica writes the unmatched names it counted: one statement for all of them. */
+const FLUSH_EVERY_MS = 1000;
+/** Distinct (workspace, name) pairs held between writes; names past it wait for the next window. */
+const MAX_PENDING = 10_000;
 
 export const UNMATCHED_CURSOR = new CursorCodec('unmatched-events', {
   count: cursorField.int8(),
@@ -38,6 +48,9 @@ export interface UnmatchedView {
   readonly sample: Record<string, unknown>;
 }
 
+/** A tally with the last call it counted, whose properties become the sample when written. */
+type PendingTally = UnmatchedTally & { readonly call?: SegmentCall };
+
 interface CachedPlan {
   readonly view: TrackingPlanView;
   readonly compiled: CompiledPlan;
@@ -48,13 +61,17 @@ interface CachedPlan {
  * tsuzuku_workspace_changed), and the tally of track events that are no CS event after mapping.
  */
 @Injectable()
-export class TrackingPlanService {
+export class TrackingPlanService implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(TrackingPlanService.name);
   private readonly cache = new WorkspaceCache<CachedPlan>(CACHE_TTL_MS);
+  // Counted since the last write, by workspace and name. Many requests naming the same event
+  // would otherwise each update its one row, and wait on each other's lock.
+  private pending = new Map<string, PendingTally>();
 
   constructor(
     private readonly repository: TrackingPlanRepository,
     relay: OutboxRelay,
+    private readonly jobs: BackgroundJobs,
   ) {
     relay.onNotification(WORKSPACE_CHANGED_CHANNEL, (payload) => {
       const workspaceId = changedWorkspace(TRACKING_PLAN_CACHE, payload);
@@ -87,33 +104,54 @@ export class TrackingPlanService {
     return { ...stored, updatedAt: updatedAt.toISOString() };
   }
 
+  onApplicationBootstrap(): void {
+    this.jobs.schedule({ name: 'unmatched-events', everyMs: FLUSH_EVERY_MS, run: () => this.flush() });
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.flush().catch((error: unknown) =>
+      this.logger.warn(`unmatched event counts not written at shutdown: ${(error as Error).message}`),
+    );
+  }
+
   /**
-   * Tallies the valid track calls of one request whose name is no CS event (after mapping): one
-   * statement per request. A failure is logged and not the client's: the events were taken.
+   * Tallies the valid track calls of one request whose name is no CS event (after mapping), in
+   * memory; written within FLUSH_EVERY_MS. No I/O on the collect path.
    */
-  async countUnmatched(workspaceId: string, calls: readonly SegmentCall[], at: Date): Promise<void> {
-    let tallies: Map<string, { count: number; call: SegmentCall }> | undefined;
+  countUnmatched(workspaceId: string, calls: readonly SegmentCall[], at: Date): void {
     for (const call of calls) {
       if (call.type !== 'track' || call.event === undefined || isCsEvent(call.event)) continue;
-      tallies ??= new Map();
-      const tally = tallies.get(call.event);
-      if (tally) {
-        tally.count += 1;
-        tally.call = call;
-      } else tallies.set(call.event, { count: 1, call });
+      this.add({ workspaceId, name: call.event, count: 1, lastSeenAt: at.toISOString(), call });
     }
-    if (!tallies) return;
-    const rows: UnmatchedTally[] = [...tallies].map(([name, { count, call }]) => ({
-      name,
-      count,
-      lastSeenAt: at.toISOString(),
-      sample: sampleOf(call.properties),
+  }
+
+  /** Writes what was counted since the last write, in one statement; kept for the next on failure. */
+  async flush(): Promise<void> {
+    if (this.pending.size === 0) return;
+    const taken = this.pending;
+    this.pending = new Map();
+    const rows = [...taken.values()].map(({ call, ...row }) => ({
+      ...row,
+      sample: sampleOf(call?.properties),
     }));
     try {
-      await this.repository.countUnmatched(workspaceId, rows);
+      await this.repository.countUnmatched(rows);
     } catch (error) {
-      this.logger.warn(`could not count ${rows.length} unmatched event name(s): ${(error as Error).message}`);
+      for (const tally of taken.values()) this.add(tally);
+      throw error;
     }
+  }
+
+  private add(tally: PendingTally): void {
+    const key = `${tally.workspaceId}\u0000${tally.name}`;
+    const known = this.pending.get(key);
+    if (known) {
+      const later = tally.lastSeenAt >= known.lastSeenAt;
+      this.pending.set(key, {
+        ...(later ? tally : known),
+        count: known.count + tally.count,
+      });
+    } else if (this.pending.size < MAX_PENDING) this.pending.set(key, tally);
   }
 
   /** The unmatched names, most counted first, each with what it is under the current plan. */
