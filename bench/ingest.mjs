@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // npm run bench:ingest — accepted events/s and latency of ingestion, against the bare Fastify +
 // kafkajs publisher measured in the same run on the same machine (the ratio is what counts).
-// Knobs: BENCH_DURATION_S (10), BENCH_CONNECTIONS (20); BENCH_PROFILE=1 writes a CPU profile of
-// ingestion to .tsuzuku/prof; BENCH_ECHO=1 shows its stderr; BENCH_NO_BUILD=1 skips the build.
+// Knobs: BENCH_DURATION_S (10), BENCH_CONNECTIONS (20), BENCH_KAFKA_PORT (19392: the port of its
+// own broker, for two runs side by side); BENCH_PROFILE=1 writes a CPU profile of ingestion to
+// .tsuzuku/prof; BENCH_ECHO=1 shows its stderr; BENCH_NO_BUILD=1 skips the build.
 import { spawn, spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
@@ -106,7 +107,7 @@ function summarise(result, eventsPerRequest) {
 console.log('[bench] infrastructure and build...');
 // A broker of its own: a million benchmark events on the development broker would hold up
 // every consumer group that reads cs.events.v1 there. Removed at the end.
-const BENCH_KAFKA = { name: 'bench', port: 19392 };
+const BENCH_KAFKA = { name: 'bench', port: Number(process.env.BENCH_KAFKA_PORT ?? 19392) };
 const databaseUrl = await infra.ensurePostgres();
 const brokers = await infra.ensureKafka(BENCH_KAFKA);
 const build = process.env.BENCH_NO_BUILD

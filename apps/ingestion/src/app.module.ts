@@ -12,7 +12,8 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
-        PlatformModule.forService('ingestion', config, ingestionDatabase),
+        // A Kafka outage leaves ingestion ready: it answers 503 with Retry-After itself.
+        PlatformModule.forService('ingestion', config, ingestionDatabase, { kafkaReadiness: 'started' }),
         CollectModule,
         WorkspacesModule,
       ],

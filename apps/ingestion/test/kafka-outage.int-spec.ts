@@ -22,7 +22,7 @@ describe('ingestion: Kafka stopped mid-run', () => {
     await kafka.stop();
   });
 
-  it('answers 503 with Retry-After while Kafka is down, and the client retries land exactly once', async () => {
+  it('answers 503 with Retry-After while Kafka is down, stays ready meanwhile, and the client retries land exactly once', async () => {
     const ws = await createWorkspace(ingestion.service.url, 'outage');
     const batch = Array.from({ length: 20 }, (_, i) => ({
       type: 'track',
@@ -39,6 +39,14 @@ describe('ingestion: Kafka stopped mid-run', () => {
     expect(during.status).toBe(503);
     expect(Number(during.headers.get('retry-after'))).toBeGreaterThan(0);
     expect(during.body['error']).toBe('kafka_unavailable');
+    // Ready all the same: the 503 is ingestion's own answer, so the pod stays behind its Service;
+    // the outage shows in the details.
+    const ready = await fetch(`${ingestion.service.url}/health/ready`);
+    const readiness = (await ready.json()) as { details: { kafka: { status: string; outage?: string } } };
+    expect(ready.status).toBe(200);
+    expect(readiness.details.kafka.status).toBe('up');
+    expect(readiness.details.kafka.outage).toEqual(expect.any(String));
+    expect((await fetch(`${ingestion.service.url}/health/live`)).status).toBe(200);
 
     await kafka.start();
     await reader.start([Topic.Events], before);

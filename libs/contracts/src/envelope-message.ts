@@ -6,6 +6,11 @@ import { EVENT_TYPES, EventRegistry, EventType } from './events/registry';
 export interface EventCause {
   readonly correlationId: string;
   readonly causationId: string | null;
+  /**
+   * The W3C trace context (traceparent, tracestate) of that cause, when it was kept (a playbook
+   * run keeps its trigger's); else the producer's outbox takes it from the consumed event.
+   */
+  readonly trace?: Readonly<Record<string, string>>;
 }
 
 /** An event as the Kafka message a producer writes (to its outbox, or straight to Kafka). */
@@ -14,6 +19,8 @@ export interface EnvelopeMessage {
   readonly key: string;
   readonly value: string;
   readonly headers: Record<string, string>;
+  /** The event that caused this one, whose trace the message continues. */
+  readonly causationId: string | null;
 }
 
 /**
@@ -45,7 +52,9 @@ export function envelopeMessage<T extends EventType>(
     topic: EVENT_TYPES[type].topic,
     key: messageKey(account.workspaceId, account.accountId),
     value: JSON.stringify(envelope),
-    // The envelope is the whole message; the relay adds the trace context.
-    headers: {},
+    // The envelope is the whole message; the headers carry only the trace context, which the
+    // outbox fills in from the cause when it is not given here.
+    headers: cause.trace ? { ...cause.trace } : {},
+    causationId: cause.causationId,
   };
 }

@@ -22,30 +22,48 @@ export type CleanupPolicy = 'delete' | 'compact';
 
 export interface TopicDeclaration {
   readonly topic: Topic;
+  /** Default partition count (KAFKA_TOPIC_PARTITIONS may raise it). */
   readonly partitions: number;
   readonly cleanupPolicy: CleanupPolicy;
-  /** Retention in milliseconds; -1 keeps messages forever. */
+  /** Retention in milliseconds; -1 keeps messages forever (KAFKA_TOPIC_RETENTION_MS may change it). */
   readonly retentionMs: number;
   readonly description: string;
 }
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-/** Partitions, retention and compaction of each topic: provisioned at boot by every service. */
+/**
+ * How long the history streams are kept: 400 days, so `reporting:rebuild` can replay at least the
+ * last twelve full months (reporting's read models in Postgres keep every month for good; the
+ * topics are the way to rebuild them, not their archive).
+ */
+export const HISTORY_RETENTION_MS = 400 * DAY_MS;
+
+/** How long messages nobody could process are kept, to be looked at and replayed. */
+export const DEAD_LETTER_RETENTION_MS = 30 * DAY_MS;
+
+/**
+ * Partitions, retention and compaction of each topic, provisioned at boot by every service and
+ * reconciled on existing topics (docs/topics.md says why each is what it is):
+ * - history streams (customer events, health changes, alerts, playbook activity): delete after
+ *   HISTORY_RETENTION_MS;
+ * - state keyed by an id (account snapshots, credentials): compacted, the latest value of every
+ *   key kept for good, so a new consumer can load the whole state;
+ * - dead letters and refused events: delete after DEAD_LETTER_RETENTION_MS.
+ */
 export const TOPIC_DECLARATIONS: readonly TopicDeclaration[] = [
   {
     topic: Topic.Events,
     partitions: 12,
     cleanupPolicy: 'delete',
-    // Long enough for reporting to rebuild its read models by replaying the topic.
-    retentionMs: -1,
+    retentionMs: HISTORY_RETENTION_MS,
     description: 'customer events keyed workspaceId:accountId',
   },
   {
     topic: Topic.EventsDlq,
     partitions: 3,
     cleanupPolicy: 'delete',
-    retentionMs: 30 * DAY_MS,
+    retentionMs: DEAD_LETTER_RETENTION_MS,
     description: 'events refused by validation, with the reasons',
   },
   {
@@ -59,21 +77,21 @@ export const TOPIC_DECLARATIONS: readonly TopicDeclaration[] = [
     topic: Topic.Health,
     partitions: 12,
     cleanupPolicy: 'delete',
-    retentionMs: -1,
+    retentionMs: HISTORY_RETENTION_MS,
     description: 'health score and band changes',
   },
   {
     topic: Topic.Alerts,
     partitions: 12,
     cleanupPolicy: 'delete',
-    retentionMs: -1,
+    retentionMs: HISTORY_RETENTION_MS,
     description: 'alert lifecycle events',
   },
   {
     topic: Topic.Playbooks,
     partitions: 12,
     cleanupPolicy: 'delete',
-    retentionMs: -1,
+    retentionMs: HISTORY_RETENTION_MS,
     description: 'playbook runs, steps and tasks',
   },
   {
@@ -87,7 +105,7 @@ export const TOPIC_DECLARATIONS: readonly TopicDeclaration[] = [
     topic: Topic.DeadLetter,
     partitions: 3,
     cleanupPolicy: 'delete',
-    retentionMs: 30 * DAY_MS,
+    retentionMs: DEAD_LETTER_RETENTION_MS,
     description: 'messages a consumer gave up on, with reason and origin in headers',
   },
 ];

@@ -19,6 +19,7 @@ import { IngestionExceptionFilter } from './ingestion-exception.filter';
 import { writeKeyOf } from './write-key';
 import { bodyBytesOf } from './gzip-bodies';
 import { ReplicaCount } from './replica-count';
+import { CollectMode, IngestionMetrics } from './ingestion.metrics';
 import { BatchAcceptedDto, ErrorBodyDto, SegmentBatchDto, SegmentCallDto } from './dto/segment-call.dto';
 
 const SINGLE_CALLS: readonly SegmentCallType[] = SEGMENT_CALL_TYPES;
@@ -41,6 +42,7 @@ export class CollectController {
     private readonly config: IngestionConfig,
     private readonly failures: AuthFailureLimiter,
     replicas: ReplicaCount,
+    private readonly metrics: IngestionMetrics,
   ) {
     this.requests = new TokenBuckets(config.RATE_LIMIT_PER_SECOND, config.RATE_LIMIT_BURST);
     this.events = new TokenBuckets(config.RATE_LIMIT_EVENTS_PER_SECOND, config.RATE_LIMIT_EVENTS_BURST);
@@ -133,16 +135,18 @@ export class CollectController {
         { path: 'type', message: `must be one of ${SINGLE_CALLS.join(', ')}` },
       ]);
     }
-    const result = await this.guarded(auth, body, 1, request, reply, (workspaceId) => {
-      if (!isObject(body)) throw invalidBody('the body must be a JSON object');
-      return this.collect.collect({
-        workspaceId,
-        items: [body],
-        expectedType: type as SegmentCallType,
-        mode: 'live',
-        correlationId: correlationOf(request),
-      });
-    });
+    const result = await this.counted('live', 1, () =>
+      this.guarded(auth, body, 1, request, reply, (workspaceId) => {
+        if (!isObject(body)) throw invalidBody('the body must be a JSON object');
+        return this.collect.collect({
+          workspaceId,
+          items: [body],
+          expectedType: type as SegmentCallType,
+          mode: 'live',
+          correlationId: correlationOf(request),
+        });
+      }),
+    );
     const refused = result.rejected[0];
     if (refused) {
       throw refused.tooLarge
@@ -168,25 +172,27 @@ export class CollectController {
     mode: 'live' | 'import',
   ) {
     const calls = isObject(body) && Array.isArray(body['batch']) ? body['batch'].length : 1;
-    const result = await this.guarded(auth, body, calls, request, reply, (workspaceId) => {
-      if (!isObject(body)) throw invalidBody('the body must be a JSON object with a "batch" array');
-      const { batch, context, sentAt } = body as { batch?: unknown; context?: unknown; sentAt?: unknown };
-      if (!Array.isArray(batch)) throw invalidBody('"batch" must be an array of calls', 'batch');
-      if (batch.length === 0) throw invalidBody('"batch" must hold at least one call', 'batch');
-      if (context !== undefined && !isObject(context))
-        throw invalidBody('"context" must be an object', 'context');
-      if (sentAt !== undefined && (typeof sentAt !== 'string' || Number.isNaN(Date.parse(sentAt)))) {
-        throw invalidBody('"sentAt" must be an ISO-8601 date-time', 'sentAt');
-      }
-      return this.collect.collect({
-        workspaceId,
-        items: batch,
-        mode,
-        batchContext: context as Record<string, unknown> | undefined,
-        batchSentAt: sentAt as string | undefined,
-        correlationId: randomUUID(),
-      });
-    });
+    const result = await this.counted(mode, calls, () =>
+      this.guarded(auth, body, calls, request, reply, (workspaceId) => {
+        if (!isObject(body)) throw invalidBody('the body must be a JSON object with a "batch" array');
+        const { batch, context, sentAt } = body as { batch?: unknown; context?: unknown; sentAt?: unknown };
+        if (!Array.isArray(batch)) throw invalidBody('"batch" must be an array of calls', 'batch');
+        if (batch.length === 0) throw invalidBody('"batch" must hold at least one call', 'batch');
+        if (context !== undefined && !isObject(context))
+          throw invalidBody('"context" must be an object', 'context');
+        if (sentAt !== undefined && (typeof sentAt !== 'string' || Number.isNaN(Date.parse(sentAt)))) {
+          throw invalidBody('"sentAt" must be an ISO-8601 date-time', 'sentAt');
+        }
+        return this.collect.collect({
+          workspaceId,
+          items: batch,
+          mode,
+          batchContext: context as Record<string, unknown> | undefined,
+          batchSentAt: sentAt as string | undefined,
+          correlationId: randomUUID(),
+        });
+      }),
+    );
     if (result.rejected.length > 0 && result.accepted === 0) {
       throw new IngestionException(
         IngestionExceptionCode.InvalidEvent,
@@ -197,6 +203,23 @@ export class CollectController {
       );
     }
     return { success: true, ...batchReport(result) };
+  }
+
+  /** Runs a request's work and counts its events: by their outcome, or all refused with the request's reason. */
+  private async counted(
+    mode: CollectMode,
+    calls: number,
+    work: () => Promise<CollectResult>,
+  ): Promise<CollectResult> {
+    let result: CollectResult;
+    try {
+      result = await work();
+    } catch (error) {
+      this.metrics.requestRefused(calls, error);
+      throw error;
+    }
+    this.metrics.collected(mode, result);
+    return result;
   }
 
   /**

@@ -5,11 +5,19 @@ import { IngestionStore } from './ingestion.store';
 import { DedupePruner } from './dedupe-pruner';
 import { ReplicaCount } from './replica-count';
 import { ReplicasRepository } from './replicas.repository';
+import { IngestionMetrics } from './ingestion.metrics';
 import { TrackingPlanModule } from '../tracking-plan/tracking-plan.module';
 
 @Module({
   imports: [TrackingPlanModule],
   controllers: [CollectController],
-  providers: [CollectService, IngestionStore, DedupePruner, ReplicasRepository, ReplicaCount],
+  providers: [
+    CollectService,
+    IngestionStore,
+    DedupePruner,
+    ReplicasRepository,
+    ReplicaCount,
+    IngestionMetrics,
+  ],
 })
 export class CollectModule {}

@@ -3,6 +3,7 @@ import { CreatePlaybooksSchema1763870400000 } from './migrations/1763870400000-c
 import { PlaybooksEngine1763971200000 } from './migrations/1763971200000-playbooks-engine';
 import { TriggerDecisions1765100000000 } from './migrations/1765100000000-trigger-decisions';
 import { BackgroundLeases1765200000000 } from './migrations/1765200000000-background-leases';
+import { RunTraceContext1766016300000 } from './migrations/1766016300000-run-trace-context';
 
 /** The playbooks service owns the `playbooks` schema and nothing else. */
 export const playbooksDatabase: ServiceDatabase = {
@@ -13,6 +14,7 @@ export const playbooksDatabase: ServiceDatabase = {
     PlaybooksEngine1763971200000,
     TriggerDecisions1765100000000,
     BackgroundLeases1765200000000,
+    RunTraceContext1766016300000,
   ],
   outbox: true,
 };

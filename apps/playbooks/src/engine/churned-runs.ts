@@ -3,7 +3,8 @@ import { ACCOUNT_CHURNED_REASON } from '@tsuzuku/contracts';
 import { enqueueOutbox } from '@tsuzuku/platform-database';
 import { SCHEMA, playbookMessage } from '../shared/playbook-envelope';
 import { skipOpenTasksOfEndedRuns } from '../tasks/task-rows';
-import { accountKey } from './account-store';
+import { RunRepository } from '../runs/run.repository';
+import { TaskRepository } from '../tasks/task.repository';
 
 /** How a run ended by churn reads, on the run and on its open tasks. */
 export const CHURN_EXIT_WHY = `run exited: ${ACCOUNT_CHURNED_REASON}`;
@@ -15,36 +16,11 @@ export const CHURN_EXIT_WHY = `run exited: ${ACCOUNT_CHURNED_REASON}`;
  */
 export async function closeRunsOfChurned(
   m: EntityManager,
+  repositories: { readonly runs: RunRepository; readonly tasks: TaskRepository },
   accounts: readonly { workspaceId: string; accountId: string }[],
   now: Date,
 ): Promise<void> {
-  if (accounts.length === 0) return;
-  const sorted = [...accounts].sort((a, b) =>
-    accountKey(a.workspaceId, a.accountId) < accountKey(b.workspaceId, b.accountId) ? -1 : 1,
-  );
-  const [ended]: [
-    {
-      id: string;
-      workspace_id: string;
-      account_id: string;
-      playbook_id: string;
-      playbook_name: string;
-      version: number;
-      correlation_id: string;
-    }[],
-    number,
-  ] = await m.query(
-    `UPDATE playbooks.runs r SET status = 'exited', reason = $3, next_at = NULL, finished_at = $4, updated_at = $4
-     FROM unnest($1::text[], $2::text[]) AS k(workspace_id, account_id)
-     WHERE r.workspace_id = k.workspace_id AND r.account_id = k.account_id AND r.status = 'running'
-     RETURNING r.id, r.workspace_id, r.account_id, r.playbook_id, r.playbook_name, r.version, r.correlation_id`,
-    [
-      sorted.map((a) => a.workspaceId),
-      sorted.map((a) => a.accountId),
-      ACCOUNT_CHURNED_REASON,
-      now.toISOString(),
-    ],
-  );
+  const ended = await repositories.runs.exitRunningOfAccounts(m, accounts, ACCOUNT_CHURNED_REASON, now);
   if (ended.length === 0) return;
   const finished = ended.map((run) =>
     playbookMessage(
@@ -65,6 +41,7 @@ export async function closeRunsOfChurned(
   );
   const tasks = await skipOpenTasksOfEndedRuns(
     m,
+    repositories.tasks,
     ended.map((run) => ({ runId: run.id, why: CHURN_EXIT_WHY, correlationId: run.correlation_id })),
     now,
   );

@@ -1,4 +1,11 @@
-import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import {
+  BeforeApplicationShutdown,
+  Injectable,
+  Logger,
+  OnApplicationBootstrap,
+  OnApplicationShutdown,
+} from '@nestjs/common';
+import { ROOT_CONTEXT, SpanKind, SpanStatusCode, context, propagation, trace } from '@opentelemetry/api';
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 import { ReflectionService } from '@grpc/reflection';
@@ -12,6 +19,7 @@ import {
   hasScopes,
 } from '@tsuzuku/platform-auth';
 import { validationProblems } from '@tsuzuku/platform-config';
+import { DatabaseStatus } from '@tsuzuku/platform-database';
 import { ApiException, unsafeInputProblem } from '@tsuzuku/platform-runtime';
 import { ReportingConfig, grpcPortOf } from '../config/reporting.config';
 import { parseMonth } from '../kpis/domain/month';
@@ -19,6 +27,21 @@ import { KpiQuery, MovementsQuery } from '../reports/dto/report-queries';
 import { KpiService } from '../reports/kpi.service';
 import { sliceOf } from '../reports/reports.controller';
 import { reportingProtoPath } from './proto-path';
+import { GrpcHealthService, ServingStatus } from './grpc-health.service';
+
+export const REPORTING_GRPC_SERVICE = 'tsuzuku.reporting.v1.ReportingService';
+
+const tracer = trace.getTracer('tsuzuku-grpc');
+
+/** The W3C trace context a caller sent in its metadata (traceparent, tracestate). */
+function traceCarrier(metadata: grpc.Metadata): Record<string, string> {
+  const carrier: Record<string, string> = {};
+  for (const name of ['traceparent', 'tracestate']) {
+    const value = metadata.get(name)[0];
+    if (typeof value === 'string') carrier[name] = value;
+  }
+  return carrier;
+}
 
 /** Fields of a reply without its nulls: proto3 leaves an optional field unset. */
 function withoutNulls<T extends object>(value: T): Partial<T> {
@@ -56,10 +79,17 @@ class GrpcProblem extends Error {
  * the same reports as REST, authenticated by the same API tokens (metadata authorization).
  */
 @Injectable()
-export class ReportingGrpcServer implements OnApplicationBootstrap, OnApplicationShutdown {
+export class ReportingGrpcServer
+  implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown
+{
   private readonly logger = new Logger(ReportingGrpcServer.name);
   private readonly server = new grpc.Server();
   private boundPort?: number;
+  private stopping = false;
+  // SERVING while the database is connected and the server is not shutting down.
+  private readonly health = new GrpcHealthService([REPORTING_GRPC_SERVICE], () =>
+    this.stopping || this.database.reason !== undefined ? ServingStatus.NOT_SERVING : ServingStatus.SERVING,
+  );
 
   constructor(
     private readonly config: ReportingConfig,
@@ -67,6 +97,7 @@ export class ReportingGrpcServer implements OnApplicationBootstrap, OnApplicatio
     private readonly credentials: CredentialStore,
     private readonly failures: AuthFailureLimiter,
     private readonly rates: ApiTokenRateLimiter,
+    private readonly database: DatabaseStatus,
   ) {}
 
   /** The port it listens on, once started. */
@@ -86,13 +117,14 @@ export class ReportingGrpcServer implements OnApplicationBootstrap, OnApplicatio
       tsuzuku: { reporting: { v1: { ReportingService: grpc.ServiceClientConstructor } } };
     };
     this.server.addService(loaded.tsuzuku.reporting.v1.ReportingService.service, {
-      getKpis: this.unary((request: Record<string, unknown>, workspaceId) =>
+      getKpis: this.unary('GetKpis', (request: Record<string, unknown>, workspaceId) =>
         this.getKpis(request, workspaceId),
       ),
-      getMrrMovements: this.unary((request: Record<string, unknown>, workspaceId) =>
+      getMrrMovements: this.unary('GetMrrMovements', (request: Record<string, unknown>, workspaceId) =>
         this.getMrrMovements(request, workspaceId),
       ),
     });
+    this.health.addTo(this.server);
     new ReflectionService(definition).addToServer(this.server);
     this.boundPort = await new Promise<number>((resolve, reject) =>
       this.server.bindAsync(
@@ -102,8 +134,14 @@ export class ReportingGrpcServer implements OnApplicationBootstrap, OnApplicatio
       ),
     );
     this.logger.log(
-      `gRPC ReportingService listening on ${this.config.HOST}:${this.boundPort} (reflection on)`,
+      `gRPC ReportingService listening on ${this.config.HOST}:${this.boundPort} (reflection and grpc.health.v1 on)`,
     );
+  }
+
+  /** Health turns NOT_SERVING first, so balancers stop sending calls before the server drains. */
+  beforeApplicationShutdown(): void {
+    this.stopping = true;
+    this.health.stop();
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -119,10 +157,33 @@ export class ReportingGrpcServer implements OnApplicationBootstrap, OnApplicatio
     });
   }
 
+  /**
+   * A unary method: authenticated, checked at the input boundary, in a server span that continues
+   * the caller's trace (metadata traceparent), with one log line per call.
+   */
   private unary(
+    method: string,
     handler: (request: Record<string, unknown>, workspaceId: string) => Promise<object>,
   ): grpc.handleUnaryCall<Record<string, unknown>, object> {
     return (call, callback) => {
+      const started = Date.now();
+      const parent = propagation.extract(ROOT_CONTEXT, traceCarrier(call.metadata));
+      const span = tracer.startSpan(
+        `${REPORTING_GRPC_SERVICE}/${method}`,
+        {
+          kind: SpanKind.SERVER,
+          attributes: { 'rpc.system': 'grpc', 'rpc.service': REPORTING_GRPC_SERVICE, 'rpc.method': method },
+        },
+        parent,
+      );
+      const finish = (code: grpc.status, error?: grpc.ServerErrorResponse | Partial<grpc.StatusObject>) => {
+        span.setAttribute('rpc.grpc.status_code', code);
+        if (code !== grpc.status.OK)
+          span.setStatus({ code: SpanStatusCode.ERROR, message: grpc.status[code] });
+        span.end();
+        this.logger.log(`gRPC ${method} ${grpc.status[code]} in ${Date.now() - started} ms`);
+        return error;
+      };
       const run = async () => {
         const workspaceId = this.authenticate(call.metadata, peerAddress(call));
         // The same boundary as HTTP: no NUL, unpaired surrogate or non-finite number anywhere.
@@ -131,15 +192,27 @@ export class ReportingGrpcServer implements OnApplicationBootstrap, OnApplicatio
           throw new GrpcProblem(grpc.status.INVALID_ARGUMENT, `${problem.path}: ${problem.message}`);
         return handler(call.request, workspaceId);
       };
-      run().then(
-        (reply) => callback(null, reply),
+      context.with(trace.setSpan(parent, span), run).then(
+        (reply) => {
+          finish(grpc.status.OK);
+          callback(null, reply);
+        },
         (error: unknown) => {
-          if (error instanceof GrpcProblem) return callback({ code: error.code, details: error.message });
+          if (error instanceof GrpcProblem)
+            return callback(finish(error.code, { code: error.code, details: error.message }) ?? null);
           // A refusal while reading the request (e.g. a cursor this API did not issue).
           if (error instanceof ApiException && error.getStatus() === 400)
-            return callback({ code: grpc.status.INVALID_ARGUMENT, details: detailsOf(error) });
+            return callback(
+              finish(grpc.status.INVALID_ARGUMENT, {
+                code: grpc.status.INVALID_ARGUMENT,
+                details: detailsOf(error),
+              }) ?? null,
+            );
+          span.recordException(error as Error);
           this.logger.error(`gRPC call failed: ${(error as Error).stack ?? String(error)}`);
-          callback({ code: grpc.status.INTERNAL, details: 'internal error' });
+          callback(
+            finish(grpc.status.INTERNAL, { code: grpc.status.INTERNAL, details: 'internal error' }) ?? null,
+          );
         },
       );
     };

@@ -16,6 +16,7 @@ import { num } from '../read-models/sql';
 import { ConversionError, KpiStore } from './kpi.store';
 import { SliceFilter, isSliced, sliceConditions } from './report-filter';
 import { MOVEMENTS_CURSOR, MovementsCursor } from './movements-cursor';
+import { ReportMetrics } from './report.metrics';
 
 export interface KpiReport {
   readonly currency: string;
@@ -64,18 +65,52 @@ export interface MovementsReport {
 /** The KPI and MRR-movement reports, for REST and gRPC alike. */
 @Injectable()
 export class KpiService {
+  private readonly metrics = new ReportMetrics();
+
   constructor(
     private readonly store: KpiStore,
     private readonly settings: CurrencySettingsStore,
     @InjectDataSource() private readonly dataSource: DataSource,
   ) {}
 
-  async kpis(
+  /** The KPI report of a month range, its query time measured. */
+  kpis(
     workspaceId: string,
     from: MonthIndex,
     to: MonthIndex,
     filter: SliceFilter,
     now = Date.now(),
+  ): Promise<KpiReport> {
+    return this.metrics.timed('kpis', isSliced(filter), () =>
+      this.kpiReport(workspaceId, from, to, filter, now),
+    );
+  }
+
+  /** The MRR movements of a month range (each movement when asked for), its query time measured. */
+  movements(
+    workspaceId: string,
+    from: MonthIndex,
+    to: MonthIndex,
+    options: {
+      accountId?: string;
+      detail?: boolean;
+      limit?: number;
+      cursor?: MovementsCursor;
+      filter?: SliceFilter;
+    },
+  ): Promise<MovementsReport> {
+    const sliced = options.filter !== undefined && isSliced(options.filter);
+    return this.metrics.timed('mrr_movements', sliced, () =>
+      this.movementsReport(workspaceId, from, to, options),
+    );
+  }
+
+  private async kpiReport(
+    workspaceId: string,
+    from: MonthIndex,
+    to: MonthIndex,
+    filter: SliceFilter,
+    now: number,
   ): Promise<KpiReport> {
     const [settings, figures, errors] = await Promise.all([
       this.settings.get(workspaceId),
@@ -105,7 +140,7 @@ export class KpiService {
     };
   }
 
-  async movements(
+  private async movementsReport(
     workspaceId: string,
     from: MonthIndex,
     to: MonthIndex,

@@ -75,6 +75,29 @@ export class ServiceConfig {
   @Min(1)
   KAFKA_REPLICATION_FACTOR = 1;
 
+  /**
+   * Partition counts that replace the declared ones (libs/contracts/src/topics.ts), as
+   * `topic=count` pairs: `cs.events.v1=24,cs.accounts.v1=24`. The provisioner adds partitions to
+   * existing topics up to them, never removes any.
+   */
+  @ToList()
+  @Matches(/^cs\.[a-z.]+\.v\d+=[1-9]\d{0,4}$/, {
+    each: true,
+    message: 'KAFKA_TOPIC_PARTITIONS must be a comma-separated list of topic=count (count 1 or more)',
+  })
+  KAFKA_TOPIC_PARTITIONS: string[] = [];
+
+  /**
+   * Retention (ms, -1 forever) that replaces the declared one, as `topic=ms` pairs:
+   * `cs.events.v1=63072000000` keeps customer events two years.
+   */
+  @ToList()
+  @Matches(/^cs\.[a-z.]+\.v\d+=(-1|[1-9]\d{0,15})$/, {
+    each: true,
+    message: 'KAFKA_TOPIC_RETENTION_MS must be a comma-separated list of topic=ms (ms -1 or 1 or more)',
+  })
+  KAFKA_TOPIC_RETENTION_MS: string[] = [];
+
   @IsIn(LOG_LEVELS)
   LOG_LEVEL: (typeof LOG_LEVELS)[number] = 'info';
 
@@ -86,6 +109,11 @@ export class ServiceConfig {
   @IsOptional()
   @IsUrl({ require_tld: false, protocols: ['http', 'https'] })
   OTEL_EXPORTER_OTLP_ENDPOINT?: string = undefined;
+
+  /** The traces endpoint alone (read by the OpenTelemetry SDK, as every OTEL_* variable). */
+  @IsOptional()
+  @IsUrl({ require_tld: false, protocols: ['http', 'https'] })
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT?: string = undefined;
 
   /** How long SIGTERM waits for in-flight work before closing anyway. */
   @ToNumber()
@@ -104,6 +132,15 @@ export class ServiceConfig {
   @IsInt()
   @Min(1)
   CONSUMER_RETRY_BASE_MS = 200;
+
+  /**
+   * Readiness of a consuming service fails when one of its consumer groups has shown no fetch,
+   * batch or heartbeat for this long (it fetches every second when idle, heartbeats every 3 s).
+   */
+  @ToNumber()
+  @IsInt()
+  @Min(1000)
+  CONSUMER_READY_IDLE_MS = 15_000;
 
   /** How often the outbox relay looks for rows when no notification woke it. */
   @ToNumber()

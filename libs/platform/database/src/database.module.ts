@@ -5,6 +5,7 @@ import { ServiceConfig } from '@tsuzuku/platform-config';
 import { DatabaseStatus } from './database-status';
 import { ServiceDatabase, serviceDataSourceOptions } from './service-data-source';
 import { BackgroundJobs, LeaseStore } from './background';
+import { DatabasePoolMetrics } from './pool-metrics';
 
 export const SERVICE_DATABASE = Symbol('SERVICE_DATABASE');
 
@@ -51,6 +52,11 @@ export class DatabaseModule {
             new BackgroundJobs(new LeaseStore(dataSource, database.schema), {
               ready: databaseStatus.whenStarted(),
             }),
+        },
+        {
+          provide: DatabasePoolMetrics,
+          inject: [DataSource],
+          useFactory: (dataSource: DataSource) => new DatabasePoolMetrics(dataSource, `tsuzuku-${service}`),
         },
       ],
       exports: [SERVICE_DATABASE, DatabaseStatus, BackgroundJobs],

@@ -1,5 +1,6 @@
 import { EntityManager } from 'typeorm';
 import { quoteIdent } from './ensure-database';
+import { hasTraceContext, traceHeadersFor } from './outbox-trace';
 
 /** A Kafka message written in the same transaction as the change it announces. */
 export interface OutboxMessage {
@@ -8,6 +9,8 @@ export interface OutboxMessage {
   /** null publishes a tombstone (compacted topics). */
   readonly value: string | null;
   readonly headers?: Record<string, string>;
+  /** The event that caused this one: its row carries that event's trace when no headers name one. */
+  readonly causationId?: string | null;
 }
 
 /** SQL of the outbox table a service keeps in its own schema. */
@@ -26,7 +29,11 @@ export function outboxTableSql(schema: string): { up: string; down: string } {
   };
 }
 
-/** Writes messages to the outbox inside the caller's transaction: they are published only if it commits. */
+/**
+ * Writes messages to the outbox inside the caller's transaction: they are published only if it
+ * commits. Each row keeps the W3C trace context it was written in (its causing event's, inside a
+ * consumer batch; else the active one), so the relay publishes it in the trace that caused it.
+ */
 export async function enqueueOutbox(
   manager: EntityManager,
   schema: string,
@@ -40,7 +47,11 @@ export async function enqueueOutbox(
       messages.map((m) => m.topic),
       messages.map((m) => m.key),
       messages.map((m) => m.value),
-      messages.map((m) => JSON.stringify(m.headers ?? {})),
+      messages.map((m) =>
+        JSON.stringify(
+          hasTraceContext(m.headers) ? m.headers : { ...traceHeadersFor(m.causationId), ...m.headers },
+        ),
+      ),
     ],
   );
   // Wakes the relay at once instead of at its next poll.

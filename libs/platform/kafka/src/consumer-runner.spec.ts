@@ -1,5 +1,6 @@
 import { EachBatchPayload, KafkaMessage } from 'kafkajs';
 import { Header, Topic } from '@tsuzuku/contracts';
+import { parsePrometheusText, sampleSum, scrapeMetrics } from '@tsuzuku/platform-telemetry';
 import { ServiceConfig } from '@tsuzuku/platform-config';
 import { ConsumedEnvelope, ConsumerRunner } from './consumer-runner';
 import { EventPublisher, RawMessage } from './event-publisher';
@@ -187,5 +188,45 @@ describe('ConsumerRunner', () => {
         [Header.DeadLetterReason]: 'Error: numeric field overflow',
       }),
     ]);
+  });
+
+  it('counts per run what it processed, the failed attempts and the dead letters, per group and partition', async () => {
+    const { runner, deliver } = fakeRunner();
+    await runner.startBatchForEvents({
+      groupId: 'test.metrics',
+      topics: [Topic.Events],
+      maxAttempts: 2,
+      handleBatch: async (events) => {
+        if (events.some((e) => e.envelope.id === 'bad')) throw new Error('database refused it');
+      },
+    });
+    await deliver([envelope('e1', 'ws_a'), envelope('bad', 'ws_b'), Buffer.from('{"not json')]);
+    await deliver([envelope('e2', 'ws_a')]);
+
+    const samples = parsePrometheusText(await scrapeMetrics());
+    const of = { messaging_consumer_group_name: 'test.metrics', messaging_destination_partition_id: '3' };
+    // Both fetched batches, every message of them: handled, or dead-lettered.
+    expect(sampleSum(samples, 'messaging_client_consumed_messages_total', of)).toBe(4);
+    expect(sampleSum(samples, 'messaging_process_duration_count', of)).toBe(2);
+    // The run of two decoded messages failed as a batch, then "bad" failed twice on its own.
+    expect(
+      sampleSum(samples, 'tsuzuku_messaging_process_failures_total', {
+        ...of,
+        tsuzuku_messaging_failure_scope: 'batch',
+      }),
+    ).toBe(2);
+    expect(
+      sampleSum(samples, 'tsuzuku_messaging_process_failures_total', {
+        ...of,
+        tsuzuku_messaging_failure_scope: 'message',
+        error_type: 'HANDLER_FAILED',
+      }),
+    ).toBe(2);
+    expect(
+      sampleSum(samples, 'tsuzuku_messaging_dead_letters_total', { ...of, error_type: 'HANDLER_FAILED' }),
+    ).toBe(1);
+    expect(
+      sampleSum(samples, 'tsuzuku_messaging_dead_letters_total', { ...of, error_type: 'CONTRACT_VIOLATION' }),
+    ).toBe(1);
   });
 });

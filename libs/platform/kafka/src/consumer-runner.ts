@@ -1,17 +1,24 @@
 import { BeforeApplicationShutdown, Injectable, Logger, Optional } from '@nestjs/common';
-import { SpanKind, SpanStatusCode, context, trace } from '@opentelemetry/api';
+import { Context, Link, ROOT_CONTEXT, SpanKind, SpanStatusCode, context, trace } from '@opentelemetry/api';
 import { Consumer, EachBatchPayload, KafkaMessage } from 'kafkajs';
 import { Header, Topic, parseEnvelope } from '@tsuzuku/contracts';
 import { ServiceConfig } from '@tsuzuku/platform-config';
-import { DatabaseStatus, isDataException, isDatabaseUnavailable } from '@tsuzuku/platform-database';
+import {
+  DatabaseStatus,
+  TraceHeaders,
+  isDataException,
+  isDatabaseUnavailable,
+  withCauseTraces,
+} from '@tsuzuku/platform-database';
 import { KafkaConnection } from './kafka-connection';
 import { AnyEnvelope, EventPublisher } from './event-publisher';
 import { ContractViolationError, KafkaErrorCode, PoisonMessageError } from './errors';
-import { extractTraceContext, headersToStrings } from './trace-context';
+import { extractTraceContext, headersToStrings, traceHeadersOf } from './trace-context';
 import { backoffDelay } from './backoff';
 import { ConsumedMessage } from './consumed-message';
 import { TopicProvisioner } from './topic-provisioner';
 import { WaitAbandonedError, describeError, waitUntilAvailable } from './wait-until-available';
+import { ConsumerMetrics } from './consumer-metrics';
 
 export interface ConsumerOptions {
   /** Consumer group; by convention `<service>.<feature>`. */
@@ -57,6 +64,8 @@ interface Pipeline<T> {
   /** One item, on the one-by-one pass; `message` carries the attempt number. */
   readonly handle: (item: T, message: ConsumedMessage) => Promise<void>;
   readonly handleBatch?: (items: readonly T[]) => Promise<void>;
+  /** The event id of an item: what the messages its handling causes name as their causationId. */
+  readonly causeIdOf?: (item: T) => string;
 }
 
 interface Decoded<T> {
@@ -105,7 +114,12 @@ export class ConsumerRunner implements BeforeApplicationShutdown {
   private readonly notRunning = new Map<string, string>();
   // Crashes of each group since it last joined: the restart backs off.
   private readonly crashes = new Map<string, number>();
+  // When each running group last showed it consumes: a fetch, a batch, a heartbeat (ms epoch).
+  private readonly lastActive = new Map<string, number>();
+  // Why a group will never consume again in this process (start-up gave up): liveness fails.
+  private gaveUp?: string;
   private stopping = false;
+  private readonly metrics: ConsumerMetrics;
 
   constructor(
     private readonly connection: KafkaConnection,
@@ -113,7 +127,9 @@ export class ConsumerRunner implements BeforeApplicationShutdown {
     private readonly config: ServiceConfig,
     private readonly provisioner: TopicProvisioner,
     @Optional() private readonly database?: DatabaseStatus,
-  ) {}
+  ) {
+    this.metrics = new ConsumerMetrics(() => connection.probeClient());
+  }
 
   /**
    * Starts a consumer of raw messages in the background: once Kafka answered and the database
@@ -141,7 +157,7 @@ export class ConsumerRunner implements BeforeApplicationShutdown {
 
   /** Starts a consumer of event envelopes: each is checked against its contract before the handler sees it. */
   async startForEvents(options: ConsumerSettings & { handle: EnvelopeHandler }): Promise<void> {
-    await this.run(options, { decode: decodeEnvelope, handle: options.handle });
+    await this.run(options, { decode: decodeEnvelope, handle: options.handle, causeIdOf: (e) => e.id });
   }
 
   /**
@@ -157,6 +173,7 @@ export class ConsumerRunner implements BeforeApplicationShutdown {
       decode: (message) => ({ envelope: decodeEnvelope(message), message }),
       handle: ({ envelope }, message) => options.handleBatch([{ envelope, message }]),
       handleBatch: options.handleBatch,
+      causeIdOf: ({ envelope }) => envelope.id,
     });
   }
 
@@ -184,6 +201,25 @@ export class ConsumerRunner implements BeforeApplicationShutdown {
     return first ? `consumer group ${first[0]}: ${first[1]}` : undefined;
   }
 
+  /**
+   * Why some consumer is not joined and fetching now, for readiness: it is starting, crashed and
+   * not yet back, or has shown no fetch, batch or heartbeat for `maxIdleMs` (Kafka unreachable,
+   * or the group stuck rebalancing). Undefined when every group consumes.
+   */
+  notConsuming(maxIdleMs: number, now = Date.now()): string | undefined {
+    const pending = this.pending;
+    if (pending) return pending;
+    for (const [group, at] of this.lastActive)
+      if (now - at > maxIdleMs)
+        return `consumer group ${group}: no fetch, batch or heartbeat for ${Math.round((now - at) / 1000)} s`;
+    return undefined;
+  }
+
+  /** Why a consumer stopped for good in this process (only a restart helps); undefined normally. */
+  get failure(): string | undefined {
+    return this.gaveUp;
+  }
+
   private async keepRunning<T>(settings: ConsumerSettings, pipeline: Pipeline<T>): Promise<void> {
     try {
       await this.provisioner.whenDone();
@@ -194,10 +230,13 @@ export class ConsumerRunner implements BeforeApplicationShutdown {
         stopped: () => this.stopping,
         onFailure: (reason) => this.notRunning.set(settings.groupId, reason),
       });
-      this.notRunning.delete(settings.groupId);
+      // Not cleared here: kafkajs resolves run() also when the join failed (it reports a crash
+      // instead). GROUP_JOIN clears it, so readiness waits for the group to be joined.
     } catch (error) {
-      if (!(error instanceof WaitAbandonedError))
+      if (!(error instanceof WaitAbandonedError)) {
+        this.gaveUp = `consumer group ${settings.groupId} not started: ${describeError(error)}`;
         this.logger.error(`${settings.groupId}: consumer not started: ${describeError(error)}`);
+      }
     }
   }
 
@@ -216,7 +255,17 @@ export class ConsumerRunner implements BeforeApplicationShutdown {
     });
     this.consumers.set(settings.groupId, consumer);
     let logJoin = true;
-    consumer.on(consumer.events.GROUP_JOIN, () => {
+    const active = () => this.lastActive.set(settings.groupId, Date.now());
+    for (const event of [
+      consumer.events.FETCH,
+      consumer.events.START_BATCH_PROCESS,
+      consumer.events.END_BATCH_PROCESS,
+      consumer.events.HEARTBEAT,
+    ])
+      consumer.on(event, active);
+    consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
+      active();
+      this.metrics.assigned(settings.groupId, payload.memberAssignment);
       this.notRunning.delete(settings.groupId);
       this.crashes.delete(settings.groupId);
       if (logJoin)
@@ -226,6 +275,7 @@ export class ConsumerRunner implements BeforeApplicationShutdown {
     });
     // kafkajs restarts a consumer after a retriable crash; after any other it stays down.
     consumer.on(consumer.events.CRASH, ({ payload }) => {
+      this.metrics.unassigned(settings.groupId);
       if (this.stopping) return;
       this.notRunning.set(settings.groupId, `crashed: ${describeError(payload.error)}`);
       if (payload.restart) return;
@@ -266,9 +316,17 @@ export class ConsumerRunner implements BeforeApplicationShutdown {
     const size = pipeline.handleBatch ? (settings.batchSize ?? 500) : 1;
     for (let start = 0; start < batch.messages.length; start += size) {
       if (!isRunning() || isStale()) return;
+      const began = performance.now();
       const run = batch.messages.slice(start, start + size);
       const decoded = await this.decodeRun(settings, pipeline, batch.topic, batch.partition, run);
       if (!(await this.handleRun(settings, pipeline, decoded, payload))) return;
+      this.metrics.processed(
+        settings.groupId,
+        batch.topic,
+        batch.partition,
+        run.length,
+        (performance.now() - began) / 1000,
+      );
       resolveOffset(run[run.length - 1]!.offset);
       await commitOffsetsIfNecessary();
       await heartbeat();
@@ -319,11 +377,19 @@ export class ConsumerRunner implements BeforeApplicationShutdown {
     const { batch, resolveOffset, heartbeat, isRunning, isStale } = payload;
     if (pipeline.handleBatch) {
       try {
-        await this.inSpan(settings, decoded[0]!.message, `${batch.topic} process ${decoded.length}`, () =>
+        await this.inBatchSpan(settings, pipeline, decoded, () =>
           pipeline.handleBatch!(decoded.map((d) => d.item)),
         );
         return true;
       } catch (error) {
+        this.metrics.failed(
+          settings.groupId,
+          batch.topic,
+          batch.partition,
+          'batch',
+          codeOf(error),
+          decoded.length,
+        );
         this.logger.warn(
           `${settings.groupId}: a run of ${decoded.length} from ${batch.topic}/${batch.partition}@${decoded[0]!.message.offset} failed, handling it one by one: ${describe(error)}`,
         );
@@ -355,6 +421,14 @@ export class ConsumerRunner implements BeforeApplicationShutdown {
         );
         return true;
       } catch (error) {
+        this.metrics.failed(
+          settings.groupId,
+          consumed.topic,
+          consumed.partition,
+          'message',
+          codeOf(error),
+          1,
+        );
         // What cannot pass on a retry is dead-lettered at once: poison, or values Postgres refuses.
         // A database that is down is no fault of the message: it waits, it is not dead-lettered.
         if (
@@ -385,19 +459,75 @@ export class ConsumerRunner implements BeforeApplicationShutdown {
     name: string,
     work: () => Promise<void>,
   ): Promise<void> {
-    const parent = extractTraceContext(message.headers);
+    return this.consumerSpan(
+      name,
+      extractTraceContext(message.headers),
+      [],
+      {
+        'messaging.consumer.group.name': settings.groupId,
+        'messaging.destination.name': message.topic,
+        'messaging.destination.partition.id': String(message.partition),
+        'messaging.kafka.offset': Number(message.offset),
+      },
+      work,
+    );
+  }
+
+  /**
+   * Runs a run of messages in one consumer span linked to every message's trace context. When they
+   * all belong to one trace the span continues it; else it starts its own. Either way, what the
+   * handler writes to its outbox for one event continues that event's trace (withCauseTraces).
+   */
+  private inBatchSpan<T>(
+    settings: ConsumerSettings,
+    pipeline: Pipeline<T>,
+    decoded: readonly Decoded<T>[],
+    work: () => Promise<void>,
+  ): Promise<void> {
+    const first = decoded[0]!.message;
+    const links: Link[] = [];
+    const traceIds = new Set<string>();
+    const causes = new Map<string, TraceHeaders>();
+    for (const { item, message } of decoded) {
+      const headers = traceHeadersOf(message.headers);
+      if (!headers) continue;
+      const linked = trace.getSpanContext(extractTraceContext(headers));
+      if (linked) {
+        links.push({ context: linked });
+        traceIds.add(linked.traceId);
+      }
+      if (pipeline.causeIdOf) causes.set(pipeline.causeIdOf(item), headers);
+    }
+    const parent = traceIds.size === 1 ? extractTraceContext(first.headers) : ROOT_CONTEXT;
+    return this.consumerSpan(
+      `${first.topic} process`,
+      parent,
+      links,
+      {
+        'messaging.consumer.group.name': settings.groupId,
+        'messaging.destination.name': first.topic,
+        'messaging.destination.partition.id': String(first.partition),
+        'messaging.kafka.offset': Number(first.offset),
+        'messaging.batch.message_count': decoded.length,
+      },
+      () => withCauseTraces(causes, work),
+    );
+  }
+
+  private consumerSpan(
+    name: string,
+    parent: Context,
+    links: Link[],
+    attributes: Record<string, string | number>,
+    work: () => Promise<void>,
+  ): Promise<void> {
     return context.with(parent, () =>
       tracer.startActiveSpan(
         name,
         {
           kind: SpanKind.CONSUMER,
-          attributes: {
-            'messaging.system': 'kafka',
-            'messaging.destination.name': message.topic,
-            'messaging.kafka.consumer.group': settings.groupId,
-            'messaging.kafka.destination.partition': message.partition,
-            'messaging.kafka.message.offset': message.offset,
-          },
+          links,
+          attributes: { 'messaging.system': 'kafka', 'messaging.operation.type': 'process', ...attributes },
         },
         async (span) => {
           try {
@@ -451,6 +581,7 @@ export class ConsumerRunner implements BeforeApplicationShutdown {
     for (const { message, attempts, code, reason } of written) {
       const count = (counts.get(code) ?? 0) + 1;
       counts.set(code, count);
+      this.metrics.deadLettered(settings.groupId, message.topic, message.partition, code);
       this.logger.error(
         `${settings.groupId}: ${message.topic}/${message.partition}@${message.offset} sent to ${Topic.DeadLetter} after ${attempts} attempt(s), ${code} #${count} of this group: ${reason}`,
       );
@@ -460,6 +591,7 @@ export class ConsumerRunner implements BeforeApplicationShutdown {
   /** Stops every consumer: the batch in flight finishes, offsets are committed, connections close. */
   async stopAll(): Promise<void> {
     this.stopping = true;
+    await this.metrics.close();
     if (this.consumers.size === 0) return;
     const started = Date.now();
     await Promise.all([...this.consumers.values()].map((consumer) => consumer.disconnect()));

@@ -1,10 +1,11 @@
 import { Injectable, OnApplicationShutdown } from '@nestjs/common';
+import { Context, Span, SpanKind, SpanStatusCode, context, propagation, trace } from '@opentelemetry/api';
 import { CompressionTypes, Message, Producer, TopicMessages } from 'kafkajs';
 import { AnyEventEnvelope, EVENT_TYPES, Topic, checkEnvelope, messageKey } from '@tsuzuku/contracts';
 import { KafkaConnection } from './kafka-connection';
 import { Coalescer } from './coalescer';
 import { ContractViolationError } from './errors';
-import { injectTraceContext } from './trace-context';
+import { extractTraceContext } from './trace-context';
 import { keyRememberingPartitioner } from './partitioner';
 
 export type AnyEnvelope = AnyEventEnvelope;
@@ -17,6 +18,19 @@ export interface RawMessage {
 
 /** Sends waiting behind the one in flight are merged up to this many bytes of values. */
 const COALESCE_MAX_BYTES = 900 * 1024;
+
+const tracer = trace.getTracer('tsuzuku-kafka');
+
+/** A producer span's context, as the headers of the messages it sends. */
+function headersIn(
+  span: Span,
+  parent: Context,
+  extra?: Readonly<Record<string, string>>,
+): Record<string, string> {
+  const headers: Record<string, string> = { ...extra };
+  propagation.inject(trace.setSpan(parent, span), headers);
+  return headers;
+}
 
 /**
  * The one way Tsuzuku writes to Kafka: every send is awaited, acknowledged by all in-sync
@@ -71,10 +85,23 @@ export class EventPublisher implements OnApplicationShutdown {
   async publish(envelopes: readonly AnyEnvelope[]): Promise<void> {
     if (envelopes.length === 0) return;
     const byTopic = new Map<Topic, Message[]>();
-    const headers = injectTraceContext({});
+    const parent = context.active();
+    const spans = new Map<Topic, { span: Span; headers: Record<string, string> }>();
+    const spanOf = (topic: Topic) => {
+      let producing = spans.get(topic);
+      if (!producing) {
+        const span = producerSpan(topic, parent);
+        producing = { span, headers: headersIn(span, parent) };
+        spans.set(topic, producing);
+      }
+      return producing;
+    };
     for (const envelope of envelopes) {
       const checked = checkEnvelope(envelope);
-      if (!checked.ok) throw new ContractViolationError(checked.violations, `event ${envelope.id}`);
+      if (!checked.ok) {
+        for (const { span } of spans.values()) span.end();
+        throw new ContractViolationError(checked.violations, `event ${envelope.id}`);
+      }
       const topic = EVENT_TYPES[envelope.type].topic;
       const fallback =
         'userId' in (envelope.data as object) ? (envelope.data as { userId?: string | null }).userId : null;
@@ -83,26 +110,37 @@ export class EventPublisher implements OnApplicationShutdown {
         key: messageKey(envelope.workspaceId, envelope.accountId, fallback),
         // Bytes once: weighed by length here, copied as they are by kafkajs.
         value: Buffer.from(JSON.stringify(envelope)),
-        headers,
+        headers: spanOf(topic).headers,
       });
       byTopic.set(topic, messages);
     }
-    await this.send([...byTopic].map(([topic, messages]) => ({ topic, messages })));
+    await ended(
+      [...spans].map(([topic, { span }]) => ({ span, count: byTopic.get(topic)!.length })),
+      this.send([...byTopic].map(([topic, messages]) => ({ topic, messages }))),
+    );
   }
 
-  /** Publishes messages that are not event envelopes (dead letters, refused input). */
+  /**
+   * Publishes messages as they are (outbox rows, dead letters, refused input). A message whose
+   * headers carry a trace context (an outbox row keeps the one it was written in) is sent in that
+   * trace; the others in the active one. One producer span per trace in the call.
+   */
   async publishRaw(topic: Topic, messages: readonly RawMessage[]): Promise<void> {
     if (messages.length === 0) return;
-    await this.send([
-      {
-        topic,
-        messages: messages.map((m) => ({
-          key: m.key,
-          value: m.value,
-          headers: injectTraceContext({ ...(m.headers ?? {}) }),
-        })),
-      },
-    ]);
+    const active = context.active();
+    const spans = new Map<string, { span: Span; parent: Context; count: number }>();
+    const sent: Message[] = messages.map((m) => {
+      const traceparent = m.headers?.['traceparent'] ?? '';
+      let producing = spans.get(traceparent);
+      if (!producing) {
+        const parent = traceparent ? extractTraceContext(m.headers!) : active;
+        producing = { span: producerSpan(topic, parent), parent, count: 0 };
+        spans.set(traceparent, producing);
+      }
+      producing.count++;
+      return { key: m.key, value: m.value, headers: headersIn(producing.span, producing.parent, m.headers) };
+    });
+    await ended([...spans.values()], this.send([{ topic, messages: sent }]));
   }
 
   private send(topicMessages: TopicMessages[]): Promise<void> {
@@ -117,6 +155,40 @@ export class EventPublisher implements OnApplicationShutdown {
   async onApplicationShutdown(): Promise<void> {
     if (this.connected) await this.producer.disconnect();
     this.connected = undefined;
+  }
+}
+
+/** A producer span (OpenTelemetry messaging conventions) for a send to `topic`. */
+function producerSpan(topic: string, parent: Context): Span {
+  return tracer.startSpan(
+    `${topic} publish`,
+    {
+      kind: SpanKind.PRODUCER,
+      attributes: {
+        'messaging.system': 'kafka',
+        'messaging.operation.type': 'publish',
+        'messaging.destination.name': topic,
+      },
+    },
+    parent,
+  );
+}
+
+/** Ends producer spans when the send they cover is acknowledged (or fails). */
+async function ended(spans: readonly { span: Span; count: number }[], send: Promise<void>): Promise<void> {
+  try {
+    await send;
+  } catch (error) {
+    for (const { span } of spans) {
+      span.recordException(error as Error);
+      span.setStatus({ code: SpanStatusCode.ERROR, message: (error as Error).message });
+    }
+    throw error;
+  } finally {
+    for (const { span, count } of spans) {
+      if (count > 1) span.setAttribute('messaging.batch.message_count', count);
+      span.end();
+    }
   }
 }
 

@@ -7,6 +7,7 @@ export * from './consumed-message';
 export * from './coalescer';
 export * from './event-publisher';
 export * from './consumer-runner';
+export * from './consumer-metrics';
 export * from './topic-provisioner';
 export * from './kafka.health';
 export * from './kafka.module';

@@ -5,14 +5,14 @@ import { KafkaConnection } from './kafka-connection';
 import { EventPublisher } from './event-publisher';
 import { ConsumerRunner } from './consumer-runner';
 import { TopicProvisioner } from './topic-provisioner';
-import { KafkaHealthIndicator } from './kafka.health';
+import { KAFKA_READINESS, KafkaHealthIndicator, KafkaReadiness } from './kafka.health';
 import { OutboxRelay } from './outbox-relay';
 
 @Global()
 @Module({})
 export class KafkaModule {
   /** The Kafka client of one service, its publisher, its consumers and its health check. */
-  static forRoot(clientId: string): DynamicModule {
+  static forRoot(clientId: string, readiness: KafkaReadiness = 'consuming'): DynamicModule {
     return {
       module: KafkaModule,
       imports: [TerminusModule],
@@ -22,6 +22,7 @@ export class KafkaModule {
           inject: [ServiceConfig],
           useFactory: (config: ServiceConfig) => new KafkaConnection(config, clientId),
         },
+        { provide: KAFKA_READINESS, useValue: readiness },
         EventPublisher,
         ConsumerRunner,
         TopicProvisioner,

@@ -7,6 +7,7 @@ import {
   Optional,
 } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import type { Attributes, BatchObservableResult, Counter, Observable } from '@opentelemetry/api';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import type { PostgresConnectionOptions } from 'typeorm/driver/postgres/PostgresConnectionOptions';
@@ -25,12 +26,15 @@ import {
   outboxHoldsUpTo,
   quoteIdent,
 } from '@tsuzuku/platform-database';
+import { serviceMeter } from '@tsuzuku/platform-telemetry';
 import { EventPublisher } from './event-publisher';
 import { backoffDelay } from './backoff';
 import { describeError } from './wait-until-available';
 
 const BATCH = 500;
 const OUTBOX_CHANNEL = 'tsuzuku_outbox';
+/** A scrape that finds the database slow reports no outbox figures rather than wait. */
+const OUTBOX_STATS_TIMEOUT_MS = 2_000;
 
 /**
  * Publishes what the service wrote to its outbox, in id order, and deletes it in the same
@@ -54,6 +58,10 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
   // Why notifications are not being received, once the relay has started.
   private listenProblem?: string;
   private readonly handlers = new Map<string, ((payload: string | undefined) => void)[]>();
+  private readonly published: Counter;
+  private readonly publishedAttributes = new Map<string, Attributes>();
+  private readonly gauges: Observable[];
+  private readonly observeOutbox = (result: BatchObservableResult) => this.observe(result);
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -62,7 +70,23 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     @Optional() @Inject(SERVICE_DATABASE) private readonly database?: ServiceDatabase,
     @Optional() private readonly status?: DatabaseStatus,
     @Optional() private readonly jobs?: BackgroundJobs,
-  ) {}
+  ) {
+    const meter = serviceMeter();
+    this.published = meter.createCounter('tsuzuku.outbox.published.messages', {
+      unit: '{message}',
+      description: 'Outbox rows published to Kafka (and deleted), by topic',
+    });
+    this.gauges = [
+      meter.createObservableGauge('tsuzuku.outbox.backlog', {
+        unit: '{message}',
+        description: 'Rows in the outbox not yet published to Kafka',
+      }),
+      meter.createObservableGauge('tsuzuku.outbox.oldest.age', {
+        unit: 's',
+        description: 'Age of the oldest row in the outbox (0 when it is empty)',
+      }),
+    ];
+  }
 
   /** Why the relay's LISTEN connection is down; undefined while it listens (or has no outbox). */
   get pending(): string | undefined {
@@ -85,6 +109,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
   onApplicationBootstrap(): void {
     if (!this.database?.outbox) return;
     if (!this.jobs) throw new Error('OutboxRelay needs the background jobs (DatabaseModule.forService)');
+    serviceMeter().addBatchObservableCallback(this.observeOutbox, this.gauges);
     // The job starts once the database is connected (the runner waits for it).
     this.job = this.jobs.schedule({
       name: 'outbox-relay',
@@ -128,12 +153,13 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
       if (rows.length === 0) return 0;
       // One send per topic, in outbox order within it; topics are independent streams.
       await Promise.all(
-        [...byTopic(rows)].map(([topic, run]) =>
-          this.publisher.publishRaw(
+        [...byTopic(rows)].map(async ([topic, run]) => {
+          await this.publisher.publishRaw(
             topic as Topic,
             run.map((r) => ({ key: r.message_key, value: r.value, headers: r.headers })),
-          ),
-        ),
+          );
+          this.published.add(run.length, this.topicAttributes(topic));
+        }),
       );
       await deleteOutbox(
         manager,
@@ -142,6 +168,44 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
       );
       return rows.length;
     });
+  }
+
+  private topicAttributes(topic: string): Attributes {
+    let attributes = this.publishedAttributes.get(topic);
+    if (!attributes) {
+      attributes = { 'messaging.destination.name': topic };
+      this.publishedAttributes.set(topic, attributes);
+    }
+    return attributes;
+  }
+
+  /**
+   * The outbox's backlog and the age of its oldest row, read when /metrics is scraped (one
+   * query; the outbox is small unless publishing is stuck, which is what these figures show).
+   * Every replica reports the same table: take the max over replicas, not the sum.
+   */
+  private async observe(result: BatchObservableResult): Promise<void> {
+    if (!this.dataSource.isInitialized || this.stopped) return;
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      const [row] = (await Promise.race([
+        this.dataSource.query(
+          `SELECT count(*)::int AS backlog,
+             COALESCE(EXTRACT(EPOCH FROM clock_timestamp() - min(created_at)), 0)::float8 AS age
+           FROM ${quoteIdent(this.schema)}.outbox`,
+        ),
+        new Promise<never>((_, reject) => {
+          timer = setTimeout(() => reject(new Error('outbox figures timed out')), OUTBOX_STATS_TIMEOUT_MS);
+        }),
+      ])) as { backlog: number; age: number }[];
+      if (!row) return;
+      result.observe(this.gauges[0]!, row.backlog);
+      result.observe(this.gauges[1]!, Math.max(0, row.age));
+    } catch {
+      // The database is unreachable or slow: readiness says so; the scrape reports nothing stale.
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   private wake(): void {
@@ -206,6 +270,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
   /** The runner stops the relay (the batch in flight finishes first); the listener goes with it. */
   async beforeApplicationShutdown(): Promise<void> {
     this.stopped = true;
+    serviceMeter().removeBatchObservableCallback(this.observeOutbox, this.gauges);
     clearTimeout(this.listenTimer);
     const listener = this.listener;
     this.listener = undefined;

@@ -86,7 +86,13 @@ export class LoggingModule {
               mixin: traceFields,
               // Undefined until the server span exists (pino-http then adds nothing).
               customProps: (request: IncomingMessage) => requestTrace(request) as Record<string, string>,
-              autoLogging: { ignore: (req: IncomingMessage) => (req.url ?? '').startsWith('/health/') },
+              // Probes and scrapes come every few seconds from the platform: no line for each.
+              autoLogging: {
+                ignore: (req: IncomingMessage) => {
+                  const url = req.url ?? '';
+                  return url.startsWith('/health/') || url === '/metrics' || url.startsWith('/metrics?');
+                },
+              },
               transport: config.LOG_PRETTY
                 ? {
                     target: 'pino-pretty',

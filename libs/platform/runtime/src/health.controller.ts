@@ -1,4 +1,4 @@
-import { Controller, Get } from '@nestjs/common';
+import { BeforeApplicationShutdown, Controller, Get, ServiceUnavailableException } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import {
   HealthCheck,
@@ -7,7 +7,7 @@ import {
   HealthIndicatorResult,
   HealthIndicatorService,
 } from '@nestjs/terminus';
-import { KafkaHealthIndicator, OutboxRelay } from '@tsuzuku/platform-kafka';
+import { ConsumerRunner, KafkaHealthIndicator, OutboxRelay } from '@tsuzuku/platform-kafka';
 import { DatabaseStatus } from '@tsuzuku/platform-database';
 import { CredentialsHealthIndicator } from '@tsuzuku/platform-auth';
 
@@ -15,7 +15,10 @@ const DATABASE_PING_MS = 1500;
 
 @ApiTags('health')
 @Controller('health')
-export class HealthController {
+export class HealthController implements BeforeApplicationShutdown {
+  // From SIGTERM on, readiness fails at once: the endpoints drop the pod while it drains.
+  private draining = false;
+
   constructor(
     private readonly health: HealthCheckService,
     private readonly indicators: HealthIndicatorService,
@@ -23,29 +26,47 @@ export class HealthController {
     private readonly database: DatabaseStatus,
     private readonly outbox: OutboxRelay,
     private readonly credentials: CredentialsHealthIndicator,
+    private readonly consumers: ConsumerRunner,
   ) {}
 
-  /** The process is up and serving HTTP: true while it waits for Kafka or Postgres too. */
+  /**
+   * The process is up and serving HTTP: true while it waits for Kafka or Postgres too (a crashed
+   * consumer is started again by ConsumerRunner). False only when a consumer gave up for good,
+   * which only a restart of the process can mend.
+   */
   @Get('live')
-  @ApiOperation({ summary: 'Liveness: the process answers' })
+  @ApiOperation({ summary: 'Liveness: the process answers and no consumer gave up' })
   live(): { status: 'ok' } {
+    const failure = this.consumers.failure;
+    if (failure) throw new ServiceUnavailableException({ status: 'error', message: failure });
     return { status: 'ok' };
   }
 
   /**
    * Ready only when start-up is done (database connected and migrated, topics there, consumers
-   * started, credentials loaded), Kafka and the database answer, and no connection is being
-   * re-established.
+   * started, credentials loaded), the database answers and no connection is being re-established,
+   * and (consuming services) every consumer group is joined and fetching. Ingestion stays ready
+   * through a Kafka outage: it answers 503 with Retry-After itself (KafkaReadiness).
    */
   @Get('ready')
   @HealthCheck()
-  @ApiOperation({ summary: 'Readiness: Kafka and Postgres answer, start-up done' })
+  @ApiOperation({ summary: 'Readiness: start-up done, Postgres answers, consumers joined and fetching' })
   ready(): Promise<HealthCheckResult> {
     return this.health.check([
+      () => this.checkDraining('shutdown'),
       () => this.kafka.check('kafka'),
       () => this.checkDatabase('database'),
       () => this.credentials.check('credentials'),
     ]);
+  }
+
+  beforeApplicationShutdown(): void {
+    this.draining = true;
+  }
+
+  private checkDraining(key: string): HealthIndicatorResult {
+    const indicator = this.indicators.check(key);
+    return this.draining ? indicator.down({ message: 'shutting down: draining' }) : indicator.up();
   }
 
   private async checkDatabase(key: string): Promise<HealthIndicatorResult> {

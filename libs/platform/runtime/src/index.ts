@@ -12,4 +12,5 @@ export * from './input-boundary';
 export * from './cursor-codec';
 export * from './calendar-values';
 export * from './integer-param.pipe';
+export * from './http-metrics';
 export * from './clock';

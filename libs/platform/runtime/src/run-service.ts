@@ -3,9 +3,11 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
-import { scrubText } from '@tsuzuku/platform-logging';
+import { BootLoggerService, createBootLogger } from '@tsuzuku/platform-logging';
 import { ConfigError, ServiceConfig, loadConfig, trustProxyOption } from '@tsuzuku/platform-config';
+import { startMetrics } from '@tsuzuku/platform-telemetry';
 import { InputBoundaryFilter, installInputBoundary } from './input-boundary';
+import { installHttpMetrics } from './http-metrics';
 
 export interface ServiceDefinition<C extends ServiceConfig> {
   /** Service name, e.g. health-scoring. */
@@ -21,21 +23,32 @@ export interface ServiceDefinition<C extends ServiceConfig> {
   readonly configureApp?: (app: NestFastifyApplication, config: C) => void;
 }
 
-/** Creates the Nest application of a service on Fastify, with its OpenAPI document at /docs. */
+/** Creates the Nest application of a service on Fastify, with its OpenAPI document at /docs and its metrics at /metrics. */
 export async function createServiceApp<C extends ServiceConfig>(
   definition: ServiceDefinition<C>,
   config: C,
+  bootLogger = createBootLogger(definition.name),
 ): Promise<NestFastifyApplication> {
+  // Before the modules: their providers create their instruments on this service's meter.
+  startMetrics(definition.name);
   const app = await NestFactory.create<NestFastifyApplication>(
     definition.module(config),
     new FastifyAdapter({
       bodyLimit: definition.bodyLimit?.(config) ?? 1024 * 1024,
       trustProxy: trustProxyOption(config.TRUST_PROXY),
     }),
-    { bufferLogs: true, bodyParser: definition.nestBodyParser ?? true },
+    {
+      bufferLogs: true,
+      bodyParser: definition.nestBodyParser ?? true,
+      // Until pino from the logging module takes over, and for a failure before it does: JSON lines.
+      logger: new BootLoggerService(bootLogger),
+      // A failure while creating the application is thrown to runService (logged, exit 1), not abort().
+      abortOnError: false,
+    },
   );
   app.useLogger(app.get(Logger));
   installInputBoundary(app.getHttpAdapter().getInstance());
+  installHttpMetrics(app.getHttpAdapter().getInstance());
   app.useGlobalFilters(new InputBoundaryFilter(app.getHttpAdapter()));
   definition.configureApp?.(app, config);
   app.enableShutdownHooks(['SIGTERM', 'SIGINT'], { useProcessExit: true });
@@ -59,12 +72,13 @@ export async function createServiceApp<C extends ServiceConfig>(
 export async function runService<C extends ServiceConfig>(
   definition: ServiceDefinition<C>,
 ): Promise<INestApplication | undefined> {
+  const bootLogger = createBootLogger(definition.name);
   let config: C;
   try {
     config = loadConfig(definition.configClass);
   } catch (error) {
     if (error instanceof ConfigError) {
-      process.stderr.write(`${definition.name}: ${error.message}\n`);
+      bootLogger.fatal(`${definition.name}: ${error.message}`);
       process.exit(1);
     }
     throw error;
@@ -79,7 +93,7 @@ export async function runService<C extends ServiceConfig>(
     });
   }
   try {
-    const app = await createServiceApp(definition, config);
+    const app = await createServiceApp(definition, config, bootLogger);
     await app.listen(config.PORT, config.HOST);
     const address = app.getHttpServer().address();
     const port = typeof address === 'object' && address ? address.port : config.PORT;
@@ -88,10 +102,8 @@ export async function runService<C extends ServiceConfig>(
       .log(`${definition.name} listening on http://${config.HOST}:${port} (docs at /docs)`, 'Bootstrap');
     return app;
   } catch (error) {
-    // Written before pino exists, so scrubbed here (a connection URL may be in the message).
-    process.stderr.write(
-      `${definition.name}: failed to start: ${scrubText((error as Error).stack ?? String(error))}\n`,
-    );
+    // The boot logger scrubs what it writes (a connection URL may be in the message).
+    bootLogger.fatal({ err: error }, `${definition.name}: failed to start: ${(error as Error).message}`);
     process.exit(1);
   }
 }

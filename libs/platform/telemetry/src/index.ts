@@ -1,1 +1,4 @@
 export * from './start-telemetry';
+export * from './service-metrics';
+export * from './runtime-metrics';
+export * from './prometheus-text';

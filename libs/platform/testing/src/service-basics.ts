@@ -89,7 +89,7 @@ export function describeServiceBasics<C extends ServiceConfig>(
       }
     });
 
-    it('stops at boot with one line naming a malformed variable', async () => {
+    it('stops at boot with one JSON log line naming a malformed variable', async () => {
       const outcome = await runBuiltScript(definition.name, 'main.js', [], {
         DATABASE_URL: db.url,
         KAFKA_BROKERS: 'kafka-without-port',
@@ -97,7 +97,9 @@ export function describeServiceBasics<C extends ServiceConfig>(
       expect(outcome.code).toBe(1);
       const lines = `${outcome.stdout}${outcome.stderr}`.trim().split('\n');
       expect(lines).toHaveLength(1);
-      expect(lines[0]).toMatch(/^[a-z-]+: invalid configuration: KAFKA_BROKERS/);
+      const entry = JSON.parse(lines[0]!) as { level: number; service: string; msg: string };
+      expect(entry).toMatchObject({ level: 60, service: definition.name });
+      expect(entry.msg).toMatch(/^[a-z-]+: invalid configuration: KAFKA_BROKERS/);
     });
 
     it('exits cleanly on SIGTERM after serving', async () => {

@@ -5,7 +5,7 @@ import {
   AlertSeverity,
   AlertStatus,
 } from '@tsuzuku/contracts';
-import { Evidence } from '../rules/domain/rule-evaluator';
+import { Evidence } from '../../rules/domain/rule-evaluator';
 
 /** An alert as stored in alerting.alerts. */
 export interface AlertRecord {
@@ -32,26 +32,14 @@ export interface AlertRecord {
 
 export type AlertChangeKind = AlertEventData['change'];
 
-/** Columns of alerting.alerts as an AlertRecord (timestamps as ISO strings). */
-export const ALERT_COLUMNS = `a.id, a.workspace_id AS "workspaceId", a.account_id AS "accountId", a.rule_id AS "ruleId",
-  a.rule_type AS "ruleType", a.rule_name AS "ruleName", a.severity, a.positive, a.status, a.owner, a.title,
-  a.evidence, a.occurrences, a.opened_at AS "openedAt", a.last_seen_at AS "lastSeenAt",
-  a.acknowledged_at AS "acknowledgedAt", a.snoozed_until AS "snoozedUntil", a.resolved_at AS "resolvedAt",
-  a.resolution`;
-
-const iso = (v: unknown): string | null =>
-  v === null || v === undefined ? null : new Date(v as string).toISOString();
-
-/** A row selected with ALERT_COLUMNS, with its timestamps as ISO strings. */
-export function alertRecordOf(row: Record<string, unknown>): AlertRecord {
-  return {
-    ...(row as unknown as AlertRecord),
-    openedAt: iso(row['openedAt'])!,
-    lastSeenAt: iso(row['lastSeenAt'])!,
-    acknowledgedAt: iso(row['acknowledgedAt']),
-    snoozedUntil: iso(row['snoozedUntil']),
-    resolvedAt: iso(row['resolvedAt']),
-  };
+/** One change of one alert: the alert after it, and who or what made it. */
+export interface AlertChange {
+  readonly alert: AlertRecord;
+  readonly change: AlertChangeKind;
+  readonly fromStatus: AlertRecord['status'] | null;
+  readonly actor: string | null;
+  readonly note: string | null;
+  readonly detail: Record<string, unknown>;
 }
 
 /** The alert as cs.alerts.v1 carries it. */
