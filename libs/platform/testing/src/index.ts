@@ -13,4 +13,3 @@ export * from './boundary-fuzz';
 export * from './independent-kpis';
 export * from './chaos';
 export * from './sql-snapshot';
-export * from './sql-snapshot';
