@@ -13,6 +13,7 @@ import {
   ValidateBy,
 } from 'class-validator';
 import * as ipaddr from 'ipaddr.js';
+import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { ToBoolean, ToList, ToNumber } from './transforms';
 
@@ -102,13 +103,14 @@ export class ServiceConfig {
   /**
    * This instance's name, stable across its restarts: the pod name in Kubernetes (the manifests
    * set it from metadata.name). Names what must be one per instance and outlive a crash, such as
-   * the credential store's consumer group. Default: host name and process id, distinct for
-   * processes side by side on one host.
+   * the credential store's consumer group. Default: host name, process id and a random suffix,
+   * distinct for processes side by side on one host and for several services in one process (as
+   * the tests run them); a default is never stable across restarts, which is why Kubernetes sets it.
    */
   @Matches(/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/, {
     message: 'INSTANCE_ID must be 1 to 100 letters, digits, dots, dashes or underscores',
   })
-  INSTANCE_ID = `${hostname()}-${process.pid}`;
+  INSTANCE_ID = `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
 
   @IsIn(LOG_LEVELS)
   LOG_LEVEL: (typeof LOG_LEVELS)[number] = 'info';
