@@ -63,7 +63,6 @@ export default tseslint.config(
       'libs/platform/database/src/migration-cli.ts',
       '**/*.spec.ts',
       '**/*.int-spec.ts',
-      '**/*.chaos-spec.ts',
       'tools/**/*.ts',
       'bench/**/*.ts',
     ],

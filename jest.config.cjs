@@ -50,14 +50,5 @@ module.exports = {
       globalTeardown: '<rootDir>/libs/platform/testing/src/global-teardown.ts',
       setupFilesAfterEnv: ['<rootDir>/libs/platform/testing/src/jest-setup.ts'],
     },
-    {
-      // The short chaos scenario (npm run chaos:short): real services under faults, minutes long.
-      ...common,
-      displayName: 'chaos',
-      testMatch: ['<rootDir>/tests/**/*.chaos-spec.ts'],
-      globalSetup: '<rootDir>/libs/platform/testing/src/global-setup.ts',
-      globalTeardown: '<rootDir>/libs/platform/testing/src/global-teardown.ts',
-      setupFilesAfterEnv: ['<rootDir>/libs/platform/testing/src/jest-setup.ts'],
-    },
   ],
 };

@@ -27,6 +27,17 @@ interface History {
   readonly trend7d: number | null;
   readonly trend30d: number | null;
 }
+interface Page<T> {
+  readonly items: readonly T[];
+}
+interface Run {
+  readonly accountId: string;
+  readonly playbookId: string;
+}
+interface Task {
+  readonly accountId: string;
+  readonly playbookId: string | null;
+}
 interface Alert {
   readonly accountId: string;
   readonly ruleType: string;
@@ -38,12 +49,14 @@ interface Alert {
  * Six months of history through /v1/import, as the Segment SDK sends it: accounts that were red
  * (nobody signs in for months, an NPS 2, support tickets) and are green now (daily sign-ins, an
  * NPS 10), and two that are still red at the end. The past is rebuilt at event time, and only
- * the present acts: no alert, resolved or open, for the recovered accounts; one alert per rule
- * that holds for those still red.
+ * the present acts: no alert, resolved or open, for the recovered accounts and no playbook run
+ * or task; one alert per rule that holds for those still red, and one run and task each. Then a
+ * late event, older than days already rebuilt, rebuilds those days again.
  */
 describe('backfill: six months of imported history', () => {
   let db: TestDatabase;
-  let services: Record<'ingestion' | 'scoring' | 'alerting' | 'reporting', BuiltService>;
+  let services: Record<'ingestion' | 'scoring' | 'alerting' | 'reporting' | 'playbooks', BuiltService>;
+  let playbookIds: Record<string, string>;
   let writeKey: string;
   let token: string;
   const brokers = process.env['KAFKA_BROKERS']!.split(',');
@@ -59,19 +72,53 @@ describe('backfill: six months of imported history', () => {
       TSUZUKU_ADMIN_TOKEN: 'e2e-admin-token-0123456789',
       BACKFILL_SETTLE_MS: '15000',
     };
-    const [ingestion, scoring, alerting, reporting] = await Promise.all(
-      (['ingestion', 'health-scoring', 'alerting', 'reporting'] as const).map((name) =>
+    const [ingestion, scoring, alerting, reporting, playbooks] = await Promise.all(
+      (['ingestion', 'health-scoring', 'alerting', 'reporting', 'playbooks'] as const).map((name) =>
         // A shared, loaded machine: the services get longer than the default to start.
         startBuiltService(name, env, 180_000),
       ),
     );
-    services = { ingestion: ingestion!, scoring: scoring!, alerting: alerting!, reporting: reporting! };
+    services = {
+      ingestion: ingestion!,
+      scoring: scoring!,
+      alerting: alerting!,
+      reporting: reporting!,
+      playbooks: playbooks!,
+    };
     ({ writeKey, token } = await createWorkspaceWithCli('backfill-e2e', env, [
       scoring!.url,
       alerting!.url,
       reporting!.url,
+      playbooks!.url,
     ]));
-  });
+    // The workspace's built-in playbooks: "Adoption risk" (a call task when the score falls
+    // below its band) and "Expansion" (an upsell task on a positive signal), among others.
+    const listed = await apiCall<{ id: string; name: string }[]>(`${playbooks!.url}/v1/playbooks`, token);
+    playbookIds = Object.fromEntries(listed.map((p) => [p.name, p.id]));
+    expect(playbookIds['Adoption risk']).toBeDefined();
+    expect(playbookIds['Expansion']).toBeDefined();
+  }, 300_000);
+
+  const importCalls = async (calls: readonly Record<string, unknown>[]) => {
+    for (let i = 0; i < calls.length; i += 250) {
+      const response = await fetch(`${services.ingestion.url}/v1/import`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          authorization: `Basic ${Buffer.from(`${writeKey}:`).toString('base64')}`,
+        },
+        body: JSON.stringify({ batch: calls.slice(i, i + 250) }),
+      });
+      expect(await response.text()).toContain('"success":true');
+    }
+  };
+  const historyOf = (id: string) =>
+    apiCall<History>(
+      `${services.scoring.url}/v1/accounts/${id}/health/history?from=${ago(200).slice(0, 10)}&limit=1000`,
+      token,
+    );
+  const recovered = Array.from({ length: RECOVERED }, (_, i) => `acct-r${String(i).padStart(2, '0')}`);
+  const stillRed = Array.from({ length: STILL_RED }, (_, i) => `acct-x${i}`);
 
   afterAll(async () => {
     await Promise.all(Object.values(services ?? {}).map((s) => s?.stop()));
@@ -142,29 +189,12 @@ describe('backfill: six months of imported history', () => {
   }
 
   it('rebuilds the score history at event time and acts only on the present', async () => {
-    const recovered = Array.from({ length: RECOVERED }, (_, i) => `acct-r${String(i).padStart(2, '0')}`);
-    const stillRed = Array.from({ length: STILL_RED }, (_, i) => `acct-x${i}`);
     const calls = [
       ...recovered.flatMap((id) => history(id, true)),
       ...stillRed.flatMap((id) => history(id, false)),
     ].sort((a, b) => ((a['timestamp'] as string) < (b['timestamp'] as string) ? -1 : 1));
-    for (let i = 0; i < calls.length; i += 250) {
-      const response = await fetch(`${services.ingestion.url}/v1/import`, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          authorization: `Basic ${Buffer.from(`${writeKey}:`).toString('base64')}`,
-        },
-        body: JSON.stringify({ batch: calls.slice(i, i + 250) }),
-      });
-      expect(await response.text()).toContain('"success":true');
-    }
+    await importCalls(calls);
 
-    const historyOf = (id: string) =>
-      apiCall<History>(
-        `${services.scoring.url}/v1/accounts/${id}/health/history?from=${ago(200).slice(0, 10)}&limit=1000`,
-        token,
-      );
     // Each account's present is announced once its history has been quiet (a point of its own,
     // after the rebuilt ones); then every consumer catches up with what followed.
     for (const id of [...recovered, ...stillRed])
@@ -173,10 +203,40 @@ describe('backfill: six months of imported history', () => {
           (await historyOf(id)).points.some((p) => p.reason === 'backfill settled') ? true : undefined,
         { what: `the present state of ${id} to be announced after the import`, timeoutMs: 120_000 },
       );
-    await waitForCatchUp(
-      brokers,
-      PIPELINE_CONSUMER_GROUPS.filter((g) => g.groupId !== 'playbooks.signals'),
+    // The accounts still red get their "Adoption risk" run and its task (the present acts once);
+    // then every consumer catches up with what followed.
+    const runs = () => allPages<Run>(`${services.playbooks.url}/v1/playbook-runs`, token);
+    const tasks = () => allPages<Task>(`${services.playbooks.url}/v1/tasks`, token);
+    const adoption = playbookIds['Adoption risk']!;
+    const expansion = playbookIds['Expansion']!;
+    await waitFor(
+      async () =>
+        (await tasks()).filter((t) => t.playbookId === adoption).length >= STILL_RED ? true : undefined,
+      { what: 'the tasks of the accounts still red', timeoutMs: 120_000 },
     );
+    await waitForCatchUp(brokers, PIPELINE_CONSUMER_GROUPS);
+    const accountsOf = (items: readonly { accountId: string }[]) => items.map((i) => i.accountId).sort();
+    const allRuns = await runs();
+    const allTasks = await tasks();
+    // Only what holds at the end acts: a risk run and task for each account still red, an
+    // expansion run and task for each account whose positive signal is open now; nothing else
+    // (no onboarding from the subscriptions started six months ago).
+    const signalled = (await allPages<Alert>(`${services.alerting.url}/v1/alerts`, token)).filter(
+      (a) => a.positive && a.status === 'open',
+    );
+    expect(accountsOf(allRuns.filter((r) => r.playbookId === adoption))).toEqual([...stillRed].sort());
+    expect(accountsOf(allTasks.filter((t) => t.playbookId === adoption))).toEqual([...stillRed].sort());
+    expect(accountsOf(allRuns.filter((r) => r.playbookId === expansion))).toEqual(accountsOf(signalled));
+    expect(accountsOf(allTasks.filter((t) => t.playbookId === expansion))).toEqual(accountsOf(signalled));
+    expect(allRuns.filter((r) => r.playbookId !== adoption && r.playbookId !== expansion)).toEqual([]);
+    expect(allTasks.filter((t) => t.playbookId !== adoption && t.playbookId !== expansion)).toEqual([]);
+    for (const id of recovered.slice(0, 3)) {
+      const decisions = await apiCall<Page<{ outcome: string; playbookId: string }>>(
+        `${services.playbooks.url}/v1/trigger-decisions?accountId=${id}`,
+        token,
+      );
+      expect(decisions.items.filter((d) => d.outcome === 'started' && d.playbookId === adoption)).toEqual([]);
+    }
 
     const alerts = await allPages<Alert>(`${services.alerting.url}/v1/alerts`, token);
     // Nothing resolved, so no cooldown started; no risk alert for an account green at the end (its
@@ -229,4 +289,65 @@ describe('backfill: six months of imported history', () => {
     expect(at(10).green).toBe(RECOVERED);
     expect(at(10).red + at(10).yellow).toBe(STILL_RED);
   });
+
+  it('rebuilds the days after a late event that were rebuilt before it, as the score stood then', async () => {
+    const id = recovered[0]!;
+    const byDay = (points: readonly Point[]) => {
+      const days = new Map<number, Point[]>();
+      for (const p of points.filter((q) => q.reason.startsWith('backfill ('))) {
+        const list = days.get(dayOf(p.at)) ?? [];
+        list.push(p);
+        days.set(dayOf(p.at), list);
+      }
+      return days;
+    };
+    const before = byDay((await historyOf(id)).points);
+    const alertsBefore = await allPages<Alert>(`${services.alerting.url}/v1/alerts`, token);
+    // Already rebuilt: a point on each of the 25 days before the last one (daily sign-ins).
+    for (let d = 25; d >= 6; d--) expect(before.get(d)?.length).toBe(1);
+
+    // An NPS 0 answered 30 days ago, sent now: until the NPS 10 five days ago, the latest answer
+    // was 0, so each day from 30 to 6 scores lower than it did.
+    await importCalls([
+      {
+        type: 'track',
+        messageId: `${id}-late-nps`,
+        userId: `${id}-u0`,
+        event: 'Survey Responded',
+        properties: { survey: 'nps', score: 0 },
+        timestamp: ago(30),
+        context: { groupId: id },
+      },
+    ]);
+    const after = await waitFor(
+      async () => {
+        const days = byDay((await historyOf(id)).points);
+        return (days.get(6)?.[0]?.score ?? 0) < (before.get(6)?.[0]?.score ?? 0) ? days : undefined;
+      },
+      { what: 'the days after the late event to be rebuilt', timeoutMs: 120_000 },
+    );
+    for (let d = 25; d >= 6; d--) {
+      // Still one point per day, now lower: the late answer counts from its day on.
+      expect(after.get(d)?.length).toBe(1);
+      expect(after.get(d)![0]!.score!).toBeLessThan(before.get(d)![0]!.score!);
+    }
+    // After the NPS 10 of five days ago, the late answer no longer counts.
+    const scores = (points: readonly Point[] | undefined) => points?.map((p) => [p.at, p.score, p.band]);
+    for (let d = 4; d >= 1; d--) expect(scores(after.get(d))).toEqual(scores(before.get(d)));
+    // Before it, untouched.
+    for (let d = 40; d > 30; d--) expect(after.get(d)).toEqual(before.get(d));
+
+    // The past changed, the present did not: no alert for the late detractor answer. The account
+    // was marked pending with its rebuilt days (one transaction); its present settles after.
+    await waitFor(
+      async () =>
+        (await apiCall<{ pendingAccounts: number }>(`${services.scoring.url}/v1/backfill`, token))
+          .pendingAccounts === 0
+          ? true
+          : undefined,
+      { what: 'the late import to settle', timeoutMs: 120_000 },
+    );
+    await waitForCatchUp(brokers, PIPELINE_CONSUMER_GROUPS);
+    expect(await allPages<Alert>(`${services.alerting.url}/v1/alerts`, token)).toEqual(alertsBefore);
+  }, 300_000);
 });

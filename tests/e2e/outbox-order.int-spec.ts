@@ -23,10 +23,21 @@ const database: ServiceDatabase = { schema: SCHEMA, entities: [], migrations: []
 
 type Publisher = Pick<EventPublisher, 'publishRaw'>;
 
+/** How many times each holder asked for a lease (to take it or to renew it). */
+const leaseRequests = new Map<string, number>();
+
+/** The lease store, counting the requests of each holder. */
+class CountedLeaseStore extends LeaseStore {
+  override async acquire(name: string, holder: string, ttlMs: number): Promise<boolean> {
+    leaseRequests.set(holder, (leaseRequests.get(holder) ?? 0) + 1);
+    return super.acquire(name, holder, ttlMs);
+  }
+}
+
 /** One replica's relay: its own pool, its own runner and lease holder name. */
 async function startRelay(db: TestDatabase, holder: string, publisher: Publisher) {
   const dataSource = await new DataSource({ type: 'postgres', url: db.url, poolSize: 4 }).initialize();
-  const jobs = new BackgroundJobs(new LeaseStore(dataSource, SCHEMA), { holder, leaseTtlMs: 1_500 });
+  const jobs = new BackgroundJobs(new CountedLeaseStore(dataSource, SCHEMA), { holder, leaseTtlMs: 1_500 });
   const relay = new OutboxRelay(
     dataSource,
     publisher as EventPublisher,
@@ -106,22 +117,29 @@ describe('outbox relay', () => {
     // A producer that is connected already: the batches' timing is the relays', not its start-up's.
     await publisher.publishRaw(topic as Topic, [{ key: 'warm-up', value: null }]);
     const reader = await new TopicReader(brokers).start([topic]);
-    // The second batch any relay sends fails after a while (a broker timeout, say).
+    // The second batch any relay sends fails after a while (a broker timeout, say): it stays in
+    // flight until the other replica has asked for the relay lease twice, so the other had its
+    // chances to send a later batch meanwhile.
     let sends = 0;
     const failed: RawMessage[] = [];
-    const flaky: Publisher = {
+    const flaky = (holder: string, other: string): Publisher => ({
       async publishRaw(t: Topic, messages: readonly RawMessage[]) {
         if (++sends === 2) {
           failed.push(...messages);
-          await new Promise((resolve) => setTimeout(resolve, 1_000));
+          const asked = leaseRequests.get(other) ?? 0;
+          await waitFor(() => (leaseRequests.get(other) ?? 0) >= asked + 2, {
+            what: `${other} to ask for the lease twice while ${holder}'s batch is in flight`,
+            timeoutMs: 30_000,
+            intervalMs: 10,
+          });
           throw new Error('injected: the broker timed out');
         }
         await publisher.publishRaw(t, messages);
       },
-    };
+    });
     const relays = await Promise.all([
-      startRelay(db, 'replica-a', flaky),
-      startRelay(db, 'replica-b', flaky),
+      startRelay(db, 'replica-a', flaky('replica-a', 'replica-b')),
+      startRelay(db, 'replica-b', flaky('replica-b', 'replica-a')),
     ]);
     try {
       await waitFor(async () => (await outboxCount(db)) === 0, {

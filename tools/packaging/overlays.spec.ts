@@ -6,6 +6,10 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { SCORING_CONSUMER } from '../../apps/health-scoring/src/scoring/scoring.messaging';
+import { ALERTING_ACCOUNTS_CONSUMER } from '../../apps/alerting/src/consumer-groups';
+import { PLAYBOOKS_SIGNALS_CONSUMER } from '../../apps/playbooks/src/engine/consumer-groups';
+import { READ_MODELS_GROUP } from '../../apps/reporting/src/read-models/consumer-groups';
 
 const ROOT = path.resolve(__dirname, '../..');
 const SERVICES = ['alerting', 'health-scoring', 'ingestion', 'playbooks', 'reporting'];
@@ -39,20 +43,12 @@ function validate(...args: string[]): { status: number | null; report: Report } 
   return { status: result.status, report: JSON.parse(result.stdout) as Report };
 }
 
-/** The value of `export const NAME = '...'` in a source file. */
-function constantIn(file: string, name: string): string {
-  const match = new RegExp(`export const ${name} = '([^']+)'`).exec(
-    readFileSync(path.join(ROOT, file), 'utf8'),
-  );
-  if (!match) throw new Error(`${file} exports no ${name}`);
-  return match[1];
-}
-
+/** The consumer group each consuming service reads its main topics with, as the code declares it. */
 const CONSUMER_GROUPS: Record<string, string> = {
-  'health-scoring': constantIn('apps/health-scoring/src/scoring/scoring.engine.ts', 'SCORING_CONSUMER'),
-  alerting: constantIn('apps/alerting/src/consumer-groups.ts', 'ALERTING_ACCOUNTS_CONSUMER'),
-  playbooks: constantIn('apps/playbooks/src/engine/consumer-groups.ts', 'PLAYBOOKS_SIGNALS_CONSUMER'),
-  reporting: constantIn('apps/reporting/src/read-models/consumer-groups.ts', 'READ_MODELS_GROUP'),
+  'health-scoring': SCORING_CONSUMER,
+  alerting: ALERTING_ACCOUNTS_CONSUMER,
+  playbooks: PLAYBOOKS_SIGNALS_CONSUMER,
+  reporting: READ_MODELS_GROUP,
 };
 
 const OVERLAYS = ['k8s/base', 'k8s/overlays/development', 'k8s/overlays/production'];

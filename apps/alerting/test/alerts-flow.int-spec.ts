@@ -424,8 +424,17 @@ describe('alerts through the public APIs', () => {
     expect(resolved.history!.map((h) => h.change)).toEqual(['raised', 'acknowledged', 'snoozed', 'resolved']);
     expect(resolved.history![3]!.note).toBe('called them');
     expect((await post(`/v1/alerts/${nps!.id}/resolve`, { note: 'again' })).status).toBe(409);
-    // The cooldown holds back a new alert although the NPS answer is still a detractor's.
-    await new Promise((resolve) => setTimeout(resolve, 1500));
+    // The cooldown holds back a new alert although the NPS answer is still a detractor's: putting
+    // the rule back unchanged re-evaluates the workspace's accounts before it answers.
+    const rules = (await (await api('/v1/alert-rules')).json()) as Record<string, unknown>[];
+    const { name, type, params, severity, scope, enabled, cooldownMinutes, id } = rules.find(
+      (r) => r['type'] === 'nps_detractor',
+    )!;
+    const put = await api(`/v1/alert-rules/${String(id)}`, {
+      method: 'PUT',
+      body: JSON.stringify({ name, type, params, severity, scope, enabled, cooldownMinutes }),
+    });
+    expect(put.status).toBe(200);
     expect(await alertsOf('ruleType=nps_detractor&status=open,acknowledged,snoozed')).toEqual([]);
     const other = await api('/v1/alerts/00000000-0000-4000-8000-000000000000');
     expect(other.status).toBe(404);

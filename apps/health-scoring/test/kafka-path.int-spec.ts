@@ -15,7 +15,7 @@ import {
 } from '@tsuzuku/platform-testing';
 import { healthScoringService } from '../src/service';
 import { HealthScoringConfig } from '../src/config/health-scoring.config';
-import { SCORING_CONSUMER } from '../src/scoring/scoring.engine';
+import { SCORING_CONSUMER } from '../src/scoring/scoring.messaging';
 
 const customerEvent = (workspaceId: string, accountId: string, occurredAt: string) =>
   testCustomerEvent(workspaceId, accountId, occurredAt);

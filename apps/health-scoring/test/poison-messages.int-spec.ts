@@ -15,7 +15,7 @@ import {
 } from '@tsuzuku/platform-testing';
 import { healthScoringService } from '../src/service';
 import { HealthScoringConfig } from '../src/config/health-scoring.config';
-import { SCORING_CONSUMER } from '../src/scoring/scoring.engine';
+import { SCORING_CONSUMER } from '../src/scoring/scoring.messaging';
 
 /**
  * Defence in depth behind ingestion: poison put straight onto cs.events.v1 by another producer

@@ -13,7 +13,7 @@ import {
 } from '@tsuzuku/platform-testing';
 import { healthScoringService } from '../src/service';
 import { HealthScoringConfig } from '../src/config/health-scoring.config';
-import { SCORING_CONSUMER } from '../src/scoring/scoring.engine';
+import { SCORING_CONSUMER } from '../src/scoring/scoring.messaging';
 
 interface Scorecard {
   id: string;

@@ -14,9 +14,10 @@ import {
 } from '@tsuzuku/platform-testing';
 import { healthScoringService } from '../src/service';
 import { HealthScoringConfig } from '../src/config/health-scoring.config';
-import { SCORING_CONSUMER, ScoringEngine } from '../src/scoring/scoring.engine';
+import { SCORING_CONSUMER } from '../src/scoring/scoring.messaging';
+import { RescoringService } from '../src/scoring/rescoring.service';
 import { ScoringSweep } from '../src/scoring/scoring.sweep';
-import { Clock } from '../src/scoring/clock';
+import { Clock } from '@tsuzuku/platform-runtime';
 
 const DAY_MS = 86_400_000;
 
@@ -271,7 +272,7 @@ describe('health scoring from cs.events.v1', () => {
   });
 
   it('keeps an override through recomputation and ends it on time', async () => {
-    const engine = service.app.get(ScoringEngine);
+    const engine = service.app.get(RescoringService);
     const before = (await account('acct-a'))!;
     await db.query(
       `INSERT INTO health_scoring.overrides (id, workspace_id, account_id, score, reason, author, expires_at)

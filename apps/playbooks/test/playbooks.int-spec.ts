@@ -373,8 +373,14 @@ describe('playbooks', () => {
     );
     expect(runs).toHaveLength(1);
     expect(runs[0]).toMatchObject({ status: 'holdout', steps: [] });
-    // Time for the engine to have done anything it wrongly would.
-    await new Promise((resolve) => setTimeout(resolve, 1000));
+    // The engine claims only running runs that are due: a holdout is stored finished with nothing
+    // due, so no later tick can give it a task or a step.
+    const [stored] = await db.query<{ next_at: Date | null; finished_at: Date | null }>(
+      'SELECT next_at, finished_at FROM playbooks.runs WHERE id = $1',
+      [runs[0]!.id],
+    );
+    expect(stored).toMatchObject({ next_at: null });
+    expect(stored!.finished_at).not.toBeNull();
     expect((await api<Page<Task>>('GET', `/v1/tasks?accountId=${accountId}`)).body.items).toEqual([]);
     expect(
       await db.query('SELECT * FROM playbooks.step_executions WHERE run_id = $1', [runs[0]!.id]),

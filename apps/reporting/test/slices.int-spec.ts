@@ -30,18 +30,20 @@ const label = (m: number) => `${Math.floor(m / 12)}-${String((m % 12) + 1).padSt
 
 const SEGMENTS = ['enterprise', 'mid-market', 'smb'] as const;
 const CSMS = ['ana@cs.example', 'ben@cs.example', 'chloe@cs.example'] as const;
+const PLANS = ['starter', 'pro', 'business'] as const;
 const CURRENT = monthIndex(Date.now());
 /** The six complete months before the current one. */
 const MONTHS = [6, 5, 4, 3, 2, 1].map((back) => CURRENT - back);
 const [M1, , M3] = MONTHS as [number, number, number];
-/** The account whose segment and owner change at the start of the third month. */
+/** The account whose segment, owner and plan change at the start of the third month. */
 const MOVER = 'acct-01';
 
 /**
  * Twelve accounts over six months, as Segment calls: subscriptions started in one of the first
  * three months, then changed, cancelled and started again at random; a sign-in a month while
  * paying; one group call per account timestamped two days before the first month (acct-11 has
- * no segment, acct-10 no owner), and MOVER's second group call at the start of the third month.
+ * no segment, acct-10 no owner, acct-09 no plan), MOVER's second group call at the start of the
+ * third month, and one setting only acct-04's plan at the start of the fifth.
  */
 function history(seed: number, prefix: string): { tracks: GeneratedCall[]; groups: GeneratedCall[] } {
   const random = seededRandom(seed);
@@ -63,7 +65,8 @@ function history(seed: number, prefix: string): { tracks: GeneratedCall[]; group
   });
   for (let i = 0; i < 12; i++) {
     const account = `acct-${String(i).padStart(2, '0')}`;
-    const traits: Record<string, unknown> = { name: `Account ${i}`, plan: 'pro' };
+    const traits: Record<string, unknown> = { name: `Account ${i}` };
+    if (i !== 9) traits['plan'] = PLANS[(i + 1) % PLANS.length];
     if (i !== 11) traits['segment'] = SEGMENTS[i % 3];
     if (i !== 10) traits['csm_email'] = CSMS[Math.floor(random() * CSMS.length)];
     groups.push(call('group', account, monthStartMs(M1) - 2 * DAY_MS, { groupId: account, traits }));
@@ -71,7 +74,14 @@ function history(seed: number, prefix: string): { tracks: GeneratedCall[]; group
       groups.push(
         call('group', account, monthStartMs(M3) + HOUR_MS, {
           groupId: account,
-          traits: { segment: 'enterprise', csm_email: CSMS[2] },
+          traits: { segment: 'enterprise', csm_email: CSMS[2], plan: 'business' },
+        }),
+      );
+    if (account === 'acct-04')
+      groups.push(
+        call('group', account, monthStartMs(MONTHS[4]!) + DAY_MS, {
+          groupId: account,
+          traits: { plan: 'starter' },
         }),
       );
     // One subscription event at most per month, on days 1-27; the sign-in on day 28.
@@ -119,6 +129,7 @@ function history(seed: number, prefix: string): { tracks: GeneratedCall[]; group
 interface Slice {
   segment?: string;
   owner?: string;
+  plan?: string;
 }
 interface Figures {
   month: string;
@@ -157,7 +168,8 @@ function inSlice(calls: readonly GeneratedCall[], account: string, month: number
   const end = monthStartMs(month + 1);
   return (
     (slice.segment === undefined || traitBefore(calls, account, 'segment', end) === slice.segment) &&
-    (slice.owner === undefined || traitBefore(calls, account, 'csm_email', end) === slice.owner)
+    (slice.owner === undefined || traitBefore(calls, account, 'csm_email', end) === slice.owner) &&
+    (slice.plan === undefined || traitBefore(calls, account, 'plan', end) === slice.plan)
   );
 }
 
@@ -312,7 +324,9 @@ describe('KPI slices by the attributes accounts had at event time', () => {
     {},
     ...['', ...SEGMENTS].map((segment) => ({ segment })),
     ...['', ...CSMS].map((owner) => ({ owner })),
+    ...['', ...PLANS].map((plan) => ({ plan })),
     { segment: 'enterprise', owner: CSMS[2] },
+    { segment: 'enterprise', plan: 'business' },
   ];
   /** Waits until every slice answers the expected figures, then compares them (a diff on failure). */
   const expectSlices = async (ws: CliWorkspace, calls: readonly GeneratedCall[]) => {
@@ -360,9 +374,15 @@ describe('KPI slices by the attributes accounts had at event time', () => {
     for (const type of ['new', 'expansion', 'contraction', 'churn']) expect(movementTypes).toContain(type);
     for (const segment of SEGMENTS)
       expect(expectedFigures(lateCalls, { segment }).some((f) => f.endMrr > 0)).toBe(true);
+    for (const plan of PLANS)
+      expect(expectedFigures(lateCalls, { plan }).some((f) => f.endMrr > 0)).toBe(true);
+    // acct-04's plan changes by event time within the six months.
+    expect(
+      new Set(MONTHS.map((m) => traitBefore(lateCalls, 'acct-04', 'plan', monthStartMs(m + 1)))).size,
+    ).toBe(2);
   });
 
-  it('slices by segment and owner equal the computation when the group calls come after the events, and when they come first', async () => {
+  it('slices by segment, owner and plan equal the computation when the group calls come after the events, and when they come first', async () => {
     // late: the events, processed (the unsliced MRR is complete), then the group calls.
     const unslicedMrr = (figures: Figures[]) => figures.map((f) => [f.month, f.startMrr, f.endMrr, f.newMrr]);
     await Promise.all([
@@ -395,17 +415,44 @@ describe('KPI slices by the attributes accounts had at event time', () => {
     expect(await moverIn('enterprise')).toEqual(moverMonths.filter((m) => m >= M3).map(label));
   }, 240_000);
 
-  it('adds the segment slices (accounts without one included) up to the total, for MRR, accounts and movements', async () => {
+  it('adds the segment, owner and plan slices (accounts without one included) up to the total, for MRR, accounts and movements', async () => {
+    const partitions: Slice[][] = [
+      ['', ...SEGMENTS].map((segment) => ({ segment })),
+      ['', ...CSMS].map((owner) => ({ owner })),
+      ['', ...PLANS].map((plan) => ({ plan })),
+    ];
     for (const ws of [late, first]) {
       const total = await kpis(ws);
-      const parts = await Promise.all(['', ...SEGMENTS].map((segment) => kpis(ws, { segment })));
-      const sum = total.map((t, i) => {
-        const out = { ...t };
-        for (const key of Object.keys(t) as (keyof Figures)[])
-          if (key !== 'month') (out[key] as number) = parts.reduce((s, p) => s + (p[i]![key] as number), 0);
-        return out;
+      for (const partition of partitions) {
+        const parts = await Promise.all(partition.map((slice) => kpis(ws, slice)));
+        const sum = total.map((t, i) => {
+          const out = { ...t };
+          for (const key of Object.keys(t) as (keyof Figures)[])
+            if (key !== 'month') (out[key] as number) = parts.reduce((s, p) => s + (p[i]![key] as number), 0);
+          return out;
+        });
+        expect(sum).toEqual(total);
+      }
+    }
+  });
+
+  it('answers a sliced KPI report as CSV with the same figures', async () => {
+    for (const slice of [{ plan: 'pro' }, { segment: 'smb' }, { owner: CSMS[0] }]) {
+      const [key, value] = Object.entries(slice)[0]!;
+      const response = await fetch(
+        `${reporting.url}/v1/reports/kpis?${range}&${key}=${encodeURIComponent(value)}`,
+        { headers: { authorization: `Bearer ${late.token}`, accept: 'text/csv' } },
+      );
+      expect(response.status).toBe(200);
+      const [header, ...lines] = (await response.text()).trim().split('\r\n');
+      const columns = header!.split(',');
+      const rows = lines.map((line) => {
+        const cells = line.split(',');
+        return Object.fromEntries(
+          columns.map((c, i) => [c, c === 'month' ? cells[i] : cells[i] === '' ? null : Number(cells[i])]),
+        );
       });
-      expect(sum).toEqual(total);
+      expect(rows.map(figuresOf)).toEqual(expectedFigures(lateCalls, slice));
     }
   });
 
@@ -415,6 +462,8 @@ describe('KPI slices by the attributes accounts had at event time', () => {
       { segment: 'smb' },
       { owner: CSMS[0] },
       { segment: '' },
+      { plan: 'starter' },
+      { plan: '' },
     ]) {
       const [key, value] = Object.entries(slice)[0]!;
       const listed = await get<{ movements: (Movement & { month: string })[] }>(
@@ -451,7 +500,7 @@ describe('KPI slices by the attributes accounts had at event time', () => {
         )(request, metadata, (error, value) => (error ? reject(error) : resolve(value))),
       );
     try {
-      for (const slice of [{ segment: 'enterprise' }, { owner: CSMS[1] }]) {
+      for (const slice of [{ segment: 'enterprise' }, { owner: CSMS[1] }, { plan: 'business' }]) {
         const viaGrpc = await call<{ months: Record<string, unknown>[] }>('GetKpis', {
           from: label(MONTHS[0]!),
           to: label(MONTHS[5]!),
@@ -464,6 +513,7 @@ describe('KPI slices by the attributes accounts had at event time', () => {
         to: label(MONTHS[5]!),
         detail: true,
         segment: 'mid-market',
+        plan: 'pro',
       });
       expect(
         moves.movements.map(({ accountId, occurredAt, type, amount }) => ({
@@ -472,7 +522,7 @@ describe('KPI slices by the attributes accounts had at event time', () => {
           type,
           amount,
         })),
-      ).toEqual(expectedMovements(lateCalls, { segment: 'mid-market' }));
+      ).toEqual(expectedMovements(lateCalls, { segment: 'mid-market', plan: 'pro' }));
     } finally {
       client.close();
     }

@@ -1,6 +1,6 @@
 import type { Attributes, Counter, Histogram } from '@opentelemetry/api';
 import { PIPELINE_LATENCY_BUCKETS, serviceMeter } from '@tsuzuku/platform-telemetry';
-import type { AlertChange } from './alert-writer';
+import type { AlertChange } from './domain/alert-record';
 
 /**
  * Alert changes the engine committed, by kind and rule type, and health change to alert: from

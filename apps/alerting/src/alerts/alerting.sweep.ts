@@ -1,6 +1,8 @@
 import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { BackgroundJobs } from '@tsuzuku/platform-database';
+import { Clock } from '@tsuzuku/platform-runtime';
 import { AlertingConfig } from '../config/alerting.config';
+import { AccountSnapshotRepository } from './account-snapshot.repository';
 import { AlertingEngine } from './alerting.engine';
 
 const CHUNK = 500;
@@ -16,8 +18,10 @@ export class AlertingSweep implements OnApplicationBootstrap {
 
   constructor(
     private readonly engine: AlertingEngine,
+    private readonly accounts: AccountSnapshotRepository,
     private readonly config: AlertingConfig,
     private readonly jobs: BackgroundJobs,
+    private readonly clock: Clock,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -31,12 +35,12 @@ export class AlertingSweep implements OnApplicationBootstrap {
 
   /** Re-evaluates every account, a chunk per transaction (until `signal` aborts); returns how many. */
   async sweep(signal?: AbortSignal): Promise<number> {
-    const started = Date.now();
-    const keys = await this.engine.accountKeys();
+    const started = performance.now();
+    const keys = await this.accounts.allKeys();
     for (let i = 0; i < keys.length && !signal?.aborted; i += CHUNK)
       await this.engine.reevaluate(keys.slice(i, i + CHUNK), 'sweep');
-    await this.engine.pruneScorePoints();
-    this.logger.debug(`swept ${keys.length} account(s) in ${Date.now() - started} ms`);
+    await this.accounts.pruneScorePoints(this.clock.now());
+    this.logger.debug(`swept ${keys.length} account(s) in ${Math.round(performance.now() - started)} ms`);
     return keys.length;
   }
 }

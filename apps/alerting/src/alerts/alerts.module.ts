@@ -1,7 +1,9 @@
-import { Global, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { NotificationsModule } from '../notifications/notifications.module';
-import { RulesModule } from '../rules/rules.module';
+import { RuleStorageModule } from '../rules/rule-storage.module';
+import { AccountSnapshotRepository } from './account-snapshot.repository';
 import { AccountsConsumer } from './accounts.consumer';
+import { AlertRepository } from './alert.repository';
 import { AlertWriter } from './alert-writer';
 import { AlertingEngine } from './alerting.engine';
 import { AlertingSweep } from './alerting.sweep';
@@ -9,11 +11,18 @@ import { AlertsController } from './alerts.controller';
 import { AlertsService } from './alerts.service';
 
 /** Alerts: the engine that raises and resolves them, its consumer and sweep, and their API. */
-@Global()
 @Module({
-  imports: [RulesModule, NotificationsModule],
+  imports: [RuleStorageModule, NotificationsModule],
   controllers: [AlertsController],
-  providers: [AlertWriter, AlertingEngine, AlertsService, AccountsConsumer, AlertingSweep],
+  providers: [
+    AccountSnapshotRepository,
+    AlertRepository,
+    AlertWriter,
+    AlertingEngine,
+    AlertsService,
+    AccountsConsumer,
+    AlertingSweep,
+  ],
   exports: [AlertingEngine, AlertingSweep],
 })
 export class AlertsModule {}

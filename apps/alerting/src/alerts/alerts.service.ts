@@ -2,11 +2,13 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
+import { Clock } from '@tsuzuku/platform-runtime';
 import { ALERTS_CURSOR } from '../shared/page-cursor';
-import { isUuid } from '../rules/rules.store';
+import { isUuid } from '../shared/is-uuid';
 import { ManualAction, manualTransition } from './domain/alert-lifecycle';
-import { ALERT_COLUMNS, AlertRecord, alertRecordOf } from './alert-record';
-import { AlertChange, AlertWriter } from './alert-writer';
+import { AlertChange, AlertRecord } from './domain/alert-record';
+import { AlertRepository } from './alert.repository';
+import { AlertWriter } from './alert-writer';
 import { AlertsException, AlertsExceptionCode } from './alerts.exception';
 import { AlertHistoryEntryDto, AlertPageDto, ListAlertsQuery } from './dto/alert.dto';
 
@@ -17,35 +19,24 @@ export type AlertWithHistory = AlertRecord & { readonly history: AlertHistoryEnt
 export class AlertsService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly alerts: AlertRepository,
     private readonly writer: AlertWriter,
+    private readonly clock: Clock,
   ) {}
 
   async list(workspaceId: string, q: ListAlertsQuery): Promise<AlertPageDto> {
     const limit = q.limit ?? 50;
-    const where = ['a.workspace_id = $1'];
-    const params: unknown[] = [workspaceId];
-    const add = (sql: string, value: unknown) => {
-      params.push(value);
-      where.push(sql.replace('?', `$${params.length}`));
-    };
-    if (q.status) add('a.status = ANY(?)', q.status);
-    if (q.accountId) add('a.account_id = ?', q.accountId);
-    if (q.ruleId) add('a.rule_id = ?', q.ruleId);
-    if (q.ruleType) add('a.rule_type = ANY(?)', q.ruleType);
-    if (q.owner) add('lower(a.owner) = lower(?)', q.owner);
-    if (q.severity) add('a.severity = ANY(?)', q.severity);
-    const cursor = q.cursor ?? null;
-    if (cursor) {
-      params.push(cursor.at, cursor.id);
-      where.push(`(a.opened_at, a.id) < ($${params.length - 1}::timestamptz, $${params.length}::uuid)`);
-    }
-    params.push(limit + 1);
-    const rows: Record<string, unknown>[] = await this.dataSource.query(
-      `SELECT ${ALERT_COLUMNS} FROM alerting.alerts a WHERE ${where.join(' AND ')}
-       ORDER BY a.opened_at DESC, a.id DESC LIMIT $${params.length}`,
-      params,
-    );
-    const items = rows.slice(0, limit).map(alertRecordOf);
+    const rows = await this.alerts.page(workspaceId, {
+      status: q.status,
+      accountId: q.accountId,
+      ruleId: q.ruleId,
+      ruleType: q.ruleType,
+      owner: q.owner,
+      severity: q.severity,
+      before: q.cursor ?? null,
+      limit: limit + 1,
+    });
+    const items = rows.slice(0, limit);
     const last = items[items.length - 1];
     return {
       items,
@@ -56,18 +47,7 @@ export class AlertsService {
 
   async get(workspaceId: string, id: string): Promise<AlertWithHistory> {
     const alert = await this.find(workspaceId, id);
-    const history: Record<string, unknown>[] = await this.dataSource.query(
-      `SELECT at, change, from_status AS "fromStatus", to_status AS "toStatus", actor, note, detail
-       FROM alerting.alert_history WHERE alert_id = $1 ORDER BY id`,
-      [id],
-    );
-    return {
-      ...alert,
-      history: history.map((h) => ({
-        ...(h as unknown as AlertHistoryEntryDto),
-        at: (h['at'] as Date).toISOString(),
-      })),
-    };
+    return { ...alert, history: await this.alerts.historyOf(id) };
   }
 
   /** Acknowledges, snoozes or resolves an alert by hand; 409 when its status does not allow it. */
@@ -78,18 +58,14 @@ export class AlertsService {
     actor: string,
     input: { note?: string; until?: string },
   ): Promise<AlertWithHistory> {
-    if (!isUuid(id)) throw notFound(id);
+    if (!isUuid(id)) notFound(id);
     await this.dataSource.transaction(async (m) => {
-      const [row]: Record<string, unknown>[] = await m.query(
-        `SELECT ${ALERT_COLUMNS} FROM alerting.alerts a WHERE a.workspace_id = $1 AND a.id = $2 FOR UPDATE`,
-        [workspaceId, id],
-      );
-      if (!row) throw notFound(id);
-      const alert = alertRecordOf(row);
+      const alert = await this.alerts.findForUpdate(m, workspaceId, id);
+      if (!alert) notFound(id);
       const transition = manualTransition(alert.status, action);
       if (!transition.ok)
         throw new AlertsException(AlertsExceptionCode.InvalidTransition, transition.problem);
-      const now = new Date().toISOString();
+      const now = this.clock.now().toISOString();
       const note = input.note ?? null;
       let change: AlertChange;
       if (action === 'acknowledge')
@@ -131,17 +107,12 @@ export class AlertsService {
   }
 
   private async find(workspaceId: string, id: string): Promise<AlertRecord> {
-    if (!isUuid(id)) throw notFound(id);
-    const [row]: Record<string, unknown>[] = await this.dataSource.query(
-      `SELECT ${ALERT_COLUMNS} FROM alerting.alerts a WHERE a.workspace_id = $1 AND a.id = $2`,
-      [workspaceId, id],
-    );
-    if (!row) throw notFound(id);
-    return alertRecordOf(row);
+    if (!isUuid(id)) notFound(id);
+    return (await this.alerts.find(workspaceId, id)) ?? notFound(id);
   }
 }
 
-function notFound(id: string): AlertsException {
+function notFound(id: string): never {
   // The same answer whether the alert is another workspace's or nobody's.
-  return new AlertsException(AlertsExceptionCode.AlertNotFound, `no alert ${id} in this workspace`);
+  throw new AlertsException(AlertsExceptionCode.AlertNotFound, `no alert ${id} in this workspace`);
 }

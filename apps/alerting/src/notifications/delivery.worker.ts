@@ -1,26 +1,11 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 import { BackgroundJobs, JobHandle, backoffDelay } from '@tsuzuku/platform-database';
-import { OutboundRequestError } from '@tsuzuku/platform-runtime';
+import { Clock, OutboundRequestError } from '@tsuzuku/platform-runtime';
 import { AlertingConfig } from '../config/alerting.config';
 import { DeliveryWake } from './delivery-wake';
 import { afterFailure } from './domain/delivery-backoff';
-import { AlertNotification } from './domain/notification-message';
+import { ClaimedDelivery, DeliveryRepository } from './delivery.repository';
 import { ChannelTarget, DeliveryError, NotificationSenders } from './notification-senders';
-import { returning } from '../shared/returning';
-
-interface ClaimedDelivery {
-  id: string;
-  attempts: number;
-  payload: AlertNotification;
-  kind: ChannelTarget['kind'];
-  url: string | null;
-  recipients: string[];
-  secret: string | null;
-  previous_secret: string | null;
-  previous_valid: boolean;
-}
 
 /**
  * Sends due deliveries. Rows are claimed with FOR UPDATE SKIP LOCKED and leased (their next
@@ -37,10 +22,11 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnApplicationShut
   private inFlight = new Set<Promise<void>>();
 
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly deliveries: DeliveryRepository,
     private readonly senders: NotificationSenders,
     private readonly config: AlertingConfig,
     private readonly jobs: BackgroundJobs,
+    private readonly clock: Clock,
     wake: DeliveryWake,
   ) {
     wake.listen(() => this.tick());
@@ -64,21 +50,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnApplicationShut
     const free = this.config.DELIVERY_CONCURRENCY - this.inFlight.size;
     if (free <= 0) return;
     const leaseMs = this.config.DELIVERY_TIMEOUT_MS + 30_000;
-    const claimed = returning<ClaimedDelivery>(
-      await this.dataSource.query(
-        `WITH due AS (
-         SELECT id FROM alerting.deliveries WHERE status = 'pending' AND next_attempt_at <= now()
-         ORDER BY next_attempt_at LIMIT $1 FOR UPDATE SKIP LOCKED
-       )
-       UPDATE alerting.deliveries d SET attempts = d.attempts + 1,
-         next_attempt_at = now() + make_interval(secs => $2::double precision / 1000)
-       FROM due, alerting.channels c
-       WHERE d.id = due.id AND c.id = d.channel_id
-       RETURNING d.id, d.attempts, d.payload, c.kind, c.url, c.recipients, c.secret, c.previous_secret,
-         coalesce(c.previous_secret_expires_at > now(), false) AS previous_valid`,
-        [free, leaseMs],
-      ),
-    );
+    const claimed = await this.deliveries.claimDue(free, leaseMs);
     for (const delivery of claimed) {
       const sending: Promise<void> = this.deliver(delivery).finally(() => {
         this.inFlight.delete(sending);
@@ -94,12 +66,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnApplicationShut
     const target: ChannelTarget = { id: d.id, kind: d.kind, url: d.url, recipients: d.recipients, secrets };
     try {
       await this.senders.send(target, d.payload, d.id);
-      await this.dataSource.query(
-        `UPDATE alerting.deliveries SET status = 'delivered', delivered_at = now(), last_error = NULL,
-           last_status_code = NULL
-         WHERE id = $1`,
-        [d.id],
-      );
+      await this.deliveries.markDelivered(d.id);
     } catch (error) {
       const { message, statusCode } = describe(error);
       const delay = backoffDelay(
@@ -107,20 +74,14 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnApplicationShut
         this.config.DELIVERY_BACKOFF_BASE_MS,
         this.config.DELIVERY_BACKOFF_MAX_MS,
       );
-      const next = afterFailure(d.attempts, this.config.DELIVERY_MAX_ATTEMPTS, new Date(), delay);
-      await this.dataSource
-        .query(
-          `UPDATE alerting.deliveries SET status = $2, last_error = $3, last_status_code = $5,
-             next_attempt_at = coalesce($4, next_attempt_at)
-           WHERE id = $1`,
-          [
-            d.id,
-            next.status,
-            message.slice(0, 1000),
-            next.status === 'pending' ? next.nextAttemptAt.toISOString() : null,
-            statusCode,
-          ],
-        )
+      const next = afterFailure(d.attempts, this.config.DELIVERY_MAX_ATTEMPTS, this.clock.now(), delay);
+      await this.deliveries
+        .markFailed(d.id, {
+          status: next.status,
+          error: message.slice(0, 1000),
+          statusCode,
+          nextAttemptAt: next.status === 'pending' ? next.nextAttemptAt : null,
+        })
         .catch((e: unknown) =>
           this.logger.warn(`recording delivery ${d.id} failed: ${(e as Error).message}`),
         );

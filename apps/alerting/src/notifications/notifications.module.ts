@@ -1,6 +1,8 @@
 import { Module } from '@nestjs/common';
 import { ChannelsController, DeliveriesController } from './channels.controller';
+import { ChannelRepository } from './channel.repository';
 import { ChannelsService } from './channels.service';
+import { DeliveryRepository } from './delivery.repository';
 import { DeliveryWake } from './delivery-wake';
 import { DeliveryWorker } from './delivery.worker';
 import { NotificationSenders } from './notification-senders';
@@ -8,7 +10,14 @@ import { NotificationSenders } from './notification-senders';
 /** Notification channels, their API, and the worker that delivers to them. */
 @Module({
   controllers: [ChannelsController, DeliveriesController],
-  providers: [ChannelsService, DeliveryWake, NotificationSenders, DeliveryWorker],
-  exports: [DeliveryWake],
+  providers: [
+    ChannelRepository,
+    DeliveryRepository,
+    ChannelsService,
+    DeliveryWake,
+    NotificationSenders,
+    DeliveryWorker,
+  ],
+  exports: [ChannelRepository, DeliveryRepository, DeliveryWake],
 })
 export class NotificationsModule {}

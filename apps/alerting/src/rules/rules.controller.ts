@@ -1,15 +1,13 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put } from '@nestjs/common';
 import { ApiBody, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 import { Auth, AuthContext, RequireScopes } from '@tsuzuku/platform-auth';
 import { ApiReplaceOperation } from '@tsuzuku/platform-runtime';
-import { AlertingEngine } from '../alerts/alerting.engine';
 import { AlertsException, AlertsExceptionCode } from '../alerts/alerts.exception';
 import { RuleDefinition } from './domain/default-rules';
 import { parseRuleDefinition } from './domain/rule-validation';
 import { RuleDto, RuleInputDto } from './dto/rule.dto';
-import { RulesStore, StoredRule } from './rules.store';
+import { StoredRule } from './rule.repository';
+import { RulesService } from './rules.service';
 
 /**
  * The alert rules of the calling token's workspace (the defaults, one per type, exist from the
@@ -18,11 +16,7 @@ import { RulesStore, StoredRule } from './rules.store';
 @ApiTags('alert-rules')
 @Controller('v1/alert-rules')
 export class RulesController {
-  constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
-    private readonly rules: RulesStore,
-    private readonly engine: AlertingEngine,
-  ) {}
+  constructor(private readonly rules: RulesService) {}
 
   @Get()
   @RequireScopes('read')
@@ -37,8 +31,8 @@ export class RulesController {
   @ApiOperation({ summary: 'One alert rule' })
   @ApiResponse({ status: 200, type: RuleDto })
   @ApiResponse({ status: 404, description: 'no such rule in this workspace' })
-  async get(@Auth() auth: AuthContext, @Param('id') id: string): Promise<StoredRule> {
-    return (await this.rules.get(auth.workspaceId, id)) ?? notFound(id);
+  get(@Auth() auth: AuthContext, @Param('id') id: string): Promise<StoredRule> {
+    return this.rules.get(auth.workspaceId, id);
   }
 
   @Post()
@@ -47,10 +41,8 @@ export class RulesController {
   @ApiBody({ type: RuleInputDto })
   @ApiResponse({ status: 201, type: RuleDto })
   @ApiResponse({ status: 400, description: 'every problem with its field path' })
-  async create(@Auth() auth: AuthContext, @Body() body: unknown): Promise<StoredRule> {
-    const created = await this.rules.create(auth.workspaceId, parsed(body));
-    await this.reevaluate(auth.workspaceId);
-    return created;
+  create(@Auth() auth: AuthContext, @Body() body: unknown): Promise<StoredRule> {
+    return this.rules.create(auth.workspaceId, parsed(body));
   }
 
   @Put(':id')
@@ -60,18 +52,8 @@ export class RulesController {
   @ApiResponse({ status: 200, type: RuleDto })
   @ApiResponse({ status: 400, description: 'every problem with its field path' })
   @ApiResponse({ status: 404, description: 'no such rule in this workspace' })
-  async replace(
-    @Auth() auth: AuthContext,
-    @Param('id') id: string,
-    @Body() body: unknown,
-  ): Promise<StoredRule> {
-    const rule = parsed(body);
-    const replaced = await this.dataSource.transaction((m) =>
-      this.rules.replace(m, auth.workspaceId, id, rule),
-    );
-    if (!replaced) return notFound(id);
-    await this.reevaluate(auth.workspaceId);
-    return replaced;
+  replace(@Auth() auth: AuthContext, @Param('id') id: string, @Body() body: unknown): Promise<StoredRule> {
+    return this.rules.replace(auth.workspaceId, id, parsed(body));
   }
 
   @Delete(':id')
@@ -80,16 +62,8 @@ export class RulesController {
   @ApiOperation({ summary: 'Delete an alert rule; its open alerts are resolved' })
   @ApiResponse({ status: 204 })
   @ApiResponse({ status: 404, description: 'no such rule in this workspace' })
-  async delete(@Auth() auth: AuthContext, @Param('id') id: string): Promise<void> {
-    const deleted = await this.dataSource.transaction((m) => this.rules.delete(m, auth.workspaceId, id));
-    if (!deleted) notFound(id);
-    await this.reevaluate(auth.workspaceId);
-  }
-
-  private async reevaluate(workspaceId: string): Promise<void> {
-    const keys = await this.engine.accountKeysOf(workspaceId);
-    for (let i = 0; i < keys.length; i += 500)
-      await this.engine.reevaluate(keys.slice(i, i + 500), 'rules changed');
+  delete(@Auth() auth: AuthContext, @Param('id') id: string): Promise<void> {
+    return this.rules.delete(auth.workspaceId, id);
   }
 }
 
@@ -98,8 +72,4 @@ function parsed(body: unknown): RuleDefinition {
   if (!result.ok)
     throw new AlertsException(AlertsExceptionCode.InvalidRule, 'the rule is invalid', result.problems);
   return result.rule;
-}
-
-function notFound(id: string): never {
-  throw new AlertsException(AlertsExceptionCode.RuleNotFound, `no alert rule ${id} in this workspace`);
 }

@@ -1,16 +1,19 @@
 import { Module } from '@nestjs/common';
+import { AlertsModule } from '../alerts/alerts.module';
 import { AlertSettingsController } from '../settings/alert-settings.controller';
+import { AlertSettingsService } from '../settings/alert-settings.service';
+import { RuleStorageModule } from './rule-storage.module';
 import { RulesController } from './rules.controller';
-import { RulesStore } from './rules.store';
+import { RulesService } from './rules.service';
 
 /**
- * Alert rules and the workspace's alerting settings. The controller re-evaluates accounts
- * through the AlertingEngine of the global AlertsModule; the store does not, so the engine can
- * depend on it.
+ * The rules API and the workspace's alerting settings. A rule change re-evaluates accounts
+ * through the AlertsModule's engine; the engine reads rules through RuleStorageModule, so the
+ * two modules do not depend on each other in a cycle.
  */
 @Module({
+  imports: [AlertsModule, RuleStorageModule],
   controllers: [RulesController, AlertSettingsController],
-  providers: [RulesStore],
-  exports: [RulesStore],
+  providers: [RulesService, AlertSettingsService],
 })
 export class RulesModule {}

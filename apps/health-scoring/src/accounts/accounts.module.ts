@@ -2,9 +2,12 @@ import { Module } from '@nestjs/common';
 import { AccountsController } from './accounts.controller';
 import { AccountsService } from './accounts.service';
 import { AccountsStore } from './accounts.store';
+import { ScoringModule } from '../scoring/scoring.module';
 
 /** The accounts API: accounts, their explained health and history, and score overrides. */
 @Module({
+  // Setting or clearing an override rescores the account through `Rescorer`.
+  imports: [ScoringModule],
   controllers: [AccountsController],
   providers: [AccountsStore, AccountsService],
 })

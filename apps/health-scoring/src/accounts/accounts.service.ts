@@ -1,8 +1,9 @@
-import { Injectable, Logger, Optional } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { Clock } from '../scoring/clock';
+import { Clock } from '@tsuzuku/platform-runtime';
+import { OverrideRepository } from '../scoring/override.repository';
 import { Rescorer } from '../scoring/ports';
 import { AccountsException, AccountsExceptionCode } from './accounts.exception';
 import { AccountRecord, AccountsStore } from './accounts.store';
@@ -38,8 +39,8 @@ export class AccountsService {
     private readonly store: AccountsStore,
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly rescorer: Rescorer,
-    // The scoring's clock when it is there, so trends and expiry read the same time as the engine.
-    @Optional() private readonly clock?: Clock,
+    private readonly overrides: OverrideRepository,
+    private readonly clock: Clock,
   ) {}
 
   async list(workspaceId: string, query: ListAccountsQuery): Promise<AccountPageDto> {
@@ -144,35 +145,19 @@ export class AccountsService {
     override: SetOverrideDto,
     author: string,
   ): Promise<HealthExplanationDto> {
-    const now = this.now().toISOString();
+    const now = this.now();
     await this.dataSource.transaction(async (m) => {
-      // Locking the account serialises concurrent overrides of it (one active at a time).
-      const found: unknown[] = await m.query(
-        'SELECT 1 FROM health_scoring.accounts WHERE workspace_id = $1 AND account_id = $2 FOR UPDATE',
-        [workspaceId, accountId],
-      );
-      if (found.length === 0) throw AccountsException.accountNotFound(accountId);
-      await m.query(
-        `UPDATE health_scoring.overrides
-         SET ended_at = $3,
-             ended_why = CASE WHEN expires_at IS NOT NULL AND expires_at <= $3 THEN 'expired' ELSE 'replaced' END
-         WHERE workspace_id = $1 AND account_id = $2 AND ended_at IS NULL`,
-        [workspaceId, accountId, now],
-      );
-      await m.query(
-        `INSERT INTO health_scoring.overrides (id, workspace_id, account_id, score, reason, author, created_at, expires_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-        [
-          randomUUID(),
-          workspaceId,
-          accountId,
-          override.score,
-          override.reason,
-          author,
-          now,
-          override.expiresAt !== undefined ? new Date(override.expiresAt).toISOString() : null,
-        ],
-      );
+      const replaced = await this.overrides.replace(m, {
+        id: randomUUID(),
+        workspaceId,
+        accountId,
+        score: override.score,
+        reason: override.reason,
+        author,
+        createdAt: now,
+        expiresAt: override.expiresAt !== undefined ? new Date(override.expiresAt) : null,
+      });
+      if (!replaced) throw AccountsException.accountNotFound(accountId);
     });
     await this.rescore(workspaceId, accountId, 'override set');
     return this.explain(workspaceId, accountId);
@@ -180,19 +165,8 @@ export class AccountsService {
 
   /** Ends the active override, has the computed score apply again, and answers with the fresh health. */
   async clearOverride(workspaceId: string, accountId: string): Promise<HealthExplanationDto> {
-    const now = this.now().toISOString();
-    // Through a CTE: TypeORM answers a bare UPDATE ... RETURNING with [rows, count], not rows.
-    const ended: unknown[] = await this.dataSource.query(
-      `WITH ended AS (
-         UPDATE health_scoring.overrides SET ended_at = $3, ended_why = 'cleared'
-         WHERE workspace_id = $1 AND account_id = $2 AND ended_at IS NULL
-           AND (expires_at IS NULL OR expires_at > $3)
-         RETURNING id
-       )
-       SELECT id FROM ended`,
-      [workspaceId, accountId, now],
-    );
-    if (ended.length === 0) {
+    const cleared = await this.overrides.clear(workspaceId, accountId, this.now());
+    if (!cleared) {
       await this.found(workspaceId, accountId, this.now());
       throw new AccountsException(
         AccountsExceptionCode.OverrideNotFound,
@@ -229,7 +203,7 @@ export class AccountsService {
   }
 
   private now(): Date {
-    return this.clock?.now() ?? new Date();
+    return this.clock.now();
   }
 }
 

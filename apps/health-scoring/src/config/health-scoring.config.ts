@@ -1,4 +1,4 @@
-import { IsInt, Max, Min } from 'class-validator';
+import { IsISO8601, IsInt, IsOptional, Max, Min } from 'class-validator';
 import { ServiceConfig, ToNumber } from '@tsuzuku/platform-config';
 
 /** Environment of the health-scoring service. */
@@ -46,4 +46,13 @@ export class HealthScoringConfig extends ServiceConfig {
   @Min(100)
   @Max(3_600_000)
   BACKFILL_SETTLE_MS = 30_000;
+
+  /**
+   * Scores every account as of this instant (ISO 8601) instead of the present: for reproducible
+   * comparisons of two runs of one history (the chaos suite against its clean run). Unset in
+   * production, where scores follow the clock.
+   */
+  @IsOptional()
+  @IsISO8601({ strict: true }, { message: 'SCORING_AS_OF must be an ISO 8601 instant' })
+  SCORING_AS_OF?: string = undefined;
 }

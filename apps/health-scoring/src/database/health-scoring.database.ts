@@ -5,6 +5,8 @@ import { DropAccountActivity1763967600000 } from './migrations/1763967600000-dro
 import { OnboardingStepsAt1764000000000 } from './migrations/1764000000000-onboarding-steps-at';
 import { Backfill1764900000000 } from './migrations/1764900000000-backfill';
 import { BackgroundLeases1765200000000 } from './migrations/1765200000000-background-leases';
+import { AccountSubscriptions1766021310000 } from './migrations/1766021310000-account-subscriptions';
+import { BackfillPendingDays1766021320000 } from './migrations/1766021320000-backfill-pending-days';
 
 /** The health-scoring service owns the `health_scoring` schema and nothing else. */
 export const healthScoringDatabase: ServiceDatabase = {
@@ -17,6 +19,8 @@ export const healthScoringDatabase: ServiceDatabase = {
     OnboardingStepsAt1764000000000,
     Backfill1764900000000,
     BackgroundLeases1765200000000,
+    AccountSubscriptions1766021310000,
+    BackfillPendingDays1766021320000,
   ],
   outbox: true,
 };

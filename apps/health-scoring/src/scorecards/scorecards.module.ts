@@ -1,15 +1,11 @@
 import { Module } from '@nestjs/common';
-import { ScorecardDirectory } from '../scoring/ports';
+import { ScoringModule } from '../scoring/scoring.module';
+import { ScorecardStorageModule } from './scorecard-storage.module';
 import { ScorecardsController } from './scorecards.controller';
-import { ScorecardsService } from './scorecards.service';
 
-/**
- * Scorecards: their API and the directory the scoring reads. The controller needs `Rescorer`,
- * from the global ScoringModule; the service does not, so the scoring engine can depend on it.
- */
+/** The scorecards API: a change is stored, then the workspace is rescored (through `Rescorer`). */
 @Module({
+  imports: [ScorecardStorageModule, ScoringModule],
   controllers: [ScorecardsController],
-  providers: [ScorecardsService, { provide: ScorecardDirectory, useExisting: ScorecardsService }],
-  exports: [ScorecardsService, ScorecardDirectory],
 })
 export class ScorecardsModule {}

@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource } from 'typeorm';
 import type { TouchModel } from '@tsuzuku/contracts';
 import { ScorecardDirectory, StoredScorecard } from '../scoring/ports';
 import { WorkspaceCache } from '@tsuzuku/platform-runtime';
@@ -16,6 +16,7 @@ import { Bands, Measure, ScoringMethod } from './domain/scorecard';
 import { ScorecardProblem, validateScorecard } from './domain/scorecard-validation';
 import { DEFAULT_SCORECARD_BANDS, DEFAULT_SCORECARD_NAME, defaultMeasures } from './domain/default-scorecard';
 import { ScorecardException, ScorecardExceptionCode } from './scorecard.exception';
+import { ScorecardContent, ScorecardRepository } from './scorecard.repository';
 
 /** A whole scorecard as a caller defines it. */
 export interface ScorecardInput {
@@ -33,22 +34,6 @@ export interface ScorecardPatch {
   readonly bands?: Bands;
 }
 
-interface ScorecardRow {
-  id: string;
-  workspace_id: string;
-  name: string;
-  is_default: boolean;
-  segment: string | null;
-  touch_model: TouchModel | null;
-  measures: Measure[];
-  bands: Bands;
-  version: number;
-  created_at: Date;
-  updated_at: Date;
-}
-
-const COLUMNS =
-  'id, workspace_id, name, is_default, segment, touch_model, measures, bands, version, created_at, updated_at';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
@@ -69,6 +54,7 @@ export class ScorecardsService extends ScorecardDirectory {
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly repository: ScorecardRepository,
     config: HealthScoringConfig,
     relay: OutboxRelay,
   ) {
@@ -95,21 +81,7 @@ export class ScorecardsService extends ScorecardDirectory {
   async create(workspaceId: string, input: ScorecardInput): Promise<StoredScorecard> {
     check(input, false);
     try {
-      const [row] = (await this.dataSource.query(
-        `INSERT INTO health_scoring.scorecards (id, workspace_id, name, is_default, segment, touch_model, measures, bands)
-         VALUES ($1, $2, $3, false, $4, $5, $6::jsonb, $7::jsonb)
-         RETURNING ${COLUMNS}`,
-        [
-          randomUUID(),
-          workspaceId,
-          input.name,
-          input.segment,
-          input.touchModel,
-          JSON.stringify(input.measures.map(plainMeasure)),
-          JSON.stringify(plainBands(input.bands)),
-        ],
-      )) as ScorecardRow[];
-      return stored(row!);
+      return await this.repository.insert(randomUUID(), workspaceId, plainContent(input));
     } catch (error) {
       throw audienceConflict(error, input) ?? error;
     } finally {
@@ -120,7 +92,7 @@ export class ScorecardsService extends ScorecardDirectory {
   /** Replaces a scorecard whole (its audience too, except the default's, which has none). */
   async replace(workspaceId: string, id: string, input: ScorecardInput): Promise<StoredScorecard> {
     return this.change(workspaceId, id, (current) => {
-      check(input, current.is_default);
+      check(input, current.isDefault);
       return input;
     });
   }
@@ -136,11 +108,11 @@ export class ScorecardsService extends ScorecardDirectory {
       const next: ScorecardInput = {
         name: patch.name ?? current.name,
         segment: current.segment,
-        touchModel: current.touch_model,
+        touchModel: current.touchModel,
         measures: patch.measures ?? current.measures,
         bands: patch.bands ?? current.bands,
       };
-      check(next, current.is_default);
+      check(next, current.isDefault);
       return next;
     });
   }
@@ -150,17 +122,14 @@ export class ScorecardsService extends ScorecardDirectory {
     if (!UUID.test(id)) throw notFound(id);
     try {
       return await this.dataSource.transaction(async (m) => {
-        const current = await lockRow(m, workspaceId, id);
-        if (current.is_default)
+        const current = (await this.repository.lockOne(m, workspaceId, id)) ?? throwNotFound(id);
+        if (current.isDefault)
           throw new ScorecardException(
             ScorecardExceptionCode.DefaultScorecardKept,
             'the default scorecard cannot be deleted: it scores every account no other scorecard claims',
           );
-        await m.query('DELETE FROM health_scoring.scorecards WHERE workspace_id = $1 AND id = $2', [
-          workspaceId,
-          id,
-        ]);
-        return stored(current);
+        await this.repository.delete(m, workspaceId, id);
+        return current;
       });
     } finally {
       await this.invalidate(workspaceId);
@@ -179,31 +148,15 @@ export class ScorecardsService extends ScorecardDirectory {
   private async change(
     workspaceId: string,
     id: string,
-    next: (current: ScorecardRow) => ScorecardInput,
+    next: (current: StoredScorecard) => ScorecardInput,
   ): Promise<StoredScorecard> {
     if (!UUID.test(id)) throw notFound(id);
     let input: ScorecardInput | undefined;
     try {
       return await this.dataSource.transaction(async (m) => {
-        const current = await lockRow(m, workspaceId, id);
+        const current = (await this.repository.lockOne(m, workspaceId, id)) ?? throwNotFound(id);
         input = next(current);
-        const [rows] = (await m.query(
-          `UPDATE health_scoring.scorecards
-           SET name = $3, segment = $4, touch_model = $5, measures = $6::jsonb, bands = $7::jsonb,
-               version = version + 1, updated_at = now()
-           WHERE workspace_id = $1 AND id = $2
-           RETURNING ${COLUMNS}`,
-          [
-            workspaceId,
-            id,
-            input.name,
-            input.segment,
-            input.touchModel,
-            JSON.stringify(input.measures.map(plainMeasure)),
-            JSON.stringify(plainBands(input.bands)),
-          ],
-        )) as [ScorecardRow[], number];
-        return stored(rows[0]!);
+        return await this.repository.update(m, workspaceId, id, plainContent(input));
       });
     } catch (error) {
       throw (input && audienceConflict(error, input)) ?? error;
@@ -214,43 +167,20 @@ export class ScorecardsService extends ScorecardDirectory {
 
   /** The workspace's scorecards, default first; creates the default one when there is none. */
   private async load(workspaceId: string): Promise<readonly StoredScorecard[]> {
-    let rows = await this.select(workspaceId);
-    if (!rows.some((r) => r.is_default)) {
+    let rows = await this.repository.listOf(workspaceId);
+    if (!rows.some((r) => r.isDefault)) {
       // Two instances may race to create it: the unique index keeps one, and both read it back.
-      await this.dataSource.query(
-        `INSERT INTO health_scoring.scorecards (id, workspace_id, name, is_default, measures, bands)
-         VALUES ($1, $2, $3, true, $4::jsonb, $5::jsonb)
-         ON CONFLICT DO NOTHING`,
-        [
-          randomUUID(),
-          workspaceId,
-          DEFAULT_SCORECARD_NAME,
-          JSON.stringify(defaultMeasures()),
-          JSON.stringify(DEFAULT_SCORECARD_BANDS),
-        ],
+      await this.repository.insertDefault(
+        randomUUID(),
+        workspaceId,
+        DEFAULT_SCORECARD_NAME,
+        defaultMeasures(),
+        DEFAULT_SCORECARD_BANDS,
       );
-      rows = await this.select(workspaceId);
+      rows = await this.repository.listOf(workspaceId);
     }
-    return Object.freeze(rows.map(stored));
+    return Object.freeze(rows);
   }
-
-  private async select(workspaceId: string): Promise<ScorecardRow[]> {
-    return (await this.dataSource.query(
-      `SELECT ${COLUMNS} FROM health_scoring.scorecards
-       WHERE workspace_id = $1
-       ORDER BY is_default DESC, created_at, id`,
-      [workspaceId],
-    )) as ScorecardRow[];
-  }
-}
-
-async function lockRow(m: EntityManager, workspaceId: string, id: string): Promise<ScorecardRow> {
-  const [row] = (await m.query(
-    `SELECT ${COLUMNS} FROM health_scoring.scorecards WHERE workspace_id = $1 AND id = $2 FOR UPDATE`,
-    [workspaceId, id],
-  )) as ScorecardRow[];
-  if (!row) throw notFound(id);
-  return row;
 }
 
 /** Refuses an invalid scorecard with every problem and its path. */
@@ -273,6 +203,10 @@ function check(input: ScorecardInput, isDefault: boolean): void {
       'the scorecard is invalid',
       problems,
     );
+}
+
+function throwNotFound(id: string): never {
+  throw notFound(id);
 }
 
 function notFound(id: string): ScorecardException {
@@ -304,19 +238,14 @@ function audienceConflict(error: unknown, input: ScorecardInput): ScorecardExcep
   );
 }
 
-function stored(row: ScorecardRow): StoredScorecard {
+/** The content to store: only the fields a measure and bands have, whatever the caller's objects carried. */
+function plainContent(input: ScorecardInput): ScorecardContent {
   return {
-    id: row.id,
-    workspaceId: row.workspace_id,
-    name: row.name,
-    isDefault: row.is_default,
-    segment: row.segment,
-    touchModel: row.touch_model,
-    measures: row.measures,
-    bands: row.bands,
-    version: row.version,
-    createdAt: row.created_at.toISOString(),
-    updatedAt: row.updated_at.toISOString(),
+    name: input.name,
+    segment: input.segment,
+    touchModel: input.touchModel,
+    measures: input.measures.map(plainMeasure),
+    bands: plainBands(input.bands),
   };
 }
 

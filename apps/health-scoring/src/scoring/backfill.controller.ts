@@ -3,14 +3,14 @@ import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { Auth, AuthContext, RequireScopes } from '@tsuzuku/platform-auth';
 import { HealthScoringConfig } from '../config/health-scoring.config';
 import { BackfillStatusDto } from './dto/backfill-status.dto';
-import { ScoringEngine } from './scoring.engine';
+import { BackfillService } from './backfill.service';
 
 /** Whether the history a workspace imported has been rebuilt and its present announced. */
 @ApiTags('backfill')
 @Controller('v1/backfill')
 export class BackfillController {
   constructor(
-    private readonly engine: ScoringEngine,
+    private readonly backfill: BackfillService,
     private readonly config: HealthScoringConfig,
   ) {}
 
@@ -20,7 +20,7 @@ export class BackfillController {
   @ApiResponse({ status: 200, type: BackfillStatusDto })
   async status(@Auth() auth: AuthContext): Promise<BackfillStatusDto> {
     return {
-      pendingAccounts: await this.engine.pendingBackfills(auth.workspaceId),
+      pendingAccounts: await this.backfill.pending(auth.workspaceId),
       horizonHours: this.config.BACKFILL_HORIZON_HOURS,
       settleMs: this.config.BACKFILL_SETTLE_MS,
     };

@@ -48,7 +48,7 @@ export interface RescoreOptions {
   readonly onlyChanged?: boolean;
 }
 
-/** What other features ask of the scoring (implemented by the scoring engine). */
+/** What other features ask of the scoring (implemented by RescoringService). */
 export abstract class Rescorer {
   /** Recomputes every account of a workspace, e.g. after its scorecards or settings changed. */
   abstract rescoreWorkspace(workspaceId: string, reason: string, options?: RescoreOptions): Promise<number>;

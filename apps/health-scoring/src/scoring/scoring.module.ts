@@ -1,26 +1,59 @@
-import { Global, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
+import { ScorecardStorageModule } from '../scorecards/scorecard-storage.module';
+import { SettingsStorageModule } from '../settings/settings-storage.module';
+import { AccountActivityRepository } from './account-activity.repository';
+import { AccountAttributionService } from './account-attribution.service';
+import { AccountProfileRepository } from './account-profile.repository';
+import { AccountScorer } from './account-scorer';
 import { BackfillController } from './backfill.controller';
-import { Clock } from './clock';
+import { BackfillRepository } from './backfill.repository';
+import { BackfillService } from './backfill.service';
+import { DailyTotalsRepository } from './daily-totals.repository';
+import { EventIntakeService } from './event-intake.service';
+import { MembershipRepository } from './membership.repository';
+import { OverrideRepository } from './override.repository';
 import { Rescorer } from './ports';
+import { RescoringService } from './rescoring.service';
+import { ScoreHistoryRepository } from './score-history.repository';
+import { ScoringFactsRepository } from './scoring-facts.repository';
 import { ScoringConsumer } from './scoring.consumer';
-import { ScoringEngine } from './scoring.engine';
 import { ScoringSweep } from './scoring.sweep';
-import { ScorecardsModule } from '../scorecards/scorecards.module';
-import { SettingsModule } from '../settings/settings.module';
+import { WorkspaceInputs } from './workspace-inputs';
 
-/** The scoring engine, its consumer and sweep; other features reach it through `Rescorer`. */
-@Global()
+/**
+ * The scoring: the event intake and its consumer, the present's and the past's scoring, the
+ * sweep. It reads scorecards and settings from their storage modules; the features that change
+ * those (and the accounts API) import this module for `Rescorer`, so nothing depends back on them.
+ */
 @Module({
-  // The engine reads scorecards and settings; their controllers reach back through the global Rescorer.
-  imports: [ScorecardsModule, SettingsModule],
+  imports: [ScorecardStorageModule, SettingsStorageModule],
   controllers: [BackfillController],
   providers: [
-    Clock,
-    ScoringEngine,
-    { provide: Rescorer, useExisting: ScoringEngine },
+    AccountProfileRepository,
+    AccountActivityRepository,
+    BackfillRepository,
+    DailyTotalsRepository,
+    MembershipRepository,
+    OverrideRepository,
+    ScoreHistoryRepository,
+    ScoringFactsRepository,
+    WorkspaceInputs,
+    AccountAttributionService,
+    AccountScorer,
+    BackfillService,
+    EventIntakeService,
+    RescoringService,
+    { provide: Rescorer, useExisting: RescoringService },
     ScoringConsumer,
     ScoringSweep,
   ],
-  exports: [Rescorer, ScoringEngine, Clock, ScoringSweep],
+  exports: [
+    Rescorer,
+    RescoringService,
+    OverrideRepository,
+    EventIntakeService,
+    BackfillService,
+    ScoringSweep,
+  ],
 })
 export class ScoringModule {}

@@ -1,7 +1,10 @@
 import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { BackgroundJobs } from '@tsuzuku/platform-database';
 import { HealthScoringConfig } from '../config/health-scoring.config';
-import { ScoringEngine } from './scoring.engine';
+import { performance } from 'node:perf_hooks';
+import { AccountProfileRepository } from './account-profile.repository';
+import { BackfillService } from './backfill.service';
+import { RescoringService } from './rescoring.service';
 
 /**
  * What time alone changes: every SWEEP_INTERVAL_MS each account is rescored (days since the last
@@ -16,7 +19,9 @@ export class ScoringSweep implements OnApplicationBootstrap {
   private readonly logger = new Logger(ScoringSweep.name);
 
   constructor(
-    private readonly engine: ScoringEngine,
+    private readonly rescoring: RescoringService,
+    private readonly backfill: BackfillService,
+    private readonly accounts: AccountProfileRepository,
     private readonly config: HealthScoringConfig,
     private readonly jobs: BackgroundJobs,
   ) {}
@@ -32,26 +37,26 @@ export class ScoringSweep implements OnApplicationBootstrap {
       name: 'override-expiry',
       everyMs: this.config.OVERRIDE_CHECK_MS,
       oncePerCluster: true,
-      run: () => this.engine.expireOverrides(),
+      run: () => this.rescoring.expireOverrides(),
     });
     this.jobs.schedule({
       name: 'backfill-settle',
       everyMs: Math.min(5000, Math.max(100, Math.floor(this.config.BACKFILL_SETTLE_MS / 10))),
       oncePerCluster: true,
-      run: () => this.engine.settleBackfills(),
+      run: () => this.backfill.settle(),
     });
   }
 
   /** Rescores every account of every workspace (until `signal` aborts); returns how many. */
   async sweep(signal?: AbortSignal): Promise<number> {
-    const started = Date.now();
-    await this.engine.expireOverrides();
+    const started = performance.now();
+    await this.rescoring.expireOverrides();
     let accounts = 0;
-    for (const workspaceId of await this.engine.workspaces()) {
+    for (const workspaceId of await this.accounts.workspaces()) {
       if (signal?.aborted) break;
-      accounts += await this.engine.rescoreWorkspace(workspaceId, 'sweep', { onlyChanged: true });
+      accounts += await this.rescoring.rescoreWorkspace(workspaceId, 'sweep', { onlyChanged: true });
     }
-    this.logger.log(`swept ${accounts} account(s) in ${Date.now() - started} ms`);
+    this.logger.log(`swept ${accounts} account(s) in ${Math.round(performance.now() - started)} ms`);
     return accounts;
   }
 }

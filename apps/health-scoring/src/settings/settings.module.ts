@@ -1,14 +1,11 @@
 import { Module } from '@nestjs/common';
+import { ScoringModule } from '../scoring/scoring.module';
 import { SettingsController } from './settings.controller';
-import { WorkspaceSettingsService } from './workspace-settings.service';
+import { SettingsStorageModule } from './settings-storage.module';
 
-/**
- * Workspace settings: their API and the service the scoring reads. The controller needs
- * `Rescorer`, from the global ScoringModule; the service does not, so the engine can depend on it.
- */
+/** The workspace settings API: a change is stored, then the workspace is rescored (through `Rescorer`). */
 @Module({
+  imports: [SettingsStorageModule, ScoringModule],
   controllers: [SettingsController],
-  providers: [WorkspaceSettingsService],
-  exports: [WorkspaceSettingsService],
 })
 export class SettingsModule {}

@@ -15,23 +15,9 @@ import {
   validateWorkspaceSettings,
 } from './domain/workspace-settings';
 import { SettingsException, SettingsExceptionCode } from './settings.exception';
+import { WorkspaceSettingsRepository, WorkspaceSettingsView } from './workspace-settings.repository';
 
-/** A workspace's settings and when they were last set (null: never, they are the defaults). */
-export interface WorkspaceSettingsView extends WorkspaceSettings {
-  readonly updatedAt: string | null;
-}
-
-interface SettingsRow {
-  onboarding_milestones: string[];
-  key_features: string[];
-  renewal_window_days: number;
-  touch_high_mrr: string;
-  touch_low_mrr: string;
-  updated_at: Date;
-}
-
-const COLUMNS =
-  'onboarding_milestones, key_features, renewal_window_days, touch_high_mrr, touch_low_mrr, updated_at';
+export type { WorkspaceSettingsView } from './workspace-settings.repository';
 
 /** Workspace settings in health_scoring.workspace_settings, cached per workspace. */
 const CACHE_NAME = 'health_scoring.settings';
@@ -47,6 +33,7 @@ export class WorkspaceSettingsService {
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly repository: WorkspaceSettingsRepository,
     config: HealthScoringConfig,
     relay: OutboxRelay,
   ) {
@@ -78,28 +65,7 @@ export class WorkspaceSettingsService {
         problems,
       );
     try {
-      const [row] = (await this.dataSource.query(
-        `INSERT INTO health_scoring.workspace_settings
-           (workspace_id, onboarding_milestones, key_features, renewal_window_days, touch_high_mrr, touch_low_mrr)
-         VALUES ($1, $2::text[], $3::text[], $4, $5, $6)
-         ON CONFLICT (workspace_id) DO UPDATE SET
-           onboarding_milestones = EXCLUDED.onboarding_milestones,
-           key_features = EXCLUDED.key_features,
-           renewal_window_days = EXCLUDED.renewal_window_days,
-           touch_high_mrr = EXCLUDED.touch_high_mrr,
-           touch_low_mrr = EXCLUDED.touch_low_mrr,
-           updated_at = now()
-         RETURNING ${COLUMNS}`,
-        [
-          workspaceId,
-          [...settings.onboardingMilestones],
-          [...settings.keyFeatures],
-          settings.renewalWindowDays,
-          settings.touchHighMrr,
-          settings.touchLowMrr,
-        ],
-      )) as SettingsRow[];
-      return viewOf(row!);
+      return await this.repository.save(workspaceId, settings);
     } finally {
       await this.invalidate(workspaceId);
     }
@@ -115,22 +81,6 @@ export class WorkspaceSettingsService {
   }
 
   private async load(workspaceId: string): Promise<WorkspaceSettingsView> {
-    const [row] = (await this.dataSource.query(
-      `SELECT ${COLUMNS} FROM health_scoring.workspace_settings WHERE workspace_id = $1`,
-      [workspaceId],
-    )) as SettingsRow[];
-    return row ? viewOf(row) : { ...DEFAULT_WORKSPACE_SETTINGS, updatedAt: null };
+    return (await this.repository.find(workspaceId)) ?? { ...DEFAULT_WORKSPACE_SETTINGS, updatedAt: null };
   }
-}
-
-function viewOf(row: SettingsRow): WorkspaceSettingsView {
-  return {
-    onboardingMilestones: row.onboarding_milestones,
-    keyFeatures: row.key_features,
-    renewalWindowDays: Number(row.renewal_window_days),
-    // numeric columns come back as strings
-    touchHighMrr: Number(row.touch_high_mrr),
-    touchLowMrr: Number(row.touch_low_mrr),
-    updatedAt: row.updated_at.toISOString(),
-  };
 }

@@ -6,8 +6,10 @@ import { DedupePruner } from './dedupe-pruner';
 import { ReplicaCount } from './replica-count';
 import { ReplicasRepository } from './replicas.repository';
 import { IngestionMetrics } from './ingestion.metrics';
+import { TrackingPlanModule } from '../tracking-plan/tracking-plan.module';
 
 @Module({
+  imports: [TrackingPlanModule],
   controllers: [CollectController],
   providers: [
     CollectService,

@@ -19,6 +19,8 @@ import { isFaultOfOurs } from './failure-cause';
 import { eventId, newMessageId } from './domain/event-identity';
 import { accountNamedBy, actorOf } from './domain/account-of';
 import { withBatchContext } from './domain/batch-context';
+import { TrackingPlanService } from '../tracking-plan/tracking-plan.service';
+import { EMPTY_COMPILED_PLAN, applyPlan, isTrackCall } from '../tracking-plan/domain/tracking-plan';
 
 type CustomerEvent = EventEnvelope<'customer.event.recorded', EventRegistry['customer.event.recorded']>;
 
@@ -79,6 +81,7 @@ export class CollectService {
     private readonly config: IngestionConfig,
     private readonly store: IngestionStore,
     private readonly publisher: EventPublisher,
+    private readonly plans: TrackingPlanService,
   ) {
     this.window = {
       liveMaxAgeMs: config.LIVE_EVENT_MAX_AGE_DAYS * 86_400_000,
@@ -91,10 +94,22 @@ export class CollectService {
     const receivedAt = new Date();
     const rejected: RejectedEvent[] = [];
     const valid: Candidate[] = [];
+    // The workspace's own names and values become Tsuzuku's before validation (cached: no query).
+    // Read only for track calls, so other calls are judged (400 or not) while Postgres is down.
+    const plan = request.items.some((item) => isTrackCall(item, request.expectedType))
+      ? await this.plans.compiledPlanOf(request.workspaceId).catch((error: unknown) => {
+          throw this.databaseFailure('the tracking plan', error);
+        })
+      : EMPTY_COMPILED_PLAN;
     request.items.forEach((item, index) => {
       const problems = this.sizeProblems(item);
       const check =
-        problems.length === 0 ? checkSegmentCall(this.merge(item, request), request.expectedType) : undefined;
+        problems.length === 0
+          ? checkSegmentCall(
+              applyPlan(plan, this.merge(item, request), request.expectedType),
+              request.expectedType,
+            )
+          : undefined;
       const time = check?.ok
         ? checkEventTime(check.call, request.batchSentAt, receivedAt, request.mode, this.window)
         : undefined;
@@ -134,6 +149,11 @@ export class CollectService {
     const release = () => unique.forEach((v) => this.inFlight.delete(v.id));
     attempt.settled.then(release, release);
     const published = await this.answered(attempt.published, deadline, unique.length + rejected.length);
+    this.plans.countUnmatched(
+      request.workspaceId,
+      unique.map((v) => v.call),
+      receivedAt,
+    );
     return { accepted: valid.length, duplicates: valid.length - published, rejected };
   }
 

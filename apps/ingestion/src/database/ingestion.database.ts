@@ -5,6 +5,7 @@ import { DedupeLedger1763960400000 } from './migrations/1763960400000-dedupe-led
 import { PublishedEventsLedger1764200000000 } from './migrations/1764200000000-published-events-ledger';
 import { ReplicaInstances1764900000000 } from './migrations/1764900000000-replica-instances';
 import { BackgroundLeases1765200000000 } from './migrations/1765200000000-background-leases';
+import { TrackingPlans1766082207000 } from './migrations/1766082207000-tracking-plans';
 
 /** The ingestion service owns the `ingestion` schema and nothing else. */
 export const ingestionDatabase: ServiceDatabase = {
@@ -17,6 +18,7 @@ export const ingestionDatabase: ServiceDatabase = {
     PublishedEventsLedger1764200000000,
     ReplicaInstances1764900000000,
     BackgroundLeases1765200000000,
+    TrackingPlans1766082207000,
   ],
   outbox: true,
 };

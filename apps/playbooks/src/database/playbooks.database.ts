@@ -4,6 +4,7 @@ import { PlaybooksEngine1763971200000 } from './migrations/1763971200000-playboo
 import { TriggerDecisions1765100000000 } from './migrations/1765100000000-trigger-decisions';
 import { BackgroundLeases1765200000000 } from './migrations/1765200000000-background-leases';
 import { RunTraceContext1766016300000 } from './migrations/1766016300000-run-trace-context';
+import { AccountSubscriptionStatus1766021310000 } from './migrations/1766021310000-account-subscription-status';
 
 /** The playbooks service owns the `playbooks` schema and nothing else. */
 export const playbooksDatabase: ServiceDatabase = {
@@ -15,6 +16,7 @@ export const playbooksDatabase: ServiceDatabase = {
     TriggerDecisions1765100000000,
     BackgroundLeases1765200000000,
     RunTraceContext1766016300000,
+    AccountSubscriptionStatus1766021310000,
   ],
   outbox: true,
 };

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import type { PlaybookTriggerType } from '@tsuzuku/contracts';
+import { defineStatements, recordset, recordsetParam, returnedRows } from '@tsuzuku/platform-database';
 import { TriggerOutcome } from '../playbooks/domain/trigger-gate';
 
 /** How long trigger decisions are kept. */
@@ -84,7 +85,72 @@ const pendingOf = (r: PendingRow): PendingTrigger => ({
   waitUntil: r.wait_until.toISOString(),
 });
 
-/** The SQL of playbooks.trigger_decisions and playbooks.pending_triggers. */
+const SQL = defineStatements('playbooks.trigger_decisions', {
+  record: `
+    INSERT INTO playbooks.trigger_decisions (workspace_id, account_id, playbook_id, playbook_name, trigger_type, trigger_ref,
+      trigger_key, outcome, detail, run_id, triggered_at, decided_at)
+    SELECT r."workspaceId", r."accountId", r."playbookId",
+      coalesce(nullif(r."playbookName", ''), (SELECT p.name FROM playbooks.playbooks p WHERE p.id = r."playbookId"), ''),
+      r."triggerType", r."triggerRef", r."triggerKey",
+      r.outcome, r.detail, r."runId", r."triggeredAt", $2
+    FROM ${recordset({
+      workspaceId: 'text',
+      accountId: 'text',
+      playbookId: 'uuid',
+      playbookName: 'text',
+      triggerType: 'text',
+      triggerRef: 'text',
+      triggerKey: 'text',
+      outcome: 'text',
+      detail: 'text',
+      runId: 'uuid',
+      triggeredAt: 'timestamptz',
+    })}
+    ON CONFLICT DO NOTHING`,
+  park: `
+    INSERT INTO playbooks.pending_triggers (workspace_id, account_id, playbook_id, trigger_type, trigger_ref, trigger_key,
+      context, correlation_id, causation_id, triggered_at, waiting_since, wait_until)
+    SELECT r."workspaceId", r."accountId", r."playbookId", r."triggerType", r."triggerRef", r."triggerKey", r.context,
+      r."correlationId", r."causationId", r."triggeredAt", r."waitingSince", r."waitUntil"
+    FROM ${recordset({
+      workspaceId: 'text',
+      accountId: 'text',
+      playbookId: 'uuid',
+      triggerType: 'text',
+      triggerRef: 'text',
+      triggerKey: 'text',
+      context: 'jsonb',
+      correlationId: 'text',
+      causationId: 'text',
+      triggeredAt: 'timestamptz',
+      waitingSince: 'timestamptz',
+      waitUntil: 'timestamptz',
+    })}
+    ON CONFLICT DO NOTHING`,
+  takeProfiled: `
+    DELETE FROM playbooks.pending_triggers p USING unnest($1::text[], $2::text[]) AS k(workspace_id, account_id),
+      playbooks.accounts a
+    WHERE p.workspace_id = k.workspace_id AND p.account_id = k.account_id
+      AND a.workspace_id = p.workspace_id AND a.account_id = p.account_id AND a.profile_at IS NOT NULL
+    RETURNING p.*`,
+  takeExpired: `
+    DELETE FROM playbooks.pending_triggers p WHERE (p.playbook_id, p.account_id, p.trigger_key) IN (
+      SELECT playbook_id, account_id, trigger_key FROM playbooks.pending_triggers WHERE wait_until <= $1
+      ORDER BY wait_until LIMIT $2 FOR UPDATE SKIP LOCKED)
+    RETURNING p.*`,
+  prune: `DELETE FROM playbooks.trigger_decisions WHERE decided_at < $1`,
+  // Every filter is optional: a null parameter does not filter.
+  page: `
+    SELECT * FROM playbooks.trigger_decisions
+    WHERE workspace_id = $1
+      AND ($2::text IS NULL OR account_id = $2)
+      AND ($3::text IS NULL OR playbook_id::text = $3)
+      AND ($4::text IS NULL OR outcome = $4)
+      AND ($5::bigint IS NULL OR seq < $5::bigint)
+    ORDER BY seq DESC LIMIT $6`,
+});
+
+/** Trigger decisions (playbooks.trigger_decisions) and parked triggers (playbooks.pending_triggers). */
 @Injectable()
 export class TriggerDecisionRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
@@ -95,34 +161,13 @@ export class TriggerDecisionRepository {
    */
   async record(m: EntityManager, decisions: readonly TriggerDecision[], now: Date): Promise<void> {
     if (decisions.length === 0) return;
-    await m.query(
-      `INSERT INTO playbooks.trigger_decisions (workspace_id, account_id, playbook_id, playbook_name, trigger_type, trigger_ref,
-         trigger_key, outcome, detail, run_id, triggered_at, decided_at)
-       SELECT r."workspaceId", r."accountId", r."playbookId",
-         coalesce(nullif(r."playbookName", ''), (SELECT p.name FROM playbooks.playbooks p WHERE p.id = r."playbookId"), ''),
-         r."triggerType", r."triggerRef", r."triggerKey",
-         r.outcome, r.detail, r."runId", r."triggeredAt", $2
-       FROM jsonb_to_recordset($1::jsonb) AS r("workspaceId" text, "accountId" text, "playbookId" uuid, "playbookName" text,
-         "triggerType" text, "triggerRef" text, "triggerKey" text, outcome text, detail text, "runId" uuid, "triggeredAt" timestamptz)
-       ON CONFLICT DO NOTHING`,
-      [JSON.stringify(decisions), now.toISOString()],
-    );
+    await m.query(SQL.record, [recordsetParam(decisions), now.toISOString()]);
   }
 
   /** Parks triggers; one already parked for the same occurrence keeps its first wait. */
   async park(m: EntityManager, pending: readonly PendingTrigger[]): Promise<void> {
     if (pending.length === 0) return;
-    await m.query(
-      `INSERT INTO playbooks.pending_triggers (workspace_id, account_id, playbook_id, trigger_type, trigger_ref, trigger_key,
-         context, correlation_id, causation_id, triggered_at, waiting_since, wait_until)
-       SELECT r."workspaceId", r."accountId", r."playbookId", r."triggerType", r."triggerRef", r."triggerKey", r.context,
-         r."correlationId", r."causationId", r."triggeredAt", r."waitingSince", r."waitUntil"
-       FROM jsonb_to_recordset($1::jsonb) AS r("workspaceId" text, "accountId" text, "playbookId" uuid, "triggerType" text,
-         "triggerRef" text, "triggerKey" text, context jsonb, "correlationId" text, "causationId" text,
-         "triggeredAt" timestamptz, "waitingSince" timestamptz, "waitUntil" timestamptz)
-       ON CONFLICT DO NOTHING`,
-      [JSON.stringify(pending)],
-    );
+    await m.query(SQL.park, [recordsetParam(pending)]);
   }
 
   /** Takes (deletes and returns) the parked triggers of these accounts once they have a profile. */
@@ -131,34 +176,21 @@ export class TriggerDecisionRepository {
     accounts: readonly { workspaceId: string; accountId: string }[],
   ): Promise<PendingTrigger[]> {
     if (accounts.length === 0) return [];
-    const [rows]: [PendingRow[], number] = await m.query(
-      `DELETE FROM playbooks.pending_triggers p USING unnest($1::text[], $2::text[]) AS k(workspace_id, account_id),
-         playbooks.accounts a
-       WHERE p.workspace_id = k.workspace_id AND p.account_id = k.account_id
-         AND a.workspace_id = p.workspace_id AND a.account_id = p.account_id AND a.profile_at IS NOT NULL
-       RETURNING p.*`,
-      [accounts.map((a) => a.workspaceId), accounts.map((a) => a.accountId)],
+    const rows = returnedRows<PendingRow>(
+      await m.query(SQL.takeProfiled, [accounts.map((a) => a.workspaceId), accounts.map((a) => a.accountId)]),
     );
     return rows.map(pendingOf);
   }
 
   /** Takes parked triggers whose wait is over (skipping rows another instance holds). */
   async takeExpired(m: EntityManager, now: Date, limit: number): Promise<PendingTrigger[]> {
-    const [rows]: [PendingRow[], number] = await m.query(
-      `DELETE FROM playbooks.pending_triggers p WHERE (p.playbook_id, p.account_id, p.trigger_key) IN (
-         SELECT playbook_id, account_id, trigger_key FROM playbooks.pending_triggers WHERE wait_until <= $1
-         ORDER BY wait_until LIMIT $2 FOR UPDATE SKIP LOCKED)
-       RETURNING p.*`,
-      [now.toISOString(), limit],
-    );
+    const rows = returnedRows<PendingRow>(await m.query(SQL.takeExpired, [now.toISOString(), limit]));
     return rows.map(pendingOf);
   }
 
   /** Drops decisions made before `before` (the sweep keeps TRIGGER_DECISION_RETENTION_DAYS). */
   async prune(before: Date): Promise<void> {
-    await this.dataSource.query(`DELETE FROM playbooks.trigger_decisions WHERE decided_at < $1`, [
-      before.toISOString(),
-    ]);
+    await this.dataSource.query(SQL.prune, [before.toISOString()]);
   }
 
   /** A workspace's decisions, newest first, optionally of one account, playbook or outcome. */
@@ -172,20 +204,13 @@ export class TriggerDecisionRepository {
       readonly limit: number;
     },
   ): Promise<DecisionRow[]> {
-    const params: unknown[] = [workspaceId];
-    const where = ['workspace_id = $1'];
-    const add = (sql: string, value: unknown) => {
-      params.push(value);
-      where.push(sql.replace('?', `$${params.length}`));
-    };
-    if (filter.accountId) add('account_id = ?', filter.accountId);
-    if (filter.playbookId) add('playbook_id::text = ?', filter.playbookId);
-    if (filter.outcome) add('outcome = ?', filter.outcome);
-    if (filter.beforeSeq) add('seq < ?::bigint', filter.beforeSeq);
-    params.push(filter.limit);
-    return this.dataSource.query(
-      `SELECT * FROM playbooks.trigger_decisions WHERE ${where.join(' AND ')} ORDER BY seq DESC LIMIT $${params.length}`,
-      params,
-    );
+    return this.dataSource.query(SQL.page, [
+      workspaceId,
+      filter.accountId ?? null,
+      filter.playbookId ?? null,
+      filter.outcome ?? null,
+      filter.beforeSeq ?? null,
+      filter.limit,
+    ]);
   }
 }

@@ -1,5 +1,6 @@
 import { Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { BackgroundJobs, JobHandle } from '@tsuzuku/platform-database';
+import { Clock } from '@tsuzuku/platform-runtime';
 import { PlaybooksConfig } from '../config/playbooks.config';
 import { RunEngine } from './run-engine';
 import { TriggerSweep } from './trigger-sweep';
@@ -19,6 +20,7 @@ export class EngineLoop implements OnApplicationBootstrap {
     private readonly sweep: TriggerSweep,
     private readonly config: PlaybooksConfig,
     private readonly jobs: BackgroundJobs,
+    private readonly clock: Clock,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -39,7 +41,7 @@ export class EngineLoop implements OnApplicationBootstrap {
       oncePerCluster: true,
       runAtStart: true,
       run: async () => {
-        if ((await this.sweep.run(new Date())) > 0) this.wake();
+        if ((await this.sweep.run(this.clock.now())) > 0) this.wake();
       },
     });
   }

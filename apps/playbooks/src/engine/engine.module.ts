@@ -1,5 +1,5 @@
-import { Global, Module } from '@nestjs/common';
-import { TriggerDecisionRepository } from '../decisions/trigger-decision.repository';
+import { Module } from '@nestjs/common';
+import { RepositoriesModule } from '../database/repositories.module';
 import { PlaybooksStoreModule } from '../playbooks/playbooks-store.module';
 import { EngineLoop } from './engine-loop';
 import { RunEngine } from './run-engine';
@@ -10,19 +10,17 @@ import { TriggerIntake } from './trigger-intake';
 import { TriggerSweep } from './trigger-sweep';
 
 /** The durable engine: signals in, runs advanced by the loop, effects out. */
-@Global()
 @Module({
-  imports: [PlaybooksStoreModule],
+  imports: [PlaybooksStoreModule, RepositoriesModule],
   providers: [
     StepEffects,
     RunEngine,
-    TriggerDecisionRepository,
     TriggerIntake,
     TriggerSweep,
     EngineLoop,
     SignalsService,
     SignalsConsumer,
   ],
-  exports: [RunEngine, EngineLoop, SignalsService, TriggerDecisionRepository],
+  exports: [RunEngine, EngineLoop, SignalsService],
 })
 export class EngineModule {}

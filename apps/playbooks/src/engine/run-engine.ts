@@ -2,15 +2,11 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
-import type {
-  PlaybookRunStatus,
-  PlaybookStepExecutedData,
-  PlaybookTriggerType,
-  TaskStatus,
-} from '@tsuzuku/contracts';
+import type { PlaybookRunStatus, PlaybookStepExecutedData, TaskStatus } from '@tsuzuku/contracts';
 import { ACCOUNT_CHURNED_REASON, EventCause, isChurnedAccount } from '@tsuzuku/contracts';
 import { OutboxMessage, enqueueOutbox } from '@tsuzuku/platform-database';
 import { backoffDelay } from '@tsuzuku/platform-kafka';
+import { Clock } from '@tsuzuku/platform-runtime';
 import { PlaybooksConfig } from '../config/playbooks.config';
 import { RunFacts } from '../playbooks/domain/conditions';
 import { durationMs } from '../playbooks/domain/duration';
@@ -19,7 +15,10 @@ import { RunPosition, decide, positionAfter } from '../playbooks/domain/run-mach
 import { renderTemplate } from '../playbooks/domain/template-render';
 import { PlaybookStore } from '../playbooks/playbook-store';
 import { SCHEMA, playbookMessage } from '../shared/playbook-envelope';
-import { AccountSnapshot, accountKey, loadAccounts, templateValues, unknownAccount } from './account-store';
+import { NewStepExecution, RunRepository, DueRun } from '../runs/run.repository';
+import { NewTask, TaskRepository } from '../tasks/task.repository';
+import { AccountProfileRepository } from './account-profile.repository';
+import { AccountSnapshot, accountKey, templateValues, unknownAccount } from './account-store';
 import { EffectResult, StepEffects } from './step-effects';
 import { skipOpenTasksOfEndedRuns } from '../tasks/task-rows';
 import { PlaybooksMetrics } from './playbooks.metrics';
@@ -29,39 +28,12 @@ const MAX_DECISIONS = 200;
 const RETRY_CAP_MS = 600_000;
 
 /** A run row as the engine claims it. */
-interface RunRow {
-  id: string;
-  workspace_id: string;
-  account_id: string;
-  playbook_id: string;
-  version: number;
-  playbook_name: string;
-  status: PlaybookRunStatus;
-  trigger_type: PlaybookTriggerType;
-  trigger_ref: string | null;
-  context: Record<string, unknown>;
-  current_step: string | null;
-  wait_started_at: Date | null;
-  attempts: number;
-  alert_resolved: boolean;
-  correlation_id: string;
-  /** The trace of the signal that started the run (null for runs started before it was kept). */
-  trace_context: Record<string, string> | null;
-  started_at: Date;
-}
+type RunRow = DueRun;
 
 /** Everything one tick writes, flushed in bulk at its end. */
 interface TickWrites {
-  readonly executions: {
-    runId: string;
-    stepId: string;
-    stepType: string;
-    key: string;
-    outcome: PlaybookStepExecutedData['outcome'];
-    attempts: number;
-    detail: string | null;
-  }[];
-  readonly tasks: Record<string, unknown>[];
+  readonly executions: NewStepExecution[];
+  readonly tasks: NewTask[];
   readonly runs: {
     id: string;
     status: PlaybookRunStatus;
@@ -106,40 +78,27 @@ export class RunEngine {
     private readonly store: PlaybookStore,
     private readonly effects: StepEffects,
     private readonly config: PlaybooksConfig,
+    private readonly accountProfiles: AccountProfileRepository,
+    private readonly runRows: RunRepository,
+    private readonly taskRows: TaskRepository,
+    private readonly clock: Clock,
   ) {}
 
   /** Advances the due runs (at most one batch); returns how many were claimed. */
-  async tick(now: Date = new Date()): Promise<number> {
+  async tick(now: Date = this.clock.now()): Promise<number> {
     let committed: TickWrites | undefined;
     const claimed = await this.dataSource.transaction(async (m) => {
-      const runs: RunRow[] = await m.query(
-        `SELECT id, workspace_id, account_id, playbook_id, version, playbook_name, status, trigger_type, trigger_ref, context,
-           current_step, wait_started_at, attempts, alert_resolved, correlation_id, trace_context, started_at
-         FROM playbooks.runs WHERE status = 'running' AND next_at <= $1
-         ORDER BY next_at LIMIT $2 FOR UPDATE SKIP LOCKED`,
-        [now.toISOString(), this.config.PLAYBOOK_BATCH_SIZE],
-      );
+      const runs = await this.runRows.claimDue(m, now, this.config.PLAYBOOK_BATCH_SIZE);
       if (runs.length === 0) return 0;
       const ids = runs.map((r) => r.id);
-      const accounts = await loadAccounts(
+      const accounts = await this.accountProfiles.load(
         m,
         runs.map((r) => ({ workspaceId: r.workspace_id, accountId: r.account_id })),
       );
-      const taskRows: { run_id: string; step_id: string; status: TaskStatus }[] = await m.query(
-        `SELECT run_id, step_id, status FROM playbooks.tasks WHERE run_id = ANY($1::uuid[])`,
-        [ids],
+      const tasksByRun = await this.taskRows.statusesOfRuns(m, ids);
+      const done = new Set(
+        (await this.runRows.stepExecutionsOf(ids, m)).map((d) => idempotencyKeyOf(d.run_id, d.step_id)),
       );
-      const doneRows: { run_id: string; step_id: string }[] = await m.query(
-        `SELECT run_id, step_id FROM playbooks.step_executions WHERE run_id = ANY($1::uuid[])`,
-        [ids],
-      );
-      const done = new Set(doneRows.map((d) => idempotencyKeyOf(d.run_id, d.step_id)));
-      const tasksByRun = new Map<string, Map<string, TaskStatus>>();
-      for (const t of taskRows) {
-        const map = tasksByRun.get(t.run_id) ?? new Map<string, TaskStatus>();
-        map.set(t.step_id, t.status);
-        tasksByRun.set(t.run_id, map);
-      }
       // One connection: its queries go one after the other; only the effects below run side by side.
       const definitions = new Map<string, PlaybookDefinition | null>();
       for (const run of runs) {
@@ -448,34 +407,12 @@ export class RunEngine {
   }
 
   private async flush(m: EntityManager, writes: TickWrites, now: Date): Promise<void> {
-    if (writes.executions.length > 0)
-      await m.query(
-        `INSERT INTO playbooks.step_executions (run_id, step_id, step_type, idempotency_key, outcome, attempts, detail, executed_at)
-         SELECT r."runId", r."stepId", r."stepType", r.key, r.outcome, r.attempts, r.detail, $2
-         FROM jsonb_to_recordset($1::jsonb) AS r("runId" uuid, "stepId" text, "stepType" text, key text, outcome text, attempts int, detail text)`,
-        [JSON.stringify(writes.executions), now.toISOString()],
-      );
-    if (writes.tasks.length > 0)
-      await m.query(
-        `INSERT INTO playbooks.tasks (id, workspace_id, account_id, run_id, playbook_id, step_id, title, description, assignee, priority, due_at, status, created_at)
-         SELECT r.id, r."workspaceId", r."accountId", r."runId", r."playbookId", r."stepId", r.title, r.description, r.assignee,
-           r.priority, r."dueAt", 'open', $2
-         FROM jsonb_to_recordset($1::jsonb) AS r(id uuid, "workspaceId" text, "accountId" text, "runId" uuid, "playbookId" uuid,
-           "stepId" text, title text, description text, assignee text, priority text, "dueAt" timestamptz)`,
-        [JSON.stringify(writes.tasks), now.toISOString()],
-      );
-    if (writes.runs.length > 0)
-      await m.query(
-        `UPDATE playbooks.runs AS t SET status = r.status, current_step = r."currentStep", wait_started_at = r."waitStartedAt",
-           attempts = r.attempts, last_error = r."lastError", next_at = r."nextAt", reason = r.reason,
-           finished_at = r."finishedAt", updated_at = $2
-         FROM jsonb_to_recordset($1::jsonb) AS r(id uuid, status text, "currentStep" text, "waitStartedAt" timestamptz,
-           attempts int, "lastError" text, "nextAt" timestamptz, reason text, "finishedAt" timestamptz)
-         WHERE t.id = r.id`,
-        [JSON.stringify(writes.runs), now.toISOString()],
-      );
+    await this.runRows.insertStepExecutions(m, writes.executions, now);
+    await this.taskRows.insertMany(m, writes.tasks, now);
+    await this.runRows.updateProgress(m, writes.runs, now);
     const closed = await skipOpenTasksOfEndedRuns(
       m,
+      this.taskRows,
       writes.runs
         .filter((r) => r.status === 'exited')
         .map((r) => ({

@@ -8,6 +8,7 @@ import { TriggerOutcome } from '../playbooks/domain/trigger-gate';
 import { startPosition } from '../playbooks/domain/run-machine';
 import { StoredPlaybook } from '../playbooks/playbook-store';
 import { Cause, SCHEMA, playbookMessage } from '../shared/playbook-envelope';
+import { NewRun, RunRepository } from '../runs/run.repository';
 import { AccountSnapshot } from './account-store';
 
 /** A trigger that fired for an account: a run of the playbook starts unless one already did. */
@@ -66,10 +67,11 @@ export function decisionOf(
  */
 export async function startRuns(
   m: EntityManager,
+  runs: RunRepository,
   requests: readonly StartRequest[],
   now: Date,
 ): Promise<StartResult> {
-  const rows: Record<string, unknown>[] = [];
+  const rows: NewRun[] = [];
   const byId = new Map<string, { request: StartRequest; holdout: boolean }>();
   const decisions: TriggerDecision[] = [];
   const decide = (request: StartRequest, outcome: TriggerOutcome, detail: string | null, runId?: string) =>
@@ -117,35 +119,20 @@ export async function startRuns(
     });
   }
   if (rows.length === 0) return { running: [], decisions };
-  const inserted: { id: string }[] = await m.query(
-    `INSERT INTO playbooks.runs (id, workspace_id, account_id, playbook_id, version, playbook_name, status, trigger_type,
-       trigger_ref, trigger_key, context, current_step, next_at, correlation_id, causation_id, trace_context, reason, started_at, finished_at, updated_at)
-     SELECT r.id, r."workspaceId", r."accountId", r."playbookId", r.version, r."playbookName", r.status, r."triggerType",
-       r."triggerRef", r."triggerKey", r.context, r."currentStep", r."nextAt", r."correlationId", r."causationId", r."traceContext", r.reason, $2, r."finishedAt", $2
-     FROM jsonb_to_recordset($1::jsonb) AS r(id uuid, "workspaceId" text, "accountId" text, "playbookId" uuid, version int,
-       "playbookName" text, status text, "triggerType" text, "triggerRef" text, "triggerKey" text, context jsonb,
-       "currentStep" text, "nextAt" timestamptz, "correlationId" text, "causationId" text, "traceContext" jsonb, reason text,
-       "finishedAt" timestamptz)
-     ON CONFLICT DO NOTHING RETURNING id`,
-    [JSON.stringify(rows), now.toISOString()],
-  );
+  const started = await runs.insertMany(m, rows, now);
   const outbox: OutboxMessage[] = [];
   const running: string[] = [];
-  const started = new Set(inserted.map((r) => r.id));
   const refused = [...byId.entries()].filter(([id]) => !started.has(id)).map(([, v]) => v.request);
   if (refused.length > 0) {
     // Which unique index refused it: this occurrence had its run, or another run is under way.
-    const used: { playbook_id: string; account_id: string; trigger_key: string }[] = await m.query(
-      `SELECT r.playbook_id, r.account_id, r.trigger_key FROM playbooks.runs r
-       JOIN unnest($1::uuid[], $2::text[], $3::text[]) AS k(playbook_id, account_id, trigger_key)
-         USING (playbook_id, account_id, trigger_key)`,
-      [
-        refused.map((r) => r.playbook.id),
-        refused.map((r) => r.account.accountId),
-        refused.map((r) => r.trigger.key),
-      ],
+    const usedKeys = await runs.usedTriggerKeys(
+      m,
+      refused.map((r) => ({
+        playbookId: r.playbook.id,
+        accountId: r.account.accountId,
+        triggerKey: r.trigger.key,
+      })),
     );
-    const usedKeys = new Set(used.map((u) => `${u.playbook_id}\u0000${u.account_id}\u0000${u.trigger_key}`));
     for (const request of refused)
       if (
         usedKeys.has(`${request.playbook.id}\u0000${request.account.accountId}\u0000${request.trigger.key}`)
@@ -153,7 +140,7 @@ export async function startRuns(
         decide(request, 'already_triggered', 'this occurrence of the trigger already had its run');
       else decide(request, 'already_running', 'a run of the playbook is under way for the account');
   }
-  for (const { id } of inserted) {
+  for (const id of started) {
     const { request, holdout } = byId.get(id)!;
     if (holdout)
       decide(request, 'holdout', `held out (${request.playbook.definition.holdoutPercent}% holdout)`, id);

@@ -12,10 +12,13 @@ import {
   isChurnedAccount,
 } from '@tsuzuku/contracts';
 import { claimInbox } from '@tsuzuku/platform-database';
+import { Clock } from '@tsuzuku/platform-runtime';
 import { renewalTriggerKey } from '../playbooks/domain/trigger-timing';
 import { PlaybookStore, StoredPlaybook } from '../playbooks/playbook-store';
 import { playbooksDatabase } from '../database/playbooks.database';
-
+import { RunRepository } from '../runs/run.repository';
+import { TaskRepository } from '../tasks/task.repository';
+import { AccountProfileRepository } from './account-profile.repository';
 import { accountKey } from './account-store';
 import { closeRunsOfChurned } from './churned-runs';
 import { PLAYBOOKS_SIGNALS_CONSUMER } from './consumer-groups';
@@ -42,6 +45,10 @@ export class SignalsService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly store: PlaybookStore,
     private readonly intake: TriggerIntake,
+    private readonly accounts: AccountProfileRepository,
+    private readonly runs: RunRepository,
+    private readonly tasks: TaskRepository,
+    private readonly clock: Clock,
   ) {}
 
   /** Returns how many runs were started (to wake the engine). */
@@ -52,7 +59,18 @@ export class SignalsService {
       if (todo.length === 0) return 0;
       for (const w of [...new Set(todo.map((e) => e.workspaceId))].sort())
         await this.store.ensureWorkspace(m, w);
-      const batch = new SignalBatch(m, this.store, this.intake, await this.storedPhases(m, todo));
+      const batch = new SignalBatch(
+        m,
+        {
+          store: this.store,
+          intake: this.intake,
+          accounts: this.accounts,
+          runs: this.runs,
+          tasks: this.tasks,
+        },
+        await this.storedPhases(m, todo),
+        this.clock.now(),
+      );
       for (const e of todo) {
         if (e.type === 'account.updated') await this.accountUpdated(batch, e as AccountUpdated);
         else if (e.type === 'alert.raised' || e.type === 'alert.updated' || e.type === 'alert.resolved')
@@ -61,7 +79,7 @@ export class SignalsService {
         else continue;
         if (e.accountId) batch.touch(e.workspaceId, e.accountId);
       }
-      return batch.finish(new Date());
+      return batch.finish();
     });
   }
 
@@ -73,16 +91,7 @@ export class SignalsService {
     const keys = events
       .filter((e) => e.type === 'account.updated' && e.accountId)
       .map((e) => ({ workspaceId: e.workspaceId, accountId: e.accountId! }));
-    const phases = new Map<string, LifecyclePhase | null>();
-    if (keys.length === 0) return phases;
-    const rows: { workspace_id: string; account_id: string; phase: LifecyclePhase | null }[] = await m.query(
-      `SELECT a.workspace_id, a.account_id, a.phase FROM playbooks.accounts a
-       JOIN unnest($1::text[], $2::text[]) AS k(workspace_id, account_id) USING (workspace_id, account_id)
-       WHERE a.profile_at IS NOT NULL`,
-      [keys.map((k) => k.workspaceId), keys.map((k) => k.accountId)],
-    );
-    for (const r of rows) phases.set(accountKey(r.workspace_id, r.account_id), r.phase);
-    return phases;
+    return this.accounts.profiledPhases(m, keys);
   }
 
   private async accountUpdated(batch: SignalBatch, e: AccountUpdated): Promise<void> {
@@ -92,36 +101,25 @@ export class SignalsService {
     const before = batch.phases.get(key) ?? null;
     const onboarded =
       d.signals.onboardingCompletedAt !== null || (d.signals.metrics['onboarding_completion'] ?? 0) >= 1;
-    // An older snapshot than the one stored changes nothing (the topic is ordered per account; this guards replays).
-    const rows: unknown[] = await batch.m.query(
-      `INSERT INTO playbooks.accounts AS a (workspace_id, account_id, name, plan, mrr, seats, renewal_date, csm_email, segment,
-         touch_model, phase, band, score, onboarding_complete, profile_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
-       ON CONFLICT (workspace_id, account_id) DO UPDATE SET name = EXCLUDED.name, plan = EXCLUDED.plan, mrr = EXCLUDED.mrr,
-         seats = EXCLUDED.seats, renewal_date = EXCLUDED.renewal_date, csm_email = EXCLUDED.csm_email, segment = EXCLUDED.segment,
-         touch_model = EXCLUDED.touch_model, phase = EXCLUDED.phase, band = EXCLUDED.band, score = EXCLUDED.score,
-         onboarding_complete = EXCLUDED.onboarding_complete, profile_at = EXCLUDED.profile_at
-       WHERE a.profile_at IS NULL OR a.profile_at <= EXCLUDED.profile_at
-       RETURNING 1`,
-      [
-        e.workspaceId,
-        e.accountId,
-        d.name,
-        d.plan,
-        d.mrr,
-        d.seats,
-        d.renewalDate,
-        d.csmEmail,
-        d.segment,
-        d.touchModel,
-        d.phase,
-        d.health.band,
-        d.health.score,
-        onboarded,
-        e.occurredAt,
-      ],
-    );
-    if (rows.length === 0) return;
+    const stored = await this.accounts.upsertProfile(batch.m, {
+      workspaceId: e.workspaceId,
+      accountId: e.accountId,
+      name: d.name,
+      plan: d.plan,
+      mrr: d.mrr,
+      subscriptionStatus: d.subscriptionStatus ?? null,
+      seats: d.seats,
+      renewalDate: d.renewalDate,
+      csmEmail: d.csmEmail,
+      segment: d.segment,
+      touchModel: d.touchModel,
+      phase: d.phase,
+      band: d.health.band,
+      score: d.health.score,
+      onboardingComplete: onboarded,
+      profileAt: e.occurredAt,
+    });
+    if (!stored) return;
     batch.phases.set(key, d.phase);
     batch.profiled(e.workspaceId, e.accountId);
     const backfill = d.backfill === true;
@@ -144,7 +142,7 @@ export class SignalsService {
             cause,
             at,
           );
-    const now = new Date();
+    const now = batch.now;
     for (const playbook of await batch.live(e.workspaceId, 'days_before_renewal')) {
       const trigger = playbook.definition.trigger;
       if (trigger.type !== 'days_before_renewal') continue;
@@ -183,29 +181,24 @@ export class SignalsService {
     const userId = d.userId ?? d.anonymousId;
     if (d.call === 'group' && d.groupId) {
       const contact = str(d.traits['contact_email']) ?? str(d.traits['email']);
-      await m.query(
-        `INSERT INTO playbooks.accounts AS a (workspace_id, account_id, group_contact_email) VALUES ($1, $2, $3)
-         ON CONFLICT (workspace_id, account_id) DO UPDATE SET group_contact_email = coalesce(EXCLUDED.group_contact_email, a.group_contact_email)`,
-        [e.workspaceId, d.groupId, contact],
+      await this.accounts.upsertGroupContact(
+        m,
+        { workspaceId: e.workspaceId, accountId: d.groupId },
+        contact,
       );
-      if (userId)
-        await m.query(
-          `INSERT INTO playbooks.members AS mb (workspace_id, user_id, account_id) VALUES ($1, $2, $3)
-           ON CONFLICT (workspace_id, user_id) DO UPDATE SET account_id = EXCLUDED.account_id`,
-          [e.workspaceId, userId, d.groupId],
-        );
+      if (userId) await this.accounts.upsertMemberAccount(m, e.workspaceId, userId, d.groupId);
       return;
     }
     if (d.call === 'identify' && userId) {
       const email = str(d.traits['email']);
       if (email)
-        await m.query(
-          `INSERT INTO playbooks.members AS mb (workspace_id, user_id, account_id, email, email_at) VALUES ($1, $2, $3, $4, $5)
-           ON CONFLICT (workspace_id, user_id) DO UPDATE SET email = EXCLUDED.email, email_at = EXCLUDED.email_at,
-             account_id = coalesce(EXCLUDED.account_id, mb.account_id)
-           WHERE mb.email_at IS NULL OR mb.email_at <= EXCLUDED.email_at`,
-          [e.workspaceId, userId, e.accountId, email, e.occurredAt],
-        );
+        await this.accounts.upsertMemberEmail(m, {
+          workspaceId: e.workspaceId,
+          userId,
+          accountId: e.accountId,
+          email,
+          at: e.occurredAt,
+        });
       return;
     }
     if (d.call !== 'track' || !d.event || !e.accountId) return;
@@ -244,16 +237,22 @@ class SignalBatch {
 
   constructor(
     readonly m: EntityManager,
-    private readonly store: PlaybookStore,
-    private readonly intake: TriggerIntake,
+    private readonly deps: {
+      readonly store: PlaybookStore;
+      readonly intake: TriggerIntake;
+      readonly accounts: AccountProfileRepository;
+      readonly runs: RunRepository;
+      readonly tasks: TaskRepository;
+    },
     readonly phases: Map<string, LifecyclePhase | null>,
+    readonly now: Date,
   ) {}
 
   live(workspaceId: string, trigger: PlaybookTriggerType): Promise<StoredPlaybook[]> {
     const key = `${workspaceId}\u0000${trigger}`;
     let found = this.playbooks.get(key);
     if (!found) {
-      found = this.store.live(this.m, [workspaceId], [trigger]);
+      found = this.deps.store.live(this.m, [workspaceId], [trigger]);
       this.playbooks.set(key, found);
     }
     return found;
@@ -295,52 +294,19 @@ class SignalBatch {
   }
 
   /** Starts the runs, applies the resolved alerts, wakes the waiting runs; returns how many runs will execute. */
-  async finish(now: Date): Promise<number> {
-    if (this.events.size > 0) {
-      // Sorted, so two runs upserting the same rows lock them in the same order.
-      const seen = [...this.events.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([, v]) => v);
-      await this.m.query(
-        `INSERT INTO playbooks.account_events AS ae (workspace_id, account_id, name, last_at)
-         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[])
-         ON CONFLICT (workspace_id, account_id, name) DO UPDATE SET last_at = greatest(ae.last_at, EXCLUDED.last_at)`,
-        [
-          seen.map((v) => v.workspaceId),
-          seen.map((v) => v.accountId),
-          seen.map((v) => v.name),
-          seen.map((v) => v.at),
-        ],
-      );
-    }
-    let started = (await this.intake.apply(this.m, this.pending, now)).length;
-    started += (await this.intake.releaseProfiled(this.m, [...this.withProfile.values()], now)).length;
+  async finish(): Promise<number> {
+    const { m, now } = this;
+    // Sorted, so two runs upserting the same rows lock them in the same order.
+    await this.deps.accounts.upsertEventsSeen(
+      m,
+      [...this.events.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([, v]) => v),
+    );
+    let started = (await this.deps.intake.apply(m, this.pending, now)).length;
+    started += (await this.deps.intake.releaseProfiled(m, [...this.withProfile.values()], now)).length;
     // After the starts: a churned account's snapshot refused them, and what was running closes.
-    await closeRunsOfChurned(this.m, [...this.lost.values()], now);
-    if (this.resolved.length > 0)
-      await this.m.query(
-        `UPDATE playbooks.runs r SET alert_resolved = true, next_at = $3
-         FROM unnest($1::text[], $2::text[]) AS k(workspace_id, alert_id)
-         WHERE r.workspace_id = k.workspace_id AND r.trigger_ref = k.alert_id AND r.trigger_type = 'alert_raised'
-           AND r.status = 'running'`,
-        [this.resolved.map((r) => r.workspaceId), this.resolved.map((r) => r.alertId), now.toISOString()],
-      );
-    await wakeWaiting(this.m, [...this.touched.values()]);
+    await closeRunsOfChurned(m, this.deps, [...this.lost.values()], now);
+    await this.deps.runs.markAlertResolved(m, this.resolved, now);
+    await this.deps.runs.wakeWaitingOfAccounts(m, [...this.touched.values()], now);
     return started;
   }
-}
-
-/** Waiting runs of these accounts look again now: what they wait for, or an exit, may have come. */
-export async function wakeWaiting(
-  m: EntityManager,
-  accounts: readonly { workspaceId: string; accountId: string }[],
-): Promise<void> {
-  if (accounts.length === 0) return;
-  const sorted = [...accounts].sort((a, b) =>
-    accountKey(a.workspaceId, a.accountId) < accountKey(b.workspaceId, b.accountId) ? -1 : 1,
-  );
-  await m.query(
-    `UPDATE playbooks.runs r SET next_at = $3 FROM unnest($1::text[], $2::text[]) AS k(workspace_id, account_id)
-     WHERE r.workspace_id = k.workspace_id AND r.account_id = k.account_id AND r.status = 'running'
-       AND r.wait_started_at IS NOT NULL AND (r.next_at IS NULL OR r.next_at > $3)`,
-    [sorted.map((a) => a.workspaceId), sorted.map((a) => a.accountId), new Date().toISOString()],
-  );
 }

@@ -9,7 +9,9 @@ import {
 } from '../decisions/trigger-decision.repository';
 import { gateTrigger } from '../playbooks/domain/trigger-gate';
 import { PlaybookStore, StoredPlaybook } from '../playbooks/playbook-store';
-import { accountKey, loadAccounts, unknownAccount } from './account-store';
+import { RunRepository } from '../runs/run.repository';
+import { AccountProfileRepository } from './account-profile.repository';
+import { accountKey, unknownAccount } from './account-store';
 import { StartRequest, decisionOf, startRuns } from './run-starter';
 
 /** A trigger that fired for an account, before anything is known about what it does. */
@@ -35,12 +37,14 @@ export class TriggerIntake {
     private readonly decisions: TriggerDecisionRepository,
     private readonly store: PlaybookStore,
     private readonly config: PlaybooksConfig,
+    private readonly accounts: AccountProfileRepository,
+    private readonly runs: RunRepository,
   ) {}
 
   /** Decides the requests in the caller's transaction; returns the ids of the runs that will execute. */
   async apply(m: EntityManager, requests: readonly TriggerRequest[], now: Date): Promise<string[]> {
     if (requests.length === 0) return [];
-    const accounts = await loadAccounts(
+    const accounts = await this.accounts.load(
       m,
       requests.map((r) => ({ workspaceId: r.playbook.workspaceId, accountId: r.accountId })),
     );
@@ -89,7 +93,7 @@ export class TriggerIntake {
         });
     }
     await this.decisions.park(m, parked);
-    const { running, decisions } = await startRuns(m, starts, now);
+    const { running, decisions } = await startRuns(m, this.runs, starts, now);
     await this.decisions.record(m, [...decided, ...decisions], now);
     return running;
   }

@@ -3,11 +3,12 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { renewalTriggerKey, scheduleSlotKey } from '../playbooks/domain/trigger-timing';
-import { StoredPlaybook, toStoredPlaybook } from '../playbooks/playbook-store';
+import { PlaybookRepository, StoredPlaybook } from '../playbooks/playbook.repository';
 import {
   TRIGGER_DECISION_RETENTION_DAYS,
   TriggerDecisionRepository,
 } from '../decisions/trigger-decision.repository';
+import { AccountProfileRepository } from './account-profile.repository';
 import { TriggerIntake, TriggerRequest } from './trigger-intake';
 
 const CHUNK = 1000;
@@ -25,18 +26,17 @@ export class TriggerSweep {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly intake: TriggerIntake,
     private readonly decisions: TriggerDecisionRepository,
+    private readonly playbooks: PlaybookRepository,
+    private readonly accounts: AccountProfileRepository,
   ) {}
 
   /** Starts what is due; returns how many runs will execute steps. */
   async run(now: Date): Promise<number> {
     const released = await this.intake.releaseExpired(now);
     await this.decisions.prune(new Date(now.getTime() - TRIGGER_DECISION_RETENTION_DAYS * DAY_MS));
-    const rows: Parameters<typeof toStoredPlaybook>[0][] = await this.dataSource.query(
-      `SELECT id, workspace_id, template, version, definition, created_at, updated_at FROM playbooks.playbooks
-       WHERE trigger_type IN ('days_before_renewal', 'schedule') AND enabled AND deleted_at IS NULL ORDER BY id`,
-    );
+    const playbooks = await this.playbooks.liveOfAnyWorkspace(['days_before_renewal', 'schedule']);
     let started = released;
-    for (const playbook of rows.map(toStoredPlaybook)) started += await this.sweepPlaybook(playbook, now);
+    for (const playbook of playbooks) started += await this.sweepPlaybook(playbook, now);
     return started;
   }
 
@@ -47,35 +47,20 @@ export class TriggerSweep {
     if (trigger.type === 'days_before_renewal') {
       const today = now.toISOString().slice(0, 10);
       const last = new Date(now.getTime() + trigger.days * DAY_MS).toISOString().slice(0, 10);
-      const found: { account_id: string }[] = await this.dataSource.query(
-        `SELECT account_id FROM playbooks.accounts WHERE workspace_id = $1 AND profile_at IS NOT NULL
-           AND left(renewal_date, 10) BETWEEN $2 AND $3 ORDER BY account_id`,
-        [playbook.workspaceId, today, last],
-      );
-      candidates = found.map((f) => f.account_id);
+      candidates = await this.accounts.renewingBetween(playbook.workspaceId, today, last);
     } else if (trigger.type === 'schedule') {
       slotKey = scheduleSlotKey(trigger.every, now, new Date(playbook.updatedAt));
       if (slotKey === null) return 0;
-      const found: { account_id: string }[] = await this.dataSource.query(
-        `SELECT account_id FROM playbooks.accounts a WHERE workspace_id = $1 AND profile_at IS NOT NULL
-           AND NOT EXISTS (SELECT 1 FROM playbooks.runs r WHERE r.playbook_id = $2 AND r.account_id = a.account_id AND r.trigger_key = $3)
-         ORDER BY account_id`,
-        [playbook.workspaceId, playbook.id, slotKey],
-      );
-      candidates = found.map((f) => f.account_id);
+      candidates = await this.accounts.profiledWithoutRun(playbook.workspaceId, playbook.id, slotKey);
     } else return 0;
     let started = 0;
     for (let i = 0; i < candidates.length; i += CHUNK) {
       const chunk = candidates.slice(i, i + CHUNK);
       started += await this.dataSource.transaction(async (m) => {
-        const renewals = new Map<string, string | null>();
-        if (trigger.type === 'days_before_renewal') {
-          const rows: { account_id: string; renewal_date: string | null }[] = await m.query(
-            `SELECT account_id, renewal_date FROM playbooks.accounts WHERE workspace_id = $1 AND account_id = ANY($2)`,
-            [playbook.workspaceId, chunk],
-          );
-          for (const r of rows) renewals.set(r.account_id, r.renewal_date);
-        }
+        const renewals =
+          trigger.type === 'days_before_renewal'
+            ? await this.accounts.renewalDates(m, playbook.workspaceId, chunk)
+            : new Map<string, string | null>();
         const correlationId = randomUUID();
         const requests: TriggerRequest[] = [];
         for (const accountId of chunk) {

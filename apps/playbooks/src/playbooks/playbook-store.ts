@@ -5,43 +5,10 @@ import { DataSource, EntityManager } from 'typeorm';
 import type { PlaybookTriggerType } from '@tsuzuku/contracts';
 import { BUILT_IN_TEMPLATES } from './domain/built-in-templates';
 import { PlaybookDefinition } from './domain/playbook-definition';
+import { Clock } from '@tsuzuku/platform-runtime';
+import { PlaybookRepository, StoredPlaybook } from './playbook.repository';
 
-/** A playbook as stored: its current version's definition and where it came from. */
-export interface StoredPlaybook {
-  readonly id: string;
-  readonly workspaceId: string;
-  /** The built-in template it was created from, null for one a user wrote. */
-  readonly template: string | null;
-  readonly version: number;
-  readonly definition: PlaybookDefinition;
-  readonly createdAt: string;
-  /** When the current version was made. */
-  readonly updatedAt: string;
-}
-
-interface PlaybookRow {
-  id: string;
-  workspace_id: string;
-  template: string | null;
-  version: number;
-  definition: PlaybookDefinition;
-  created_at: Date;
-  updated_at: Date;
-}
-
-const COLUMNS = 'id, workspace_id, template, version, definition, created_at, updated_at';
-
-export function toStoredPlaybook(r: PlaybookRow): StoredPlaybook {
-  return {
-    id: r.id,
-    workspaceId: r.workspace_id,
-    template: r.template,
-    version: r.version,
-    definition: r.definition,
-    createdAt: r.created_at.toISOString(),
-    updatedAt: r.updated_at.toISOString(),
-  };
-}
+export type { StoredPlaybook } from './playbook.repository';
 
 /**
  * Playbook rows and versions. Every workspace gets the built-in templates the first time the
@@ -52,17 +19,17 @@ export class PlaybookStore {
   private readonly seeded = new Set<string>();
   private readonly versions = new Map<string, PlaybookDefinition>();
 
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly playbooks: PlaybookRepository,
+    private readonly clock: Clock,
+  ) {}
 
   /** Creates the workspace's built-in playbooks if it is new. */
   async ensureWorkspace(m: EntityManager, workspaceId: string): Promise<void> {
     if (this.seeded.has(workspaceId)) return;
-    const inserted: unknown[] = await m.query(
-      `INSERT INTO playbooks.workspaces (workspace_id) VALUES ($1) ON CONFLICT DO NOTHING RETURNING workspace_id`,
-      [workspaceId],
-    );
-    if (inserted.length === 1) {
-      const now = new Date();
+    if (await this.playbooks.insertWorkspace(m, workspaceId)) {
+      const now = this.clock.now();
       for (const template of BUILT_IN_TEMPLATES)
         await this.insert(m, workspaceId, template.definition, template.key, now);
     }
@@ -81,26 +48,7 @@ export class PlaybookStore {
     template: string | null,
     now: Date,
   ): Promise<StoredPlaybook> {
-    const id = randomUUID();
-    const [row]: PlaybookRow[] = await m.query(
-      `INSERT INTO playbooks.playbooks (id, workspace_id, template, version, name, enabled, trigger_type, definition, created_at, updated_at)
-       VALUES ($1, $2, $3, 1, $4, $5, $6, $7, $8, $8) RETURNING ${COLUMNS}`,
-      [
-        id,
-        workspaceId,
-        template,
-        definition.name,
-        definition.enabled,
-        definition.trigger.type,
-        JSON.stringify(definition),
-        now,
-      ],
-    );
-    await m.query(
-      `INSERT INTO playbooks.playbook_versions (playbook_id, version, definition, created_at) VALUES ($1, 1, $2, $3)`,
-      [id, JSON.stringify(definition), now],
-    );
-    return toStoredPlaybook(row!);
+    return this.playbooks.insert(m, randomUUID(), workspaceId, definition, template, now);
   }
 
   /** Makes `definition` the playbook's next version; null when there is no such playbook. */
@@ -111,44 +59,15 @@ export class PlaybookStore {
     definition: PlaybookDefinition,
     now: Date,
   ): Promise<StoredPlaybook | null> {
-    const [row]: [PlaybookRow[], number] = await m.query(
-      `UPDATE playbooks.playbooks SET version = version + 1, name = $3, enabled = $4, trigger_type = $5,
-         definition = $6, updated_at = $7
-       WHERE workspace_id = $1 AND id::text = $2 AND deleted_at IS NULL RETURNING ${COLUMNS}`,
-      [
-        workspaceId,
-        id,
-        definition.name,
-        definition.enabled,
-        definition.trigger.type,
-        JSON.stringify(definition),
-        now,
-      ],
-    );
-    const updated = row[0];
-    if (!updated) return null;
-    await m.query(
-      `INSERT INTO playbooks.playbook_versions (playbook_id, version, definition, created_at) VALUES ($1, $2, $3, $4)`,
-      [id, updated.version, JSON.stringify(definition), now],
-    );
-    return toStoredPlaybook(updated);
+    return this.playbooks.newVersion(m, workspaceId, id, definition, now);
   }
 
   async get(m: EntityManager, workspaceId: string, id: string, lock = false): Promise<StoredPlaybook | null> {
-    const rows: PlaybookRow[] = await m.query(
-      `SELECT ${COLUMNS} FROM playbooks.playbooks WHERE workspace_id = $1 AND id::text = $2 AND deleted_at IS NULL
-       ${lock ? 'FOR UPDATE' : ''}`,
-      [workspaceId, id],
-    );
-    return rows[0] ? toStoredPlaybook(rows[0]) : null;
+    return this.playbooks.find(m, workspaceId, id, lock);
   }
 
   async list(workspaceId: string): Promise<StoredPlaybook[]> {
-    const rows: PlaybookRow[] = await this.dataSource.query(
-      `SELECT ${COLUMNS} FROM playbooks.playbooks WHERE workspace_id = $1 AND deleted_at IS NULL ORDER BY created_at, name`,
-      [workspaceId],
-    );
-    return rows.map(toStoredPlaybook);
+    return this.playbooks.list(workspaceId);
   }
 
   /** The enabled playbooks of these workspaces started by these triggers. */
@@ -157,13 +76,7 @@ export class PlaybookStore {
     workspaceIds: readonly string[],
     triggers: readonly PlaybookTriggerType[],
   ): Promise<StoredPlaybook[]> {
-    if (workspaceIds.length === 0) return [];
-    const rows: PlaybookRow[] = await m.query(
-      `SELECT ${COLUMNS} FROM playbooks.playbooks
-       WHERE workspace_id = ANY($1) AND trigger_type = ANY($2) AND enabled AND deleted_at IS NULL ORDER BY created_at`,
-      [workspaceIds, triggers],
-    );
-    return rows.map(toStoredPlaybook);
+    return this.playbooks.live(m, workspaceIds, triggers);
   }
 
   /** One version's definition; versions never change, so they are kept once read. */
@@ -171,24 +84,17 @@ export class PlaybookStore {
     const key = `${playbookId}:${version}`;
     const known = this.versions.get(key);
     if (known) return known;
-    const rows: { definition: PlaybookDefinition }[] = await m.query(
-      `SELECT definition FROM playbooks.playbook_versions WHERE playbook_id = $1 AND version = $2`,
-      [playbookId, version],
-    );
-    if (!rows[0]) return null;
-    this.versions.set(key, rows[0].definition);
-    return rows[0].definition;
+    const found = await this.playbooks.version(playbookId, version, m);
+    if (!found) return null;
+    this.versions.set(key, found.definition);
+    return found.definition;
   }
 
   async versionRow(
     playbookId: string,
     version: number,
   ): Promise<{ definition: PlaybookDefinition; createdAt: string } | null> {
-    const rows: { definition: PlaybookDefinition; created_at: Date }[] = await this.dataSource.query(
-      `SELECT definition, created_at FROM playbooks.playbook_versions WHERE playbook_id = $1 AND version = $2`,
-      [playbookId, version],
-    );
-    return rows[0] ? { definition: rows[0].definition, createdAt: rows[0].created_at.toISOString() } : null;
+    return this.playbooks.version(playbookId, version);
   }
 
   async softDelete(
@@ -197,11 +103,6 @@ export class PlaybookStore {
     id: string,
     now: Date,
   ): Promise<StoredPlaybook | null> {
-    const [rows]: [PlaybookRow[], number] = await m.query(
-      `UPDATE playbooks.playbooks SET deleted_at = $3, enabled = false
-       WHERE workspace_id = $1 AND id::text = $2 AND deleted_at IS NULL RETURNING ${COLUMNS}`,
-      [workspaceId, id, now],
-    );
-    return rows[0] ? toStoredPlaybook(rows[0]) : null;
+    return this.playbooks.softDelete(m, workspaceId, id, now);
   }
 }

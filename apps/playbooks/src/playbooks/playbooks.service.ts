@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { OutboundHttpClient } from '@tsuzuku/platform-runtime';
-import { loadAccounts, accountKey } from '../engine/account-store';
+import { Clock, OutboundHttpClient } from '@tsuzuku/platform-runtime';
+import { AccountProfileRepository } from '../engine/account-profile.repository';
+import { accountKey } from '../engine/account-store';
 import { inAudience, isHeldOut } from './domain/conditions';
 import { validateDefinition } from './domain/definition-validation';
 import { PlaybookDefinition } from './domain/playbook-definition';
@@ -68,6 +69,8 @@ export class PlaybooksService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly store: PlaybookStore,
     private readonly outbound: OutboundHttpClient,
+    private readonly accounts: AccountProfileRepository,
+    private readonly clock: Clock,
   ) {}
 
   /** The outbound policy, checked when a definition is stored and again at every call. */
@@ -102,7 +105,7 @@ export class PlaybooksService {
     await this.store.ensureWorkspaceNow(workspaceId);
     return viewOf(
       await this.dataSource.transaction((m) =>
-        this.store.insert(m, workspaceId, checked.definition, null, new Date()),
+        this.store.insert(m, workspaceId, checked.definition, null, this.clock.now()),
       ),
     );
   }
@@ -122,7 +125,13 @@ export class PlaybooksService {
       }
       const checked = validateDefinition(input, this.urlPolicy);
       if (!checked.ok) throw invalid(checked.problems);
-      const updated = await this.store.newVersion(m, workspaceId, current.id, checked.definition, new Date());
+      const updated = await this.store.newVersion(
+        m,
+        workspaceId,
+        current.id,
+        checked.definition,
+        this.clock.now(),
+      );
       return viewOf(updated!);
     });
   }
@@ -130,7 +139,7 @@ export class PlaybooksService {
   /** Deletes a playbook: it starts no more runs; runs under way finish with the version they started with. */
   async remove(workspaceId: string, id: string): Promise<PlaybookView> {
     const removed = await this.dataSource.transaction((m) =>
-      this.store.softDelete(m, workspaceId, id, new Date()),
+      this.store.softDelete(m, workspaceId, id, this.clock.now()),
     );
     if (!removed) throw notFound(id);
     return viewOf(removed);
@@ -139,7 +148,7 @@ export class PlaybooksService {
   /** What a run started now for the account would do, without doing anything. */
   async dryRun(workspaceId: string, id: string, accountId: string): Promise<DryRunResult> {
     const playbook = await this.get(workspaceId, id);
-    const account = (await loadAccounts(this.dataSource.manager, [{ workspaceId, accountId }])).get(
+    const account = (await this.accounts.load(this.dataSource.manager, [{ workspaceId, accountId }])).get(
       accountKey(workspaceId, accountId),
     );
     if (!account)
@@ -161,7 +170,7 @@ export class PlaybooksService {
       };
     const predicted = predictRun(playbook, {
       ...account,
-      runStartedAt: new Date().toISOString(),
+      runStartedAt: this.clock.now().toISOString(),
       tasks: new Map(),
       alertResolved: false,
     });

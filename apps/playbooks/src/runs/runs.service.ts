@@ -3,8 +3,11 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import type { PlaybookRunStatus } from '@tsuzuku/contracts';
 import { enqueueOutbox } from '@tsuzuku/platform-database';
+import { Clock } from '@tsuzuku/platform-runtime';
 import { PlaybookStore } from '../playbooks/playbook-store';
+import { TaskRepository } from '../tasks/task.repository';
 import { skipOpenTasksOfEndedRuns } from '../tasks/task-rows';
+import { RunRepository, RunRow } from './run.repository';
 import { PlaybookException, PlaybookExceptionCode } from '../playbooks/playbook.exception';
 import { SCHEMA, playbookMessage } from '../shared/playbook-envelope';
 import { RUNS_CURSOR, SeqCursor } from '../shared/seq-cursor';
@@ -39,28 +42,6 @@ export interface RunView {
   readonly steps: readonly StepStateView[];
 }
 
-interface RunRow {
-  id: string;
-  seq: string;
-  account_id: string;
-  playbook_id: string;
-  playbook_name: string;
-  version: number;
-  status: PlaybookRunStatus;
-  trigger_type: string;
-  trigger_ref: string | null;
-  current_step: string | null;
-  wait_started_at: Date | null;
-  next_at: Date | null;
-  attempts: number;
-  last_error: string | null;
-  reason: string | null;
-  started_at: Date;
-  finished_at: Date | null;
-  correlation_id: string;
-  workspace_id: string;
-}
-
 export interface RunFilter {
   readonly accountId?: string;
   readonly playbookId?: string;
@@ -75,27 +56,22 @@ export class RunsService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly store: PlaybookStore,
+    private readonly runs: RunRepository,
+    private readonly tasks: TaskRepository,
+    private readonly clock: Clock,
   ) {}
 
   async list(
     workspaceId: string,
     filter: RunFilter,
   ): Promise<{ items: RunView[]; nextCursor: string | null }> {
-    const params: unknown[] = [workspaceId];
-    const where = ['workspace_id = $1'];
-    const add = (sql: string, value: unknown) => {
-      params.push(value);
-      where.push(sql.replace('?', `$${params.length}`));
-    };
-    if (filter.accountId) add('account_id = ?', filter.accountId);
-    if (filter.playbookId) add('playbook_id::text = ?', filter.playbookId);
-    if (filter.status) add('status = ?', filter.status);
-    if (filter.cursor) add('seq < ?::bigint', filter.cursor.seq);
-    params.push(filter.limit + 1);
-    const rows: RunRow[] = await this.dataSource.query(
-      `SELECT * FROM playbooks.runs WHERE ${where.join(' AND ')} ORDER BY seq DESC LIMIT $${params.length}`,
-      params,
-    );
+    const rows = await this.runs.page(workspaceId, {
+      accountId: filter.accountId,
+      playbookId: filter.playbookId,
+      status: filter.status,
+      beforeSeq: filter.cursor?.seq,
+      limit: filter.limit + 1,
+    });
     const page = rows.slice(0, filter.limit);
     return {
       items: await this.views(page),
@@ -104,23 +80,16 @@ export class RunsService {
   }
 
   async get(workspaceId: string, id: string): Promise<RunView> {
-    const rows: RunRow[] = await this.dataSource.query(
-      `SELECT * FROM playbooks.runs WHERE workspace_id = $1 AND id::text = $2`,
-      [workspaceId, id],
-    );
-    if (!rows[0])
+    const run = await this.runs.find(workspaceId, id);
+    if (!run)
       throw new PlaybookException(PlaybookExceptionCode.RunNotFound, `no run ${id} in this workspace`);
-    return (await this.views(rows))[0]!;
+    return (await this.views([run]))[0]!;
   }
 
   /** Ends a running run as cancelled; a step executing now finishes first (the row is locked meanwhile). */
   async cancel(workspaceId: string, id: string, reason: string | null): Promise<RunView> {
     await this.dataSource.transaction(async (m) => {
-      const rows: RunRow[] = await m.query(
-        `SELECT * FROM playbooks.runs WHERE workspace_id = $1 AND id::text = $2 FOR UPDATE`,
-        [workspaceId, id],
-      );
-      const run = rows[0];
+      const run = await this.runs.findForUpdate(m, workspaceId, id);
       if (!run)
         throw new PlaybookException(PlaybookExceptionCode.RunNotFound, `no run ${id} in this workspace`);
       if (run.status !== 'running')
@@ -128,12 +97,9 @@ export class RunsService {
           PlaybookExceptionCode.RunNotRunning,
           `run ${id} is ${run.status}, not running`,
         );
-      const now = new Date();
+      const now = this.clock.now();
       const why = reason ?? 'cancelled through the API';
-      await m.query(
-        `UPDATE playbooks.runs SET status = 'cancelled', reason = $2, next_at = NULL, finished_at = $3, updated_at = $3 WHERE id = $1`,
-        [run.id, why, now],
-      );
+      await this.runs.cancel(m, run.id, why, now);
       await enqueueOutbox(m, SCHEMA, [
         playbookMessage(
           'playbook.run.finished',
@@ -152,6 +118,7 @@ export class RunsService {
         ),
         ...(await skipOpenTasksOfEndedRuns(
           m,
+          this.tasks,
           [{ runId: run.id, why: `run cancelled: ${why}`, correlationId: run.correlation_id }],
           now,
         )),
@@ -162,17 +129,7 @@ export class RunsService {
 
   private async views(rows: RunRow[]): Promise<RunView[]> {
     if (rows.length === 0) return [];
-    const executions: {
-      run_id: string;
-      step_id: string;
-      outcome: StepStateView['state'];
-      attempts: number;
-      detail: string | null;
-      executed_at: Date;
-    }[] = await this.dataSource.query(
-      `SELECT run_id, step_id, outcome, attempts, detail, executed_at FROM playbooks.step_executions WHERE run_id = ANY($1::uuid[])`,
-      [rows.map((r) => r.id)],
-    );
+    const executions = await this.runs.stepExecutionsOf(rows.map((r) => r.id));
     const byRun = new Map<string, Map<string, (typeof executions)[number]>>();
     for (const e of executions) {
       const map = byRun.get(e.run_id) ?? new Map();
@@ -192,7 +149,7 @@ export class RunsService {
                 return {
                   stepId: s.id,
                   type: s.type,
-                  state: e.outcome,
+                  state: e.outcome as StepStateView['state'],
                   attempts: e.attempts,
                   detail: e.detail,
                   executedAt: e.executed_at.toISOString(),

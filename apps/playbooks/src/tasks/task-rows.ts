@@ -2,6 +2,7 @@ import { EntityManager } from 'typeorm';
 import type { TaskEventData, TaskStatus } from '@tsuzuku/contracts';
 import { OutboxMessage } from '@tsuzuku/platform-database';
 import { playbookMessage } from '../shared/playbook-envelope';
+import type { TaskRepository } from './task.repository';
 
 /** A row of playbooks.tasks. */
 export interface TaskRow {
@@ -52,16 +53,27 @@ export function taskCompletedMessage(task: TaskRow, correlationId: string, now: 
  */
 export async function skipOpenTasksOfEndedRuns(
   m: EntityManager,
+  tasks: TaskRepository,
   ended: readonly { readonly runId: string; readonly why: string; readonly correlationId: string }[],
   now: Date,
 ): Promise<OutboxMessage[]> {
-  if (ended.length === 0) return [];
-  const [closed]: [TaskRow[], number] = await m.query(
-    `UPDATE playbooks.tasks AS t SET status = 'skipped', note = e.why, completed_at = $2
-     FROM jsonb_to_recordset($1::jsonb) AS e("runId" uuid, why text)
-     WHERE t.run_id = e."runId" AND t.status = 'open' RETURNING t.*`,
-    [JSON.stringify(ended.map((e) => ({ runId: e.runId, why: e.why }))), now.toISOString()],
-  );
+  const closed = await tasks.skipOpenOfRuns(m, ended, now);
   const correlation = new Map(ended.map((e) => [e.runId, e.correlationId]));
   return closed.map((task) => taskCompletedMessage(task, correlation.get(task.run_id!) ?? task.id, now));
+}
+
+/**
+ * Skips the open playbook tasks (those of a run) of these accounts, whatever their run's state:
+ * a task of a run that already completed is still open work. Tasks people created by hand stay.
+ * Returns the task.completed messages to enqueue.
+ */
+export async function skipOpenRunTasksOfAccounts(
+  m: EntityManager,
+  tasks: TaskRepository,
+  accounts: readonly { readonly workspaceId: string; readonly accountId: string }[],
+  why: string,
+  now: Date,
+): Promise<OutboxMessage[]> {
+  const closed = await tasks.skipOpenRunTasksOfAccounts(m, accounts, why, now);
+  return closed.map((task) => taskCompletedMessage(task, task.id, now));
 }

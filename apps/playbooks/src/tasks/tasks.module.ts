@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
+import { RepositoriesModule } from '../database/repositories.module';
 import { TasksController } from './tasks.controller';
 import { TasksService } from './tasks.service';
 
-@Module({ controllers: [TasksController], providers: [TasksService] })
+@Module({ imports: [RepositoriesModule], controllers: [TasksController], providers: [TasksService] })
 export class TasksModule {}

@@ -3,10 +3,13 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import type { TaskEventData, TaskStatus } from '@tsuzuku/contracts';
 import { enqueueOutbox } from '@tsuzuku/platform-database';
+import { Clock } from '@tsuzuku/platform-runtime';
+import { RunRepository } from '../runs/run.repository';
 import { PlaybookException, PlaybookExceptionCode } from '../playbooks/playbook.exception';
 import { SCHEMA } from '../shared/playbook-envelope';
 import { SeqCursor, TASKS_CURSOR } from '../shared/seq-cursor';
 import { TaskRow, taskCompletedMessage } from './task-rows';
+import { TaskRepository } from './task.repository';
 
 export interface TaskView {
   readonly id: string;
@@ -55,29 +58,26 @@ const view = (r: TaskRow): TaskView => ({
 /** CSM tasks: listing, and closing one (done or skipped), which can release a run waiting on it. */
 @Injectable()
 export class TasksService {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly tasks: TaskRepository,
+    private readonly runs: RunRepository,
+    private readonly clock: Clock,
+  ) {}
 
   async list(
     workspaceId: string,
     filter: TaskFilter,
   ): Promise<{ items: TaskView[]; nextCursor: string | null }> {
-    const params: unknown[] = [workspaceId];
-    const where = ['workspace_id = $1'];
-    const add = (sql: string, value: unknown) => {
-      params.push(value);
-      where.push(sql.replace('?', `$${params.length}`));
-    };
-    if (filter.assignee) add('lower(assignee) = lower(?)', filter.assignee);
-    if (filter.status) add('status = ?', filter.status);
-    if (filter.accountId) add('account_id = ?', filter.accountId);
-    if (filter.dueBefore) add('due_at < ?::timestamptz', filter.dueBefore);
-    if (filter.dueAfter) add('due_at >= ?::timestamptz', filter.dueAfter);
-    if (filter.cursor) add('seq < ?::bigint', filter.cursor.seq);
-    params.push(filter.limit + 1);
-    const rows: TaskRow[] = await this.dataSource.query(
-      `SELECT * FROM playbooks.tasks WHERE ${where.join(' AND ')} ORDER BY seq DESC LIMIT $${params.length}`,
-      params,
-    );
+    const rows = await this.tasks.page(workspaceId, {
+      assignee: filter.assignee,
+      status: filter.status,
+      accountId: filter.accountId,
+      dueBefore: filter.dueBefore,
+      dueAfter: filter.dueAfter,
+      beforeSeq: filter.cursor?.seq,
+      limit: filter.limit + 1,
+    });
     const page = rows.slice(0, filter.limit);
     return {
       items: page.map(view),
@@ -94,34 +94,20 @@ export class TasksService {
     note: string | null,
   ): Promise<TaskView> {
     return this.dataSource.transaction(async (m) => {
-      const now = new Date();
-      const [updated]: [TaskRow[], number] = await m.query(
-        `UPDATE playbooks.tasks SET status = $3, note = $4, completed_at = $5
-         WHERE workspace_id = $1 AND id::text = $2 AND status = 'open' RETURNING *`,
-        [workspaceId, id, status, note, now],
-      );
-      const task = updated[0];
+      const now = this.clock.now();
+      const task = await this.tasks.closeOpen(m, workspaceId, id, status, note, now);
       if (!task) {
-        const exists: TaskRow[] = await m.query(
-          `SELECT * FROM playbooks.tasks WHERE workspace_id = $1 AND id::text = $2`,
-          [workspaceId, id],
-        );
-        if (!exists[0])
+        const exists = await this.tasks.find(workspaceId, id, m);
+        if (!exists)
           throw new PlaybookException(PlaybookExceptionCode.TaskNotFound, `no task ${id} in this workspace`);
         throw new PlaybookException(
           PlaybookExceptionCode.TaskClosed,
-          `task ${id} is ${exists[0].status} already`,
+          `task ${id} is ${exists.status} already`,
         );
       }
-      const runs: { correlation_id: string }[] = task.run_id
-        ? await m.query(`SELECT correlation_id FROM playbooks.runs WHERE id = $1`, [task.run_id])
-        : [];
-      if (task.run_id)
-        await m.query(
-          `UPDATE playbooks.runs SET next_at = $2 WHERE id = $1 AND status = 'running' AND wait_started_at IS NOT NULL`,
-          [task.run_id, now],
-        );
-      await enqueueOutbox(m, SCHEMA, [taskCompletedMessage(task, runs[0]?.correlation_id ?? task.id, now)]);
+      const correlationId = task.run_id ? await this.runs.correlationOf(m, task.run_id) : null;
+      if (task.run_id) await this.runs.wakeWaitingRun(m, task.run_id, now);
+      await enqueueOutbox(m, SCHEMA, [taskCompletedMessage(task, correlationId ?? task.id, now)]);
       return view(task);
     });
   }

@@ -3,6 +3,7 @@ import { CreateReportingSchema1763870400000 } from './migrations/1763870400000-c
 import { ReportingReadModels1764000000000 } from './migrations/1764000000000-reporting-read-models';
 import { ReportingAttributeVersions1765000000000 } from './migrations/1765000000000-reporting-attribute-versions';
 import { BackgroundLeases1765200000000 } from './migrations/1765200000000-background-leases';
+import { ReportingPlanSlice1766021310000 } from './migrations/1766021310000-reporting-plan-slice';
 
 /** The reporting service owns the `reporting` schema and nothing else. */
 export const reportingDatabase: ServiceDatabase = {
@@ -13,5 +14,6 @@ export const reportingDatabase: ServiceDatabase = {
     ReportingReadModels1764000000000,
     ReportingAttributeVersions1765000000000,
     BackgroundLeases1765200000000,
+    ReportingPlanSlice1766021310000,
   ],
 };

@@ -1,37 +1,16 @@
-import {
-  BeforeApplicationShutdown,
-  Injectable,
-  Logger,
-  OnApplicationBootstrap,
-  OnApplicationShutdown,
-} from '@nestjs/common';
-import { ROOT_CONTEXT, SpanKind, SpanStatusCode, context, propagation, trace } from '@opentelemetry/api';
+import { BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
+import type { INestApplication } from '@nestjs/common';
 import * as grpc from '@grpc/grpc-js';
-import * as protoLoader from '@grpc/proto-loader';
+import { ROOT_CONTEXT, SpanKind, SpanStatusCode, context, propagation, trace } from '@opentelemetry/api';
 import { ReflectionService } from '@grpc/reflection';
-import { plainToInstance } from 'class-transformer';
-import { validate } from 'class-validator';
-import {
-  ApiTokenRateLimiter,
-  AuthFailureLimiter,
-  CredentialStore,
-  TOO_MANY_FAILURES,
-  hasScopes,
-} from '@tsuzuku/platform-auth';
-import { validationProblems } from '@tsuzuku/platform-config';
-import { DatabaseStatus } from '@tsuzuku/platform-database';
-import { ApiException, unsafeInputProblem } from '@tsuzuku/platform-runtime';
+import { GrpcOptions, ServerGrpc } from '@nestjs/microservices';
 import { ReportingConfig, grpcPortOf } from '../config/reporting.config';
-import { parseMonth } from '../kpis/domain/month';
-import { KpiQuery, MovementsQuery } from '../reports/dto/report-queries';
-import { KpiService } from '../reports/kpi.service';
-import { sliceOf } from '../reports/reports.controller';
+import { DatabaseStatus } from '@tsuzuku/platform-database';
 import { reportingProtoPath } from './proto-path';
 import { GrpcHealthService, ServingStatus } from './grpc-health.service';
 
-export const REPORTING_GRPC_SERVICE = 'tsuzuku.reporting.v1.ReportingService';
-
 const tracer = trace.getTracer('tsuzuku-grpc');
+const callLogger = new Logger('ReportingGrpc');
 
 /** The W3C trace context a caller sent in its metadata (traceparent, tracestate). */
 function traceCarrier(metadata: grpc.Metadata): Record<string, string> {
@@ -43,265 +22,143 @@ function traceCarrier(metadata: grpc.Metadata): Record<string, string> {
   return carrier;
 }
 
-/** Fields of a reply without its nulls: proto3 leaves an optional field unset. */
-function withoutNulls<T extends object>(value: T): Partial<T> {
-  return Object.fromEntries(
-    Object.entries(value).filter(([, v]) => v !== null && v !== undefined),
-  ) as Partial<T>;
-}
+/** The proto package the ReportingService is declared in. */
+export const REPORTING_GRPC_PACKAGE = 'tsuzuku.reporting.v1';
+/** The ReportingService's full name, as grpc.health.v1 and the server spans name it. */
+export const REPORTING_GRPC_SERVICE = `${REPORTING_GRPC_PACKAGE}.ReportingService`;
 
-/** The peer's address without its port ("ipv4:10.0.0.7:51234" → "10.0.0.7"); gRPC has no X-Forwarded-For. */
-function peerAddress(call: grpc.ServerUnaryCall<unknown, unknown>): string {
-  const peer = call.getPeer();
-  const address = peer.replace(/^ipv[46]:/, '');
-  const bracketed = /^\[(.*)\](:\d+)?$/.exec(address);
-  return bracketed ? bracketed[1]! : address.replace(/:\d+$/, '');
-}
+/**
+ * Nest's gRPC transport, remembering the port it bound (GRPC_PORT=0 picks a free one, which
+ * ServerGrpc does not tell).
+ */
+class BoundGrpcTransport extends ServerGrpc {
+  private readonly bound: Promise<number>;
+  private resolveBound!: (port: number) => void;
+  port?: number;
 
-/** An ApiException's problems as one line of gRPC details: `path: message; ...`. */
-function detailsOf(error: ApiException): string {
-  return error.problems.length > 0
-    ? error.problems.map((p) => `${p.path}: ${p.message}`).join('; ')
-    : error.message;
-}
+  constructor(options: GrpcOptions['options']) {
+    super(options);
+    this.bound = new Promise((resolve) => (this.resolveBound = resolve));
+  }
 
-class GrpcProblem extends Error {
-  constructor(
-    readonly code: grpc.status,
-    message: string,
-  ) {
-    super(message);
+  override async createClient(): Promise<grpc.Server> {
+    const server = new grpc.Server();
+    this.port = await new Promise<number>((resolve, reject) =>
+      server.bindAsync(this.url, grpc.ServerCredentials.createInsecure(), (error, port) =>
+        error ? reject(error) : resolve(port),
+      ),
+    );
+    this.resolveBound(this.port);
+    return server;
+  }
+
+  /**
+   * Each unary call in a server span that continues the caller's trace (metadata traceparent),
+   * with its gRPC status and one log line: around Nest's own handler, so that a call the guard
+   * refuses is traced and logged too.
+   */
+  // Nest's own signature types the handler as Function.
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
+  override createUnaryServiceMethod(methodHandler: Function): Function {
+    const handle = super.createUnaryServiceMethod(methodHandler) as (
+      call: grpc.ServerUnaryCall<unknown, unknown>,
+      callback: grpc.sendUnaryData<unknown>,
+    ) => Promise<void>;
+    return (call: grpc.ServerUnaryCall<unknown, unknown>, callback: grpc.sendUnaryData<unknown>) => {
+      const started = Date.now();
+      const path = call.getPath();
+      const [service = REPORTING_GRPC_SERVICE, method = path] = path.replace(/^\//, '').split('/');
+      const parent = propagation.extract(ROOT_CONTEXT, traceCarrier(call.metadata));
+      const span = tracer.startSpan(
+        `${service}/${method}`,
+        {
+          kind: SpanKind.SERVER,
+          attributes: { 'rpc.system': 'grpc', 'rpc.service': service, 'rpc.method': method },
+        },
+        parent,
+      );
+      const finish: grpc.sendUnaryData<unknown> = (error, reply) => {
+        const code = error ? (error.code ?? grpc.status.UNKNOWN) : grpc.status.OK;
+        span.setAttribute('rpc.grpc.status_code', code);
+        if (code !== grpc.status.OK)
+          span.setStatus({ code: SpanStatusCode.ERROR, message: grpc.status[code] });
+        span.end();
+        callLogger.log(`gRPC ${method} ${grpc.status[code]} in ${Date.now() - started} ms`);
+        callback(error, reply);
+      };
+      return context.with(trace.setSpan(parent, span), () => handle(call, finish));
+    };
+  }
+
+  /** Resolves once the server is bound. */
+  whenBound(): Promise<number> {
+    return this.bound;
   }
 }
 
 /**
- * The gRPC ReportingService (libs/contracts/proto/reporting.v1.proto) with server reflection:
- * the same reports as REST, authenticated by the same API tokens (metadata authorization).
+ * The wiring of reporting's gRPC server (libs/contracts/proto/reporting.v1.proto), served by
+ * @nestjs/microservices on the HTTP application (a hybrid app), so that guards, pipes,
+ * interceptors and exception filters apply as over REST: the handlers are ReportingGrpcController's
+ * @GrpcMethod methods. Server reflection lists the services.
  */
 @Injectable()
-export class ReportingGrpcServer
-  implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown
-{
+export class ReportingGrpcServer implements BeforeApplicationShutdown {
   private readonly logger = new Logger(ReportingGrpcServer.name);
-  private readonly server = new grpc.Server();
-  private boundPort?: number;
+  private transport?: BoundGrpcTransport;
   private stopping = false;
-  // SERVING while the database is connected and the server is not shutting down.
+  // grpc.health.v1: SERVING while the database is connected and the server is not shutting down.
   private readonly health = new GrpcHealthService([REPORTING_GRPC_SERVICE], () =>
     this.stopping || this.database.reason !== undefined ? ServingStatus.NOT_SERVING : ServingStatus.SERVING,
   );
 
   constructor(
     private readonly config: ReportingConfig,
-    private readonly kpis: KpiService,
-    private readonly credentials: CredentialStore,
-    private readonly failures: AuthFailureLimiter,
-    private readonly rates: ApiTokenRateLimiter,
     private readonly database: DatabaseStatus,
   ) {}
 
-  /** The port it listens on, once started. */
-  get port(): number | undefined {
-    return this.boundPort;
-  }
-
-  async onApplicationBootstrap(): Promise<void> {
-    const definition = protoLoader.loadSync(reportingProtoPath(), {
-      keepCase: false,
-      longs: String,
-      enums: String,
-      defaults: false,
-      oneofs: true,
-    });
-    const loaded = grpc.loadPackageDefinition(definition) as unknown as {
-      tsuzuku: { reporting: { v1: { ReportingService: grpc.ServiceClientConstructor } } };
-    };
-    this.server.addService(loaded.tsuzuku.reporting.v1.ReportingService.service, {
-      getKpis: this.unary('GetKpis', (request: Record<string, unknown>, workspaceId) =>
-        this.getKpis(request, workspaceId),
-      ),
-      getMrrMovements: this.unary('GetMrrMovements', (request: Record<string, unknown>, workspaceId) =>
-        this.getMrrMovements(request, workspaceId),
-      ),
-    });
-    this.health.addTo(this.server);
-    new ReflectionService(definition).addToServer(this.server);
-    this.boundPort = await new Promise<number>((resolve, reject) =>
-      this.server.bindAsync(
-        `${this.config.HOST}:${grpcPortOf(this.config)}`,
-        grpc.ServerCredentials.createInsecure(),
-        (error, port) => (error ? reject(error) : resolve(port)),
-      ),
-    );
-    this.logger.log(
-      `gRPC ReportingService listening on ${this.config.HOST}:${this.boundPort} (reflection and grpc.health.v1 on)`,
-    );
-  }
-
-  /** Health turns NOT_SERVING first, so balancers stop sending calls before the server drains. */
+  /** From SIGTERM on, health checks answer NOT_SERVING, and watchers are told so and let go. */
   beforeApplicationShutdown(): void {
     this.stopping = true;
     this.health.stop();
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    await new Promise<void>((resolve) => {
-      const force = setTimeout(() => {
-        this.server.forceShutdown();
-        resolve();
-      }, 5000);
-      this.server.tryShutdown(() => {
-        clearTimeout(force);
-        resolve();
-      });
-    });
+  /** The port it listens on, once started. */
+  get port(): number | undefined {
+    return this.transport?.port;
   }
 
   /**
-   * A unary method: authenticated, checked at the input boundary, in a server span that continues
-   * the caller's trace (metadata traceparent), with one log line per call.
+   * Connects the gRPC transport to the application, inheriting its global pipes, filters,
+   * interceptors and guards; it starts with app.startAllMicroservices().
    */
-  private unary(
-    method: string,
-    handler: (request: Record<string, unknown>, workspaceId: string) => Promise<object>,
-  ): grpc.handleUnaryCall<Record<string, unknown>, object> {
-    return (call, callback) => {
-      const started = Date.now();
-      const parent = propagation.extract(ROOT_CONTEXT, traceCarrier(call.metadata));
-      const span = tracer.startSpan(
-        `${REPORTING_GRPC_SERVICE}/${method}`,
-        {
-          kind: SpanKind.SERVER,
-          attributes: { 'rpc.system': 'grpc', 'rpc.service': REPORTING_GRPC_SERVICE, 'rpc.method': method },
-        },
-        parent,
-      );
-      const finish = (code: grpc.status, error?: grpc.ServerErrorResponse | Partial<grpc.StatusObject>) => {
-        span.setAttribute('rpc.grpc.status_code', code);
-        if (code !== grpc.status.OK)
-          span.setStatus({ code: SpanStatusCode.ERROR, message: grpc.status[code] });
-        span.end();
-        this.logger.log(`gRPC ${method} ${grpc.status[code]} in ${Date.now() - started} ms`);
-        return error;
-      };
-      const run = async () => {
-        const workspaceId = this.authenticate(call.metadata, peerAddress(call));
-        // The same boundary as HTTP: no NUL, unpaired surrogate or non-finite number anywhere.
-        const problem = unsafeInputProblem(call.request);
-        if (problem)
-          throw new GrpcProblem(grpc.status.INVALID_ARGUMENT, `${problem.path}: ${problem.message}`);
-        return handler(call.request, workspaceId);
-      };
-      context.with(trace.setSpan(parent, span), run).then(
-        (reply) => {
-          finish(grpc.status.OK);
-          callback(null, reply);
-        },
-        (error: unknown) => {
-          if (error instanceof GrpcProblem)
-            return callback(finish(error.code, { code: error.code, details: error.message }) ?? null);
-          // A refusal while reading the request (e.g. a cursor this API did not issue).
-          if (error instanceof ApiException && error.getStatus() === 400)
-            return callback(
-              finish(grpc.status.INVALID_ARGUMENT, {
-                code: grpc.status.INVALID_ARGUMENT,
-                details: detailsOf(error),
-              }) ?? null,
-            );
-          span.recordException(error as Error);
-          this.logger.error(`gRPC call failed: ${(error as Error).stack ?? String(error)}`);
-          callback(
-            finish(grpc.status.INTERNAL, { code: grpc.status.INTERNAL, details: 'internal error' }) ?? null,
-          );
-        },
-      );
-    };
-  }
-
-  /** As ApiTokenGuard over REST: failed authentications per peer address, requests per token. */
-  private authenticate(metadata: grpc.Metadata, address: string): string {
-    const unauthenticated = (message: string) => {
-      this.failures.failed(address);
-      return new GrpcProblem(grpc.status.UNAUTHENTICATED, message);
-    };
-    const blocked = this.failures.refusal(address);
-    if (blocked)
-      throw new GrpcProblem(
-        grpc.status.RESOURCE_EXHAUSTED,
-        `${TOO_MANY_FAILURES} (in ${blocked.resetSeconds} s)`,
-      );
-    const header = metadata.get('authorization')[0];
-    const match = /^Bearer\s+(\S+)$/i.exec(typeof header === 'string' ? header : '');
-    if (!match) throw unauthenticated('send metadata authorization: Bearer <API token>');
-    const credential = this.credentials.authenticate(match[1]!, 'api_token');
-    if (!credential) throw unauthenticated('unknown or revoked API token');
-    const rate = this.rates.take(credential.id);
-    if (!rate.allowed)
-      throw new GrpcProblem(
-        grpc.status.RESOURCE_EXHAUSTED,
-        `rate limit of this API token exceeded; retry in ${rate.resetSeconds} s`,
-      );
-    if (!hasScopes(credential.scopes, ['read']))
-      throw new GrpcProblem(grpc.status.PERMISSION_DENIED, 'the API token lacks the scope read');
-    return credential.workspaceId;
-  }
-
-  /** Validates a request as the REST query of the same report; every problem in the details. */
-  private async check<T extends object>(type: new () => T, plain: Record<string, unknown>): Promise<T> {
-    const defined = Object.fromEntries(
-      Object.entries(plain).filter(([, v]) => v !== undefined && v !== null),
-    );
-    const query = plainToInstance(type, defined);
-    const errors = await validate(query, { whitelist: true, forbidNonWhitelisted: true });
-    if (errors.length > 0)
-      throw new GrpcProblem(
-        grpc.status.INVALID_ARGUMENT,
-        validationProblems(errors)
-          .map((p) => `${p.path}: ${p.message}`)
-          .join('; '),
-      );
-    return query;
-  }
-
-  private async getKpis(request: Record<string, unknown>, workspaceId: string): Promise<object> {
-    const q = await this.check(KpiQuery, {
-      from: request['from'] ?? '',
-      to: request['to'] ?? '',
-      segment: request['segment'],
-      touchModel: request['touchModel'],
-      phase: request['phase'],
-      owner: request['owner'],
+  connect(app: INestApplication): void {
+    const address = `${this.config.HOST}:${grpcPortOf(this.config)}`;
+    this.transport = new BoundGrpcTransport({
+      package: REPORTING_GRPC_PACKAGE,
+      protoPath: reportingProtoPath(),
+      url: address,
+      // Messages as the query DTOs read them: camelCase fields, unset ones absent (no proto3
+      // defaults, no synthetic oneof markers of optional fields).
+      loader: { keepCase: false, longs: String, enums: String, defaults: false, oneofs: false },
+      onLoadPackageDefinition: (definition, server) => {
+        new ReflectionService(definition).addToServer(server as grpc.Server);
+        this.health.addTo(server as grpc.Server);
+      },
+      gracefulShutdown: true,
     });
-    const report = await this.kpis.kpis(workspaceId, parseMonth(q.from)!, parseMonth(q.to)!, sliceOf(q));
-    return {
-      currency: report.currency,
-      from: report.from,
-      to: report.to,
-      months: report.months.map((m) => withoutNulls(m)),
-      errors: report.errors.map((e) => withoutNulls(e)),
-    };
+    app.connectMicroservice({ strategy: this.transport }, { inheritAppConfig: true });
+    void this.transport
+      .whenBound()
+      .then((port) =>
+        this.logger.log(
+          `gRPC ReportingService listening on ${this.config.HOST}:${port} (reflection and grpc.health.v1 on)`,
+        ),
+      );
   }
+}
 
-  private async getMrrMovements(request: Record<string, unknown>, workspaceId: string): Promise<object> {
-    const q = await this.check(MovementsQuery, {
-      from: request['from'] ?? '',
-      to: request['to'] ?? '',
-      accountId: request['accountId'],
-      detail: request['detail'] ? 'true' : undefined,
-      limit: request['limit'] === undefined ? undefined : String(request['limit']),
-      cursor: request['cursor'],
-      segment: request['segment'],
-      touchModel: request['touchModel'],
-      phase: request['phase'],
-      owner: request['owner'],
-    });
-    const report = await this.kpis.movements(workspaceId, parseMonth(q.from)!, parseMonth(q.to)!, {
-      ...(q.accountId !== undefined ? { accountId: q.accountId } : {}),
-      detail: q.detail ?? false,
-      ...(q.limit !== undefined ? { limit: q.limit } : {}),
-      ...(q.cursor !== undefined ? { cursor: q.cursor } : {}),
-      filter: sliceOf(q),
-    });
-    return withoutNulls({ ...report, errors: report.errors.map((e) => withoutNulls(e)) });
-  }
+/** Connects reporting's gRPC server to the application (the service's configureApp). */
+export function connectReportingGrpc(app: INestApplication): void {
+  app.get(ReportingGrpcServer).connect(app);
 }

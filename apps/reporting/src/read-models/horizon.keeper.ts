@@ -3,7 +3,9 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { BackgroundJobs } from '@tsuzuku/platform-database';
 import { monthDate, monthOf, monthStart } from '../kpis/domain/month';
+import { Clock } from '@tsuzuku/platform-runtime';
 import { MrrDeriver } from './mrr.deriver';
+import { MrrRepository } from './mrr.repository';
 import { groupBy } from './sql';
 
 const CHECK_MS = 15 * 60_000;
@@ -23,6 +25,8 @@ export class HorizonKeeper implements OnApplicationBootstrap {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly deriver: MrrDeriver,
     private readonly jobs: BackgroundJobs,
+    private readonly mrr: MrrRepository,
+    private readonly clock: Clock,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -31,20 +35,19 @@ export class HorizonKeeper implements OnApplicationBootstrap {
       everyMs: CHECK_MS,
       oncePerCluster: true,
       runAtStart: true,
-      run: (signal) => this.extend(Date.now(), signal),
+      run: (signal) => this.extend(this.clock.now().getTime(), signal),
     });
   }
 
   /** Derives the accounts behind the current month again; answers how many. */
-  async extend(now = Date.now(), signal?: AbortSignal): Promise<number> {
+  async extend(now = this.clock.now().getTime(), signal?: AbortSignal): Promise<number> {
     const current = monthOf(now);
     let done = 0;
     while (!signal?.aborted) {
-      const stale: { workspace_id: string; account_id: string }[] = await this.dataSource.query(
-        `SELECT workspace_id, account_id FROM reporting.accounts
-         WHERE derived_through < $1 AND (current_mrr > 0 OR last_movement_at >= $2)
-         ORDER BY workspace_id, account_id LIMIT $3`,
-        [monthDate(current), new Date(monthStart(current - 12)).toISOString(), BATCH],
+      const stale = await this.mrr.behindHorizon(
+        monthDate(current),
+        new Date(monthStart(current - 12)).toISOString(),
+        BATCH,
       );
       if (stale.length === 0) return done;
       for (const [ws, rows] of groupBy(stale, (s) => s.workspace_id))

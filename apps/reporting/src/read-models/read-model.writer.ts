@@ -14,10 +14,15 @@ import { monthDate, monthOf } from '../kpis/domain/month';
 import { SUBSCRIPTION_EVENT_KINDS, SubscriptionEventKind } from '../kpis/domain/mrr-movements';
 import { AttributeFact, attributeVersions, compareFacts, sameAttributes } from '../kpis/domain/slice';
 import { isValidResponse } from '../kpis/domain/surveys';
-import { ActivityStore, ActivityTouch } from './activity.store';
+import { ActivityRecorder, ActivityTouch } from './activity.recorder';
 import { MrrDeriver } from './mrr.deriver';
-import { insertAttributeFacts, loadAttributeFacts } from './attribute-changes';
-import { asJson, groupBy } from './sql';
+import { AlertsRepository } from './alerts.repository';
+import { AttributesRepository } from './attributes.repository';
+import { BandChangesRepository } from './band-changes.repository';
+import { PlaybookRunsRepository } from './playbook-runs.repository';
+import { MrrRepository } from './mrr.repository';
+import { SurveyResponse, SurveysRepository } from './surveys.repository';
+import { groupBy } from './sql';
 
 /** The inbox consumer name of the read models (one inbox for every topic they read). */
 export const READ_MODEL_INBOX = 'reporting.read-models';
@@ -46,7 +51,13 @@ export class ReadModelWriter {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly deriver: MrrDeriver,
-    private readonly activity: ActivityStore,
+    private readonly activity: ActivityRecorder,
+    private readonly attributes: AttributesRepository,
+    private readonly bandChanges: BandChangesRepository,
+    private readonly alerts: AlertsRepository,
+    private readonly playbookRuns: PlaybookRunsRepository,
+    private readonly surveys: SurveysRepository,
+    private readonly mrr: MrrRepository,
   ) {}
 
   async apply(envelopes: readonly AnyEventEnvelope[], now = Date.now()): Promise<void> {
@@ -69,70 +80,50 @@ export class ReadModelWriter {
       const health = todo.filter(
         (e): e is Envelope<'account.health.changed'> => e.type === 'account.health.changed',
       );
-      if (health.length > 0)
-        await m.query(
-          `INSERT INTO reporting.band_changes (event_id, workspace_id, account_id, occurred_at, band)
-           SELECT id, ws, account, at, band FROM jsonb_to_recordset($1::jsonb)
-             AS r(id text, ws text, account text, at timestamptz, band text)
-           ON CONFLICT DO NOTHING`,
-          [
-            asJson(
-              health
-                .filter((e) => e.accountId)
-                .map((e) => ({
-                  id: e.id,
-                  ws: e.workspaceId,
-                  account: e.accountId,
-                  // The time the state stands for: a backfilled past state fills past dates.
-                  at: e.data.asOf ?? e.occurredAt,
-                  band: e.data.current.band,
-                })),
-            ),
-          ],
-        );
+      await this.bandChanges.insert(
+        m,
+        health
+          .filter((e) => e.accountId)
+          .map((e) => ({
+            id: e.id,
+            ws: e.workspaceId,
+            account: e.accountId!,
+            // The time the state stands for: a backfilled past state fills past dates.
+            at: e.data.asOf ?? e.occurredAt,
+            band: e.data.current.band,
+          })),
+      );
 
       for (const e of todo) {
         if (e.type === 'alert.raised' || e.type === 'alert.updated' || e.type === 'alert.resolved')
-          await m.query(
-            `INSERT INTO reporting.alerts (workspace_id, alert_id, account_id, rule_type, raised_at, resolved_at)
-             VALUES ($1, $2, $3, $4, $5, $6)
-             ON CONFLICT (workspace_id, alert_id) DO UPDATE SET rule_type = EXCLUDED.rule_type,
-               raised_at = EXCLUDED.raised_at, resolved_at = EXCLUDED.resolved_at`,
-            [e.workspaceId, e.data.alertId, e.accountId, e.data.ruleType, e.data.openedAt, e.data.resolvedAt],
-          );
+          await this.alerts.upsert(m, {
+            workspaceId: e.workspaceId,
+            alertId: e.data.alertId,
+            accountId: e.accountId,
+            ruleType: e.data.ruleType,
+            raisedAt: e.data.openedAt,
+            resolvedAt: e.data.resolvedAt,
+          });
         else if (e.type === 'playbook.run.started')
-          await m.query(
-            `INSERT INTO reporting.playbook_runs (workspace_id, run_id, playbook_id, playbook_name, account_id, started_at, holdout)
-             VALUES ($1, $2, $3, $4, $5, $6, $7)
-             ON CONFLICT (workspace_id, run_id) DO UPDATE SET playbook_id = EXCLUDED.playbook_id,
-               playbook_name = EXCLUDED.playbook_name, account_id = EXCLUDED.account_id,
-               started_at = EXCLUDED.started_at, holdout = EXCLUDED.holdout`,
-            [
-              e.workspaceId,
-              e.data.runId,
-              e.data.playbookId,
-              e.data.playbookName,
-              e.accountId,
-              e.occurredAt,
-              e.data.holdout,
-            ],
-          );
+          await this.playbookRuns.started(m, {
+            workspaceId: e.workspaceId,
+            runId: e.data.runId,
+            playbookId: e.data.playbookId,
+            playbookName: e.data.playbookName,
+            accountId: e.accountId,
+            startedAt: e.occurredAt,
+            holdout: e.data.holdout,
+          });
         else if (e.type === 'playbook.run.finished')
-          await m.query(
-            `INSERT INTO reporting.playbook_runs (workspace_id, run_id, playbook_id, playbook_name, account_id, status, finished_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7)
-             ON CONFLICT (workspace_id, run_id) DO UPDATE SET status = EXCLUDED.status, finished_at = EXCLUDED.finished_at,
-               account_id = coalesce(reporting.playbook_runs.account_id, EXCLUDED.account_id)`,
-            [
-              e.workspaceId,
-              e.data.runId,
-              e.data.playbookId,
-              e.data.playbookName,
-              e.accountId,
-              e.data.status,
-              e.occurredAt,
-            ],
-          );
+          await this.playbookRuns.finished(m, {
+            workspaceId: e.workspaceId,
+            runId: e.data.runId,
+            playbookId: e.data.playbookId,
+            playbookName: e.data.playbookName,
+            accountId: e.accountId,
+            status: e.data.status,
+            finishedAt: e.occurredAt,
+          });
       }
 
       for (const [ws, accounts] of [...derive].sort(([a], [b]) => (a < b ? -1 : 1)))
@@ -151,7 +142,7 @@ export class ReadModelWriter {
     touch: (ws: string, account: string) => void,
   ): Promise<void> {
     const subscriptions: object[] = [];
-    const surveys: object[] = [];
+    const surveys: SurveyResponse[] = [];
     const activity: ActivityTouch[] = [];
     const traits: (AttributeFact & { accountId: string; workspaceId: string })[] = [];
     for (const e of events) {
@@ -202,41 +193,11 @@ export class ReadModelWriter {
           });
       }
     }
-    if (subscriptions.length > 0)
-      await m.query(
-        `INSERT INTO reporting.subscription_events
-           (event_id, workspace_id, account_id, subscription_id, kind, occurred_at, mrr, currency, plan, seats)
-         SELECT id, ws, account, sub, kind, at, mrr, currency, plan, seats FROM jsonb_to_recordset($1::jsonb)
-           AS r(id text, ws text, account text, sub text, kind text, at timestamptz, mrr numeric, currency text,
-                plan text, seats numeric)
-         ON CONFLICT DO NOTHING`,
-        [asJson(subscriptions)],
-      );
-    if (surveys.length > 0) {
-      await m.query(
-        `INSERT INTO reporting.survey_responses (event_id, workspace_id, account_id, respondent, survey, score, occurred_at, month)
-         SELECT id, ws, account, respondent, survey, score, at, month FROM jsonb_to_recordset($1::jsonb)
-           AS r(id text, ws text, account text, respondent text, survey text, score smallint, at timestamptz, month date)
-         ON CONFLICT DO NOTHING`,
-        [asJson(surveys)],
-      );
-      // Latest answer per respondent and month: later event time wins, then the larger event id.
-      await m.query(
-        `INSERT INTO reporting.nps_latest AS n (workspace_id, month, respondent, account_id, score, occurred_at, event_id)
-         SELECT DISTINCT ON (ws, month, respondent) ws, month, respondent, account, score, at, id
-         FROM jsonb_to_recordset($1::jsonb)
-           AS r(id text, ws text, account text, respondent text, survey text, score smallint, at timestamptz, month date)
-         WHERE survey = 'nps'
-         ORDER BY ws, month, respondent, at DESC, id DESC
-         ON CONFLICT (workspace_id, month, respondent) DO UPDATE SET account_id = EXCLUDED.account_id,
-           score = EXCLUDED.score, occurred_at = EXCLUDED.occurred_at, event_id = EXCLUDED.event_id
-         WHERE (EXCLUDED.occurred_at, EXCLUDED.event_id) > (n.occurred_at, n.event_id)`,
-        [asJson(surveys)],
-      );
-    }
+    await this.mrr.insertSubscriptionEvents(m, subscriptions);
+    await this.surveys.record(m, surveys);
     await this.activity.record(m, activity);
     for (const [ws, facts] of groupBy(traits, (f) => f.workspaceId)) {
-      const known = await loadAttributeFacts(m, ws, [...new Set(facts.map((f) => f.accountId))]);
+      const known = await this.attributes.facts(m, ws, [...new Set(facts.map((f) => f.accountId))]);
       await this.recordAttributeFacts(m, ws, facts, known, touch);
     }
   }
@@ -252,7 +213,7 @@ export class ReadModelWriter {
     known: ReadonlyMap<string, readonly AttributeFact[]>,
     touch: (ws: string, account: string) => void,
   ): Promise<void> {
-    await insertAttributeFacts(m, workspaceId, facts);
+    await this.attributes.insertFacts(m, workspaceId, facts);
     for (const [accountId, added] of groupBy(facts, (f) => f.accountId)) {
       const before = known.get(accountId) ?? [];
       const after = [...before, ...added];
@@ -276,7 +237,7 @@ export class ReadModelWriter {
     if (withAccount.length === 0) return;
     for (const [ws, list] of groupBy(withAccount, (e) => e.workspaceId)) {
       const ids = [...new Set(list.map((e) => e.accountId!))];
-      const known = await loadAttributeFacts(m, ws, ids);
+      const known = await this.attributes.facts(m, ws, ids);
       const stored = new Map([...known].map(([id, facts]) => [id, [...facts]]));
       const inserted: (AttributeFact & { accountId: string })[] = [];
       const profiles: object[] = [];
@@ -310,16 +271,7 @@ export class ReadModelWriter {
         });
       }
       await this.recordAttributeFacts(m, ws, inserted, stored, touch);
-      await m.query(
-        `INSERT INTO reporting.accounts AS a (workspace_id, account_id, onboarding_completed_at, profile_at, profile_event_id)
-         SELECT DISTINCT ON (account) $1, account, completed, at, id FROM jsonb_to_recordset($2::jsonb)
-           AS r(account text, at timestamptz, id text, completed timestamptz)
-         ORDER BY account, at DESC, id DESC
-         ON CONFLICT (workspace_id, account_id) DO UPDATE SET onboarding_completed_at = EXCLUDED.onboarding_completed_at,
-           profile_at = EXCLUDED.profile_at, profile_event_id = EXCLUDED.profile_event_id
-         WHERE a.profile_at IS NULL OR (EXCLUDED.profile_at, EXCLUDED.profile_event_id) > (a.profile_at, a.profile_event_id)`,
-        [ws, asJson(profiles)],
-      );
+      await this.mrr.recordProfiles(m, ws, profiles);
     }
   }
 }

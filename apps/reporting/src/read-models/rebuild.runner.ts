@@ -1,32 +1,11 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 import { AnyEventEnvelope, parseEnvelope } from '@tsuzuku/contracts';
 import { KafkaConnection } from '@tsuzuku/platform-kafka';
 import { READ_MODEL_TOPICS, REBUILD_GROUP_PREFIX } from './consumer-groups';
 import { READ_MODEL_INBOX, ReadModelWriter } from './read-model.writer';
+import { ReadModelsRepository } from './read-models.repository';
 
 /** Every read model table: emptied by a rebuild. The settings are configuration, not read models, and stay. */
-export const READ_MODEL_TABLES = [
-  'inbox',
-  'subscription_events',
-  'attribute_changes',
-  'account_attributes',
-  'accounts',
-  'survey_responses',
-  'nps_latest',
-  'activity_user_days',
-  'activity_users',
-  'activity_accounts',
-  'activity_totals',
-  'band_changes',
-  'alerts',
-  'playbook_runs',
-  'mrr_movements',
-  'conversion_errors',
-  'account_months',
-  'month_totals',
-] as const;
 
 const RUN = 2000;
 const ATTEMPTS = 3;
@@ -66,7 +45,7 @@ export class RebuildRunner {
   private readonly logger = new Logger(RebuildRunner.name);
 
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly readModels: ReadModelsRepository,
     private readonly connection: KafkaConnection,
     private readonly writer: ReadModelWriter,
   ) {}
@@ -80,14 +59,8 @@ export class RebuildRunner {
     try {
       // Emptied before the ends are read: an event the live consumer applies in between is
       // then replayed too (idempotently), never lost.
-      if (workspaceId === null)
-        await this.dataSource.query(`TRUNCATE ${READ_MODEL_TABLES.map((t) => `reporting.${t}`).join(', ')}`);
-      else
-        await this.dataSource.transaction(async (m) => {
-          for (const table of READ_MODEL_TABLES)
-            if (table !== 'inbox')
-              await m.query(`DELETE FROM reporting.${table} WHERE workspace_id = $1`, [workspaceId]);
-        });
+      if (workspaceId === null) await this.readModels.truncateAll();
+      else await this.readModels.deleteWorkspace(workspaceId);
       // What is left to read: partition → the offset of its last message when we started.
       const remaining = new Map<string, bigint>();
       for (const topic of READ_MODEL_TOPICS)
@@ -180,10 +153,10 @@ export class RebuildRunner {
   /** Forgets that the read models processed these events, so that the writer applies them again. */
   private async forget(envelopes: readonly AnyEventEnvelope[]): Promise<void> {
     if (envelopes.length === 0) return;
-    await this.dataSource.query('DELETE FROM reporting.inbox WHERE consumer = $1 AND event_id = ANY($2)', [
+    await this.readModels.forgetInbox(
       READ_MODEL_INBOX,
       envelopes.map((e) => e.id),
-    ]);
+    );
   }
 
   private async applyWithRetries(envelopes: readonly AnyEventEnvelope[]): Promise<void> {

@@ -62,6 +62,17 @@ export interface MovementsReport {
   readonly errors: ConversionError[];
 }
 
+/** What a movements report covers beyond its months. */
+export interface MovementsOptions {
+  /** One account's totals and movements (the slice is then ignored). */
+  readonly accountId?: string;
+  /** List each movement, not only the monthly totals. */
+  readonly detail?: boolean;
+  readonly limit?: number;
+  readonly cursor?: MovementsCursor;
+  readonly filter?: SliceFilter;
+}
+
 /** The KPI and MRR-movement reports, for REST and gRPC alike. */
 @Injectable()
 export class KpiService {
@@ -144,13 +155,7 @@ export class KpiService {
     workspaceId: string,
     from: MonthIndex,
     to: MonthIndex,
-    options: {
-      accountId?: string;
-      detail?: boolean;
-      limit?: number;
-      cursor?: MovementsCursor;
-      filter?: SliceFilter;
-    },
+    options: MovementsOptions,
   ): Promise<MovementsReport> {
     const settings = await this.settings.get(workspaceId);
     const errors = await this.store.conversionErrors(workspaceId, monthStart(to + 1));

@@ -10,7 +10,7 @@ import {
 } from '../kpis/domain/kpi-formulas';
 import { MonthIndex, monthDate, monthStart } from '../kpis/domain/month';
 import { ONBOARDING_WINDOW_MS } from '../kpis/domain/onboarding';
-import { TOTAL_COLUMNS } from '../read-models/mrr.deriver';
+import { TOTAL_COLUMNS } from '../read-models/mrr.repository';
 import { num } from '../read-models/sql';
 import { SliceFilter, isSliced, sliceConditions, sliceJoin } from './report-filter';
 

@@ -23,7 +23,7 @@ import {
 } from './dto/report-queries';
 import { KpiReport, KpiService, MovementsReport } from './kpi.service';
 import { SecondaryReportsService } from './secondary-reports.service';
-import { SliceFilter } from './report-filter';
+import { movementsOptionsOf, sliceOf } from './report-filter';
 
 const csvHeader = ApiHeader({
   name: 'accept',
@@ -31,18 +31,6 @@ const csvHeader = ApiHeader({
   description: 'text/csv for CSV instead of JSON',
 });
 const BAD_REQUEST = { status: 400, description: 'invalid parameters, each with its field path' };
-
-export const sliceOf = (q: {
-  segment?: string;
-  touchModel?: string;
-  phase?: string;
-  owner?: string;
-}): SliceFilter => ({
-  ...(q.segment !== undefined ? { segment: q.segment } : {}),
-  ...(q.touchModel !== undefined ? { touchModel: q.touchModel } : {}),
-  ...(q.phase !== undefined ? { phase: q.phase } : {}),
-  ...(q.owner !== undefined ? { owner: q.owner } : {}),
-});
 
 /** The retention reports of the API token's workspace, as JSON or (Accept: text/csv) CSV. */
 @ApiTags('reports')
@@ -95,13 +83,12 @@ export class ReportsController {
     @Headers('accept') accept: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<MovementsReport | string> {
-    const report = await this.kpiService.movements(auth.workspaceId, parseMonth(q.from)!, parseMonth(q.to)!, {
-      ...(q.accountId !== undefined ? { accountId: q.accountId } : {}),
-      detail: q.detail ?? false,
-      ...(q.limit !== undefined ? { limit: q.limit } : {}),
-      ...(q.cursor !== undefined ? { cursor: q.cursor } : {}),
-      filter: sliceOf(q),
-    });
+    const report = await this.kpiService.movements(
+      auth.workspaceId,
+      parseMonth(q.from)!,
+      parseMonth(q.to)!,
+      movementsOptionsOf(q),
+    );
     if (!wantsCsv(accept)) return report;
     void reply.header('content-type', 'text/csv; charset=utf-8');
     if (report.movements)

@@ -2,6 +2,8 @@ import { Module } from '@nestjs/common';
 import { ReadModelsModule } from '../read-models/read-models.module';
 import { SettingsStoreModule } from '../settings/settings-store.module';
 import { SettingsController } from '../settings/settings.controller';
+import { SettingsService } from '../settings/settings.service';
+import { ReportingGrpcController } from '../grpc/reporting.grpc.controller';
 import { ReportingGrpcServer } from '../grpc/reporting.grpc.server';
 import { KpiService } from './kpi.service';
 import { KpiStore } from './kpi.store';
@@ -11,8 +13,8 @@ import { SecondaryReportsService } from './secondary-reports.service';
 /** The reports over REST and gRPC, and the reporting settings. */
 @Module({
   imports: [ReadModelsModule, SettingsStoreModule],
-  controllers: [ReportsController, SettingsController],
-  providers: [KpiStore, KpiService, SecondaryReportsService, ReportingGrpcServer],
+  controllers: [ReportsController, SettingsController, ReportingGrpcController],
+  providers: [KpiStore, KpiService, SecondaryReportsService, SettingsService, ReportingGrpcServer],
   exports: [KpiService],
 })
 export class ReportsModule {}

@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { CurrencySettings, DEFAULT_CURRENCY_SETTINGS } from '../kpis/domain/currency';
 import { WorkspaceCache } from '@tsuzuku/platform-runtime';
+import { CurrencySettingsRepository } from './currency-settings.repository';
 
 export interface CurrencySettingsView extends CurrencySettings {
   /** null: never set, the defaults. */
@@ -14,7 +15,10 @@ export interface CurrencySettingsView extends CurrencySettings {
 export class CurrencySettingsStore {
   private readonly cache = new WorkspaceCache<CurrencySettingsView>(10_000);
 
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly repository: CurrencySettingsRepository,
+  ) {}
 
   /** The settings; with a transaction's manager, read in it (and not cached). */
   async get(workspaceId: string, m?: EntityManager): Promise<CurrencySettings> {
@@ -31,23 +35,15 @@ export class CurrencySettingsStore {
     workspaceId: string,
     settings: CurrencySettings,
   ): Promise<CurrencySettingsView> {
-    const [row]: { updated_at: Date }[] = await m.query(
-      `INSERT INTO reporting.settings (workspace_id, currency, rates, updated_at) VALUES ($1, $2, $3, now())
-       ON CONFLICT (workspace_id) DO UPDATE SET currency = EXCLUDED.currency, rates = EXCLUDED.rates, updated_at = now()
-       RETURNING updated_at`,
-      [workspaceId, settings.currency, JSON.stringify(settings.rates)],
-    );
+    const updatedAt = await this.repository.save(m, workspaceId, settings);
     this.cache.forget(workspaceId);
-    return { ...settings, updatedAt: row!.updated_at.toISOString() };
+    return { ...settings, updatedAt: updatedAt.toISOString() };
   }
 
   private async load(workspaceId: string, m: EntityManager): Promise<CurrencySettingsView> {
-    const [row]: { currency: string; rates: Record<string, number>; updated_at: Date }[] = await m.query(
-      'SELECT currency, rates, updated_at FROM reporting.settings WHERE workspace_id = $1',
-      [workspaceId],
-    );
+    const row = await this.repository.load(m, workspaceId);
     return row
-      ? { currency: row.currency, rates: row.rates, updatedAt: row.updated_at.toISOString() }
+      ? { currency: row.currency, rates: row.rates, updatedAt: row.updatedAt.toISOString() }
       : { ...DEFAULT_CURRENCY_SETTINGS, updatedAt: null };
   }
 }

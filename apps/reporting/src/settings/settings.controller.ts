@@ -1,18 +1,14 @@
 import { Body, Controller, Get, Put, UsePipes } from '@nestjs/common';
 import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 import { Auth, AuthContext, RequireScopes } from '@tsuzuku/platform-auth';
 import { ApiReplaceOperation, requestValidationPipe } from '@tsuzuku/platform-runtime';
-import { MrrDeriver } from '../read-models/mrr.deriver';
 import { CurrencySettingsStore, CurrencySettingsView } from './currency-settings.store';
+import { SettingsService } from './settings.service';
 import {
   ChangedCurrencySettingsDto,
   CurrencySettingsDto,
   PutCurrencySettingsDto,
 } from './dto/currency-settings.dto';
-
-const BATCH = 500;
 
 /** The reporting currency and conversion rates of the token's workspace. */
 @ApiTags('reports')
@@ -21,8 +17,7 @@ const BATCH = 500;
 export class SettingsController {
   constructor(
     private readonly settings: CurrencySettingsStore,
-    private readonly deriver: MrrDeriver,
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly service: SettingsService,
   ) {}
 
   @Get()
@@ -44,24 +39,6 @@ export class SettingsController {
     @Auth() auth: AuthContext,
     @Body() body: PutCurrencySettingsDto,
   ): Promise<CurrencySettingsView & { readonly rederived: number }> {
-    const ws = auth.workspaceId;
-    const rates = Object.fromEntries(
-      Object.entries(body.rates).map(([code, rate]) => [code.toUpperCase(), rate]),
-    );
-    const saved = await this.dataSource.transaction((m) =>
-      this.settings.save(m, ws, {
-        currency: body.currency.toUpperCase(),
-        rates,
-      }),
-    );
-    const accounts: { account_id: string }[] = await this.dataSource.query(
-      'SELECT DISTINCT account_id FROM reporting.subscription_events WHERE workspace_id = $1 ORDER BY account_id',
-      [ws],
-    );
-    const ids = accounts.map((a) => a.account_id);
-    const now = Date.now();
-    for (let i = 0; i < ids.length; i += BATCH)
-      await this.dataSource.transaction((m) => this.deriver.derive(m, ws, ids.slice(i, i + BATCH), now));
-    return { ...saved, rederived: ids.length };
+    return this.service.replace(auth.workspaceId, body);
   }
 }

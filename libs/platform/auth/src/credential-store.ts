@@ -1,7 +1,6 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { randomBytes } from 'node:crypto';
-import { hostname } from 'node:os';
 import { CredentialRecord, Topic, parseCredentialRecord } from '@tsuzuku/contracts';
+import { ServiceConfig } from '@tsuzuku/platform-config';
 import {
   ConsumedMessage,
   ConsumerRunner,
@@ -34,9 +33,11 @@ export class CredentialStore implements OnApplicationBootstrap, OnApplicationShu
     private readonly connection: KafkaConnection,
     private readonly consumers: ConsumerRunner,
     private readonly provisioner: TopicProvisioner,
+    config: ServiceConfig,
   ) {
-    // Each process reads the whole topic, so each has a group of its own.
-    this.groupId = `${connection.clientId}.credentials.${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
+    // Each instance reads the whole topic, so each has a group of its own, named after the
+    // instance: a restart after a crash joins the group it left instead of adding one.
+    this.groupId = credentialsGroupId(connection.clientId, config.INSTANCE_ID);
   }
 
   /** Reads the topic in the background: start-up goes on (not ready) while Kafka is unreachable. */
@@ -64,6 +65,9 @@ export class CredentialStore implements OnApplicationBootstrap, OnApplicationShu
       groupId: this.groupId,
       topics: [Topic.Credentials],
       fromBeginning: true,
+      // Read from the beginning at every start: no offsets, so a group left behind holds nothing
+      // and the broker drops it once empty.
+      commitOffsets: false,
       handle: async (message) => this.consume(message),
     });
   }
@@ -150,4 +154,9 @@ export class CredentialStore implements OnApplicationBootstrap, OnApplicationShu
       await admin.disconnect().catch(() => undefined);
     }
   }
+}
+
+/** The credential store's consumer group of one instance of a service. */
+export function credentialsGroupId(clientId: string, instanceId: string): string {
+  return `${clientId}.credentials.${instanceId}`;
 }

@@ -13,6 +13,7 @@ import {
   ValidateBy,
 } from 'class-validator';
 import * as ipaddr from 'ipaddr.js';
+import { hostname } from 'node:os';
 import { ToBoolean, ToList, ToNumber } from './transforms';
 
 /** An address (`::1`) or CIDR range (`127.0.0.1/32`). */
@@ -97,6 +98,17 @@ export class ServiceConfig {
     message: 'KAFKA_TOPIC_RETENTION_MS must be a comma-separated list of topic=ms (ms -1 or 1 or more)',
   })
   KAFKA_TOPIC_RETENTION_MS: string[] = [];
+
+  /**
+   * This instance's name, stable across its restarts: the pod name in Kubernetes (the manifests
+   * set it from metadata.name). Names what must be one per instance and outlive a crash, such as
+   * the credential store's consumer group. Default: host name and process id, distinct for
+   * processes side by side on one host.
+   */
+  @Matches(/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/, {
+    message: 'INSTANCE_ID must be 1 to 100 letters, digits, dots, dashes or underscores',
+  })
+  INSTANCE_ID = `${hostname()}-${process.pid}`;
 
   @IsIn(LOG_LEVELS)
   LOG_LEVEL: (typeof LOG_LEVELS)[number] = 'info';

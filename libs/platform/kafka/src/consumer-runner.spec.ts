@@ -3,6 +3,8 @@ import { Header, Topic } from '@tsuzuku/contracts';
 import { parsePrometheusText, sampleSum, scrapeMetrics } from '@tsuzuku/platform-telemetry';
 import { ServiceConfig } from '@tsuzuku/platform-config';
 import { ConsumedEnvelope, ConsumerRunner } from './consumer-runner';
+
+const IDLE_MS = 15_000;
 import { EventPublisher, RawMessage } from './event-publisher';
 import { KafkaConnection } from './kafka-connection';
 import { TopicProvisioner } from './topic-provisioner';
@@ -45,9 +47,20 @@ function fakeRunner() {
   let eachBatch: ((payload: EachBatchPayload) => Promise<void>) | undefined;
   let running: () => void = () => undefined;
   const started = new Promise<void>((resolve) => (running = resolve));
+  const handlers = new Map<string, ((event: unknown) => void)[]>();
   const consumer = {
-    events: { GROUP_JOIN: 'group_join', CRASH: 'crash' },
-    on: () => () => undefined,
+    events: {
+      GROUP_JOIN: 'group_join',
+      CRASH: 'crash',
+      FETCH: 'fetch',
+      START_BATCH_PROCESS: 'start_batch_process',
+      END_BATCH_PROCESS: 'end_batch_process',
+      HEARTBEAT: 'heartbeat',
+    },
+    on: (name: string, handler: (event: unknown) => void) => {
+      handlers.set(name, [...(handlers.get(name) ?? []), handler]);
+      return () => undefined;
+    },
     connect: async () => undefined,
     subscribe: async () => undefined,
     run: async (config: { eachBatch: (payload: EachBatchPayload) => Promise<void> }) => {
@@ -93,10 +106,39 @@ function fakeRunner() {
       isStale: () => false,
     } as unknown as EachBatchPayload);
   };
-  return { runner, deliver, deadLetters, resolved };
+  const emit = async (name: string) => {
+    await started;
+    for (const handler of handlers.get(name) ?? []) handler({ payload: {} });
+  };
+  return { runner, deliver, deadLetters, resolved, emit };
 }
 
 describe('ConsumerRunner', () => {
+  it('is ready only once joined, and not while a joined consumer neither fetches nor heartbeats', async () => {
+    const { runner, emit } = fakeRunner();
+    await runner.start({ groupId: 'svc.feature', topics: [Topic.Events], handle: async () => undefined });
+    expect(runner.notConsuming(IDLE_MS)).toContain('svc.feature');
+    const start = Date.now();
+    const clock = jest.spyOn(Date, 'now').mockReturnValue(start);
+    try {
+      await emit('group_join');
+      expect(runner.notConsuming(IDLE_MS, start)).toBeUndefined();
+      expect(runner.notConsuming(IDLE_MS, start + IDLE_MS - 1)).toBeUndefined();
+      expect(runner.notConsuming(IDLE_MS, start + IDLE_MS + 1_000)).toMatch(
+        /svc\.feature: no fetch, batch or heartbeat for \d+ s/,
+      );
+      clock.mockReturnValue(start + IDLE_MS + 1_000);
+      await emit('fetch');
+      expect(runner.notConsuming(IDLE_MS, start + IDLE_MS + 1_000)).toBeUndefined();
+      expect(runner.notConsuming(IDLE_MS, start + 2 * IDLE_MS + 2_000)).toBeDefined();
+      clock.mockReturnValue(start + 2 * IDLE_MS + 2_000);
+      await emit('heartbeat');
+      expect(runner.notConsuming(IDLE_MS, start + 2 * IDLE_MS + 2_000)).toBeUndefined();
+    } finally {
+      clock.mockRestore();
+    }
+  });
+
   it('dead-letters poison at once with its reason, and hands the rest of the run to one batch in order', async () => {
     const { runner, deliver, deadLetters, resolved } = fakeRunner();
     const batches: string[][] = [];

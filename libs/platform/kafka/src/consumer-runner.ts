@@ -41,11 +41,14 @@ export interface ConsumerOptions {
   readonly fromBeginning?: boolean;
   readonly maxAttempts?: number;
   readonly retryBaseMs?: number;
+  /**
+   * Commit offsets (default). False for a reader that starts from the beginning every time: its
+   * group then holds no offsets, and the broker removes it once it is empty.
+   */
+  readonly commitOffsets?: boolean;
 }
 
 export type ConsumerSettings = Omit<ConsumerOptions, 'handle' | 'handleBatch'>;
-
-export type EnvelopeHandler = (envelope: AnyEnvelope, message: ConsumedMessage) => Promise<void>;
 
 /** An envelope with the message it came in. */
 export interface ConsumedEnvelope {
@@ -155,11 +158,6 @@ export class ConsumerRunner implements BeforeApplicationShutdown {
     await joined;
   }
 
-  /** Starts a consumer of event envelopes: each is checked against its contract before the handler sees it. */
-  async startForEvents(options: ConsumerSettings & { handle: EnvelopeHandler }): Promise<void> {
-    await this.run(options, { decode: decodeEnvelope, handle: options.handle, causeIdOf: (e) => e.id });
-  }
-
   /**
    * Starts a consumer of event envelopes that handles them a run at a time. Messages that break
    * their contract go to the dead-letter topic at once; the others reach `handleBatch` in order.
@@ -195,7 +193,7 @@ export class ConsumerRunner implements BeforeApplicationShutdown {
     void this.keepRunning(settings, pipeline);
   }
 
-  /** Why some consumer is not consuming now; undefined when all run. */
+  /** Why some consumer is not consuming now (not joined, or crashed); undefined when all run. */
   get pending(): string | undefined {
     const [first] = this.notRunning;
     return first ? `consumer group ${first[0]}: ${first[1]}` : undefined;
@@ -295,7 +293,7 @@ export class ConsumerRunner implements BeforeApplicationShutdown {
         fromBeginning: settings.fromBeginning ?? true,
       });
       await consumer.run({
-        autoCommit: true,
+        autoCommit: settings.commitOffsets ?? true,
         partitionsConsumedConcurrently: settings.partitionsConsumedConcurrently ?? 1,
         eachBatchAutoResolve: false,
         eachBatch: (payload) => this.processBatch(settings, pipeline, payload),

@@ -95,6 +95,8 @@ export async function runService<C extends ServiceConfig>(
   try {
     const app = await createServiceApp(definition, config, bootLogger);
     await app.listen(config.PORT, config.HOST);
+    // A service's other transports (reporting's gRPC), connected by configureApp.
+    await app.startAllMicroservices();
     const address = app.getHttpServer().address();
     const port = typeof address === 'object' && address ? address.port : config.PORT;
     app

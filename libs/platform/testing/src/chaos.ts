@@ -249,12 +249,16 @@ class Stack {
   readonly replicas: Replica[] = [];
   readonly deaths: string[] = [];
   private env: Record<string, string> = {};
+  private markIngestionDied!: (what: string) => void;
+  /** Resolves, saying how, when an ingestion process exits without the suite having killed it. */
+  readonly ingestionDied = new Promise<string>((resolve) => (this.markIngestionDied = resolve));
 
   constructor(
     private readonly options: ChaosOptions,
     private readonly kafka: PrivateKafka,
     private readonly postgres: PrivatePostgres,
     private readonly database: string,
+    private readonly scoringAsOf: Date,
   ) {}
 
   async start(replicasPerConsumer: number): Promise<void> {
@@ -278,7 +282,12 @@ class Stack {
       this.replicas.push(replica);
     }
     const port = service === 'ingestion' ? String(this.options.ingestionPort) : '0';
-    const started = await startBuiltService(service, { ...this.env, PORT: port }, 240_000);
+    // Scores read windows against a moment: both runs score as of the end of the history, or a
+    // run that ends later than the other would see windows that moved on (a sign-in that left
+    // the 30 days, a day boundary crossed) and score otherwise.
+    const own: Record<string, string> =
+      service === 'health-scoring' ? { SCORING_AS_OF: this.scoringAsOf.toISOString() } : {};
+    const started = await startBuiltService(service, { ...this.env, ...own, PORT: port }, 240_000);
     replica.current = started;
     replica.killedBySuite = false;
     const watched = replica;
@@ -288,6 +297,8 @@ class Stack {
       const tail = started.output().split('\n').slice(-15).join('\n');
       this.deaths.push(`${service}#${index} exited (code ${code}, signal ${signal}):\n${tail}`);
       this.options.log(`DIED: ${service}#${index} (code ${code}, signal ${signal})`);
+      if (service === 'ingestion')
+        this.markIngestionDied(`ingestion#${index} exited (code ${code}, signal ${signal})`);
     });
     return replica;
   }
@@ -608,7 +619,7 @@ async function runHistory(
   await kafka.stop();
   resetKafka(kafka);
   await kafka.start();
-  const stack = new Stack(options, kafka, postgres, database);
+  const stack = new Stack(options, kafka, postgres, database, base.options.now);
   try {
     log(`${database}: starting the services (${replicas} replica(s) of each consuming one)`);
     await stack.start(replicas);
@@ -622,7 +633,13 @@ async function runHistory(
     const failed: string[] = [];
     const ingestionUrl = `http://127.0.0.1:${options.ingestionPort}`;
     log(`${database}: sending ${base.calls.length} events through the Segment SDK`);
-    for (let s = 0; s < slices; s++) {
+    // The SDK retries for minutes against a dead ingestion: a death ends the sending at once.
+    let ingestionDied: string | null = null;
+    const died = stack.ingestionDied.then((what) => {
+      ingestionDied = what;
+      return [] as string[];
+    });
+    for (let s = 0; s < slices && ingestionDied === null; s++) {
       const slice = base.calls.slice(s * size, (s + 1) * size);
       const sending = sendThroughSdk(ingestionUrl, workspace.writeKey, slice, acknowledged);
       const fault = faults[s];
@@ -636,7 +653,14 @@ async function runHistory(
         }).catch(() => log('the fault strikes without a quarter of its slice acknowledged'));
         await applyFault(fault, stack, kafka, postgres, database, log);
       }
-      failed.push(...(await sending));
+      failed.push(...(await Promise.race([sending, died])));
+    }
+    if (ingestionDied !== null) {
+      const unacknowledged = base.calls.filter((c) => !acknowledged.has(c.messageId)).map((c) => c.messageId);
+      failed.splice(0, failed.length, ...unacknowledged);
+      log(
+        `${database}: ${ingestionDied as string} while the history was being sent: sending stopped, ${unacknowledged.length} call(s) never acknowledged`,
+      );
     }
     log(`${database}: ${acknowledged.size} acknowledged, ${failed.length} refused; waiting for the pipeline`);
     let caughtUp = true;
@@ -660,7 +684,8 @@ async function runHistory(
 export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
   const log = options.log;
   const base = generateCustomerBase({ accounts: options.accounts, months: MONTHS, seed: options.seed });
-  const kafka = new PrivateKafka('chaos', options.kafkaPort);
+  // Named by its port: the long and the short scenario can run side by side in one checkout.
+  const kafka = new PrivateKafka(`chaos-${options.kafkaPort}`, options.kafkaPort);
   const postgres = new PrivatePostgres(options.postgresPort);
   log(`private Postgres on ${options.postgresPort}, private Kafka on ${options.kafkaPort}`);
   postgres.start();

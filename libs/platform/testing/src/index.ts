@@ -1,5 +1,6 @@
 export * from './test-infrastructure';
 export * from './test-database';
+export * from './medium-database';
 export * from './wait-for';
 export * from './topic-reader';
 export * from './test-service';

@@ -29,6 +29,7 @@ export async function startTestService<C extends ServiceConfig>(
   const config = loadConfig(definition.configClass, { ...process.env, LOG_LEVEL: 'warn', ...env, PORT: '0' });
   const app = await createServiceApp(definition, config);
   await app.listen(0, '127.0.0.1');
+  await app.startAllMicroservices();
   const address = app.getHttpServer().address();
   const port = typeof address === 'object' && address ? address.port : 0;
   const url = `http://127.0.0.1:${port}`;

@@ -1,5 +1,5 @@
 import { CustomerEventData } from '@tsuzuku/contracts';
-import { effectsOf } from './event-effects';
+import { effectsOf, subscriptionStatusOf } from './event-effects';
 
 const at = '2026-06-01T10:00:00.000Z';
 const track = (event: string, properties: Record<string, unknown> = {}): CustomerEventData => ({
@@ -32,8 +32,18 @@ describe('effectsOf', () => {
     ['Ticket Resolved', { ticket_id: 't1' }, { ticket: { id: 't1', priority: null, opened: false } }],
     ['Survey Responded', { survey: 'nps', score: 9 }, { survey: { kind: 'nps', score: 9 } }],
     ['Survey Responded', { survey: 'csat', score: 4 }, { survey: { kind: 'csat', score: 4 } }],
-    ['Subscription Changed', { mrr: 1200, currency: 'USD', subscription_id: 's' }, { mrr: 1200 }],
-    ['Subscription Cancelled', { mrr: 1200, currency: 'USD', subscription_id: 's' }, { mrr: 0 }],
+    [
+      'Subscription Changed',
+      { mrr: 1200, currency: 'USD', subscription_id: 's' },
+      { mrr: 1200, subscription: { id: 's', active: true } },
+    ],
+    [
+      'Subscription Cancelled',
+      { mrr: 1200, currency: 'USD', subscription_id: 's' },
+      { mrr: 0, subscription: { id: 's', active: false } },
+    ],
+    // A free trial: in force at MRR 0; a subscription without an id counts as the account's one.
+    ['Subscription Started', { mrr: 0, currency: 'USD' }, { mrr: 0, subscription: { id: '', active: true } }],
     ['Onboarding Step Completed', { step: 'invite' }, { onboardingStep: 'invite' }],
     ['Meeting Held', {}, { engagement: true }],
     ['Outcome Reported', { metric: 'hours_saved', value: 12 }, { outcome: true }],
@@ -68,5 +78,17 @@ describe('effectsOf', () => {
       segment: 'smb',
       expansion: true,
     });
+  });
+});
+
+describe('subscriptionStatusOf', () => {
+  it.each([
+    [{}, 'none'],
+    [{ s1: { active: true } }, 'active'],
+    [{ s1: { active: false } }, 'ended'],
+    [{ s1: { active: false }, s2: { active: true } }, 'active'],
+    [{ s1: { active: false }, s2: { active: false } }, 'ended'],
+  ] as const)('%o → %s', (subscriptions, status) => {
+    expect(subscriptionStatusOf(subscriptions)).toBe(status);
   });
 });

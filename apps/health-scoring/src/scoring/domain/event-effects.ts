@@ -1,4 +1,13 @@
-import { CustomerEventData } from '@tsuzuku/contracts';
+import { CustomerEventData, SubscriptionStatus } from '@tsuzuku/contracts';
+
+/** Whether an account has a subscription in force, from each subscription's latest state. */
+export function subscriptionStatusOf(
+  subscriptions: Readonly<Record<string, { readonly active: boolean }>>,
+): SubscriptionStatus {
+  const states = Object.values(subscriptions);
+  if (states.length === 0) return 'none';
+  return states.some((s) => s.active) ? 'active' : 'ended';
+}
 
 /** The account profile fields a group call's traits may set. */
 export interface ProfileTraits {
@@ -29,6 +38,8 @@ export interface EventEffects {
   readonly ticket?: { readonly id: string; readonly priority: string | null; readonly opened: boolean };
   readonly survey?: { readonly kind: 'nps' | 'csat'; readonly score: number };
   readonly mrr?: number;
+  /** A subscription event: which subscription ('' when it names none), and whether it is in force after it. */
+  readonly subscription?: { readonly id: string; readonly active: boolean };
   readonly engagement: boolean;
   readonly outcome: boolean;
   /** A short description for the account's recent events, when the event can move the score. */
@@ -118,6 +129,7 @@ export function effectsOf(data: CustomerEventData, occurredAt: string): EventEff
       ...base,
       trackName: name,
       ...(mrr !== undefined ? { mrr } : {}),
+      subscription: { id: str(props['subscription_id']) ?? '', active: name !== 'Subscription Cancelled' },
       notable: { name, detail: { mrr, plan: str(props['plan']) } },
     };
   }

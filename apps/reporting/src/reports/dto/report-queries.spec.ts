@@ -24,7 +24,15 @@ describe('report queries', () => {
   it.each<[string, object, string[]]>([
     [
       'a valid range with a slice',
-      { from: '2025-01', to: current, segment: 'smb', touchModel: 'high', phase: 'renewal', owner: 'a@b.c' },
+      {
+        from: '2025-01',
+        to: current,
+        segment: 'smb',
+        touchModel: 'high',
+        phase: 'renewal',
+        owner: 'a@b.c',
+        plan: 'pro',
+      },
       [],
     ],
     ['one month', { from: current, to: current }, []],
@@ -39,9 +47,9 @@ describe('report queries', () => {
     ['more than 120 months', { from: '2000-01', to: '2010-01' }, ['to: at most 120 months']],
     [
       'unknown touch model and phase, and a field that is no filter',
-      { from: '2025-01', to: '2025-02', touchModel: 'none', phase: 'churned', plan: 'pro' },
+      { from: '2025-01', to: '2025-02', touchModel: 'none', phase: 'churned', mrr: '100' },
       [
-        'plan: property plan should not exist',
+        'mrr: property mrr should not exist',
         'touchModel: must be one of the following values: high, low, tech',
         'phase: must be one of the following values: onboarding, adoption, expansion, renewal',
       ],

@@ -114,6 +114,12 @@ export class SlicedMonthRangeQuery extends MonthRangeQuery {
   @IsString()
   @MaxLength(320)
   owner?: string;
+
+  @ApiPropertyOptional({ description: "the account's plan (group trait plan)" })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  plan?: string;
 }
 
 export class KpiQuery extends SlicedMonthRangeQuery {}

@@ -84,11 +84,22 @@ export interface AccountSignals {
   readonly onboardingCompletedAt: string | null;
 }
 
+/**
+ * Whether the account has a subscription in force: `active` while some subscription's latest
+ * event (by event time) is Started, Changed or Renewed, whatever its MRR (a free trial at 0 is
+ * active); `ended` once every subscription's latest event is Subscription Cancelled; `none` when
+ * no subscription event was ever seen.
+ */
+export const SUBSCRIPTION_STATUSES = ['active', 'ended', 'none'] as const;
+export type SubscriptionStatus = (typeof SUBSCRIPTION_STATUSES)[number];
+
 /** account.updated on cs.accounts.v1 (compacted): each account's latest profile and health. */
 export interface AccountUpdatedData extends StateTime {
   readonly name: string | null;
   readonly plan: string | null;
   readonly mrr: number | null;
+  /** Absent from messages written before it existed (then the MRR decides churn, see isChurnedAccount). */
+  readonly subscriptionStatus?: SubscriptionStatus;
   readonly seats: number | null;
   readonly renewalDate: string | null;
   readonly csmEmail: string | null;
@@ -182,6 +193,7 @@ export const accountUpdatedJsonSchema = {
     name: nullableString,
     plan: nullableString,
     mrr: nullableNumber,
+    subscriptionStatus: { enum: SUBSCRIPTION_STATUSES },
     seats: nullableNumber,
     renewalDate: nullableString,
     csmEmail: nullableString,

@@ -39,6 +39,9 @@ describe('SQL repository helpers', () => {
       'jsonb_to_recordset($2::jsonb) AS x(id uuid, "workspaceId" text)',
     );
     expect(() => recordset({ 'a; DROP': 'text' })).toThrow(/not a column name/);
+    expect(recordset({ user: 'text', from: 'date', days: 'int' })).toBe(
+      'jsonb_to_recordset($1::jsonb) AS r("user" text, "from" date, days int)',
+    );
     expect(JSON.parse(recordsetParam([{ id: 1 }]))).toEqual([{ id: 1 }]);
   });
 

@@ -1,0 +1,80 @@
+import { MeasureResult } from '../../scorecards/domain/health-score.calculator';
+
+/** An account row as the scoring reads and writes it. */
+export interface AccountRow {
+  workspaceId: string;
+  accountId: string;
+  name: string | null;
+  plan: string | null;
+  mrr: number | null;
+  seats: number | null;
+  renewalDate: string | null;
+  csmEmail: string | null;
+  segment: string | null;
+  industry: string | null;
+  traits: Record<string, unknown>;
+  touchTrait: string | null;
+  phaseTrait: string | null;
+  expansion: boolean;
+  onboardingDone: string[];
+  /** Event time at which each onboarding step was first completed. */
+  onboardingStepsAt: Record<string, string>;
+  /** Each subscription's state after its latest event by event time (id '' for events naming none). */
+  subscriptions: Record<string, { active: boolean; at: string }>;
+  featuresUsed: string[];
+  firstSeenAt: string;
+  lastSeenAt: string | null;
+  lastSignInAt: string | null;
+  latestNps: number | null;
+  latestNpsAt: string | null;
+  phase: string;
+  touchModel: string;
+  computedScore: number | null;
+  score: number | null;
+  band: string | null;
+  coverage: number;
+  scorecardId: string | null;
+  measures: MeasureResult[];
+  scoredAt: string | null;
+  /** Fingerprint of the last account.updated published for the account (see fingerprintOf). */
+  publishedFingerprint: string | null;
+}
+
+/** The row of an account first seen in an event at `firstSeenAt`: no profile, never scored. */
+export function newAccount(workspaceId: string, accountId: string, firstSeenAt: string): AccountRow {
+  return {
+    workspaceId,
+    accountId,
+    name: null,
+    plan: null,
+    mrr: null,
+    seats: null,
+    renewalDate: null,
+    csmEmail: null,
+    segment: null,
+    industry: null,
+    traits: {},
+    touchTrait: null,
+    phaseTrait: null,
+    expansion: false,
+    onboardingDone: [],
+    onboardingStepsAt: {},
+    subscriptions: {},
+    featuresUsed: [],
+    firstSeenAt,
+    lastSeenAt: null,
+    lastSignInAt: null,
+    latestNps: null,
+    latestNpsAt: null,
+    phase: 'onboarding',
+    touchModel: 'tech',
+    computedScore: null,
+    score: null,
+    band: null,
+    coverage: 0,
+    scorecardId: null,
+    measures: [],
+    scoredAt: null,
+    publishedFingerprint: null,
+  };
+}

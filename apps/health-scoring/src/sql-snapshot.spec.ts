@@ -1,0 +1,10 @@
+import path from 'node:path';
+import { loadRepositories, sqlSnapshotDifferences } from '@tsuzuku/platform-testing';
+
+describe('health-scoring SQL snapshot', () => {
+  it('every repository statement matches apps/health-scoring/sql (TSUZUKU_UPDATE_SQL=1 rewrites it)', () => {
+    const loaded = loadRepositories(__dirname);
+    expect(loaded.length).toBeGreaterThan(0);
+    expect(sqlSnapshotDifferences('health-scoring', path.join(__dirname, '..', 'sql'))).toEqual([]);
+  });
+});

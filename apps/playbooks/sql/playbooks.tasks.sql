@@ -1,0 +1,41 @@
+-- Generated from the repository's declared statements: do not edit; update with
+-- TSUZUKU_UPDATE_SQL=1 and review the diff.
+
+-- playbooks.tasks.byId
+SELECT * FROM playbooks.tasks WHERE workspace_id = $1 AND id::text = $2;
+
+-- playbooks.tasks.closeOpen
+UPDATE playbooks.tasks SET status = $3, note = $4, completed_at = $5
+WHERE workspace_id = $1 AND id::text = $2 AND status = 'open' RETURNING *;
+
+-- playbooks.tasks.insertMany
+INSERT INTO playbooks.tasks (id, workspace_id, account_id, run_id, playbook_id, step_id, title, description, assignee, priority, due_at, status, created_at)
+SELECT r.id, r."workspaceId", r."accountId", r."runId", r."playbookId", r."stepId", r.title, r.description, r.assignee,
+  r.priority, r."dueAt", 'open', $2
+FROM jsonb_to_recordset($1::jsonb) AS r(id uuid, "workspaceId" text, "accountId" text, "runId" uuid, "playbookId" uuid, "stepId" text, title text, description text, assignee text, priority text, "dueAt" timestamptz);
+
+-- playbooks.tasks.page
+SELECT * FROM playbooks.tasks
+WHERE workspace_id = $1
+  AND ($2::text IS NULL OR lower(assignee) = lower($2))
+  AND ($3::text IS NULL OR status = $3)
+  AND ($4::text IS NULL OR account_id = $4)
+  AND ($5::timestamptz IS NULL OR due_at < $5::timestamptz)
+  AND ($6::timestamptz IS NULL OR due_at >= $6::timestamptz)
+  AND ($7::bigint IS NULL OR seq < $7::bigint)
+ORDER BY seq DESC LIMIT $8;
+
+-- playbooks.tasks.skipOpenOfRuns
+UPDATE playbooks.tasks AS t SET status = 'skipped', note = e.why, completed_at = $2
+FROM jsonb_to_recordset($1::jsonb) AS e("runId" uuid, why text)
+WHERE t.run_id = e."runId" AND t.status = 'open' RETURNING t.*;
+
+-- playbooks.tasks.skipOpenRunTasksOfAccounts
+UPDATE playbooks.tasks AS t SET status = 'skipped', note = $3, completed_at = $4
+FROM unnest($1::text[], $2::text[]) AS k(workspace_id, account_id)
+WHERE t.workspace_id = k.workspace_id AND t.account_id = k.account_id AND t.status = 'open'
+  AND t.run_id IS NOT NULL
+RETURNING t.*;
+
+-- playbooks.tasks.statusesOfRuns
+SELECT run_id, step_id, status FROM playbooks.tasks WHERE run_id = ANY($1::uuid[]);

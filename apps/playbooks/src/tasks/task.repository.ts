@@ -1,0 +1,179 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import type { TaskStatus } from '@tsuzuku/contracts';
+import { defineStatements, recordset, recordsetParam, returnedRows } from '@tsuzuku/platform-database';
+import { TaskRow } from './task-rows';
+
+/** A task a run's step creates, open from `now`. */
+export interface NewTask {
+  readonly id: string;
+  readonly workspaceId: string;
+  readonly accountId: string;
+  readonly runId: string;
+  readonly playbookId: string;
+  readonly stepId: string;
+  readonly title: string;
+  readonly description: string | null;
+  readonly assignee: string | null;
+  readonly priority: string;
+  readonly dueAt: string | null;
+}
+
+/** The filters of a task page; absent ones do not filter. */
+export interface TaskPageFilter {
+  readonly assignee?: string;
+  readonly status?: TaskStatus;
+  readonly accountId?: string;
+  readonly dueBefore?: string;
+  readonly dueAfter?: string;
+  /** Tasks before this seq (the page cursor). */
+  readonly beforeSeq?: string;
+  readonly limit: number;
+}
+
+const SQL = defineStatements('playbooks.tasks', {
+  insertMany: `
+    INSERT INTO playbooks.tasks (id, workspace_id, account_id, run_id, playbook_id, step_id, title, description, assignee, priority, due_at, status, created_at)
+    SELECT r.id, r."workspaceId", r."accountId", r."runId", r."playbookId", r."stepId", r.title, r.description, r.assignee,
+      r.priority, r."dueAt", 'open', $2
+    FROM ${recordset({
+      id: 'uuid',
+      workspaceId: 'text',
+      accountId: 'text',
+      runId: 'uuid',
+      playbookId: 'uuid',
+      stepId: 'text',
+      title: 'text',
+      description: 'text',
+      assignee: 'text',
+      priority: 'text',
+      dueAt: 'timestamptz',
+    })}`,
+  skipOpenOfRuns: `
+    UPDATE playbooks.tasks AS t SET status = 'skipped', note = e.why, completed_at = $2
+    FROM ${recordset({ runId: 'uuid', why: 'text' }, { alias: 'e' })}
+    WHERE t.run_id = e."runId" AND t.status = 'open' RETURNING t.*`,
+  skipOpenRunTasksOfAccounts: `
+    UPDATE playbooks.tasks AS t SET status = 'skipped', note = $3, completed_at = $4
+    FROM unnest($1::text[], $2::text[]) AS k(workspace_id, account_id)
+    WHERE t.workspace_id = k.workspace_id AND t.account_id = k.account_id AND t.status = 'open'
+      AND t.run_id IS NOT NULL
+    RETURNING t.*`,
+  statusesOfRuns: `SELECT run_id, step_id, status FROM playbooks.tasks WHERE run_id = ANY($1::uuid[])`,
+  closeOpen: `
+    UPDATE playbooks.tasks SET status = $3, note = $4, completed_at = $5
+    WHERE workspace_id = $1 AND id::text = $2 AND status = 'open' RETURNING *`,
+  byId: `SELECT * FROM playbooks.tasks WHERE workspace_id = $1 AND id::text = $2`,
+  // Every filter is optional: a null parameter does not filter.
+  page: `
+    SELECT * FROM playbooks.tasks
+    WHERE workspace_id = $1
+      AND ($2::text IS NULL OR lower(assignee) = lower($2))
+      AND ($3::text IS NULL OR status = $3)
+      AND ($4::text IS NULL OR account_id = $4)
+      AND ($5::timestamptz IS NULL OR due_at < $5::timestamptz)
+      AND ($6::timestamptz IS NULL OR due_at >= $6::timestamptz)
+      AND ($7::bigint IS NULL OR seq < $7::bigint)
+    ORDER BY seq DESC LIMIT $8`,
+});
+
+/** CSM tasks (playbooks.tasks). */
+@Injectable()
+export class TaskRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  async insertMany(m: EntityManager, tasks: readonly NewTask[], now: Date): Promise<void> {
+    if (tasks.length > 0) await m.query(SQL.insertMany, [recordsetParam(tasks), now.toISOString()]);
+  }
+
+  /** Closes the open tasks of ended runs as skipped, each with its run's why; answers them. */
+  async skipOpenOfRuns(
+    m: EntityManager,
+    ended: readonly { readonly runId: string; readonly why: string }[],
+    now: Date,
+  ): Promise<TaskRow[]> {
+    if (ended.length === 0) return [];
+    return returnedRows<TaskRow>(
+      await m.query(SQL.skipOpenOfRuns, [
+        recordsetParam(ended.map((e) => ({ runId: e.runId, why: e.why }))),
+        now.toISOString(),
+      ]),
+    );
+  }
+
+  /**
+   * Skips the open playbook tasks (those of a run) of these accounts, whatever their run's state;
+   * tasks people created by hand stay. Answers them.
+   */
+  async skipOpenRunTasksOfAccounts(
+    m: EntityManager,
+    accounts: readonly { readonly workspaceId: string; readonly accountId: string }[],
+    why: string,
+    now: Date,
+  ): Promise<TaskRow[]> {
+    if (accounts.length === 0) return [];
+    return returnedRows<TaskRow>(
+      await m.query(SQL.skipOpenRunTasksOfAccounts, [
+        accounts.map((a) => a.workspaceId),
+        accounts.map((a) => a.accountId),
+        why,
+        now.toISOString(),
+      ]),
+    );
+  }
+
+  /** The status of each task of these runs, by run and step. */
+  async statusesOfRuns(
+    m: EntityManager,
+    runIds: readonly string[],
+  ): Promise<Map<string, Map<string, TaskStatus>>> {
+    const rows: { run_id: string; step_id: string; status: TaskStatus }[] = await m.query(
+      SQL.statusesOfRuns,
+      [runIds],
+    );
+    const byRun = new Map<string, Map<string, TaskStatus>>();
+    for (const t of rows) {
+      const map = byRun.get(t.run_id) ?? new Map<string, TaskStatus>();
+      map.set(t.step_id, t.status);
+      byRun.set(t.run_id, map);
+    }
+    return byRun;
+  }
+
+  /** Closes an open task; null when it is not open (or not there). */
+  async closeOpen(
+    m: EntityManager,
+    workspaceId: string,
+    id: string,
+    status: TaskStatus,
+    note: string | null,
+    now: Date,
+  ): Promise<TaskRow | null> {
+    const [row] = returnedRows<TaskRow>(await m.query(SQL.closeOpen, [workspaceId, id, status, note, now]));
+    return row ?? null;
+  }
+
+  async find(
+    workspaceId: string,
+    id: string,
+    m: EntityManager = this.dataSource.manager,
+  ): Promise<TaskRow | null> {
+    const [row]: TaskRow[] = await m.query(SQL.byId, [workspaceId, id]);
+    return row ?? null;
+  }
+
+  /** A workspace's tasks, newest first. */
+  async page(workspaceId: string, f: TaskPageFilter): Promise<TaskRow[]> {
+    return this.dataSource.query(SQL.page, [
+      workspaceId,
+      f.assignee ?? null,
+      f.status ?? null,
+      f.accountId ?? null,
+      f.dueBefore ?? null,
+      f.dueAfter ?? null,
+      f.beforeSeq ?? null,
+      f.limit,
+    ]);
+  }
+}
