@@ -74,7 +74,7 @@ function commonPanels(service) {
       'reqps',
       [
         [
-          `sum by (http_route, http_response_status_code) (rate(http_server_request_duration_seconds_count{${job}}[5m]))`,
+          `sum by (http_route, http_response_status_code) (rate(http_server_request_duration_count{${job}}[5m]))`,
           '{{http_route}} {{http_response_status_code}}',
         ],
       ],
@@ -82,14 +82,14 @@ function commonPanels(service) {
     [
       'HTTP latency p99 by route',
       's',
-      [[q(0.99, 'http_server_request_duration_seconds', job, 'http_route'), '{{http_route}}']],
+      [[q(0.99, 'http_server_request_duration', job, 'http_route'), '{{http_route}}']],
     ],
     [
       'Outbox backlog and oldest row',
       'short',
       [
-        [`sum(tsuzuku_outbox_backlog_rows{${job}})`, 'rows'],
-        [`max(tsuzuku_outbox_oldest_age_seconds{${job}})`, 'oldest (s)'],
+        [`sum(tsuzuku_outbox_backlog{${job}})`, 'rows'],
+        [`max(tsuzuku_outbox_oldest_age{${job}})`, 'oldest (s)'],
       ],
     ],
     [
@@ -107,11 +107,11 @@ function commonPanels(service) {
       'Runtime: CPU and event loop delay p99',
       's',
       [
-        [`sum by (pod) (rate(process_cpu_seconds_total{${job}}[5m]))`, 'cpu {{pod}}'],
-        [`max by (pod) (nodejs_eventloop_delay_p99_seconds{${job}})`, 'loop p99 {{pod}}'],
+        [`sum by (pod) (rate(process_cpu_time_total{${job}}[5m]))`, 'cpu {{pod}}'],
+        [`max by (pod) (nodejs_eventloop_delay_p99{${job}})`, 'loop p99 {{pod}}'],
       ],
     ],
-    ['Resident memory', 'bytes', [[`sum by (pod) (process_resident_memory_bytes{${job}})`, '{{pod}}']]],
+    ['Resident memory', 'bytes', [[`sum by (pod) (process_memory_usage{${job}})`, '{{pod}}']]],
   ];
 }
 
@@ -123,7 +123,7 @@ function consumerPanels(service) {
       'short',
       [
         [
-          `sum by (messaging_destination_name, messaging_destination_partition_id) (messaging_kafka_consumer_lag{${group}})`,
+          `sum by (messaging_destination_name, messaging_destination_partition_id) (tsuzuku_messaging_consumer_lag{${group}})`,
           '{{messaging_destination_name}}/{{messaging_destination_partition_id}}',
         ],
       ],
@@ -133,8 +133,8 @@ function consumerPanels(service) {
       'ops',
       [
         [`sum(rate(messaging_client_consumed_messages_total{${group}}[5m]))`, 'processed'],
-        [`sum(rate(messaging_process_failures_total{${group}}[5m]))`, 'failed'],
-        [`sum(rate(messaging_dead_lettered_messages_total{${group}}[5m]))`, 'dead-lettered'],
+        [`sum(rate(tsuzuku_messaging_process_failures_total{${group}}[5m]))`, 'failed'],
+        [`sum(rate(tsuzuku_messaging_dead_letters_total{${group}}[5m]))`, 'dead-lettered'],
       ],
     ],
   ];
@@ -146,9 +146,10 @@ const SPECIFIC = {
       'Events accepted and refused',
       'ops',
       [
+        [`sum(rate(tsuzuku_ingestion_events_accepted_total{job="ingestion"}[5m]))`, 'accepted'],
         [
-          `sum by (outcome, reason) (rate(tsuzuku_ingestion_events_total{job="ingestion"}[5m]))`,
-          '{{outcome}} {{reason}}',
+          `sum by (error_type) (rate(tsuzuku_ingestion_events_refused_total{job="ingestion"}[5m]))`,
+          'refused {{error_type}}',
         ],
       ],
     ],
@@ -158,8 +159,8 @@ const SPECIFIC = {
       'Event time to new score (p50, p99)',
       's',
       [
-        [q(0.5, 'tsuzuku_scoring_event_to_score_seconds', 'job="health-scoring"'), 'p50'],
-        [q(0.99, 'tsuzuku_scoring_event_to_score_seconds', 'job="health-scoring"'), 'p99'],
+        [q(0.5, 'tsuzuku_scoring_event_to_score_duration', 'job="health-scoring"'), 'p50'],
+        [q(0.99, 'tsuzuku_scoring_event_to_score_duration', 'job="health-scoring"'), 'p99'],
       ],
     ],
   ],
@@ -168,8 +169,8 @@ const SPECIFIC = {
       'Health change to alert (p50, p99)',
       's',
       [
-        [q(0.5, 'tsuzuku_alerting_health_change_to_alert_seconds', 'job="alerting"'), 'p50'],
-        [q(0.99, 'tsuzuku_alerting_health_change_to_alert_seconds', 'job="alerting"'), 'p99'],
+        [q(0.5, 'tsuzuku_alerting_health_to_alert_duration', 'job="alerting"'), 'p50'],
+        [q(0.99, 'tsuzuku_alerting_health_to_alert_duration', 'job="alerting"'), 'p99'],
       ],
     ],
   ],
@@ -177,19 +178,34 @@ const SPECIFIC = {
     [
       'Step execution p99 by type',
       's',
-      [[q(0.99, 'tsuzuku_playbooks_step_duration_seconds', 'job="playbooks"', 'step_type'), '{{step_type}}']],
+      [
+        [
+          q(0.99, 'tsuzuku_playbooks_step_duration', 'job="playbooks"', 'tsuzuku_playbook_step_type'),
+          '{{tsuzuku_playbook_step_type}}',
+        ],
+      ],
     ],
     [
       'Runs by outcome',
       'ops',
-      [[`sum by (outcome) (rate(tsuzuku_playbooks_runs_total{job="playbooks"}[5m]))`, '{{outcome}}']],
+      [
+        [
+          `sum by (tsuzuku_playbook_run_status) (rate(tsuzuku_playbooks_runs_finished_total{job="playbooks"}[5m]))`,
+          '{{tsuzuku_playbook_run_status}}',
+        ],
+      ],
     ],
   ],
   reporting: [
     [
       'KPI query p99 by report',
       's',
-      [[q(0.99, 'tsuzuku_reporting_kpi_query_duration_seconds', 'job="reporting"', 'report'), '{{report}}']],
+      [
+        [
+          q(0.99, 'tsuzuku_reporting_kpi_query_duration', 'job="reporting"', 'tsuzuku_report_name'),
+          '{{tsuzuku_report_name}}',
+        ],
+      ],
     ],
   ],
 };
@@ -208,14 +224,17 @@ export function dashboards() {
     [
       'Events accepted and refused (ingestion)',
       'ops',
-      [[`sum by (outcome) (rate(tsuzuku_ingestion_events_total{job="ingestion"}[5m]))`, '{{outcome}}']],
+      [
+        [`sum(rate(tsuzuku_ingestion_events_accepted_total{job="ingestion"}[5m]))`, 'accepted'],
+        [`sum(rate(tsuzuku_ingestion_events_refused_total{job="ingestion"}[5m]))`, 'refused'],
+      ],
     ],
     [
       'Consumer lag by group',
       'short',
       [
         [
-          `sum by (messaging_consumer_group_name) (messaging_kafka_consumer_lag{})`,
+          `sum by (messaging_consumer_group_name) (tsuzuku_messaging_consumer_lag{})`,
           '{{messaging_consumer_group_name}}',
         ],
       ],
@@ -223,34 +242,30 @@ export function dashboards() {
     [
       'Event time to new score p99',
       's',
-      [[q(0.99, 'tsuzuku_scoring_event_to_score_seconds', 'job="health-scoring"'), 'p99']],
+      [[q(0.99, 'tsuzuku_scoring_event_to_score_duration', 'job="health-scoring"'), 'p99']],
     ],
     [
       'Health change to alert p99',
       's',
-      [[q(0.99, 'tsuzuku_alerting_health_change_to_alert_seconds', 'job="alerting"'), 'p99']],
+      [[q(0.99, 'tsuzuku_alerting_health_to_alert_duration', 'job="alerting"'), 'p99']],
     ],
     [
       'Dead-lettered messages by group',
       'ops',
       [
         [
-          `sum by (messaging_consumer_group_name) (rate(messaging_dead_lettered_messages_total{}[5m]))`,
+          `sum by (messaging_consumer_group_name) (rate(tsuzuku_messaging_dead_letters_total{}[5m]))`,
           '{{messaging_consumer_group_name}}',
         ],
       ],
     ],
-    [
-      'Oldest outbox row by service',
-      's',
-      [[`max by (job) (tsuzuku_outbox_oldest_age_seconds{})`, '{{job}}']],
-    ],
+    ['Oldest outbox row by service', 's', [[`max by (job) (tsuzuku_outbox_oldest_age{})`, '{{job}}']]],
     [
       'HTTP 5xx ratio by service',
       'percentunit',
       [
         [
-          `sum by (job) (rate(http_server_request_duration_seconds_count{http_response_status_code=~"5.."}[5m])) / sum by (job) (rate(http_server_request_duration_seconds_count{}[5m]))`,
+          `sum by (job) (rate(http_server_request_duration_count{http_response_status_code=~"5.."}[5m])) / sum by (job) (rate(http_server_request_duration_count{}[5m]))`,
           '{{job}}',
         ],
       ],
@@ -258,7 +273,12 @@ export function dashboards() {
     [
       'Playbook runs by outcome',
       'ops',
-      [[`sum by (outcome) (rate(tsuzuku_playbooks_runs_total{job="playbooks"}[5m]))`, '{{outcome}}']],
+      [
+        [
+          `sum by (tsuzuku_playbook_run_status) (rate(tsuzuku_playbooks_runs_finished_total{job="playbooks"}[5m]))`,
+          '{{tsuzuku_playbook_run_status}}',
+        ],
+      ],
     ],
   ]);
   return files;

@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import {
   BuiltService,
@@ -372,5 +374,28 @@ describe('Prometheus metrics of the five services', () => {
         tsuzuku_report_name: 'mrr_movements',
       }),
     ).toBe(1);
+
+    // deploy/metrics.json (what the dashboards and alert rules may read) names only served series.
+    const listed = (
+      JSON.parse(readFileSync(join(__dirname, '../../deploy/metrics.json'), 'utf8')) as {
+        metrics: { name: string; type: string; labels: string[]; servedOnlyAfter?: string }[];
+      }
+    ).metrics;
+    const served = [...after.values()].flatMap((s) => s.samples);
+    const unserved = listed.flatMap((metric) => {
+      const names =
+        metric.type === 'histogram'
+          ? ['_bucket', '_sum', '_count'].map((suffix) => metric.name + suffix)
+          : [metric.name];
+      return names.flatMap((name) => {
+        const samples = served.filter((sample) => sample.name === name);
+        // A series written only after an event this traffic does not cause says so in the list.
+        if (samples.length === 0) return metric.servedOnlyAfter ? [] : [`${name}: not served`];
+        return metric.labels
+          .filter((label) => !samples.some((sample) => label in sample.labels))
+          .map((label) => `${name}: no label ${label}`);
+      });
+    });
+    expect(unserved).toEqual([]);
   }, 600_000);
 });
