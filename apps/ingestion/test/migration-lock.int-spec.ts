@@ -10,15 +10,10 @@ import { createTestDatabase, TestDatabase } from '@tsuzuku/platform-testing';
 import { ingestionDatabase } from '../src/database/ingestion.database';
 
 const LOCK_KEY = `tsuzuku-migrate:${ingestionDatabase.schema}`;
-// The migrations' names, as their files declare them, oldest first.
-const names = [
-  'CreateIngestionSchema1763870400000',
-  'CollectAndCredentials1763874000000',
-  'DedupeLedger1763960400000',
-  'PublishedEventsLedger1764200000000',
-  'ReplicaInstances1764900000000',
-  'BackgroundLeases1765200000000',
-];
+// The migrations' names, as the service registers them, oldest first.
+const names = (ingestionDatabase.migrations as readonly { name: string }[]).map(
+  (migration) => migration.name,
+);
 
 describe('migrations: a bounded wait for the lock, naming its holder; migrate status', () => {
   let db: TestDatabase;
