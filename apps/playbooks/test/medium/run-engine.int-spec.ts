@@ -119,7 +119,7 @@ describe('playbook runs on Postgres (medium)', () => {
   });
 
   it('starts nothing for a churned account and records why', async () => {
-    const { workspaceId, playbook } = await setUp({ mrr: 0 });
+    const { workspaceId, playbook } = await setUp({ mrr: 0, subscriptionStatus: 'ended' });
     const started = await database.dataSource.transaction((m) =>
       intake.apply(m, [trigger(playbook, 'acc_1')], clock.now()),
     );
