@@ -26,8 +26,12 @@ describe('service metrics', () => {
     // Some garbage and a busy moment, so GC and the delay histogram have samples.
     const junk: unknown[] = [];
     for (let i = 0; i < 200_000; i++) junk.push({ i, s: `x${i}` });
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    const text = await scrapeMetrics();
+    // Wait for the fact (the delay histogram has a sample), scraping until it shows, bounded.
+    let text = await scrapeMetrics();
+    for (let tries = 0; !/^nodejs_eventloop_delay_p99 \d/m.test(text) && tries < 100; tries++) {
+      await new Promise<void>((resolve) => setTimeout(resolve, 20));
+      text = await scrapeMetrics();
+    }
     expect(junk.length).toBe(200_000);
     expect(text).toMatch(/^v8js_memory_heap_used\{v8js_heap_space_name="old_space"\} \d+/m);
     expect(text).toMatch(/^nodejs_eventloop_delay_p99 \d/m);
