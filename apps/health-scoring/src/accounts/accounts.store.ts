@@ -117,7 +117,7 @@ export class AccountsStore {
     const p = (value: unknown) => `$${params.push(value)}`;
     const where = ['a.workspace_id = $1'];
     if (filter.band) where.push(`a.band = ANY(${p(filter.band)}::text[])`);
-    if (filter.segment !== undefined) where.push(`a.segment = ${p(filter.segment)}`);
+    if (filter.segment !== undefined) where.push(`lower(a.segment) = lower(${p(filter.segment)})`);
     if (filter.touchModel) where.push(`a.touch_model = ANY(${p(filter.touchModel)}::text[])`);
     if (filter.phase) where.push(`a.phase = ANY(${p(filter.phase)}::text[])`);
     if (filter.owner !== undefined) where.push(`lower(a.csm_email) = lower(${p(filter.owner)})`);

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { ApiWarning, matchesNoAccount } from '@tsuzuku/platform-runtime';
 import { KpiRow, fromMicros, kpiRow, zeroTotals } from '../kpis/domain/kpi-formulas';
 import {
   MonthIndex,
@@ -17,6 +18,7 @@ import { ConversionError, KpiStore } from './kpi.store';
 import { SliceFilter, isSliced, sliceConditions } from './report-filter';
 import { MOVEMENTS_CURSOR, MovementsCursor } from './movements-cursor';
 import { ReportMetrics } from './report.metrics';
+import { SliceValuesRepository } from './slice-values.repository';
 
 export interface KpiReport {
   readonly currency: string;
@@ -26,6 +28,8 @@ export interface KpiReport {
   readonly months: KpiRow[];
   /** Subscription events up to the end of `to` that could not be converted, left out of every figure. */
   readonly errors: ConversionError[];
+  /** E.g. a filter value (segment, owner, plan) no account of the workspace has. */
+  readonly warnings: ApiWarning[];
 }
 
 export interface MovementTotalsRow {
@@ -60,6 +64,8 @@ export interface MovementsReport {
   readonly movements?: MovementRow[];
   readonly nextCursor?: string | null;
   readonly errors: ConversionError[];
+  /** E.g. a filter value (segment, owner, plan) no account of the workspace has. */
+  readonly warnings: ApiWarning[];
 }
 
 /** What a movements report covers beyond its months. */
@@ -82,7 +88,17 @@ export class KpiService {
     private readonly store: KpiStore,
     private readonly settings: CurrencySettingsStore,
     @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly sliceValues: SliceValuesRepository,
   ) {}
+
+  /**
+   * A report filtered on a segment, owner or plan no account of the workspace has is answered
+   * (empty), with a warning that says so: the value may be misspelt.
+   */
+  private async filterWarnings(workspaceId: string, filter: SliceFilter): Promise<ApiWarning[]> {
+    const unknown = await this.sliceValues.unknown(workspaceId, filter);
+    return unknown.map((field) => matchesNoAccount(field, filter[field]!));
+  }
 
   /** The KPI report of a month range, its query time measured. */
   kpis(
@@ -123,10 +139,11 @@ export class KpiService {
     filter: SliceFilter,
     now: number,
   ): Promise<KpiReport> {
-    const [settings, figures, errors] = await Promise.all([
+    const [settings, figures, errors, warnings] = await Promise.all([
       this.settings.get(workspaceId),
       this.store.figures(workspaceId, from, to, filter, now),
       this.store.conversionErrors(workspaceId, monthStart(to + 1)),
+      this.filterWarnings(workspaceId, filter),
     ]);
     const none = { activeAccounts: 0, users: 0, userDays: 0 };
     const noSurveys = { npsRespondents: 0, promoters: 0, detractors: 0, csatResponses: 0, csatSatisfied: 0 };
@@ -148,6 +165,7 @@ export class KpiService {
       filter,
       months,
       errors,
+      warnings,
     };
   }
 
@@ -186,6 +204,7 @@ export class KpiService {
       to: formatMonth(to),
       months,
       errors,
+      warnings: await this.filterWarnings(workspaceId, options.filter ?? {}),
     };
     if (options.accountId === undefined && !options.detail) return report;
     const limit = options.limit ?? 1000;

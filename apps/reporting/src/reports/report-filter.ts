@@ -39,6 +39,12 @@ export function movementsOptionsOf(q: MovementsQuery): MovementsOptions {
   };
 }
 
+/**
+ * The slice attributes that are free-text trait values (segment, owner, plan): compared without
+ * regard to case, as everywhere in Tsuzuku. Touch model and phase are lower-case names already.
+ */
+const TRAIT_VALUES: ReadonlySet<keyof SliceFilter> = new Set(['segment', 'owner', 'plan']);
+
 const COLUMNS: Record<keyof SliceFilter, string> = {
   segment: 'segment',
   touchModel: 'touch_model',
@@ -59,7 +65,12 @@ export function sliceConditions(
     const value = filter[key];
     if (value === undefined) continue;
     params.push(value);
-    parts.push(`${alias}.${COLUMNS[key]} = $${first + params.length - 1}`);
+    const param = `$${first + params.length - 1}`;
+    parts.push(
+      TRAIT_VALUES.has(key)
+        ? `lower(${alias}.${COLUMNS[key]}) = lower(${param})`
+        : `${alias}.${COLUMNS[key]} = ${param}`,
+    );
   }
   return { sql: parts.map((p) => ` AND ${p}`).join(''), params };
 }

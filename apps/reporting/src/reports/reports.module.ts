@@ -9,12 +9,20 @@ import { KpiService } from './kpi.service';
 import { KpiStore } from './kpi.store';
 import { ReportsController } from './reports.controller';
 import { SecondaryReportsService } from './secondary-reports.service';
+import { SliceValuesRepository } from './slice-values.repository';
 
 /** The reports over REST and gRPC, and the reporting settings. */
 @Module({
   imports: [ReadModelsModule, SettingsStoreModule],
   controllers: [ReportsController, SettingsController, ReportingGrpcController],
-  providers: [KpiStore, KpiService, SecondaryReportsService, SettingsService, ReportingGrpcServer],
+  providers: [
+    KpiStore,
+    KpiService,
+    SliceValuesRepository,
+    SecondaryReportsService,
+    SettingsService,
+    ReportingGrpcServer,
+  ],
   exports: [KpiService],
 })
 export class ReportsModule {}
