@@ -370,7 +370,15 @@ describe('scorecards and settings API', () => {
     };
     const saved = await api<Record<string, unknown>>(tokenA, 'PUT', '/v1/settings', settings);
     expect(saved.status).toBe(200);
-    expect(saved.body).toMatchObject({ ...settings, rescored: 1 });
+    // Every account of the workspace is rescored (the earlier tests made some).
+    const n = (
+      await db.query<{ n: number }>(
+        'SELECT count(*)::int AS n FROM health_scoring.accounts WHERE workspace_id = $1',
+        [workspaceA],
+      )
+    )[0]!.n;
+    expect(n).toBeGreaterThan(0);
+    expect(saved.body).toMatchObject({ ...settings, rescored: n });
     const read = await api<Record<string, unknown>>(tokenA, 'GET', '/v1/settings');
     expect(read.body).toMatchObject(settings);
     expect(typeof read.body['updatedAt']).toBe('string');
