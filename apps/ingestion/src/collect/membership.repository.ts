@@ -44,7 +44,9 @@ export class MembershipRepository {
     if (changes.length === 0) return;
     await this.dataSource.query(SQL.record, [
       workspaceId,
-      recordsetParam(changes.map((c) => ({ actor: c.actor, accountId: c.accountId, at: c.at.toISOString() }))),
+      recordsetParam(
+        changes.map((c) => ({ actor: c.actor, accountId: c.accountId, at: c.at.toISOString() })),
+      ),
     ]);
   }
 }

@@ -143,9 +143,10 @@ describe('collect on Postgres (medium)', () => {
 
     expect(publisher.events.map((e) => e.accountId)).toEqual(['acc_new', 'acc_old', 'acc_new']);
     expect(
-      await database.db.query('SELECT actor, account_id, joined_at FROM ingestion.memberships WHERE workspace_id = $1', [
-        workspaceId,
-      ]),
+      await database.db.query(
+        'SELECT actor, account_id, joined_at FROM ingestion.memberships WHERE workspace_id = $1',
+        [workspaceId],
+      ),
     ).toEqual([{ actor: 'u1', account_id: 'acc_new', joined_at: new Date(now - HOUR_MS) }]);
   });
 

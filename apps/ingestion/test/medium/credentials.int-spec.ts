@@ -60,7 +60,11 @@ describe('workspaces and credentials on Postgres (medium)', () => {
     const { workspace, writeKey, apiToken } = await service.createWorkspace('Acme');
 
     expect(workspace.createdAt).toBe(clock.now().toISOString());
-    expect(writeKey).toMatchObject({ workspaceId: workspace.id, kind: 'write_key', createdAt: workspace.createdAt });
+    expect(writeKey).toMatchObject({
+      workspaceId: workspace.id,
+      kind: 'write_key',
+      createdAt: workspace.createdAt,
+    });
     expect(store.authenticate(writeKey.secret, 'write_key')?.workspaceId).toBe(workspace.id);
     expect(store.authenticate(apiToken.secret, 'api_token')?.scopes).toEqual(['read', 'write', 'admin']);
     expect(store.authenticate(writeKey.secret, 'api_token')).toBeUndefined();

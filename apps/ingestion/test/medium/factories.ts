@@ -24,7 +24,11 @@ export const trackCall = (at: Date, o: Record<string, unknown> = {}): Record<str
 });
 
 /** A group call: the user joins the account at `at`. */
-export const groupCall = (at: Date, accountId: string, o: Record<string, unknown> = {}): Record<string, unknown> => ({
+export const groupCall = (
+  at: Date,
+  accountId: string,
+  o: Record<string, unknown> = {},
+): Record<string, unknown> => ({
   type: 'group',
   groupId: accountId,
   userId: 'u1',
