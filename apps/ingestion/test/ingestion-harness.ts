@@ -123,7 +123,7 @@ export async function readPastMarkers(
   const answer = await post(url, '/v1/batch', { batch: markers }, { writeKey });
   if (answer.status !== 200)
     throw new Error(`the markers were refused: ${answer.status} ${JSON.stringify(answer.body)}`);
-  const ids = new Set(markers.map((m) => m.messageId));
+  const ids = new Set<string>(markers.map((m) => m.messageId));
   const isMarker = (m: ReadMessage) =>
     ids.has((JSON.parse(m.value!) as { data: { messageId: string } }).data.messageId);
   const arrived = await reader.waitForMessages(isMarker, ids.size);
