@@ -22,7 +22,7 @@ import { BandChangesRepository } from './band-changes.repository';
 import { PlaybookRunsRepository } from './playbook-runs.repository';
 import { MrrRepository } from './mrr.repository';
 import { SurveyResponse, SurveysRepository } from './surveys.repository';
-import { groupBy } from './sql';
+import { groupBy } from './domain/group-by';
 
 /** The inbox consumer name of the read models (one inbox for every topic they read). */
 export const READ_MODEL_INBOX = 'reporting.read-models';
