@@ -6,7 +6,8 @@ import { SettingsService } from '../settings/settings.service';
 import { ReportingGrpcController } from '../grpc/reporting.grpc.controller';
 import { ReportingGrpcServer } from '../grpc/reporting.grpc.server';
 import { KpiService } from './kpi.service';
-import { KpiStore } from './kpi.store';
+import { KpiRepository } from './kpi.repository';
+import { MovementsRepository } from './movements.repository';
 import { ReportsController } from './reports.controller';
 import { SecondaryReportsService } from './secondary-reports.service';
 import { SliceValuesRepository } from './slice-values.repository';
@@ -16,7 +17,8 @@ import { SliceValuesRepository } from './slice-values.repository';
   imports: [ReadModelsModule, SettingsStoreModule],
   controllers: [ReportsController, SettingsController, ReportingGrpcController],
   providers: [
-    KpiStore,
+    KpiRepository,
+    MovementsRepository,
     KpiService,
     SliceValuesRepository,
     SecondaryReportsService,

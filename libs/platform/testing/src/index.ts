@@ -14,3 +14,4 @@ export * from './independent-kpis';
 export * from './chaos';
 export * from './sql-snapshot';
 export * from './api-shape';
+export * from './alert-rules';
