@@ -7,6 +7,8 @@ import { CredentialStore, generateSecret, hashSecret } from '@tsuzuku/platform-a
 import { enqueueOutbox } from '@tsuzuku/platform-database';
 import { OutboxRelay } from '@tsuzuku/platform-kafka';
 import { WorkspaceException, WorkspaceExceptionCode } from './workspace.exception';
+import { WorkspaceRepository, WorkspaceRow } from './workspace.repository';
+import { workspaceSettingsMessage } from './workspace-settings';
 
 export type CredentialKind = CredentialRecord['kind'];
 
@@ -28,8 +30,16 @@ export interface IssuedCredential extends CredentialView {
 export interface WorkspaceView {
   readonly id: string;
   readonly name: string;
+  readonly fallbackOwner: string | null;
   readonly createdAt: string;
 }
+
+const workspaceView = (row: WorkspaceRow): WorkspaceView => ({
+  id: row.id,
+  name: row.name,
+  fallbackOwner: row.fallback_owner,
+  createdAt: row.created_at.toISOString(),
+});
 
 interface CredentialRow {
   id: string;
@@ -62,35 +72,39 @@ export class CredentialsService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly store: CredentialStore,
     private readonly relay: OutboxRelay,
+    private readonly workspaces: WorkspaceRepository,
   ) {}
 
+  /**
+   * Creates a workspace with its fallback owner (asked for at creation: null only when said so),
+   * a first write key and an admin API token; the settings are announced with the credentials.
+   */
   async createWorkspace(
     name: string,
+    fallbackOwner: string | null,
   ): Promise<{ workspace: WorkspaceView; writeKey: IssuedCredential; apiToken: IssuedCredential }> {
-    const workspace: WorkspaceView = { id: newId('ws'), name, createdAt: new Date().toISOString() };
-    const issued = await this.dataSource.transaction(async (manager) => {
-      await manager.query('INSERT INTO ingestion.workspaces (id, name, created_at) VALUES ($1, $2, $3)', [
-        workspace.id,
+    const [workspace, writeKey, apiToken] = await this.dataSource.transaction(async (manager) => {
+      const row = await this.workspaces.insert(manager, {
+        id: newId('ws'),
         name,
-        workspace.createdAt,
-      ]);
-      const writeKey = await this.insertCredential(manager, workspace.id, 'write_key', 'default', []);
-      const apiToken = await this.insertCredential(manager, workspace.id, 'api_token', 'default', [
+        createdAt: new Date().toISOString(),
+        fallbackOwner,
+      });
+      await enqueueOutbox(manager, 'ingestion', [workspaceSettingsMessage(row)]);
+      const writeKey = await this.insertCredential(manager, row.id, 'write_key', 'default', []);
+      const apiToken = await this.insertCredential(manager, row.id, 'api_token', 'default', [
         'read',
         'write',
         'admin',
       ]);
-      return [writeKey, apiToken] as const;
+      return [workspaceView(row), writeKey, apiToken] as const;
     });
-    await this.announced(issued);
-    return { workspace, writeKey: issued[0], apiToken: issued[1] };
+    await this.announced([writeKey, apiToken]);
+    return { workspace, writeKey, apiToken };
   }
 
   async listWorkspaces(): Promise<WorkspaceView[]> {
-    const rows: { id: string; name: string; created_at: Date }[] = await this.dataSource.query(
-      'SELECT id, name, created_at FROM ingestion.workspaces ORDER BY created_at',
-    );
-    return rows.map((r) => ({ id: r.id, name: r.name, createdAt: r.created_at.toISOString() }));
+    return (await this.workspaces.all(this.dataSource.manager)).map(workspaceView);
   }
 
   async issue(

@@ -1,10 +1,13 @@
 import { Module } from '@nestjs/common';
 import { AdminController } from './admin.controller';
 import { CredentialsService } from './credentials.service';
+import { WorkspaceRepository } from './workspace.repository';
+import { WorkspaceSettingsController } from './workspace-settings.controller';
+import { WorkspaceSettingsService } from './workspace-settings.service';
 
 @Module({
-  controllers: [AdminController],
-  providers: [CredentialsService],
-  exports: [CredentialsService],
+  controllers: [AdminController, WorkspaceSettingsController],
+  providers: [CredentialsService, WorkspaceRepository, WorkspaceSettingsService],
+  exports: [CredentialsService, WorkspaceSettingsService],
 })
 export class WorkspacesModule {}
