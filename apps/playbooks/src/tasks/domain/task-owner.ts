@@ -24,6 +24,9 @@ export function taskOwnerFor(who: string | undefined, c: TaskOwnerCandidates): s
 }
 
 /** The step's choice of owner under its name (`owner`) or the one it had before (`assignee`). */
-export function stepOwnerOf(step: { readonly owner?: string; readonly assignee?: string }): string | undefined {
+export function stepOwnerOf(step: {
+  readonly owner?: string;
+  readonly assignee?: string;
+}): string | undefined {
   return step.owner ?? step.assignee;
 }

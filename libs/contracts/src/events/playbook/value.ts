@@ -122,17 +122,7 @@ export const playbookRunFinishedJsonSchema = {
 
 export const taskEventJsonSchema = {
   type: 'object',
-  required: [
-    'taskId',
-    'runId',
-    'playbookId',
-    'title',
-    'priority',
-    'dueAt',
-    'status',
-    'note',
-    'completedAt',
-  ],
+  required: ['taskId', 'runId', 'playbookId', 'title', 'priority', 'dueAt', 'status', 'note', 'completedAt'],
   properties: {
     taskId: { type: 'string', minLength: 1 },
     runId: { type: ['string', 'null'] },
