@@ -49,8 +49,8 @@ export const DEAD_LETTER_RETENTION_MS = 30 * DAY_MS;
  * reconciled on existing topics (docs/topics.md says why each is what it is):
  * - history streams (customer events, health changes, alerts, playbook activity): delete after
  *   HISTORY_RETENTION_MS;
- * - state keyed by an id (account snapshots, credentials, workspace settings): compacted, the latest value of every
- *   key kept for good, so a new consumer can load the whole state;
+ * - state keyed by an id (account snapshots, credentials, workspace settings): compacted, the
+ *   latest value of every key kept for good, so a new consumer can load the whole state;
  * - dead letters and refused events: delete after DEAD_LETTER_RETENTION_MS.
  */
 export const TOPIC_DECLARATIONS: readonly TopicDeclaration[] = [
