@@ -229,10 +229,16 @@ describe('playbooks tasks: owner, by hand, unassigned, fallback owner', () => {
     const mine = (
       await api<Task>('POST', '/v1/tasks', { accountId: ownerless, title: 'Mine', owner: 'Me@Example.com' })
     ).body;
+    // owner null at creation is "not named": the fallback owner, never nobody while there is one.
     const nobodys = (
       await api<Task>('POST', '/v1/tasks', { accountId: ownerless, title: 'Nobody', owner: null })
     ).body;
-    expect(nobodys).toMatchObject({ owner: null, ownerSetByHand: true });
+    expect(nobodys).toMatchObject({ owner: 'team@example.com', ownerSetByHand: false });
+    // A person may still take the owner away from an open task.
+    expect((await api<Task>('PATCH', `/v1/tasks/${nobodys.id}`, { owner: null })).body).toMatchObject({
+      owner: null,
+      ownerSetByHand: true,
+    });
 
     const byOwner = await api<Page<Task>>('GET', '/v1/tasks?owner=me@example.COM');
     expect(byOwner.body.items.map((t) => t.id)).toEqual([mine.id]);

@@ -52,7 +52,8 @@ export class TasksController {
       accountId: body.accountId,
       title: body.title,
       description: body.description ?? null,
-      ...(body.owner === undefined ? {} : { owner: body.owner }),
+      // No task is created for nobody while the workspace has a fallback owner: null is "not named".
+      ...(body.owner === undefined || body.owner === null ? {} : { owner: body.owner }),
       priority: body.priority ?? 'medium',
       dueAt: body.dueAt ?? null,
     });

@@ -51,7 +51,7 @@ export interface NewHandMadeTask {
   readonly accountId: string;
   readonly title: string;
   readonly description: string | null;
-  readonly owner?: string | null;
+  readonly owner?: string;
   readonly priority: TaskEventData['priority'];
   readonly dueAt: string | null;
 }
@@ -115,7 +115,8 @@ export class TasksService {
   /**
    * Creates a task for an account the service knows, and announces task.created. With no owner
    * given it goes to the account's owner, else the workspace's fallback owner, and follows the
-   * account's owner later; an owner given (an email, or null) is the person's choice and stays.
+   * account's owner later; an owner given is the person's choice and stays. So a task is created
+   * for nobody only when neither the account nor the workspace names anyone.
    */
   async create(workspaceId: string, t: NewHandMadeTask): Promise<TaskView> {
     return this.dataSource.transaction(async (m) => {
@@ -131,7 +132,7 @@ export class TasksService {
         );
       const byHand = t.owner !== undefined;
       const owner = byHand
-        ? t.owner!
+        ? t.owner
         : taskOwnerFor('account', {
             accountOwner: account.csmEmail,
             alertOwner: null,

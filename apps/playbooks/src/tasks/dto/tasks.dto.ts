@@ -114,7 +114,7 @@ export class CreateTaskDto {
     type: String,
     nullable: true,
     description:
-      "an email, or null for nobody; absent: the account's owner, else the workspace's fallback owner (and it follows the account's owner)",
+      "an email (kept when the account changes owner); absent or null: the account's owner, else the workspace's fallback owner (and it follows the account's owner). A task is created for nobody only when the workspace has no fallback owner",
   })
   @IsOptional()
   @ValidateIf((_o, v) => v !== null)
