@@ -63,10 +63,9 @@ export class WorkspaceSettingsRepository {
     m: EntityManager,
     workspaceIds: readonly string[],
   ): Promise<Map<string, string | null>> {
-    const rows: { workspaceId: string; fallbackOwner: string | null }[] = await m.query(
-      SQL.fallbackOwners,
-      [workspaceIds],
-    );
+    const rows: { workspaceId: string; fallbackOwner: string | null }[] = await m.query(SQL.fallbackOwners, [
+      workspaceIds,
+    ]);
     return new Map(rows.map((r) => [r.workspaceId, r.fallbackOwner]));
   }
 
