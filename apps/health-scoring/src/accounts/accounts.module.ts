@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { AccountsController } from './accounts.controller';
 import { AccountsService } from './accounts.service';
-import { AccountsStore } from './accounts.store';
+import { AccountsRepository } from './accounts.repository';
 import { ScoringModule } from '../scoring/scoring.module';
 
 /** The accounts API: accounts, their explained health and history, and score overrides. */
@@ -9,6 +9,6 @@ import { ScoringModule } from '../scoring/scoring.module';
   // Setting or clearing an override rescores the account through `Rescorer`.
   imports: [ScoringModule],
   controllers: [AccountsController],
-  providers: [AccountsStore, AccountsService],
+  providers: [AccountsRepository, AccountsService],
 })
 export class AccountsModule {}

@@ -2,15 +2,18 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomBytes } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
-import { ApiScope, CredentialRecord, Topic } from '@tsuzuku/contracts';
+import { ApiScope, CredentialRecord } from '@tsuzuku/contracts';
 import { CredentialStore, generateSecret, hashSecret } from '@tsuzuku/platform-auth';
 import { enqueueOutbox } from '@tsuzuku/platform-database';
 import { OutboxRelay } from '@tsuzuku/platform-kafka';
-import { WorkspaceException, WorkspaceExceptionCode } from './workspace.exception';
+import { Clock } from '@tsuzuku/platform-runtime';
+import { CredentialKind, CredentialRepository, CredentialRow } from './credential.repository';
 import { WorkspaceRepository, WorkspaceRow } from './workspace.repository';
 import { workspaceSettingsMessage } from './workspace-settings';
+import { CREDENTIALS_TOPIC } from '../topics';
+import { WorkspaceException, WorkspaceExceptionCode } from './workspace.exception';
 
-export type CredentialKind = CredentialRecord['kind'];
+export type { CredentialKind };
 
 export interface CredentialView {
   readonly id: string;
@@ -37,21 +40,9 @@ export interface WorkspaceView {
 const workspaceView = (row: WorkspaceRow): WorkspaceView => ({
   id: row.id,
   name: row.name,
-  fallbackOwner: row.fallback_owner,
-  createdAt: row.created_at.toISOString(),
+  fallbackOwner: row.fallbackOwner,
+  createdAt: row.createdAt.toISOString(),
 });
-
-interface CredentialRow {
-  id: string;
-  kind: CredentialKind;
-  workspace_id: string;
-  label: string;
-  scopes: ApiScope[];
-  secret_hash: string;
-  prefix: string;
-  created_at: Date;
-  revoked_at: Date | null;
-}
 
 /** How long a change waits for the other services to be told before it answers anyway. */
 const ANNOUNCE_WAIT_MS = 5_000;
@@ -70,9 +61,11 @@ function newId(prefix: string): string {
 export class CredentialsService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly workspaces: WorkspaceRepository,
+    private readonly credentials: CredentialRepository,
     private readonly store: CredentialStore,
     private readonly relay: OutboxRelay,
-    private readonly workspaces: WorkspaceRepository,
+    private readonly clock: Clock,
   ) {}
 
   /**
@@ -83,13 +76,9 @@ export class CredentialsService {
     name: string,
     fallbackOwner: string | null,
   ): Promise<{ workspace: WorkspaceView; writeKey: IssuedCredential; apiToken: IssuedCredential }> {
+    const createdAt = this.clock.now();
     const [workspace, writeKey, apiToken] = await this.dataSource.transaction(async (manager) => {
-      const row = await this.workspaces.insert(manager, {
-        id: newId('ws'),
-        name,
-        createdAt: new Date().toISOString(),
-        fallbackOwner,
-      });
+      const row = await this.workspaces.insert(manager, { id: newId('ws'), name, createdAt, fallbackOwner });
       await enqueueOutbox(manager, 'ingestion', [workspaceSettingsMessage(row)]);
       const writeKey = await this.insertCredential(manager, row.id, 'write_key', 'default', []);
       const apiToken = await this.insertCredential(manager, row.id, 'api_token', 'default', [
@@ -104,7 +93,7 @@ export class CredentialsService {
   }
 
   async listWorkspaces(): Promise<WorkspaceView[]> {
-    return (await this.workspaces.all(this.dataSource.manager)).map(workspaceView);
+    return (await this.workspaces.all()).map(workspaceView);
   }
 
   async issue(
@@ -123,10 +112,7 @@ export class CredentialsService {
 
   async list(workspaceId: string, kind: CredentialKind): Promise<CredentialView[]> {
     await this.requireWorkspace(this.dataSource.manager, workspaceId);
-    const rows: CredentialRow[] = await this.dataSource.query(
-      'SELECT * FROM ingestion.credentials WHERE workspace_id = $1 AND kind = $2 ORDER BY created_at',
-      [workspaceId, kind],
-    );
+    const rows = await this.credentials.ofWorkspace(workspaceId, kind);
     return rows.map(toView);
   }
 
@@ -149,10 +135,7 @@ export class CredentialsService {
   }
 
   private async requireWorkspace(manager: EntityManager, workspaceId: string): Promise<void> {
-    const found: unknown[] = await manager.query('SELECT 1 FROM ingestion.workspaces WHERE id = $1', [
-      workspaceId,
-    ]);
-    if (found.length === 0)
+    if (!(await this.workspaces.exists(workspaceId, manager)))
       throw new WorkspaceException(WorkspaceExceptionCode.WorkspaceNotFound, `no workspace ${workspaceId}`);
   }
 
@@ -164,12 +147,16 @@ export class CredentialsService {
     scopes: ApiScope[],
   ): Promise<IssuedCredential> {
     const secret = generateSecret(kind);
-    const rows: CredentialRow[] = await manager.query(
-      `INSERT INTO ingestion.credentials (id, kind, workspace_id, label, scopes, secret_hash, prefix)
-       VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING *`,
-      [newId('cred'), kind, workspaceId, label, scopes, hashSecret(secret), secret.slice(0, 12)],
-    );
-    const row = rows[0]!;
+    const row = await this.credentials.insert(manager, {
+      id: newId('cred'),
+      kind,
+      workspaceId,
+      label,
+      scopes,
+      secretHash: hashSecret(secret),
+      prefix: secret.slice(0, 12),
+      createdAt: this.clock.now(),
+    });
     await this.enqueue(manager, row);
     return { ...toView(row), secret };
   }
@@ -180,42 +167,31 @@ export class CredentialsService {
     kind: CredentialKind,
     id: string,
   ): Promise<CredentialView> {
-    const rows: CredentialRow[] = await manager.query(
-      'SELECT * FROM ingestion.credentials WHERE id = $1 AND workspace_id = $2 AND kind = $3 FOR UPDATE',
-      [id, workspaceId, kind],
-    );
-    const row = rows[0];
+    const row = await this.credentials.lockOne(manager, workspaceId, kind, id);
     if (!row)
       throw new WorkspaceException(
         WorkspaceExceptionCode.CredentialNotFound,
         `no ${kind.replace('_', ' ')} ${id} in workspace ${workspaceId}`,
       );
-    if (row.revoked_at)
+    if (row.revokedAt)
       throw new WorkspaceException(
         WorkspaceExceptionCode.CredentialRevoked,
-        `${id} was revoked at ${row.revoked_at.toISOString()}`,
+        `${id} was revoked at ${row.revokedAt.toISOString()}`,
       );
-    // TypeORM answers an UPDATE with [rows, affected].
-    const [updated]: [CredentialRow[], number] = await manager.query(
-      'UPDATE ingestion.credentials SET revoked_at = now() WHERE id = $1 RETURNING *',
-      [id],
-    );
-    await this.enqueue(manager, updated[0]!);
-    return toView(updated[0]!);
+    const updated = await this.credentials.revoke(manager, id, this.clock.now());
+    await this.enqueue(manager, updated);
+    return toView(updated);
   }
 
   private async enqueue(manager: EntityManager, row: CredentialRow): Promise<void> {
     await enqueueOutbox(manager, 'ingestion', [
-      { topic: Topic.Credentials, key: row.id, value: JSON.stringify(toRecord(row)), headers: {} },
+      { topic: CREDENTIALS_TOPIC, key: row.id, value: JSON.stringify(toRecord(row)), headers: {} },
     ]);
   }
 
   /** Applies the change to this instance's store at once, and waits until the topic has it for the others. */
   private async announced(views: readonly CredentialView[]): Promise<void> {
-    const rows: CredentialRow[] = await this.dataSource.query(
-      'SELECT * FROM ingestion.credentials WHERE id = ANY($1::text[])',
-      [views.map((v) => v.id)],
-    );
+    const rows = await this.credentials.byIds(views.map((v) => v.id));
     for (const row of rows) this.store.apply(toRecord(row));
     // The records are committed in the outbox: if Kafka is slow they still go out, later.
     let timer: NodeJS.Timeout | undefined;
@@ -231,12 +207,12 @@ function toView(row: CredentialRow): CredentialView {
   return {
     id: row.id,
     kind: row.kind,
-    workspaceId: row.workspace_id,
+    workspaceId: row.workspaceId,
     label: row.label,
     scopes: row.scopes,
     prefix: row.prefix,
-    createdAt: row.created_at.toISOString(),
-    revokedAt: row.revoked_at ? row.revoked_at.toISOString() : null,
+    createdAt: row.createdAt.toISOString(),
+    revokedAt: row.revokedAt ? row.revokedAt.toISOString() : null,
   };
 }
 
@@ -244,11 +220,11 @@ function toRecord(row: CredentialRow): CredentialRecord {
   return {
     id: row.id,
     kind: row.kind,
-    workspaceId: row.workspace_id,
-    secretHash: row.secret_hash,
+    workspaceId: row.workspaceId,
+    secretHash: row.secretHash,
     scopes: row.scopes,
     label: row.label,
-    createdAt: row.created_at.toISOString(),
-    revokedAt: row.revoked_at ? row.revoked_at.toISOString() : null,
+    createdAt: row.createdAt.toISOString(),
+    revokedAt: row.revokedAt ? row.revokedAt.toISOString() : null,
   };
 }

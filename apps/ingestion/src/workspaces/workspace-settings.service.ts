@@ -26,7 +26,7 @@ export class WorkspaceSettingsService {
   ) {}
 
   async get(workspaceId: string): Promise<WorkspaceSettingsView> {
-    const row = await this.workspaces.find(this.dataSource.manager, workspaceId);
+    const row = await this.workspaces.find(workspaceId);
     if (!row)
       throw new WorkspaceException(WorkspaceExceptionCode.WorkspaceNotFound, `no workspace ${workspaceId}`);
     return settingsView(row);

@@ -13,9 +13,9 @@ export interface WorkspaceSettingsView {
 
 export const settingsView = (row: WorkspaceRow): WorkspaceSettingsView => ({
   workspaceId: row.id,
-  fallbackOwner: row.fallback_owner,
-  version: row.settings_version,
-  updatedAt: row.settings_updated_at.toISOString(),
+  fallbackOwner: row.fallbackOwner,
+  version: row.settingsVersion,
+  updatedAt: row.settingsUpdatedAt.toISOString(),
 });
 
 /** workspace.settings.updated for the row as it stands, for the caller's outbox. */
@@ -24,8 +24,8 @@ export function workspaceSettingsMessage(row: WorkspaceRow): OutboxMessage {
     'workspace.settings.updated',
     'ingestion',
     row.id,
-    { name: row.name, fallbackOwner: row.fallback_owner, version: row.settings_version },
+    { name: row.name, fallbackOwner: row.fallbackOwner, version: row.settingsVersion },
     { correlationId: randomUUID(), causationId: null },
-    row.settings_updated_at,
+    row.settingsUpdatedAt,
   );
 }

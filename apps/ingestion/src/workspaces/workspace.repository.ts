@@ -1,58 +1,85 @@
 import { Injectable } from '@nestjs/common';
-import { EntityManager } from 'typeorm';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { defineStatements, returnedRows } from '@tsuzuku/platform-database';
 
-/** A row of ingestion.workspaces. */
+/** A workspace and its settings (ingestion.workspaces). */
 export interface WorkspaceRow {
   readonly id: string;
   readonly name: string;
-  readonly created_at: Date;
-  readonly fallback_owner: string | null;
-  readonly settings_version: number;
-  readonly settings_updated_at: Date;
+  readonly createdAt: Date;
+  /** Who owns the alerts and tasks of accounts that name no owner; null: nobody. */
+  readonly fallbackOwner: string | null;
+  /** Counts the changes of the settings from 1. */
+  readonly settingsVersion: number;
+  readonly settingsUpdatedAt: Date;
 }
+
+const COLUMNS = `id, name, created_at AS "createdAt", fallback_owner AS "fallbackOwner",
+  settings_version AS "settingsVersion", settings_updated_at AS "settingsUpdatedAt"`;
 
 const SQL = defineStatements('ingestion.workspaces', {
   insert: `
     INSERT INTO ingestion.workspaces (id, name, created_at, fallback_owner, settings_updated_at)
-    VALUES ($1, $2, $3, $4, $3) RETURNING *`,
-  byId: `SELECT * FROM ingestion.workspaces WHERE id = $1`,
-  all: `SELECT * FROM ingestion.workspaces ORDER BY created_at, id`,
+    VALUES ($1, $2, $3, $4, $3) RETURNING ${COLUMNS}`,
+  byId: `SELECT ${COLUMNS} FROM ingestion.workspaces WHERE id = $1`,
+  all: `
+    SELECT ${COLUMNS}
+      FROM ingestion.workspaces
+     ORDER BY created_at, id`,
+  exists: `
+    SELECT 1 AS found
+      FROM ingestion.workspaces
+     WHERE id = $1`,
   setFallbackOwner: `
     UPDATE ingestion.workspaces
        SET fallback_owner = $2, settings_version = settings_version + 1, settings_updated_at = $3
-     WHERE id = $1 RETURNING *`,
+     WHERE id = $1 RETURNING ${COLUMNS}`,
 });
 
-/** Workspaces and their settings (ingestion.workspaces); every statement in the caller's transaction. */
+/** ingestion.workspaces: the tenants, each with its credentials and its settings. */
 @Injectable()
 export class WorkspaceRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
   async insert(
-    m: EntityManager,
-    w: { id: string; name: string; createdAt: string; fallbackOwner: string | null },
+    manager: EntityManager,
+    workspace: { id: string; name: string; createdAt: Date; fallbackOwner: string | null },
   ): Promise<WorkspaceRow> {
-    const [row]: WorkspaceRow[] = await m.query(SQL.insert, [w.id, w.name, w.createdAt, w.fallbackOwner]);
+    const [row] = returnedRows<WorkspaceRow>(
+      await manager.query(SQL.insert, [
+        workspace.id,
+        workspace.name,
+        workspace.createdAt.toISOString(),
+        workspace.fallbackOwner,
+      ]),
+    );
     return row!;
   }
 
-  async find(m: EntityManager, id: string): Promise<WorkspaceRow | null> {
-    const [row]: WorkspaceRow[] = await m.query(SQL.byId, [id]);
+  async find(id: string, manager: EntityManager = this.dataSource.manager): Promise<WorkspaceRow | null> {
+    const [row] = returnedRows<WorkspaceRow>(await manager.query(SQL.byId, [id]));
     return row ?? null;
   }
 
-  async all(m: EntityManager): Promise<WorkspaceRow[]> {
-    return m.query(SQL.all);
+  /** Every workspace, oldest first. */
+  async all(): Promise<WorkspaceRow[]> {
+    return returnedRows<WorkspaceRow>(await this.dataSource.query(SQL.all));
+  }
+
+  async exists(workspaceId: string, manager: EntityManager = this.dataSource.manager): Promise<boolean> {
+    return returnedRows(await manager.query(SQL.exists, [workspaceId])).length > 0;
   }
 
   /** Sets the fallback owner as a new settings version; null when there is no such workspace. */
   async setFallbackOwner(
-    m: EntityManager,
+    manager: EntityManager,
     id: string,
     fallbackOwner: string | null,
     now: Date,
   ): Promise<WorkspaceRow | null> {
     const [row] = returnedRows<WorkspaceRow>(
-      await m.query(SQL.setFallbackOwner, [id, fallbackOwner, now.toISOString()]),
+      await manager.query(SQL.setFallbackOwner, [id, fallbackOwner, now.toISOString()]),
     );
     return row ?? null;
   }
