@@ -19,6 +19,7 @@ import { playbooksDatabase } from '../database/playbooks.database';
 import { RunRepository } from '../runs/run.repository';
 import { TaskRepository } from '../tasks/task.repository';
 import { AccountProfileRepository } from './account-profile.repository';
+import { AppliedSettings, WorkspaceSettingsRepository } from './workspace-settings.repository';
 import { accountKey } from './account-store';
 import { closeRunsOfChurned } from './churned-runs';
 import { PLAYBOOKS_SIGNALS_CONSUMER } from './consumer-groups';
@@ -36,7 +37,8 @@ const str = (v: unknown): string | null => (typeof v === 'string' && v.trim().le
 
 /**
  * Applies what the service reads from Kafka, a run of envelopes in one transaction with the
- * inbox: the account snapshot (profile, health, phase), contacts and events seen, and the
+ * inbox: the workspace's settings (its fallback owner; a newer version wins), the account
+ * snapshot (profile, health, phase), contacts and events seen, and the
  * runs that alerts, phase changes and subscriptions start. Runs waiting on an account that
  * changed are woken, so their waits and exit conditions are looked at again.
  */
@@ -49,6 +51,7 @@ export class SignalsService {
     private readonly accounts: AccountProfileRepository,
     private readonly runs: RunRepository,
     private readonly tasks: TaskRepository,
+    private readonly workspaceSettings: WorkspaceSettingsRepository,
     private readonly clock: Clock,
   ) {}
 
@@ -72,7 +75,19 @@ export class SignalsService {
         await this.storedPhases(m, todo),
         this.clock.now(),
       );
+      // The newest settings of each workspace in the run (cs.workspaces.v1: the fallback owner).
+      const settings = new Map<string, AppliedSettings>();
       for (const e of todo) {
+        if (e.type === 'workspace.settings.updated') {
+          const seen = settings.get(e.workspaceId);
+          if (!seen || seen.version < e.data.version)
+            settings.set(e.workspaceId, {
+              workspaceId: e.workspaceId,
+              fallbackOwner: e.data.fallbackOwner,
+              version: e.data.version,
+            });
+          continue;
+        }
         if (e.type === 'account.updated') await this.accountUpdated(batch, e as AccountUpdated);
         else if (e.type === 'alert.raised' || e.type === 'alert.updated' || e.type === 'alert.resolved')
           await this.alert(batch, e as AlertEvent);
@@ -80,6 +95,7 @@ export class SignalsService {
         else continue;
         if (e.accountId) batch.touch(e.workspaceId, e.accountId);
       }
+      await this.workspaceSettings.apply(m, [...settings.values()]);
       return batch.finish();
     });
   }

@@ -7,7 +7,7 @@ import { Header } from '@tsuzuku/contracts';
 import { Kafka, logLevel } from 'kafkajs';
 import { Client } from 'pg';
 import { BuiltService, startBuiltService } from './built-service';
-import { createWorkspaceWithCli } from '@tsuzuku/demo';
+import { DEMO_DEFAULT_OWNER, createWorkspaceWithCli } from '@tsuzuku/demo';
 import { CustomerBase, GeneratedCall, generateCustomerBase } from '@tsuzuku/demo';
 import {
   DemoEndpoints,
@@ -340,7 +340,7 @@ class Stack {
       'chaos',
       this.env,
       this.replicas.filter((r) => r.service !== 'ingestion' && r.current).map((r) => r.current!.url),
-      { timeoutMs: 120_000 },
+      { timeoutMs: 120_000, fallbackOwner: DEMO_DEFAULT_OWNER },
     );
   }
 
