@@ -4,6 +4,7 @@ import { SMTPServer } from 'smtp-server';
 import { ServiceConfig, loadConfig } from '@tsuzuku/platform-config';
 import { ConsumerRunner, EventPublisher, KafkaConnection } from '@tsuzuku/platform-kafka';
 import {
+  ALLOW_LOOPBACK_RECEIVERS,
   RunningTestService,
   TestDatabase,
   createTestDatabase,
@@ -128,6 +129,8 @@ describe('email settings per workspace', () => {
       PLAYBOOK_TICK_MS: '200',
       PLAYBOOK_RETRY_BASE_MS: '100',
       PLAYBOOK_STEP_MAX_ATTEMPTS: '2',
+      // The test's SMTP server is on loopback, which the production default refuses.
+      ...ALLOW_LOOPBACK_RECEIVERS,
     });
     expect(service.config.SMTP_URL).toBeUndefined();
     await service.app.get(ConsumerRunner).whenJoined(PLAYBOOKS_SIGNALS_CONSUMER);
@@ -172,6 +175,20 @@ describe('email settings per workspace', () => {
     expect(bad.body.in).toBe('body');
     expect(bad.body.errors.map((e) => e.path).sort()).toEqual(['from', 'host', 'port']);
   });
+
+  it.each(['169.254.169.254', '10.1.2.3', '[fd00::25]', 'metadata.google.internal'])(
+    'refuses an SMTP host outbound connections may not reach (%s), naming the field',
+    async (host) => {
+      const bad = await api<{ in: string; error: string; errors: { path: string; message: string }[] }>(
+        'PUT',
+        '/v1/email-settings',
+        { host, port: 25, from: 'cs@vendor.example' },
+      );
+      expect(bad.status).toBe(400);
+      expect(bad.body).toMatchObject({ error: 'invalid_email_settings', in: 'body' });
+      expect(bad.body.errors.map((e) => e.path)).toEqual(['host']);
+    },
+  );
 
   it('sends through the SMTP server set through the API, whose password is never answered', async () => {
     const put = await api<Record<string, unknown>>('PUT', '/v1/email-settings', {

@@ -1,5 +1,5 @@
 import { HttpStatus, Injectable } from '@nestjs/common';
-import { ApiException } from '@tsuzuku/platform-runtime';
+import { ApiException, OutboundHttpClient } from '@tsuzuku/platform-runtime';
 import { EmailSettingsDto, PutEmailSettingsDto } from './dto/email-settings.dto';
 import { EmailSettingsRepository, EmailSettingsRow } from './email-settings.repository';
 
@@ -10,6 +10,19 @@ export class EmailSettingsNotFoundException extends ApiException<'email_settings
       HttpStatus.NOT_FOUND,
       'email_settings_not_found',
       'no SMTP server is set for this workspace: PUT /v1/email-settings sets one',
+    );
+  }
+}
+
+/** An SMTP host that outbound connections may not reach (a private or metadata address). */
+export class EmailHostRefusedException extends ApiException<'invalid_email_settings'> {
+  constructor(problem: string) {
+    super(
+      HttpStatus.BAD_REQUEST,
+      'invalid_email_settings',
+      'the SMTP host is not allowed',
+      [{ path: 'host', message: problem }],
+      { in: 'body' },
     );
   }
 }
@@ -30,7 +43,10 @@ export function emailSettingsView(row: EmailSettingsRow): EmailSettingsDto {
 /** Each workspace's SMTP server for email steps; the password is written, never read back. */
 @Injectable()
 export class EmailSettingsService {
-  constructor(private readonly settings: EmailSettingsRepository) {}
+  constructor(
+    private readonly settings: EmailSettingsRepository,
+    private readonly outbound: OutboundHttpClient,
+  ) {}
 
   async get(workspaceId: string): Promise<EmailSettingsDto> {
     const row = await this.settings.get(workspaceId);
@@ -40,6 +56,9 @@ export class EmailSettingsService {
 
   /** Replaces the settings; a password left out keeps the stored one (it cannot be read back to resend). */
   async put(workspaceId: string, body: PutEmailSettingsDto): Promise<EmailSettingsDto> {
+    // Judged here without DNS, and again address by address on every send (names can change).
+    const problem = this.outbound.hostProblem(body.host);
+    if (problem) throw new EmailHostRefusedException(problem);
     const current = body.password === undefined ? await this.settings.get(workspaceId) : undefined;
     const row = await this.settings.put(workspaceId, {
       host: body.host,

@@ -1,7 +1,7 @@
 import { Injectable, OnModuleDestroy } from '@nestjs/common';
 import { createTransport, Transporter } from 'nodemailer';
 import { WEBHOOK_SIGNATURE_HEADER, signWebhook } from '@tsuzuku/contracts';
-import { OutboundHttpClient } from '@tsuzuku/platform-runtime';
+import { OutboundHttpClient, OutboundRequestError } from '@tsuzuku/platform-runtime';
 import { PlaybooksConfig } from '../config/playbooks.config';
 import { EmailSettingsRepository, EmailSettingsRow } from '../email/email-settings.repository';
 
@@ -20,6 +20,8 @@ export type EffectResult = {
 /** A workspace's transport, made from its settings as they were at `updatedAt`. */
 interface WorkspaceTransport {
   readonly updatedAt: string;
+  /** The checked address it connects to. */
+  readonly address: string;
   readonly transport: Transporter;
 }
 
@@ -55,9 +57,19 @@ export class StepEffects implements OnModuleDestroy {
         detail: 'could not send: no SMTP server is set for the workspace (PUT /v1/email-settings)',
       };
     if (!to) return { outcome: 'skipped', detail: 'the account has no contact email' };
-    const transport = settings
-      ? this.transportOf(workspaceId, settings)
-      : (this.transport ??= createTransport(this.config.SMTP_URL));
+    let transport: Transporter;
+    if (settings) {
+      // A workspace's own server is checked like any outbound target, on every send.
+      let address: string;
+      try {
+        address = await this.outbound.checkedAddress(settings.host);
+      } catch (error) {
+        if (error instanceof OutboundRequestError && error.failure === 'refused')
+          return { outcome: 'failed', detail: `could not send: ${error.message}` };
+        throw error;
+      }
+      transport = this.transportOf(workspaceId, settings, address);
+    } else transport = this.transport ??= createTransport(this.config.SMTP_URL);
     const from = settings?.from ?? this.config.EMAIL_FROM;
     const domain = from.replace(/^.*@/, '').replace(/>.*$/, '') || 'tsuzuku.local';
     let sent: { accepted?: unknown[] };
@@ -81,14 +93,17 @@ export class StepEffects implements OnModuleDestroy {
   }
 
   /** The workspace's transport, made again when its settings changed since. */
-  private transportOf(workspaceId: string, settings: EmailSettingsRow): Transporter {
+  private transportOf(workspaceId: string, settings: EmailSettingsRow, address: string): Transporter {
     const cached = this.workspaceTransports.get(workspaceId);
-    if (cached?.updatedAt === settings.updatedAt) return cached.transport;
+    if (cached?.updatedAt === settings.updatedAt && cached.address === address) return cached.transport;
     cached?.transport.close();
     const transport = createTransport({
-      host: settings.host,
+      // The checked address, so a name cannot resolve elsewhere between the check and the connection;
+      // TLS still verifies the certificate against the configured name.
+      host: address,
       port: settings.port,
       secure: settings.secure,
+      tls: { servername: settings.host },
       ...(settings.username !== null
         ? { auth: { user: settings.username, pass: settings.password ?? '' } }
         : {}),
@@ -96,7 +111,7 @@ export class StepEffects implements OnModuleDestroy {
       logger: false,
       debug: false,
     });
-    this.workspaceTransports.set(workspaceId, { updatedAt: settings.updatedAt, transport });
+    this.workspaceTransports.set(workspaceId, { updatedAt: settings.updatedAt, address, transport });
     return transport;
   }
 

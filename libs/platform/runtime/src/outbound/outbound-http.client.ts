@@ -2,7 +2,7 @@ import { lookup as dnsLookup } from 'node:dns/promises';
 import * as http from 'node:http';
 import * as https from 'node:https';
 import type { LookupAddress, LookupOptions } from 'node:dns';
-import type { Socket } from 'node:net';
+import { isIP, isIPv6, type Socket } from 'node:net';
 import { OutboundPolicy, hostOf } from './outbound-policy';
 
 /** Resolves a host name to every address it has (dns.lookup with all: true by default). */
@@ -174,6 +174,30 @@ export class OutboundHttpClient {
       });
       request.end(body);
     });
+  }
+
+  /**
+   * Why a host (a name or a literal address) may not be connected to by another protocol (SMTP),
+   * judged without DNS as urlProblem judges an http URL's host; null when it may.
+   */
+  hostProblem(host: string): string | null {
+    const bare = host.replace(/^\[(.*)\]$/, '$1');
+    return this.policy.urlProblem(`http://${isIPv6(bare) ? `[${bare}]` : bare}/`);
+  }
+
+  /**
+   * The address another protocol (SMTP) is to connect to for `host`: a literal address is checked,
+   * a name resolved and every one of its addresses checked, as an http request's connection is.
+   * Throws an OutboundRequestError ('refused' or 'network') in our words.
+   */
+  async checkedAddress(host: string): Promise<string> {
+    const problem = this.hostProblem(host);
+    if (problem) throw new OutboundRequestError('refused', `host ${host}: ${problem}`);
+    const bare = host.replace(/^\[(.*)\]$/, '$1');
+    if (isIP(bare)) return bare;
+    return new Promise<string>((resolve, reject) =>
+      this.lookup(bare, {}, (error, address) => (error ? reject(error) : resolve(address as string))),
+    );
   }
 
   /** net's lookup hook: resolves, checks every address, and hands over only a clean answer. */

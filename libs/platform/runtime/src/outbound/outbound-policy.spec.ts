@@ -125,3 +125,39 @@ describe('outbound client at send time', () => {
     expect(error).toMatchObject({ failure: 'network', message: 'host nowhere.example.com did not resolve' });
   });
 });
+
+describe('outbound addresses for other protocols (SMTP)', () => {
+  const denied = [...new Set(DENIED_OUTBOUND_TARGETS.flatMap((t) => (t.address ? [t.address] : [])))];
+
+  it.each(denied)('refuses the literal host %s without DNS', async (address) => {
+    const resolver = tableResolver({});
+    const client = new OutboundHttpClient({ resolve: resolver });
+    expect(client.hostProblem(address)).toMatch(/not allowed/);
+    const error = await refusal(client.checkedAddress(address));
+    expect(error.failure).toBe('refused');
+    expect(resolver.asked).toEqual([]);
+  });
+
+  it.each(denied)('refuses a name that resolves to %s', async (address) => {
+    const client = new OutboundHttpClient({ resolve: tableResolver({ 'smtp.example.com': [address] }) });
+    expect(client.hostProblem('smtp.example.com')).toBeNull();
+    const error = await refusal(client.checkedAddress('smtp.example.com'));
+    expect(error).toMatchObject({ failure: 'refused' });
+    expect(error.message).toMatch(/^host smtp\.example\.com: address \S+ is not allowed/);
+  });
+
+  it('refuses metadata and localhost names, and hands over a public address it checked', async () => {
+    const client = new OutboundHttpClient({
+      resolve: tableResolver({ 'smtp.example.com': ['93.184.216.34'] }),
+    });
+    expect(client.hostProblem('metadata.google.internal')).toMatch(/metadata/);
+    expect(client.hostProblem('localhost')).toMatch(/loopback/);
+    expect(await client.checkedAddress('smtp.example.com')).toBe('93.184.216.34');
+    expect(await client.checkedAddress('[2606:4700:4700::1111]')).toBe('2606:4700:4700::1111');
+  });
+
+  it('lets the allow-list open loopback for development', async () => {
+    const client = new OutboundHttpClient({ allow: ['127.0.0.1/32'], resolve: tableResolver({}) });
+    expect(await client.checkedAddress('127.0.0.1')).toBe('127.0.0.1');
+  });
+});
