@@ -14,7 +14,7 @@ export interface AccountRecord {
   readonly mrr: number | null;
   readonly seats: number | null;
   readonly renewalDate: string | null;
-  readonly csmEmail: string | null;
+  readonly owner: string | null;
   readonly segment: string | null;
   readonly industry: string | null;
   readonly traits: Record<string, unknown>;
@@ -80,7 +80,7 @@ const ACTIVE_OVERRIDE = (now: string) => `LEFT JOIN health_scoring.overrides o
   AND o.ended_at IS NULL AND (o.expires_at IS NULL OR o.expires_at > ${now})`;
 
 const ACCOUNT_COLUMNS = `a.account_id, a.name, a.plan, a.mrr::float8 AS mrr, a.seats,
-  a.renewal_date::text AS renewal_date, a.csm_email, a.segment, a.industry, a.traits, a.phase,
+  a.renewal_date::text AS renewal_date, a.owner, a.segment, a.industry, a.traits, a.phase,
   a.touch_model, a.first_seen_at, a.last_seen_at, a.last_sign_in_at, a.latest_nps,
   a.computed_score::float8 AS computed_score, a.score::text AS score_key, a.band,
   a.coverage::float8 AS coverage, a.scorecard_id, a.scored_at, ${NAME_KEY} AS name_key,
@@ -120,7 +120,7 @@ export class AccountsStore {
     if (filter.segment !== undefined) where.push(`a.segment = ${p(filter.segment)}`);
     if (filter.touchModel) where.push(`a.touch_model = ANY(${p(filter.touchModel)}::text[])`);
     if (filter.phase) where.push(`a.phase = ANY(${p(filter.phase)}::text[])`);
-    if (filter.owner !== undefined) where.push(`lower(a.csm_email) = lower(${p(filter.owner)})`);
+    if (filter.owner !== undefined) where.push(`lower(a.owner) = lower(${p(filter.owner)})`);
     if (filter.q !== undefined) {
       const prefix = p(likePrefix(filter.q));
       where.push(`(lower(a.name) LIKE ${prefix} OR lower(a.account_id) LIKE ${prefix})`);
@@ -249,7 +249,7 @@ function accountOf(r: Row): AccountRecord {
     mrr: num(r['mrr']),
     seats: num(r['seats']),
     renewalDate: r['renewal_date'] as string | null,
-    csmEmail: r['csm_email'] as string | null,
+    owner: r['owner'] as string | null,
     segment: r['segment'] as string | null,
     industry: r['industry'] as string | null,
     traits: (r['traits'] as Record<string, unknown> | null) ?? {},
