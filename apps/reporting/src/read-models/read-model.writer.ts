@@ -7,6 +7,7 @@ import {
   EventRegistry,
   LIFECYCLE_PHASES,
   TOUCH_MODELS,
+  accountOwnerOf,
 } from '@tsuzuku/contracts';
 import { claimInbox } from '@tsuzuku/platform-database';
 import { reportingDatabase } from '../database/reporting.database';
@@ -251,7 +252,7 @@ export class ReadModelWriter {
           segment: e.data.segment,
           touchModel: e.data.touchModel,
           phase: e.data.phase,
-          owner: e.data.csmEmail,
+          owner: accountOwnerOf(e.data),
           plan: e.data.plan,
         };
         // The profile in effect at this instant: the latest one at or before it (none: nothing yet).

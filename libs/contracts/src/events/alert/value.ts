@@ -50,7 +50,7 @@ export interface AlertEventData {
   readonly lastSeenAt: string;
   readonly resolvedAt: string | null;
   readonly resolution: AlertResolution | null;
-  readonly change: 'raised' | 'repeated' | 'acknowledged' | 'snoozed' | 'reopened' | 'resolved';
+  readonly change: 'raised' | 'repeated' | 'acknowledged' | 'snoozed' | 'reopened' | 'reassigned' | 'resolved';
 }
 
 export const alertEventJsonSchema = {
@@ -103,6 +103,6 @@ export const alertEventJsonSchema = {
         },
       ],
     },
-    change: { enum: ['raised', 'repeated', 'acknowledged', 'snoozed', 'reopened', 'resolved'] },
+    change: { enum: ['raised', 'repeated', 'acknowledged', 'snoozed', 'reopened', 'reassigned', 'resolved'] },
   },
 } as const;
