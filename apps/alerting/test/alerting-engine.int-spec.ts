@@ -54,7 +54,7 @@ describe('alerting engine: Kafka in, alerts out', () => {
         mrr: 100,
         seats: 50,
         renewalDate: null,
-        csmEmail: null,
+        owner: null,
         segment: 'smb',
         industry: null,
         phase: 'adoption',
@@ -169,13 +169,13 @@ describe('alerting engine: Kafka in, alerts out', () => {
     await publisher.publish([envelope, envelope]);
     // A later message on the same partition proves the duplicates were read before it.
     await publisher.publish([
-      updated('acct-redelivered', { signals: { latestNps: 3 }, csmEmail: 'later@example.com' }),
+      updated('acct-redelivered', { signals: { latestNps: 3 }, owner: 'later@example.com' }),
     ]);
     await waitFor(
       async () =>
         (
           await db.query(
-            `SELECT 1 FROM alerting.accounts WHERE account_id = 'acct-redelivered' AND snapshot->>'csmEmail' = 'later@example.com'`,
+            `SELECT 1 FROM alerting.accounts WHERE account_id = 'acct-redelivered' AND snapshot->>'owner' = 'later@example.com'`,
           )
         ).length === 1 || undefined,
       { what: 'the later snapshot' },

@@ -7,7 +7,7 @@ export class PutAlertSettingsDto {
     type: String,
     nullable: true,
     example: 'cs-team@example.com',
-    description: 'owner of the alerts of accounts without a csm_email; required, null: none',
+    description: 'owner of the alerts of accounts without an owner; required, null: none',
   })
   @ValidateIf((_o, v) => v !== null)
   @IsDefined({ message: 'defaultOwner is required (null for none)' })
