@@ -1,4 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import * as grpc from '@grpc/grpc-js';
+import * as protoLoader from '@grpc/proto-loader';
+import { contractsProtoPath } from '@tsuzuku/platform-grpc';
 import {
   BuiltService,
   PIPELINE_CONSUMER_GROUPS,
@@ -7,6 +10,7 @@ import {
   apiCall,
   createTestDatabase,
   createWorkspaceWithCli,
+  freePort,
   startBuiltService,
   waitFor,
   waitForCatchUp,
@@ -30,10 +34,17 @@ interface Task {
   readonly assignee: string | null;
 }
 
+type Unary = (
+  request: object,
+  metadata: grpc.Metadata,
+  callback: (error: grpc.ServiceError | null, reply?: Record<string, unknown>) => void,
+) => void;
+
 /**
- * Assigning accounts, through the public APIs: three dormant accounts of one CSM, each with open
+ * Assigning accounts, through the public APIs: four dormant accounts of one CSM, each with open
  * alerts and tasks and one alert and one task closed by hand, change hands through
- * PATCH /v1/accounts/{id}, POST /v1/accounts/reassign and a group call with a new csm_email.
+ * PATCH /v1/accounts/{id}, POST /v1/accounts/reassign, gRPC AssignAccountOwner and a group call
+ * with a new csm_email.
  * Every open alert and task of each follows its account; the closed ones keep the former owner.
  */
 describe('ownership: open alerts and tasks follow their account to its new owner', () => {
@@ -46,10 +57,22 @@ describe('ownership: open alerts and tasks follow their account to its new owner
   const byPatch = `patch-${suffix}`;
   const byBulk = `bulk-${suffix}`;
   const byGroup = `group-${suffix}`;
+  const byGrpc = `grpc-${suffix}`;
+  let accountsRpc: grpc.Client;
   const newOwners: Record<string, string> = {
     [byPatch]: 'patch.csm@example.com',
     [byBulk]: 'bulk.csm@example.com',
     [byGroup]: 'group.csm@example.com',
+    [byGrpc]: 'grpc.csm@example.com',
+  };
+  const rpc = (method: string, request: object, withToken = true) => {
+    const metadata = new grpc.Metadata();
+    if (withToken) metadata.set('authorization', `Bearer ${token}`);
+    return new Promise<{ code: grpc.status; details?: string; reply?: Record<string, unknown> }>((resolve) =>
+      (accountsRpc as unknown as Record<string, Unary>)[method]!.call(accountsRpc, request, metadata, (error, reply) =>
+        resolve(error ? { code: error.code, details: error.details } : { code: grpc.status.OK, reply }),
+      ),
+    );
   };
 
   const send = async (path: '/v1/import' | '/v1/batch', batch: Record<string, unknown>[]) => {
@@ -88,10 +111,23 @@ describe('ownership: open alerts and tasks follow their account to its new owner
       TSUZUKU_ADMIN_TOKEN: 'e2e-admin-token-0123456789',
       BACKFILL_SETTLE_MS: '3000',
     };
+    const grpcPort = await freePort();
     const [ingestion, scoring, alerting, playbooks] = await Promise.all(
       (['ingestion', 'health-scoring', 'alerting', 'playbooks'] as const).map((name) =>
-        startBuiltService(name, env, 180_000),
+        startBuiltService(
+          name,
+          name === 'health-scoring' ? { ...env, GRPC_PORT: String(grpcPort) } : env,
+          180_000,
+        ),
       ),
+    );
+    const definition = protoLoader.loadSync(contractsProtoPath('accounts.v1.proto'), { keepCase: false });
+    const pkg = grpc.loadPackageDefinition(definition) as unknown as {
+      tsuzuku: { accounts: { v1: { AccountsService: grpc.ServiceClientConstructor } } };
+    };
+    accountsRpc = new pkg.tsuzuku.accounts.v1.AccountsService(
+      `127.0.0.1:${grpcPort}`,
+      grpc.credentials.createInsecure(),
     );
     services = { ingestion: ingestion!, scoring: scoring!, alerting: alerting!, playbooks: playbooks! };
     ({ writeKey, token } = await createWorkspaceWithCli('owner-e2e', env, [
@@ -102,6 +138,7 @@ describe('ownership: open alerts and tasks follow their account to its new owner
   }, 300_000);
 
   afterAll(async () => {
+    accountsRpc?.close();
     await Promise.all(Object.values(services ?? {}).map((s) => s?.stop()));
     await db?.drop();
   });
@@ -129,7 +166,7 @@ describe('ownership: open alerts and tasks follow their account to its new owner
       ).status,
     ).toBe(201);
 
-    const accounts = [byPatch, byBulk, byGroup];
+    const accounts = [byPatch, byBulk, byGroup, byGrpc];
     const past = new Date(Date.now() - 40 * DAY_MS).toISOString();
     await send(
       '/v1/import',
@@ -203,6 +240,23 @@ describe('ownership: open alerts and tasks follow their account to its new owner
     });
     expect([bulk.status, bulk.body]).toEqual([200, { moved: 1, accountIds: [byBulk] }]);
     await send('/v1/batch', [group(byGroup, newOwners[byGroup]!, new Date().toISOString())]);
+    // gRPC: the guard, the validation and the answer as over REST.
+    expect((await rpc('AssignAccountOwner', { accountId: byGrpc, owner: newOwners[byGrpc] }, false)).code).toBe(
+      grpc.status.UNAUTHENTICATED,
+    );
+    const refused = await rpc('AssignAccountOwner', { accountId: byGrpc, owner: 'not an email' });
+    expect([refused.code, refused.details]).toEqual([
+      grpc.status.INVALID_ARGUMENT,
+      expect.stringContaining('owner'),
+    ]);
+    expect((await rpc('AssignAccountOwner', { accountId: `absent-${suffix}`, owner: newOwners[byGrpc] })).code).toBe(
+      grpc.status.NOT_FOUND,
+    );
+    const assigned = await rpc('AssignAccountOwner', { accountId: byGrpc, owner: newOwners[byGrpc] });
+    expect(assigned).toEqual({
+      code: grpc.status.OK,
+      reply: expect.objectContaining({ accountId: byGrpc, owner: newOwners[byGrpc] }),
+    });
     // A group call older than the assignment arrives late: the assignment, later, stands.
     await send('/v1/batch', [group(byPatch, 'stale.csm@example.com', new Date(Date.now() - 3_600_000).toISOString())]);
 
@@ -244,5 +298,11 @@ describe('ownership: open alerts and tasks follow their account to its new owner
       token,
     );
     expect(listed.items.map((a) => a.accountId)).toEqual([byBulk]);
+
+    // ReassignAccounts: every account of an owner, answered with what moved.
+    const moved = await rpc('ReassignAccounts', { fromOwner: newOwners[byGrpc], owner: 'next.csm@example.com' });
+    expect(moved).toEqual({ code: grpc.status.OK, reply: { moved: '1', accountIds: [byGrpc] } });
+    const after = await apiCall<{ owner: string | null }>(`${services.scoring.url}/v1/accounts/${byGrpc}`, token);
+    expect(after.owner).toBe('next.csm@example.com');
   }, 900_000);
 });
