@@ -69,8 +69,12 @@ describe('ownership: open alerts and tasks follow their account to its new owner
     const metadata = new grpc.Metadata();
     if (withToken) metadata.set('authorization', `Bearer ${token}`);
     return new Promise<{ code: grpc.status; details?: string; reply?: Record<string, unknown> }>((resolve) =>
-      (accountsRpc as unknown as Record<string, Unary>)[method]!.call(accountsRpc, request, metadata, (error, reply) =>
-        resolve(error ? { code: error.code, details: error.details } : { code: grpc.status.OK, reply }),
+      (accountsRpc as unknown as Record<string, Unary>)[method]!.call(
+        accountsRpc,
+        request,
+        metadata,
+        (error, reply) =>
+          resolve(error ? { code: error.code, details: error.details } : { code: grpc.status.OK, reply }),
       ),
     );
   };
@@ -196,9 +200,13 @@ describe('ownership: open alerts and tasks follow their account to its new owner
     );
 
     const alerts = async (accountId: string) =>
-      (await allPages<Alert>(`${services.alerting.url}/v1/alerts`, token)).filter((a) => a.accountId === accountId);
+      (await allPages<Alert>(`${services.alerting.url}/v1/alerts`, token)).filter(
+        (a) => a.accountId === accountId,
+      );
     const tasks = async (accountId: string) =>
-      (await allPages<Task>(`${services.playbooks.url}/v1/tasks`, token)).filter((t) => t.accountId === accountId);
+      (await allPages<Task>(`${services.playbooks.url}/v1/tasks`, token)).filter(
+        (t) => t.accountId === accountId,
+      );
     const open = <T extends { status: string }>(items: readonly T[], closed: string) =>
       items.filter((i) => i.status !== closed);
 
@@ -241,24 +249,26 @@ describe('ownership: open alerts and tasks follow their account to its new owner
     expect([bulk.status, bulk.body]).toEqual([200, { moved: 1, accountIds: [byBulk] }]);
     await send('/v1/batch', [group(byGroup, newOwners[byGroup]!, new Date().toISOString())]);
     // gRPC: the guard, the validation and the answer as over REST.
-    expect((await rpc('AssignAccountOwner', { accountId: byGrpc, owner: newOwners[byGrpc] }, false)).code).toBe(
-      grpc.status.UNAUTHENTICATED,
-    );
+    expect(
+      (await rpc('AssignAccountOwner', { accountId: byGrpc, owner: newOwners[byGrpc] }, false)).code,
+    ).toBe(grpc.status.UNAUTHENTICATED);
     const refused = await rpc('AssignAccountOwner', { accountId: byGrpc, owner: 'not an email' });
     expect([refused.code, refused.details]).toEqual([
       grpc.status.INVALID_ARGUMENT,
       expect.stringContaining('owner'),
     ]);
-    expect((await rpc('AssignAccountOwner', { accountId: `absent-${suffix}`, owner: newOwners[byGrpc] })).code).toBe(
-      grpc.status.NOT_FOUND,
-    );
+    expect(
+      (await rpc('AssignAccountOwner', { accountId: `absent-${suffix}`, owner: newOwners[byGrpc] })).code,
+    ).toBe(grpc.status.NOT_FOUND);
     const assigned = await rpc('AssignAccountOwner', { accountId: byGrpc, owner: newOwners[byGrpc] });
     expect(assigned).toEqual({
       code: grpc.status.OK,
       reply: expect.objectContaining({ accountId: byGrpc, owner: newOwners[byGrpc] }),
     });
     // A group call older than the assignment arrives late: the assignment, later, stands.
-    await send('/v1/batch', [group(byPatch, 'stale.csm@example.com', new Date(Date.now() - 3_600_000).toISOString())]);
+    await send('/v1/batch', [
+      group(byPatch, 'stale.csm@example.com', new Date(Date.now() - 3_600_000).toISOString()),
+    ]);
 
     const owners = async (accountId: string) => ({
       open: [
@@ -281,10 +291,12 @@ describe('ownership: open alerts and tasks follow their account to its new owner
       const [a, t] = [await alerts(accountId), await tasks(accountId)];
       expect(a.filter((x) => x.status !== 'resolved').length).toBeGreaterThanOrEqual(1);
       expect(t.filter((x) => x.status !== 'done').length).toBeGreaterThanOrEqual(1);
-      expect(
-        a.filter((x) => x.status !== 'resolved').every((x) => x.owner === newOwners[accountId]),
-      ).toBe(true);
-      expect(t.filter((x) => x.status !== 'done').every((x) => x.assignee === newOwners[accountId])).toBe(true);
+      expect(a.filter((x) => x.status !== 'resolved').every((x) => x.owner === newOwners[accountId])).toBe(
+        true,
+      );
+      expect(t.filter((x) => x.status !== 'done').every((x) => x.assignee === newOwners[accountId])).toBe(
+        true,
+      );
       expect(a.find((x) => x.id === alertId)).toMatchObject({ status: 'resolved', owner: FORMER });
       expect(t.find((x) => x.id === taskId)).toMatchObject({ status: 'done', assignee: FORMER });
       const account = await apiCall<{ owner: string | null }>(
@@ -300,9 +312,15 @@ describe('ownership: open alerts and tasks follow their account to its new owner
     expect(listed.items.map((a) => a.accountId)).toEqual([byBulk]);
 
     // ReassignAccounts: every account of an owner, answered with what moved.
-    const moved = await rpc('ReassignAccounts', { fromOwner: newOwners[byGrpc], owner: 'next.csm@example.com' });
+    const moved = await rpc('ReassignAccounts', {
+      fromOwner: newOwners[byGrpc],
+      owner: 'next.csm@example.com',
+    });
     expect(moved).toEqual({ code: grpc.status.OK, reply: { moved: '1', accountIds: [byGrpc] } });
-    const after = await apiCall<{ owner: string | null }>(`${services.scoring.url}/v1/accounts/${byGrpc}`, token);
+    const after = await apiCall<{ owner: string | null }>(
+      `${services.scoring.url}/v1/accounts/${byGrpc}`,
+      token,
+    );
     expect(after.owner).toBe('next.csm@example.com');
   }, 900_000);
 });

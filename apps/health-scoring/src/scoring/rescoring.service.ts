@@ -50,7 +50,10 @@ export class RescoringService extends Rescorer implements OwnerAssigner {
   async assignOwner(workspaceId: string, selection: OwnerSelection, owner: string | null): Promise<string[]> {
     const among = selection.accountIds ?? null;
     if (selection.fromOwner === undefined)
-      return this.assignChunk((among ?? []).map((accountId) => ({ workspaceId, accountId })), owner);
+      return this.assignChunk(
+        (among ?? []).map((accountId) => ({ workspaceId, accountId })),
+        owner,
+      );
     const moved: string[] = [];
     const sameOwner = owner !== null && owner.toLowerCase() === selection.fromOwner.toLowerCase();
     for (;;) {

@@ -102,7 +102,10 @@ export class SignalsService {
     const d = e.data;
     const key = accountKey(e.workspaceId, e.accountId);
     const before = batch.phases.get(key) ?? null;
-    const formerOwner = await this.accounts.ownerOf(batch.m, { workspaceId: e.workspaceId, accountId: e.accountId });
+    const formerOwner = await this.accounts.ownerOf(batch.m, {
+      workspaceId: e.workspaceId,
+      accountId: e.accountId,
+    });
     const owner = accountOwnerOf(d);
     const onboarded =
       d.signals.onboardingCompletedAt !== null || (d.signals.metrics['onboarding_completion'] ?? 0) >= 1;

@@ -93,14 +93,26 @@ describe('evaluateAccounts', () => {
     const data = redAccount(NOW, { owner: 'new@example.com' });
     const moved = new Set([accountKeyOf(KEY)]);
     const reassigned = (alert: AlertRecord) =>
-      evaluateAccounts(input([snapshot(data)], rules, { openAlerts: [alert], ownerMoved: moved, reason: 'x' })).map(
-        (c) => [c.change, c.fromStatus, c.alert.status, c.alert.owner, c.detail],
-      );
+      evaluateAccounts(
+        input([snapshot(data)], rules, { openAlerts: [alert], ownerMoved: moved, reason: 'x' }),
+      ).map((c) => [c.change, c.fromStatus, c.alert.status, c.alert.owner, c.detail]);
     expect(reassigned(open)).toEqual([
-      ['reassigned', 'open', 'open', 'new@example.com', { trigger: 'x', fromOwner: 'former@example.com', owner: 'new@example.com' }],
+      [
+        'reassigned',
+        'open',
+        'open',
+        'new@example.com',
+        { trigger: 'x', fromOwner: 'former@example.com', owner: 'new@example.com' },
+      ],
     ]);
     expect(reassigned(acked)).toEqual([
-      ['reassigned', 'acknowledged', 'acknowledged', 'new@example.com', { trigger: 'x', fromOwner: null, owner: 'new@example.com' }],
+      [
+        'reassigned',
+        'acknowledged',
+        'acknowledged',
+        'new@example.com',
+        { trigger: 'x', fromOwner: null, owner: 'new@example.com' },
+      ],
     ]);
     // Already the new owner's: nothing to do.
     expect(reassigned({ ...open, owner: 'new@example.com' })).toEqual([]);

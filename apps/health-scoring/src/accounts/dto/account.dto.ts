@@ -59,7 +59,8 @@ export class AccountSummaryDto {
   @ApiProperty({
     type: String,
     nullable: true,
-    description: "the CSM's email: set by PATCH /v1/accounts/{id}, a reassignment or a group call's csm_email",
+    description:
+      "the CSM's email: set by PATCH /v1/accounts/{id}, a reassignment or a group call's csm_email",
   })
   owner!: string | null;
   @ApiProperty({ type: String, nullable: true })

@@ -52,7 +52,12 @@ export class ReassignAccountsDto {
   @MaxLength(320)
   fromOwner?: string;
 
-  @ApiProperty({ type: String, nullable: true, example: 'jane@example.com', description: 'null removes the owner' })
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    example: 'jane@example.com',
+    description: 'null removes the owner',
+  })
   @IsDefined({ message: 'owner is required (an email, or null to remove the owner)' })
   @ValidateIf((_, value) => value !== null)
   @IsEmail({}, { message: 'owner must be an email or null' })

@@ -26,7 +26,11 @@ export class AccountsGrpcController {
     @Payload() request: AssignAccountOwnerRequest,
     @Auth() auth: AuthContext,
   ): Promise<object> {
-    const account = await this.accounts.assignOwner(auth.workspaceId, request.accountId, request.owner ?? null);
+    const account = await this.accounts.assignOwner(
+      auth.workspaceId,
+      request.accountId,
+      request.owner ?? null,
+    );
     return withoutNulls({
       accountId: account.accountId,
       name: account.name,

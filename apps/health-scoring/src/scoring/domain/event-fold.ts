@@ -182,7 +182,6 @@ export function foldEvents(
 
 const later = (a: string | null, b: string): string => (a === null || a < b ? b : a);
 
-
 /** What one event changes in its account's profile. */
 export function applyToProfile(
   row: AccountRow,

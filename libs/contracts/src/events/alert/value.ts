@@ -50,7 +50,8 @@ export interface AlertEventData {
   readonly lastSeenAt: string;
   readonly resolvedAt: string | null;
   readonly resolution: AlertResolution | null;
-  readonly change: 'raised' | 'repeated' | 'acknowledged' | 'snoozed' | 'reopened' | 'reassigned' | 'resolved';
+  readonly change:
+    'raised' | 'repeated' | 'acknowledged' | 'snoozed' | 'reopened' | 'reassigned' | 'resolved';
 }
 
 export const alertEventJsonSchema = {
