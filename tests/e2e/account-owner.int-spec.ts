@@ -125,7 +125,10 @@ describe('ownership: open alerts and tasks follow their account to its new owner
         ),
       ),
     );
-    const definition = protoLoader.loadSync(contractsProtoPath('accounts.v1.proto'), { keepCase: false });
+    const definition = protoLoader.loadSync(contractsProtoPath('accounts.v1.proto'), {
+      keepCase: false,
+      longs: String,
+    });
     const pkg = grpc.loadPackageDefinition(definition) as unknown as {
       tsuzuku: { accounts: { v1: { AccountsService: grpc.ServiceClientConstructor } } };
     };
