@@ -53,7 +53,7 @@ const result = await runChaos({
   ingestionPort: Number(env.CHAOS_INGESTION_PORT ?? kafkaPort + 100),
   compareWithCleanRun: env.CHAOS_CLEAN_RUN !== '0',
   catchUpTimeoutMs: Number(env.CHAOS_CATCH_UP_S ?? 600) * 1000,
-  log: (line) => console.log(`[chaos] ${line}`),
+  log: (line) => console.log(`[chaos ${new Date().toISOString().slice(11, 23)}] ${line}`),
 });
 console.log(`\n${chaosTable(result)}\n`);
 for (const death of result.deaths) console.log(`died: ${death}\n`);

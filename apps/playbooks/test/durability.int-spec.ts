@@ -18,7 +18,6 @@ import { playbooksService } from '../src/service';
 import { Received, apiClient, profiledAlert, startReceiver } from './signals';
 
 const SECRET = 'whsec_durability_test_0001';
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * The engine's guarantees on the real Kafka and Postgres: a wait fires once across a restart of
@@ -109,7 +108,17 @@ describe('playbook engine durability', () => {
       { what: 'the run to be waiting' },
     );
     await stopAll();
-    await sleep(4000);
+    // The wait falls due while the service is down (a fact on the database clock, not a sleep).
+    await waitFor(
+      async () =>
+        (
+          await db.query(
+            `SELECT 1 FROM playbooks.runs WHERE id = $1 AND wait_started_at + interval '3 seconds' < now()`,
+            [run.id],
+          )
+        ).length === 1,
+      { what: 'the wait to fall due while the service is down' },
+    );
     // Past its time while the service was down: nothing fired.
     expect(receiver.received.filter((r) => r.path === '/restart')).toHaveLength(0);
 
@@ -122,8 +131,9 @@ describe('playbook engine durability', () => {
         what: 'the run to complete after the restart',
       },
     );
-    // Give a second firing every chance to happen.
-    await sleep(1000);
+    // A second firing would come from a later tick: run two here instead of waiting for them.
+    await again.app.get(RunEngine).tick();
+    await again.app.get(RunEngine).tick();
     const pings = receiver.received.filter((r) => r.path === '/restart');
     expect(pings).toHaveLength(1);
     expect(pings[0]!.headers['idempotency-key']).toBe(`${run.id}:ping`);
@@ -189,7 +199,8 @@ describe('playbook engine durability', () => {
         )[0]!.n === accounts.length,
       { what: 'every run to complete', timeoutMs: 40_000 },
     );
-    await sleep(500);
+    // Anything still to fire would fire on the next tick of either instance: run one of each.
+    for (const service of services) await service.app.get(RunEngine).tick();
     const counts = byKey(receiver.received.filter((r) => r.path === '/pair'));
     expect(counts.size).toBe(accounts.length * 3);
     expect([...counts.values()].every((n) => n === 1)).toBe(true);

@@ -15,6 +15,7 @@ import {
   waitFor,
 } from '@tsuzuku/platform-testing';
 import { PlaybooksConfig } from '../src/config/playbooks.config';
+import { TriggerSweep } from '../src/engine/trigger-sweep';
 import { PLAYBOOKS_SIGNALS_CONSUMER } from '../src/engine/consumer-groups';
 import { playbooksService } from '../src/service';
 import { accountUpdated, alertEvent, apiClient, asAny, profiledAlert } from './signals';
@@ -641,8 +642,11 @@ describe('playbooks', () => {
       { what: 'the QBR task' },
     );
     expect(task.title).toBe('Prepare the QBR for acct-ent');
-    // Two more sweeps: the same slot starts nothing again, and the smb account is not in the audience.
-    await new Promise((resolve) => setTimeout(resolve, 2500));
+    // Two more sweeps, run here rather than waited for: the same slot starts nothing again, and the
+    // smb account is not in the audience.
+    const sweep = service.app.get(TriggerSweep);
+    await sweep.run(new Date());
+    await sweep.run(new Date());
     const runs = await db.query<{ account_id: string }>(
       `SELECT account_id FROM playbooks.runs WHERE playbook_id = $1`,
       [created.body.id],

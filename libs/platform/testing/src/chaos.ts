@@ -428,6 +428,8 @@ async function sendThroughSdk(
 interface TopicMessage {
   readonly key: string | null;
   readonly partition: number;
+  /** When the broker (or the producer) stamped it: places a doubled event against the faults. */
+  readonly timestamp: number;
   readonly value: Record<string, unknown> | null;
   readonly headers: Record<string, string>;
 }
@@ -463,6 +465,7 @@ async function readTopics(
         read.get(topic)!.push({
           key: message.key?.toString() ?? null,
           partition,
+          timestamp: Number(message.timestamp),
           value: message.value ? (JSON.parse(message.value.toString()) as Record<string, unknown>) : null,
           headers: Object.fromEntries(
             Object.entries(message.headers ?? {}).map(([k, v]) => [k, String(v?.toString() ?? '')]),
@@ -557,6 +560,22 @@ function kpiDifferences(base: CustomerBase, now: Date, kpis: readonly Record<str
     }
   });
   return wrong;
+}
+
+/** When the copies of the first doubled events were written, and how many second copies per second. */
+function copiesWritten(events: readonly TopicMessage[], doubled: readonly string[]): string {
+  const wanted = new Set(doubled);
+  const times = new Map<string, number[]>();
+  for (const m of events) {
+    const id = (m.value?.['data'] as { messageId?: string } | undefined)?.messageId ?? '';
+    if (wanted.has(id)) times.set(id, [...(times.get(id) ?? []), m.timestamp]);
+  }
+  const iso = (t: number) => new Date(t).toISOString().slice(11, 23);
+  const perSecond = new Map<string, number>();
+  for (const copies of times.values())
+    for (const t of copies.slice(1)) perSecond.set(iso(t).slice(0, 8), (perSecond.get(iso(t).slice(0, 8)) ?? 0) + 1);
+  const first = [...times].slice(0, 5).map(([id, copies]) => `${id} at ${copies.map(iso).join(' and ')}`);
+  return `${first.join('; ')}; later copies per second: ${[...perSecond].map(([s, n]) => `${s} ${n}`).join(', ')}`;
 }
 
 function check(name: string, wrong: readonly string[], informational = false): ChaosCheck {
@@ -706,6 +725,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
     const onTopic = new Set(messageIds);
     const lost = [...run.acknowledged].filter((id) => !onTopic.has(id));
     const doubled = duplicates(messageIds, (id) => id);
+    if (doubled.length > 0) log(`doubled on cs.events.v1, when each copy was written: ${copiesWritten(events, doubled)}`);
     const deaths = run.stack.deaths;
     const o = run.outcome;
     const checks: ChaosCheck[] = [
