@@ -323,10 +323,17 @@ try {
   dataSource = new DataSource({ type: 'postgres', url: db, extra: { max: 10 } });
   await dataSource.initialize();
   const { KpiService } = load('reports/kpi.service.js');
-  const { KpiStore } = load('reports/kpi.store.js');
+  const { KpiRepository } = load('reports/kpi.repository.js');
+  const { MovementsRepository } = load('reports/movements.repository.js');
   const { CurrencySettingsStore } = load('settings/currency-settings.store.js');
   const { monthOf } = load('kpis/domain/month.js');
-  const kpis = new KpiService(new KpiStore(dataSource), new CurrencySettingsStore(dataSource), dataSource);
+  const clock = { now: () => new Date() };
+  const kpis = new KpiService(
+    new KpiRepository(dataSource),
+    new MovementsRepository(dataSource),
+    new CurrencySettingsStore(dataSource),
+    clock,
+  );
   const to = monthOf(Date.now());
   const from = to - MONTHS + 1;
 

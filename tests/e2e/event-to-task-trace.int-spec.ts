@@ -4,6 +4,7 @@ import {
   BuiltService,
   TestDatabase,
   TopicReader,
+  alertNewAccountsAtOnce,
   createTestDatabase,
   createWorkspaceWithCli,
   startBuiltService,
@@ -62,6 +63,8 @@ describe('one trace from an accepted event to the task it caused', () => {
   });
 
   it('carries the trace id of the request on every message the event caused, to the task', async () => {
+    // The account is seconds old: alerted at once only by a rule without a grace period.
+    await alertNewAccountsAtOnce(url('alerting'), token, ['nps_detractor']);
     const created = await fetch(`${url('playbooks')}/v1/playbooks`, {
       method: 'POST',
       headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },

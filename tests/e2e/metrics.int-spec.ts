@@ -6,6 +6,7 @@ import {
   BuiltService,
   PIPELINE_CONSUMER_GROUPS,
   TestDatabase,
+  alertNewAccountsAtOnce,
   createTestDatabase,
   createWorkspaceWithCli,
   startBuiltService,
@@ -115,6 +116,8 @@ describe('Prometheus metrics of the five services', () => {
       steps: [{ id: 'kickoff', type: 'task', title: 'Kickoff with {{account.name}}', dueInDays: 1 }],
     });
     expect(playbook.status).toBe(201);
+    // The accounts are seconds old: alerted at once only by a rule without a grace period.
+    await alertNewAccountsAtOnce(url('alerting'), token, ['nps_detractor']);
 
     const accounts = Array.from({ length: ACCOUNTS }, (_, i) => `metrics-${i}-${randomUUID().slice(0, 6)}`);
     const now = new Date().toISOString();

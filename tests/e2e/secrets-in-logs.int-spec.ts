@@ -297,7 +297,8 @@ describe('no secret in any log', () => {
           industry: null,
           phase: 'adoption',
           touchModel: 'high',
-          firstSeenAt: now,
+          // Older than the rules' grace period for new accounts.
+          firstSeenAt: new Date(Date.now() - 100 * 86_400_000).toISOString(),
           lastSeenAt: now,
           health: {
             score: 60,

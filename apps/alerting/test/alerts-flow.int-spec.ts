@@ -330,7 +330,7 @@ describe('alerts through the public APIs', () => {
     const mail = await waitFor(() => mails.find((m) => m.data.includes(ACCOUNT) && m.to === CSM), {
       what: 'an alert email',
     });
-    expect(mail.data).toContain('Owner: csm@example.com');
+    expect(mail.data).toContain('owner: csm@example.com');
 
     // Slack gets text and blocks, unsigned.
     const slackBody = await waitFor(() => hooks.got.find((r) => r.path.startsWith('/slack/')), {

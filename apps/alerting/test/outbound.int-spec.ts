@@ -42,7 +42,8 @@ function detractor(workspaceId: string, accountId: string) {
     industry: null,
     phase: 'adoption',
     touchModel: 'low',
-    firstSeenAt: now,
+    // Older than the rules' grace period for new accounts.
+    firstSeenAt: new Date(Date.now() - 100 * 86_400_000).toISOString(),
     lastSeenAt: now,
     health: { score: 80, band: 'green', computedScore: 80, coverage: 1, scorecardId: null, override: null },
     signals: {

@@ -9,12 +9,8 @@ import { IngestionConfig } from './config/ingestion.config';
 import { AppModule } from './app.module';
 import { CredentialKind, CredentialsService } from './workspaces/credentials.service';
 import { DeadLettersService } from './dead-letters/dead-letters.service';
-import {
-  DEAD_LETTER_TOPICS,
-  DeadLetterFilter,
-  deadLetterTable,
-  isDeadLetterTopic,
-} from './dead-letters/domain/dead-letter';
+import { DeadLetterFilter, deadLetterTable, isDeadLetterTopic } from './dead-letters/domain/dead-letter';
+import { DEAD_LETTER_TOPICS } from './topics';
 
 const USAGE = `usage: npm run cli -- <command>
   workspace create <name>                       a workspace, its first write key and an admin API token

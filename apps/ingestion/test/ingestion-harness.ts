@@ -1,9 +1,12 @@
+import { randomUUID } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import { IngestionConfig } from '../src/config/ingestion.config';
 import { ingestionService } from '../src/service';
 import {
+  ReadMessage,
   RunningTestService,
   TestDatabase,
+  TopicReader,
   createTestDatabase,
   startTestService,
 } from '@tsuzuku/platform-testing';
@@ -93,4 +96,40 @@ export async function post(
     parsed = { text };
   }
   return { status: response.status, headers: response.headers, body: parsed };
+}
+
+/**
+ * Shows that nothing more of the events already read is on its way, without sleeping: posts one
+ * marker call on each message key they went to (so behind them, on their partition) and waits
+ * until the reader has every marker. Whatever ingestion published before a marker, a repeat
+ * included, has been read by then. Answers the markers' messageIds, for the caller to leave out.
+ */
+export async function readPastMarkers(
+  url: string,
+  writeKey: string,
+  reader: TopicReader,
+  read: readonly ReadMessage[],
+): Promise<Set<string>> {
+  const byKey = new Map<string | null, { accountId: string | null; data: { userId?: string | null } }>();
+  for (const message of read) byKey.set(message.key, JSON.parse(message.value!));
+  // The same account, else the same user, else neither: the key (and partition) of the event.
+  const markers = [...byKey.values()].map(({ accountId, data }) => ({
+    type: 'track',
+    event: 'Test Marker',
+    messageId: randomUUID(),
+    ...(data.userId ? { userId: data.userId } : { anonymousId: 'marker' }),
+    ...(accountId ? { context: { groupId: accountId } } : {}),
+  }));
+  const answer = await post(url, '/v1/batch', { batch: markers }, { writeKey });
+  if (answer.status !== 200)
+    throw new Error(`the markers were refused: ${answer.status} ${JSON.stringify(answer.body)}`);
+  const ids = new Set<string>(markers.map((m) => m.messageId));
+  const isMarker = (m: ReadMessage) =>
+    ids.has((JSON.parse(m.value!) as { data: { messageId: string } }).data.messageId);
+  const arrived = await reader.waitForMessages(isMarker, ids.size);
+  // A marker keyed elsewhere than its event would prove nothing about that event's partition.
+  const keys = new Set(arrived.map((m) => m.key));
+  for (const key of byKey.keys())
+    if (!keys.has(key)) throw new Error(`no marker landed on key ${key}: the marker proves nothing there`);
+  return ids;
 }

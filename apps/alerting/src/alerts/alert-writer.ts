@@ -4,13 +4,16 @@ import { EntityManager } from 'typeorm';
 import { EventCause, envelopeMessage } from '@tsuzuku/contracts';
 import { OutboxMessage, enqueueOutbox } from '@tsuzuku/platform-database';
 import { Clock } from '@tsuzuku/platform-runtime';
-import { routes } from '../notifications/domain/channel-routing';
-import { AlertNotification } from '../notifications/domain/notification-message';
+import { AlertingConfig } from '../config/alerting.config';
+import { channelsFor } from '../notifications/domain/channel-routing';
+import { accountResourceUrl, alertNotification } from '../notifications/domain/notification-message';
 import { ChannelRepository } from '../notifications/channel.repository';
 import { DeliveryRepository, NewDelivery } from '../notifications/delivery.repository';
 import { DeliveryWake } from '../notifications/delivery-wake';
 import { alertingDatabase } from '../database/alerting.database';
+import { AccountSnapshot, accountKeyOf, sortedKeys } from './domain/alert-evaluation';
 import { AlertChange, alertEventData, alertEventType } from './domain/alert-record';
+import { AccountSnapshotRepository } from './account-snapshot.repository';
 import { AlertRepository } from './alert.repository';
 
 /** Why the changes happened, for the envelopes' correlation and causation ids. */
@@ -25,6 +28,8 @@ export type ChangeCause = EventCause;
 export class AlertWriter {
   constructor(
     private readonly alerts: AlertRepository,
+    private readonly accounts: AccountSnapshotRepository,
+    private readonly config: AlertingConfig,
     private readonly channels: ChannelRepository,
     private readonly deliveries: DeliveryRepository,
     private readonly wake: DeliveryWake,
@@ -70,37 +75,55 @@ export class AlertWriter {
         detail: c.detail,
       })),
     );
+    // The account as it stands (its segment travels with the alert; channels name the account).
+    const snapshots = new Map(
+      (await this.accounts.snapshotsOf(m, sortedKeys(written.map((c) => c.alert)))).map(
+        (s): [string, AccountSnapshot] => [accountKeyOf(s), s],
+      ),
+    );
+    const accountOf = (c: AlertChange) => snapshots.get(accountKeyOf(c.alert))?.snapshot ?? null;
     await enqueueOutbox(
       m,
       alertingDatabase.schema,
-      written.map((c) => outboxMessage(c, cause(c), now)),
+      written.map((c) => outboxMessage(c, accountOf(c)?.segment ?? null, cause(c), now)),
     );
-    await this.createDeliveries(m, written);
+    await this.createDeliveries(m, written, accountOf);
     return written;
   }
 
-  private async createDeliveries(m: EntityManager, written: readonly AlertChange[]): Promise<void> {
+  private async createDeliveries(
+    m: EntityManager,
+    written: readonly AlertChange[],
+    accountOf: (c: AlertChange) => AccountSnapshot['snapshot'] | null,
+  ): Promise<void> {
     const workspaces = [...new Set(written.map((c) => c.alert.workspaceId))];
     const channels = await this.channels.enabledRoutes(m, workspaces);
     if (channels.length === 0) return;
     const deliveries: NewDelivery[] = [];
     for (const c of written) {
-      const notification: AlertNotification = {
-        type: alertEventType(c.change),
-        workspaceId: c.alert.workspaceId,
-        accountId: c.alert.accountId,
-        alert: alertEventData(c.alert, c.change),
-      };
-      for (const channel of channels)
-        if (channel.workspaceId === c.alert.workspaceId && routes(channel.filters, notification.alert))
-          deliveries.push({
-            id: randomUUID(),
-            workspaceId: c.alert.workspaceId,
-            channelId: channel.id,
-            alertId: c.alert.id,
-            eventType: notification.type,
-            payload: notification,
-          });
+      const account = accountOf(c);
+      const data = alertEventData(c.alert, c.change, account?.segment ?? null);
+      const notification = alertNotification(
+        alertEventType(c.change),
+        c.alert.workspaceId,
+        c.alert.accountId,
+        data,
+        {
+          name: account?.name ?? null,
+          mrr: account?.mrr ?? null,
+          renewalDate: account?.renewalDate ?? null,
+          url: accountResourceUrl(this.config.PUBLIC_API_BASE_URL, c.alert.accountId),
+        },
+      );
+      for (const channel of channelsFor(channels, c.alert.workspaceId, data))
+        deliveries.push({
+          id: randomUUID(),
+          workspaceId: c.alert.workspaceId,
+          channelId: channel.id,
+          alertId: c.alert.id,
+          eventType: notification.type,
+          payload: notification,
+        });
     }
     if (deliveries.length === 0) return;
     await this.deliveries.insertPending(m, deliveries);
@@ -109,12 +132,12 @@ export class AlertWriter {
   }
 }
 
-function outboxMessage(c: AlertChange, cause: ChangeCause, now: Date): OutboxMessage {
+function outboxMessage(c: AlertChange, segment: string | null, cause: ChangeCause, now: Date): OutboxMessage {
   return envelopeMessage(
     alertEventType(c.change),
     'alerting',
     c.alert,
-    alertEventData(c.alert, c.change),
+    alertEventData(c.alert, c.change, segment),
     cause,
     now,
   );

@@ -1,4 +1,4 @@
-import { IsEmail, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
+import { IsEmail, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min } from 'class-validator';
 import { ServiceConfig, ToNumber } from '@tsuzuku/platform-config';
 
 /** Environment of the alerting service. */
@@ -15,6 +15,13 @@ export class AlertingConfig extends ServiceConfig {
   @IsOptional()
   @Matches(/^smtps?:\/\/.+/, { message: 'SMTP_URL must be an smtp:// or smtps:// URL' })
   SMTP_URL?: string = undefined;
+
+  /**
+   * Where people reach Tsuzuku's APIs from outside: notifications link to an account as
+   * `${PUBLIC_API_BASE_URL}/v1/accounts/{id}` (health-scoring's accounts API).
+   */
+  @IsUrl({ require_tld: false, protocols: ['http', 'https'], require_protocol: true })
+  PUBLIC_API_BASE_URL = 'http://localhost:3002';
 
   /** Sender of alert emails. */
   @IsString()

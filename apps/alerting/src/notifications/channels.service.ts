@@ -13,6 +13,7 @@ import {
   DeliveryPageDto,
   ListDeliveriesQuery,
 } from './dto/channel.dto';
+import { RuleRepository } from '../rules/rule.repository';
 import { ChannelFields, ChannelRepository, ChannelRow } from './channel.repository';
 import { DeliveryRepository } from './delivery.repository';
 
@@ -27,6 +28,7 @@ export class ChannelsService {
   constructor(
     private readonly channels: ChannelRepository,
     private readonly deliveryRows: DeliveryRepository,
+    private readonly rules: RuleRepository,
     private readonly outbound: OutboundHttpClient,
     private readonly clock: Clock,
   ) {}
@@ -41,6 +43,7 @@ export class ChannelsService {
 
   async create(workspaceId: string, input: ChannelInputDto): Promise<CreatedChannelDto> {
     this.checkUrl(input.kind, input.url);
+    await this.checkRuleIds(workspaceId, input);
     const secret = input.kind === 'webhook' ? (input.secret ?? newSecret()) : null;
     const row = await this.channels.insert(workspaceId, randomUUID(), fieldsOf(input, input.url, secret));
     return { ...this.viewOf(row), ...(secret ? { secret } : {}) };
@@ -53,6 +56,7 @@ export class ChannelsService {
     const url =
       input.kind === current.kind ? unmaskUrl(input.url, current.url, maskingOf(current.kind)) : input.url;
     this.checkUrl(input.kind, url);
+    await this.checkRuleIds(workspaceId, input);
     const secret = input.kind === 'webhook' ? (input.secret ?? current.secret ?? newSecret()) : null;
     const row = await this.channels.replace(workspaceId, id, fieldsOf(input, url, secret));
     return this.viewOf(row ?? channelNotFound(id));
@@ -116,6 +120,26 @@ export class ChannelsService {
       ]);
   }
 
+  /** A channel may only name rules of its own workspace. */
+  private async checkRuleIds(workspaceId: string, input: ChannelInputDto): Promise<void> {
+    const ids = input.filters?.ruleIds ?? [];
+    if (ids.length === 0) return;
+    const known = new Set(
+      ((await this.rules.ofWorkspaces([workspaceId])).get(workspaceId) ?? []).map((r) => r.id),
+    );
+    const problems = ids.flatMap((id, i) =>
+      known.has(id)
+        ? []
+        : [{ path: `filters.ruleIds.${i}`, message: `no alert rule ${id} in this workspace` }],
+    );
+    if (problems.length > 0)
+      throw new AlertsException(
+        AlertsExceptionCode.InvalidChannel,
+        'the channel names unknown alert rules',
+        problems,
+      );
+  }
+
   private async row(workspaceId: string, id: string): Promise<ChannelRow> {
     return (isUuid(id) ? await this.channels.find(workspaceId, id) : null) ?? channelNotFound(id);
   }
@@ -129,7 +153,7 @@ export class ChannelsService {
       kind: row.kind,
       url: row.url === null ? null : maskUrl(row.url, maskingOf(row.kind)),
       recipients: row.recipients,
-      filters: row.filters as ChannelDto['filters'],
+      filters: { ...NO_FILTERS, ...row.filters } as ChannelDto['filters'],
       enabled: row.enabled,
       secretHint: row.secret ? `…${row.secret.slice(-4)}` : null,
       previousSecretExpiresAt: rotating ? row.previous_secret_expires_at!.toISOString() : null,
@@ -165,6 +189,8 @@ function filtersOf(input: ChannelInputDto): ChannelFilters {
     minSeverity: f.minSeverity ?? null,
     severities: f.severities ?? [],
     ruleTypes: f.ruleTypes ?? [],
+    ruleIds: [...new Set(f.ruleIds ?? [])],
+    segments: f.segments ?? [],
     owners: f.owners ?? [],
   };
 }

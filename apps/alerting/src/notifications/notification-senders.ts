@@ -3,7 +3,12 @@ import { Transporter, createTransport } from 'nodemailer';
 import { WEBHOOK_SIGNATURE_HEADER, signWebhook } from '@tsuzuku/contracts';
 import { OutboundHttpClient } from '@tsuzuku/platform-runtime';
 import { AlertingConfig } from '../config/alerting.config';
-import { AlertNotification, emailMessage, slackMessage } from './domain/notification-message';
+import {
+  AlertNotification,
+  currentNotification,
+  emailMessage,
+  slackMessage,
+} from './domain/notification-message';
 
 /** A failed send described in our own words (as OutboundRequestError is for HTTP). */
 export class DeliveryError extends Error {}
@@ -31,7 +36,8 @@ export class NotificationSenders implements OnApplicationShutdown {
     private readonly outbound: OutboundHttpClient,
   ) {}
 
-  async send(channel: ChannelTarget, notification: AlertNotification, deliveryId: string): Promise<void> {
+  async send(channel: ChannelTarget, payload: AlertNotification, deliveryId: string): Promise<void> {
+    const notification = currentNotification(payload);
     if (channel.kind === 'email') return this.email(channel, notification);
     const body = JSON.stringify(channel.kind === 'slack' ? slackMessage(notification) : notification);
     const headers: Record<string, string> = {

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { RuleStorageModule } from '../rules/rule-storage.module';
 import { ChannelsController, DeliveriesController } from './channels.controller';
 import { ChannelRepository } from './channel.repository';
 import { ChannelsService } from './channels.service';
@@ -9,6 +10,7 @@ import { NotificationSenders } from './notification-senders';
 
 /** Notification channels, their API, and the worker that delivers to them. */
 @Module({
+  imports: [RuleStorageModule],
   controllers: [ChannelsController, DeliveriesController],
   providers: [
     ChannelRepository,

@@ -13,14 +13,16 @@ export type StoredRule = AlertRule & {
 };
 
 const COLUMNS = `id, workspace_id AS "workspaceId", name, type, params, severity, scope, enabled,
-  cooldown_minutes AS "cooldownMinutes", created_at AS "createdAt", updated_at AS "updatedAt"`;
+  cooldown_minutes AS "cooldownMinutes", grace_days AS "graceDays", created_at AS "createdAt", updated_at AS "updatedAt"`;
 
 const SQL = defineStatements('alerting.rules', {
   ofWorkspaces: `SELECT ${COLUMNS} FROM alerting.rules WHERE workspace_id = ANY($1) ORDER BY created_at, id`,
   byId: `SELECT ${COLUMNS} FROM alerting.rules WHERE workspace_id = $1 AND id = $2`,
   insertMany: `
-    INSERT INTO alerting.rules (id, workspace_id, name, type, params, severity, scope, enabled, cooldown_minutes)
-    SELECT r.id, r."workspaceId", r.name, r.type, r.params, r.severity, r.scope, r.enabled, r."cooldownMinutes"
+    INSERT INTO alerting.rules (id, workspace_id, name, type, params, severity, scope, enabled, cooldown_minutes,
+      grace_days)
+    SELECT r.id, r."workspaceId", r.name, r.type, r.params, r.severity, r.scope, r.enabled, r."cooldownMinutes",
+      r."graceDays"
     FROM ${recordset({
       id: 'uuid',
       workspaceId: 'text',
@@ -31,10 +33,11 @@ const SQL = defineStatements('alerting.rules', {
       scope: 'jsonb',
       enabled: 'boolean',
       cooldownMinutes: 'int',
+      graceDays: 'int',
     })}`,
   replace: `
     UPDATE alerting.rules SET name = $3, type = $4, params = $5, severity = $6, scope = $7, enabled = $8,
-      cooldown_minutes = $9, updated_at = now()
+      cooldown_minutes = $9, grace_days = $10, updated_at = now()
     WHERE workspace_id = $1 AND id = $2 RETURNING ${COLUMNS}`,
   delete: `DELETE FROM alerting.rules WHERE workspace_id = $1 AND id = $2 RETURNING id`,
 });
@@ -92,6 +95,7 @@ export class RuleRepository {
         JSON.stringify(rule.scope),
         rule.enabled,
         rule.cooldownMinutes,
+        rule.graceDays,
       ]),
     );
     return row ? ruleOf(row) : null;

@@ -5,6 +5,7 @@ import { AccountSnapshotRepository } from '../../src/alerts/account-snapshot.rep
 import { AlertRepository } from '../../src/alerts/alert.repository';
 import { AlertWriter } from '../../src/alerts/alert-writer';
 import { AlertingEngine } from '../../src/alerts/alerting.engine';
+import { AlertingConfig } from '../../src/config/alerting.config';
 import { alertingDatabase } from '../../src/database/alerting.database';
 import { ChannelRepository } from '../../src/notifications/channel.repository';
 import { DeliveryRepository } from '../../src/notifications/delivery.repository';
@@ -36,6 +37,8 @@ describe('alerting engine on Postgres (medium)', () => {
     const settings = new WorkspaceSettingsRepository();
     const writer = new AlertWriter(
       alerts,
+      accounts,
+      new AlertingConfig(),
       new ChannelRepository(ds),
       new DeliveryRepository(ds),
       new DeliveryWake(),

@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { AccountsController } from './accounts.controller';
 import { AccountsService } from './accounts.service';
-import { AccountsStore } from './accounts.store';
+import { AccountsRepository } from './accounts.repository';
 import { ScoringModule } from '../scoring/scoring.module';
 import { AccountsGrpcController } from './grpc/accounts.grpc.controller';
 import { AccountsGrpcServer } from './grpc/accounts.grpc.server';
@@ -11,6 +11,6 @@ import { AccountsGrpcServer } from './grpc/accounts.grpc.server';
   // Setting or clearing an override rescores the account through `Rescorer`.
   imports: [ScoringModule],
   controllers: [AccountsController, AccountsGrpcController],
-  providers: [AccountsStore, AccountsService, AccountsGrpcServer],
+  providers: [AccountsRepository, AccountsService, AccountsGrpcServer],
 })
 export class AccountsModule {}

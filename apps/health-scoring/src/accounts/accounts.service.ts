@@ -6,7 +6,7 @@ import { Clock } from '@tsuzuku/platform-runtime';
 import { OverrideRepository } from '../scoring/override.repository';
 import { OwnerAssigner, Rescorer } from '../scoring/ports';
 import { AccountsException, AccountsExceptionCode } from './accounts.exception';
-import { AccountRecord, AccountsStore } from './accounts.store';
+import { AccountRecord, AccountsRepository } from './accounts.repository';
 import { AccountCursor } from './domain/account-cursor';
 import { ACCOUNT_CURSORS } from './account-cursors';
 import { decisiveMeasures } from './domain/decisive-measures';
@@ -37,7 +37,7 @@ export class AccountsService {
   private readonly logger = new Logger(AccountsService.name);
 
   constructor(
-    private readonly store: AccountsStore,
+    private readonly accounts: AccountsRepository,
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly rescorer: Rescorer,
     private readonly overrides: OverrideRepository,
@@ -67,7 +67,7 @@ export class AccountsService {
     const limit = query.limit ?? DEFAULT_PAGE;
     // The query DTO has decoded the cursor for its sort, and refused one it did not issue.
     const after: AccountCursor | undefined = query.cursor ? { sort, ...query.cursor } : undefined;
-    const rows = await this.store.page(workspaceId, query, sort, after, limit + 1, this.now());
+    const rows = await this.accounts.page(workspaceId, query, sort, after, limit + 1, this.now());
     const data = rows.slice(0, limit);
     const last = data[data.length - 1];
     const nextCursor =
@@ -102,8 +102,8 @@ export class AccountsService {
     const { measures } = account;
     const [trends, recentEvents, recentChanges] = await Promise.all([
       this.trends(workspaceId, account, now),
-      this.store.recentEvents(workspaceId, accountId, RECENT_EVENTS),
-      this.store.recentChanges(workspaceId, accountId, RECENT_CHANGES),
+      this.accounts.recentEvents(workspaceId, accountId, RECENT_EVENTS),
+      this.accounts.recentChanges(workspaceId, accountId, RECENT_CHANGES),
     ]);
     const decisive = decisiveMeasures(measures);
     return {
@@ -145,7 +145,11 @@ export class AccountsService {
         : new Date(to.getTime() - DEFAULT_HISTORY_DAYS * DAY_MS);
     const [trends, history] = await Promise.all([
       this.trends(workspaceId, account, now),
-      this.store.history(workspaceId, accountId, { from, to, limit: query.limit ?? DEFAULT_HISTORY_POINTS }),
+      this.accounts.history(workspaceId, accountId, {
+        from,
+        to,
+        limit: query.limit ?? DEFAULT_HISTORY_POINTS,
+      }),
     ]);
     return {
       accountId,
@@ -211,13 +215,13 @@ export class AccountsService {
   }
 
   private async found(workspaceId: string, accountId: string, now: Date) {
-    const account = await this.store.account(workspaceId, accountId, now);
+    const account = await this.accounts.account(workspaceId, accountId, now);
     if (!account) throw AccountsException.accountNotFound(accountId);
     return account;
   }
 
   private async trends(workspaceId: string, account: AccountRecord, now: Date): Promise<HealthTrends> {
-    const points = await this.store.pointsInEffect(workspaceId, account.accountId, trendHorizons(now));
+    const points = await this.accounts.pointsInEffect(workspaceId, account.accountId, trendHorizons(now));
     return healthTrends(account.score, points, now);
   }
 

@@ -1,7 +1,9 @@
 import { Module } from '@nestjs/common';
 import { CollectController } from './collect.controller';
 import { CollectService } from './collect.service';
-import { IngestionStore } from './ingestion.store';
+import { DedupeLedger } from './dedupe-ledger';
+import { MembershipRepository } from './membership.repository';
+import { PublishedEventRepository } from './published-event.repository';
 import { DedupePruner } from './dedupe-pruner';
 import { ReplicaCount } from './replica-count';
 import { ReplicasRepository } from './replicas.repository';
@@ -13,7 +15,9 @@ import { TrackingPlanModule } from '../tracking-plan/tracking-plan.module';
   controllers: [CollectController],
   providers: [
     CollectService,
-    IngestionStore,
+    DedupeLedger,
+    PublishedEventRepository,
+    MembershipRepository,
     DedupePruner,
     ReplicasRepository,
     ReplicaCount,

@@ -7,12 +7,14 @@ import {
   SPEC_VERSION,
   SegmentCall,
   SegmentCallType,
-  Topic,
   checkSegmentCall,
 } from '@tsuzuku/contracts';
 import { EventPublisher, RawMessage } from '@tsuzuku/platform-kafka';
+import { Clock } from '@tsuzuku/platform-runtime';
 import { IngestionConfig } from '../config/ingestion.config';
-import { Claim, IngestionStore, MembershipChange } from './ingestion.store';
+import { REFUSED_EVENTS_TOPIC } from '../topics';
+import { Claim, DedupeLedger } from './dedupe-ledger';
+import { MembershipChange, MembershipRepository } from './membership.repository';
 import { IngestionException, IngestionExceptionCode } from './ingestion.exception';
 import { EventTimeWindow, checkEventTime } from './domain/event-time';
 import { isFaultOfOurs } from './failure-cause';
@@ -66,7 +68,7 @@ interface Candidate {
  * account, and publishes the valid events (and the refused ones to the dead-letter topic) before
  * it answers. Nothing is acknowledged that Kafka
  * has not stored: an event id stays in the deduplication ledger only once Kafka acknowledged it
- * (see IngestionStore for how the claim's transaction makes that hold across instances).
+ * (see DedupeLedger for how the claim's transaction makes that hold across instances).
  */
 @Injectable()
 export class CollectService {
@@ -79,9 +81,11 @@ export class CollectService {
 
   constructor(
     private readonly config: IngestionConfig,
-    private readonly store: IngestionStore,
+    private readonly ledger: DedupeLedger,
+    private readonly membershipRepository: MembershipRepository,
     private readonly publisher: EventPublisher,
     private readonly plans: TrackingPlanService,
+    private readonly clock: Clock,
   ) {
     this.window = {
       liveMaxAgeMs: config.LIVE_EVENT_MAX_AGE_DAYS * 86_400_000,
@@ -91,7 +95,8 @@ export class CollectService {
   }
 
   async collect(request: CollectRequest): Promise<CollectResult> {
-    const receivedAt = new Date();
+    // Event times are judged against it (clock skew, the live window) and stamped on the envelope.
+    const receivedAt = this.clock.now();
     const rejected: RejectedEvent[] = [];
     const valid: Candidate[] = [];
     // The workspace's own names and values become Tsuzuku's before validation (cached: no query).
@@ -174,7 +179,7 @@ export class CollectService {
     const published = (async () => {
       let claim: Claim;
       try {
-        claim = await this.store.claim(unique.map((v) => v.id));
+        claim = await this.ledger.claim(unique.map((v) => v.id));
       } catch (error) {
         markSettled();
         throw this.databaseFailure('the deduplication ledger', error);
@@ -207,7 +212,7 @@ export class CollectService {
     receivedAt: Date,
   ): Promise<{ envelopes: CustomerEvent[]; changes: MembershipChange[] }> {
     const known = await this.knownMemberships(request.workspaceId, fresh, (actors) =>
-      this.store.membershipsOf(request.workspaceId, actors),
+      this.membershipRepository.accountsOf(request.workspaceId, actors),
     );
     const changes = new Map<string, MembershipChange>();
     const received = receivedAt.toISOString();
@@ -222,7 +227,7 @@ export class CollectService {
       accountId ??= actor ? (known.get(actor) ?? null) : null;
       return this.envelope(request, call, id, messageId, accountId, occurredAt, received);
     });
-    await this.store.recordMemberships(request.workspaceId, [...changes.values()]);
+    await this.membershipRepository.record(request.workspaceId, [...changes.values()]);
     return { envelopes, changes: [...changes.values()] };
   }
 
@@ -339,7 +344,7 @@ export class CollectService {
   private async send(events: CustomerEvent[], deadLetters: RawMessage[]): Promise<void> {
     await Promise.all([
       this.publisher.publish(events),
-      this.publisher.publishRaw(Topic.EventsDlq, deadLetters),
+      this.publisher.publishRaw(REFUSED_EVENTS_TOPIC, deadLetters),
     ]);
   }
 

@@ -1,7 +1,7 @@
 import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { BackgroundJobs } from '@tsuzuku/platform-database';
 import { IngestionConfig } from '../config/ingestion.config';
-import { IngestionStore } from './ingestion.store';
+import { DedupeLedger } from './dedupe-ledger';
 
 const EVERY_MS = 10 * 60 * 1000;
 
@@ -11,7 +11,7 @@ export class DedupePruner implements OnApplicationBootstrap {
   private readonly logger = new Logger(DedupePruner.name);
 
   constructor(
-    private readonly store: IngestionStore,
+    private readonly ledger: DedupeLedger,
     private readonly config: IngestionConfig,
     private readonly jobs: BackgroundJobs,
   ) {}
@@ -26,7 +26,7 @@ export class DedupePruner implements OnApplicationBootstrap {
   }
 
   async prune(): Promise<void> {
-    const removed = await this.store.pruneDedupe(this.config.DEDUPE_WINDOW_HOURS);
+    const removed = await this.ledger.prune();
     if (removed > 0)
       this.logger.log(`forgot ${removed} messageIds older than ${this.config.DEDUPE_WINDOW_HOURS} h`);
   }

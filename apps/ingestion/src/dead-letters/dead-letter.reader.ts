@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { KafkaConnection, headersToStrings } from '@tsuzuku/platform-kafka';
 import { DeadLetterMessage, DeadLetterTopic } from './domain/dead-letter';
+import { DEAD_LETTER_READER_GROUP_PREFIX } from '../topics';
 
 /** Where one partition is read: from `start` up to `end` (exclusive), the end it had when reading began. */
 interface PartitionRange {
@@ -44,7 +45,7 @@ export class DeadLetterReader {
   private async readRanges(all: readonly PartitionRange[]): Promise<DeadLetterMessage[]> {
     const ranges = all.filter((r) => BigInt(r.start) < BigInt(r.end));
     if (ranges.length === 0) return [];
-    const groupId = `tsuzuku-cli-dlq-${randomUUID()}`;
+    const groupId = `${DEAD_LETTER_READER_GROUP_PREFIX}${randomUUID()}`;
     const consumer = this.connection.kafka.consumer({
       groupId,
       maxWaitTimeInMs: 500,

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EventPublisher } from '@tsuzuku/platform-kafka';
+import { Clock } from '@tsuzuku/platform-runtime';
 import { DeadLetterReader } from './dead-letter.reader';
 import {
   DeadLetter,
@@ -24,6 +25,7 @@ export class DeadLettersService {
   constructor(
     private readonly reader: DeadLetterReader,
     private readonly publisher: EventPublisher,
+    private readonly clock: Clock,
   ) {}
 
   async list(filter: DeadLetterFilter): Promise<DeadLetter[]> {
@@ -51,7 +53,8 @@ export class DeadLettersService {
    * Re-publishes the dead letters to their origin topics, each in one awaited send. Those that
    * cannot be replayed are reported, not sent; when none can, it throws.
    */
-  async replay(letters: readonly DeadLetter[], now = new Date()): Promise<ReplayReport> {
+  async replay(letters: readonly DeadLetter[]): Promise<ReplayReport> {
+    const now = this.clock.now();
     const replayed: (Replay & { of: string })[] = [];
     const refused: { of: string; why: string }[] = [];
     for (const letter of letters) {

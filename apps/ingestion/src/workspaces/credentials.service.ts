@@ -2,13 +2,17 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomBytes } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
-import { ApiScope, CredentialRecord, Topic } from '@tsuzuku/contracts';
+import { ApiScope, CredentialRecord } from '@tsuzuku/contracts';
 import { CredentialStore, generateSecret, hashSecret } from '@tsuzuku/platform-auth';
 import { enqueueOutbox } from '@tsuzuku/platform-database';
 import { OutboxRelay } from '@tsuzuku/platform-kafka';
+import { Clock } from '@tsuzuku/platform-runtime';
+import { CredentialKind, CredentialRepository, CredentialRow } from './credential.repository';
+import { WorkspaceRepository } from './workspace.repository';
+import { CREDENTIALS_TOPIC } from '../topics';
 import { WorkspaceException, WorkspaceExceptionCode } from './workspace.exception';
 
-export type CredentialKind = CredentialRecord['kind'];
+export type { CredentialKind };
 
 export interface CredentialView {
   readonly id: string;
@@ -31,18 +35,6 @@ export interface WorkspaceView {
   readonly createdAt: string;
 }
 
-interface CredentialRow {
-  id: string;
-  kind: CredentialKind;
-  workspace_id: string;
-  label: string;
-  scopes: ApiScope[];
-  secret_hash: string;
-  prefix: string;
-  created_at: Date;
-  revoked_at: Date | null;
-}
-
 /** How long a change waits for the other services to be told before it answers anyway. */
 const ANNOUNCE_WAIT_MS = 5_000;
 
@@ -60,20 +52,20 @@ function newId(prefix: string): string {
 export class CredentialsService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly workspaces: WorkspaceRepository,
+    private readonly credentials: CredentialRepository,
     private readonly store: CredentialStore,
     private readonly relay: OutboxRelay,
+    private readonly clock: Clock,
   ) {}
 
   async createWorkspace(
     name: string,
   ): Promise<{ workspace: WorkspaceView; writeKey: IssuedCredential; apiToken: IssuedCredential }> {
-    const workspace: WorkspaceView = { id: newId('ws'), name, createdAt: new Date().toISOString() };
+    const createdAt = this.clock.now();
+    const workspace: WorkspaceView = { id: newId('ws'), name, createdAt: createdAt.toISOString() };
     const issued = await this.dataSource.transaction(async (manager) => {
-      await manager.query('INSERT INTO ingestion.workspaces (id, name, created_at) VALUES ($1, $2, $3)', [
-        workspace.id,
-        name,
-        workspace.createdAt,
-      ]);
+      await this.workspaces.insert(manager, { id: workspace.id, name, createdAt });
       const writeKey = await this.insertCredential(manager, workspace.id, 'write_key', 'default', []);
       const apiToken = await this.insertCredential(manager, workspace.id, 'api_token', 'default', [
         'read',
@@ -87,10 +79,8 @@ export class CredentialsService {
   }
 
   async listWorkspaces(): Promise<WorkspaceView[]> {
-    const rows: { id: string; name: string; created_at: Date }[] = await this.dataSource.query(
-      'SELECT id, name, created_at FROM ingestion.workspaces ORDER BY created_at',
-    );
-    return rows.map((r) => ({ id: r.id, name: r.name, createdAt: r.created_at.toISOString() }));
+    const rows = await this.workspaces.all();
+    return rows.map((r) => ({ id: r.id, name: r.name, createdAt: r.createdAt.toISOString() }));
   }
 
   async issue(
@@ -109,10 +99,7 @@ export class CredentialsService {
 
   async list(workspaceId: string, kind: CredentialKind): Promise<CredentialView[]> {
     await this.requireWorkspace(this.dataSource.manager, workspaceId);
-    const rows: CredentialRow[] = await this.dataSource.query(
-      'SELECT * FROM ingestion.credentials WHERE workspace_id = $1 AND kind = $2 ORDER BY created_at',
-      [workspaceId, kind],
-    );
+    const rows = await this.credentials.ofWorkspace(workspaceId, kind);
     return rows.map(toView);
   }
 
@@ -135,10 +122,7 @@ export class CredentialsService {
   }
 
   private async requireWorkspace(manager: EntityManager, workspaceId: string): Promise<void> {
-    const found: unknown[] = await manager.query('SELECT 1 FROM ingestion.workspaces WHERE id = $1', [
-      workspaceId,
-    ]);
-    if (found.length === 0)
+    if (!(await this.workspaces.exists(workspaceId, manager)))
       throw new WorkspaceException(WorkspaceExceptionCode.WorkspaceNotFound, `no workspace ${workspaceId}`);
   }
 
@@ -150,12 +134,16 @@ export class CredentialsService {
     scopes: ApiScope[],
   ): Promise<IssuedCredential> {
     const secret = generateSecret(kind);
-    const rows: CredentialRow[] = await manager.query(
-      `INSERT INTO ingestion.credentials (id, kind, workspace_id, label, scopes, secret_hash, prefix)
-       VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING *`,
-      [newId('cred'), kind, workspaceId, label, scopes, hashSecret(secret), secret.slice(0, 12)],
-    );
-    const row = rows[0]!;
+    const row = await this.credentials.insert(manager, {
+      id: newId('cred'),
+      kind,
+      workspaceId,
+      label,
+      scopes,
+      secretHash: hashSecret(secret),
+      prefix: secret.slice(0, 12),
+      createdAt: this.clock.now(),
+    });
     await this.enqueue(manager, row);
     return { ...toView(row), secret };
   }
@@ -166,42 +154,31 @@ export class CredentialsService {
     kind: CredentialKind,
     id: string,
   ): Promise<CredentialView> {
-    const rows: CredentialRow[] = await manager.query(
-      'SELECT * FROM ingestion.credentials WHERE id = $1 AND workspace_id = $2 AND kind = $3 FOR UPDATE',
-      [id, workspaceId, kind],
-    );
-    const row = rows[0];
+    const row = await this.credentials.lockOne(manager, workspaceId, kind, id);
     if (!row)
       throw new WorkspaceException(
         WorkspaceExceptionCode.CredentialNotFound,
         `no ${kind.replace('_', ' ')} ${id} in workspace ${workspaceId}`,
       );
-    if (row.revoked_at)
+    if (row.revokedAt)
       throw new WorkspaceException(
         WorkspaceExceptionCode.CredentialRevoked,
-        `${id} was revoked at ${row.revoked_at.toISOString()}`,
+        `${id} was revoked at ${row.revokedAt.toISOString()}`,
       );
-    // TypeORM answers an UPDATE with [rows, affected].
-    const [updated]: [CredentialRow[], number] = await manager.query(
-      'UPDATE ingestion.credentials SET revoked_at = now() WHERE id = $1 RETURNING *',
-      [id],
-    );
-    await this.enqueue(manager, updated[0]!);
-    return toView(updated[0]!);
+    const updated = await this.credentials.revoke(manager, id, this.clock.now());
+    await this.enqueue(manager, updated);
+    return toView(updated);
   }
 
   private async enqueue(manager: EntityManager, row: CredentialRow): Promise<void> {
     await enqueueOutbox(manager, 'ingestion', [
-      { topic: Topic.Credentials, key: row.id, value: JSON.stringify(toRecord(row)), headers: {} },
+      { topic: CREDENTIALS_TOPIC, key: row.id, value: JSON.stringify(toRecord(row)), headers: {} },
     ]);
   }
 
   /** Applies the change to this instance's store at once, and waits until the topic has it for the others. */
   private async announced(views: readonly CredentialView[]): Promise<void> {
-    const rows: CredentialRow[] = await this.dataSource.query(
-      'SELECT * FROM ingestion.credentials WHERE id = ANY($1::text[])',
-      [views.map((v) => v.id)],
-    );
+    const rows = await this.credentials.byIds(views.map((v) => v.id));
     for (const row of rows) this.store.apply(toRecord(row));
     // The records are committed in the outbox: if Kafka is slow they still go out, later.
     let timer: NodeJS.Timeout | undefined;
@@ -217,12 +194,12 @@ function toView(row: CredentialRow): CredentialView {
   return {
     id: row.id,
     kind: row.kind,
-    workspaceId: row.workspace_id,
+    workspaceId: row.workspaceId,
     label: row.label,
     scopes: row.scopes,
     prefix: row.prefix,
-    createdAt: row.created_at.toISOString(),
-    revokedAt: row.revoked_at ? row.revoked_at.toISOString() : null,
+    createdAt: row.createdAt.toISOString(),
+    revokedAt: row.revokedAt ? row.revokedAt.toISOString() : null,
   };
 }
 
@@ -230,11 +207,11 @@ function toRecord(row: CredentialRow): CredentialRecord {
   return {
     id: row.id,
     kind: row.kind,
-    workspaceId: row.workspace_id,
-    secretHash: row.secret_hash,
+    workspaceId: row.workspaceId,
+    secretHash: row.secretHash,
     scopes: row.scopes,
     label: row.label,
-    createdAt: row.created_at.toISOString(),
-    revokedAt: row.revoked_at ? row.revoked_at.toISOString() : null,
+    createdAt: row.createdAt.toISOString(),
+    revokedAt: row.revokedAt ? row.revokedAt.toISOString() : null,
   };
 }

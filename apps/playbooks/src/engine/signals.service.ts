@@ -25,6 +25,7 @@ import { accountKey } from './account-store';
 import { closeRunsOfChurned } from './churned-runs';
 import { PLAYBOOKS_SIGNALS_CONSUMER } from './consumer-groups';
 import { TriggerIntake, TriggerRequest } from './trigger-intake';
+import { playbooksForAlert } from '../playbooks/domain/alert-trigger';
 
 /** The track event that starts subscription_started playbooks. */
 export const SUBSCRIPTION_STARTED_EVENT = 'Subscription Started';
@@ -190,19 +191,18 @@ export class SignalsService {
       return;
     }
     if (e.type !== 'alert.raised' && d.change !== 'reopened') return;
-    for (const playbook of await batch.live(e.workspaceId, 'alert_raised'))
-      if (
-        playbook.definition.trigger.type === 'alert_raised' &&
-        playbook.definition.trigger.ruleType === d.ruleType
-      )
-        batch.start(
-          playbook,
-          e.accountId,
-          { type: 'alert_raised', ref: d.alertId, key: `alert:${d.alertId}:${d.openedAt}` },
-          { alertId: d.alertId, alertOwner: d.owner, severity: d.severity, title: d.title },
-          { correlationId: e.correlationId, causationId: e.id },
-          { triggeredAt: e.occurredAt, backfill: false },
-        );
+    const live = await batch.live(e.workspaceId, 'alert_raised');
+    const selectorOf = (p: (typeof live)[number]) =>
+      p.definition.trigger.type === 'alert_raised' ? p.definition.trigger : null;
+    for (const playbook of playbooksForAlert(live, selectorOf, d))
+      batch.start(
+        playbook,
+        e.accountId,
+        { type: 'alert_raised', ref: d.alertId, key: `alert:${d.alertId}:${d.openedAt}` },
+        { alertId: d.alertId, alertOwner: d.owner, severity: d.severity, title: d.title },
+        { correlationId: e.correlationId, causationId: e.id },
+        { triggeredAt: e.occurredAt, backfill: false },
+      );
   }
 
   private async customerEvent(batch: SignalBatch, e: CustomerEvent): Promise<void> {

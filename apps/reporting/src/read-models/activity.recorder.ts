@@ -2,14 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { monthDate, monthOf } from '../kpis/domain/month';
 import { ActivityRepository } from './activity.repository';
-
-/** One event's trace of activity: its account, its user (null when it has none) and its time. */
-export interface ActivityTouch {
-  readonly workspaceId: string;
-  readonly accountId: string;
-  readonly userId: string | null;
-  readonly at: number;
-}
+import type { ActivityTouch } from './domain/event-rows';
 
 const popcount = (n: number): number => {
   let bits = 0;

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { defineStatements } from '@tsuzuku/platform-database';
+import type { AlertRecord } from './domain/event-rows';
 
 const sql = defineStatements('reporting.alerts', {
   upsert: `
@@ -19,16 +20,6 @@ const sql = defineStatements('reporting.alerts', {
     WHERE workspace_id = $1 AND ((raised_at >= $2 AND raised_at < $3) OR (resolved_at >= $2 AND resolved_at < $3))
     GROUP BY rule_type ORDER BY rule_type`,
 });
-
-/** An alert as reporting keeps it: its rule type, when it was raised and resolved. */
-export interface AlertRecord {
-  readonly workspaceId: string;
-  readonly alertId: string;
-  readonly accountId: string | null;
-  readonly ruleType: string;
-  readonly raisedAt: string;
-  readonly resolvedAt: string | null;
-}
 
 /** Per rule type: alerts raised and resolved in a range, and the median hours to resolve. */
 export interface AlertsByRuleType {

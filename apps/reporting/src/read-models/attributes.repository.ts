@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { defineStatements, recordset, recordsetParam } from '@tsuzuku/platform-database';
-import { AttributeFact, AttributeSource, AttributeVersion } from '../kpis/domain/slice';
-import { sliceValue } from './sql';
+import { AttributeFact, AttributeSource, AttributeVersion, sliceValue } from '../kpis/domain/slice';
 
 const sql = defineStatements('reporting.attributes', {
   facts: `

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { defineStatements, recordset, recordsetParam } from '@tsuzuku/platform-database';
+import type { BandChange } from './domain/event-rows';
 
 const sql = defineStatements('reporting.band-changes', {
   insert: `
@@ -19,15 +20,6 @@ const sql = defineStatements('reporting.band-changes', {
     ) b
     GROUP BY p.day, b.band ORDER BY p.day`,
 });
-
-/** One account's health band from a time on (keyed by the event that announced it). */
-export interface BandChange {
-  readonly id: string;
-  readonly ws: string;
-  readonly account: string;
-  readonly at: string;
-  readonly band: string | null;
-}
 
 /** Accounts' health bands over time, for the health distribution. */
 @Injectable()

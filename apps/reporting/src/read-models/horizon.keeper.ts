@@ -6,7 +6,7 @@ import { monthDate, monthOf, monthStart } from '../kpis/domain/month';
 import { Clock } from '@tsuzuku/platform-runtime';
 import { MrrDeriver } from './mrr.deriver';
 import { MrrRepository } from './mrr.repository';
-import { groupBy } from './sql';
+import { groupBy } from './domain/group-by';
 
 const CHECK_MS = 15 * 60_000;
 const BATCH = 500;

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
+import { numeric } from '@tsuzuku/platform-database';
 import { AccountMonth, accountMonths } from '../kpis/domain/account-months';
 import { toReportingMicros } from '../kpis/domain/currency';
 import {
@@ -11,26 +12,31 @@ import {
 } from '../kpis/domain/kpi-formulas';
 import { monthDate, monthOf, monthStart, parseMonth } from '../kpis/domain/month';
 import { MrrMovement, SubscriptionEvent, mrrMovements } from '../kpis/domain/mrr-movements';
-import { AttributeVersion, SliceAttributes, attributeVersions, versionBefore } from '../kpis/domain/slice';
+import {
+  AttributeVersion,
+  SliceAttributes,
+  attributeVersions,
+  sliceValue,
+  versionBefore,
+} from '../kpis/domain/slice';
 
 /** The attributes month rows and totals are sliced by ('' for not set). */
 type MonthSlice = { readonly [K in keyof SliceAttributes]: string };
 import { CurrencySettingsStore } from '../settings/currency-settings.store';
 import { AttributesRepository } from './attributes.repository';
 import { LedgerRow, MrrRepository, StoredMonth } from './mrr.repository';
-import { num, sliceValue } from './sql';
 
 const toAccountMonth = (r: StoredMonth): AccountMonth => ({
   month: parseMonth(r.month.slice(0, 7))!,
-  startMrr: num(r.start_mrr),
-  endMrr: num(r.end_mrr),
-  newMrr: num(r.new_mrr),
-  expansionMrr: num(r.expansion_mrr),
-  contractionMrr: num(r.contraction_mrr),
-  churnedMrr: num(r.churned_mrr),
-  reactivationMrr: num(r.reactivation_mrr),
+  startMrr: numeric(r.start_mrr),
+  endMrr: numeric(r.end_mrr),
+  newMrr: numeric(r.new_mrr),
+  expansionMrr: numeric(r.expansion_mrr),
+  contractionMrr: numeric(r.contraction_mrr),
+  churnedMrr: numeric(r.churned_mrr),
+  reactivationMrr: numeric(r.reactivation_mrr),
   expansions: r.expansions,
-  startMrr12: num(r.start_mrr_12),
+  startMrr12: numeric(r.start_mrr_12),
 });
 
 /**

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { defineStatements, recordset, recordsetParam } from '@tsuzuku/platform-database';
+import type { SurveyResponse } from './domain/event-rows';
 
 const responses = recordset({
   id: 'text',
@@ -29,18 +30,6 @@ const sql = defineStatements('reporting.surveys', {
       score = EXCLUDED.score, occurred_at = EXCLUDED.occurred_at, event_id = EXCLUDED.event_id
     WHERE (EXCLUDED.occurred_at, EXCLUDED.event_id) > (n.occurred_at, n.event_id)`,
 });
-
-/** One survey answer (keyed by its event). */
-export interface SurveyResponse {
-  readonly id: string;
-  readonly ws: string;
-  readonly account: string;
-  readonly respondent: string;
-  readonly survey: string;
-  readonly score: number;
-  readonly at: string;
-  readonly month: string;
-}
 
 /** Survey answers, and each respondent's latest NPS answer per month. */
 @Injectable()

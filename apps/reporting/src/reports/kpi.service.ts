@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { Clock } from '@tsuzuku/platform-runtime';
 import { KpiRow, fromMicros, kpiRow, zeroTotals } from '../kpis/domain/kpi-formulas';
 import {
   MonthIndex,
@@ -10,13 +9,16 @@ import {
   monthRange,
   monthStart,
 } from '../kpis/domain/month';
+import { ONBOARDING_WINDOW_MS } from '../kpis/domain/onboarding';
 import { MovementType } from '../kpis/domain/mrr-movements';
 import { CurrencySettingsStore } from '../settings/currency-settings.store';
-import { num } from '../read-models/sql';
-import { ConversionError, KpiStore } from './kpi.store';
-import { SliceFilter, isSliced, sliceConditions } from './report-filter';
+import { ConversionError, KpiRepository, MonthSpan } from './kpi.repository';
+import { MovementTotals, MovementsRepository } from './movements.repository';
+import { SliceFilter, isSliced } from './report-filter';
 import { MOVEMENTS_CURSOR, MovementsCursor } from './movements-cursor';
 import { ReportMetrics } from './report.metrics';
+
+export type { ConversionError } from './kpi.repository';
 
 export interface KpiReport {
   readonly currency: string;
@@ -79,21 +81,16 @@ export class KpiService {
   private readonly metrics = new ReportMetrics();
 
   constructor(
-    private readonly store: KpiStore,
+    private readonly kpiRepository: KpiRepository,
+    private readonly movementsRepository: MovementsRepository,
     private readonly settings: CurrencySettingsStore,
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly clock: Clock,
   ) {}
 
   /** The KPI report of a month range, its query time measured. */
-  kpis(
-    workspaceId: string,
-    from: MonthIndex,
-    to: MonthIndex,
-    filter: SliceFilter,
-    now = Date.now(),
-  ): Promise<KpiReport> {
+  kpis(workspaceId: string, from: MonthIndex, to: MonthIndex, filter: SliceFilter): Promise<KpiReport> {
     return this.metrics.timed('kpis', isSliced(filter), () =>
-      this.kpiReport(workspaceId, from, to, filter, now),
+      this.kpiReport(workspaceId, from, to, filter, this.clock.now().getTime()),
     );
   }
 
@@ -102,13 +99,7 @@ export class KpiService {
     workspaceId: string,
     from: MonthIndex,
     to: MonthIndex,
-    options: {
-      accountId?: string;
-      detail?: boolean;
-      limit?: number;
-      cursor?: MovementsCursor;
-      filter?: SliceFilter;
-    },
+    options: MovementsOptions,
   ): Promise<MovementsReport> {
     const sliced = options.filter !== undefined && isSliced(options.filter);
     return this.metrics.timed('mrr_movements', sliced, () =>
@@ -123,10 +114,22 @@ export class KpiService {
     filter: SliceFilter,
     now: number,
   ): Promise<KpiReport> {
-    const [settings, figures, errors] = await Promise.all([
+    const span: MonthSpan = { workspaceId, from: monthDate(from), to: monthDate(to) };
+    const [settings, mrr, activity, surveys, onboarding, errors] = await Promise.all([
       this.settings.get(workspaceId),
-      this.store.figures(workspaceId, from, to, filter, now),
-      this.store.conversionErrors(workspaceId, monthStart(to + 1)),
+      this.kpiRepository.mrrTotals(span, filter),
+      this.kpiRepository.activityTotals(span, filter),
+      this.kpiRepository.surveyTotals(span, filter),
+      this.kpiRepository.onboardingTotals(
+        workspaceId,
+        {
+          from: isoAt(monthStart(from)),
+          until: isoAt(monthStart(to + 1)),
+          startedBy: isoAt(now - ONBOARDING_WINDOW_MS),
+        },
+        filter,
+      ),
+      this.kpiRepository.conversionErrors(workspaceId, isoAt(monthStart(to + 1))),
     ]);
     const none = { activeAccounts: 0, users: 0, userDays: 0 };
     const noSurveys = { npsRespondents: 0, promoters: 0, detractors: 0, csatResponses: 0, csatSatisfied: 0 };
@@ -135,10 +138,10 @@ export class KpiService {
       return kpiRow(
         key,
         daysInMonth(m),
-        figures.mrr.get(key) ?? zeroTotals(),
-        figures.activity.get(key) ?? none,
-        figures.surveys.get(key) ?? noSurveys,
-        figures.onboarding.get(key) ?? { eligible: 0, completed: 0 },
+        mrr.get(key) ?? zeroTotals(),
+        activity.get(key) ?? none,
+        surveys.get(key) ?? noSurveys,
+        onboarding.get(key) ?? { eligible: 0, completed: 0 },
       );
     });
     return {
@@ -157,114 +160,83 @@ export class KpiService {
     to: MonthIndex,
     options: MovementsOptions,
   ): Promise<MovementsReport> {
-    const settings = await this.settings.get(workspaceId);
-    const errors = await this.store.conversionErrors(workspaceId, monthStart(to + 1));
-    let months: MovementTotalsRow[];
-    if (options.accountId === undefined) {
-      const slice = sliceConditions(options.filter ?? {}, 't', 4);
-      const rows: Record<string, string>[] = await this.dataSource.query(
-        `SELECT to_char(month, 'YYYY-MM') AS month, sum(start_mrr)::text AS s, sum(new_mrr)::text AS n,
-                sum(expansion_mrr)::text AS e, sum(contraction_mrr)::text AS c, sum(churned_mrr)::text AS ch,
-                sum(reactivation_mrr)::text AS r, sum(end_mrr)::text AS en
-         FROM reporting.month_totals t WHERE workspace_id = $1 AND month BETWEEN $2 AND $3${slice.sql}
-         GROUP BY month`,
-        [workspaceId, monthDate(from), monthDate(to), ...slice.params],
-      );
-      months = this.totalsRows(from, to, rows);
-    } else {
-      const rows: Record<string, string>[] = await this.dataSource.query(
-        `SELECT to_char(month, 'YYYY-MM') AS month, start_mrr::text AS s, new_mrr::text AS n, expansion_mrr::text AS e,
-                contraction_mrr::text AS c, churned_mrr::text AS ch, reactivation_mrr::text AS r, end_mrr::text AS en
-         FROM reporting.account_months WHERE workspace_id = $1 AND account_id = $4 AND month BETWEEN $2 AND $3`,
-        [workspaceId, monthDate(from), monthDate(to), options.accountId],
-      );
-      months = this.totalsRows(from, to, rows);
-    }
+    const [settings, errors, totals] = await Promise.all([
+      this.settings.get(workspaceId),
+      this.kpiRepository.conversionErrors(workspaceId, isoAt(monthStart(to + 1))),
+      options.accountId === undefined
+        ? this.kpiRepository.mrrTotals(
+            { workspaceId, from: monthDate(from), to: monthDate(to) },
+            options.filter ?? {},
+          )
+        : this.movementsRepository.accountTotals(
+            workspaceId,
+            options.accountId,
+            monthDate(from),
+            monthDate(to),
+          ),
+    ]);
     const report = {
       currency: settings.currency,
       from: formatMonth(from),
       to: formatMonth(to),
-      months,
+      months: totalsRows(from, to, totals),
       errors,
     };
     if (options.accountId === undefined && !options.detail) return report;
     const limit = options.limit ?? 1000;
-    const params: unknown[] = [
+    const rows = await this.movementsRepository.list(
       workspaceId,
-      new Date(monthStart(from)).toISOString(),
-      new Date(monthStart(to + 1)).toISOString(),
-      limit + 1,
-    ];
-    let where = '';
-    let join = '';
-    if (options.accountId !== undefined) {
-      params.push(options.accountId);
-      where += ` AND mv.account_id = $${params.length}`;
-    } else if (options.filter && isSliced(options.filter)) {
-      // The slice of each movement's account in the movement's month: the account month's, as
-      // in the monthly totals, so the listed movements add up to them.
-      const slice = sliceConditions(options.filter, 'am', params.length + 1);
-      params.push(...slice.params);
-      join = `JOIN reporting.account_months am ON am.workspace_id = mv.workspace_id AND am.account_id = mv.account_id
-         AND am.month = date_trunc('month', mv.occurred_at AT TIME ZONE 'UTC')::date${slice.sql}`;
-    }
-    if (options.cursor) {
-      params.push(options.cursor.at, options.cursor.accountId);
-      where += ` AND (mv.occurred_at, mv.account_id) > ($${params.length - 1}::timestamptz, $${params.length})`;
-    }
-    const rows: {
-      account_id: string;
-      occurred_at: Date;
-      type: MovementType;
-      amount: string;
-      from_mrr: string;
-      to_mrr: string;
-      event_id: string;
-    }[] = await this.dataSource.query(
-      `SELECT mv.account_id, mv.occurred_at, mv.type, mv.amount::text, mv.from_mrr::text, mv.to_mrr::text, mv.event_id
-       FROM reporting.mrr_movements mv ${join}
-       WHERE mv.workspace_id = $1 AND mv.occurred_at >= $2 AND mv.occurred_at < $3${where}
-       ORDER BY mv.occurred_at, mv.account_id LIMIT $4`,
-      params,
+      { from: isoAt(monthStart(from)), until: isoAt(monthStart(to + 1)) },
+      {
+        ...(options.accountId !== undefined ? { accountId: options.accountId } : {}),
+        ...(options.filter !== undefined ? { filter: options.filter } : {}),
+        ...(options.cursor !== undefined ? { after: options.cursor } : {}),
+        limit: limit + 1,
+      },
     );
     const page = rows.slice(0, limit);
     const last = page[page.length - 1];
     return {
       ...report,
       movements: page.map((r) => ({
-        accountId: r.account_id,
-        occurredAt: r.occurred_at.toISOString(),
-        month: r.occurred_at.toISOString().slice(0, 7),
+        accountId: r.accountId,
+        occurredAt: r.occurredAt.toISOString(),
+        month: r.occurredAt.toISOString().slice(0, 7),
         type: r.type,
-        amount: fromMicros(num(r.amount)),
-        fromMrr: fromMicros(num(r.from_mrr)),
-        toMrr: fromMicros(num(r.to_mrr)),
-        eventId: r.event_id,
+        amount: fromMicros(r.amount),
+        fromMrr: fromMicros(r.fromMrr),
+        toMrr: fromMicros(r.toMrr),
+        eventId: r.eventId,
       })),
       nextCursor:
         rows.length > limit && last
-          ? MOVEMENTS_CURSOR.encode({ at: last.occurred_at.toISOString(), accountId: last.account_id })
+          ? MOVEMENTS_CURSOR.encode({ at: last.occurredAt.toISOString(), accountId: last.accountId })
           : null,
     };
   }
+}
 
-  private totalsRows(from: MonthIndex, to: MonthIndex, rows: Record<string, string>[]): MovementTotalsRow[] {
-    const byMonth = new Map(rows.map((r) => [r['month']!, r]));
-    return monthRange(from, to).map((m) => {
-      const month = formatMonth(m);
-      const r = byMonth.get(month) ?? {};
-      const v = (k: string) => num(r[k]);
-      return {
-        month,
-        startMrr: fromMicros(v('s')),
-        newMrr: fromMicros(v('n')),
-        expansionMrr: fromMicros(v('e')),
-        contractionMrr: fromMicros(v('c')),
-        churnedMrr: fromMicros(v('ch')),
-        reactivationMrr: fromMicros(v('r')),
-        netNewMrr: fromMicros(v('n') + v('e') + v('r') - v('c') - v('ch')),
-        endMrr: fromMicros(v('en')),
-      };
-    });
-  }
+const isoAt = (ms: number): string => new Date(ms).toISOString();
+
+/** The movement totals of every month of the range (a month without a row: zeros), in units. */
+function totalsRows(
+  from: MonthIndex,
+  to: MonthIndex,
+  totals: ReadonlyMap<string, MovementTotals>,
+): MovementTotalsRow[] {
+  return monthRange(from, to).map((m) => {
+    const month = formatMonth(m);
+    const t = totals.get(month) ?? zeroTotals();
+    return {
+      month,
+      startMrr: fromMicros(t.startMrr),
+      newMrr: fromMicros(t.newMrr),
+      expansionMrr: fromMicros(t.expansionMrr),
+      contractionMrr: fromMicros(t.contractionMrr),
+      churnedMrr: fromMicros(t.churnedMrr),
+      reactivationMrr: fromMicros(t.reactivationMrr),
+      netNewMrr: fromMicros(t.newMrr + t.expansionMrr + t.reactivationMrr - t.contractionMrr - t.churnedMrr),
+      endMrr: fromMicros(t.endMrr),
+    };
+  });
 }

@@ -6,7 +6,8 @@ import { SettingsService } from '../settings/settings.service';
 import { ReportingGrpcController } from '../grpc/reporting.grpc.controller';
 import { ReportingGrpcServer } from '../grpc/reporting.grpc.server';
 import { KpiService } from './kpi.service';
-import { KpiStore } from './kpi.store';
+import { KpiRepository } from './kpi.repository';
+import { MovementsRepository } from './movements.repository';
 import { ReportsController } from './reports.controller';
 import { SecondaryReportsService } from './secondary-reports.service';
 
@@ -14,7 +15,14 @@ import { SecondaryReportsService } from './secondary-reports.service';
 @Module({
   imports: [ReadModelsModule, SettingsStoreModule],
   controllers: [ReportsController, SettingsController, ReportingGrpcController],
-  providers: [KpiStore, KpiService, SecondaryReportsService, SettingsService, ReportingGrpcServer],
+  providers: [
+    KpiRepository,
+    MovementsRepository,
+    KpiService,
+    SecondaryReportsService,
+    SettingsService,
+    ReportingGrpcServer,
+  ],
   exports: [KpiService],
 })
 export class ReportsModule {}

@@ -1,12 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { Clock } from '@tsuzuku/platform-runtime';
+import { numeric } from '@tsuzuku/platform-database';
 import { fromMicros, ratio } from '../kpis/domain/kpi-formulas';
 import { MonthIndex, formatMonth, monthDate, monthStart } from '../kpis/domain/month';
 import { AlertsRepository } from '../read-models/alerts.repository';
 import { BandChangesRepository } from '../read-models/band-changes.repository';
 import { MrrRepository } from '../read-models/mrr.repository';
 import { PlaybookRunsRepository } from '../read-models/playbook-runs.repository';
-import { groupBy, num } from '../read-models/sql';
+import { groupBy } from '../read-models/domain/group-by';
 import { CurrencySettingsStore } from '../settings/currency-settings.store';
 
 const DAY_MS = 86_400_000;
@@ -39,14 +40,14 @@ export class SecondaryReportsService {
     const byCohort = groupBy(rows, (r) => r.cohort);
     const cohorts = [...byCohort.entries()].map(([cohort, cells]) => {
       const start = Number(cohort.slice(0, 4)) * 12 + Number(cohort.slice(5, 7)) - 1;
-      const size = num(cells[0]!.size);
-      const startMrr = num(cells.find((c) => c.month === cohort)?.mrr);
+      const size = numeric(cells[0]!.size);
+      const startMrr = numeric(cells.find((c) => c.month === cohort)?.mrr);
       const byMonth = new Map(cells.map((c) => [c.month, c]));
       const months = [];
       for (let m = start; m <= to; m++) {
         const cell = byMonth.get(formatMonth(m));
-        const paying = num(cell?.paying);
-        const mrr = num(cell?.mrr);
+        const paying = numeric(cell?.paying);
+        const mrr = numeric(cell?.mrr);
         months.push({
           age: m - start,
           month: formatMonth(m),
@@ -129,7 +130,7 @@ export class SecondaryReportsService {
     const outcome = (r?: (typeof rows)[number]) => ({
       accounts: r?.judged ?? 0,
       logoChurnRate: ratio(r?.churned ?? 0, r?.judged ?? 0),
-      nrr: ratio(num(r?.later_mrr), num(r?.start_mrr)),
+      nrr: ratio(numeric(r?.later_mrr), numeric(r?.start_mrr)),
     });
     return {
       currency: (await this.settings.get(workspaceId)).currency,

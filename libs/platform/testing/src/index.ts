@@ -13,3 +13,4 @@ export * from './boundary-fuzz';
 export * from './independent-kpis';
 export * from './chaos';
 export * from './sql-snapshot';
+export * from './alert-rules';

@@ -225,6 +225,40 @@ describe('evaluateAccounts', () => {
     expect(resolved!.alert.resolution!.reason).toMatch(reason);
   });
 
+  it.each([
+    // [grace days, account first seen this long before now, raised]
+    [14, 0, false],
+    [14, 5_000, false],
+    [14, 14 * DAY_MS - 1, false],
+    [14, 14 * DAY_MS, true],
+    [14, 100 * DAY_MS, true],
+    [0, 0, true],
+    [1, DAY_MS + 1, true],
+  ] as const)(
+    'with a grace period of %s days, an account first seen %s ms ago is alerted: %s',
+    (graceDays, ageMs, raised) => {
+      const rule = { ...red, graceDays };
+      const young = snapshot(redAccount(NOW, { firstSeenAt: at(-ageMs) }));
+      const changes = evaluateAccounts(input([young], [rule]));
+      expect(changes.filter((c) => c.change === 'raised')).toHaveLength(raised ? 1 : 0);
+    },
+  );
+
+  it('a rule of its own grace period leaves an account alone that a rule without one alerts', () => {
+    const young = snapshot(redAccount(NOW, { firstSeenAt: at(-HOUR_MS) }));
+    const patient = { ...red, id: 'rule-patient', graceDays: 14 };
+    const eager = { ...red, id: 'rule-eager', graceDays: 0 };
+    const changes = evaluateAccounts(input([young], [patient, eager]));
+    expect(changes.map((c) => c.alert.ruleId)).toEqual(['rule-eager']);
+  });
+
+  it('resolves what a rule raised once the rule gives new accounts a grace period', () => {
+    const young = snapshot(redAccount(NOW, { firstSeenAt: at(-2 * DAY_MS) }));
+    const open = openAlert(red, KEY, at(-HOUR_MS));
+    const [change] = evaluateAccounts(input([young], [{ ...red, graceDays: 7 }], { openAlerts: [open] }));
+    expect(change).toMatchObject({ change: 'resolved', alert: { id: open.id, status: 'resolved' } });
+  });
+
   it("closes a churned account's alerts with the churn reason and raises nothing", () => {
     const other = defaultRule('inactivity');
     const alerts = [openAlert(red, KEY, at(-DAY_MS)), openAlert(other, KEY, at(-DAY_MS))];
@@ -334,6 +368,12 @@ describe('alert events', () => {
     ['acknowledged', 'alert.updated'],
   ] as const)('a %s change is published as %s', (change, type) => {
     expect(alertEventType(change)).toBe(type);
+  });
+
+  it("carries the account's segment when it is given, else null", () => {
+    const alert = openAlert(defaultRule('score_below'), KEY, at(0));
+    expect(alertEventData(alert, 'raised', 'Enterprise').segment).toBe('Enterprise');
+    expect(alertEventData(alert, 'raised').segment).toBeNull();
   });
 
   it('carries the alert under its event names', () => {

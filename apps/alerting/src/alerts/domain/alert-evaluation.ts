@@ -7,7 +7,7 @@ import {
   isChurnedAccount,
   accountOwnerOf,
 } from '@tsuzuku/contracts';
-import { AlertRule, inScope, isPositive } from '../../rules/domain/alert-rule';
+import { AlertRule, inGracePeriod, inScope, isPositive } from '../../rules/domain/alert-rule';
 import { DAY_MS, Evaluation, ScorePoint, evaluateRule } from '../../rules/domain/rule-evaluator';
 import { decide, snoozeOver } from './alert-lifecycle';
 import { AlertChange, AlertRecord } from './alert-record';
@@ -275,7 +275,10 @@ export function evaluateAccounts(input: EvaluationInput): AlertChange[] {
   return changes;
 }
 
-/** A disabled rule, or an account outside its scope, clears whatever the rule had raised. */
+/**
+ * A disabled rule, an account outside its scope or one still in the rule's grace period clears
+ * whatever the rule had raised.
+ */
 function evaluationOf(
   rule: AlertRule,
   account: AccountUpdatedData,
@@ -285,6 +288,8 @@ function evaluationOf(
   if (!rule.enabled) return { outcome: 'not_met', evidence: {}, summary: 'the rule is disabled' };
   if (!inScope(rule.scope, account))
     return { outcome: 'not_met', evidence: {}, summary: "the account is outside the rule's scope" };
+  if (inGracePeriod(rule.graceDays, account.firstSeenAt, now))
+    return { outcome: 'not_met', evidence: {}, summary: "the account is in the rule's grace period" };
   return evaluateRule(rule, account, history, now);
 }
 

@@ -42,8 +42,12 @@ export interface AlertChange {
   readonly detail: Record<string, unknown>;
 }
 
-/** The alert as cs.alerts.v1 carries it. */
-export function alertEventData(a: AlertRecord, change: AlertChangeKind): AlertEventData {
+/** The alert as cs.alerts.v1 carries it, with the account's segment when the change was written. */
+export function alertEventData(
+  a: AlertRecord,
+  change: AlertChangeKind,
+  segment: string | null = null,
+): AlertEventData {
   return {
     alertId: a.id,
     ruleId: a.ruleId,
@@ -53,6 +57,7 @@ export function alertEventData(a: AlertRecord, change: AlertChangeKind): AlertEv
     status: a.status,
     positive: a.positive,
     owner: a.owner,
+    segment,
     title: a.title,
     evidence: a.evidence,
     occurrences: a.occurrences,

@@ -12,6 +12,7 @@ import {
   IsOptional,
   IsString,
   IsUrl,
+  IsUUID,
   Max,
   MaxLength,
   Min,
@@ -45,11 +46,41 @@ export class ChannelFiltersDto {
   @IsIn(ALERT_SEVERITIES, { each: true })
   severities?: AlertSeverity[];
 
-  @ApiPropertyOptional({ enum: ALERT_RULE_TYPES, isArray: true, description: 'only these rule types' })
+  @ApiPropertyOptional({
+    enum: ALERT_RULE_TYPES,
+    isArray: true,
+    description:
+      'only rules of these types (with ruleIds: a rule of one of these types or one of those ids); an alert of a rule that another channel names in ruleIds does not come through its type',
+  })
   @IsOptional()
   @IsArray()
   @IsIn(ALERT_RULE_TYPES, { each: true })
   ruleTypes?: AlertRuleType[];
+
+  @ApiPropertyOptional({
+    type: [String],
+    format: 'uuid',
+    description: 'only these rules (alert-rule ids of this workspace)',
+  })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(100)
+  @IsUUID('all', { each: true })
+  ruleIds?: string[];
+
+  @ApiPropertyOptional({
+    type: [String],
+    example: ['enterprise'],
+    description:
+      "only accounts of these segments (the account's segment when the alert was raised; case-insensitive)",
+  })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(100)
+  @IsString({ each: true })
+  @IsNotEmpty({ each: true })
+  @MaxLength(200, { each: true })
+  segments?: string[];
 
   @ApiPropertyOptional({ type: [String], description: 'only alerts owned by one of these emails' })
   @IsOptional()

@@ -90,6 +90,8 @@ export type AlertRule = RuleCondition & {
   readonly enabled: boolean;
   /** After an alert of this rule is resolved, no new one for the same account within this time. */
   readonly cooldownMinutes: number;
+  /** No alert for an account first seen less than this many days ago (0: from its first day). */
+  readonly graceDays: number;
 };
 
 export const EVERY_ACCOUNT: RuleScope = { segments: [], touchModels: [], phases: [] };
@@ -97,6 +99,21 @@ export const EVERY_ACCOUNT: RuleScope = { segments: [], touchModels: [], phases:
 /** Expansion is good news; every other type is a risk. */
 export function isPositive(type: AlertRuleType): boolean {
   return type === 'expansion_signal';
+}
+
+/** Days a new account is left alone by a rule unless the rule says otherwise. */
+export const DEFAULT_GRACE_DAYS = 14;
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * Whether an account is still in a rule's grace period at `now`: first seen (its first event)
+ * less than `graceDays` days before. An unreadable first-seen time is no reason to stay silent.
+ */
+export function inGracePeriod(graceDays: number, firstSeenAt: string, now: Date): boolean {
+  const first = Date.parse(firstSeenAt);
+  if (graceDays <= 0 || Number.isNaN(first)) return false;
+  return now.getTime() - first < graceDays * DAY_MS;
 }
 
 /** Whether an account is one the rule watches. */

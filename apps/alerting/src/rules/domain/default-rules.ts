@@ -1,5 +1,5 @@
 import { AlertSeverity } from '@tsuzuku/contracts';
-import { EVERY_ACCOUNT, RuleCondition, RuleScope } from './alert-rule';
+import { DEFAULT_GRACE_DAYS, EVERY_ACCOUNT, RuleCondition, RuleScope } from './alert-rule';
 
 /** A rule as created or replaced, before it has an id. */
 export type RuleDefinition = RuleCondition & {
@@ -8,13 +8,19 @@ export type RuleDefinition = RuleCondition & {
   readonly scope: RuleScope;
   readonly enabled: boolean;
   readonly cooldownMinutes: number;
+  readonly graceDays: number;
 };
 
 const DAY_MINUTES = 24 * 60;
 
 /** The rules every workspace starts with: one per type, watching every account. */
 export function defaultRules(): RuleDefinition[] {
-  const base = { scope: EVERY_ACCOUNT, enabled: true, cooldownMinutes: DAY_MINUTES };
+  const base = {
+    scope: EVERY_ACCOUNT,
+    enabled: true,
+    cooldownMinutes: DAY_MINUTES,
+    graceDays: DEFAULT_GRACE_DAYS,
+  };
   return [
     {
       ...base,

@@ -31,8 +31,22 @@ describe('parseRuleDefinition', () => {
         scope: { segments: [], touchModels: [], phases: [] },
         enabled: true,
         cooldownMinutes: 1440,
+        graceDays: 14,
       },
     });
+  });
+
+  it('takes a grace period of 0 to 365 whole days', () => {
+    const base = { name: 'Quiet', type: 'inactivity', severity: 'high', params: { days: 14 } };
+    const grace = (graceDays: unknown) => parseRuleDefinition({ ...base, graceDays });
+    expect(grace(0)).toMatchObject({ ok: true, rule: { graceDays: 0 } });
+    expect(grace(365)).toMatchObject({ ok: true, rule: { graceDays: 365 } });
+    for (const bad of [-1, 366, 1.5, '14', null])
+      expect(grace(bad)).toMatchObject({ ok: false, problems: [{ path: 'graceDays' }] });
+  });
+
+  it('gives every default rule the documented grace period', () => {
+    expect(new Set(defaultRules().map((r) => r.graceDays))).toEqual(new Set([14]));
   });
 
   it.each([

@@ -10,7 +10,7 @@ import {
   TOUCH_MODELS,
   TouchModel,
 } from '@tsuzuku/contracts';
-import { RuleParamsByType } from './alert-rule';
+import { DEFAULT_GRACE_DAYS, RuleParamsByType } from './alert-rule';
 import { RuleDefinition } from './default-rules';
 
 /** A field at fault, with its path in the request body. */
@@ -24,6 +24,7 @@ export type RuleParsing =
   | { readonly ok: false; readonly problems: readonly RuleProblem[] };
 
 const MAX_COOLDOWN_MINUTES = 365 * 24 * 60;
+const MAX_GRACE_DAYS = 365;
 
 /** Collects problems while reading an untrusted object, each with its path. */
 class Reader {
@@ -191,7 +192,7 @@ const PARAMS: { readonly [T in AlertRuleType]: { keys: readonly string[]; read: 
   },
 };
 
-const RULE_KEYS = ['name', 'type', 'params', 'severity', 'scope', 'enabled', 'cooldownMinutes'];
+const RULE_KEYS = ['name', 'type', 'params', 'severity', 'scope', 'enabled', 'cooldownMinutes', 'graceDays'];
 const SCOPE_KEYS = ['segments', 'touchModels', 'phases'];
 
 /** Reads a rule from a request body; every problem is reported with its field path. */
@@ -209,6 +210,7 @@ export function parseRuleDefinition(body: unknown): RuleParsing {
     integer: true,
     fallback: 24 * 60,
   });
+  const graceDays = r.number('graceDays', 0, MAX_GRACE_DAYS, { integer: true, fallback: DEFAULT_GRACE_DAYS });
   const scopeSource = r.object('scope', {});
   let scope: RuleDefinition['scope'] | undefined;
   if (scopeSource) {
@@ -238,6 +240,7 @@ export function parseRuleDefinition(body: unknown): RuleParsing {
       scope: scope!,
       enabled: enabled!,
       cooldownMinutes: cooldownMinutes!,
+      graceDays: graceDays!,
     } as RuleDefinition,
   };
 }

@@ -43,6 +43,14 @@ export class RuleInputDto {
     description: 'minutes after a resolution during which the account gets no new alert of this rule',
   })
   cooldownMinutes?: number;
+  @ApiPropertyOptional({
+    default: 14,
+    minimum: 0,
+    maximum: 365,
+    description:
+      'grace period: no alert of this rule for an account first seen (its first event) fewer than this many days ago; 0: watched from its first day',
+  })
+  graceDays?: number;
 }
 
 export class RuleDto extends RuleInputDto {

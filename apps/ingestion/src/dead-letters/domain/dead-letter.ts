@@ -1,7 +1,5 @@
 import { Header, Topic } from '@tsuzuku/contracts';
-
-/** The dead-letter topics the CLI reads. */
-export const DEAD_LETTER_TOPICS = [Topic.DeadLetter, Topic.EventsDlq] as const;
+import { DEAD_LETTER_TOPICS } from '../../topics';
 export type DeadLetterTopic = (typeof DEAD_LETTER_TOPICS)[number];
 
 export function isDeadLetterTopic(topic: string): topic is DeadLetterTopic {

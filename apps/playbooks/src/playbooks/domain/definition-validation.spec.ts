@@ -54,6 +54,16 @@ describe('validateDefinition', () => {
     });
   });
 
+  it('accepts an alert trigger by rule ids, with or without a rule type, and segments', () => {
+    const id = '6f1c7a52-2f0e-4a8e-9d3b-0c1e2a3b4c5d';
+    for (const trigger of [
+      { type: 'alert_raised', ruleIds: [id] },
+      { type: 'alert_raised', ruleType: 'score_below', ruleIds: [id], segments: ['Enterprise'] },
+      { type: 'alert_raised', ruleType: 'score_below', segments: ['smb'] },
+    ])
+      expect(validateDefinition({ ...valid, trigger })).toMatchObject({ ok: true, definition: { trigger } });
+  });
+
   const cases: [string, unknown, string[]][] = [
     ['not an object', [], ['']],
     ['unknown top-level field', { ...valid, colour: 'red' }, ['colour']],
@@ -63,6 +73,16 @@ describe('validateDefinition', () => {
       'alert trigger without rule type',
       { ...valid, trigger: { type: 'alert_raised' } },
       ['trigger.ruleType'],
+    ],
+    [
+      'alert trigger with rule ids that are not ids, and segments that are not strings',
+      { ...valid, trigger: { type: 'alert_raised', ruleIds: ['r-1', 7], segments: [''] } },
+      ['trigger.ruleIds[0]', 'trigger.ruleIds[1]', 'trigger.segments[0]'],
+    ],
+    [
+      'alert trigger with an empty rule id list and no type',
+      { ...valid, trigger: { type: 'alert_raised', ruleIds: [] } },
+      ['trigger.ruleIds'],
     ],
     [
       'renewal days out of range',

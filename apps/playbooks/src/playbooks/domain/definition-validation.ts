@@ -160,20 +160,41 @@ function checkTrigger(c: Checker, value: unknown): void {
   if (!c.oneOf(value['type'], 'trigger.type', PLAYBOOK_TRIGGER_TYPES)) return;
   const type = value['type'] as (typeof PLAYBOOK_TRIGGER_TYPES)[number];
   const fields = {
-    alert_raised: ['ruleType'],
+    alert_raised: ['ruleType', 'ruleIds', 'segments'],
     phase_changed: ['to'],
     subscription_started: [],
     days_before_renewal: ['days'],
     schedule: ['every'],
   }[type];
   c.object(value, 'trigger', ['type', ...fields]);
-  if (type === 'alert_raised') c.oneOf(value['ruleType'], 'trigger.ruleType', ALERT_RULE_TYPES);
+  if (type === 'alert_raised') checkAlertTrigger(c, value);
   if (type === 'phase_changed') c.oneOf(value['to'], 'trigger.to', LIFECYCLE_PHASES);
   if (type === 'days_before_renewal') c.number(value['days'], 'trigger.days', 0, 730, true);
   if (type === 'schedule' && c.string(value['every'], 'trigger.every', 100)) {
     const problem = scheduleProblem(value['every'] as string);
     if (problem) c.at('trigger.every', problem);
   }
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** alert_raised: a rule type and/or rule ids (at least one), and segments. */
+function checkAlertTrigger(c: Checker, value: Json): void {
+  const ruleIds = value['ruleIds'];
+  if (value['ruleType'] !== undefined || ruleIds === undefined)
+    c.oneOf(value['ruleType'], 'trigger.ruleType', ALERT_RULE_TYPES);
+  if (ruleIds !== undefined) {
+    if (!Array.isArray(ruleIds) || ruleIds.length > 100)
+      c.at('trigger.ruleIds', 'must be an array of at most 100 alert-rule ids');
+    else if (ruleIds.length === 0 && value['ruleType'] === undefined)
+      c.at('trigger.ruleIds', 'must name at least one alert rule, or give trigger.ruleType');
+    else
+      ruleIds.forEach((id: unknown, i) => {
+        if (typeof id !== 'string' || !UUID.test(id))
+          c.at(`trigger.ruleIds[${i}]`, 'must be the id (a uuid) of an alert rule');
+      });
+  }
+  c.listOf(value['segments'], 'trigger.segments', null);
 }
 
 function checkStep(

@@ -19,7 +19,13 @@ export type Duration =
 
 /** What starts a run. */
 export type Trigger =
-  | { readonly type: 'alert_raised'; readonly ruleType: AlertRuleType }
+  /** An alert of a rule type and/or of rules by id (at least one), optionally for some segments. */
+  | {
+      readonly type: 'alert_raised';
+      readonly ruleType?: AlertRuleType;
+      readonly ruleIds?: readonly string[];
+      readonly segments?: readonly string[];
+    }
   | { readonly type: 'phase_changed'; readonly to: LifecyclePhase }
   | { readonly type: 'subscription_started' }
   | { readonly type: 'days_before_renewal'; readonly days: number }

@@ -63,7 +63,22 @@ export const PLAYBOOK_DEFINITION_SCHEMA: SchemaObject = {
       required: ['type'],
       properties: {
         type: { enum: [...PLAYBOOK_TRIGGER_TYPES] },
-        ruleType: { enum: [...ALERT_RULE_TYPES], description: 'alert_raised' },
+        ruleType: {
+          enum: [...ALERT_RULE_TYPES],
+          description: 'alert_raised: alerts of rules of this type (give ruleType, ruleIds or both)',
+        },
+        ruleIds: {
+          type: 'array',
+          items: { type: 'string', format: 'uuid' },
+          description:
+            'alert_raised: alerts of these rules (alert-rule ids); a rule named here by some playbook no longer starts the playbooks that select only its type',
+        },
+        segments: {
+          type: 'array',
+          items: { type: 'string' },
+          description:
+            "alert_raised: only accounts of these segments (the account's segment when the alert was raised; case-insensitive)",
+        },
         to: { enum: [...LIFECYCLE_PHASES], description: 'phase_changed' },
         days: { type: 'integer', description: 'days_before_renewal' },
         every: {

@@ -113,3 +113,6 @@ export function versionBefore(versions: readonly AttributeVersion[], before: num
 export function sameAttributes(a: SliceAttributes, b: SliceAttributes): boolean {
   return SLICE_ATTRIBUTES.every((attribute) => a[attribute] === b[attribute]);
 }
+
+/** '' stands for "not set" in stored slice columns (they are part of keys). */
+export const sliceValue = (value: string | null): string => value ?? '';

@@ -42,6 +42,11 @@ export interface AlertEventData {
   /** True for positive signals (expansion), false for risks. */
   readonly positive: boolean;
   readonly owner: string | null;
+  /**
+   * The account's segment when the rule judged it (what playbooks and channels select by
+   * `segments`). Absent from messages written before it existed: read it as unknown.
+   */
+  readonly segment?: string | null;
   readonly title: string;
   /** The figures that met the condition, by name (score, days_since_last_sign_in, ...). */
   readonly evidence: Readonly<Record<string, unknown>>;
@@ -83,6 +88,7 @@ export const alertEventJsonSchema = {
     status: { enum: ALERT_STATUSES },
     positive: { type: 'boolean' },
     owner: { type: ['string', 'null'] },
+    segment: { type: ['string', 'null'] },
     title: { type: 'string' },
     evidence: { type: 'object' },
     occurrences: { type: 'integer', minimum: 1 },

@@ -2,6 +2,8 @@ import {
   affectedCount,
   declaredRepositories,
   defineStatements,
+  numeric,
+  numericOrNull,
   recordset,
   recordsetParam,
   renderStatements,
@@ -53,5 +55,15 @@ describe('SQL repository helpers', () => {
     expect(affectedCount([[], 3])).toBe(3);
     expect(affectedCount(rows)).toBe(2);
     expect(() => returnedRows(undefined)).toThrow();
+  });
+
+  it('reads bigint and numeric text as numbers, a missing value as 0 or null', () => {
+    expect(numeric('12345678901')).toBe(12345678901);
+    expect(numeric('-2.5')).toBe(-2.5);
+    expect(numeric(null)).toBe(0);
+    expect(numeric(undefined)).toBe(0);
+    expect(numericOrNull('7')).toBe(7);
+    expect(numericOrNull(null)).toBeNull();
+    expect(numericOrNull(undefined)).toBeNull();
   });
 });

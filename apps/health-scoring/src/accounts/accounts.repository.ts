@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { defineStatements, numericOrNull } from '@tsuzuku/platform-database';
 import type { HealthBand, LifecyclePhase, TouchModel } from '@tsuzuku/contracts';
 import type { MeasureResult } from '../scorecards/domain/health-score.calculator';
 import { AccountCursor, AccountSort } from './domain/account-cursor';
@@ -75,17 +76,34 @@ type Row = Record<string, unknown>;
 const NAME_KEY = 'lower(coalesce(a.name, a.account_id))';
 
 // An override whose expiry has passed is no longer in effect, even before the engine ends it.
-const ACTIVE_OVERRIDE = (now: string) => `LEFT JOIN health_scoring.overrides o
-  ON o.workspace_id = a.workspace_id AND o.account_id = a.account_id
-  AND o.ended_at IS NULL AND (o.expires_at IS NULL OR o.expires_at > ${now})`;
+const activeOverride = (now: string) => `LEFT JOIN health_scoring.overrides o
+    ON o.workspace_id = a.workspace_id AND o.account_id = a.account_id
+    AND o.ended_at IS NULL AND (o.expires_at IS NULL OR o.expires_at > ${now})`;
 
 const ACCOUNT_COLUMNS = `a.account_id, a.name, a.plan, a.mrr::float8 AS mrr, a.seats,
-  a.renewal_date::text AS renewal_date, a.owner, a.segment, a.industry, a.traits, a.phase,
-  a.touch_model, a.first_seen_at, a.last_seen_at, a.last_sign_in_at, a.latest_nps,
-  a.computed_score::float8 AS computed_score, a.score::text AS score_key, a.band,
-  a.coverage::float8 AS coverage, a.scorecard_id, a.scored_at, ${NAME_KEY} AS name_key,
-  o.id AS override_id, o.score::float8 AS override_score, o.reason AS override_reason,
-  o.author AS override_author, o.created_at AS override_created_at, o.expires_at AS override_expires_at`;
+    a.renewal_date::text AS renewal_date, a.owner, a.segment, a.industry, a.traits, a.phase,
+    a.touch_model, a.first_seen_at, a.last_seen_at, a.last_sign_in_at, a.latest_nps,
+    a.computed_score::float8 AS computed_score, a.score::text AS score_key, a.band,
+    a.coverage::float8 AS coverage, a.scorecard_id, a.scored_at, ${NAME_KEY} AS name_key,
+    o.id AS override_id, o.score::float8 AS override_score, o.reason AS override_reason,
+    o.author AS override_author, o.created_at AS override_created_at, o.expires_at AS override_expires_at`;
+
+/**
+ * The rows after the cursor's in the list's order ($10: the cursor's sort key, $11: its account
+ * id, null on the first page). Unscored accounts (a null score) come after every scored one
+ * whichever the direction, then by account id.
+ */
+const AFTER: Record<AccountSort, string> = {
+  score: `($11::text IS NULL
+      OR ($10::numeric IS NULL AND a.score IS NULL AND a.account_id > $11)
+      OR ($10::numeric IS NOT NULL
+          AND (a.score IS NULL OR a.score > $10::numeric OR (a.score = $10::numeric AND a.account_id > $11))))`,
+  '-score': `($11::text IS NULL
+      OR ($10::numeric IS NULL AND a.score IS NULL AND a.account_id > $11)
+      OR ($10::numeric IS NOT NULL
+          AND (a.score IS NULL OR a.score < $10::numeric OR (a.score = $10::numeric AND a.account_id > $11))))`,
+  name: `($11::text IS NULL OR ${NAME_KEY} > $10::text OR (${NAME_KEY} = $10::text AND a.account_id > $11))`,
+};
 
 const ORDER: Record<AccountSort, string> = {
   score: 'a.score ASC NULLS LAST, a.account_id ASC',
@@ -93,15 +111,73 @@ const ORDER: Record<AccountSort, string> = {
   name: `${NAME_KEY} ASC, a.account_id ASC`,
 };
 
+/**
+ * One page of the list in one order: every filter a nullable parameter ($2 bands, $3 segment,
+ * $4 touch models, $5 phases, $6 owner, $7 search prefix), $8 now, $9 the rows to take.
+ */
+const page = (sort: AccountSort) => `
+  SELECT ${ACCOUNT_COLUMNS}
+  FROM health_scoring.accounts a ${activeOverride('$8')}
+  WHERE a.workspace_id = $1
+    AND ($2::text[] IS NULL OR a.band = ANY($2::text[]))
+    AND ($3::text IS NULL OR a.segment = $3)
+    AND ($4::text[] IS NULL OR a.touch_model = ANY($4::text[]))
+    AND ($5::text[] IS NULL OR a.phase = ANY($5::text[]))
+    AND ($6::text IS NULL OR lower(a.owner) = lower($6))
+    AND ($7::text IS NULL OR lower(a.name) LIKE $7 OR lower(a.account_id) LIKE $7)
+    AND ${AFTER[sort]}
+  ORDER BY ${ORDER[sort]}
+  LIMIT $9`;
+
+const HISTORY_COLUMNS = `at, score::float8 AS score, band, computed_score::float8 AS computed_score,
+    coverage::float8 AS coverage, reason`;
+
+const sql = defineStatements('health-scoring.accounts', {
+  pageByScore: page('score'),
+  pageByScoreDescending: page('-score'),
+  pageByName: page('name'),
+  account: `
+    SELECT ${ACCOUNT_COLUMNS}, a.measures
+    FROM health_scoring.accounts a ${activeOverride('$3')}
+    WHERE a.workspace_id = $1 AND a.account_id = $2`,
+  pointsInEffect: `
+    SELECT p.at, p.score FROM unnest($3::timestamptz[]) AS m(at)
+    CROSS JOIN LATERAL (
+      SELECT h.at, h.score::float8 AS score FROM health_scoring.score_history h
+      WHERE h.workspace_id = $1 AND h.account_id = $2 AND h.at <= m.at
+      ORDER BY h.at DESC, h.id DESC LIMIT 1
+    ) p`,
+  history: `
+    SELECT ${HISTORY_COLUMNS}
+    FROM health_scoring.score_history
+    WHERE workspace_id = $1 AND account_id = $2 AND at >= $3 AND at <= $4
+    ORDER BY at DESC, id DESC LIMIT $5`,
+  recentChanges: `
+    SELECT ${HISTORY_COLUMNS}
+    FROM health_scoring.score_history
+    WHERE workspace_id = $1 AND account_id = $2
+    ORDER BY at DESC, id DESC LIMIT $3`,
+  recentEvents: `
+    SELECT event_id, occurred_at, name, detail FROM health_scoring.account_events
+    WHERE workspace_id = $1 AND account_id = $2
+    ORDER BY occurred_at DESC, event_id DESC LIMIT $3`,
+});
+
+const PAGE: Record<AccountSort, string> = {
+  score: sql.pageByScore,
+  '-score': sql.pageByScoreDescending,
+  name: sql.pageByName,
+};
+
 const iso = (value: unknown): string | null => (value instanceof Date ? value.toISOString() : null);
-const num = (value: unknown): number | null => (value === null || value === undefined ? null : Number(value));
+const num = numericOrNull;
 
 /** `%` and `_` in a search are characters to find, not wildcards. */
 const likePrefix = (text: string) => `${text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
-/** The SQL of the accounts API: reads only, every query scoped to one workspace. */
+/** The reads of the accounts API, every query scoped to one workspace. */
 @Injectable()
-export class AccountsStore {
+export class AccountsRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   /** One page of accounts after the cursor, plus one more row to tell whether another page follows. */
@@ -113,26 +189,19 @@ export class AccountsStore {
     take: number,
     now: Date,
   ): Promise<AccountRecord[]> {
-    const params: unknown[] = [workspaceId];
-    const p = (value: unknown) => `$${params.push(value)}`;
-    const where = ['a.workspace_id = $1'];
-    if (filter.band) where.push(`a.band = ANY(${p(filter.band)}::text[])`);
-    if (filter.segment !== undefined) where.push(`a.segment = ${p(filter.segment)}`);
-    if (filter.touchModel) where.push(`a.touch_model = ANY(${p(filter.touchModel)}::text[])`);
-    if (filter.phase) where.push(`a.phase = ANY(${p(filter.phase)}::text[])`);
-    if (filter.owner !== undefined) where.push(`lower(a.owner) = lower(${p(filter.owner)})`);
-    if (filter.q !== undefined) {
-      const prefix = p(likePrefix(filter.q));
-      where.push(`(lower(a.name) LIKE ${prefix} OR lower(a.account_id) LIKE ${prefix})`);
-    }
-    if (after) where.push(keysetAfter(after, p));
-    const rows: Row[] = await this.dataSource.query(
-      `SELECT ${ACCOUNT_COLUMNS} FROM health_scoring.accounts a ${ACTIVE_OVERRIDE(p(now.toISOString()))}
-       WHERE ${where.join(' AND ')}
-       ORDER BY ${ORDER[sort]}
-       LIMIT ${p(take)}`,
-      params,
-    );
+    const rows: Row[] = await this.dataSource.query(PAGE[sort], [
+      workspaceId,
+      filter.band ?? null,
+      filter.segment ?? null,
+      filter.touchModel ?? null,
+      filter.phase ?? null,
+      filter.owner ?? null,
+      filter.q === undefined ? null : likePrefix(filter.q),
+      now.toISOString(),
+      take,
+      after?.key ?? null,
+      after?.accountId ?? null,
+    ]);
     return rows.map(accountOf);
   }
 
@@ -145,11 +214,7 @@ export class AccountsStore {
     accountId: string,
     now: Date,
   ): Promise<(AccountRecord & { readonly measures: MeasureResult[] }) | undefined> {
-    const rows: Row[] = await this.dataSource.query(
-      `SELECT ${ACCOUNT_COLUMNS}, a.measures FROM health_scoring.accounts a ${ACTIVE_OVERRIDE('$3')}
-       WHERE a.workspace_id = $1 AND a.account_id = $2`,
-      [workspaceId, accountId, now.toISOString()],
-    );
+    const rows: Row[] = await this.dataSource.query(sql.account, [workspaceId, accountId, now.toISOString()]);
     const row = rows[0];
     return row
       ? { ...accountOf(row), measures: (row['measures'] as MeasureResult[] | null) ?? [] }
@@ -162,15 +227,11 @@ export class AccountsStore {
     accountId: string,
     moments: readonly Date[],
   ): Promise<ScorePoint[]> {
-    const rows: { at: Date; score: string | null }[] = await this.dataSource.query(
-      `SELECT p.at, p.score FROM unnest($3::timestamptz[]) AS m(at)
-       CROSS JOIN LATERAL (
-         SELECT h.at, h.score::float8 AS score FROM health_scoring.score_history h
-         WHERE h.workspace_id = $1 AND h.account_id = $2 AND h.at <= m.at
-         ORDER BY h.at DESC, h.id DESC LIMIT 1
-       ) p`,
-      [workspaceId, accountId, moments.map((m) => m.toISOString())],
-    );
+    const rows: { at: Date; score: string | null }[] = await this.dataSource.query(sql.pointsInEffect, [
+      workspaceId,
+      accountId,
+      moments.map((m) => m.toISOString()),
+    ]);
     return rows.map((r) => ({ at: r.at, score: num(r.score) }));
   }
 
@@ -180,14 +241,13 @@ export class AccountsStore {
     accountId: string,
     range: { from: Date; to: Date; limit: number },
   ): Promise<{ points: HistoryRecord[]; truncated: boolean }> {
-    const rows: Row[] = await this.dataSource.query(
-      `SELECT at, score::float8 AS score, band, computed_score::float8 AS computed_score,
-         coverage::float8 AS coverage, reason
-       FROM health_scoring.score_history
-       WHERE workspace_id = $1 AND account_id = $2 AND at >= $3 AND at <= $4
-       ORDER BY at DESC, id DESC LIMIT $5`,
-      [workspaceId, accountId, range.from.toISOString(), range.to.toISOString(), range.limit + 1],
-    );
+    const rows: Row[] = await this.dataSource.query(sql.history, [
+      workspaceId,
+      accountId,
+      range.from.toISOString(),
+      range.to.toISOString(),
+      range.limit + 1,
+    ]);
     return {
       points: rows.slice(0, range.limit).reverse().map(historyOf),
       truncated: rows.length > range.limit,
@@ -196,26 +256,14 @@ export class AccountsStore {
 
   /** The last `limit` points of the history, latest first. */
   async recentChanges(workspaceId: string, accountId: string, limit: number): Promise<HistoryRecord[]> {
-    const rows: Row[] = await this.dataSource.query(
-      `SELECT at, score::float8 AS score, band, computed_score::float8 AS computed_score,
-         coverage::float8 AS coverage, reason
-       FROM health_scoring.score_history
-       WHERE workspace_id = $1 AND account_id = $2
-       ORDER BY at DESC, id DESC LIMIT $3`,
-      [workspaceId, accountId, limit],
-    );
+    const rows: Row[] = await this.dataSource.query(sql.recentChanges, [workspaceId, accountId, limit]);
     return rows.map(historyOf);
   }
 
   /** The last `limit` events that can move the account's score, latest first. */
   async recentEvents(workspaceId: string, accountId: string, limit: number): Promise<EventRecord[]> {
     const rows: { event_id: string; occurred_at: Date; name: string; detail: Record<string, unknown> }[] =
-      await this.dataSource.query(
-        `SELECT event_id, occurred_at, name, detail FROM health_scoring.account_events
-         WHERE workspace_id = $1 AND account_id = $2
-         ORDER BY occurred_at DESC, event_id DESC LIMIT $3`,
-        [workspaceId, accountId, limit],
-      );
+      await this.dataSource.query(sql.recentEvents, [workspaceId, accountId, limit]);
     return rows.map((r) => ({
       eventId: r.event_id,
       occurredAt: r.occurred_at.toISOString(),
@@ -223,22 +271,6 @@ export class AccountsStore {
       detail: r.detail,
     }));
   }
-}
-
-/**
- * The rows after the cursor's in the list's order. Unscored accounts (a null score) come after
- * every scored one whichever the direction, then by account id.
- */
-function keysetAfter(after: AccountCursor, p: (value: unknown) => string): string {
-  const id = p(after.accountId);
-  if (after.sort === 'name') {
-    const key = p(after.key);
-    return `(${NAME_KEY} > ${key} OR (${NAME_KEY} = ${key} AND a.account_id > ${id}))`;
-  }
-  if (after.key === null) return `(a.score IS NULL AND a.account_id > ${id})`;
-  const key = `${p(after.key)}::numeric`;
-  const beyond = after.sort === 'score' ? '>' : '<';
-  return `(a.score IS NULL OR a.score ${beyond} ${key} OR (a.score = ${key} AND a.account_id > ${id}))`;
 }
 
 function accountOf(r: Row): AccountRecord {

@@ -1,0 +1,107 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { Coalescer } from '@tsuzuku/platform-kafka';
+import { IngestionConfig } from '../config/ingestion.config';
+import { PublishedEventRepository } from './published-event.repository';
+
+/**
+ * Event ids this request may publish, held by an open transaction until every request that
+ * shares it has settled. `fresh` are the ids not published within the window; the rest are
+ * repeats. `settle` keeps the ids Kafka acknowledged and gives up the others.
+ */
+export interface Claim {
+  readonly fresh: ReadonlySet<string>;
+  settle(published: readonly string[]): void;
+}
+
+interface ClaimRequest {
+  readonly eventIds: readonly string[];
+  readonly claimed: (claim: Claim) => void;
+  readonly failed: (error: unknown) => void;
+}
+
+/** Rows per coalesced claim; a request carries at most a few thousand events. */
+const MAX_ROWS_PER_CLAIM = 20_000;
+/** Pool connections left to everything but claims (memberships, credentials, health). */
+const CONNECTIONS_FOR_THE_REST = 4;
+
+/**
+ * The deduplication ledger as the collect path uses it.
+ *
+ * The ledger (PublishedEventRepository) holds the event ids Kafka acknowledged within the
+ * window. An attempt inserts its ids in a transaction that stays open while Kafka answers: the
+ * ids Kafka took are committed, the others deleted before the commit, and if the process dies
+ * the transaction rolls back by itself. Another attempt with the same id, on any instance,
+ * waits on the row until then, so an id is never published twice and never counted as
+ * published when it was not. Concurrent requests share claim transactions.
+ */
+@Injectable()
+export class DedupeLedger {
+  private readonly logger = new Logger(DedupeLedger.name);
+
+  // Each open claim transaction holds a pool connection until its requests' sends settle.
+  private readonly claims: Coalescer<ClaimRequest>;
+
+  constructor(
+    private readonly ledger: PublishedEventRepository,
+    private readonly config: IngestionConfig,
+  ) {
+    this.claims = new Coalescer<ClaimRequest>((batch) => this.claimTogether(batch), {
+      maxWeight: MAX_ROWS_PER_CLAIM,
+      weigh: (request) => request.eventIds.length,
+      concurrency: Math.max(2, config.DATABASE_POOL_SIZE - CONNECTIONS_FOR_THE_REST),
+    });
+  }
+
+  /**
+   * Claims event ids for publishing; resolves once the ledger answered. The caller must settle
+   * the claim, whatever happens to its send.
+   */
+  claim(eventIds: readonly string[]): Promise<Claim> {
+    if (eventIds.length === 0) return Promise.resolve({ fresh: new Set<string>(), settle: () => undefined });
+    return new Promise<Claim>((claimed, failed) => {
+      this.claims.add({ eventIds, claimed, failed }).catch(failed);
+    });
+  }
+
+  /** Forgets event ids older than the window; answers how many. */
+  prune(): Promise<number> {
+    return this.ledger.prune(this.config.DEDUPE_WINDOW_HOURS);
+  }
+
+  private async claimTogether(batch: readonly ClaimRequest[]): Promise<void> {
+    let answered = 0;
+    try {
+      // Sorted, so concurrent claims lock shared rows in one order and never deadlock.
+      const ids = [...new Set(batch.flatMap((request) => request.eventIds))].sort();
+      const open = await this.ledger.openClaim(ids, {
+        lockTimeoutMs: this.config.PUBLISH_TIMEOUT_MS,
+        windowHours: this.config.DEDUPE_WINDOW_HOURS,
+      });
+      const claimed = new Set(open.claimed);
+      const kept = new Set<string>();
+      const settled = batch.map(
+        (request) =>
+          new Promise<void>((done) => {
+            // An id asked for twice in one transaction goes to the first request only (the
+            // collect path never has one id in two attempts of a process at once).
+            const fresh = new Set(request.eventIds.filter((id) => claimed.delete(id)));
+            answered++;
+            request.claimed({
+              fresh,
+              settle: (published) => {
+                for (const id of published) if (fresh.has(id)) kept.add(id);
+                done();
+              },
+            });
+          }),
+      );
+      await Promise.all(settled);
+      await open.commit(open.claimed.filter((id) => !kept.has(id)));
+    } catch (error) {
+      for (const request of batch.slice(answered)) request.failed(error);
+      // Answered requests have published; a retry of theirs may publish again, and consumers
+      // drop the repeat by event id.
+      if (answered > 0) this.logger.warn(`could not record published event ids: ${(error as Error).message}`);
+    }
+  }
+}

@@ -1,0 +1,192 @@
+-- Generated from the repository's declared statements: do not edit; update with
+-- TSUZUKU_UPDATE_SQL=1 and review the diff.
+
+-- reporting.kpis.activitySliced
+WITH active AS (
+  SELECT a.month, a.account_id FROM reporting.activity_accounts a JOIN reporting.account_attributes s ON s.workspace_id = $1 AND s.account_id = a.account_id AND s.valid_from < ((a.month + interval '1 month') AT TIME ZONE 'UTC') AND ((a.month + interval '1 month') AT TIME ZONE 'UTC') <= s.valid_to
+  AND ($4::text IS NULL OR s.segment = $4)
+  AND ($5::text IS NULL OR s.touch_model = $5)
+  AND ($6::text IS NULL OR s.phase = $6)
+  AND ($7::text IS NULL OR s.owner = $7)
+  AND ($8::text IS NULL OR s.plan = $8)
+  WHERE a.workspace_id = $1 AND a.month BETWEEN $2 AND $3
+), users AS (
+  SELECT d.month, d.user_id, bit_or(d.days) AS days
+  FROM reporting.activity_user_days d JOIN active USING (month, account_id)
+  WHERE d.workspace_id = $1 AND d.month BETWEEN $2 AND $3
+  GROUP BY d.month, d.user_id
+)
+SELECT to_char(a.month, 'YYYY-MM') AS month, a.accounts::text,
+       coalesce(u.users, 0)::text AS users, coalesce(u.user_days, 0)::text AS user_days
+FROM (SELECT month, count(*) AS accounts FROM active GROUP BY month) a
+LEFT JOIN (SELECT month, count(*) AS users, sum(bit_count(days::bit(32))) AS user_days FROM users GROUP BY month) u
+  USING (month);
+
+-- reporting.kpis.activitySlicedWithUnset
+WITH active AS (
+  SELECT a.month, a.account_id FROM reporting.activity_accounts a LEFT JOIN reporting.account_attributes s ON s.workspace_id = $1 AND s.account_id = a.account_id AND s.valid_from < ((a.month + interval '1 month') AT TIME ZONE 'UTC') AND ((a.month + interval '1 month') AT TIME ZONE 'UTC') <= s.valid_to
+    JOIN LATERAL (SELECT coalesce(s.segment, '') AS segment, coalesce(s.touch_model, '') AS touch_model, coalesce(s.phase, '') AS phase, coalesce(s.owner, '') AS owner, coalesce(s.plan, '') AS plan) x ON true
+  AND ($4::text IS NULL OR x.segment = $4)
+  AND ($5::text IS NULL OR x.touch_model = $5)
+  AND ($6::text IS NULL OR x.phase = $6)
+  AND ($7::text IS NULL OR x.owner = $7)
+  AND ($8::text IS NULL OR x.plan = $8)
+  WHERE a.workspace_id = $1 AND a.month BETWEEN $2 AND $3
+), users AS (
+  SELECT d.month, d.user_id, bit_or(d.days) AS days
+  FROM reporting.activity_user_days d JOIN active USING (month, account_id)
+  WHERE d.workspace_id = $1 AND d.month BETWEEN $2 AND $3
+  GROUP BY d.month, d.user_id
+)
+SELECT to_char(a.month, 'YYYY-MM') AS month, a.accounts::text,
+       coalesce(u.users, 0)::text AS users, coalesce(u.user_days, 0)::text AS user_days
+FROM (SELECT month, count(*) AS accounts FROM active GROUP BY month) a
+LEFT JOIN (SELECT month, count(*) AS users, sum(bit_count(days::bit(32))) AS user_days FROM users GROUP BY month) u
+  USING (month);
+
+-- reporting.kpis.activityTotals
+SELECT to_char(month, 'YYYY-MM') AS month, active_accounts, users, user_days
+FROM reporting.activity_totals WHERE workspace_id = $1 AND month BETWEEN $2 AND $3;
+
+-- reporting.kpis.conversionErrors
+SELECT event_id, account_id, subscription_id, occurred_at, currency, amount::text
+FROM reporting.conversion_errors WHERE workspace_id = $1 AND occurred_at < $2
+ORDER BY occurred_at, event_id LIMIT 1000;
+
+-- reporting.kpis.csat
+SELECT to_char(c.month, 'YYYY-MM') AS month, count(*)::int AS responses,
+       count(*) FILTER (WHERE c.score >= 4)::int AS satisfied
+FROM reporting.survey_responses c
+WHERE c.workspace_id = $1 AND c.survey = 'csat' AND c.month BETWEEN $2 AND $3
+GROUP BY c.month;
+
+-- reporting.kpis.csatSliced
+SELECT to_char(c.month, 'YYYY-MM') AS month, count(*)::int AS responses,
+       count(*) FILTER (WHERE c.score >= 4)::int AS satisfied
+FROM reporting.survey_responses c JOIN reporting.account_attributes s ON s.workspace_id = $1 AND s.account_id = c.account_id AND s.valid_from < ((c.month + interval '1 month') AT TIME ZONE 'UTC') AND ((c.month + interval '1 month') AT TIME ZONE 'UTC') <= s.valid_to
+  AND ($4::text IS NULL OR s.segment = $4)
+  AND ($5::text IS NULL OR s.touch_model = $5)
+  AND ($6::text IS NULL OR s.phase = $6)
+  AND ($7::text IS NULL OR s.owner = $7)
+  AND ($8::text IS NULL OR s.plan = $8)
+WHERE c.workspace_id = $1 AND c.survey = 'csat' AND c.month BETWEEN $2 AND $3
+GROUP BY c.month;
+
+-- reporting.kpis.csatSlicedWithUnset
+SELECT to_char(c.month, 'YYYY-MM') AS month, count(*)::int AS responses,
+       count(*) FILTER (WHERE c.score >= 4)::int AS satisfied
+FROM reporting.survey_responses c LEFT JOIN reporting.account_attributes s ON s.workspace_id = $1 AND s.account_id = c.account_id AND s.valid_from < ((c.month + interval '1 month') AT TIME ZONE 'UTC') AND ((c.month + interval '1 month') AT TIME ZONE 'UTC') <= s.valid_to
+    JOIN LATERAL (SELECT coalesce(s.segment, '') AS segment, coalesce(s.touch_model, '') AS touch_model, coalesce(s.phase, '') AS phase, coalesce(s.owner, '') AS owner, coalesce(s.plan, '') AS plan) x ON true
+  AND ($4::text IS NULL OR x.segment = $4)
+  AND ($5::text IS NULL OR x.touch_model = $5)
+  AND ($6::text IS NULL OR x.phase = $6)
+  AND ($7::text IS NULL OR x.owner = $7)
+  AND ($8::text IS NULL OR x.plan = $8)
+WHERE c.workspace_id = $1 AND c.survey = 'csat' AND c.month BETWEEN $2 AND $3
+GROUP BY c.month;
+
+-- reporting.kpis.mrrTotals
+SELECT to_char(month, 'YYYY-MM') AS month,
+       sum(start_mrr)::text AS "startMrr",
+       sum(end_mrr)::text AS "endMrr",
+       sum(new_mrr)::text AS "newMrr",
+       sum(expansion_mrr)::text AS "expansionMrr",
+       sum(contraction_mrr)::text AS "contractionMrr",
+       sum(churned_mrr)::text AS "churnedMrr",
+       sum(reactivation_mrr)::text AS "reactivationMrr",
+       sum(start_accounts)::text AS "startAccounts",
+       sum(churned_accounts)::text AS "churnedAccounts",
+       sum(expanded_accounts)::text AS "expandedAccounts",
+       sum(paying_accounts)::text AS "payingAccounts",
+       sum(retained_mrr)::text AS "retainedMrr",
+       sum(start_accounts_end_mrr)::text AS "startAccountsEndMrr",
+       sum(start_mrr_12)::text AS "startMrr12",
+       sum(retained_mrr_12)::text AS "retainedMrr12",
+       sum(start_accounts_end_mrr_12)::text AS "startAccountsEndMrr12"
+FROM reporting.month_totals t
+WHERE workspace_id = $1 AND month BETWEEN $2 AND $3
+AND ($4::text IS NULL OR t.segment = $4)
+AND ($5::text IS NULL OR t.touch_model = $5)
+AND ($6::text IS NULL OR t.phase = $6)
+AND ($7::text IS NULL OR t.owner = $7)
+AND ($8::text IS NULL OR t.plan = $8)
+GROUP BY month;
+
+-- reporting.kpis.nps
+SELECT to_char(n.month, 'YYYY-MM') AS month, count(*)::int AS respondents,
+       count(*) FILTER (WHERE n.score >= 9)::int AS promoters,
+       count(*) FILTER (WHERE n.score <= 6)::int AS detractors
+FROM reporting.nps_latest n
+WHERE n.workspace_id = $1 AND n.month BETWEEN $2 AND $3
+GROUP BY n.month;
+
+-- reporting.kpis.npsSliced
+SELECT to_char(n.month, 'YYYY-MM') AS month, count(*)::int AS respondents,
+       count(*) FILTER (WHERE n.score >= 9)::int AS promoters,
+       count(*) FILTER (WHERE n.score <= 6)::int AS detractors
+FROM reporting.nps_latest n JOIN reporting.account_attributes s ON s.workspace_id = $1 AND s.account_id = n.account_id AND s.valid_from < ((n.month + interval '1 month') AT TIME ZONE 'UTC') AND ((n.month + interval '1 month') AT TIME ZONE 'UTC') <= s.valid_to
+  AND ($4::text IS NULL OR s.segment = $4)
+  AND ($5::text IS NULL OR s.touch_model = $5)
+  AND ($6::text IS NULL OR s.phase = $6)
+  AND ($7::text IS NULL OR s.owner = $7)
+  AND ($8::text IS NULL OR s.plan = $8)
+WHERE n.workspace_id = $1 AND n.month BETWEEN $2 AND $3
+GROUP BY n.month;
+
+-- reporting.kpis.npsSlicedWithUnset
+SELECT to_char(n.month, 'YYYY-MM') AS month, count(*)::int AS respondents,
+       count(*) FILTER (WHERE n.score >= 9)::int AS promoters,
+       count(*) FILTER (WHERE n.score <= 6)::int AS detractors
+FROM reporting.nps_latest n LEFT JOIN reporting.account_attributes s ON s.workspace_id = $1 AND s.account_id = n.account_id AND s.valid_from < ((n.month + interval '1 month') AT TIME ZONE 'UTC') AND ((n.month + interval '1 month') AT TIME ZONE 'UTC') <= s.valid_to
+    JOIN LATERAL (SELECT coalesce(s.segment, '') AS segment, coalesce(s.touch_model, '') AS touch_model, coalesce(s.phase, '') AS phase, coalesce(s.owner, '') AS owner, coalesce(s.plan, '') AS plan) x ON true
+  AND ($4::text IS NULL OR x.segment = $4)
+  AND ($5::text IS NULL OR x.touch_model = $5)
+  AND ($6::text IS NULL OR x.phase = $6)
+  AND ($7::text IS NULL OR x.owner = $7)
+  AND ($8::text IS NULL OR x.plan = $8)
+WHERE n.workspace_id = $1 AND n.month BETWEEN $2 AND $3
+GROUP BY n.month;
+
+-- reporting.kpis.onboarding
+SELECT to_char(o.month, 'YYYY-MM') AS month, count(*)::int AS eligible,
+       count(*) FILTER (WHERE o.onboarding_completed_at <= o.first_started_at + interval '30 days')::int AS completed
+FROM (SELECT account_id, first_started_at, onboarding_completed_at,
+             date_trunc('month', first_started_at AT TIME ZONE 'UTC')::date AS month
+      FROM reporting.accounts
+      WHERE workspace_id = $1 AND first_started_at >= $2 AND first_started_at < $3
+        AND first_started_at <= $4) o
+
+GROUP BY o.month;
+
+-- reporting.kpis.onboardingSliced
+SELECT to_char(o.month, 'YYYY-MM') AS month, count(*)::int AS eligible,
+       count(*) FILTER (WHERE o.onboarding_completed_at <= o.first_started_at + interval '30 days')::int AS completed
+FROM (SELECT account_id, first_started_at, onboarding_completed_at,
+             date_trunc('month', first_started_at AT TIME ZONE 'UTC')::date AS month
+      FROM reporting.accounts
+      WHERE workspace_id = $1 AND first_started_at >= $2 AND first_started_at < $3
+        AND first_started_at <= $4) o
+JOIN reporting.account_attributes s ON s.workspace_id = $1 AND s.account_id = o.account_id AND s.valid_from < ((o.month + interval '1 month') AT TIME ZONE 'UTC') AND ((o.month + interval '1 month') AT TIME ZONE 'UTC') <= s.valid_to
+  AND ($5::text IS NULL OR s.segment = $5)
+  AND ($6::text IS NULL OR s.touch_model = $6)
+  AND ($7::text IS NULL OR s.phase = $7)
+  AND ($8::text IS NULL OR s.owner = $8)
+  AND ($9::text IS NULL OR s.plan = $9)
+GROUP BY o.month;
+
+-- reporting.kpis.onboardingSlicedWithUnset
+SELECT to_char(o.month, 'YYYY-MM') AS month, count(*)::int AS eligible,
+       count(*) FILTER (WHERE o.onboarding_completed_at <= o.first_started_at + interval '30 days')::int AS completed
+FROM (SELECT account_id, first_started_at, onboarding_completed_at,
+             date_trunc('month', first_started_at AT TIME ZONE 'UTC')::date AS month
+      FROM reporting.accounts
+      WHERE workspace_id = $1 AND first_started_at >= $2 AND first_started_at < $3
+        AND first_started_at <= $4) o
+LEFT JOIN reporting.account_attributes s ON s.workspace_id = $1 AND s.account_id = o.account_id AND s.valid_from < ((o.month + interval '1 month') AT TIME ZONE 'UTC') AND ((o.month + interval '1 month') AT TIME ZONE 'UTC') <= s.valid_to
+    JOIN LATERAL (SELECT coalesce(s.segment, '') AS segment, coalesce(s.touch_model, '') AS touch_model, coalesce(s.phase, '') AS phase, coalesce(s.owner, '') AS owner, coalesce(s.plan, '') AS plan) x ON true
+  AND ($5::text IS NULL OR x.segment = $5)
+  AND ($6::text IS NULL OR x.touch_model = $6)
+  AND ($7::text IS NULL OR x.phase = $7)
+  AND ($8::text IS NULL OR x.owner = $8)
+  AND ($9::text IS NULL OR x.plan = $9)
+GROUP BY o.month;

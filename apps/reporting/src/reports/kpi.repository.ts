@@ -1,0 +1,305 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { defineStatements, numeric } from '@tsuzuku/platform-database';
+import {
+  ActivityTotals,
+  MRR_TOTAL_FIELDS,
+  MrrTotals,
+  OnboardingTotals,
+  SurveyTotals,
+} from '../kpis/domain/kpi-formulas';
+import { TOTAL_COLUMNS } from '../read-models/mrr.repository';
+import { SliceFilter, isSliced } from './report-filter';
+
+/** The slice columns in the order of their parameters (see `sliceParams`). */
+const SLICE_COLUMNS = ['segment', 'touch_model', 'phase', 'owner', 'plan'] as const;
+
+/**
+ * The slice as five parameters (segment, touch model, phase, owner, plan), null where the filter
+ * leaves the attribute free: the statements read `($n::text IS NULL OR column = $n)`.
+ */
+export function sliceParams(filter: SliceFilter): (string | null)[] {
+  return [filter.segment, filter.touchModel, filter.phase, filter.owner, filter.plan].map((v) => v ?? null);
+}
+
+/** Conditions on `alias`'s slice columns, the five slice parameters numbered from `first`. */
+export function sliceMatch(alias: string, first: number): string {
+  return SLICE_COLUMNS.map(
+    (c, i) => `\n    AND ($${first + i}::text IS NULL OR ${alias}.${c} = $${first + i})`,
+  ).join('');
+}
+
+/** The end of a month held in a date column, as a timestamptz (UTC, whatever the session's zone). */
+const monthEnd = (column: string): string => `((${column} + interval '1 month') AT TIME ZONE 'UTC')`;
+
+/**
+ * How a report joins rows of an account in a month to the account's attribute version in effect at
+ * the month's end (account_attributes, by its key), keeping the rows of accounts in the slice.
+ * `matched`: only accounts with a version (the slice names no ''); `withUnset`: a filter on ''
+ * (not set) also keeps accounts with no attributes at all. $1 is the workspace.
+ */
+function sliceJoins(account: string, month: string, first: number): { matched: string; withUnset: string } {
+  const end = monthEnd(month);
+  const on = `s.workspace_id = $1 AND s.account_id = ${account} AND s.valid_from < ${end} AND ${end} <= s.valid_to`;
+  const unset = SLICE_COLUMNS.map((c) => `coalesce(s.${c}, '') AS ${c}`).join(', ');
+  return {
+    matched: `JOIN reporting.account_attributes s ON ${on}${sliceMatch('s', first)}`,
+    withUnset: `LEFT JOIN reporting.account_attributes s ON ${on}
+      JOIN LATERAL (SELECT ${unset}) x ON true${sliceMatch('x', first)}`,
+  };
+}
+
+/** Which form of a sliced statement a filter needs. */
+type Variant = 'whole' | 'matched' | 'withUnset';
+const variantOf = (filter: SliceFilter): Variant =>
+  !isSliced(filter) ? 'whole' : Object.values(filter).includes('') ? 'withUnset' : 'matched';
+
+/** A statement in its three forms: the whole workspace, and the two slice joins. */
+function inForms(build: (join: string) => string, account: string, month: string, first: number) {
+  const joins = sliceJoins(account, month, first);
+  return { whole: build(''), matched: build(joins.matched), withUnset: build(joins.withUnset) };
+}
+
+const activitySliced = (join: string) => `
+  WITH active AS (
+    SELECT a.month, a.account_id FROM reporting.activity_accounts a ${join}
+    WHERE a.workspace_id = $1 AND a.month BETWEEN $2 AND $3
+  ), users AS (
+    SELECT d.month, d.user_id, bit_or(d.days) AS days
+    FROM reporting.activity_user_days d JOIN active USING (month, account_id)
+    WHERE d.workspace_id = $1 AND d.month BETWEEN $2 AND $3
+    GROUP BY d.month, d.user_id
+  )
+  SELECT to_char(a.month, 'YYYY-MM') AS month, a.accounts::text,
+         coalesce(u.users, 0)::text AS users, coalesce(u.user_days, 0)::text AS user_days
+  FROM (SELECT month, count(*) AS accounts FROM active GROUP BY month) a
+  LEFT JOIN (SELECT month, count(*) AS users, sum(bit_count(days::bit(32))) AS user_days FROM users GROUP BY month) u
+    USING (month)`;
+const activity = inForms(activitySliced, 'a.account_id', 'a.month', 4);
+
+const nps = inForms(
+  (join) => `
+  SELECT to_char(n.month, 'YYYY-MM') AS month, count(*)::int AS respondents,
+         count(*) FILTER (WHERE n.score >= 9)::int AS promoters,
+         count(*) FILTER (WHERE n.score <= 6)::int AS detractors
+  FROM reporting.nps_latest n ${join}
+  WHERE n.workspace_id = $1 AND n.month BETWEEN $2 AND $3
+  GROUP BY n.month`,
+  'n.account_id',
+  'n.month',
+  4,
+);
+
+const csat = inForms(
+  (join) => `
+  SELECT to_char(c.month, 'YYYY-MM') AS month, count(*)::int AS responses,
+         count(*) FILTER (WHERE c.score >= 4)::int AS satisfied
+  FROM reporting.survey_responses c ${join}
+  WHERE c.workspace_id = $1 AND c.survey = 'csat' AND c.month BETWEEN $2 AND $3
+  GROUP BY c.month`,
+  'c.account_id',
+  'c.month',
+  4,
+);
+
+const onboarding = inForms(
+  (join) => `
+  SELECT to_char(o.month, 'YYYY-MM') AS month, count(*)::int AS eligible,
+         count(*) FILTER (WHERE o.onboarding_completed_at <= o.first_started_at + interval '30 days')::int AS completed
+  FROM (SELECT account_id, first_started_at, onboarding_completed_at,
+               date_trunc('month', first_started_at AT TIME ZONE 'UTC')::date AS month
+        FROM reporting.accounts
+        WHERE workspace_id = $1 AND first_started_at >= $2 AND first_started_at < $3
+          AND first_started_at <= $4) o
+  ${join}
+  GROUP BY o.month`,
+  'o.account_id',
+  'o.month',
+  5,
+);
+
+const sql = defineStatements('reporting.kpis', {
+  mrrTotals: `
+    SELECT to_char(month, 'YYYY-MM') AS month,
+           ${MRR_TOTAL_FIELDS.map((f) => `sum(${TOTAL_COLUMNS[f]})::text AS "${f}"`).join(',\n           ')}
+    FROM reporting.month_totals t
+    WHERE workspace_id = $1 AND month BETWEEN $2 AND $3${sliceMatch('t', 4)}
+    GROUP BY month`,
+  activityTotals: `
+    SELECT to_char(month, 'YYYY-MM') AS month, active_accounts, users, user_days
+    FROM reporting.activity_totals WHERE workspace_id = $1 AND month BETWEEN $2 AND $3`,
+  activitySliced: activity.matched,
+  activitySlicedWithUnset: activity.withUnset,
+  nps: nps.whole,
+  npsSliced: nps.matched,
+  npsSlicedWithUnset: nps.withUnset,
+  csat: csat.whole,
+  csatSliced: csat.matched,
+  csatSlicedWithUnset: csat.withUnset,
+  onboarding: onboarding.whole,
+  onboardingSliced: onboarding.matched,
+  onboardingSlicedWithUnset: onboarding.withUnset,
+  conversionErrors: `
+    SELECT event_id, account_id, subscription_id, occurred_at, currency, amount::text
+    FROM reporting.conversion_errors WHERE workspace_id = $1 AND occurred_at < $2
+    ORDER BY occurred_at, event_id LIMIT 1000`,
+});
+
+/** The statement of a query in the form the filter needs, and its slice parameters. */
+function sliced<K extends string>(
+  forms: { whole: K; matched: K; withUnset: K },
+  filter: SliceFilter,
+): { statement: string; params: (string | null)[] } {
+  const variant = variantOf(filter);
+  return {
+    statement: sql[forms[variant] as keyof typeof sql],
+    params: variant === 'whole' ? [] : sliceParams(filter),
+  };
+}
+
+/** A workspace and a month range, as the statements take them ($1, $2, $3: first months as dates). */
+export interface MonthSpan {
+  readonly workspaceId: string;
+  readonly from: string;
+  readonly to: string;
+}
+
+export interface ConversionError {
+  readonly eventId: string;
+  readonly accountId: string;
+  readonly subscriptionId: string;
+  readonly occurredAt: string;
+  readonly currency: string;
+  readonly amount: number | null;
+  readonly message: string;
+}
+
+const NO_SURVEYS: SurveyTotals = {
+  npsRespondents: 0,
+  promoters: 0,
+  detractors: 0,
+  csatResponses: 0,
+  csatSatisfied: 0,
+};
+
+/**
+ * The reads behind the KPI report, by month ('YYYY-MM'). The MRR figures come from the month
+ * totals, kept by delta on write, so a month costs a handful of rows whatever the number of
+ * accounts; unsliced activity comes from the workspace's activity totals; sliced activity, surveys
+ * and onboarding join each account to its attribute version in effect at the end of the month.
+ */
+@Injectable()
+export class KpiRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  /** The month totals of the slice (every MRR total field, in millionths). */
+  async mrrTotals(span: MonthSpan, filter: SliceFilter): Promise<Map<string, MrrTotals>> {
+    const rows: Record<string, string>[] = await this.dataSource.query(sql.mrrTotals, [
+      ...spanParams(span),
+      ...sliceParams(filter),
+    ]);
+    return new Map(
+      rows.map((r) => [
+        r['month']!,
+        Object.fromEntries(MRR_TOTAL_FIELDS.map((f) => [f, numeric(r[f])])) as unknown as MrrTotals,
+      ]),
+    );
+  }
+
+  async activityTotals(span: MonthSpan, filter: SliceFilter): Promise<Map<string, ActivityTotals>> {
+    if (!isSliced(filter)) {
+      const rows: { month: string; active_accounts: number; users: number; user_days: number }[] =
+        await this.dataSource.query(sql.activityTotals, spanParams(span));
+      return new Map(
+        rows.map((r) => [
+          r.month,
+          { activeAccounts: r.active_accounts, users: r.users, userDays: r.user_days },
+        ]),
+      );
+    }
+    const q = sliced(
+      { whole: 'activityTotals', matched: 'activitySliced', withUnset: 'activitySlicedWithUnset' },
+      filter,
+    );
+    const rows: { month: string; accounts: string; users: string; user_days: string }[] =
+      await this.dataSource.query(q.statement, [...spanParams(span), ...q.params]);
+    return new Map(
+      rows.map((r) => [
+        r.month,
+        { activeAccounts: numeric(r.accounts), users: numeric(r.users), userDays: numeric(r.user_days) },
+      ]),
+    );
+  }
+
+  async surveyTotals(span: MonthSpan, filter: SliceFilter): Promise<Map<string, SurveyTotals>> {
+    const n = sliced({ whole: 'nps', matched: 'npsSliced', withUnset: 'npsSlicedWithUnset' }, filter);
+    const c = sliced({ whole: 'csat', matched: 'csatSliced', withUnset: 'csatSlicedWithUnset' }, filter);
+    const [npsRows, csatRows] = await Promise.all([
+      this.dataSource.query(n.statement, [...spanParams(span), ...n.params]) as Promise<
+        { month: string; respondents: number; promoters: number; detractors: number }[]
+      >,
+      this.dataSource.query(c.statement, [...spanParams(span), ...c.params]) as Promise<
+        { month: string; responses: number; satisfied: number }[]
+      >,
+    ]);
+    const totals = new Map<string, SurveyTotals>();
+    for (const r of npsRows)
+      totals.set(r.month, {
+        ...NO_SURVEYS,
+        npsRespondents: r.respondents,
+        promoters: r.promoters,
+        detractors: r.detractors,
+      });
+    for (const r of csatRows)
+      totals.set(r.month, {
+        ...(totals.get(r.month) ?? NO_SURVEYS),
+        csatResponses: r.responses,
+        csatSatisfied: r.satisfied,
+      });
+    return totals;
+  }
+
+  /**
+   * Accounts by the month they first started ([from, until) as instants), those that started by
+   * `startedBy` (so their onboarding window has passed), and how many completed onboarding in it.
+   */
+  async onboardingTotals(
+    workspaceId: string,
+    range: { from: string; until: string; startedBy: string },
+    filter: SliceFilter,
+  ): Promise<Map<string, OnboardingTotals>> {
+    const q = sliced(
+      { whole: 'onboarding', matched: 'onboardingSliced', withUnset: 'onboardingSlicedWithUnset' },
+      filter,
+    );
+    const rows: { month: string; eligible: number; completed: number }[] = await this.dataSource.query(
+      q.statement,
+      [workspaceId, range.from, range.until, range.startedBy, ...q.params],
+    );
+    return new Map(rows.map((r) => [r.month, { eligible: r.eligible, completed: r.completed }]));
+  }
+
+  /** The first 1000 subscription events before `before` that could not be converted, in time order. */
+  async conversionErrors(workspaceId: string, before: string): Promise<ConversionError[]> {
+    const rows: {
+      event_id: string;
+      account_id: string;
+      subscription_id: string;
+      occurred_at: Date;
+      currency: string;
+      amount: string | null;
+    }[] = await this.dataSource.query(sql.conversionErrors, [workspaceId, before]);
+    return rows.map((r) => ({
+      eventId: r.event_id,
+      accountId: r.account_id,
+      subscriptionId: r.subscription_id,
+      occurredAt: r.occurred_at.toISOString(),
+      currency: r.currency,
+      amount: r.amount === null ? null : Number(r.amount),
+      message: `no conversion rate from ${r.currency} to the reporting currency: the event is left out of MRR`,
+    }));
+  }
+}
+
+const spanParams = (span: MonthSpan): string[] => [span.workspaceId, span.from, span.to];
