@@ -114,7 +114,7 @@ try {
   const url = Object.fromEntries(services.map((s) => [s.app, s.url]));
   const cli = spawnSync(
     process.execPath,
-    ['apps/ingestion/dist/cli.js', 'workspace', 'create', 'bench-e2e'],
+    ['apps/ingestion/dist/cli.js', 'workspace', 'create', 'bench-e2e', '--no-fallback-owner'],
     {
       cwd: ROOT,
       env: { ...process.env, ...env },

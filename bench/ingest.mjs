@@ -174,7 +174,7 @@ async function startIngestion(cwd, database) {
   const created = await fetch(`${service.url}/admin/workspaces`, {
     method: 'POST',
     headers: { authorization: `Bearer ${ADMIN}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ name: 'bench' }),
+    body: JSON.stringify({ name: 'bench', fallbackOwner: null }),
   }).then((r) => r.json());
   const auth = { authorization: `Basic ${Buffer.from(`${created.writeKey.secret}:`).toString('base64')}` };
   return { ...service, auth };

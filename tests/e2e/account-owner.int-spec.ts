@@ -31,7 +31,7 @@ interface Task {
   readonly id: string;
   readonly accountId: string;
   readonly status: string;
-  readonly assignee: string | null;
+  readonly owner: string | null;
 }
 
 type Unary = (
@@ -229,7 +229,7 @@ describe('ownership: open alerts and tasks follow their account to its new owner
     for (const accountId of accounts) {
       const [alert] = await alerts(accountId);
       const [task] = await tasks(accountId);
-      expect([alert!.owner, task!.assignee]).toEqual([FORMER, FORMER]);
+      expect([alert!.owner, task!.owner]).toEqual([FORMER, FORMER]);
       const resolved = await call(`${services.alerting.url}/v1/alerts/${alert!.id}/resolve`, 'POST', {
         note: 'talked to them',
       });
@@ -276,7 +276,7 @@ describe('ownership: open alerts and tasks follow their account to its new owner
     const owners = async (accountId: string) => ({
       open: [
         ...open(await alerts(accountId), 'resolved').map((a) => a.owner),
-        ...open(await tasks(accountId), 'done').map((t) => t.assignee),
+        ...open(await tasks(accountId), 'done').map((t) => t.owner),
       ],
     });
     for (const accountId of accounts)
@@ -297,11 +297,9 @@ describe('ownership: open alerts and tasks follow their account to its new owner
       expect(a.filter((x) => x.status !== 'resolved').every((x) => x.owner === newOwners[accountId])).toBe(
         true,
       );
-      expect(t.filter((x) => x.status !== 'done').every((x) => x.assignee === newOwners[accountId])).toBe(
-        true,
-      );
+      expect(t.filter((x) => x.status !== 'done').every((x) => x.owner === newOwners[accountId])).toBe(true);
       expect(a.find((x) => x.id === alertId)).toMatchObject({ status: 'resolved', owner: FORMER });
-      expect(t.find((x) => x.id === taskId)).toMatchObject({ status: 'done', assignee: FORMER });
+      expect(t.find((x) => x.id === taskId)).toMatchObject({ status: 'done', owner: FORMER });
       const account = await apiCall<{ owner: string | null }>(
         `${services.scoring.url}/v1/accounts/${accountId}`,
         token,

@@ -32,7 +32,12 @@ describe('credentials from the CLI reach every service through cs.credentials.v1
   });
 
   it('creates a workspace whose write key ingestion accepts and whose API token health-scoring accepts, until revoked', async () => {
-    const created = await runBuiltScript('ingestion', 'cli.js', ['workspace', 'create', 'acme'], env());
+    const created = await runBuiltScript(
+      'ingestion',
+      'cli.js',
+      ['workspace', 'create', 'acme', '--no-fallback-owner'],
+      env(),
+    );
     expect(created.stderr).toBe('');
     expect(created.code).toBe(0);
     const { workspace, writeKey, apiToken } = JSON.parse(created.stdout) as {

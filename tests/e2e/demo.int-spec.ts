@@ -1,5 +1,6 @@
 import {
   BuiltService,
+  DEMO_DEFAULT_OWNER,
   CustomerBase,
   DemoEndpoints,
   DemoReport,
@@ -49,12 +50,12 @@ describe('the demo flow end to end', () => {
       string,
     ];
     const endpoints: DemoEndpoints = { ingestion, healthScoring, alerting, playbooks, reporting };
-    const workspace = await createWorkspaceWithCli('demo-e2e', env, [
-      healthScoring,
-      alerting,
-      playbooks,
-      reporting,
-    ]);
+    const workspace = await createWorkspaceWithCli(
+      'demo-e2e',
+      env,
+      [healthScoring, alerting, playbooks, reporting],
+      { fallbackOwner: DEMO_DEFAULT_OWNER },
+    );
     const token = workspace.token;
     base = generateCustomerBase({ accounts: 40, months: 6, seed: 7, now });
     await configureDemoWorkspace(endpoints, token, base);

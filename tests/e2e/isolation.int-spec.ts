@@ -220,8 +220,8 @@ describe('workspace isolation and whole-resource PUTs, over every documented ope
       kind: 'email',
       recipients: [`ops-${mark}@example.com`],
     });
-    await json('alerting', 'PUT', '/v1/alert-settings', a.token, {
-      defaultOwner: `owner-${mark}@example.com`,
+    await json('ingestion', 'PUT', '/v1/workspace-settings', a.token, {
+      fallbackOwner: `owner-${mark}@example.com`,
     });
     await json('health-scoring', 'POST', '/v1/scorecards', a.token, {
       name: `${mark} scorecard`,
@@ -393,7 +393,7 @@ describe('workspace isolation and whole-resource PUTs, over every documented ope
     expect(writes.map((op) => `${op.method} ${op.path}`)).toEqual(
       expect.arrayContaining([
         'PUT /v1/settings',
-        'PUT /v1/alert-settings',
+        'PUT /v1/workspace-settings',
         'PUT /v1/reports/settings',
         'PUT /v1/scorecards/{id}',
         'PATCH /v1/scorecards/{id}',
@@ -428,17 +428,17 @@ describe('workspace isolation and whole-resource PUTs, over every documented ope
     }
     expect(problems).toEqual([]);
 
-    // The findings of issue 14, named: {} does not clear the default owner, null does not reset the currency.
-    const emptySettings = await call('alerting', 'PUT', '/v1/alert-settings', {
+    // The findings of issue 14, named: {} does not clear the fallback owner, null does not reset the currency.
+    const emptySettings = await call('ingestion', 'PUT', '/v1/workspace-settings', {
       authorization: `Bearer ${a.token}`,
       body: '{}',
     });
     expect(emptySettings.status).toBe(400);
     expect(
       (JSON.parse(emptySettings.text) as { errors: { path: string }[] }).errors.map((e) => e.path),
-    ).toContain('defaultOwner');
-    expect(await json('alerting', 'GET', '/v1/alert-settings', a.token)).toMatchObject({
-      defaultOwner: `owner-${mark}@example.com`,
+    ).toContain('fallbackOwner');
+    expect(await json('ingestion', 'GET', '/v1/workspace-settings', a.token)).toMatchObject({
+      fallbackOwner: `owner-${mark}@example.com`,
     });
     expect(
       (

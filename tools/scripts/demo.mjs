@@ -79,8 +79,6 @@ try {
     DATABASE_URL: infraHandle.databaseUrl,
     // Local receivers (a webhook on this machine) keep working; production refuses loopback.
     TSUZUKU_OUTBOUND_ALLOW: process.env.TSUZUKU_OUTBOUND_ALLOW ?? '127.0.0.1/32,::1/128',
-    // Tasks of accounts without a CSM (the small ones) go to the CS team.
-    PLAYBOOK_DEFAULT_OWNER: process.env.PLAYBOOK_DEFAULT_OWNER ?? 'cs-team@cs.example',
   };
   console.log(`Kafka ${brokers.join(',')}; Postgres ${infraHandle.databaseUrl}`);
   stage('build');
@@ -109,12 +107,14 @@ try {
   stage('demo workspace');
   const workspaceName = `demo-seed${options.seed}-${new Date().toISOString().slice(0, 19).replace(/[-:T]/g, '')}`;
   const { createWorkspaceWithCli } = require(path.join(ROOT, 'libs/demo/dist/workspace-cli.js'));
+  const { DEMO_DEFAULT_OWNER } = require(path.join(ROOT, 'libs/demo/dist/demo-flow.js'));
   const { healthScoring, alerting, playbooks, reporting } = endpoints;
   const workspace = await createWorkspaceWithCli(
     workspaceName,
     { ...env, LOG_LEVEL: 'warn' },
     [healthScoring, alerting, playbooks, reporting],
-    { timeoutMs: 30_000 },
+    // Alerts and tasks of accounts without a CSM (the small ones) go to the CS team.
+    { timeoutMs: 30_000, fallbackOwner: DEMO_DEFAULT_OWNER },
   );
   const token = workspace.token;
   console.log(`workspace ${workspaceName} (${workspace.workspaceId})`);
@@ -240,12 +240,12 @@ function printReport(report) {
     Object.entries(byPlaybook).map(([name, s]) => [name, ...statuses.map((st) => s[st] ?? 0)]),
   );
   console.log(`\nOpen CSM tasks: ${report.openTasks.length}`);
-  const byAssignee = {};
+  const byOwner = {};
   for (const t of report.openTasks)
-    byAssignee[t.assignee ?? '(unassigned)'] = (byAssignee[t.assignee ?? '(unassigned)'] ?? 0) + 1;
+    byOwner[t.owner ?? '(unassigned)'] = (byOwner[t.owner ?? '(unassigned)'] ?? 0) + 1;
   table(
-    ['assignee', 'open tasks'],
-    Object.entries(byAssignee).sort((x, y) => y[1] - x[1]),
+    ['owner', 'open tasks'],
+    Object.entries(byOwner).sort((x, y) => y[1] - x[1]),
   );
 }
 

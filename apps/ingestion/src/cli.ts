@@ -2,6 +2,7 @@
 import './instrumentation';
 import { HttpException, INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { isEmail } from 'class-validator';
 import { API_SCOPES, ApiScope } from '@tsuzuku/contracts';
 import { ConfigError, loadConfig } from '@tsuzuku/platform-config';
 import { DatabaseStatus } from '@tsuzuku/platform-database';
@@ -13,7 +14,10 @@ import { DeadLetterFilter, deadLetterTable, isDeadLetterTopic } from './dead-let
 import { DEAD_LETTER_TOPICS } from './topics';
 
 const USAGE = `usage: npm run cli -- <command>
-  workspace create <name>                       a workspace, its first write key and an admin API token
+  workspace create <name> --fallback-owner <email> | --no-fallback-owner
+                                                a workspace, its first write key and an admin API token;
+                                                the fallback owner gets the alerts and tasks of accounts
+                                                that name no owner (required: say none out loud)
   workspace list
   write-key create <workspaceId> <source>
   write-key list|rotate|revoke <workspaceId> [<id>]
@@ -57,6 +61,22 @@ function timeOption(args: string[], name: string): Date | undefined {
 }
 
 const FILTER_OPTIONS = ['--topic', '--workspace', '--since', '--until', '--reason'];
+
+/** The fallback owner of `workspace create`: an email, or null when --no-fallback-owner says so. */
+function fallbackOwnerOf(args: string[]): string | null {
+  const given = args.includes('--fallback-owner');
+  const none = args.includes('--no-fallback-owner');
+  if (given && none) throw new UsageError('give --fallback-owner <email> or --no-fallback-owner, not both');
+  if (none) return null;
+  if (!given)
+    throw new UsageError(
+      'workspace create needs --fallback-owner <email> (who gets the alerts and tasks of accounts with no owner) or --no-fallback-owner',
+    );
+  const email = need(args, args.indexOf('--fallback-owner') + 1, 'the email after --fallback-owner');
+  if (!isEmail(email) || email.length > 320)
+    throw new UsageError(`--fallback-owner: "${email}" is not an email address`);
+  return email;
+}
 
 /** The filters of a dlq command; `defaultTopics` when no --topic is given. */
 function filterOf(args: string[], defaultTopics: DeadLetterFilter['topics']): DeadLetterFilter {
@@ -107,7 +127,7 @@ async function run(context: INestApplicationContext, args: string[]): Promise<un
   if (noun === 'dlq') return deadLetters(context.get(DeadLettersService), args);
   const service = context.get(CredentialsService);
   if (noun === 'workspace' && verb === 'create')
-    return service.createWorkspace(need(args, 2, 'the workspace name'));
+    return service.createWorkspace(need(args, 2, 'the workspace name'), fallbackOwnerOf(args));
   if (noun === 'workspace' && verb === 'list') return service.listWorkspaces();
   const kinds: Record<string, CredentialKind> = { 'write-key': 'write_key', 'api-token': 'api_token' };
   const kind = noun ? kinds[noun] : undefined;

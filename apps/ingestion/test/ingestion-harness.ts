@@ -47,11 +47,16 @@ export async function startIngestion(
   };
 }
 
-export async function createWorkspace(url: string, name: string): Promise<Workspace> {
+/** Creates a workspace through the admin API; its fallback owner null unless given. */
+export async function createWorkspace(
+  url: string,
+  name: string,
+  fallbackOwner: string | null = null,
+): Promise<Workspace> {
   const response = await fetch(`${url}/admin/workspaces`, {
     method: 'POST',
     headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ name }),
+    body: JSON.stringify({ name, fallbackOwner }),
   });
   if (response.status !== 201)
     throw new Error(`creating a workspace: ${response.status} ${await response.text()}`);

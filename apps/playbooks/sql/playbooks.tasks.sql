@@ -4,20 +4,21 @@
 -- playbooks.tasks.byId
 SELECT * FROM playbooks.tasks WHERE workspace_id = $1 AND id::text = $2;
 
--- playbooks.tasks.closeOpen
-UPDATE playbooks.tasks SET status = $3, note = $4, completed_at = $5
-WHERE workspace_id = $1 AND id::text = $2 AND status = 'open' RETURNING *;
+-- playbooks.tasks.insertByHand
+INSERT INTO playbooks.tasks (id, workspace_id, account_id, title, description, owner, owner_set_by_hand, priority, due_at, status, created_at)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'open', $10) RETURNING *;
 
 -- playbooks.tasks.insertMany
-INSERT INTO playbooks.tasks (id, workspace_id, account_id, run_id, playbook_id, step_id, title, description, assignee, priority, due_at, status, created_at)
-SELECT r.id, r."workspaceId", r."accountId", r."runId", r."playbookId", r."stepId", r.title, r.description, r.assignee,
+INSERT INTO playbooks.tasks (id, workspace_id, account_id, run_id, playbook_id, step_id, title, description, owner, priority, due_at, status, created_at)
+SELECT r.id, r."workspaceId", r."accountId", r."runId", r."playbookId", r."stepId", r.title, r.description, r.owner,
   r.priority, r."dueAt", 'open', $2
-FROM jsonb_to_recordset($1::jsonb) AS r(id uuid, "workspaceId" text, "accountId" text, "runId" uuid, "playbookId" uuid, "stepId" text, title text, description text, assignee text, priority text, "dueAt" timestamptz);
+FROM jsonb_to_recordset($1::jsonb) AS r(id uuid, "workspaceId" text, "accountId" text, "runId" uuid, "playbookId" uuid, "stepId" text, title text, description text, owner text, priority text, "dueAt" timestamptz);
 
 -- playbooks.tasks.page
 SELECT * FROM playbooks.tasks
 WHERE workspace_id = $1
-  AND ($2::text IS NULL OR lower(assignee) = lower($2))
+  AND ($2::text IS NULL OR lower(owner) = lower($2))
+  AND (NOT $9::boolean OR owner IS NULL)
   AND ($3::text IS NULL OR status = $3)
   AND ($4::text IS NULL OR account_id = $4)
   AND ($5::timestamptz IS NULL OR due_at < $5::timestamptz)
@@ -26,9 +27,9 @@ WHERE workspace_id = $1
 ORDER BY seq DESC LIMIT $8;
 
 -- playbooks.tasks.reassignOpenOfAccount
-UPDATE playbooks.tasks SET assignee = $3
-WHERE workspace_id = $1 AND account_id = $2 AND status = 'open'
-  AND (assignee IS NULL OR lower(assignee) = ANY($4::text[])) AND assignee IS DISTINCT FROM $3
+UPDATE playbooks.tasks SET owner = $3
+WHERE workspace_id = $1 AND account_id = $2 AND status = 'open' AND NOT owner_set_by_hand
+  AND (owner IS NULL OR lower(owner) = ANY($4::text[])) AND owner IS DISTINCT FROM $3
 RETURNING id;
 
 -- playbooks.tasks.skipOpenOfRuns
@@ -45,3 +46,14 @@ RETURNING t.*;
 
 -- playbooks.tasks.statusesOfRuns
 SELECT run_id, step_id, status FROM playbooks.tasks WHERE run_id = ANY($1::uuid[]);
+
+-- playbooks.tasks.updateOpen
+UPDATE playbooks.tasks SET
+  owner = CASE WHEN $3::boolean THEN $4::text ELSE owner END,
+  owner_set_by_hand = owner_set_by_hand OR $3::boolean,
+  due_at = CASE WHEN $5::boolean THEN $6::timestamptz ELSE due_at END,
+  status = coalesce($7::text, status),
+  note = coalesce($8::text, note),
+  completed_at = CASE WHEN $7::text IS NULL THEN completed_at ELSE $9::timestamptz END,
+  updated_at = $9::timestamptz
+WHERE workspace_id = $1 AND id::text = $2 AND status = 'open' RETURNING *;

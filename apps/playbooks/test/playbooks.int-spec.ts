@@ -28,7 +28,7 @@ interface Task {
   id: string;
   accountId: string;
   title: string;
-  assignee: string | null;
+  owner: string | null;
   status: string;
   runId: string;
   priority: string;
@@ -113,7 +113,6 @@ describe('playbooks', () => {
       DATABASE_URL: db.url,
       PLAYBOOK_TICK_MS: '200',
       SMTP_URL: `smtp://127.0.0.1:${smtpPort}`,
-      PLAYBOOK_DEFAULT_OWNER: 'cs-team@example.com',
       PLAYBOOK_MANAGER_EMAIL: 'manager@example.com',
       PLAYBOOK_SWEEP_MS: '1000',
     });
@@ -251,7 +250,7 @@ describe('playbooks', () => {
       async () => {
         const page = await api<Page<Task>>(
           'GET',
-          `/v1/tasks?accountId=${accountId}&assignee=CSM@example.com&status=open`,
+          `/v1/tasks?accountId=${accountId}&owner=CSM@example.com&status=open`,
         );
         return page.body.items.length > 0 ? page.body.items : undefined;
       },
@@ -260,7 +259,7 @@ describe('playbooks', () => {
     expect(tasks).toHaveLength(1);
     expect(tasks[0]).toMatchObject({
       title: 'Call the customer about their health',
-      assignee: 'csm@example.com',
+      owner: 'csm@example.com',
       priority: 'high',
     });
     const dueIn = Date.parse(tasks[0]!.dueAt!) - Date.now();
@@ -285,7 +284,7 @@ describe('playbooks', () => {
     expect(created.data).toMatchObject({
       taskId: tasks[0]!.id,
       runId: run!.id,
-      assignee: 'csm@example.com',
+      owner: 'csm@example.com',
       status: 'open',
     });
     expect(created.correlationId).toBe(alert.correlationId);
@@ -569,7 +568,7 @@ describe('playbooks', () => {
       async () => (await api<Page<Task>>('GET', `/v1/tasks?accountId=${accountId}`)).body.items[0],
       { what: 'the call task' },
     );
-    expect(call).toMatchObject({ title: 'Call about onboarding', assignee: 'manager@example.com' });
+    expect(call).toMatchObject({ title: 'Call about onboarding', owner: 'manager@example.com' });
     await waitFor(async () => (await runsOf(accountId))[0]?.currentStep === 'held', { what: 'the wait' });
     expect((await api<Task>('PATCH', `/v1/tasks/${call.id}`, { status: 'done' })).status).toBe(200);
     const run = await waitFor(async () => (await runsOf(accountId)).find((r) => r.status === 'completed'), {

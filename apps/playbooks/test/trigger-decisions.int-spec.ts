@@ -104,7 +104,6 @@ describe('trigger decisions', () => {
       PLAYBOOK_TICK_MS: '200',
       PLAYBOOK_SWEEP_MS: '1000',
       PLAYBOOK_PROFILE_WAIT_SECONDS: String(PROFILE_WAIT_SECONDS),
-      PLAYBOOK_DEFAULT_OWNER: 'cs-team@example.com',
     });
     await service.app.get(ConsumerRunner).whenJoined(PLAYBOOKS_SIGNALS_CONSUMER);
     token = await issueTestApiToken(publisher, service.url, workspaceId, ['read', 'write']);

@@ -35,12 +35,39 @@ export function envelopeMessage<T extends EventType>(
   cause: EventCause,
   occurredAt: Date,
 ): EnvelopeMessage {
+  return addressed(type, source, account.workspaceId, account.accountId, data, cause, occurredAt);
+}
+
+/**
+ * Wraps one event of a whole workspace (no account: its settings) in its envelope and addresses
+ * it: the event type's topic, keyed by the workspace id.
+ */
+export function workspaceEnvelopeMessage<T extends EventType>(
+  type: T,
+  source: string,
+  workspaceId: string,
+  data: EventRegistry[T],
+  cause: EventCause,
+  occurredAt: Date,
+): EnvelopeMessage {
+  return addressed(type, source, workspaceId, null, data, cause, occurredAt);
+}
+
+function addressed<T extends EventType>(
+  type: T,
+  source: string,
+  workspaceId: string,
+  accountId: string | null,
+  data: EventRegistry[T],
+  cause: EventCause,
+  occurredAt: Date,
+): EnvelopeMessage {
   const envelope = {
     specVersion: SPEC_VERSION,
     id: randomUUID(),
     type,
-    workspaceId: account.workspaceId,
-    accountId: account.accountId,
+    workspaceId,
+    accountId,
     occurredAt: occurredAt.toISOString(),
     producedAt: new Date().toISOString(),
     source,
@@ -50,7 +77,7 @@ export function envelopeMessage<T extends EventType>(
   };
   return {
     topic: EVENT_TYPES[type].topic,
-    key: messageKey(account.workspaceId, account.accountId),
+    key: messageKey(workspaceId, accountId),
     value: JSON.stringify(envelope),
     // The envelope is the whole message; the headers carry only the trace context, which the
     // outbox fills in from the cause when it is not given here.

@@ -7,6 +7,7 @@ export * from './events/customer-event';
 export * from './events/account';
 export * from './events/alert';
 export * from './events/playbook';
+export * from './events/workspace';
 export * from './segment-spec';
 export * from './credential-record';
 export * from './webhook-signature';

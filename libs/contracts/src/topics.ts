@@ -16,6 +16,8 @@ export enum Topic {
   DeadLetter = 'cs.deadletter.v1',
   /** Write keys and API tokens (hashes only), compacted: every service's credential store. */
   Credentials = 'cs.credentials.v1',
+  /** Workspace settings other services apply (the fallback owner), compacted, keyed by workspace. */
+  Workspaces = 'cs.workspaces.v1',
 }
 
 export type CleanupPolicy = 'delete' | 'compact';
@@ -47,8 +49,8 @@ export const DEAD_LETTER_RETENTION_MS = 30 * DAY_MS;
  * reconciled on existing topics (docs/topics.md says why each is what it is):
  * - history streams (customer events, health changes, alerts, playbook activity): delete after
  *   HISTORY_RETENTION_MS;
- * - state keyed by an id (account snapshots, credentials): compacted, the latest value of every
- *   key kept for good, so a new consumer can load the whole state;
+ * - state keyed by an id (account snapshots, credentials, workspace settings): compacted, the
+ *   latest value of every key kept for good, so a new consumer can load the whole state;
  * - dead letters and refused events: delete after DEAD_LETTER_RETENTION_MS.
  */
 export const TOPIC_DECLARATIONS: readonly TopicDeclaration[] = [
@@ -100,6 +102,13 @@ export const TOPIC_DECLARATIONS: readonly TopicDeclaration[] = [
     cleanupPolicy: 'compact',
     retentionMs: -1,
     description: 'credential records keyed by credential id; a revocation replaces the record',
+  },
+  {
+    topic: Topic.Workspaces,
+    partitions: 3,
+    cleanupPolicy: 'compact',
+    retentionMs: -1,
+    description: 'workspace settings (workspace.settings.updated) keyed by workspace id; the latest is kept',
   },
   {
     topic: Topic.DeadLetter,

@@ -59,7 +59,10 @@ export async function allPages<T>(url: string, token: string, limit = 200): Prom
   return items;
 }
 
-/** Tells the services what the generated data assumes: the onboarding milestones and key features. */
+/**
+ * Tells the services what the generated data assumes (the onboarding milestones and key
+ * features) and waits until alerting applies the workspace's fallback owner.
+ */
 export async function configureDemoWorkspace(
   endpoints: DemoEndpoints,
   token: string,
@@ -76,14 +79,25 @@ export async function configureDemoWorkspace(
       keyFeatures: base.settings.keyFeatures,
     },
   });
-  // Accounts without a CSM (the small ones) still get an owner for their alerts and tasks.
-  await apiCall(`${endpoints.alerting}/v1/alert-settings`, token, {
-    method: 'PUT',
-    body: { defaultOwner: DEMO_DEFAULT_OWNER },
-  });
+  // Accounts without a CSM (the small ones) get the fallback owner the workspace was created
+  // with; alerting learns it from cs.workspaces.v1, a moment after the creation.
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const settings = await apiCall<{ fallbackOwner: string | null }>(
+      `${endpoints.alerting}/v1/alert-settings`,
+      token,
+    );
+    if (settings.fallbackOwner === DEMO_DEFAULT_OWNER) break;
+    if (Date.now() > deadline)
+      throw new Error(`alerting did not learn the fallback owner ${DEMO_DEFAULT_OWNER} within 30 s`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
 }
 
-/** Who owns the alerts (and so the tasks) of demo accounts without a CSM. */
+/**
+ * Who owns the alerts and tasks of demo accounts without a CSM: the fallback owner the demo
+ * creates its workspace with (`createWorkspaceWithCli(..., { fallbackOwner })`).
+ */
 export const DEMO_DEFAULT_OWNER = 'cs-team@cs.example';
 
 /**
@@ -271,7 +285,7 @@ export interface DemoReport {
     severity: string;
   }[];
   readonly runs: readonly { accountId: string; playbookName: string; status: string }[];
-  readonly openTasks: readonly { accountId: string; title: string; assignee: string | null }[];
+  readonly openTasks: readonly { accountId: string; title: string; owner: string | null }[];
 }
 
 interface AccountListItem {
@@ -336,7 +350,7 @@ export async function collectDemoReport(
     `${endpoints.playbooks}/v1/playbook-runs`,
     token,
   );
-  const openTasks = await allPages<{ accountId: string; title: string; assignee: string | null }>(
+  const openTasks = await allPages<{ accountId: string; title: string; owner: string | null }>(
     `${endpoints.playbooks}/v1/tasks?status=open`,
     token,
   );

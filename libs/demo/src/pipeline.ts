@@ -8,8 +8,8 @@ import { ConsumerGroupWatch } from './demo-flow';
  */
 export const PIPELINE_CONSUMER_GROUPS: readonly ConsumerGroupWatch[] = [
   { groupId: 'health-scoring.scoring', topics: [Topic.Events] },
-  { groupId: 'alerting.accounts', topics: [Topic.Accounts, Topic.Health] },
-  { groupId: 'playbooks.signals', topics: [Topic.Alerts, Topic.Accounts, Topic.Events] },
+  { groupId: 'alerting.accounts', topics: [Topic.Accounts, Topic.Health, Topic.Workspaces] },
+  { groupId: 'playbooks.signals', topics: [Topic.Alerts, Topic.Accounts, Topic.Events, Topic.Workspaces] },
   {
     groupId: 'reporting.read-models',
     topics: [Topic.Events, Topic.Accounts, Topic.Health, Topic.Alerts, Topic.Playbooks],

@@ -30,17 +30,19 @@ export interface CliWorkspace {
 }
 
 /**
- * Creates a workspace as a user does (`cli.js workspace create <name>` of the built ingestion),
- * then waits until each service at `acceptedBy` (base URLs) accepts its API token: the services
- * learn credentials from a topic, a moment after the CLI wrote them.
+ * Creates a workspace as a user does (`cli.js workspace create <name> --fallback-owner ...` of the
+ * built ingestion), then waits until each service at `acceptedBy` (base URLs) accepts its API
+ * token: the services learn credentials from a topic, a moment after the CLI wrote them.
+ * `fallbackOwner` null (the default) creates it with `--no-fallback-owner`.
  */
 export async function createWorkspaceWithCli(
   name: string,
   env: Record<string, string>,
   acceptedBy: readonly string[],
-  { timeoutMs = 15_000 } = {},
+  { timeoutMs = 15_000, fallbackOwner = null as string | null } = {},
 ): Promise<CliWorkspace> {
-  const created = await runBuiltScript('ingestion', 'cli.js', ['workspace', 'create', name], env);
+  const owner = fallbackOwner === null ? ['--no-fallback-owner'] : ['--fallback-owner', fallbackOwner];
+  const created = await runBuiltScript('ingestion', 'cli.js', ['workspace', 'create', name, ...owner], env);
   if (created.code !== 0)
     throw new Error(`workspace create exited with code ${created.code}: ${created.stderr || created.stdout}`);
   const parsed = JSON.parse(created.stdout) as {

@@ -124,7 +124,7 @@ export class AlertingEngine {
     if (snapshots.length === 0) return [];
     const workspaceIds = [...new Set(keys.map((k) => k.workspaceId))];
     const rulesByWorkspace = await this.rules.ofWorkspaces(workspaceIds, m);
-    const defaultOwners = await this.settings.defaultOwners(m, workspaceIds);
+    const defaultOwners = await this.settings.fallbackOwners(m, workspaceIds);
     const openAlerts = await this.alerts.openOfAccountsForUpdate(m, keys);
     const lastResolutions = await this.alerts.lastResolutions(m, keys);
     const historyDays = scoreHistoryDays(rulesByWorkspace.values());

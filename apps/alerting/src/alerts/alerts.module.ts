@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { NotificationsModule } from '../notifications/notifications.module';
 import { RuleStorageModule } from '../rules/rule-storage.module';
+import { WorkspaceSettingsApplier } from '../settings/workspace-settings.applier';
 import { AccountSnapshotRepository } from './account-snapshot.repository';
 import { AccountsConsumer } from './accounts.consumer';
 import { AlertRepository } from './alert.repository';
@@ -22,6 +23,7 @@ import { AlertsService } from './alerts.service';
     AlertsService,
     AccountsConsumer,
     AlertingSweep,
+    WorkspaceSettingsApplier,
   ],
   exports: [AlertingEngine, AlertingSweep],
 })

@@ -7,7 +7,7 @@ import { RulesController } from './rules.controller';
 import { RulesService } from './rules.service';
 
 /**
- * The rules API and the workspace's alerting settings. A rule change re-evaluates accounts
+ * The rules API and the workspace's alerting settings (read: they come from cs.workspaces.v1). A rule change re-evaluates accounts
  * through the AlertsModule's engine; the engine reads rules through RuleStorageModule, so the
  * two modules do not depend on each other in a cycle.
  */

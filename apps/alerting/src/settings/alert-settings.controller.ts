@@ -1,11 +1,15 @@
-import { Body, Controller, Get, Put, UsePipes } from '@nestjs/common';
+import { Controller, Get, UsePipes } from '@nestjs/common';
 import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { Auth, AuthContext, RequireScopes } from '@tsuzuku/platform-auth';
-import { ApiReplaceOperation, requestValidationPipe } from '@tsuzuku/platform-runtime';
+import { requestValidationPipe } from '@tsuzuku/platform-runtime';
 import { AlertSettingsService } from './alert-settings.service';
-import { AlertSettingsDto, PutAlertSettingsDto } from './dto/alert-settings.dto';
+import { AlertSettingsDto } from './dto/alert-settings.dto';
 
-/** The alerting settings of the calling token's workspace: who owns alerts when no CSM is named. */
+/**
+ * The alerting settings of the calling token's workspace as alerting applies them: the fallback
+ * owner of alerts when the account names no owner. It is one workspace setting, changed through
+ * ingestion (PUT /v1/workspace-settings) and read here from cs.workspaces.v1.
+ */
 @ApiTags('alert-settings')
 @Controller('v1/alert-settings')
 @UsePipes(requestValidationPipe())
@@ -14,18 +18,12 @@ export class AlertSettingsController {
 
   @Get()
   @RequireScopes('read')
-  @ApiOperation({ summary: "The workspace's alerting settings" })
+  @ApiOperation({
+    summary:
+      "The workspace's fallback owner as alerting applies it (change it with ingestion's PUT /v1/workspace-settings)",
+  })
   @ApiResponse({ status: 200, type: AlertSettingsDto })
   get(@Auth() auth: AuthContext): Promise<AlertSettingsDto> {
     return this.settings.get(auth.workspaceId);
-  }
-
-  @Put()
-  @RequireScopes('write')
-  @ApiReplaceOperation('Replace the alerting settings: the default owner of alerts raised from now on')
-  @ApiResponse({ status: 200, type: AlertSettingsDto })
-  @ApiResponse({ status: 400, description: 'every problem with its field path' })
-  put(@Auth() auth: AuthContext, @Body() body: PutAlertSettingsDto): Promise<AlertSettingsDto> {
-    return this.settings.setDefaultOwner(auth.workspaceId, body.defaultOwner);
   }
 }

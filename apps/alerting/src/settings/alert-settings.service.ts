@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import { WorkspaceRulesService } from '../rules/workspace-rules.service';
 import { WorkspaceSettings, WorkspaceSettingsRepository } from './workspace-settings.repository';
 
-/** A workspace's alerting settings; a workspace seen for the first time gets its defaults. */
+/** A workspace's alerting settings as applied here; a workspace seen for the first time gets its defaults. */
 @Injectable()
 export class AlertSettingsService {
   constructor(
@@ -17,14 +17,6 @@ export class AlertSettingsService {
     return this.dataSource.transaction(async (m) => {
       await this.workspaces.ensure(m, [workspaceId]);
       return (await this.settings.find(m, workspaceId))!;
-    });
-  }
-
-  /** Sets who owns alerts raised from now on when the account names no CSM. */
-  async setDefaultOwner(workspaceId: string, defaultOwner: string | null): Promise<WorkspaceSettings> {
-    return this.dataSource.transaction(async (m) => {
-      await this.workspaces.ensure(m, [workspaceId]);
-      return (await this.settings.setDefaultOwner(m, workspaceId, defaultOwner))!;
     });
   }
 }

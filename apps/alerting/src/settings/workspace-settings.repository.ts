@@ -1,11 +1,20 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { defineStatements, returnedRows } from '@tsuzuku/platform-database';
+import { defineStatements, recordset, recordsetParam } from '@tsuzuku/platform-database';
 
-/** A workspace's alerting settings. */
+/** A workspace's settings as alerting applies them (from cs.workspaces.v1). */
 export interface WorkspaceSettings {
-  readonly defaultOwner: string | null;
+  readonly fallbackOwner: string | null;
+  /** The version of the workspace's settings applied last; null before the first. */
+  readonly version: number | null;
   readonly updatedAt: string;
+}
+
+/** One workspace.settings.updated to apply. */
+export interface AppliedSettings {
+  readonly workspaceId: string;
+  readonly fallbackOwner: string | null;
+  readonly version: number;
 }
 
 const SQL = defineStatements('alerting.workspace_settings', {
@@ -13,19 +22,17 @@ const SQL = defineStatements('alerting.workspace_settings', {
     INSERT INTO alerting.workspace_settings (workspace_id) SELECT unnest($1::text[])
     ON CONFLICT DO NOTHING RETURNING workspace_id AS "workspaceId"`,
   byWorkspace: `
-    SELECT default_owner AS "defaultOwner", updated_at AS "updatedAt"
+    SELECT fallback_owner AS "fallbackOwner", settings_version AS "version", updated_at AS "updatedAt"
     FROM alerting.workspace_settings WHERE workspace_id = $1`,
-  defaultOwners: `
-    SELECT workspace_id AS "workspaceId", default_owner AS "defaultOwner"
+  fallbackOwners: `
+    SELECT workspace_id AS "workspaceId", fallback_owner AS "fallbackOwner"
     FROM alerting.workspace_settings WHERE workspace_id = ANY($1)`,
-  setDefaultOwner: `
-    UPDATE alerting.workspace_settings SET default_owner = $2, updated_at = now() WHERE workspace_id = $1
-    RETURNING default_owner AS "defaultOwner", updated_at AS "updatedAt"`,
-});
-
-const settingsOf = (row: { defaultOwner: string | null; updatedAt: Date }): WorkspaceSettings => ({
-  defaultOwner: row.defaultOwner,
-  updatedAt: row.updatedAt.toISOString(),
+  // A version older than the one applied (a replay, a redelivery) changes nothing.
+  apply: `
+    UPDATE alerting.workspace_settings AS w
+       SET fallback_owner = s."fallbackOwner", settings_version = s.version, updated_at = now()
+      FROM ${recordset({ workspaceId: 'text', fallbackOwner: 'text', version: 'int' }, { alias: 's' })}
+     WHERE w.workspace_id = s."workspaceId" AND (w.settings_version IS NULL OR w.settings_version < s.version)`,
 });
 
 /**
@@ -44,31 +51,26 @@ export class WorkspaceSettingsRepository {
   }
 
   async find(m: EntityManager, workspaceId: string): Promise<WorkspaceSettings | null> {
-    const [row]: { defaultOwner: string | null; updatedAt: Date }[] = await m.query(SQL.byWorkspace, [
-      workspaceId,
-    ]);
-    return row ? settingsOf(row) : null;
+    const [row]: { fallbackOwner: string | null; version: number | null; updatedAt: Date }[] = await m.query(
+      SQL.byWorkspace,
+      [workspaceId],
+    );
+    return row ? { ...row, updatedAt: row.updatedAt.toISOString() } : null;
   }
 
-  /** The default owner of each of these workspaces that has settings. */
-  async defaultOwners(
+  /** The fallback owner of each of these workspaces that has settings. */
+  async fallbackOwners(
     m: EntityManager,
     workspaceIds: readonly string[],
   ): Promise<Map<string, string | null>> {
-    const rows: { workspaceId: string; defaultOwner: string | null }[] = await m.query(SQL.defaultOwners, [
+    const rows: { workspaceId: string; fallbackOwner: string | null }[] = await m.query(SQL.fallbackOwners, [
       workspaceIds,
     ]);
-    return new Map(rows.map((r) => [r.workspaceId, r.defaultOwner]));
+    return new Map(rows.map((r) => [r.workspaceId, r.fallbackOwner]));
   }
 
-  async setDefaultOwner(
-    m: EntityManager,
-    workspaceId: string,
-    defaultOwner: string | null,
-  ): Promise<WorkspaceSettings | null> {
-    const [row] = returnedRows<{ defaultOwner: string | null; updatedAt: Date }>(
-      await m.query(SQL.setDefaultOwner, [workspaceId, defaultOwner]),
-    );
-    return row ? settingsOf(row) : null;
+  /** Applies settings of recorded workspaces, each only when newer than the one applied. */
+  async apply(m: EntityManager, settings: readonly AppliedSettings[]): Promise<void> {
+    if (settings.length > 0) await m.query(SQL.apply, [recordsetParam(settings)]);
   }
 }

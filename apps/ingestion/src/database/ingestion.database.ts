@@ -6,6 +6,7 @@ import { PublishedEventsLedger1764200000000 } from './migrations/1764200000000-p
 import { ReplicaInstances1764900000000 } from './migrations/1764900000000-replica-instances';
 import { BackgroundLeases1765200000000 } from './migrations/1765200000000-background-leases';
 import { TrackingPlans1766082207000 } from './migrations/1766082207000-tracking-plans';
+import { WorkspaceFallbackOwner1767200000000 } from './migrations/1767200000000-workspace-fallback-owner';
 
 /** The ingestion service owns the `ingestion` schema and nothing else. */
 export const ingestionDatabase: ServiceDatabase = {
@@ -19,6 +20,7 @@ export const ingestionDatabase: ServiceDatabase = {
     ReplicaInstances1764900000000,
     BackgroundLeases1765200000000,
     TrackingPlans1766082207000,
+    WorkspaceFallbackOwner1767200000000,
   ],
   outbox: true,
 };

@@ -31,12 +31,13 @@ export class AdminController {
 
   @Post()
   @ApiOperation({
-    summary: 'Create a workspace with a first write key and an admin API token (secrets shown once)',
+    summary:
+      'Create a workspace with its fallback owner (required, null for nobody), a first write key and an admin API token (secrets shown once)',
   })
   @ApiResponse({ status: 201, type: CreatedWorkspaceDto })
   @ApiResponse({ status: 400, description: 'invalid body, with field paths' })
   createWorkspace(@Body() body: CreateWorkspaceDto) {
-    return this.credentials.createWorkspace(body.name);
+    return this.credentials.createWorkspace(body.name, body.fallbackOwner);
   }
 
   @Get()

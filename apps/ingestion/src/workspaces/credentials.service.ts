@@ -8,7 +8,8 @@ import { enqueueOutbox } from '@tsuzuku/platform-database';
 import { OutboxRelay } from '@tsuzuku/platform-kafka';
 import { Clock } from '@tsuzuku/platform-runtime';
 import { CredentialKind, CredentialRepository, CredentialRow } from './credential.repository';
-import { WorkspaceRepository } from './workspace.repository';
+import { WorkspaceRepository, WorkspaceRow } from './workspace.repository';
+import { workspaceSettingsMessage } from './workspace-settings';
 import { CREDENTIALS_TOPIC } from '../topics';
 import { WorkspaceException, WorkspaceExceptionCode } from './workspace.exception';
 
@@ -32,8 +33,16 @@ export interface IssuedCredential extends CredentialView {
 export interface WorkspaceView {
   readonly id: string;
   readonly name: string;
+  readonly fallbackOwner: string | null;
   readonly createdAt: string;
 }
+
+const workspaceView = (row: WorkspaceRow): WorkspaceView => ({
+  id: row.id,
+  name: row.name,
+  fallbackOwner: row.fallbackOwner,
+  createdAt: row.createdAt.toISOString(),
+});
 
 /** How long a change waits for the other services to be told before it answers anyway. */
 const ANNOUNCE_WAIT_MS = 5_000;
@@ -59,28 +68,32 @@ export class CredentialsService {
     private readonly clock: Clock,
   ) {}
 
+  /**
+   * Creates a workspace with its fallback owner (asked for at creation: null only when said so),
+   * a first write key and an admin API token; the settings are announced with the credentials.
+   */
   async createWorkspace(
     name: string,
+    fallbackOwner: string | null,
   ): Promise<{ workspace: WorkspaceView; writeKey: IssuedCredential; apiToken: IssuedCredential }> {
     const createdAt = this.clock.now();
-    const workspace: WorkspaceView = { id: newId('ws'), name, createdAt: createdAt.toISOString() };
-    const issued = await this.dataSource.transaction(async (manager) => {
-      await this.workspaces.insert(manager, { id: workspace.id, name, createdAt });
-      const writeKey = await this.insertCredential(manager, workspace.id, 'write_key', 'default', []);
-      const apiToken = await this.insertCredential(manager, workspace.id, 'api_token', 'default', [
+    const [workspace, writeKey, apiToken] = await this.dataSource.transaction(async (manager) => {
+      const row = await this.workspaces.insert(manager, { id: newId('ws'), name, createdAt, fallbackOwner });
+      await enqueueOutbox(manager, 'ingestion', [workspaceSettingsMessage(row)]);
+      const writeKey = await this.insertCredential(manager, row.id, 'write_key', 'default', []);
+      const apiToken = await this.insertCredential(manager, row.id, 'api_token', 'default', [
         'read',
         'write',
         'admin',
       ]);
-      return [writeKey, apiToken] as const;
+      return [workspaceView(row), writeKey, apiToken] as const;
     });
-    await this.announced(issued);
-    return { workspace, writeKey: issued[0], apiToken: issued[1] };
+    await this.announced([writeKey, apiToken]);
+    return { workspace, writeKey, apiToken };
   }
 
   async listWorkspaces(): Promise<WorkspaceView[]> {
-    const rows = await this.workspaces.all();
-    return rows.map((r) => ({ id: r.id, name: r.name, createdAt: r.createdAt.toISOString() }));
+    return (await this.workspaces.all()).map(workspaceView);
   }
 
   async issue(

@@ -57,7 +57,7 @@ describe('workspaces and credentials on Postgres (medium)', () => {
 
   it('creates a workspace whose write key and admin token authenticate at once, announced through the outbox', async () => {
     const flushesBefore = relay.flushes;
-    const { workspace, writeKey, apiToken } = await service.createWorkspace('Acme');
+    const { workspace, writeKey, apiToken } = await service.createWorkspace('Acme', 'team@acme.example');
 
     expect(workspace.createdAt).toBe(clock.now().toISOString());
     expect(writeKey).toMatchObject({
@@ -70,6 +70,11 @@ describe('workspaces and credentials on Postgres (medium)', () => {
     expect(store.authenticate(writeKey.secret, 'api_token')).toBeUndefined();
     expect((await service.listWorkspaces()).find((w) => w.id === workspace.id)).toEqual(workspace);
 
+    expect(workspace.fallbackOwner).toBe('team@acme.example');
+    // Its settings (the fallback owner) are announced in the same transaction, keyed by the workspace.
+    expect((await outboxOf([workspace.id])).map((row) => [row.topic, row.message_key])).toEqual([
+      [Topic.Workspaces, workspace.id],
+    ]);
     const announced = await outboxOf([writeKey.id, apiToken.id]);
     expect(announced.map((row) => [row.topic, row.message_key])).toEqual([
       [Topic.Credentials, writeKey.id],
@@ -82,7 +87,7 @@ describe('workspaces and credentials on Postgres (medium)', () => {
   });
 
   it("rotating revokes the old token at the clock's time and issues one with its label and scopes", async () => {
-    const { workspace } = await service.createWorkspace('Rotations');
+    const { workspace } = await service.createWorkspace('Rotations', null);
     const exports = await service.issue(workspace.id, 'api_token', 'exports', ['read']);
     clock.advance(3_600_000);
 
@@ -104,8 +109,8 @@ describe('workspaces and credentials on Postgres (medium)', () => {
   });
 
   it('finds a credential only in its own workspace and kind, and no credential in a workspace that does not exist', async () => {
-    const a = await service.createWorkspace('A');
-    const b = await service.createWorkspace('B');
+    const a = await service.createWorkspace('A', null);
+    const b = await service.createWorkspace('B', null);
 
     await expect(service.revoke(b.workspace.id, 'write_key', a.writeKey.id)).rejects.toMatchObject({
       code: WorkspaceExceptionCode.CredentialNotFound,

@@ -65,12 +65,10 @@ export class PlaybooksConfig extends ServiceConfig {
   @Max(86_400)
   PLAYBOOK_PROFILE_WAIT_SECONDS = 300;
 
-  /** Where task steps go when the account has no CSM (and `manager` tasks when no manager is set). */
-  @IsOptional()
-  @IsEmail()
-  PLAYBOOK_DEFAULT_OWNER?: string = undefined;
-
-  /** Who gets the tasks a step assigns to `manager`. */
+  /**
+   * Who gets the tasks a step assigns to `manager` (unset: the workspace's fallback owner, a
+   * workspace setting of ingestion's that replaced PLAYBOOK_DEFAULT_OWNER).
+   */
   @IsOptional()
   @IsEmail()
   PLAYBOOK_MANAGER_EMAIL?: string = undefined;

@@ -5,6 +5,7 @@ import { TriggerDecisions1765100000000 } from './migrations/1765100000000-trigge
 import { BackgroundLeases1765200000000 } from './migrations/1765200000000-background-leases';
 import { RunTraceContext1766016300000 } from './migrations/1766016300000-run-trace-context';
 import { AccountSubscriptionStatus1766021310000 } from './migrations/1766021310000-account-subscription-status';
+import { TaskOwnerAndFallback1767200000200 } from './migrations/1767200000200-task-owner-and-fallback';
 
 /** The playbooks service owns the `playbooks` schema and nothing else. */
 export const playbooksDatabase: ServiceDatabase = {
@@ -17,6 +18,7 @@ export const playbooksDatabase: ServiceDatabase = {
     BackgroundLeases1765200000000,
     RunTraceContext1766016300000,
     AccountSubscriptionStatus1766021310000,
+    TaskOwnerAndFallback1767200000200,
   ],
   outbox: true,
 };

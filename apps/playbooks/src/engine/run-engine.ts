@@ -13,11 +13,13 @@ import { durationMs } from '../playbooks/domain/duration';
 import { EffectStep, PlaybookDefinition } from '../playbooks/domain/playbook-definition';
 import { RunPosition, decide, positionAfter } from '../playbooks/domain/run-machine';
 import { renderTemplate } from '../playbooks/domain/template-render';
+import { stepOwnerOf, taskOwnerFor } from '../tasks/domain/task-owner';
 import { PlaybookStore } from '../playbooks/playbook-store';
 import { SCHEMA, playbookMessage } from '../shared/playbook-envelope';
 import { NewStepExecution, RunRepository, DueRun } from '../runs/run.repository';
 import { NewTask, TaskRepository } from '../tasks/task.repository';
 import { AccountProfileRepository } from './account-profile.repository';
+import { WorkspaceSettingsRepository } from './workspace-settings.repository';
 import { AccountSnapshot, accountKey, templateValues, unknownAccount } from './account-store';
 import { EffectResult, StepEffects } from './step-effects';
 import { skipOpenTasksOfEndedRuns } from '../tasks/task-rows';
@@ -81,6 +83,7 @@ export class RunEngine {
     private readonly accountProfiles: AccountProfileRepository,
     private readonly runRows: RunRepository,
     private readonly taskRows: TaskRepository,
+    private readonly workspaceSettings: WorkspaceSettingsRepository,
     private readonly clock: Clock,
   ) {}
 
@@ -96,6 +99,11 @@ export class RunEngine {
         runs.map((r) => ({ workspaceId: r.workspace_id, accountId: r.account_id })),
       );
       const tasksByRun = await this.taskRows.statusesOfRuns(m, ids);
+      // Read each tick: a change of the workspace's fallback owner applies to the next task.
+      const fallbackOwners = await this.workspaceSettings.fallbackOwners(
+        m,
+        runs.map((r) => r.workspace_id),
+      );
       const done = new Set(
         (await this.runRows.stepExecutionsOf(ids, m)).map((d) => idempotencyKeyOf(d.run_id, d.step_id)),
       );
@@ -121,6 +129,7 @@ export class RunEngine {
             done,
             writes,
             now,
+            fallbackOwners.get(run.workspace_id) ?? null,
           );
         }),
       );
@@ -140,6 +149,7 @@ export class RunEngine {
     done: ReadonlySet<string>,
     writes: TickWrites,
     now: Date,
+    fallbackOwner: string | null,
   ): Promise<void> {
     const ref = {
       runId: run.id,
@@ -258,7 +268,7 @@ export class RunEngine {
           let result: EffectResult;
           const began = performance.now();
           try {
-            result = await this.execute(decision.step, run, account, key, tasks, writes, now);
+            result = await this.execute(decision.step, run, account, key, tasks, writes, now, fallbackOwner);
             this.metrics.stepRan(decision.step.type, (performance.now() - began) / 1000, false);
           } catch (error) {
             this.metrics.stepRan(decision.step.type, (performance.now() - began) / 1000, true);
@@ -310,6 +320,7 @@ export class RunEngine {
     tasks: Map<string, TaskStatus>,
     writes: TickWrites,
     now: Date,
+    fallbackOwner: string | null,
   ): Promise<EffectResult> {
     const values = templateValues(account, run.playbook_name, run.id);
     switch (step.type) {
@@ -322,13 +333,12 @@ export class RunEngine {
               ? step.dueInDays * DAY_MS
               : null;
         const alertOwner = typeof run.context['alertOwner'] === 'string' ? run.context['alertOwner'] : null;
-        const owner = account.csmEmail ?? alertOwner ?? this.config.PLAYBOOK_DEFAULT_OWNER ?? null;
-        const assignee =
-          step.assignee === undefined || step.assignee === 'owner'
-            ? owner
-            : step.assignee === 'manager'
-              ? (this.config.PLAYBOOK_MANAGER_EMAIL ?? this.config.PLAYBOOK_DEFAULT_OWNER ?? null)
-              : step.assignee;
+        const owner = taskOwnerFor(stepOwnerOf(step), {
+          accountOwner: account.csmEmail,
+          alertOwner,
+          manager: this.config.PLAYBOOK_MANAGER_EMAIL ?? null,
+          fallbackOwner,
+        });
         const task = {
           id: taskId,
           workspaceId: run.workspace_id,
@@ -338,7 +348,7 @@ export class RunEngine {
           stepId: step.id,
           title: renderTemplate(step.title, values),
           description: step.description === undefined ? null : renderTemplate(step.description, values),
-          assignee,
+          owner,
           priority: step.priority ?? 'medium',
           dueAt: dueMs === null ? null : new Date(now.getTime() + dueMs).toISOString(),
         };
@@ -354,7 +364,8 @@ export class RunEngine {
               runId: run.id,
               playbookId: run.playbook_id,
               title: task.title,
-              assignee,
+              owner,
+              ownerSetByHand: false,
               priority: task.priority,
               dueAt: task.dueAt,
               status: 'open',
@@ -365,7 +376,7 @@ export class RunEngine {
             now,
           ),
         );
-        return { outcome: 'succeeded', detail: `task ${taskId} for ${assignee ?? 'nobody'}` };
+        return { outcome: 'succeeded', detail: `task ${taskId} for ${owner ?? 'nobody'}` };
       }
       case 'email':
         return this.effects.email(

@@ -14,13 +14,13 @@ import {
 } from '@tsuzuku/contracts';
 import { claimInbox } from '@tsuzuku/platform-database';
 import { Clock } from '@tsuzuku/platform-runtime';
-import { PlaybooksConfig } from '../config/playbooks.config';
 import { renewalTriggerKey } from '../playbooks/domain/trigger-timing';
 import { PlaybookStore, StoredPlaybook } from '../playbooks/playbook-store';
 import { playbooksDatabase } from '../database/playbooks.database';
 import { RunRepository } from '../runs/run.repository';
 import { TaskRepository } from '../tasks/task.repository';
 import { AccountProfileRepository } from './account-profile.repository';
+import { AppliedSettings, WorkspaceSettingsRepository } from './workspace-settings.repository';
 import { accountKey } from './account-store';
 import { closeRunsOfChurned } from './churned-runs';
 import { PLAYBOOKS_SIGNALS_CONSUMER } from './consumer-groups';
@@ -38,7 +38,8 @@ const str = (v: unknown): string | null => (typeof v === 'string' && v.trim().le
 
 /**
  * Applies what the service reads from Kafka, a run of envelopes in one transaction with the
- * inbox: the account snapshot (profile, health, phase), contacts and events seen, and the
+ * inbox: the workspace's settings (its fallback owner; a newer version wins), the account
+ * snapshot (profile, health, phase), contacts and events seen, and the
  * runs that alerts, phase changes and subscriptions start. Runs waiting on an account that
  * changed are woken, so their waits and exit conditions are looked at again.
  */
@@ -51,8 +52,8 @@ export class SignalsService {
     private readonly accounts: AccountProfileRepository,
     private readonly runs: RunRepository,
     private readonly tasks: TaskRepository,
+    private readonly workspaceSettings: WorkspaceSettingsRepository,
     private readonly clock: Clock,
-    private readonly config: PlaybooksConfig,
   ) {}
 
   /** Returns how many runs were started (to wake the engine). */
@@ -75,7 +76,19 @@ export class SignalsService {
         await this.storedPhases(m, todo),
         this.clock.now(),
       );
+      // The newest settings of each workspace in the run (cs.workspaces.v1: the fallback owner).
+      const settings = new Map<string, AppliedSettings>();
       for (const e of todo) {
+        if (e.type === 'workspace.settings.updated') {
+          const seen = settings.get(e.workspaceId);
+          if (!seen || seen.version < e.data.version)
+            settings.set(e.workspaceId, {
+              workspaceId: e.workspaceId,
+              fallbackOwner: e.data.fallbackOwner,
+              version: e.data.version,
+            });
+          continue;
+        }
         if (e.type === 'account.updated') await this.accountUpdated(batch, e as AccountUpdated);
         else if (e.type === 'alert.raised' || e.type === 'alert.updated' || e.type === 'alert.resolved')
           await this.alert(batch, e as AlertEvent);
@@ -83,6 +96,7 @@ export class SignalsService {
         else continue;
         if (e.accountId) batch.touch(e.workspaceId, e.accountId);
       }
+      await this.workspaceSettings.apply(m, [...settings.values()]);
       return batch.finish();
     });
   }
@@ -173,7 +187,7 @@ export class SignalsService {
     formerOwner: string | null,
     owner: string | null,
   ): Promise<void> {
-    const fallback = this.config.PLAYBOOK_DEFAULT_OWNER ?? null;
+    const fallback = (await this.workspaceSettings.fallbackOwners(m, [e.workspaceId])).get(e.workspaceId) ?? null;
     const former = [formerOwner, fallback].filter((o): o is string => o !== null);
     await this.tasks.reassignOpenOfAccount(
       m,

@@ -11,6 +11,7 @@ type PlaybookEventType =
   | 'playbook.step.executed'
   | 'playbook.run.finished'
   | 'task.created'
+  | 'task.updated'
   | 'task.completed';
 
 /** An event of cs.playbooks.v1 as an outbox row, keyed by its account like every event. */

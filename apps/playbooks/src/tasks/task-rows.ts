@@ -15,36 +15,55 @@ export interface TaskRow {
   step_id: string | null;
   title: string;
   description: string | null;
-  assignee: string | null;
+  owner: string | null;
+  /** A person chose the owner (POST or PATCH): it does not follow the account's owner. */
+  owner_set_by_hand: boolean;
   priority: TaskEventData['priority'];
   due_at: Date | null;
   status: TaskStatus;
   note: string | null;
   completed_at: Date | null;
   created_at: Date;
+  updated_at: Date | null;
+}
+
+/** The cs.playbooks.v1 payload of a task as it stands. */
+export function taskEventData(task: TaskRow): TaskEventData {
+  return {
+    taskId: task.id,
+    runId: task.run_id,
+    playbookId: task.playbook_id,
+    title: task.title,
+    owner: task.owner,
+    ownerSetByHand: task.owner_set_by_hand,
+    priority: task.priority,
+    dueAt: task.due_at?.toISOString() ?? null,
+    status: task.status,
+    note: task.note,
+    completedAt: task.completed_at?.toISOString() ?? null,
+  };
+}
+
+/** task.created, task.updated or task.completed for a task as it stands. */
+export function taskMessage(
+  type: 'task.created' | 'task.updated' | 'task.completed',
+  task: TaskRow,
+  correlationId: string,
+  now: Date,
+): OutboxMessage {
+  return playbookMessage(
+    type,
+    task.workspace_id,
+    task.account_id,
+    taskEventData(task),
+    { correlationId, causationId: null },
+    now,
+  );
 }
 
 /** task.completed for a task that was just closed. */
 export function taskCompletedMessage(task: TaskRow, correlationId: string, now: Date): OutboxMessage {
-  return playbookMessage(
-    'task.completed',
-    task.workspace_id,
-    task.account_id,
-    {
-      taskId: task.id,
-      runId: task.run_id,
-      playbookId: task.playbook_id,
-      title: task.title,
-      assignee: task.assignee,
-      priority: task.priority,
-      dueAt: task.due_at?.toISOString() ?? null,
-      status: task.status,
-      note: task.note,
-      completedAt: task.completed_at?.toISOString() ?? null,
-    },
-    { correlationId, causationId: null },
-    now,
-  );
+  return taskMessage('task.completed', task, correlationId, now);
 }
 
 /**

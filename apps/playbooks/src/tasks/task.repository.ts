@@ -15,14 +15,40 @@ export interface NewTask {
   readonly stepId: string;
   readonly title: string;
   readonly description: string | null;
-  readonly assignee: string | null;
+  readonly owner: string | null;
   readonly priority: string;
   readonly dueAt: string | null;
 }
 
+/** A task a person creates for an account (POST /v1/tasks), open from `now`. */
+export interface HandMadeTask {
+  readonly id: string;
+  readonly workspaceId: string;
+  readonly accountId: string;
+  readonly title: string;
+  readonly description: string | null;
+  readonly owner: string | null;
+  /** True when the person named the owner (then it does not follow the account's owner). */
+  readonly ownerSetByHand: boolean;
+  readonly priority: string;
+  readonly dueAt: string | null;
+}
+
+/** What a PATCH changes in an open task; absent fields stay as they are. */
+export interface TaskChange {
+  /** A new owner (null: nobody); marks the owner as set by hand. */
+  readonly owner?: string | null;
+  readonly dueAt?: string | null;
+  /** Closes the task. */
+  readonly status?: 'done' | 'skipped';
+  readonly note?: string;
+}
+
 /** The filters of a task page; absent ones do not filter. */
 export interface TaskPageFilter {
-  readonly assignee?: string;
+  readonly owner?: string;
+  /** Only the tasks with no owner. */
+  readonly unassigned?: boolean;
   readonly status?: TaskStatus;
   readonly accountId?: string;
   readonly dueBefore?: string;
@@ -34,8 +60,8 @@ export interface TaskPageFilter {
 
 const SQL = defineStatements('playbooks.tasks', {
   insertMany: `
-    INSERT INTO playbooks.tasks (id, workspace_id, account_id, run_id, playbook_id, step_id, title, description, assignee, priority, due_at, status, created_at)
-    SELECT r.id, r."workspaceId", r."accountId", r."runId", r."playbookId", r."stepId", r.title, r.description, r.assignee,
+    INSERT INTO playbooks.tasks (id, workspace_id, account_id, run_id, playbook_id, step_id, title, description, owner, priority, due_at, status, created_at)
+    SELECT r.id, r."workspaceId", r."accountId", r."runId", r."playbookId", r."stepId", r.title, r.description, r.owner,
       r.priority, r."dueAt", 'open', $2
     FROM ${recordset({
       id: 'uuid',
@@ -46,10 +72,13 @@ const SQL = defineStatements('playbooks.tasks', {
       stepId: 'text',
       title: 'text',
       description: 'text',
-      assignee: 'text',
+      owner: 'text',
       priority: 'text',
       dueAt: 'timestamptz',
     })}`,
+  insertByHand: `
+    INSERT INTO playbooks.tasks (id, workspace_id, account_id, title, description, owner, owner_set_by_hand, priority, due_at, status, created_at)
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'open', $10) RETURNING *`,
   skipOpenOfRuns: `
     UPDATE playbooks.tasks AS t SET status = 'skipped', note = e.why, completed_at = $2
     FROM ${recordset({ runId: 'uuid', why: 'text' }, { alias: 'e' })}
@@ -60,22 +89,33 @@ const SQL = defineStatements('playbooks.tasks', {
     WHERE t.workspace_id = k.workspace_id AND t.account_id = k.account_id AND t.status = 'open'
       AND t.run_id IS NOT NULL
     RETURNING t.*`,
-  // Open tasks of the account that were its previous owner's (or nobody's, or the fallback's).
+  // Open tasks of the account that were its previous owner's (or nobody's, or the fallback's),
+  // unless a person set their owner by hand.
   reassignOpenOfAccount: `
-    UPDATE playbooks.tasks SET assignee = $3
-    WHERE workspace_id = $1 AND account_id = $2 AND status = 'open'
-      AND (assignee IS NULL OR lower(assignee) = ANY($4::text[])) AND assignee IS DISTINCT FROM $3
+    UPDATE playbooks.tasks SET owner = $3
+    WHERE workspace_id = $1 AND account_id = $2 AND status = 'open' AND NOT owner_set_by_hand
+      AND (owner IS NULL OR lower(owner) = ANY($4::text[])) AND owner IS DISTINCT FROM $3
     RETURNING id`,
   statusesOfRuns: `SELECT run_id, step_id, status FROM playbooks.tasks WHERE run_id = ANY($1::uuid[])`,
-  closeOpen: `
-    UPDATE playbooks.tasks SET status = $3, note = $4, completed_at = $5
+  // Only an open task changes; a flag says whether owner / due date are given ($3, $5), a null
+  // status ($7) leaves it open.
+  updateOpen: `
+    UPDATE playbooks.tasks SET
+      owner = CASE WHEN $3::boolean THEN $4::text ELSE owner END,
+      owner_set_by_hand = owner_set_by_hand OR $3::boolean,
+      due_at = CASE WHEN $5::boolean THEN $6::timestamptz ELSE due_at END,
+      status = coalesce($7::text, status),
+      note = coalesce($8::text, note),
+      completed_at = CASE WHEN $7::text IS NULL THEN completed_at ELSE $9::timestamptz END,
+      updated_at = $9::timestamptz
     WHERE workspace_id = $1 AND id::text = $2 AND status = 'open' RETURNING *`,
   byId: `SELECT * FROM playbooks.tasks WHERE workspace_id = $1 AND id::text = $2`,
   // Every filter is optional: a null parameter does not filter.
   page: `
     SELECT * FROM playbooks.tasks
     WHERE workspace_id = $1
-      AND ($2::text IS NULL OR lower(assignee) = lower($2))
+      AND ($2::text IS NULL OR lower(owner) = lower($2))
+      AND (NOT $9::boolean OR owner IS NULL)
       AND ($3::text IS NULL OR status = $3)
       AND ($4::text IS NULL OR account_id = $4)
       AND ($5::timestamptz IS NULL OR due_at < $5::timestamptz)
@@ -169,16 +209,44 @@ export class TaskRepository {
     return byRun;
   }
 
-  /** Closes an open task; null when it is not open (or not there). */
-  async closeOpen(
+  /** Inserts a task a person created; answers its row. */
+  async insertByHand(m: EntityManager, t: HandMadeTask, now: Date): Promise<TaskRow> {
+    const [row]: TaskRow[] = await m.query(SQL.insertByHand, [
+      t.id,
+      t.workspaceId,
+      t.accountId,
+      t.title,
+      t.description,
+      t.owner,
+      t.ownerSetByHand,
+      t.priority,
+      t.dueAt,
+      now.toISOString(),
+    ]);
+    return row!;
+  }
+
+  /** Changes an open task (owner, due date, closing it); null when it is not open (or not there). */
+  async updateOpen(
     m: EntityManager,
     workspaceId: string,
     id: string,
-    status: TaskStatus,
-    note: string | null,
+    change: TaskChange,
     now: Date,
   ): Promise<TaskRow | null> {
-    const [row] = returnedRows<TaskRow>(await m.query(SQL.closeOpen, [workspaceId, id, status, note, now]));
+    const [row] = returnedRows<TaskRow>(
+      await m.query(SQL.updateOpen, [
+        workspaceId,
+        id,
+        change.owner !== undefined,
+        change.owner ?? null,
+        change.dueAt !== undefined,
+        change.dueAt ?? null,
+        change.status ?? null,
+        change.note ?? null,
+        now.toISOString(),
+      ]),
+    );
     return row ?? null;
   }
 
@@ -195,13 +263,14 @@ export class TaskRepository {
   async page(workspaceId: string, f: TaskPageFilter): Promise<TaskRow[]> {
     return this.dataSource.query(SQL.page, [
       workspaceId,
-      f.assignee ?? null,
+      f.owner ?? null,
       f.status ?? null,
       f.accountId ?? null,
       f.dueBefore ?? null,
       f.dueAfter ?? null,
       f.beforeSeq ?? null,
       f.limit,
+      f.unassigned === true,
     ]);
   }
 }

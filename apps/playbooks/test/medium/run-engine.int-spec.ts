@@ -8,6 +8,7 @@ import { AccountProfileRepository } from '../../src/engine/account-profile.repos
 import { RunEngine } from '../../src/engine/run-engine';
 import { StepEffects } from '../../src/engine/step-effects';
 import { TriggerIntake, TriggerRequest } from '../../src/engine/trigger-intake';
+import { WorkspaceSettingsRepository } from '../../src/engine/workspace-settings.repository';
 import { PlaybookStore, StoredPlaybook } from '../../src/playbooks/playbook-store';
 import { PlaybookRepository } from '../../src/playbooks/playbook.repository';
 import { RunRepository } from '../../src/runs/run.repository';
@@ -28,6 +29,7 @@ describe('playbook runs on Postgres (medium)', () => {
   let accounts: AccountProfileRepository;
   let intake: TriggerIntake;
   let engine: RunEngine;
+  let settings: WorkspaceSettingsRepository;
 
   beforeAll(async () => {
     database = await createMigratedDatabase('playbooks_medium', playbooksDatabase);
@@ -39,7 +41,18 @@ describe('playbook runs on Postgres (medium)', () => {
     const runs = new RunRepository(ds);
     intake = new TriggerIntake(ds, new TriggerDecisionRepository(ds), store, config, accounts, runs);
     const effects = new StepEffects(config, new OutboundHttpClient());
-    engine = new RunEngine(ds, store, effects, config, accounts, runs, new TaskRepository(ds), clock);
+    settings = new WorkspaceSettingsRepository();
+    engine = new RunEngine(
+      ds,
+      store,
+      effects,
+      config,
+      accounts,
+      runs,
+      new TaskRepository(ds),
+      settings,
+      clock,
+    );
   });
 
   afterAll(async () => {
@@ -76,8 +89,8 @@ describe('playbook runs on Postgres (medium)', () => {
   }
 
   const tasksOf = (workspaceId: string) =>
-    database.db.query<{ title: string; assignee: string | null }>(
-      `SELECT title, assignee FROM playbooks.tasks WHERE workspace_id = $1 ORDER BY seq`,
+    database.db.query<{ title: string; owner: string | null }>(
+      `SELECT title, owner FROM playbooks.tasks WHERE workspace_id = $1 ORDER BY seq`,
       [workspaceId],
     );
   const runsOf = (workspaceId: string) =>
@@ -98,7 +111,7 @@ describe('playbook runs on Postgres (medium)', () => {
     expect(again).toEqual([]);
 
     await engine.tick(clock.now());
-    expect(await tasksOf(workspaceId)).toEqual([{ title: 'Call acc_1', assignee: 'csm@example.com' }]);
+    expect(await tasksOf(workspaceId)).toEqual([{ title: 'Call acc_1', owner: 'csm@example.com' }]);
     const [waiting] = await runsOf(workspaceId);
     expect(waiting).toMatchObject({ status: 'running', current_step: 'pause' });
     expect(waiting!.next_at!.getTime()).toBe(clock.now().getTime() + 2 * DAY_MS);
@@ -130,5 +143,28 @@ describe('playbook runs on Postgres (medium)', () => {
       [workspaceId],
     );
     expect(decisions).toEqual([{ outcome: 'account_churned' }]);
+  });
+
+  it("gives the task of an account with no owner to the workspace's fallback owner, the one applied at the tick", async () => {
+    const { workspaceId, playbook } = await setUp({ csmEmail: null });
+    const fallback = async (owner: string | null, version: number) =>
+      database.dataSource.transaction(async (m) => {
+        await store.ensureWorkspace(m, workspaceId);
+        await settings.apply(m, [{ workspaceId, fallbackOwner: owner, version }]);
+      });
+    await fallback('team@example.com', 1);
+    await database.dataSource.transaction((m) => intake.apply(m, [trigger(playbook, 'acc_1')], clock.now()));
+    await engine.tick(clock.now());
+    expect(await tasksOf(workspaceId)).toEqual([{ title: 'Call acc_1', owner: 'team@example.com' }]);
+
+    // A newer version applies to the next task; an older one arriving late changes nothing.
+    await fallback('lead@example.com', 3);
+    await fallback('stale@example.com', 2);
+    clock.advance(2 * DAY_MS);
+    await engine.tick(clock.now());
+    expect((await tasksOf(workspaceId)).map((t) => t.owner)).toEqual([
+      'team@example.com',
+      'lead@example.com',
+    ]);
   });
 });

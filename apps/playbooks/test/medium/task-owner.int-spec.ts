@@ -22,7 +22,7 @@ describe('open tasks follow their account to its new owner (medium)', () => {
 
   it("moves the former owner's, nobody's and the fallback's open tasks, and keeps the rest", async () => {
     const workspaceId = `ws_${randomUUID().slice(0, 8)}`;
-    const task = (accountId: string, title: string, assignee: string | null) => ({
+    const task = (accountId: string, title: string, owner: string | null) => ({
       id: randomUUID(),
       workspaceId,
       accountId,
@@ -31,7 +31,7 @@ describe('open tasks follow their account to its new owner (medium)', () => {
       stepId: null as unknown as string,
       title,
       description: null,
-      assignee,
+      owner,
       priority: 'normal',
       dueAt: null,
     });
@@ -40,11 +40,15 @@ describe('open tasks follow their account to its new owner (medium)', () => {
       task('acc_1', 'nobody', null),
       task('acc_1', 'fallback', 'lead@example.com'),
       task('acc_1', 'by hand', 'someone.else@example.com'),
+      task('acc_1', 'former, set by hand', 'former@example.com'),
       task('acc_1', 'closed', 'former@example.com'),
       task('acc_2', 'other account', 'former@example.com'),
     ];
     await database.dataSource.transaction((m) => tasks.insertMany(m, rows, new Date()));
-    await database.db.query(`UPDATE playbooks.tasks SET status = 'done' WHERE id = $1`, [rows[4]!.id]);
+    await database.db.query(`UPDATE playbooks.tasks SET owner_set_by_hand = true WHERE id = $1`, [
+      rows[4]!.id,
+    ]);
+    await database.db.query(`UPDATE playbooks.tasks SET status = 'done' WHERE id = $1`, [rows[5]!.id]);
 
     const moved = await database.dataSource.transaction((m) =>
       tasks.reassignOpenOfAccount(
@@ -55,17 +59,18 @@ describe('open tasks follow their account to its new owner (medium)', () => {
       ),
     );
 
-    const after = await database.db.query<{ title: string; assignee: string | null }>(
-      `SELECT title, assignee FROM playbooks.tasks WHERE workspace_id = $1 ORDER BY seq`,
+    const after = await database.db.query<{ title: string; owner: string | null }>(
+      `SELECT title, owner FROM playbooks.tasks WHERE workspace_id = $1 ORDER BY seq`,
       [workspaceId],
     );
     expect(after).toEqual([
-      { title: 'former', assignee: 'new@example.com' },
-      { title: 'nobody', assignee: 'new@example.com' },
-      { title: 'fallback', assignee: 'new@example.com' },
-      { title: 'by hand', assignee: 'someone.else@example.com' },
-      { title: 'closed', assignee: 'former@example.com' },
-      { title: 'other account', assignee: 'former@example.com' },
+      { title: 'former', owner: 'new@example.com' },
+      { title: 'nobody', owner: 'new@example.com' },
+      { title: 'fallback', owner: 'new@example.com' },
+      { title: 'by hand', owner: 'someone.else@example.com' },
+      { title: 'former, set by hand', owner: 'former@example.com' },
+      { title: 'closed', owner: 'former@example.com' },
+      { title: 'other account', owner: 'former@example.com' },
     ]);
     expect(moved).toBe(3);
   });

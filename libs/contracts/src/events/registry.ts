@@ -17,6 +17,7 @@ import {
   playbookStepExecutedJsonSchema,
   taskEventJsonSchema,
 } from './playbook/value';
+import { WorkspaceSettingsData, workspaceSettingsJsonSchema } from './workspace/value';
 
 /**
  * Every event type, by name, with its data and its topic. A handler typed by a name gets its
@@ -33,7 +34,9 @@ export interface EventRegistry {
   'playbook.step.executed': PlaybookStepExecutedData;
   'playbook.run.finished': PlaybookRunFinishedData;
   'task.created': TaskEventData;
+  'task.updated': TaskEventData;
   'task.completed': TaskEventData;
+  'workspace.settings.updated': WorkspaceSettingsData;
 }
 
 export type EventType = keyof EventRegistry;
@@ -54,7 +57,9 @@ export const EVENT_TYPES: { readonly [K in EventType]: EventTypeDeclaration } = 
   'playbook.step.executed': { topic: Topic.Playbooks, dataSchema: playbookStepExecutedJsonSchema },
   'playbook.run.finished': { topic: Topic.Playbooks, dataSchema: playbookRunFinishedJsonSchema },
   'task.created': { topic: Topic.Playbooks, dataSchema: taskEventJsonSchema },
+  'task.updated': { topic: Topic.Playbooks, dataSchema: taskEventJsonSchema },
   'task.completed': { topic: Topic.Playbooks, dataSchema: taskEventJsonSchema },
+  'workspace.settings.updated': { topic: Topic.Workspaces, dataSchema: workspaceSettingsJsonSchema },
 };
 
 export function isEventType(type: string): type is EventType {

@@ -7,7 +7,7 @@ import { Header } from '@tsuzuku/contracts';
 import { Kafka, logLevel } from 'kafkajs';
 import { Client } from 'pg';
 import { BuiltService, startBuiltService } from './built-service';
-import { createWorkspaceWithCli } from '@tsuzuku/demo';
+import { DEMO_DEFAULT_OWNER, createWorkspaceWithCli } from '@tsuzuku/demo';
 import { CustomerBase, GeneratedCall, generateCustomerBase } from '@tsuzuku/demo';
 import {
   DemoEndpoints,
@@ -340,7 +340,7 @@ class Stack {
       'chaos',
       this.env,
       this.replicas.filter((r) => r.service !== 'ingestion' && r.current).map((r) => r.current!.url),
-      { timeoutMs: 120_000 },
+      { timeoutMs: 120_000, fallbackOwner: DEMO_DEFAULT_OWNER },
     );
   }
 
@@ -573,7 +573,8 @@ function copiesWritten(events: readonly TopicMessage[], doubled: readonly string
   const iso = (t: number) => new Date(t).toISOString().slice(11, 23);
   const perSecond = new Map<string, number>();
   for (const copies of times.values())
-    for (const t of copies.slice(1)) perSecond.set(iso(t).slice(0, 8), (perSecond.get(iso(t).slice(0, 8)) ?? 0) + 1);
+    for (const t of copies.slice(1))
+      perSecond.set(iso(t).slice(0, 8), (perSecond.get(iso(t).slice(0, 8)) ?? 0) + 1);
   const first = [...times].slice(0, 5).map(([id, copies]) => `${id} at ${copies.map(iso).join(' and ')}`);
   return `${first.join('; ')}; later copies per second: ${[...perSecond].map(([s, n]) => `${s} ${n}`).join(', ')}`;
 }
@@ -725,7 +726,8 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
     const onTopic = new Set(messageIds);
     const lost = [...run.acknowledged].filter((id) => !onTopic.has(id));
     const doubled = duplicates(messageIds, (id) => id);
-    if (doubled.length > 0) log(`doubled on cs.events.v1, when each copy was written: ${copiesWritten(events, doubled)}`);
+    if (doubled.length > 0)
+      log(`doubled on cs.events.v1, when each copy was written: ${copiesWritten(events, doubled)}`);
     const deaths = run.stack.deaths;
     const o = run.outcome;
     const checks: ChaosCheck[] = [

@@ -1,24 +1,19 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { IsDefined, IsEmail, MaxLength, ValidateIf } from 'class-validator';
 
-/** The whole alerting settings of a workspace: every field required. */
-export class PutAlertSettingsDto {
+/** Alerting's copy of the workspace settings it applies. */
+export class AlertSettingsDto {
   @ApiProperty({
     type: String,
     nullable: true,
-    example: 'cs-team@example.com',
-    description: 'owner of the alerts of accounts without an owner; required, null: none',
+    description: 'owner of the alerts of accounts that name no owner (the workspace setting)',
   })
-  @ValidateIf((_o, v) => v !== null)
-  @IsDefined({ message: 'defaultOwner is required (null for none)' })
-  @IsEmail()
-  @MaxLength(320)
-  defaultOwner!: string | null;
-}
-
-export class AlertSettingsDto {
-  @ApiProperty({ type: String, nullable: true })
-  defaultOwner!: string | null;
+  fallbackOwner!: string | null;
+  @ApiProperty({
+    type: Number,
+    nullable: true,
+    description: 'the version of the workspace settings applied; null until the first reaches alerting',
+  })
+  version!: number | null;
   @ApiProperty({ format: 'date-time' })
   updatedAt!: string;
 }

@@ -3,14 +3,36 @@ import {
   ArrayNotEmpty,
   ArrayUnique,
   IsArray,
+  IsDefined,
+  IsEmail,
   IsIn,
   IsOptional,
   IsString,
   Matches,
   MaxLength,
   MinLength,
+  ValidateIf,
 } from 'class-validator';
 import { API_SCOPES, ApiScope } from '@tsuzuku/contracts';
+
+const FALLBACK_OWNER_DESCRIPTION =
+  'who owns the alerts and tasks of accounts that name no owner (an email); required, null: nobody';
+
+/** The fallback owner: an email, or null said out loud (absent is refused). */
+function FallbackOwner(): PropertyDecorator {
+  return (target, key) => {
+    ApiProperty({
+      type: String,
+      nullable: true,
+      example: 'cs-team@example.com',
+      description: FALLBACK_OWNER_DESCRIPTION,
+    })(target, key);
+    ValidateIf((_o, v) => v !== null)(target, key);
+    IsDefined({ message: 'fallbackOwner is required (null for nobody)' })(target, key);
+    IsEmail({}, { message: 'fallbackOwner must be an email address or null' })(target, key);
+    MaxLength(320)(target, key);
+  };
+}
 
 export class CreateWorkspaceDto {
   @ApiProperty({ example: 'acme' })
@@ -18,6 +40,26 @@ export class CreateWorkspaceDto {
   @MinLength(1)
   @MaxLength(100)
   name!: string;
+
+  @FallbackOwner()
+  fallbackOwner!: string | null;
+}
+
+/** The whole settings of a workspace: every field required. */
+export class PutWorkspaceSettingsDto {
+  @FallbackOwner()
+  fallbackOwner!: string | null;
+}
+
+export class WorkspaceSettingsDto {
+  @ApiProperty()
+  workspaceId!: string;
+  @ApiProperty({ type: String, nullable: true, description: FALLBACK_OWNER_DESCRIPTION })
+  fallbackOwner!: string | null;
+  @ApiProperty({ description: 'counts the changes from 1' })
+  version!: number;
+  @ApiProperty({ format: 'date-time' })
+  updatedAt!: string;
 }
 
 export class CreateWriteKeyDto {
@@ -74,6 +116,8 @@ export class WorkspaceDto {
   id!: string;
   @ApiProperty()
   name!: string;
+  @ApiProperty({ type: String, nullable: true, description: FALLBACK_OWNER_DESCRIPTION })
+  fallbackOwner!: string | null;
   @ApiProperty()
   createdAt!: string;
 }

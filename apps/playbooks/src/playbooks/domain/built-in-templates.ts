@@ -125,7 +125,7 @@ export const BUILT_IN_TEMPLATES: readonly BuiltInTemplate[] = [
           description: 'Review the recovery plan with the CSM and decide on executive involvement.',
           dueInDays: 2,
           priority: 'urgent',
-          assignee: 'manager',
+          owner: 'manager',
         },
       ],
       // Back in green: nothing left to do (and its open tasks are closed as skipped).

@@ -113,6 +113,16 @@ describe('validateDefinition', () => {
       ['steps[0].title', 'steps[0].priority', 'steps[0].assignee'],
     ],
     [
+      'task with a bad owner',
+      withStep(0, { id: 'call', type: 'task', title: 't', owner: 'bob' }),
+      ['steps[0].owner'],
+    ],
+    [
+      'task with both owner and assignee',
+      withStep(0, { id: 'call', type: 'task', title: 't', owner: 'account', assignee: 'manager' }),
+      ['steps[0].assignee'],
+    ],
+    [
       'task with both dueIn and dueInDays',
       withStep(0, { id: 'call', type: 'task', title: 't', dueIn: 'P1D', dueInDays: 1 }),
       ['steps[0].dueInDays'],

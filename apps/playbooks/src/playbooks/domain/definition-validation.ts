@@ -147,7 +147,7 @@ function checkCondition(c: Checker, value: unknown, path: string, taskSteps: Rea
 }
 
 const STEP_FIELDS: Record<string, readonly string[]> = {
-  task: ['title', 'description', 'dueIn', 'dueInDays', 'priority', 'assignee'],
+  task: ['title', 'description', 'dueIn', 'dueInDays', 'priority', 'owner', 'assignee'],
   email: ['subject', 'body'],
   wait: ['duration', 'until', 'timeout'],
   branch: ['if', 'then', 'else'],
@@ -219,11 +219,15 @@ function checkStep(
       if (value['dueIn'] !== undefined && value['dueInDays'] !== undefined)
         c.at(p('dueInDays'), 'give dueIn or dueInDays, not both');
       if (value['priority'] !== undefined) c.oneOf(value['priority'], p('priority'), TASK_PRIORITIES);
-      if (value['assignee'] !== undefined && c.string(value['assignee'], p('assignee'), 320)) {
-        const a = value['assignee'] as string;
-        if (a !== 'owner' && a !== 'manager' && !/^[^\s@]+@[^\s@]+$/.test(a))
-          c.at(p('assignee'), 'must be owner, manager or an email address');
-      }
+      if (value['owner'] !== undefined && value['assignee'] !== undefined)
+        c.at(p('assignee'), 'give owner (assignee is its name before), not both');
+      // `assignee` is the name `owner` had, with `owner` for what is now `account`.
+      for (const field of ['owner', 'assignee'])
+        if (value[field] !== undefined && c.string(value[field], p(field), 320)) {
+          const a = value[field] as string;
+          if (a !== 'account' && a !== 'owner' && a !== 'manager' && !/^[^\s@]+@[^\s@]+$/.test(a))
+            c.at(p(field), 'must be account, manager or an email address');
+        }
       break;
     case 'email':
       c.template(value['subject'], p('subject'), 500);

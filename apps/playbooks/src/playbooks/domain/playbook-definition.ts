@@ -71,7 +71,12 @@ export interface TaskStep {
   readonly dueIn?: Duration;
   readonly dueInDays?: number;
   readonly priority?: TaskPriority;
-  /** `owner` (default): the account's CSM, else the workspace's default owner; `manager`; or an email. */
+  /**
+   * `account` (default): the account's owner, else the alert's, else the workspace's fallback
+   * owner; `manager`; or an email.
+   */
+  readonly owner?: string;
+  /** The name `owner` had before (its value `owner` meaning `account`); still accepted. */
   readonly assignee?: string;
 }
 

@@ -151,7 +151,7 @@ export function predictRun(
     let summary: string;
     switch (step.type) {
       case 'task':
-        summary = `create task "${step.title}" (${step.priority ?? 'medium'}) for ${step.assignee ?? 'owner'}`;
+        summary = `create task "${step.title}" (${step.priority ?? 'medium'}) for ${step.owner ?? step.assignee ?? 'account'}`;
         break;
       case 'email':
         summary = `email the contact: "${step.subject}"`;

@@ -102,7 +102,7 @@ export const PLAYBOOK_DEFINITION_SCHEMA: SchemaObject = {
       items: {
         type: 'object',
         required: ['id', 'type'],
-        description: `fields by type — task: title, description, dueIn | dueInDays, priority (${TASK_PRIORITIES.join(', ')}), assignee (owner | manager | email); email: subject, body; wait: duration | until (+ timeout); branch: if, then, else (a later step id or "end"); webhook: url, secrets (1-2, ≥16 chars); notify: url, text. Templates may use ${TEMPLATE_FIELDS.map((f) => `{{${f}}}`).join(', ')}.`,
+        description: `fields by type — task: title, description, dueIn | dueInDays, priority (${TASK_PRIORITIES.join(', ')}), owner (account | manager | email; assignee is its name before); email: subject, body; wait: duration | until (+ timeout); branch: if, then, else (a later step id or "end"); webhook: url, secrets (1-2, ≥16 chars); notify: url, text. Templates may use ${TEMPLATE_FIELDS.map((f) => `{{${f}}}`).join(', ')}.`,
         properties: {
           id: { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$' },
           type: { enum: [...PLAYBOOK_STEP_TYPES] },
@@ -111,7 +111,8 @@ export const PLAYBOOK_DEFINITION_SCHEMA: SchemaObject = {
           dueIn: duration,
           dueInDays: { type: 'number' },
           priority: { enum: [...TASK_PRIORITIES] },
-          assignee: { type: 'string' },
+          owner: { type: 'string' },
+          assignee: { type: 'string', deprecated: true },
           subject: { type: 'string' },
           body: { type: 'string' },
           duration,

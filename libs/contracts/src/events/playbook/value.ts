@@ -53,13 +53,21 @@ export interface PlaybookRunFinishedData extends PlaybookRunRef {
   readonly reason: string | null;
 }
 
-/** task.created and task.completed: a CSM task and where it stands. */
+/** task.created, task.updated and task.completed: a CSM task and where it stands. */
 export interface TaskEventData {
   readonly taskId: string;
   readonly runId: string | null;
   readonly playbookId: string | null;
   readonly title: string;
-  readonly assignee: string | null;
+  /** Who the task is for (an email); null for nobody. Messages from before carry `assignee`. */
+  readonly owner: string | null;
+  /**
+   * The name `owner` had until spec 22; only in messages from before. Read a message's owner
+   * with taskOwnerOf, which takes either.
+   */
+  readonly assignee?: string | null;
+  /** True once a person chose the owner (POST or PATCH /v1/tasks): it no longer follows the account's. */
+  readonly ownerSetByHand?: boolean;
   readonly priority: 'low' | 'medium' | 'high' | 'urgent';
   readonly dueAt: string | null;
   readonly status: TaskStatus;
@@ -114,28 +122,29 @@ export const playbookRunFinishedJsonSchema = {
 
 export const taskEventJsonSchema = {
   type: 'object',
-  required: [
-    'taskId',
-    'runId',
-    'playbookId',
-    'title',
-    'assignee',
-    'priority',
-    'dueAt',
-    'status',
-    'note',
-    'completedAt',
-  ],
+  required: ['taskId', 'runId', 'playbookId', 'title', 'priority', 'dueAt', 'status', 'note', 'completedAt'],
   properties: {
     taskId: { type: 'string', minLength: 1 },
     runId: { type: ['string', 'null'] },
     playbookId: { type: ['string', 'null'] },
     title: { type: 'string', minLength: 1 },
+    owner: { type: ['string', 'null'] },
     assignee: { type: ['string', 'null'] },
+    ownerSetByHand: { type: 'boolean' },
     priority: { enum: ['low', 'medium', 'high', 'urgent'] },
     dueAt: { type: ['string', 'null'] },
     status: { enum: TASK_STATUSES },
     note: { type: ['string', 'null'] },
     completedAt: { type: ['string', 'null'] },
   },
+  // The owner under its name, or under the name it had before (history on the topic).
+  anyOf: [{ required: ['owner'] }, { required: ['assignee'] }],
 } as const;
+
+/** The owner a task event names, under its current name or the one it had before (`assignee`). */
+export function taskOwnerOf(data: {
+  readonly owner?: string | null;
+  readonly assignee?: string | null;
+}): string | null {
+  return data.owner !== undefined ? data.owner : (data.assignee ?? null);
+}

@@ -1,0 +1,12 @@
+-- Generated from the repository's declared statements: do not edit; update with
+-- TSUZUKU_UPDATE_SQL=1 and review the diff.
+
+-- playbooks.workspaces.apply
+UPDATE playbooks.workspaces AS w
+   SET fallback_owner = s."fallbackOwner", settings_version = s.version
+  FROM jsonb_to_recordset($1::jsonb) AS s("workspaceId" text, "fallbackOwner" text, version int)
+ WHERE w.workspace_id = s."workspaceId" AND (w.settings_version IS NULL OR w.settings_version < s.version);
+
+-- playbooks.workspaces.fallbackOwners
+SELECT workspace_id AS "workspaceId", fallback_owner AS "fallbackOwner"
+FROM playbooks.workspaces WHERE workspace_id = ANY($1::text[]);
