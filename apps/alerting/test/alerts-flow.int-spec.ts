@@ -156,7 +156,8 @@ describe('alerts through the public APIs', () => {
 
   it('raises, repeats, notifies and auto-resolves the alerts of a dormant account', async () => {
     // The workspace starts with one default rule per type.
-    const rules = (await (await api('/v1/alert-rules')).json()) as { id: string; type: string }[];
+    const rules = ((await (await api('/v1/alert-rules')).json()) as { items: { id: string; type: string }[] })
+      .items;
     expect(rules.map((r) => r.type).sort()).toEqual(
       [
         'expansion_signal',
@@ -426,7 +427,8 @@ describe('alerts through the public APIs', () => {
     expect((await post(`/v1/alerts/${nps!.id}/resolve`, { note: 'again' })).status).toBe(409);
     // The cooldown holds back a new alert although the NPS answer is still a detractor's: putting
     // the rule back unchanged re-evaluates the workspace's accounts before it answers.
-    const rules = (await (await api('/v1/alert-rules')).json()) as Record<string, unknown>[];
+    const rules = ((await (await api('/v1/alert-rules')).json()) as { items: Record<string, unknown>[] })
+      .items;
     const { name, type, params, severity, scope, enabled, cooldownMinutes, id } = rules.find(
       (r) => r['type'] === 'nps_detractor',
     )!;

@@ -1,6 +1,9 @@
 -- Generated from the repository's declared statements: do not edit; update with
 -- TSUZUKU_UPDATE_SQL=1 and review the diff.
 
+-- health-scoring.account-profiles.countOfSegment
+SELECT count(*)::int AS n FROM health_scoring.accounts WHERE workspace_id = $1 AND lower(segment) = lower($2);
+
 -- health-scoring.account-profiles.keysOfOwner
 SELECT account_id FROM health_scoring.accounts
 WHERE workspace_id = $1 AND lower(owner) = lower($2) AND ($3::text[] IS NULL OR account_id = ANY($3::text[]))
@@ -20,7 +23,7 @@ coverage, scorecard_id, measures, scored_at, published_fingerprint FROM health_s
 
 -- health-scoring.account-profiles.peerValues
 SELECT a.account_id, (x->>'value') AS value FROM health_scoring.accounts a, jsonb_array_elements(a.measures) x
-WHERE a.workspace_id = $1 AND a.segment IS NOT DISTINCT FROM $2 AND x->>'metric' = $3;
+WHERE a.workspace_id = $1 AND lower(a.segment) IS NOT DISTINCT FROM lower($2) AND x->>'metric' = $3;
 
 -- health-scoring.account-profiles.saveMany
 INSERT INTO health_scoring.accounts AS a (workspace_id, account_id, name, plan, mrr, seats, renewal_date, owner, owner_at,

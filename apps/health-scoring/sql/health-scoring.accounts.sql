@@ -34,7 +34,7 @@ FROM health_scoring.accounts a LEFT JOIN health_scoring.overrides o
   AND o.ended_at IS NULL AND (o.expires_at IS NULL OR o.expires_at > $8)
 WHERE a.workspace_id = $1
   AND ($2::text[] IS NULL OR a.band = ANY($2::text[]))
-  AND ($3::text IS NULL OR a.segment = $3)
+  AND ($3::text IS NULL OR lower(a.segment) = lower($3))
   AND ($4::text[] IS NULL OR a.touch_model = ANY($4::text[]))
   AND ($5::text[] IS NULL OR a.phase = ANY($5::text[]))
   AND ($6::text IS NULL OR lower(a.owner) = lower($6))
@@ -56,7 +56,7 @@ FROM health_scoring.accounts a LEFT JOIN health_scoring.overrides o
   AND o.ended_at IS NULL AND (o.expires_at IS NULL OR o.expires_at > $8)
 WHERE a.workspace_id = $1
   AND ($2::text[] IS NULL OR a.band = ANY($2::text[]))
-  AND ($3::text IS NULL OR a.segment = $3)
+  AND ($3::text IS NULL OR lower(a.segment) = lower($3))
   AND ($4::text[] IS NULL OR a.touch_model = ANY($4::text[]))
   AND ($5::text[] IS NULL OR a.phase = ANY($5::text[]))
   AND ($6::text IS NULL OR lower(a.owner) = lower($6))
@@ -81,7 +81,7 @@ FROM health_scoring.accounts a LEFT JOIN health_scoring.overrides o
   AND o.ended_at IS NULL AND (o.expires_at IS NULL OR o.expires_at > $8)
 WHERE a.workspace_id = $1
   AND ($2::text[] IS NULL OR a.band = ANY($2::text[]))
-  AND ($3::text IS NULL OR a.segment = $3)
+  AND ($3::text IS NULL OR lower(a.segment) = lower($3))
   AND ($4::text[] IS NULL OR a.touch_model = ANY($4::text[]))
   AND ($5::text[] IS NULL OR a.phase = ANY($5::text[]))
   AND ($6::text IS NULL OR lower(a.owner) = lower($6))

@@ -56,8 +56,13 @@ describe('scorecards and settings API', () => {
       },
       body: body !== undefined ? JSON.stringify(body) : undefined,
     });
-    return { status: response.status, body: (await response.json()) as T };
+    const text = await response.text();
+    return { status: response.status, body: (text ? JSON.parse(text) : undefined) as T, text };
   };
+
+  /** A page of the workspace's scorecards (every list answers { items, nextCursor }). */
+  type Page = { items: Scorecard[]; nextCursor: string | null };
+  const scorecardsOf = async (token: string) => (await api<Page>(token, 'GET', '/v1/scorecards')).body.items;
 
   /** An API token as ingestion announces one: only its hash travels. */
   const issueToken = (workspaceId: string, scopes: ApiScope[]) =>
@@ -107,10 +112,11 @@ describe('scorecards and settings API', () => {
   });
 
   it('lists the default DEAR scorecard on the first GET, created once', async () => {
-    const first = await api<Scorecard[]>(tokenA, 'GET', '/v1/scorecards');
+    const first = await api<Page>(tokenA, 'GET', '/v1/scorecards');
     expect(first.status).toBe(200);
-    expect(first.body).toHaveLength(1);
-    const [card] = first.body;
+    expect(first.body.nextCursor).toBeNull();
+    expect(first.body.items).toHaveLength(1);
+    const [card] = first.body.items;
     expect(card).toMatchObject({
       workspaceId: workspaceA,
       isDefault: true,
@@ -121,8 +127,7 @@ describe('scorecards and settings API', () => {
     });
     expect(card!.measures).toHaveLength(13);
 
-    const again = await api<Scorecard[]>(tokenA, 'GET', '/v1/scorecards');
-    expect(again.body.map((s) => s.id)).toEqual([card!.id]);
+    expect((await scorecardsOf(tokenA)).map((s) => s.id)).toEqual([card!.id]);
     const one = await api<Scorecard>(tokenA, 'GET', `/v1/scorecards/${card!.id}`);
     expect(one.status).toBe(200);
     expect(one.body).toEqual(card);
@@ -134,7 +139,7 @@ describe('scorecards and settings API', () => {
   });
 
   it('refuses an invalid scorecard with 400 and every problem with its field path', async () => {
-    const [defaults] = (await api<Scorecard[]>(tokenA, 'GET', '/v1/scorecards')).body;
+    const [defaults] = await scorecardsOf(tokenA);
     const measures = JSON.parse(JSON.stringify(defaults!.measures)) as Record<string, unknown>[];
     (measures[2]!['method'] as { ranges: { points: number }[] }).ranges[0]!.points = 150;
     measures[4]!['id'] = measures[0]!['id'];
@@ -157,8 +162,7 @@ describe('scorecards and settings API', () => {
     expect(shape.status).toBe(400);
     expect(shape.body.errors.map((e) => e.path)).toContain('measures[0].method.ranges[0].points');
 
-    const listed = await api<Scorecard[]>(tokenA, 'GET', '/v1/scorecards');
-    expect(listed.body).toHaveLength(1);
+    expect(await scorecardsOf(tokenA)).toHaveLength(1);
   });
 
   it('creates a segment scorecard and a touch-model one, each rescoring the workspace, and refuses a second one for the same audience', async () => {
@@ -167,7 +171,7 @@ describe('scorecards and settings API', () => {
     await waitFor(async () => ((await account('acct-1'))?.score != null ? true : undefined), {
       what: 'the account to be scored by the default scorecard',
     });
-    const [defaults] = (await api<Scorecard[]>(tokenA, 'GET', '/v1/scorecards')).body;
+    const [defaults] = await scorecardsOf(tokenA);
     expect((await account('acct-1'))!.scorecard_id).toBe(defaults!.id);
 
     const enterprise = await api<Scorecard>(tokenA, 'POST', '/v1/scorecards', {
@@ -219,8 +223,7 @@ describe('scorecards and settings API', () => {
       touchModel: 'high',
     });
     expect(narrower.status).toBe(201);
-    const listed = await api<Scorecard[]>(tokenA, 'GET', '/v1/scorecards');
-    expect(listed.body.map((s) => s.name)).toEqual([
+    expect((await scorecardsOf(tokenA)).map((s) => s.name)).toEqual([
       'DEAR (default)',
       'Enterprise',
       'Tech touch',
@@ -229,7 +232,7 @@ describe('scorecards and settings API', () => {
   });
 
   it('patches and replaces a scorecard, bumping its version, and keeps the default', async () => {
-    const listed = (await api<Scorecard[]>(tokenA, 'GET', '/v1/scorecards')).body;
+    const listed = await scorecardsOf(tokenA);
     const defaults = listed.find((s) => s.isDefault)!;
     const enterprise = listed.find((s) => s.name === 'Enterprise')!;
     const tech = listed.find((s) => s.name === 'Tech touch')!;
@@ -272,16 +275,52 @@ describe('scorecards and settings API', () => {
 
     const deleteDefault = await api<Problems>(tokenA, 'DELETE', `/v1/scorecards/${defaults.id}`);
     expect(deleteDefault.status).toBe(409);
-    const deleted = await api<Scorecard>(tokenA, 'DELETE', `/v1/scorecards/${tech.id}`);
-    expect(deleted.status).toBe(200);
-    expect(deleted.body).toMatchObject({ id: tech.id, rescored: 1 });
+    const deleted = await api<undefined>(tokenA, 'DELETE', `/v1/scorecards/${tech.id}`);
+    expect(deleted).toMatchObject({ status: 204, text: '' });
     expect((await api(tokenA, 'GET', `/v1/scorecards/${tech.id}`)).status).toBe(404);
     // Its account falls back to the default scorecard.
     expect((await account('acct-1'))!.scorecard_id).toBe(defaults.id);
   });
 
+  it('compares segments without regard to case, and warns of a scorecard whose segment no account has', async () => {
+    // An account whose group call says segment "smb".
+    await publisher.publish([
+      event('acct-smb', { call: 'group', traits: { name: 'Small Co', segment: 'smb' } }),
+    ]);
+    await waitFor(async () => ((await account('acct-smb'))?.score != null ? true : undefined), {
+      what: 'the smb account to be scored',
+    });
+    const smb = await api<Scorecard & { warnings: unknown[] }>(tokenA, 'POST', '/v1/scorecards', {
+      name: 'Small business',
+      segment: 'SMB',
+      measures: [validMeasure],
+    });
+    expect(smb.status).toBe(201);
+    // "SMB" is the segment smb: it scores that account, and warns of nothing.
+    expect(smb.body.warnings).toEqual([]);
+    expect((await account('acct-smb'))!.scorecard_id).toBe(smb.body.id);
+    // The same audience in another case is the same audience.
+    const twin = await api<Problems>(tokenA, 'POST', '/v1/scorecards', { name: 'smb again', segment: 'Smb' });
+    expect(twin.status).toBe(409);
+    // The accounts list filters the same way.
+    const accounts = await api<{ items: { accountId: string }[] }>(tokenA, 'GET', '/v1/accounts?segment=sMb');
+    expect(accounts.body.items.map((a) => a.accountId)).toEqual(['acct-smb']);
+
+    // A segment no account has is accepted, with a warning that says so.
+    const nobody = await api<Scorecard & { warnings: unknown[] }>(tokenA, 'POST', '/v1/scorecards', {
+      name: 'Nobody yet',
+      segment: 'Strategic',
+    });
+    expect(nobody.status).toBe(201);
+    expect(nobody.body.warnings).toEqual([
+      { code: 'matches_no_account', field: 'segment', message: expect.stringContaining('"Strategic"') },
+    ]);
+    await api(tokenA, 'DELETE', `/v1/scorecards/${smb.body.id}`);
+    await api(tokenA, 'DELETE', `/v1/scorecards/${nobody.body.id}`);
+  });
+
   it("never shows or changes another workspace's scorecards, and needs the write scope for changes", async () => {
-    const ofA = (await api<Scorecard[]>(tokenA, 'GET', '/v1/scorecards')).body;
+    const ofA = await scorecardsOf(tokenA);
     const target = ofA.find((s) => !s.isDefault)!;
 
     expect((await api(tokenB, 'GET', `/v1/scorecards/${target.id}`)).status).toBe(404);
@@ -297,7 +336,7 @@ describe('scorecards and settings API', () => {
     ).toBe(404);
     expect((await api(tokenB, 'DELETE', `/v1/scorecards/${target.id}`)).status).toBe(404);
     expect((await api(tokenB, 'GET', '/v1/scorecards/not-a-uuid')).status).toBe(404);
-    const ofB = (await api<Scorecard[]>(tokenB, 'GET', '/v1/scorecards')).body;
+    const ofB = await scorecardsOf(tokenB);
     expect(ofB).toHaveLength(1);
     expect(ofB[0]!.workspaceId).toBe(workspaceB);
     expect((await api<Scorecard>(tokenA, 'GET', `/v1/scorecards/${target.id}`)).body.version).toBe(
@@ -331,7 +370,15 @@ describe('scorecards and settings API', () => {
     };
     const saved = await api<Record<string, unknown>>(tokenA, 'PUT', '/v1/settings', settings);
     expect(saved.status).toBe(200);
-    expect(saved.body).toMatchObject({ ...settings, rescored: 1 });
+    // Every account of the workspace is rescored (the earlier tests made some).
+    const n = (
+      await db.query<{ n: number }>(
+        'SELECT count(*)::int AS n FROM health_scoring.accounts WHERE workspace_id = $1',
+        [workspaceA],
+      )
+    )[0]!.n;
+    expect(n).toBeGreaterThan(0);
+    expect(saved.body).toMatchObject({ ...settings, rescored: n });
     const read = await api<Record<string, unknown>>(tokenA, 'GET', '/v1/settings');
     expect(read.body).toMatchObject(settings);
     expect(typeof read.body['updatedAt']).toBe('string');

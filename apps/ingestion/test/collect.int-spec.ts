@@ -390,7 +390,7 @@ describe('ingestion: the Segment-compatible API', () => {
         headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
       },
     );
-    expect(revoke.status).toBe(200);
+    expect(revoke.status).toBe(204);
     const after = await post(ingestion.service.url, '/v1/track', call, { writeKey: other.writeKey });
     expect(after.status).toBe(401);
     expect(after.body['error']).toBe('invalid_write_key');

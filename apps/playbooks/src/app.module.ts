@@ -3,6 +3,7 @@ import { PlatformModule } from '@tsuzuku/platform-runtime';
 import { PlaybooksConfig } from './config/playbooks.config';
 import { playbooksDatabase } from './database/playbooks.database';
 import { TriggerDecisionsModule } from './decisions/trigger-decisions.module';
+import { EmailSettingsModule } from './email/email-settings.module';
 import { EngineModule } from './engine/engine.module';
 import { PlaybooksModule } from './playbooks/playbooks.module';
 import { PlaybooksStoreModule } from './playbooks/playbooks-store.module';
@@ -22,6 +23,7 @@ export class AppModule {
         RunsModule,
         TasksModule,
         TriggerDecisionsModule,
+        EmailSettingsModule,
       ],
     };
   }

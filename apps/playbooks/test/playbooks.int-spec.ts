@@ -129,9 +129,10 @@ describe('playbooks', () => {
   });
 
   it('creates the built-in templates on first sight, validates definitions field by field and versions every change', async () => {
-    const list = await api<Playbook[]>('GET', '/v1/playbooks');
+    const list = await api<{ items: Playbook[]; nextCursor: string | null }>('GET', '/v1/playbooks');
     expect(list.status).toBe(200);
-    expect(list.body.map((p) => p.template).sort()).toEqual([
+    expect(list.body.nextCursor).toBeNull();
+    expect(list.body.items.map((p) => p.template).sort()).toEqual([
       'adoption-risk',
       'expansion',
       'onboarding-high-touch',
@@ -139,7 +140,7 @@ describe('playbooks', () => {
       'renewal-exec-sponsor',
       'renewal-review',
     ]);
-    expect(list.body.every((p) => p.enabled && p.version === 1)).toBe(true);
+    expect(list.body.items.every((p) => p.enabled && p.version === 1)).toBe(true);
 
     const bad = await api<{ error: string; errors: { path: string; message: string }[] }>(
       'POST',
@@ -219,7 +220,7 @@ describe('playbooks', () => {
     expect(row!.definition.steps[0]!.secrets).toEqual(['whsec_roundtrip_0042']);
 
     const removed = await api('DELETE', `/v1/playbooks/${created.body.id}`);
-    expect(removed.status).toBe(200);
+    expect(removed).toEqual({ status: 204, body: null });
     expect((await api('GET', `/v1/playbooks/${created.body.id}`)).status).toBe(404);
   });
 
@@ -309,7 +310,7 @@ describe('playbooks', () => {
     );
     expect(await runsOf(accountId)).toHaveLength(1);
 
-    const adoption = (await api<Playbook[]>('GET', '/v1/playbooks')).body.find(
+    const adoption = (await api<{ items: Playbook[] }>('GET', '/v1/playbooks')).body.items.find(
       (p) => p.template === 'adoption-risk',
     )!;
     const dry = await api<{ steps: { stepId: string }[]; ending: string }>(

@@ -4,11 +4,11 @@
 -- reporting.kpis.activitySliced
 WITH active AS (
   SELECT a.month, a.account_id FROM reporting.activity_accounts a JOIN reporting.account_attributes s ON s.workspace_id = $1 AND s.account_id = a.account_id AND s.valid_from < ((a.month + interval '1 month') AT TIME ZONE 'UTC') AND ((a.month + interval '1 month') AT TIME ZONE 'UTC') <= s.valid_to
-  AND ($4::text IS NULL OR s.segment = $4)
+  AND ($4::text IS NULL OR lower(s.segment) = lower($4))
   AND ($5::text IS NULL OR s.touch_model = $5)
   AND ($6::text IS NULL OR s.phase = $6)
-  AND ($7::text IS NULL OR s.owner = $7)
-  AND ($8::text IS NULL OR s.plan = $8)
+  AND ($7::text IS NULL OR lower(s.owner) = lower($7))
+  AND ($8::text IS NULL OR lower(s.plan) = lower($8))
   WHERE a.workspace_id = $1 AND a.month BETWEEN $2 AND $3
 ), users AS (
   SELECT d.month, d.user_id, bit_or(d.days) AS days
@@ -26,11 +26,11 @@ LEFT JOIN (SELECT month, count(*) AS users, sum(bit_count(days::bit(32))) AS use
 WITH active AS (
   SELECT a.month, a.account_id FROM reporting.activity_accounts a LEFT JOIN reporting.account_attributes s ON s.workspace_id = $1 AND s.account_id = a.account_id AND s.valid_from < ((a.month + interval '1 month') AT TIME ZONE 'UTC') AND ((a.month + interval '1 month') AT TIME ZONE 'UTC') <= s.valid_to
     JOIN LATERAL (SELECT coalesce(s.segment, '') AS segment, coalesce(s.touch_model, '') AS touch_model, coalesce(s.phase, '') AS phase, coalesce(s.owner, '') AS owner, coalesce(s.plan, '') AS plan) x ON true
-  AND ($4::text IS NULL OR x.segment = $4)
+  AND ($4::text IS NULL OR lower(x.segment) = lower($4))
   AND ($5::text IS NULL OR x.touch_model = $5)
   AND ($6::text IS NULL OR x.phase = $6)
-  AND ($7::text IS NULL OR x.owner = $7)
-  AND ($8::text IS NULL OR x.plan = $8)
+  AND ($7::text IS NULL OR lower(x.owner) = lower($7))
+  AND ($8::text IS NULL OR lower(x.plan) = lower($8))
   WHERE a.workspace_id = $1 AND a.month BETWEEN $2 AND $3
 ), users AS (
   SELECT d.month, d.user_id, bit_or(d.days) AS days
@@ -64,11 +64,11 @@ GROUP BY c.month;
 SELECT to_char(c.month, 'YYYY-MM') AS month, count(*)::int AS responses,
        count(*) FILTER (WHERE c.score >= 4)::int AS satisfied
 FROM reporting.survey_responses c JOIN reporting.account_attributes s ON s.workspace_id = $1 AND s.account_id = c.account_id AND s.valid_from < ((c.month + interval '1 month') AT TIME ZONE 'UTC') AND ((c.month + interval '1 month') AT TIME ZONE 'UTC') <= s.valid_to
-  AND ($4::text IS NULL OR s.segment = $4)
+  AND ($4::text IS NULL OR lower(s.segment) = lower($4))
   AND ($5::text IS NULL OR s.touch_model = $5)
   AND ($6::text IS NULL OR s.phase = $6)
-  AND ($7::text IS NULL OR s.owner = $7)
-  AND ($8::text IS NULL OR s.plan = $8)
+  AND ($7::text IS NULL OR lower(s.owner) = lower($7))
+  AND ($8::text IS NULL OR lower(s.plan) = lower($8))
 WHERE c.workspace_id = $1 AND c.survey = 'csat' AND c.month BETWEEN $2 AND $3
 GROUP BY c.month;
 
@@ -77,11 +77,11 @@ SELECT to_char(c.month, 'YYYY-MM') AS month, count(*)::int AS responses,
        count(*) FILTER (WHERE c.score >= 4)::int AS satisfied
 FROM reporting.survey_responses c LEFT JOIN reporting.account_attributes s ON s.workspace_id = $1 AND s.account_id = c.account_id AND s.valid_from < ((c.month + interval '1 month') AT TIME ZONE 'UTC') AND ((c.month + interval '1 month') AT TIME ZONE 'UTC') <= s.valid_to
     JOIN LATERAL (SELECT coalesce(s.segment, '') AS segment, coalesce(s.touch_model, '') AS touch_model, coalesce(s.phase, '') AS phase, coalesce(s.owner, '') AS owner, coalesce(s.plan, '') AS plan) x ON true
-  AND ($4::text IS NULL OR x.segment = $4)
+  AND ($4::text IS NULL OR lower(x.segment) = lower($4))
   AND ($5::text IS NULL OR x.touch_model = $5)
   AND ($6::text IS NULL OR x.phase = $6)
-  AND ($7::text IS NULL OR x.owner = $7)
-  AND ($8::text IS NULL OR x.plan = $8)
+  AND ($7::text IS NULL OR lower(x.owner) = lower($7))
+  AND ($8::text IS NULL OR lower(x.plan) = lower($8))
 WHERE c.workspace_id = $1 AND c.survey = 'csat' AND c.month BETWEEN $2 AND $3
 GROUP BY c.month;
 
@@ -105,11 +105,11 @@ SELECT to_char(month, 'YYYY-MM') AS month,
        sum(start_accounts_end_mrr_12)::text AS "startAccountsEndMrr12"
 FROM reporting.month_totals t
 WHERE workspace_id = $1 AND month BETWEEN $2 AND $3
-AND ($4::text IS NULL OR t.segment = $4)
+AND ($4::text IS NULL OR lower(t.segment) = lower($4))
 AND ($5::text IS NULL OR t.touch_model = $5)
 AND ($6::text IS NULL OR t.phase = $6)
-AND ($7::text IS NULL OR t.owner = $7)
-AND ($8::text IS NULL OR t.plan = $8)
+AND ($7::text IS NULL OR lower(t.owner) = lower($7))
+AND ($8::text IS NULL OR lower(t.plan) = lower($8))
 GROUP BY month;
 
 -- reporting.kpis.nps
@@ -125,11 +125,11 @@ SELECT to_char(n.month, 'YYYY-MM') AS month, count(*)::int AS respondents,
        count(*) FILTER (WHERE n.score >= 9)::int AS promoters,
        count(*) FILTER (WHERE n.score <= 6)::int AS detractors
 FROM reporting.nps_latest n JOIN reporting.account_attributes s ON s.workspace_id = $1 AND s.account_id = n.account_id AND s.valid_from < ((n.month + interval '1 month') AT TIME ZONE 'UTC') AND ((n.month + interval '1 month') AT TIME ZONE 'UTC') <= s.valid_to
-  AND ($4::text IS NULL OR s.segment = $4)
+  AND ($4::text IS NULL OR lower(s.segment) = lower($4))
   AND ($5::text IS NULL OR s.touch_model = $5)
   AND ($6::text IS NULL OR s.phase = $6)
-  AND ($7::text IS NULL OR s.owner = $7)
-  AND ($8::text IS NULL OR s.plan = $8)
+  AND ($7::text IS NULL OR lower(s.owner) = lower($7))
+  AND ($8::text IS NULL OR lower(s.plan) = lower($8))
 WHERE n.workspace_id = $1 AND n.month BETWEEN $2 AND $3
 GROUP BY n.month;
 
@@ -139,11 +139,11 @@ SELECT to_char(n.month, 'YYYY-MM') AS month, count(*)::int AS respondents,
        count(*) FILTER (WHERE n.score <= 6)::int AS detractors
 FROM reporting.nps_latest n LEFT JOIN reporting.account_attributes s ON s.workspace_id = $1 AND s.account_id = n.account_id AND s.valid_from < ((n.month + interval '1 month') AT TIME ZONE 'UTC') AND ((n.month + interval '1 month') AT TIME ZONE 'UTC') <= s.valid_to
     JOIN LATERAL (SELECT coalesce(s.segment, '') AS segment, coalesce(s.touch_model, '') AS touch_model, coalesce(s.phase, '') AS phase, coalesce(s.owner, '') AS owner, coalesce(s.plan, '') AS plan) x ON true
-  AND ($4::text IS NULL OR x.segment = $4)
+  AND ($4::text IS NULL OR lower(x.segment) = lower($4))
   AND ($5::text IS NULL OR x.touch_model = $5)
   AND ($6::text IS NULL OR x.phase = $6)
-  AND ($7::text IS NULL OR x.owner = $7)
-  AND ($8::text IS NULL OR x.plan = $8)
+  AND ($7::text IS NULL OR lower(x.owner) = lower($7))
+  AND ($8::text IS NULL OR lower(x.plan) = lower($8))
 WHERE n.workspace_id = $1 AND n.month BETWEEN $2 AND $3
 GROUP BY n.month;
 
@@ -167,11 +167,11 @@ FROM (SELECT account_id, first_started_at, onboarding_completed_at,
       WHERE workspace_id = $1 AND first_started_at >= $2 AND first_started_at < $3
         AND first_started_at <= $4) o
 JOIN reporting.account_attributes s ON s.workspace_id = $1 AND s.account_id = o.account_id AND s.valid_from < ((o.month + interval '1 month') AT TIME ZONE 'UTC') AND ((o.month + interval '1 month') AT TIME ZONE 'UTC') <= s.valid_to
-  AND ($5::text IS NULL OR s.segment = $5)
+  AND ($5::text IS NULL OR lower(s.segment) = lower($5))
   AND ($6::text IS NULL OR s.touch_model = $6)
   AND ($7::text IS NULL OR s.phase = $7)
-  AND ($8::text IS NULL OR s.owner = $8)
-  AND ($9::text IS NULL OR s.plan = $9)
+  AND ($8::text IS NULL OR lower(s.owner) = lower($8))
+  AND ($9::text IS NULL OR lower(s.plan) = lower($9))
 GROUP BY o.month;
 
 -- reporting.kpis.onboardingSlicedWithUnset
@@ -184,9 +184,9 @@ FROM (SELECT account_id, first_started_at, onboarding_completed_at,
         AND first_started_at <= $4) o
 LEFT JOIN reporting.account_attributes s ON s.workspace_id = $1 AND s.account_id = o.account_id AND s.valid_from < ((o.month + interval '1 month') AT TIME ZONE 'UTC') AND ((o.month + interval '1 month') AT TIME ZONE 'UTC') <= s.valid_to
     JOIN LATERAL (SELECT coalesce(s.segment, '') AS segment, coalesce(s.touch_model, '') AS touch_model, coalesce(s.phase, '') AS phase, coalesce(s.owner, '') AS owner, coalesce(s.plan, '') AS plan) x ON true
-  AND ($5::text IS NULL OR x.segment = $5)
+  AND ($5::text IS NULL OR lower(x.segment) = lower($5))
   AND ($6::text IS NULL OR x.touch_model = $6)
   AND ($7::text IS NULL OR x.phase = $7)
-  AND ($8::text IS NULL OR x.owner = $8)
-  AND ($9::text IS NULL OR x.plan = $9)
+  AND ($8::text IS NULL OR lower(x.owner) = lower($8))
+  AND ($9::text IS NULL OR lower(x.plan) = lower($9))
 GROUP BY o.month;

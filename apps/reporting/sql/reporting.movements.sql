@@ -18,11 +18,11 @@ ORDER BY mv.occurred_at, mv.account_id LIMIT $4;
 SELECT mv.account_id, mv.occurred_at, mv.type, mv.amount::text, mv.from_mrr::text, mv.to_mrr::text, mv.event_id
 FROM reporting.mrr_movements mv JOIN reporting.account_months am ON am.workspace_id = mv.workspace_id AND am.account_id = mv.account_id
   AND am.month = date_trunc('month', mv.occurred_at AT TIME ZONE 'UTC')::date
-  AND ($7::text IS NULL OR am.segment = $7)
+  AND ($7::text IS NULL OR lower(am.segment) = lower($7))
   AND ($8::text IS NULL OR am.touch_model = $8)
   AND ($9::text IS NULL OR am.phase = $9)
-  AND ($10::text IS NULL OR am.owner = $10)
-  AND ($11::text IS NULL OR am.plan = $11)
+  AND ($10::text IS NULL OR lower(am.owner) = lower($10))
+  AND ($11::text IS NULL OR lower(am.plan) = lower($11))
 WHERE mv.workspace_id = $1 AND mv.occurred_at >= $2 AND mv.occurred_at < $3
   AND ($5::timestamptz IS NULL OR (mv.occurred_at, mv.account_id) > ($5::timestamptz, $6::text))
 ORDER BY mv.occurred_at, mv.account_id LIMIT $4;

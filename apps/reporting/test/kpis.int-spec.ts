@@ -32,6 +32,7 @@ const REFLECTION_PROTO = path.join(
 interface KpiReport {
   currency: string;
   months: KpiRow[];
+  warnings: { code: string; field: string; message: string }[];
   errors: { eventId: string; accountId: string; currency: string }[];
 }
 
@@ -377,6 +378,16 @@ describe('retention KPIs through the public APIs', () => {
       upsellRate: 1,
     });
     expect(smb.months[1]!.dauAvg).toBeCloseTo(12 / daysInMonth(current - 3), 9);
+    expect(smb.warnings).toEqual([]);
+    // Segments compare without regard to case; a segment no account has is answered, with a warning.
+    const upper = await kpis('&segment=SMB');
+    expect(upper.months).toEqual(smb.months);
+    expect(upper.warnings).toEqual([]);
+    const nobody = await kpis('&segment=Strategic');
+    expect(nobody.warnings).toEqual([
+      { code: 'matches_no_account', field: 'segment', message: expect.stringContaining('"Strategic"') },
+    ]);
+    expect(nobody.months.map((m) => m.activeAccounts)).toEqual(nobody.months.map(() => 0));
 
     // CSV: the same rows, every field by name.
     const csv = await api(reporting, `/v1/reports/kpis?from=${m1}&to=${m4}`, {

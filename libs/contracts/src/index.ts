@@ -14,3 +14,4 @@ export * from './webhook-signature';
 export * from './envelope-message';
 export * from './safe-values';
 export * from './url-masking';
+export * from './trait-values';

@@ -1,13 +1,15 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query, UsePipes } from '@nestjs/common';
 import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { Auth, AuthContext, RequireScopes } from '@tsuzuku/platform-auth';
-import { ApiReplaceOperation, requestValidationPipe } from '@tsuzuku/platform-runtime';
+import { ApiReplaceOperation, Page, requestValidationPipe } from '@tsuzuku/platform-runtime';
 import { ChannelsService } from './channels.service';
 import {
   ChannelDto,
   ChannelInputDto,
+  ChannelPageDto,
   CreatedChannelDto,
   DeliveryPageDto,
+  ListChannelsQuery,
   ListDeliveriesQuery,
   RotateSecretDto,
 } from './dto/channel.dto';
@@ -21,10 +23,13 @@ export class ChannelsController {
 
   @Get()
   @RequireScopes('read')
-  @ApiOperation({ summary: "The workspace's notification channels (secrets never shown)" })
-  @ApiResponse({ status: 200, type: [ChannelDto] })
-  list(@Auth() auth: AuthContext): Promise<ChannelDto[]> {
-    return this.channels.list(auth.workspaceId);
+  @ApiOperation({
+    summary: "The workspace's notification channels, oldest first, a page at a time (secrets never shown)",
+  })
+  @ApiResponse({ status: 200, type: ChannelPageDto })
+  @ApiResponse({ status: 400, description: 'invalid limit or cursor, with field paths' })
+  list(@Auth() auth: AuthContext, @Query() query: ListChannelsQuery): Promise<Page<ChannelDto>> {
+    return this.channels.list(auth.workspaceId, query);
   }
 
   @Get(':id')

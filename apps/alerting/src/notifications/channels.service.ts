@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { maskUrl, unmaskUrl } from '@tsuzuku/contracts';
-import { Clock, OutboundHttpClient } from '@tsuzuku/platform-runtime';
+import { Clock, OutboundHttpClient, Page, pageOf } from '@tsuzuku/platform-runtime';
 import { AlertsException, AlertsExceptionCode } from '../alerts/alerts.exception';
 import { isUuid } from '../shared/is-uuid';
-import { DELIVERIES_CURSOR } from '../shared/page-cursor';
+import { CHANNELS_CURSOR, DELIVERIES_CURSOR, PageCursor } from '../shared/page-cursor';
 import { ChannelFilters, NO_FILTERS } from './domain/channel-routing';
 import {
   ChannelDto,
@@ -33,8 +33,13 @@ export class ChannelsService {
     private readonly clock: Clock,
   ) {}
 
-  async list(workspaceId: string): Promise<ChannelDto[]> {
-    return (await this.channels.list(workspaceId)).map((row) => this.viewOf(row));
+  /** A page of the workspace's channels, oldest first (a workspace has few: read whole, paged here). */
+  async list(
+    workspaceId: string,
+    page: { readonly limit?: number; readonly cursor?: PageCursor } = {},
+  ): Promise<Page<ChannelDto>> {
+    const channels = (await this.channels.list(workspaceId)).map((row) => this.viewOf(row));
+    return pageOf(channels, CHANNELS_CURSOR, (c) => ({ at: c.createdAt, id: c.id }), page);
   }
 
   async get(workspaceId: string, id: string): Promise<ChannelDto> {

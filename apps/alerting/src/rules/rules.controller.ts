@@ -1,11 +1,11 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
 import { ApiBody, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { Auth, AuthContext, RequireScopes } from '@tsuzuku/platform-auth';
-import { ApiReplaceOperation } from '@tsuzuku/platform-runtime';
+import { ApiReplaceOperation, Page, requestValidationPipe } from '@tsuzuku/platform-runtime';
 import { AlertsException, AlertsExceptionCode } from '../alerts/alerts.exception';
 import { RuleDefinition } from './domain/default-rules';
 import { parseRuleDefinition } from './domain/rule-validation';
-import { RuleDto, RuleInputDto } from './dto/rule.dto';
+import { ListRulesQuery, RuleDto, RuleInputDto, RulePageDto } from './dto/rule.dto';
 import { StoredRule } from './rule.repository';
 import { RulesService } from './rules.service';
 
@@ -20,10 +20,14 @@ export class RulesController {
 
   @Get()
   @RequireScopes('read')
-  @ApiOperation({ summary: "The workspace's alert rules" })
-  @ApiResponse({ status: 200, type: [RuleDto] })
-  list(@Auth() auth: AuthContext): Promise<StoredRule[]> {
-    return this.rules.list(auth.workspaceId);
+  @ApiOperation({ summary: "The workspace's alert rules, oldest first, a page at a time" })
+  @ApiResponse({ status: 200, type: RulePageDto })
+  @ApiResponse({ status: 400, description: 'invalid limit or cursor, with field paths' })
+  list(
+    @Auth() auth: AuthContext,
+    @Query(requestValidationPipe()) query: ListRulesQuery,
+  ): Promise<Page<StoredRule>> {
+    return this.rules.list(auth.workspaceId, query);
   }
 
   @Get(':id')

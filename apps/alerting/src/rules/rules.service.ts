@@ -4,7 +4,9 @@ import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { AlertingEngine } from '../alerts/alerting.engine';
 import { AlertsException, AlertsExceptionCode } from '../alerts/alerts.exception';
+import { Page, pageOf } from '@tsuzuku/platform-runtime';
 import { isUuid } from '../shared/is-uuid';
+import { PageCursor, RULES_CURSOR } from '../shared/page-cursor';
 import { RuleDefinition } from './domain/default-rules';
 import { RuleRepository, StoredRule } from './rule.repository';
 import { WorkspaceRulesService } from './workspace-rules.service';
@@ -24,9 +26,14 @@ export class RulesService {
     private readonly engine: AlertingEngine,
   ) {}
 
-  async list(workspaceId: string): Promise<StoredRule[]> {
+  /** A page of the workspace's rules, oldest first (a workspace has few: read whole, paged here). */
+  async list(
+    workspaceId: string,
+    page: { readonly limit?: number; readonly cursor?: PageCursor } = {},
+  ): Promise<Page<StoredRule>> {
     await this.dataSource.transaction((m) => this.workspaces.ensure(m, [workspaceId]));
-    return (await this.rules.ofWorkspaces([workspaceId])).get(workspaceId) ?? [];
+    const rules = (await this.rules.ofWorkspaces([workspaceId])).get(workspaceId) ?? [];
+    return pageOf(rules, RULES_CURSOR, (r) => ({ at: r.createdAt, id: r.id }), page);
   }
 
   async get(workspaceId: string, id: string): Promise<StoredRule> {

@@ -10,3 +10,9 @@ export const ALERTS_CURSOR = new CursorCodec('alerts', pageKeys);
 
 /** The cursors of the delivery list (by created_at, id). */
 export const DELIVERIES_CURSOR = new CursorCodec('deliveries', pageKeys);
+
+/** The cursors of the alert-rule list (oldest first: created_at, id). */
+export const RULES_CURSOR = new CursorCodec('alert-rules', pageKeys);
+
+/** The cursors of the notification-channel list (oldest first: created_at, id). */
+export const CHANNELS_CURSOR = new CursorCodec('notification-channels', pageKeys);

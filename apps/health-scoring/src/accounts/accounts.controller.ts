@@ -118,16 +118,15 @@ export class AccountsController {
   }
 
   @Delete(':accountId/health/override')
-  @HttpCode(200)
+  @HttpCode(204)
   @RequireScopes('write')
-  @ApiOperation({ summary: 'End the active override: the computed score applies again' })
-  @ApiResponse({ status: 200, type: HealthExplanationDto })
+  @ApiOperation({
+    summary: 'End the active override: the computed score applies again (rescored before the answer)',
+  })
+  @ApiResponse({ status: 204, description: 'ended; GET …/health shows the computed score' })
   @ApiResponse({ status: 404, description: 'no such account, or it has no active override' })
   @ApiResponse({ status: 503, description: 'cleared, but the score could not be recomputed yet' })
-  clearOverride(
-    @Auth() auth: AuthContext,
-    @Param('accountId') accountId: string,
-  ): Promise<HealthExplanationDto> {
+  clearOverride(@Auth() auth: AuthContext, @Param('accountId') accountId: string): Promise<void> {
     return this.accounts.clearOverride(auth.workspaceId, accountId);
   }
 

@@ -187,7 +187,7 @@ export class AccountsService {
   }
 
   /** Ends the active override, has the computed score apply again, and answers with the fresh health. */
-  async clearOverride(workspaceId: string, accountId: string): Promise<HealthExplanationDto> {
+  async clearOverride(workspaceId: string, accountId: string): Promise<void> {
     const cleared = await this.overrides.clear(workspaceId, accountId, this.now());
     if (!cleared) {
       await this.found(workspaceId, accountId, this.now());
@@ -197,7 +197,6 @@ export class AccountsService {
       );
     }
     await this.rescore(workspaceId, accountId, 'override cleared');
-    return this.explain(workspaceId, accountId);
   }
 
   private async rescore(workspaceId: string, accountId: string, reason: string): Promise<void> {

@@ -1,21 +1,50 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put, UsePipes } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  Param,
+  Patch,
+  Post,
+  Put,
+  Query,
+  UsePipes,
+} from '@nestjs/common';
 import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { Auth, AuthContext, RequireScopes } from '@tsuzuku/platform-auth';
-import { ApiPatchOperation, ApiReplaceOperation, requestValidationPipe } from '@tsuzuku/platform-runtime';
+import {
+  ApiPatchOperation,
+  ApiReplaceOperation,
+  ApiWarning,
+  Page,
+  matchesNoAccount,
+  pageOf,
+  requestValidationPipe,
+} from '@tsuzuku/platform-runtime';
 import { Rescorer, StoredScorecard } from '../scoring/ports';
 import { DEFAULT_SCORECARD_BANDS, defaultMeasures } from './domain/default-scorecard';
 import {
   ChangedScorecardDto,
   CreateScorecardDto,
   InvalidRequestDto,
+  ListScorecardsQuery,
   PatchScorecardDto,
   ReplaceScorecardDto,
+  SCORECARDS_CURSOR,
   ScorecardDto,
+  ScorecardPageDto,
 } from './dto/scorecard.dto';
 import { ScorecardInput, ScorecardsService } from './scorecards.service';
 
-/** A scorecard after a change, with how many accounts were rescored by it. */
-export type ChangedScorecard = StoredScorecard & { readonly rescored: number };
+/**
+ * A scorecard after a change, with how many accounts were rescored by it, and warnings (a segment
+ * no account has: `matches_no_account`).
+ */
+export type ChangedScorecard = StoredScorecard & {
+  readonly rescored: number;
+  readonly warnings: readonly ApiWarning[];
+};
 
 /**
  * The scorecards of the calling token's workspace. Every change rescores the workspace's
@@ -33,10 +62,20 @@ export class ScorecardsController {
 
   @Get()
   @RequireScopes('read')
-  @ApiOperation({ summary: "The workspace's scorecards, the default one first (created on first use)" })
-  @ApiResponse({ status: 200, type: [ScorecardDto] })
-  list(@Auth() auth: AuthContext): Promise<readonly StoredScorecard[]> {
-    return this.scorecards.scorecardsOf(auth.workspaceId);
+  @ApiOperation({
+    summary: "The workspace's scorecards, the default one first (created on first use), a page at a time",
+  })
+  @ApiResponse({ status: 200, type: ScorecardPageDto })
+  @ApiResponse({ status: 400, description: 'invalid limit or cursor, with field paths' })
+  async list(@Auth() auth: AuthContext, @Query() query: ListScorecardsQuery): Promise<Page<StoredScorecard>> {
+    const scorecards = await this.scorecards.scorecardsOf(auth.workspaceId);
+    // Default first, then oldest first: the default's rank sorts before every other's.
+    return pageOf(
+      scorecards,
+      SCORECARDS_CURSOR,
+      (s) => ({ rank: s.isDefault ? '0' : '1', at: s.createdAt, id: s.id }),
+      query,
+    );
   }
 
   @Get(':id')
@@ -100,14 +139,16 @@ export class ScorecardsController {
   }
 
   @Delete(':id')
-  @HttpCode(200)
+  @HttpCode(204)
   @RequireScopes('write')
-  @ApiOperation({ summary: 'Delete a scorecard: its accounts are scored by the next one that fits' })
-  @ApiResponse({ status: 200, type: ChangedScorecardDto, description: 'the deleted scorecard' })
+  @ApiOperation({
+    summary: 'Delete a scorecard: its accounts are rescored by the next one that fits before the answer',
+  })
+  @ApiResponse({ status: 204, description: 'deleted; the workspace is rescored' })
   @ApiResponse({ status: 409, description: 'the default scorecard cannot be deleted' })
-  async remove(@Auth() auth: AuthContext, @Param('id') id: string): Promise<ChangedScorecard> {
+  async remove(@Auth() auth: AuthContext, @Param('id') id: string): Promise<void> {
     const removed = await this.scorecards.remove(auth.workspaceId, id);
-    return this.rescore(auth.workspaceId, removed);
+    await this.rescorer.rescoreWorkspace(auth.workspaceId, `scorecard deleted: ${removed.name}`);
   }
 
   private async rescore(workspaceId: string, scorecard: StoredScorecard): Promise<ChangedScorecard> {
@@ -115,7 +156,13 @@ export class ScorecardsController {
       workspaceId,
       `scorecard changed: ${scorecard.name}`,
     );
-    return { ...scorecard, rescored };
+    const warnings: ApiWarning[] = [];
+    if (
+      scorecard.segment !== null &&
+      (await this.rescorer.accountsInSegment(workspaceId, scorecard.segment)) === 0
+    )
+      warnings.push(matchesNoAccount('segment', scorecard.segment));
+    return { ...scorecard, rescored, warnings };
   }
 }
 

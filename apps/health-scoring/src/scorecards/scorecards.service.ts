@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import type { TouchModel } from '@tsuzuku/contracts';
+import { sameTraitValue, type TouchModel } from '@tsuzuku/contracts';
 import { ScorecardDirectory, StoredScorecard } from '../scoring/ports';
 import { WorkspaceCache } from '@tsuzuku/platform-runtime';
 import { OutboxRelay } from '@tsuzuku/platform-kafka';
@@ -80,6 +80,7 @@ export class ScorecardsService extends ScorecardDirectory {
   /** A new scorecard for a segment and/or touch model; 409 when the audience has one already. */
   async create(workspaceId: string, input: ScorecardInput): Promise<StoredScorecard> {
     check(input, false);
+    await this.checkAudienceFree(workspaceId, input, null);
     try {
       return await this.repository.insert(randomUUID(), workspaceId, plainContent(input));
     } catch (error) {
@@ -91,6 +92,7 @@ export class ScorecardsService extends ScorecardDirectory {
 
   /** Replaces a scorecard whole (its audience too, except the default's, which has none). */
   async replace(workspaceId: string, id: string, input: ScorecardInput): Promise<StoredScorecard> {
+    await this.checkAudienceFree(workspaceId, input, id);
     return this.change(workspaceId, id, (current) => {
       check(input, current.isDefault);
       return input;
@@ -134,6 +136,27 @@ export class ScorecardsService extends ScorecardDirectory {
     } finally {
       await this.invalidate(workspaceId);
     }
+  }
+
+  /**
+   * 409 when another scorecard of the workspace has the same audience, its segment compared
+   * without regard to case ("SMB" is the segment smb). The unique index catches a concurrent twin
+   * of the same spelling.
+   */
+  private async checkAudienceFree(
+    workspaceId: string,
+    input: ScorecardInput,
+    id: string | null,
+  ): Promise<void> {
+    if (input.segment === null && input.touchModel === null) return;
+    const twin = (await this.scorecardsOf(workspaceId)).find(
+      (s) =>
+        s.id !== id &&
+        !s.isDefault &&
+        sameTraitValue(s.segment, input.segment) &&
+        s.touchModel === input.touchModel,
+    );
+    if (twin) throw audienceConflict({ code: '23505', constraint: 'scorecards_one_per_audience' }, input)!;
   }
 
   /** Forgets and tells the other replicas to forget the cached scorecards of a workspace. */

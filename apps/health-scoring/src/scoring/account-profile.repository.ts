@@ -91,13 +91,16 @@ const SQL = defineStatements('health-scoring.account-profiles', {
       published_fingerprint = EXCLUDED.published_fingerprint, updated_at = now()`,
   peerValues: `
     SELECT a.account_id, (x->>'value') AS value FROM health_scoring.accounts a, jsonb_array_elements(a.measures) x
-    WHERE a.workspace_id = $1 AND a.segment IS NOT DISTINCT FROM $2 AND x->>'metric' = $3`,
+    WHERE a.workspace_id = $1 AND lower(a.segment) IS NOT DISTINCT FROM lower($2) AND x->>'metric' = $3`,
   // Accounts of an owner (case-insensitive, as the accounts list filters), optionally among given ids.
   keysOfOwner: `
     SELECT account_id FROM health_scoring.accounts
     WHERE workspace_id = $1 AND lower(owner) = lower($2) AND ($3::text[] IS NULL OR account_id = ANY($3::text[]))
     ORDER BY account_id LIMIT $4`,
   workspaces: 'SELECT DISTINCT workspace_id FROM health_scoring.accounts ORDER BY workspace_id',
+  // Segments are trait values: compared without regard to case.
+  countOfSegment: `
+    SELECT count(*)::int AS n FROM health_scoring.accounts WHERE workspace_id = $1 AND lower(segment) = lower($2)`,
 });
 
 function toAccountRow(r: Record<string, unknown>): AccountRow {
@@ -236,6 +239,14 @@ export class AccountProfileRepository {
       limit,
     ]);
     return rows.map((r) => ({ workspaceId, accountId: r.account_id }));
+  }
+
+  /** How many accounts of the workspace are in a segment (compared without regard to case). */
+  async countOfSegment(workspaceId: string, segment: string): Promise<number> {
+    const [row] = (await this.dataSource.query(SQL.countOfSegment, [workspaceId, segment])) as {
+      n: number;
+    }[];
+    return row?.n ?? 0;
   }
 
   /** Workspaces that have accounts. */

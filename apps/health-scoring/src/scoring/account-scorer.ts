@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { AccountHealth, AccountHealthChangedData, envelopeMessage } from '@tsuzuku/contracts';
+import { AccountHealth, AccountHealthChangedData, envelopeMessage, traitValueKey } from '@tsuzuku/contracts';
 import { OutboxMessage, enqueueOutbox } from '@tsuzuku/platform-database';
 import { Clock } from '@tsuzuku/platform-runtime';
 import { HealthScoringConfig } from '../config/health-scoring.config';
@@ -211,7 +211,7 @@ export class AccountScorer {
         inputs.set(measure.id, { value, previous });
       } else if (measure.method.kind === 'percentile') {
         // Peers as they stand now, also for a past day: their own past is not kept per day.
-        const peerKey = `${row.workspaceId}\u0000${row.segment ?? ''}\u0000${measure.metric}`;
+        const peerKey = `${row.workspaceId}\u0000${traitValueKey(row.segment) ?? ''}\u0000${measure.metric}`;
         let peers = peerValues.get(peerKey);
         if (!peers) {
           peers = await this.accounts.peerValues(m, row.workspaceId, row.segment, measure.metric);

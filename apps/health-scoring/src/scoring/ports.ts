@@ -1,3 +1,4 @@
+import { sameTraitValue } from '@tsuzuku/contracts';
 import { Bands, Measure } from '../scorecards/domain/scorecard';
 
 /** A scorecard as stored: which accounts it scores, its measures and bands. */
@@ -33,7 +34,8 @@ export function scorecardFor(
 ): StoredScorecard | undefined {
   const rank = (s: StoredScorecard): number => {
     if (s.isDefault) return 1;
-    const segment = s.segment === null || s.segment === account.segment;
+    // A segment is a trait value: "SMB" is the segment smb.
+    const segment = s.segment === null || sameTraitValue(s.segment, account.segment);
     const touch = s.touchModel === null || s.touchModel === account.touchModel;
     if (!segment || !touch) return 0;
     return 2 + (s.segment !== null ? 2 : 0) + (s.touchModel !== null ? 1 : 0);
@@ -54,6 +56,8 @@ export abstract class Rescorer {
   abstract rescoreWorkspace(workspaceId: string, reason: string, options?: RescoreOptions): Promise<number>;
   /** Recomputes one account now, e.g. after an override was set or cleared. */
   abstract rescoreAccount(workspaceId: string, accountId: string, reason: string): Promise<void>;
+  /** How many accounts of the workspace are in a segment (compared without regard to case). */
+  abstract accountsInSegment(workspaceId: string, segment: string): Promise<number>;
 }
 
 /** Which accounts a reassignment moves: these ids, the accounts of `fromOwner`, or those of both. */

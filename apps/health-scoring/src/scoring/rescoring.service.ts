@@ -87,6 +87,10 @@ export class RescoringService extends Rescorer implements OwnerAssigner {
     });
   }
 
+  override accountsInSegment(workspaceId: string, segment: string): Promise<number> {
+    return this.accounts.countOfSegment(workspaceId, segment);
+  }
+
   /** Ends the overrides whose expiry has passed and rescores their accounts. */
   async expireOverrides(): Promise<number> {
     const ended = await this.overrides.endExpired(this.clock.now());

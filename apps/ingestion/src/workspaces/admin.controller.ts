@@ -1,16 +1,27 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, UsePipes } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, UsePipes } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { requestValidationPipe } from '@tsuzuku/platform-runtime';
-import { CredentialsService } from './credentials.service';
+import { Page, pageOf, requestValidationPipe } from '@tsuzuku/platform-runtime';
+import { CredentialView, CredentialsService, WorkspaceView } from './credentials.service';
+import {
+  CREDENTIALS_CURSOR,
+  CredentialPageDto,
+  ListCredentialsQuery,
+  ListWorkspacesQuery,
+  WORKSPACES_CURSOR,
+  WorkspacePageDto,
+} from './dto/admin-pages.dto';
 import {
   CreateApiTokenDto,
   CreateWorkspaceDto,
   CreateWriteKeyDto,
   CreatedWorkspaceDto,
-  CredentialDto,
   IssuedCredentialDto,
-  WorkspaceDto,
 } from './dto/admin.dto';
+
+const byCreation = (row: { readonly createdAt: string; readonly id: string }) => ({
+  at: row.createdAt,
+  id: row.id,
+});
 
 /**
  * Workspaces, write keys (one per source) and API tokens; guarded by TSUZUKU_ADMIN_TOKEN in
@@ -41,10 +52,11 @@ export class AdminController {
   }
 
   @Get()
-  @ApiOperation({ summary: 'List workspaces' })
-  @ApiResponse({ status: 200, type: [WorkspaceDto] })
-  listWorkspaces() {
-    return this.credentials.listWorkspaces();
+  @ApiOperation({ summary: 'List workspaces, oldest first, a page at a time' })
+  @ApiResponse({ status: 200, type: WorkspacePageDto })
+  @ApiResponse({ status: 400, description: 'invalid limit or cursor, with field paths' })
+  async listWorkspaces(@Query() query: ListWorkspacesQuery): Promise<Page<WorkspaceView>> {
+    return pageOf(await this.credentials.listWorkspaces(), WORKSPACES_CURSOR, byCreation, query);
   }
 
   @Post(':workspaceId/write-keys')
@@ -56,10 +68,19 @@ export class AdminController {
   }
 
   @Get(':workspaceId/write-keys')
-  @ApiOperation({ summary: 'List write keys (no secrets)' })
-  @ApiResponse({ status: 200, type: [CredentialDto] })
-  listWriteKeys(@Param('workspaceId') workspaceId: string) {
-    return this.credentials.list(workspaceId, 'write_key');
+  @ApiOperation({ summary: 'List write keys (no secrets), oldest first, a page at a time' })
+  @ApiResponse({ status: 200, type: CredentialPageDto })
+  @ApiResponse({ status: 400, description: 'invalid limit or cursor, with field paths' })
+  async listWriteKeys(
+    @Param('workspaceId') workspaceId: string,
+    @Query() query: ListCredentialsQuery,
+  ): Promise<Page<CredentialView>> {
+    return pageOf(
+      await this.credentials.list(workspaceId, 'write_key'),
+      CREDENTIALS_CURSOR,
+      byCreation,
+      query,
+    );
   }
 
   @Post(':workspaceId/write-keys/:id/rotate')
@@ -70,11 +91,11 @@ export class AdminController {
   }
 
   @Delete(':workspaceId/write-keys/:id')
-  @HttpCode(200)
+  @HttpCode(204)
   @ApiOperation({ summary: 'Revoke a write key: refused at once' })
-  @ApiResponse({ status: 200, type: CredentialDto })
-  revokeWriteKey(@Param('workspaceId') workspaceId: string, @Param('id') id: string) {
-    return this.credentials.revoke(workspaceId, 'write_key', id);
+  @ApiResponse({ status: 204, description: 'revoked (the list shows it with revokedAt)' })
+  async revokeWriteKey(@Param('workspaceId') workspaceId: string, @Param('id') id: string): Promise<void> {
+    await this.credentials.revoke(workspaceId, 'write_key', id);
   }
 
   @Post(':workspaceId/api-tokens')
@@ -85,10 +106,19 @@ export class AdminController {
   }
 
   @Get(':workspaceId/api-tokens')
-  @ApiOperation({ summary: 'List API tokens (no secrets)' })
-  @ApiResponse({ status: 200, type: [CredentialDto] })
-  listApiTokens(@Param('workspaceId') workspaceId: string) {
-    return this.credentials.list(workspaceId, 'api_token');
+  @ApiOperation({ summary: 'List API tokens (no secrets), oldest first, a page at a time' })
+  @ApiResponse({ status: 200, type: CredentialPageDto })
+  @ApiResponse({ status: 400, description: 'invalid limit or cursor, with field paths' })
+  async listApiTokens(
+    @Param('workspaceId') workspaceId: string,
+    @Query() query: ListCredentialsQuery,
+  ): Promise<Page<CredentialView>> {
+    return pageOf(
+      await this.credentials.list(workspaceId, 'api_token'),
+      CREDENTIALS_CURSOR,
+      byCreation,
+      query,
+    );
   }
 
   @Post(':workspaceId/api-tokens/:id/rotate')
@@ -99,10 +129,10 @@ export class AdminController {
   }
 
   @Delete(':workspaceId/api-tokens/:id')
-  @HttpCode(200)
+  @HttpCode(204)
   @ApiOperation({ summary: 'Revoke an API token: every service refuses it once the record reaches it' })
-  @ApiResponse({ status: 200, type: CredentialDto })
-  revokeApiToken(@Param('workspaceId') workspaceId: string, @Param('id') id: string) {
-    return this.credentials.revoke(workspaceId, 'api_token', id);
+  @ApiResponse({ status: 204, description: 'revoked (the list shows it with revokedAt)' })
+  async revokeApiToken(@Param('workspaceId') workspaceId: string, @Param('id') id: string): Promise<void> {
+    await this.credentials.revoke(workspaceId, 'api_token', id);
   }
 }

@@ -6,6 +6,7 @@ import { BackgroundLeases1765200000000 } from './migrations/1765200000000-backgr
 import { RunTraceContext1766016300000 } from './migrations/1766016300000-run-trace-context';
 import { AccountSubscriptionStatus1766021310000 } from './migrations/1766021310000-account-subscription-status';
 import { TaskOwnerAndFallback1767200000200 } from './migrations/1767200000200-task-owner-and-fallback';
+import { EmailSettings1767400000000 } from './migrations/1767400000000-email-settings';
 
 /** The playbooks service owns the `playbooks` schema and nothing else. */
 export const playbooksDatabase: ServiceDatabase = {
@@ -19,6 +20,7 @@ export const playbooksDatabase: ServiceDatabase = {
     RunTraceContext1766016300000,
     AccountSubscriptionStatus1766021310000,
     TaskOwnerAndFallback1767200000200,
+    EmailSettings1767400000000,
   ],
   outbox: true,
 };

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { RepositoriesModule } from '../database/repositories.module';
+import { EmailSettingsModule } from '../email/email-settings.module';
 import { PlaybooksStoreModule } from '../playbooks/playbooks-store.module';
 import { EngineLoop } from './engine-loop';
 import { RunEngine } from './run-engine';
@@ -11,7 +12,7 @@ import { TriggerSweep } from './trigger-sweep';
 
 /** The durable engine: signals in, runs advanced by the loop, effects out. */
 @Module({
-  imports: [PlaybooksStoreModule, RepositoriesModule],
+  imports: [PlaybooksStoreModule, RepositoriesModule, EmailSettingsModule],
   providers: [
     StepEffects,
     RunEngine,

@@ -302,6 +302,16 @@ export class RunEngine {
             return;
           }
           record(decision.step.id, decision.step.type, result.outcome, attempts + 1, result.detail);
+          // A step that failed for good (an email no SMTP server could take) fails its run: the run
+          // never reads "completed" when a step could not do its work.
+          if (result.outcome === 'failed')
+            return finish(
+              'failed',
+              `step ${decision.step.id} failed: ${result.detail ?? 'no detail'}`,
+              position,
+              attempts + 1,
+              result.detail,
+            );
           attempts = 0;
           break;
         }
@@ -380,6 +390,7 @@ export class RunEngine {
       }
       case 'email':
         return this.effects.email(
+          run.workspace_id,
           account.contactEmail,
           renderTemplate(step.subject, values),
           renderTemplate(step.body, values),

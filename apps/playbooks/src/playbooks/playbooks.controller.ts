@@ -1,16 +1,21 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put, Query } from '@nestjs/common';
 import { ApiBody, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { Auth, AuthContext, RequireScopes } from '@tsuzuku/platform-auth';
 import {
   ApiPatchOperation,
   ApiReplaceOperation,
   IntegerParamPipe,
+  Page,
+  pageOf,
+  pageSchema,
   requestValidationPipe,
 } from '@tsuzuku/platform-runtime';
 import {
   DryRunDto,
   DryRunResultDto,
   InvalidRequestDto,
+  ListPlaybooksQuery,
+  PLAYBOOKS_CURSOR,
   PLAYBOOK_DEFINITION_SCHEMA,
   PLAYBOOK_SCHEMA,
 } from './dto/playbook.dto';
@@ -28,10 +33,15 @@ export class PlaybooksController {
 
   @Get()
   @RequireScopes('read')
-  @ApiOperation({ summary: "The workspace's playbooks, current versions" })
-  @ApiResponse({ status: 200, schema: { type: 'array', items: PLAYBOOK_SCHEMA } })
-  list(@Auth() auth: AuthContext): Promise<PlaybookView[]> {
-    return this.playbooks.list(auth.workspaceId);
+  @ApiOperation({ summary: "The workspace's playbooks, current versions, oldest first, a page at a time" })
+  @ApiResponse({ status: 200, schema: pageSchema(PLAYBOOK_SCHEMA) })
+  @ApiResponse({ status: 400, description: 'invalid limit or cursor, with field paths' })
+  async list(
+    @Auth() auth: AuthContext,
+    @Query(requestValidationPipe()) query: ListPlaybooksQuery,
+  ): Promise<Page<PlaybookView>> {
+    const playbooks = await this.playbooks.list(auth.workspaceId);
+    return pageOf(playbooks, PLAYBOOKS_CURSOR, (p) => ({ at: p.createdAt, id: p.id }), query);
   }
 
   @Get(':id')
@@ -85,12 +95,12 @@ export class PlaybooksController {
   }
 
   @Delete(':id')
-  @HttpCode(200)
+  @HttpCode(204)
   @RequireScopes('write')
   @ApiOperation({ summary: 'Delete a playbook: no new runs; runs under way finish on their version' })
-  @ApiResponse({ status: 200, schema: PLAYBOOK_SCHEMA, description: 'the deleted playbook' })
-  remove(@Auth() auth: AuthContext, @Param('id') id: string): Promise<PlaybookView> {
-    return this.playbooks.remove(auth.workspaceId, id);
+  @ApiResponse({ status: 204, description: 'deleted' })
+  async remove(@Auth() auth: AuthContext, @Param('id') id: string): Promise<void> {
+    await this.playbooks.remove(auth.workspaceId, id);
   }
 
   @Post(':id/dry-run')

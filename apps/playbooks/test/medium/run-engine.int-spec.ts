@@ -4,6 +4,7 @@ import { MigratedDatabase, createMigratedDatabase } from '@tsuzuku/platform-test
 import { PlaybooksConfig } from '../../src/config/playbooks.config';
 import { playbooksDatabase } from '../../src/database/playbooks.database';
 import { TriggerDecisionRepository } from '../../src/decisions/trigger-decision.repository';
+import { EmailSettingsRepository } from '../../src/email/email-settings.repository';
 import { AccountProfileRepository } from '../../src/engine/account-profile.repository';
 import { RunEngine } from '../../src/engine/run-engine';
 import { StepEffects } from '../../src/engine/step-effects';
@@ -19,8 +20,8 @@ const DAY_MS = 86_400_000;
 
 /**
  * The run engine and the trigger intake with their real repositories on a migrated database: no
- * HTTP, no Kafka, time from a ManualClock. Playbooks here have task and wait steps only, so no
- * effect leaves the process. Each test uses a workspace of its own.
+ * HTTP, no Kafka, time from a ManualClock. Playbooks here have task, wait and email steps, with no
+ * SMTP server anywhere, so no effect leaves the process. Each test uses a workspace of its own.
  */
 describe('playbook runs on Postgres (medium)', () => {
   let database: MigratedDatabase;
@@ -40,7 +41,7 @@ describe('playbook runs on Postgres (medium)', () => {
     accounts = new AccountProfileRepository(ds);
     const runs = new RunRepository(ds);
     intake = new TriggerIntake(ds, new TriggerDecisionRepository(ds), store, config, accounts, runs);
-    const effects = new StepEffects(config, new OutboundHttpClient());
+    const effects = new StepEffects(config, new OutboundHttpClient(), new EmailSettingsRepository(ds));
     settings = new WorkspaceSettingsRepository();
     engine = new RunEngine(
       ds,
@@ -69,21 +70,18 @@ describe('playbook runs on Postgres (medium)', () => {
     backfill: false,
   });
 
-  async function setUp(accountOverrides: Parameters<typeof accountProfile>[3] = {}) {
+  async function setUp(
+    accountOverrides: Parameters<typeof accountProfile>[3] = {},
+    steps: Parameters<typeof alertPlaybook>[0] = [
+      { id: 'call', type: 'task', title: 'Call {{account.name}}' },
+      { id: 'pause', type: 'wait', duration: 'P2D' },
+      { id: 'follow', type: 'task', title: 'Follow up with {{account.name}}' },
+    ],
+  ) {
     const workspaceId = `ws_${randomUUID().slice(0, 8)}`;
     const playbook = await database.dataSource.transaction(async (m) => {
       await accounts.upsertProfile(m, accountProfile(workspaceId, 'acc_1', clock.now(), accountOverrides));
-      return store.insert(
-        m,
-        workspaceId,
-        alertPlaybook([
-          { id: 'call', type: 'task', title: 'Call {{account.name}}' },
-          { id: 'pause', type: 'wait', duration: 'P2D' },
-          { id: 'follow', type: 'task', title: 'Follow up with {{account.name}}' },
-        ]),
-        null,
-        clock.now(),
-      );
+      return store.insert(m, workspaceId, alertPlaybook(steps), null, clock.now());
     });
     return { workspaceId, playbook };
   }
@@ -129,6 +127,30 @@ describe('playbook runs on Postgres (medium)', () => {
       [workspaceId],
     );
     expect(decisions.map((d) => d.outcome)).toEqual(['started', 'already_triggered']);
+  });
+
+  it('fails the run of an email step that no SMTP server can send, and the step with it', async () => {
+    const { workspaceId, playbook } = await setUp({}, [
+      { id: 'hello', type: 'email', subject: 'Hello {{account.name}}', body: 'Hi' },
+      { id: 'call', type: 'task', title: 'Call {{account.name}}' },
+    ]);
+    await database.dataSource.transaction((m) => intake.apply(m, [trigger(playbook, 'acc_1')], clock.now()));
+    await engine.tick(clock.now());
+    const runs = await database.db.query<{ status: string; reason: string | null }>(
+      `SELECT status, reason FROM playbooks.runs WHERE workspace_id = $1`,
+      [workspaceId],
+    );
+    expect(runs).toEqual([
+      { status: 'failed', reason: expect.stringContaining('step hello failed: could not send') },
+    ]);
+    const steps = await database.db.query<{ step_id: string; outcome: string }>(
+      `SELECT e.step_id, e.outcome FROM playbooks.step_executions e JOIN playbooks.runs r ON r.id = e.run_id
+       WHERE r.workspace_id = $1`,
+      [workspaceId],
+    );
+    expect(steps).toEqual([{ step_id: 'hello', outcome: 'failed' }]);
+    // The run stopped at the email: the task after it was never created.
+    expect(await tasksOf(workspaceId)).toEqual([]);
   });
 
   it('starts nothing for a churned account and records why', async () => {

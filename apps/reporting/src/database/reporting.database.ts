@@ -4,6 +4,7 @@ import { ReportingReadModels1764000000000 } from './migrations/1764000000000-rep
 import { ReportingAttributeVersions1765000000000 } from './migrations/1765000000000-reporting-attribute-versions';
 import { BackgroundLeases1765200000000 } from './migrations/1765200000000-background-leases';
 import { ReportingPlanSlice1766021310000 } from './migrations/1766021310000-reporting-plan-slice';
+import { ReportingCaseInsensitiveSlices1767400000000 } from './migrations/1767400000000-reporting-case-insensitive-slices';
 
 /** The reporting service owns the `reporting` schema and nothing else. */
 export const reportingDatabase: ServiceDatabase = {
@@ -15,5 +16,6 @@ export const reportingDatabase: ServiceDatabase = {
     ReportingAttributeVersions1765000000000,
     BackgroundLeases1765200000000,
     ReportingPlanSlice1766021310000,
+    ReportingCaseInsensitiveSlices1767400000000,
   ],
 };

@@ -17,17 +17,28 @@ const SLICE_COLUMNS = ['segment', 'touch_model', 'phase', 'owner', 'plan'] as co
 
 /**
  * The slice as five parameters (segment, touch model, phase, owner, plan), null where the filter
- * leaves the attribute free: the statements read `($n::text IS NULL OR column = $n)`.
+ * leaves the attribute free: the statements read `($n::text IS NULL OR column = $n)` (lower() on both
+ * sides for segment, owner and plan).
  */
 export function sliceParams(filter: SliceFilter): (string | null)[] {
   return [filter.segment, filter.touchModel, filter.phase, filter.owner, filter.plan].map((v) => v ?? null);
 }
 
+/**
+ * The slice columns that hold free-text trait values (segment, owner, plan): compared without
+ * regard to case, as everywhere in Tsuzuku. Touch model and phase are lower-case names already.
+ */
+const TRAIT_VALUE_COLUMNS: ReadonlySet<string> = new Set(['segment', 'owner', 'plan']);
+
 /** Conditions on `alias`'s slice columns, the five slice parameters numbered from `first`. */
 export function sliceMatch(alias: string, first: number): string {
-  return SLICE_COLUMNS.map(
-    (c, i) => `\n    AND ($${first + i}::text IS NULL OR ${alias}.${c} = $${first + i})`,
-  ).join('');
+  return SLICE_COLUMNS.map((c, i) => {
+    const param = `$${first + i}`;
+    const match = TRAIT_VALUE_COLUMNS.has(c)
+      ? `lower(${alias}.${c}) = lower(${param})`
+      : `${alias}.${c} = ${param}`;
+    return `\n    AND (${param}::text IS NULL OR ${match})`;
+  }).join('');
 }
 
 /** The end of a month held in a date column, as a timestamptz (UTC, whatever the session's zone). */

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Clock } from '@tsuzuku/platform-runtime';
+import { ApiWarning, Clock, matchesNoAccount } from '@tsuzuku/platform-runtime';
 import { KpiRow, fromMicros, kpiRow, zeroTotals } from '../kpis/domain/kpi-formulas';
 import {
   MonthIndex,
@@ -17,6 +17,7 @@ import { MovementTotals, MovementsRepository } from './movements.repository';
 import { SliceFilter, isSliced } from './report-filter';
 import { MOVEMENTS_CURSOR, MovementsCursor } from './movements-cursor';
 import { ReportMetrics } from './report.metrics';
+import { SliceValuesRepository } from './slice-values.repository';
 
 export type { ConversionError } from './kpi.repository';
 
@@ -28,6 +29,8 @@ export interface KpiReport {
   readonly months: KpiRow[];
   /** Subscription events up to the end of `to` that could not be converted, left out of every figure. */
   readonly errors: ConversionError[];
+  /** E.g. a filter value (segment, owner, plan) no account of the workspace has. */
+  readonly warnings: ApiWarning[];
 }
 
 export interface MovementTotalsRow {
@@ -62,6 +65,8 @@ export interface MovementsReport {
   readonly movements?: MovementRow[];
   readonly nextCursor?: string | null;
   readonly errors: ConversionError[];
+  /** E.g. a filter value (segment, owner, plan) no account of the workspace has. */
+  readonly warnings: ApiWarning[];
 }
 
 /** What a movements report covers beyond its months. */
@@ -85,7 +90,17 @@ export class KpiService {
     private readonly movementsRepository: MovementsRepository,
     private readonly settings: CurrencySettingsStore,
     private readonly clock: Clock,
+    private readonly sliceValues: SliceValuesRepository,
   ) {}
+
+  /**
+   * A report filtered on a segment, owner or plan no account of the workspace has is answered
+   * (empty), with a warning that says so: the value may be misspelt.
+   */
+  private async filterWarnings(workspaceId: string, filter: SliceFilter): Promise<ApiWarning[]> {
+    const unknown = await this.sliceValues.unknown(workspaceId, filter);
+    return unknown.map((field) => matchesNoAccount(field, filter[field]!));
+  }
 
   /** The KPI report of a month range, its query time measured. */
   kpis(workspaceId: string, from: MonthIndex, to: MonthIndex, filter: SliceFilter): Promise<KpiReport> {
@@ -115,7 +130,7 @@ export class KpiService {
     now: number,
   ): Promise<KpiReport> {
     const span: MonthSpan = { workspaceId, from: monthDate(from), to: monthDate(to) };
-    const [settings, mrr, activity, surveys, onboarding, errors] = await Promise.all([
+    const [settings, mrr, activity, surveys, onboarding, errors, warnings] = await Promise.all([
       this.settings.get(workspaceId),
       this.kpiRepository.mrrTotals(span, filter),
       this.kpiRepository.activityTotals(span, filter),
@@ -130,6 +145,7 @@ export class KpiService {
         filter,
       ),
       this.kpiRepository.conversionErrors(workspaceId, isoAt(monthStart(to + 1))),
+      this.filterWarnings(workspaceId, filter),
     ]);
     const none = { activeAccounts: 0, users: 0, userDays: 0 };
     const noSurveys = { npsRespondents: 0, promoters: 0, detractors: 0, csatResponses: 0, csatSatisfied: 0 };
@@ -151,6 +167,7 @@ export class KpiService {
       filter,
       months,
       errors,
+      warnings,
     };
   }
 
@@ -181,6 +198,7 @@ export class KpiService {
       to: formatMonth(to),
       months: totalsRows(from, to, totals),
       errors,
+      warnings: await this.filterWarnings(workspaceId, options.filter ?? {}),
     };
     if (options.accountId === undefined && !options.detail) return report;
     const limit = options.limit ?? 1000;

@@ -10,6 +10,7 @@ import { KpiRepository } from './kpi.repository';
 import { MovementsRepository } from './movements.repository';
 import { ReportsController } from './reports.controller';
 import { SecondaryReportsService } from './secondary-reports.service';
+import { SliceValuesRepository } from './slice-values.repository';
 
 /** The reports over REST and gRPC, and the reporting settings. */
 @Module({
@@ -19,6 +20,7 @@ import { SecondaryReportsService } from './secondary-reports.service';
     KpiRepository,
     MovementsRepository,
     KpiService,
+    SliceValuesRepository,
     SecondaryReportsService,
     SettingsService,
     ReportingGrpcServer,

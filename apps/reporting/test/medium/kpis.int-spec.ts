@@ -16,6 +16,7 @@ import { KpiRepository } from '../../src/reports/kpi.repository';
 import { KpiService, MovementRow } from '../../src/reports/kpi.service';
 import { MOVEMENTS_CURSOR } from '../../src/reports/movements-cursor';
 import { MovementsRepository } from '../../src/reports/movements.repository';
+import { SliceValuesRepository } from '../../src/reports/slice-values.repository';
 import { CurrencySettingsRepository } from '../../src/settings/currency-settings.repository';
 import { CurrencySettingsStore } from '../../src/settings/currency-settings.store';
 import { newWorkspace, segmentCall, signIn, subscription } from './factories';
@@ -123,7 +124,13 @@ describe('KPIs on Postgres (medium)', () => {
       new SurveysRepository(),
       mrr,
     );
-    kpis = new KpiService(new KpiRepository(ds), new MovementsRepository(ds), settings, clock);
+    kpis = new KpiService(
+      new KpiRepository(ds),
+      new MovementsRepository(ds),
+      settings,
+      clock,
+      new SliceValuesRepository(ds),
+    );
   });
 
   afterAll(async () => {

@@ -32,3 +32,20 @@ export class ApiException<TCode extends string = string> extends HttpException {
     );
   }
 }
+
+/** Where in a request a refused value was: the body, the query string, the path or a header. */
+export type RequestLocation = 'body' | 'query' | 'path' | 'header';
+
+/**
+ * The same refusal, saying which part of the request was wrong (`in`), for an ApiException
+ * thrown where the part is not known (a cursor decoded while a query DTO is built).
+ */
+export function locatedIn(error: ApiException, part: RequestLocation): ApiException {
+  const body = error.getResponse() as Record<string, unknown>;
+  if (typeof body === 'object' && body !== null && 'in' in body) return error;
+  const { statusCode: _status, error: _code, message: _message, errors: _errors, ...extra } = body;
+  return new ApiException(error.getStatus(), error.code, error.message, error.problems, {
+    ...extra,
+    in: part,
+  });
+}

@@ -53,7 +53,8 @@ export const cursorField = {
   }),
 };
 
-type CursorSpec = Record<string, CursorField<unknown>>;
+/** The keys of one list's cursor, in order. */
+export type CursorSpec = Record<string, CursorField<unknown>>;
 
 /** The decoded cursor of a spec: one key per field. */
 export type CursorOf<S extends CursorSpec> = {
@@ -75,6 +76,11 @@ export class CursorCodec<S extends CursorSpec> {
     private readonly spec: S,
   ) {
     this.names = Object.keys(spec);
+  }
+
+  /** The cursor's keys, in the order the list sorts by. */
+  get fields(): readonly (keyof S & string)[] {
+    return this.names;
   }
 
   /** The opaque cursor a client sends back for the next page. */

@@ -59,6 +59,7 @@ function refusal(source: Source, problem: ApiProblem): InputBoundaryException {
     'invalid_request',
     `the request ${source} holds a value no API accepts`,
     [{ path, message: problem.message }],
+    { in: source },
   );
 }
 

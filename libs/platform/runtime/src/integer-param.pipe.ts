@@ -21,8 +21,12 @@ export class IntegerParamPipe implements PipeTransform<unknown, number> {
     const number = typeof value === 'string' && /^-?\d{1,20}$/.test(value) ? Number(value) : Number.NaN;
     if (Number.isSafeInteger(number) && number >= this.min && number <= this.max) return number;
     const problem = `must be an integer from ${this.min} to ${this.max}`;
-    throw new ApiException(HttpStatus.BAD_REQUEST, 'invalid_request', `${name} ${problem}`, [
-      { path: name, message: problem },
-    ]);
+    throw new ApiException(
+      HttpStatus.BAD_REQUEST,
+      'invalid_request',
+      `${name} ${problem}`,
+      [{ path: name, message: problem }],
+      { in: metadata.type === 'query' ? 'query' : metadata.type === 'body' ? 'body' : 'path' },
+    );
   }
 }

@@ -1,6 +1,15 @@
-import { ArgumentMetadata, BadRequestException } from '@nestjs/common';
+import { ArgumentMetadata, BadRequestException, HttpException } from '@nestjs/common';
 import { IsDefined, IsOptional, IsString } from 'class-validator';
+import { CursorCodec, CursorQuery, cursorField } from './cursor-codec';
+import { PageQuery } from './page';
 import { requestValidationPipe } from './request-validation.pipe';
+
+const THINGS = new CursorCodec('things', { id: cursorField.uuid() });
+
+class ThingsQuery extends PageQuery {
+  @CursorQuery(THINGS)
+  cursor?: { id: string };
+}
 
 class NamedDto {
   @IsDefined({ message: 'name is required' })
@@ -25,6 +34,32 @@ async function refusal(value: unknown, metadata: ArgumentMetadata = body): Promi
 }
 
 describe('requestValidationPipe', () => {
+  it('says in: query for a refused query string: a limit, an unknown field, a forged cursor', async () => {
+    const query: ArgumentMetadata = { type: 'query', metatype: ThingsQuery };
+    const refused = async (value: Record<string, string>) => {
+      try {
+        await requestValidationPipe().transform(value, query);
+      } catch (error) {
+        expect(error).toBeInstanceOf(HttpException);
+        return (error as HttpException).getResponse();
+      }
+      throw new Error('accepted');
+    };
+    expect(await refused({ limit: '0' })).toMatchObject({ in: 'query', errors: [{ path: 'limit' }] });
+    expect(await refused({ colour: 'red' })).toMatchObject({ in: 'query', errors: [{ path: 'colour' }] });
+    expect(await refused({ cursor: 'forged' })).toEqual({
+      statusCode: 400,
+      error: 'invalid_cursor',
+      message: 'cursor is not a cursor this API issued',
+      in: 'query',
+      errors: [{ path: 'cursor', message: 'is not a cursor this API issued' }],
+    });
+    const cursor = THINGS.encode({ id: '6f1c1c7e-2f0a-4a4e-9a55-0f6f1f1f1f1f' });
+    await expect(requestValidationPipe().transform({ limit: '2', cursor }, query)).resolves.toEqual(
+      Object.assign(new ThingsQuery(), { limit: 2, cursor: { id: '6f1c1c7e-2f0a-4a4e-9a55-0f6f1f1f1f1f' } }),
+    );
+  });
+
   it.each([null, [], [{ name: 'a' }], 42, 'name', true])(
     'refuses %j as a body: not a JSON object',
     async (value) => {

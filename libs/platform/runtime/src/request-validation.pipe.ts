@@ -1,6 +1,6 @@
 import { ArgumentMetadata, BadRequestException, ValidationPipe } from '@nestjs/common';
 import { validationProblems } from '@tsuzuku/platform-config';
-import type { ApiProblem } from './api-exception';
+import { ApiException, ApiProblem, locatedIn } from './api-exception';
 
 /** Where in the request the refused values were: the body, the query string or the path. */
 export type RequestPart = 'body' | 'query' | 'path';
@@ -55,6 +55,9 @@ class RequestValidationPipe extends ValidationPipe {
     } catch (error) {
       if (error instanceof ProblemsFound)
         throw invalidRequest(error.problems, PART_OF[metadata.type] ?? 'body');
+      // A value refused while the DTO was built (a forged cursor): say where it was too.
+      const part = PART_OF[metadata.type];
+      if (error instanceof ApiException && error.getStatus() === 400 && part) throw locatedIn(error, part);
       throw error;
     }
   }

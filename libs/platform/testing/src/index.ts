@@ -13,4 +13,5 @@ export * from './boundary-fuzz';
 export * from './independent-kpis';
 export * from './chaos';
 export * from './sql-snapshot';
+export * from './api-shape';
 export * from './alert-rules';

@@ -20,8 +20,8 @@ import {
   ValidateIf,
   ValidateNested,
 } from 'class-validator';
-import { CursorQuery } from '@tsuzuku/platform-runtime';
-import { DELIVERIES_CURSOR, PageCursor } from '../../shared/page-cursor';
+import { CursorQuery, PageDto, PageQuery } from '@tsuzuku/platform-runtime';
+import { CHANNELS_CURSOR, DELIVERIES_CURSOR, PageCursor } from '../../shared/page-cursor';
 import { ALERT_RULE_TYPES, ALERT_SEVERITIES, AlertRuleType, AlertSeverity } from '@tsuzuku/contracts';
 
 export const CHANNEL_KINDS = ['webhook', 'slack', 'email'] as const;
@@ -263,3 +263,11 @@ export class DeliveryPageDto {
   @ApiProperty({ type: String, nullable: true })
   nextCursor!: string | null;
 }
+
+/** A page of the channel list: oldest first. */
+export class ListChannelsQuery extends PageQuery {
+  @CursorQuery(CHANNELS_CURSOR)
+  cursor?: PageCursor;
+}
+
+export const ChannelPageDto = PageDto(ChannelDto, 'ChannelPageDto');

@@ -1,4 +1,11 @@
-import { AlertRuleType, AlertSeverity, HealthBand, LifecyclePhase, TouchModel } from '@tsuzuku/contracts';
+import {
+  AlertRuleType,
+  AlertSeverity,
+  HealthBand,
+  LifecyclePhase,
+  TouchModel,
+  includesTraitValue,
+} from '@tsuzuku/contracts';
 
 /** score_below: the score under a threshold, or the band red (either is enough). */
 export interface ScoreBelowParams {
@@ -125,8 +132,8 @@ export function inScope(
     readonly phase: LifecyclePhase;
   },
 ): boolean {
-  if (scope.segments.length > 0 && (account.segment === null || !scope.segments.includes(account.segment)))
-    return false;
+  // Segments are trait values: compared without regard to case.
+  if (scope.segments.length > 0 && !includesTraitValue(scope.segments, account.segment)) return false;
   if (scope.touchModels.length > 0 && !scope.touchModels.includes(account.touchModel)) return false;
   if (scope.phases.length > 0 && !scope.phases.includes(account.phase)) return false;
   return true;

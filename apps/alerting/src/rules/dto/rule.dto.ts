@@ -1,5 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ALERT_RULE_TYPES, ALERT_SEVERITIES, LIFECYCLE_PHASES, TOUCH_MODELS } from '@tsuzuku/contracts';
+import { CursorQuery, PageDto, PageQuery } from '@tsuzuku/platform-runtime';
+import { PageCursor, RULES_CURSOR } from '../../shared/page-cursor';
 
 class RuleScopeDto {
   @ApiPropertyOptional({ type: [String], description: 'segments watched; empty or absent: all' })
@@ -63,3 +65,11 @@ export class RuleDto extends RuleInputDto {
   @ApiProperty({ format: 'date-time' })
   updatedAt!: string;
 }
+
+/** A page of the rule list: oldest first. */
+export class ListRulesQuery extends PageQuery {
+  @CursorQuery(RULES_CURSOR)
+  cursor?: PageCursor;
+}
+
+export const RulePageDto = PageDto(RuleDto, 'RulePageDto');

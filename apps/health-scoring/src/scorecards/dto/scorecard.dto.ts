@@ -13,6 +13,15 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { TOUCH_MODELS, TouchModel } from '@tsuzuku/contracts';
+import {
+  ApiWarningDto,
+  CursorCodec,
+  CursorOf,
+  CursorQuery,
+  PageDto,
+  PageQuery,
+  cursorField,
+} from '@tsuzuku/platform-runtime';
 import { CATEGORIES, Category, Direction, METRICS, Metric } from '../domain/scorecard';
 import { DIRECTIONS, SCORING_METHOD_KINDS } from '../domain/scorecard-validation';
 
@@ -270,7 +279,25 @@ export class ScorecardDto {
 export class ChangedScorecardDto extends ScorecardDto {
   @ApiProperty({ description: 'accounts of the workspace rescored after the change' })
   rescored!: number;
+  @ApiProperty({
+    type: [ApiWarningDto],
+    description: 'e.g. matches_no_account: no account of the workspace has the segment (yet)',
+  })
+  warnings!: ApiWarningDto[];
 }
+
+const scorecardKeys = { rank: cursorField.int8(), at: cursorField.instant(), id: cursorField.uuid() };
+
+/** The cursors of the scorecard list (default first, then created_at, id). */
+export const SCORECARDS_CURSOR = new CursorCodec('scorecards', scorecardKeys);
+
+/** A page of the scorecard list. */
+export class ListScorecardsQuery extends PageQuery {
+  @CursorQuery(SCORECARDS_CURSOR)
+  cursor?: CursorOf<typeof scorecardKeys>;
+}
+
+export const ScorecardPageDto = PageDto(ScorecardDto, 'ScorecardPageDto');
 
 export class FieldProblemDto {
   @ApiProperty({ example: 'measures[2].method.ranges[0].points' })

@@ -50,5 +50,10 @@ export class TriggerDecisionDto {
 
 export class TriggerDecisionPageDto {
   @ApiProperty({ type: [TriggerDecisionDto] }) items!: TriggerDecisionDto[];
-  @ApiPropertyOptional({ nullable: true, type: String }) nextCursor!: string | null;
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    description: 'pass as cursor for the next page; null on the last page',
+  })
+  nextCursor!: string | null;
 }

@@ -30,6 +30,10 @@ describe('audienceMismatch', () => {
   it.each<[Audience, Partial<AccountFacts>, string | null]>([
     [{}, {}, null],
     [{ segments: ['smb', 'enterprise'] }, {}, null],
+    // Segments are trait values: compared without regard to case.
+    [{ segments: ['SMB'] }, {}, null],
+    [{ segments: ['Enterprise'] }, { segment: 'ENTERPRISE' }, null],
+    [{ segments: ['SMB'] }, { segment: null }, 'audience.segments is [SMB]; the account has none'],
     [{ segments: ['enterprise'] }, {}, 'audience.segments is [enterprise]; the account has smb'],
     [{ touchModels: ['high'] }, { touchModel: null }, 'audience.touchModels is [high]; the account has none'],
     [{ segments: ['smb'], bands: ['red'] }, {}, 'audience.bands is [red]; the account has yellow'],

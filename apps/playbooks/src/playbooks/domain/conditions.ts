@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { includesTraitValue } from '@tsuzuku/contracts';
 import type { HealthBand, LifecyclePhase, TaskStatus, TouchModel } from '@tsuzuku/contracts';
 import type { Audience, Condition } from './playbook-definition';
 
@@ -35,8 +36,9 @@ export function audienceMismatch(audience: Audience, account: AccountFacts): str
     ['phases', audience.phases, account.phase],
     ['bands', audience.bands, account.band],
   ];
+  // Values compare as trait values do: "SMB" is the segment smb.
   for (const [field, wanted, actual] of checks)
-    if (wanted && wanted.length > 0 && (actual === null || !wanted.includes(actual)))
+    if (wanted && wanted.length > 0 && !includesTraitValue(wanted, actual))
       return `audience.${field} is [${wanted.join(', ')}]; the account has ${actual ?? 'none'}`;
   return null;
 }

@@ -10,6 +10,7 @@ import {
   PLAYBOOK_TRIGGER_TYPES,
   TOUCH_MODELS,
 } from '@tsuzuku/contracts';
+import { CursorCodec, CursorOf, CursorQuery, PageQuery, cursorField } from '@tsuzuku/platform-runtime';
 import { TASK_PRIORITIES } from '../domain/playbook-definition';
 import { TEMPLATE_FIELDS } from '../domain/template-render';
 
@@ -188,4 +189,15 @@ export class InvalidRequestDto {
   @ApiProperty({ example: 'invalid_playbook' }) error!: string;
   @ApiProperty() message!: string;
   @ApiProperty({ type: [ProblemDto] }) errors!: ProblemDto[];
+}
+
+const playbookKeys = { at: cursorField.instant(), id: cursorField.text(128) };
+
+/** The cursors of the playbook list (oldest first: created_at, id). */
+export const PLAYBOOKS_CURSOR = new CursorCodec('playbooks', playbookKeys);
+
+/** A page of the playbook list. */
+export class ListPlaybooksQuery extends PageQuery {
+  @CursorQuery(PLAYBOOKS_CURSOR)
+  cursor?: CursorOf<typeof playbookKeys>;
 }

@@ -69,5 +69,10 @@ export class RunDto {
 
 export class RunPageDto {
   @ApiProperty({ type: [RunDto] }) items!: RunDto[];
-  @ApiPropertyOptional({ nullable: true, type: String }) nextCursor!: string | null;
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    description: 'pass as cursor for the next page; null on the last page',
+  })
+  nextCursor!: string | null;
 }

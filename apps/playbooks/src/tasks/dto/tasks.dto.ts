@@ -155,5 +155,10 @@ export class TaskDto {
 
 export class TaskPageDto {
   @ApiProperty({ type: [TaskDto] }) items!: TaskDto[];
-  @ApiPropertyOptional({ nullable: true, type: String }) nextCursor!: string | null;
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    description: 'pass as cursor for the next page; null on the last page',
+  })
+  nextCursor!: string | null;
 }

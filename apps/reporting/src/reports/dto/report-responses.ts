@@ -1,4 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiWarningDto } from '@tsuzuku/platform-runtime';
 import { MOVEMENT_TYPES } from '../../kpis/domain/mrr-movements';
 
 const amount = (description: string) => ({
@@ -76,6 +77,11 @@ export class KpiReportDto {
     description: 'subscription events left out: no conversion rate',
   })
   errors!: ConversionErrorDto[];
+  @ApiProperty({
+    type: [ApiWarningDto],
+    description: 'e.g. matches_no_account: a filter value (segment, owner, plan) no account has',
+  })
+  warnings!: ApiWarningDto[];
 }
 
 export class MovementTotalsDto {
@@ -110,6 +116,11 @@ export class MovementsReportDto {
   @ApiPropertyOptional({ type: [MovementDto] }) movements?: MovementDto[];
   @ApiPropertyOptional({ type: String, nullable: true }) nextCursor?: string | null;
   @ApiProperty({ type: [ConversionErrorDto] }) errors!: ConversionErrorDto[];
+  @ApiProperty({
+    type: [ApiWarningDto],
+    description: 'e.g. matches_no_account for a filter value no account has',
+  })
+  warnings!: ApiWarningDto[];
 }
 
 export class CohortCellDto {

@@ -1,0 +1,27 @@
+import { MigrationInterface, QueryRunner } from 'typeorm';
+
+/**
+ * Each workspace's SMTP server for email steps, set through the API (PUT /v1/email-settings). The
+ * password is written here and never read back by the API (like a channel's secret in alerting).
+ */
+export class EmailSettings1767400000000 implements MigrationInterface {
+  name = 'EmailSettings1767400000000';
+
+  async up(q: QueryRunner): Promise<void> {
+    await q.query(`
+      CREATE TABLE playbooks.email_settings (
+        workspace_id text PRIMARY KEY,
+        host text NOT NULL,
+        port integer NOT NULL CHECK (port BETWEEN 1 AND 65535),
+        secure boolean NOT NULL,
+        from_address text NOT NULL,
+        username text,
+        password text,
+        updated_at timestamptz NOT NULL DEFAULT now()
+      )`);
+  }
+
+  async down(q: QueryRunner): Promise<void> {
+    await q.query('DROP TABLE playbooks.email_settings');
+  }
+}
