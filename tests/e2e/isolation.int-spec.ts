@@ -4,6 +4,7 @@ import {
   CliWorkspace,
   TestDatabase,
   createTestDatabase,
+  alertNewAccountsAtOnce,
   createWorkspaceWithCli,
   startBuiltService,
   waitFor,
@@ -215,6 +216,8 @@ describe('workspace isolation and whole-resource PUTs, over every documented ope
       exit: [],
       holdoutPercent: 0,
     });
+    // The account is seconds old: its detractor alert must not wait out the rule's grace period.
+    await alertNewAccountsAtOnce(url('alerting'), a.token, ['nps_detractor']);
     await json('alerting', 'POST', '/v1/notification-channels', a.token, {
       name: `${mark} channel`,
       kind: 'email',
