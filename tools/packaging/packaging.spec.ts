@@ -51,8 +51,11 @@ function defaultPort(service: string): number {
   return port;
 }
 
-/** Ports a service listens on besides its HTTP PORT (reporting's gRPC, GRPC_PORT's default). */
-const EXTRA_PORTS: Readonly<Record<string, readonly number[]>> = { reporting: [5005] };
+/** Ports a service listens on besides its HTTP PORT (the gRPC servers, GRPC_PORT's default). */
+const EXTRA_PORTS: Readonly<Record<string, readonly number[]>> = {
+  'health-scoring': [5002],
+  reporting: [5005],
+};
 const extraPorts = (service: string): readonly number[] => EXTRA_PORTS[service] ?? [];
 
 /** Variables a service reads: every key loadConfig takes from the environment for it. */

@@ -54,7 +54,7 @@ describe('alerting engine: Kafka in, alerts out', () => {
         mrr: 100,
         seats: 50,
         renewalDate: null,
-        csmEmail: null,
+        owner: null,
         segment: 'smb',
         industry: null,
         phase: 'adoption',
@@ -169,23 +169,28 @@ describe('alerting engine: Kafka in, alerts out', () => {
     await publisher.publish([envelope, envelope]);
     // A later message on the same partition proves the duplicates were read before it.
     await publisher.publish([
-      updated('acct-redelivered', { signals: { latestNps: 3 }, csmEmail: 'later@example.com' }),
+      updated('acct-redelivered', { signals: { latestNps: 3 }, owner: 'later@example.com' }),
     ]);
     await waitFor(
       async () =>
         (
           await db.query(
-            `SELECT 1 FROM alerting.accounts WHERE account_id = 'acct-redelivered' AND snapshot->>'csmEmail' = 'later@example.com'`,
+            `SELECT 1 FROM alerting.accounts WHERE account_id = 'acct-redelivered' AND snapshot->>'owner' = 'later@example.com'`,
           )
         ).length === 1 || undefined,
       { what: 'the later snapshot' },
     );
     const alerts = await alertsOf('acct-redelivered');
     expect(alerts.map((a) => [a.rule_type, a.occurrences])).toEqual([['nps_detractor', 1]]);
-    const history = await db.query(`SELECT change FROM alerting.alert_history WHERE alert_id = $1`, [
-      alerts[0]!.id,
-    ]);
-    expect(history).toEqual([{ change: 'raised' }]);
+    const history = await db.query(
+      `SELECT change FROM alerting.alert_history WHERE alert_id = $1 ORDER BY id`,
+      [alerts[0]!.id],
+    );
+    // One raise (the duplicates changed nothing); the marker gave the account a new owner, who
+    // takes the open alert.
+    expect(history).toEqual([{ change: 'raised' }, { change: 'reassigned' }]);
+    const [owned] = await db.query(`SELECT owner FROM alerting.alerts WHERE id = $1`, [alerts[0]!.id]);
+    expect(owned).toEqual({ owner: 'later@example.com' });
   });
 
   it('applies an event repeated inside one batch once: one score point, one raise', async () => {

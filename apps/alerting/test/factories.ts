@@ -25,7 +25,7 @@ export function accountSnapshot(now: Date, o: AccountOverrides = {}): AccountUpd
     mrr: 1000,
     seats: 10,
     renewalDate: null,
-    csmEmail: null,
+    owner: null,
     segment: 'smb',
     industry: null,
     phase: 'adoption',

@@ -37,7 +37,7 @@ function detractor(workspaceId: string, accountId: string) {
     mrr: 100,
     seats: 10,
     renewalDate: null,
-    csmEmail: null,
+    owner: null,
     segment: 'smb',
     industry: null,
     phase: 'adoption',

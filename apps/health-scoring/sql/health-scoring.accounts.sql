@@ -3,7 +3,7 @@
 
 -- health-scoring.accounts.account
 SELECT a.account_id, a.name, a.plan, a.mrr::float8 AS mrr, a.seats,
-a.renewal_date::text AS renewal_date, a.csm_email, a.segment, a.industry, a.traits, a.phase,
+a.renewal_date::text AS renewal_date, a.owner, a.segment, a.industry, a.traits, a.phase,
 a.touch_model, a.first_seen_at, a.last_seen_at, a.last_sign_in_at, a.latest_nps,
 a.computed_score::float8 AS computed_score, a.score::text AS score_key, a.band,
 a.coverage::float8 AS coverage, a.scorecard_id, a.scored_at, lower(coalesce(a.name, a.account_id)) AS name_key,
@@ -23,7 +23,7 @@ ORDER BY at DESC, id DESC LIMIT $5;
 
 -- health-scoring.accounts.pageByName
 SELECT a.account_id, a.name, a.plan, a.mrr::float8 AS mrr, a.seats,
-  a.renewal_date::text AS renewal_date, a.csm_email, a.segment, a.industry, a.traits, a.phase,
+  a.renewal_date::text AS renewal_date, a.owner, a.segment, a.industry, a.traits, a.phase,
   a.touch_model, a.first_seen_at, a.last_seen_at, a.last_sign_in_at, a.latest_nps,
   a.computed_score::float8 AS computed_score, a.score::text AS score_key, a.band,
   a.coverage::float8 AS coverage, a.scorecard_id, a.scored_at, lower(coalesce(a.name, a.account_id)) AS name_key,
@@ -37,7 +37,7 @@ WHERE a.workspace_id = $1
   AND ($3::text IS NULL OR lower(a.segment) = lower($3))
   AND ($4::text[] IS NULL OR a.touch_model = ANY($4::text[]))
   AND ($5::text[] IS NULL OR a.phase = ANY($5::text[]))
-  AND ($6::text IS NULL OR lower(a.csm_email) = lower($6))
+  AND ($6::text IS NULL OR lower(a.owner) = lower($6))
   AND ($7::text IS NULL OR lower(a.name) LIKE $7 OR lower(a.account_id) LIKE $7)
   AND ($11::text IS NULL OR lower(coalesce(a.name, a.account_id)) > $10::text OR (lower(coalesce(a.name, a.account_id)) = $10::text AND a.account_id > $11))
 ORDER BY lower(coalesce(a.name, a.account_id)) ASC, a.account_id ASC
@@ -45,7 +45,7 @@ LIMIT $9;
 
 -- health-scoring.accounts.pageByScore
 SELECT a.account_id, a.name, a.plan, a.mrr::float8 AS mrr, a.seats,
-  a.renewal_date::text AS renewal_date, a.csm_email, a.segment, a.industry, a.traits, a.phase,
+  a.renewal_date::text AS renewal_date, a.owner, a.segment, a.industry, a.traits, a.phase,
   a.touch_model, a.first_seen_at, a.last_seen_at, a.last_sign_in_at, a.latest_nps,
   a.computed_score::float8 AS computed_score, a.score::text AS score_key, a.band,
   a.coverage::float8 AS coverage, a.scorecard_id, a.scored_at, lower(coalesce(a.name, a.account_id)) AS name_key,
@@ -59,7 +59,7 @@ WHERE a.workspace_id = $1
   AND ($3::text IS NULL OR lower(a.segment) = lower($3))
   AND ($4::text[] IS NULL OR a.touch_model = ANY($4::text[]))
   AND ($5::text[] IS NULL OR a.phase = ANY($5::text[]))
-  AND ($6::text IS NULL OR lower(a.csm_email) = lower($6))
+  AND ($6::text IS NULL OR lower(a.owner) = lower($6))
   AND ($7::text IS NULL OR lower(a.name) LIKE $7 OR lower(a.account_id) LIKE $7)
   AND ($11::text IS NULL
     OR ($10::numeric IS NULL AND a.score IS NULL AND a.account_id > $11)
@@ -70,7 +70,7 @@ LIMIT $9;
 
 -- health-scoring.accounts.pageByScoreDescending
 SELECT a.account_id, a.name, a.plan, a.mrr::float8 AS mrr, a.seats,
-  a.renewal_date::text AS renewal_date, a.csm_email, a.segment, a.industry, a.traits, a.phase,
+  a.renewal_date::text AS renewal_date, a.owner, a.segment, a.industry, a.traits, a.phase,
   a.touch_model, a.first_seen_at, a.last_seen_at, a.last_sign_in_at, a.latest_nps,
   a.computed_score::float8 AS computed_score, a.score::text AS score_key, a.band,
   a.coverage::float8 AS coverage, a.scorecard_id, a.scored_at, lower(coalesce(a.name, a.account_id)) AS name_key,
@@ -84,7 +84,7 @@ WHERE a.workspace_id = $1
   AND ($3::text IS NULL OR lower(a.segment) = lower($3))
   AND ($4::text[] IS NULL OR a.touch_model = ANY($4::text[]))
   AND ($5::text[] IS NULL OR a.phase = ANY($5::text[]))
-  AND ($6::text IS NULL OR lower(a.csm_email) = lower($6))
+  AND ($6::text IS NULL OR lower(a.owner) = lower($6))
   AND ($7::text IS NULL OR lower(a.name) LIKE $7 OR lower(a.account_id) LIKE $7)
   AND ($11::text IS NULL
     OR ($10::numeric IS NULL AND a.score IS NULL AND a.account_id > $11)

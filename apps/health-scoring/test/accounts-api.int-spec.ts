@@ -38,7 +38,7 @@ interface AccountSummary {
   segment: string | null;
   touchModel: string;
   phase: string;
-  csmEmail: string | null;
+  owner: string | null;
   health: Health;
 }
 interface Page {
@@ -92,7 +92,7 @@ interface Seed {
   segment: string;
   touchModel: string;
   phase: string;
-  csmEmail: string;
+  owner: string;
 }
 const SCORES = [12.5, 30, 30, 45.2, 55, 55, 70, 88.8, 100, null];
 const bandOf = (score: number | null) =>
@@ -104,7 +104,7 @@ const seeds: Seed[] = Array.from({ length: 40 }, (_, i) => ({
   segment: ['smb', 'mid', 'ent'][i % 3]!,
   touchModel: ['high', 'low', 'tech'][Math.floor(i / 3) % 3]!,
   phase: LIFECYCLE_PHASES[i % 4]!,
-  csmEmail: i % 2 === 0 ? 'Ana@Example.com' : 'bo@example.com',
+  owner: i % 2 === 0 ? 'Ana@Example.com' : 'bo@example.com',
 }));
 
 const byScore = (direction: 1 | -1) => (a: Seed, b: Seed) => {
@@ -160,7 +160,7 @@ describe('accounts API', () => {
   ) =>
     db.query(
       `INSERT INTO health_scoring.accounts (workspace_id, account_id, name, segment, touch_model, phase,
-         csm_email, computed_score, score, band, coverage, measures, first_seen_at, scored_at, plan, mrr,
+         owner, computed_score, score, band, coverage, measures, first_seen_at, scored_at, plan, mrr,
          renewal_date)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, 'pro', 1200.5, '2027-03-31')`,
       [
@@ -170,7 +170,7 @@ describe('accounts API', () => {
         a.segment ?? null,
         a.touchModel ?? 'tech',
         a.phase ?? 'adoption',
-        a.csmEmail ?? null,
+        a.owner ?? null,
         extra.computed === undefined ? (a.score ?? null) : extra.computed,
         a.score ?? null,
         bandOf(a.score ?? null),
@@ -327,7 +327,7 @@ describe('accounts API', () => {
       ['segment', 'segment=mid', (s: Seed) => s.segment === 'mid'],
       ['touch model', 'touchModel=high', (s: Seed) => s.touchModel === 'high'],
       ['phase', 'phase=renewal,onboarding', (s: Seed) => ['renewal', 'onboarding'].includes(s.phase)],
-      ['owner, whatever the case', 'owner=ana@example.COM', (s: Seed) => s.csmEmail === 'Ana@Example.com'],
+      ['owner, whatever the case', 'owner=ana@example.COM', (s: Seed) => s.owner === 'Ana@Example.com'],
       [
         'name prefix, whatever the case',
         'q=name%200',
@@ -338,7 +338,7 @@ describe('accounts API', () => {
       [
         'several filters at once',
         'segment=smb&owner=bo@example.com&band=yellow,green',
-        (s: Seed) => s.segment === 'smb' && s.csmEmail === 'bo@example.com' && (s.score ?? 0) >= 40,
+        (s: Seed) => s.segment === 'smb' && s.owner === 'bo@example.com' && (s.score ?? 0) >= 40,
       ],
     ])('filters by %s, across pages', async (_what, filter, keep) => {
       const pages = await allPages(readA, `${filter}&limit=4`);
@@ -361,7 +361,7 @@ describe('accounts API', () => {
           mrr: 1200.5,
           seats: null,
           renewalDate: '2027-03-31',
-          csmEmail: 'Ana@Example.com',
+          owner: 'Ana@Example.com',
           segment: 'ent',
           industry: null,
           phase: seeds[2]!.phase,

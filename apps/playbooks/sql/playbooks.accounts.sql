@@ -5,6 +5,9 @@
 SELECT e.workspace_id, e.account_id, e.name, e.last_at FROM playbooks.account_events e
 JOIN unnest($1::text[], $2::text[]) AS k(workspace_id, account_id) USING (workspace_id, account_id);
 
+-- playbooks.accounts.ownerOf
+SELECT csm_email FROM playbooks.accounts WHERE workspace_id = $1 AND account_id = $2;
+
 -- playbooks.accounts.profiledPhases
 SELECT a.workspace_id, a.account_id, a.phase FROM playbooks.accounts a
 JOIN unnest($1::text[], $2::text[]) AS k(workspace_id, account_id) USING (workspace_id, account_id)

@@ -26,6 +26,12 @@ WHERE workspace_id = $1
   AND ($7::bigint IS NULL OR seq < $7::bigint)
 ORDER BY seq DESC LIMIT $8;
 
+-- playbooks.tasks.reassignOpenOfAccount
+UPDATE playbooks.tasks SET owner = $3
+WHERE workspace_id = $1 AND account_id = $2 AND status = 'open' AND NOT owner_set_by_hand
+  AND (owner IS NULL OR lower(owner) = ANY($4::text[])) AND owner IS DISTINCT FROM $3
+RETURNING id;
+
 -- playbooks.tasks.skipOpenOfRuns
 UPDATE playbooks.tasks AS t SET status = 'skipped', note = e.why, completed_at = $2
 FROM jsonb_to_recordset($1::jsonb) AS e("runId" uuid, why text)

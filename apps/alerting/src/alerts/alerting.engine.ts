@@ -18,6 +18,7 @@ import {
   accountKeyOf,
   evaluateAccounts,
   foldAccountEvents,
+  ownersMoved,
   scoreHistoryDays,
   scoreHistoryStart,
   sortedKeys,
@@ -66,6 +67,7 @@ export class AlertingEngine {
       const run = foldAccountEvents(events);
       for (const e of run.snapshots) publishedAt.set(accountKeyOf(e as AccountKey), e.producedAt);
       await this.accounts.lock(m, run.keys);
+      const ownerMoved = ownersMoved(await this.accounts.snapshotsOf(m, run.evaluated), run.snapshots);
       await this.accounts.upsertSnapshots(
         m,
         run.snapshots.map((e) => ({
@@ -77,8 +79,13 @@ export class AlertingEngine {
       );
       await this.accounts.addScorePoints(m, run.points);
       await this.workspaces.ensure(m, [...new Set(run.evaluated.map((k) => k.workspaceId))]);
-      changes = await this.evaluate(m, run.evaluated, this.clock.now(), (c) =>
-        run.causes.get(accountKeyOf(c.alert))!,
+      changes = await this.evaluate(
+        m,
+        run.evaluated,
+        this.clock.now(),
+        (c) => run.causes.get(accountKeyOf(c.alert))!,
+        undefined,
+        ownerMoved,
       );
     });
     this.metrics.committed(changes, (c) => publishedAt.get(accountKeyOf(c.alert)));
@@ -110,6 +117,7 @@ export class AlertingEngine {
     now: Date,
     causeOf: (c: AlertChange) => ChangeCause,
     reason?: string,
+    ownerMoved?: ReadonlySet<string>,
   ): Promise<AlertChange[]> {
     if (keys.length === 0) return [];
     const snapshots = await this.accounts.snapshotsOf(m, keys);
@@ -134,6 +142,7 @@ export class AlertingEngine {
       now,
       reason,
       newId: randomUUID,
+      ownerMoved,
     });
     await this.writer.write(m, changes, causeOf);
     return changes;

@@ -6,6 +6,7 @@ import {
   Headers,
   HttpCode,
   Param,
+  Patch,
   Post,
   Query,
   UsePipes,
@@ -18,6 +19,7 @@ import { AccountDto, AccountPageDto, HealthExplanationDto, HealthHistoryDto } fr
 import { HealthHistoryQuery } from './dto/history.query';
 import { ListAccountsQuery } from './dto/list-accounts.query';
 import { SetOverrideDto } from './dto/set-override.dto';
+import { ReassignAccountsDto, ReassignResultDto, UpdateAccountDto } from './dto/assign-owner.dto';
 
 /** Accounts and their explained health, by the API token's workspace; overrides of the score. */
 @ApiTags('accounts')
@@ -36,6 +38,32 @@ export class AccountsController {
   @ApiResponse({ status: 400, description: 'invalid filter, sort, limit or cursor, with field paths' })
   list(@Auth() auth: AuthContext, @Query() query: ListAccountsQuery): Promise<AccountPageDto> {
     return this.accounts.list(auth.workspaceId, query);
+  }
+
+  @Post('reassign')
+  @HttpCode(200)
+  @RequireScopes('write')
+  @ApiOperation({
+    summary: "Move accounts (by id, or all of fromOwner's) to a new owner; open alerts and tasks follow",
+  })
+  @ApiResponse({ status: 200, type: ReassignResultDto })
+  @ApiResponse({ status: 400, description: 'invalid body, with field paths' })
+  reassign(@Auth() auth: AuthContext, @Body() body: ReassignAccountsDto): Promise<ReassignResultDto> {
+    return this.accounts.reassign(auth.workspaceId, body);
+  }
+
+  @Patch(':accountId')
+  @RequireScopes('write')
+  @ApiOperation({ summary: "Assign the account's owner (null: none); its open alerts and tasks follow" })
+  @ApiResponse({ status: 200, type: AccountDto })
+  @ApiResponse({ status: 400, description: 'invalid body, with field paths' })
+  @ApiResponse({ status: 404, description: 'no such account in the workspace of the token' })
+  update(
+    @Auth() auth: AuthContext,
+    @Param('accountId') accountId: string,
+    @Body() body: UpdateAccountDto,
+  ): Promise<AccountDto> {
+    return this.accounts.assignOwner(auth.workspaceId, accountId, body.owner);
   }
 
   @Get(':accountId')

@@ -3,12 +3,14 @@ import { AccountsController } from './accounts.controller';
 import { AccountsService } from './accounts.service';
 import { AccountsRepository } from './accounts.repository';
 import { ScoringModule } from '../scoring/scoring.module';
+import { AccountsGrpcController } from './grpc/accounts.grpc.controller';
+import { AccountsGrpcServer } from './grpc/accounts.grpc.server';
 
-/** The accounts API: accounts, their explained health and history, and score overrides. */
+/** The accounts API (REST, and gRPC for assigning owners): accounts, their health and history, overrides, owners. */
 @Module({
   // Setting or clearing an override rescores the account through `Rescorer`.
   imports: [ScoringModule],
-  controllers: [AccountsController],
-  providers: [AccountsRepository, AccountsService],
+  controllers: [AccountsController, AccountsGrpcController],
+  providers: [AccountsRepository, AccountsService, AccountsGrpcServer],
 })
 export class AccountsModule {}

@@ -15,7 +15,7 @@ export interface AccountRecord {
   readonly mrr: number | null;
   readonly seats: number | null;
   readonly renewalDate: string | null;
-  readonly csmEmail: string | null;
+  readonly owner: string | null;
   readonly segment: string | null;
   readonly industry: string | null;
   readonly traits: Record<string, unknown>;
@@ -81,7 +81,7 @@ const activeOverride = (now: string) => `LEFT JOIN health_scoring.overrides o
     AND o.ended_at IS NULL AND (o.expires_at IS NULL OR o.expires_at > ${now})`;
 
 const ACCOUNT_COLUMNS = `a.account_id, a.name, a.plan, a.mrr::float8 AS mrr, a.seats,
-    a.renewal_date::text AS renewal_date, a.csm_email, a.segment, a.industry, a.traits, a.phase,
+    a.renewal_date::text AS renewal_date, a.owner, a.segment, a.industry, a.traits, a.phase,
     a.touch_model, a.first_seen_at, a.last_seen_at, a.last_sign_in_at, a.latest_nps,
     a.computed_score::float8 AS computed_score, a.score::text AS score_key, a.band,
     a.coverage::float8 AS coverage, a.scorecard_id, a.scored_at, ${NAME_KEY} AS name_key,
@@ -123,7 +123,7 @@ const page = (sort: AccountSort) => `
     AND ($3::text IS NULL OR lower(a.segment) = lower($3))
     AND ($4::text[] IS NULL OR a.touch_model = ANY($4::text[]))
     AND ($5::text[] IS NULL OR a.phase = ANY($5::text[]))
-    AND ($6::text IS NULL OR lower(a.csm_email) = lower($6))
+    AND ($6::text IS NULL OR lower(a.owner) = lower($6))
     AND ($7::text IS NULL OR lower(a.name) LIKE $7 OR lower(a.account_id) LIKE $7)
     AND ${AFTER[sort]}
   ORDER BY ${ORDER[sort]}
@@ -281,7 +281,7 @@ function accountOf(r: Row): AccountRecord {
     mrr: num(r['mrr']),
     seats: num(r['seats']),
     renewalDate: r['renewal_date'] as string | null,
-    csmEmail: r['csm_email'] as string | null,
+    owner: r['owner'] as string | null,
     segment: r['segment'] as string | null,
     industry: r['industry'] as string | null,
     traits: (r['traits'] as Record<string, unknown> | null) ?? {},

@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { Clock } from '@tsuzuku/platform-runtime';
 import { OverrideRepository } from '../scoring/override.repository';
-import { Rescorer } from '../scoring/ports';
+import { OwnerAssigner, Rescorer } from '../scoring/ports';
 import { AccountsException, AccountsExceptionCode } from './accounts.exception';
 import { AccountRecord, AccountsRepository } from './accounts.repository';
 import { AccountCursor } from './domain/account-cursor';
@@ -22,6 +22,7 @@ import {
 import { HealthHistoryQuery } from './dto/history.query';
 import { ListAccountsQuery } from './dto/list-accounts.query';
 import { SetOverrideDto } from './dto/set-override.dto';
+import { ReassignAccountsDto, ReassignResultDto } from './dto/assign-owner.dto';
 
 const DEFAULT_PAGE = 50;
 const DEFAULT_HISTORY_POINTS = 500;
@@ -40,8 +41,26 @@ export class AccountsService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly rescorer: Rescorer,
     private readonly overrides: OverrideRepository,
+    private readonly owners: OwnerAssigner,
     private readonly clock: Clock,
   ) {}
+
+  /** Gives the account an owner (or none) and answers the account as it now stands. */
+  async assignOwner(workspaceId: string, accountId: string, owner: string | null): Promise<AccountDto> {
+    await this.found(workspaceId, accountId, this.now());
+    await this.owners.assignOwner(workspaceId, { accountIds: [accountId] }, owner);
+    return this.account(workspaceId, accountId);
+  }
+
+  /** Moves the selected accounts to a new owner; answers which changed owner. */
+  async reassign(workspaceId: string, body: ReassignAccountsDto): Promise<ReassignResultDto> {
+    const accountIds = await this.owners.assignOwner(
+      workspaceId,
+      { accountIds: body.accountIds, fromOwner: body.fromOwner },
+      body.owner,
+    );
+    return { moved: accountIds.length, accountIds };
+  }
 
   async list(workspaceId: string, query: ListAccountsQuery): Promise<AccountPageDto> {
     const sort = query.sort ?? 'score';
@@ -230,7 +249,7 @@ function summaryOf(account: AccountRecord): AccountSummaryDto {
     mrr: account.mrr,
     seats: account.seats,
     renewalDate: account.renewalDate,
-    csmEmail: account.csmEmail,
+    owner: account.owner,
     segment: account.segment,
     industry: account.industry,
     phase: account.phase,

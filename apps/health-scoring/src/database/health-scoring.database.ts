@@ -7,6 +7,7 @@ import { Backfill1764900000000 } from './migrations/1764900000000-backfill';
 import { BackgroundLeases1765200000000 } from './migrations/1765200000000-background-leases';
 import { AccountSubscriptions1766021310000 } from './migrations/1766021310000-account-subscriptions';
 import { BackfillPendingDays1766021320000 } from './migrations/1766021320000-backfill-pending-days';
+import { AccountOwner1767100000000 } from './migrations/1767100000000-account-owner';
 
 /** The health-scoring service owns the `health_scoring` schema and nothing else. */
 export const healthScoringDatabase: ServiceDatabase = {
@@ -21,6 +22,7 @@ export const healthScoringDatabase: ServiceDatabase = {
     BackgroundLeases1765200000000,
     AccountSubscriptions1766021310000,
     BackfillPendingDays1766021320000,
+    AccountOwner1767100000000,
   ],
   outbox: true,
 };

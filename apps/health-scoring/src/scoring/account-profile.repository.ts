@@ -7,7 +7,7 @@ import { AccountKey, keyOf } from './domain/account-key';
 import { AccountRow } from './domain/account-row';
 import { dayOrNull, isoOrNull, keyArrays, numberOrNull } from './row-values';
 
-const ACCOUNT_COLUMNS = `workspace_id, account_id, name, plan, mrr, seats, renewal_date::text AS renewal_date, csm_email,
+const ACCOUNT_COLUMNS = `workspace_id, account_id, name, plan, mrr, seats, renewal_date::text AS renewal_date, owner, owner_at,
   segment, industry, traits, touch_trait, phase_trait, expansion, onboarding_done, onboarding_steps_at, subscriptions,
   features_used, first_seen_at, last_seen_at, last_sign_in_at, latest_nps, latest_nps_at, phase, touch_model, computed_score, score, band,
   coverage, scorecard_id, measures, scored_at, published_fingerprint`;
@@ -31,11 +31,11 @@ const SQL = defineStatements('health-scoring.account-profiles', {
         WHERE p.workspace_id = a.workspace_id AND p.account_id = a.account_id)
     ORDER BY account_id`,
   saveMany: `
-    INSERT INTO health_scoring.accounts AS a (workspace_id, account_id, name, plan, mrr, seats, renewal_date, csm_email,
+    INSERT INTO health_scoring.accounts AS a (workspace_id, account_id, name, plan, mrr, seats, renewal_date, owner, owner_at,
       segment, industry, traits, touch_trait, phase_trait, expansion, onboarding_done, onboarding_steps_at,
       subscriptions, features_used, first_seen_at, last_seen_at, last_sign_in_at, latest_nps, latest_nps_at, phase, touch_model,
       computed_score, score, band, coverage, scorecard_id, measures, scored_at, published_fingerprint, updated_at)
-    SELECT r.workspace_id, r.account_id, r.name, r.plan, r.mrr, r.seats, r.renewal_date, r.csm_email, r.segment,
+    SELECT r.workspace_id, r.account_id, r.name, r.plan, r.mrr, r.seats, r.renewal_date, r.owner, r.owner_at, r.segment,
       r.industry, r.traits, r.touch_trait, r.phase_trait, r.expansion,
       r.onboarding_done, r.onboarding_steps_at, r.subscriptions, r.features_used,
       r.first_seen_at, r.last_seen_at, r.last_sign_in_at, r.latest_nps, r.latest_nps_at, r.phase, r.touch_model,
@@ -48,7 +48,8 @@ const SQL = defineStatements('health-scoring.account-profiles', {
       mrr: 'numeric',
       seats: 'integer',
       renewal_date: 'date',
-      csm_email: 'text',
+      owner: 'text',
+      owner_at: 'timestamptz',
       segment: 'text',
       industry: 'text',
       traits: 'jsonb',
@@ -77,7 +78,7 @@ const SQL = defineStatements('health-scoring.account-profiles', {
     })}
     ON CONFLICT (workspace_id, account_id) DO UPDATE SET
       name = EXCLUDED.name, plan = EXCLUDED.plan, mrr = EXCLUDED.mrr, seats = EXCLUDED.seats,
-      renewal_date = EXCLUDED.renewal_date, csm_email = EXCLUDED.csm_email, segment = EXCLUDED.segment,
+      renewal_date = EXCLUDED.renewal_date, owner = EXCLUDED.owner, owner_at = EXCLUDED.owner_at, segment = EXCLUDED.segment,
       industry = EXCLUDED.industry, traits = EXCLUDED.traits, touch_trait = EXCLUDED.touch_trait,
       phase_trait = EXCLUDED.phase_trait, expansion = EXCLUDED.expansion, onboarding_done = EXCLUDED.onboarding_done,
       onboarding_steps_at = EXCLUDED.onboarding_steps_at, subscriptions = EXCLUDED.subscriptions,
@@ -91,6 +92,11 @@ const SQL = defineStatements('health-scoring.account-profiles', {
   peerValues: `
     SELECT a.account_id, (x->>'value') AS value FROM health_scoring.accounts a, jsonb_array_elements(a.measures) x
     WHERE a.workspace_id = $1 AND lower(a.segment) IS NOT DISTINCT FROM lower($2) AND x->>'metric' = $3`,
+  // Accounts of an owner (case-insensitive, as the accounts list filters), optionally among given ids.
+  keysOfOwner: `
+    SELECT account_id FROM health_scoring.accounts
+    WHERE workspace_id = $1 AND lower(owner) = lower($2) AND ($3::text[] IS NULL OR account_id = ANY($3::text[]))
+    ORDER BY account_id LIMIT $4`,
   workspaces: 'SELECT DISTINCT workspace_id FROM health_scoring.accounts ORDER BY workspace_id',
   // Segments are trait values: compared without regard to case.
   countOfSegment: `
@@ -106,7 +112,8 @@ function toAccountRow(r: Record<string, unknown>): AccountRow {
     mrr: numberOrNull(r['mrr']),
     seats: numberOrNull(r['seats']),
     renewalDate: dayOrNull(r['renewal_date']),
-    csmEmail: (r['csm_email'] as string | null) ?? null,
+    owner: (r['owner'] as string | null) ?? null,
+    ownerAt: isoOrNull(r['owner_at']),
     segment: (r['segment'] as string | null) ?? null,
     industry: (r['industry'] as string | null) ?? null,
     traits: (r['traits'] as Record<string, unknown>) ?? {},
@@ -169,7 +176,8 @@ export class AccountProfileRepository {
           mrr: r.mrr,
           seats: r.seats,
           renewal_date: r.renewalDate,
-          csm_email: r.csmEmail,
+          owner: r.owner,
+          owner_at: r.ownerAt,
           segment: r.segment,
           industry: r.industry,
           traits: r.traits,
@@ -215,6 +223,22 @@ export class AccountProfileRepository {
     return rows
       .filter((r) => r.value !== null)
       .map((r) => ({ accountId: r.account_id, value: Number(r.value) }));
+  }
+
+  /** Up to `limit` accounts the owner has (case-insensitive), among `among` when given, by account id. */
+  async keysOfOwner(
+    workspaceId: string,
+    owner: string,
+    among: readonly string[] | null,
+    limit: number,
+  ): Promise<AccountKey[]> {
+    const rows: { account_id: string }[] = await this.dataSource.query(SQL.keysOfOwner, [
+      workspaceId,
+      owner,
+      among,
+      limit,
+    ]);
+    return rows.map((r) => ({ workspaceId, accountId: r.account_id }));
   }
 
   /** How many accounts of the workspace are in a segment (compared without regard to case). */

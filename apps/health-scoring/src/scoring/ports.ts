@@ -59,3 +59,22 @@ export abstract class Rescorer {
   /** How many accounts of the workspace are in a segment (compared without regard to case). */
   abstract accountsInSegment(workspaceId: string, segment: string): Promise<number>;
 }
+
+/** Which accounts a reassignment moves: these ids, the accounts of `fromOwner`, or those of both. */
+export interface OwnerSelection {
+  readonly accountIds?: readonly string[];
+  readonly fromOwner?: string;
+}
+
+/** Gives accounts an owner (implemented by RescoringService, which announces it). */
+export abstract class OwnerAssigner {
+  /**
+   * Sets the owner of the selected accounts of the workspace as of now, announcing each moved
+   * account on cs.accounts.v1; answers the ids of the accounts whose owner changed.
+   */
+  abstract assignOwner(
+    workspaceId: string,
+    selection: OwnerSelection,
+    owner: string | null,
+  ): Promise<string[]>;
+}

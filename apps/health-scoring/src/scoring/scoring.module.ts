@@ -12,7 +12,7 @@ import { DailyTotalsRepository } from './daily-totals.repository';
 import { EventIntakeService } from './event-intake.service';
 import { MembershipRepository } from './membership.repository';
 import { OverrideRepository } from './override.repository';
-import { Rescorer } from './ports';
+import { OwnerAssigner, Rescorer } from './ports';
 import { RescoringService } from './rescoring.service';
 import { ScoreHistoryRepository } from './score-history.repository';
 import { ScoringFactsRepository } from './scoring-facts.repository';
@@ -44,11 +44,13 @@ import { WorkspaceInputs } from './workspace-inputs';
     EventIntakeService,
     RescoringService,
     { provide: Rescorer, useExisting: RescoringService },
+    { provide: OwnerAssigner, useExisting: RescoringService },
     ScoringConsumer,
     ScoringSweep,
   ],
   exports: [
     Rescorer,
+    OwnerAssigner,
     RescoringService,
     OverrideRepository,
     EventIntakeService,

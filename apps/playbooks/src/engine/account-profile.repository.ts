@@ -61,6 +61,7 @@ const SQL = defineStatements('playbooks.accounts', {
   eventsSeen: `
     SELECT e.workspace_id, e.account_id, e.name, e.last_at FROM playbooks.account_events e
     JOIN ${KEYS} USING (workspace_id, account_id)`,
+  ownerOf: `SELECT csm_email FROM playbooks.accounts WHERE workspace_id = $1 AND account_id = $2`,
   profiledPhases: `
     SELECT a.workspace_id, a.account_id, a.phase FROM playbooks.accounts a
     JOIN ${KEYS} USING (workspace_id, account_id)
@@ -167,6 +168,12 @@ export class AccountProfileRepository {
     );
     for (const r of rows) phases.set(accountKey(r.workspace_id, r.account_id), r.phase);
     return phases;
+  }
+
+  /** The owner stored for the account; null when it has none or is not known yet. */
+  async ownerOf(m: EntityManager, key: Key): Promise<string | null> {
+    const rows: { csm_email: string | null }[] = await m.query(SQL.ownerOf, [key.workspaceId, key.accountId]);
+    return rows[0]?.csm_email ?? null;
   }
 
   /** Stores a profile unless a newer one is stored; true when it was stored. */

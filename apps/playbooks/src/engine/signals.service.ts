@@ -10,6 +10,7 @@ import {
   LifecyclePhase,
   PlaybookTriggerType,
   isChurnedAccount,
+  accountOwnerOf,
 } from '@tsuzuku/contracts';
 import { claimInbox } from '@tsuzuku/platform-database';
 import { Clock } from '@tsuzuku/platform-runtime';
@@ -116,6 +117,11 @@ export class SignalsService {
     const d = e.data;
     const key = accountKey(e.workspaceId, e.accountId);
     const before = batch.phases.get(key) ?? null;
+    const formerOwner = await this.accounts.ownerOf(batch.m, {
+      workspaceId: e.workspaceId,
+      accountId: e.accountId,
+    });
+    const owner = accountOwnerOf(d);
     const onboarded =
       d.signals.onboardingCompletedAt !== null || (d.signals.metrics['onboarding_completion'] ?? 0) >= 1;
     const stored = await this.accounts.upsertProfile(batch.m, {
@@ -127,7 +133,7 @@ export class SignalsService {
       subscriptionStatus: d.subscriptionStatus ?? null,
       seats: d.seats,
       renewalDate: d.renewalDate,
-      csmEmail: d.csmEmail,
+      csmEmail: owner,
       segment: d.segment,
       touchModel: d.touchModel,
       phase: d.phase,
@@ -142,6 +148,7 @@ export class SignalsService {
     const backfill = d.backfill === true;
     // A state of the past says nothing about open work today; the present state does.
     if (!backfill) batch.churned(e.workspaceId, e.accountId, isChurnedAccount(d));
+    if (!backfill && owner !== formerOwner) await this.ownerChanged(batch.m, e, formerOwner, owner);
     const cause = { correlationId: e.correlationId, causationId: e.id };
     const at = { triggeredAt: d.asOf ?? e.occurredAt, backfill };
     // A phase change is a new phase against a stored one: first sight of an account is not a change.
@@ -167,6 +174,27 @@ export class SignalsService {
       if (renewal)
         batch.start(playbook, e.accountId, { type: trigger.type, ref: renewal, key: renewal }, {}, cause, at);
     }
+  }
+
+  /**
+   * The account changed hands: its open tasks that were the former owner's, nobody's or the
+   * fallback owner's go to the new owner (the fallback when it has none); a task given to
+   * someone else keeps its assignee.
+   */
+  private async ownerChanged(
+    m: EntityManager,
+    e: AccountUpdated,
+    formerOwner: string | null,
+    owner: string | null,
+  ): Promise<void> {
+    const fallback = (await this.workspaceSettings.fallbackOwners(m, [e.workspaceId])).get(e.workspaceId) ?? null;
+    const former = [formerOwner, fallback].filter((o): o is string => o !== null);
+    await this.tasks.reassignOpenOfAccount(
+      m,
+      { workspaceId: e.workspaceId, accountId: e.accountId! },
+      former,
+      owner ?? fallback,
+    );
   }
 
   private async alert(batch: SignalBatch, e: AlertEvent): Promise<void> {

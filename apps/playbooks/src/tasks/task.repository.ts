@@ -89,6 +89,13 @@ const SQL = defineStatements('playbooks.tasks', {
     WHERE t.workspace_id = k.workspace_id AND t.account_id = k.account_id AND t.status = 'open'
       AND t.run_id IS NOT NULL
     RETURNING t.*`,
+  // Open tasks of the account that were its previous owner's (or nobody's, or the fallback's),
+  // unless a person set their owner by hand.
+  reassignOpenOfAccount: `
+    UPDATE playbooks.tasks SET owner = $3
+    WHERE workspace_id = $1 AND account_id = $2 AND status = 'open' AND NOT owner_set_by_hand
+      AND (owner IS NULL OR lower(owner) = ANY($4::text[])) AND owner IS DISTINCT FROM $3
+    RETURNING id`,
   statusesOfRuns: `SELECT run_id, step_id, status FROM playbooks.tasks WHERE run_id = ANY($1::uuid[])`,
   // Only an open task changes; a flag says whether owner / due date are given ($3, $5), a null
   // status ($7) leaves it open.
@@ -121,6 +128,28 @@ const SQL = defineStatements('playbooks.tasks', {
 @Injectable()
 export class TaskRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  /**
+   * Gives the account's open tasks that were `formerOwners`' (compared case-insensitively) or
+   * nobody's to `owner`; a task assigned to someone else (by hand, or a manager step) keeps its
+   * assignee. Answers how many moved.
+   */
+  async reassignOpenOfAccount(
+    m: EntityManager,
+    key: { readonly workspaceId: string; readonly accountId: string },
+    formerOwners: readonly string[],
+    owner: string | null,
+  ): Promise<number> {
+    const rows = returnedRows<{ id: string }>(
+      await m.query(SQL.reassignOpenOfAccount, [
+        key.workspaceId,
+        key.accountId,
+        owner,
+        formerOwners.map((o) => o.toLowerCase()),
+      ]),
+    );
+    return rows.length;
+  }
 
   async insertMany(m: EntityManager, tasks: readonly NewTask[], now: Date): Promise<void> {
     if (tasks.length > 0) await m.query(SQL.insertMany, [recordsetParam(tasks), now.toISOString()]);

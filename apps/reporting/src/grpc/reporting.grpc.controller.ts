@@ -1,48 +1,15 @@
-import {
-  BadRequestException,
-  Controller,
-  Injectable,
-  PipeTransform,
-  UseFilters,
-  UsePipes,
-} from '@nestjs/common';
+import { Controller, UseFilters, UsePipes } from '@nestjs/common';
 import { GrpcMethod, Payload } from '@nestjs/microservices';
 import { Auth, AuthContext, RequireScopes } from '@tsuzuku/platform-auth';
-import { requestValidationPipe, unsafeInputProblem } from '@tsuzuku/platform-runtime';
+import { GrpcExceptionFilter, GrpcInputBoundaryPipe, withoutNulls } from '@tsuzuku/platform-grpc';
+import { requestValidationPipe } from '@tsuzuku/platform-runtime';
 import { parseMonth } from '../kpis/domain/month';
 import { KpiQuery, MovementsQuery } from '../reports/dto/report-queries';
 import { KpiService } from '../reports/kpi.service';
 import { movementsOptionsOf, sliceOf } from '../reports/report-filter';
-import { GrpcExceptionFilter } from './grpc-exception.filter';
 
 /** The service's name within its proto package (libs/contracts/proto/reporting.v1.proto). */
 const SERVICE_NAME = 'ReportingService';
-
-/** Fields of a reply without its nulls: proto3 leaves an optional field unset. */
-function withoutNulls<T extends object>(value: T): Partial<T> {
-  return Object.fromEntries(
-    Object.entries(value).filter(([, v]) => v !== null && v !== undefined),
-  ) as Partial<T>;
-}
-
-/**
- * The boundary HTTP has in Fastify (no NUL, unpaired surrogate or non-finite number anywhere in
- * a request), for a gRPC message: a 400 naming the field, answered INVALID_ARGUMENT.
- */
-@Injectable()
-export class GrpcInputBoundaryPipe implements PipeTransform {
-  transform(value: unknown): unknown {
-    const problem = unsafeInputProblem(value);
-    if (problem)
-      throw new BadRequestException({
-        statusCode: 400,
-        error: 'invalid_request',
-        message: `${problem.path}: ${problem.message}`,
-        errors: [problem],
-      });
-    return value;
-  }
-}
 
 /**
  * The gRPC ReportingService: the same reports as REST, through the same guard (API token in the

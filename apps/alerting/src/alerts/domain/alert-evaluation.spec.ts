@@ -16,6 +16,7 @@ import {
   accountKeyOf,
   evaluateAccounts,
   foldAccountEvents,
+  ownersMoved,
   scoreHistoryDays,
   scoreHistoryStart,
   sortedKeys,
@@ -75,11 +76,77 @@ describe('evaluateAccounts', () => {
       detail: { evidence: expected.evidence },
     });
     const [withCsm] = evaluateAccounts(
-      input([snapshot(redAccount(NOW, { csmEmail: 'csm@example.com' }))], [red], {
+      input([snapshot(redAccount(NOW, { owner: 'csm@example.com' }))], [red], {
         defaultOwners: new Map([[KEY.workspaceId, 'lead@example.com']]),
       }),
     );
     expect(withCsm!.alert.owner).toBe('csm@example.com');
+  });
+
+  it("gives an account's alerts that stay open to its new owner when it changed hands, and leaves them otherwise", () => {
+    const evaluation = evaluateRule(red, redAccount(NOW), [], NOW);
+    const evidence = evaluation.outcome === 'met' ? evaluation.evidence : {};
+    // Same figures: no repeat, which would have carried the owner along by itself.
+    const open = openAlert(red, KEY, at(-DAY_MS), { evidence, owner: 'former@example.com' });
+    const acked = { ...open, status: 'acknowledged' as const, owner: null };
+    const rules = [red];
+    const data = redAccount(NOW, { owner: 'new@example.com' });
+    const moved = new Set([accountKeyOf(KEY)]);
+    const reassigned = (alert: AlertRecord) =>
+      evaluateAccounts(
+        input([snapshot(data)], rules, { openAlerts: [alert], ownerMoved: moved, reason: 'x' }),
+      ).map((c) => [c.change, c.fromStatus, c.alert.status, c.alert.owner, c.detail]);
+    expect(reassigned(open)).toEqual([
+      [
+        'reassigned',
+        'open',
+        'open',
+        'new@example.com',
+        { trigger: 'x', fromOwner: 'former@example.com', owner: 'new@example.com' },
+      ],
+    ]);
+    expect(reassigned(acked)).toEqual([
+      [
+        'reassigned',
+        'acknowledged',
+        'acknowledged',
+        'new@example.com',
+        { trigger: 'x', fromOwner: null, owner: 'new@example.com' },
+      ],
+    ]);
+    // Already the new owner's: nothing to do.
+    expect(reassigned({ ...open, owner: 'new@example.com' })).toEqual([]);
+    // The owner did not change in this run: nothing is reassigned.
+    expect(
+      evaluateAccounts(input([snapshot(data)], rules, { openAlerts: [open] })).filter(
+        (c) => c.change === 'reassigned',
+      ),
+    ).toEqual([]);
+    // Without an owner the workspace's default owner takes them.
+    const unowned = evaluateAccounts(
+      input([snapshot(redAccount(NOW, { owner: null }))], [red], {
+        openAlerts: [open],
+        ownerMoved: moved,
+        defaultOwners: new Map([[KEY.workspaceId, 'lead@example.com']]),
+      }),
+    );
+    expect(unowned.map((c) => [c.change, c.alert.owner])).toEqual([['reassigned', 'lead@example.com']]);
+  });
+
+  it('tells which accounts changed owner, reading the former field name of older snapshots', () => {
+    const other = { workspaceId: 'ws_1', accountId: 'acc_2' };
+    const third = { workspaceId: 'ws_1', accountId: 'acc_3' };
+    const { owner: _omitted, ...legacy } = redAccount(NOW);
+    const before: AccountSnapshot[] = [
+      { ...KEY, snapshot: { ...legacy, csmEmail: 'a@example.com' } },
+      { ...other, snapshot: redAccount(NOW, { owner: 'b@example.com' }) },
+    ];
+    const run = [
+      accountUpdated(KEY.workspaceId, KEY.accountId, redAccount(NOW, { owner: 'c@example.com' })),
+      accountUpdated(other.workspaceId, other.accountId, { ...legacy, csmEmail: 'b@example.com' }),
+      accountUpdated(third.workspaceId, third.accountId, redAccount(NOW, { owner: 'd@example.com' })),
+    ];
+    expect([...ownersMoved(before, run)]).toEqual([accountKeyOf(KEY)]);
   });
 
   it('holds a raise back while the cooldown since the last resolution runs', () => {

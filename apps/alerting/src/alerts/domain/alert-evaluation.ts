@@ -5,6 +5,7 @@ import {
   EventCause,
   EventEnvelope,
   isChurnedAccount,
+  accountOwnerOf,
 } from '@tsuzuku/contracts';
 import { AlertRule, inGracePeriod, inScope, isPositive } from '../../rules/domain/alert-rule';
 import { DAY_MS, Evaluation, ScorePoint, evaluateRule } from '../../rules/domain/rule-evaluator';
@@ -121,6 +122,26 @@ export interface EvaluationInput {
   readonly reason?: string;
   /** Ids for raised alerts. */
   readonly newId: () => string;
+  /**
+   * The accounts (by accountKeyOf) whose owner this run changed: their alerts that stay open
+   * take the new owner.
+   */
+  readonly ownerMoved?: ReadonlySet<string>;
+}
+
+/** The accounts whose owner differs between the snapshot kept before and the one of the run. */
+export function ownersMoved(
+  before: readonly AccountSnapshot[],
+  after: readonly AccountUpdated[],
+): Set<string> {
+  const previous = new Map(before.map((b) => [accountKeyOf(b), accountOwnerOf(b.snapshot)]));
+  const moved = new Set<string>();
+  for (const e of after) {
+    const key = accountKeyOf({ workspaceId: e.workspaceId, accountId: e.accountId! });
+    const was = previous.get(key);
+    if (was !== undefined && was !== accountOwnerOf(e.data)) moved.add(key);
+  }
+  return moved;
 }
 
 /**
@@ -153,7 +174,8 @@ export function evaluateAccounts(input: EvaluationInput): AlertChange[] {
     }
     const rules = input.rulesByWorkspace.get(row.workspaceId) ?? [];
     const ruleIds = new Set(rules.map((r) => r.id));
-    const owner = account.csmEmail ?? input.defaultOwners.get(row.workspaceId) ?? null;
+    const owner = accountOwnerOf(account) ?? input.defaultOwners.get(row.workspaceId) ?? null;
+    const firstOfAccount = changes.length;
     for (const rule of rules) {
       const current = open.get(`${key}\u0000${rule.id}`) ?? null;
       const evaluation = evaluationOf(rule, account, input.histories.get(key) ?? [], now);
@@ -235,6 +257,20 @@ export function evaluateAccounts(input: EvaluationInput): AlertChange[] {
     for (const alert of openOfAccount.get(key) ?? [])
       if (!ruleIds.has(alert.ruleId))
         changes.push(resolution(alert, nowIso, 'the rule no longer exists', {}));
+    if (input.ownerMoved?.has(key)) {
+      // The account changed hands: what stays open goes to the new owner (a repeat took it already).
+      const changed = new Set(changes.slice(firstOfAccount).map((c) => c.alert.id));
+      for (const alert of openOfAccount.get(key) ?? [])
+        if (!changed.has(alert.id) && alert.owner !== owner)
+          changes.push({
+            alert: { ...alert, owner },
+            change: 'reassigned',
+            fromStatus: alert.status,
+            actor: null,
+            note: null,
+            detail: { ...detail, fromOwner: alert.owner, owner },
+          });
+    }
   }
   return changes;
 }

@@ -187,7 +187,9 @@ export class AlertDto {
 export class AlertHistoryEntryDto {
   @ApiProperty({ format: 'date-time' })
   at!: string;
-  @ApiProperty({ enum: ['raised', 'repeated', 'acknowledged', 'snoozed', 'reopened', 'resolved'] })
+  @ApiProperty({
+    enum: ['raised', 'repeated', 'acknowledged', 'snoozed', 'reopened', 'reassigned', 'resolved'],
+  })
   change!: string;
   @ApiProperty({ type: String, nullable: true })
   fromStatus!: string | null;

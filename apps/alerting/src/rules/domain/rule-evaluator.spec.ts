@@ -19,7 +19,7 @@ function account(o: Overrides = {}): AccountUpdatedData {
     mrr: 1000,
     seats: 10,
     renewalDate: null,
-    csmEmail: 'csm@example.com',
+    owner: 'csm@example.com',
     segment: 'smb',
     industry: null,
     phase: 'adoption',

@@ -56,8 +56,13 @@ export class AccountSummaryDto {
   seats!: number | null;
   @ApiProperty({ type: String, nullable: true, example: '2026-12-31' })
   renewalDate!: string | null;
-  @ApiProperty({ type: String, nullable: true })
-  csmEmail!: string | null;
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description:
+      "the CSM's email: set by PATCH /v1/accounts/{id}, a reassignment or a group call's csm_email",
+  })
+  owner!: string | null;
   @ApiProperty({ type: String, nullable: true })
   segment!: string | null;
   @ApiProperty({ type: String, nullable: true })

@@ -106,7 +106,7 @@ export function accountUpdated(
     subscriptionStatus: subscriptionStatusOf(row.subscriptions),
     seats: row.seats,
     renewalDate: row.renewalDate,
-    csmEmail: row.csmEmail,
+    owner: row.owner,
     segment: row.segment,
     industry: row.industry,
     phase: row.phase as LifecyclePhase,

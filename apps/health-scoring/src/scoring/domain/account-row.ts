@@ -9,7 +9,10 @@ export interface AccountRow {
   mrr: number | null;
   seats: number | null;
   renewalDate: string | null;
-  csmEmail: string | null;
+  /** The CSM's email: the accounts API or a group call's csm_email set it, the latest by time. */
+  owner: string | null;
+  /** When the owner was last set (event time of a group call, or the moment of an assignment). */
+  ownerAt: string | null;
   segment: string | null;
   industry: string | null;
   traits: Record<string, unknown>;
@@ -50,7 +53,8 @@ export function newAccount(workspaceId: string, accountId: string, firstSeenAt: 
     mrr: null,
     seats: null,
     renewalDate: null,
-    csmEmail: null,
+    owner: null,
+    ownerAt: null,
     segment: null,
     industry: null,
     traits: {},
@@ -77,4 +81,16 @@ export function newAccount(workspaceId: string, accountId: string, firstSeenAt: 
     scoredAt: null,
     publishedFingerprint: null,
   };
+}
+
+/**
+ * Sets the account's owner as of `at` unless a later change set it already: the latest by time
+ * wins, whether a group call (its event time) or an assignment through the API (its moment) set
+ * it, so a group call arriving late does not undo a newer assignment. True when it applied.
+ */
+export function assignOwner(row: AccountRow, owner: string | null, at: string): boolean {
+  if (row.ownerAt !== null && Date.parse(row.ownerAt) > Date.parse(at)) return false;
+  row.owner = owner;
+  row.ownerAt = at;
+  return true;
 }

@@ -16,7 +16,7 @@ export interface ProfileTraits {
   readonly mrr?: number;
   readonly seats?: number;
   readonly renewalDate?: string;
-  readonly csmEmail?: string;
+  readonly owner?: string;
   readonly segment?: string;
   readonly industry?: string;
   readonly touchModel?: string;
@@ -66,7 +66,7 @@ export function profileTraits(traits: Record<string, unknown>): ProfileTraits {
     mrr: num(traits['mrr']),
     seats: num(traits['seats']),
     renewalDate: str(traits['renewal_date'])?.slice(0, 10),
-    csmEmail: str(traits['csm_email']),
+    owner: str(traits['csm_email']),
     segment: str(traits['segment']),
     industry: str(traits['industry']),
     touchModel: str(traits['touch_model']),

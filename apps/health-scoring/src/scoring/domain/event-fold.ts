@@ -1,7 +1,7 @@
 import type { EventCause } from '@tsuzuku/contracts';
 import { WorkspaceSettings } from '../../settings/domain/workspace-settings';
 import { AccountKey, keyOf } from './account-key';
-import { AccountRow, newAccount } from './account-row';
+import { AccountRow, assignOwner, newAccount } from './account-row';
 import { AttributedEvent, CustomerEvent } from './account-attribution';
 import { EventEffects, effectsOf } from './event-effects';
 import { isP1 } from './metrics';
@@ -199,7 +199,7 @@ export function applyToProfile(
     row.mrr = t.mrr ?? row.mrr;
     row.seats = t.seats ?? row.seats;
     row.renewalDate = t.renewalDate ?? row.renewalDate;
-    row.csmEmail = t.csmEmail ?? row.csmEmail;
+    if (t.owner !== undefined) assignOwner(row, t.owner, event.occurredAt);
     row.segment = t.segment ?? row.segment;
     row.industry = t.industry ?? row.industry;
     row.touchTrait = t.touchModel ?? row.touchTrait;

@@ -3,7 +3,7 @@ export interface SliceAttributes {
   readonly segment: string | null;
   readonly touchModel: string | null;
   readonly phase: string | null;
-  /** The account's CSM (csmEmail). */
+  /** The account's owner (its CSM). */
   readonly owner: string | null;
   readonly plan: string | null;
 }

@@ -4,6 +4,7 @@ import {
   EventRegistry,
   LIFECYCLE_PHASES,
   TOUCH_MODELS,
+  accountOwnerOf,
 } from '@tsuzuku/contracts';
 import { monthDate, monthOf } from '../../kpis/domain/month';
 import { SUBSCRIPTION_EVENT_KINDS, SubscriptionEventKind } from '../../kpis/domain/mrr-movements';
@@ -310,7 +311,7 @@ export function profileChanges(
       segment: e.data.segment,
       touchModel: e.data.touchModel,
       phase: e.data.phase,
-      owner: e.data.csmEmail,
+      owner: accountOwnerOf(e.data),
       plan: e.data.plan,
     };
     // The profile in effect at this instant: the latest one at or before it (none: nothing yet).

@@ -102,7 +102,14 @@ export interface AccountUpdatedData extends StateTime {
   readonly subscriptionStatus?: SubscriptionStatus;
   readonly seats: number | null;
   readonly renewalDate: string | null;
-  readonly csmEmail: string | null;
+  /**
+   * The account's owner (its CSM's email), set by the accounts API or a group call's csm_email
+   * trait, the latest by event time. Messages written before it existed carry `csmEmail`
+   * instead: read both through accountOwnerOf.
+   */
+  readonly owner?: string | null;
+  /** @deprecated the name `owner` had before; only in messages written before the rename. */
+  readonly csmEmail?: string | null;
   readonly segment: string | null;
   readonly industry: string | null;
   readonly phase: LifecyclePhase;
@@ -111,6 +118,11 @@ export interface AccountUpdatedData extends StateTime {
   readonly lastSeenAt: string | null;
   readonly health: AccountHealth;
   readonly signals: AccountSignals;
+}
+
+/** The account's owner an account.updated names, under its current or its former field name. */
+export function accountOwnerOf(data: Pick<AccountUpdatedData, 'owner' | 'csmEmail'>): string | null {
+  return data.owner !== undefined ? data.owner : (data.csmEmail ?? null);
 }
 
 const nullableString = { type: ['string', 'null'] } as const;
@@ -172,13 +184,14 @@ export const accountHealthChangedJsonSchema = {
 
 export const accountUpdatedJsonSchema = {
   type: 'object',
+  // The owner under its name, or under the one it had before (messages of the history).
+  anyOf: [{ required: ['owner'] }, { required: ['csmEmail'] }],
   required: [
     'name',
     'plan',
     'mrr',
     'seats',
     'renewalDate',
-    'csmEmail',
     'segment',
     'industry',
     'phase',
@@ -196,6 +209,7 @@ export const accountUpdatedJsonSchema = {
     subscriptionStatus: { enum: SUBSCRIPTION_STATUSES },
     seats: nullableNumber,
     renewalDate: nullableString,
+    owner: nullableString,
     csmEmail: nullableString,
     segment: nullableString,
     industry: nullableString,

@@ -55,7 +55,8 @@ export interface AlertEventData {
   readonly lastSeenAt: string;
   readonly resolvedAt: string | null;
   readonly resolution: AlertResolution | null;
-  readonly change: 'raised' | 'repeated' | 'acknowledged' | 'snoozed' | 'reopened' | 'resolved';
+  readonly change:
+    'raised' | 'repeated' | 'acknowledged' | 'snoozed' | 'reopened' | 'reassigned' | 'resolved';
 }
 
 export const alertEventJsonSchema = {
@@ -109,6 +110,6 @@ export const alertEventJsonSchema = {
         },
       ],
     },
-    change: { enum: ['raised', 'repeated', 'acknowledged', 'snoozed', 'reopened', 'resolved'] },
+    change: { enum: ['raised', 'repeated', 'acknowledged', 'snoozed', 'reopened', 'reassigned', 'resolved'] },
   },
 } as const;

@@ -58,7 +58,7 @@ export function grpcErrorOf(exception: unknown): GrpcError | undefined {
 /** Answers a gRPC call's refusal with its status code (grpcErrorOf); anything else is INTERNAL, logged. */
 @Catch()
 export class GrpcExceptionFilter implements RpcExceptionFilter<unknown> {
-  private readonly logger = new Logger('ReportingGrpc');
+  private readonly logger = new Logger('Grpc');
 
   catch(exception: unknown, _host: ArgumentsHost): Observable<never> {
     const known = grpcErrorOf(exception);
