@@ -6,6 +6,7 @@ import {
   BuiltService,
   PIPELINE_CONSUMER_GROUPS,
   TestDatabase,
+  TopicReader,
   allPages,
   apiCall,
   createTestDatabase,
@@ -240,6 +241,15 @@ describe('ownership: open alerts and tasks follow their account to its new owner
     }
     await waitForCatchUp(brokers, GROUPS);
 
+    // What playbooks announces from here on: each task that moves is a task.updated.
+    const announced = await new TopicReader(brokers).start(['cs.playbooks.v1']);
+    const openTasksBefore = new Map<string, string[]>();
+    for (const accountId of accounts)
+      openTasksBefore.set(
+        accountId,
+        open(await tasks(accountId), 'done').map((t) => t.id),
+      );
+
     // The three ways an account changes hands.
     const patched = await call(`${services.scoring.url}/v1/accounts/${byPatch}`, 'PATCH', {
       owner: newOwners[byPatch],
@@ -288,6 +298,28 @@ describe('ownership: open alerts and tasks follow their account to its new owner
         { what: `the open work of ${accountId} to follow it`, timeoutMs: 120_000 },
       );
     await waitForCatchUp(brokers, GROUPS);
+    // Every open task that moved was announced on cs.playbooks.v1 with its new owner.
+    try {
+      for (const accountId of accounts)
+        for (const taskId of openTasksBefore.get(accountId)!)
+          await waitFor(
+            () =>
+              announced.messages.some((m) => {
+                const event = JSON.parse(m.value ?? '{}') as {
+                  type?: string;
+                  data?: { taskId?: string; owner?: string | null };
+                };
+                return (
+                  event.type === 'task.updated' &&
+                  event.data?.taskId === taskId &&
+                  event.data.owner === newOwners[accountId]
+                );
+              }) || undefined,
+            { what: `task.updated for the moved task ${taskId}`, timeoutMs: 30_000 },
+          );
+    } finally {
+      await announced.stop();
+    }
 
     for (const accountId of accounts) {
       const { alertId, taskId } = closed.get(accountId)!;

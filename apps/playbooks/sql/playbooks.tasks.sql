@@ -30,7 +30,7 @@ ORDER BY seq DESC LIMIT $8;
 UPDATE playbooks.tasks SET owner = $3
 WHERE workspace_id = $1 AND account_id = $2 AND status = 'open' AND NOT owner_set_by_hand
   AND (owner IS NULL OR lower(owner) = ANY($4::text[])) AND owner IS DISTINCT FROM $3
-RETURNING id;
+RETURNING *;
 
 -- playbooks.tasks.skipOpenOfRuns
 UPDATE playbooks.tasks AS t SET status = 'skipped', note = e.why, completed_at = $2

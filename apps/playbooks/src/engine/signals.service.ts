@@ -12,13 +12,15 @@ import {
   isChurnedAccount,
   accountOwnerOf,
 } from '@tsuzuku/contracts';
-import { claimInbox } from '@tsuzuku/platform-database';
+import { claimInbox, enqueueOutbox } from '@tsuzuku/platform-database';
 import { Clock } from '@tsuzuku/platform-runtime';
 import { renewalTriggerKey } from '../playbooks/domain/trigger-timing';
 import { PlaybookStore, StoredPlaybook } from '../playbooks/playbook-store';
 import { playbooksDatabase } from '../database/playbooks.database';
 import { RunRepository } from '../runs/run.repository';
 import { TaskRepository } from '../tasks/task.repository';
+import { taskMessage } from '../tasks/task-rows';
+import { SCHEMA } from '../shared/playbook-envelope';
 import { AccountProfileRepository } from './account-profile.repository';
 import { AppliedSettings, WorkspaceSettingsRepository } from './workspace-settings.repository';
 import { accountKey } from './account-store';
@@ -187,13 +189,21 @@ export class SignalsService {
     formerOwner: string | null,
     owner: string | null,
   ): Promise<void> {
-    const fallback = (await this.workspaceSettings.fallbackOwners(m, [e.workspaceId])).get(e.workspaceId) ?? null;
+    const fallback =
+      (await this.workspaceSettings.fallbackOwners(m, [e.workspaceId])).get(e.workspaceId) ?? null;
     const former = [formerOwner, fallback].filter((o): o is string => o !== null);
-    await this.tasks.reassignOpenOfAccount(
+    const moved = await this.tasks.reassignOpenOfAccount(
       m,
       { workspaceId: e.workspaceId, accountId: e.accountId! },
       former,
       owner ?? fallback,
+    );
+    // Announced like a change made through the API, in the account event's trace.
+    const now = this.clock.now();
+    await enqueueOutbox(
+      m,
+      SCHEMA,
+      moved.map((task) => taskMessage('task.updated', task, e.correlationId, now)),
     );
   }
 

@@ -95,7 +95,7 @@ const SQL = defineStatements('playbooks.tasks', {
     UPDATE playbooks.tasks SET owner = $3
     WHERE workspace_id = $1 AND account_id = $2 AND status = 'open' AND NOT owner_set_by_hand
       AND (owner IS NULL OR lower(owner) = ANY($4::text[])) AND owner IS DISTINCT FROM $3
-    RETURNING id`,
+    RETURNING *`,
   statusesOfRuns: `SELECT run_id, step_id, status FROM playbooks.tasks WHERE run_id = ANY($1::uuid[])`,
   // Only an open task changes; a flag says whether owner / due date are given ($3, $5), a null
   // status ($7) leaves it open.
@@ -132,15 +132,15 @@ export class TaskRepository {
   /**
    * Gives the account's open tasks that were `formerOwners`' (compared case-insensitively) or
    * nobody's to `owner`; a task assigned to someone else (by hand, or a manager step) keeps its
-   * assignee. Answers how many moved.
+   * assignee. Answers the tasks that moved, as they now stand.
    */
   async reassignOpenOfAccount(
     m: EntityManager,
     key: { readonly workspaceId: string; readonly accountId: string },
     formerOwners: readonly string[],
     owner: string | null,
-  ): Promise<number> {
-    const rows = returnedRows<{ id: string }>(
+  ): Promise<TaskRow[]> {
+    return returnedRows<TaskRow>(
       await m.query(SQL.reassignOpenOfAccount, [
         key.workspaceId,
         key.accountId,
@@ -148,7 +148,6 @@ export class TaskRepository {
         formerOwners.map((o) => o.toLowerCase()),
       ]),
     );
-    return rows.length;
   }
 
   async insertMany(m: EntityManager, tasks: readonly NewTask[], now: Date): Promise<void> {

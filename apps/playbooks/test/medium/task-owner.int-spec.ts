@@ -72,6 +72,10 @@ describe('open tasks follow their account to its new owner (medium)', () => {
       { title: 'closed', owner: 'former@example.com' },
       { title: 'other account', owner: 'former@example.com' },
     ]);
-    expect(moved).toBe(3);
+    expect(moved.map((t) => [t.title, t.owner]).sort()).toEqual([
+      ['fallback', 'new@example.com'],
+      ['former', 'new@example.com'],
+      ['nobody', 'new@example.com'],
+    ]);
   });
 });
