@@ -225,7 +225,7 @@ describe('lists, deletes and query errors answer one way in every service', () =
     });
     await remove('playbook', 'playbooks', `/v1/playbooks/${playbook.json['id'] as string}`);
     await call('playbooks', 'PUT', '/v1/email-settings', {
-      body: { host: '127.0.0.1', port: 2525, from: 'cs@example.com' },
+      body: { host: 'smtp.example.com', port: 2525, from: 'cs@example.com' },
     });
     await remove('email settings', 'playbooks', '/v1/email-settings');
     const token = await call('ingestion', 'POST', `/admin/workspaces/${ws.workspaceId}/api-tokens`, {

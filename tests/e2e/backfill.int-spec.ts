@@ -93,8 +93,11 @@ describe('backfill: six months of imported history', () => {
     ]));
     // The workspace's built-in playbooks: "Adoption risk" (a call task when the score falls
     // below its band) and "Expansion" (an upsell task on a positive signal), among others.
-    const listed = await apiCall<{ id: string; name: string }[]>(`${playbooks!.url}/v1/playbooks`, token);
-    playbookIds = Object.fromEntries(listed.map((p) => [p.name, p.id]));
+    const listed = await apiCall<{ items: { id: string; name: string }[] }>(
+      `${playbooks!.url}/v1/playbooks`,
+      token,
+    );
+    playbookIds = Object.fromEntries(listed.items.map((p) => [p.name, p.id]));
     expect(playbookIds['Adoption risk']).toBeDefined();
     expect(playbookIds['Expansion']).toBeDefined();
   }, 300_000);

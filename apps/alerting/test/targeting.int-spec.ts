@@ -225,7 +225,7 @@ describe('alert targeting, grace period and notification content', () => {
           segment: 'Enterprise',
           mrr: 5250,
           renewalDate: '2027-01-31',
-          csmEmail: 'owner@example.com',
+          owner: 'owner@example.com',
           firstSeenAt: old,
         }),
       ),

@@ -97,7 +97,7 @@ describe('playbooks selecting alerts by rule id and segment', () => {
   });
 
   it('starts only the playbook that names a custom rule, while the default rule still starts the built-in one', async () => {
-    const builtIn = (await api<Playbook[]>('GET', '/v1/playbooks')).body.find(
+    const builtIn = (await api<{ items: Playbook[] }>('GET', '/v1/playbooks')).body.items.find(
       (p) => p.template === 'adoption-risk',
     )!;
     expect(builtIn).toBeDefined();
