@@ -19,7 +19,6 @@ import { createRequire } from 'node:module';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { fileURLToPath } from 'node:url';
 import { Kafka, logLevel, Partitioners } from 'kafkajs';
 import {
   freePort,
@@ -31,12 +30,12 @@ import {
   seededRandom,
   sleep,
   percentile,
+  ROOT,
+  infra,
+  Client,
 } from './common.mjs';
 
 const require = createRequire(import.meta.url);
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const infra = require(path.join(ROOT, 'tools', 'infra', 'local-infra.cjs'));
-const { Client } = require('pg');
 
 const ACCOUNTS = Number(process.env.BENCH_ACCOUNTS ?? 10_000);
 const EVAL_SECONDS = Number(process.env.BENCH_EVAL_S ?? 3);

@@ -9,7 +9,11 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const require = createRequire(import.meta.url);
-const { Client } = require('pg');
+
+/** The repository's root, the local infrastructure helpers and the pg client every bench uses. */
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+export const infra = require(path.join(ROOT, 'tools', 'infra', 'local-infra.cjs'));
+export const { Client } = require('pg');
 
 export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 

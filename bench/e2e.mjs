@@ -19,7 +19,6 @@ import { createRequire } from 'node:module';
 import { rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { fileURLToPath } from 'node:url';
 import { Kafka, logLevel } from 'kafkajs';
 import {
   freePort,
@@ -29,11 +28,11 @@ import {
   startBuiltService,
   stopBuiltService,
   sleep,
+  ROOT,
+  infra,
 } from './common.mjs';
 
 const require = createRequire(import.meta.url);
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const infra = require(path.join(ROOT, 'tools', 'infra', 'local-infra.cjs'));
 
 const RATE = Number(process.env.BENCH_RATE ?? 2000);
 const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 30);

@@ -9,16 +9,10 @@
 // the same run (its own database, same broker) and prints /v1/import and /v1/batch against it.
 import { spawn, spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { createRequire } from 'node:module';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
-import { freePort, freshDatabase, machine, stopBuiltService, writeFigures } from './common.mjs';
-
-const require = createRequire(import.meta.url);
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const infra = require(path.join(ROOT, 'tools', 'infra', 'local-infra.cjs'));
+import { freePort, freshDatabase, machine, stopBuiltService, writeFigures, ROOT, infra } from './common.mjs';
 
 const DURATION = Number(process.env.BENCH_DURATION_S ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 20);

@@ -23,7 +23,6 @@ import { createRequire } from 'node:module';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { fileURLToPath } from 'node:url';
 import { Kafka, logLevel, Partitioners } from 'kafkajs';
 import {
   freePort,
@@ -33,12 +32,12 @@ import {
   startBuiltService,
   stopBuiltService,
   sleep,
+  ROOT,
+  infra,
+  Client,
 } from './common.mjs';
 
 const require = createRequire(import.meta.url);
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const infra = require(path.join(ROOT, 'tools', 'infra', 'local-infra.cjs'));
-const { Client } = require('pg');
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5000);
 const BATCH = Number(process.env.BENCH_BATCH ?? 500);

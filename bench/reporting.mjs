@@ -20,13 +20,9 @@ import { createRequire } from 'node:module';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { fileURLToPath } from 'node:url';
-import { freshDatabase, machine, writeFigures, seededRandom } from './common.mjs';
+import { freshDatabase, machine, writeFigures, seededRandom, ROOT, infra, Client } from './common.mjs';
 
 const require = createRequire(import.meta.url);
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const infra = require(path.join(ROOT, 'tools', 'infra', 'local-infra.cjs'));
-const { Client } = require('pg');
 
 const ACCOUNTS = Number(process.env.BENCH_ACCOUNTS ?? 100_000);
 const SMALL_ACCOUNTS = Number(process.env.BENCH_SMALL_ACCOUNTS ?? 1_000);
