@@ -1,4 +1,4 @@
-import { BeforeApplicationShutdown, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import type { INestApplication } from '@nestjs/common';
 import { DatabaseStatus } from '@tsuzuku/platform-database';
 import { ServiceGrpcServer, ServingStatus } from '@tsuzuku/platform-grpc';
@@ -16,11 +16,9 @@ export const REPORTING_GRPC_SERVICE = `${REPORTING_GRPC_PACKAGE}.ReportingServic
  * while the database is connected and the server is not shutting down.
  */
 @Injectable()
-export class ReportingGrpcServer implements BeforeApplicationShutdown {
-  private readonly server: ServiceGrpcServer;
-
+export class ReportingGrpcServer extends ServiceGrpcServer {
   constructor(config: ReportingConfig, database: DatabaseStatus) {
-    this.server = new ServiceGrpcServer({
+    super({
       package: REPORTING_GRPC_PACKAGE,
       service: 'ReportingService',
       protoPath: reportingProtoPath(),
@@ -28,21 +26,6 @@ export class ReportingGrpcServer implements BeforeApplicationShutdown {
       port: grpcPortOf(config),
       status: () => (database.reason !== undefined ? ServingStatus.NOT_SERVING : ServingStatus.SERVING),
     });
-  }
-
-  /** From SIGTERM on, health checks answer NOT_SERVING, and watchers are told so and let go. */
-  beforeApplicationShutdown(): void {
-    this.server.stop();
-  }
-
-  /** The port it listens on, once started. */
-  get port(): number | undefined {
-    return this.server.port;
-  }
-
-  /** Connects the gRPC transport to the application; it starts with app.startAllMicroservices(). */
-  connect(app: INestApplication): void {
-    this.server.connect(app);
   }
 }
 

@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import type { INestApplication } from '@nestjs/common';
+import type { BeforeApplicationShutdown, INestApplication } from '@nestjs/common';
 import * as grpc from '@grpc/grpc-js';
 import { ReflectionService } from '@grpc/reflection';
 import { BoundGrpcTransport } from './bound-grpc-transport';
@@ -24,8 +24,9 @@ export interface ServiceGrpcOptions {
  * app), so that guards, pipes, interceptors and exception filters apply as over REST: the
  * handlers are the application's @GrpcMethod methods. Server reflection lists the services, and
  * grpc.health.v1 answers the given status until `stop()` (from SIGTERM on) makes it NOT_SERVING.
+ * A service's server extends it as an injectable whose constructor gives its options.
  */
-export class ServiceGrpcServer {
+export class ServiceGrpcServer implements BeforeApplicationShutdown {
   private readonly logger = new Logger(ServiceGrpcServer.name);
   private transport?: BoundGrpcTransport;
   private stopping = false;
@@ -51,6 +52,11 @@ export class ServiceGrpcServer {
   stop(): void {
     this.stopping = true;
     this.health.stop();
+  }
+
+  /** From SIGTERM on, health checks answer NOT_SERVING, and watchers are told so and let go. */
+  beforeApplicationShutdown(): void {
+    this.stop();
   }
 
   /**
