@@ -8,6 +8,7 @@ import { BackgroundLeases1765200000000 } from './migrations/1765200000000-backgr
 import { AccountSubscriptions1766021310000 } from './migrations/1766021310000-account-subscriptions';
 import { BackfillPendingDays1766021320000 } from './migrations/1766021320000-backfill-pending-days';
 import { AccountOwner1767100000000 } from './migrations/1767100000000-account-owner';
+import { AccountTraitsAt1767500000000 } from './migrations/1767500000000-account-traits-at';
 
 /** The health-scoring service owns the `health_scoring` schema and nothing else. */
 export const healthScoringDatabase: ServiceDatabase = {
@@ -23,6 +24,7 @@ export const healthScoringDatabase: ServiceDatabase = {
     AccountSubscriptions1766021310000,
     BackfillPendingDays1766021320000,
     AccountOwner1767100000000,
+    AccountTraitsAt1767500000000,
   ],
   outbox: true,
 };

@@ -8,7 +8,7 @@ import { AccountRow } from './domain/account-row';
 import { dayOrNull, isoOrNull, keyArrays, numberOrNull } from './row-values';
 
 const ACCOUNT_COLUMNS = `workspace_id, account_id, name, plan, mrr, seats, renewal_date::text AS renewal_date, owner, owner_at,
-  segment, industry, traits, touch_trait, phase_trait, expansion, onboarding_done, onboarding_steps_at, subscriptions,
+  segment, industry, traits, traits_at, touch_trait, phase_trait, expansion, onboarding_done, onboarding_steps_at, subscriptions,
   features_used, first_seen_at, last_seen_at, last_sign_in_at, latest_nps, latest_nps_at, phase, touch_model, computed_score, score, band,
   coverage, scorecard_id, measures, scored_at, published_fingerprint`;
 
@@ -32,11 +32,11 @@ const SQL = defineStatements('health-scoring.account-profiles', {
     ORDER BY account_id`,
   saveMany: `
     INSERT INTO health_scoring.accounts AS a (workspace_id, account_id, name, plan, mrr, seats, renewal_date, owner, owner_at,
-      segment, industry, traits, touch_trait, phase_trait, expansion, onboarding_done, onboarding_steps_at,
+      segment, industry, traits, traits_at, touch_trait, phase_trait, expansion, onboarding_done, onboarding_steps_at,
       subscriptions, features_used, first_seen_at, last_seen_at, last_sign_in_at, latest_nps, latest_nps_at, phase, touch_model,
       computed_score, score, band, coverage, scorecard_id, measures, scored_at, published_fingerprint, updated_at)
     SELECT r.workspace_id, r.account_id, r.name, r.plan, r.mrr, r.seats, r.renewal_date, r.owner, r.owner_at, r.segment,
-      r.industry, r.traits, r.touch_trait, r.phase_trait, r.expansion,
+      r.industry, r.traits, r.traits_at, r.touch_trait, r.phase_trait, r.expansion,
       r.onboarding_done, r.onboarding_steps_at, r.subscriptions, r.features_used,
       r.first_seen_at, r.last_seen_at, r.last_sign_in_at, r.latest_nps, r.latest_nps_at, r.phase, r.touch_model,
       r.computed_score, r.score, r.band, r.coverage, r.scorecard_id, r.measures, r.scored_at, r.published_fingerprint, now()
@@ -53,6 +53,7 @@ const SQL = defineStatements('health-scoring.account-profiles', {
       segment: 'text',
       industry: 'text',
       traits: 'jsonb',
+      traits_at: 'jsonb',
       touch_trait: 'text',
       phase_trait: 'text',
       expansion: 'boolean',
@@ -79,7 +80,7 @@ const SQL = defineStatements('health-scoring.account-profiles', {
     ON CONFLICT (workspace_id, account_id) DO UPDATE SET
       name = EXCLUDED.name, plan = EXCLUDED.plan, mrr = EXCLUDED.mrr, seats = EXCLUDED.seats,
       renewal_date = EXCLUDED.renewal_date, owner = EXCLUDED.owner, owner_at = EXCLUDED.owner_at, segment = EXCLUDED.segment,
-      industry = EXCLUDED.industry, traits = EXCLUDED.traits, touch_trait = EXCLUDED.touch_trait,
+      industry = EXCLUDED.industry, traits = EXCLUDED.traits, traits_at = EXCLUDED.traits_at, touch_trait = EXCLUDED.touch_trait,
       phase_trait = EXCLUDED.phase_trait, expansion = EXCLUDED.expansion, onboarding_done = EXCLUDED.onboarding_done,
       onboarding_steps_at = EXCLUDED.onboarding_steps_at, subscriptions = EXCLUDED.subscriptions,
       features_used = EXCLUDED.features_used, first_seen_at = EXCLUDED.first_seen_at,
@@ -117,6 +118,7 @@ function toAccountRow(r: Record<string, unknown>): AccountRow {
     segment: (r['segment'] as string | null) ?? null,
     industry: (r['industry'] as string | null) ?? null,
     traits: (r['traits'] as Record<string, unknown>) ?? {},
+    traitsAt: (r['traits_at'] as Record<string, string>) ?? {},
     touchTrait: (r['touch_trait'] as string | null) ?? null,
     phaseTrait: (r['phase_trait'] as string | null) ?? null,
     expansion: Boolean(r['expansion']),
@@ -181,6 +183,7 @@ export class AccountProfileRepository {
           segment: r.segment,
           industry: r.industry,
           traits: r.traits,
+          traits_at: r.traitsAt,
           touch_trait: r.touchTrait,
           phase_trait: r.phaseTrait,
           expansion: r.expansion,

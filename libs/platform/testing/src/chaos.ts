@@ -223,6 +223,8 @@ export class PrivatePostgres {
 /** What the services made of the history, read through their APIs. */
 interface Outcome {
   readonly scores: Map<string, number | null>;
+  /** Per account, each measure's value and points ("value/points"), to say why two scores differ. */
+  readonly measures: Map<string, Map<string, string>>;
   readonly kpis: readonly Record<string, unknown>[];
   readonly openAlerts: readonly { accountId: string; ruleType: string }[];
   readonly runs: readonly {
@@ -356,8 +358,22 @@ class Stack {
       { headers: { authorization: `Bearer ${token}` } },
     );
     const kpis = ((await kpiAnswer.json()) as { months?: Record<string, unknown>[] }).months ?? [];
+    const measures = new Map<string, Map<string, string>>();
+    for (const a of accounts) {
+      const answer = await fetch(`${e.healthScoring}/v1/accounts/${encodeURIComponent(a.accountId)}/health`, {
+        headers: { authorization: `Bearer ${token}` },
+      });
+      const health = (await answer.json()) as {
+        measures?: { measureId: string; value: number | null; points: number | null }[];
+      };
+      measures.set(
+        a.accountId,
+        new Map((health.measures ?? []).map((m) => [m.measureId, `${m.value}/${m.points}`])),
+      );
+    }
     return {
       scores: new Map(accounts.map((a) => [a.accountId, a.health.score])),
+      measures,
       kpis,
       openAlerts: await allPages(`${e.alerting}/v1/alerts?status=open`, token),
       runs: await allPages(`${e.playbooks}/v1/playbook-runs`, token),
@@ -579,6 +595,18 @@ function copiesWritten(events: readonly TopicMessage[], doubled: readonly string
   return `${first.join('; ')}; later copies per second: ${[...perSecond].map(([s, n]) => `${s} ${n}`).join(', ')}`;
 }
 
+/** The measures whose value or points differ between two runs: "id value/points vs value/points". */
+function measureDifferences(
+  ours: ReadonlyMap<string, string> | undefined,
+  theirs: ReadonlyMap<string, string> | undefined,
+): string {
+  const ids = new Set([...(ours?.keys() ?? []), ...(theirs?.keys() ?? [])]);
+  return [...ids]
+    .filter((id) => ours?.get(id) !== theirs?.get(id))
+    .map((id) => `${id} ${ours?.get(id) ?? '-'} vs ${theirs?.get(id) ?? '-'}`)
+    .join(', ');
+}
+
 function check(name: string, wrong: readonly string[], informational = false): ChaosCheck {
   return { check: name, wrong: wrong.length, detail: wrong.slice(0, 5).join('; '), informational };
 }
@@ -777,7 +805,10 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
           'scores equal the clean run',
           base.accounts
             .filter((a) => o.scores.get(a.id) !== c.scores.get(a.id))
-            .map((a) => `${a.id}: ${o.scores.get(a.id)} vs ${c.scores.get(a.id)}`),
+            .map(
+              (a) =>
+                `${a.id}: ${o.scores.get(a.id)} vs ${c.scores.get(a.id)} (${measureDifferences(o.measures.get(a.id), c.measures.get(a.id))})`,
+            ),
         ),
         check(
           'open alerts equal the clean run',

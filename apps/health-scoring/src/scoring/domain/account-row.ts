@@ -16,6 +16,11 @@ export interface AccountRow {
   segment: string | null;
   industry: string | null;
   traits: Record<string, unknown>;
+  /**
+   * Per trait (a group call's trait name, and "mrr" also for subscription events), the event time
+   * of the value held: a value from an older event arriving late does not replace a newer one.
+   */
+  traitsAt: Record<string, string>;
   touchTrait: string | null;
   phaseTrait: string | null;
   expansion: boolean;
@@ -58,6 +63,7 @@ export function newAccount(workspaceId: string, accountId: string, firstSeenAt: 
     segment: null,
     industry: null,
     traits: {},
+    traitsAt: {},
     touchTrait: null,
     phaseTrait: null,
     expansion: false,

@@ -167,6 +167,80 @@ describe('foldEvents', () => {
     ]);
   });
 
+  it('keeps the latest trait values by event time when an older group call or MRR change arrives late', () => {
+    const row = newAccount('w1', 'acct-a', '2026-01-01T00:00:00.000Z');
+    const rows = new Map([[A, row]]);
+    const group = (occurredAt: string, traits: Record<string, unknown>) =>
+      ev(occurredAt, { call: 'group', event: undefined, groupId: 'acct-a', traits });
+    const mrrChange = (occurredAt: string, mrr: number) =>
+      ev(occurredAt, {
+        event: 'Subscription Changed',
+        properties: { mrr, currency: 'USD', subscription_id: 's' },
+      });
+    foldEvents(
+      [
+        group('2026-06-05T00:00:00.000Z', { plan: 'enterprise', seats: 40, mrr: 4000, region: 'eu' }),
+        // Older, arriving later (an SDK retry, an import): only what it alone says is taken.
+        group('2026-05-01T00:00:00.000Z', {
+          plan: 'starter',
+          seats: 5,
+          mrr: 500,
+          industry: 'retail',
+          region: 'us',
+        }),
+        mrrChange('2026-06-01T00:00:00.000Z', 3000),
+      ],
+      rows,
+      settingsOf,
+      NOW,
+      HORIZON_HOURS,
+    );
+    expect(row).toMatchObject({ plan: 'enterprise', seats: 40, mrr: 4000, industry: 'retail' });
+    expect(row.traits).toEqual({
+      plan: 'enterprise',
+      seats: 40,
+      mrr: 4000,
+      region: 'eu',
+      industry: 'retail',
+    });
+    expect(row.traitsAt).toMatchObject({
+      plan: '2026-06-05T00:00:00.000Z',
+      industry: '2026-05-01T00:00:00.000Z',
+    });
+
+    // The same events in time order end in the same profile.
+    const inOrder = newAccount('w1', 'acct-a', '2026-01-01T00:00:00.000Z');
+    foldEvents(
+      [
+        group('2026-05-01T00:00:00.000Z', {
+          plan: 'starter',
+          seats: 5,
+          mrr: 500,
+          industry: 'retail',
+          region: 'us',
+        }),
+        mrrChange('2026-06-01T00:00:00.000Z', 3000),
+        group('2026-06-05T00:00:00.000Z', { plan: 'enterprise', seats: 40, mrr: 4000, region: 'eu' }),
+      ],
+      new Map([[A, inOrder]]),
+      settingsOf,
+      NOW,
+      HORIZON_HOURS,
+    );
+    const profile = ({ plan, seats, mrr, industry, traits }: AccountRow) => ({
+      plan,
+      seats,
+      mrr,
+      industry,
+      traits,
+    });
+    expect(profile(inOrder)).toEqual(profile(row));
+
+    // A newer MRR change replaces the group call's MRR; an older one did not.
+    foldEvents([mrrChange('2026-06-07T00:00:00.000Z', 4500)], rows, settingsOf, NOW, HORIZON_HOURS);
+    expect(row.mrr).toBe(4500);
+  });
+
   it('merges what a run says of one ticket: opened keeps its first time, resolved its last', () => {
     const run = foldEvents(
       [

@@ -3,7 +3,7 @@ import { WorkspaceSettings } from '../../settings/domain/workspace-settings';
 import { AccountKey, keyOf } from './account-key';
 import { AccountRow, assignOwner, newAccount } from './account-row';
 import { AttributedEvent, CustomerEvent } from './account-attribution';
-import { EventEffects, effectsOf } from './event-effects';
+import { EventEffects, effectsOf, profileTraits } from './event-effects';
 import { isP1 } from './metrics';
 import { isHistorical } from './past-facts';
 
@@ -182,6 +182,20 @@ export function foldEvents(
 
 const later = (a: string | null, b: string): string => (a === null || a < b ? b : a);
 
+/** The trait a subscription event's MRR shares with a group call's `mrr`. */
+const MRR_TRAIT = 'mrr';
+
+/**
+ * Whether a value of the trait from an event at `at` is the latest the account has seen by event
+ * time (ties go to the later arrival); when it is, the trait's time becomes `at`.
+ */
+function takesLatest(row: AccountRow, trait: string, at: string): boolean {
+  const held = row.traitsAt[trait];
+  if (held !== undefined && Date.parse(held) > Date.parse(at)) return false;
+  row.traitsAt = { ...row.traitsAt, [trait]: at };
+  return true;
+}
+
 /** What one event changes in its account's profile. */
 export function applyToProfile(
   row: AccountRow,
@@ -191,15 +205,21 @@ export function applyToProfile(
 ): void {
   if (event.occurredAt < row.firstSeenAt) row.firstSeenAt = event.occurredAt;
   row.lastSeenAt = later(row.lastSeenAt, event.occurredAt);
-  const t = effects.traits;
-  if (t) {
-    row.traits = { ...row.traits, ...event.data.traits };
+  if (effects.traits) {
+    // Only the traits this event holds the latest value of, by event time: a group call retried
+    // or imported late does not bring back a plan, seats or MRR a newer call replaced.
+    const fresh: Record<string, unknown> = {};
+    for (const [name, value] of Object.entries(event.data.traits))
+      if (takesLatest(row, name, event.occurredAt)) fresh[name] = value;
+    row.traits = { ...row.traits, ...fresh };
+    const t = profileTraits(fresh);
     row.name = t.name ?? row.name;
     row.plan = t.plan ?? row.plan;
     row.mrr = t.mrr ?? row.mrr;
     row.seats = t.seats ?? row.seats;
     row.renewalDate = t.renewalDate ?? row.renewalDate;
-    if (t.owner !== undefined) assignOwner(row, t.owner, event.occurredAt);
+    // The owner has its own time, shared with assignments through the API.
+    if (effects.traits.owner !== undefined) assignOwner(row, effects.traits.owner, event.occurredAt);
     row.segment = t.segment ?? row.segment;
     row.industry = t.industry ?? row.industry;
     row.touchTrait = t.touchModel ?? row.touchTrait;
@@ -220,7 +240,7 @@ export function applyToProfile(
     row.latestNps = effects.survey.score;
     row.latestNpsAt = event.occurredAt;
   }
-  if (effects.mrr !== undefined) row.mrr = effects.mrr;
+  if (effects.mrr !== undefined && takesLatest(row, MRR_TRAIT, event.occurredAt)) row.mrr = effects.mrr;
   if (effects.subscription) {
     const { id, active } = effects.subscription;
     const known = row.subscriptions[id];
