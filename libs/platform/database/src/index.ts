@@ -5,6 +5,7 @@ export * from './database-status';
 export * from './inbox';
 export * from './database.module';
 export * from './migration-cli';
+export * from './sql-migration';
 export * from './transactional-outbox';
 export * from './outbox-trace';
 export * from './database-logger';
