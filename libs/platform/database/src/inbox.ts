@@ -1,18 +1,19 @@
 import { EntityManager } from 'typeorm';
 import { quoteIdent } from './ensure-database';
+import { schemaTableSql } from './sql-migration';
 
 /** SQL of the inbox table each consuming service keeps in its own schema. */
 export function inboxTableSql(schema: string): { up: string; down: string } {
-  const table = `${quoteIdent(schema)}.inbox`;
-  return {
-    up: `CREATE TABLE ${table} (
+  return schemaTableSql(
+    schema,
+    'inbox',
+    `
       consumer text NOT NULL,
       event_id text NOT NULL,
       processed_at timestamptz NOT NULL DEFAULT now(),
       PRIMARY KEY (consumer, event_id)
-    )`,
-    down: `DROP TABLE ${table}`,
-  };
+    `,
+  );
 }
 
 /** The first of each id, in the order given: a message delivered twice in one run counts once. */

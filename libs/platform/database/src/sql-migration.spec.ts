@@ -1,5 +1,5 @@
 import { QueryRunner } from 'typeorm';
-import { createTable, reverseStep, sqlMigration } from './sql-migration';
+import { createTable, reverseStep, schemaTableSql, sqlMigration } from './sql-migration';
 
 /** A query runner that only records the statements it is given. */
 function recordingRunner(): { runner: QueryRunner; run: string[] } {
@@ -71,6 +71,15 @@ describe('reverseStep', () => {
     expect(reverseStep(createTable('CREATE TABLE s.t (a int)'))).toEqual({
       up: 'DROP TABLE s.t',
       down: ['CREATE TABLE s.t (a int)'],
+    });
+  });
+});
+
+describe('schemaTableSql', () => {
+  it('creates the named table in the quoted schema with the columns as given, and drops it', () => {
+    expect(schemaTableSql('health_scoring', 'leases', '\n  name text PRIMARY KEY\n')).toEqual({
+      up: 'CREATE TABLE "health_scoring".leases (\n  name text PRIMARY KEY\n)',
+      down: 'DROP TABLE "health_scoring".leases',
     });
   });
 });

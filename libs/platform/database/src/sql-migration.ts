@@ -1,4 +1,5 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
+import { quoteIdent } from './ensure-database';
 
 /** One change of a migration: the statements that make it and the statements that undo it. */
 export interface MigrationStep {
@@ -22,6 +23,15 @@ export function createTable(createSql: string, ...after: string[]): MigrationSte
   if (table === undefined)
     throw new Error(`createTable takes a CREATE TABLE statement, not: ${createSql.trim()}`);
   return { up: [createSql, ...after], down: `DROP TABLE ${table}` };
+}
+
+/**
+ * The step that creates the platform's table `name` in a service's schema, `columns` being what
+ * stands between the parentheses, and drops it.
+ */
+export function schemaTableSql(schema: string, name: string, columns: string): { up: string; down: string } {
+  const table = `${quoteIdent(schema)}.${name}`;
+  return { up: `CREATE TABLE ${table} (${columns})`, down: `DROP TABLE ${table}` };
 }
 
 /** The step that undoes `step`: what dropped a table that an earlier migration created, say. */

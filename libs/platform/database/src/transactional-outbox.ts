@@ -1,5 +1,6 @@
 import { EntityManager } from 'typeorm';
 import { quoteIdent } from './ensure-database';
+import { schemaTableSql } from './sql-migration';
 import { hasTraceContext, traceHeadersFor } from './outbox-trace';
 
 /** A Kafka message written in the same transaction as the change it announces. */
@@ -15,18 +16,18 @@ export interface OutboxMessage {
 
 /** SQL of the outbox table a service keeps in its own schema. */
 export function outboxTableSql(schema: string): { up: string; down: string } {
-  const table = `${quoteIdent(schema)}.outbox`;
-  return {
-    up: `CREATE TABLE ${table} (
+  return schemaTableSql(
+    schema,
+    'outbox',
+    `
       id bigserial PRIMARY KEY,
       topic text NOT NULL,
       message_key text,
       value text,
       headers jsonb NOT NULL DEFAULT '{}',
       created_at timestamptz NOT NULL DEFAULT now()
-    )`,
-    down: `DROP TABLE ${table}`,
-  };
+    `,
+  );
 }
 
 /**

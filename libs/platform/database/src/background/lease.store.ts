@@ -1,17 +1,18 @@
 import { DataSource } from 'typeorm';
 import { quoteIdent } from '../ensure-database';
+import { schemaTableSql } from '../sql-migration';
 
 /** SQL of the lease table a service keeps in its own schema: one row per once-per-cluster job. */
 export function leaseTableSql(schema: string): { up: string; down: string } {
-  const table = `${quoteIdent(schema)}.leases`;
-  return {
-    up: `CREATE TABLE ${table} (
+  return schemaTableSql(
+    schema,
+    'leases',
+    `
       name text PRIMARY KEY,
       holder text NOT NULL,
       expires_at timestamptz NOT NULL
-    )`,
-    down: `DROP TABLE ${table}`,
-  };
+    `,
+  );
 }
 
 /**
