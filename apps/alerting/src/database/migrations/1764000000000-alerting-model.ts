@@ -1,22 +1,17 @@
-import { MigrationInterface, QueryRunner } from 'typeorm';
-import { outboxTableSql } from '@tsuzuku/platform-database';
-
-const outbox = outboxTableSql('alerting');
+import { createTable, outboxTableSql, sqlMigration } from '@tsuzuku/platform-database';
 
 /** Rules, account snapshots, alerts with their history, channels and deliveries, and the outbox. */
-export class AlertingModel1764000000000 implements MigrationInterface {
-  name = 'AlertingModel1764000000000';
-
-  async up(q: QueryRunner): Promise<void> {
-    await q.query(outbox.up);
-    // One row per workspace seen: its settings, and the mark that its default rules exist.
-    await q.query(`CREATE TABLE alerting.workspace_settings (
+export const AlertingModel1764000000000 = sqlMigration('AlertingModel1764000000000', [
+  outboxTableSql('alerting'),
+  // One row per workspace seen: its settings, and the mark that its default rules exist.
+  createTable(`CREATE TABLE alerting.workspace_settings (
       workspace_id text PRIMARY KEY,
       default_owner text,
       created_at timestamptz NOT NULL DEFAULT now(),
       updated_at timestamptz NOT NULL DEFAULT now()
-    )`);
-    await q.query(`CREATE TABLE alerting.rules (
+    )`),
+  createTable(
+    `CREATE TABLE alerting.rules (
       id uuid PRIMARY KEY,
       workspace_id text NOT NULL,
       name text NOT NULL,
@@ -28,24 +23,26 @@ export class AlertingModel1764000000000 implements MigrationInterface {
       cooldown_minutes integer NOT NULL,
       created_at timestamptz NOT NULL DEFAULT now(),
       updated_at timestamptz NOT NULL DEFAULT now()
-    )`);
-    await q.query(`CREATE INDEX rules_workspace ON alerting.rules (workspace_id, created_at, id)`);
-    // The latest account.updated of each account: what the rules are evaluated against.
-    await q.query(`CREATE TABLE alerting.accounts (
+    )`,
+    `CREATE INDEX rules_workspace ON alerting.rules (workspace_id, created_at, id)`,
+  ),
+  // The latest account.updated of each account: what the rules are evaluated against.
+  createTable(`CREATE TABLE alerting.accounts (
       workspace_id text NOT NULL,
       account_id text NOT NULL,
       as_of timestamptz NOT NULL,
       snapshot jsonb NOT NULL,
       PRIMARY KEY (workspace_id, account_id)
-    )`);
-    await q.query(`CREATE TABLE alerting.score_points (
+    )`),
+  createTable(`CREATE TABLE alerting.score_points (
       workspace_id text NOT NULL,
       account_id text NOT NULL,
       at timestamptz NOT NULL,
       score numeric NOT NULL,
       PRIMARY KEY (workspace_id, account_id, at)
-    )`);
-    await q.query(`CREATE TABLE alerting.alerts (
+    )`),
+  createTable(
+    `CREATE TABLE alerting.alerts (
       id uuid PRIMARY KEY,
       workspace_id text NOT NULL,
       account_id text NOT NULL,
@@ -66,15 +63,17 @@ export class AlertingModel1764000000000 implements MigrationInterface {
       resolved_at timestamptz,
       resolution jsonb,
       updated_at timestamptz NOT NULL DEFAULT now()
-    )`);
+    )`,
     // One alert that is not resolved per account and rule.
-    await q.query(`CREATE UNIQUE INDEX alerts_one_open ON alerting.alerts (workspace_id, account_id, rule_id)
-      WHERE status <> 'resolved'`);
-    await q.query(`CREATE INDEX alerts_last_resolved ON alerting.alerts (workspace_id, account_id, rule_id, resolved_at DESC)
-      WHERE status = 'resolved'`);
-    await q.query(`CREATE INDEX alerts_listing ON alerting.alerts (workspace_id, opened_at DESC, id DESC)`);
-    await q.query(`CREATE INDEX alerts_snoozed ON alerting.alerts (snoozed_until) WHERE status = 'snoozed'`);
-    await q.query(`CREATE TABLE alerting.alert_history (
+    `CREATE UNIQUE INDEX alerts_one_open ON alerting.alerts (workspace_id, account_id, rule_id)
+      WHERE status <> 'resolved'`,
+    `CREATE INDEX alerts_last_resolved ON alerting.alerts (workspace_id, account_id, rule_id, resolved_at DESC)
+      WHERE status = 'resolved'`,
+    `CREATE INDEX alerts_listing ON alerting.alerts (workspace_id, opened_at DESC, id DESC)`,
+    `CREATE INDEX alerts_snoozed ON alerting.alerts (snoozed_until) WHERE status = 'snoozed'`,
+  ),
+  createTable(
+    `CREATE TABLE alerting.alert_history (
       id bigserial PRIMARY KEY,
       alert_id uuid NOT NULL REFERENCES alerting.alerts (id) ON DELETE CASCADE,
       workspace_id text NOT NULL,
@@ -85,9 +84,11 @@ export class AlertingModel1764000000000 implements MigrationInterface {
       actor text,
       note text,
       detail jsonb NOT NULL DEFAULT '{}'
-    )`);
-    await q.query(`CREATE INDEX alert_history_alert ON alerting.alert_history (alert_id, id)`);
-    await q.query(`CREATE TABLE alerting.channels (
+    )`,
+    `CREATE INDEX alert_history_alert ON alerting.alert_history (alert_id, id)`,
+  ),
+  createTable(
+    `CREATE TABLE alerting.channels (
       id uuid PRIMARY KEY,
       workspace_id text NOT NULL,
       name text NOT NULL,
@@ -101,9 +102,11 @@ export class AlertingModel1764000000000 implements MigrationInterface {
       enabled boolean NOT NULL DEFAULT true,
       created_at timestamptz NOT NULL DEFAULT now(),
       updated_at timestamptz NOT NULL DEFAULT now()
-    )`);
-    await q.query(`CREATE INDEX channels_workspace ON alerting.channels (workspace_id, created_at, id)`);
-    await q.query(`CREATE TABLE alerting.deliveries (
+    )`,
+    `CREATE INDEX channels_workspace ON alerting.channels (workspace_id, created_at, id)`,
+  ),
+  createTable(
+    `CREATE TABLE alerting.deliveries (
       id uuid PRIMARY KEY,
       workspace_id text NOT NULL,
       channel_id uuid NOT NULL REFERENCES alerting.channels (id) ON DELETE CASCADE,
@@ -116,27 +119,8 @@ export class AlertingModel1764000000000 implements MigrationInterface {
       next_attempt_at timestamptz NOT NULL,
       created_at timestamptz NOT NULL DEFAULT now(),
       delivered_at timestamptz
-    )`);
-    await q.query(
-      `CREATE INDEX deliveries_due ON alerting.deliveries (next_attempt_at) WHERE status = 'pending'`,
-    );
-    await q.query(
-      `CREATE INDEX deliveries_listing ON alerting.deliveries (workspace_id, created_at DESC, id DESC)`,
-    );
-  }
-
-  async down(q: QueryRunner): Promise<void> {
-    for (const table of [
-      'deliveries',
-      'channels',
-      'alert_history',
-      'alerts',
-      'score_points',
-      'accounts',
-      'rules',
-      'workspace_settings',
-    ])
-      await q.query(`DROP TABLE alerting.${table}`);
-    await q.query(outbox.down);
-  }
-}
+    )`,
+    `CREATE INDEX deliveries_due ON alerting.deliveries (next_attempt_at) WHERE status = 'pending'`,
+    `CREATE INDEX deliveries_listing ON alerting.deliveries (workspace_id, created_at DESC, id DESC)`,
+  ),
+]);
