@@ -1,15 +1,9 @@
-import { MigrationInterface, QueryRunner } from 'typeorm';
-import { outboxTableSql } from '@tsuzuku/platform-database';
-
-const outbox = outboxTableSql('health_scoring');
+import { createTable, outboxTableSql, sqlMigration } from '@tsuzuku/platform-database';
 
 /** Accounts, their daily usage by event time, scorecards, scores with history and overrides. */
-export class HealthModel1763964000000 implements MigrationInterface {
-  name = 'HealthModel1763964000000';
-
-  async up(q: QueryRunner): Promise<void> {
-    // What a workspace tells the scoring about itself; a row appears with defaults when first needed.
-    await q.query(`CREATE TABLE health_scoring.workspace_settings (
+export const HealthModel1763964000000 = sqlMigration('HealthModel1763964000000', [
+  // What a workspace tells the scoring about itself; a row appears with defaults when first needed.
+  createTable(`CREATE TABLE health_scoring.workspace_settings (
       workspace_id text PRIMARY KEY,
       onboarding_milestones text[] NOT NULL DEFAULT '{}',
       key_features text[] NOT NULL DEFAULT '{}',
@@ -17,8 +11,9 @@ export class HealthModel1763964000000 implements MigrationInterface {
       touch_high_mrr numeric NOT NULL DEFAULT 5000,
       touch_low_mrr numeric NOT NULL DEFAULT 500,
       updated_at timestamptz NOT NULL DEFAULT now()
-    )`);
-    await q.query(`CREATE TABLE health_scoring.accounts (
+    )`),
+  createTable(
+    `CREATE TABLE health_scoring.accounts (
       workspace_id text NOT NULL,
       account_id text NOT NULL,
       name text,
@@ -51,12 +46,11 @@ export class HealthModel1763964000000 implements MigrationInterface {
       scored_at timestamptz,
       updated_at timestamptz NOT NULL DEFAULT now(),
       PRIMARY KEY (workspace_id, account_id)
-    )`);
-    await q.query(
-      'CREATE INDEX accounts_by_score ON health_scoring.accounts (workspace_id, score, account_id)',
-    );
-    // Usage per account and day of event time: late and out-of-order events land on their day.
-    await q.query(`CREATE TABLE health_scoring.account_days (
+    )`,
+    'CREATE INDEX accounts_by_score ON health_scoring.accounts (workspace_id, score, account_id)',
+  ),
+  // Usage per account and day of event time: late and out-of-order events land on their day.
+  createTable(`CREATE TABLE health_scoring.account_days (
       workspace_id text NOT NULL,
       account_id text NOT NULL,
       day date NOT NULL,
@@ -74,16 +68,17 @@ export class HealthModel1763964000000 implements MigrationInterface {
       engagement_events integer NOT NULL DEFAULT 0,
       outcomes integer NOT NULL DEFAULT 0,
       PRIMARY KEY (workspace_id, account_id, day)
-    )`);
-    // Who was active on which day, for distinct active users over a window.
-    await q.query(`CREATE TABLE health_scoring.account_user_days (
+    )`),
+  // Who was active on which day, for distinct active users over a window.
+  createTable(`CREATE TABLE health_scoring.account_user_days (
       workspace_id text NOT NULL,
       account_id text NOT NULL,
       day date NOT NULL,
       user_id text NOT NULL,
       PRIMARY KEY (workspace_id, account_id, day, user_id)
-    )`);
-    await q.query(`CREATE TABLE health_scoring.tickets (
+    )`),
+  createTable(
+    `CREATE TABLE health_scoring.tickets (
       workspace_id text NOT NULL,
       ticket_id text NOT NULL,
       account_id text NOT NULL,
@@ -91,33 +86,35 @@ export class HealthModel1763964000000 implements MigrationInterface {
       opened_at timestamptz,
       resolved_at timestamptz,
       PRIMARY KEY (workspace_id, ticket_id)
-    )`);
-    await q.query('CREATE INDEX tickets_by_account ON health_scoring.tickets (workspace_id, account_id)');
-    await q.query(`CREATE TABLE health_scoring.mrr_points (
+    )`,
+    'CREATE INDEX tickets_by_account ON health_scoring.tickets (workspace_id, account_id)',
+  ),
+  createTable(`CREATE TABLE health_scoring.mrr_points (
       workspace_id text NOT NULL,
       account_id text NOT NULL,
       at timestamptz NOT NULL,
       mrr numeric NOT NULL,
       PRIMARY KEY (workspace_id, account_id, at)
-    )`);
-    // Users' latest group, and the events of users with no account yet, kept until one appears.
-    await q.query(`CREATE TABLE health_scoring.memberships (
+    )`),
+  // Users' latest group, and the events of users with no account yet, kept until one appears.
+  createTable(`CREATE TABLE health_scoring.memberships (
       workspace_id text NOT NULL,
       user_id text NOT NULL,
       account_id text NOT NULL,
       joined_at timestamptz NOT NULL,
       PRIMARY KEY (workspace_id, user_id)
-    )`);
-    await q.query(`CREATE TABLE health_scoring.unattributed_events (
+    )`),
+  createTable(`CREATE TABLE health_scoring.unattributed_events (
       workspace_id text NOT NULL,
       user_id text NOT NULL,
       event_id text NOT NULL,
       envelope jsonb NOT NULL,
       received_at timestamptz NOT NULL DEFAULT now(),
       PRIMARY KEY (workspace_id, user_id, event_id)
-    )`);
-    // The recent events of an account that can move its score, for the explanation.
-    await q.query(`CREATE TABLE health_scoring.account_events (
+    )`),
+  // The recent events of an account that can move its score, for the explanation.
+  createTable(
+    `CREATE TABLE health_scoring.account_events (
       workspace_id text NOT NULL,
       account_id text NOT NULL,
       event_id text NOT NULL,
@@ -125,11 +122,11 @@ export class HealthModel1763964000000 implements MigrationInterface {
       name text NOT NULL,
       detail jsonb NOT NULL DEFAULT '{}',
       PRIMARY KEY (workspace_id, account_id, event_id)
-    )`);
-    await q.query(
-      'CREATE INDEX account_events_recent ON health_scoring.account_events (workspace_id, account_id, occurred_at DESC)',
-    );
-    await q.query(`CREATE TABLE health_scoring.scorecards (
+    )`,
+    'CREATE INDEX account_events_recent ON health_scoring.account_events (workspace_id, account_id, occurred_at DESC)',
+  ),
+  createTable(
+    `CREATE TABLE health_scoring.scorecards (
       id uuid PRIMARY KEY,
       workspace_id text NOT NULL,
       name text NOT NULL,
@@ -141,16 +138,14 @@ export class HealthModel1763964000000 implements MigrationInterface {
       version integer NOT NULL DEFAULT 1,
       created_at timestamptz NOT NULL DEFAULT now(),
       updated_at timestamptz NOT NULL DEFAULT now()
-    )`);
-    await q.query(
-      'CREATE UNIQUE INDEX scorecards_one_default ON health_scoring.scorecards (workspace_id) WHERE is_default',
-    );
-    await q.query(
-      `CREATE UNIQUE INDEX scorecards_one_per_audience ON health_scoring.scorecards
+    )`,
+    'CREATE UNIQUE INDEX scorecards_one_default ON health_scoring.scorecards (workspace_id) WHERE is_default',
+    `CREATE UNIQUE INDEX scorecards_one_per_audience ON health_scoring.scorecards
          (workspace_id, coalesce(segment, ''), coalesce(touch_model, '')) WHERE NOT is_default`,
-    );
-    // Every change of an account's score, and at least one point a day (the sweep).
-    await q.query(`CREATE TABLE health_scoring.score_history (
+  ),
+  // Every change of an account's score, and at least one point a day (the sweep).
+  createTable(
+    `CREATE TABLE health_scoring.score_history (
       id bigserial PRIMARY KEY,
       workspace_id text NOT NULL,
       account_id text NOT NULL,
@@ -160,11 +155,11 @@ export class HealthModel1763964000000 implements MigrationInterface {
       computed_score numeric,
       coverage numeric NOT NULL,
       reason text NOT NULL
-    )`);
-    await q.query(
-      'CREATE INDEX score_history_by_account ON health_scoring.score_history (workspace_id, account_id, at)',
-    );
-    await q.query(`CREATE TABLE health_scoring.overrides (
+    )`,
+    'CREATE INDEX score_history_by_account ON health_scoring.score_history (workspace_id, account_id, at)',
+  ),
+  createTable(
+    `CREATE TABLE health_scoring.overrides (
       id uuid PRIMARY KEY,
       workspace_id text NOT NULL,
       account_id text NOT NULL,
@@ -175,29 +170,8 @@ export class HealthModel1763964000000 implements MigrationInterface {
       expires_at timestamptz,
       ended_at timestamptz,
       ended_why text
-    )`);
-    await q.query(
-      'CREATE UNIQUE INDEX overrides_one_active ON health_scoring.overrides (workspace_id, account_id) WHERE ended_at IS NULL',
-    );
-    await q.query(outbox.up);
-  }
-
-  async down(q: QueryRunner): Promise<void> {
-    await q.query(outbox.down);
-    for (const table of [
-      'overrides',
-      'score_history',
-      'scorecards',
-      'account_events',
-      'unattributed_events',
-      'memberships',
-      'mrr_points',
-      'tickets',
-      'account_user_days',
-      'account_days',
-      'accounts',
-      'workspace_settings',
-    ])
-      await q.query(`DROP TABLE health_scoring.${table}`);
-  }
-}
+    )`,
+    'CREATE UNIQUE INDEX overrides_one_active ON health_scoring.overrides (workspace_id, account_id) WHERE ended_at IS NULL',
+  ),
+  outboxTableSql('health_scoring'),
+]);

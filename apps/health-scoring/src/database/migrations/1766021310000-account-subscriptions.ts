@@ -1,4 +1,4 @@
-import { MigrationInterface, QueryRunner } from 'typeorm';
+import { sqlMigration } from '@tsuzuku/platform-database';
 
 /**
  * Each account's subscriptions and whether each is in force (after its latest event by event
@@ -7,20 +7,15 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  * taken as having ended its subscriptions (what churn meant before), one with an MRR above 0 as
  * having one in force, as of 1970 so that every subscription event (by event time) replaces it.
  */
-export class AccountSubscriptions1766021310000 implements MigrationInterface {
-  name = 'AccountSubscriptions1766021310000';
-
-  async up(q: QueryRunner): Promise<void> {
-    await q.query(
+export const AccountSubscriptions1766021310000 = sqlMigration('AccountSubscriptions1766021310000', [
+  {
+    up: [
       `ALTER TABLE health_scoring.accounts ADD COLUMN subscriptions jsonb NOT NULL DEFAULT '{}'::jsonb`,
-    );
-    await q.query(`
+      `
       UPDATE health_scoring.accounts
       SET subscriptions = jsonb_build_object('', jsonb_build_object('active', mrr > 0, 'at', '1970-01-01T00:00:00.000Z'))
-      WHERE mrr IS NOT NULL`);
-  }
-
-  async down(q: QueryRunner): Promise<void> {
-    await q.query('ALTER TABLE health_scoring.accounts DROP COLUMN subscriptions');
-  }
-}
+      WHERE mrr IS NOT NULL`,
+    ],
+    down: 'ALTER TABLE health_scoring.accounts DROP COLUMN subscriptions',
+  },
+]);
