@@ -1,13 +1,8 @@
-import { MigrationInterface, QueryRunner } from 'typeorm';
-import { outboxTableSql } from '@tsuzuku/platform-database';
+import { createTable, outboxTableSql, sqlMigration } from '@tsuzuku/platform-database';
 
-const outbox = outboxTableSql('ingestion');
-
-export class CollectAndCredentials1763874000000 implements MigrationInterface {
-  name = 'CollectAndCredentials1763874000000';
-
-  async up(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.query(`CREATE TABLE ingestion.credentials (
+export const CollectAndCredentials1763874000000 = sqlMigration('CollectAndCredentials1763874000000', [
+  createTable(
+    `CREATE TABLE ingestion.credentials (
       id text PRIMARY KEY,
       kind text NOT NULL CHECK (kind IN ('write_key', 'api_token')),
       workspace_id text NOT NULL REFERENCES ingestion.workspaces (id),
@@ -17,35 +12,28 @@ export class CollectAndCredentials1763874000000 implements MigrationInterface {
       prefix text NOT NULL,
       created_at timestamptz NOT NULL DEFAULT now(),
       revoked_at timestamptz
-    )`);
-    await queryRunner.query(
-      'CREATE INDEX credentials_workspace ON ingestion.credentials (workspace_id, kind)',
-    );
-    // messageIds seen per workspace, for the deduplication window: 'pending' while Kafka has
-    // not answered the attempt that claimed it, 'published' once it acknowledged.
-    await queryRunner.query(`CREATE TABLE ingestion.dedupe (
+    )`,
+    'CREATE INDEX credentials_workspace ON ingestion.credentials (workspace_id, kind)',
+  ),
+  // messageIds seen per workspace, for the deduplication window: 'pending' while Kafka has
+  // not answered the attempt that claimed it, 'published' once it acknowledged.
+  createTable(
+    `CREATE TABLE ingestion.dedupe (
       workspace_id text NOT NULL,
       message_id text NOT NULL,
       state text NOT NULL CHECK (state IN ('pending', 'published')),
       received_at timestamptz NOT NULL DEFAULT now(),
       PRIMARY KEY (workspace_id, message_id)
-    )`);
-    await queryRunner.query('CREATE INDEX dedupe_received_at ON ingestion.dedupe (received_at)');
-    // Each user's (or anonymous visitor's) latest group, by event time.
-    await queryRunner.query(`CREATE TABLE ingestion.memberships (
+    )`,
+    'CREATE INDEX dedupe_received_at ON ingestion.dedupe (received_at)',
+  ),
+  // Each user's (or anonymous visitor's) latest group, by event time.
+  createTable(`CREATE TABLE ingestion.memberships (
       workspace_id text NOT NULL,
       actor text NOT NULL,
       account_id text NOT NULL,
       joined_at timestamptz NOT NULL,
       PRIMARY KEY (workspace_id, actor)
-    )`);
-    await queryRunner.query(outbox.up);
-  }
-
-  async down(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.query(outbox.down);
-    await queryRunner.query('DROP TABLE ingestion.memberships');
-    await queryRunner.query('DROP TABLE ingestion.dedupe');
-    await queryRunner.query('DROP TABLE ingestion.credentials');
-  }
-}
+    )`),
+  outboxTableSql('ingestion'),
+]);

@@ -1,4 +1,4 @@
-import { MigrationInterface, QueryRunner } from 'typeorm';
+import { sqlMigration } from '@tsuzuku/platform-database';
 
 /**
  * The messageId ledger records only what Kafka acknowledged; attempts in flight are tracked in
@@ -6,16 +6,13 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  * got its answer: it is dropped, so the client's retry publishes (consumers drop a repeat by
  * event id).
  */
-export class DedupeLedger1763960400000 implements MigrationInterface {
-  async up(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.query(`DELETE FROM ingestion.dedupe WHERE state = 'pending'`);
-    await queryRunner.query('ALTER TABLE ingestion.dedupe DROP COLUMN state');
-  }
-
-  async down(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.query(
-      `ALTER TABLE ingestion.dedupe ADD COLUMN state text NOT NULL DEFAULT 'published'
+export const DedupeLedger1763960400000 = sqlMigration('DedupeLedger1763960400000', [
+  {
+    up: [
+      `DELETE FROM ingestion.dedupe WHERE state = 'pending'`,
+      'ALTER TABLE ingestion.dedupe DROP COLUMN state',
+    ],
+    down: `ALTER TABLE ingestion.dedupe ADD COLUMN state text NOT NULL DEFAULT 'published'
          CHECK (state IN ('pending', 'published'))`,
-    );
-  }
-}
+  },
+]);

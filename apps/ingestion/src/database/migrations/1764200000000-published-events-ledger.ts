@@ -1,4 +1,4 @@
-import { MigrationInterface, QueryRunner } from 'typeorm';
+import { createTable, reverseStep, sqlMigration } from '@tsuzuku/platform-database';
 
 /**
  * The deduplication ledger keyed by event id (a UUID derived from workspace and messageId)
@@ -8,16 +8,16 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  * with their ids computed as `eventId` does (SHA-256 of workspace NUL messageId, formatted as a
  * version-5 UUID), so the window holds across the upgrade.
  */
-export class PublishedEventsLedger1764200000000 implements MigrationInterface {
-  async up(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.query(`CREATE TABLE ingestion.published_events (
+export const PublishedEventsLedger1764200000000 = sqlMigration('PublishedEventsLedger1764200000000', [
+  createTable(
+    `CREATE TABLE ingestion.published_events (
       event_id uuid PRIMARY KEY,
       received_at timestamptz NOT NULL DEFAULT now()
-    )`);
-    await queryRunner.query(
-      'CREATE INDEX published_events_received_at ON ingestion.published_events USING brin (received_at)',
-    );
-    await queryRunner.query(`INSERT INTO ingestion.published_events (event_id, received_at)
+    )`,
+    'CREATE INDEX published_events_received_at ON ingestion.published_events USING brin (received_at)',
+  ),
+  {
+    up: `INSERT INTO ingestion.published_events (event_id, received_at)
       SELECT (substr(h, 1, 8) || '-' || substr(h, 9, 4) || '-5' || substr(h, 14, 3) || '-'
               || to_hex((('x' || substr(h, 17, 1))::bit(4)::int & 3) | 8) || substr(h, 18, 3) || '-'
               || substr(h, 21, 12))::uuid,
@@ -27,19 +27,19 @@ export class PublishedEventsLedger1764200000000 implements MigrationInterface {
                    received_at
             FROM ingestion.dedupe) AS old
       ORDER BY received_at
-      ON CONFLICT (event_id) DO NOTHING`);
-    await queryRunner.query('DROP TABLE ingestion.dedupe');
-  }
-
-  async down(queryRunner: QueryRunner): Promise<void> {
-    // Event ids cannot be turned back into messageIds: the old ledger starts empty.
-    await queryRunner.query(`CREATE TABLE ingestion.dedupe (
+      ON CONFLICT (event_id) DO NOTHING`,
+    down: [],
+  },
+  // Event ids cannot be turned back into messageIds: the old ledger comes back empty.
+  reverseStep(
+    createTable(
+      `CREATE TABLE ingestion.dedupe (
       workspace_id text NOT NULL,
       message_id text NOT NULL,
       received_at timestamptz NOT NULL DEFAULT now(),
       PRIMARY KEY (workspace_id, message_id)
-    )`);
-    await queryRunner.query('CREATE INDEX dedupe_received_at ON ingestion.dedupe (received_at)');
-    await queryRunner.query('DROP TABLE ingestion.published_events');
-  }
-}
+    )`,
+      'CREATE INDEX dedupe_received_at ON ingestion.dedupe (received_at)',
+    ),
+  ),
+]);

@@ -1,20 +1,18 @@
-import { MigrationInterface, QueryRunner } from 'typeorm';
+import { createTable, sqlMigration } from '@tsuzuku/platform-database';
 
 /**
  * A workspace's tracking plan (its own event names and property values mapped onto the CS spec),
  * and the track event names it sent that are no CS event after mapping, counted by name.
  */
-export class TrackingPlans1766082207000 implements MigrationInterface {
-  name = 'TrackingPlans1766082207000';
-
-  async up(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.query(`
+export const TrackingPlans1766082207000 = sqlMigration('TrackingPlans1766082207000', [
+  createTable(`
       CREATE TABLE ingestion.tracking_plans (
         workspace_id text PRIMARY KEY,
         plan jsonb NOT NULL,
         updated_at timestamptz NOT NULL DEFAULT now()
-      )`);
-    await queryRunner.query(`
+      )`),
+  createTable(
+    `
       CREATE TABLE ingestion.unmatched_events (
         workspace_id text NOT NULL,
         name text NOT NULL,
@@ -23,14 +21,7 @@ export class TrackingPlans1766082207000 implements MigrationInterface {
         last_seen_at timestamptz NOT NULL,
         sample jsonb NOT NULL,
         PRIMARY KEY (workspace_id, name)
-      )`);
-    await queryRunner.query(
-      'CREATE INDEX unmatched_events_by_count ON ingestion.unmatched_events (workspace_id, count DESC, name)',
-    );
-  }
-
-  async down(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.query('DROP TABLE ingestion.unmatched_events');
-    await queryRunner.query('DROP TABLE ingestion.tracking_plans');
-  }
-}
+      )`,
+    'CREATE INDEX unmatched_events_by_count ON ingestion.unmatched_events (workspace_id, count DESC, name)',
+  ),
+]);
