@@ -1,19 +1,14 @@
-import { MigrationInterface, QueryRunner } from 'typeorm';
-import { outboxTableSql } from '@tsuzuku/platform-database';
-
-const outbox = outboxTableSql('playbooks');
+import { createTable, outboxTableSql, sqlMigration } from '@tsuzuku/platform-database';
 
 /** Definitions with their versions, the account snapshot, runs, step executions and tasks. */
-export class PlaybooksEngine1763971200000 implements MigrationInterface {
-  name = 'PlaybooksEngine1763971200000';
-
-  async up(q: QueryRunner): Promise<void> {
-    await q.query(outbox.up);
-    await q.query(`CREATE TABLE playbooks.workspaces (
+export const PlaybooksEngine1763971200000 = sqlMigration('PlaybooksEngine1763971200000', [
+  outboxTableSql('playbooks'),
+  createTable(`CREATE TABLE playbooks.workspaces (
       workspace_id text PRIMARY KEY,
       created_at timestamptz NOT NULL DEFAULT now()
-    )`);
-    await q.query(`CREATE TABLE playbooks.playbooks (
+    )`),
+  createTable(
+    `CREATE TABLE playbooks.playbooks (
       id uuid PRIMARY KEY,
       workspace_id text NOT NULL,
       template text,
@@ -26,17 +21,18 @@ export class PlaybooksEngine1763971200000 implements MigrationInterface {
       updated_at timestamptz NOT NULL,
       deleted_at timestamptz,
       UNIQUE (workspace_id, template)
-    )`);
-    await q.query(`CREATE INDEX playbooks_live ON playbooks.playbooks (workspace_id, trigger_type)
-      WHERE enabled AND deleted_at IS NULL`);
-    await q.query(`CREATE TABLE playbooks.playbook_versions (
+    )`,
+    `CREATE INDEX playbooks_live ON playbooks.playbooks (workspace_id, trigger_type)
+      WHERE enabled AND deleted_at IS NULL`,
+  ),
+  createTable(`CREATE TABLE playbooks.playbook_versions (
       playbook_id uuid NOT NULL REFERENCES playbooks.playbooks (id),
       version integer NOT NULL,
       definition jsonb NOT NULL,
       created_at timestamptz NOT NULL,
       PRIMARY KEY (playbook_id, version)
-    )`);
-    await q.query(`CREATE TABLE playbooks.accounts (
+    )`),
+  createTable(`CREATE TABLE playbooks.accounts (
       workspace_id text NOT NULL,
       account_id text NOT NULL,
       name text,
@@ -54,25 +50,28 @@ export class PlaybooksEngine1763971200000 implements MigrationInterface {
       group_contact_email text,
       profile_at timestamptz,
       PRIMARY KEY (workspace_id, account_id)
-    )`);
-    await q.query(`CREATE TABLE playbooks.members (
+    )`),
+  createTable(
+    `CREATE TABLE playbooks.members (
       workspace_id text NOT NULL,
       user_id text NOT NULL,
       account_id text,
       email text,
       email_at timestamptz,
       PRIMARY KEY (workspace_id, user_id)
-    )`);
-    await q.query(`CREATE INDEX members_account ON playbooks.members (workspace_id, account_id, email_at DESC)
-      WHERE email IS NOT NULL`);
-    await q.query(`CREATE TABLE playbooks.account_events (
+    )`,
+    `CREATE INDEX members_account ON playbooks.members (workspace_id, account_id, email_at DESC)
+      WHERE email IS NOT NULL`,
+  ),
+  createTable(`CREATE TABLE playbooks.account_events (
       workspace_id text NOT NULL,
       account_id text NOT NULL,
       name text NOT NULL,
       last_at timestamptz NOT NULL,
       PRIMARY KEY (workspace_id, account_id, name)
-    )`);
-    await q.query(`CREATE TABLE playbooks.runs (
+    )`),
+  createTable(
+    `CREATE TABLE playbooks.runs (
       id uuid PRIMARY KEY,
       seq bigserial UNIQUE,
       workspace_id text NOT NULL,
@@ -98,22 +97,17 @@ export class PlaybooksEngine1763971200000 implements MigrationInterface {
       finished_at timestamptz,
       updated_at timestamptz NOT NULL,
       FOREIGN KEY (playbook_id, version) REFERENCES playbooks.playbook_versions (playbook_id, version)
-    )`);
+    )`,
     // One run per trigger occurrence, and at most one running run per playbook and account.
-    await q.query(
-      `CREATE UNIQUE INDEX runs_per_trigger ON playbooks.runs (playbook_id, account_id, trigger_key)`,
-    );
-    await q.query(`CREATE UNIQUE INDEX runs_one_running ON playbooks.runs (playbook_id, account_id)
-      WHERE status = 'running'`);
-    await q.query(`CREATE INDEX runs_due ON playbooks.runs (next_at) WHERE status = 'running'`);
-    await q.query(
-      `CREATE INDEX runs_account ON playbooks.runs (workspace_id, account_id) WHERE status = 'running'`,
-    );
-    await q.query(
-      `CREATE INDEX runs_alert ON playbooks.runs (workspace_id, trigger_ref) WHERE status = 'running'`,
-    );
-    await q.query(`CREATE INDEX runs_list ON playbooks.runs (workspace_id, seq)`);
-    await q.query(`CREATE TABLE playbooks.step_executions (
+    `CREATE UNIQUE INDEX runs_per_trigger ON playbooks.runs (playbook_id, account_id, trigger_key)`,
+    `CREATE UNIQUE INDEX runs_one_running ON playbooks.runs (playbook_id, account_id)
+      WHERE status = 'running'`,
+    `CREATE INDEX runs_due ON playbooks.runs (next_at) WHERE status = 'running'`,
+    `CREATE INDEX runs_account ON playbooks.runs (workspace_id, account_id) WHERE status = 'running'`,
+    `CREATE INDEX runs_alert ON playbooks.runs (workspace_id, trigger_ref) WHERE status = 'running'`,
+    `CREATE INDEX runs_list ON playbooks.runs (workspace_id, seq)`,
+  ),
+  createTable(`CREATE TABLE playbooks.step_executions (
       run_id uuid NOT NULL REFERENCES playbooks.runs (id),
       step_id text NOT NULL,
       step_type text NOT NULL,
@@ -123,8 +117,9 @@ export class PlaybooksEngine1763971200000 implements MigrationInterface {
       detail text,
       executed_at timestamptz NOT NULL,
       PRIMARY KEY (run_id, step_id)
-    )`);
-    await q.query(`CREATE TABLE playbooks.tasks (
+    )`),
+  createTable(
+    `CREATE TABLE playbooks.tasks (
       id uuid PRIMARY KEY,
       seq bigserial UNIQUE,
       workspace_id text NOT NULL,
@@ -142,23 +137,7 @@ export class PlaybooksEngine1763971200000 implements MigrationInterface {
       completed_at timestamptz,
       created_at timestamptz NOT NULL,
       UNIQUE (run_id, step_id)
-    )`);
-    await q.query(`CREATE INDEX tasks_list ON playbooks.tasks (workspace_id, seq)`);
-  }
-
-  async down(q: QueryRunner): Promise<void> {
-    for (const table of [
-      'tasks',
-      'step_executions',
-      'runs',
-      'account_events',
-      'members',
-      'accounts',
-      'playbook_versions',
-      'playbooks',
-      'workspaces',
-    ])
-      await q.query(`DROP TABLE playbooks.${table}`);
-    await q.query(outbox.down);
-  }
-}
+    )`,
+    `CREATE INDEX tasks_list ON playbooks.tasks (workspace_id, seq)`,
+  ),
+]);

@@ -1,14 +1,12 @@
-import { MigrationInterface, QueryRunner } from 'typeorm';
+import { createTable, sqlMigration } from '@tsuzuku/platform-database';
 
 /**
  * What became of every trigger (a run, or why not), and the triggers waiting for their
  * account's profile: rows, so a restart or another replica keeps them.
  */
-export class TriggerDecisions1765100000000 implements MigrationInterface {
-  name = 'TriggerDecisions1765100000000';
-
-  async up(q: QueryRunner): Promise<void> {
-    await q.query(`CREATE TABLE playbooks.trigger_decisions (
+export const TriggerDecisions1765100000000 = sqlMigration('TriggerDecisions1765100000000', [
+  createTable(
+    `CREATE TABLE playbooks.trigger_decisions (
       seq bigserial PRIMARY KEY,
       workspace_id text NOT NULL,
       account_id text NOT NULL,
@@ -22,15 +20,17 @@ export class TriggerDecisions1765100000000 implements MigrationInterface {
       run_id uuid,
       triggered_at timestamptz NOT NULL,
       decided_at timestamptz NOT NULL
-    )`);
+    )`,
     // A trigger evaluated again (a renewal window seen on every snapshot) records one row per outcome.
-    await q.query(`CREATE UNIQUE INDEX trigger_decisions_once
-      ON playbooks.trigger_decisions (playbook_id, account_id, trigger_key, outcome)`);
-    await q.query(`CREATE INDEX trigger_decisions_account
-      ON playbooks.trigger_decisions (workspace_id, account_id, seq)`);
-    await q.query(`CREATE INDEX trigger_decisions_list ON playbooks.trigger_decisions (workspace_id, seq)`);
-    await q.query(`CREATE INDEX trigger_decisions_age ON playbooks.trigger_decisions (decided_at)`);
-    await q.query(`CREATE TABLE playbooks.pending_triggers (
+    `CREATE UNIQUE INDEX trigger_decisions_once
+      ON playbooks.trigger_decisions (playbook_id, account_id, trigger_key, outcome)`,
+    `CREATE INDEX trigger_decisions_account
+      ON playbooks.trigger_decisions (workspace_id, account_id, seq)`,
+    `CREATE INDEX trigger_decisions_list ON playbooks.trigger_decisions (workspace_id, seq)`,
+    `CREATE INDEX trigger_decisions_age ON playbooks.trigger_decisions (decided_at)`,
+  ),
+  createTable(
+    `CREATE TABLE playbooks.pending_triggers (
       workspace_id text NOT NULL,
       account_id text NOT NULL,
       playbook_id uuid NOT NULL,
@@ -44,15 +44,8 @@ export class TriggerDecisions1765100000000 implements MigrationInterface {
       waiting_since timestamptz NOT NULL,
       wait_until timestamptz NOT NULL,
       PRIMARY KEY (playbook_id, account_id, trigger_key)
-    )`);
-    await q.query(
-      `CREATE INDEX pending_triggers_account ON playbooks.pending_triggers (workspace_id, account_id)`,
-    );
-    await q.query(`CREATE INDEX pending_triggers_due ON playbooks.pending_triggers (wait_until)`);
-  }
-
-  async down(q: QueryRunner): Promise<void> {
-    await q.query(`DROP TABLE playbooks.pending_triggers`);
-    await q.query(`DROP TABLE playbooks.trigger_decisions`);
-  }
-}
+    )`,
+    `CREATE INDEX pending_triggers_account ON playbooks.pending_triggers (workspace_id, account_id)`,
+    `CREATE INDEX pending_triggers_due ON playbooks.pending_triggers (wait_until)`,
+  ),
+]);

@@ -1,14 +1,11 @@
-import { MigrationInterface, QueryRunner } from 'typeorm';
+import { createTable, sqlMigration } from '@tsuzuku/platform-database';
 
 /**
  * Each workspace's SMTP server for email steps, set through the API (PUT /v1/email-settings). The
  * password is written here and never read back by the API (like a channel's secret in alerting).
  */
-export class EmailSettings1767400000000 implements MigrationInterface {
-  name = 'EmailSettings1767400000000';
-
-  async up(q: QueryRunner): Promise<void> {
-    await q.query(`
+export const EmailSettings1767400000000 = sqlMigration('EmailSettings1767400000000', [
+  createTable(`
       CREATE TABLE playbooks.email_settings (
         workspace_id text PRIMARY KEY,
         host text NOT NULL,
@@ -18,10 +15,5 @@ export class EmailSettings1767400000000 implements MigrationInterface {
         username text,
         password text,
         updated_at timestamptz NOT NULL DEFAULT now()
-      )`);
-  }
-
-  async down(q: QueryRunner): Promise<void> {
-    await q.query('DROP TABLE playbooks.email_settings');
-  }
-}
+      )`),
+]);
