@@ -1,16 +1,5 @@
-import { MigrationInterface, QueryRunner } from 'typeorm';
-import { inboxTableSql } from '@tsuzuku/platform-database';
+import { inboxTableSql, sqlMigration } from '@tsuzuku/platform-database';
 
-const inbox = inboxTableSql('reporting');
-
-export class CreateReportingSchema1763870400000 implements MigrationInterface {
-  name = 'CreateReportingSchema1763870400000';
-
-  async up(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.query(inbox.up);
-  }
-
-  async down(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.query(inbox.down);
-  }
-}
+export const CreateReportingSchema1763870400000 = sqlMigration('CreateReportingSchema1763870400000', [
+  inboxTableSql('reporting'),
+]);

@@ -1,4 +1,19 @@
-import { MigrationInterface, QueryRunner } from 'typeorm';
+import { createTable, sqlMigration } from '@tsuzuku/platform-database';
+
+// The slice of account_months and month_totals, and its MRR sums. Slice columns hold '' for
+// "not set", so that they can be part of a key.
+const slice = `segment text NOT NULL,
+        touch_model text NOT NULL,
+        phase text NOT NULL,
+        owner text NOT NULL`;
+const sums = `
+        start_mrr bigint NOT NULL,
+        end_mrr bigint NOT NULL,
+        new_mrr bigint NOT NULL,
+        expansion_mrr bigint NOT NULL,
+        contraction_mrr bigint NOT NULL,
+        churned_mrr bigint NOT NULL,
+        reactivation_mrr bigint NOT NULL`;
 
 /**
  * The read models. Facts from the topics are keyed by event id (a replay or redelivery writes
@@ -6,19 +21,17 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  * rewritten per account from the facts, so it never depends on the order events arrived in.
  * Amounts are bigint millionths of the workspace's reporting currency.
  */
-export class ReportingReadModels1764000000000 implements MigrationInterface {
-  name = 'ReportingReadModels1764000000000';
-
-  async up(q: QueryRunner): Promise<void> {
-    await q.query(`
+export const ReportingReadModels1764000000000 = sqlMigration('ReportingReadModels1764000000000', [
+  createTable(`
       CREATE TABLE reporting.settings (
         workspace_id text PRIMARY KEY,
         currency text NOT NULL,
         rates jsonb NOT NULL,
         updated_at timestamptz NOT NULL DEFAULT now()
-      )`);
-    // --- facts -------------------------------------------------------------------------------
-    await q.query(`
+      )`),
+  // --- facts -------------------------------------------------------------------------------
+  createTable(
+    `
       CREATE TABLE reporting.subscription_events (
         event_id text PRIMARY KEY,
         workspace_id text NOT NULL,
@@ -30,11 +43,10 @@ export class ReportingReadModels1764000000000 implements MigrationInterface {
         currency text,
         plan text,
         seats numeric
-      )`);
-    await q.query(
-      'CREATE INDEX subscription_events_account ON reporting.subscription_events (workspace_id, account_id)',
-    );
-    await q.query(`
+      )`,
+    'CREATE INDEX subscription_events_account ON reporting.subscription_events (workspace_id, account_id)',
+  ),
+  createTable(`
       CREATE TABLE reporting.attribute_changes (
         workspace_id text NOT NULL,
         account_id text NOT NULL,
@@ -45,8 +57,9 @@ export class ReportingReadModels1764000000000 implements MigrationInterface {
         phase text,
         owner text,
         PRIMARY KEY (workspace_id, account_id, effective_at, event_id)
-      )`);
-    await q.query(`
+      )`),
+  createTable(
+    `
       CREATE TABLE reporting.accounts (
         workspace_id text NOT NULL,
         account_id text NOT NULL,
@@ -58,12 +71,12 @@ export class ReportingReadModels1764000000000 implements MigrationInterface {
         last_movement_at timestamptz,
         derived_through date,
         PRIMARY KEY (workspace_id, account_id)
-      )`);
-    await q.query(
-      `CREATE INDEX accounts_first_started ON reporting.accounts (workspace_id, first_started_at)
+      )`,
+    `CREATE INDEX accounts_first_started ON reporting.accounts (workspace_id, first_started_at)
        WHERE first_started_at IS NOT NULL`,
-    );
-    await q.query(`
+  ),
+  createTable(
+    `
       CREATE TABLE reporting.survey_responses (
         event_id text PRIMARY KEY,
         workspace_id text NOT NULL,
@@ -73,12 +86,11 @@ export class ReportingReadModels1764000000000 implements MigrationInterface {
         score smallint NOT NULL,
         occurred_at timestamptz NOT NULL,
         month date NOT NULL
-      )`);
-    await q.query(
-      'CREATE INDEX survey_responses_month ON reporting.survey_responses (workspace_id, survey, month)',
-    );
-    // Each respondent's latest NPS answer of each month.
-    await q.query(`
+      )`,
+    'CREATE INDEX survey_responses_month ON reporting.survey_responses (workspace_id, survey, month)',
+  ),
+  // Each respondent's latest NPS answer of each month.
+  createTable(`
       CREATE TABLE reporting.nps_latest (
         workspace_id text NOT NULL,
         month date NOT NULL,
@@ -88,9 +100,9 @@ export class ReportingReadModels1764000000000 implements MigrationInterface {
         occurred_at timestamptz NOT NULL,
         event_id text NOT NULL,
         PRIMARY KEY (workspace_id, month, respondent)
-      )`);
-    // Activity: a bit per UTC day of the month (bit d-1 for day d).
-    await q.query(`
+      )`),
+  // Activity: a bit per UTC day of the month (bit d-1 for day d).
+  createTable(`
       CREATE TABLE reporting.activity_user_days (
         workspace_id text NOT NULL,
         month date NOT NULL,
@@ -98,23 +110,23 @@ export class ReportingReadModels1764000000000 implements MigrationInterface {
         user_id text NOT NULL,
         days integer NOT NULL,
         PRIMARY KEY (workspace_id, month, account_id, user_id)
-      )`);
-    await q.query(`
+      )`),
+  createTable(`
       CREATE TABLE reporting.activity_users (
         workspace_id text NOT NULL,
         month date NOT NULL,
         user_id text NOT NULL,
         days integer NOT NULL,
         PRIMARY KEY (workspace_id, month, user_id)
-      )`);
-    await q.query(`
+      )`),
+  createTable(`
       CREATE TABLE reporting.activity_accounts (
         workspace_id text NOT NULL,
         month date NOT NULL,
         account_id text NOT NULL,
         PRIMARY KEY (workspace_id, month, account_id)
-      )`);
-    await q.query(`
+      )`),
+  createTable(`
       CREATE TABLE reporting.activity_totals (
         workspace_id text NOT NULL,
         month date NOT NULL,
@@ -122,19 +134,19 @@ export class ReportingReadModels1764000000000 implements MigrationInterface {
         users integer NOT NULL,
         user_days integer NOT NULL,
         PRIMARY KEY (workspace_id, month)
-      )`);
-    await q.query(`
+      )`),
+  createTable(
+    `
       CREATE TABLE reporting.band_changes (
         event_id text PRIMARY KEY,
         workspace_id text NOT NULL,
         account_id text NOT NULL,
         occurred_at timestamptz NOT NULL,
         band text
-      )`);
-    await q.query(
-      'CREATE INDEX band_changes_account ON reporting.band_changes (workspace_id, account_id, occurred_at)',
-    );
-    await q.query(`
+      )`,
+    'CREATE INDEX band_changes_account ON reporting.band_changes (workspace_id, account_id, occurred_at)',
+  ),
+  createTable(`
       CREATE TABLE reporting.alerts (
         workspace_id text NOT NULL,
         alert_id text NOT NULL,
@@ -143,8 +155,8 @@ export class ReportingReadModels1764000000000 implements MigrationInterface {
         raised_at timestamptz NOT NULL,
         resolved_at timestamptz,
         PRIMARY KEY (workspace_id, alert_id)
-      )`);
-    await q.query(`
+      )`),
+  createTable(`
       CREATE TABLE reporting.playbook_runs (
         workspace_id text NOT NULL,
         run_id text NOT NULL,
@@ -156,9 +168,10 @@ export class ReportingReadModels1764000000000 implements MigrationInterface {
         status text,
         finished_at timestamptz,
         PRIMARY KEY (workspace_id, run_id)
-      )`);
-    // --- derived, rewritten per account ---------------------------------------------------------
-    await q.query(`
+      )`),
+  // --- derived, rewritten per account ---------------------------------------------------------
+  createTable(
+    `
       CREATE TABLE reporting.mrr_movements (
         workspace_id text NOT NULL,
         account_id text NOT NULL,
@@ -169,9 +182,11 @@ export class ReportingReadModels1764000000000 implements MigrationInterface {
         from_mrr bigint NOT NULL,
         to_mrr bigint NOT NULL,
         PRIMARY KEY (workspace_id, account_id, occurred_at)
-      )`);
-    await q.query('CREATE INDEX mrr_movements_time ON reporting.mrr_movements (workspace_id, occurred_at)');
-    await q.query(`
+      )`,
+    'CREATE INDEX mrr_movements_time ON reporting.mrr_movements (workspace_id, occurred_at)',
+  ),
+  createTable(
+    `
       CREATE TABLE reporting.conversion_errors (
         event_id text PRIMARY KEY,
         workspace_id text NOT NULL,
@@ -180,42 +195,28 @@ export class ReportingReadModels1764000000000 implements MigrationInterface {
         occurred_at timestamptz NOT NULL,
         currency text NOT NULL,
         amount numeric
-      )`);
-    await q.query(
-      'CREATE INDEX conversion_errors_workspace ON reporting.conversion_errors (workspace_id, occurred_at)',
-    );
-    // Slice columns hold '' for "not set", so that they can be part of a key.
-    const sums = `
-        start_mrr bigint NOT NULL,
-        end_mrr bigint NOT NULL,
-        new_mrr bigint NOT NULL,
-        expansion_mrr bigint NOT NULL,
-        contraction_mrr bigint NOT NULL,
-        churned_mrr bigint NOT NULL,
-        reactivation_mrr bigint NOT NULL`;
-    await q.query(`
+      )`,
+    'CREATE INDEX conversion_errors_workspace ON reporting.conversion_errors (workspace_id, occurred_at)',
+  ),
+  createTable(
+    `
       CREATE TABLE reporting.account_months (
         workspace_id text NOT NULL,
         account_id text NOT NULL,
         month date NOT NULL,
-        segment text NOT NULL,
-        touch_model text NOT NULL,
-        phase text NOT NULL,
-        owner text NOT NULL,
+        ${slice},
         ${sums},
         expansions integer NOT NULL,
         start_mrr_12 bigint NOT NULL,
         PRIMARY KEY (workspace_id, account_id, month)
-      )`);
-    await q.query('CREATE INDEX account_months_month ON reporting.account_months (workspace_id, month)');
-    await q.query(`
+      )`,
+    'CREATE INDEX account_months_month ON reporting.account_months (workspace_id, month)',
+  ),
+  createTable(`
       CREATE TABLE reporting.month_totals (
         workspace_id text NOT NULL,
         month date NOT NULL,
-        segment text NOT NULL,
-        touch_model text NOT NULL,
-        phase text NOT NULL,
-        owner text NOT NULL,
+        ${slice},
         ${sums},
         start_accounts bigint NOT NULL,
         churned_accounts bigint NOT NULL,
@@ -227,29 +228,5 @@ export class ReportingReadModels1764000000000 implements MigrationInterface {
         retained_mrr_12 bigint NOT NULL,
         start_accounts_end_mrr_12 bigint NOT NULL,
         PRIMARY KEY (workspace_id, month, segment, touch_model, phase, owner)
-      )`);
-  }
-
-  async down(q: QueryRunner): Promise<void> {
-    for (const table of [
-      'month_totals',
-      'account_months',
-      'conversion_errors',
-      'mrr_movements',
-      'playbook_runs',
-      'alerts',
-      'band_changes',
-      'activity_totals',
-      'activity_accounts',
-      'activity_users',
-      'activity_user_days',
-      'nps_latest',
-      'survey_responses',
-      'accounts',
-      'attribute_changes',
-      'subscription_events',
-      'settings',
-    ])
-      await q.query(`DROP TABLE reporting.${table}`);
-  }
-}
+      )`),
+]);

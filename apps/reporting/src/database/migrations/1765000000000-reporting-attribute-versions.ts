@@ -1,4 +1,4 @@
-import { MigrationInterface, QueryRunner } from 'typeorm';
+import { createTable, sqlMigration } from '@tsuzuku/platform-database';
 
 /**
  * Attributes by event time (SCD type 2). attribute_changes becomes the attribute facts: what each
@@ -9,16 +9,21 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  * query did; `npm run reporting:rebuild` (or one workspace with --workspace) derives them again
  * from the group calls.
  */
-export class ReportingAttributeVersions1765000000000 implements MigrationInterface {
-  name = 'ReportingAttributeVersions1765000000000';
-
-  async up(q: QueryRunner): Promise<void> {
-    await q.query(`
+export const ReportingAttributeVersions1765000000000 = sqlMigration(
+  'ReportingAttributeVersions1765000000000',
+  [
+    {
+      up: [
+        `
       ALTER TABLE reporting.attribute_changes
         ADD COLUMN source text NOT NULL DEFAULT 'profile' CHECK (source IN ('group', 'profile')),
-        ADD COLUMN plan text`);
-    await q.query(`ALTER TABLE reporting.attribute_changes ALTER COLUMN source DROP DEFAULT`);
-    await q.query(`
+        ADD COLUMN plan text`,
+        `ALTER TABLE reporting.attribute_changes ALTER COLUMN source DROP DEFAULT`,
+      ],
+      down: 'ALTER TABLE reporting.attribute_changes DROP COLUMN plan, DROP COLUMN source',
+    },
+    createTable(
+      `
       CREATE TABLE reporting.account_attributes (
         workspace_id text NOT NULL,
         account_id text NOT NULL,
@@ -30,19 +35,18 @@ export class ReportingAttributeVersions1765000000000 implements MigrationInterfa
         owner text NOT NULL,
         plan text NOT NULL,
         PRIMARY KEY (workspace_id, account_id, valid_from)
-      )`);
-    // The slice joins start from the versions that match the filter (segment and owner are the
-    // selective ones), then find each account's rows of the months by account.
-    await q.query(
+      )`,
+      // The slice joins start from the versions that match the filter (segment and owner are the
+      // selective ones), then find each account's rows of the months by account.
       'CREATE INDEX account_attributes_segment ON reporting.account_attributes (workspace_id, segment)',
-    );
-    await q.query(
       'CREATE INDEX account_attributes_owner ON reporting.account_attributes (workspace_id, owner)',
-    );
-    await q.query(
-      'CREATE INDEX activity_accounts_account ON reporting.activity_accounts (workspace_id, account_id, month)',
-    );
-    await q.query(`
+    ),
+    {
+      up: 'CREATE INDEX activity_accounts_account ON reporting.activity_accounts (workspace_id, account_id, month)',
+      down: 'DROP INDEX reporting.activity_accounts_account',
+    },
+    {
+      up: `
       INSERT INTO reporting.account_attributes
         (workspace_id, account_id, valid_from, valid_to, segment, touch_model, phase, owner, plan)
       SELECT workspace_id, account_id,
@@ -51,12 +55,8 @@ export class ReportingAttributeVersions1765000000000 implements MigrationInterfa
              coalesce(segment, ''), coalesce(touch_model, ''), coalesce(phase, ''), coalesce(owner, ''), ''
       FROM reporting.attribute_changes
       WINDOW w AS (PARTITION BY workspace_id, account_id ORDER BY effective_at, event_id)
-      ON CONFLICT DO NOTHING`);
-  }
-
-  async down(q: QueryRunner): Promise<void> {
-    await q.query('DROP INDEX reporting.activity_accounts_account');
-    await q.query('DROP TABLE reporting.account_attributes');
-    await q.query('ALTER TABLE reporting.attribute_changes DROP COLUMN plan, DROP COLUMN source');
-  }
-}
+      ON CONFLICT DO NOTHING`,
+      down: [],
+    },
+  ],
+);
