@@ -22,6 +22,7 @@ describe('sqlMigration', () => {
 
   it('is named as given, so TypeORM records it by that name', () => {
     expect(new Example().name).toBe('Example1700000000000');
+    expect(Example.name).toBe('Example1700000000000');
   });
 
   it('runs every step up in order', async () => {

@@ -47,7 +47,7 @@ export function reverseStep(step: MigrationStep): MigrationStep {
 export function sqlMigration(name: string, steps: readonly MigrationStep[]): SqlMigrationClass {
   if (!/\D\d{13}$/.test(name))
     throw new Error(`a migration's name ends with its 13-digit timestamp: ${name}`);
-  return class implements MigrationInterface {
+  const migration = class implements MigrationInterface {
     readonly name = name;
 
     async up(queryRunner: QueryRunner): Promise<void> {
@@ -60,4 +60,7 @@ export function sqlMigration(name: string, steps: readonly MigrationStep[]): Sql
       }
     }
   };
+  // The class is named like a hand-written one, for whoever reads migrations by their class.
+  Object.defineProperty(migration, 'name', { value: name });
+  return migration;
 }
