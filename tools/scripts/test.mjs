@@ -1,13 +1,16 @@
 #!/usr/bin/env node
 // npm test: lint, format check, typecheck and build, unit tests, integration tests (real Kafka
 // and Postgres). Ends with one line "tests: N passed, N failed".
-import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { createWriteStream, mkdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
+import readline from 'node:readline';
 import { ROOT, ensureProjectNode } from './stack.mjs';
 
 ensureProjectNode();
 
+const require = createRequire(import.meta.url);
 const bin = (name) => path.join(ROOT, 'node_modules', '.bin', name);
 const env = {
   ...process.env,
@@ -33,13 +36,123 @@ const steps = [
   { name: 'unit', jest: ['--selectProjects', 'unit'] },
   // --forceExit: a Kafka client left running by a failed test must not hang the run (jest still
   // names the open handles it had to cut).
-  { name: 'integration', jest: ['--selectProjects', 'integration', '--runInBand', '--forceExit'] },
+  {
+    name: 'integration',
+    jest: ['--selectProjects', 'integration', '--runInBand', '--forceExit'],
+    sharded: true,
+  },
 ];
+
+/**
+ * How many jest processes run the integration suites side by side (TSUZUKU_TEST_SHARDS, default
+ * 2). Most of an integration suite's time is spent waiting on Kafka and Postgres, not on the
+ * cores. Each shard has a broker of its own (the consumer groups of one service would otherwise
+ * share the partitions between two suites); Postgres is shared, each suite having its own
+ * databases. With KAFKA_BROKERS naming a cluster of the caller's, the suites run in one process.
+ */
+const SHARDS = process.env['KAFKA_BROKERS']
+  ? 1
+  : Math.max(1, Number(process.env['TSUZUKU_TEST_SHARDS'] ?? 2));
+/** Shard k > 1 has its broker this far above the shared one (room for the private ports tests add to it). */
+const SHARD_PORT_STEP = 300;
 
 function exec([command, args, options = {}]) {
   const result = spawnSync(command, args, { cwd: ROOT, env, stdio: options.quiet ? 'ignore' : 'inherit' });
   return result.status === 0;
 }
+
+/** The counts of a jest --json report; not ok when it is missing or ran no test. */
+function countResults(outputFile) {
+  try {
+    const report = JSON.parse(readFileSync(outputFile, 'utf8'));
+    return {
+      ok: report.numTotalTests > 0,
+      passed: report.numPassedTests,
+      failed: report.numFailedTests + report.numRuntimeErrorTestSuites,
+    };
+  } catch {
+    return { ok: false, passed: 0, failed: 1 };
+  }
+}
+
+/**
+ * Runs a step's suites in SHARDS jest processes at once, shard k on its own broker, split by
+ * tools/scripts/balanced-sequencer.cjs; each process's lines are printed as they come, prefixed
+ * with its shard, and kept in .tsuzuku/test-results/<step>-<k>.log.
+ */
+async function runShards(step) {
+  const { brokers, databaseUrl } = await shardInfrastructure();
+  const results = await Promise.all(
+    brokers.map(async (shardBrokers, index) => {
+      const k = index + 1;
+      const outputFile = path.join(outDir, `${step.name}-${k}.json`);
+      const args = [
+        ...step.jest,
+        `--shard=${k}/${SHARDS}`,
+        `--testSequencer=${path.join(ROOT, 'tools', 'scripts', 'balanced-sequencer.cjs')}`,
+        '--json',
+        `--outputFile=${outputFile}`,
+      ];
+      const shardEnv = {
+        ...env,
+        KAFKA_BROKERS: shardBrokers.join(','),
+        TSUZUKU_KAFKA_PORT: new URL(`kafka://${shardBrokers[0]}`).port,
+        DATABASE_URL: databaseUrl,
+      };
+      const logFile = path.join(outDir, `${step.name}-${k}.log`);
+      const code = await runPrefixed(bin('jest'), args, shardEnv, `[${k}/${SHARDS}]`, logFile);
+      return { code, ...countResults(outputFile) };
+    }),
+  );
+  return {
+    ok: results.every((r) => r.code === 0 && r.ok),
+    passed: results.reduce((n, r) => n + r.passed, 0),
+    failed: results.reduce((n, r) => n + r.failed, 0),
+  };
+}
+
+const infra = require(path.join(ROOT, 'tools', 'infra', 'local-infra.cjs'));
+let shardInfra;
+/**
+ * The shared Kafka and Postgres, and a broker per further shard (named test-shard-<k>, stopped
+ * at the end); started once, as soon as the run begins, so the brokers boot while lint runs.
+ */
+function shardInfrastructure() {
+  shardInfra ??= (async () => {
+    const { brokers, databaseUrl } = await infra.up();
+    const basePort = Number(new URL(`kafka://${brokers[0]}`).port);
+    const all = [brokers];
+    const extra = [];
+    for (let k = 2; k <= SHARDS; k++) {
+      const name = `test-shard-${k}`;
+      extra.push(name);
+      all.push(await infra.ensureKafka({ name, port: basePort + SHARD_PORT_STEP * (k - 1) }));
+    }
+    return { brokers: all, databaseUrl, extra };
+  })();
+  return shardInfra;
+}
+
+/** Runs a command, printing each line of its output with a prefix and keeping it in a file; resolves to its exit code. */
+function runPrefixed(command, args, childEnv, prefix, logFile) {
+  return new Promise((resolve) => {
+    const child = spawn(command, args, { cwd: ROOT, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+    const log = createWriteStream(logFile);
+    for (const stream of [child.stdout, child.stderr])
+      readline.createInterface({ input: stream }).on('line', (line) => {
+        log.write(`${line}\n`);
+        process.stdout.write(`${prefix} ${line}\n`);
+      });
+    child.on('close', (code) => {
+      log.end();
+      resolve(code ?? 1);
+    });
+  });
+}
+
+if (SHARDS > 1 && (only.length === 0 || only.includes('integration')))
+  // Unhandled until runShards awaits it: a failure to start is reported there.
+  shardInfrastructure().catch(() => undefined);
 
 let passed = 0;
 let failed = 0;
@@ -49,24 +162,29 @@ for (const step of steps) {
   console.log(`\n== ${step.name}`);
   const started = Date.now();
   let ok;
-  if (step.jest) {
+  if (step.jest && step.sharded && SHARDS > 1) {
+    const shards = await runShards(step);
+    ok = shards.ok;
+    passed += shards.passed;
+    failed += shards.failed;
+  } else if (step.jest) {
     const outputFile = path.join(outDir, `${step.name}.json`);
     ok = exec([bin('jest'), [...step.jest, '--json', `--outputFile=${outputFile}`]]);
-    try {
-      const report = JSON.parse(readFileSync(outputFile, 'utf8'));
-      passed += report.numPassedTests;
-      failed += report.numFailedTests + report.numRuntimeErrorTestSuites;
-      if (report.numTotalTests === 0) ok = false;
-    } catch {
-      ok = false;
-      failed += 1;
-    }
+    const counted = countResults(outputFile);
+    ok = ok && counted.ok;
+    passed += counted.passed;
+    failed += counted.failed;
   } else {
     ok = exec(step.run()) && (!step.then || exec(step.then()));
     if (!ok) failed += 1;
   }
   summary.push(`${ok ? 'ok  ' : 'FAIL'} ${step.name} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
   if (!ok) break;
+}
+
+if (shardInfra) {
+  const started = await shardInfra.catch(() => ({ extra: [] }));
+  for (const name of started.extra) await infra.stopKafka({ name });
 }
 
 console.log(`\n${summary.join('\n')}`);

@@ -11,6 +11,8 @@ import {
 
 // A broker of this test's own: stopping it leaves the shared one alone.
 const kafka = new PrivateKafka('ingestion-outage', 19192);
+/** How long the broker stays down. */
+const OUTAGE_MS = 20_000;
 
 describe('ingestion: Kafka stopped mid-run', () => {
   let ingestion: RunningIngestion;
@@ -41,6 +43,7 @@ describe('ingestion: Kafka stopped mid-run', () => {
     const reader = new TopicReader(kafka.brokers);
     const before = await reader.endOffsets([Topic.Events]);
     await kafka.stop();
+    const stoppedAt = Date.now();
     const during = await post(ingestion.service.url, '/v1/batch', { batch }, { writeKey: ws.writeKey });
     expect(during.status).toBe(503);
     expect(Number(during.headers.get('retry-after'))).toBeGreaterThan(0);
@@ -54,6 +57,9 @@ describe('ingestion: Kafka stopped mid-run', () => {
     expect(readiness.details.kafka.outage).toEqual(expect.any(String));
     expect((await fetch(`${ingestion.service.url}/health/live`)).status).toBe(200);
 
+    // The outage lasts longer than a producer that gives up after a few seconds would wait (a
+    // broker restart takes tens of seconds): the fault's length is the point here, not a wait.
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, OUTAGE_MS - (Date.now() - stoppedAt))));
     await kafka.start();
     await reader.start([Topic.Events], before);
     try {
@@ -68,6 +74,10 @@ describe('ingestion: Kafka stopped mid-run', () => {
       // And once more, as a client that missed the answer would.
       await post(ingestion.service.url, '/v1/batch', { batch }, { writeKey: ws.writeKey });
       expect(retried.body['accepted']).toBe(20);
+      // The first attempt's send, in flight while the broker was down, was not given up: it was
+      // delivered once the broker was back, and the retry was answered as its repeat. A send given
+      // up too soon would have been counted unsent, and published a second time by the retry.
+      expect(retried.body['duplicates']).toBe(20);
       const ids = new Set<string>(batch.map((b) => b.messageId));
       const mine = () =>
         reader.messages.filter((m) =>

@@ -2,7 +2,7 @@ import { Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { Context, Span, SpanKind, SpanStatusCode, context, propagation, trace } from '@opentelemetry/api';
 import { CompressionTypes, Message, Producer, TopicMessages } from 'kafkajs';
 import { AnyEventEnvelope, EVENT_TYPES, Topic, checkEnvelope, messageKey } from '@tsuzuku/contracts';
-import { KafkaConnection } from './kafka-connection';
+import { KafkaConnection, PRODUCER_RETRY } from './kafka-connection';
 import { Coalescer } from './coalescer';
 import { ContractViolationError } from './errors';
 import { extractTraceContext } from './trace-context';
@@ -58,14 +58,15 @@ export class EventPublisher implements OnApplicationShutdown {
   });
 
   constructor(connection: KafkaConnection) {
-    this.producer = connection.kafka.producer({
+    this.producer = connection.producerClient().producer({
       idempotent: true,
       // Murmur2 on the key, as the Java client: workspaceId:accountId lands where Kafka Streams
       // expects. Each key's partition is remembered.
       createPartitioner: keyRememberingPartitioner,
       maxInFlightRequests: 5,
       allowAutoTopicCreation: false,
-      retry: { retries: 5, initialRetryTime: 200, maxRetryTime: 5_000 },
+      // Retried through a broker restart: see KafkaConnection.producerClient.
+      retry: PRODUCER_RETRY,
     });
   }
 

@@ -28,6 +28,9 @@ function logCreator(): (entry: LogEntry) => void {
   };
 }
 
+/** A producer's retries: 200 ms doubling to 5 s between tries, 30 tries, about two minutes in all. */
+export const PRODUCER_RETRY = { retries: 30, initialRetryTime: 200, maxRetryTime: 5_000 } as const;
+
 /** The service's kafkajs client, configured once from the service configuration. */
 export class KafkaConnection {
   readonly kafka: Kafka;
@@ -43,6 +46,26 @@ export class KafkaConnection {
       logCreator,
       connectionTimeout: 3000,
       retry: { initialRetryTime: 300, retries: 8, maxRetryTime: 10_000 },
+    });
+  }
+
+  /**
+   * The client of the service's producer: like `kafka`, but its connections and sends are retried
+   * for about two minutes (PRODUCER_RETRY), long enough to ride out a broker restart or a leader
+   * election. A batch the broker wrote but could not acknowledge before it stopped is then sent
+   * again by the same idempotent producer, with the same sequence numbers, and the broker takes it
+   * as the copy it has; given up sooner, the caller would count it unsent, and its own retry would
+   * write it a second time. kafkajs retries a lost connection with the client's settings, a send
+   * with the producer's: both are needed.
+   */
+  producerClient(): Kafka {
+    return new Kafka({
+      clientId: this.clientId,
+      brokers: this.config.KAFKA_BROKERS,
+      logLevel: logLevel.WARN,
+      logCreator,
+      connectionTimeout: 3000,
+      retry: PRODUCER_RETRY,
     });
   }
 
