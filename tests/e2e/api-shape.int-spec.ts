@@ -154,6 +154,8 @@ describe('lists, deletes and query errors answer one way in every service', () =
     // The walk found the lists of the services that have them.
     for (const service of ['ingestion', 'health-scoring', 'alerting', 'playbooks'] as const)
       expect(lists.filter((l) => l.service === service).length).toBeGreaterThan(0);
+    // A report whose rows come a page at a time is walked as a list, with no exemption.
+    expect(lists.map((l) => `${l.service} ${l.path}`)).toContain('reporting /v1/reports/mrr-movements');
   });
 
   it('answers every list through HTTP as { items, nextCursor }, page after page to the end', async () => {
