@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import {
   BuiltService,
   CliWorkspace,
-  NOT_LISTS,
   ShapeDocument,
   TestDatabase,
   apiShapeProblems,
@@ -21,6 +20,14 @@ interface ListOperation {
   readonly path: string;
   readonly admin: boolean;
 }
+
+/**
+ * The query a list needs besides limit and cursor (its required parameters), by service and path:
+ * a report whose rows come a page at a time after its monthly totals.
+ */
+const REQUIRED_QUERY: Readonly<Record<string, string>> = {
+  'reporting /v1/reports/mrr-movements': 'from=2026-01&to=2026-03&detail=true&',
+};
 
 /**
  * One shape over the five services, walked from the OpenAPI document each serves at
@@ -74,6 +81,17 @@ describe('lists, deletes and query errors answer one way in every service', () =
     return path;
   };
   const tokenOf = (op: ListOperation) => (op.admin ? ADMIN_TOKEN : ws.token);
+  /** The start of the query string of a list: `?` and the parameters it needs. */
+  const queryOf = (op: ListOperation) => `?${REQUIRED_QUERY[`${op.service} ${op.path}`] ?? ''}`;
+  /** The fields a list's documented answer has: items and nextCursor, and a report's own. */
+  const documentedFields = (op: ListOperation): string[] => {
+    let schema = documents[op.service].paths[op.path]?.['get']?.responses?.['200']?.content?.[
+      'application/json'
+    ]?.schema as { $ref?: string; properties?: Record<string, unknown> } | undefined;
+    const name = schema?.$ref?.replace('#/components/schemas/', '');
+    if (name) schema = documents[op.service].components?.schemas?.[name] as typeof schema;
+    return Object.keys(schema?.properties ?? {}).sort();
+  };
 
   beforeAll(async () => {
     db = await createTestDatabase('e2e_api_shape');
@@ -93,9 +111,7 @@ describe('lists, deletes and query errors answer one way in every service', () =
     ) as Record<ServiceName, ShapeDocument>;
     lists = SERVICES.flatMap((service) =>
       Object.entries(documents[service].paths).flatMap(([path, methods]) =>
-        methods['get'] &&
-        isListOperation(documents[service], methods['get']) &&
-        !NOT_LISTS[`${service} GET ${path}`]
+        methods['get'] && isListOperation(documents[service], methods['get'])
           ? [{ service, path, admin: path.startsWith('/admin/') }]
           : [],
       ),
@@ -138,6 +154,8 @@ describe('lists, deletes and query errors answer one way in every service', () =
     // The walk found the lists of the services that have them.
     for (const service of ['ingestion', 'health-scoring', 'alerting', 'playbooks'] as const)
       expect(lists.filter((l) => l.service === service).length).toBeGreaterThan(0);
+    // A report whose rows come a page at a time is walked as a list, with no exemption.
+    expect(lists.map((l) => `${l.service} ${l.path}`)).toContain('reporting /v1/reports/mrr-movements');
   });
 
   it('answers every list through HTTP as { items, nextCursor }, page after page to the end', async () => {
@@ -149,13 +167,17 @@ describe('lists, deletes and query errors answer one way in every service', () =
       let cursor: string | null = null;
       let pages = 0;
       do {
-        const query: string = cursor ? `?limit=1&cursor=${encodeURIComponent(cursor)}` : '?limit=1';
+        const query: string = `${queryOf(op)}limit=1${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
         const page = await call(op.service, 'GET', `${path}${query}`, { token: tokenOf(op) });
         expect({ op: `${op.service} ${op.path}`, status: page.status }).toEqual({
           op: `${op.service} ${op.path}`,
           status: 200,
         });
-        expect(Object.keys(page.json).sort()).toEqual(['items', 'nextCursor']);
+        // Exactly the documented fields; items and nextCursor among them (the schema check above).
+        expect({ op: `${op.service} ${op.path}`, fields: Object.keys(page.json).sort() }).toEqual({
+          op: `${op.service} ${op.path}`,
+          fields: documentedFields(op),
+        });
         const items = page.json['items'] as { id?: string; seq?: string }[];
         expect(items.length).toBeLessThanOrEqual(1);
         for (const item of items) seen.push(JSON.stringify(item));
@@ -175,7 +197,9 @@ describe('lists, deletes and query errors answer one way in every service', () =
   it('answers a refused query string with in: query, on every GET that takes one, in every service', async () => {
     const asked = new Set<string>();
     const cases = [
-      ...lists.flatMap((op) => ['?limit=0', '?cursor=not-a-cursor'].map((query) => ({ op, query }))),
+      ...lists.flatMap((op) =>
+        ['limit=0', 'cursor=not-a-cursor'].map((query) => ({ op, query: `${queryOf(op)}${query}` })),
+      ),
       ...queried.map((op) => ({ op, query: `?unknownField${mark}=1` })),
     ];
     for (const { op, query } of cases) {

@@ -6,6 +6,7 @@ import {
   BuiltService,
   PIPELINE_CONSUMER_GROUPS,
   TestDatabase,
+  TopicReader,
   createTestDatabase,
   createWorkspaceWithCli,
   startBuiltService,
@@ -27,8 +28,11 @@ interface Task {
 
 const DAY_MS = 86_400_000;
 
-/** An account with no owner, red, seen for two months: the default score_below rule alerts on it. */
-function ownerlessRedAccount(workspaceId: string, accountId: string) {
+/**
+ * A red account seen for two months, with no owner unless one is given: the default score_below
+ * rule alerts on it.
+ */
+function redAccount(workspaceId: string, accountId: string, owner: string | null = null) {
   const now = new Date();
   const data: AccountUpdatedData = {
     name: accountId,
@@ -37,7 +41,7 @@ function ownerlessRedAccount(workspaceId: string, accountId: string) {
     subscriptionStatus: 'active',
     seats: 10,
     renewalDate: null,
-    csmEmail: null,
+    owner,
     segment: 'smb',
     industry: null,
     phase: 'adoption',
@@ -73,6 +77,10 @@ describe('the fallback owner, from workspace creation to alerts and tasks', () =
   const first = `team-${randomUUID().slice(0, 6)}@example.com`;
   const second = `lead-${randomUUID().slice(0, 6)}@example.com`;
   const accountId = `acct-ownerless-${randomUUID().slice(0, 6)}`;
+  const ownedId = `acct-owned-${randomUUID().slice(0, 6)}`;
+  const csm = `csm-${randomUUID().slice(0, 6)}@example.com`;
+  /** The open work of the ownerless account the fallback owner holds (set in the first test). */
+  const held = { alertId: '', taskIds: [] as string[] };
   let db: TestDatabase;
   let services: BuiltService[] = [];
   let ingestion: BuiltService;
@@ -136,11 +144,11 @@ describe('the fallback owner, from workspace creation to alerts and tasks', () =
       timeoutMs: 60_000,
     });
 
-    await publisher.publish([ownerlessRedAccount(workspaceId, accountId)]);
+    await publisher.publish([redAccount(workspaceId, accountId)]);
     const alert = await waitFor(
       async () =>
         (
-          await api<Page<{ ruleType: string; owner: string | null }>>(
+          await api<Page<{ id: string; ruleType: string; owner: string | null }>>(
             alerting.url,
             'GET',
             `/v1/alerts?accountId=${accountId}&ruleType=score_below`,
@@ -165,9 +173,41 @@ describe('the fallback owner, from workspace creation to alerts and tasks', () =
     expect(byHand.status).toBe(201);
     expect(byHand.body.owner).toBe(first);
     expect((await api<Page<Task>>(playbooks.url, 'GET', '/v1/tasks?unassigned=true')).body.items).toEqual([]);
+    held.alertId = alert.id;
+    held.taskIds = [fromPlaybook.id, byHand.body.id];
   });
 
   it('applies a change through the API to alerting and playbooks without a restart', async () => {
+    // Work that must not move: an account with an owner (its alert and task are the owner's), and
+    // a task a person gave to the fallback owner by name.
+    await publisher.publish([redAccount(workspaceId, ownedId, csm)]);
+    const ownedAlert = await waitFor(
+      async () =>
+        (
+          await api<Page<{ id: string; owner: string | null }>>(
+            alerting.url,
+            'GET',
+            `/v1/alerts?accountId=${ownedId}&ruleType=score_below`,
+          )
+        ).body.items[0],
+      { what: "the owned account's alert", timeoutMs: 60_000 },
+    );
+    const ownedTask = await waitFor(
+      async () =>
+        (await api<Page<Task>>(playbooks.url, 'GET', `/v1/tasks?accountId=${ownedId}`)).body.items.find(
+          (t) => t.runId !== null,
+        ),
+      { what: "the owned account's playbook task", timeoutMs: 60_000 },
+    );
+    expect([ownedAlert.owner, ownedTask.owner]).toEqual([csm, csm]);
+    const named = await api<Task>(playbooks.url, 'POST', '/v1/tasks', {
+      accountId,
+      title: 'Kept by name',
+      owner: first,
+    });
+    expect([named.status, named.body.owner]).toEqual([201, first]);
+    const announced = await new TopicReader(brokers).start(['cs.playbooks.v1']);
+
     const changed = await api<{ fallbackOwner: string; version: number }>(
       ingestion.url,
       'PUT',
@@ -202,5 +242,63 @@ describe('the fallback owner, from workspace creation to alerts and tasks', () =
     });
     expect(next.body.owner).toBe(second);
     expect((await api<Page<Task>>(playbooks.url, 'GET', '/v1/tasks?unassigned=true')).body.items).toEqual([]);
+
+    // The open alert and tasks the former fallback owner held on the ownerless account are the new one's.
+    const alertOwner = async (id: string) =>
+      (await api<{ owner: string | null }>(alerting.url, 'GET', `/v1/alerts/${id}`)).body.owner;
+    const taskOwner = async (id: string) => {
+      for (const account of [accountId, ownedId]) {
+        const listed = await api<Page<Task>>(
+          playbooks.url,
+          'GET',
+          `/v1/tasks?accountId=${account}&limit=200`,
+        );
+        const task = listed.body.items.find((t) => t.id === id);
+        if (task) return task.owner;
+      }
+      throw new Error(`no task ${id}`);
+    };
+    await waitFor(async () => ((await alertOwner(held.alertId)) === second ? true : undefined), {
+      what: 'the held alert to go to the new fallback owner',
+      timeoutMs: 60_000,
+    });
+    expect(await Promise.all(held.taskIds.map(taskOwner))).toEqual(held.taskIds.map(() => second));
+    // Each moved task was announced as task.updated with its new owner.
+    try {
+      for (const taskId of held.taskIds)
+        await waitFor(
+          () =>
+            announced.messages.some((m) => {
+              const event = JSON.parse(m.value ?? '{}') as {
+                type?: string;
+                data?: { taskId?: string; owner?: string | null };
+              };
+              return (
+                event.type === 'task.updated' && event.data?.taskId === taskId && event.data.owner === second
+              );
+            }) || undefined,
+          { what: `task.updated for the moved task ${taskId}`, timeoutMs: 30_000 },
+        );
+    } finally {
+      await announced.stop();
+    }
+    // What had an owner of its own stays: the owned account's work, the task given by name.
+    expect([
+      await alertOwner(ownedAlert.id),
+      await taskOwner(ownedTask.id),
+      await taskOwner(named.body.id),
+    ]).toEqual([csm, csm, first]);
+    // The alert's history says why it moved.
+    const withHistory = await api<{ history: { change: string; detail: Record<string, unknown> }[] }>(
+      alerting.url,
+      'GET',
+      `/v1/alerts/${held.alertId}`,
+    );
+    expect(withHistory.body.history).toContainEqual(
+      expect.objectContaining({
+        change: 'reassigned',
+        detail: expect.objectContaining({ fromOwner: first, owner: second }),
+      }),
+    );
   });
 });

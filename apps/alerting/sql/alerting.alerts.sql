@@ -1,6 +1,12 @@
 -- Generated from the repository's declared statements: do not edit; update with
 -- TSUZUKU_UPDATE_SQL=1 and review the diff.
 
+-- alerting.alerts.accountsWithOpenHeldBy
+SELECT DISTINCT a.workspace_id AS "workspaceId", a.account_id AS "accountId"
+FROM alerting.alerts a
+JOIN unnest($1::text[], $2::text[]) AS f(w, owner) ON a.workspace_id = f.w
+WHERE a.status <> 'resolved' AND lower(a.owner) IS NOT DISTINCT FROM lower(f.owner);
+
 -- alerting.alerts.byId
 SELECT a.id, a.workspace_id AS "workspaceId", a.account_id AS "accountId", a.rule_id AS "ruleId",
 a.rule_type AS "ruleType", a.rule_name AS "ruleName", a.severity, a.positive, a.status, a.owner, a.title,

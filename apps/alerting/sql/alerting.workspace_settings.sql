@@ -4,8 +4,12 @@
 -- alerting.workspace_settings.apply
 UPDATE alerting.workspace_settings AS w
    SET fallback_owner = s."fallbackOwner", settings_version = s.version, updated_at = now()
-  FROM jsonb_to_recordset($1::jsonb) AS s("workspaceId" text, "fallbackOwner" text, version int)
- WHERE w.workspace_id = s."workspaceId" AND (w.settings_version IS NULL OR w.settings_version < s.version);
+  FROM jsonb_to_recordset($1::jsonb) AS s("workspaceId" text, "fallbackOwner" text, version int),
+       alerting.workspace_settings AS o
+ WHERE w.workspace_id = s."workspaceId" AND o.workspace_id = w.workspace_id
+   AND (w.settings_version IS NULL OR w.settings_version < s.version)
+RETURNING w.workspace_id AS "workspaceId", o.fallback_owner AS "formerFallbackOwner",
+  w.fallback_owner AS "fallbackOwner";
 
 -- alerting.workspace_settings.byWorkspace
 SELECT fallback_owner AS "fallbackOwner", settings_version AS "version", updated_at AS "updatedAt"

@@ -32,6 +32,15 @@ WHERE workspace_id = $1 AND account_id = $2 AND status = 'open' AND NOT owner_se
   AND (owner IS NULL OR lower(owner) = ANY($4::text[])) AND owner IS DISTINCT FROM $3
 RETURNING *;
 
+-- playbooks.tasks.reassignOpenOfFallback
+UPDATE playbooks.tasks AS t SET owner = $3, updated_at = $4
+WHERE t.workspace_id = $1 AND t.status = 'open' AND NOT t.owner_set_by_hand
+  AND lower(t.owner) IS NOT DISTINCT FROM lower($2::text)
+  AND NOT EXISTS (
+    SELECT 1 FROM playbooks.accounts a
+    WHERE a.workspace_id = t.workspace_id AND a.account_id = t.account_id AND a.csm_email IS NOT NULL)
+RETURNING t.*;
+
 -- playbooks.tasks.skipOpenOfRuns
 UPDATE playbooks.tasks AS t SET status = 'skipped', note = e.why, completed_at = $2
 FROM jsonb_to_recordset($1::jsonb) AS e("runId" uuid, why text)

@@ -400,8 +400,8 @@ describe('retention KPIs through the public APIs', () => {
 
     // Movements, each, for B: a new business, a churn and a reactivation.
     const movements = await api(reporting, `/v1/reports/mrr-movements?from=${m1}&to=${m4}&accountId=acct-b`);
-    const detail = (await movements.json()) as { movements: { type: string; amount: number }[] };
-    expect(detail.movements.map((m) => [m.type, m.amount])).toEqual([
+    const detail = (await movements.json()) as { items: { type: string; amount: number }[] };
+    expect(detail.items.map((m) => [m.type, m.amount])).toEqual([
       ['new', 200],
       ['churn', 200],
       ['reactivation', 120],
@@ -453,11 +453,50 @@ describe('retention KPIs through the public APIs', () => {
     // unset optional fields stand for null
     expect(viaGrpc.months[0]!['_logoChurnRate']).toBeUndefined();
     expect(viaGrpc.months[0]!['logoChurnRate']).toBeUndefined();
-    const grpcMoves = await call<{ months: { month: string; reactivationMrr: number }[] }>(
+    const grpcMoves = await call<{ months: { month: string; reactivationMrr: number }[]; items: unknown[] }>(
       'GetMrrMovements',
       { from: m1, to: m4 },
     );
     expect(grpcMoves.months[2]).toMatchObject({ month: m3, reactivationMrr: 120 });
+    expect(grpcMoves.items).toEqual([]);
+    const grpcDetail = await call<{ items: { type: string; amount: number }[] }>('GetMrrMovements', {
+      from: m1,
+      to: m4,
+      accountId: 'acct-b',
+    });
+    expect(grpcDetail.items.map((m) => [m.type, m.amount])).toEqual(
+      detail.items.map((m) => [m.type, m.amount]),
+    );
+    // Warnings over gRPC as over REST: a filter value no account has, none for one that matches.
+    type Warned = { warnings: { code: string; field: string; message: string }[] };
+    expect((await call<Warned>('GetKpis', { from: m1, to: m4, segment: 'SMB' })).warnings).toEqual([]);
+    const grpcNobody = await call<Warned & { months: { activeAccounts: number }[] }>('GetKpis', {
+      from: m1,
+      to: m4,
+      segment: 'Strategic',
+      owner: 'nobody@example.com',
+    });
+    expect(grpcNobody.warnings).toEqual([
+      { code: 'matches_no_account', field: 'segment', message: expect.stringContaining('"Strategic"') },
+      {
+        code: 'matches_no_account',
+        field: 'owner',
+        message: expect.stringContaining('"nobody@example.com"'),
+      },
+    ]);
+    expect(grpcNobody.warnings).toEqual(
+      (await kpis('&segment=Strategic&owner=nobody%40example.com')).warnings,
+    );
+    const grpcMovesNobody = await call<Warned & { items: unknown[] }>('GetMrrMovements', {
+      from: m1,
+      to: m4,
+      detail: true,
+      plan: 'no-such-plan',
+    });
+    expect(grpcMovesNobody.warnings).toEqual([
+      { code: 'matches_no_account', field: 'plan', message: expect.stringContaining('"no-such-plan"') },
+    ]);
+    expect(grpcMovesNobody.items).toEqual([]);
     await expect(call('GetKpis', { from: 'x', to: m4 })).rejects.toMatchObject({
       code: grpc.status.INVALID_ARGUMENT,
     });

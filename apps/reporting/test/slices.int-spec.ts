@@ -404,11 +404,11 @@ describe('KPI slices by the attributes accounts had at event time', () => {
 
     // The mover: in mid-market (and its first owner) before the third month, in enterprise after.
     const moverIn = async (segment: string) => {
-      const movements = await get<{ movements: Movement[] }>(
+      const movements = await get<{ items: Movement[] }>(
         late,
         `/v1/reports/mrr-movements?${range}&detail=true&segment=${segment}&limit=1000`,
       );
-      return movements.movements.filter((m) => m.accountId === MOVER).map((m) => m.occurredAt.slice(0, 7));
+      return movements.items.filter((m) => m.accountId === MOVER).map((m) => m.occurredAt.slice(0, 7));
     };
     const moverMonths = movementsOf(lateCalls, MOVER).map((m) => monthIndex(Date.parse(m.occurredAt)));
     expect(await moverIn('mid-market')).toEqual(moverMonths.filter((m) => m < M3 && m >= M1).map(label));
@@ -466,12 +466,12 @@ describe('KPI slices by the attributes accounts had at event time', () => {
       { plan: '' },
     ]) {
       const [key, value] = Object.entries(slice)[0]!;
-      const listed = await get<{ movements: (Movement & { month: string })[] }>(
+      const listed = await get<{ items: (Movement & { month: string })[] }>(
         late,
         `/v1/reports/mrr-movements?${range}&detail=true&${key}=${encodeURIComponent(value)}&limit=1000`,
       );
       expect(
-        listed.movements.map(({ accountId, occurredAt, type, amount }) => ({
+        listed.items.map(({ accountId, occurredAt, type, amount }) => ({
           accountId,
           occurredAt,
           type,
@@ -508,7 +508,7 @@ describe('KPI slices by the attributes accounts had at event time', () => {
         });
         expect(viaGrpc.months.map(figuresOf)).toEqual(expectedFigures(lateCalls, slice));
       }
-      const moves = await call<{ movements: Movement[] }>('GetMrrMovements', {
+      const moves = await call<{ items: Movement[] }>('GetMrrMovements', {
         from: label(MONTHS[0]!),
         to: label(MONTHS[5]!),
         detail: true,
@@ -516,7 +516,7 @@ describe('KPI slices by the attributes accounts had at event time', () => {
         plan: 'pro',
       });
       expect(
-        moves.movements.map(({ accountId, occurredAt, type, amount }) => ({
+        moves.items.map(({ accountId, occurredAt, type, amount }) => ({
           accountId,
           occurredAt,
           type,

@@ -16,6 +16,13 @@ const ALERT_COLUMNS = `a.id, a.workspace_id AS "workspaceId", a.account_id AS "a
 const KEYS = `unnest($1::text[], $2::text[]) AS k(w, acc)`;
 
 const SQL = defineStatements('alerting.alerts', {
+  // The accounts with an alert not resolved held by the given owner of their workspace (a null
+  // owner: held by nobody); owners compare without regard to case.
+  accountsWithOpenHeldBy: `
+    SELECT DISTINCT a.workspace_id AS "workspaceId", a.account_id AS "accountId"
+    FROM alerting.alerts a
+    JOIN unnest($1::text[], $2::text[]) AS f(w, owner) ON a.workspace_id = f.w
+    WHERE a.status <> 'resolved' AND lower(a.owner) IS NOT DISTINCT FROM lower(f.owner)`,
   openOfAccountsForUpdate: `
     SELECT ${ALERT_COLUMNS} FROM alerting.alerts a
     JOIN ${KEYS} ON a.workspace_id = k.w AND a.account_id = k.acc
@@ -167,6 +174,18 @@ export class AlertRepository {
     if (keys.length === 0) return [];
     const rows: Record<string, unknown>[] = await m.query(SQL.openOfAccountsForUpdate, keyParams(keys));
     return rows.map(alertRecordOf);
+  }
+
+  /** The accounts with an alert not resolved that is held by `owner` of its workspace (null: nobody). */
+  async accountsWithOpenHeldBy(
+    m: EntityManager,
+    holders: readonly { readonly workspaceId: string; readonly owner: string | null }[],
+  ): Promise<AccountKey[]> {
+    if (holders.length === 0) return [];
+    return m.query(SQL.accountsWithOpenHeldBy, [
+      holders.map((h) => h.workspaceId),
+      holders.map((h) => h.owner),
+    ]);
   }
 
   /** The last resolution per account and rule, leaving out closures for churn. */

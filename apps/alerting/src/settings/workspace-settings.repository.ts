@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { defineStatements, recordset, recordsetParam } from '@tsuzuku/platform-database';
+import { defineStatements, recordset, recordsetParam, returnedRows } from '@tsuzuku/platform-database';
 
 /** A workspace's settings as alerting applies them (from cs.workspaces.v1). */
 export interface WorkspaceSettings {
@@ -27,13 +27,25 @@ const SQL = defineStatements('alerting.workspace_settings', {
   fallbackOwners: `
     SELECT workspace_id AS "workspaceId", fallback_owner AS "fallbackOwner"
     FROM alerting.workspace_settings WHERE workspace_id = ANY($1)`,
-  // A version older than the one applied (a replay, a redelivery) changes nothing.
+  // A version older than the one applied (a replay, a redelivery) changes nothing. Answers each
+  // workspace changed with its fallback owner before (o: the row as the statement found it).
   apply: `
     UPDATE alerting.workspace_settings AS w
        SET fallback_owner = s."fallbackOwner", settings_version = s.version, updated_at = now()
-      FROM ${recordset({ workspaceId: 'text', fallbackOwner: 'text', version: 'int' }, { alias: 's' })}
-     WHERE w.workspace_id = s."workspaceId" AND (w.settings_version IS NULL OR w.settings_version < s.version)`,
+      FROM ${recordset({ workspaceId: 'text', fallbackOwner: 'text', version: 'int' }, { alias: 's' })},
+           alerting.workspace_settings AS o
+     WHERE w.workspace_id = s."workspaceId" AND o.workspace_id = w.workspace_id
+       AND (w.settings_version IS NULL OR w.settings_version < s.version)
+    RETURNING w.workspace_id AS "workspaceId", o.fallback_owner AS "formerFallbackOwner",
+      w.fallback_owner AS "fallbackOwner"`,
 });
+
+/** A workspace whose settings were applied, with its fallback owner before and after. */
+export interface FallbackOwnerChange {
+  readonly workspaceId: string;
+  readonly formerFallbackOwner: string | null;
+  readonly fallbackOwner: string | null;
+}
 
 /**
  * The workspaces alerting knows (alerting.workspace_settings) and their settings; every
@@ -69,8 +81,12 @@ export class WorkspaceSettingsRepository {
     return new Map(rows.map((r) => [r.workspaceId, r.fallbackOwner]));
   }
 
-  /** Applies settings of recorded workspaces, each only when newer than the one applied. */
-  async apply(m: EntityManager, settings: readonly AppliedSettings[]): Promise<void> {
-    if (settings.length > 0) await m.query(SQL.apply, [recordsetParam(settings)]);
+  /**
+   * Applies settings of recorded workspaces, each only when newer than the one applied; answers
+   * the workspaces applied, with their fallback owner before and after.
+   */
+  async apply(m: EntityManager, settings: readonly AppliedSettings[]): Promise<FallbackOwnerChange[]> {
+    if (settings.length === 0) return [];
+    return returnedRows<FallbackOwnerChange>(await m.query(SQL.apply, [recordsetParam(settings)]));
   }
 }

@@ -22,7 +22,11 @@ import { TaskRepository } from '../tasks/task.repository';
 import { taskMessage } from '../tasks/task-rows';
 import { SCHEMA } from '../shared/playbook-envelope';
 import { AccountProfileRepository } from './account-profile.repository';
-import { AppliedSettings, WorkspaceSettingsRepository } from './workspace-settings.repository';
+import {
+  AppliedSettings,
+  FallbackOwnerChange,
+  WorkspaceSettingsRepository,
+} from './workspace-settings.repository';
 import { accountKey } from './account-store';
 import { closeRunsOfChurned } from './churned-runs';
 import { PLAYBOOKS_SIGNALS_CONSUMER } from './consumer-groups';
@@ -79,7 +83,7 @@ export class SignalsService {
         this.clock.now(),
       );
       // The newest settings of each workspace in the run (cs.workspaces.v1: the fallback owner).
-      const settings = new Map<string, AppliedSettings>();
+      const settings = new Map<string, AppliedSettings & { readonly cause: AnyEventEnvelope }>();
       for (const e of todo) {
         if (e.type === 'workspace.settings.updated') {
           const seen = settings.get(e.workspaceId);
@@ -88,6 +92,7 @@ export class SignalsService {
               workspaceId: e.workspaceId,
               fallbackOwner: e.data.fallbackOwner,
               version: e.data.version,
+              cause: e,
             });
           continue;
         }
@@ -98,7 +103,16 @@ export class SignalsService {
         else continue;
         if (e.accountId) batch.touch(e.workspaceId, e.accountId);
       }
-      await this.workspaceSettings.apply(m, [...settings.values()]);
+      const applied = await this.workspaceSettings.apply(
+        m,
+        [...settings.values()].map(({ workspaceId, fallbackOwner, version }) => ({
+          workspaceId,
+          fallbackOwner,
+          version,
+        })),
+      );
+      for (const change of applied)
+        await this.fallbackChanged(m, change, settings.get(change.workspaceId)!.cause);
       return batch.finish();
     });
   }
@@ -204,6 +218,28 @@ export class SignalsService {
       m,
       SCHEMA,
       moved.map((task) => taskMessage('task.updated', task, e.correlationId, now)),
+    );
+  }
+
+  /**
+   * The workspace's fallback owner changed: the open tasks the former one held (or nobody held,
+   * when there was none) on accounts without an owner go to the new one, announced as task.updated
+   * like any reassignment. Clearing the fallback owner moves nothing (a task is never taken from
+   * someone to be given to nobody); tasks of accounts with an owner stay where they are.
+   */
+  private async fallbackChanged(
+    m: EntityManager,
+    change: FallbackOwnerChange,
+    cause: AnyEventEnvelope,
+  ): Promise<void> {
+    const { formerFallbackOwner: former, fallbackOwner: next } = change;
+    if (next === null || former?.toLowerCase() === next.toLowerCase()) return;
+    const now = this.clock.now();
+    const moved = await this.tasks.reassignOpenOfFallback(m, change.workspaceId, former, next, now);
+    await enqueueOutbox(
+      m,
+      SCHEMA,
+      moved.map((task) => taskMessage('task.updated', task, cause.correlationId, now)),
     );
   }
 

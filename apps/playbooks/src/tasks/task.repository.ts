@@ -96,6 +96,16 @@ const SQL = defineStatements('playbooks.tasks', {
     WHERE workspace_id = $1 AND account_id = $2 AND status = 'open' AND NOT owner_set_by_hand
       AND (owner IS NULL OR lower(owner) = ANY($4::text[])) AND owner IS DISTINCT FROM $3
     RETURNING *`,
+  // Open tasks the workspace's former fallback owner held ($2; null: nobody) on accounts without an
+  // owner of their own, unless a person set their owner by hand.
+  reassignOpenOfFallback: `
+    UPDATE playbooks.tasks AS t SET owner = $3, updated_at = $4
+    WHERE t.workspace_id = $1 AND t.status = 'open' AND NOT t.owner_set_by_hand
+      AND lower(t.owner) IS NOT DISTINCT FROM lower($2::text)
+      AND NOT EXISTS (
+        SELECT 1 FROM playbooks.accounts a
+        WHERE a.workspace_id = t.workspace_id AND a.account_id = t.account_id AND a.csm_email IS NOT NULL)
+    RETURNING t.*`,
   statusesOfRuns: `SELECT run_id, step_id, status FROM playbooks.tasks WHERE run_id = ANY($1::uuid[])`,
   // Only an open task changes; a flag says whether owner / due date are given ($3, $5), a null
   // status ($7) leaves it open.
@@ -146,6 +156,28 @@ export class TaskRepository {
         key.accountId,
         owner,
         formerOwners.map((o) => o.toLowerCase()),
+      ]),
+    );
+  }
+
+  /**
+   * Gives the open tasks the workspace's former fallback owner held (null: nobody) on accounts
+   * without an owner to the new fallback owner; a task whose owner a person chose keeps it.
+   * Answers the tasks that moved, as they now stand.
+   */
+  async reassignOpenOfFallback(
+    m: EntityManager,
+    workspaceId: string,
+    formerFallbackOwner: string | null,
+    fallbackOwner: string,
+    now: Date,
+  ): Promise<TaskRow[]> {
+    return returnedRows<TaskRow>(
+      await m.query(SQL.reassignOpenOfFallback, [
+        workspaceId,
+        formerFallbackOwner,
+        fallbackOwner,
+        now.toISOString(),
       ]),
     );
   }

@@ -32,6 +32,7 @@ export class ReportingGrpcController {
       to: report.to,
       months: report.months.map((m) => withoutNulls(m)),
       errors: report.errors.map((e) => withoutNulls(e)),
+      warnings: report.warnings,
     };
   }
 

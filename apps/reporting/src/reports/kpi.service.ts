@@ -61,9 +61,10 @@ export interface MovementsReport {
   readonly from: string;
   readonly to: string;
   readonly months: MovementTotalsRow[];
-  /** Each movement, when asked for (accountId or detail=true), in time order. */
-  readonly movements?: MovementRow[];
-  readonly nextCursor?: string | null;
+  /** Each movement, a page at a time in time order, when asked for (accountId or detail=true); else empty. */
+  readonly items: MovementRow[];
+  /** The cursor of the next page of items, null on the last page (and without detail). */
+  readonly nextCursor: string | null;
   readonly errors: ConversionError[];
   /** E.g. a filter value (segment, owner, plan) no account of the workspace has. */
   readonly warnings: ApiWarning[];
@@ -200,7 +201,7 @@ export class KpiService {
       errors,
       warnings: await this.filterWarnings(workspaceId, options.filter ?? {}),
     };
-    if (options.accountId === undefined && !options.detail) return report;
+    if (options.accountId === undefined && !options.detail) return { ...report, items: [], nextCursor: null };
     const limit = options.limit ?? 1000;
     const rows = await this.movementsRepository.list(
       workspaceId,
@@ -216,7 +217,7 @@ export class KpiService {
     const last = page[page.length - 1];
     return {
       ...report,
-      movements: page.map((r) => ({
+      items: page.map((r) => ({
         accountId: r.accountId,
         occurredAt: r.occurredAt.toISOString(),
         month: r.occurredAt.toISOString().slice(0, 7),

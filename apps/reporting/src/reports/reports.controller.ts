@@ -91,10 +91,10 @@ export class ReportsController {
     );
     if (!wantsCsv(accept)) return report;
     void reply.header('content-type', 'text/csv; charset=utf-8');
-    if (report.movements)
+    if (q.accountId !== undefined || q.detail)
       return toCsv(
         ['accountId', 'occurredAt', 'month', 'type', 'amount', 'fromMrr', 'toMrr', 'eventId'],
-        report.movements as unknown as Record<string, unknown>[],
+        report.items as unknown as Record<string, unknown>[],
       );
     return toCsv(
       [

@@ -220,7 +220,7 @@ describe('KPIs on Postgres (medium)', () => {
         limit: 2,
         ...(cursor ? { cursor: MOVEMENTS_CURSOR.decode(cursor) } : {}),
       });
-      listed.push(...page.movements!);
+      listed.push(...page.items);
       cursor = page.nextCursor;
       pages++;
     } while (cursor && pages < 20);

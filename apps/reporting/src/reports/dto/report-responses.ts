@@ -113,8 +113,13 @@ export class MovementsReportDto {
   @ApiProperty() from!: string;
   @ApiProperty() to!: string;
   @ApiProperty({ type: [MovementTotalsDto] }) months!: MovementTotalsDto[];
-  @ApiPropertyOptional({ type: [MovementDto] }) movements?: MovementDto[];
-  @ApiPropertyOptional({ type: String, nullable: true }) nextCursor?: string | null;
+  @ApiProperty({
+    type: [MovementDto],
+    description: 'each movement, a page at a time in time order, with accountId or detail=true; else empty',
+  })
+  items!: MovementDto[];
+  @ApiProperty({ type: String, nullable: true, description: 'the next page of items; null on the last' })
+  nextCursor!: string | null;
   @ApiProperty({ type: [ConversionErrorDto] }) errors!: ConversionErrorDto[];
   @ApiProperty({
     type: [ApiWarningDto],
