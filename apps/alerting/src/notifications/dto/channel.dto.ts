@@ -20,7 +20,7 @@ import {
   ValidateIf,
   ValidateNested,
 } from 'class-validator';
-import { CursorQuery, PageDto, PageQuery } from '@tsuzuku/platform-runtime';
+import { CursorQuery, Page, PageDto, PageQuery } from '@tsuzuku/platform-runtime';
 import { CHANNELS_CURSOR, DELIVERIES_CURSOR, PageCursor } from '../../shared/page-cursor';
 import { ALERT_RULE_TYPES, ALERT_SEVERITIES, AlertRuleType, AlertSeverity } from '@tsuzuku/contracts';
 
@@ -257,12 +257,8 @@ export class DeliveryDto {
   deliveredAt!: string | null;
 }
 
-export class DeliveryPageDto {
-  @ApiProperty({ type: [DeliveryDto], description: 'newest first' })
-  items!: DeliveryDto[];
-  @ApiProperty({ type: String, nullable: true })
-  nextCursor!: string | null;
-}
+export const DeliveryPageDto = PageDto(DeliveryDto, 'DeliveryPageDto', 'newest first');
+export type DeliveryPageDto = Page<DeliveryDto>;
 
 /** A page of the channel list: oldest first. */
 export class ListChannelsQuery extends PageQuery {
