@@ -196,7 +196,7 @@ export class CreatedChannelDto extends ChannelDto {
   secret?: string;
 }
 
-export class ListDeliveriesQuery {
+export class ListDeliveriesQuery extends PageQuery {
   @ApiPropertyOptional({ enum: ['pending', 'delivered', 'failed'] })
   @IsOptional()
   @IsIn(['pending', 'delivered', 'failed'])
@@ -213,16 +213,6 @@ export class ListDeliveriesQuery {
   @IsString()
   @MaxLength(64)
   channelId?: string;
-
-  @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50 })
-  @IsOptional()
-  @Transform(({ value }: { value: unknown }) =>
-    typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value,
-  )
-  @IsInt()
-  @Min(1)
-  @Max(200)
-  limit?: number;
 
   @CursorQuery(DELIVERIES_CURSOR)
   cursor?: PageCursor;
