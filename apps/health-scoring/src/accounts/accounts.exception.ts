@@ -1,5 +1,5 @@
 import { HttpStatus } from '@nestjs/common';
-import { ApiException } from '@tsuzuku/platform-runtime';
+import { CodedApiException } from '@tsuzuku/platform-runtime';
 
 export enum AccountsExceptionCode {
   AccountNotFound = 'account_not_found',
@@ -7,18 +7,12 @@ export enum AccountsExceptionCode {
   RescoreFailed = 'rescore_failed',
 }
 
-const STATUS: Record<AccountsExceptionCode, HttpStatus> = {
+/** A refused accounts API request: its status, a code and what was wrong. */
+export class AccountsException extends CodedApiException<AccountsExceptionCode>({
   [AccountsExceptionCode.AccountNotFound]: HttpStatus.NOT_FOUND,
   [AccountsExceptionCode.OverrideNotFound]: HttpStatus.NOT_FOUND,
   [AccountsExceptionCode.RescoreFailed]: HttpStatus.SERVICE_UNAVAILABLE,
-};
-
-/** A refused accounts API request: its status, a code and what was wrong. */
-export class AccountsException extends ApiException<AccountsExceptionCode> {
-  constructor(code: AccountsExceptionCode, message: string) {
-    super(STATUS[code], code, message);
-  }
-
+}) {
   static accountNotFound(accountId: string): AccountsException {
     // The same answer whether the account is another workspace's or nobody's.
     return new AccountsException(

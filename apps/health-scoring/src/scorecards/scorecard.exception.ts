@@ -1,6 +1,5 @@
 import { HttpStatus } from '@nestjs/common';
-import { ApiException } from '@tsuzuku/platform-runtime';
-import type { ScorecardProblem } from './domain/scorecard-validation';
+import { CodedApiException } from '@tsuzuku/platform-runtime';
 
 export enum ScorecardExceptionCode {
   InvalidScorecard = 'invalid_scorecard',
@@ -9,16 +8,10 @@ export enum ScorecardExceptionCode {
   DefaultScorecardKept = 'default_scorecard_kept',
 }
 
-const STATUS: Record<ScorecardExceptionCode, HttpStatus> = {
+/** A refused scorecard request: its status, a code, what was wrong and, for a 400, where. */
+export class ScorecardException extends CodedApiException<ScorecardExceptionCode>({
   [ScorecardExceptionCode.InvalidScorecard]: HttpStatus.BAD_REQUEST,
   [ScorecardExceptionCode.ScorecardNotFound]: HttpStatus.NOT_FOUND,
   [ScorecardExceptionCode.AudienceTaken]: HttpStatus.CONFLICT,
   [ScorecardExceptionCode.DefaultScorecardKept]: HttpStatus.CONFLICT,
-};
-
-/** A refused scorecard request: its status, a code, what was wrong and, for a 400, where. */
-export class ScorecardException extends ApiException<ScorecardExceptionCode> {
-  constructor(code: ScorecardExceptionCode, message: string, problems: readonly ScorecardProblem[] = []) {
-    super(STATUS[code], code, message, problems);
-  }
-}
+}) {}

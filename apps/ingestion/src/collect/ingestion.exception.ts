@@ -1,6 +1,6 @@
 import { HttpStatus } from '@nestjs/common';
 import type { FieldProblem } from '@tsuzuku/contracts';
-import { ApiException } from '@tsuzuku/platform-runtime';
+import { CodedApiException } from '@tsuzuku/platform-runtime';
 
 export enum IngestionExceptionCode {
   MissingWriteKey = 'missing_write_key',
@@ -17,7 +17,11 @@ export enum IngestionExceptionCode {
   Starting = 'starting',
 }
 
-const STATUS: Record<IngestionExceptionCode, HttpStatus> = {
+/**
+ * A refused ingestion request in the shape of every Tsuzuku API (ApiException), with the headers
+ * to send along (Retry-After, RateLimit-*, WWW-Authenticate).
+ */
+export class IngestionException extends CodedApiException<IngestionExceptionCode>({
   [IngestionExceptionCode.MissingWriteKey]: HttpStatus.UNAUTHORIZED,
   [IngestionExceptionCode.InvalidWriteKey]: HttpStatus.UNAUTHORIZED,
   [IngestionExceptionCode.InvalidRequest]: HttpStatus.BAD_REQUEST,
@@ -29,13 +33,7 @@ const STATUS: Record<IngestionExceptionCode, HttpStatus> = {
   [IngestionExceptionCode.DatabaseUnavailable]: HttpStatus.SERVICE_UNAVAILABLE,
   [IngestionExceptionCode.InternalError]: HttpStatus.INTERNAL_SERVER_ERROR,
   [IngestionExceptionCode.Starting]: HttpStatus.SERVICE_UNAVAILABLE,
-};
-
-/**
- * A refused ingestion request in the shape of every Tsuzuku API (ApiException), with the headers
- * to send along (Retry-After, RateLimit-*, WWW-Authenticate).
- */
-export class IngestionException extends ApiException<IngestionExceptionCode> {
+}) {
   constructor(
     code: IngestionExceptionCode,
     message: string,
@@ -43,6 +41,6 @@ export class IngestionException extends ApiException<IngestionExceptionCode> {
     readonly headers: Record<string, string> = {},
     extra: Record<string, unknown> = {},
   ) {
-    super(STATUS[code], code, message, problems, extra);
+    super(code, message, problems, extra);
   }
 }

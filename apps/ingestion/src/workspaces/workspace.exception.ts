@@ -1,5 +1,5 @@
 import { HttpStatus } from '@nestjs/common';
-import { ApiException } from '@tsuzuku/platform-runtime';
+import { CodedApiException } from '@tsuzuku/platform-runtime';
 
 export enum WorkspaceExceptionCode {
   WorkspaceNotFound = 'workspace_not_found',
@@ -7,14 +7,8 @@ export enum WorkspaceExceptionCode {
   CredentialRevoked = 'credential_revoked',
 }
 
-const STATUS: Record<WorkspaceExceptionCode, HttpStatus> = {
+export class WorkspaceException extends CodedApiException<WorkspaceExceptionCode>({
   [WorkspaceExceptionCode.WorkspaceNotFound]: HttpStatus.NOT_FOUND,
   [WorkspaceExceptionCode.CredentialNotFound]: HttpStatus.NOT_FOUND,
   [WorkspaceExceptionCode.CredentialRevoked]: HttpStatus.CONFLICT,
-};
-
-export class WorkspaceException extends ApiException<WorkspaceExceptionCode> {
-  constructor(code: WorkspaceExceptionCode, message: string) {
-    super(STATUS[code], code, message);
-  }
-}
+}) {}

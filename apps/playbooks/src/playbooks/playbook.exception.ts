@@ -1,5 +1,5 @@
 import { HttpStatus } from '@nestjs/common';
-import { ApiException, ApiProblem } from '@tsuzuku/platform-runtime';
+import { CodedApiException } from '@tsuzuku/platform-runtime';
 
 export enum PlaybookExceptionCode {
   InvalidPlaybook = 'invalid_playbook',
@@ -12,7 +12,8 @@ export enum PlaybookExceptionCode {
   TaskClosed = 'task_closed',
 }
 
-const STATUS: Record<PlaybookExceptionCode, HttpStatus> = {
+/** A refused playbooks, runs or tasks request: its status, a code, what was wrong and, for a 400, where. */
+export class PlaybookException extends CodedApiException<PlaybookExceptionCode>({
   [PlaybookExceptionCode.InvalidPlaybook]: HttpStatus.BAD_REQUEST,
   [PlaybookExceptionCode.PlaybookNotFound]: HttpStatus.NOT_FOUND,
   [PlaybookExceptionCode.VersionNotFound]: HttpStatus.NOT_FOUND,
@@ -21,11 +22,4 @@ const STATUS: Record<PlaybookExceptionCode, HttpStatus> = {
   [PlaybookExceptionCode.RunNotRunning]: HttpStatus.CONFLICT,
   [PlaybookExceptionCode.TaskNotFound]: HttpStatus.NOT_FOUND,
   [PlaybookExceptionCode.TaskClosed]: HttpStatus.CONFLICT,
-};
-
-/** A refused playbooks, runs or tasks request: its status, a code, what was wrong and, for a 400, where. */
-export class PlaybookException extends ApiException<PlaybookExceptionCode> {
-  constructor(code: PlaybookExceptionCode, message: string, problems: readonly ApiProblem[] = []) {
-    super(STATUS[code], code, message, problems);
-  }
-}
+}) {}
