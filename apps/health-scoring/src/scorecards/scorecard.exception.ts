@@ -1,17 +1,13 @@
 import { HttpStatus } from '@nestjs/common';
 import { CodedApiException } from '@tsuzuku/platform-runtime';
 
-export enum ScorecardExceptionCode {
-  InvalidScorecard = 'invalid_scorecard',
-  ScorecardNotFound = 'scorecard_not_found',
-  AudienceTaken = 'scorecard_audience_taken',
-  DefaultScorecardKept = 'default_scorecard_kept',
-}
-
 /** A refused scorecard request: its status, a code, what was wrong and, for a 400, where. */
-export class ScorecardException extends CodedApiException<ScorecardExceptionCode>({
-  [ScorecardExceptionCode.InvalidScorecard]: HttpStatus.BAD_REQUEST,
-  [ScorecardExceptionCode.ScorecardNotFound]: HttpStatus.NOT_FOUND,
-  [ScorecardExceptionCode.AudienceTaken]: HttpStatus.CONFLICT,
-  [ScorecardExceptionCode.DefaultScorecardKept]: HttpStatus.CONFLICT,
+export class ScorecardException extends CodedApiException({
+  invalid_scorecard: HttpStatus.BAD_REQUEST,
+  scorecard_not_found: HttpStatus.NOT_FOUND,
+  scorecard_audience_taken: HttpStatus.CONFLICT,
+  default_scorecard_kept: HttpStatus.CONFLICT,
 }) {}
+
+/** The codes of ScorecardException. */
+export type ScorecardExceptionCode = ScorecardException['code'];

@@ -1,11 +1,10 @@
 import { HttpStatus } from '@nestjs/common';
 import { CodedApiException } from '@tsuzuku/platform-runtime';
 
-export enum SettingsExceptionCode {
-  InvalidSettings = 'invalid_settings',
-}
-
 /** Refused workspace settings: every problem with its field path. */
-export class SettingsException extends CodedApiException<SettingsExceptionCode>({
-  [SettingsExceptionCode.InvalidSettings]: HttpStatus.BAD_REQUEST,
+export class SettingsException extends CodedApiException({
+  invalid_settings: HttpStatus.BAD_REQUEST,
 }) {}
+
+/** The codes of SettingsException. */
+export type SettingsExceptionCode = SettingsException['code'];

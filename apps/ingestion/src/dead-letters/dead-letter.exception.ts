@@ -1,16 +1,14 @@
 import { HttpStatus } from '@nestjs/common';
 import { CodedApiException } from '@tsuzuku/platform-runtime';
 
-export enum DeadLetterExceptionCode {
-  DeadLetterNotFound = 'dead_letter_not_found',
-  ReplayRefused = 'replay_refused',
-}
-
-export class DeadLetterException extends CodedApiException<DeadLetterExceptionCode>({
-  [DeadLetterExceptionCode.DeadLetterNotFound]: HttpStatus.NOT_FOUND,
-  [DeadLetterExceptionCode.ReplayRefused]: HttpStatus.CONFLICT,
+export class DeadLetterException extends CodedApiException({
+  dead_letter_not_found: HttpStatus.NOT_FOUND,
+  replay_refused: HttpStatus.CONFLICT,
 }) {
   constructor(code: DeadLetterExceptionCode, message: string, path = 'id') {
     super(code, message, [{ path, message }]);
   }
 }
+
+/** The codes of DeadLetterException. */
+export type DeadLetterExceptionCode = DeadLetterException['code'];

@@ -1,19 +1,14 @@
 import { HttpException, HttpStatus } from '@nestjs/common';
 import { ApiException, CodedApiException } from './api-exception';
 
-enum ThingExceptionCode {
-  ThingNotFound = 'thing_not_found',
-  InvalidThing = 'invalid_thing',
-}
-
-class ThingException extends CodedApiException<ThingExceptionCode>({
-  [ThingExceptionCode.ThingNotFound]: HttpStatus.NOT_FOUND,
-  [ThingExceptionCode.InvalidThing]: HttpStatus.BAD_REQUEST,
+class ThingException extends CodedApiException({
+  thing_not_found: HttpStatus.NOT_FOUND,
+  invalid_thing: HttpStatus.BAD_REQUEST,
 }) {}
 
 describe('CodedApiException', () => {
   it('answers with the status of its code, in the one body shape', () => {
-    const missing = new ThingException(ThingExceptionCode.ThingNotFound, 'no thing t1');
+    const missing = new ThingException('thing_not_found', 'no thing t1');
     expect(missing).toBeInstanceOf(ThingException);
     expect(missing).toBeInstanceOf(ApiException);
     expect(missing).toBeInstanceOf(HttpException);
@@ -28,7 +23,7 @@ describe('CodedApiException', () => {
 
   it('lists the fields at fault and any further body fields', () => {
     const invalid = new ThingException(
-      ThingExceptionCode.InvalidThing,
+      'invalid_thing',
       'the thing is invalid',
       [{ path: 'name', message: 'name is required' }],
       { hint: 'see the docs' },
