@@ -9,7 +9,7 @@ import { ManualAction, manualTransition } from './domain/alert-lifecycle';
 import { AlertChange, AlertRecord } from './domain/alert-record';
 import { AlertRepository } from './alert.repository';
 import { AlertWriter } from './alert-writer';
-import { AlertsException, AlertsExceptionCode } from './alerts.exception';
+import { AlertsException } from './alerts.exception';
 import { AlertHistoryEntryDto, AlertPageDto, ListAlertsQuery } from './dto/alert.dto';
 
 export type AlertWithHistory = AlertRecord & { readonly history: AlertHistoryEntryDto[] };
@@ -63,8 +63,7 @@ export class AlertsService {
       const alert = await this.alerts.findForUpdate(m, workspaceId, id);
       if (!alert) notFound(id);
       const transition = manualTransition(alert.status, action);
-      if (!transition.ok)
-        throw new AlertsException(AlertsExceptionCode.InvalidTransition, transition.problem);
+      if (!transition.ok) throw new AlertsException('invalid_transition', transition.problem);
       const now = this.clock.now().toISOString();
       const note = input.note ?? null;
       let change: AlertChange;
@@ -114,5 +113,5 @@ export class AlertsService {
 
 function notFound(id: string): never {
   // The same answer whether the alert is another workspace's or nobody's.
-  throw new AlertsException(AlertsExceptionCode.AlertNotFound, `no alert ${id} in this workspace`);
+  throw new AlertsException('alert_not_found', `no alert ${id} in this workspace`);
 }

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { maskUrl, unmaskUrl } from '@tsuzuku/contracts';
 import { Clock, OutboundHttpClient, Page, pageOf } from '@tsuzuku/platform-runtime';
-import { AlertsException, AlertsExceptionCode } from '../alerts/alerts.exception';
+import { AlertsException } from '../alerts/alerts.exception';
 import { isUuid } from '../shared/is-uuid';
 import { CHANNELS_CURSOR, DELIVERIES_CURSOR, PageCursor } from '../shared/page-cursor';
 import { ChannelFilters, NO_FILTERS } from './domain/channel-routing';
@@ -83,7 +83,7 @@ export class ChannelsService {
   ): Promise<CreatedChannelDto> {
     const current = await this.row(workspaceId, id);
     if (current.kind !== 'webhook')
-      throw new AlertsException(AlertsExceptionCode.InvalidChannel, 'only webhook channels have a secret', [
+      throw new AlertsException('invalid_channel', 'only webhook channels have a secret', [
         { path: 'kind', message: `is ${current.kind}, not webhook` },
       ]);
     const secret = newSecret();
@@ -120,7 +120,7 @@ export class ChannelsService {
     if (kind === 'email' || typeof url !== 'string') return;
     const problem = this.outbound.urlProblem(url);
     if (problem)
-      throw new AlertsException(AlertsExceptionCode.InvalidChannel, 'the channel URL may not be called', [
+      throw new AlertsException('invalid_channel', 'the channel URL may not be called', [
         { path: 'url', message: problem },
       ]);
   }
@@ -138,11 +138,7 @@ export class ChannelsService {
         : [{ path: `filters.ruleIds.${i}`, message: `no alert rule ${id} in this workspace` }],
     );
     if (problems.length > 0)
-      throw new AlertsException(
-        AlertsExceptionCode.InvalidChannel,
-        'the channel names unknown alert rules',
-        problems,
-      );
+      throw new AlertsException('invalid_channel', 'the channel names unknown alert rules', problems);
   }
 
   private async row(workspaceId: string, id: string): Promise<ChannelRow> {
@@ -169,10 +165,7 @@ export class ChannelsService {
 }
 
 function channelNotFound(id: string): never {
-  throw new AlertsException(
-    AlertsExceptionCode.ChannelNotFound,
-    `no notification channel ${id} in this workspace`,
-  );
+  throw new AlertsException('channel_not_found', `no notification channel ${id} in this workspace`);
 }
 
 function fieldsOf(input: ChannelInputDto, url: unknown, secret: string | null): ChannelFields {

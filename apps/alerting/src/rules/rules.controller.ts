@@ -2,7 +2,7 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query } from
 import { ApiBody, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { Auth, AuthContext, RequireScopes } from '@tsuzuku/platform-auth';
 import { ApiReplaceOperation, Page, requestValidationPipe } from '@tsuzuku/platform-runtime';
-import { AlertsException, AlertsExceptionCode } from '../alerts/alerts.exception';
+import { AlertsException } from '../alerts/alerts.exception';
 import { RuleDefinition } from './domain/default-rules';
 import { parseRuleDefinition } from './domain/rule-validation';
 import { ListRulesQuery, RuleDto, RuleInputDto, RulePageDto } from './dto/rule.dto';
@@ -73,7 +73,6 @@ export class RulesController {
 
 function parsed(body: unknown): RuleDefinition {
   const result = parseRuleDefinition(body);
-  if (!result.ok)
-    throw new AlertsException(AlertsExceptionCode.InvalidRule, 'the rule is invalid', result.problems);
+  if (!result.ok) throw new AlertsException('invalid_rule', 'the rule is invalid', result.problems);
   return result.rule;
 }

@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { AlertingEngine } from '../alerts/alerting.engine';
-import { AlertsException, AlertsExceptionCode } from '../alerts/alerts.exception';
+import { AlertsException } from '../alerts/alerts.exception';
 import { Page, pageOf } from '@tsuzuku/platform-runtime';
 import { isUuid } from '../shared/is-uuid';
 import { PageCursor, RULES_CURSOR } from '../shared/page-cursor';
@@ -65,5 +65,5 @@ export class RulesService {
 }
 
 function notFound(id: string): never {
-  throw new AlertsException(AlertsExceptionCode.RuleNotFound, `no alert rule ${id} in this workspace`);
+  throw new AlertsException('rule_not_found', `no alert rule ${id} in this workspace`);
 }

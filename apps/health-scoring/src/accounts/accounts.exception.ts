@@ -1,29 +1,17 @@
 import { HttpStatus } from '@nestjs/common';
-import { ApiException } from '@tsuzuku/platform-runtime';
-
-export enum AccountsExceptionCode {
-  AccountNotFound = 'account_not_found',
-  OverrideNotFound = 'override_not_found',
-  RescoreFailed = 'rescore_failed',
-}
-
-const STATUS: Record<AccountsExceptionCode, HttpStatus> = {
-  [AccountsExceptionCode.AccountNotFound]: HttpStatus.NOT_FOUND,
-  [AccountsExceptionCode.OverrideNotFound]: HttpStatus.NOT_FOUND,
-  [AccountsExceptionCode.RescoreFailed]: HttpStatus.SERVICE_UNAVAILABLE,
-};
+import { CodedApiException } from '@tsuzuku/platform-runtime';
 
 /** A refused accounts API request: its status, a code and what was wrong. */
-export class AccountsException extends ApiException<AccountsExceptionCode> {
-  constructor(code: AccountsExceptionCode, message: string) {
-    super(STATUS[code], code, message);
-  }
-
+export class AccountsException extends CodedApiException({
+  account_not_found: HttpStatus.NOT_FOUND,
+  override_not_found: HttpStatus.NOT_FOUND,
+  rescore_failed: HttpStatus.SERVICE_UNAVAILABLE,
+}) {
   static accountNotFound(accountId: string): AccountsException {
     // The same answer whether the account is another workspace's or nobody's.
-    return new AccountsException(
-      AccountsExceptionCode.AccountNotFound,
-      `no account ${accountId} in this workspace`,
-    );
+    return new AccountsException('account_not_found', `no account ${accountId} in this workspace`);
   }
 }
+
+/** The codes of AccountsException. */
+export type AccountsExceptionCode = AccountsException['code'];

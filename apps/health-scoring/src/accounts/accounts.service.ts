@@ -5,7 +5,7 @@ import { DataSource } from 'typeorm';
 import { Clock } from '@tsuzuku/platform-runtime';
 import { OverrideRepository } from '../scoring/override.repository';
 import { OwnerAssigner, Rescorer } from '../scoring/ports';
-import { AccountsException, AccountsExceptionCode } from './accounts.exception';
+import { AccountsException } from './accounts.exception';
 import { AccountRecord, AccountsRepository } from './accounts.repository';
 import { AccountCursor } from './domain/account-cursor';
 import { ACCOUNT_CURSORS } from './account-cursors';
@@ -191,10 +191,7 @@ export class AccountsService {
     const cleared = await this.overrides.clear(workspaceId, accountId, this.now());
     if (!cleared) {
       await this.found(workspaceId, accountId, this.now());
-      throw new AccountsException(
-        AccountsExceptionCode.OverrideNotFound,
-        `account ${accountId} has no active override`,
-      );
+      throw new AccountsException('override_not_found', `account ${accountId} has no active override`);
     }
     await this.rescore(workspaceId, accountId, 'override cleared');
   }
@@ -207,7 +204,7 @@ export class AccountsService {
         `override saved but rescoring ${workspaceId}/${accountId} (${reason}) failed: ${(error as Error).message}`,
       );
       throw new AccountsException(
-        AccountsExceptionCode.RescoreFailed,
+        'rescore_failed',
         'the override was saved, but the score could not be recomputed now; it applies at the next scoring',
       );
     }

@@ -1,23 +1,12 @@
 import { IsISO8601, IsInt, IsOptional, Max, Min } from 'class-validator';
-import { ServiceConfig, ToNumber } from '@tsuzuku/platform-config';
+import { GrpcServiceConfig, ToNumber } from '@tsuzuku/platform-config';
 
-/** The gRPC port when GRPC_PORT is not set. */
+/** The port of the gRPC AccountsService when GRPC_PORT is not set. */
 export const DEFAULT_GRPC_PORT = 5002;
 
 /** Environment of the health-scoring service. */
-export class HealthScoringConfig extends ServiceConfig {
+export class HealthScoringConfig extends GrpcServiceConfig {
   override PORT = 3002;
-
-  /**
-   * Port of the gRPC AccountsService (with server reflection); 0 picks a free one. Unset: 5002,
-   * or a free port when PORT is 0 (a service started on a free port, as tests do).
-   */
-  @IsOptional()
-  @ToNumber()
-  @IsInt()
-  @Min(0)
-  @Max(65535)
-  GRPC_PORT?: number = undefined;
 
   /** How often every account is rescored for what time alone changes (default hourly). */
   @ToNumber()
@@ -69,9 +58,4 @@ export class HealthScoringConfig extends ServiceConfig {
   @IsOptional()
   @IsISO8601({ strict: true }, { message: 'SCORING_AS_OF must be an ISO 8601 instant' })
   SCORING_AS_OF?: string = undefined;
-}
-
-/** The gRPC port to listen on, from the configuration. */
-export function grpcPortOf(config: HealthScoringConfig): number {
-  return config.GRPC_PORT ?? (config.PORT === 0 ? 0 : DEFAULT_GRPC_PORT);
 }

@@ -15,7 +15,7 @@ import { HealthScoringConfig } from '../config/health-scoring.config';
 import { Bands, Measure, ScoringMethod } from './domain/scorecard';
 import { ScorecardProblem, validateScorecard } from './domain/scorecard-validation';
 import { DEFAULT_SCORECARD_BANDS, DEFAULT_SCORECARD_NAME, defaultMeasures } from './domain/default-scorecard';
-import { ScorecardException, ScorecardExceptionCode } from './scorecard.exception';
+import { ScorecardException } from './scorecard.exception';
 import { ScorecardContent, ScorecardRepository } from './scorecard.repository';
 
 /** A whole scorecard as a caller defines it. */
@@ -103,7 +103,7 @@ export class ScorecardsService extends ScorecardDirectory {
   async patch(workspaceId: string, id: string, patch: ScorecardPatch): Promise<StoredScorecard> {
     if (patch.name === undefined && patch.measures === undefined && patch.bands === undefined)
       throw new ScorecardException(
-        ScorecardExceptionCode.InvalidScorecard,
+        'invalid_scorecard',
         'nothing to change: send name, measures and/or bands',
       );
     return this.change(workspaceId, id, (current) => {
@@ -127,7 +127,7 @@ export class ScorecardsService extends ScorecardDirectory {
         const current = (await this.repository.lockOne(m, workspaceId, id)) ?? throwNotFound(id);
         if (current.isDefault)
           throw new ScorecardException(
-            ScorecardExceptionCode.DefaultScorecardKept,
+            'default_scorecard_kept',
             'the default scorecard cannot be deleted: it scores every account no other scorecard claims',
           );
         await this.repository.delete(m, workspaceId, id);
@@ -221,11 +221,7 @@ function check(input: ScorecardInput, isDefault: boolean): void {
   }
   problems.push(...validateScorecard(input));
   if (problems.length > 0)
-    throw new ScorecardException(
-      ScorecardExceptionCode.InvalidScorecard,
-      'the scorecard is invalid',
-      problems,
-    );
+    throw new ScorecardException('invalid_scorecard', 'the scorecard is invalid', problems);
 }
 
 function throwNotFound(id: string): never {
@@ -233,10 +229,7 @@ function throwNotFound(id: string): never {
 }
 
 function notFound(id: string): ScorecardException {
-  return new ScorecardException(
-    ScorecardExceptionCode.ScorecardNotFound,
-    `no scorecard ${id} in this workspace`,
-  );
+  return new ScorecardException('scorecard_not_found', `no scorecard ${id} in this workspace`);
 }
 
 /** The 409 for a unique violation of the one-scorecard-per-audience index, else undefined. */
@@ -256,7 +249,7 @@ function audienceConflict(error: unknown, input: ScorecardInput): ScorecardExcep
     .filter(Boolean)
     .join(' and ');
   return new ScorecardException(
-    ScorecardExceptionCode.AudienceTaken,
+    'scorecard_audience_taken',
     `the workspace already has a scorecard for ${audience}: change that one instead`,
   );
 }

@@ -1,14 +1,10 @@
 import { HttpStatus } from '@nestjs/common';
-import { ApiException } from '@tsuzuku/platform-runtime';
-import type { SettingsProblem } from './domain/workspace-settings';
-
-export enum SettingsExceptionCode {
-  InvalidSettings = 'invalid_settings',
-}
+import { CodedApiException } from '@tsuzuku/platform-runtime';
 
 /** Refused workspace settings: every problem with its field path. */
-export class SettingsException extends ApiException<SettingsExceptionCode> {
-  constructor(code: SettingsExceptionCode, message: string, problems: readonly SettingsProblem[] = []) {
-    super(HttpStatus.BAD_REQUEST, code, message, problems);
-  }
-}
+export class SettingsException extends CodedApiException({
+  invalid_settings: HttpStatus.BAD_REQUEST,
+}) {}
+
+/** The codes of SettingsException. */
+export type SettingsExceptionCode = SettingsException['code'];

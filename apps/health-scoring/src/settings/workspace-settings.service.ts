@@ -14,7 +14,7 @@ import {
   WorkspaceSettings,
   validateWorkspaceSettings,
 } from './domain/workspace-settings';
-import { SettingsException, SettingsExceptionCode } from './settings.exception';
+import { SettingsException } from './settings.exception';
 import { WorkspaceSettingsRepository, WorkspaceSettingsView } from './workspace-settings.repository';
 
 export type { WorkspaceSettingsView } from './workspace-settings.repository';
@@ -59,11 +59,7 @@ export class WorkspaceSettingsService {
   async replace(workspaceId: string, settings: WorkspaceSettings): Promise<WorkspaceSettingsView> {
     const problems = validateWorkspaceSettings(settings);
     if (problems.length > 0)
-      throw new SettingsException(
-        SettingsExceptionCode.InvalidSettings,
-        'the settings are invalid',
-        problems,
-      );
+      throw new SettingsException('invalid_settings', 'the settings are invalid', problems);
     try {
       return await this.repository.save(workspaceId, settings);
     } finally {

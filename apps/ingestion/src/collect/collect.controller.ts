@@ -14,7 +14,7 @@ import {
 import { ChecksOwnBodyValues } from '@tsuzuku/platform-runtime';
 import { IngestionConfig } from '../config/ingestion.config';
 import { CollectResult, CollectService } from './collect.service';
-import { IngestionException, IngestionExceptionCode } from './ingestion.exception';
+import { IngestionException } from './ingestion.exception';
 import { IngestionExceptionFilter } from './ingestion-exception.filter';
 import { writeKeyOf } from './write-key';
 import { bodyBytesOf } from './gzip-bodies';
@@ -131,7 +131,7 @@ export class CollectController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
     if (!SINGLE_CALLS.includes(type as SegmentCallType)) {
-      throw new IngestionException(IngestionExceptionCode.InvalidRequest, `no such call type "${type}"`, [
+      throw new IngestionException('invalid_request', `no such call type "${type}"`, [
         { path: 'type', message: `must be one of ${SINGLE_CALLS.join(', ')}` },
       ]);
     }
@@ -150,16 +150,8 @@ export class CollectController {
     const refused = result.rejected[0];
     if (refused) {
       throw refused.tooLarge
-        ? new IngestionException(
-            IngestionExceptionCode.EventTooLarge,
-            `the ${type} call is too large`,
-            refused.errors,
-          )
-        : new IngestionException(
-            IngestionExceptionCode.InvalidEvent,
-            `the ${type} call is invalid`,
-            refused.errors,
-          );
+        ? new IngestionException('event_too_large', `the ${type} call is too large`, refused.errors)
+        : new IngestionException('invalid_event', `the ${type} call is invalid`, refused.errors);
     }
     return { success: true };
   }
@@ -195,7 +187,7 @@ export class CollectController {
     );
     if (result.rejected.length > 0 && result.accepted === 0) {
       throw new IngestionException(
-        IngestionExceptionCode.InvalidEvent,
+        'invalid_event',
         'no valid call in the batch',
         [],
         {},
@@ -237,17 +229,12 @@ export class CollectController {
   ): Promise<CollectResult> {
     const blocked = this.failures.refusal(request.ip);
     if (blocked)
-      throw new IngestionException(
-        IngestionExceptionCode.RateLimited,
-        TOO_MANY_FAILURES,
-        [],
-        rateLimitHeaders(blocked),
-      );
+      throw new IngestionException('rate_limited', TOO_MANY_FAILURES, [], rateLimitHeaders(blocked));
     const key = writeKeyOf(auth, body);
     if (!key) {
       this.failures.failed(request.ip);
       throw new IngestionException(
-        IngestionExceptionCode.MissingWriteKey,
+        'missing_write_key',
         'no write key: send it as the HTTP Basic user (empty password) or as "writeKey" in the body',
         [],
         { 'WWW-Authenticate': 'Basic realm="tsuzuku"' },
@@ -257,21 +244,16 @@ export class CollectController {
     // Unknown so far, and the store is still reading the topic: the key may be valid.
     if (!credential && !this.credentials.ready)
       throw new IngestionException(
-        IngestionExceptionCode.Starting,
+        'starting',
         'ingestion is starting and still loading write keys; retry shortly',
         [],
         { 'Retry-After': '2' },
       );
     if (!credential) {
       this.failures.failed(request.ip);
-      throw new IngestionException(
-        IngestionExceptionCode.InvalidWriteKey,
-        'unknown or revoked write key',
-        [],
-        {
-          'WWW-Authenticate': 'Basic realm="tsuzuku"',
-        },
-      );
+      throw new IngestionException('invalid_write_key', 'unknown or revoked write key', [], {
+        'WWW-Authenticate': 'Basic realm="tsuzuku"',
+      });
     }
     const decision = chargeAll([
       { buckets: this.requests, key: credential.id, cost: 1 },
@@ -280,7 +262,7 @@ export class CollectController {
     ]);
     if (!decision.allowed) {
       throw new IngestionException(
-        IngestionExceptionCode.RateLimited,
+        'rate_limited',
         'rate limit of this write key exceeded (requests, events or bytes per second)',
         [],
         rateLimitHeaders(decision),
@@ -288,7 +270,7 @@ export class CollectController {
     }
     void reply.headers(rateLimitHeaders(decision));
     if (this.inFlight >= this.config.MAX_INFLIGHT_REQUESTS) {
-      throw new IngestionException(IngestionExceptionCode.Overloaded, 'too many requests in progress', [], {
+      throw new IngestionException('overloaded', 'too many requests in progress', [], {
         'Retry-After': '1',
       });
     }
@@ -306,7 +288,7 @@ function isObject(value: unknown): value is Record<string, unknown> {
 }
 
 function invalidBody(message: string, path = ''): IngestionException {
-  return new IngestionException(IngestionExceptionCode.InvalidRequest, message, [{ path, message }]);
+  return new IngestionException('invalid_request', message, [{ path, message }]);
 }
 
 function batchReport(result: CollectResult) {

@@ -15,7 +15,7 @@ import { IngestionConfig } from '../config/ingestion.config';
 import { REFUSED_EVENTS_TOPIC } from '../topics';
 import { Claim, DedupeLedger } from './dedupe-ledger';
 import { MembershipChange, MembershipRepository } from './membership.repository';
-import { IngestionException, IngestionExceptionCode } from './ingestion.exception';
+import { IngestionException } from './ingestion.exception';
 import { EventTimeWindow, checkEventTime } from './domain/event-time';
 import { isFaultOfOurs } from './failure-cause';
 import { eventId, newMessageId } from './domain/event-identity';
@@ -142,7 +142,7 @@ export class CollectService {
     const waiting = unique.find((v) => this.inFlight.has(v.id));
     if (waiting)
       throw new IngestionException(
-        IngestionExceptionCode.KafkaUnavailable,
+        'kafka_unavailable',
         `an earlier attempt with the same messageId (${waiting.messageId}) is still waiting for Kafka; retry later`,
         [],
         { 'Retry-After': '2' },
@@ -332,7 +332,7 @@ export class CollectService {
           .map((e) => `${e.path || '(event)'}: ${e.message}`)
           .join('; ')
           .slice(0, 2000),
-        [Header.DeadLetterErrorCode]: IngestionExceptionCode.InvalidEvent,
+        [Header.DeadLetterErrorCode]: 'invalid_event',
         [Header.DeadLetterService]: 'ingestion',
         [Header.DeadLetterFailedAt]: receivedAt.toISOString(),
         'tsuzuku-dlq-batch-index': String(r.index),
@@ -357,7 +357,7 @@ export class CollectService {
     if (isFaultOfOurs(error)) return this.internalError(`reading or writing ${what}`, error);
     this.logger.warn(`${what} did not answer: ${(error as Error).message}`);
     return new IngestionException(
-      IngestionExceptionCode.DatabaseUnavailable,
+      'database_unavailable',
       `${what} did not answer; retry with the same messageIds (an event is never counted twice)`,
       [],
       { 'Retry-After': '5' },
@@ -367,7 +367,7 @@ export class CollectService {
   private internalError(what: string, error: unknown): IngestionException {
     this.logger.error(`failed ${what}: ${(error as Error).stack ?? String(error)}`);
     return new IngestionException(
-      IngestionExceptionCode.InternalError,
+      'internal_error',
       'ingestion failed on this request; the error is logged for its operators',
     );
   }
@@ -397,7 +397,7 @@ export class CollectService {
       if (isFaultOfOurs(error)) throw this.internalError(`publishing ${count} event(s)`, error);
       this.logger.warn(`Kafka did not take ${count} event(s): ${(error as Error).message}`);
       throw new IngestionException(
-        IngestionExceptionCode.KafkaUnavailable,
+        'kafka_unavailable',
         'Kafka did not acknowledge in time; retry with the same messageIds (an event is never counted twice)',
         [],
         { 'Retry-After': '5' },

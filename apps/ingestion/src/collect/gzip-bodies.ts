@@ -2,7 +2,7 @@ import { Transform, TransformCallback } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import type { FastifyBodyParser, FastifyInstance, FastifyRequest } from 'fastify';
 import { jsonNestsDeeperThan } from './domain/json-depth';
-import { IngestionException, IngestionExceptionCode } from './ingestion.exception';
+import { IngestionException } from './ingestion.exception';
 
 const decodedBytes = new WeakMap<FastifyRequest, { bytes: number }>();
 
@@ -51,7 +51,7 @@ export function acceptGzipBodies(fastify: FastifyInstance): void {
   const parseBoundedJson: FastifyBodyParser<string> = (request, body, done) => {
     if (!jsonNestsDeeperThan(body, MAX_BODY_DEPTH)) return parseJson(request, body, done);
     const message = `the body nests objects and arrays more than ${MAX_BODY_DEPTH} levels deep`;
-    done(new IngestionException(IngestionExceptionCode.InvalidRequest, message, [{ path: '', message }]));
+    done(new IngestionException('invalid_request', message, [{ path: '', message }]));
   };
   // Some SDKs (RudderStack's, browser beacons) label their JSON bodies as form or plain text.
   for (const type of ['application/json', 'application/x-www-form-urlencoded', 'text/plain']) {

@@ -1,41 +1,25 @@
 import { HttpStatus } from '@nestjs/common';
 import type { FieldProblem } from '@tsuzuku/contracts';
-import { ApiException } from '@tsuzuku/platform-runtime';
-
-export enum IngestionExceptionCode {
-  MissingWriteKey = 'missing_write_key',
-  InvalidWriteKey = 'invalid_write_key',
-  InvalidRequest = 'invalid_request',
-  InvalidEvent = 'invalid_event',
-  EventTooLarge = 'event_too_large',
-  RateLimited = 'rate_limited',
-  Overloaded = 'overloaded',
-  KafkaUnavailable = 'kafka_unavailable',
-  DatabaseUnavailable = 'database_unavailable',
-  InternalError = 'internal_error',
-  /** Write keys are still being read from cs.credentials.v1 at start-up. */
-  Starting = 'starting',
-}
-
-const STATUS: Record<IngestionExceptionCode, HttpStatus> = {
-  [IngestionExceptionCode.MissingWriteKey]: HttpStatus.UNAUTHORIZED,
-  [IngestionExceptionCode.InvalidWriteKey]: HttpStatus.UNAUTHORIZED,
-  [IngestionExceptionCode.InvalidRequest]: HttpStatus.BAD_REQUEST,
-  [IngestionExceptionCode.InvalidEvent]: HttpStatus.BAD_REQUEST,
-  [IngestionExceptionCode.EventTooLarge]: HttpStatus.PAYLOAD_TOO_LARGE,
-  [IngestionExceptionCode.RateLimited]: HttpStatus.TOO_MANY_REQUESTS,
-  [IngestionExceptionCode.Overloaded]: HttpStatus.SERVICE_UNAVAILABLE,
-  [IngestionExceptionCode.KafkaUnavailable]: HttpStatus.SERVICE_UNAVAILABLE,
-  [IngestionExceptionCode.DatabaseUnavailable]: HttpStatus.SERVICE_UNAVAILABLE,
-  [IngestionExceptionCode.InternalError]: HttpStatus.INTERNAL_SERVER_ERROR,
-  [IngestionExceptionCode.Starting]: HttpStatus.SERVICE_UNAVAILABLE,
-};
+import { CodedApiException } from '@tsuzuku/platform-runtime';
 
 /**
  * A refused ingestion request in the shape of every Tsuzuku API (ApiException), with the headers
  * to send along (Retry-After, RateLimit-*, WWW-Authenticate).
  */
-export class IngestionException extends ApiException<IngestionExceptionCode> {
+export class IngestionException extends CodedApiException({
+  missing_write_key: HttpStatus.UNAUTHORIZED,
+  invalid_write_key: HttpStatus.UNAUTHORIZED,
+  invalid_request: HttpStatus.BAD_REQUEST,
+  invalid_event: HttpStatus.BAD_REQUEST,
+  event_too_large: HttpStatus.PAYLOAD_TOO_LARGE,
+  rate_limited: HttpStatus.TOO_MANY_REQUESTS,
+  overloaded: HttpStatus.SERVICE_UNAVAILABLE,
+  kafka_unavailable: HttpStatus.SERVICE_UNAVAILABLE,
+  database_unavailable: HttpStatus.SERVICE_UNAVAILABLE,
+  internal_error: HttpStatus.INTERNAL_SERVER_ERROR,
+  /** Write keys are still being read from cs.credentials.v1 at start-up. */
+  starting: HttpStatus.SERVICE_UNAVAILABLE,
+}) {
   constructor(
     code: IngestionExceptionCode,
     message: string,
@@ -43,6 +27,9 @@ export class IngestionException extends ApiException<IngestionExceptionCode> {
     readonly headers: Record<string, string> = {},
     extra: Record<string, unknown> = {},
   ) {
-    super(STATUS[code], code, message, problems, extra);
+    super(code, message, problems, extra);
   }
 }
+
+/** The codes of IngestionException. */
+export type IngestionExceptionCode = IngestionException['code'];

@@ -3,7 +3,6 @@ import type { Attributes, Counter } from '@opentelemetry/api';
 import { ApiException } from '@tsuzuku/platform-runtime';
 import { serviceMeter } from '@tsuzuku/platform-telemetry';
 import type { CollectResult } from './collect.service';
-import { IngestionExceptionCode } from './ingestion.exception';
 
 export type CollectMode = 'live' | 'import';
 
@@ -49,13 +48,13 @@ export class IngestionMetrics {
     let tooLarge = 0;
     for (const r of result.rejected) if (r.tooLarge) tooLarge++;
     const invalid = result.rejected.length - tooLarge;
-    if (tooLarge > 0) this.refused.add(tooLarge, this.reason(IngestionExceptionCode.EventTooLarge));
-    if (invalid > 0) this.refused.add(invalid, this.reason(IngestionExceptionCode.InvalidEvent));
+    if (tooLarge > 0) this.refused.add(tooLarge, this.reason('event_too_large'));
+    if (invalid > 0) this.refused.add(invalid, this.reason('invalid_event'));
   }
 
   /** A request refused whole (authentication, rate limit, outage, malformed body): its `calls` events. */
   requestRefused(calls: number, error: unknown): void {
-    const code = error instanceof ApiException ? error.code : IngestionExceptionCode.InternalError;
+    const code = error instanceof ApiException ? error.code : 'internal_error';
     this.refused.add(calls, this.reason(code));
   }
 

@@ -1,18 +1,14 @@
 import { HttpStatus } from '@nestjs/common';
-import { ApiException } from '@tsuzuku/platform-runtime';
+import { CodedApiException } from '@tsuzuku/platform-runtime';
 
-export enum DeadLetterExceptionCode {
-  DeadLetterNotFound = 'dead_letter_not_found',
-  ReplayRefused = 'replay_refused',
-}
-
-const STATUS: Record<DeadLetterExceptionCode, HttpStatus> = {
-  [DeadLetterExceptionCode.DeadLetterNotFound]: HttpStatus.NOT_FOUND,
-  [DeadLetterExceptionCode.ReplayRefused]: HttpStatus.CONFLICT,
-};
-
-export class DeadLetterException extends ApiException<DeadLetterExceptionCode> {
+export class DeadLetterException extends CodedApiException({
+  dead_letter_not_found: HttpStatus.NOT_FOUND,
+  replay_refused: HttpStatus.CONFLICT,
+}) {
   constructor(code: DeadLetterExceptionCode, message: string, path = 'id') {
-    super(STATUS[code], code, message, [{ path, message }]);
+    super(code, message, [{ path, message }]);
   }
 }
+
+/** The codes of DeadLetterException. */
+export type DeadLetterExceptionCode = DeadLetterException['code'];

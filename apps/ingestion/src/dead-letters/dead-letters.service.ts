@@ -11,7 +11,7 @@ import {
   planReplay,
   toDeadLetter,
 } from './domain/dead-letter';
-import { DeadLetterException, DeadLetterExceptionCode } from './dead-letter.exception';
+import { DeadLetterException } from './dead-letter.exception';
 
 /** What a replay re-published, and what it refused. */
 export interface ReplayReport {
@@ -37,13 +37,13 @@ export class DeadLettersService {
     const at = parseDeadLetterId(id);
     if (!at)
       throw new DeadLetterException(
-        DeadLetterExceptionCode.DeadLetterNotFound,
+        'dead_letter_not_found',
         `"${id}" is not <dead-letter topic>/<partition>@<offset>`,
       );
     const message = await this.reader.readOne(at.topic, at.partition, at.offset);
     if (!message)
       throw new DeadLetterException(
-        DeadLetterExceptionCode.DeadLetterNotFound,
+        'dead_letter_not_found',
         `no dead letter ${id} (never written, or expired)`,
       );
     return toDeadLetter(message);
@@ -63,10 +63,7 @@ export class DeadLettersService {
       else refused.push({ of: letter.id, why: plan.why });
     }
     if (replayed.length === 0 && refused.length > 0)
-      throw new DeadLetterException(
-        DeadLetterExceptionCode.ReplayRefused,
-        refused.map((r) => r.why).join('\n'),
-      );
+      throw new DeadLetterException('replay_refused', refused.map((r) => r.why).join('\n'));
     for (const r of replayed)
       await this.publisher.publishRaw(r.topic, [{ key: r.key, value: r.value, headers: r.headers }]);
     return { replayed, refused };

@@ -11,7 +11,7 @@ import { CredentialKind, CredentialRepository, CredentialRow } from './credentia
 import { WorkspaceRepository, WorkspaceRow } from './workspace.repository';
 import { workspaceSettingsMessage } from './workspace-settings';
 import { CREDENTIALS_TOPIC } from '../topics';
-import { WorkspaceException, WorkspaceExceptionCode } from './workspace.exception';
+import { WorkspaceException } from './workspace.exception';
 
 export type { CredentialKind };
 
@@ -136,7 +136,7 @@ export class CredentialsService {
 
   private async requireWorkspace(manager: EntityManager, workspaceId: string): Promise<void> {
     if (!(await this.workspaces.exists(workspaceId, manager)))
-      throw new WorkspaceException(WorkspaceExceptionCode.WorkspaceNotFound, `no workspace ${workspaceId}`);
+      throw new WorkspaceException('workspace_not_found', `no workspace ${workspaceId}`);
   }
 
   private async insertCredential(
@@ -170,12 +170,12 @@ export class CredentialsService {
     const row = await this.credentials.lockOne(manager, workspaceId, kind, id);
     if (!row)
       throw new WorkspaceException(
-        WorkspaceExceptionCode.CredentialNotFound,
+        'credential_not_found',
         `no ${kind.replace('_', ' ')} ${id} in workspace ${workspaceId}`,
       );
     if (row.revokedAt)
       throw new WorkspaceException(
-        WorkspaceExceptionCode.CredentialRevoked,
+        'credential_revoked',
         `${id} was revoked at ${row.revokedAt.toISOString()}`,
       );
     const updated = await this.credentials.revoke(manager, id, this.clock.now());

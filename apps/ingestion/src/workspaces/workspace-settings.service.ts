@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import { enqueueOutbox } from '@tsuzuku/platform-database';
 import { OutboxRelay } from '@tsuzuku/platform-kafka';
 import { Clock } from '@tsuzuku/platform-runtime';
-import { WorkspaceException, WorkspaceExceptionCode } from './workspace.exception';
+import { WorkspaceException } from './workspace.exception';
 import { WorkspaceRepository } from './workspace.repository';
 import { WorkspaceSettingsView, settingsView, workspaceSettingsMessage } from './workspace-settings';
 
@@ -27,8 +27,7 @@ export class WorkspaceSettingsService {
 
   async get(workspaceId: string): Promise<WorkspaceSettingsView> {
     const row = await this.workspaces.find(workspaceId);
-    if (!row)
-      throw new WorkspaceException(WorkspaceExceptionCode.WorkspaceNotFound, `no workspace ${workspaceId}`);
+    if (!row) throw new WorkspaceException('workspace_not_found', `no workspace ${workspaceId}`);
     return settingsView(row);
   }
 
@@ -36,8 +35,7 @@ export class WorkspaceSettingsService {
   async setFallbackOwner(workspaceId: string, fallbackOwner: string | null): Promise<WorkspaceSettingsView> {
     const row = await this.dataSource.transaction(async (m) => {
       const updated = await this.workspaces.setFallbackOwner(m, workspaceId, fallbackOwner, this.clock.now());
-      if (!updated)
-        throw new WorkspaceException(WorkspaceExceptionCode.WorkspaceNotFound, `no workspace ${workspaceId}`);
+      if (!updated) throw new WorkspaceException('workspace_not_found', `no workspace ${workspaceId}`);
       await enqueueOutbox(m, 'ingestion', [workspaceSettingsMessage(updated)]);
       return updated;
     });

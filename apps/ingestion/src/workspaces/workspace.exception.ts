@@ -1,20 +1,11 @@
 import { HttpStatus } from '@nestjs/common';
-import { ApiException } from '@tsuzuku/platform-runtime';
+import { CodedApiException } from '@tsuzuku/platform-runtime';
 
-export enum WorkspaceExceptionCode {
-  WorkspaceNotFound = 'workspace_not_found',
-  CredentialNotFound = 'credential_not_found',
-  CredentialRevoked = 'credential_revoked',
-}
+export class WorkspaceException extends CodedApiException({
+  workspace_not_found: HttpStatus.NOT_FOUND,
+  credential_not_found: HttpStatus.NOT_FOUND,
+  credential_revoked: HttpStatus.CONFLICT,
+}) {}
 
-const STATUS: Record<WorkspaceExceptionCode, HttpStatus> = {
-  [WorkspaceExceptionCode.WorkspaceNotFound]: HttpStatus.NOT_FOUND,
-  [WorkspaceExceptionCode.CredentialNotFound]: HttpStatus.NOT_FOUND,
-  [WorkspaceExceptionCode.CredentialRevoked]: HttpStatus.CONFLICT,
-};
-
-export class WorkspaceException extends ApiException<WorkspaceExceptionCode> {
-  constructor(code: WorkspaceExceptionCode, message: string) {
-    super(STATUS[code], code, message);
-  }
-}
+/** The codes of WorkspaceException. */
+export type WorkspaceExceptionCode = WorkspaceException['code'];

@@ -5,7 +5,6 @@ import { MigratedDatabase, createMigratedDatabase, waitFor } from '@tsuzuku/plat
 import { CollectService } from '../../src/collect/collect.service';
 import { DedupeLedger } from '../../src/collect/dedupe-ledger';
 import { eventId } from '../../src/collect/domain/event-identity';
-import { IngestionExceptionCode } from '../../src/collect/ingestion.exception';
 import { MembershipRepository } from '../../src/collect/membership.repository';
 import { PublishedEventRepository } from '../../src/collect/published-event.repository';
 import { ingestionDatabase } from '../../src/database/ingestion.database';
@@ -115,7 +114,7 @@ describe('collect on Postgres (medium)', () => {
 
     publisher.refusing = true;
     await expect(service.collect(batchRequest(workspaceId, [call]))).rejects.toMatchObject({
-      code: IngestionExceptionCode.KafkaUnavailable,
+      code: 'kafka_unavailable',
     });
     expect(publisher.events).toEqual([]);
 

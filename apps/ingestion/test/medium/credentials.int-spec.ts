@@ -7,7 +7,6 @@ import { MigratedDatabase, createMigratedDatabase } from '@tsuzuku/platform-test
 import { ingestionDatabase } from '../../src/database/ingestion.database';
 import { CredentialRepository } from '../../src/workspaces/credential.repository';
 import { CredentialsService } from '../../src/workspaces/credentials.service';
-import { WorkspaceExceptionCode } from '../../src/workspaces/workspace.exception';
 import { WorkspaceRepository } from '../../src/workspaces/workspace.repository';
 import { StillRelay } from './factories';
 
@@ -100,7 +99,7 @@ describe('workspaces and credentials on Postgres (medium)', () => {
     expect(listed.find((c) => c.id === exports.id)?.revokedAt).toBe(clock.now().toISOString());
     expect(listed.find((c) => c.id === next.id)?.revokedAt).toBeNull();
     await expect(service.revoke(workspace.id, 'api_token', exports.id)).rejects.toMatchObject({
-      code: WorkspaceExceptionCode.CredentialRevoked,
+      code: 'credential_revoked',
     });
     expect((await outboxOf([exports.id])).map((row) => JSON.parse(row.value).revokedAt)).toEqual([
       null,
@@ -113,16 +112,16 @@ describe('workspaces and credentials on Postgres (medium)', () => {
     const b = await service.createWorkspace('B', null);
 
     await expect(service.revoke(b.workspace.id, 'write_key', a.writeKey.id)).rejects.toMatchObject({
-      code: WorkspaceExceptionCode.CredentialNotFound,
+      code: 'credential_not_found',
     });
     await expect(service.revoke(a.workspace.id, 'api_token', a.writeKey.id)).rejects.toMatchObject({
-      code: WorkspaceExceptionCode.CredentialNotFound,
+      code: 'credential_not_found',
     });
     await expect(service.issue('ws_missing', 'write_key', 'extra', [])).rejects.toMatchObject({
-      code: WorkspaceExceptionCode.WorkspaceNotFound,
+      code: 'workspace_not_found',
     });
     await expect(service.list('ws_missing', 'write_key')).rejects.toMatchObject({
-      code: WorkspaceExceptionCode.WorkspaceNotFound,
+      code: 'workspace_not_found',
     });
     expect(store.authenticate(a.writeKey.secret, 'write_key')?.id).toBe(a.writeKey.id);
   });

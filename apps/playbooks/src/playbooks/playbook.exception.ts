@@ -1,31 +1,17 @@
 import { HttpStatus } from '@nestjs/common';
-import { ApiException, ApiProblem } from '@tsuzuku/platform-runtime';
-
-export enum PlaybookExceptionCode {
-  InvalidPlaybook = 'invalid_playbook',
-  PlaybookNotFound = 'playbook_not_found',
-  VersionNotFound = 'playbook_version_not_found',
-  AccountNotFound = 'account_not_found',
-  RunNotFound = 'run_not_found',
-  RunNotRunning = 'run_not_running',
-  TaskNotFound = 'task_not_found',
-  TaskClosed = 'task_closed',
-}
-
-const STATUS: Record<PlaybookExceptionCode, HttpStatus> = {
-  [PlaybookExceptionCode.InvalidPlaybook]: HttpStatus.BAD_REQUEST,
-  [PlaybookExceptionCode.PlaybookNotFound]: HttpStatus.NOT_FOUND,
-  [PlaybookExceptionCode.VersionNotFound]: HttpStatus.NOT_FOUND,
-  [PlaybookExceptionCode.AccountNotFound]: HttpStatus.NOT_FOUND,
-  [PlaybookExceptionCode.RunNotFound]: HttpStatus.NOT_FOUND,
-  [PlaybookExceptionCode.RunNotRunning]: HttpStatus.CONFLICT,
-  [PlaybookExceptionCode.TaskNotFound]: HttpStatus.NOT_FOUND,
-  [PlaybookExceptionCode.TaskClosed]: HttpStatus.CONFLICT,
-};
+import { CodedApiException } from '@tsuzuku/platform-runtime';
 
 /** A refused playbooks, runs or tasks request: its status, a code, what was wrong and, for a 400, where. */
-export class PlaybookException extends ApiException<PlaybookExceptionCode> {
-  constructor(code: PlaybookExceptionCode, message: string, problems: readonly ApiProblem[] = []) {
-    super(STATUS[code], code, message, problems);
-  }
-}
+export class PlaybookException extends CodedApiException({
+  invalid_playbook: HttpStatus.BAD_REQUEST,
+  playbook_not_found: HttpStatus.NOT_FOUND,
+  playbook_version_not_found: HttpStatus.NOT_FOUND,
+  account_not_found: HttpStatus.NOT_FOUND,
+  run_not_found: HttpStatus.NOT_FOUND,
+  run_not_running: HttpStatus.CONFLICT,
+  task_not_found: HttpStatus.NOT_FOUND,
+  task_closed: HttpStatus.CONFLICT,
+}) {}
+
+/** The codes of PlaybookException. */
+export type PlaybookExceptionCode = PlaybookException['code'];

@@ -9,7 +9,7 @@ import { validateDefinition } from './domain/definition-validation';
 import { PlaybookDefinition } from './domain/playbook-definition';
 import { PredictedStep, predictRun } from './domain/run-machine';
 import { maskDefinition, unmaskDefinition } from './domain/secret-masking';
-import { PlaybookException, PlaybookExceptionCode } from './playbook.exception';
+import { PlaybookException } from './playbook.exception';
 import { PlaybookStore, StoredPlaybook } from './playbook-store';
 
 /** A playbook as the API shows it: the current version's definition, flattened. */
@@ -54,13 +54,9 @@ function withoutReadOnly(body: unknown): unknown {
 }
 
 const invalid = (problems: readonly { path: string; message: string }[]) =>
-  new PlaybookException(
-    PlaybookExceptionCode.InvalidPlaybook,
-    'the playbook definition is invalid',
-    problems,
-  );
+  new PlaybookException('invalid_playbook', 'the playbook definition is invalid', problems);
 const notFound = (id: string) =>
-  new PlaybookException(PlaybookExceptionCode.PlaybookNotFound, `no playbook ${id} in this workspace`);
+  new PlaybookException('playbook_not_found', `no playbook ${id} in this workspace`);
 
 /** Playbook definitions: validated, versioned (every change is a new version), and the dry run. */
 @Injectable()
@@ -92,10 +88,7 @@ export class PlaybooksService {
     const current = await this.get(workspaceId, id);
     const row = await this.store.versionRow(id, version);
     if (!row)
-      throw new PlaybookException(
-        PlaybookExceptionCode.VersionNotFound,
-        `playbook ${id} has no version ${version}`,
-      );
+      throw new PlaybookException('playbook_version_not_found', `playbook ${id} has no version ${version}`);
     return { ...current, ...maskDefinition(row.definition), version, updatedAt: row.createdAt };
   }
 
@@ -152,10 +145,7 @@ export class PlaybooksService {
       accountKey(workspaceId, accountId),
     );
     if (!account)
-      throw new PlaybookException(
-        PlaybookExceptionCode.AccountNotFound,
-        `no account ${accountId} is known in this workspace`,
-      );
+      throw new PlaybookException('account_not_found', `no account ${accountId} is known in this workspace`);
     const base = { playbookId: playbook.id, version: playbook.version, accountId };
     const matches = inAudience(playbook.audience, account);
     const holdout = isHeldOut(accountId, playbook.id, playbook.holdoutPercent);

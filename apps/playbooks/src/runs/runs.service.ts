@@ -8,7 +8,7 @@ import { PlaybookStore } from '../playbooks/playbook-store';
 import { TaskRepository } from '../tasks/task.repository';
 import { skipOpenTasksOfEndedRuns } from '../tasks/task-rows';
 import { RunRepository, RunRow } from './run.repository';
-import { PlaybookException, PlaybookExceptionCode } from '../playbooks/playbook.exception';
+import { PlaybookException } from '../playbooks/playbook.exception';
 import { SCHEMA, playbookMessage } from '../shared/playbook-envelope';
 import { RUNS_CURSOR, SeqCursor } from '../shared/seq-cursor';
 
@@ -81,8 +81,7 @@ export class RunsService {
 
   async get(workspaceId: string, id: string): Promise<RunView> {
     const run = await this.runs.find(workspaceId, id);
-    if (!run)
-      throw new PlaybookException(PlaybookExceptionCode.RunNotFound, `no run ${id} in this workspace`);
+    if (!run) throw new PlaybookException('run_not_found', `no run ${id} in this workspace`);
     return (await this.views([run]))[0]!;
   }
 
@@ -90,13 +89,9 @@ export class RunsService {
   async cancel(workspaceId: string, id: string, reason: string | null): Promise<RunView> {
     await this.dataSource.transaction(async (m) => {
       const run = await this.runs.findForUpdate(m, workspaceId, id);
-      if (!run)
-        throw new PlaybookException(PlaybookExceptionCode.RunNotFound, `no run ${id} in this workspace`);
+      if (!run) throw new PlaybookException('run_not_found', `no run ${id} in this workspace`);
       if (run.status !== 'running')
-        throw new PlaybookException(
-          PlaybookExceptionCode.RunNotRunning,
-          `run ${id} is ${run.status}, not running`,
-        );
+        throw new PlaybookException('run_not_running', `run ${id} is ${run.status}, not running`);
       const now = this.clock.now();
       const why = reason ?? 'cancelled through the API';
       await this.runs.cancel(m, run.id, why, now);

@@ -9,7 +9,7 @@ import { AccountProfileRepository } from '../engine/account-profile.repository';
 import { accountKey } from '../engine/account-store';
 import { WorkspaceSettingsRepository } from '../engine/workspace-settings.repository';
 import { RunRepository } from '../runs/run.repository';
-import { PlaybookException, PlaybookExceptionCode } from '../playbooks/playbook.exception';
+import { PlaybookException } from '../playbooks/playbook.exception';
 import { SCHEMA } from '../shared/playbook-envelope';
 import { SeqCursor, TASKS_CURSOR } from '../shared/seq-cursor';
 import { taskOwnerFor } from './domain/task-owner';
@@ -126,7 +126,7 @@ export class TasksService {
       );
       if (!account)
         throw new PlaybookException(
-          PlaybookExceptionCode.AccountNotFound,
+          'account_not_found',
           `no account ${t.accountId} in this workspace: playbooks has seen no account.updated or event for it`,
           [{ path: 'accountId', message: 'unknown account' }],
         );
@@ -170,10 +170,9 @@ export class TasksService {
       const task = await this.tasks.updateOpen(m, workspaceId, id, change, now);
       if (!task) {
         const exists = await this.tasks.find(workspaceId, id, m);
-        if (!exists)
-          throw new PlaybookException(PlaybookExceptionCode.TaskNotFound, `no task ${id} in this workspace`);
+        if (!exists) throw new PlaybookException('task_not_found', `no task ${id} in this workspace`);
         throw new PlaybookException(
-          PlaybookExceptionCode.TaskClosed,
+          'task_closed',
           `task ${id} is ${exists.status} already (since ${exists.completed_at?.toISOString() ?? 'unknown'}): a closed task cannot be changed`,
         );
       }

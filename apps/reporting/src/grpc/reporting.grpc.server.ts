@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import type { INestApplication } from '@nestjs/common';
+import { grpcPortOf } from '@tsuzuku/platform-config';
 import { DatabaseStatus } from '@tsuzuku/platform-database';
 import { ServiceGrpcServer, ServingStatus } from '@tsuzuku/platform-grpc';
-import { ReportingConfig, grpcPortOf } from '../config/reporting.config';
+import { DEFAULT_GRPC_PORT, ReportingConfig } from '../config/reporting.config';
 import { reportingProtoPath } from './proto-path';
 
 /** The proto package the ReportingService is declared in. */
@@ -23,7 +24,7 @@ export class ReportingGrpcServer extends ServiceGrpcServer {
       service: 'ReportingService',
       protoPath: reportingProtoPath(),
       host: config.HOST,
-      port: grpcPortOf(config),
+      port: grpcPortOf(config, DEFAULT_GRPC_PORT),
       status: () => (database.reason !== undefined ? ServingStatus.NOT_SERVING : ServingStatus.SERVING),
     });
   }

@@ -1,6 +1,6 @@
 import { ConfigError } from './config-error';
 import { loadConfig } from './load-config';
-import { ServiceConfig, trustProxyOption } from './service-config';
+import { GrpcServiceConfig, ServiceConfig, grpcPortOf, trustProxyOption } from './service-config';
 
 class ExampleConfig extends ServiceConfig {
   override PORT = 3999;
@@ -71,5 +71,22 @@ describe('trustProxyOption', () => {
   ])('takes TRUST_PROXY=%s as %j', (value, expected) => {
     expect(loadConfig(ExampleConfig, { TRUST_PROXY: value }).TRUST_PROXY).toBe(value);
     expect(trustProxyOption(value)).toEqual(expected);
+  });
+});
+
+describe('grpcPortOf', () => {
+  class GrpcExampleConfig extends GrpcServiceConfig {
+    override PORT = 3998;
+  }
+
+  it('takes GRPC_PORT when set, else a free port beside a free PORT, else the default', () => {
+    expect(grpcPortOf(loadConfig(GrpcExampleConfig, { GRPC_PORT: '6001' }), 5999)).toBe(6001);
+    expect(grpcPortOf(loadConfig(GrpcExampleConfig, { GRPC_PORT: '0' }), 5999)).toBe(0);
+    expect(grpcPortOf(loadConfig(GrpcExampleConfig, { PORT: '0' }), 5999)).toBe(0);
+    expect(grpcPortOf(loadConfig(GrpcExampleConfig, {}), 5999)).toBe(5999);
+  });
+
+  it('refuses a GRPC_PORT that is not a port', () => {
+    expect(() => loadConfig(GrpcExampleConfig, { GRPC_PORT: '70000' })).toThrow(ConfigError);
   });
 });

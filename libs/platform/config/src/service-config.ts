@@ -219,3 +219,23 @@ export function trustProxyOption(value: string): boolean | number | string {
   if (value === 'true' || value === 'false') return value === 'true';
   return /^\d+$/.test(value) ? Number(value) : value;
 }
+
+/** What a service that also serves gRPC reads from its environment, besides ServiceConfig. */
+export class GrpcServiceConfig extends ServiceConfig {
+  /**
+   * Port of the service's gRPC server (with server reflection); 0 picks a free one. Unset: the
+   * service's default gRPC port, or a free port when PORT is 0 (a service started on a free
+   * port, as tests do).
+   */
+  @IsOptional()
+  @ToNumber()
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  GRPC_PORT?: number = undefined;
+}
+
+/** The gRPC port to listen on: GRPC_PORT, else a free one when PORT is 0, else `defaultPort`. */
+export function grpcPortOf(config: GrpcServiceConfig, defaultPort: number): number {
+  return config.GRPC_PORT ?? (config.PORT === 0 ? 0 : defaultPort);
+}

@@ -33,6 +33,34 @@ export class ApiException<TCode extends string = string> extends HttpException {
   }
 }
 
+/** The constructor of a feature's exception whose codes each answer with one HTTP status. */
+export type CodedApiExceptionClass<TCode extends string> = new (
+  code: TCode,
+  message: string,
+  problems?: readonly ApiProblem[],
+  extra?: Record<string, unknown>,
+) => ApiException<TCode>;
+
+/**
+ * The base of a feature's exception (`class AlertsException extends CodedApiException(...)`):
+ * each of its codes answers with the status `statusOf` gives it, so a throw names only the code,
+ * what was wrong and, for a 400, the fields at fault.
+ */
+export function CodedApiException<TCode extends string>(
+  statusOf: Readonly<Record<TCode, HttpStatus>>,
+): CodedApiExceptionClass<TCode> {
+  return class extends ApiException<TCode> {
+    constructor(
+      code: TCode,
+      message: string,
+      problems: readonly ApiProblem[] = [],
+      extra: Record<string, unknown> = {},
+    ) {
+      super(statusOf[code], code, message, problems, extra);
+    }
+  };
+}
+
 /** Where in a request a refused value was: the body, the query string, the path or a header. */
 export type RequestLocation = 'body' | 'query' | 'path' | 'header';
 

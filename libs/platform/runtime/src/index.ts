@@ -5,6 +5,7 @@ export * from './request-validation.pipe';
 export * from './api-exception';
 export * from './workspace-cache';
 export * from './query-transforms';
+export * from './query-filters';
 export * from './server-span.interceptor';
 export * from './outbound';
 export * from './write-semantics';

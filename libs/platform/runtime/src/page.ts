@@ -44,11 +44,21 @@ export function pageSchema(itemSchema: ApiResponseSchemaHost['schema']): ApiResp
   };
 }
 
-/** A page DTO class for OpenAPI: `{ items: itemType[], nextCursor }`, named `<name>`. */
-export function PageDto(itemType: new (...args: never[]) => unknown, name: string): new () => Page<unknown> {
+/**
+ * A page DTO class for OpenAPI: `{ items: itemType[], nextCursor }`, named `<name>`, with the
+ * order of the items in `itemsDescription` where it is worth saying.
+ */
+export function PageDto<T>(
+  itemType: new (...args: never[]) => T,
+  name: string,
+  itemsDescription?: string,
+): new () => Page<T> {
   class PageOf {
-    @ApiProperty({ type: [itemType] })
-    items!: unknown[];
+    @ApiProperty({
+      type: [itemType],
+      ...(itemsDescription === undefined ? {} : { description: itemsDescription }),
+    })
+    items!: T[];
     @ApiProperty({
       type: String,
       nullable: true,

@@ -1,18 +1,11 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import {
-  ArrayNotEmpty,
-  IsArray,
-  IsIn,
-  IsInt,
   IsNotEmpty,
   IsOptional,
   IsString,
   IsUUID,
-  Max,
   MaxLength,
-  Min,
-  MinLength,
   Validate,
   ValidatorConstraint,
   ValidatorConstraintInterface,
@@ -25,23 +18,22 @@ import {
   AlertSeverity,
   AlertStatus,
 } from '@tsuzuku/contracts';
-import { CursorQuery, IsInstant, ToInteger, ToList } from '@tsuzuku/platform-runtime';
+import {
+  CursorQuery,
+  EnumListFilter,
+  IsInstant,
+  Page,
+  PageDto,
+  PageQuery,
+  TextFilter,
+} from '@tsuzuku/platform-runtime';
 import { ALERTS_CURSOR, PageCursor } from '../../shared/page-cursor';
 
-export class ListAlertsQuery {
-  @ApiPropertyOptional({ enum: ALERT_STATUSES, isArray: true, description: 'one or more, comma-separated' })
-  @IsOptional()
-  @ToList()
-  @IsArray()
-  @ArrayNotEmpty()
-  @IsIn(ALERT_STATUSES, { each: true })
+export class ListAlertsQuery extends PageQuery {
+  @EnumListFilter(ALERT_STATUSES)
   status?: AlertStatus[];
 
-  @ApiPropertyOptional({ description: 'one account' })
-  @IsOptional()
-  @IsString()
-  @MinLength(1)
-  @MaxLength(200)
+  @TextFilter(200, 'one account')
   accountId?: string;
 
   @ApiPropertyOptional({ description: 'one rule (its id)' })
@@ -49,36 +41,14 @@ export class ListAlertsQuery {
   @IsUUID()
   ruleId?: string;
 
-  @ApiPropertyOptional({ enum: ALERT_RULE_TYPES, isArray: true, description: 'one or more, comma-separated' })
-  @IsOptional()
-  @ToList()
-  @IsArray()
-  @ArrayNotEmpty()
-  @IsIn(ALERT_RULE_TYPES, { each: true })
+  @EnumListFilter(ALERT_RULE_TYPES)
   ruleType?: AlertRuleType[];
 
-  @ApiPropertyOptional({ description: "the owner's email (case-insensitive)" })
-  @IsOptional()
-  @IsString()
-  @MinLength(1)
-  @MaxLength(320)
+  @TextFilter(320, "the owner's email (case-insensitive)")
   owner?: string;
 
-  @ApiPropertyOptional({ enum: ALERT_SEVERITIES, isArray: true, description: 'one or more, comma-separated' })
-  @IsOptional()
-  @ToList()
-  @IsArray()
-  @ArrayNotEmpty()
-  @IsIn(ALERT_SEVERITIES, { each: true })
+  @EnumListFilter(ALERT_SEVERITIES)
   severity?: AlertSeverity[];
-
-  @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50 })
-  @IsOptional()
-  @ToInteger()
-  @IsInt()
-  @Min(1)
-  @Max(200)
-  limit?: number;
 
   @CursorQuery(ALERTS_CURSOR, 'nextCursor of the previous page (same filters)')
   cursor?: PageCursor;
@@ -208,13 +178,5 @@ export class AlertWithHistoryDto extends AlertDto {
   history!: AlertHistoryEntryDto[];
 }
 
-export class AlertPageDto {
-  @ApiProperty({ type: [AlertDto], description: 'newest first' })
-  items!: AlertDto[];
-  @ApiProperty({
-    type: String,
-    nullable: true,
-    description: 'pass as cursor for the next page; null at the end',
-  })
-  nextCursor!: string | null;
-}
+export const AlertPageDto = PageDto(AlertDto, 'AlertPageDto', 'newest first');
+export type AlertPageDto = Page<AlertDto>;

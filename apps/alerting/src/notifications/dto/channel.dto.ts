@@ -20,7 +20,7 @@ import {
   ValidateIf,
   ValidateNested,
 } from 'class-validator';
-import { CursorQuery, PageDto, PageQuery } from '@tsuzuku/platform-runtime';
+import { CursorQuery, Page, PageDto, PageQuery } from '@tsuzuku/platform-runtime';
 import { CHANNELS_CURSOR, DELIVERIES_CURSOR, PageCursor } from '../../shared/page-cursor';
 import { ALERT_RULE_TYPES, ALERT_SEVERITIES, AlertRuleType, AlertSeverity } from '@tsuzuku/contracts';
 
@@ -196,7 +196,7 @@ export class CreatedChannelDto extends ChannelDto {
   secret?: string;
 }
 
-export class ListDeliveriesQuery {
+export class ListDeliveriesQuery extends PageQuery {
   @ApiPropertyOptional({ enum: ['pending', 'delivered', 'failed'] })
   @IsOptional()
   @IsIn(['pending', 'delivered', 'failed'])
@@ -213,16 +213,6 @@ export class ListDeliveriesQuery {
   @IsString()
   @MaxLength(64)
   channelId?: string;
-
-  @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50 })
-  @IsOptional()
-  @Transform(({ value }: { value: unknown }) =>
-    typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value,
-  )
-  @IsInt()
-  @Min(1)
-  @Max(200)
-  limit?: number;
 
   @CursorQuery(DELIVERIES_CURSOR)
   cursor?: PageCursor;
@@ -257,12 +247,8 @@ export class DeliveryDto {
   deliveredAt!: string | null;
 }
 
-export class DeliveryPageDto {
-  @ApiProperty({ type: [DeliveryDto], description: 'newest first' })
-  items!: DeliveryDto[];
-  @ApiProperty({ type: String, nullable: true })
-  nextCursor!: string | null;
-}
+export const DeliveryPageDto = PageDto(DeliveryDto, 'DeliveryPageDto', 'newest first');
+export type DeliveryPageDto = Page<DeliveryDto>;
 
 /** A page of the channel list: oldest first. */
 export class ListChannelsQuery extends PageQuery {

@@ -1,4 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
+import { Page, PageDto } from '@tsuzuku/platform-runtime';
 import { CATEGORIES, METRICS } from '../../scorecards/domain/scorecard';
 import { HEALTH_BANDS, LIFECYCLE_PHASES, TOUCH_MODELS } from '@tsuzuku/contracts';
 
@@ -75,16 +76,8 @@ export class AccountSummaryDto {
   health!: HealthDto;
 }
 
-export class AccountPageDto {
-  @ApiProperty({ type: [AccountSummaryDto] })
-  items!: AccountSummaryDto[];
-  @ApiProperty({
-    type: String,
-    nullable: true,
-    description: 'pass as cursor for the next page; null on the last',
-  })
-  nextCursor!: string | null;
-}
+export const AccountPageDto = PageDto(AccountSummaryDto, 'AccountPageDto');
+export type AccountPageDto = Page<AccountSummaryDto>;
 
 export class AccountDto extends AccountSummaryDto {
   @ApiProperty()

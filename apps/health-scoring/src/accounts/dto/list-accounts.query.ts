@@ -1,16 +1,5 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import {
-  ArrayNotEmpty,
-  IsArray,
-  IsIn,
-  IsInt,
-  IsOptional,
-  IsString,
-  Max,
-  MaxLength,
-  Min,
-  MinLength,
-} from 'class-validator';
+import { IsIn, IsOptional } from 'class-validator';
 import {
   HEALTH_BANDS,
   HealthBand,
@@ -19,54 +8,27 @@ import {
   TOUCH_MODELS,
   TouchModel,
 } from '@tsuzuku/contracts';
-import { CursorQuery, ToInteger, ToList } from '@tsuzuku/platform-runtime';
+import { CursorQuery, EnumListFilter, PageQuery, TextFilter } from '@tsuzuku/platform-runtime';
 import { ACCOUNT_SORTS, AccountSort } from '../domain/account-cursor';
 import { ACCOUNT_CURSORS } from '../account-cursors';
 
-export class ListAccountsQuery {
-  @ApiPropertyOptional({ enum: HEALTH_BANDS, isArray: true, description: 'one or more, comma-separated' })
-  @IsOptional()
-  @ToList()
-  @IsArray()
-  @ArrayNotEmpty()
-  @IsIn(HEALTH_BANDS, { each: true })
+export class ListAccountsQuery extends PageQuery {
+  @EnumListFilter(HEALTH_BANDS)
   band?: HealthBand[];
 
-  @ApiPropertyOptional({ description: 'exact segment' })
-  @IsOptional()
-  @IsString()
-  @MinLength(1)
-  @MaxLength(200)
+  @TextFilter(200, 'exact segment')
   segment?: string;
 
-  @ApiPropertyOptional({ enum: TOUCH_MODELS, isArray: true, description: 'one or more, comma-separated' })
-  @IsOptional()
-  @ToList()
-  @IsArray()
-  @ArrayNotEmpty()
-  @IsIn(TOUCH_MODELS, { each: true })
+  @EnumListFilter(TOUCH_MODELS)
   touchModel?: TouchModel[];
 
-  @ApiPropertyOptional({ enum: LIFECYCLE_PHASES, isArray: true, description: 'one or more, comma-separated' })
-  @IsOptional()
-  @ToList()
-  @IsArray()
-  @ArrayNotEmpty()
-  @IsIn(LIFECYCLE_PHASES, { each: true })
+  @EnumListFilter(LIFECYCLE_PHASES)
   phase?: LifecyclePhase[];
 
-  @ApiPropertyOptional({ description: "the CSM's email (case-insensitive)" })
-  @IsOptional()
-  @IsString()
-  @MinLength(1)
-  @MaxLength(320)
+  @TextFilter(320, "the CSM's email (case-insensitive)")
   owner?: string;
 
-  @ApiPropertyOptional({ description: 'prefix of the name or the account id (case-insensitive)' })
-  @IsOptional()
-  @IsString()
-  @MinLength(1)
-  @MaxLength(200)
+  @TextFilter(200, 'prefix of the name or the account id (case-insensitive)')
   q?: string;
 
   @ApiPropertyOptional({
@@ -78,14 +40,6 @@ export class ListAccountsQuery {
   @IsOptional()
   @IsIn(ACCOUNT_SORTS)
   sort?: AccountSort;
-
-  @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50 })
-  @IsOptional()
-  @ToInteger()
-  @IsInt()
-  @Min(1)
-  @Max(200)
-  limit?: number;
 
   // A sort that is not one has its own problem; the cursor cannot be read without it.
   @CursorQuery(

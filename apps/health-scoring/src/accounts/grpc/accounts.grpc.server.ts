@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import type { INestApplication } from '@nestjs/common';
+import { grpcPortOf } from '@tsuzuku/platform-config';
 import { DatabaseStatus } from '@tsuzuku/platform-database';
 import { ServiceGrpcServer, ServingStatus, contractsProtoPath } from '@tsuzuku/platform-grpc';
-import { HealthScoringConfig, grpcPortOf } from '../../config/health-scoring.config';
+import { DEFAULT_GRPC_PORT, HealthScoringConfig } from '../../config/health-scoring.config';
 
 /** The proto package the AccountsService is declared in. */
 export const ACCOUNTS_GRPC_PACKAGE = 'tsuzuku.accounts.v1';
@@ -23,7 +24,7 @@ export class AccountsGrpcServer extends ServiceGrpcServer {
       service: 'AccountsService',
       protoPath: contractsProtoPath(ACCOUNTS_PROTO),
       host: config.HOST,
-      port: grpcPortOf(config),
+      port: grpcPortOf(config, DEFAULT_GRPC_PORT),
       status: () => (database.reason !== undefined ? ServingStatus.NOT_SERVING : ServingStatus.SERVING),
     });
   }

@@ -4,18 +4,15 @@ import {
   ArrayMaxSize,
   IsArray,
   IsIn,
-  IsInt,
   IsObject,
   IsOptional,
   IsString,
-  Max,
   MaxLength,
-  Min,
   MinLength,
   ValidateNested,
 } from 'class-validator';
 import { CS_EVENTS } from '@tsuzuku/contracts';
-import { CursorQuery, ToInteger } from '@tsuzuku/platform-runtime';
+import { CursorQuery, PageDto, PageQuery } from '@tsuzuku/platform-runtime';
 import { MAX_MAPPINGS } from '../domain/tracking-plan';
 import { UNMATCHED_CURSOR } from '../tracking-plan.service';
 
@@ -58,15 +55,7 @@ export class TrackingPlanDto extends PutTrackingPlanDto {
   updatedAt!: string | null;
 }
 
-export class UnmatchedQueryDto {
-  @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50 })
-  @IsOptional()
-  @ToInteger()
-  @IsInt()
-  @Min(1)
-  @Max(200)
-  limit?: number;
-
+export class UnmatchedQueryDto extends PageQuery {
   @CursorQuery(UNMATCHED_CURSOR)
   cursor?: { readonly count: string; readonly name: string };
 }
@@ -86,7 +75,4 @@ export class UnmatchedEventDto {
   sample!: Record<string, unknown>;
 }
 
-export class UnmatchedPageDto {
-  @ApiProperty({ type: [UnmatchedEventDto] }) items!: UnmatchedEventDto[];
-  @ApiProperty({ type: String, nullable: true }) nextCursor!: string | null;
-}
+export const UnmatchedPageDto = PageDto(UnmatchedEventDto, 'UnmatchedPageDto');

@@ -1,25 +1,17 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { IsIn, IsOptional } from 'class-validator';
 import { PLAYBOOK_TRIGGER_TYPES } from '@tsuzuku/contracts';
-import { CursorQuery, ToInteger } from '@tsuzuku/platform-runtime';
+import { CursorQuery, PageDto, PageQuery, TextFilter } from '@tsuzuku/platform-runtime';
 import { TRIGGER_OUTCOMES, TriggerOutcome } from '../../playbooks/domain/trigger-gate';
 import { DECISIONS_CURSOR, SeqCursor } from '../../shared/seq-cursor';
 
-export class ListTriggerDecisionsQuery {
-  @ApiPropertyOptional() @IsOptional() @IsString() @MinLength(1) @MaxLength(500) accountId?: string;
-  @ApiPropertyOptional() @IsOptional() @IsString() @MinLength(1) @MaxLength(100) playbookId?: string;
+export class ListTriggerDecisionsQuery extends PageQuery {
+  @TextFilter(500) accountId?: string;
+  @TextFilter(100) playbookId?: string;
   @ApiPropertyOptional({ enum: TRIGGER_OUTCOMES })
   @IsOptional()
   @IsIn(TRIGGER_OUTCOMES)
   outcome?: TriggerOutcome;
-
-  @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50 })
-  @IsOptional()
-  @ToInteger()
-  @IsInt()
-  @Min(1)
-  @Max(200)
-  limit?: number;
 
   @CursorQuery(DECISIONS_CURSOR)
   cursor?: SeqCursor;
@@ -48,12 +40,4 @@ export class TriggerDecisionDto {
   @ApiProperty() decidedAt!: string;
 }
 
-export class TriggerDecisionPageDto {
-  @ApiProperty({ type: [TriggerDecisionDto] }) items!: TriggerDecisionDto[];
-  @ApiProperty({
-    nullable: true,
-    type: String,
-    description: 'pass as cursor for the next page; null on the last page',
-  })
-  nextCursor!: string | null;
-}
+export const TriggerDecisionPageDto = PageDto(TriggerDecisionDto, 'TriggerDecisionPageDto');

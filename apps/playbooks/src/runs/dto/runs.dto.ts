@@ -1,24 +1,16 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { IsIn, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
 import { PLAYBOOK_RUN_STATUSES, PLAYBOOK_STEP_TYPES, PlaybookRunStatus } from '@tsuzuku/contracts';
-import { CursorQuery, ToInteger } from '@tsuzuku/platform-runtime';
+import { CursorQuery, PageDto, PageQuery, TextFilter } from '@tsuzuku/platform-runtime';
 import { RUNS_CURSOR, SeqCursor } from '../../shared/seq-cursor';
 
-export class ListRunsQuery {
-  @ApiPropertyOptional() @IsOptional() @IsString() @MinLength(1) @MaxLength(500) accountId?: string;
-  @ApiPropertyOptional() @IsOptional() @IsString() @MinLength(1) @MaxLength(100) playbookId?: string;
+export class ListRunsQuery extends PageQuery {
+  @TextFilter(500) accountId?: string;
+  @TextFilter(100) playbookId?: string;
   @ApiPropertyOptional({ enum: PLAYBOOK_RUN_STATUSES })
   @IsOptional()
   @IsIn(PLAYBOOK_RUN_STATUSES)
   status?: PlaybookRunStatus;
-
-  @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50 })
-  @IsOptional()
-  @ToInteger()
-  @IsInt()
-  @Min(1)
-  @Max(200)
-  limit?: number;
 
   @CursorQuery(RUNS_CURSOR)
   cursor?: SeqCursor;
@@ -67,12 +59,4 @@ export class RunDto {
   @ApiProperty({ type: [StepStateDto] }) steps!: StepStateDto[];
 }
 
-export class RunPageDto {
-  @ApiProperty({ type: [RunDto] }) items!: RunDto[];
-  @ApiProperty({
-    nullable: true,
-    type: String,
-    description: 'pass as cursor for the next page; null on the last page',
-  })
-  nextCursor!: string | null;
-}
+export const RunPageDto = PageDto(RunDto, 'RunPageDto');

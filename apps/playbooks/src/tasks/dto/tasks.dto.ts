@@ -4,26 +4,19 @@ import {
   IsDefined,
   IsEmail,
   IsIn,
-  IsInt,
   IsOptional,
   IsString,
-  Max,
   MaxLength,
-  Min,
   MinLength,
   ValidateIf,
 } from 'class-validator';
 import { TASK_STATUSES, TaskStatus } from '@tsuzuku/contracts';
-import { CursorQuery, IsInstant, ToBoolean, ToInteger } from '@tsuzuku/platform-runtime';
+import { CursorQuery, IsInstant, PageDto, PageQuery, TextFilter, ToBoolean } from '@tsuzuku/platform-runtime';
 import { SeqCursor, TASKS_CURSOR } from '../../shared/seq-cursor';
 import { TASK_PRIORITIES, TaskPriority } from '../../playbooks/domain/playbook-definition';
 
-export class ListTasksQuery {
-  @ApiPropertyOptional({ description: "the owner's email (case-insensitive)" })
-  @IsOptional()
-  @IsString()
-  @MinLength(1)
-  @MaxLength(320)
+export class ListTasksQuery extends PageQuery {
+  @TextFilter(320, "the owner's email (case-insensitive)")
   owner?: string;
 
   @ApiPropertyOptional({
@@ -37,7 +30,7 @@ export class ListTasksQuery {
 
   @ApiPropertyOptional({ enum: TASK_STATUSES }) @IsOptional() @IsIn(TASK_STATUSES) status?: TaskStatus;
 
-  @ApiPropertyOptional() @IsOptional() @IsString() @MinLength(1) @MaxLength(500) accountId?: string;
+  @TextFilter(500) accountId?: string;
 
   @ApiPropertyOptional({ description: 'due strictly before this time (ISO-8601)' })
   @IsOptional()
@@ -48,14 +41,6 @@ export class ListTasksQuery {
   @IsOptional()
   @IsInstant()
   dueAfter?: string;
-
-  @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50 })
-  @IsOptional()
-  @ToInteger()
-  @IsInt()
-  @Min(1)
-  @Max(200)
-  limit?: number;
 
   @CursorQuery(TASKS_CURSOR)
   cursor?: SeqCursor;
@@ -153,12 +138,4 @@ export class TaskDto {
   @ApiPropertyOptional({ nullable: true, type: String }) updatedAt!: string | null;
 }
 
-export class TaskPageDto {
-  @ApiProperty({ type: [TaskDto] }) items!: TaskDto[];
-  @ApiProperty({
-    nullable: true,
-    type: String,
-    description: 'pass as cursor for the next page; null on the last page',
-  })
-  nextCursor!: string | null;
-}
+export const TaskPageDto = PageDto(TaskDto, 'TaskPageDto');
