@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { Kafka, LogEntry, logLevel } from 'kafkajs';
+import { Kafka, LogEntry, RetryOptions, logLevel } from 'kafkajs';
 import { ServiceConfig } from '@tsuzuku/platform-config';
 
 /**
@@ -39,13 +39,18 @@ export class KafkaConnection {
     readonly config: ServiceConfig,
     readonly clientId: string,
   ) {
-    this.kafka = new Kafka({
-      clientId,
-      brokers: config.KAFKA_BROKERS,
+    this.kafka = this.client({ initialRetryTime: 300, retries: 8, maxRetryTime: 10_000 });
+  }
+
+  /** A client of the service's with the given retries (connections and requests). */
+  private client(retry: RetryOptions): Kafka {
+    return new Kafka({
+      clientId: this.clientId,
+      brokers: this.config.KAFKA_BROKERS,
       logLevel: logLevel.WARN,
       logCreator,
       connectionTimeout: 3000,
-      retry: { initialRetryTime: 300, retries: 8, maxRetryTime: 10_000 },
+      retry,
     });
   }
 
@@ -59,14 +64,7 @@ export class KafkaConnection {
    * with the producer's: both are needed.
    */
   producerClient(): Kafka {
-    return new Kafka({
-      clientId: this.clientId,
-      brokers: this.config.KAFKA_BROKERS,
-      logLevel: logLevel.WARN,
-      logCreator,
-      connectionTimeout: 3000,
-      retry: PRODUCER_RETRY,
-    });
+    return this.client(PRODUCER_RETRY);
   }
 
   /** "Kafka at host:port,host:port", as start-up and reconnect logs name it. */

@@ -177,18 +177,26 @@ describe('foldEvents', () => {
         event: 'Subscription Changed',
         properties: { mrr, currency: 'USD', subscription_id: 's' },
       });
+    const older = group('2026-05-01T00:00:00.000Z', {
+      plan: 'starter',
+      seats: 5,
+      mrr: 500,
+      industry: 'retail',
+      region: 'us',
+    });
+    const newer = group('2026-06-05T00:00:00.000Z', {
+      plan: 'enterprise',
+      seats: 40,
+      mrr: 4000,
+      region: 'eu',
+    });
+    const change = mrrChange('2026-06-01T00:00:00.000Z', 3000);
     foldEvents(
       [
-        group('2026-06-05T00:00:00.000Z', { plan: 'enterprise', seats: 40, mrr: 4000, region: 'eu' }),
+        newer,
         // Older, arriving later (an SDK retry, an import): only what it alone says is taken.
-        group('2026-05-01T00:00:00.000Z', {
-          plan: 'starter',
-          seats: 5,
-          mrr: 500,
-          industry: 'retail',
-          region: 'us',
-        }),
-        mrrChange('2026-06-01T00:00:00.000Z', 3000),
+        older,
+        change,
       ],
       rows,
       settingsOf,
@@ -210,23 +218,7 @@ describe('foldEvents', () => {
 
     // The same events in time order end in the same profile.
     const inOrder = newAccount('w1', 'acct-a', '2026-01-01T00:00:00.000Z');
-    foldEvents(
-      [
-        group('2026-05-01T00:00:00.000Z', {
-          plan: 'starter',
-          seats: 5,
-          mrr: 500,
-          industry: 'retail',
-          region: 'us',
-        }),
-        mrrChange('2026-06-01T00:00:00.000Z', 3000),
-        group('2026-06-05T00:00:00.000Z', { plan: 'enterprise', seats: 40, mrr: 4000, region: 'eu' }),
-      ],
-      new Map([[A, inOrder]]),
-      settingsOf,
-      NOW,
-      HORIZON_HOURS,
-    );
+    foldEvents([older, change, newer], new Map([[A, inOrder]]), settingsOf, NOW, HORIZON_HOURS);
     const profile = ({ plan, seats, mrr, industry, traits }: AccountRow) => ({
       plan,
       seats,
