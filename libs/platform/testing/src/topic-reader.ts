@@ -6,6 +6,8 @@ export interface ReadMessage {
   readonly topic: string;
   readonly partition: number;
   readonly offset: string;
+  /** Kafka's time of the message, ms since the epoch. */
+  readonly timestamp: string;
   readonly key: string | null;
   readonly value: string | null;
   readonly headers: Record<string, string>;
@@ -95,17 +97,27 @@ export class TopicReader {
       retry: { restartOnFailure: async () => joinedOnce },
     });
     this.consumer = consumer;
+    // The next offset to read of every partition. A consumer restarted after a crash would
+    // resume from its committed offsets, or from the end where it committed none and lose what
+    // came in between: every join seeks each partition here instead.
+    const next = new Map<string, { topic: string; partition: number; offset: string }>();
+    for (const { topic, offsets } of ends)
+      for (const { partition, high } of offsets)
+        next.set(`${topic}/${partition}`, { topic, partition, offset: high });
+    const seekAll = () => {
+      for (const position of next.values()) consumer.seek(position);
+    };
     const joined = new Promise<void>((resolve, reject) => {
-      const offJoin = consumer.on(consumer.events.GROUP_JOIN, () => {
-        joinedOnce = true;
-        offJoin();
-        offCrash();
-        resolve();
-      });
       const offCrash = consumer.on(consumer.events.CRASH, (event) => {
-        offJoin();
+        if (joinedOnce) return;
         offCrash();
         reject(event.payload.error);
+      });
+      consumer.on(consumer.events.GROUP_JOIN, () => {
+        if (joinedOnce) seekAll();
+        joinedOnce = true;
+        offCrash();
+        resolve();
       });
     });
     joined.catch(() => undefined);
@@ -113,6 +125,11 @@ export class TopicReader {
     await consumer.subscribe({ topics, fromBeginning: false });
     await consumer.run({
       eachMessage: async ({ topic, partition, message }) => {
+        const key = `${topic}/${partition}`;
+        // A partition not in `ends` (added since) is read from where the group starts it.
+        const position = next.get(key);
+        if (position && BigInt(message.offset) < BigInt(position.offset)) return;
+        next.set(key, { topic, partition, offset: String(BigInt(message.offset) + 1n) });
         const headers: Record<string, string> = {};
         for (const [k, v] of Object.entries(message.headers ?? {}))
           if (v !== undefined) headers[k] = String(v);
@@ -120,15 +137,14 @@ export class TopicReader {
           topic,
           partition,
           offset: message.offset,
+          timestamp: message.timestamp,
           key: message.key?.toString() ?? null,
           value: message.value?.toString() ?? null,
           headers,
         });
       },
     });
-    for (const { topic, offsets } of ends) {
-      for (const { partition, high } of offsets) consumer.seek({ topic, partition, offset: high });
-    }
+    seekAll();
     let timer: NodeJS.Timeout | undefined;
     try {
       await Promise.race([
