@@ -9,17 +9,25 @@ SELECT unnest('{eventIds}'::uuid[])
 ON CONFLICT (event_id) DO UPDATE SET received_at = now()
   WHERE p.received_at <= now() - make_interval(hours => {windowHours})
 RETURNING event_id;
+SELECT event_id, sent_after FROM ingestion.pending_sends WHERE event_id = ANY('{eventIds}'::uuid[]);
 
--- ingestion.published-events.commit
-COMMIT;
-
--- ingestion.published-events.dropUnpublishedAndCommit
-DELETE FROM ingestion.published_events WHERE event_id = ANY('{eventIds}'::uuid[]);
-COMMIT;
+-- ingestion.published-events.markPending
+INSERT INTO ingestion.pending_sends (event_id)
+SELECT unnest($1::uuid[])
+ON CONFLICT (event_id) DO UPDATE SET sent_after = now();
 
 -- ingestion.published-events.prune
 DELETE FROM ingestion.published_events
  WHERE received_at < now() - make_interval(hours => $1);
 
+-- ingestion.published-events.prunePending
+DELETE FROM ingestion.pending_sends
+ WHERE sent_after < now() - make_interval(hours => $1);
+
 -- ingestion.published-events.rollback
 ROLLBACK;
+
+-- ingestion.published-events.settleAndCommit
+DELETE FROM ingestion.published_events WHERE event_id = ANY('{unpublished}'::uuid[]);
+DELETE FROM ingestion.pending_sends WHERE event_id = ANY('{claimed}'::uuid[]);
+COMMIT;

@@ -24,3 +24,9 @@ export const DEAD_LETTER_TOPICS = [Topic.DeadLetter, Topic.EventsDlq] as const;
  * prefix and a random suffix, so two reads never share offsets.
  */
 export const DEAD_LETTER_READER_GROUP_PREFIX = 'tsuzuku-cli-dlq-';
+
+/**
+ * A claim that meets event ids an earlier claim may have sent reads cs.events.v1 for them with a
+ * throwaway group (deleted after the read), named with this prefix and a random suffix.
+ */
+export const SENT_EVENTS_READER_GROUP_PREFIX = 'tsuzuku-ingestion-sent-';

@@ -149,4 +149,85 @@ describe('ingestion: the deduplication ledger', () => {
       expect(mine()).toHaveLength(sent.size);
     });
   });
+  describe('a claim that ended without settling', () => {
+    let ingestion: RunningIngestion;
+    let events: TopicReader;
+    let ws: Awaited<ReturnType<typeof createWorkspace>>;
+
+    beforeAll(async () => {
+      ingestion = await startIngestion({}, 'ingestion_unsettled_claims');
+      events = await new TopicReader(brokers()).start([Topic.Events]);
+      ws = await createWorkspace(ingestion.service.url, 'unsettled-claims');
+    });
+
+    afterAll(async () => {
+      await events?.stop();
+      await ingestion?.close();
+    });
+
+    const track = (messageIds: readonly string[]) => ({
+      batch: messageIds.map((messageId) => ({
+        type: 'track',
+        userId: 'u-unsettled',
+        event: 'Feature Used',
+        messageId,
+        context: { groupId: 'acc-unsettled' },
+      })),
+    });
+    const copiesOf = (messageId: string) =>
+      events.messages.filter(
+        (m) => (JSON.parse(m.value!) as { data: { messageId: string } }).data.messageId === messageId,
+      );
+    const rowsOf = async (table: 'published_events' | 'pending_sends', id: string) =>
+      (await ingestion.db.query(`SELECT 1 FROM ingestion.${table} WHERE event_id = $1`, [id])).length;
+
+    it('does not send again what Kafka took from a claim whose process died before its commit', async () => {
+      // Sent and acknowledged; then the ledger is put back as a process that died between Kafka's
+      // acknowledgement and the commit leaves it: the id pending, not in the ledger.
+      const sent = randomUUID();
+      const id = eventId(ws.id, sent);
+      const first = await post(ingestion.service.url, '/v1/batch', track([sent]), { writeKey: ws.writeKey });
+      expect(first.body).toMatchObject({ accepted: 1, duplicates: 0 });
+      const [original] = await waitFor(() => (copiesOf(sent).length > 0 ? copiesOf(sent) : undefined), {
+        what: 'the event on the topic',
+      });
+      await ingestion.db.query('DELETE FROM ingestion.published_events WHERE event_id = $1', [id]);
+      await ingestion.db.query('INSERT INTO ingestion.pending_sends (event_id, sent_after) VALUES ($1, $2)', [
+        id,
+        new Date(Number(original!.timestamp) - 50),
+      ]);
+      // And one the dead process had pending but Kafka never took.
+      const lost = randomUUID();
+      await ingestion.db.query('INSERT INTO ingestion.pending_sends (event_id) VALUES ($1)', [
+        eventId(ws.id, lost),
+      ]);
+
+      const retry = await post(ingestion.service.url, '/v1/batch', track([sent, lost]), {
+        writeKey: ws.writeKey,
+      });
+      expect(retry.body).toMatchObject({ accepted: 2, duplicates: 1 });
+      const arrived = await waitFor(() => (copiesOf(lost).length > 0 ? copiesOf(lost) : undefined), {
+        what: 'the event Kafka never took',
+      });
+      await readPastMarkers(ingestion.service.url, ws.writeKey, events, [...arrived, original!]);
+      expect([copiesOf(sent).length, copiesOf(lost).length]).toEqual([1, 1]);
+      // Both settled: in the ledger, no longer pending.
+      for (const messageId of [sent, lost]) {
+        const settled = eventId(ws.id, messageId);
+        expect([await rowsOf('published_events', settled), await rowsOf('pending_sends', settled)]).toEqual([
+          1, 0,
+        ]);
+      }
+    });
+
+    it('leaves nothing pending after a claim that settled', async () => {
+      const messageIds = [randomUUID(), randomUUID()];
+      const answer = await post(ingestion.service.url, '/v1/batch', track(messageIds), {
+        writeKey: ws.writeKey,
+      });
+      expect(answer.body).toMatchObject({ accepted: 2, duplicates: 0 });
+      for (const messageId of messageIds)
+        expect(await rowsOf('pending_sends', eventId(ws.id, messageId))).toBe(0);
+    });
+  });
 });

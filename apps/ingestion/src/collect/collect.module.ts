@@ -4,6 +4,7 @@ import { CollectService } from './collect.service';
 import { DedupeLedger } from './dedupe-ledger';
 import { MembershipRepository } from './membership.repository';
 import { PublishedEventRepository } from './published-event.repository';
+import { SentEvents } from './sent-events';
 import { DedupePruner } from './dedupe-pruner';
 import { ReplicaCount } from './replica-count';
 import { ReplicasRepository } from './replicas.repository';
@@ -17,6 +18,7 @@ import { TrackingPlanModule } from '../tracking-plan/tracking-plan.module';
     CollectService,
     DedupeLedger,
     PublishedEventRepository,
+    SentEvents,
     MembershipRepository,
     DedupePruner,
     ReplicasRepository,

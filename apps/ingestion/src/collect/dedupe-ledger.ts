@@ -1,7 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { Coalescer } from '@tsuzuku/platform-kafka';
 import { IngestionConfig } from '../config/ingestion.config';
-import { PublishedEventRepository } from './published-event.repository';
+import { OpenClaim, PublishedEventRepository } from './published-event.repository';
+import { SentEvents } from './sent-events';
 
 /**
  * Event ids this request may publish, held by an open transaction until every request that
@@ -31,8 +32,14 @@ const CONNECTIONS_FOR_THE_REST = 4;
  * window. An attempt inserts its ids in a transaction that stays open while Kafka answers: the
  * ids Kafka took are committed, the others deleted before the commit, and if the process dies
  * the transaction rolls back by itself. Another attempt with the same id, on any instance,
- * waits on the row until then, so an id is never published twice and never counted as
- * published when it was not. Concurrent requests share claim transactions.
+ * waits on the row until then, so an id is never counted as published when it was not.
+ * Concurrent requests share claim transactions.
+ *
+ * Kafka can store an event and the claim still end without its commit: the process dies, or its
+ * connection is cut, between the acknowledgement and the commit. So before the send the claim
+ * also commits, apart, that the ids are pending, and its own commit clears them. A later claim
+ * that meets pending ids of an ended claim looks for them on the topic (SentEvents): those found
+ * count as published and are not sent again, so an id is never published twice either.
  */
 @Injectable()
 export class DedupeLedger {
@@ -43,6 +50,7 @@ export class DedupeLedger {
 
   constructor(
     private readonly ledger: PublishedEventRepository,
+    private readonly sentEvents: SentEvents,
     private readonly config: IngestionConfig,
   ) {
     this.claims = new Coalescer<ClaimRequest>((batch) => this.claimTogether(batch), {
@@ -77,19 +85,19 @@ export class DedupeLedger {
         lockTimeoutMs: this.config.PUBLISH_TIMEOUT_MS,
         windowHours: this.config.DEDUPE_WINDOW_HOURS,
       });
-      const claimed = new Set(open.claimed);
-      const kept = new Set<string>();
+      const fresh = await this.freshOf(open);
+      const kept = new Set<string>(open.claimed.filter((id) => !fresh.has(id)));
       const settled = batch.map(
         (request) =>
           new Promise<void>((done) => {
             // An id asked for twice in one transaction goes to the first request only (the
             // collect path never has one id in two attempts of a process at once).
-            const fresh = new Set(request.eventIds.filter((id) => claimed.delete(id)));
+            const own = new Set(request.eventIds.filter((id) => fresh.delete(id)));
             answered++;
             request.claimed({
-              fresh,
+              fresh: own,
               settle: (published) => {
-                for (const id of published) if (fresh.has(id)) kept.add(id);
+                for (const id of published) if (own.has(id)) kept.add(id);
                 done();
               },
             });
@@ -99,9 +107,29 @@ export class DedupeLedger {
       await open.commit(open.claimed.filter((id) => !kept.has(id)));
     } catch (error) {
       for (const request of batch.slice(answered)) request.failed(error);
-      // Answered requests have published; a retry of theirs may publish again, and consumers
-      // drop the repeat by event id.
+      // Answered requests have published; a retry of theirs finds its events on the topic.
       if (answered > 0) this.logger.warn(`could not record published event ids: ${(error as Error).message}`);
+    }
+  }
+
+  /**
+   * The claimed ids to send: those an ended claim left pending and Kafka holds count as
+   * published. The rest are recorded as pending before any is sent. On failure the claim is
+   * rolled back and nothing is sent.
+   */
+  private async freshOf(open: OpenClaim): Promise<Set<string>> {
+    try {
+      const published = await this.sentEvents.found(open.inDoubt);
+      if (open.inDoubt.size > 0)
+        this.logger.warn(
+          `${open.inDoubt.size} event id(s) left pending by a claim that ended without settling; ${published.size} found on the topic, the others are sent`,
+        );
+      const fresh = new Set(open.claimed.filter((id) => !published.has(id)));
+      await open.markPending([...fresh]);
+      return fresh;
+    } catch (error) {
+      await open.abandon();
+      throw error;
     }
   }
 }

@@ -11,7 +11,9 @@ import { affectedCount, defineStatements } from '@tsuzuku/platform-database';
  */
 const SQL = defineStatements('ingestion.published-events', {
   // A row held by another attempt is waited for at most {lockTimeoutMs}; a row older than the
-  // window that the pruner has not reached yet starts a new window.
+  // window that the pruner has not reached yet starts a new window. The pending sends are read
+  // by a statement of their own, after the insert has waited out any other claim of the ids:
+  // its snapshot sees the rows that claim committed before it sent.
   claim: `
     BEGIN;
     SET LOCAL lock_timeout = '{lockTimeoutMs}ms';
@@ -19,15 +21,24 @@ const SQL = defineStatements('ingestion.published-events', {
     SELECT unnest('{eventIds}'::uuid[])
     ON CONFLICT (event_id) DO UPDATE SET received_at = now()
       WHERE p.received_at <= now() - make_interval(hours => {windowHours})
-    RETURNING event_id`,
-  dropUnpublishedAndCommit: `
-    DELETE FROM ingestion.published_events WHERE event_id = ANY('{eventIds}'::uuid[]);
+    RETURNING event_id;
+    SELECT event_id, sent_after FROM ingestion.pending_sends WHERE event_id = ANY('{eventIds}'::uuid[])`,
+  // Committed on a connection of its own before the send, so that it outlives the claim.
+  markPending: `
+    INSERT INTO ingestion.pending_sends (event_id)
+    SELECT unnest($1::uuid[])
+    ON CONFLICT (event_id) DO UPDATE SET sent_after = now()`,
+  settleAndCommit: `
+    DELETE FROM ingestion.published_events WHERE event_id = ANY('{unpublished}'::uuid[]);
+    DELETE FROM ingestion.pending_sends WHERE event_id = ANY('{claimed}'::uuid[]);
     COMMIT`,
-  commit: 'COMMIT',
   rollback: 'ROLLBACK',
   prune: `
     DELETE FROM ingestion.published_events
      WHERE received_at < now() - make_interval(hours => $1)`,
+  prunePending: `
+    DELETE FROM ingestion.pending_sends
+     WHERE sent_after < now() - make_interval(hours => $1)`,
 });
 
 /** How long a claim waits for another attempt's rows, and how long an id stays claimed. */
@@ -40,10 +51,23 @@ export interface ClaimTerms {
 export interface OpenClaim {
   readonly claimed: readonly string[];
   /**
-   * Forgets the claimed ids that were not published and commits the rest; on failure rolls
-   * back (so nothing is counted as published) and throws. Releases the connection either way.
+   * The claimed ids that an earlier claim began to send and never settled, with when it began:
+   * Kafka may hold them.
+   */
+  readonly inDoubt: ReadonlyMap<string, Date>;
+  /**
+   * Records, on a connection of its own, that the ids are being sent: committed at once, so that
+   * a claim that dies before its commit leaves them in doubt for the next claim.
+   */
+  markPending(eventIds: readonly string[]): Promise<void>;
+  /**
+   * Forgets the claimed ids that were not published, and their pending sends, and commits the
+   * rest; on failure rolls back (so nothing is counted as published) and throws. Releases the
+   * connection either way.
    */
   commit(unpublished: readonly string[]): Promise<void>;
+  /** Rolls back: nothing of the claim is kept. Releases the connection. */
+  abandon(): Promise<void>;
 }
 
 /**
@@ -67,17 +91,33 @@ export class PublishedEventRepository {
           windowHours: wholeNumber(terms.windowHours),
           eventIds: uuidArrayLiteral(eventIds),
         }),
-      )) as unknown as QueryResult<{ event_id: string }>[];
-      const claimed = results[results.length - 1]!.rows.map((row) => row.event_id);
+      )) as unknown as QueryResult[];
+      const claimed = (results[results.length - 2]!.rows as { event_id: string }[]).map(
+        (row) => row.event_id,
+      );
+      const pending = new Map(
+        (results[results.length - 1]!.rows as { event_id: string; sent_after: Date }[]).map((row) => [
+          row.event_id,
+          row.sent_after,
+        ]),
+      );
+      const inDoubt = new Map(
+        claimed.flatMap((id) => (pending.has(id) ? [[id, pending.get(id)!] as const] : [])),
+      );
       const open = client;
       return {
         claimed,
+        inDoubt,
+        markPending: async (ids) => {
+          if (ids.length > 0) await this.dataSource.query(SQL.markPending, [ids]);
+        },
         commit: async (unpublished) => {
           try {
             await open.query(
-              unpublished.length > 0
-                ? fill(SQL.dropUnpublishedAndCommit, { eventIds: uuidArrayLiteral(unpublished) })
-                : SQL.commit,
+              fill(SQL.settleAndCommit, {
+                unpublished: uuidArrayLiteral(unpublished),
+                claimed: uuidArrayLiteral(claimed),
+              }),
             );
           } catch (error) {
             await rollBack(open);
@@ -85,6 +125,10 @@ export class PublishedEventRepository {
           } finally {
             await runner.release();
           }
+        },
+        abandon: async () => {
+          await rollBack(open);
+          await runner.release();
         },
       };
     } catch (error) {
@@ -94,8 +138,12 @@ export class PublishedEventRepository {
     }
   }
 
-  /** Forgets event ids older than the window; answers how many. */
+  /**
+   * Forgets event ids older than the window, and pending sends as old (whose events a repeat
+   * could not be dropped for any more); answers how many ids.
+   */
   async prune(windowHours: number): Promise<number> {
+    await this.dataSource.query(SQL.prunePending, [windowHours]);
     return affectedCount(await this.dataSource.query(SQL.prune, [windowHours]));
   }
 }

@@ -7,6 +7,7 @@ import { ReplicaInstances1764900000000 } from './migrations/1764900000000-replic
 import { BackgroundLeases1765200000000 } from './migrations/1765200000000-background-leases';
 import { TrackingPlans1766082207000 } from './migrations/1766082207000-tracking-plans';
 import { WorkspaceFallbackOwner1767200000000 } from './migrations/1767200000000-workspace-fallback-owner';
+import { PendingSends1767600000000 } from './migrations/1767600000000-pending-sends';
 
 /** The ingestion service owns the `ingestion` schema and nothing else. */
 export const ingestionDatabase: ServiceDatabase = {
@@ -21,6 +22,7 @@ export const ingestionDatabase: ServiceDatabase = {
     BackgroundLeases1765200000000,
     TrackingPlans1766082207000,
     WorkspaceFallbackOwner1767200000000,
+    PendingSends1767600000000,
   ],
   outbox: true,
 };

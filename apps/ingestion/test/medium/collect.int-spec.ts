@@ -1,5 +1,6 @@
 import { Header, Topic } from '@tsuzuku/contracts';
 import { BackgroundJobs } from '@tsuzuku/platform-database';
+import { KafkaConnection } from '@tsuzuku/platform-kafka';
 import { ManualClock } from '@tsuzuku/platform-runtime';
 import { MigratedDatabase, createMigratedDatabase, waitFor } from '@tsuzuku/platform-testing';
 import { CollectService } from '../../src/collect/collect.service';
@@ -7,6 +8,7 @@ import { DedupeLedger } from '../../src/collect/dedupe-ledger';
 import { eventId } from '../../src/collect/domain/event-identity';
 import { MembershipRepository } from '../../src/collect/membership.repository';
 import { PublishedEventRepository } from '../../src/collect/published-event.repository';
+import { SentEvents } from '../../src/collect/sent-events';
 import { ingestionDatabase } from '../../src/database/ingestion.database';
 import { TrackingPlanRepository } from '../../src/tracking-plan/tracking-plan.repository';
 import { TrackingPlanService } from '../../src/tracking-plan/tracking-plan.service';
@@ -48,7 +50,9 @@ describe('collect on Postgres (medium)', () => {
   beforeAll(async () => {
     database = await createMigratedDatabase('ingestion_medium_collect', ingestionDatabase);
     const ds = database.dataSource;
-    ledger = new DedupeLedger(new PublishedEventRepository(ds), config);
+    // Kafka is read only for ids a dead claim left pending, which these tests never have.
+    const sentEvents = new SentEvents(new KafkaConnection(config, 'ingestion-medium-collect'));
+    ledger = new DedupeLedger(new PublishedEventRepository(ds), sentEvents, config);
     memberships = new MembershipRepository(ds);
     const noJobs = { schedule: () => undefined } as unknown as BackgroundJobs;
     plans = new TrackingPlanService(new TrackingPlanRepository(ds), new StillRelay().asRelay(), noJobs);

@@ -86,6 +86,10 @@ export class EventPublisher implements OnApplicationShutdown {
   async publish(envelopes: readonly AnyEnvelope[]): Promise<void> {
     if (envelopes.length === 0) return;
     const byTopic = new Map<Topic, Message[]>();
+    // The messages' time is when they were handed over, not when a retry of the send encoded
+    // them: a reader looking for them by time (ingestion, after a claim that ended unsettled)
+    // knows where to look.
+    const timestamp = String(Date.now());
     const parent = context.active();
     const spans = new Map<Topic, { span: Span; headers: Record<string, string> }>();
     const spanOf = (topic: Topic) => {
@@ -112,6 +116,7 @@ export class EventPublisher implements OnApplicationShutdown {
         // Bytes once: weighed by length here, copied as they are by kafkajs.
         value: Buffer.from(JSON.stringify(envelope)),
         headers: spanOf(topic).headers,
+        timestamp,
       });
       byTopic.set(topic, messages);
     }

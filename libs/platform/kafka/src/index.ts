@@ -12,3 +12,4 @@ export * from './topic-provisioner';
 export * from './kafka.health';
 export * from './kafka.module';
 export * from './outbox-relay';
+export * from './topic-span-reader';
