@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { AccountUpdatedData, AnyEventEnvelope, Topic } from '@tsuzuku/contracts';
+import { AnyEventEnvelope, Topic } from '@tsuzuku/contracts';
 import { ServiceConfig, loadConfig } from '@tsuzuku/platform-config';
 import { EventPublisher, KafkaConnection } from '@tsuzuku/platform-kafka';
 import {
@@ -10,7 +10,7 @@ import {
   createWorkspaceWithCli,
   startBuiltService,
   testCustomerEvent,
-  testEnvelope,
+  testAccountUpdated,
   waitFor,
 } from '@tsuzuku/platform-testing';
 
@@ -112,35 +112,7 @@ async function cutUnderTraffic(
 
 function accountUpdated(workspaceId: string, accountId: string): AnyEventEnvelope {
   const now = new Date().toISOString();
-  const data: AccountUpdatedData = {
-    name: accountId,
-    plan: 'pro',
-    mrr: 100,
-    seats: 50,
-    renewalDate: null,
-    csmEmail: null,
-    segment: 'smb',
-    industry: null,
-    phase: 'adoption',
-    touchModel: 'low',
-    firstSeenAt: now,
-    lastSeenAt: now,
-    health: { score: 80, band: 'green', computedScore: 80, coverage: 1, scorecardId: null, override: null },
-    signals: {
-      asOf: now,
-      metrics: {},
-      lastSignInAt: now,
-      activeUsers7d: 3,
-      activeUsersPrev7d: 3,
-      activeUsers30d: 3,
-      events7d: 10,
-      eventsPrev7d: 10,
-      ticketDays: [],
-      latestNps: null,
-      onboardingCompletedAt: null,
-    },
-  };
-  return testEnvelope('account.updated', workspaceId, accountId, data, now) as AnyEventEnvelope;
+  return testAccountUpdated(workspaceId, accountId, { seats: 50, firstSeenAt: now }) as AnyEventEnvelope;
 }
 
 describe('a pg connection terminated under each service while it works', () => {

@@ -10,7 +10,7 @@ import {
   createTestDatabase,
   createWorkspaceWithCli,
   startBuiltService,
-  testEnvelope,
+  testAccountUpdated,
   waitFor,
 } from '@tsuzuku/platform-testing';
 
@@ -281,51 +281,15 @@ describe('no secret in any log', () => {
     );
 
     // A detractor: alerting raises an alert, notifies every channel, and playbooks run the steps.
-    const profile = (latestNps: number) => {
-      const now = new Date().toISOString();
-      return testEnvelope(
-        'account.updated',
-        workspaceId,
-        ACCOUNT,
-        {
-          name: 'Secrets Ltd',
-          plan: 'pro',
-          mrr: 500,
-          seats: 10,
-          renewalDate: null,
-          csmEmail: 'csm@example.com',
-          segment: 'smb',
-          industry: null,
-          phase: 'adoption',
-          touchModel: 'high',
-          // Older than the rules' grace period for new accounts.
-          firstSeenAt: new Date(Date.now() - 100 * 86_400_000).toISOString(),
-          lastSeenAt: now,
-          health: {
-            score: 60,
-            band: 'yellow',
-            computedScore: 60,
-            coverage: 1,
-            scorecardId: null,
-            override: null,
-          },
-          signals: {
-            asOf: now,
-            metrics: {},
-            lastSignInAt: now,
-            activeUsers7d: 3,
-            activeUsersPrev7d: 3,
-            activeUsers30d: 3,
-            events7d: 10,
-            eventsPrev7d: 10,
-            ticketDays: [],
-            latestNps,
-            onboardingCompletedAt: null,
-          },
-        },
-        now,
-      );
-    };
+    const profile = (latestNps: number) =>
+      testAccountUpdated(workspaceId, ACCOUNT, {
+        name: 'Secrets Ltd',
+        mrr: 500,
+        owner: 'csm@example.com',
+        touchModel: 'high',
+        health: { score: 60, band: 'yellow', computedScore: 60 },
+        signals: { latestNps },
+      });
     // First a profile that raises nothing, so that playbooks knows the account before the alert.
     await publisher.publish([profile(9)]);
     await waitFor(

@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { AccountUpdatedData } from '@tsuzuku/contracts';
 import { ConsumerRunner, EventPublisher } from '@tsuzuku/platform-kafka';
 import {
   RunningTestService,
@@ -7,6 +6,8 @@ import {
   createTestDatabase,
   issueTestApiToken,
   startTestService,
+  TestAccountOverrides,
+  testAccountUpdated,
   testEnvelope,
   waitFor,
 } from '@tsuzuku/platform-testing';
@@ -34,78 +35,30 @@ describe('alerting engine: Kafka in, alerts out', () => {
   let token: string;
   const workspaceId = `ws_${randomUUID().slice(0, 8)}`;
 
-  const updated = (
-    accountId: string,
-    o: Partial<Omit<AccountUpdatedData, 'signals'>> & {
-      signals?: Partial<AccountUpdatedData['signals']>;
-      score?: number;
-    } = {},
-  ) => {
-    const now = new Date().toISOString();
-    const { signals, score, ...profile } = o;
-    const s = score ?? 80;
-    return testEnvelope(
-      'account.updated',
-      workspaceId,
-      accountId,
-      {
-        name: accountId,
-        plan: 'pro',
-        mrr: 100,
-        seats: 50,
-        renewalDate: null,
-        owner: null,
-        segment: 'smb',
-        industry: null,
-        phase: 'adoption',
-        touchModel: 'low',
-        firstSeenAt: new Date(Date.now() - 100 * DAY_MS).toISOString(),
-        lastSeenAt: now,
-        health: {
-          score: s,
-          band: s < 40 ? 'red' : s < 70 ? 'yellow' : 'green',
-          computedScore: s,
-          coverage: 1,
-          scorecardId: null,
-          override: null,
-        },
-        ...profile,
-        signals: {
-          asOf: now,
-          metrics: {},
-          lastSignInAt: now,
-          activeUsers7d: 3,
-          activeUsersPrev7d: 3,
-          activeUsers30d: 3,
-          events7d: 10,
-          eventsPrev7d: 10,
-          ticketDays: [],
-          latestNps: null,
-          onboardingCompletedAt: null,
-          ...signals,
-        },
-      },
-      now,
-    );
-  };
-  const changed = (accountId: string, score: number) => {
-    const now = new Date().toISOString();
-    const health = (s: number) => ({
-      score: s,
-      band: s < 40 ? ('red' as const) : s < 70 ? ('yellow' as const) : ('green' as const),
-      computedScore: s,
-      coverage: 1,
-      scorecardId: null,
-      override: null,
+  const healthAt = (score: number) => ({
+    score,
+    band: score < 40 ? ('red' as const) : score < 70 ? ('yellow' as const) : ('green' as const),
+    computedScore: score,
+    coverage: 1,
+    scorecardId: null,
+    override: null,
+  });
+  const updated = (accountId: string, o: Omit<TestAccountOverrides, 'health'> & { score?: number } = {}) => {
+    const { score, ...account } = o;
+    return testAccountUpdated(workspaceId, accountId, {
+      seats: 50,
+      ...account,
+      health: healthAt(score ?? 80),
     });
-    return testEnvelope(
+  };
+  const changed = (accountId: string, score: number) =>
+    testEnvelope(
       'account.health.changed',
       workspaceId,
       accountId,
-      { previous: null, current: health(score), reason: 'test', movers: [] },
-      now,
+      { previous: null, current: healthAt(score), reason: 'test', movers: [] },
+      new Date().toISOString(),
     );
-  };
   const alertsOf = (accountId: string) =>
     db.query<AlertRow>(
       `SELECT id, rule_type, status, occurrences FROM alerting.alerts WHERE workspace_id = $1 AND account_id = $2 ORDER BY opened_at`,

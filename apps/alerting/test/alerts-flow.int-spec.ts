@@ -1,7 +1,13 @@
 import { AddressInfo } from 'node:net';
 import { Server, createServer } from 'node:http';
 import { SMTPServer } from 'smtp-server';
-import { AlertEventData, Topic, WEBHOOK_SIGNATURE_HEADER, verifyWebhook } from '@tsuzuku/contracts';
+import {
+  ALERT_RULE_TYPES,
+  AlertEventData,
+  Topic,
+  WEBHOOK_SIGNATURE_HEADER,
+  verifyWebhook,
+} from '@tsuzuku/contracts';
 import {
   ALLOW_LOOPBACK_RECEIVERS,
   BuiltService,
@@ -158,19 +164,7 @@ describe('alerts through the public APIs', () => {
     // The workspace starts with one default rule per type.
     const rules = ((await (await api('/v1/alert-rules')).json()) as { items: { id: string; type: string }[] })
       .items;
-    expect(rules.map((r) => r.type).sort()).toEqual(
-      [
-        'expansion_signal',
-        'inactivity',
-        'nps_detractor',
-        'onboarding_stalled',
-        'renewal_risk',
-        'score_below',
-        'score_drop',
-        'ticket_spike',
-        'usage_drop',
-      ].sort(),
-    );
+    expect(rules.map((r) => r.type).sort()).toEqual([...ALERT_RULE_TYPES].sort());
     const invalid = await post('/v1/alert-rules', {
       name: '',
       type: 'inactivity',

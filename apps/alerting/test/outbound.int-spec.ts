@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { IncomingMessage, ServerResponse, createServer } from 'node:http';
 import { AddressInfo } from 'node:net';
-import { AccountUpdatedData } from '@tsuzuku/contracts';
 import { ConsumerRunner, EventPublisher } from '@tsuzuku/platform-kafka';
 import { DENIED_OUTBOUND_SCHEMES, DENIED_OUTBOUND_TARGETS } from '@tsuzuku/platform-runtime';
 import {
@@ -11,7 +10,7 @@ import {
   createTestDatabase,
   issueTestApiToken,
   startTestService,
-  testEnvelope,
+  testAccountUpdated,
   waitFor,
 } from '@tsuzuku/platform-testing';
 import { AlertingConfig } from '../src/config/alerting.config';
@@ -29,39 +28,8 @@ interface Delivery {
 const RECEIVER_SECRET = 'db_password=hunter2; only-for-internal-eyes';
 
 /** An account.updated whose NPS of 2 raises the default nps_detractor alert. */
-function detractor(workspaceId: string, accountId: string) {
-  const now = new Date().toISOString();
-  const data: AccountUpdatedData = {
-    name: accountId,
-    plan: 'pro',
-    mrr: 100,
-    seats: 10,
-    renewalDate: null,
-    owner: null,
-    segment: 'smb',
-    industry: null,
-    phase: 'adoption',
-    touchModel: 'low',
-    // Older than the rules' grace period for new accounts.
-    firstSeenAt: new Date(Date.now() - 100 * 86_400_000).toISOString(),
-    lastSeenAt: now,
-    health: { score: 80, band: 'green', computedScore: 80, coverage: 1, scorecardId: null, override: null },
-    signals: {
-      asOf: now,
-      metrics: {},
-      lastSignInAt: now,
-      activeUsers7d: 3,
-      activeUsersPrev7d: 3,
-      activeUsers30d: 3,
-      events7d: 10,
-      eventsPrev7d: 10,
-      ticketDays: [],
-      latestNps: 2,
-      onboardingCompletedAt: null,
-    },
-  };
-  return testEnvelope('account.updated', workspaceId, accountId, data, now);
-}
+const detractor = (workspaceId: string, accountId: string) =>
+  testAccountUpdated(workspaceId, accountId, { signals: { latestNps: 2 } });
 
 /** A receiver on 127.0.0.1 that records the paths it was asked for; `answer` decides the rest. */
 async function receiver(answer: (req: IncomingMessage, res: ServerResponse) => void) {

@@ -1,5 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import {
+  AccountHealth,
+  AccountSignals,
+  AccountUpdatedData,
   ApiScope,
   CredentialRecord,
   CustomerEventData,
@@ -68,6 +71,67 @@ export function testCustomerEvent(
     occurredAt,
     id,
   );
+}
+
+const DAY_MS = 86_400_000;
+
+/** What a test changes in testAccountUpdated's account: any profile field, and any part of its health and signals. */
+export type TestAccountOverrides = Partial<Omit<AccountUpdatedData, 'health' | 'signals'>> & {
+  readonly health?: Partial<AccountHealth>;
+  readonly signals?: Partial<AccountSignals>;
+};
+
+/**
+ * An account.updated as health-scoring publishes it now: an active account named after its id,
+ * first seen 100 days ago (older than the alert rules' grace period for new accounts), green at
+ * 80, three active users, no NPS; `o` changes any of it.
+ */
+export function testAccountUpdated(
+  workspaceId: string,
+  accountId: string,
+  o: TestAccountOverrides = {},
+): EventEnvelope<'account.updated', AccountUpdatedData> {
+  const now = new Date().toISOString();
+  const { health, signals, ...profile } = o;
+  const data: AccountUpdatedData = {
+    name: accountId,
+    plan: 'pro',
+    mrr: 100,
+    seats: 10,
+    renewalDate: null,
+    owner: null,
+    segment: 'smb',
+    industry: null,
+    phase: 'adoption',
+    touchModel: 'low',
+    firstSeenAt: new Date(Date.now() - 100 * DAY_MS).toISOString(),
+    lastSeenAt: now,
+    ...profile,
+    health: {
+      score: 80,
+      band: 'green',
+      computedScore: 80,
+      coverage: 1,
+      scorecardId: null,
+      override: null,
+      ...health,
+    },
+    signals: {
+      asOf: now,
+      metrics: {},
+      lastSignInAt: now,
+      activeUsers7d: 3,
+      activeUsersPrev7d: 3,
+      activeUsers30d: 3,
+      events7d: 10,
+      eventsPrev7d: 10,
+      ticketDays: [],
+      latestNps: null,
+      onboardingCompletedAt: null,
+      ...signals,
+    },
+  };
+  return testEnvelope('account.updated', workspaceId, accountId, data, now);
 }
 
 /**

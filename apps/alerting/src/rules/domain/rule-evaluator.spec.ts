@@ -1,4 +1,5 @@
-import { AccountUpdatedData } from '@tsuzuku/contracts';
+import { ALERT_RULE_TYPES, AccountUpdatedData } from '@tsuzuku/contracts';
+import { AccountOverrides, accountSnapshot } from '../../../test/factories';
 import { RuleCondition } from './alert-rule';
 import { DAY_MS, Evaluation, ScorePoint, evaluateRule } from './rule-evaluator';
 
@@ -6,52 +7,13 @@ const NOW = new Date('2026-06-15T12:00:00.000Z');
 const daysAgo = (d: number) => new Date(NOW.getTime() - d * DAY_MS).toISOString();
 const daysAhead = (d: number) => new Date(NOW.getTime() + d * DAY_MS).toISOString();
 
-type Overrides = Partial<Omit<AccountUpdatedData, 'health' | 'signals'>> & {
-  health?: Partial<AccountUpdatedData['health']>;
-  signals?: Partial<AccountUpdatedData['signals']>;
-};
-
-function account(o: Overrides = {}): AccountUpdatedData {
-  const { health, signals, ...profile } = o;
-  return {
-    name: 'Acme',
-    plan: 'pro',
-    mrr: 1000,
-    seats: 10,
-    renewalDate: null,
+/** The factories' healthy account, owned, scored 75 by scorecard sc-1. */
+const account = (o: AccountOverrides = {}): AccountUpdatedData =>
+  accountSnapshot(NOW, {
     owner: 'csm@example.com',
-    segment: 'smb',
-    industry: null,
-    phase: 'adoption',
-    touchModel: 'low',
-    firstSeenAt: daysAgo(100),
-    lastSeenAt: daysAgo(1),
-    ...profile,
-    health: {
-      score: 75,
-      band: 'green',
-      computedScore: 75,
-      coverage: 1,
-      scorecardId: 'sc-1',
-      override: null,
-      ...health,
-    },
-    signals: {
-      asOf: NOW.toISOString(),
-      metrics: { onboarding_completion: 1 },
-      lastSignInAt: daysAgo(1),
-      activeUsers7d: 5,
-      activeUsersPrev7d: 5,
-      activeUsers30d: 6,
-      events7d: 100,
-      eventsPrev7d: 100,
-      ticketDays: [],
-      latestNps: 8,
-      onboardingCompletedAt: daysAgo(80),
-      ...signals,
-    },
-  };
-}
+    ...o,
+    health: { score: 75, computedScore: 75, scorecardId: 'sc-1', ...o.health },
+  });
 
 interface Case {
   readonly name: string;
@@ -396,19 +358,7 @@ describe('evaluateRule', () => {
 
   it('covers every rule type', () => {
     const types = new Set(cases.map((c) => c.rule.type));
-    expect([...types].sort()).toEqual(
-      [
-        'expansion_signal',
-        'inactivity',
-        'nps_detractor',
-        'onboarding_stalled',
-        'renewal_risk',
-        'score_below',
-        'score_drop',
-        'ticket_spike',
-        'usage_drop',
-      ].sort(),
-    );
+    expect([...types].sort()).toEqual([...ALERT_RULE_TYPES].sort());
     for (const type of types)
       expect(cases.filter((c) => c.rule.type === type).map((c) => c.outcome)).toEqual(
         expect.arrayContaining(['met', 'not_met', 'no_data']),
