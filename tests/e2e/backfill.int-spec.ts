@@ -1,12 +1,9 @@
 import {
-  BuiltService,
+  BuiltPipeline,
   PIPELINE_CONSUMER_GROUPS,
-  TestDatabase,
   allPages,
   apiCall,
-  createTestDatabase,
-  createWorkspaceWithCli,
-  startBuiltService,
+  startBuiltPipeline,
   waitFor,
   waitForCatchUp,
 } from '@tsuzuku/platform-testing';
@@ -54,8 +51,8 @@ interface Alert {
  * late event, older than days already rebuilt, rebuilds those days again.
  */
 describe('backfill: six months of imported history', () => {
-  let db: TestDatabase;
-  let services: Record<'ingestion' | 'scoring' | 'alerting' | 'reporting' | 'playbooks', BuiltService>;
+  let pipeline: BuiltPipeline<'ingestion' | 'health-scoring' | 'alerting' | 'reporting' | 'playbooks'>;
+  let services: (typeof pipeline)['services'];
   let playbookIds: Record<string, string>;
   let writeKey: string;
   let token: string;
@@ -66,35 +63,17 @@ describe('backfill: six months of imported history', () => {
   const dayOf = (iso: string) => Math.round((today - Date.parse(iso.slice(0, 10))) / DAY_MS);
 
   beforeAll(async () => {
-    db = await createTestDatabase('e2e_backfill');
-    const env = {
-      DATABASE_URL: db.url,
-      TSUZUKU_ADMIN_TOKEN: 'e2e-admin-token-0123456789',
-      BACKFILL_SETTLE_MS: '15000',
-    };
-    const [ingestion, scoring, alerting, reporting, playbooks] = await Promise.all(
-      (['ingestion', 'health-scoring', 'alerting', 'reporting', 'playbooks'] as const).map((name) =>
-        // A shared, loaded machine: the services get longer than the default to start.
-        startBuiltService(name, env, 180_000),
-      ),
-    );
-    services = {
-      ingestion: ingestion!,
-      scoring: scoring!,
-      alerting: alerting!,
-      reporting: reporting!,
-      playbooks: playbooks!,
-    };
-    ({ writeKey, token } = await createWorkspaceWithCli('backfill-e2e', env, [
-      scoring!.url,
-      alerting!.url,
-      reporting!.url,
-      playbooks!.url,
-    ]));
+    pipeline = await startBuiltPipeline({
+      label: 'e2e_backfill',
+      services: ['ingestion', 'health-scoring', 'alerting', 'reporting', 'playbooks'],
+      env: { BACKFILL_SETTLE_MS: '15000' },
+      workspace: 'backfill-e2e',
+    });
+    ({ services, writeKey, token } = pipeline);
     // The workspace's built-in playbooks: "Adoption risk" (a call task when the score falls
     // below its band) and "Expansion" (an upsell task on a positive signal), among others.
     const listed = await apiCall<{ items: { id: string; name: string }[] }>(
-      `${playbooks!.url}/v1/playbooks`,
+      `${services.playbooks.url}/v1/playbooks`,
       token,
     );
     playbookIds = Object.fromEntries(listed.items.map((p) => [p.name, p.id]));
@@ -117,16 +96,13 @@ describe('backfill: six months of imported history', () => {
   };
   const historyOf = (id: string) =>
     apiCall<History>(
-      `${services.scoring.url}/v1/accounts/${id}/health/history?from=${ago(200).slice(0, 10)}&limit=1000`,
+      `${services['health-scoring'].url}/v1/accounts/${id}/health/history?from=${ago(200).slice(0, 10)}&limit=1000`,
       token,
     );
   const recovered = Array.from({ length: RECOVERED }, (_, i) => `acct-r${String(i).padStart(2, '0')}`);
   const stillRed = Array.from({ length: STILL_RED }, (_, i) => `acct-x${i}`);
 
-  afterAll(async () => {
-    await Promise.all(Object.values(services ?? {}).map((s) => s?.stop()));
-    await db?.drop();
-  });
+  afterAll(() => pipeline?.stop());
 
   /** The calls of one account, as the SDK sends them; `recovered` ones turn green 60 days ago. */
   function history(accountId: string, recovered: boolean): Record<string, unknown>[] {
@@ -344,7 +320,7 @@ describe('backfill: six months of imported history', () => {
     // was marked pending with its rebuilt days (one transaction); its present settles after.
     await waitFor(
       async () =>
-        (await apiCall<{ pendingAccounts: number }>(`${services.scoring.url}/v1/backfill`, token))
+        (await apiCall<{ pendingAccounts: number }>(`${services['health-scoring'].url}/v1/backfill`, token))
           .pendingAccounts === 0
           ? true
           : undefined,

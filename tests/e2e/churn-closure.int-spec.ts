@@ -1,13 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import {
-  BuiltService,
+  BuiltPipeline,
   PIPELINE_CONSUMER_GROUPS,
-  TestDatabase,
   allPages,
   apiCall,
-  createTestDatabase,
-  createWorkspaceWithCli,
-  startBuiltService,
+  startBuiltPipeline,
   waitFor,
   waitForCatchUp,
 } from '@tsuzuku/platform-testing';
@@ -44,8 +41,8 @@ interface Task {
  */
 describe("churn: a cancelled account's open work closes, a free trial's does not", () => {
   const brokers = process.env['KAFKA_BROKERS']!.split(',');
-  let db: TestDatabase;
-  let services: Record<'ingestion' | 'scoring' | 'alerting' | 'playbooks', BuiltService>;
+  let pipeline: BuiltPipeline<'ingestion' | 'health-scoring' | 'alerting' | 'playbooks'>;
+  let services: (typeof pipeline)['services'];
   let writeKey = '';
   let token = '';
   const trial = `trial-${randomUUID().slice(0, 6)}`;
@@ -73,29 +70,16 @@ describe("churn: a cancelled account's open work closes, a free trial's does not
   };
 
   beforeAll(async () => {
-    db = await createTestDatabase('e2e_churn');
-    const env = {
-      DATABASE_URL: db.url,
-      TSUZUKU_ADMIN_TOKEN: 'e2e-admin-token-0123456789',
-      BACKFILL_SETTLE_MS: '3000',
-    };
-    const [ingestion, scoring, alerting, playbooks] = await Promise.all(
-      (['ingestion', 'health-scoring', 'alerting', 'playbooks'] as const).map((name) =>
-        startBuiltService(name, env, 180_000),
-      ),
-    );
-    services = { ingestion: ingestion!, scoring: scoring!, alerting: alerting!, playbooks: playbooks! };
-    ({ writeKey, token } = await createWorkspaceWithCli('churn-e2e', env, [
-      scoring!.url,
-      alerting!.url,
-      playbooks!.url,
-    ]));
+    pipeline = await startBuiltPipeline({
+      label: 'e2e_churn',
+      services: ['ingestion', 'health-scoring', 'alerting', 'playbooks'],
+      env: { BACKFILL_SETTLE_MS: '3000' },
+      workspace: 'churn-e2e',
+    });
+    ({ services, writeKey, token } = pipeline);
   }, 300_000);
 
-  afterAll(async () => {
-    await Promise.all(Object.values(services ?? {}).map((s) => s?.stop()));
-    await db?.drop();
-  });
+  afterAll(() => pipeline?.stop());
 
   it('closes the alert, run and task of the account that cancelled, and keeps the trial watched', async () => {
     const onboarding = await post('/v1/playbooks', {
@@ -237,7 +221,7 @@ describe("churn: a cancelled account's open work closes, a free trial's does not
     // The trial, at MRR 0 with its subscription in force, is no churned account.
     expect(await openWork(trial)).toEqual(trialWork);
     const profile = await apiCall<{ mrr: number | null }>(
-      `${services.scoring.url}/v1/accounts/${trial}`,
+      `${services['health-scoring'].url}/v1/accounts/${trial}`,
       token,
     );
     expect(profile.mrr).toBe(0);

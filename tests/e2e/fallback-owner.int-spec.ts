@@ -1,16 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import type { AccountUpdatedData } from '@tsuzuku/contracts';
 import { ServiceConfig, loadConfig } from '@tsuzuku/platform-config';
 import { EventPublisher, KafkaConnection } from '@tsuzuku/platform-kafka';
 import {
+  BuiltPipeline,
   BuiltService,
   PIPELINE_CONSUMER_GROUPS,
-  TestDatabase,
   TopicReader,
-  createTestDatabase,
-  createWorkspaceWithCli,
-  startBuiltService,
-  testEnvelope,
+  startBuiltPipeline,
+  testAccountUpdated,
   waitFor,
   waitForCatchUp,
 } from '@tsuzuku/platform-testing';
@@ -33,37 +30,19 @@ const DAY_MS = 86_400_000;
  * rule alerts on it.
  */
 function redAccount(workspaceId: string, accountId: string, owner: string | null = null) {
-  const now = new Date();
-  const data: AccountUpdatedData = {
-    name: accountId,
-    plan: 'pro',
+  return testAccountUpdated(workspaceId, accountId, {
     mrr: 500,
     subscriptionStatus: 'active',
-    seats: 10,
-    renewalDate: null,
     owner,
-    segment: 'smb',
-    industry: null,
-    phase: 'adoption',
     touchModel: 'high',
-    firstSeenAt: new Date(now.getTime() - 60 * DAY_MS).toISOString(),
-    lastSeenAt: now.toISOString(),
-    health: { score: 20, band: 'red', computedScore: 20, coverage: 1, scorecardId: null, override: null },
+    firstSeenAt: new Date(Date.now() - 60 * DAY_MS).toISOString(),
+    health: { score: 20, band: 'red', computedScore: 20 },
     signals: {
-      asOf: now.toISOString(),
       metrics: { onboarding_completion: 1 },
-      lastSignInAt: now.toISOString(),
-      activeUsers7d: 3,
-      activeUsersPrev7d: 3,
       activeUsers30d: 5,
-      events7d: 10,
-      eventsPrev7d: 10,
-      ticketDays: [],
-      latestNps: null,
-      onboardingCompletedAt: now.toISOString(),
+      onboardingCompletedAt: new Date().toISOString(),
     },
-  };
-  return testEnvelope('account.updated', workspaceId, accountId, data, now.toISOString());
+  });
 }
 
 /**
@@ -81,8 +60,7 @@ describe('the fallback owner, from workspace creation to alerts and tasks', () =
   const csm = `csm-${randomUUID().slice(0, 6)}@example.com`;
   /** The open work of the ownerless account the fallback owner holds (set in the first test). */
   const held = { alertId: '', taskIds: [] as string[] };
-  let db: TestDatabase;
-  let services: BuiltService[] = [];
+  let pipeline: BuiltPipeline<'ingestion' | 'alerting' | 'playbooks'>;
   let ingestion: BuiltService;
   let alerting: BuiltService;
   let playbooks: BuiltService;
@@ -105,25 +83,16 @@ describe('the fallback owner, from workspace creation to alerts and tasks', () =
     api<{ fallbackOwner: string | null; version: number | null }>(alerting.url, 'GET', '/v1/alert-settings');
 
   beforeAll(async () => {
-    db = await createTestDatabase('e2e_fallback_owner');
-    const env = {
-      DATABASE_URL: db.url,
-      TSUZUKU_ADMIN_TOKEN: 'e2e-admin-token-0123456789',
-      PLAYBOOK_TICK_MS: '200',
-    };
-    services = await Promise.all(
-      ['ingestion', 'alerting', 'playbooks'].map((name) => startBuiltService(name, env, 180_000)),
-    );
-    [ingestion, alerting, playbooks] = services as [BuiltService, BuiltService, BuiltService];
-    ({ workspaceId, token } = await createWorkspaceWithCli(
-      'fallback-e2e',
-      env,
-      [alerting.url, playbooks.url],
-      {
-        timeoutMs: 60_000,
-        fallbackOwner: first,
-      },
-    ));
+    pipeline = await startBuiltPipeline({
+      label: 'e2e_fallback_owner',
+      services: ['ingestion', 'alerting', 'playbooks'],
+      env: { PLAYBOOK_TICK_MS: '200' },
+      workspace: 'fallback-e2e',
+      workspaceTimeoutMs: 60_000,
+      fallbackOwner: first,
+    });
+    ({ workspaceId, token } = pipeline);
+    ({ ingestion, alerting, playbooks } = pipeline.services);
     publisher = new EventPublisher(
       new KafkaConnection(loadConfig(ServiceConfig, { KAFKA_BROKERS: brokers.join(',') }), 'fallback-e2e'),
     );
@@ -131,8 +100,7 @@ describe('the fallback owner, from workspace creation to alerts and tasks', () =
 
   afterAll(async () => {
     await publisher?.onApplicationShutdown();
-    await Promise.all(services.map((s) => s.stop()));
-    await db?.drop();
+    await pipeline?.stop();
   });
 
   it('reaches alerting and playbooks from the creation: the alert and the tasks of an ownerless account are its', async () => {

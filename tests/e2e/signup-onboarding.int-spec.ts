@@ -1,11 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import {
+  BuiltPipeline,
   BuiltService,
   PIPELINE_CONSUMER_GROUPS,
-  TestDatabase,
-  createTestDatabase,
-  createWorkspaceWithCli,
-  startBuiltService,
+  apiClient,
+  startBuiltPipeline,
   waitFor,
   waitForCatchUp,
 } from '@tsuzuku/platform-testing';
@@ -24,46 +23,30 @@ interface Page<T> {
  */
 describe('a signup sent as one batch starts its onboarding once', () => {
   const brokers = process.env['KAFKA_BROKERS']!.split(',');
-  let db: TestDatabase;
-  let services: BuiltService[] = [];
+  let pipeline: BuiltPipeline<'ingestion' | 'health-scoring' | 'playbooks'>;
   let ingestion: BuiltService;
   let playbooks: BuiltService;
   let writeKey = '';
   let token = '';
 
-  const api = async <T>(
-    method: string,
-    path: string,
-    body?: unknown,
-  ): Promise<{ status: number; body: T }> => {
-    const response = await fetch(`${playbooks.url}${path}`, {
-      method,
-      headers: {
-        authorization: `Bearer ${token}`,
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-      },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    return { status: response.status, body: (await response.json()) as T };
-  };
+  const api = apiClient(
+    () => playbooks.url,
+    () => token,
+  );
 
   beforeAll(async () => {
-    db = await createTestDatabase('e2e_signup');
-    const env = { DATABASE_URL: db.url, TSUZUKU_ADMIN_TOKEN: 'e2e-admin-token-0123456789' };
-    // Three built services on a loaded machine: give each start its time.
-    services = await Promise.all(
-      ['ingestion', 'health-scoring', 'playbooks'].map((name) => startBuiltService(name, env, 180_000)),
-    );
-    [ingestion, , playbooks] = services as [BuiltService, BuiltService, BuiltService];
-    ({ writeKey, token } = await createWorkspaceWithCli('signup-e2e', env, [playbooks.url], {
-      timeoutMs: 60_000,
-    }));
+    pipeline = await startBuiltPipeline({
+      label: 'e2e_signup',
+      services: ['ingestion', 'health-scoring', 'playbooks'],
+      workspace: 'signup-e2e',
+      acceptedBy: ['playbooks'],
+      workspaceTimeoutMs: 60_000,
+    });
+    ({ writeKey, token } = pipeline);
+    ({ ingestion, playbooks } = pipeline.services);
   }, 300_000);
 
-  afterAll(async () => {
-    await Promise.all(services.map((s) => s.stop()));
-    await db?.drop();
-  });
+  afterAll(() => pipeline?.stop());
 
   it(`starts the onboarding of each of ${SIGNUPS} signups exactly once`, async () => {
     const created = await api<{ id: string }>('POST', '/v1/playbooks', {

@@ -5,6 +5,7 @@ import { ConsumerRunner, EventPublisher, KafkaConnection } from '@tsuzuku/platfo
 import {
   RunningTestService,
   TestDatabase,
+  apiClient,
   createTestDatabase,
   issueTestApiToken,
   startTestService,
@@ -13,7 +14,7 @@ import {
 import { PlaybooksConfig } from '../src/config/playbooks.config';
 import { PLAYBOOKS_SIGNALS_CONSUMER } from '../src/engine/consumer-groups';
 import { playbooksService } from '../src/service';
-import { accountUpdated, alertEvent, apiClient, asAny } from './signals';
+import { accountUpdated, alertEvent, asAny } from './signals';
 
 interface Run {
   readonly id: string;

@@ -6,6 +6,7 @@ import {
   ALLOW_LOOPBACK_RECEIVERS,
   RunningTestService,
   TestDatabase,
+  apiClient,
   createTestDatabase,
   issueTestApiToken,
   startTestService,
@@ -15,7 +16,7 @@ import { PlaybooksConfig } from '../src/config/playbooks.config';
 import { PLAYBOOKS_SIGNALS_CONSUMER } from '../src/engine/consumer-groups';
 import { RunEngine } from '../src/engine/run-engine';
 import { playbooksService } from '../src/service';
-import { Received, apiClient, profiledAlert, startReceiver } from './signals';
+import { Received, profiledAlert, startReceiver } from './signals';
 
 const SECRET = 'whsec_durability_test_0001';
 

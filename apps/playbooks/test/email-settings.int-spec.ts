@@ -7,6 +7,7 @@ import {
   ALLOW_LOOPBACK_RECEIVERS,
   RunningTestService,
   TestDatabase,
+  apiClient,
   createTestDatabase,
   issueTestApiToken,
   startTestService,
@@ -16,7 +17,7 @@ import {
 import { PlaybooksConfig } from '../src/config/playbooks.config';
 import { PLAYBOOKS_SIGNALS_CONSUMER } from '../src/engine/consumer-groups';
 import { playbooksService } from '../src/service';
-import { accountUpdated, alertEvent, apiClient, asAny } from './signals';
+import { accountUpdated, alertEvent, asAny } from './signals';
 
 interface Run {
   id: string;

@@ -4,6 +4,7 @@ import { DENIED_OUTBOUND_SCHEMES, DENIED_OUTBOUND_TARGETS } from '@tsuzuku/platf
 import {
   RunningTestService,
   TestDatabase,
+  apiClient,
   createTestDatabase,
   issueTestApiToken,
   startTestService,
@@ -12,7 +13,7 @@ import {
 import { PlaybooksConfig } from '../src/config/playbooks.config';
 import { PLAYBOOKS_SIGNALS_CONSUMER } from '../src/engine/consumer-groups';
 import { playbooksService } from '../src/service';
-import { accountUpdated, apiClient, asAny, profiledAlert } from './signals';
+import { accountUpdated, asAny, profiledAlert } from './signals';
 
 const SECRET = 'whsec_outbound_test_0001';
 

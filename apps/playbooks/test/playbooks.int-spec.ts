@@ -8,6 +8,7 @@ import {
   RunningTestService,
   TestDatabase,
   TopicReader,
+  apiClient,
   createTestDatabase,
   issueTestApiToken,
   startTestService,
@@ -18,7 +19,7 @@ import { PlaybooksConfig } from '../src/config/playbooks.config';
 import { TriggerSweep } from '../src/engine/trigger-sweep';
 import { PLAYBOOKS_SIGNALS_CONSUMER } from '../src/engine/consumer-groups';
 import { playbooksService } from '../src/service';
-import { accountUpdated, alertEvent, apiClient, asAny, profiledAlert } from './signals';
+import { accountUpdated, alertEvent, asAny, profiledAlert } from './signals';
 
 interface Page<T> {
   items: T[];

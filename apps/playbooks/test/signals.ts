@@ -160,23 +160,3 @@ export async function startReceiver(status: (r: Received) => number = () => 200)
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }
-
-/** JSON over the service's API with a bearer token. */
-export function apiClient(baseUrl: () => string, token: () => string) {
-  return async <T = unknown>(
-    method: string,
-    path: string,
-    body?: unknown,
-  ): Promise<{ status: number; body: T }> => {
-    const response = await fetch(`${baseUrl()}${path}`, {
-      method,
-      headers: {
-        authorization: `Bearer ${token()}`,
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-      },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await response.text();
-    return { status: response.status, body: (text ? JSON.parse(text) : null) as T };
-  };
-}

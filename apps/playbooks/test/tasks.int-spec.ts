@@ -6,6 +6,7 @@ import {
   RunningTestService,
   TestDatabase,
   TopicReader,
+  apiClient,
   createTestDatabase,
   issueTestApiToken,
   startTestService,
@@ -15,7 +16,7 @@ import {
 import { PlaybooksConfig } from '../src/config/playbooks.config';
 import { PLAYBOOKS_SIGNALS_CONSUMER } from '../src/engine/consumer-groups';
 import { playbooksService } from '../src/service';
-import { accountUpdated, apiClient } from './signals';
+import { accountUpdated } from './signals';
 
 interface Task {
   id: string;
