@@ -1,14 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { AlertEventData, AlertRuleType, AnyEventEnvelope } from '@tsuzuku/contracts';
-import { ServiceConfig, loadConfig } from '@tsuzuku/platform-config';
-import { ConsumerRunner, EventPublisher, KafkaConnection } from '@tsuzuku/platform-kafka';
+import { EventPublisher } from '@tsuzuku/platform-kafka';
 import {
   RunningTestService,
-  TestDatabase,
+  ServiceUnderTest,
   apiClient,
-  createTestDatabase,
-  issueTestApiToken,
-  startTestService,
+  startServiceUnderTest,
   waitFor,
 } from '@tsuzuku/platform-testing';
 import { PlaybooksConfig } from '../src/config/playbooks.config';
@@ -33,11 +30,9 @@ interface Playbook {
  * playbook of its rule type; a segment selector starts only for accounts of that segment.
  */
 describe('playbooks selecting alerts by rule id and segment', () => {
-  const brokers = process.env['KAFKA_BROKERS']!.split(',');
   const workspaceId = `ws_${randomUUID().slice(0, 8)}`;
-  let db: TestDatabase;
+  let suite: ServiceUnderTest<PlaybooksConfig>;
   let service: RunningTestService<PlaybooksConfig>;
-  let connection: KafkaConnection;
   let publisher: EventPublisher;
   let token = '';
   const api = apiClient(
@@ -76,25 +71,20 @@ describe('playbooks selecting alerts by rule id and segment', () => {
   };
 
   beforeAll(async () => {
-    db = await createTestDatabase('playbooks_targeting');
-    connection = new KafkaConnection(
-      loadConfig(ServiceConfig, { KAFKA_BROKERS: brokers.join(',') }),
-      'playbooks-targeting-test',
-    );
-    publisher = new EventPublisher(connection);
-    service = await startTestService(playbooksService, {
-      DATABASE_URL: db.url,
-      PLAYBOOK_TICK_MS: '200',
-      PLAYBOOK_DEFAULT_OWNER: 'cs-team@example.com',
+    suite = await startServiceUnderTest(playbooksService, {
+      label: 'playbooks_targeting',
+      workspaceId,
+      env: {
+        PLAYBOOK_TICK_MS: '200',
+        PLAYBOOK_DEFAULT_OWNER: 'cs-team@example.com',
+      },
+      joins: PLAYBOOKS_SIGNALS_CONSUMER,
     });
-    await service.app.get(ConsumerRunner).whenJoined(PLAYBOOKS_SIGNALS_CONSUMER);
-    token = await issueTestApiToken(publisher, service.url, workspaceId, ['read', 'write']);
+    ({ service, publisher, token } = suite);
   }, 90_000);
 
   afterAll(async () => {
-    await service?.close();
-    await publisher?.onApplicationShutdown();
-    await db?.drop();
+    await suite?.close();
   });
 
   it('starts only the playbook that names a custom rule, while the default rule still starts the built-in one', async () => {

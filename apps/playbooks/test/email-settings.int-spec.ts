@@ -1,16 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
-import { ServiceConfig, loadConfig } from '@tsuzuku/platform-config';
-import { ConsumerRunner, EventPublisher, KafkaConnection } from '@tsuzuku/platform-kafka';
+import { EventPublisher } from '@tsuzuku/platform-kafka';
 import {
   ALLOW_LOOPBACK_RECEIVERS,
   RunningTestService,
+  ServiceUnderTest,
   TestDatabase,
   apiClient,
-  createTestDatabase,
-  issueTestApiToken,
-  startTestService,
+  startServiceUnderTest,
   testCustomerEvent,
   waitFor,
 } from '@tsuzuku/platform-testing';
@@ -33,12 +31,11 @@ interface Run {
  * the step and its run are `failed`, never "completed".
  */
 describe('email settings per workspace', () => {
-  const brokers = process.env['KAFKA_BROKERS']!.split(',');
   const workspaceId = `ws_${randomUUID().slice(0, 8)}`;
   const password = `smtp-pass-${randomUUID()}`;
+  let suite: ServiceUnderTest<PlaybooksConfig>;
   let db: TestDatabase;
   let service: RunningTestService<PlaybooksConfig>;
-  let connection: KafkaConnection;
   let publisher: EventPublisher;
   let token: string;
   let smtp: SMTPServer;
@@ -88,7 +85,6 @@ describe('email settings per workspace', () => {
     );
 
   beforeAll(async () => {
-    db = await createTestDatabase('playbooks_email');
     smtp = new SMTPServer({
       disabledCommands: ['STARTTLS'],
       allowInsecureAuth: true,
@@ -119,23 +115,21 @@ describe('email settings per workspace', () => {
     });
     await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
     smtpPort = (smtp.server.address() as AddressInfo).port;
-    connection = new KafkaConnection(
-      loadConfig(ServiceConfig, { KAFKA_BROKERS: brokers.join(',') }),
-      'playbooks-email-test',
-    );
-    publisher = new EventPublisher(connection);
     // No SMTP_URL: only the workspace's own settings can send.
-    service = await startTestService(playbooksService, {
-      DATABASE_URL: db.url,
-      PLAYBOOK_TICK_MS: '200',
-      PLAYBOOK_RETRY_BASE_MS: '100',
-      PLAYBOOK_STEP_MAX_ATTEMPTS: '2',
-      // The test's SMTP server is on loopback, which the production default refuses.
-      ...ALLOW_LOOPBACK_RECEIVERS,
+    suite = await startServiceUnderTest(playbooksService, {
+      label: 'playbooks_email',
+      workspaceId,
+      env: {
+        PLAYBOOK_TICK_MS: '200',
+        PLAYBOOK_RETRY_BASE_MS: '100',
+        PLAYBOOK_STEP_MAX_ATTEMPTS: '2',
+        // The test's SMTP server is on loopback, which the production default refuses.
+        ...ALLOW_LOOPBACK_RECEIVERS,
+      },
+      joins: PLAYBOOKS_SIGNALS_CONSUMER,
     });
+    ({ db, service, publisher, token } = suite);
     expect(service.config.SMTP_URL).toBeUndefined();
-    await service.app.get(ConsumerRunner).whenJoined(PLAYBOOKS_SIGNALS_CONSUMER);
-    token = await issueTestApiToken(publisher, service.url, workspaceId, ['read', 'write']);
     const created = await api('POST', '/v1/playbooks', {
       name: 'Inactive: write to them',
       trigger: { type: 'alert_raised', ruleType: 'inactivity' },
@@ -148,10 +142,8 @@ describe('email settings per workspace', () => {
   });
 
   afterAll(async () => {
-    await service?.close();
-    await publisher?.onApplicationShutdown();
+    await suite?.close();
     await new Promise<void>((resolve) => (smtp ? smtp.close(() => resolve()) : resolve()));
-    await db?.drop();
   });
 
   it('fails the email step and its run when the workspace has no SMTP server', async () => {

@@ -1,13 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { ConsumerRunner, EventPublisher } from '@tsuzuku/platform-kafka';
+import { EventPublisher } from '@tsuzuku/platform-kafka';
 import { DENIED_OUTBOUND_SCHEMES, DENIED_OUTBOUND_TARGETS } from '@tsuzuku/platform-runtime';
 import {
   RunningTestService,
+  ServiceUnderTest,
   TestDatabase,
   apiClient,
-  createTestDatabase,
-  issueTestApiToken,
-  startTestService,
+  startServiceUnderTest,
   waitFor,
 } from '@tsuzuku/platform-testing';
 import { PlaybooksConfig } from '../src/config/playbooks.config';
@@ -30,6 +29,7 @@ interface Step {
  */
 describe('playbooks outbound URLs', () => {
   const workspaceId = `ws_${randomUUID().slice(0, 8)}`;
+  let suite: ServiceUnderTest<PlaybooksConfig>;
   let db: TestDatabase;
   let service: RunningTestService<PlaybooksConfig>;
   let publisher: EventPublisher;
@@ -40,20 +40,20 @@ describe('playbooks outbound URLs', () => {
   );
 
   beforeAll(async () => {
-    db = await createTestDatabase('playbooks_outbound');
-    service = await startTestService(playbooksService, {
-      DATABASE_URL: db.url,
-      PLAYBOOK_TICK_MS: '100',
-      PLAYBOOK_STEP_MAX_ATTEMPTS: '1',
+    suite = await startServiceUnderTest(playbooksService, {
+      label: 'playbooks_outbound',
+      workspaceId,
+      env: {
+        PLAYBOOK_TICK_MS: '100',
+        PLAYBOOK_STEP_MAX_ATTEMPTS: '1',
+      },
+      joins: PLAYBOOKS_SIGNALS_CONSUMER,
     });
-    await service.app.get(ConsumerRunner).whenJoined(PLAYBOOKS_SIGNALS_CONSUMER);
-    publisher = service.app.get(EventPublisher);
-    token = await issueTestApiToken(publisher, service.url, workspaceId, ['read', 'write']);
+    ({ db, service, publisher, token } = suite);
   });
 
   afterAll(async () => {
-    await service?.close();
-    await db?.drop();
+    await suite?.close();
   });
 
   it('refuses every internal target in a webhook or notify step, naming the step field', async () => {

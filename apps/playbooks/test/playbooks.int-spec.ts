@@ -2,16 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
 import { Topic } from '@tsuzuku/contracts';
-import { ServiceConfig, loadConfig } from '@tsuzuku/platform-config';
-import { ConsumerRunner, EventPublisher, KafkaConnection } from '@tsuzuku/platform-kafka';
+import { EventPublisher } from '@tsuzuku/platform-kafka';
 import {
   RunningTestService,
+  ServiceUnderTest,
   TestDatabase,
   TopicReader,
   apiClient,
-  createTestDatabase,
-  issueTestApiToken,
-  startTestService,
+  startServiceUnderTest,
   testCustomerEvent,
   waitFor,
 } from '@tsuzuku/platform-testing';
@@ -61,9 +59,9 @@ describe('playbooks', () => {
   const brokers = process.env['KAFKA_BROKERS']!.split(',');
   const workspaceId = `ws_${randomUUID().slice(0, 8)}`;
   const mails: { to: string[]; raw: string }[] = [];
+  let suite: ServiceUnderTest<PlaybooksConfig>;
   let db: TestDatabase;
   let service: RunningTestService<PlaybooksConfig>;
-  let connection: KafkaConnection;
   let publisher: EventPublisher;
   let smtp: SMTPServer;
   let reader: TopicReader;
@@ -88,7 +86,6 @@ describe('playbooks', () => {
     (await api<Page<Run>>('GET', `/v1/playbook-runs?accountId=${encodeURIComponent(accountId)}`)).body.items;
 
   beforeAll(async () => {
-    db = await createTestDatabase('playbooks');
     smtp = new SMTPServer({
       authOptional: true,
       disabledCommands: ['STARTTLS'],
@@ -104,29 +101,25 @@ describe('playbooks', () => {
     });
     await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
     const smtpPort = (smtp.server.address() as AddressInfo).port;
-    connection = new KafkaConnection(
-      loadConfig(ServiceConfig, { KAFKA_BROKERS: brokers.join(',') }),
-      'playbooks-test',
-    );
-    publisher = new EventPublisher(connection);
     reader = await new TopicReader(brokers).start([Topic.Playbooks]);
-    service = await startTestService(playbooksService, {
-      DATABASE_URL: db.url,
-      PLAYBOOK_TICK_MS: '200',
-      SMTP_URL: `smtp://127.0.0.1:${smtpPort}`,
-      PLAYBOOK_MANAGER_EMAIL: 'manager@example.com',
-      PLAYBOOK_SWEEP_MS: '1000',
+    suite = await startServiceUnderTest(playbooksService, {
+      label: 'playbooks',
+      workspaceId,
+      env: {
+        PLAYBOOK_TICK_MS: '200',
+        SMTP_URL: `smtp://127.0.0.1:${smtpPort}`,
+        PLAYBOOK_MANAGER_EMAIL: 'manager@example.com',
+        PLAYBOOK_SWEEP_MS: '1000',
+      },
+      joins: PLAYBOOKS_SIGNALS_CONSUMER,
     });
-    await service.app.get(ConsumerRunner).whenJoined(PLAYBOOKS_SIGNALS_CONSUMER);
-    token = await issueTestApiToken(publisher, service.url, workspaceId, ['read', 'write']);
+    ({ db, service, publisher, token } = suite);
   });
 
   afterAll(async () => {
     await reader?.stop();
-    await service?.close();
-    await publisher?.onApplicationShutdown();
+    await suite?.close();
     await new Promise<void>((resolve) => (smtp ? smtp.close(() => resolve()) : resolve()));
-    await db?.drop();
   });
 
   it('creates the built-in templates on first sight, validates definitions field by field and versions every change', async () => {

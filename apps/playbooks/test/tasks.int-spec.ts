@@ -1,15 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { Topic, taskOwnerOf } from '@tsuzuku/contracts';
-import { ServiceConfig, loadConfig } from '@tsuzuku/platform-config';
-import { ConsumerRunner, EventPublisher, KafkaConnection } from '@tsuzuku/platform-kafka';
+import { EventPublisher } from '@tsuzuku/platform-kafka';
 import {
   RunningTestService,
+  ServiceUnderTest,
   TestDatabase,
   TopicReader,
   apiClient,
-  createTestDatabase,
-  issueTestApiToken,
-  startTestService,
+  startServiceUnderTest,
   testEnvelope,
   waitFor,
 } from '@tsuzuku/platform-testing';
@@ -49,9 +47,9 @@ describe('playbooks tasks: owner, by hand, unassigned, fallback owner', () => {
   const workspaceId = `ws_${randomUUID().slice(0, 8)}`;
   const withOwner = `acct-owned-${randomUUID().slice(0, 6)}`;
   const ownerless = `acct-none-${randomUUID().slice(0, 6)}`;
+  let suite: ServiceUnderTest<PlaybooksConfig>;
   let db: TestDatabase;
   let service: RunningTestService<PlaybooksConfig>;
-  let connection: KafkaConnection;
   let publisher: EventPublisher;
   let reader: TopicReader;
   let token = '';
@@ -78,17 +76,15 @@ describe('playbooks tasks: owner, by hand, unassigned, fallback owner', () => {
   }
 
   beforeAll(async () => {
-    db = await createTestDatabase('playbooks_tasks');
-    connection = new KafkaConnection(
-      loadConfig(ServiceConfig, { KAFKA_BROKERS: brokers.join(',') }),
-      'playbooks-tasks-test',
-    );
-    publisher = new EventPublisher(connection);
     // The service provisions the topics at boot; the reader starts after it.
-    service = await startTestService(playbooksService, { DATABASE_URL: db.url, PLAYBOOK_TICK_MS: '200' });
+    suite = await startServiceUnderTest(playbooksService, {
+      label: 'playbooks_tasks',
+      workspaceId,
+      env: { PLAYBOOK_TICK_MS: '200' },
+      joins: PLAYBOOKS_SIGNALS_CONSUMER,
+    });
+    ({ db, service, publisher, token } = suite);
     reader = await new TopicReader(brokers).start([Topic.Playbooks]);
-    await service.app.get(ConsumerRunner).whenJoined(PLAYBOOKS_SIGNALS_CONSUMER);
-    token = await issueTestApiToken(publisher, service.url, workspaceId, ['read', 'write']);
     await publisher.publish([
       accountUpdated(workspaceId, withOwner, { csmEmail: 'csm@example.com', band: 'green', score: 80 }),
       accountUpdated(workspaceId, ownerless, { csmEmail: null, band: 'green', score: 80 }),
@@ -108,9 +104,7 @@ describe('playbooks tasks: owner, by hand, unassigned, fallback owner', () => {
 
   afterAll(async () => {
     await reader?.stop();
-    await service?.close();
-    await publisher?.onApplicationShutdown();
-    await db?.drop();
+    await suite?.close();
   });
 
   const announced = (type: string, taskId: string) =>

@@ -1,13 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { ServiceConfig, loadConfig } from '@tsuzuku/platform-config';
-import { ConsumerRunner, EventPublisher, KafkaConnection } from '@tsuzuku/platform-kafka';
+import { EventPublisher } from '@tsuzuku/platform-kafka';
 import {
   RunningTestService,
+  ServiceUnderTest,
   TestDatabase,
   apiClient,
-  createTestDatabase,
-  issueTestApiToken,
-  startTestService,
+  startServiceUnderTest,
   testCustomerEvent,
   waitFor,
 } from '@tsuzuku/platform-testing';
@@ -52,11 +50,10 @@ const PROFILE_WAIT_SECONDS = 15;
  * and tasks close as account_churned and it starts nothing until it is reactivated.
  */
 describe('trigger decisions', () => {
-  const brokers = process.env['KAFKA_BROKERS']!.split(',');
   const workspaceId = `ws_${randomUUID().slice(0, 8)}`;
+  let suite: ServiceUnderTest<PlaybooksConfig>;
   let db: TestDatabase;
   let service: RunningTestService<PlaybooksConfig>;
-  let connection: KafkaConnection;
   let publisher: EventPublisher;
   let token = '';
   let onboarding = '';
@@ -94,20 +91,17 @@ describe('trigger decisions', () => {
     );
 
   beforeAll(async () => {
-    db = await createTestDatabase('playbooks_decisions');
-    connection = new KafkaConnection(
-      loadConfig(ServiceConfig, { KAFKA_BROKERS: brokers.join(',') }),
-      'playbooks-decisions-test',
-    );
-    publisher = new EventPublisher(connection);
-    service = await startTestService(playbooksService, {
-      DATABASE_URL: db.url,
-      PLAYBOOK_TICK_MS: '200',
-      PLAYBOOK_SWEEP_MS: '1000',
-      PLAYBOOK_PROFILE_WAIT_SECONDS: String(PROFILE_WAIT_SECONDS),
+    suite = await startServiceUnderTest(playbooksService, {
+      label: 'playbooks_decisions',
+      workspaceId,
+      env: {
+        PLAYBOOK_TICK_MS: '200',
+        PLAYBOOK_SWEEP_MS: '1000',
+        PLAYBOOK_PROFILE_WAIT_SECONDS: String(PROFILE_WAIT_SECONDS),
+      },
+      joins: PLAYBOOKS_SIGNALS_CONSUMER,
     });
-    await service.app.get(ConsumerRunner).whenJoined(PLAYBOOKS_SIGNALS_CONSUMER);
-    token = await issueTestApiToken(publisher, service.url, workspaceId, ['read', 'write']);
+    ({ db, service, publisher, token } = suite);
     const created = await api<{ id: string }>('POST', '/v1/playbooks', {
       name: 'Enterprise onboarding',
       trigger: { type: 'subscription_started' },
@@ -133,9 +127,7 @@ describe('trigger decisions', () => {
   }, 120_000);
 
   afterAll(async () => {
-    await service?.close();
-    await publisher?.onApplicationShutdown();
-    await db?.drop();
+    await suite?.close();
   });
 
   it('documents the decisions API in the OpenAPI document', async () => {

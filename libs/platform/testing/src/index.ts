@@ -4,6 +4,7 @@ export * from './medium-database';
 export * from './wait-for';
 export * from './topic-reader';
 export * from './test-service';
+export * from './service-under-test';
 export * from './service-basics';
 export * from './built-service';
 export * from './built-pipeline';
