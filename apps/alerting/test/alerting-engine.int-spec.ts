@@ -1,12 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { ConsumerRunner, EventPublisher } from '@tsuzuku/platform-kafka';
+import { EventPublisher } from '@tsuzuku/platform-kafka';
 import {
   RunningTestService,
+  ServiceUnderTest,
   TestDatabase,
-  createTestDatabase,
-  issueTestApiToken,
-  startTestService,
   TestAccountOverrides,
+  startServiceUnderTest,
   testAccountUpdated,
   testEnvelope,
   waitFor,
@@ -29,6 +28,7 @@ interface AlertRow {
  * alerts read back from the alerting schema and the API.
  */
 describe('alerting engine: Kafka in, alerts out', () => {
+  let suite: ServiceUnderTest<AlertingConfig>;
   let db: TestDatabase;
   let service: RunningTestService<AlertingConfig>;
   let publisher: EventPublisher;
@@ -74,20 +74,20 @@ describe('alerting engine: Kafka in, alerts out', () => {
     });
 
   beforeAll(async () => {
-    db = await createTestDatabase('alerting_engine');
-    service = await startTestService(alertingService, {
-      DATABASE_URL: db.url,
-      ALERT_SWEEP_INTERVAL_MS: '300',
-      CONSUMER_RETRY_BASE_MS: '20',
+    suite = await startServiceUnderTest(alertingService, {
+      label: 'alerting_engine',
+      workspaceId,
+      env: {
+        ALERT_SWEEP_INTERVAL_MS: '300',
+        CONSUMER_RETRY_BASE_MS: '20',
+      },
+      joins: ALERTING_ACCOUNTS_CONSUMER,
     });
-    await service.app.get(ConsumerRunner).whenJoined(ALERTING_ACCOUNTS_CONSUMER);
-    publisher = service.app.get(EventPublisher);
-    token = await issueTestApiToken(publisher, service.url, workspaceId, ['read', 'write']);
+    ({ db, service, publisher, token } = suite);
   }, 60_000);
 
   afterAll(async () => {
-    await service?.close();
-    await db?.drop();
+    await suite?.close();
   });
 
   it('documents its API in the OpenAPI document', async () => {

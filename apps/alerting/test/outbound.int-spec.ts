@@ -1,15 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { IncomingMessage, ServerResponse, createServer } from 'node:http';
 import { AddressInfo } from 'node:net';
-import { ConsumerRunner, EventPublisher } from '@tsuzuku/platform-kafka';
 import { DENIED_OUTBOUND_SCHEMES, DENIED_OUTBOUND_TARGETS } from '@tsuzuku/platform-runtime';
 import {
   ALLOW_LOOPBACK_RECEIVERS,
-  RunningTestService,
-  TestDatabase,
-  createTestDatabase,
-  issueTestApiToken,
-  startTestService,
+  ServiceUnderTest,
+  apiClient,
+  startServiceUnderTest,
   testAccountUpdated,
   waitFor,
 } from '@tsuzuku/platform-testing';
@@ -52,28 +49,19 @@ async function receiver(answer: (req: IncomingMessage, res: ServerResponse) => v
 /** One alerting service on its own database, with an API token of a fresh workspace. */
 function alertingWith(env: Record<string, string>) {
   const workspaceId = `ws_${randomUUID().slice(0, 8)}`;
+  let suite: ServiceUnderTest<AlertingConfig>;
   const ctx = {
     workspaceId,
-    db: undefined as unknown as TestDatabase,
-    service: undefined as unknown as RunningTestService<AlertingConfig>,
-    publisher: undefined as unknown as EventPublisher,
-    token: '',
-    async api<T = unknown>(
-      method: string,
-      path: string,
-      body?: unknown,
-    ): Promise<{ status: number; body: T }> {
-      const response = await fetch(`${ctx.service.url}${path}`, {
-        method,
-        headers: {
-          authorization: `Bearer ${ctx.token}`,
-          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-        },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
-      const text = await response.text();
-      return { status: response.status, body: (text ? JSON.parse(text) : null) as T };
+    get db() {
+      return suite.db;
     },
+    get publisher() {
+      return suite.publisher;
+    },
+    api: apiClient(
+      () => suite.service.url,
+      () => suite.token,
+    ),
     async deliveryOf(channelId: string, done: (d: Delivery) => boolean): Promise<Delivery> {
       return waitFor(
         async () => {
@@ -88,23 +76,20 @@ function alertingWith(env: Record<string, string>) {
     },
   };
   beforeAll(async () => {
-    ctx.db = await createTestDatabase('alerting_outbound');
-    ctx.service = await startTestService(alertingService, {
-      DATABASE_URL: ctx.db.url,
-      DELIVERY_POLL_MS: '100',
-      DELIVERY_BACKOFF_BASE_MS: '100',
-      DELIVERY_MAX_ATTEMPTS: '2',
-      DELIVERY_TIMEOUT_MS: '3000',
-      ...env,
+    suite = await startServiceUnderTest(alertingService, {
+      label: 'alerting_outbound',
+      workspaceId,
+      env: {
+        DELIVERY_POLL_MS: '100',
+        DELIVERY_BACKOFF_BASE_MS: '100',
+        DELIVERY_MAX_ATTEMPTS: '2',
+        DELIVERY_TIMEOUT_MS: '3000',
+        ...env,
+      },
+      joins: ALERTING_ACCOUNTS_CONSUMER,
     });
-    await ctx.service.app.get(ConsumerRunner).whenJoined(ALERTING_ACCOUNTS_CONSUMER);
-    ctx.publisher = ctx.service.app.get(EventPublisher);
-    ctx.token = await issueTestApiToken(ctx.publisher, ctx.service.url, workspaceId, ['read', 'write']);
   }, 60_000);
-  afterAll(async () => {
-    await ctx.service?.close();
-    await ctx.db?.drop();
-  });
+  afterAll(() => suite?.close());
   return ctx;
 }
 

@@ -2,15 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { AlertEventData, Topic } from '@tsuzuku/contracts';
-import { ConsumerRunner, EventPublisher } from '@tsuzuku/platform-kafka';
+import { EventPublisher } from '@tsuzuku/platform-kafka';
 import {
   ALLOW_LOOPBACK_RECEIVERS,
   RunningTestService,
-  TestDatabase,
+  ServiceUnderTest,
   TopicReader,
-  createTestDatabase,
-  issueTestApiToken,
-  startTestService,
+  startServiceUnderTest,
   waitFor,
 } from '@tsuzuku/platform-testing';
 import { AlertingConfig } from '../src/config/alerting.config';
@@ -39,7 +37,7 @@ interface Received {
  */
 describe('alert targeting, grace period and notification content', () => {
   const workspaceId = `ws_${randomUUID().slice(0, 8)}`;
-  let db: TestDatabase;
+  let suite: ServiceUnderTest<AlertingConfig>;
   let service: RunningTestService<AlertingConfig>;
   let publisher: EventPublisher;
   let reader: TopicReader;
@@ -94,23 +92,23 @@ describe('alert targeting, grace period and notification content', () => {
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     receiverUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    db = await createTestDatabase('alerting_targeting');
-    service = await startTestService(alertingService, {
-      DATABASE_URL: db.url,
-      DELIVERY_POLL_MS: '100',
-      PUBLIC_API_BASE_URL,
-      ...ALLOW_LOOPBACK_RECEIVERS,
+    suite = await startServiceUnderTest(alertingService, {
+      label: 'alerting_targeting',
+      workspaceId,
+      env: {
+        DELIVERY_POLL_MS: '100',
+        PUBLIC_API_BASE_URL,
+        ...ALLOW_LOOPBACK_RECEIVERS,
+      },
+      joins: ALERTING_ACCOUNTS_CONSUMER,
     });
-    await service.app.get(ConsumerRunner).whenJoined(ALERTING_ACCOUNTS_CONSUMER);
-    publisher = service.app.get(EventPublisher);
-    token = await issueTestApiToken(publisher, service.url, workspaceId, ['read', 'write']);
+    ({ service, publisher, token } = suite);
     reader = await new TopicReader(process.env['KAFKA_BROKERS']!.split(',')).start([Topic.Alerts]);
   }, 90_000);
 
   afterAll(async () => {
     await reader?.stop();
-    await service?.close();
-    await db?.drop();
+    await suite?.close();
     await new Promise((resolve) => server?.close(resolve));
   });
 
