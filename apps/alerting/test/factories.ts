@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { AccountHealthChangedData, AccountUpdatedData } from '@tsuzuku/contracts';
-import { testEnvelope } from '@tsuzuku/platform-testing';
+import { TestAccountOverrides, testAccountData, testEnvelope } from '@tsuzuku/platform-testing';
 import { AccountUpdated, HealthChanged } from '../src/alerts/domain/alert-evaluation';
 import { AlertRecord } from '../src/alerts/domain/alert-record';
 import { AlertRule } from '../src/rules/domain/alert-rule';
@@ -10,40 +10,16 @@ import { defaultRules } from '../src/rules/domain/default-rules';
 
 const DAY_MS = 86_400_000;
 
-export type AccountOverrides = Partial<Omit<AccountUpdatedData, 'health' | 'signals'>> & {
-  health?: Partial<AccountUpdatedData['health']>;
-  signals?: Partial<AccountUpdatedData['signals']>;
-};
+export type AccountOverrides = TestAccountOverrides;
 
 /** A healthy, active account as of `now`: no default rule is met. */
 export function accountSnapshot(now: Date, o: AccountOverrides = {}): AccountUpdatedData {
   const daysAgo = (d: number) => new Date(now.getTime() - d * DAY_MS).toISOString();
-  const { health, signals, ...profile } = o;
-  return {
-    name: 'Acme',
-    plan: 'pro',
+  return testAccountData(now, {
     mrr: 1000,
-    seats: 10,
-    renewalDate: null,
-    owner: null,
-    segment: 'smb',
-    industry: null,
-    phase: 'adoption',
-    touchModel: 'low',
-    firstSeenAt: daysAgo(100),
     lastSeenAt: daysAgo(1),
-    ...profile,
-    health: {
-      score: 80,
-      band: 'green',
-      computedScore: 80,
-      coverage: 1,
-      scorecardId: null,
-      override: null,
-      ...health,
-    },
+    ...o,
     signals: {
-      asOf: now.toISOString(),
       metrics: { onboarding_completion: 1 },
       lastSignInAt: daysAgo(1),
       activeUsers7d: 5,
@@ -51,12 +27,11 @@ export function accountSnapshot(now: Date, o: AccountOverrides = {}): AccountUpd
       activeUsers30d: 6,
       events7d: 100,
       eventsPrev7d: 100,
-      ticketDays: [],
       latestNps: 8,
       onboardingCompletedAt: daysAgo(80),
-      ...signals,
+      ...o.signals,
     },
-  };
+  });
 }
 
 /** A red account (score 30): the default 'Health turned red' rule is met. */

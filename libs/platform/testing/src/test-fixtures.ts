@@ -82,19 +82,15 @@ export type TestAccountOverrides = Partial<Omit<AccountUpdatedData, 'health' | '
 };
 
 /**
- * An account.updated as health-scoring publishes it now: an active account named after its id,
- * first seen 100 days ago (older than the alert rules' grace period for new accounts), green at
- * 80, three active users, no NPS; `o` changes any of it.
+ * An account.updated's data as of `now`: an active account first seen 100 days before (older than
+ * the alert rules' grace period for new accounts), green at 80, three active users, no NPS; `o`
+ * changes any of it.
  */
-export function testAccountUpdated(
-  workspaceId: string,
-  accountId: string,
-  o: TestAccountOverrides = {},
-): EventEnvelope<'account.updated', AccountUpdatedData> {
-  const now = new Date().toISOString();
+export function testAccountData(now: Date, o: TestAccountOverrides = {}): AccountUpdatedData {
+  const at = now.toISOString();
   const { health, signals, ...profile } = o;
-  const data: AccountUpdatedData = {
-    name: accountId,
+  return {
+    name: 'Acme',
     plan: 'pro',
     mrr: 100,
     seats: 10,
@@ -104,8 +100,8 @@ export function testAccountUpdated(
     industry: null,
     phase: 'adoption',
     touchModel: 'low',
-    firstSeenAt: new Date(Date.now() - 100 * DAY_MS).toISOString(),
-    lastSeenAt: now,
+    firstSeenAt: new Date(now.getTime() - 100 * DAY_MS).toISOString(),
+    lastSeenAt: at,
     ...profile,
     health: {
       score: 80,
@@ -117,9 +113,9 @@ export function testAccountUpdated(
       ...health,
     },
     signals: {
-      asOf: now,
+      asOf: at,
       metrics: {},
-      lastSignInAt: now,
+      lastSignInAt: at,
       activeUsers7d: 3,
       activeUsersPrev7d: 3,
       activeUsers30d: 3,
@@ -131,7 +127,22 @@ export function testAccountUpdated(
       ...signals,
     },
   };
-  return testEnvelope('account.updated', workspaceId, accountId, data, now);
+}
+
+/** testAccountData as health-scoring publishes it now, for an account named after its id. */
+export function testAccountUpdated(
+  workspaceId: string,
+  accountId: string,
+  o: TestAccountOverrides = {},
+): EventEnvelope<'account.updated', AccountUpdatedData> {
+  const now = new Date();
+  return testEnvelope(
+    'account.updated',
+    workspaceId,
+    accountId,
+    testAccountData(now, { name: accountId, ...o }),
+    now.toISOString(),
+  );
 }
 
 /**
