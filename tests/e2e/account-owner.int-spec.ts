@@ -12,6 +12,7 @@ import {
   createTestDatabase,
   createWorkspaceWithCli,
   freePort,
+  postSegment,
   startBuiltService,
   waitFor,
   waitForCatchUp,
@@ -80,17 +81,8 @@ describe('ownership: open alerts and tasks follow their account to its new owner
     );
   };
 
-  const send = async (path: '/v1/import' | '/v1/batch', batch: Record<string, unknown>[]) => {
-    const response = await fetch(`${services.ingestion.url}${path}`, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        authorization: `Basic ${Buffer.from(`${writeKey}:`).toString('base64')}`,
-      },
-      body: JSON.stringify({ batch }),
-    });
-    expect(await response.text()).toContain('"success":true');
-  };
+  const send = async (path: '/v1/import' | '/v1/batch', batch: Record<string, unknown>[]) =>
+    expect(await postSegment(services.ingestion.url, writeKey, path, { batch })).toContain('"success":true');
   const call = async (url: string, method: string, body: unknown) => {
     const response = await fetch(url, {
       method,

@@ -3,6 +3,7 @@ import {
   PIPELINE_CONSUMER_GROUPS,
   allPages,
   apiCall,
+  postSegment,
   startBuiltPipeline,
   waitFor,
   waitForCatchUp,
@@ -83,15 +84,10 @@ describe('backfill: six months of imported history', () => {
 
   const importCalls = async (calls: readonly Record<string, unknown>[]) => {
     for (let i = 0; i < calls.length; i += 250) {
-      const response = await fetch(`${services.ingestion.url}/v1/import`, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          authorization: `Basic ${Buffer.from(`${writeKey}:`).toString('base64')}`,
-        },
-        body: JSON.stringify({ batch: calls.slice(i, i + 250) }),
+      const answer = await postSegment(services.ingestion.url, writeKey, '/v1/import', {
+        batch: calls.slice(i, i + 250),
       });
-      expect(await response.text()).toContain('"success":true');
+      expect(answer).toContain('"success":true');
     }
   };
   const historyOf = (id: string) =>

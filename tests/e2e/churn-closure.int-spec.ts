@@ -4,6 +4,7 @@ import {
   PIPELINE_CONSUMER_GROUPS,
   allPages,
   apiCall,
+  postSegment,
   startBuiltPipeline,
   waitFor,
   waitForCatchUp,
@@ -48,17 +49,8 @@ describe("churn: a cancelled account's open work closes, a free trial's does not
   const trial = `trial-${randomUUID().slice(0, 6)}`;
   const paid = `paid-${randomUUID().slice(0, 6)}`;
 
-  const send = async (path: '/v1/import' | '/v1/batch', batch: Record<string, unknown>[]) => {
-    const response = await fetch(`${services.ingestion.url}${path}`, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        authorization: `Basic ${Buffer.from(`${writeKey}:`).toString('base64')}`,
-      },
-      body: JSON.stringify({ batch }),
-    });
-    expect(await response.text()).toContain('"success":true');
-  };
+  const send = async (path: '/v1/import' | '/v1/batch', batch: Record<string, unknown>[]) =>
+    expect(await postSegment(services.ingestion.url, writeKey, path, { batch })).toContain('"success":true');
   const post = async (path: string, body: unknown) => {
     const response = await fetch(`${services.playbooks.url}${path}`, {
       method: 'POST',

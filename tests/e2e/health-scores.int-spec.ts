@@ -3,6 +3,7 @@ import {
   TestDatabase,
   createTestDatabase,
   createWorkspaceWithCli,
+  postSegment,
   startBuiltService,
   waitFor,
 } from '@tsuzuku/platform-testing';
@@ -42,17 +43,8 @@ describe('health scores through the public APIs', () => {
     BACKFILL_SETTLE_MS: '1000',
   });
 
-  const send = async (path: string, body: unknown) => {
-    const response = await fetch(`${ingestion.url}${path}`, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        authorization: `Basic ${Buffer.from(`${writeKey}:`).toString('base64')}`,
-      },
-      body: JSON.stringify(body),
-    });
-    expect(await response.text()).toContain('"success":true');
-  };
+  const send = async (path: string, body: unknown) =>
+    expect(await postSegment(ingestion.url, writeKey, path, body)).toContain('"success":true');
   const api = (path: string, init: RequestInit = {}) =>
     fetch(`${scoring.url}${path}`, {
       ...init,

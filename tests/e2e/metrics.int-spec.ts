@@ -9,6 +9,7 @@ import {
   alertNewAccountsAtOnce,
   createTestDatabase,
   createWorkspaceWithCli,
+  enterpriseSignupCalls,
   startBuiltService,
   waitFor,
   waitForCatchUp,
@@ -121,51 +122,18 @@ describe('Prometheus metrics of the five services', () => {
 
     const accounts = Array.from({ length: ACCOUNTS }, (_, i) => `metrics-${i}-${randomUUID().slice(0, 6)}`);
     const now = new Date().toISOString();
-    const callsOf = (groupId: string, i: number) => {
-      const userId = `${groupId}-owner`;
-      return [
-        {
-          type: 'group',
-          messageId: randomUUID(),
-          userId,
-          groupId,
-          timestamp: now,
-          traits: { name: `Metrics ${i}`, plan: 'enterprise', mrr: 1500, seats: 25, segment: 'enterprise' },
-        },
-        {
-          type: 'track',
-          messageId: randomUUID(),
-          userId,
-          event: 'Subscription Started',
-          timestamp: now,
-          properties: {
-            mrr: 1500,
-            currency: 'USD',
-            subscription_id: `sub-${groupId}`,
-            plan: 'enterprise',
-            seats: 25,
-          },
-          context: { groupId },
-        },
-        {
-          type: 'track',
-          messageId: randomUUID(),
-          userId,
-          event: 'Signed In',
-          timestamp: now,
-          context: { groupId },
-        },
-        {
-          type: 'track',
-          messageId: randomUUID(),
-          userId,
-          event: 'Survey Responded',
-          timestamp: now,
-          properties: { survey: 'nps', score: 2 },
-          context: { groupId },
-        },
-      ];
-    };
+    const callsOf = (groupId: string, i: number) => [
+      ...enterpriseSignupCalls(groupId, `Metrics ${i}`, now),
+      {
+        type: 'track',
+        messageId: randomUUID(),
+        userId: `${groupId}-owner`,
+        event: 'Survey Responded',
+        timestamp: now,
+        properties: { survey: 'nps', score: 2 },
+        context: { groupId },
+      },
+    ];
     let valid = 0;
     for (const [i, groupId] of accounts.entries()) {
       const calls: unknown[] = callsOf(groupId, i);

@@ -4,6 +4,8 @@ import {
   BuiltService,
   PIPELINE_CONSUMER_GROUPS,
   apiClient,
+  enterpriseSignupCalls,
+  postSegment,
   startBuiltPipeline,
   waitFor,
   waitForCatchUp,
@@ -62,63 +64,19 @@ describe('a signup sent as one batch starts its onboarding once', () => {
     const now = new Date().toISOString();
     await Promise.all(
       accounts.map(async (groupId, i) => {
-        const userId = `${groupId}-owner`;
-        const response = await fetch(`${ingestion.url}/v1/batch`, {
-          method: 'POST',
-          headers: {
-            'content-type': 'application/json',
-            authorization: `Basic ${Buffer.from(`${writeKey}:`).toString('base64')}`,
-          },
-          body: JSON.stringify({
-            batch: [
-              {
-                type: 'group',
-                messageId: randomUUID(),
-                userId,
-                groupId,
-                timestamp: now,
-                traits: {
-                  name: `Signup ${i}`,
-                  plan: 'enterprise',
-                  mrr: 1500,
-                  seats: 25,
-                  segment: 'enterprise',
-                },
-              },
-              {
-                type: 'identify',
-                messageId: randomUUID(),
-                userId,
-                timestamp: now,
-                traits: { email: `owner${i}@signup.example.com` },
-              },
-              {
-                type: 'track',
-                messageId: randomUUID(),
-                userId,
-                event: 'Subscription Started',
-                timestamp: now,
-                properties: {
-                  mrr: 1500,
-                  currency: 'USD',
-                  subscription_id: `sub-${groupId}`,
-                  plan: 'enterprise',
-                  seats: 25,
-                },
-                context: { groupId },
-              },
-              {
-                type: 'track',
-                messageId: randomUUID(),
-                userId,
-                event: 'Signed In',
-                timestamp: now,
-                context: { groupId },
-              },
-            ],
-          }),
+        // The owner's identify call second, between the group call and the subscription.
+        const [group, ...activity] = enterpriseSignupCalls(groupId, `Signup ${i}`, now);
+        const identify = {
+          type: 'identify',
+          messageId: randomUUID(),
+          userId: `${groupId}-owner`,
+          timestamp: now,
+          traits: { email: `owner${i}@signup.example.com` },
+        };
+        const answer = await postSegment(ingestion.url, writeKey, '/v1/batch', {
+          batch: [group, identify, ...activity],
         });
-        expect(await response.text()).toContain('"success":true');
+        expect(answer).toContain('"success":true');
       }),
     );
 

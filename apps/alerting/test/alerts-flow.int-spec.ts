@@ -15,6 +15,7 @@ import {
   TopicReader,
   createTestDatabase,
   createWorkspaceWithCli,
+  postSegment,
   startBuiltService,
   waitFor,
 } from '@tsuzuku/platform-testing';
@@ -85,17 +86,8 @@ describe('alerts through the public APIs', () => {
   const mails: { to: string; data: string }[] = [];
 
   const ago = (days: number) => new Date(Date.now() - days * DAY_MS).toISOString();
-  const send = async (batch: unknown[]) => {
-    const response = await fetch(`${ingestion.url}/v1/import`, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        authorization: `Basic ${Buffer.from(`${writeKey}:`).toString('base64')}`,
-      },
-      body: JSON.stringify({ batch }),
-    });
-    expect(await response.text()).toContain('"success":true');
-  };
+  const send = async (batch: unknown[]) =>
+    expect(await postSegment(ingestion.url, writeKey, '/v1/import', { batch })).toContain('"success":true');
   const call = (base: string, path: string, init: RequestInit = {}) =>
     fetch(`${base}${path}`, {
       ...init,

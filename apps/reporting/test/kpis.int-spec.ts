@@ -7,6 +7,7 @@ import {
   createTestDatabase,
   createWorkspaceWithCli,
   freePort,
+  postSegment,
   runBuiltScript,
   startBuiltService,
   waitFor,
@@ -68,17 +69,8 @@ describe('retention KPIs through the public APIs', () => {
   const at = (month: string, day: number, minute = 0) =>
     `${month}-${String(day).padStart(2, '0')}T12:${String(minute).padStart(2, '0')}:00.000Z`;
 
-  const send = async (body: unknown) => {
-    const response = await fetch(`${ingestion.url}/v1/import`, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        authorization: `Basic ${Buffer.from(`${writeKey}:`).toString('base64')}`,
-      },
-      body: JSON.stringify(body),
-    });
-    expect(await response.text()).toContain('"success":true');
-  };
+  const send = async (body: unknown) =>
+    expect(await postSegment(ingestion.url, writeKey, '/v1/import', body)).toContain('"success":true');
   const api = (service: BuiltService, p: string, init: RequestInit = {}) =>
     fetch(`${service.url}${p}`, {
       ...init,

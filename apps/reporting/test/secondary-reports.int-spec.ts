@@ -5,6 +5,7 @@ import {
   TestDatabase,
   createTestDatabase,
   createWorkspaceWithCli,
+  postSegment,
   startBuiltService,
   testEnvelope,
   waitFor,
@@ -87,22 +88,15 @@ describe('cohort, health, alert and playbook reports', () => {
       timestamp,
       context: { groupId: account },
     });
-    const imported = await fetch(`${ingestion.url}/v1/import`, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        authorization: `Basic ${Buffer.from(`${writeKey}:`).toString('base64')}`,
-      },
-      body: JSON.stringify({
-        batch: [
-          sub('p1', 'Started', 's-p1', 100, ago(200)),
-          sub('p2', 'Started', 's-p2', 50, ago(200)),
-          sub('h1', 'Started', 's-h1', 80, ago(200)),
-          sub('p2', 'Cancelled', 's-p2', 0, ago(150)),
-        ],
-      }),
+    const imported = await postSegment(ingestion.url, writeKey, '/v1/import', {
+      batch: [
+        sub('p1', 'Started', 's-p1', 100, ago(200)),
+        sub('p2', 'Started', 's-p2', 50, ago(200)),
+        sub('h1', 'Started', 's-h1', 80, ago(200)),
+        sub('p2', 'Cancelled', 's-p2', 0, ago(150)),
+      ],
     });
-    expect(await imported.text()).toContain('"success":true');
+    expect(imported).toContain('"success":true');
 
     // Playbook runs 180 days ago: p1 and p2 treated (p1 completes), h1 held out.
     const run = (runId: string) => ({ runId, playbookId: 'pb-1', playbookName: 'Rescue', version: 1 });

@@ -19,3 +19,23 @@ export function apiClient(baseUrl: () => string, token: () => string) {
     return { status: response.status, body: (text ? JSON.parse(text) : null) as T };
   };
 }
+
+/** The HTTP Basic authorization of a write key, as a Segment SDK sends it (the key as user, no password). */
+export function writeKeyAuthorization(writeKey: string): string {
+  return `Basic ${Buffer.from(`${writeKey}:`).toString('base64')}`;
+}
+
+/** Posts a JSON body to a path of ingestion's Segment API with a write key; the text it answers. */
+export async function postSegment(
+  ingestionUrl: string,
+  writeKey: string,
+  path: string,
+  body: unknown,
+): Promise<string> {
+  const response = await fetch(`${ingestionUrl}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: writeKeyAuthorization(writeKey) },
+    body: JSON.stringify(body),
+  });
+  return response.text();
+}

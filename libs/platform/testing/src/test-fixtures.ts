@@ -179,3 +179,41 @@ export async function issueTestApiToken(
   );
   return secret;
 }
+
+/**
+ * The Segment calls of an enterprise signup at `timestamp`, by the account's owner
+ * (`<groupId>-owner`): its group call (MRR 1500, 25 seats), Subscription Started and a sign-in.
+ */
+export function enterpriseSignupCalls(
+  groupId: string,
+  name: string,
+  timestamp: string,
+): Record<string, unknown>[] {
+  const userId = `${groupId}-owner`;
+  return [
+    {
+      type: 'group',
+      messageId: randomUUID(),
+      userId,
+      groupId,
+      timestamp,
+      traits: { name, plan: 'enterprise', mrr: 1500, seats: 25, segment: 'enterprise' },
+    },
+    {
+      type: 'track',
+      messageId: randomUUID(),
+      userId,
+      event: 'Subscription Started',
+      timestamp,
+      properties: {
+        mrr: 1500,
+        currency: 'USD',
+        subscription_id: `sub-${groupId}`,
+        plan: 'enterprise',
+        seats: 25,
+      },
+      context: { groupId },
+    },
+    { type: 'track', messageId: randomUUID(), userId, event: 'Signed In', timestamp, context: { groupId } },
+  ];
+}
