@@ -4,6 +4,7 @@ import {
   CustomerBase,
   DemoEndpoints,
   DemoReport,
+  MRR_FIGURES,
   PIPELINE_CONSUMER_GROUPS,
   TestDatabase,
   collectDemoReport,
@@ -75,15 +76,7 @@ describe('the demo flow end to end', () => {
     expect(report.kpis).toHaveLength(6);
     report.kpis.forEach((row, i) => {
       const want = expected[i]!;
-      for (const key of [
-        'startMrr',
-        'endMrr',
-        'newMrr',
-        'expansionMrr',
-        'contractionMrr',
-        'churnedMrr',
-        'reactivationMrr',
-      ])
+      for (const key of MRR_FIGURES)
         expect({ month: want.month, key, value: Number(row[key]) }).toEqual({
           month: want.month,
           key,

@@ -6,6 +6,7 @@ import {
   BuiltService,
   CliWorkspace,
   GeneratedCall,
+  MrrFigures,
   TestDatabase,
   createTestDatabase,
   createWorkspaceWithCli,
@@ -15,6 +16,7 @@ import {
   sendCustomerBase,
   startBuiltService,
   waitFor,
+  zeroMrrFigures,
 } from '@tsuzuku/platform-testing';
 
 const PROTO = path.resolve(__dirname, '..', '..', '..', 'libs', 'contracts', 'proto', 'reporting.v1.proto');
@@ -131,15 +133,8 @@ interface Slice {
   owner?: string;
   plan?: string;
 }
-interface Figures {
+interface Figures extends MrrFigures {
   month: string;
-  startMrr: number;
-  endMrr: number;
-  newMrr: number;
-  expansionMrr: number;
-  contractionMrr: number;
-  churnedMrr: number;
-  reactivationMrr: number;
   activeAccounts: number;
   payingAccounts: number;
 }
@@ -217,13 +212,7 @@ function expectedFigures(calls: readonly GeneratedCall[], slice: Slice): Figures
   return MONTHS.map((m) => {
     const f: Figures = {
       month: label(m),
-      startMrr: 0,
-      endMrr: 0,
-      newMrr: 0,
-      expansionMrr: 0,
-      contractionMrr: 0,
-      churnedMrr: 0,
-      reactivationMrr: 0,
+      ...zeroMrrFigures(),
       activeAccounts: 0,
       payingAccounts: 0,
     };

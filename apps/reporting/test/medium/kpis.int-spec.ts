@@ -1,5 +1,13 @@
 import { ManualClock } from '@tsuzuku/platform-runtime';
-import { MigratedDatabase, createMigratedDatabase, TestCustomerEvent } from '@tsuzuku/platform-testing';
+import {
+  MRR_FIGURES,
+  MigratedDatabase,
+  MrrFigures,
+  TestCustomerEvent,
+  createMigratedDatabase,
+  monthSpan,
+  zeroMrrFigures,
+} from '@tsuzuku/platform-testing';
 import { reportingDatabase } from '../../src/database/reporting.database';
 import { parseMonth } from '../../src/kpis/domain/month';
 import { ActivityRecorder } from '../../src/read-models/activity.recorder';
@@ -22,16 +30,6 @@ import { CurrencySettingsStore } from '../../src/settings/currency-settings.stor
 import { newWorkspace, segmentCall, signIn, subscription } from './factories';
 
 const MONTHS = ['2026-03', '2026-04', '2026-05', '2026-06'];
-const MRR_FIELDS = [
-  'startMrr',
-  'endMrr',
-  'newMrr',
-  'expansionMrr',
-  'contractionMrr',
-  'churnedMrr',
-  'reactivationMrr',
-] as const;
-type MrrFigures = Record<(typeof MRR_FIELDS)[number], number>;
 
 /**
  * The MRR figures of docs/kpis.md the plainest way, from the subscription calls alone: replay an
@@ -55,19 +53,8 @@ function expectedMrr(
         );
     return [...latest.values()].reduce((a, b) => a + b, 0);
   };
-  const start = Date.parse(`${month}-01T00:00:00.000Z`);
-  const next = new Date(start);
-  next.setUTCMonth(next.getUTCMonth() + 1);
-  const end = next.getTime();
-  const f: MrrFigures = {
-    startMrr: 0,
-    endMrr: 0,
-    newMrr: 0,
-    expansionMrr: 0,
-    contractionMrr: 0,
-    churnedMrr: 0,
-    reactivationMrr: 0,
-  };
+  const { start, end } = monthSpan(month);
+  const f = zeroMrrFigures();
   for (const account of accounts) {
     const instants = [
       ...new Set(calls.filter((c) => c.accountId === account).map((c) => Date.parse(c.occurredAt))),
@@ -162,7 +149,7 @@ describe('KPIs on Postgres (medium)', () => {
   }
 
   const units = (row: Record<string, unknown>): MrrFigures =>
-    Object.fromEntries(MRR_FIELDS.map((f) => [f, row[f] as number])) as MrrFigures;
+    Object.fromEntries(MRR_FIGURES.map((f) => [f, row[f] as number])) as MrrFigures;
 
   it('computes the MRR figures and active accounts of each month as the events say, a replayed run changing nothing', async () => {
     const ws = newWorkspace();
@@ -182,9 +169,9 @@ describe('KPIs on Postgres (medium)', () => {
       expect(row.activeAccounts).toBe(activeAccounts(events, row.month));
     }
     const touched = report.months.flatMap((m) =>
-      MRR_FIELDS.filter((f) => f !== 'startMrr' && f !== 'endMrr' && m[f] > 0),
+      MRR_FIGURES.filter((f) => f !== 'startMrr' && f !== 'endMrr' && m[f] > 0),
     );
-    expect(new Set(touched)).toEqual(new Set(MRR_FIELDS.filter((f) => f !== 'startMrr' && f !== 'endMrr')));
+    expect(new Set(touched)).toEqual(new Set(MRR_FIGURES.filter((f) => f !== 'startMrr' && f !== 'endMrr')));
 
     await writer.apply(events, clock.now().getTime());
     expect(await kpis.kpis(ws, from, to, {})).toEqual(report);

@@ -17,7 +17,7 @@ import {
   waitForCatchUp,
   waitForSettled,
 } from '@tsuzuku/demo';
-import { independentKpis } from './independent-kpis';
+import { MRR_FIGURES, independentKpis } from './independent-kpis';
 import { PIPELINE_CONSUMER_GROUPS } from '@tsuzuku/demo';
 import { PrivateKafka } from './test-infrastructure';
 import { waitFor } from './wait-for';
@@ -546,21 +546,7 @@ function multisetDifferences(a: readonly string[], b: readonly string[]): string
     .map((k) => `${k}: ${ca.get(k) ?? 0} vs ${cb.get(k) ?? 0}`);
 }
 
-const KPI_KEYS = [
-  'startMrr',
-  'endMrr',
-  'newMrr',
-  'expansionMrr',
-  'contractionMrr',
-  'churnedMrr',
-  'reactivationMrr',
-  'logoChurnRate',
-  'grr',
-  'nrr',
-  'nps',
-  'mau',
-  'activeAccounts',
-];
+const KPI_KEYS = [...MRR_FIGURES, 'logoChurnRate', 'grr', 'nrr', 'nps', 'mau', 'activeAccounts'];
 
 function kpiDifferences(base: CustomerBase, now: Date, kpis: readonly Record<string, unknown>[]): string[] {
   const expected = independentKpis(base, lastMonths(now, MONTHS));

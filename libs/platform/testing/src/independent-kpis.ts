@@ -1,5 +1,30 @@
 import { CustomerBase } from '@tsuzuku/demo';
 
+/** The MRR figures of docs/kpis.md, in the order the reports list them. */
+export const MRR_FIGURES = [
+  'startMrr',
+  'endMrr',
+  'newMrr',
+  'expansionMrr',
+  'contractionMrr',
+  'churnedMrr',
+  'reactivationMrr',
+] as const;
+export type MrrFigures = Record<(typeof MRR_FIGURES)[number], number>;
+
+/** Every MRR figure at zero, for a month's movements to be added to. */
+export function zeroMrrFigures(): MrrFigures {
+  return Object.fromEntries(MRR_FIGURES.map((figure) => [figure, 0])) as MrrFigures;
+}
+
+/** The first instant of a month (YYYY-MM) and of the month after it, in milliseconds. */
+export function monthSpan(month: string): { start: number; end: number } {
+  const start = Date.parse(`${month}-01T00:00:00.000Z`);
+  const next = new Date(start);
+  next.setUTCMonth(next.getUTCMonth() + 1);
+  return { start, end: next.getTime() };
+}
+
 export interface KpiFigures {
   readonly month: string;
   readonly values: Record<string, number | null>;
@@ -26,19 +51,8 @@ export function independentKpis(base: CustomerBase, months: readonly string[]): 
     return sum;
   };
   return months.map((month) => {
-    const start = Date.parse(`${month}-01T00:00:00.000Z`);
-    const next = new Date(start);
-    next.setUTCMonth(next.getUTCMonth() + 1);
-    const end = next.getTime();
-    const figures: Record<string, number | null> = {
-      startMrr: 0,
-      endMrr: 0,
-      newMrr: 0,
-      expansionMrr: 0,
-      contractionMrr: 0,
-      churnedMrr: 0,
-      reactivationMrr: 0,
-    };
+    const { start, end } = monthSpan(month);
+    const figures: Record<string, number | null> = zeroMrrFigures();
     let retained = 0;
     let kept = 0;
     let lost = 0;
