@@ -3,17 +3,14 @@ import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 import { contractsProtoPath } from '@tsuzuku/platform-grpc';
 import {
-  BuiltService,
+  BuiltPipeline,
   PIPELINE_CONSUMER_GROUPS,
-  TestDatabase,
   TopicReader,
   allPages,
   apiCall,
-  createTestDatabase,
-  createWorkspaceWithCli,
   freePort,
   postSegment,
-  startBuiltService,
+  startBuiltPipeline,
   waitFor,
   waitForCatchUp,
 } from '@tsuzuku/platform-testing';
@@ -51,8 +48,8 @@ type Unary = (
  */
 describe('ownership: open alerts and tasks follow their account to its new owner', () => {
   const brokers = process.env['KAFKA_BROKERS']!.split(',');
-  let db: TestDatabase;
-  let services: Record<'ingestion' | 'scoring' | 'alerting' | 'playbooks', BuiltService>;
+  let pipeline: BuiltPipeline<'ingestion' | 'health-scoring' | 'alerting' | 'playbooks'>;
+  let services: (typeof pipeline)['services'];
   let writeKey = '';
   let token = '';
   const suffix = randomUUID().slice(0, 6);
@@ -102,22 +99,15 @@ describe('ownership: open alerts and tasks follow their account to its new owner
   });
 
   beforeAll(async () => {
-    db = await createTestDatabase('e2e_owner');
-    const env = {
-      DATABASE_URL: db.url,
-      TSUZUKU_ADMIN_TOKEN: 'e2e-admin-token-0123456789',
-      BACKFILL_SETTLE_MS: '3000',
-    };
     const grpcPort = await freePort();
-    const [ingestion, scoring, alerting, playbooks] = await Promise.all(
-      (['ingestion', 'health-scoring', 'alerting', 'playbooks'] as const).map((name) =>
-        startBuiltService(
-          name,
-          name === 'health-scoring' ? { ...env, GRPC_PORT: String(grpcPort) } : env,
-          180_000,
-        ),
-      ),
-    );
+    pipeline = await startBuiltPipeline({
+      label: 'e2e_owner',
+      services: ['ingestion', 'health-scoring', 'alerting', 'playbooks'],
+      env: { BACKFILL_SETTLE_MS: '3000' },
+      envOf: { 'health-scoring': { GRPC_PORT: String(grpcPort) } },
+      workspace: 'owner-e2e',
+    });
+    ({ services, writeKey, token } = pipeline);
     const definition = protoLoader.loadSync(contractsProtoPath('accounts.v1.proto'), {
       keepCase: false,
       longs: String,
@@ -129,18 +119,11 @@ describe('ownership: open alerts and tasks follow their account to its new owner
       `127.0.0.1:${grpcPort}`,
       grpc.credentials.createInsecure(),
     );
-    services = { ingestion: ingestion!, scoring: scoring!, alerting: alerting!, playbooks: playbooks! };
-    ({ writeKey, token } = await createWorkspaceWithCli('owner-e2e', env, [
-      scoring!.url,
-      alerting!.url,
-      playbooks!.url,
-    ]));
   }, 300_000);
 
   afterAll(async () => {
     accountsRpc?.close();
-    await Promise.all(Object.values(services ?? {}).map((s) => s?.stop()));
-    await db?.drop();
+    await pipeline?.stop();
   });
 
   it('moves every open alert and task of a reassigned account, and leaves the closed ones', async () => {
@@ -243,11 +226,11 @@ describe('ownership: open alerts and tasks follow their account to its new owner
       );
 
     // The three ways an account changes hands.
-    const patched = await call(`${services.scoring.url}/v1/accounts/${byPatch}`, 'PATCH', {
+    const patched = await call(`${services['health-scoring'].url}/v1/accounts/${byPatch}`, 'PATCH', {
       owner: newOwners[byPatch],
     });
     expect([patched.status, patched.body['owner']]).toEqual([200, newOwners[byPatch]]);
-    const bulk = await call(`${services.scoring.url}/v1/accounts/reassign`, 'POST', {
+    const bulk = await call(`${services['health-scoring'].url}/v1/accounts/reassign`, 'POST', {
       accountIds: [byBulk, `absent-${suffix}`],
       owner: newOwners[byBulk],
     });
@@ -325,13 +308,13 @@ describe('ownership: open alerts and tasks follow their account to its new owner
       expect(a.find((x) => x.id === alertId)).toMatchObject({ status: 'resolved', owner: FORMER });
       expect(t.find((x) => x.id === taskId)).toMatchObject({ status: 'done', owner: FORMER });
       const account = await apiCall<{ owner: string | null }>(
-        `${services.scoring.url}/v1/accounts/${accountId}`,
+        `${services['health-scoring'].url}/v1/accounts/${accountId}`,
         token,
       );
       expect(account.owner).toBe(newOwners[accountId]);
     }
     const listed = await apiCall<{ items: { accountId: string }[] }>(
-      `${services.scoring.url}/v1/accounts?owner=${encodeURIComponent(newOwners[byBulk]!)}`,
+      `${services['health-scoring'].url}/v1/accounts?owner=${encodeURIComponent(newOwners[byBulk]!)}`,
       token,
     );
     expect(listed.items.map((a) => a.accountId)).toEqual([byBulk]);
@@ -343,7 +326,7 @@ describe('ownership: open alerts and tasks follow their account to its new owner
     });
     expect(moved).toEqual({ code: grpc.status.OK, reply: { moved: '1', accountIds: [byGrpc] } });
     const after = await apiCall<{ owner: string | null }>(
-      `${services.scoring.url}/v1/accounts/${byGrpc}`,
+      `${services['health-scoring'].url}/v1/accounts/${byGrpc}`,
       token,
     );
     expect(after.owner).toBe('next.csm@example.com');

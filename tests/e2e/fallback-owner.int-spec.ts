@@ -6,6 +6,7 @@ import {
   BuiltService,
   PIPELINE_CONSUMER_GROUPS,
   TopicReader,
+  apiClient,
   startBuiltPipeline,
   testAccountUpdated,
   waitFor,
@@ -68,17 +69,11 @@ describe('the fallback owner, from workspace creation to alerts and tasks', () =
   let workspaceId = '';
   let token = '';
 
-  const api = async <T>(base: string, method: string, path: string, body?: unknown) => {
-    const response = await fetch(`${base}${path}`, {
-      method,
-      headers: {
-        authorization: `Bearer ${token}`,
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-      },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    return { status: response.status, body: (await response.json()) as T };
-  };
+  const api = <T>(base: string, method: string, path: string, body?: unknown) =>
+    apiClient(
+      () => base,
+      () => token,
+    )<T>(method, path, body);
   const alertingSettings = () =>
     api<{ fallbackOwner: string | null; version: number | null }>(alerting.url, 'GET', '/v1/alert-settings');
 

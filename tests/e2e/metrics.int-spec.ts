@@ -7,6 +7,7 @@ import {
   PIPELINE_CONSUMER_GROUPS,
   TestDatabase,
   alertNewAccountsAtOnce,
+  apiClient,
   createTestDatabase,
   createWorkspaceWithCli,
   enterpriseSignupCalls,
@@ -57,17 +58,11 @@ describe('Prometheus metrics of the five services', () => {
     const text = await response.text();
     return { text, samples: parsePrometheusText(text) };
   };
-  const api = async <T>(name: ServiceName, method: string, path: string, body?: unknown) => {
-    const response = await fetch(`${url(name)}${path}`, {
-      method,
-      headers: {
-        authorization: `Bearer ${token}`,
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-      },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    return { status: response.status, body: (await response.json()) as T };
-  };
+  const api = <T>(name: ServiceName, method: string, path: string, body?: unknown) =>
+    apiClient(
+      () => url(name),
+      () => token,
+    )<T>(method, path, body);
   const sendBatch = (key: string, batch: unknown[]) =>
     fetch(`${url('ingestion')}/v1/batch`, {
       method: 'POST',
