@@ -1,21 +1,19 @@
 import { CustomerBase } from '@tsuzuku/demo';
 
-/** The MRR figures of docs/kpis.md, in the order the reports list them. */
-export const MRR_FIGURES = [
-  'startMrr',
-  'endMrr',
-  'newMrr',
-  'expansionMrr',
-  'contractionMrr',
-  'churnedMrr',
-  'reactivationMrr',
-] as const;
-export type MrrFigures = Record<(typeof MRR_FIGURES)[number], number>;
-
-/** Every MRR figure at zero, for a month's movements to be added to. */
-export function zeroMrrFigures(): MrrFigures {
-  return Object.fromEntries(MRR_FIGURES.map((figure) => [figure, 0])) as MrrFigures;
+/** The MRR figures of docs/kpis.md, in the order the reports list them, each at zero. */
+export function zeroMrrFigures() {
+  return {
+    startMrr: 0,
+    endMrr: 0,
+    newMrr: 0,
+    expansionMrr: 0,
+    contractionMrr: 0,
+    churnedMrr: 0,
+    reactivationMrr: 0,
+  };
 }
+export type MrrFigures = ReturnType<typeof zeroMrrFigures>;
+export const MRR_FIGURES = Object.keys(zeroMrrFigures()) as (keyof MrrFigures)[];
 
 /** The first instant of a month (YYYY-MM) and of the month after it, in milliseconds. */
 export function monthSpan(month: string): { start: number; end: number } {
