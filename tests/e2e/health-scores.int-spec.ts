@@ -1,10 +1,8 @@
 import {
+  BuiltPipeline,
   BuiltService,
-  TestDatabase,
-  createTestDatabase,
-  createWorkspaceWithCli,
   postSegment,
-  startBuiltService,
+  startBuiltPipeline,
   waitFor,
 } from '@tsuzuku/platform-testing';
 
@@ -31,17 +29,11 @@ interface HealthView {
  * the health read back with its explanation.
  */
 describe('health scores through the public APIs', () => {
-  let db: TestDatabase;
+  let pipeline: BuiltPipeline<'ingestion' | 'health-scoring'>;
   let ingestion: BuiltService;
   let scoring: BuiltService;
   let writeKey: string;
   let token: string;
-  // Imported history: each account's present is computed a second after the import is quiet.
-  const env = () => ({
-    DATABASE_URL: db.url,
-    TSUZUKU_ADMIN_TOKEN: 'e2e-admin-token-0123456789',
-    BACKFILL_SETTLE_MS: '1000',
-  });
 
   const send = async (path: string, body: unknown) =>
     expect(await postSegment(ingestion.url, writeKey, path, body)).toContain('"success":true');
@@ -58,17 +50,20 @@ describe('health scores through the public APIs', () => {
     new Date(Math.floor(Date.now() / DAY_MS) * DAY_MS - days * DAY_MS + hour * 3_600_000).toISOString();
 
   beforeAll(async () => {
-    db = await createTestDatabase('e2e_health');
-    [ingestion, scoring] = await Promise.all([
-      startBuiltService('ingestion', env()),
-      startBuiltService('health-scoring', env()),
-    ]);
-    ({ writeKey, token } = await createWorkspaceWithCli('acme', env(), [scoring.url]));
+    pipeline = await startBuiltPipeline({
+      label: 'e2e_health',
+      services: ['ingestion', 'health-scoring'],
+      // Imported history: each account's present is computed a second after the import is quiet.
+      env: { BACKFILL_SETTLE_MS: '1000' },
+      startTimeoutMs: 60_000,
+      workspace: 'acme',
+    });
+    ({ writeKey, token } = pipeline);
+    ({ ingestion, 'health-scoring': scoring } = pipeline.services);
   });
 
   afterAll(async () => {
-    await Promise.all([ingestion?.stop(), scoring?.stop()]);
-    await db?.drop();
+    await pipeline?.stop();
   });
 
   it('scores a healthy account green and a dormant one red, each explained by the measures that decided it', async () => {

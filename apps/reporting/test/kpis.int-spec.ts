@@ -2,14 +2,12 @@ import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 import * as path from 'node:path';
 import {
+  BuiltPipeline,
   BuiltService,
-  TestDatabase,
-  createTestDatabase,
-  createWorkspaceWithCli,
   freePort,
   postSegment,
   runBuiltScript,
-  startBuiltService,
+  startBuiltPipeline,
   waitFor,
 } from '@tsuzuku/platform-testing';
 import { KPI_FIELDS, KpiRow } from '../src/kpis/domain/kpi-formulas';
@@ -44,19 +42,13 @@ interface KpiReport {
  * health-scoring runs too: its account.updated gives the segments and onboarding completion.
  */
 describe('retention KPIs through the public APIs', () => {
-  let db: TestDatabase;
+  let pipeline: BuiltPipeline<'ingestion' | 'health-scoring' | 'reporting'>;
   let ingestion: BuiltService;
   let scoring: BuiltService;
   let reporting: BuiltService;
   let grpcPort: number;
   let writeKey: string;
   let token: string;
-  // Imported history: health-scoring announces each account (its segment) a second after it is quiet.
-  const env = () => ({
-    DATABASE_URL: db.url,
-    TSUZUKU_ADMIN_TOKEN: 'e2e-admin-token-0123456789',
-    BACKFILL_SETTLE_MS: '1000',
-  });
 
   // m1..m4: the four complete months before the current one.
   const current = monthOf(Date.now());
@@ -124,19 +116,22 @@ describe('retention KPIs through the public APIs', () => {
     });
 
   beforeAll(async () => {
-    db = await createTestDatabase('reporting_kpis');
     grpcPort = await freePort();
-    [ingestion, scoring, reporting] = await Promise.all([
-      startBuiltService('ingestion', env()),
-      startBuiltService('health-scoring', env()),
-      startBuiltService('reporting', { ...env(), GRPC_PORT: String(grpcPort) }),
-    ]);
-    ({ writeKey, token } = await createWorkspaceWithCli('kpi-co', env(), [scoring.url, reporting.url]));
+    pipeline = await startBuiltPipeline({
+      label: 'reporting_kpis',
+      services: ['ingestion', 'health-scoring', 'reporting'],
+      // Imported history: health-scoring announces each account (its segment) a second after it is quiet.
+      env: { BACKFILL_SETTLE_MS: '1000' },
+      envOf: { reporting: { GRPC_PORT: String(grpcPort) } },
+      startTimeoutMs: 60_000,
+      workspace: 'kpi-co',
+    });
+    ({ writeKey, token } = pipeline);
+    ({ ingestion, 'health-scoring': scoring, reporting } = pipeline.services);
   }, 90_000);
 
   afterAll(async () => {
-    await Promise.all([ingestion?.stop(), scoring?.stop(), reporting?.stop()]);
-    await db?.drop();
+    await pipeline?.stop();
   });
 
   it('computes every KPI as worked out by hand, over REST, CSV and gRPC, and again after a rebuild', async () => {
@@ -524,7 +519,7 @@ describe('retention KPIs through the public APIs', () => {
     const movementsBefore = await (
       await api(reporting, `/v1/reports/mrr-movements?from=${m1}&to=${m4}&detail=true`)
     ).json();
-    const rebuilt = await runBuiltScript('reporting', 'rebuild.js', [], env());
+    const rebuilt = await runBuiltScript('reporting', 'rebuild.js', [], { ...pipeline.env });
     expect(rebuilt.stderr.slice(-2000)).not.toMatch(/rebuild failed/);
     expect(rebuilt.code).toBe(0);
     const summary = rebuilt.stdout.split('\n').find((line) => line.startsWith('{"rebuilt":true'));
