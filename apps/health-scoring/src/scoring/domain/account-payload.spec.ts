@@ -1,33 +1,19 @@
 import { MeasureResult } from '../../scorecards/domain/health-score.calculator';
 import { newAccount } from './account-row';
 import { accountUpdated, fingerprintOf, healthOf, movers, signalsOf } from './account-payload';
-import { AccountFacts, UsageDay } from './metrics';
+import { accountFacts, usageDay } from '../../../test/factories';
+import { UsageDay } from './metrics';
 
 const asOf = new Date('2026-06-30T12:00:00.000Z');
-const day = (d: string, events: number, ticketsOpened = 0, p1Opened = 0): UsageDay => ({
-  day: d,
-  events,
-  signIns: 0,
-  ticketsOpened,
-  p1Opened,
-  csatSum: 0,
-  csatCount: 0,
-  engagementEvents: 0,
-  outcomes: 0,
-});
-const facts = (days: UsageDay[]): AccountFacts => ({
-  seats: 10,
-  days,
-  activeUsers: new Map([[30, 4]]),
-  lastSignInAt: new Date('2026-06-29T08:00:00.000Z'),
-  keyFeatures: [],
-  featuresUsed: [],
-  milestones: [],
-  onboardingDone: [],
-  recentTickets: [],
-  latestNps: 8,
-  mrrPoints: [],
-});
+const day = (d: string, events: number, ticketsOpened = 0, p1Opened = 0) =>
+  usageDay(d, { events, ticketsOpened, p1Opened });
+const facts = (days: UsageDay[]) =>
+  accountFacts({
+    days,
+    activeUsers: new Map([[30, 4]]),
+    lastSignInAt: new Date('2026-06-29T08:00:00.000Z'),
+    latestNps: 8,
+  });
 const measure = (measureId: string, contribution: number): MeasureResult => ({
   measureId,
   label: measureId,

@@ -1,21 +1,11 @@
 import { CustomerEventData } from '@tsuzuku/contracts';
+import { testCustomerEvent } from '@tsuzuku/platform-testing';
 import { effectsOf, subscriptionStatusOf } from './event-effects';
 
 const at = '2026-06-01T10:00:00.000Z';
-const track = (event: string, properties: Record<string, unknown> = {}): CustomerEventData => ({
-  call: 'track',
-  messageId: 'm',
-  event,
-  userId: 'u1',
-  anonymousId: null,
-  properties,
-  traits: {},
-  context: {},
-  timestamp: at,
-  receivedAt: at,
-  sentAt: null,
-  originalTimestamp: null,
-});
+/** A track call of user u1 at `at`. */
+const track = (event: string, properties: Record<string, unknown> = {}): CustomerEventData =>
+  testCustomerEvent('ws', 'acct', at, { event, properties }).data;
 
 describe('effectsOf', () => {
   it('reads a sign-in on the day of event time', () => {

@@ -1,32 +1,9 @@
-import { AccountFacts, UsageDay, metricValues } from './metrics';
+import { accountFacts, usageDay } from '../../../test/factories';
+import { metricValues } from './metrics';
 
 const asOf = new Date('2026-06-30T12:00:00Z');
-const day = (d: string, over: Partial<UsageDay> = {}): UsageDay => ({
-  day: d,
-  events: 0,
-  signIns: 0,
-  ticketsOpened: 0,
-  p1Opened: 0,
-  csatSum: 0,
-  csatCount: 0,
-  engagementEvents: 0,
-  outcomes: 0,
-  ...over,
-});
-const facts = (over: Partial<AccountFacts> = {}): AccountFacts => ({
-  seats: 10,
-  days: [],
-  activeUsers: new Map([[30, 0]]),
-  lastSignInAt: null,
-  keyFeatures: [],
-  featuresUsed: [],
-  milestones: [],
-  onboardingDone: [],
-  recentTickets: [],
-  latestNps: null,
-  mrrPoints: [],
-  ...over,
-});
+const day = usageDay;
+const facts = accountFacts;
 
 describe('metricValues', () => {
   it.each([

@@ -1,19 +1,9 @@
 import fc from 'fast-check';
+import { usageDay } from '../../../test/factories';
 import { UsageDay } from './metrics';
 import { AccountPast, endOfDay, factsAsOf, isHistorical } from './past-facts';
 
-const day = (d: string, over: Partial<UsageDay> = {}): UsageDay => ({
-  day: d,
-  events: 1,
-  signIns: 0,
-  ticketsOpened: 0,
-  p1Opened: 0,
-  csatSum: 0,
-  csatCount: 0,
-  engagementEvents: 0,
-  outcomes: 0,
-  ...over,
-});
+const day = (d: string, over: Partial<UsageDay> = {}) => usageDay(d, { events: 1, ...over });
 const at = (iso: string) => new Date(iso);
 
 /** One account's past over March: sign-ins on the 1st and the 20th, NPS 2 then 10, a ticket, a feature. */
