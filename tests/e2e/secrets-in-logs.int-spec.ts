@@ -12,6 +12,7 @@ import {
   startBuiltService,
   testAccountUpdated,
   waitFor,
+  waitForRows,
 } from '@tsuzuku/platform-testing';
 
 const ACCOUNT = 'acct-secrets';
@@ -292,14 +293,10 @@ describe('no secret in any log', () => {
       });
     // First a profile that raises nothing, so that playbooks knows the account before the alert.
     await publisher.publish([profile(9)]);
-    await waitFor(
-      async () =>
-        (
-          await db.query('SELECT 1 FROM playbooks.accounts WHERE workspace_id = $1 AND account_id = $2', [
-            workspaceId,
-            ACCOUNT,
-          ])
-        ).length === 1,
+    await waitForRows(
+      db,
+      'SELECT 1 FROM playbooks.accounts WHERE workspace_id = $1 AND account_id = $2',
+      [workspaceId, ACCOUNT],
       { what: 'playbooks to know the account', timeoutMs: 30_000 },
     );
     await publisher.publish([profile(2)]);

@@ -11,6 +11,7 @@ import {
   issueTestApiToken,
   startTestService,
   waitFor,
+  waitForRows,
 } from '@tsuzuku/platform-testing';
 import { PlaybooksConfig } from '../src/config/playbooks.config';
 import { PLAYBOOKS_SIGNALS_CONSUMER } from '../src/engine/consumer-groups';
@@ -110,14 +111,10 @@ describe('playbook engine durability', () => {
     );
     await stopAll();
     // The wait falls due while the service is down (a fact on the database clock, not a sleep).
-    await waitFor(
-      async () =>
-        (
-          await db.query(
-            `SELECT 1 FROM playbooks.runs WHERE id = $1 AND wait_started_at + interval '3 seconds' < now()`,
-            [run.id],
-          )
-        ).length === 1,
+    await waitForRows(
+      db,
+      `SELECT 1 FROM playbooks.runs WHERE id = $1 AND wait_started_at + interval '3 seconds' < now()`,
+      [run.id],
       { what: 'the wait to fall due while the service is down' },
     );
     // Past its time while the service was down: nothing fired.

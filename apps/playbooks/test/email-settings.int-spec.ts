@@ -11,6 +11,7 @@ import {
   startServiceUnderTest,
   testCustomerEvent,
   waitFor,
+  waitForRows,
 } from '@tsuzuku/platform-testing';
 import { PlaybooksConfig } from '../src/config/playbooks.config';
 import { PLAYBOOKS_SIGNALS_CONSUMER } from '../src/engine/consumer-groups';
@@ -62,15 +63,11 @@ describe('email settings per workspace', () => {
         }),
       ),
     ]);
-    await waitFor(
-      async () =>
-        (
-          await db.query(
-            `SELECT 1 FROM playbooks.accounts WHERE workspace_id = $1 AND account_id = $2
+    await waitForRows(
+      db,
+      `SELECT 1 FROM playbooks.accounts WHERE workspace_id = $1 AND account_id = $2
                AND profile_at IS NOT NULL AND group_contact_email IS NOT NULL`,
-            [workspaceId, accountId],
-          )
-        ).length === 1,
+      [workspaceId, accountId],
       { what: `account ${accountId} with its contact email` },
     );
     await publisher.publish([asAny(alertEvent('alert.raised', workspaceId, accountId, 'inactivity'))]);

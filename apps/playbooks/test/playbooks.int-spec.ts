@@ -12,6 +12,7 @@ import {
   startServiceUnderTest,
   testCustomerEvent,
   waitFor,
+  waitForRows,
 } from '@tsuzuku/platform-testing';
 import { PlaybooksConfig } from '../src/config/playbooks.config';
 import { TriggerSweep } from '../src/engine/trigger-sweep';
@@ -72,14 +73,10 @@ describe('playbooks', () => {
   );
 
   const stored = (accountId: string) =>
-    waitFor(
-      async () =>
-        (
-          await db.query(
-            'SELECT 1 FROM playbooks.accounts WHERE workspace_id = $1 AND account_id = $2 AND profile_at IS NOT NULL',
-            [workspaceId, accountId],
-          )
-        ).length === 1,
+    waitForRows(
+      db,
+      'SELECT 1 FROM playbooks.accounts WHERE workspace_id = $1 AND account_id = $2 AND profile_at IS NOT NULL',
+      [workspaceId, accountId],
       { what: `account ${accountId} to be stored` },
     );
   const runsOf = async (accountId: string) =>
@@ -407,14 +404,10 @@ describe('playbooks', () => {
       ),
     ]);
     await stored(accountId);
-    await waitFor(
-      async () =>
-        (
-          await db.query(
-            'SELECT 1 FROM playbooks.accounts WHERE account_id = $1 AND group_contact_email IS NOT NULL',
-            [accountId],
-          )
-        ).length === 1,
+    await waitForRows(
+      db,
+      'SELECT 1 FROM playbooks.accounts WHERE account_id = $1 AND group_contact_email IS NOT NULL',
+      [accountId],
     );
     await publisher.publish([
       asAny(

@@ -10,6 +10,7 @@ import {
   startServiceUnderTest,
   testEnvelope,
   waitFor,
+  waitForRows,
 } from '@tsuzuku/platform-testing';
 import { PlaybooksConfig } from '../src/config/playbooks.config';
 import { PLAYBOOKS_SIGNALS_CONSUMER } from '../src/engine/consumer-groups';
@@ -89,15 +90,11 @@ describe('playbooks tasks: owner, by hand, unassigned, fallback owner', () => {
       accountUpdated(workspaceId, withOwner, { csmEmail: 'csm@example.com', band: 'green', score: 80 }),
       accountUpdated(workspaceId, ownerless, { csmEmail: null, band: 'green', score: 80 }),
     ]);
-    await waitFor(
-      async () =>
-        (
-          await db.query(
-            'SELECT 1 FROM playbooks.accounts WHERE workspace_id = $1 AND profile_at IS NOT NULL',
-            [workspaceId],
-          )
-        ).length === 2,
-      { what: 'both accounts to be stored' },
+    await waitForRows(
+      db,
+      'SELECT 1 FROM playbooks.accounts WHERE workspace_id = $1 AND profile_at IS NOT NULL',
+      [workspaceId],
+      { count: 2, what: 'both accounts to be stored' },
     );
     await announceFallback('team@example.com', 1);
   });

@@ -8,6 +8,7 @@ import {
   startServiceUnderTest,
   testCustomerEvent,
   waitFor,
+  waitForRows,
 } from '@tsuzuku/platform-testing';
 import { PlaybooksConfig } from '../src/config/playbooks.config';
 import { PLAYBOOKS_SIGNALS_CONSUMER } from '../src/engine/consumer-groups';
@@ -234,14 +235,10 @@ describe('trigger decisions', () => {
     expect(await runsOf('acct-churn', outreach)).toHaveLength(1);
 
     await publisher.publish([asAny(accountUpdated(workspaceId, 'acct-churn', { band: 'red', mrr: 700 }))]);
-    await waitFor(
-      async () =>
-        (
-          await db.query(
-            `SELECT 1 FROM playbooks.accounts WHERE workspace_id = $1 AND account_id = 'acct-churn' AND mrr = 700`,
-            [workspaceId],
-          )
-        ).length === 1,
+    await waitForRows(
+      db,
+      `SELECT 1 FROM playbooks.accounts WHERE workspace_id = $1 AND account_id = 'acct-churn' AND mrr = 700`,
+      [workspaceId],
       { what: 'the reactivated profile' },
     );
     await publisher.publish([asAny(alertEvent('alert.raised', workspaceId, 'acct-churn', 'inactivity'))]);

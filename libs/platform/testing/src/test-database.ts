@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
+import { waitFor } from './wait-for';
 
 /** A database of its own for one test file, dropped by `drop()`. */
 export interface TestDatabase {
@@ -45,4 +46,18 @@ export async function createTestDatabase(
       await a.end();
     },
   };
+}
+
+/** Waits until a query returns exactly `count` rows (one unless told); `what` names it in a timeout. */
+export function waitForRows(
+  db: Pick<TestDatabase, 'query'>,
+  sql: string,
+  params: unknown[],
+  {
+    count = 1,
+    what = `${count} row(s) of ${sql}`,
+    timeoutMs,
+  }: { count?: number; what?: string; timeoutMs?: number } = {},
+): Promise<boolean> {
+  return waitFor(async () => (await db.query(sql, params)).length === count, { what, timeoutMs });
 }
