@@ -1,13 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { AlertEventData, AlertRuleType, AnyEventEnvelope } from '@tsuzuku/contracts';
-import { EventPublisher } from '@tsuzuku/platform-kafka';
-import {
-  RunningTestService,
-  ServiceUnderTest,
-  apiClient,
-  startServiceUnderTest,
-  waitFor,
-} from '@tsuzuku/platform-testing';
+import { ApiClient, ServiceUnderTest, startServiceUnderTest, waitFor } from '@tsuzuku/platform-testing';
 import { PlaybooksConfig } from '../src/config/playbooks.config';
 import { PLAYBOOKS_SIGNALS_CONSUMER } from '../src/engine/consumer-groups';
 import { playbooksService } from '../src/service';
@@ -32,13 +25,7 @@ interface Playbook {
 describe('playbooks selecting alerts by rule id and segment', () => {
   const workspaceId = `ws_${randomUUID().slice(0, 8)}`;
   let suite: ServiceUnderTest<PlaybooksConfig>;
-  let service: RunningTestService<PlaybooksConfig>;
-  let publisher: EventPublisher;
-  let token = '';
-  const api = apiClient(
-    () => service.url,
-    () => token,
-  );
+  const api: ApiClient = (method, path, body) => suite.api(method, path, body);
   const runsOf = async (accountId: string) =>
     (await api<{ items: Run[] }>('GET', `/v1/playbook-runs?accountId=${encodeURIComponent(accountId)}`)).body
       .items;
@@ -80,7 +67,6 @@ describe('playbooks selecting alerts by rule id and segment', () => {
       },
       joins: PLAYBOOKS_SIGNALS_CONSUMER,
     });
-    ({ service, publisher, token } = suite);
   }, 90_000);
 
   afterAll(async () => {
@@ -103,7 +89,7 @@ describe('playbooks selecting alerts by rule id and segment', () => {
     expect(refused.body.errors.map((e) => e.path)).toEqual(['trigger.ruleIds[0]']);
     const enterprise = await create('Enterprise at risk', { ruleIds: [customRule.id] });
 
-    await publisher.publish([
+    await suite.publisher.publish([
       ...alert('acct-custom', customRule, 'Enterprise'),
       ...alert('acct-default', defaultRule, 'smb'),
     ]);
@@ -123,7 +109,10 @@ describe('playbooks selecting alerts by rule id and segment', () => {
     });
     const anyAccount = await create('Gone quiet', { ruleType: 'inactivity' });
 
-    await publisher.publish([...alert('acct-ent', rule, 'Enterprise'), ...alert('acct-smb', rule, 'SMB')]);
+    await suite.publisher.publish([
+      ...alert('acct-ent', rule, 'Enterprise'),
+      ...alert('acct-smb', rule, 'SMB'),
+    ]);
 
     await runOf('acct-ent', enterpriseOnly.id);
     await runOf('acct-ent', anyAccount.id);

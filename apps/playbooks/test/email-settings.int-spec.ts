@@ -1,13 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
-import { EventPublisher } from '@tsuzuku/platform-kafka';
 import {
+  ApiClient,
   ALLOW_LOOPBACK_RECEIVERS,
-  RunningTestService,
   ServiceUnderTest,
-  TestDatabase,
-  apiClient,
   startServiceUnderTest,
   testCustomerEvent,
   waitFor,
@@ -35,24 +32,17 @@ describe('email settings per workspace', () => {
   const workspaceId = `ws_${randomUUID().slice(0, 8)}`;
   const password = `smtp-pass-${randomUUID()}`;
   let suite: ServiceUnderTest<PlaybooksConfig>;
-  let db: TestDatabase;
-  let service: RunningTestService<PlaybooksConfig>;
-  let publisher: EventPublisher;
-  let token: string;
   let smtp: SMTPServer;
   let smtpPort: number;
   const mails: { to: string[]; user: string | undefined; raw: string }[] = [];
-  const api = apiClient(
-    () => service.url,
-    () => token,
-  );
+  const api: ApiClient = (method, path, body) => suite.api(method, path, body);
   const runsOf = async (accountId: string) =>
     (await api<{ items: Run[] }>('GET', `/v1/playbook-runs?accountId=${encodeURIComponent(accountId)}`)).body
       .items;
 
   /** An account with a contact email, and an inactivity alert on it: the playbook below starts. */
   const alertOn = async (accountId: string) => {
-    await publisher.publish([
+    await suite.publisher.publish([
       asAny(accountUpdated(workspaceId, accountId, { name: accountId })),
       asAny(
         testCustomerEvent(workspaceId, accountId, new Date().toISOString(), {
@@ -64,13 +54,13 @@ describe('email settings per workspace', () => {
       ),
     ]);
     await waitForRows(
-      db,
+      suite.db,
       `SELECT 1 FROM playbooks.accounts WHERE workspace_id = $1 AND account_id = $2
                AND profile_at IS NOT NULL AND group_contact_email IS NOT NULL`,
       [workspaceId, accountId],
       { what: `account ${accountId} with its contact email` },
     );
-    await publisher.publish([asAny(alertEvent('alert.raised', workspaceId, accountId, 'inactivity'))]);
+    await suite.publisher.publish([asAny(alertEvent('alert.raised', workspaceId, accountId, 'inactivity'))]);
   };
   const finished = (accountId: string) =>
     waitFor(
@@ -125,8 +115,7 @@ describe('email settings per workspace', () => {
       },
       joins: PLAYBOOKS_SIGNALS_CONSUMER,
     });
-    ({ db, service, publisher, token } = suite);
-    expect(service.config.SMTP_URL).toBeUndefined();
+    expect(suite.service.config.SMTP_URL).toBeUndefined();
     const created = await api('POST', '/v1/playbooks', {
       name: 'Inactive: write to them',
       trigger: { type: 'alert_raised', ruleType: 'inactivity' },

@@ -1,14 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { EventPublisher } from '@tsuzuku/platform-kafka';
 import { DENIED_OUTBOUND_SCHEMES, DENIED_OUTBOUND_TARGETS } from '@tsuzuku/platform-runtime';
-import {
-  RunningTestService,
-  ServiceUnderTest,
-  TestDatabase,
-  apiClient,
-  startServiceUnderTest,
-  waitFor,
-} from '@tsuzuku/platform-testing';
+import { ApiClient, ServiceUnderTest, startServiceUnderTest, waitFor } from '@tsuzuku/platform-testing';
 import { PlaybooksConfig } from '../src/config/playbooks.config';
 import { PLAYBOOKS_SIGNALS_CONSUMER } from '../src/engine/consumer-groups';
 import { playbooksService } from '../src/service';
@@ -30,14 +22,7 @@ interface Step {
 describe('playbooks outbound URLs', () => {
   const workspaceId = `ws_${randomUUID().slice(0, 8)}`;
   let suite: ServiceUnderTest<PlaybooksConfig>;
-  let db: TestDatabase;
-  let service: RunningTestService<PlaybooksConfig>;
-  let publisher: EventPublisher;
-  let token = '';
-  const api = apiClient(
-    () => service.url,
-    () => token,
-  );
+  const api: ApiClient = (method, path, body) => suite.api(method, path, body);
 
   beforeAll(async () => {
     suite = await startServiceUnderTest(playbooksService, {
@@ -49,7 +34,6 @@ describe('playbooks outbound URLs', () => {
       },
       joins: PLAYBOOKS_SIGNALS_CONSUMER,
     });
-    ({ db, service, publisher, token } = suite);
   });
 
   afterAll(async () => {
@@ -90,9 +74,10 @@ describe('playbooks outbound URLs', () => {
       { path: 'steps[0].url', message: 'address 127.0.0.1 is not allowed (loopback)' },
     ]);
     expect(
-      await db.query(`SELECT 1 FROM playbooks.playbooks WHERE workspace_id = $1 AND name = 'internal'`, [
-        workspaceId,
-      ]),
+      await suite.db.query(
+        `SELECT 1 FROM playbooks.playbooks WHERE workspace_id = $1 AND name = 'internal'`,
+        [workspaceId],
+      ),
     ).toEqual([]);
   });
 
@@ -118,7 +103,7 @@ describe('playbooks outbound URLs', () => {
     const listed = await api('GET', '/v1/playbooks');
     const version = await api('GET', `/v1/playbooks/${created.body.id}/versions/1`);
 
-    await publisher.publish([asAny(accountUpdated(workspaceId, 'acct-masked'))]);
+    await suite.publisher.publish([asAny(accountUpdated(workspaceId, 'acct-masked'))]);
     const dry = await waitFor(
       async () => {
         const answer = await api<{ steps: { summary: string }[] }>(
@@ -139,7 +124,7 @@ describe('playbooks outbound URLs', () => {
 
     const resent = await api('PUT', `/v1/playbooks/${created.body.id}`, { ...read.body, name: 'Masked v2' });
     expect(resent.status).toBe(200);
-    const [row] = await db.query<{ definition: { steps: Step[] } }>(
+    const [row] = await suite.db.query<{ definition: { steps: Step[] } }>(
       'SELECT definition FROM playbooks.playbook_versions WHERE playbook_id = $1 AND version = 2',
       [created.body.id],
     );
@@ -158,17 +143,17 @@ describe('playbooks outbound URLs', () => {
       ['playbooks', 'id'],
       ['playbook_versions', 'playbook_id'],
     ])
-      await db.query(
+      await suite.db.query(
         `UPDATE playbooks.${table} SET definition = jsonb_set(definition, '{steps,0,url}', to_jsonb($2::text))
          WHERE ${key} = $1`,
         [created.body.id, 'http://[fd00:ec2::254]/latest/meta-data/'],
       );
     // The alert with its account's profile: a trigger on an account not yet known waits for it.
-    await publisher.publish(profiledAlert(workspaceId, 'acct-stale', 'onboarding_stalled'));
+    await suite.publisher.publish(profiledAlert(workspaceId, 'acct-stale', 'onboarding_stalled'));
     const run = await waitFor(
       async () =>
         (
-          await db.query<{ status: string; reason: string; last_error: string }>(
+          await suite.db.query<{ status: string; reason: string; last_error: string }>(
             `SELECT status, reason, last_error FROM playbooks.runs WHERE playbook_id = $1 AND status <> 'running'`,
             [created.body.id],
           )

@@ -2,13 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
 import { Topic } from '@tsuzuku/contracts';
-import { EventPublisher } from '@tsuzuku/platform-kafka';
 import {
-  RunningTestService,
+  ApiClient,
   ServiceUnderTest,
-  TestDatabase,
   TopicReader,
-  apiClient,
   startServiceUnderTest,
   testCustomerEvent,
   waitFor,
@@ -61,20 +58,13 @@ describe('playbooks', () => {
   const workspaceId = `ws_${randomUUID().slice(0, 8)}`;
   const mails: { to: string[]; raw: string }[] = [];
   let suite: ServiceUnderTest<PlaybooksConfig>;
-  let db: TestDatabase;
-  let service: RunningTestService<PlaybooksConfig>;
-  let publisher: EventPublisher;
   let smtp: SMTPServer;
   let reader: TopicReader;
-  let token = '';
-  const api = apiClient(
-    () => service.url,
-    () => token,
-  );
+  const api: ApiClient = (method, path, body) => suite.api(method, path, body);
 
   const stored = (accountId: string) =>
     waitForRows(
-      db,
+      suite.db,
       'SELECT 1 FROM playbooks.accounts WHERE workspace_id = $1 AND account_id = $2 AND profile_at IS NOT NULL',
       [workspaceId, accountId],
       { what: `account ${accountId} to be stored` },
@@ -110,7 +100,6 @@ describe('playbooks', () => {
       },
       joins: PLAYBOOKS_SIGNALS_CONSUMER,
     });
-    ({ db, service, publisher, token } = suite);
   });
 
   afterAll(async () => {
@@ -204,7 +193,7 @@ describe('playbooks', () => {
     });
     expect(resent.status).toBe(200);
     expect(resent.body).toMatchObject({ version: 2, name: 'Hooked v2', enabled: false });
-    const [row] = await db.query<{ definition: { steps: { secrets: string[] }[] } }>(
+    const [row] = await suite.db.query<{ definition: { steps: { secrets: string[] }[] } }>(
       'SELECT definition FROM playbooks.playbook_versions WHERE playbook_id = $1 AND version = 2',
       [hooked.body.id],
     );
@@ -217,7 +206,7 @@ describe('playbooks', () => {
 
   it('turns a red score_below alert into the adoption-risk run and a call task for the CSM, announced on cs.playbooks.v1', async () => {
     const accountId = 'acct-risk';
-    await publisher.publish([
+    await suite.publisher.publish([
       asAny(
         accountUpdated(workspaceId, accountId, {
           name: 'Risky Co',
@@ -236,7 +225,7 @@ describe('playbooks', () => {
       randomUUID(),
       'alert-owner@example.com',
     );
-    await publisher.publish([asAny(alert)]);
+    await suite.publisher.publish([asAny(alert)]);
 
     const tasks = await waitFor(
       async () => {
@@ -282,7 +271,7 @@ describe('playbooks', () => {
     expect(created.correlationId).toBe(alert.correlationId);
 
     // The same alert delivered again starts nothing new.
-    await publisher.publish([asAny({ ...alert })]);
+    await suite.publisher.publish([asAny({ ...alert })]);
     const done = await api<Task>('PATCH', `/v1/tasks/${tasks[0]!.id}`, {
       status: 'done',
       note: 'called, plan agreed',
@@ -311,18 +300,20 @@ describe('playbooks', () => {
     );
     expect(dry.status).toBe(200);
     expect(dry.body.steps.map((s) => s.stepId)).toEqual(['call', 'week', 'recovered', 'escalate']);
-    const before = await db.query('SELECT count(*)::int AS n FROM playbooks.tasks');
+    const before = await suite.db.query('SELECT count(*)::int AS n FROM playbooks.tasks');
     expect((await api('POST', `/v1/playbooks/${randomUUID()}/dry-run`, { accountId })).status).toBe(404);
-    expect(await db.query('SELECT count(*)::int AS n FROM playbooks.tasks')).toEqual(before);
+    expect(await suite.db.query('SELECT count(*)::int AS n FROM playbooks.tasks')).toEqual(before);
   });
 
   it('starts one run for an alert repeated inside one batch', async () => {
     const accountId = 'acct-twice';
-    await publisher.publish([asAny(accountUpdated(workspaceId, accountId, { band: 'red', score: 20 }))]);
+    await suite.publisher.publish([
+      asAny(accountUpdated(workspaceId, accountId, { band: 'red', score: 20 })),
+    ]);
     await stored(accountId);
     const alert = asAny(alertEvent('alert.raised', workspaceId, accountId, 'score_below'));
     // One send, one record batch: the copies reach the consumer in one run.
-    await publisher.publish([alert, alert, alert]);
+    await suite.publisher.publish([alert, alert, alert]);
     const runs = await waitFor(
       async () => {
         const found = await runsOf(accountId);
@@ -339,7 +330,7 @@ describe('playbooks', () => {
       { what: 'the call task' },
     );
     expect(tasks).toHaveLength(1);
-    const claimed = await db.query<{ n: number }>(
+    const claimed = await suite.db.query<{ n: number }>(
       'SELECT count(*)::int AS n FROM playbooks.inbox WHERE event_id = $1',
       [alert.id],
     );
@@ -355,7 +346,7 @@ describe('playbooks', () => {
     });
     expect(created.status).toBe(201);
     const accountId = 'acct-holdout';
-    await publisher.publish(profiledAlert(workspaceId, accountId, 'ticket_spike'));
+    await suite.publisher.publish(profiledAlert(workspaceId, accountId, 'ticket_spike'));
     const runs = await waitFor(
       async () => {
         const found = await runsOf(accountId);
@@ -367,7 +358,7 @@ describe('playbooks', () => {
     expect(runs[0]).toMatchObject({ status: 'holdout', steps: [] });
     // The engine claims only running runs that are due: a holdout is stored finished with nothing
     // due, so no later tick can give it a task or a step.
-    const [stored] = await db.query<{ next_at: Date | null; finished_at: Date | null }>(
+    const [stored] = await suite.db.query<{ next_at: Date | null; finished_at: Date | null }>(
       'SELECT next_at, finished_at FROM playbooks.runs WHERE id = $1',
       [runs[0]!.id],
     );
@@ -375,7 +366,7 @@ describe('playbooks', () => {
     expect(stored!.finished_at).not.toBeNull();
     expect((await api<Page<Task>>('GET', `/v1/tasks?accountId=${accountId}`)).body.items).toEqual([]);
     expect(
-      await db.query('SELECT * FROM playbooks.step_executions WHERE run_id = $1', [runs[0]!.id]),
+      await suite.db.query('SELECT * FROM playbooks.step_executions WHERE run_id = $1', [runs[0]!.id]),
     ).toEqual([]);
     const started = await reader.waitForMessages(
       (m) => m.key === `${workspaceId}:${accountId}` && JSON.parse(m.value!).type === 'playbook.run.started',
@@ -385,7 +376,7 @@ describe('playbooks', () => {
 
   it('sends the tech-touch welcome email to the account contact over SMTP', async () => {
     const accountId = 'acct-tech';
-    await publisher.publish([
+    await suite.publisher.publish([
       asAny(
         accountUpdated(workspaceId, accountId, {
           name: 'Tech Co',
@@ -405,11 +396,11 @@ describe('playbooks', () => {
     ]);
     await stored(accountId);
     await waitForRows(
-      db,
+      suite.db,
       'SELECT 1 FROM playbooks.accounts WHERE account_id = $1 AND group_contact_email IS NOT NULL',
       [accountId],
     );
-    await publisher.publish([
+    await suite.publisher.publish([
       asAny(
         testCustomerEvent(workspaceId, accountId, new Date().toISOString(), {
           event: 'Subscription Started',
@@ -450,8 +441,8 @@ describe('playbooks', () => {
     });
     expect(created.status).toBe(201);
     const alertId = randomUUID();
-    await publisher.publish(profiledAlert(workspaceId, 'acct-idle', 'inactivity', alertId));
-    await publisher.publish(profiledAlert(workspaceId, 'acct-idle-2', 'inactivity'));
+    await suite.publisher.publish(profiledAlert(workspaceId, 'acct-idle', 'inactivity', alertId));
+    await suite.publisher.publish(profiledAlert(workspaceId, 'acct-idle-2', 'inactivity'));
     const waiting = async (accountId: string) =>
       waitFor(
         async () =>
@@ -462,7 +453,7 @@ describe('playbooks', () => {
       );
     await waiting('acct-idle');
     const other = await waiting('acct-idle-2');
-    await publisher.publish([
+    await suite.publisher.publish([
       asAny(alertEvent('alert.resolved', workspaceId, 'acct-idle', 'inactivity', alertId)),
     ]);
     const exited = await waitFor(async () => (await runsOf('acct-idle')).find((r) => r.status === 'exited'), {
@@ -498,7 +489,7 @@ describe('playbooks', () => {
     });
     expect(created.status).toBe(201);
     const alertId = randomUUID();
-    await publisher.publish([
+    await suite.publisher.publish([
       ...profiledAlert(workspaceId, 'acct-tickets', 'ticket_spike', alertId),
       ...profiledAlert(workspaceId, 'acct-tickets-2', 'ticket_spike'),
     ]);
@@ -510,7 +501,7 @@ describe('playbooks', () => {
       );
     const first = await openTask('acct-tickets');
     const second = await openTask('acct-tickets-2');
-    await publisher.publish([
+    await suite.publisher.publish([
       asAny(alertEvent('alert.resolved', workspaceId, 'acct-tickets', 'ticket_spike', alertId)),
     ]);
     const skipped = await waitFor(
@@ -551,7 +542,7 @@ describe('playbooks', () => {
     });
     expect(created.status).toBe(201);
     const accountId = 'acct-stalled';
-    await publisher.publish(profiledAlert(workspaceId, accountId, 'onboarding_stalled'));
+    await suite.publisher.publish(profiledAlert(workspaceId, accountId, 'onboarding_stalled'));
     const call = await waitFor(
       async () => (await api<Page<Task>>('GET', `/v1/tasks?accountId=${accountId}`)).body.items[0],
       { what: 'the call task' },
@@ -587,11 +578,11 @@ describe('playbooks', () => {
     expect(created.status).toBe(201);
     const accountId = 'acct-phase';
     const renewalDate = new Date(Date.now() + 60 * 86_400_000).toISOString().slice(0, 10);
-    await publisher.publish([
+    await suite.publisher.publish([
       asAny(accountUpdated(workspaceId, accountId, { phase: 'adoption', band: 'yellow', score: 60 })),
     ]);
     await stored(accountId);
-    await publisher.publish([
+    await suite.publisher.publish([
       asAny(
         accountUpdated(workspaceId, accountId, { phase: 'renewal', band: 'yellow', score: 60, renewalDate }),
       ),
@@ -611,7 +602,7 @@ describe('playbooks', () => {
   });
 
   it('starts a scheduled playbook for the accounts of its audience on the sweep', async () => {
-    await publisher.publish([
+    await suite.publisher.publish([
       asAny(accountUpdated(workspaceId, 'acct-ent', { segment: 'enterprise', band: 'green', score: 90 })),
       asAny(accountUpdated(workspaceId, 'acct-small', { segment: 'smb', band: 'green', score: 90 })),
     ]);
@@ -631,10 +622,10 @@ describe('playbooks', () => {
     expect(task.title).toBe('Prepare the QBR for acct-ent');
     // Two more sweeps, run here rather than waited for: the same slot starts nothing again, and the
     // smb account is not in the audience.
-    const sweep = service.app.get(TriggerSweep);
+    const sweep = suite.service.app.get(TriggerSweep);
     await sweep.run(new Date());
     await sweep.run(new Date());
-    const runs = await db.query<{ account_id: string }>(
+    const runs = await suite.db.query<{ account_id: string }>(
       `SELECT account_id FROM playbooks.runs WHERE playbook_id = $1`,
       [created.body.id],
     );

@@ -1,12 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { Topic, taskOwnerOf } from '@tsuzuku/contracts';
-import { EventPublisher } from '@tsuzuku/platform-kafka';
 import {
-  RunningTestService,
+  ApiClient,
   ServiceUnderTest,
-  TestDatabase,
   TopicReader,
-  apiClient,
   startServiceUnderTest,
   testEnvelope,
   waitFor,
@@ -49,25 +46,18 @@ describe('playbooks tasks: owner, by hand, unassigned, fallback owner', () => {
   const withOwner = `acct-owned-${randomUUID().slice(0, 6)}`;
   const ownerless = `acct-none-${randomUUID().slice(0, 6)}`;
   let suite: ServiceUnderTest<PlaybooksConfig>;
-  let db: TestDatabase;
-  let service: RunningTestService<PlaybooksConfig>;
-  let publisher: EventPublisher;
   let reader: TopicReader;
-  let token = '';
-  const api = apiClient(
-    () => service.url,
-    () => token,
-  );
+  const api: ApiClient = (method, path, body) => suite.api(method, path, body);
 
   /** Announces the workspace's settings as ingestion does, and waits until playbooks applied them. */
   async function announceFallback(fallbackOwner: string | null, version: number): Promise<void> {
-    await publisher.publish([
+    await suite.publisher.publish([
       testEnvelope('workspace.settings.updated', workspaceId, null, { name: 'acme', fallbackOwner, version }),
     ]);
     await waitFor(
       async () =>
         (
-          await db.query<{ v: number }>(
+          await suite.db.query<{ v: number }>(
             'SELECT settings_version AS v FROM playbooks.workspaces WHERE workspace_id = $1',
             [workspaceId],
           )
@@ -84,14 +74,13 @@ describe('playbooks tasks: owner, by hand, unassigned, fallback owner', () => {
       env: { PLAYBOOK_TICK_MS: '200' },
       joins: PLAYBOOKS_SIGNALS_CONSUMER,
     });
-    ({ db, service, publisher, token } = suite);
     reader = await new TopicReader(brokers).start([Topic.Playbooks]);
-    await publisher.publish([
+    await suite.publisher.publish([
       accountUpdated(workspaceId, withOwner, { csmEmail: 'csm@example.com', band: 'green', score: 80 }),
       accountUpdated(workspaceId, ownerless, { csmEmail: null, band: 'green', score: 80 }),
     ]);
     await waitForRows(
-      db,
+      suite.db,
       'SELECT 1 FROM playbooks.accounts WHERE workspace_id = $1 AND profile_at IS NOT NULL',
       [workspaceId],
       { count: 2, what: 'both accounts to be stored' },

@@ -1,10 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { EventPublisher } from '@tsuzuku/platform-kafka';
 import {
-  RunningTestService,
+  ApiClient,
   ServiceUnderTest,
-  TestDatabase,
-  apiClient,
   startServiceUnderTest,
   testCustomerEvent,
   waitFor,
@@ -53,16 +50,9 @@ const PROFILE_WAIT_SECONDS = 15;
 describe('trigger decisions', () => {
   const workspaceId = `ws_${randomUUID().slice(0, 8)}`;
   let suite: ServiceUnderTest<PlaybooksConfig>;
-  let db: TestDatabase;
-  let service: RunningTestService<PlaybooksConfig>;
-  let publisher: EventPublisher;
-  let token = '';
   let onboarding = '';
   let outreach = '';
-  const api = apiClient(
-    () => service.url,
-    () => token,
-  );
+  const api: ApiClient = (method, path, body) => suite.api(method, path, body);
   const decisionsOf = async (accountId: string, playbookId: string) =>
     (
       await api<Page<Decision>>(
@@ -102,7 +92,6 @@ describe('trigger decisions', () => {
       },
       joins: PLAYBOOKS_SIGNALS_CONSUMER,
     });
-    ({ db, service, publisher, token } = suite);
     const created = await api<{ id: string }>('POST', '/v1/playbooks', {
       name: 'Enterprise onboarding',
       trigger: { type: 'subscription_started' },
@@ -132,25 +121,27 @@ describe('trigger decisions', () => {
   });
 
   it('documents the decisions API in the OpenAPI document', async () => {
-    const doc = (await (await fetch(`${service.url}/docs/openapi.json`)).json()) as {
+    const doc = (await (await fetch(`${suite.service.url}/docs/openapi.json`)).json()) as {
       paths: Record<string, unknown>;
     };
     expect(Object.keys(doc.paths)).toContain('/v1/trigger-decisions');
   });
 
   it('parks a trigger on an account with no profile, then starts it once on the profile that arrives', async () => {
-    await publisher.publish([subscriptionStarted('acct-new', new Date().toISOString())]);
+    await suite.publisher.publish([subscriptionStarted('acct-new', new Date().toISOString())]);
     const waiting = await decided('acct-new', onboarding, 'waiting_for_profile');
     expect(waiting.detail).toContain('no profile yet');
     expect(await runsOf('acct-new', onboarding)).toEqual([]);
     const parked = (playbookId: string) =>
-      db.query(
+      suite.db.query(
         `SELECT 1 FROM playbooks.pending_triggers WHERE account_id = 'acct-new' AND playbook_id = $1`,
         [playbookId],
       );
     expect(await parked(onboarding)).toHaveLength(1);
 
-    await publisher.publish([asAny(accountUpdated(workspaceId, 'acct-new', { segment: 'enterprise' }))]);
+    await suite.publisher.publish([
+      asAny(accountUpdated(workspaceId, 'acct-new', { segment: 'enterprise' })),
+    ]);
     const started = await decided('acct-new', onboarding, 'started');
     expect(started.detail).toContain('waited for the profile');
     const runs = await runsOf('acct-new', onboarding);
@@ -158,13 +149,13 @@ describe('trigger decisions', () => {
     expect(await parked(onboarding)).toEqual([]);
 
     // The same playbook again while the run is under way starts nothing, and says so.
-    await publisher.publish([subscriptionStarted('acct-new', new Date().toISOString())]);
+    await suite.publisher.publish([subscriptionStarted('acct-new', new Date().toISOString())]);
     await decided('acct-new', onboarding, 'already_running');
     expect(await runsOf('acct-new', onboarding)).toHaveLength(1);
   });
 
   it('after the wait, evaluates the trigger on what is known and records it', async () => {
-    await publisher.publish([subscriptionStarted('acct-never', new Date().toISOString())]);
+    await suite.publisher.publish([subscriptionStarted('acct-never', new Date().toISOString())]);
     await decided('acct-never', onboarding, 'waiting_for_profile');
     const late = await decided('acct-never', onboarding, 'audience_mismatch');
     expect(late.detail).toContain(`no profile after ${PROFILE_WAIT_SECONDS} s`);
@@ -173,11 +164,11 @@ describe('trigger decisions', () => {
   });
 
   it('starts nothing from history, from triggers older than the horizon or outside the audience, and says why', async () => {
-    await publisher.publish([
+    await suite.publisher.publish([
       asAny(accountUpdated(workspaceId, 'acct-old', { segment: 'enterprise' })),
       asAny(accountUpdated(workspaceId, 'acct-smb', { segment: 'smb' })),
     ]);
-    await publisher.publish([
+    await suite.publisher.publish([
       subscriptionStarted('acct-old', new Date().toISOString(), { backfill: true }),
       subscriptionStarted('acct-old', new Date(Date.now() - 3 * DAY_MS).toISOString()),
       subscriptionStarted('acct-smb', new Date().toISOString()),
@@ -208,8 +199,10 @@ describe('trigger decisions', () => {
   });
 
   it("closes a churned account's runs and tasks as account_churned, starts none while churned, and again once reactivated", async () => {
-    await publisher.publish([asAny(accountUpdated(workspaceId, 'acct-churn', { band: 'red' }))]);
-    await publisher.publish([asAny(alertEvent('alert.raised', workspaceId, 'acct-churn', 'inactivity'))]);
+    await suite.publisher.publish([asAny(accountUpdated(workspaceId, 'acct-churn', { band: 'red' }))]);
+    await suite.publisher.publish([
+      asAny(alertEvent('alert.raised', workspaceId, 'acct-churn', 'inactivity')),
+    ]);
     const started = await decided('acct-churn', outreach, 'started');
     const openTask = await waitFor(
       async () =>
@@ -220,7 +213,9 @@ describe('trigger decisions', () => {
     );
     expect(openTask).toBeDefined();
 
-    await publisher.publish([asAny(accountUpdated(workspaceId, 'acct-churn', { band: 'red', mrr: 0 }))]);
+    await suite.publisher.publish([
+      asAny(accountUpdated(workspaceId, 'acct-churn', { band: 'red', mrr: 0 })),
+    ]);
     const exited = await waitFor(
       async () => (await runsOf('acct-churn', outreach)).find((r) => r.status === 'exited'),
       { what: 'the run to exit' },
@@ -229,19 +224,25 @@ describe('trigger decisions', () => {
     const tasks = (await api<Page<Task>>('GET', '/v1/tasks?accountId=acct-churn')).body.items;
     expect(tasks.map((t) => [t.status, t.note])).toEqual([['skipped', 'run exited: account_churned']]);
 
-    await publisher.publish([asAny(alertEvent('alert.raised', workspaceId, 'acct-churn', 'inactivity'))]);
+    await suite.publisher.publish([
+      asAny(alertEvent('alert.raised', workspaceId, 'acct-churn', 'inactivity')),
+    ]);
     const refused = await decided('acct-churn', outreach, 'account_churned');
     expect(refused.runId).toBeNull();
     expect(await runsOf('acct-churn', outreach)).toHaveLength(1);
 
-    await publisher.publish([asAny(accountUpdated(workspaceId, 'acct-churn', { band: 'red', mrr: 700 }))]);
+    await suite.publisher.publish([
+      asAny(accountUpdated(workspaceId, 'acct-churn', { band: 'red', mrr: 700 })),
+    ]);
     await waitForRows(
-      db,
+      suite.db,
       `SELECT 1 FROM playbooks.accounts WHERE workspace_id = $1 AND account_id = 'acct-churn' AND mrr = 700`,
       [workspaceId],
       { what: 'the reactivated profile' },
     );
-    await publisher.publish([asAny(alertEvent('alert.raised', workspaceId, 'acct-churn', 'inactivity'))]);
+    await suite.publisher.publish([
+      asAny(alertEvent('alert.raised', workspaceId, 'acct-churn', 'inactivity')),
+    ]);
     await waitFor(async () => (await runsOf('acct-churn', outreach)).find((r) => r.status === 'running'), {
       what: 'a run of the reactivated account',
     });

@@ -4,8 +4,11 @@ export interface ApiAnswer<T> {
   readonly body: T;
 }
 
+/** A JSON call to a service's REST API: method, path and, for a write, the body. */
+export type ApiClient = <T = unknown>(method: string, path: string, body?: unknown) => Promise<ApiAnswer<T>>;
+
 /** JSON over a service's REST API with a bearer token; both are read at each call. */
-export function apiClient(baseUrl: () => string, token: () => string) {
+export function apiClient(baseUrl: () => string, token: () => string): ApiClient {
   return async <T = unknown>(method: string, path: string, body?: unknown): Promise<ApiAnswer<T>> => {
     const response = await fetch(`${baseUrl()}${path}`, {
       method,

@@ -1,6 +1,7 @@
 import { ServiceConfig, loadConfig } from '@tsuzuku/platform-config';
 import { ConsumerRunner, EventPublisher, KafkaConnection } from '@tsuzuku/platform-kafka';
 import { ServiceDefinition } from '@tsuzuku/platform-runtime';
+import { ApiClient, apiClient } from './api-client';
 import { TestDatabase, createTestDatabase } from './test-database';
 import { issueTestApiToken } from './test-fixtures';
 import { RunningTestService, startTestService } from './test-service';
@@ -13,6 +14,8 @@ export interface ServiceUnderTest<C extends ServiceConfig> {
   readonly publisher: EventPublisher;
   /** An API token of the suite's workspace (read and write) that the service accepts. */
   readonly token: string;
+  /** JSON over the service's API with that token. */
+  readonly api: ApiClient;
   /** Stops the service and the publisher and drops the database. */
   close(): Promise<void>;
 }
@@ -52,7 +55,12 @@ export async function startServiceUnderTest<C extends ServiceConfig>(
     service = await startTestService(definition, { DATABASE_URL: db.url, ...options.env });
     if (options.joins) await service.app.get(ConsumerRunner).whenJoined(options.joins);
     const token = await issueTestApiToken(publisher, service.url, options.workspaceId, ['read', 'write']);
-    return { db, service, publisher, token, close };
+    const url = service.url;
+    const api = apiClient(
+      () => url,
+      () => token,
+    );
+    return { db, service, publisher, token, api, close };
   } catch (error) {
     await close();
     throw error;
