@@ -1,9 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { EventPublisher } from '@tsuzuku/platform-kafka';
 import {
-  RunningTestService,
   ServiceUnderTest,
-  TestDatabase,
   TestAccountOverrides,
   startServiceUnderTest,
   testAccountUpdated,
@@ -29,10 +26,6 @@ interface AlertRow {
  */
 describe('alerting engine: Kafka in, alerts out', () => {
   let suite: ServiceUnderTest<AlertingConfig>;
-  let db: TestDatabase;
-  let service: RunningTestService<AlertingConfig>;
-  let publisher: EventPublisher;
-  let token: string;
   const workspaceId = `ws_${randomUUID().slice(0, 8)}`;
 
   const healthAt = (score: number) => ({
@@ -60,15 +53,15 @@ describe('alerting engine: Kafka in, alerts out', () => {
       new Date().toISOString(),
     );
   const alertsOf = (accountId: string) =>
-    db.query<AlertRow>(
+    suite.db.query<AlertRow>(
       `SELECT id, rule_type, status, occurrences FROM alerting.alerts WHERE workspace_id = $1 AND account_id = $2 ORDER BY opened_at`,
       [workspaceId, accountId],
     );
   const api = (path: string, init: RequestInit = {}) =>
-    fetch(`${service.url}${path}`, {
+    fetch(`${suite.service.url}${path}`, {
       ...init,
       headers: {
-        authorization: `Bearer ${token}`,
+        authorization: `Bearer ${suite.token}`,
         ...(init.body ? { 'content-type': 'application/json' } : {}),
       },
     });
@@ -83,7 +76,6 @@ describe('alerting engine: Kafka in, alerts out', () => {
       },
       joins: ALERTING_ACCOUNTS_CONSUMER,
     });
-    ({ db, service, publisher, token } = suite);
   }, 60_000);
 
   afterAll(async () => {
@@ -91,7 +83,7 @@ describe('alerting engine: Kafka in, alerts out', () => {
   });
 
   it('documents its API in the OpenAPI document', async () => {
-    const doc = (await (await fetch(`${service.url}/docs/openapi.json`)).json()) as {
+    const doc = (await (await fetch(`${suite.service.url}/docs/openapi.json`)).json()) as {
       paths: Record<string, unknown>;
     };
     expect(Object.keys(doc.paths)).toEqual(
@@ -110,24 +102,24 @@ describe('alerting engine: Kafka in, alerts out', () => {
         '/v1/notification-deliveries',
       ]),
     );
-    expect((await fetch(`${service.url}/v1/alerts`)).status).toBe(401);
+    expect((await fetch(`${suite.service.url}/v1/alerts`)).status).toBe(401);
   });
 
   it('takes a redelivered envelope once', async () => {
     const envelope = updated('acct-redelivered', { signals: { latestNps: 3 } });
-    await publisher.publish([envelope]);
+    await suite.publisher.publish([envelope]);
     await waitFor(async () => (await alertsOf('acct-redelivered')).length === 1 || undefined, {
       what: 'the nps_detractor alert',
     });
-    await publisher.publish([envelope, envelope]);
+    await suite.publisher.publish([envelope, envelope]);
     // A later message on the same partition proves the duplicates were read before it.
-    await publisher.publish([
+    await suite.publisher.publish([
       updated('acct-redelivered', { signals: { latestNps: 3 }, owner: 'later@example.com' }),
     ]);
     await waitFor(
       async () =>
         (
-          await db.query(
+          await suite.db.query(
             `SELECT 1 FROM alerting.accounts WHERE account_id = 'acct-redelivered' AND snapshot->>'owner' = 'later@example.com'`,
           )
         ).length === 1 || undefined,
@@ -135,14 +127,14 @@ describe('alerting engine: Kafka in, alerts out', () => {
     );
     const alerts = await alertsOf('acct-redelivered');
     expect(alerts.map((a) => [a.rule_type, a.occurrences])).toEqual([['nps_detractor', 1]]);
-    const history = await db.query(
+    const history = await suite.db.query(
       `SELECT change FROM alerting.alert_history WHERE alert_id = $1 ORDER BY id`,
       [alerts[0]!.id],
     );
     // One raise (the duplicates changed nothing); the marker gave the account a new owner, who
     // takes the open alert.
     expect(history).toEqual([{ change: 'raised' }, { change: 'reassigned' }]);
-    const [owned] = await db.query(`SELECT owner FROM alerting.alerts WHERE id = $1`, [alerts[0]!.id]);
+    const [owned] = await suite.db.query(`SELECT owner FROM alerting.alerts WHERE id = $1`, [alerts[0]!.id]);
     expect(owned).toEqual({ owner: 'later@example.com' });
   });
 
@@ -155,16 +147,16 @@ describe('alerting engine: Kafka in, alerts out', () => {
       occurredAt: new Date(Date.parse(before.occurredAt) + 1_000).toISOString(),
     };
     const profile = updated('acct-twice', { score: 90 });
-    await publisher.publish([before, before, profile, profile]);
+    await suite.publisher.publish([before, before, profile, profile]);
     await waitFor(
       async () =>
-        (await db.query(`SELECT 1 FROM alerting.score_points WHERE account_id = 'acct-twice'`)).length ===
-          1 || undefined,
+        (await suite.db.query(`SELECT 1 FROM alerting.score_points WHERE account_id = 'acct-twice'`))
+          .length === 1 || undefined,
       { what: 'the first score point', timeoutMs: 45_000 },
     );
     const drop = updated('acct-twice', { score: 50 });
     // One send per topic, one record batch each: the copies reach the consumer in one run.
-    await publisher.publish([after, after, after, drop, drop]);
+    await suite.publisher.publish([after, after, after, drop, drop]);
     const [alert] = await waitFor(
       async () => {
         const alerts = (await alertsOf('acct-twice')).filter((a) => a.rule_type === 'score_drop');
@@ -176,7 +168,7 @@ describe('alerting engine: Kafka in, alerts out', () => {
     // cs.health.v1 and cs.accounts.v1 are read apart: the second point may land after the alert.
     const points = await waitFor(
       async () => {
-        const rows = await db.query<{ score: number }>(
+        const rows = await suite.db.query<{ score: number }>(
           `SELECT score::float AS score FROM alerting.score_points WHERE workspace_id = $1 AND account_id = 'acct-twice' ORDER BY at`,
           [workspaceId],
         );
@@ -185,12 +177,12 @@ describe('alerting engine: Kafka in, alerts out', () => {
       { what: 'the second score point', timeoutMs: 45_000 },
     );
     expect(points.map((p) => p.score)).toEqual([90, 50]);
-    const history = await db.query<{ change: string }>(
+    const history = await suite.db.query<{ change: string }>(
       `SELECT change FROM alerting.alert_history WHERE alert_id = $1 ORDER BY id`,
       [alert!.id],
     );
     expect(history.map((h) => h.change)).toEqual(['raised']);
-    const claimed = await db.query<{ n: number }>(
+    const claimed = await suite.db.query<{ n: number }>(
       `SELECT count(*)::int AS n FROM alerting.inbox WHERE event_id = ANY($1::text[])`,
       [[before.id, after.id, profile.id, drop.id]],
     );
@@ -200,7 +192,7 @@ describe('alerting engine: Kafka in, alerts out', () => {
   it('acts on no past state: a backfill message raises, resolves and cools down nothing, and is not the snapshot', async () => {
     const past = new Date(Date.now() - 90 * DAY_MS).toISOString();
     // A red, silent, detractor past, as a backfill rebuilds it.
-    await publisher.publish([
+    await suite.publisher.publish([
       { ...changed('acct-past', 20), data: { ...changed('acct-past', 20).data, asOf: past, backfill: true } },
       {
         ...updated('acct-past', { score: 20, signals: { latestNps: 2, lastSignInAt: null } }),
@@ -212,16 +204,16 @@ describe('alerting engine: Kafka in, alerts out', () => {
       },
     ]);
     // The present, green, after it on the same partition: the past was read before it.
-    await publisher.publish([updated('acct-past', { score: 85 })]);
+    await suite.publisher.publish([updated('acct-past', { score: 85 })]);
     await waitFor(
       async () =>
-        (await db.query(`SELECT 1 FROM alerting.accounts WHERE account_id = 'acct-past'`)).length === 1 ||
-        undefined,
+        (await suite.db.query(`SELECT 1 FROM alerting.accounts WHERE account_id = 'acct-past'`)).length ===
+          1 || undefined,
       { what: "the present's snapshot" },
     );
     expect(await alertsOf('acct-past')).toEqual([]);
     // The past's score joined the history at the time it stands for.
-    const points = await db.query<{ at: Date; score: string }>(
+    const points = await suite.db.query<{ at: Date; score: string }>(
       `SELECT at, score FROM alerting.score_points WHERE workspace_id = $1 AND account_id = 'acct-past'`,
       [workspaceId],
     );
@@ -230,15 +222,15 @@ describe('alerting engine: Kafka in, alerts out', () => {
 
   it('raises inactivity on the timer, with no message about it', async () => {
     // 30 days without a sign-in are reached two seconds after the only message.
-    await publisher.publish([
+    await suite.publisher.publish([
       updated('acct-quiet', {
         signals: { lastSignInAt: new Date(Date.now() - 30 * DAY_MS + 2000).toISOString() },
       }),
     ]);
     await waitFor(
       async () =>
-        (await db.query(`SELECT 1 FROM alerting.accounts WHERE account_id = 'acct-quiet'`)).length === 1 ||
-        undefined,
+        (await suite.db.query(`SELECT 1 FROM alerting.accounts WHERE account_id = 'acct-quiet'`)).length ===
+          1 || undefined,
       {
         what: 'the snapshot',
       },
@@ -252,7 +244,7 @@ describe('alerting engine: Kafka in, alerts out', () => {
       { what: 'the sweep to raise inactivity', timeoutMs: 10_000 },
     );
     expect(alert).toMatchObject({ rule_type: 'inactivity', status: 'open' });
-    const [entry] = await db.query<{ detail: { trigger?: string } }>(
+    const [entry] = await suite.db.query<{ detail: { trigger?: string } }>(
       `SELECT detail FROM alerting.alert_history WHERE alert_id = $1`,
       [alert!.id],
     );
@@ -261,14 +253,14 @@ describe('alerting engine: Kafka in, alerts out', () => {
 
   it('reopens a snoozed alert when the snooze runs out, and raises score_drop from the score history', async () => {
     // The score history comes from cs.health.v1; the rules run on the snapshots of cs.accounts.v1.
-    await publisher.publish([changed('acct-drop', 90), updated('acct-drop', { score: 90 })]);
+    await suite.publisher.publish([changed('acct-drop', 90), updated('acct-drop', { score: 90 })]);
     await waitFor(
       async () =>
-        (await db.query(`SELECT 1 FROM alerting.score_points WHERE account_id = 'acct-drop'`)).length === 1 ||
-        undefined,
+        (await suite.db.query(`SELECT 1 FROM alerting.score_points WHERE account_id = 'acct-drop'`))
+          .length === 1 || undefined,
       { what: 'the first score point' },
     );
-    await publisher.publish([changed('acct-drop', 50), updated('acct-drop', { score: 50 })]);
+    await suite.publisher.publish([changed('acct-drop', 50), updated('acct-drop', { score: 50 })]);
     const [drop] = await waitFor(
       async () => {
         const alerts = (await alertsOf('acct-drop')).filter((a) => a.rule_type === 'score_drop');
@@ -289,7 +281,7 @@ describe('alerting engine: Kafka in, alerts out', () => {
         timeoutMs: 10_000,
       },
     );
-    const changes = await db.query<{ change: string }>(
+    const changes = await suite.db.query<{ change: string }>(
       `SELECT change FROM alerting.alert_history WHERE alert_id = $1 ORDER BY id`,
       [drop!.id],
     );
@@ -309,7 +301,7 @@ describe('alerting engine: Kafka in, alerts out', () => {
     });
     expect(created.status).toBe(201);
     const rule = (await created.json()) as { id: string };
-    await publisher.publish([
+    await suite.publisher.publish([
       updated('acct-smb', { signals: { latestNps: 8 } }),
       updated('acct-ent', { segment: 'enterprise', signals: { latestNps: 8 } }),
     ]);
@@ -318,15 +310,16 @@ describe('alerting engine: Kafka in, alerts out', () => {
     });
     const ruleIds = async (account: string) =>
       (
-        await db.query<{ rule_id: string }>(`SELECT rule_id FROM alerting.alerts WHERE account_id = $1`, [
-          account,
-        ])
+        await suite.db.query<{ rule_id: string }>(
+          `SELECT rule_id FROM alerting.alerts WHERE account_id = $1`,
+          [account],
+        )
       ).map((r) => r.rule_id);
     expect(await ruleIds('acct-ent')).toContain(rule.id);
     expect(await ruleIds('acct-smb')).not.toContain(rule.id);
     // Deleting the rule resolves what it raised.
     expect((await api(`/v1/alert-rules/${rule.id}`, { method: 'DELETE' })).status).toBe(204);
-    const [after] = await db.query<{ status: string; resolution: { reason: string } }>(
+    const [after] = await suite.db.query<{ status: string; resolution: { reason: string } }>(
       `SELECT status, resolution FROM alerting.alerts WHERE rule_id = $1`,
       [rule.id],
     );
@@ -341,7 +334,7 @@ describe('alerting engine: Kafka in, alerts out', () => {
     const alertsApi = async (accountId: string) =>
       ((await (await api(`/v1/alerts?accountId=${accountId}`)).json()) as { items: AlertView[] }).items;
     const dormant = { lastSignInAt: new Date(Date.now() - 40 * DAY_MS).toISOString() };
-    await publisher.publish([updated('acct-churned', { signals: dormant })]);
+    await suite.publisher.publish([updated('acct-churned', { signals: dormant })]);
     await waitFor(
       async () =>
         (await alertsApi('acct-churned')).some((a) => a.ruleType === 'inactivity' && a.status === 'open') ||
@@ -350,7 +343,7 @@ describe('alerting engine: Kafka in, alerts out', () => {
     );
 
     // Subscription Cancelled: health-scoring publishes MRR 0.
-    await publisher.publish([updated('acct-churned', { mrr: 0, signals: dormant })]);
+    await suite.publisher.publish([updated('acct-churned', { mrr: 0, signals: dormant })]);
     const closed = await waitFor(
       async () => {
         const alerts = await alertsApi('acct-churned');
@@ -363,7 +356,7 @@ describe('alerting engine: Kafka in, alerts out', () => {
     ]);
 
     // Further inactivity: an account the sweep alone alerts on proves the sweep looked at both since.
-    await publisher.publish([
+    await suite.publisher.publish([
       updated('acct-churn-marker', {
         signals: { lastSignInAt: new Date(Date.now() - 30 * DAY_MS + 2000).toISOString() },
       }),
@@ -375,7 +368,7 @@ describe('alerting engine: Kafka in, alerts out', () => {
     expect((await alertsApi('acct-churned')).filter((a) => a.status !== 'resolved')).toEqual([]);
 
     // A new subscription: the account is watched again, with no cooldown left by the churn.
-    await publisher.publish([updated('acct-churned', { mrr: 300, signals: dormant })]);
+    await suite.publisher.publish([updated('acct-churned', { mrr: 300, signals: dormant })]);
     await waitFor(
       async () =>
         (await alertsApi('acct-churned')).some((a) => a.ruleType === 'inactivity' && a.status === 'open') ||

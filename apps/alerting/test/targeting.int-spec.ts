@@ -2,10 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { AlertEventData, Topic } from '@tsuzuku/contracts';
-import { EventPublisher } from '@tsuzuku/platform-kafka';
 import {
   ALLOW_LOOPBACK_RECEIVERS,
-  RunningTestService,
   ServiceUnderTest,
   TopicReader,
   startServiceUnderTest,
@@ -38,19 +36,16 @@ interface Received {
 describe('alert targeting, grace period and notification content', () => {
   const workspaceId = `ws_${randomUUID().slice(0, 8)}`;
   let suite: ServiceUnderTest<AlertingConfig>;
-  let service: RunningTestService<AlertingConfig>;
-  let publisher: EventPublisher;
   let reader: TopicReader;
-  let token = '';
   const got: Received[] = [];
   let server: ReturnType<typeof createServer>;
   let receiverUrl = '';
 
   const api = async <T = unknown>(method: string, path: string, body?: unknown) => {
-    const response = await fetch(`${service.url}${path}`, {
+    const response = await fetch(`${suite.service.url}${path}`, {
       method,
       headers: {
-        authorization: `Bearer ${token}`,
+        authorization: `Bearer ${suite.token}`,
         ...(body === undefined ? {} : { 'content-type': 'application/json' }),
       },
       body: body === undefined ? undefined : JSON.stringify(body),
@@ -102,7 +97,6 @@ describe('alert targeting, grace period and notification content', () => {
       },
       joins: ALERTING_ACCOUNTS_CONSUMER,
     });
-    ({ service, publisher, token } = suite);
     reader = await new TopicReader(process.env['KAFKA_BROKERS']!.split(',')).start([Topic.Alerts]);
   }, 90_000);
 
@@ -134,7 +128,7 @@ describe('alert targeting, grace period and notification content', () => {
 
     const now = new Date();
     const firstSeen = (daysAgo: number) => new Date(now.getTime() - daysAgo * DAY_MS).toISOString();
-    await publisher.publish([
+    await suite.publisher.publish([
       // Five seconds old, red: only the rule without a grace period may speak.
       accountUpdated(
         workspaceId,
@@ -214,7 +208,7 @@ describe('alert targeting, grace period and notification content', () => {
 
     const now = new Date();
     const old = new Date(now.getTime() - 100 * DAY_MS).toISOString();
-    await publisher.publish([
+    await suite.publisher.publish([
       accountUpdated(
         workspaceId,
         'acct-big',
