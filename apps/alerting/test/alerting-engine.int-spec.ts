@@ -1,14 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import {
-  ServiceUnderTest,
   TestAccountOverrides,
-  startServiceUnderTest,
   testAccountUpdated,
   testEnvelope,
+  useServiceUnderTest,
   waitFor,
 } from '@tsuzuku/platform-testing';
 import { alertingService } from '../src/service';
-import { AlertingConfig } from '../src/config/alerting.config';
 import { ALERTING_ACCOUNTS_CONSUMER } from '../src/consumer-groups';
 
 const DAY_MS = 86_400_000;
@@ -25,7 +23,6 @@ interface AlertRow {
  * alerts read back from the alerting schema and the API.
  */
 describe('alerting engine: Kafka in, alerts out', () => {
-  let suite: ServiceUnderTest<AlertingConfig>;
   const workspaceId = `ws_${randomUUID().slice(0, 8)}`;
 
   const healthAt = (score: number) => ({
@@ -66,8 +63,9 @@ describe('alerting engine: Kafka in, alerts out', () => {
       },
     });
 
-  beforeAll(async () => {
-    suite = await startServiceUnderTest(alertingService, {
+  const suite = useServiceUnderTest(
+    alertingService,
+    () => ({
       label: 'alerting_engine',
       workspaceId,
       env: {
@@ -75,12 +73,9 @@ describe('alerting engine: Kafka in, alerts out', () => {
         CONSUMER_RETRY_BASE_MS: '20',
       },
       joins: ALERTING_ACCOUNTS_CONSUMER,
-    });
-  }, 60_000);
-
-  afterAll(async () => {
-    await suite?.close();
-  });
+    }),
+    60_000,
+  );
 
   it('documents its API in the OpenAPI document', async () => {
     const doc = (await (await fetch(`${suite.service.url}/docs/openapi.json`)).json()) as {

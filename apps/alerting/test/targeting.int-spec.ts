@@ -4,12 +4,10 @@ import { AddressInfo } from 'node:net';
 import { AlertEventData, Topic } from '@tsuzuku/contracts';
 import {
   ALLOW_LOOPBACK_RECEIVERS,
-  ServiceUnderTest,
   TopicReader,
-  startServiceUnderTest,
+  useServiceUnderTest,
   waitFor,
 } from '@tsuzuku/platform-testing';
-import { AlertingConfig } from '../src/config/alerting.config';
 import { ALERTING_ACCOUNTS_CONSUMER } from '../src/consumer-groups';
 import { alertingService } from '../src/service';
 import { accountUpdated, redAccount } from './factories';
@@ -35,7 +33,6 @@ interface Received {
  */
 describe('alert targeting, grace period and notification content', () => {
   const workspaceId = `ws_${randomUUID().slice(0, 8)}`;
-  let suite: ServiceUnderTest<AlertingConfig>;
   let reader: TopicReader;
   const got: Received[] = [];
   let server: ReturnType<typeof createServer>;
@@ -87,7 +84,10 @@ describe('alert targeting, grace period and notification content', () => {
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     receiverUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    suite = await startServiceUnderTest(alertingService, {
+  });
+  const suite = useServiceUnderTest(
+    alertingService,
+    () => ({
       label: 'alerting_targeting',
       workspaceId,
       env: {
@@ -96,13 +96,15 @@ describe('alert targeting, grace period and notification content', () => {
         ...ALLOW_LOOPBACK_RECEIVERS,
       },
       joins: ALERTING_ACCOUNTS_CONSUMER,
-    });
+    }),
+    90_000,
+  );
+  beforeAll(async () => {
     reader = await new TopicReader(process.env['KAFKA_BROKERS']!.split(',')).start([Topic.Alerts]);
   }, 90_000);
 
   afterAll(async () => {
     await reader?.stop();
-    await suite?.close();
     await new Promise((resolve) => server?.close(resolve));
   });
 

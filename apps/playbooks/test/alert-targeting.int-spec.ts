@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { AlertEventData, AlertRuleType, AnyEventEnvelope } from '@tsuzuku/contracts';
-import { ApiClient, ServiceUnderTest, startServiceUnderTest, waitFor } from '@tsuzuku/platform-testing';
-import { PlaybooksConfig } from '../src/config/playbooks.config';
+import { ApiClient, useServiceUnderTest, waitFor } from '@tsuzuku/platform-testing';
 import { PLAYBOOKS_SIGNALS_CONSUMER } from '../src/engine/consumer-groups';
 import { playbooksService } from '../src/service';
 import { accountUpdated, alertEvent, asAny } from './signals';
@@ -24,7 +23,6 @@ interface Playbook {
  */
 describe('playbooks selecting alerts by rule id and segment', () => {
   const workspaceId = `ws_${randomUUID().slice(0, 8)}`;
-  let suite: ServiceUnderTest<PlaybooksConfig>;
   const api: ApiClient = (method, path, body) => suite.api(method, path, body);
   const runsOf = async (accountId: string) =>
     (await api<{ items: Run[] }>('GET', `/v1/playbook-runs?accountId=${encodeURIComponent(accountId)}`)).body
@@ -57,8 +55,9 @@ describe('playbooks selecting alerts by rule id and segment', () => {
     ];
   };
 
-  beforeAll(async () => {
-    suite = await startServiceUnderTest(playbooksService, {
+  const suite = useServiceUnderTest(
+    playbooksService,
+    () => ({
       label: 'playbooks_targeting',
       workspaceId,
       env: {
@@ -66,12 +65,9 @@ describe('playbooks selecting alerts by rule id and segment', () => {
         PLAYBOOK_DEFAULT_OWNER: 'cs-team@example.com',
       },
       joins: PLAYBOOKS_SIGNALS_CONSUMER,
-    });
-  }, 90_000);
-
-  afterAll(async () => {
-    await suite?.close();
-  });
+    }),
+    90_000,
+  );
 
   it('starts only the playbook that names a custom rule, while the default rule still starts the built-in one', async () => {
     const builtIn = (await api<{ items: Playbook[] }>('GET', '/v1/playbooks')).body.items.find(

@@ -4,13 +4,11 @@ import { SMTPServer } from 'smtp-server';
 import {
   ApiClient,
   ALLOW_LOOPBACK_RECEIVERS,
-  ServiceUnderTest,
-  startServiceUnderTest,
   testCustomerEvent,
+  useServiceUnderTest,
   waitFor,
   waitForRows,
 } from '@tsuzuku/platform-testing';
-import { PlaybooksConfig } from '../src/config/playbooks.config';
 import { PLAYBOOKS_SIGNALS_CONSUMER } from '../src/engine/consumer-groups';
 import { playbooksService } from '../src/service';
 import { accountUpdated, alertEvent, asAny } from './signals';
@@ -31,7 +29,6 @@ interface Run {
 describe('email settings per workspace', () => {
   const workspaceId = `ws_${randomUUID().slice(0, 8)}`;
   const password = `smtp-pass-${randomUUID()}`;
-  let suite: ServiceUnderTest<PlaybooksConfig>;
   let smtp: SMTPServer;
   let smtpPort: number;
   const mails: { to: string[]; user: string | undefined; raw: string }[] = [];
@@ -103,18 +100,20 @@ describe('email settings per workspace', () => {
     await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
     smtpPort = (smtp.server.address() as AddressInfo).port;
     // No SMTP_URL: only the workspace's own settings can send.
-    suite = await startServiceUnderTest(playbooksService, {
-      label: 'playbooks_email',
-      workspaceId,
-      env: {
-        PLAYBOOK_TICK_MS: '200',
-        PLAYBOOK_RETRY_BASE_MS: '100',
-        PLAYBOOK_STEP_MAX_ATTEMPTS: '2',
-        // The test's SMTP server is on loopback, which the production default refuses.
-        ...ALLOW_LOOPBACK_RECEIVERS,
-      },
-      joins: PLAYBOOKS_SIGNALS_CONSUMER,
-    });
+  });
+  const suite = useServiceUnderTest(playbooksService, () => ({
+    label: 'playbooks_email',
+    workspaceId,
+    env: {
+      PLAYBOOK_TICK_MS: '200',
+      PLAYBOOK_RETRY_BASE_MS: '100',
+      PLAYBOOK_STEP_MAX_ATTEMPTS: '2',
+      // The test's SMTP server is on loopback, which the production default refuses.
+      ...ALLOW_LOOPBACK_RECEIVERS,
+    },
+    joins: PLAYBOOKS_SIGNALS_CONSUMER,
+  }));
+  beforeAll(async () => {
     expect(suite.service.config.SMTP_URL).toBeUndefined();
     const created = await api('POST', '/v1/playbooks', {
       name: 'Inactive: write to them',
@@ -128,7 +127,6 @@ describe('email settings per workspace', () => {
   });
 
   afterAll(async () => {
-    await suite?.close();
     await new Promise<void>((resolve) => (smtp ? smtp.close(() => resolve()) : resolve()));
   });
 

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { DENIED_OUTBOUND_SCHEMES, DENIED_OUTBOUND_TARGETS } from '@tsuzuku/platform-runtime';
-import { ApiClient, ServiceUnderTest, startServiceUnderTest, waitFor } from '@tsuzuku/platform-testing';
-import { PlaybooksConfig } from '../src/config/playbooks.config';
+import { ApiClient, useServiceUnderTest, waitFor } from '@tsuzuku/platform-testing';
 import { PLAYBOOKS_SIGNALS_CONSUMER } from '../src/engine/consumer-groups';
 import { playbooksService } from '../src/service';
 import { accountUpdated, asAny, profiledAlert } from './signals';
@@ -21,24 +20,17 @@ interface Step {
  */
 describe('playbooks outbound URLs', () => {
   const workspaceId = `ws_${randomUUID().slice(0, 8)}`;
-  let suite: ServiceUnderTest<PlaybooksConfig>;
   const api: ApiClient = (method, path, body) => suite.api(method, path, body);
 
-  beforeAll(async () => {
-    suite = await startServiceUnderTest(playbooksService, {
-      label: 'playbooks_outbound',
-      workspaceId,
-      env: {
-        PLAYBOOK_TICK_MS: '100',
-        PLAYBOOK_STEP_MAX_ATTEMPTS: '1',
-      },
-      joins: PLAYBOOKS_SIGNALS_CONSUMER,
-    });
-  });
-
-  afterAll(async () => {
-    await suite?.close();
-  });
+  const suite = useServiceUnderTest(playbooksService, () => ({
+    label: 'playbooks_outbound',
+    workspaceId,
+    env: {
+      PLAYBOOK_TICK_MS: '100',
+      PLAYBOOK_STEP_MAX_ATTEMPTS: '1',
+    },
+    joins: PLAYBOOKS_SIGNALS_CONSUMER,
+  }));
 
   it('refuses every internal target in a webhook or notify step, naming the step field', async () => {
     const accepted: string[] = [];

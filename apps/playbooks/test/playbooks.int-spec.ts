@@ -4,14 +4,12 @@ import { SMTPServer } from 'smtp-server';
 import { Topic } from '@tsuzuku/contracts';
 import {
   ApiClient,
-  ServiceUnderTest,
   TopicReader,
-  startServiceUnderTest,
   testCustomerEvent,
+  useServiceUnderTest,
   waitFor,
   waitForRows,
 } from '@tsuzuku/platform-testing';
-import { PlaybooksConfig } from '../src/config/playbooks.config';
 import { TriggerSweep } from '../src/engine/trigger-sweep';
 import { PLAYBOOKS_SIGNALS_CONSUMER } from '../src/engine/consumer-groups';
 import { playbooksService } from '../src/service';
@@ -57,8 +55,8 @@ describe('playbooks', () => {
   const brokers = process.env['KAFKA_BROKERS']!.split(',');
   const workspaceId = `ws_${randomUUID().slice(0, 8)}`;
   const mails: { to: string[]; raw: string }[] = [];
-  let suite: ServiceUnderTest<PlaybooksConfig>;
   let smtp: SMTPServer;
+  let smtpPort = 0;
   let reader: TopicReader;
   const api: ApiClient = (method, path, body) => suite.api(method, path, body);
 
@@ -87,24 +85,23 @@ describe('playbooks', () => {
       },
     });
     await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
-    const smtpPort = (smtp.server.address() as AddressInfo).port;
+    smtpPort = (smtp.server.address() as AddressInfo).port;
     reader = await new TopicReader(brokers).start([Topic.Playbooks]);
-    suite = await startServiceUnderTest(playbooksService, {
-      label: 'playbooks',
-      workspaceId,
-      env: {
-        PLAYBOOK_TICK_MS: '200',
-        SMTP_URL: `smtp://127.0.0.1:${smtpPort}`,
-        PLAYBOOK_MANAGER_EMAIL: 'manager@example.com',
-        PLAYBOOK_SWEEP_MS: '1000',
-      },
-      joins: PLAYBOOKS_SIGNALS_CONSUMER,
-    });
   });
+  const suite = useServiceUnderTest(playbooksService, () => ({
+    label: 'playbooks',
+    workspaceId,
+    env: {
+      PLAYBOOK_TICK_MS: '200',
+      SMTP_URL: `smtp://127.0.0.1:${smtpPort}`,
+      PLAYBOOK_MANAGER_EMAIL: 'manager@example.com',
+      PLAYBOOK_SWEEP_MS: '1000',
+    },
+    joins: PLAYBOOKS_SIGNALS_CONSUMER,
+  }));
 
   afterAll(async () => {
     await reader?.stop();
-    await suite?.close();
     await new Promise<void>((resolve) => (smtp ? smtp.close(() => resolve()) : resolve()));
   });
 

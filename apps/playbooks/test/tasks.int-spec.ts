@@ -2,14 +2,12 @@ import { randomUUID } from 'node:crypto';
 import { Topic, taskOwnerOf } from '@tsuzuku/contracts';
 import {
   ApiClient,
-  ServiceUnderTest,
   TopicReader,
-  startServiceUnderTest,
   testEnvelope,
+  useServiceUnderTest,
   waitFor,
   waitForRows,
 } from '@tsuzuku/platform-testing';
-import { PlaybooksConfig } from '../src/config/playbooks.config';
 import { PLAYBOOKS_SIGNALS_CONSUMER } from '../src/engine/consumer-groups';
 import { playbooksService } from '../src/service';
 import { accountUpdated } from './signals';
@@ -45,7 +43,6 @@ describe('playbooks tasks: owner, by hand, unassigned, fallback owner', () => {
   const workspaceId = `ws_${randomUUID().slice(0, 8)}`;
   const withOwner = `acct-owned-${randomUUID().slice(0, 6)}`;
   const ownerless = `acct-none-${randomUUID().slice(0, 6)}`;
-  let suite: ServiceUnderTest<PlaybooksConfig>;
   let reader: TopicReader;
   const api: ApiClient = (method, path, body) => suite.api(method, path, body);
 
@@ -66,14 +63,14 @@ describe('playbooks tasks: owner, by hand, unassigned, fallback owner', () => {
     );
   }
 
+  const suite = useServiceUnderTest(playbooksService, () => ({
+    label: 'playbooks_tasks',
+    workspaceId,
+    env: { PLAYBOOK_TICK_MS: '200' },
+    joins: PLAYBOOKS_SIGNALS_CONSUMER,
+  }));
   beforeAll(async () => {
     // The service provisions the topics at boot; the reader starts after it.
-    suite = await startServiceUnderTest(playbooksService, {
-      label: 'playbooks_tasks',
-      workspaceId,
-      env: { PLAYBOOK_TICK_MS: '200' },
-      joins: PLAYBOOKS_SIGNALS_CONSUMER,
-    });
     reader = await new TopicReader(brokers).start([Topic.Playbooks]);
     await suite.publisher.publish([
       accountUpdated(workspaceId, withOwner, { csmEmail: 'csm@example.com', band: 'green', score: 80 }),
@@ -90,7 +87,6 @@ describe('playbooks tasks: owner, by hand, unassigned, fallback owner', () => {
 
   afterAll(async () => {
     await reader?.stop();
-    await suite?.close();
   });
 
   const announced = (type: string, taskId: string) =>

@@ -1,13 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import {
   ApiClient,
-  ServiceUnderTest,
-  startServiceUnderTest,
   testCustomerEvent,
+  useServiceUnderTest,
   waitFor,
   waitForRows,
 } from '@tsuzuku/platform-testing';
-import { PlaybooksConfig } from '../src/config/playbooks.config';
 import { PLAYBOOKS_SIGNALS_CONSUMER } from '../src/engine/consumer-groups';
 import { playbooksService } from '../src/service';
 import { accountUpdated, alertEvent, asAny } from './signals';
@@ -49,7 +47,6 @@ const PROFILE_WAIT_SECONDS = 15;
  */
 describe('trigger decisions', () => {
   const workspaceId = `ws_${randomUUID().slice(0, 8)}`;
-  let suite: ServiceUnderTest<PlaybooksConfig>;
   let onboarding = '';
   let outreach = '';
   const api: ApiClient = (method, path, body) => suite.api(method, path, body);
@@ -81,8 +78,9 @@ describe('trigger decisions', () => {
       }),
     );
 
-  beforeAll(async () => {
-    suite = await startServiceUnderTest(playbooksService, {
+  const suite = useServiceUnderTest(
+    playbooksService,
+    () => ({
       label: 'playbooks_decisions',
       workspaceId,
       env: {
@@ -91,7 +89,10 @@ describe('trigger decisions', () => {
         PLAYBOOK_PROFILE_WAIT_SECONDS: String(PROFILE_WAIT_SECONDS),
       },
       joins: PLAYBOOKS_SIGNALS_CONSUMER,
-    });
+    }),
+    120_000,
+  );
+  beforeAll(async () => {
     const created = await api<{ id: string }>('POST', '/v1/playbooks', {
       name: 'Enterprise onboarding',
       trigger: { type: 'subscription_started' },
@@ -115,10 +116,6 @@ describe('trigger decisions', () => {
     expect(risk.status).toBe(201);
     outreach = risk.body.id;
   }, 120_000);
-
-  afterAll(async () => {
-    await suite?.close();
-  });
 
   it('documents the decisions API in the OpenAPI document', async () => {
     const doc = (await (await fetch(`${suite.service.url}/docs/openapi.json`)).json()) as {

@@ -1,3 +1,4 @@
+import { afterAll, beforeAll } from '@jest/globals';
 import { ServiceConfig, loadConfig } from '@tsuzuku/platform-config';
 import { ConsumerRunner, EventPublisher, KafkaConnection } from '@tsuzuku/platform-kafka';
 import { ServiceDefinition } from '@tsuzuku/platform-runtime';
@@ -65,4 +66,43 @@ export async function startServiceUnderTest<C extends ServiceConfig>(
     await close();
     throw error;
   }
+}
+
+/**
+ * The suite's service under test, started before its tests (in a beforeAll registered here, after
+ * the ones registered before the call) and closed after them; `options` is read when it starts.
+ */
+export function useServiceUnderTest<C extends ServiceConfig>(
+  definition: ServiceDefinition<C>,
+  options: () => ServiceUnderTestOptions,
+  timeoutMs = 90_000,
+): ServiceUnderTest<C> {
+  let started: ServiceUnderTest<C> | undefined;
+  beforeAll(async () => {
+    started = await startServiceUnderTest(definition, options());
+  }, timeoutMs);
+  afterAll(() => started?.close());
+  const current = () => {
+    if (!started)
+      throw new Error(`${definition.name} is not started: use it inside the suite's tests and hooks`);
+    return started;
+  };
+  return {
+    get db() {
+      return current().db;
+    },
+    get service() {
+      return current().service;
+    },
+    get publisher() {
+      return current().publisher;
+    },
+    get token() {
+      return current().token;
+    },
+    get api() {
+      return current().api;
+    },
+    close: () => current().close(),
+  };
 }
