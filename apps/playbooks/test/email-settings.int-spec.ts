@@ -99,8 +99,8 @@ describe('email settings per workspace', () => {
     });
     await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
     smtpPort = (smtp.server.address() as AddressInfo).port;
-    // No SMTP_URL: only the workspace's own settings can send.
   });
+  // No SMTP_URL: only the workspace's own settings can send.
   const suite = useServiceUnderTest(playbooksService, () => ({
     label: 'playbooks_email',
     workspaceId,
