@@ -40,6 +40,27 @@ describe('ingestion: the Segment-compatible API', () => {
     events.messages.filter((m) => parse(m).workspaceId === workspaceId);
   const byMessageId = (messageId: string) =>
     events.messages.filter((m) => parse(m).data.messageId === messageId);
+  /**
+   * Waits for `count` calls of a user on cs.events.v1, then reads past markers sent behind them:
+   * what arrived, and the user's calls once a repeat on its way would have arrived too.
+   */
+  const callsOfUser = async (user: string, count: number, what: string) => {
+    const arrived = await waitFor(
+      () => {
+        const mine = eventsOf(ws.id).filter((m) => parse(m).data.userId === user);
+        return mine.length >= count ? mine : undefined;
+      },
+      { what },
+    );
+    const markers = await readPastMarkers(ingestion.service.url, ws.writeKey, events, arrived);
+    const mine = eventsOf(ws.id).filter(
+      (m) => parse(m).data.userId === user && !markers.has(parse(m).data.messageId),
+    );
+    return { arrived, mine };
+  };
+  /** Posts one call with the workspace's write key and expects it accepted. */
+  const expectAccepted = async (path: string, body: Record<string, unknown>) =>
+    expect((await post(ingestion.service.url, path, body, { writeKey: ws.writeKey })).status).toBe(200);
 
   beforeAll(async () => {
     // As main.ts does, so requests get server spans and events carry their trace context.
@@ -83,18 +104,8 @@ describe('ingestion: the Segment-compatible API', () => {
     analytics.track({ userId: user, event: 'Survey Responded', properties: { survey: 'nps', score: 9 } });
     await analytics.closeAndFlush({ timeout: 20_000 });
 
-    const arrived = await waitFor(
-      () => {
-        const mine = eventsOf(ws.id).filter((m) => parse(m).data.userId === user);
-        return mine.length >= 5 ? mine : undefined;
-      },
-      { what: 'the five Segment calls on cs.events.v1' },
-    );
     // No sixth (a repeat) on its way: markers sent behind them arrive first.
-    const markers = await readPastMarkers(ingestion.service.url, ws.writeKey, events, arrived);
-    const mine = eventsOf(ws.id).filter(
-      (m) => parse(m).data.userId === user && !markers.has(parse(m).data.messageId),
-    );
+    const { arrived, mine } = await callsOfUser(user, 5, 'the five Segment calls on cs.events.v1');
     expect(mine).toHaveLength(5);
     expect(new Set(mine.map((m) => parse(m).data.messageId)).size).toBe(5);
     for (const m of arrived) {
@@ -120,17 +131,7 @@ describe('ingestion: the Segment-compatible API', () => {
     client.identify({ userId: user, traits: { name: 'Ruth' } });
     client.page({ userId: user, name: 'Settings', context: { groupId: 'acc-rudder' } });
     await client.flush();
-    const arrived = await waitFor(
-      () => {
-        const mine = eventsOf(ws.id).filter((m) => parse(m).data.userId === user);
-        return mine.length >= 3 ? mine : undefined;
-      },
-      { what: 'the three RudderStack calls' },
-    );
-    const markers = await readPastMarkers(ingestion.service.url, ws.writeKey, events, arrived);
-    const mine = eventsOf(ws.id).filter(
-      (m) => parse(m).data.userId === user && !markers.has(parse(m).data.messageId),
-    );
+    const { mine } = await callsOfUser(user, 3, 'the three RudderStack calls');
     expect(mine).toHaveLength(3);
     const track = mine.map(parse).find((e) => e.data.call === 'track')!;
     expect(track.accountId).toBe('acc-rudder');
@@ -139,36 +140,9 @@ describe('ingestion: the Segment-compatible API', () => {
   it('resolves the account from the user’s latest group; without one, keys by the user and still publishes', async () => {
     const user = `m-${randomUUID()}`;
     const stranger = `s-${randomUUID()}`;
-    expect(
-      (
-        await post(
-          ingestion.service.url,
-          '/v1/group',
-          { userId: user, groupId: 'acc-1' },
-          { writeKey: ws.writeKey },
-        )
-      ).status,
-    ).toBe(200);
-    expect(
-      (
-        await post(
-          ingestion.service.url,
-          '/v1/track',
-          { userId: user, event: 'Meeting Held' },
-          { writeKey: ws.writeKey },
-        )
-      ).status,
-    ).toBe(200);
-    expect(
-      (
-        await post(
-          ingestion.service.url,
-          '/v1/track',
-          { userId: stranger, event: 'Meeting Held' },
-          { writeKey: ws.writeKey },
-        )
-      ).status,
-    ).toBe(200);
+    await expectAccepted('/v1/group', { userId: user, groupId: 'acc-1' });
+    await expectAccepted('/v1/track', { userId: user, event: 'Meeting Held' });
+    await expectAccepted('/v1/track', { userId: stranger, event: 'Meeting Held' });
     const [meeting] = await waitFor(() => {
       const found = eventsOf(ws.id).filter(
         (m) => parse(m).data.userId === user && parse(m).data.call === 'track',
