@@ -116,6 +116,22 @@ const byName = (a: Seed, b: Seed) =>
   compare((a.name ?? a.accountId).toLowerCase(), (b.name ?? b.accountId).toLowerCase()) ||
   compare(a.accountId, b.accountId);
 const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+/**
+ * The health acc-01 is seeded with: its score, the coverage of its measures, and its trends (7
+ * days ago the point of 8 days ago was in effect; 30 days ago the one of 31 days ago).
+ */
+const seededHealthOfAcc01 = () => {
+  const current = seeds[1]!.score!;
+  return {
+    score: current,
+    band: bandOf(current),
+    computedScore: current,
+    coverage: 0.9,
+    override: null,
+    trend7d: -5,
+    trend30d: -20,
+  };
+};
 /** The distinct field paths of a 400, sorted. */
 const paths = (problems: Problems) => [...new Set((problems.errors ?? []).map((e) => e.path))].sort();
 
@@ -438,7 +454,6 @@ describe('accounts API', () => {
 
   describe('GET /v1/accounts/:accountId', () => {
     it('shows profile, phase, touch model and health with trends', async () => {
-      const current = seeds[1]!.score!;
       const account = await api<AccountSummary & Record<string, unknown>>(
         readA,
         'GET',
@@ -453,16 +468,7 @@ describe('accounts API', () => {
         firstSeenAt: expect.any(String),
         lastSeenAt: null,
         traits: {},
-        health: {
-          score: current,
-          band: bandOf(current),
-          computedScore: current,
-          coverage: 0.9,
-          override: null,
-          // 7 days ago the point of 8 days ago was in effect; 30 days ago the one of 31 days ago.
-          trend7d: -5,
-          trend30d: -20,
-        },
+        health: seededHealthOfAcc01(),
       });
     });
 
@@ -491,16 +497,7 @@ describe('accounts API', () => {
       const health = await api<Explanation>(readA, 'GET', '/v1/accounts/acc-01/health');
       expect(health.status).toBe(200);
       const body = health.body;
-      expect(body).toMatchObject({
-        accountId: 'acc-01',
-        score: current,
-        band: bandOf(current),
-        computedScore: current,
-        coverage: 0.9,
-        override: null,
-        trend7d: -5,
-        trend30d: -20,
-      });
+      expect(body).toMatchObject({ accountId: 'acc-01', ...seededHealthOfAcc01() });
       expect(body.measures).toEqual(measures.map((m) => ({ ...m, leftOut: m.points === null })));
       // Deficits: logins 0.4 x 80 = 32, nps 0.3 x 50 = 15, features 0.3 x 10 = 3.
       expect(body.decisive.largestDeficits.map((m) => [m.measureId, m.deficit])).toEqual([
