@@ -12,9 +12,9 @@ import {
 } from '@tsuzuku/platform-testing';
 import { KPI_FIELDS, KpiRow } from '../src/kpis/domain/kpi-formulas';
 import { daysInMonth, formatMonth, monthOf } from '../src/kpis/domain/month';
+import { reportingGrpcClient } from './reporting-grpc';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
-const PROTO = path.join(ROOT, 'libs', 'contracts', 'proto', 'reporting.v1.proto');
 const REFLECTION_PROTO = path.join(
   ROOT,
   'node_modules',
@@ -403,25 +403,7 @@ describe('retention KPIs through the public APIs', () => {
     expect(reversed.status).toBe(400);
 
     // gRPC, with the same token, answers the same figures; reflection lists the service.
-    const loaded = grpc.loadPackageDefinition(
-      protoLoader.loadSync(PROTO, { keepCase: false, longs: Number, defaults: true, oneofs: true }),
-    ) as unknown as { tsuzuku: { reporting: { v1: { ReportingService: grpc.ServiceClientConstructor } } } };
-    const client = new loaded.tsuzuku.reporting.v1.ReportingService(
-      `127.0.0.1:${grpcPort}`,
-      grpc.credentials.createInsecure(),
-    );
-    const metadata = new grpc.Metadata();
-    metadata.set('authorization', `Bearer ${token}`);
-    const call = <T>(method: string, request: object, md = metadata) =>
-      new Promise<T>((resolve, reject) =>
-        (
-          client[method] as (
-            r: object,
-            m: grpc.Metadata,
-            cb: (e: grpc.ServiceError | null, v: T) => void,
-          ) => void
-        )(request, md, (error, value) => (error ? reject(error) : resolve(value))),
-      );
+    const { call, close } = reportingGrpcClient(grpcPort, token);
     const viaGrpc = await call<{ currency: string; months: Record<string, unknown>[] }>('GetKpis', {
       from: m1,
       to: m4,
@@ -512,7 +494,7 @@ describe('retention KPIs through the public APIs', () => {
       stream.write({ listServices: '*' });
     });
     expect(services).toContain('tsuzuku.reporting.v1.ReportingService');
-    client.close();
+    close();
     reflector.close();
 
     // A rebuild empties the read models and replays the topics: the same numbers.

@@ -1,6 +1,3 @@
-import * as grpc from '@grpc/grpc-js';
-import * as protoLoader from '@grpc/proto-loader';
-import * as path from 'node:path';
 import { Client } from 'pg';
 import {
   BuiltService,
@@ -18,8 +15,8 @@ import {
   waitFor,
   zeroMrrFigures,
 } from '@tsuzuku/platform-testing';
+import { reportingGrpcClient } from './reporting-grpc';
 
-const PROTO = path.resolve(__dirname, '..', '..', '..', 'libs', 'contracts', 'proto', 'reporting.v1.proto');
 const DAY_MS = 86_400_000;
 const HOUR_MS = 3_600_000;
 
@@ -469,25 +466,7 @@ describe('KPI slices by the attributes accounts had at event time', () => {
       ).toEqual(expectedMovements(lateCalls, slice));
     }
 
-    const loaded = grpc.loadPackageDefinition(
-      protoLoader.loadSync(PROTO, { keepCase: false, longs: Number, defaults: true, oneofs: true }),
-    ) as unknown as { tsuzuku: { reporting: { v1: { ReportingService: grpc.ServiceClientConstructor } } } };
-    const client = new loaded.tsuzuku.reporting.v1.ReportingService(
-      `127.0.0.1:${grpcPort}`,
-      grpc.credentials.createInsecure(),
-    );
-    const metadata = new grpc.Metadata();
-    metadata.set('authorization', `Bearer ${late.token}`);
-    const call = <T>(method: string, request: object) =>
-      new Promise<T>((resolve, reject) =>
-        (
-          client[method] as (
-            r: object,
-            m: grpc.Metadata,
-            cb: (e: grpc.ServiceError | null, v: T) => void,
-          ) => void
-        )(request, metadata, (error, value) => (error ? reject(error) : resolve(value))),
-      );
+    const { call, close } = reportingGrpcClient(grpcPort, late.token);
     try {
       for (const slice of [{ segment: 'enterprise' }, { owner: CSMS[1] }, { plan: 'business' }]) {
         const viaGrpc = await call<{ months: Record<string, unknown>[] }>('GetKpis', {
@@ -513,7 +492,7 @@ describe('KPI slices by the attributes accounts had at event time', () => {
         })),
       ).toEqual(expectedMovements(lateCalls, { segment: 'mid-market', plan: 'pro' }));
     } finally {
-      client.close();
+      close();
     }
   });
 
