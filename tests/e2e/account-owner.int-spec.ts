@@ -13,6 +13,7 @@ import {
   startBuiltPipeline,
   waitFor,
   waitForCatchUp,
+  waitForTaskOwner,
 } from '@tsuzuku/platform-testing';
 
 const DAY_MS = 86_400_000;
@@ -277,21 +278,7 @@ describe('ownership: open alerts and tasks follow their account to its new owner
     try {
       for (const accountId of accounts)
         for (const taskId of openTasksBefore.get(accountId)!)
-          await waitFor(
-            () =>
-              announced.messages.some((m) => {
-                const event = JSON.parse(m.value ?? '{}') as {
-                  type?: string;
-                  data?: { taskId?: string; owner?: string | null };
-                };
-                return (
-                  event.type === 'task.updated' &&
-                  event.data?.taskId === taskId &&
-                  event.data.owner === newOwners[accountId]
-                );
-              }) || undefined,
-            { what: `task.updated for the moved task ${taskId}`, timeoutMs: 30_000 },
-          );
+          await waitForTaskOwner(announced, taskId, newOwners[accountId]!);
     } finally {
       await announced.stop();
     }

@@ -11,6 +11,7 @@ import {
   testAccountUpdated,
   waitFor,
   waitForCatchUp,
+  waitForTaskOwner,
 } from '@tsuzuku/platform-testing';
 
 interface Page<T> {
@@ -228,20 +229,7 @@ describe('the fallback owner, from workspace creation to alerts and tasks', () =
     expect(await Promise.all(held.taskIds.map(taskOwner))).toEqual(held.taskIds.map(() => second));
     // Each moved task was announced as task.updated with its new owner.
     try {
-      for (const taskId of held.taskIds)
-        await waitFor(
-          () =>
-            announced.messages.some((m) => {
-              const event = JSON.parse(m.value ?? '{}') as {
-                type?: string;
-                data?: { taskId?: string; owner?: string | null };
-              };
-              return (
-                event.type === 'task.updated' && event.data?.taskId === taskId && event.data.owner === second
-              );
-            }) || undefined,
-          { what: `task.updated for the moved task ${taskId}`, timeoutMs: 30_000 },
-        );
+      for (const taskId of held.taskIds) await waitForTaskOwner(announced, taskId, second);
     } finally {
       await announced.stop();
     }

@@ -13,6 +13,7 @@ import {
 } from '@tsuzuku/contracts';
 import { generateSecret, hashSecret } from '@tsuzuku/platform-auth';
 import { EventPublisher } from '@tsuzuku/platform-kafka';
+import { TopicReader } from './topic-reader';
 import { waitFor } from './wait-for';
 
 export type TestCustomerEvent = EventEnvelope<'customer.event.recorded', CustomerEventData>;
@@ -216,4 +217,19 @@ export function enterpriseSignupCalls(
     },
     { type: 'track', messageId: randomUUID(), userId, event: 'Signed In', timestamp, context: { groupId } },
   ];
+}
+
+/** Waits until `reader`, on cs.playbooks.v1, has read a task.updated that gives task `taskId` the owner `owner`. */
+export function waitForTaskOwner(reader: TopicReader, taskId: string, owner: string | null): Promise<true> {
+  return waitFor(
+    () =>
+      reader.messages.some((m) => {
+        const event = JSON.parse(m.value ?? '{}') as {
+          type?: string;
+          data?: { taskId?: string; owner?: string | null };
+        };
+        return event.type === 'task.updated' && event.data?.taskId === taskId && event.data.owner === owner;
+      }) || undefined,
+    { what: `task.updated for the moved task ${taskId}`, timeoutMs: 30_000 },
+  );
 }
