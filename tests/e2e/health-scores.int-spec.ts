@@ -1,6 +1,7 @@
 import {
   BuiltPipeline,
   BuiltService,
+  dormantAccountCalls,
   postSegment,
   startBuiltPipeline,
   waitFor,
@@ -125,38 +126,7 @@ describe('health scores through the public APIs', () => {
       context: { groupId: 'acct-healthy' },
     });
 
-    const dormant: unknown[] = [
-      {
-        type: 'group',
-        userId: 'd-0',
-        groupId: 'acct-dormant',
-        timestamp: ago(90),
-        traits: { name: 'Dormant Ltd', seats, mrr: 2000, plan: 'pro' },
-      },
-      {
-        type: 'track',
-        userId: 'd-0',
-        event: 'Signed In',
-        timestamp: ago(40),
-        context: { groupId: 'acct-dormant' },
-      },
-      {
-        type: 'track',
-        userId: 'd-1',
-        event: 'Survey Responded',
-        properties: { survey: 'nps', score: 2 },
-        timestamp: ago(20),
-        context: { groupId: 'acct-dormant' },
-      },
-      ...[3, 9, 15].map((d, i) => ({
-        type: 'track',
-        userId: 'd-1',
-        event: 'Ticket Opened',
-        properties: { ticket_id: `T-${i}`, priority: 'P1' },
-        timestamp: ago(d),
-        context: { groupId: 'acct-dormant' },
-      })),
-    ];
+    const dormant = dormantAccountCalls('acct-dormant', ago, seats);
     const all = [...healthy, ...dormant];
     for (let i = 0; i < all.length; i += 100) await send('/v1/import', { batch: all.slice(i, i + 100) });
 

@@ -15,6 +15,7 @@ import {
   TopicReader,
   createTestDatabase,
   createWorkspaceWithCli,
+  dormantAccountCalls,
   postSegment,
   startBuiltService,
   waitFor,
@@ -211,32 +212,7 @@ describe('alerts through the public APIs', () => {
       ).status,
     ).toBe(201);
 
-    await send([
-      {
-        type: 'group',
-        userId: 'd-0',
-        groupId: ACCOUNT,
-        timestamp: ago(90),
-        traits: { name: 'Dormant Ltd', seats: 10, mrr: 2000, plan: 'pro', csm_email: CSM },
-      },
-      { type: 'track', userId: 'd-0', event: 'Signed In', timestamp: ago(40), context: { groupId: ACCOUNT } },
-      {
-        type: 'track',
-        userId: 'd-1',
-        event: 'Survey Responded',
-        properties: { survey: 'nps', score: 2 },
-        timestamp: ago(20),
-        context: { groupId: ACCOUNT },
-      },
-      ...[3, 9, 15].map((d, i) => ({
-        type: 'track',
-        userId: 'd-1',
-        event: 'Ticket Opened',
-        properties: { ticket_id: `T-${i}`, priority: 'P1' },
-        timestamp: ago(d),
-        context: { groupId: ACCOUNT },
-      })),
-    ]);
+    await send(dormantAccountCalls(ACCOUNT, ago, 10, { csm_email: CSM }));
 
     const raised = await waitFor(
       async () => {

@@ -233,3 +233,43 @@ export function waitForTaskOwner(reader: TopicReader, taskId: string, owner: str
     { what: `task.updated for the moved task ${taskId}`, timeoutMs: 30_000 },
   );
 }
+
+/**
+ * The Segment calls of a dormant account of `seats` seats: its group call 90 days ago (Dormant Ltd,
+ * pro at MRR 2000, plus `traits`), a last sign-in 40 days ago, an NPS of 2 20 days ago and P1
+ * tickets 15, 9 and 3 days ago; `ago(days)` is the time of a day that many days back.
+ */
+export function dormantAccountCalls(
+  groupId: string,
+  ago: (days: number) => string,
+  seats: number,
+  traits: Record<string, unknown> = {},
+): Record<string, unknown>[] {
+  const context = { groupId };
+  return [
+    {
+      type: 'group',
+      userId: 'd-0',
+      groupId,
+      timestamp: ago(90),
+      traits: { name: 'Dormant Ltd', seats, mrr: 2000, plan: 'pro', ...traits },
+    },
+    { type: 'track', userId: 'd-0', event: 'Signed In', timestamp: ago(40), context },
+    {
+      type: 'track',
+      userId: 'd-1',
+      event: 'Survey Responded',
+      properties: { survey: 'nps', score: 2 },
+      timestamp: ago(20),
+      context,
+    },
+    ...[3, 9, 15].map((d, i) => ({
+      type: 'track',
+      userId: 'd-1',
+      event: 'Ticket Opened',
+      properties: { ticket_id: `T-${i}`, priority: 'P1' },
+      timestamp: ago(d),
+      context,
+    })),
+  ];
+}
