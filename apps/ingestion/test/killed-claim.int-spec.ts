@@ -72,13 +72,16 @@ describe('ingestion: a process killed between the acknowledgement and the commit
       );
     // Kafka acknowledged (the client has its answer, the event is on the topic); the claim's
     // commit waits on the lock.
-    const first = await waitFor(
-      async () => {
-        const answer = await post(service!.url, '/v1/batch', batch, { writeKey: ws.writeKey });
-        return answer.status === 200 ? answer : undefined;
-      },
-      { what: 'the instance to know the write key' },
-    );
+    // A fresh instance answers once it has read the write key.
+    const accepted = (url: string) =>
+      waitFor(
+        async () => {
+          const answer = await post(url, '/v1/batch', batch, { writeKey: ws.writeKey });
+          return answer.status === 200 ? answer : undefined;
+        },
+        { what: `${url} to take the batch` },
+      );
+    const first = await accepted(service.url);
     expect(first.body).toMatchObject({ accepted: 1, duplicates: 0 });
     const [sent] = await waitFor(() => (copies().length > 0 ? copies() : undefined), {
       what: 'the event on the topic',
@@ -109,13 +112,7 @@ describe('ingestion: a process killed between the acknowledgement and the commit
     expect(await rows()).toEqual([0, 1]);
 
     service = await startBuiltService('ingestion', env(), 180_000);
-    const retry = await waitFor(
-      async () => {
-        const answer = await post(service!.url, '/v1/batch', batch, { writeKey: ws.writeKey });
-        return answer.status === 200 ? answer : undefined;
-      },
-      { what: 'the restarted instance to take the retry' },
-    );
+    const retry = await accepted(service.url);
     expect(retry.body).toMatchObject({ accepted: 1, duplicates: 1 });
     await readPastMarkers(service.url, ws.writeKey, reader, [sent!]);
     expect(copies()).toHaveLength(1);
