@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { Clock } from '@tsuzuku/platform-runtime';
+import { Clock, pickFields } from '@tsuzuku/platform-runtime';
 import { OverrideRepository } from '../scoring/override.repository';
 import { OwnerAssigner, Rescorer } from '../scoring/ports';
 import { AccountsException } from './accounts.exception';
@@ -226,31 +226,36 @@ export class AccountsService {
   }
 }
 
+/** The health fields of an account, in the order the API answers them. */
+const HEALTH_FIELDS = [
+  'score',
+  'band',
+  'computedScore',
+  'coverage',
+  'scorecardId',
+  'override',
+  'scoredAt',
+] as const;
+
+/** The profile fields of an account's summary, before its health. */
+const SUMMARY_FIELDS = [
+  'accountId',
+  'name',
+  'plan',
+  'mrr',
+  'seats',
+  'renewalDate',
+  'owner',
+  'segment',
+  'industry',
+  'phase',
+  'touchModel',
+] as const;
+
 function healthOf(account: AccountRecord): HealthDto {
-  return {
-    score: account.score,
-    band: account.band,
-    computedScore: account.computedScore,
-    coverage: account.coverage,
-    scorecardId: account.scorecardId,
-    override: account.override,
-    scoredAt: account.scoredAt,
-  };
+  return pickFields(account, HEALTH_FIELDS);
 }
 
 function summaryOf(account: AccountRecord): AccountSummaryDto {
-  return {
-    accountId: account.accountId,
-    name: account.name,
-    plan: account.plan,
-    mrr: account.mrr,
-    seats: account.seats,
-    renewalDate: account.renewalDate,
-    owner: account.owner,
-    segment: account.segment,
-    industry: account.industry,
-    phase: account.phase,
-    touchModel: account.touchModel,
-    health: healthOf(account),
-  };
+  return { ...pickFields(account, SUMMARY_FIELDS), health: healthOf(account) };
 }

@@ -18,3 +18,4 @@ export * from './http-metrics';
 export * from './clock';
 export * from './api-warning';
 export * from './service-root.module';
+export * from './pick-fields';
