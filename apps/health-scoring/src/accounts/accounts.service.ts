@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { Clock, pickFields } from '@tsuzuku/platform-runtime';
+import { Clock, pickFields, readAheadPage } from '@tsuzuku/platform-runtime';
 import { OverrideRepository } from '../scoring/override.repository';
 import { OwnerAssigner, Rescorer } from '../scoring/ports';
 import { AccountsException } from './accounts.exception';
@@ -67,17 +67,13 @@ export class AccountsService {
     const limit = query.limit ?? DEFAULT_PAGE;
     // The query DTO has decoded the cursor for its sort, and refused one it did not issue.
     const after: AccountCursor | undefined = query.cursor ? { sort, ...query.cursor } : undefined;
-    const rows = await this.accounts.page(workspaceId, query, sort, after, limit + 1, this.now());
-    const data = rows.slice(0, limit);
-    const last = data[data.length - 1];
-    const nextCursor =
-      rows.length > limit && last
-        ? ACCOUNT_CURSORS[sort].encode({
-            key: sort === 'name' ? last.nameKey : last.scoreKey,
-            accountId: last.accountId,
-          })
-        : null;
-    return { items: data.map(summaryOf), nextCursor };
+    const { items, nextCursor } = await readAheadPage(
+      limit,
+      (count) => this.accounts.page(workspaceId, query, sort, after, count, this.now()),
+      ACCOUNT_CURSORS[sort],
+      (last) => ({ key: sort === 'name' ? last.nameKey : last.scoreKey, accountId: last.accountId }),
+    );
+    return { items: items.map(summaryOf), nextCursor };
   }
 
   async account(workspaceId: string, accountId: string): Promise<AccountDto> {

@@ -19,3 +19,4 @@ export * from './clock';
 export * from './api-warning';
 export * from './service-root.module';
 export * from './pick-fields';
+export * from './read-ahead-page';
