@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import type { HealthBand, LifecyclePhase, SubscriptionStatus, TouchModel } from '@tsuzuku/contracts';
 import { defineStatements } from '@tsuzuku/platform-database';
-import { AccountSnapshot, accountKey } from './account-store';
+import { AccountContract, AccountSnapshot, accountKey } from './account-store';
 
 interface AccountRow {
   workspace_id: string;
@@ -26,17 +26,7 @@ interface AccountRow {
 }
 
 /** The profile an account.updated brings. */
-export interface AccountProfile {
-  readonly workspaceId: string;
-  readonly accountId: string;
-  readonly name: string | null;
-  readonly plan: string | null;
-  readonly mrr: number | null;
-  /** As account.updated said it; null when it did not say (then the MRR decides churn). */
-  readonly subscriptionStatus: SubscriptionStatus | null;
-  readonly seats: number | null;
-  readonly renewalDate: string | null;
-  readonly csmEmail: string | null;
+export interface AccountProfile extends AccountContract {
   readonly segment: string | null;
   readonly touchModel: TouchModel;
   readonly phase: LifecyclePhase;
