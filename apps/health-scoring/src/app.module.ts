@@ -1,5 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { PlatformModule } from '@tsuzuku/platform-runtime';
+import { serviceRootModule } from '@tsuzuku/platform-runtime';
 import { HealthScoringConfig } from './config/health-scoring.config';
 import { healthScoringDatabase } from './database/health-scoring.database';
 import { ScoringModule } from './scoring/scoring.module';
@@ -10,15 +10,7 @@ import { AccountsModule } from './accounts/accounts.module';
 @Module({})
 export class AppModule {
   static register(config: HealthScoringConfig): DynamicModule {
-    return {
-      module: AppModule,
-      imports: [
-        PlatformModule.forService('health-scoring', config, healthScoringDatabase),
-        ScoringModule,
-        ScorecardsModule,
-        SettingsModule,
-        AccountsModule,
-      ],
-    };
+    const features = [ScoringModule, ScorecardsModule, SettingsModule, AccountsModule];
+    return serviceRootModule(AppModule, 'health-scoring', config, healthScoringDatabase, features);
   }
 }

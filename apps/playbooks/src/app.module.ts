@@ -1,5 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { PlatformModule } from '@tsuzuku/platform-runtime';
+import { serviceRootModule } from '@tsuzuku/platform-runtime';
 import { PlaybooksConfig } from './config/playbooks.config';
 import { playbooksDatabase } from './database/playbooks.database';
 import { TriggerDecisionsModule } from './decisions/trigger-decisions.module';
@@ -13,18 +13,14 @@ import { TasksModule } from './tasks/tasks.module';
 @Module({})
 export class AppModule {
   static register(config: PlaybooksConfig): DynamicModule {
-    return {
-      module: AppModule,
-      imports: [
-        PlatformModule.forService('playbooks', config, playbooksDatabase),
-        PlaybooksStoreModule,
-        EngineModule,
-        PlaybooksModule,
-        RunsModule,
-        TasksModule,
-        TriggerDecisionsModule,
-        EmailSettingsModule,
-      ],
-    };
+    return serviceRootModule(AppModule, 'playbooks', config, playbooksDatabase, [
+      PlaybooksStoreModule,
+      EngineModule,
+      PlaybooksModule,
+      RunsModule,
+      TasksModule,
+      TriggerDecisionsModule,
+      EmailSettingsModule,
+    ]);
   }
 }
