@@ -9,14 +9,7 @@ import { NotificationsModule } from './notifications/notifications.module';
 @Module({})
 export class AppModule {
   static register(config: AlertingConfig): DynamicModule {
-    return {
-      module: AppModule,
-      imports: [
-        PlatformModule.forService('alerting', config, alertingDatabase),
-        AlertsModule,
-        RulesModule,
-        NotificationsModule,
-      ],
-    };
+    const features = [AlertsModule, RulesModule, NotificationsModule];
+    return PlatformModule.root(AppModule, features, 'alerting', config, alertingDatabase);
   }
 }

@@ -10,15 +10,7 @@ import { AccountsModule } from './accounts/accounts.module';
 @Module({})
 export class AppModule {
   static register(config: HealthScoringConfig): DynamicModule {
-    return {
-      module: AppModule,
-      imports: [
-        PlatformModule.forService('health-scoring', config, healthScoringDatabase),
-        ScoringModule,
-        ScorecardsModule,
-        SettingsModule,
-        AccountsModule,
-      ],
-    };
+    const features = [ScoringModule, ScorecardsModule, SettingsModule, AccountsModule];
+    return PlatformModule.root(AppModule, features, 'health-scoring', config, healthScoringDatabase);
   }
 }

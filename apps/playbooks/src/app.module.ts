@@ -13,18 +13,15 @@ import { TasksModule } from './tasks/tasks.module';
 @Module({})
 export class AppModule {
   static register(config: PlaybooksConfig): DynamicModule {
-    return {
-      module: AppModule,
-      imports: [
-        PlatformModule.forService('playbooks', config, playbooksDatabase),
-        PlaybooksStoreModule,
-        EngineModule,
-        PlaybooksModule,
-        RunsModule,
-        TasksModule,
-        TriggerDecisionsModule,
-        EmailSettingsModule,
-      ],
-    };
+    const features = [
+      PlaybooksStoreModule,
+      EngineModule,
+      PlaybooksModule,
+      RunsModule,
+      TasksModule,
+      TriggerDecisionsModule,
+      EmailSettingsModule,
+    ];
+    return PlatformModule.root(AppModule, features, 'playbooks', config, playbooksDatabase);
   }
 }

@@ -8,13 +8,7 @@ import { ReportsModule } from './reports/reports.module';
 @Module({})
 export class AppModule {
   static register(config: ReportingConfig): DynamicModule {
-    return {
-      module: AppModule,
-      imports: [
-        PlatformModule.forService('reporting', config, reportingDatabase),
-        LiveReadModelsModule,
-        ReportsModule,
-      ],
-    };
+    const features = [LiveReadModelsModule, ReportsModule];
+    return PlatformModule.root(AppModule, features, 'reporting', config, reportingDatabase);
   }
 }
