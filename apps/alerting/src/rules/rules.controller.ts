@@ -3,7 +3,7 @@ import { ApiBody, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { Auth, AuthContext, RequireScopes } from '@tsuzuku/platform-auth';
 import { ApiReplaceOperation, Page, requestValidationPipe } from '@tsuzuku/platform-runtime';
 import { AlertsException } from '../alerts/alerts.exception';
-import { RuleDefinition } from './domain/default-rules';
+import { RuleDefinition } from './domain/alert-rule';
 import { parseRuleDefinition } from './domain/rule-validation';
 import { ListRulesQuery, RuleDto, RuleInputDto, RulePageDto } from './dto/rule.dto';
 import { StoredRule } from './rule.repository';
