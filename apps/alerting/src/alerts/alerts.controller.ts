@@ -1,7 +1,7 @@
-import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, UsePipes } from '@nestjs/common';
-import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { Body, Headers, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { ApiOperation, ApiResponse } from '@nestjs/swagger';
 import { Auth, AuthContext, CredentialStore, RequireScopes } from '@tsuzuku/platform-auth';
-import { requestValidationPipe } from '@tsuzuku/platform-runtime';
+import { ApiController, ApiRead } from '@tsuzuku/platform-runtime';
 import { actorOf } from '../shared/actor';
 import { AlertWithHistory, AlertsService } from './alerts.service';
 import {
@@ -14,28 +14,20 @@ import {
 } from './dto/alert.dto';
 
 /** The alerts of the calling token's workspace and what people do with them. */
-@ApiTags('alerts')
-@Controller('v1/alerts')
-@UsePipes(requestValidationPipe())
+@ApiController('alerts', 'v1/alerts')
 export class AlertsController {
   constructor(
     private readonly alerts: AlertsService,
     private readonly credentials: CredentialStore,
   ) {}
 
-  @Get()
-  @RequireScopes('read')
-  @ApiOperation({ summary: 'List alerts, newest first, a page at a time' })
-  @ApiResponse({ status: 200, type: AlertPageDto })
+  @ApiRead('List alerts, newest first, a page at a time', AlertPageDto)
   @ApiResponse({ status: 400, description: 'invalid filter, limit or cursor, with field paths' })
   list(@Auth() auth: AuthContext, @Query() query: ListAlertsQuery): Promise<AlertPageDto> {
     return this.alerts.list(auth.workspaceId, query);
   }
 
-  @Get(':id')
-  @RequireScopes('read')
-  @ApiOperation({ summary: 'One alert with every state change it went through' })
-  @ApiResponse({ status: 200, type: AlertWithHistoryDto })
+  @ApiRead('One alert with every state change it went through', AlertWithHistoryDto, ':id')
   @ApiResponse({ status: 404, description: 'no such alert in the workspace of the token' })
   get(@Auth() auth: AuthContext, @Param('id') id: string): Promise<AlertWithHistory> {
     return this.alerts.get(auth.workspaceId, id);

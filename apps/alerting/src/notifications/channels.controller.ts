@@ -1,7 +1,7 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query, UsePipes } from '@nestjs/common';
-import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { Body, Delete, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { ApiOperation, ApiResponse } from '@nestjs/swagger';
 import { Auth, AuthContext, RequireScopes } from '@tsuzuku/platform-auth';
-import { ApiReplaceOperation, Page, requestValidationPipe } from '@tsuzuku/platform-runtime';
+import { ApiController, ApiRead, ApiReplace, Page } from '@tsuzuku/platform-runtime';
 import { ChannelsService } from './channels.service';
 import {
   ChannelDto,
@@ -15,27 +15,20 @@ import {
 } from './dto/channel.dto';
 
 /** Where the workspace's alerts are sent: signed webhooks, Slack-compatible webhooks, email. */
-@ApiTags('notification-channels')
-@Controller('v1/notification-channels')
-@UsePipes(requestValidationPipe())
+@ApiController('notification-channels', 'v1/notification-channels')
 export class ChannelsController {
   constructor(private readonly channels: ChannelsService) {}
 
-  @Get()
-  @RequireScopes('read')
-  @ApiOperation({
-    summary: "The workspace's notification channels, oldest first, a page at a time (secrets never shown)",
-  })
-  @ApiResponse({ status: 200, type: ChannelPageDto })
+  @ApiRead(
+    "The workspace's notification channels, oldest first, a page at a time (secrets never shown)",
+    ChannelPageDto,
+  )
   @ApiResponse({ status: 400, description: 'invalid limit or cursor, with field paths' })
   list(@Auth() auth: AuthContext, @Query() query: ListChannelsQuery): Promise<Page<ChannelDto>> {
     return this.channels.list(auth.workspaceId, query);
   }
 
-  @Get(':id')
-  @RequireScopes('read')
-  @ApiOperation({ summary: 'One notification channel' })
-  @ApiResponse({ status: 200, type: ChannelDto })
+  @ApiRead('One notification channel', ChannelDto, ':id')
   @ApiResponse({ status: 404, description: 'no such channel in this workspace' })
   get(@Auth() auth: AuthContext, @Param('id') id: string): Promise<ChannelDto> {
     return this.channels.get(auth.workspaceId, id);
@@ -50,14 +43,12 @@ export class ChannelsController {
     return this.channels.create(auth.workspaceId, body);
   }
 
-  @Put(':id')
-  @RequireScopes('write')
-  @ApiReplaceOperation(
+  @ApiReplace(
     'Replace a channel',
+    ChannelDto,
+    ':id',
     'The signing secret is write-only: a webhook keeps its current secret when none is given.',
   )
-  @ApiResponse({ status: 200, type: ChannelDto })
-  @ApiResponse({ status: 400, description: 'every problem with its field path' })
   @ApiResponse({ status: 404, description: 'no such channel in this workspace' })
   replace(
     @Auth() auth: AuthContext,
@@ -96,16 +87,11 @@ export class ChannelsController {
 }
 
 /** Every attempt to notify a channel, with its status, attempts and last error. */
-@ApiTags('notification-deliveries')
-@Controller('v1/notification-deliveries')
-@UsePipes(requestValidationPipe())
+@ApiController('notification-deliveries', 'v1/notification-deliveries')
 export class DeliveriesController {
   constructor(private readonly channels: ChannelsService) {}
 
-  @Get()
-  @RequireScopes('read')
-  @ApiOperation({ summary: 'Notification deliveries, newest first, a page at a time' })
-  @ApiResponse({ status: 200, type: DeliveryPageDto })
+  @ApiRead('Notification deliveries, newest first, a page at a time', DeliveryPageDto)
   @ApiResponse({ status: 400, description: 'invalid filter, limit or cursor, with field paths' })
   list(@Auth() auth: AuthContext, @Query() query: ListDeliveriesQuery): Promise<DeliveryPageDto> {
     return this.channels.deliveries(auth.workspaceId, query);

@@ -1,7 +1,7 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
+import { Body, Controller, Delete, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
 import { ApiBody, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { Auth, AuthContext, RequireScopes } from '@tsuzuku/platform-auth';
-import { ApiReplaceOperation, Page, requestValidationPipe } from '@tsuzuku/platform-runtime';
+import { ApiRead, ApiReplaceOperation, Page, requestValidationPipe } from '@tsuzuku/platform-runtime';
 import { AlertsException } from '../alerts/alerts.exception';
 import { RuleDefinition } from './domain/alert-rule';
 import { parseRuleDefinition } from './domain/rule-validation';
@@ -18,10 +18,7 @@ import { RulesService } from './rules.service';
 export class RulesController {
   constructor(private readonly rules: RulesService) {}
 
-  @Get()
-  @RequireScopes('read')
-  @ApiOperation({ summary: "The workspace's alert rules, oldest first, a page at a time" })
-  @ApiResponse({ status: 200, type: RulePageDto })
+  @ApiRead("The workspace's alert rules, oldest first, a page at a time", RulePageDto)
   @ApiResponse({ status: 400, description: 'invalid limit or cursor, with field paths' })
   list(
     @Auth() auth: AuthContext,
@@ -30,10 +27,7 @@ export class RulesController {
     return this.rules.list(auth.workspaceId, query);
   }
 
-  @Get(':id')
-  @RequireScopes('read')
-  @ApiOperation({ summary: 'One alert rule' })
-  @ApiResponse({ status: 200, type: RuleDto })
+  @ApiRead('One alert rule', RuleDto, ':id')
   @ApiResponse({ status: 404, description: 'no such rule in this workspace' })
   get(@Auth() auth: AuthContext, @Param('id') id: string): Promise<StoredRule> {
     return this.rules.get(auth.workspaceId, id);

@@ -17,3 +17,4 @@ export * from './integer-param.pipe';
 export * from './http-metrics';
 export * from './clock';
 export * from './api-warning';
+export * from './api-routes';
