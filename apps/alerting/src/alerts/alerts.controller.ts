@@ -1,9 +1,10 @@
-import { Body, Headers, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiOperation, ApiResponse } from '@nestjs/swagger';
-import { Auth, AuthContext, CredentialStore, RequireScopes } from '@tsuzuku/platform-auth';
-import { ApiController, ApiRead } from '@tsuzuku/platform-runtime';
+import { Body, Headers, Param, Query } from '@nestjs/common';
+import { ApiResponse } from '@nestjs/swagger';
+import { Auth, AuthContext, CredentialStore } from '@tsuzuku/platform-auth';
+import { ApiAction, ApiController, ApiRead } from '@tsuzuku/platform-runtime';
 import { actorOf } from '../shared/actor';
 import { AlertWithHistory, AlertsService } from './alerts.service';
+import { ManualAction } from './domain/alert-lifecycle';
 import {
   AcknowledgeAlertDto,
   AlertPageDto,
@@ -33,11 +34,7 @@ export class AlertsController {
     return this.alerts.get(auth.workspaceId, id);
   }
 
-  @Post(':id/acknowledge')
-  @HttpCode(200)
-  @RequireScopes('write')
-  @ApiOperation({ summary: 'Acknowledge an open or snoozed alert' })
-  @ApiResponse({ status: 200, type: AlertWithHistoryDto })
+  @ApiAction('Acknowledge an open or snoozed alert', AlertWithHistoryDto, ':id/acknowledge')
   @ApiResponse({ status: 404, description: 'no such alert in the workspace of the token' })
   @ApiResponse({ status: 409, description: 'resolved or acknowledged already' })
   acknowledge(
@@ -46,20 +43,14 @@ export class AlertsController {
     @Param('id') id: string,
     @Body() body: AcknowledgeAlertDto,
   ): Promise<AlertWithHistory> {
-    return this.alerts.act(
-      auth.workspaceId,
-      id,
-      'acknowledge',
-      actorOf(this.credentials, auth, authorization),
-      body,
-    );
+    return this.act(auth, authorization, id, 'acknowledge', body);
   }
 
-  @Post(':id/snooze')
-  @HttpCode(200)
-  @RequireScopes('write')
-  @ApiOperation({ summary: 'Snooze an alert until a time; it opens again then if its condition still holds' })
-  @ApiResponse({ status: 200, type: AlertWithHistoryDto })
+  @ApiAction(
+    'Snooze an alert until a time; it opens again then if its condition still holds',
+    AlertWithHistoryDto,
+    ':id/snooze',
+  )
   @ApiResponse({ status: 400, description: 'invalid body, with field paths' })
   @ApiResponse({ status: 404, description: 'no such alert in the workspace of the token' })
   @ApiResponse({ status: 409, description: 'resolved already' })
@@ -69,20 +60,14 @@ export class AlertsController {
     @Param('id') id: string,
     @Body() body: SnoozeAlertDto,
   ): Promise<AlertWithHistory> {
-    return this.alerts.act(
-      auth.workspaceId,
-      id,
-      'snooze',
-      actorOf(this.credentials, auth, authorization),
-      body,
-    );
+    return this.act(auth, authorization, id, 'snooze', body);
   }
 
-  @Post(':id/resolve')
-  @HttpCode(200)
-  @RequireScopes('write')
-  @ApiOperation({ summary: "Resolve an alert by hand, with a note; the rule's cooldown starts" })
-  @ApiResponse({ status: 200, type: AlertWithHistoryDto })
+  @ApiAction(
+    "Resolve an alert by hand, with a note; the rule's cooldown starts",
+    AlertWithHistoryDto,
+    ':id/resolve',
+  )
   @ApiResponse({ status: 400, description: 'invalid body, with field paths' })
   @ApiResponse({ status: 404, description: 'no such alert in the workspace of the token' })
   @ApiResponse({ status: 409, description: 'resolved already' })
@@ -92,10 +77,21 @@ export class AlertsController {
     @Param('id') id: string,
     @Body() body: ResolveAlertDto,
   ): Promise<AlertWithHistory> {
+    return this.act(auth, authorization, id, 'resolve', body);
+  }
+
+  /** A manual action on an alert, made by the calling API token (its name, else its id). */
+  private act(
+    auth: AuthContext,
+    authorization: string | undefined,
+    id: string,
+    action: ManualAction,
+    body: { note?: string; until?: string },
+  ): Promise<AlertWithHistory> {
     return this.alerts.act(
       auth.workspaceId,
       id,
-      'resolve',
+      action,
       actorOf(this.credentials, auth, authorization),
       body,
     );

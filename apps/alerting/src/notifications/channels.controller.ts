@@ -1,7 +1,15 @@
-import { Body, Delete, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiOperation, ApiResponse } from '@nestjs/swagger';
-import { Auth, AuthContext, RequireScopes } from '@tsuzuku/platform-auth';
-import { ApiController, ApiRead, ApiReplace, Page } from '@tsuzuku/platform-runtime';
+import { Body, Param, Query } from '@nestjs/common';
+import { ApiResponse } from '@nestjs/swagger';
+import { Auth, AuthContext } from '@tsuzuku/platform-auth';
+import {
+  ApiAction,
+  ApiController,
+  ApiCreate,
+  ApiDelete,
+  ApiRead,
+  ApiReplace,
+  Page,
+} from '@tsuzuku/platform-runtime';
 import { ChannelsService } from './channels.service';
 import {
   ChannelDto,
@@ -34,11 +42,7 @@ export class ChannelsController {
     return this.channels.get(auth.workspaceId, id);
   }
 
-  @Post()
-  @RequireScopes('write')
-  @ApiOperation({ summary: 'Create a channel; a webhook answers its signing secret this once' })
-  @ApiResponse({ status: 201, type: CreatedChannelDto })
-  @ApiResponse({ status: 400, description: 'every problem with its field path' })
+  @ApiCreate('Create a channel; a webhook answers its signing secret this once', CreatedChannelDto)
   create(@Auth() auth: AuthContext, @Body() body: ChannelInputDto): Promise<CreatedChannelDto> {
     return this.channels.create(auth.workspaceId, body);
   }
@@ -58,23 +62,17 @@ export class ChannelsController {
     return this.channels.replace(auth.workspaceId, id, body);
   }
 
-  @Delete(':id')
-  @HttpCode(204)
-  @RequireScopes('write')
-  @ApiOperation({ summary: 'Delete a channel and its deliveries' })
-  @ApiResponse({ status: 204 })
+  @ApiDelete('Delete a channel and its deliveries', ':id')
   @ApiResponse({ status: 404, description: 'no such channel in this workspace' })
   delete(@Auth() auth: AuthContext, @Param('id') id: string): Promise<void> {
     return this.channels.delete(auth.workspaceId, id);
   }
 
-  @Post(':id/rotate-secret')
-  @HttpCode(200)
-  @RequireScopes('write')
-  @ApiOperation({
-    summary: 'New signing secret for a webhook; the previous one keeps signing beside it for a while',
-  })
-  @ApiResponse({ status: 200, type: CreatedChannelDto })
+  @ApiAction(
+    'New signing secret for a webhook; the previous one keeps signing beside it for a while',
+    CreatedChannelDto,
+    ':id/rotate-secret',
+  )
   @ApiResponse({ status: 400, description: 'not a webhook channel, or an invalid body' })
   @ApiResponse({ status: 404, description: 'no such channel in this workspace' })
   rotate(

@@ -1,4 +1,14 @@
-import { Controller, Get, Put, Type, UsePipes, applyDecorators } from '@nestjs/common';
+import {
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  Post,
+  Put,
+  Type,
+  UsePipes,
+  applyDecorators,
+} from '@nestjs/common';
 import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { RequireScopes } from '@tsuzuku/platform-auth';
 import { requestValidationPipe } from './request-validation.pipe';
@@ -36,5 +46,38 @@ export function ApiReplace(
     ApiReplaceOperation(summary, notes),
     ApiResponse({ status: 400, description: 'every problem with its field path' }),
     ApiResponse({ status: 200, type }),
+  );
+}
+
+/** A POST that needs the write scope and creates a resource: its OpenAPI summary, 201 answer, 400 with every problem's field path, and path. */
+export function ApiCreate(summary: string, type: Type<unknown>, path?: string): MethodDecorator {
+  return applyDecorators(
+    Post(path),
+    RequireScopes('write'),
+    ApiOperation({ summary }),
+    ApiResponse({ status: 400, description: 'every problem with its field path' }),
+    ApiResponse({ status: 201, type }),
+  );
+}
+
+/** A POST that needs the write scope and acts on a resource, answering 200: its OpenAPI summary, answer and path. */
+export function ApiAction(summary: string, type: Type<unknown>, path: string): MethodDecorator {
+  return applyDecorators(
+    Post(path),
+    HttpCode(200),
+    RequireScopes('write'),
+    ApiOperation({ summary }),
+    ApiResponse({ status: 200, type }),
+  );
+}
+
+/** A DELETE that needs the write scope and answers 204 with no body: its OpenAPI summary and path. */
+export function ApiDelete(summary: string, path: string): MethodDecorator {
+  return applyDecorators(
+    Delete(path),
+    HttpCode(204),
+    RequireScopes('write'),
+    ApiOperation({ summary }),
+    ApiResponse({ status: 204 }),
   );
 }
