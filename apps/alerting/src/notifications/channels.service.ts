@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { maskUrl, unmaskUrl } from '@tsuzuku/contracts';
-import { Clock, OutboundHttpClient, Page, pageOf } from '@tsuzuku/platform-runtime';
+import { Clock, OutboundHttpClient, Page, pageOf, pageOfRows } from '@tsuzuku/platform-runtime';
 import { AlertsException } from '../alerts/alerts.exception';
 import { isUuid } from '../shared/is-uuid';
 import { CHANNELS_CURSOR, DELIVERIES_CURSOR, PageCursor } from '../shared/page-cursor';
@@ -101,18 +101,13 @@ export class ChannelsService {
       limit: limit + 1,
     });
     const iso = (v: unknown) => (v ? (v as Date).toISOString() : null);
-    const items = rows.slice(0, limit).map((r) => ({
+    const views = rows.map((r) => ({
       ...r,
       nextAttemptAt: iso(r.nextAttemptAt)!,
       createdAt: iso(r.createdAt)!,
       deliveredAt: iso(r.deliveredAt),
     }));
-    const last = items[items.length - 1];
-    return {
-      items,
-      nextCursor:
-        rows.length > limit && last ? DELIVERIES_CURSOR.encode({ at: last.createdAt, id: last.id }) : null,
-    };
+    return pageOfRows(views, limit, DELIVERIES_CURSOR, (d) => ({ at: d.createdAt, id: d.id }));
   }
 
   /** The outbound policy, at creation as again at every send: no internal or metadata address. */

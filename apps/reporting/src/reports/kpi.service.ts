@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { ApiWarning, Clock, matchesNoAccount } from '@tsuzuku/platform-runtime';
+import { ApiWarning, Clock, matchesNoAccount, pageOfRows } from '@tsuzuku/platform-runtime';
 import { KpiRow, fromMicros, kpiRow, zeroTotals } from '../kpis/domain/kpi-formulas';
 import {
   MonthIndex,
@@ -213,11 +213,13 @@ export class KpiService {
         limit: limit + 1,
       },
     );
-    const page = rows.slice(0, limit);
-    const last = page[page.length - 1];
+    const page = pageOfRows(rows, limit, MOVEMENTS_CURSOR, (r) => ({
+      at: r.occurredAt.toISOString(),
+      accountId: r.accountId,
+    }));
     return {
       ...report,
-      items: page.map((r) => ({
+      items: page.items.map((r) => ({
         accountId: r.accountId,
         occurredAt: r.occurredAt.toISOString(),
         month: r.occurredAt.toISOString().slice(0, 7),
@@ -227,10 +229,7 @@ export class KpiService {
         toMrr: fromMicros(r.toMrr),
         eventId: r.eventId,
       })),
-      nextCursor:
-        rows.length > limit && last
-          ? MOVEMENTS_CURSOR.encode({ at: last.occurredAt.toISOString(), accountId: last.accountId })
-          : null,
+      nextCursor: page.nextCursor,
     };
   }
 }
