@@ -4,3 +4,4 @@ export * from './transforms';
 export * from './service-config';
 export * from './config.module';
 export * from './validation-problems';
+export * from './integer-setting';
