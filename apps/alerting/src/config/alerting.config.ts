@@ -1,12 +1,14 @@
-import { IsEmail, IsOptional, IsString, IsUrl, Matches } from 'class-validator';
-import { IntegerSetting, ServiceConfig } from '@tsuzuku/platform-config';
+import { IsEmail, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min } from 'class-validator';
+import { ServiceConfig, ToNumber } from '@tsuzuku/platform-config';
 
 /** Environment of the alerting service. */
 export class AlertingConfig extends ServiceConfig {
   override PORT = 3003;
 
   /** How often every account is re-evaluated for what time alone changes, and snoozes end. */
-  @IntegerSetting(100)
+  @ToNumber()
+  @IsInt()
+  @Min(100)
   ALERT_SWEEP_INTERVAL_MS = 60_000;
 
   /** SMTP server of the email channels, e.g. smtp://user:pass@mail.example.com:587. */
@@ -27,25 +29,39 @@ export class AlertingConfig extends ServiceConfig {
   ALERT_EMAIL_FROM = 'alerts@tsuzuku.local';
 
   /** Wait before the first retry of a failed delivery; doubles with each attempt. */
-  @IntegerSetting(10)
+  @ToNumber()
+  @IsInt()
+  @Min(10)
   DELIVERY_BACKOFF_BASE_MS = 5_000;
 
-  @IntegerSetting(10)
+  @ToNumber()
+  @IsInt()
+  @Min(10)
   DELIVERY_BACKOFF_MAX_MS = 3_600_000;
 
   /** Attempts before a delivery is marked failed. */
-  @IntegerSetting(1, 50)
+  @ToNumber()
+  @IsInt()
+  @Min(1)
+  @Max(50)
   DELIVERY_MAX_ATTEMPTS = 10;
 
   /** Time allowed for one webhook request or email. */
-  @IntegerSetting(100)
+  @ToNumber()
+  @IsInt()
+  @Min(100)
   DELIVERY_TIMEOUT_MS = 10_000;
 
   /** How often the delivery worker looks for due deliveries when nothing woke it. */
-  @IntegerSetting(10)
+  @ToNumber()
+  @IsInt()
+  @Min(10)
   DELIVERY_POLL_MS = 1_000;
 
   /** Deliveries in flight at once. */
-  @IntegerSetting(1, 500)
+  @ToNumber()
+  @IsInt()
+  @Min(1)
+  @Max(500)
   DELIVERY_CONCURRENCY = 32;
 }

@@ -1,5 +1,5 @@
-import { IsISO8601, IsOptional } from 'class-validator';
-import { GrpcServiceConfig, IntegerSetting } from '@tsuzuku/platform-config';
+import { IsISO8601, IsInt, IsOptional, Max, Min } from 'class-validator';
+import { GrpcServiceConfig, ToNumber } from '@tsuzuku/platform-config';
 
 /** The port of the gRPC AccountsService when GRPC_PORT is not set. */
 export const DEFAULT_GRPC_PORT = 5002;
@@ -9,32 +9,45 @@ export class HealthScoringConfig extends GrpcServiceConfig {
   override PORT = 3002;
 
   /** How often every account is rescored for what time alone changes (default hourly). */
-  @IntegerSetting(1000)
+  @ToNumber()
+  @IsInt()
+  @Min(1000)
   SWEEP_INTERVAL_MS = 3_600_000;
 
   /** How often overrides past their expiry are ended. */
-  @IntegerSetting(100, 3_600_000)
+  @ToNumber()
+  @IsInt()
+  @Min(100)
+  @Max(3_600_000)
   OVERRIDE_CHECK_MS = 15_000;
 
   /**
    * How long a workspace's settings and scorecards are cached. A change made through this
    * instance is seen here at once; one made through another replica, within this bound.
    */
-  @IntegerSetting(0, 300_000)
+  @ToNumber()
+  @IsInt()
+  @Min(0)
+  @Max(300_000)
   WORKSPACE_CACHE_TTL_MS = 10_000;
 
   /**
    * Events older than this many hours (by event time) are history, as are those sent through
    * /v1/import: they rebuild the score history at event time and act on nothing of the present.
    */
-  @IntegerSetting(1)
+  @ToNumber()
+  @IsInt()
+  @Min(1)
   BACKFILL_HORIZON_HOURS = 24;
 
   /**
    * How long an account's history must have been quiet before its present state is announced
    * once (alerts and playbooks then act on what holds at the end of the import).
    */
-  @IntegerSetting(100, 3_600_000)
+  @ToNumber()
+  @IsInt()
+  @Min(100)
+  @Max(3_600_000)
   BACKFILL_SETTLE_MS = 30_000;
 
   /**

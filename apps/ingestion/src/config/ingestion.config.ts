@@ -1,5 +1,5 @@
-import { IsISO8601, IsOptional, IsString, MinLength } from 'class-validator';
-import { IntegerSetting, ServiceConfig } from '@tsuzuku/platform-config';
+import { IsISO8601, IsInt, IsOptional, IsString, Max, Min, MinLength } from 'class-validator';
+import { ServiceConfig, ToNumber } from '@tsuzuku/platform-config';
 
 /** Environment of the ingestion service. */
 export class IngestionConfig extends ServiceConfig {
@@ -12,28 +12,43 @@ export class IngestionConfig extends ServiceConfig {
   TSUZUKU_ADMIN_TOKEN?: string = undefined;
 
   /** How long a messageId is remembered to drop repeats. */
-  @IntegerSetting(24, 24 * 30)
+  @ToNumber()
+  @IsInt()
+  @Min(24)
+  @Max(24 * 30)
   DEDUPE_WINDOW_HOURS = 48;
 
   /** Requests per second allowed per write key (token bucket), and its burst. */
-  @IntegerSetting(1)
+  @ToNumber()
+  @IsInt()
+  @Min(1)
   RATE_LIMIT_PER_SECOND = 1000;
 
-  @IntegerSetting(1)
+  @ToNumber()
+  @IsInt()
+  @Min(1)
   RATE_LIMIT_BURST = 2000;
 
   /** Events per second allowed per write key (a batch costs its calls), and its burst. */
-  @IntegerSetting(1)
+  @ToNumber()
+  @IsInt()
+  @Min(1)
   RATE_LIMIT_EVENTS_PER_SECOND = 50_000;
 
-  @IntegerSetting(1)
+  @ToNumber()
+  @IsInt()
+  @Min(1)
   RATE_LIMIT_EVENTS_BURST = 100_000;
 
   /** Request-body bytes per second allowed per write key (as decompressed), and its burst. */
-  @IntegerSetting(1024)
+  @ToNumber()
+  @IsInt()
+  @Min(1024)
   RATE_LIMIT_BYTES_PER_SECOND = 64 * 1024 * 1024;
 
-  @IntegerSetting(1024)
+  @ToNumber()
+  @IsInt()
+  @Min(1024)
   RATE_LIMIT_BYTES_BURST = 128 * 1024 * 1024;
 
   /**
@@ -41,28 +56,43 @@ export class IngestionConfig extends ServiceConfig {
    * ingestion.instances every REPLICA_HEARTBEAT_MS and takes limit / live replicas, live being
    * seen within REPLICA_EXPIRY_MS.
    */
-  @IntegerSetting(100)
+  @ToNumber()
+  @IsInt()
+  @Min(100)
   REPLICA_HEARTBEAT_MS = 2_000;
 
-  @IntegerSetting(1_000)
+  @ToNumber()
+  @IsInt()
+  @Min(1_000)
   REPLICA_EXPIRY_MS = 10_000;
 
   /** Requests processed at once; past it, 503 with Retry-After, so memory stays bounded. */
-  @IntegerSetting(1)
+  @ToNumber()
+  @IsInt()
+  @Min(1)
   MAX_INFLIGHT_REQUESTS = 256;
 
   /** How long a request waits for Kafka's acknowledgement before answering 503. */
-  @IntegerSetting(100)
+  @ToNumber()
+  @IsInt()
+  @Min(100)
   PUBLISH_TIMEOUT_MS = 5000;
 
-  @IntegerSetting(1024)
+  @ToNumber()
+  @IsInt()
+  @Min(1024)
   MAX_EVENT_BYTES = 32 * 1024;
 
-  @IntegerSetting(1024)
+  @ToNumber()
+  @IsInt()
+  @Min(1024)
   MAX_REQUEST_BYTES = 500 * 1024;
 
   /** Live calls (not /v1/import): the oldest event time accepted, in days before receipt, after clock-skew correction. */
-  @IntegerSetting(1, 3650)
+  @ToNumber()
+  @IsInt()
+  @Min(1)
+  @Max(3650)
   LIVE_EVENT_MAX_AGE_DAYS = 30;
 
   /** /v1/import: the earliest event time accepted (ISO-8601). */
@@ -70,6 +100,9 @@ export class IngestionConfig extends ServiceConfig {
   IMPORT_EARLIEST_EVENT_TIME = '2000-01-01T00:00:00Z';
 
   /** How far past the time of receipt an event time may be (client clocks run fast). */
-  @IntegerSetting(0, 86_400)
+  @ToNumber()
+  @IsInt()
+  @Min(0)
+  @Max(86_400)
   EVENT_TIME_FUTURE_TOLERANCE_SECONDS = 300;
 }

@@ -1,32 +1,48 @@
-import { IsEmail, IsOptional, IsString, Matches } from 'class-validator';
-import { IntegerSetting, ServiceConfig } from '@tsuzuku/platform-config';
+import { IsEmail, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
+import { ServiceConfig, ToNumber } from '@tsuzuku/platform-config';
 
 /** Environment of the playbooks service. */
 export class PlaybooksConfig extends ServiceConfig {
   override PORT = 3004;
 
   /** How often the engine looks for due run work (timers, retries, new runs also wake it). */
-  @IntegerSetting(10, 60_000)
+  @ToNumber()
+  @IsInt()
+  @Min(10)
+  @Max(60_000)
   PLAYBOOK_TICK_MS = 1000;
 
   /** Runs one tick claims at most. */
-  @IntegerSetting(1, 5000)
+  @ToNumber()
+  @IsInt()
+  @Min(1)
+  @Max(5000)
   PLAYBOOK_BATCH_SIZE = 200;
 
   /** How often days-before-renewal and schedule triggers are checked. */
-  @IntegerSetting(1000)
+  @ToNumber()
+  @IsInt()
+  @Min(1000)
   PLAYBOOK_SWEEP_MS = 60_000;
 
   /** Attempts at an email, webhook or notify step before it fails the run. */
-  @IntegerSetting(1, 20)
+  @ToNumber()
+  @IsInt()
+  @Min(1)
+  @Max(20)
   PLAYBOOK_STEP_MAX_ATTEMPTS = 5;
 
   /** First retry delay of a failed step; doubles per attempt (with jitter), capped at 10 minutes. */
-  @IntegerSetting(10)
+  @ToNumber()
+  @IsInt()
+  @Min(10)
   PLAYBOOK_RETRY_BASE_MS = 5000;
 
   /** Timeout of one outgoing webhook or notify call. */
-  @IntegerSetting(100, 120_000)
+  @ToNumber()
+  @IsInt()
+  @Min(100)
+  @Max(120_000)
   PLAYBOOK_HTTP_TIMEOUT_MS = 10_000;
 
   /**
@@ -34,14 +50,19 @@ export class PlaybooksConfig extends ServiceConfig {
    * Subscription Started, a renewal seen in a state of the past) starts no run; the decision is
    * recorded as too_old.
    */
-  @IntegerSetting(1)
+  @ToNumber()
+  @IsInt()
+  @Min(1)
   PLAYBOOK_TRIGGER_MAX_AGE_HOURS = 24;
 
   /**
    * How long a trigger on an account with no profile yet (no account.updated seen) waits for
    * one before it is evaluated on what is known; kept in a table, so restarts keep it.
    */
-  @IntegerSetting(1, 86_400)
+  @ToNumber()
+  @IsInt()
+  @Min(1)
+  @Max(86_400)
   PLAYBOOK_PROFILE_WAIT_SECONDS = 300;
 
   /**

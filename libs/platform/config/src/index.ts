@@ -4,4 +4,3 @@ export * from './transforms';
 export * from './service-config';
 export * from './config.module';
 export * from './validation-problems';
-export * from './integer-setting';

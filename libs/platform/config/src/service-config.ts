@@ -1,10 +1,13 @@
 import {
   IsBoolean,
   IsIn,
+  IsInt,
   IsOptional,
   IsString,
   IsUrl,
   Matches,
+  Max,
+  Min,
   ArrayNotEmpty,
   IsArray,
   ValidateBy,
@@ -12,8 +15,7 @@ import {
 import * as ipaddr from 'ipaddr.js';
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import { IntegerSetting } from './integer-setting';
-import { ToBoolean, ToList } from './transforms';
+import { ToBoolean, ToList, ToNumber } from './transforms';
 
 /** An address (`::1`) or CIDR range (`127.0.0.1/32`). */
 function isAddressOrRange(value: unknown): boolean {
@@ -27,7 +29,10 @@ export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', '
  * and sets its default PORT.
  */
 export class ServiceConfig {
-  @IntegerSetting(0, 65535)
+  @ToNumber()
+  @IsInt()
+  @Min(0)
+  @Max(65535)
   PORT = 3000;
 
   @IsString()
@@ -36,11 +41,16 @@ export class ServiceConfig {
   @Matches(/^postgres(ql)?:\/\/.+/, { message: 'DATABASE_URL must be a postgres:// URL' })
   DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/tsuzuku';
 
-  @IntegerSetting(1, 200)
+  @ToNumber()
+  @IsInt()
+  @Min(1)
+  @Max(200)
   DATABASE_POOL_SIZE = 10;
 
   /** How long a migration waits for another instance's migration of the same schema, then fails naming it. */
-  @IntegerSetting(1)
+  @ToNumber()
+  @IsInt()
+  @Min(1)
   MIGRATION_LOCK_TIMEOUT_MS = 60_000;
 
   /** Run this service's migrations at boot (the local default; Kubernetes runs them in an init container). */
@@ -62,7 +72,9 @@ export class ServiceConfig {
   KAFKA_PROVISION_TOPICS = true;
 
   /** Replication factor of topics created at boot (1 for a single local broker). */
-  @IntegerSetting(1)
+  @ToNumber()
+  @IsInt()
+  @Min(1)
   KAFKA_REPLICATION_FACTOR = 1;
 
   /**
@@ -118,25 +130,36 @@ export class ServiceConfig {
   OTEL_EXPORTER_OTLP_TRACES_ENDPOINT?: string = undefined;
 
   /** How long SIGTERM waits for in-flight work before closing anyway. */
-  @IntegerSetting(0)
+  @ToNumber()
+  @IsInt()
+  @Min(0)
   SHUTDOWN_TIMEOUT_MS = 10_000;
 
   /** Attempts a consumer makes at one message before it goes to the dead-letter topic. */
-  @IntegerSetting(1, 20)
+  @ToNumber()
+  @IsInt()
+  @Min(1)
+  @Max(20)
   CONSUMER_MAX_ATTEMPTS = 5;
 
-  @IntegerSetting(1)
+  @ToNumber()
+  @IsInt()
+  @Min(1)
   CONSUMER_RETRY_BASE_MS = 200;
 
   /**
    * Readiness of a consuming service fails when one of its consumer groups has shown no fetch,
    * batch or heartbeat for this long (it fetches every second when idle, heartbeats every 3 s).
    */
-  @IntegerSetting(1000)
+  @ToNumber()
+  @IsInt()
+  @Min(1000)
   CONSUMER_READY_IDLE_MS = 15_000;
 
   /** How often the outbox relay looks for rows when no notification woke it. */
-  @IntegerSetting(10)
+  @ToNumber()
+  @IsInt()
+  @Min(10)
   OUTBOX_POLL_MS = 1000;
 
   /**
@@ -160,17 +183,23 @@ export class ServiceConfig {
   )
   TSUZUKU_OUTBOUND_ALLOW: string[] = [];
   /** Requests per second allowed per API token on the Bearer APIs (token bucket), and its burst. */
-  @IntegerSetting(1)
+  @ToNumber()
+  @IsInt()
+  @Min(1)
   API_RATE_LIMIT_PER_SECOND = 200;
 
-  @IntegerSetting(1)
+  @ToNumber()
+  @IsInt()
+  @Min(1)
   API_RATE_LIMIT_BURST = 400;
 
   /**
    * Failed authentications (401s: API token, write key, admin token) allowed per client address
    * per minute; past them the address gets 429 before its credentials are looked at.
    */
-  @IntegerSetting(1)
+  @ToNumber()
+  @IsInt()
+  @Min(1)
   AUTH_FAILURES_PER_MINUTE = 120;
 
   /**
@@ -199,7 +228,10 @@ export class GrpcServiceConfig extends ServiceConfig {
    * port, as tests do).
    */
   @IsOptional()
-  @IntegerSetting(0, 65535)
+  @ToNumber()
+  @IsInt()
+  @Min(0)
+  @Max(65535)
   GRPC_PORT?: number = undefined;
 }
 
