@@ -1,5 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { PlatformModule } from '@tsuzuku/platform-runtime';
+import { serviceRootModule } from '@tsuzuku/platform-runtime';
 import { AlertingConfig } from './config/alerting.config';
 import { alertingDatabase } from './database/alerting.database';
 import { AlertsModule } from './alerts/alerts.module';
@@ -10,6 +10,6 @@ import { NotificationsModule } from './notifications/notifications.module';
 export class AppModule {
   static register(config: AlertingConfig): DynamicModule {
     const features = [AlertsModule, RulesModule, NotificationsModule];
-    return PlatformModule.root(AppModule, features, 'alerting', config, alertingDatabase);
+    return serviceRootModule(AppModule, 'alerting', config, alertingDatabase, features);
   }
 }

@@ -1,5 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { PlatformModule } from '@tsuzuku/platform-runtime';
+import { serviceRootModule } from '@tsuzuku/platform-runtime';
 import { HealthScoringConfig } from './config/health-scoring.config';
 import { healthScoringDatabase } from './database/health-scoring.database';
 import { ScoringModule } from './scoring/scoring.module';
@@ -11,6 +11,6 @@ import { AccountsModule } from './accounts/accounts.module';
 export class AppModule {
   static register(config: HealthScoringConfig): DynamicModule {
     const features = [ScoringModule, ScorecardsModule, SettingsModule, AccountsModule];
-    return PlatformModule.root(AppModule, features, 'health-scoring', config, healthScoringDatabase);
+    return serviceRootModule(AppModule, 'health-scoring', config, healthScoringDatabase, features);
   }
 }

@@ -29,5 +29,5 @@ ROLLBACK;
 
 -- ingestion.published-events.settleAndCommit
 DELETE FROM ingestion.published_events WHERE event_id = ANY('{unpublished}'::uuid[]);
-DELETE FROM ingestion.pending_sends WHERE event_id = ANY('{claimed}'::uuid[]);
+DELETE FROM ingestion.pending_sends WHERE event_id = ANY('{settled}'::uuid[]);
 COMMIT;

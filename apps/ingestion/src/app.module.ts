@@ -1,5 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { PlatformModule } from '@tsuzuku/platform-runtime';
+import { serviceRootModule } from '@tsuzuku/platform-runtime';
 import { IngestionConfig } from './config/ingestion.config';
 import { ingestionDatabase } from './database/ingestion.database';
 import { CollectModule } from './collect/collect.module';
@@ -12,12 +12,12 @@ export class AppModule {
     const features = [CollectModule, WorkspacesModule];
     // A Kafka outage leaves ingestion ready: it answers 503 with Retry-After itself.
     const readiness = { kafkaReadiness: 'started' } as const;
-    return PlatformModule.root(AppModule, features, 'ingestion', config, ingestionDatabase, readiness);
+    return serviceRootModule(AppModule, 'ingestion', config, ingestionDatabase, features, readiness);
   }
 
   /** What the CLI needs: no collect API, so a CLI run never counts as a replica sharing the rate limits. */
   static cli(config: IngestionConfig): DynamicModule {
     const features = [WorkspacesModule, DeadLettersModule];
-    return PlatformModule.root(AppModule, features, 'ingestion', config, ingestionDatabase);
+    return serviceRootModule(AppModule, 'ingestion', config, ingestionDatabase, features);
   }
 }

@@ -1,5 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { PlatformModule } from '@tsuzuku/platform-runtime';
+import { serviceRootModule } from '@tsuzuku/platform-runtime';
 import { PlaybooksConfig } from './config/playbooks.config';
 import { playbooksDatabase } from './database/playbooks.database';
 import { TriggerDecisionsModule } from './decisions/trigger-decisions.module';
@@ -13,7 +13,7 @@ import { TasksModule } from './tasks/tasks.module';
 @Module({})
 export class AppModule {
   static register(config: PlaybooksConfig): DynamicModule {
-    const features = [
+    return serviceRootModule(AppModule, 'playbooks', config, playbooksDatabase, [
       PlaybooksStoreModule,
       EngineModule,
       PlaybooksModule,
@@ -21,7 +21,6 @@ export class AppModule {
       TasksModule,
       TriggerDecisionsModule,
       EmailSettingsModule,
-    ];
-    return PlatformModule.root(AppModule, features, 'playbooks', config, playbooksDatabase);
+    ]);
   }
 }

@@ -1,5 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { PlatformModule } from '@tsuzuku/platform-runtime';
+import { serviceRootModule } from '@tsuzuku/platform-runtime';
 import { ReportingConfig } from './config/reporting.config';
 import { reportingDatabase } from './database/reporting.database';
 import { LiveReadModelsModule } from './read-models/read-models-live.module';
@@ -9,6 +9,6 @@ import { ReportsModule } from './reports/reports.module';
 export class AppModule {
   static register(config: ReportingConfig): DynamicModule {
     const features = [LiveReadModelsModule, ReportsModule];
-    return PlatformModule.root(AppModule, features, 'reporting', config, reportingDatabase);
+    return serviceRootModule(AppModule, 'reporting', config, reportingDatabase, features);
   }
 }

@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { Clock } from '@tsuzuku/platform-runtime';
+import { Clock, pickFields, readAheadPage } from '@tsuzuku/platform-runtime';
 import { OverrideRepository } from '../scoring/override.repository';
 import { OwnerAssigner, Rescorer } from '../scoring/ports';
 import { AccountsException } from './accounts.exception';
@@ -67,17 +67,13 @@ export class AccountsService {
     const limit = query.limit ?? DEFAULT_PAGE;
     // The query DTO has decoded the cursor for its sort, and refused one it did not issue.
     const after: AccountCursor | undefined = query.cursor ? { sort, ...query.cursor } : undefined;
-    const rows = await this.accounts.page(workspaceId, query, sort, after, limit + 1, this.now());
-    const data = rows.slice(0, limit);
-    const last = data[data.length - 1];
-    const nextCursor =
-      rows.length > limit && last
-        ? ACCOUNT_CURSORS[sort].encode({
-            key: sort === 'name' ? last.nameKey : last.scoreKey,
-            accountId: last.accountId,
-          })
-        : null;
-    return { items: data.map(summaryOf), nextCursor };
+    const { items, nextCursor } = await readAheadPage(
+      limit,
+      (count) => this.accounts.page(workspaceId, query, sort, after, count, this.now()),
+      ACCOUNT_CURSORS[sort],
+      (last) => ({ key: sort === 'name' ? last.nameKey : last.scoreKey, accountId: last.accountId }),
+    );
+    return { items: items.map(summaryOf), nextCursor };
   }
 
   async account(workspaceId: string, accountId: string): Promise<AccountDto> {
@@ -226,31 +222,36 @@ export class AccountsService {
   }
 }
 
+/** The health fields of an account, in the order the API answers them. */
+const HEALTH_FIELDS = [
+  'score',
+  'band',
+  'computedScore',
+  'coverage',
+  'scorecardId',
+  'override',
+  'scoredAt',
+] as const;
+
+/** The profile fields of an account's summary, before its health. */
+const SUMMARY_FIELDS = [
+  'accountId',
+  'name',
+  'plan',
+  'mrr',
+  'seats',
+  'renewalDate',
+  'owner',
+  'segment',
+  'industry',
+  'phase',
+  'touchModel',
+] as const;
+
 function healthOf(account: AccountRecord): HealthDto {
-  return {
-    score: account.score,
-    band: account.band,
-    computedScore: account.computedScore,
-    coverage: account.coverage,
-    scorecardId: account.scorecardId,
-    override: account.override,
-    scoredAt: account.scoredAt,
-  };
+  return pickFields(account, HEALTH_FIELDS);
 }
 
 function summaryOf(account: AccountRecord): AccountSummaryDto {
-  return {
-    accountId: account.accountId,
-    name: account.name,
-    plan: account.plan,
-    mrr: account.mrr,
-    seats: account.seats,
-    renewalDate: account.renewalDate,
-    owner: account.owner,
-    segment: account.segment,
-    industry: account.industry,
-    phase: account.phase,
-    touchModel: account.touchModel,
-    health: healthOf(account),
-  };
+  return { ...pickFields(account, SUMMARY_FIELDS), health: healthOf(account) };
 }

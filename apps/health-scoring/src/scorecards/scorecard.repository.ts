@@ -64,15 +64,7 @@ export class ScorecardRepository {
   /** Stores a new (non-default) scorecard. */
   async insert(id: string, workspaceId: string, content: ScorecardContent): Promise<StoredScorecard> {
     const [row] = returnedRows<ScorecardRow>(
-      await this.dataSource.query(SQL.insert, [
-        id,
-        workspaceId,
-        content.name,
-        content.segment,
-        content.touchModel,
-        JSON.stringify(content.measures),
-        JSON.stringify(content.bands),
-      ]),
+      await this.dataSource.query(SQL.insert, [id, workspaceId, ...contentParams(content)]),
     );
     return stored(row!);
   }
@@ -102,15 +94,7 @@ export class ScorecardRepository {
     content: ScorecardContent,
   ): Promise<StoredScorecard> {
     const [row] = returnedRows<ScorecardRow>(
-      await m.query(SQL.update, [
-        workspaceId,
-        id,
-        content.name,
-        content.segment,
-        content.touchModel,
-        JSON.stringify(content.measures),
-        JSON.stringify(content.bands),
-      ]),
+      await m.query(SQL.update, [workspaceId, id, ...contentParams(content)]),
     );
     return stored(row!);
   }
@@ -129,6 +113,17 @@ export class ScorecardRepository {
   async listOf(workspaceId: string): Promise<StoredScorecard[]> {
     return ((await this.dataSource.query(SQL.listOf, [workspaceId])) as ScorecardRow[]).map(stored);
   }
+}
+
+/** A scorecard's content as the parameters that follow its two keys in insert and update. */
+function contentParams(content: ScorecardContent): unknown[] {
+  return [
+    content.name,
+    content.segment,
+    content.touchModel,
+    JSON.stringify(content.measures),
+    JSON.stringify(content.bands),
+  ];
 }
 
 function stored(row: ScorecardRow): StoredScorecard {

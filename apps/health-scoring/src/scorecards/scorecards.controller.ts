@@ -79,12 +79,10 @@ export class ScorecardsController {
   @ApiResponse({ status: 400, type: InvalidRequestDto, description: 'every problem with its field path' })
   @ApiResponse({ status: 409, description: 'the audience has a scorecard already' })
   async create(@Auth() auth: AuthContext, @Body() body: CreateScorecardDto): Promise<ChangedScorecard> {
-    const created = await this.scorecards.create(auth.workspaceId, {
-      ...audienceOf(body),
-      name: body.name,
-      measures: body.measures ?? defaultMeasures(),
-      bands: body.bands ?? DEFAULT_SCORECARD_BANDS,
-    });
+    const created = await this.scorecards.create(
+      auth.workspaceId,
+      inputOf(body, body.measures ?? defaultMeasures()),
+    );
     return this.rescore(auth.workspaceId, created);
   }
 
@@ -99,12 +97,7 @@ export class ScorecardsController {
     @Param('id') id: string,
     @Body() body: ReplaceScorecardDto,
   ): Promise<ChangedScorecard> {
-    const replaced = await this.scorecards.replace(auth.workspaceId, id, {
-      ...audienceOf(body),
-      name: body.name,
-      measures: body.measures,
-      bands: body.bands ?? DEFAULT_SCORECARD_BANDS,
-    });
+    const replaced = await this.scorecards.replace(auth.workspaceId, id, inputOf(body, body.measures));
     return this.rescore(auth.workspaceId, replaced);
   }
 
@@ -150,8 +143,16 @@ export class ScorecardsController {
   }
 }
 
-function audienceOf(
+/** The whole scorecard a create or replace body defines with these measures; bands default to the DEAR ones. */
+function inputOf(
   body: CreateScorecardDto | ReplaceScorecardDto,
-): Pick<ScorecardInput, 'segment' | 'touchModel'> {
-  return { segment: body.segment ?? null, touchModel: body.touchModel ?? null };
+  measures: ScorecardInput['measures'],
+): ScorecardInput {
+  return {
+    segment: body.segment ?? null,
+    touchModel: body.touchModel ?? null,
+    name: body.name,
+    measures,
+    bands: body.bands ?? DEFAULT_SCORECARD_BANDS,
+  };
 }

@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { sameTraitValue, type TouchModel } from '@tsuzuku/contracts';
 import { ScorecardDirectory, StoredScorecard } from '../scoring/ports';
-import { WorkspaceCache } from '@tsuzuku/platform-runtime';
+import { WorkspaceCache, pickFields } from '@tsuzuku/platform-runtime';
 import { OutboxRelay } from '@tsuzuku/platform-kafka';
 import {
   WORKSPACE_CHANGED_CHANNEL,
@@ -265,17 +265,12 @@ function plainContent(input: ScorecardInput): ScorecardContent {
   };
 }
 
+/** A measure's fields in the order they are stored, its method's place among them. */
+const MEASURE_FIELDS = ['id', 'label', 'category', 'metric', 'method', 'direction', 'weight'] as const;
+
 /** Only the fields a measure has, whatever the caller's object carried. */
 function plainMeasure(m: Measure): Measure {
-  return {
-    id: m.id,
-    label: m.label,
-    category: m.category,
-    metric: m.metric,
-    method: plainMethod(m.method),
-    direction: m.direction,
-    weight: m.weight,
-  };
+  return { ...pickFields(m, MEASURE_FIELDS), method: plainMethod(m.method) };
 }
 
 function plainMethod(method: ScoringMethod): ScoringMethod {
@@ -299,5 +294,5 @@ function plainMethod(method: ScoringMethod): ScoringMethod {
 }
 
 function plainBands(bands: Bands): Bands {
-  return { red: bands.red, yellow: bands.yellow };
+  return pickFields(bands, ['red', 'yellow']);
 }

@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import { defineStatements, recordset, recordsetParam } from '@tsuzuku/platform-database';
+import { defineStatements, keyArrays, recordset, recordsetParam } from '@tsuzuku/platform-database';
 import { MeasureResult } from '../scorecards/domain/health-score.calculator';
 import { AccountKey, keyOf } from './domain/account-key';
 import { AccountRow } from './domain/account-row';
-import { dayOrNull, isoOrNull, keyArrays, numberOrNull } from './row-values';
+import { dayOrNull, isoOrNull, numberOrNull } from './row-values';
 
 const ACCOUNT_COLUMNS = `workspace_id, account_id, name, plan, mrr, seats, renewal_date::text AS renewal_date, owner, owner_at,
   segment, industry, traits, traits_at, touch_trait, phase_trait, expansion, onboarding_done, onboarding_steps_at, subscriptions,

@@ -1,9 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import { defineStatements, recordset, recordsetParam, returnedRows } from '@tsuzuku/platform-database';
+import {
+  defineStatements,
+  keyArrays,
+  recordset,
+  recordsetParam,
+  returnedRows,
+} from '@tsuzuku/platform-database';
 import { AccountKey } from './domain/account-key';
-import { keyArrays } from './row-values';
 
 /**
  * When a marked account's backfill counts as settled: its own history quiet since `quietSince`

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { defineStatements, recordset, recordsetParam } from '@tsuzuku/platform-database';
+import { defineStatements, keyArrays, recordset, recordsetParam } from '@tsuzuku/platform-database';
 import { ActiveUserDay, DayDelta } from './domain/event-fold';
 
 const SQL = defineStatements('health-scoring.daily-totals', {
@@ -56,8 +56,7 @@ export class DailyTotalsRepository {
   async addActiveUsers(m: EntityManager, rows: readonly ActiveUserDay[]): Promise<void> {
     if (rows.length === 0) return;
     await m.query(SQL.addActiveUsers, [
-      rows.map((r) => r.workspaceId),
-      rows.map((r) => r.accountId),
+      ...keyArrays(rows),
       rows.map((r) => r.day),
       rows.map((r) => r.userId),
     ]);

@@ -11,11 +11,6 @@ export const dayOrNull = (v: unknown): string | null => {
   return String(v).slice(0, 10);
 };
 
-/** The two key arrays a statement unnests: workspaces and accounts, in the keys' order. */
-export const keyArrays = (
-  keys: readonly { workspaceId: string; accountId: string }[],
-): [string[], string[]] => [keys.map((k) => k.workspaceId), keys.map((k) => k.accountId)];
-
 /** The account key of a row answered with workspace_id and account_id columns. */
 export const rowKey = (r: Record<string, unknown>): string =>
   `${r['workspace_id'] as string}\u0000${r['account_id'] as string}`;

@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { defineStatements } from '@tsuzuku/platform-database';
+import { defineStatements, keyArrays } from '@tsuzuku/platform-database';
 import { AccountKey, keyOf } from './domain/account-key';
 import { UsageDay } from './domain/metrics';
 import { AccountPast } from './domain/past-facts';
 import { BulkFacts } from './domain/scoring-facts';
-import { isoOrNull, keyArrays, rowKey } from './row-values';
+import { isoOrNull, rowKey } from './row-values';
 
 const KEYS =
   'JOIN unnest($1::text[], $2::text[]) AS k(workspace_id, account_id) USING (workspace_id, account_id)';

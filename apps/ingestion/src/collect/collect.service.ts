@@ -185,6 +185,8 @@ export class CollectService {
         throw this.databaseFailure('the deduplication ledger', error);
       }
       let sent: readonly string[] = [];
+      // From the send on, a failure may come after Kafka stored the events.
+      let inDoubt: readonly string[] = [];
       try {
         // The client has had its 503: publish nothing, so its retry is the one that counts.
         if (deadline.passed) throw new Error('answered before the ledger did');
@@ -192,13 +194,14 @@ export class CollectService {
         const events = await this.envelopes(request, fresh, receivedAt).catch((error: unknown) => {
           throw this.databaseFailure('the membership table', error);
         });
+        inDoubt = events.envelopes.map((e) => e.id);
         await this.send(events.envelopes, this.deadLetters(request, rejected, receivedAt));
-        sent = events.envelopes.map((e) => e.id);
+        [sent, inDoubt] = [inDoubt, []];
         for (const change of events.changes)
           this.remember(request.workspaceId, change.actor, change.accountId);
         return events.envelopes.length;
       } finally {
-        claim.settle(sent);
+        claim.settle(sent, inDoubt);
         markSettled();
       }
     })();

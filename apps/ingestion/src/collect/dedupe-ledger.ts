@@ -7,11 +7,13 @@ import { SentEvents } from './sent-events';
 /**
  * Event ids this request may publish, held by an open transaction until every request that
  * shares it has settled. `fresh` are the ids not published within the window; the rest are
- * repeats. `settle` keeps the ids Kafka acknowledged and gives up the others.
+ * repeats. `settle` keeps the ids Kafka acknowledged and gives up the others; the ids of a send
+ * that failed (`inDoubt`: Kafka may have stored them though it did not say so) stay pending, so
+ * the next claim of theirs looks for them on the topic.
  */
 export interface Claim {
   readonly fresh: ReadonlySet<string>;
-  settle(published: readonly string[]): void;
+  settle(published: readonly string[], inDoubt?: readonly string[]): void;
 }
 
 interface ClaimRequest {
@@ -87,6 +89,7 @@ export class DedupeLedger {
       });
       const fresh = await this.freshOf(open);
       const kept = new Set<string>(open.claimed.filter((id) => !fresh.has(id)));
+      const stillPending = new Set<string>();
       const settled = batch.map(
         (request) =>
           new Promise<void>((done) => {
@@ -96,15 +99,19 @@ export class DedupeLedger {
             answered++;
             request.claimed({
               fresh: own,
-              settle: (published) => {
+              settle: (published, inDoubt = []) => {
                 for (const id of published) if (own.has(id)) kept.add(id);
+                for (const id of inDoubt) if (own.has(id)) stillPending.add(id);
                 done();
               },
             });
           }),
       );
       await Promise.all(settled);
-      await open.commit(open.claimed.filter((id) => !kept.has(id)));
+      await open.commit(
+        open.claimed.filter((id) => !kept.has(id)),
+        [...stillPending].filter((id) => !kept.has(id)),
+      );
     } catch (error) {
       for (const request of batch.slice(answered)) request.failed(error);
       // Answered requests have published; a retry of theirs finds its events on the topic.

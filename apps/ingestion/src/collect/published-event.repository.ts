@@ -30,7 +30,7 @@ const SQL = defineStatements('ingestion.published-events', {
     ON CONFLICT (event_id) DO UPDATE SET sent_after = now()`,
   settleAndCommit: `
     DELETE FROM ingestion.published_events WHERE event_id = ANY('{unpublished}'::uuid[]);
-    DELETE FROM ingestion.pending_sends WHERE event_id = ANY('{claimed}'::uuid[]);
+    DELETE FROM ingestion.pending_sends WHERE event_id = ANY('{settled}'::uuid[]);
     COMMIT`,
   rollback: 'ROLLBACK',
   prune: `
@@ -61,11 +61,11 @@ export interface OpenClaim {
    */
   markPending(eventIds: readonly string[]): Promise<void>;
   /**
-   * Forgets the claimed ids that were not published, and their pending sends, and commits the
-   * rest; on failure rolls back (so nothing is counted as published) and throws. Releases the
-   * connection either way.
+   * Forgets the claimed ids that were not published, clears the pending sends of the claimed ids
+   * but `stillPending` (sends that failed: Kafka may hold them), and commits; on failure rolls
+   * back (so nothing is counted as published) and throws. Releases the connection either way.
    */
-  commit(unpublished: readonly string[]): Promise<void>;
+  commit(unpublished: readonly string[], stillPending?: readonly string[]): Promise<void>;
   /** Rolls back: nothing of the claim is kept. Releases the connection. */
   abandon(): Promise<void>;
 }
@@ -111,12 +111,13 @@ export class PublishedEventRepository {
         markPending: async (ids) => {
           if (ids.length > 0) await this.dataSource.query(SQL.markPending, [ids]);
         },
-        commit: async (unpublished) => {
+        commit: async (unpublished, stillPending = []) => {
+          const keepPending = new Set(stillPending);
           try {
             await open.query(
               fill(SQL.settleAndCommit, {
                 unpublished: uuidArrayLiteral(unpublished),
-                claimed: uuidArrayLiteral(claimed),
+                settled: uuidArrayLiteral(claimed.filter((id) => !keepPending.has(id))),
               }),
             );
           } catch (error) {

@@ -1,6 +1,5 @@
 import { Header, Topic } from '@tsuzuku/contracts';
 import { BackgroundJobs } from '@tsuzuku/platform-database';
-import { KafkaConnection } from '@tsuzuku/platform-kafka';
 import { ManualClock } from '@tsuzuku/platform-runtime';
 import { MigratedDatabase, createMigratedDatabase, waitFor } from '@tsuzuku/platform-testing';
 import { CollectService } from '../../src/collect/collect.service';
@@ -50,8 +49,11 @@ describe('collect on Postgres (medium)', () => {
   beforeAll(async () => {
     database = await createMigratedDatabase('ingestion_medium_collect', ingestionDatabase);
     const ds = database.dataSource;
-    // Kafka is read only for ids a dead claim left pending, which these tests never have.
-    const sentEvents = new SentEvents(new KafkaConnection(config, 'ingestion-medium-collect'));
+    // The recording publisher stands for the topic a claim reads for the ids left pending.
+    const sentEvents = {
+      found: async (inDoubt: ReadonlyMap<string, Date>) =>
+        new Set(publisher.events.map((e) => e.id).filter((id) => inDoubt.has(id))),
+    } as SentEvents;
     ledger = new DedupeLedger(new PublishedEventRepository(ds), sentEvents, config);
     memberships = new MembershipRepository(ds);
     const noJobs = { schedule: () => undefined } as unknown as BackgroundJobs;
@@ -131,6 +133,32 @@ describe('collect on Postgres (medium)', () => {
     expect(publisher.events.map((e) => e.id)).toEqual([id]);
     await claimsSettled();
     expect(await ledgerRows(id)).toHaveLength(1);
+  });
+
+  it('looks on the topic before sending again an event whose send failed after Kafka may have stored it', async () => {
+    const service = collectService();
+    const workspaceId = newWorkspace();
+    const call = trackCall(clock.now());
+    const id = eventId(workspaceId, call['messageId'] as string);
+    const pending = () =>
+      database.db.query('SELECT 1 FROM ingestion.pending_sends WHERE event_id = $1', [id]);
+
+    publisher.losingAcknowledgements = true;
+    await expect(service.collect(batchRequest(workspaceId, [call]))).rejects.toMatchObject({
+      code: 'kafka_unavailable',
+    });
+    await claimsSettled();
+    expect([(await ledgerRows(id)).length, (await pending()).length]).toEqual([0, 1]);
+
+    publisher.losingAcknowledgements = false;
+    expect(await service.collect(batchRequest(workspaceId, [call]))).toEqual({
+      accepted: 1,
+      duplicates: 1,
+      rejected: [],
+    });
+    expect(publisher.events.map((e) => e.id)).toEqual([id]);
+    await claimsSettled();
+    expect([(await ledgerRows(id)).length, (await pending()).length]).toEqual([1, 0]);
   });
 
   it("gives a user's calls the account of their latest group call by event time, whatever the arrival order", async () => {

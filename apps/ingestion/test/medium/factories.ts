@@ -59,6 +59,8 @@ export class RecordingPublisher {
   readonly events: AnyEnvelope[] = [];
   readonly raw: { topic: Topic; message: RawMessage }[] = [];
   refusing = false;
+  /** Stores the events, then fails: as a broker whose acknowledgement was lost. */
+  losingAcknowledgements = false;
 
   async publish(envelopes: readonly AnyEnvelope[]): Promise<void> {
     this.refuseIfAsked();
@@ -67,6 +69,7 @@ export class RecordingPublisher {
       if (!checked.ok) throw new Error(`envelope ${envelope.id} breaks its contract`);
     }
     this.events.push(...envelopes);
+    if (this.losingAcknowledgements) throw new Error('the acknowledgement was lost (recording publisher)');
   }
 
   async publishRaw(topic: Topic, messages: readonly RawMessage[]): Promise<void> {

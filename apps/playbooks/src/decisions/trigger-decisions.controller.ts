@@ -1,7 +1,7 @@
 import { Query } from '@nestjs/common';
 import { Auth, AuthContext } from '@tsuzuku/platform-auth';
 import { ApiController, ApiRead } from '@tsuzuku/platform-runtime';
-import { DECISIONS_CURSOR } from '../shared/seq-cursor';
+import { DECISIONS_CURSOR, seqPage } from '../shared/seq-cursor';
 import {
   ListTriggerDecisionsQuery,
   TriggerDecisionDto,
@@ -22,19 +22,10 @@ export class TriggerDecisionsController {
     @Auth() auth: AuthContext,
     @Query() query: ListTriggerDecisionsQuery,
   ): Promise<{ items: TriggerDecisionDto[]; nextCursor: string | null }> {
-    const limit = query.limit ?? 50;
-    const rows = await this.decisions.list(auth.workspaceId, {
-      accountId: query.accountId,
-      playbookId: query.playbookId,
-      outcome: query.outcome,
-      beforeSeq: query.cursor?.seq,
-      limit: limit + 1,
-    });
-    const page = rows.slice(0, limit);
-    return {
-      items: page.map(viewOf),
-      nextCursor: rows.length > limit ? DECISIONS_CURSOR.encode({ seq: page[page.length - 1]!.seq }) : null,
-    };
+    const { items, nextCursor } = await seqPage(DECISIONS_CURSOR, query.limit ?? 50, query, (f) =>
+      this.decisions.list(auth.workspaceId, f),
+    );
+    return { items: items.map(viewOf), nextCursor };
   }
 }
 

@@ -2,8 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import type { HealthBand, LifecyclePhase, SubscriptionStatus, TouchModel } from '@tsuzuku/contracts';
-import { defineStatements } from '@tsuzuku/platform-database';
-import { AccountSnapshot, accountKey } from './account-store';
+import { defineStatements, keyArrays } from '@tsuzuku/platform-database';
+import { AccountContract, AccountSnapshot, accountKey } from './account-store';
 
 interface AccountRow {
   workspace_id: string;
@@ -26,17 +26,7 @@ interface AccountRow {
 }
 
 /** The profile an account.updated brings. */
-export interface AccountProfile {
-  readonly workspaceId: string;
-  readonly accountId: string;
-  readonly name: string | null;
-  readonly plan: string | null;
-  readonly mrr: number | null;
-  /** As account.updated said it; null when it did not say (then the MRR decides churn). */
-  readonly subscriptionStatus: SubscriptionStatus | null;
-  readonly seats: number | null;
-  readonly renewalDate: string | null;
-  readonly csmEmail: string | null;
+export interface AccountProfile extends AccountContract {
   readonly segment: string | null;
   readonly touchModel: TouchModel;
   readonly phase: LifecyclePhase;
@@ -103,11 +93,6 @@ const SQL = defineStatements('playbooks.accounts', {
   renewalDates: `SELECT account_id, renewal_date FROM playbooks.accounts WHERE workspace_id = $1 AND account_id = ANY($2)`,
 });
 
-const keyParams = (keys: readonly Key[]): [string[], string[]] => [
-  keys.map((k) => k.workspaceId),
-  keys.map((k) => k.accountId),
-];
-
 /**
  * What the service knows of accounts (playbooks.accounts), their members' emails
  * (playbooks.members) and the track events seen (playbooks.account_events).
@@ -120,10 +105,10 @@ export class AccountProfileRepository {
   async load(m: EntityManager, keys: readonly Key[]): Promise<Map<string, AccountSnapshot>> {
     const out = new Map<string, AccountSnapshot>();
     if (keys.length === 0) return out;
-    const rows: AccountRow[] = await m.query(SQL.snapshots, keyParams(keys));
+    const rows: AccountRow[] = await m.query(SQL.snapshots, keyArrays(keys));
     const events: { workspace_id: string; account_id: string; name: string; last_at: Date }[] = await m.query(
       SQL.eventsSeen,
-      keyParams(keys),
+      keyArrays(keys),
     );
     const seen = new Map<string, Map<string, string>>();
     for (const e of events) {
@@ -164,7 +149,7 @@ export class AccountProfileRepository {
     if (keys.length === 0) return phases;
     const rows: { workspace_id: string; account_id: string; phase: LifecyclePhase | null }[] = await m.query(
       SQL.profiledPhases,
-      keyParams(keys),
+      keyArrays(keys),
     );
     for (const r of rows) phases.set(accountKey(r.workspace_id, r.account_id), r.phase);
     return phases;
@@ -234,12 +219,7 @@ export class AccountProfileRepository {
     seen: readonly { workspaceId: string; accountId: string; name: string; at: string }[],
   ): Promise<void> {
     if (seen.length === 0) return;
-    await m.query(SQL.upsertEventsSeen, [
-      seen.map((v) => v.workspaceId),
-      seen.map((v) => v.accountId),
-      seen.map((v) => v.name),
-      seen.map((v) => v.at),
-    ]);
+    await m.query(SQL.upsertEventsSeen, [...keyArrays(seen), seen.map((v) => v.name), seen.map((v) => v.at)]);
   }
 
   /** Profiled accounts of a workspace renewing between two dates (YYYY-MM-DD, inclusive). */

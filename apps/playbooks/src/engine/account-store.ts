@@ -2,18 +2,22 @@ import type { SubscriptionStatus } from '@tsuzuku/contracts';
 import { AccountFacts } from '../playbooks/domain/conditions';
 import { TemplateValues } from '../playbooks/domain/template-render';
 
-/** The account snapshot the playbooks service keeps from cs.accounts.v1 and cs.events.v1. */
-export interface AccountSnapshot extends AccountFacts {
+/** An account's key and the contract fields account.updated brings, as the playbooks service keeps them. */
+export interface AccountContract {
   readonly workspaceId: string;
   readonly accountId: string;
   readonly name: string | null;
   readonly plan: string | null;
   readonly mrr: number | null;
-  /** As account.updated said it; null when its snapshot did not say (then the MRR decides churn). */
+  /** As account.updated said it; null when it did not say (then the MRR decides churn). */
   readonly subscriptionStatus: SubscriptionStatus | null;
   readonly seats: number | null;
   readonly renewalDate: string | null;
   readonly csmEmail: string | null;
+}
+
+/** The account snapshot the playbooks service keeps from cs.accounts.v1 and cs.events.v1. */
+export interface AccountSnapshot extends AccountFacts, AccountContract {
   /** The group trait contact_email (else email), else the latest identified member's email. */
   readonly contactEmail: string | null;
   /** Whether an account.updated was seen (else only events named it). */

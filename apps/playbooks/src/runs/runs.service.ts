@@ -7,10 +7,10 @@ import { Clock } from '@tsuzuku/platform-runtime';
 import { PlaybookStore } from '../playbooks/playbook-store';
 import { TaskRepository } from '../tasks/task.repository';
 import { skipOpenTasksOfEndedRuns } from '../tasks/task-rows';
-import { RunRepository, RunRow } from './run.repository';
+import { RunPageFilter, RunRepository, RunRow } from './run.repository';
 import { PlaybookException } from '../playbooks/playbook.exception';
 import { SCHEMA, playbookMessage } from '../shared/playbook-envelope';
-import { RUNS_CURSOR, SeqCursor } from '../shared/seq-cursor';
+import { RUNS_CURSOR, SeqCursor, seqPage } from '../shared/seq-cursor';
 
 /** One step of a run: what happened to it, or that it is where the run stands, or still ahead. */
 export interface StepStateView {
@@ -42,11 +42,8 @@ export interface RunView {
   readonly steps: readonly StepStateView[];
 }
 
-export interface RunFilter {
-  readonly accountId?: string;
-  readonly playbookId?: string;
-  readonly status?: PlaybookRunStatus;
-  readonly limit: number;
+/** A run page's filters as the API takes them: the page cursor in place of the seq it holds. */
+export interface RunFilter extends Omit<RunPageFilter, 'beforeSeq'> {
   readonly cursor?: SeqCursor;
 }
 
@@ -65,18 +62,10 @@ export class RunsService {
     workspaceId: string,
     filter: RunFilter,
   ): Promise<{ items: RunView[]; nextCursor: string | null }> {
-    const rows = await this.runs.page(workspaceId, {
-      accountId: filter.accountId,
-      playbookId: filter.playbookId,
-      status: filter.status,
-      beforeSeq: filter.cursor?.seq,
-      limit: filter.limit + 1,
-    });
-    const page = rows.slice(0, filter.limit);
-    return {
-      items: await this.views(page),
-      nextCursor: rows.length > filter.limit ? RUNS_CURSOR.encode({ seq: page[page.length - 1]!.seq }) : null,
-    };
+    const { items, nextCursor } = await seqPage(RUNS_CURSOR, filter.limit, filter, (f) =>
+      this.runs.page(workspaceId, f),
+    );
+    return { items: await this.views(items), nextCursor };
   }
 
   async get(workspaceId: string, id: string): Promise<RunView> {

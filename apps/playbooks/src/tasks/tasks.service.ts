@@ -11,10 +11,10 @@ import { WorkspaceSettingsRepository } from '../engine/workspace-settings.reposi
 import { RunRepository } from '../runs/run.repository';
 import { PlaybookException } from '../playbooks/playbook.exception';
 import { SCHEMA } from '../shared/playbook-envelope';
-import { SeqCursor, TASKS_CURSOR } from '../shared/seq-cursor';
+import { SeqCursor, TASKS_CURSOR, seqPage } from '../shared/seq-cursor';
 import { taskOwnerFor } from './domain/task-owner';
 import { TaskRow, taskMessage } from './task-rows';
-import { TaskChange, TaskRepository } from './task.repository';
+import { TaskChange, TaskPageFilter, TaskRepository } from './task.repository';
 
 export interface TaskView {
   readonly id: string;
@@ -35,14 +35,8 @@ export interface TaskView {
   readonly updatedAt: string | null;
 }
 
-export interface TaskFilter {
-  readonly owner?: string;
-  readonly unassigned?: boolean;
-  readonly status?: TaskStatus;
-  readonly accountId?: string;
-  readonly dueBefore?: string;
-  readonly dueAfter?: string;
-  readonly limit: number;
+/** A task page's filters as the API takes them: the page cursor in place of the seq it holds. */
+export interface TaskFilter extends Omit<TaskPageFilter, 'beforeSeq'> {
   readonly cursor?: SeqCursor;
 }
 
@@ -94,22 +88,10 @@ export class TasksService {
     workspaceId: string,
     filter: TaskFilter,
   ): Promise<{ items: TaskView[]; nextCursor: string | null }> {
-    const rows = await this.tasks.page(workspaceId, {
-      owner: filter.owner,
-      unassigned: filter.unassigned,
-      status: filter.status,
-      accountId: filter.accountId,
-      dueBefore: filter.dueBefore,
-      dueAfter: filter.dueAfter,
-      beforeSeq: filter.cursor?.seq,
-      limit: filter.limit + 1,
-    });
-    const page = rows.slice(0, filter.limit);
-    return {
-      items: page.map(view),
-      nextCursor:
-        rows.length > filter.limit ? TASKS_CURSOR.encode({ seq: page[page.length - 1]!.seq }) : null,
-    };
+    const { items, nextCursor } = await seqPage(TASKS_CURSOR, filter.limit, filter, (f) =>
+      this.tasks.page(workspaceId, f),
+    );
+    return { items: items.map(view), nextCursor };
   }
 
   /**

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { ApiWarning, Clock, matchesNoAccount, pageOfRows } from '@tsuzuku/platform-runtime';
+import { ApiWarning, Clock, matchesNoAccount, readAheadPage } from '@tsuzuku/platform-runtime';
 import { KpiRow, fromMicros, kpiRow, zeroTotals } from '../kpis/domain/kpi-formulas';
 import {
   MonthIndex,
@@ -202,21 +202,22 @@ export class KpiService {
       warnings: await this.filterWarnings(workspaceId, options.filter ?? {}),
     };
     if (options.accountId === undefined && !options.detail) return { ...report, items: [], nextCursor: null };
-    const limit = options.limit ?? 1000;
-    const rows = await this.movementsRepository.list(
-      workspaceId,
-      { from: isoAt(monthStart(from)), until: isoAt(monthStart(to + 1)) },
-      {
-        ...(options.accountId !== undefined ? { accountId: options.accountId } : {}),
-        ...(options.filter !== undefined ? { filter: options.filter } : {}),
-        ...(options.cursor !== undefined ? { after: options.cursor } : {}),
-        limit: limit + 1,
-      },
+    const page = await readAheadPage(
+      options.limit ?? 1000,
+      (count) =>
+        this.movementsRepository.list(
+          workspaceId,
+          { from: isoAt(monthStart(from)), until: isoAt(monthStart(to + 1)) },
+          {
+            ...(options.accountId !== undefined ? { accountId: options.accountId } : {}),
+            ...(options.filter !== undefined ? { filter: options.filter } : {}),
+            ...(options.cursor !== undefined ? { after: options.cursor } : {}),
+            limit: count,
+          },
+        ),
+      MOVEMENTS_CURSOR,
+      (r) => ({ at: r.occurredAt.toISOString(), accountId: r.accountId }),
     );
-    const page = pageOfRows(rows, limit, MOVEMENTS_CURSOR, (r) => ({
-      at: r.occurredAt.toISOString(),
-      accountId: r.accountId,
-    }));
     return {
       ...report,
       items: page.items.map((r) => ({

@@ -14,3 +14,4 @@ export * from './background';
 export * from './workspace-changes';
 export * from './pool-metrics';
 export * from './sql';
+export * from './key-arrays';

@@ -18,3 +18,6 @@ export * from './http-metrics';
 export * from './clock';
 export * from './api-warning';
 export * from './api-routes';
+export * from './service-root.module';
+export * from './pick-fields';
+export * from './read-ahead-page';

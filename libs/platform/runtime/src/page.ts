@@ -128,18 +128,3 @@ export function pageOf<T, S extends CursorSpec>(
     nextCursor: rest.length > limit && last ? codec.encode(last.key) : null,
   };
 }
-
-/**
- * The page of a list the database read one row past it (asked for `limit + 1` rows): the first
- * `limit` rows, and the cursor of the last of them when the extra row says there are more.
- */
-export function pageOfRows<T, S extends CursorSpec>(
-  rows: readonly T[],
-  limit: number,
-  codec: CursorCodec<S>,
-  keyOf: (row: T) => CursorOf<S>,
-): Page<T> {
-  const items = rows.slice(0, limit);
-  const last = items.at(-1);
-  return { items, nextCursor: rows.length > limit && last ? codec.encode(keyOf(last)) : null };
-}

@@ -1,4 +1,4 @@
-import { DynamicModule, Module, ModuleMetadata, OnApplicationShutdown, Type } from '@nestjs/common';
+import { DynamicModule, Module, OnApplicationShutdown } from '@nestjs/common';
 import { APP_INTERCEPTOR } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
 import { ConfigModule, ServiceConfig } from '@tsuzuku/platform-config';
@@ -40,18 +40,6 @@ export class PlatformModule implements OnApplicationShutdown {
       controllers: [HealthController],
       providers: [{ provide: APP_INTERCEPTOR, useClass: ServerSpanInterceptor }, DatabaseWatch],
     };
-  }
-
-  /**
-   * A service's root module: `root` importing the platform first (forService's arguments
-   * follow `features`), then the service's own feature modules.
-   */
-  static root(
-    root: Type<unknown>,
-    features: NonNullable<ModuleMetadata['imports']>,
-    ...platform: Parameters<typeof PlatformModule.forService>
-  ): DynamicModule {
-    return { module: root, imports: [PlatformModule.forService(...platform), ...features] };
   }
 
   /** Last: flush the spans of everything that shut down before. */

@@ -42,6 +42,14 @@ function windowSum(facts: AccountFacts, asOf: Date, days: number, pick: (d: Usag
   return sum;
 }
 
+/** The metrics that are one usage column summed over a window of days. */
+const WINDOW_SUMS: readonly (readonly [Metric, number, (d: UsageDay) => number])[] = [
+  ['sign_ins_7d', 7, (d) => d.signIns],
+  ['sign_ins_30d', 30, (d) => d.signIns],
+  ['engagement_events_90d', 90, (d) => d.engagementEvents],
+  ['outcomes_reported_90d', 90, (d) => d.outcomes],
+];
+
 function mrrAt(points: AccountFacts['mrrPoints'], at: Date): number | null {
   let value: number | null = null;
   for (const p of points) if (p.at.getTime() <= at.getTime()) value = p.mrr;
@@ -58,18 +66,11 @@ export function isP1(priority: string | null): boolean {
  */
 export function metricValues(facts: AccountFacts, asOf: Date): Map<Metric, number | null> {
   const values = new Map<Metric, number | null>();
+  for (const [metric, days, pick] of WINDOW_SUMS) values.set(metric, windowSum(facts, asOf, days, pick));
   const active30 = facts.activeUsers.get(30) ?? 0;
   values.set(
     'active_users_ratio_30d',
     facts.seats && facts.seats > 0 ? Math.min(1, active30 / facts.seats) : null,
-  );
-  values.set(
-    'sign_ins_7d',
-    windowSum(facts, asOf, 7, (d) => d.signIns),
-  );
-  values.set(
-    'sign_ins_30d',
-    windowSum(facts, asOf, 30, (d) => d.signIns),
   );
   values.set(
     'days_since_last_sign_in',
@@ -99,14 +100,6 @@ export function metricValues(facts: AccountFacts, asOf: Date): Map<Metric, numbe
   values.set(
     'mrr_change_90d',
     now === null || before === null ? null : before === 0 ? (now === 0 ? 0 : 1) : (now - before) / before,
-  );
-  values.set(
-    'engagement_events_90d',
-    windowSum(facts, asOf, 90, (d) => d.engagementEvents),
-  );
-  values.set(
-    'outcomes_reported_90d',
-    windowSum(facts, asOf, 90, (d) => d.outcomes),
   );
   return values;
 }
