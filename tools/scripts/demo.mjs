@@ -7,15 +7,7 @@
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import {
-  ROOT,
-  ensureProjectNode,
-  build,
-  startServices,
-  waitUntilReady,
-  printEndpoints,
-  LocalStack,
-} from './stack.mjs';
+import { ROOT, ensureProjectNode, build, LocalStack } from './stack.mjs';
 
 ensureProjectNode();
 
@@ -65,8 +57,8 @@ try {
   build();
   stage('services');
   const logs = [];
-  stack.running = startServices(env, { sink: (line) => logs.push(line), pretty: false });
-  const ms = await waitUntilReady(stack.running).catch((error) => {
+  stack.startServices({ sink: (line) => logs.push(line), pretty: false });
+  const ms = await stack.waitUntilReady().catch((error) => {
     console.error(logs.slice(-40).join('\n'));
     throw error;
   });
@@ -140,7 +132,7 @@ try {
   stage('report');
   const report = await flow.collectDemoReport(endpoints, token, { now, months: 6 });
   printReport(report);
-  printEndpoints(stack.running);
+  stack.printEndpoints();
   console.log(`demo finished in ${((Date.now() - started) / 1000).toFixed(0)} s`);
   if (args.exit) await stack.shutdown(0);
   else console.log('Serving until Ctrl-C.');

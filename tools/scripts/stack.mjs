@@ -80,6 +80,21 @@ export class LocalStack {
     };
   }
 
+  /** Spawns the five services on the environment of `env()` (startServices' options), as `running`. */
+  startServices(options) {
+    this.running = startServices(this.env(), options);
+    return this.running;
+  }
+
+  /** Resolves, with the milliseconds it took, once every running service answers ready. */
+  waitUntilReady() {
+    return waitUntilReady(this.running);
+  }
+
+  printEndpoints() {
+    printEndpoints(this.running);
+  }
+
   async shutdown(code) {
     if (this.stopping) return;
     this.stopping = true;

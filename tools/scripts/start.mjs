@@ -1,13 +1,6 @@
 #!/usr/bin/env node
 // npm start: local infrastructure, then the five services in the foreground. Ctrl-C stops everything.
-import {
-  ensureProjectNode,
-  build,
-  startServices,
-  waitUntilReady,
-  printEndpoints,
-  LocalStack,
-} from './stack.mjs';
+import { ensureProjectNode, build, LocalStack } from './stack.mjs';
 
 ensureProjectNode();
 
@@ -16,8 +9,7 @@ const stack = new LocalStack((message) => console.log(message));
 try {
   await stack.up();
   build();
-  stack.running = startServices(stack.env());
-  for (const service of stack.running) {
+  for (const service of stack.startServices()) {
     void service.exited.then(({ code }) => {
       if (!stack.stopping) {
         console.error(`[tsuzuku] ${service.name} exited unexpectedly (code ${code})`);
@@ -25,8 +17,8 @@ try {
       }
     });
   }
-  const ms = await waitUntilReady(stack.running);
-  printEndpoints(stack.running);
+  const ms = await stack.waitUntilReady();
+  stack.printEndpoints();
   console.log(`[tsuzuku] all five services ready in ${(ms / 1000).toFixed(1)} s. Ctrl-C stops everything.`);
 } catch (error) {
   console.error(`[tsuzuku] ${error.message}`);
