@@ -7,16 +7,7 @@
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import {
-  ROOT,
-  ensureProjectNode,
-  build,
-  infraUp,
-  startServices,
-  waitUntilReady,
-  stopServices,
-  printEndpoints,
-} from './stack.mjs';
+import { ROOT, ensureProjectNode, build, LocalStack } from './stack.mjs';
 
 ensureProjectNode();
 
@@ -49,20 +40,7 @@ const options = {
   seed: wholeNumber('seed', 0),
 };
 
-let running = [];
-let infraHandle;
-let stopping = false;
-
-async function shutdown(code) {
-  if (stopping) return;
-  stopping = true;
-  await stopServices(running);
-  if (infraHandle?.startedKafka) await infraHandle.infra.stopKafka();
-  process.exit(code);
-}
-
-process.on('SIGINT', () => void shutdown(0));
-process.on('SIGTERM', () => void shutdown(0));
+const stack = new LocalStack();
 
 let current = 'start';
 const stage = (name) => {
@@ -72,21 +50,15 @@ const stage = (name) => {
 const started = Date.now();
 try {
   stage('infrastructure: Postgres and a local Kafka');
-  infraHandle = await infraUp();
-  const brokers = infraHandle.brokers;
-  const env = {
-    KAFKA_BROKERS: brokers.join(','),
-    DATABASE_URL: infraHandle.databaseUrl,
-    // Local receivers (a webhook on this machine) keep working; production refuses loopback.
-    TSUZUKU_OUTBOUND_ALLOW: process.env.TSUZUKU_OUTBOUND_ALLOW ?? '127.0.0.1/32,::1/128',
-  };
-  console.log(`Kafka ${brokers.join(',')}; Postgres ${infraHandle.databaseUrl}`);
+  const { brokers, databaseUrl } = await stack.up();
+  const env = stack.env();
+  console.log(`Kafka ${brokers.join(',')}; Postgres ${databaseUrl}`);
   stage('build');
   build();
   stage('services');
   const logs = [];
-  running = startServices(env, { sink: (line) => logs.push(line), pretty: false });
-  const ms = await waitUntilReady(running).catch((error) => {
+  stack.startServices({ sink: (line) => logs.push(line), pretty: false });
+  const ms = await stack.waitUntilReady().catch((error) => {
     console.error(logs.slice(-40).join('\n'));
     throw error;
   });
@@ -95,7 +67,7 @@ try {
   const flow = require(path.join(ROOT, 'libs/demo/dist/demo-flow.js'));
   const { generateCustomerBase } = require(path.join(ROOT, 'libs/demo/dist/customer-base.js'));
   const { PIPELINE_CONSUMER_GROUPS } = require(path.join(ROOT, 'libs/demo/dist/pipeline.js'));
-  const url = (name) => `http://127.0.0.1:${running.find((s) => s.name === name).port}`;
+  const url = (name) => `http://127.0.0.1:${stack.running.find((s) => s.name === name).port}`;
   const endpoints = {
     ingestion: url('ingestion'),
     healthScoring: url('health-scoring'),
@@ -160,13 +132,13 @@ try {
   stage('report');
   const report = await flow.collectDemoReport(endpoints, token, { now, months: 6 });
   printReport(report);
-  printEndpoints(running);
+  stack.printEndpoints();
   console.log(`demo finished in ${((Date.now() - started) / 1000).toFixed(0)} s`);
-  if (args.exit) await shutdown(0);
+  if (args.exit) await stack.shutdown(0);
   else console.log('Serving until Ctrl-C.');
 } catch (error) {
   console.error(`\ndemo failed at stage "${current}": ${error.message}`);
-  await shutdown(1);
+  await stack.shutdown(1);
 }
 
 function table(headers, rows) {

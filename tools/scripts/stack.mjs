@@ -49,6 +49,65 @@ export async function infraUp() {
   return { infra, brokers, databaseUrl, startedKafka: !kafkaWasUp };
 }
 
+/**
+ * What a script started, and its way out: `up()` starts the infrastructure, the script puts the
+ * services it starts in `running`; `shutdown(code)` (once; SIGINT and SIGTERM call it with 0)
+ * stops them and the local Kafka when `up()` started it, then exits. `say` reports each step.
+ */
+export class LocalStack {
+  running = [];
+  stopping = false;
+  infraHandle;
+
+  constructor(say = () => {}) {
+    this.say = say;
+    process.on('SIGINT', () => void this.shutdown(0));
+    process.on('SIGTERM', () => void this.shutdown(0));
+  }
+
+  async up() {
+    this.infraHandle = await infraUp();
+    return this.infraHandle;
+  }
+
+  /** The services' environment on the infrastructure `up()` started. */
+  env() {
+    return {
+      KAFKA_BROKERS: this.infraHandle.brokers.join(','),
+      DATABASE_URL: this.infraHandle.databaseUrl,
+      // Local receivers (a webhook on this machine) keep working; production refuses loopback.
+      TSUZUKU_OUTBOUND_ALLOW: process.env.TSUZUKU_OUTBOUND_ALLOW ?? '127.0.0.1/32,::1/128',
+    };
+  }
+
+  /** Spawns the five services on the environment of `env()` (startServices' options), as `running`. */
+  startServices(options) {
+    this.running = startServices(this.env(), options);
+    return this.running;
+  }
+
+  /** Resolves, with the milliseconds it took, once every running service answers ready. */
+  waitUntilReady() {
+    return waitUntilReady(this.running);
+  }
+
+  printEndpoints() {
+    printEndpoints(this.running);
+  }
+
+  async shutdown(code) {
+    if (this.stopping) return;
+    this.stopping = true;
+    this.say('\n[tsuzuku] stopping the services...');
+    await stopServices(this.running);
+    if (this.infraHandle?.startedKafka) {
+      this.say('[tsuzuku] stopping the local Kafka...');
+      await this.infraHandle.infra.stopKafka();
+    }
+    process.exit(code);
+  }
+}
+
 function prefixLines(stream, label, color, sink) {
   const rl = readline.createInterface({ input: stream });
   rl.on('line', (line) => sink(`\u001b[${color}m${label.padEnd(15)}\u001b[0m ${line}`));

@@ -1,5 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { PlatformModule } from '@tsuzuku/platform-runtime';
+import { serviceRootModule } from '@tsuzuku/platform-runtime';
 import { AlertingConfig } from './config/alerting.config';
 import { alertingDatabase } from './database/alerting.database';
 import { AlertsModule } from './alerts/alerts.module';
@@ -9,14 +9,7 @@ import { NotificationsModule } from './notifications/notifications.module';
 @Module({})
 export class AppModule {
   static register(config: AlertingConfig): DynamicModule {
-    return {
-      module: AppModule,
-      imports: [
-        PlatformModule.forService('alerting', config, alertingDatabase),
-        AlertsModule,
-        RulesModule,
-        NotificationsModule,
-      ],
-    };
+    const features = [AlertsModule, RulesModule, NotificationsModule];
+    return serviceRootModule(AppModule, 'alerting', config, alertingDatabase, features);
   }
 }

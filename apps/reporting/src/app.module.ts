@@ -1,5 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { PlatformModule } from '@tsuzuku/platform-runtime';
+import { serviceRootModule } from '@tsuzuku/platform-runtime';
 import { ReportingConfig } from './config/reporting.config';
 import { reportingDatabase } from './database/reporting.database';
 import { LiveReadModelsModule } from './read-models/read-models-live.module';
@@ -8,13 +8,7 @@ import { ReportsModule } from './reports/reports.module';
 @Module({})
 export class AppModule {
   static register(config: ReportingConfig): DynamicModule {
-    return {
-      module: AppModule,
-      imports: [
-        PlatformModule.forService('reporting', config, reportingDatabase),
-        LiveReadModelsModule,
-        ReportsModule,
-      ],
-    };
+    const features = [LiveReadModelsModule, ReportsModule];
+    return serviceRootModule(AppModule, 'reporting', config, reportingDatabase, features);
   }
 }

@@ -1,5 +1,5 @@
 import type { Attributes, Counter, Histogram } from '@opentelemetry/api';
-import { PIPELINE_LATENCY_BUCKETS, serviceMeter } from '@tsuzuku/platform-telemetry';
+import { AttributeSets, PIPELINE_LATENCY_BUCKETS, serviceMeter } from '@tsuzuku/platform-telemetry';
 import type { AlertChange } from './domain/alert-record';
 
 /**
@@ -10,7 +10,7 @@ import type { AlertChange } from './domain/alert-record';
 export class AlertingMetrics {
   private readonly changes: Counter;
   private readonly healthToAlert: Histogram;
-  private readonly attributeSets = new Map<string, Attributes>();
+  private readonly attributeSets = new AttributeSets();
 
   constructor() {
     const meter = serviceMeter();
@@ -45,15 +45,9 @@ export class AlertingMetrics {
   }
 
   private attributes(change: AlertChange): Attributes {
-    const key = `${change.change}\u0000${change.alert.ruleType}`;
-    let attributes = this.attributeSets.get(key);
-    if (!attributes) {
-      attributes = {
-        'tsuzuku.alert.change': change.change,
-        'tsuzuku.alert.rule.type': change.alert.ruleType,
-      };
-      this.attributeSets.set(key, attributes);
-    }
-    return attributes;
+    return this.attributeSets.of(`${change.change}\u0000${change.alert.ruleType}`, () => ({
+      'tsuzuku.alert.change': change.change,
+      'tsuzuku.alert.rule.type': change.alert.ruleType,
+    }));
   }
 }

@@ -1,9 +1,10 @@
-import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, UsePipes } from '@nestjs/common';
-import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { Auth, AuthContext, CredentialStore, RequireScopes } from '@tsuzuku/platform-auth';
-import { requestValidationPipe } from '@tsuzuku/platform-runtime';
+import { Body, Headers, Param, Query } from '@nestjs/common';
+import { ApiResponse } from '@nestjs/swagger';
+import { Auth, AuthContext, CredentialStore } from '@tsuzuku/platform-auth';
+import { ApiAction, ApiController, ApiRead } from '@tsuzuku/platform-runtime';
 import { actorOf } from '../shared/actor';
 import { AlertWithHistory, AlertsService } from './alerts.service';
+import { ManualAction } from './domain/alert-lifecycle';
 import {
   AcknowledgeAlertDto,
   AlertPageDto,
@@ -14,38 +15,26 @@ import {
 } from './dto/alert.dto';
 
 /** The alerts of the calling token's workspace and what people do with them. */
-@ApiTags('alerts')
-@Controller('v1/alerts')
-@UsePipes(requestValidationPipe())
+@ApiController('alerts', 'v1/alerts')
 export class AlertsController {
   constructor(
     private readonly alerts: AlertsService,
     private readonly credentials: CredentialStore,
   ) {}
 
-  @Get()
-  @RequireScopes('read')
-  @ApiOperation({ summary: 'List alerts, newest first, a page at a time' })
-  @ApiResponse({ status: 200, type: AlertPageDto })
+  @ApiRead('List alerts, newest first, a page at a time', AlertPageDto)
   @ApiResponse({ status: 400, description: 'invalid filter, limit or cursor, with field paths' })
   list(@Auth() auth: AuthContext, @Query() query: ListAlertsQuery): Promise<AlertPageDto> {
     return this.alerts.list(auth.workspaceId, query);
   }
 
-  @Get(':id')
-  @RequireScopes('read')
-  @ApiOperation({ summary: 'One alert with every state change it went through' })
-  @ApiResponse({ status: 200, type: AlertWithHistoryDto })
+  @ApiRead('One alert with every state change it went through', AlertWithHistoryDto, ':id')
   @ApiResponse({ status: 404, description: 'no such alert in the workspace of the token' })
   get(@Auth() auth: AuthContext, @Param('id') id: string): Promise<AlertWithHistory> {
     return this.alerts.get(auth.workspaceId, id);
   }
 
-  @Post(':id/acknowledge')
-  @HttpCode(200)
-  @RequireScopes('write')
-  @ApiOperation({ summary: 'Acknowledge an open or snoozed alert' })
-  @ApiResponse({ status: 200, type: AlertWithHistoryDto })
+  @ApiAction('Acknowledge an open or snoozed alert', AlertWithHistoryDto, ':id/acknowledge')
   @ApiResponse({ status: 404, description: 'no such alert in the workspace of the token' })
   @ApiResponse({ status: 409, description: 'resolved or acknowledged already' })
   acknowledge(
@@ -54,20 +43,14 @@ export class AlertsController {
     @Param('id') id: string,
     @Body() body: AcknowledgeAlertDto,
   ): Promise<AlertWithHistory> {
-    return this.alerts.act(
-      auth.workspaceId,
-      id,
-      'acknowledge',
-      actorOf(this.credentials, auth, authorization),
-      body,
-    );
+    return this.act(auth, authorization, id, 'acknowledge', body);
   }
 
-  @Post(':id/snooze')
-  @HttpCode(200)
-  @RequireScopes('write')
-  @ApiOperation({ summary: 'Snooze an alert until a time; it opens again then if its condition still holds' })
-  @ApiResponse({ status: 200, type: AlertWithHistoryDto })
+  @ApiAction(
+    'Snooze an alert until a time; it opens again then if its condition still holds',
+    AlertWithHistoryDto,
+    ':id/snooze',
+  )
   @ApiResponse({ status: 400, description: 'invalid body, with field paths' })
   @ApiResponse({ status: 404, description: 'no such alert in the workspace of the token' })
   @ApiResponse({ status: 409, description: 'resolved already' })
@@ -77,20 +60,14 @@ export class AlertsController {
     @Param('id') id: string,
     @Body() body: SnoozeAlertDto,
   ): Promise<AlertWithHistory> {
-    return this.alerts.act(
-      auth.workspaceId,
-      id,
-      'snooze',
-      actorOf(this.credentials, auth, authorization),
-      body,
-    );
+    return this.act(auth, authorization, id, 'snooze', body);
   }
 
-  @Post(':id/resolve')
-  @HttpCode(200)
-  @RequireScopes('write')
-  @ApiOperation({ summary: "Resolve an alert by hand, with a note; the rule's cooldown starts" })
-  @ApiResponse({ status: 200, type: AlertWithHistoryDto })
+  @ApiAction(
+    "Resolve an alert by hand, with a note; the rule's cooldown starts",
+    AlertWithHistoryDto,
+    ':id/resolve',
+  )
   @ApiResponse({ status: 400, description: 'invalid body, with field paths' })
   @ApiResponse({ status: 404, description: 'no such alert in the workspace of the token' })
   @ApiResponse({ status: 409, description: 'resolved already' })
@@ -100,10 +77,21 @@ export class AlertsController {
     @Param('id') id: string,
     @Body() body: ResolveAlertDto,
   ): Promise<AlertWithHistory> {
+    return this.act(auth, authorization, id, 'resolve', body);
+  }
+
+  /** A manual action on an alert, made by the calling API token (its name, else its id). */
+  private act(
+    auth: AuthContext,
+    authorization: string | undefined,
+    id: string,
+    action: ManualAction,
+    body: { note?: string; until?: string },
+  ): Promise<AlertWithHistory> {
     return this.alerts.act(
       auth.workspaceId,
       id,
-      'resolve',
+      action,
       actorOf(this.credentials, auth, authorization),
       body,
     );

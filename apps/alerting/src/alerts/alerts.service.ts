@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { Clock } from '@tsuzuku/platform-runtime';
+import { Clock, readAheadPage } from '@tsuzuku/platform-runtime';
 import { ALERTS_CURSOR } from '../shared/page-cursor';
 import { isUuid } from '../shared/is-uuid';
 import { ManualAction, manualTransition } from './domain/alert-lifecycle';
@@ -25,24 +25,22 @@ export class AlertsService {
   ) {}
 
   async list(workspaceId: string, q: ListAlertsQuery): Promise<AlertPageDto> {
-    const limit = q.limit ?? 50;
-    const rows = await this.alerts.page(workspaceId, {
-      status: q.status,
-      accountId: q.accountId,
-      ruleId: q.ruleId,
-      ruleType: q.ruleType,
-      owner: q.owner,
-      severity: q.severity,
-      before: q.cursor ?? null,
-      limit: limit + 1,
-    });
-    const items = rows.slice(0, limit);
-    const last = items[items.length - 1];
-    return {
-      items,
-      nextCursor:
-        rows.length > limit && last ? ALERTS_CURSOR.encode({ at: last.openedAt, id: last.id }) : null,
-    };
+    return readAheadPage(
+      q.limit ?? 50,
+      (count) =>
+        this.alerts.page(workspaceId, {
+          status: q.status,
+          accountId: q.accountId,
+          ruleId: q.ruleId,
+          ruleType: q.ruleType,
+          owner: q.owner,
+          severity: q.severity,
+          before: q.cursor ?? null,
+          limit: count,
+        }),
+      ALERTS_CURSOR,
+      (a) => ({ at: a.openedAt, id: a.id }),
+    );
   }
 
   async get(workspaceId: string, id: string): Promise<AlertWithHistory> {

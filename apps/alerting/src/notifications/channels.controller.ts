@@ -1,7 +1,15 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query, UsePipes } from '@nestjs/common';
-import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { Auth, AuthContext, RequireScopes } from '@tsuzuku/platform-auth';
-import { ApiReplaceOperation, Page, requestValidationPipe } from '@tsuzuku/platform-runtime';
+import { Body, Param, Query } from '@nestjs/common';
+import { ApiResponse } from '@nestjs/swagger';
+import { Auth, AuthContext } from '@tsuzuku/platform-auth';
+import {
+  ApiAction,
+  ApiController,
+  ApiCreate,
+  ApiDelete,
+  ApiRead,
+  ApiReplace,
+  Page,
+} from '@tsuzuku/platform-runtime';
 import { ChannelsService } from './channels.service';
 import {
   ChannelDto,
@@ -15,49 +23,36 @@ import {
 } from './dto/channel.dto';
 
 /** Where the workspace's alerts are sent: signed webhooks, Slack-compatible webhooks, email. */
-@ApiTags('notification-channels')
-@Controller('v1/notification-channels')
-@UsePipes(requestValidationPipe())
+@ApiController('notification-channels', 'v1/notification-channels')
 export class ChannelsController {
   constructor(private readonly channels: ChannelsService) {}
 
-  @Get()
-  @RequireScopes('read')
-  @ApiOperation({
-    summary: "The workspace's notification channels, oldest first, a page at a time (secrets never shown)",
-  })
-  @ApiResponse({ status: 200, type: ChannelPageDto })
+  @ApiRead(
+    "The workspace's notification channels, oldest first, a page at a time (secrets never shown)",
+    ChannelPageDto,
+  )
   @ApiResponse({ status: 400, description: 'invalid limit or cursor, with field paths' })
   list(@Auth() auth: AuthContext, @Query() query: ListChannelsQuery): Promise<Page<ChannelDto>> {
     return this.channels.list(auth.workspaceId, query);
   }
 
-  @Get(':id')
-  @RequireScopes('read')
-  @ApiOperation({ summary: 'One notification channel' })
-  @ApiResponse({ status: 200, type: ChannelDto })
+  @ApiRead('One notification channel', ChannelDto, ':id')
   @ApiResponse({ status: 404, description: 'no such channel in this workspace' })
   get(@Auth() auth: AuthContext, @Param('id') id: string): Promise<ChannelDto> {
     return this.channels.get(auth.workspaceId, id);
   }
 
-  @Post()
-  @RequireScopes('write')
-  @ApiOperation({ summary: 'Create a channel; a webhook answers its signing secret this once' })
-  @ApiResponse({ status: 201, type: CreatedChannelDto })
-  @ApiResponse({ status: 400, description: 'every problem with its field path' })
+  @ApiCreate('Create a channel; a webhook answers its signing secret this once', CreatedChannelDto)
   create(@Auth() auth: AuthContext, @Body() body: ChannelInputDto): Promise<CreatedChannelDto> {
     return this.channels.create(auth.workspaceId, body);
   }
 
-  @Put(':id')
-  @RequireScopes('write')
-  @ApiReplaceOperation(
+  @ApiReplace(
     'Replace a channel',
+    ChannelDto,
+    ':id',
     'The signing secret is write-only: a webhook keeps its current secret when none is given.',
   )
-  @ApiResponse({ status: 200, type: ChannelDto })
-  @ApiResponse({ status: 400, description: 'every problem with its field path' })
   @ApiResponse({ status: 404, description: 'no such channel in this workspace' })
   replace(
     @Auth() auth: AuthContext,
@@ -67,23 +62,17 @@ export class ChannelsController {
     return this.channels.replace(auth.workspaceId, id, body);
   }
 
-  @Delete(':id')
-  @HttpCode(204)
-  @RequireScopes('write')
-  @ApiOperation({ summary: 'Delete a channel and its deliveries' })
-  @ApiResponse({ status: 204 })
+  @ApiDelete('Delete a channel and its deliveries', ':id')
   @ApiResponse({ status: 404, description: 'no such channel in this workspace' })
   delete(@Auth() auth: AuthContext, @Param('id') id: string): Promise<void> {
     return this.channels.delete(auth.workspaceId, id);
   }
 
-  @Post(':id/rotate-secret')
-  @HttpCode(200)
-  @RequireScopes('write')
-  @ApiOperation({
-    summary: 'New signing secret for a webhook; the previous one keeps signing beside it for a while',
-  })
-  @ApiResponse({ status: 200, type: CreatedChannelDto })
+  @ApiAction(
+    'New signing secret for a webhook; the previous one keeps signing beside it for a while',
+    CreatedChannelDto,
+    ':id/rotate-secret',
+  )
   @ApiResponse({ status: 400, description: 'not a webhook channel, or an invalid body' })
   @ApiResponse({ status: 404, description: 'no such channel in this workspace' })
   rotate(
@@ -96,16 +85,11 @@ export class ChannelsController {
 }
 
 /** Every attempt to notify a channel, with its status, attempts and last error. */
-@ApiTags('notification-deliveries')
-@Controller('v1/notification-deliveries')
-@UsePipes(requestValidationPipe())
+@ApiController('notification-deliveries', 'v1/notification-deliveries')
 export class DeliveriesController {
   constructor(private readonly channels: ChannelsService) {}
 
-  @Get()
-  @RequireScopes('read')
-  @ApiOperation({ summary: 'Notification deliveries, newest first, a page at a time' })
-  @ApiResponse({ status: 200, type: DeliveryPageDto })
+  @ApiRead('Notification deliveries, newest first, a page at a time', DeliveryPageDto)
   @ApiResponse({ status: 400, description: 'invalid filter, limit or cursor, with field paths' })
   list(@Auth() auth: AuthContext, @Query() query: ListDeliveriesQuery): Promise<DeliveryPageDto> {
     return this.channels.deliveries(auth.workspaceId, query);

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { maskUrl, unmaskUrl } from '@tsuzuku/contracts';
-import { Clock, OutboundHttpClient, Page, pageOf } from '@tsuzuku/platform-runtime';
+import { Clock, OutboundHttpClient, Page, pageOf, readAheadPage } from '@tsuzuku/platform-runtime';
 import { AlertsException } from '../alerts/alerts.exception';
 import { isUuid } from '../shared/is-uuid';
 import { CHANNELS_CURSOR, DELIVERIES_CURSOR, PageCursor } from '../shared/page-cursor';
@@ -92,27 +92,23 @@ export class ChannelsService {
   }
 
   async deliveries(workspaceId: string, q: ListDeliveriesQuery): Promise<DeliveryPageDto> {
-    const limit = q.limit ?? 50;
-    const rows = await this.deliveryRows.page(workspaceId, {
-      status: q.status,
-      alertId: q.alertId,
-      channelId: q.channelId,
-      before: q.cursor ?? null,
-      limit: limit + 1,
-    });
     const iso = (v: unknown) => (v ? (v as Date).toISOString() : null);
-    const items = rows.slice(0, limit).map((r) => ({
-      ...r,
-      nextAttemptAt: iso(r.nextAttemptAt)!,
-      createdAt: iso(r.createdAt)!,
-      deliveredAt: iso(r.deliveredAt),
-    }));
-    const last = items[items.length - 1];
-    return {
-      items,
-      nextCursor:
-        rows.length > limit && last ? DELIVERIES_CURSOR.encode({ at: last.createdAt, id: last.id }) : null,
-    };
+    const read = async (count: number) =>
+      (
+        await this.deliveryRows.page(workspaceId, {
+          status: q.status,
+          alertId: q.alertId,
+          channelId: q.channelId,
+          before: q.cursor ?? null,
+          limit: count,
+        })
+      ).map((r) => ({
+        ...r,
+        nextAttemptAt: iso(r.nextAttemptAt)!,
+        createdAt: iso(r.createdAt)!,
+        deliveredAt: iso(r.deliveredAt),
+      }));
+    return readAheadPage(q.limit ?? 50, read, DELIVERIES_CURSOR, (d) => ({ at: d.createdAt, id: d.id }));
   }
 
   /** The outbound policy, at creation as again at every send: no internal or metadata address. */

@@ -2,8 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { defineStatements, recordset, recordsetParam, returnedRows } from '@tsuzuku/platform-database';
-import { AlertRule } from './domain/alert-rule';
-import { RuleDefinition } from './domain/default-rules';
+import { AlertRule, RuleDefinition } from './domain/alert-rule';
 
 /** A rule as the API shows it. */
 export type StoredRule = AlertRule & {

@@ -1,9 +1,16 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
-import { ApiBody, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Param, Put, Query } from '@nestjs/common';
+import { ApiBody, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { Auth, AuthContext, RequireScopes } from '@tsuzuku/platform-auth';
-import { ApiReplaceOperation, Page, requestValidationPipe } from '@tsuzuku/platform-runtime';
+import {
+  ApiCreate,
+  ApiDelete,
+  ApiRead,
+  ApiReplaceOperation,
+  Page,
+  requestValidationPipe,
+} from '@tsuzuku/platform-runtime';
 import { AlertsException } from '../alerts/alerts.exception';
-import { RuleDefinition } from './domain/default-rules';
+import { RuleDefinition } from './domain/alert-rule';
 import { parseRuleDefinition } from './domain/rule-validation';
 import { ListRulesQuery, RuleDto, RuleInputDto, RulePageDto } from './dto/rule.dto';
 import { StoredRule } from './rule.repository';
@@ -18,10 +25,7 @@ import { RulesService } from './rules.service';
 export class RulesController {
   constructor(private readonly rules: RulesService) {}
 
-  @Get()
-  @RequireScopes('read')
-  @ApiOperation({ summary: "The workspace's alert rules, oldest first, a page at a time" })
-  @ApiResponse({ status: 200, type: RulePageDto })
+  @ApiRead("The workspace's alert rules, oldest first, a page at a time", RulePageDto)
   @ApiResponse({ status: 400, description: 'invalid limit or cursor, with field paths' })
   list(
     @Auth() auth: AuthContext,
@@ -30,21 +34,14 @@ export class RulesController {
     return this.rules.list(auth.workspaceId, query);
   }
 
-  @Get(':id')
-  @RequireScopes('read')
-  @ApiOperation({ summary: 'One alert rule' })
-  @ApiResponse({ status: 200, type: RuleDto })
+  @ApiRead('One alert rule', RuleDto, ':id')
   @ApiResponse({ status: 404, description: 'no such rule in this workspace' })
   get(@Auth() auth: AuthContext, @Param('id') id: string): Promise<StoredRule> {
     return this.rules.get(auth.workspaceId, id);
   }
 
-  @Post()
-  @RequireScopes('write')
-  @ApiOperation({ summary: 'Create an alert rule' })
+  @ApiCreate('Create an alert rule', RuleDto)
   @ApiBody({ type: RuleInputDto })
-  @ApiResponse({ status: 201, type: RuleDto })
-  @ApiResponse({ status: 400, description: 'every problem with its field path' })
   create(@Auth() auth: AuthContext, @Body() body: unknown): Promise<StoredRule> {
     return this.rules.create(auth.workspaceId, parsed(body));
   }
@@ -60,11 +57,7 @@ export class RulesController {
     return this.rules.replace(auth.workspaceId, id, parsed(body));
   }
 
-  @Delete(':id')
-  @HttpCode(204)
-  @RequireScopes('write')
-  @ApiOperation({ summary: 'Delete an alert rule; its open alerts are resolved' })
-  @ApiResponse({ status: 204 })
+  @ApiDelete('Delete an alert rule; its open alerts are resolved', ':id')
   @ApiResponse({ status: 404, description: 'no such rule in this workspace' })
   delete(@Auth() auth: AuthContext, @Param('id') id: string): Promise<void> {
     return this.rules.delete(auth.workspaceId, id);

@@ -7,7 +7,7 @@ import { AlertsException } from '../alerts/alerts.exception';
 import { Page, pageOf } from '@tsuzuku/platform-runtime';
 import { isUuid } from '../shared/is-uuid';
 import { PageCursor, RULES_CURSOR } from '../shared/page-cursor';
-import { RuleDefinition } from './domain/default-rules';
+import { RuleDefinition } from './domain/alert-rule';
 import { RuleRepository, StoredRule } from './rule.repository';
 import { WorkspaceRulesService } from './workspace-rules.service';
 

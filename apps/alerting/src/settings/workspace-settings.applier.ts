@@ -1,18 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import { AnyEventEnvelope } from '@tsuzuku/contracts';
+import { AnyEventEnvelope, latestWorkspaceSettings } from '@tsuzuku/contracts';
 import { WorkspaceRulesService } from '../rules/workspace-rules.service';
 import { AccountSnapshotRepository } from '../alerts/account-snapshot.repository';
 import { AlertRepository } from '../alerts/alert.repository';
 import { AlertWriter } from '../alerts/alert-writer';
 import { AccountKey, sortedKeys } from '../alerts/domain/alert-evaluation';
 import { fallbackReassignments } from '../alerts/domain/fallback-reassignment';
-import {
-  AppliedSettings,
-  FallbackOwnerChange,
-  WorkspaceSettingsRepository,
-} from './workspace-settings.repository';
+import { FallbackOwnerChange, WorkspaceSettingsRepository } from './workspace-settings.repository';
 
 /**
  * Applies workspace.settings.updated (cs.workspaces.v1) to alerting's copy: the fallback owner
@@ -34,18 +30,7 @@ export class WorkspaceSettingsApplier {
 
   /** Applies the settings among these envelopes; the others are not its business. */
   async apply(envelopes: readonly AnyEventEnvelope[]): Promise<void> {
-    const latest = new Map<string, AppliedSettings & { readonly cause: AnyEventEnvelope }>();
-    for (const e of envelopes) {
-      if (e.type !== 'workspace.settings.updated') continue;
-      const seen = latest.get(e.workspaceId);
-      if (!seen || seen.version < e.data.version)
-        latest.set(e.workspaceId, {
-          workspaceId: e.workspaceId,
-          fallbackOwner: e.data.fallbackOwner,
-          version: e.data.version,
-          cause: e,
-        });
-    }
+    const latest = latestWorkspaceSettings(envelopes);
     if (latest.size === 0) return;
     await this.dataSource.transaction(async (m) => {
       // A workspace heard of first through its settings gets its default rules as on any first sight.

@@ -1,19 +1,7 @@
-import {
-  Body,
-  Controller,
-  Delete,
-  Get,
-  Headers,
-  HttpCode,
-  Param,
-  Patch,
-  Post,
-  Query,
-  UsePipes,
-} from '@nestjs/common';
-import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { Body, Delete, Headers, HttpCode, Param, Patch, Query } from '@nestjs/common';
+import { ApiOperation, ApiResponse } from '@nestjs/swagger';
 import { Auth, AuthContext, CredentialStore, RequireScopes } from '@tsuzuku/platform-auth';
-import { requestValidationPipe } from '@tsuzuku/platform-runtime';
+import { ApiAction, ApiController, ApiRead } from '@tsuzuku/platform-runtime';
 import { AccountsService } from './accounts.service';
 import { AccountDto, AccountPageDto, HealthExplanationDto, HealthHistoryDto } from './dto/account.dto';
 import { HealthHistoryQuery } from './dto/history.query';
@@ -22,31 +10,24 @@ import { SetOverrideDto } from './dto/set-override.dto';
 import { ReassignAccountsDto, ReassignResultDto, UpdateAccountDto } from './dto/assign-owner.dto';
 
 /** Accounts and their explained health, by the API token's workspace; overrides of the score. */
-@ApiTags('accounts')
-@Controller('v1/accounts')
-@UsePipes(requestValidationPipe())
+@ApiController('accounts', 'v1/accounts')
 export class AccountsController {
   constructor(
     private readonly accounts: AccountsService,
     private readonly credentials: CredentialStore,
   ) {}
 
-  @Get()
-  @RequireScopes('read')
-  @ApiOperation({ summary: 'List accounts, riskiest first by default, a page at a time' })
-  @ApiResponse({ status: 200, type: AccountPageDto })
+  @ApiRead('List accounts, riskiest first by default, a page at a time', AccountPageDto)
   @ApiResponse({ status: 400, description: 'invalid filter, sort, limit or cursor, with field paths' })
   list(@Auth() auth: AuthContext, @Query() query: ListAccountsQuery): Promise<AccountPageDto> {
     return this.accounts.list(auth.workspaceId, query);
   }
 
-  @Post('reassign')
-  @HttpCode(200)
-  @RequireScopes('write')
-  @ApiOperation({
-    summary: "Move accounts (by id, or all of fromOwner's) to a new owner; open alerts and tasks follow",
-  })
-  @ApiResponse({ status: 200, type: ReassignResultDto })
+  @ApiAction(
+    "Move accounts (by id, or all of fromOwner's) to a new owner; open alerts and tasks follow",
+    ReassignResultDto,
+    'reassign',
+  )
   @ApiResponse({ status: 400, description: 'invalid body, with field paths' })
   reassign(@Auth() auth: AuthContext, @Body() body: ReassignAccountsDto): Promise<ReassignResultDto> {
     return this.accounts.reassign(auth.workspaceId, body);
@@ -66,30 +47,31 @@ export class AccountsController {
     return this.accounts.assignOwner(auth.workspaceId, accountId, body.owner);
   }
 
-  @Get(':accountId')
-  @RequireScopes('read')
-  @ApiOperation({ summary: 'An account: profile, lifecycle phase, touch model and health with trends' })
-  @ApiResponse({ status: 200, type: AccountDto })
+  @ApiRead(
+    'An account: profile, lifecycle phase, touch model and health with trends',
+    AccountDto,
+    ':accountId',
+  )
   @ApiResponse({ status: 404, description: 'no such account in the workspace of the token' })
   account(@Auth() auth: AuthContext, @Param('accountId') accountId: string): Promise<AccountDto> {
     return this.accounts.account(auth.workspaceId, accountId);
   }
 
-  @Get(':accountId/health')
-  @RequireScopes('read')
-  @ApiOperation({
-    summary: 'Why the account scores what it scores: measures, what decided it, recent events and changes',
-  })
-  @ApiResponse({ status: 200, type: HealthExplanationDto })
+  @ApiRead(
+    'Why the account scores what it scores: measures, what decided it, recent events and changes',
+    HealthExplanationDto,
+    ':accountId/health',
+  )
   @ApiResponse({ status: 404, description: 'no such account in the workspace of the token' })
   health(@Auth() auth: AuthContext, @Param('accountId') accountId: string): Promise<HealthExplanationDto> {
     return this.accounts.explain(auth.workspaceId, accountId);
   }
 
-  @Get(':accountId/health/history')
-  @RequireScopes('read')
-  @ApiOperation({ summary: 'The score over time, in time order, with the 7- and 30-day trends' })
-  @ApiResponse({ status: 200, type: HealthHistoryDto })
+  @ApiRead(
+    'The score over time, in time order, with the 7- and 30-day trends',
+    HealthHistoryDto,
+    ':accountId/health/history',
+  )
   @ApiResponse({ status: 400, description: 'invalid range or limit, with field paths' })
   @ApiResponse({ status: 404, description: 'no such account in the workspace of the token' })
   history(
@@ -100,11 +82,11 @@ export class AccountsController {
     return this.accounts.history(auth.workspaceId, accountId, query);
   }
 
-  @Post(':accountId/health/override')
-  @HttpCode(200)
-  @RequireScopes('write')
-  @ApiOperation({ summary: 'Override the score (replacing any active override) and answer the fresh health' })
-  @ApiResponse({ status: 200, type: HealthExplanationDto })
+  @ApiAction(
+    'Override the score (replacing any active override) and answer the fresh health',
+    HealthExplanationDto,
+    ':accountId/health/override',
+  )
   @ApiResponse({ status: 400, description: 'invalid body, with field paths' })
   @ApiResponse({ status: 404, description: 'no such account in the workspace of the token' })
   @ApiResponse({ status: 503, description: 'saved, but the score could not be recomputed yet' })

@@ -1,20 +1,9 @@
-import {
-  Body,
-  Controller,
-  Delete,
-  Get,
-  HttpCode,
-  Param,
-  Patch,
-  Post,
-  Put,
-  Query,
-  UsePipes,
-} from '@nestjs/common';
+import { Body, Controller, Delete, HttpCode, Param, Patch, Post, Put, Query, UsePipes } from '@nestjs/common';
 import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { Auth, AuthContext, RequireScopes } from '@tsuzuku/platform-auth';
 import {
   ApiPatchOperation,
+  ApiRead,
   ApiReplaceOperation,
   ApiWarning,
   Page,
@@ -60,12 +49,10 @@ export class ScorecardsController {
     private readonly rescorer: Rescorer,
   ) {}
 
-  @Get()
-  @RequireScopes('read')
-  @ApiOperation({
-    summary: "The workspace's scorecards, the default one first (created on first use), a page at a time",
-  })
-  @ApiResponse({ status: 200, type: ScorecardPageDto })
+  @ApiRead(
+    "The workspace's scorecards, the default one first (created on first use), a page at a time",
+    ScorecardPageDto,
+  )
   @ApiResponse({ status: 400, description: 'invalid limit or cursor, with field paths' })
   async list(@Auth() auth: AuthContext, @Query() query: ListScorecardsQuery): Promise<Page<StoredScorecard>> {
     const scorecards = await this.scorecards.scorecardsOf(auth.workspaceId);
@@ -78,10 +65,7 @@ export class ScorecardsController {
     );
   }
 
-  @Get(':id')
-  @RequireScopes('read')
-  @ApiOperation({ summary: 'One scorecard' })
-  @ApiResponse({ status: 200, type: ScorecardDto })
+  @ApiRead('One scorecard', ScorecardDto, ':id')
   get(@Auth() auth: AuthContext, @Param('id') id: string): Promise<StoredScorecard> {
     return this.scorecards.get(auth.workspaceId, id);
   }

@@ -1,9 +1,10 @@
-import { Controller, Get } from '@nestjs/common';
-import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { Auth, AuthContext, RequireScopes } from '@tsuzuku/platform-auth';
+import { Controller } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import { Auth, AuthContext } from '@tsuzuku/platform-auth';
 import { HealthScoringConfig } from '../config/health-scoring.config';
 import { BackfillStatusDto } from './dto/backfill-status.dto';
 import { BackfillService } from './backfill.service';
+import { ApiRead } from '@tsuzuku/platform-runtime';
 
 /** Whether the history a workspace imported has been rebuilt and its present announced. */
 @ApiTags('backfill')
@@ -14,10 +15,7 @@ export class BackfillController {
     private readonly config: HealthScoringConfig,
   ) {}
 
-  @Get()
-  @RequireScopes('read')
-  @ApiOperation({ summary: 'How many accounts still wait for their present state after an import' })
-  @ApiResponse({ status: 200, type: BackfillStatusDto })
+  @ApiRead('How many accounts still wait for their present state after an import', BackfillStatusDto)
   async status(@Auth() auth: AuthContext): Promise<BackfillStatusDto> {
     return {
       pendingAccounts: await this.backfill.pending(auth.workspaceId),

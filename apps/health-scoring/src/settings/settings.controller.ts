@@ -1,7 +1,6 @@
-import { Body, Controller, Get, Put, UsePipes } from '@nestjs/common';
-import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { Auth, AuthContext, RequireScopes } from '@tsuzuku/platform-auth';
-import { ApiReplaceOperation, requestValidationPipe } from '@tsuzuku/platform-runtime';
+import { Body } from '@nestjs/common';
+import { Auth, AuthContext } from '@tsuzuku/platform-auth';
+import { ApiController, ApiRead, ApiReplace } from '@tsuzuku/platform-runtime';
 import { Rescorer } from '../scoring/ports';
 import {
   ChangedWorkspaceSettingsDto,
@@ -11,30 +10,22 @@ import {
 import { WorkspaceSettingsService, WorkspaceSettingsView } from './workspace-settings.service';
 
 /** The settings of the calling token's workspace; a change rescores its accounts before answering. */
-@ApiTags('settings')
-@Controller('v1/settings')
-@UsePipes(requestValidationPipe())
+@ApiController('settings', 'v1/settings')
 export class SettingsController {
   constructor(
     private readonly settings: WorkspaceSettingsService,
     private readonly rescorer: Rescorer,
   ) {}
 
-  @Get()
-  @RequireScopes('read')
-  @ApiOperation({ summary: "The workspace's settings (the defaults until set)" })
-  @ApiResponse({ status: 200, type: WorkspaceSettingsDto })
+  @ApiRead("The workspace's settings (the defaults until set)", WorkspaceSettingsDto)
   get(@Auth() auth: AuthContext): Promise<WorkspaceSettingsView> {
     return this.settings.view(auth.workspaceId);
   }
 
-  @Put()
-  @RequireScopes('write')
-  @ApiReplaceOperation(
+  @ApiReplace(
     'Replace the settings: onboarding milestones, key features, renewal window, touch-model MRR thresholds',
+    ChangedWorkspaceSettingsDto,
   )
-  @ApiResponse({ status: 200, type: ChangedWorkspaceSettingsDto })
-  @ApiResponse({ status: 400, description: 'every problem with its field path' })
   async put(
     @Auth() auth: AuthContext,
     @Body() body: PutWorkspaceSettingsDto,

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { Attributes, Counter } from '@opentelemetry/api';
 import { ApiException } from '@tsuzuku/platform-runtime';
-import { serviceMeter } from '@tsuzuku/platform-telemetry';
+import { AttributeSets, serviceMeter } from '@tsuzuku/platform-telemetry';
 import type { CollectResult } from './collect.service';
 
 export type CollectMode = 'live' | 'import';
@@ -21,7 +21,7 @@ export class IngestionMetrics {
     live: { 'tsuzuku.ingestion.mode': 'live' },
     import: { 'tsuzuku.ingestion.mode': 'import' },
   };
-  private readonly reasons = new Map<string, Attributes>();
+  private readonly reasons = new AttributeSets();
 
   constructor() {
     const meter = serviceMeter();
@@ -59,11 +59,6 @@ export class IngestionMetrics {
   }
 
   private reason(code: string): Attributes {
-    let attributes = this.reasons.get(code);
-    if (!attributes) {
-      attributes = { 'error.type': code };
-      this.reasons.set(code, attributes);
-    }
-    return attributes;
+    return this.reasons.of(code, () => ({ 'error.type': code }));
   }
 }

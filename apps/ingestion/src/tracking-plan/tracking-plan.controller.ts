@@ -1,7 +1,6 @@
-import { Body, Controller, Get, Put, Query, UsePipes } from '@nestjs/common';
-import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { Auth, AuthContext, RequireScopes } from '@tsuzuku/platform-auth';
-import { ApiReplaceOperation, requestValidationPipe } from '@tsuzuku/platform-runtime';
+import { Body, Query } from '@nestjs/common';
+import { Auth, AuthContext } from '@tsuzuku/platform-auth';
+import { ApiController, ApiRead, ApiReplace } from '@tsuzuku/platform-runtime';
 import {
   PutTrackingPlanDto,
   TrackingPlanDto,
@@ -11,27 +10,19 @@ import {
 import { TrackingPlanService, TrackingPlanView, UnmatchedView } from './tracking-plan.service';
 
 /** The tracking plan of the calling token's workspace, and the event names that matched nothing. */
-@ApiTags('tracking plan')
-@Controller('v1/tracking-plan')
-@UsePipes(requestValidationPipe())
+@ApiController('tracking plan', 'v1/tracking-plan')
 export class TrackingPlanController {
   constructor(private readonly plans: TrackingPlanService) {}
 
-  @Get()
-  @RequireScopes('read')
-  @ApiOperation({ summary: "The workspace's tracking plan (empty until set)" })
-  @ApiResponse({ status: 200, type: TrackingPlanDto })
+  @ApiRead("The workspace's tracking plan (empty until set)", TrackingPlanDto)
   get(@Auth() auth: AuthContext): Promise<TrackingPlanView> {
     return this.plans.view(auth.workspaceId);
   }
 
-  @Put()
-  @RequireScopes('write')
-  @ApiReplaceOperation(
+  @ApiReplace(
     "Replace the tracking plan: your event names and property values mapped onto Tsuzuku's",
+    TrackingPlanDto,
   )
-  @ApiResponse({ status: 200, type: TrackingPlanDto })
-  @ApiResponse({ status: 400, description: 'every problem with its field path' })
   put(@Auth() auth: AuthContext, @Body() body: PutTrackingPlanDto): Promise<TrackingPlanView> {
     return this.plans.replace(auth.workspaceId, {
       events: body.events.map((e) => ({
@@ -42,12 +33,11 @@ export class TrackingPlanController {
     });
   }
 
-  @Get('unmatched')
-  @RequireScopes('read')
-  @ApiOperation({
-    summary: 'Track event names that are no CS event after mapping, most counted first',
-  })
-  @ApiResponse({ status: 200, type: UnmatchedPageDto })
+  @ApiRead(
+    'Track event names that are no CS event after mapping, most counted first',
+    UnmatchedPageDto,
+    'unmatched',
+  )
   unmatched(
     @Auth() auth: AuthContext,
     @Query() query: UnmatchedQueryDto,

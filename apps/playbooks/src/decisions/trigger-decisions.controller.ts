@@ -1,7 +1,6 @@
-import { Controller, Get, Query, UsePipes } from '@nestjs/common';
-import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { Auth, AuthContext, RequireScopes } from '@tsuzuku/platform-auth';
-import { requestValidationPipe } from '@tsuzuku/platform-runtime';
+import { Query } from '@nestjs/common';
+import { Auth, AuthContext } from '@tsuzuku/platform-auth';
+import { ApiController, ApiRead } from '@tsuzuku/platform-runtime';
 import { DECISIONS_CURSOR, seqPage } from '../shared/seq-cursor';
 import {
   ListTriggerDecisionsQuery,
@@ -11,18 +10,14 @@ import {
 import { DecisionRow, TriggerDecisionRepository } from './trigger-decision.repository';
 
 /** What became of every playbook trigger of the calling token's workspace, newest first. */
-@ApiTags('trigger-decisions')
-@Controller('v1/trigger-decisions')
-@UsePipes(requestValidationPipe())
+@ApiController('trigger-decisions', 'v1/trigger-decisions')
 export class TriggerDecisionsController {
   constructor(private readonly decisions: TriggerDecisionRepository) {}
 
-  @Get()
-  @RequireScopes('read')
-  @ApiOperation({
-    summary: 'Why each trigger started a run or not, by account, playbook and outcome (cursor pagination)',
-  })
-  @ApiResponse({ status: 200, type: TriggerDecisionPageDto })
+  @ApiRead(
+    'Why each trigger started a run or not, by account, playbook and outcome (cursor pagination)',
+    TriggerDecisionPageDto,
+  )
   async list(
     @Auth() auth: AuthContext,
     @Query() query: ListTriggerDecisionsQuery,

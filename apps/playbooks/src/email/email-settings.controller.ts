@@ -1,7 +1,7 @@
-import { Body, Controller, Delete, Get, HttpCode, Put, UsePipes } from '@nestjs/common';
-import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { Body, Delete, HttpCode } from '@nestjs/common';
+import { ApiOperation, ApiResponse } from '@nestjs/swagger';
 import { Auth, AuthContext, RequireScopes } from '@tsuzuku/platform-auth';
-import { ApiReplaceOperation, requestValidationPipe } from '@tsuzuku/platform-runtime';
+import { ApiController, ApiRead, ApiReplace } from '@tsuzuku/platform-runtime';
 import { EmailSettingsDto, PutEmailSettingsDto } from './dto/email-settings.dto';
 import { EmailSettingsService } from './email-settings.service';
 
@@ -9,29 +9,22 @@ import { EmailSettingsService } from './email-settings.service';
  * The SMTP server the email steps of the calling token's workspace send through. Without one,
  * the service's SMTP_URL (when set) serves; with neither, an email step fails and so does its run.
  */
-@ApiTags('email-settings')
-@Controller('v1/email-settings')
-@UsePipes(requestValidationPipe())
+@ApiController('email-settings', 'v1/email-settings')
 export class EmailSettingsController {
   constructor(private readonly settings: EmailSettingsService) {}
 
-  @Get()
-  @RequireScopes('read')
-  @ApiOperation({ summary: "The workspace's SMTP server (the password never shown)" })
-  @ApiResponse({ status: 200, type: EmailSettingsDto })
+  @ApiRead("The workspace's SMTP server (the password never shown)", EmailSettingsDto)
   @ApiResponse({ status: 404, description: 'no SMTP server set for this workspace' })
   get(@Auth() auth: AuthContext): Promise<EmailSettingsDto> {
     return this.settings.get(auth.workspaceId);
   }
 
-  @Put()
-  @RequireScopes('write')
-  @ApiReplaceOperation(
+  @ApiReplace(
     "Set the workspace's SMTP server for email steps",
+    EmailSettingsDto,
+    undefined,
     'The password is write-only: stored, never answered or logged; left out, the stored one is kept.',
   )
-  @ApiResponse({ status: 200, type: EmailSettingsDto })
-  @ApiResponse({ status: 400, description: 'every problem with its field path' })
   put(@Auth() auth: AuthContext, @Body() body: PutEmailSettingsDto): Promise<EmailSettingsDto> {
     return this.settings.put(auth.workspaceId, body);
   }

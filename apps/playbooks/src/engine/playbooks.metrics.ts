@@ -1,5 +1,5 @@
 import type { Attributes, Counter, Histogram } from '@opentelemetry/api';
-import { PIPELINE_LATENCY_BUCKETS, serviceMeter } from '@tsuzuku/platform-telemetry';
+import { AttributeSets, PIPELINE_LATENCY_BUCKETS, serviceMeter } from '@tsuzuku/platform-telemetry';
 
 /**
  * The run engine's work: step executions committed, by step type and outcome; how long effect
@@ -9,7 +9,7 @@ export class PlaybooksMetrics {
   private readonly steps: Counter;
   private readonly stepDuration: Histogram;
   private readonly runs: Counter;
-  private readonly attributeSets = new Map<string, Attributes>();
+  private readonly attributeSets = new AttributeSets();
 
   constructor() {
     const meter = serviceMeter();
@@ -60,12 +60,6 @@ export class PlaybooksMetrics {
   }
 
   private attributes(kind: string, values: Record<string, string>): Attributes {
-    const key = `${kind}\u0000${Object.values(values).join('\u0000')}`;
-    let attributes = this.attributeSets.get(key);
-    if (!attributes) {
-      attributes = values;
-      this.attributeSets.set(key, attributes);
-    }
-    return attributes;
+    return this.attributeSets.of(`${kind}\u0000${Object.values(values).join('\u0000')}`, () => values);
   }
 }

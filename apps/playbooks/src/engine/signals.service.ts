@@ -11,6 +11,7 @@ import {
   PlaybookTriggerType,
   isChurnedAccount,
   accountOwnerOf,
+  latestWorkspaceSettings,
 } from '@tsuzuku/contracts';
 import { claimInbox, enqueueOutbox } from '@tsuzuku/platform-database';
 import { Clock } from '@tsuzuku/platform-runtime';
@@ -22,11 +23,7 @@ import { TaskRepository } from '../tasks/task.repository';
 import { taskMessage } from '../tasks/task-rows';
 import { SCHEMA } from '../shared/playbook-envelope';
 import { AccountProfileRepository } from './account-profile.repository';
-import {
-  AppliedSettings,
-  FallbackOwnerChange,
-  WorkspaceSettingsRepository,
-} from './workspace-settings.repository';
+import { FallbackOwnerChange, WorkspaceSettingsRepository } from './workspace-settings.repository';
 import { accountKey } from './account-store';
 import { closeRunsOfChurned } from './churned-runs';
 import { PLAYBOOKS_SIGNALS_CONSUMER } from './consumer-groups';
@@ -83,19 +80,9 @@ export class SignalsService {
         this.clock.now(),
       );
       // The newest settings of each workspace in the run (cs.workspaces.v1: the fallback owner).
-      const settings = new Map<string, AppliedSettings & { readonly cause: AnyEventEnvelope }>();
+      const settings = latestWorkspaceSettings(todo);
       for (const e of todo) {
-        if (e.type === 'workspace.settings.updated') {
-          const seen = settings.get(e.workspaceId);
-          if (!seen || seen.version < e.data.version)
-            settings.set(e.workspaceId, {
-              workspaceId: e.workspaceId,
-              fallbackOwner: e.data.fallbackOwner,
-              version: e.data.version,
-              cause: e,
-            });
-          continue;
-        }
+        if (e.type === 'workspace.settings.updated') continue;
         if (e.type === 'account.updated') await this.accountUpdated(batch, e as AccountUpdated);
         else if (e.type === 'alert.raised' || e.type === 'alert.updated' || e.type === 'alert.resolved')
           await this.alert(batch, e as AlertEvent);

@@ -1,24 +1,19 @@
-import { Body, Controller, Get, HttpStatus, Param, Patch, Post, Query, UsePipes } from '@nestjs/common';
-import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { Body, HttpStatus, Param, Patch, Post, Query } from '@nestjs/common';
+import { ApiOperation, ApiResponse } from '@nestjs/swagger';
 import { Auth, AuthContext, RequireScopes } from '@tsuzuku/platform-auth';
-import { ApiException, ApiPatchOperation, requestValidationPipe } from '@tsuzuku/platform-runtime';
+import { ApiController, ApiException, ApiPatchOperation, ApiRead } from '@tsuzuku/platform-runtime';
 import { CreateTaskDto, ListTasksQuery, PatchTaskDto, TaskDto, TaskPageDto } from './dto/tasks.dto';
 import { TaskView, TasksService } from './tasks.service';
 
 /** CSM tasks of the calling token's workspace, newest first. */
-@ApiTags('tasks')
-@Controller('v1/tasks')
-@UsePipes(requestValidationPipe())
+@ApiController('tasks', 'v1/tasks')
 export class TasksController {
   constructor(private readonly tasks: TasksService) {}
 
-  @Get()
-  @RequireScopes('read')
-  @ApiOperation({
-    summary:
-      'Tasks by owner (or unassigned=true: those with none), status, due date and account (cursor pagination)',
-  })
-  @ApiResponse({ status: 200, type: TaskPageDto })
+  @ApiRead(
+    'Tasks by owner (or unassigned=true: those with none), status, due date and account (cursor pagination)',
+    TaskPageDto,
+  )
   @ApiResponse({
     status: 400,
     description: 'a wrong query parameter, or owner with unassigned=true (in: query)',

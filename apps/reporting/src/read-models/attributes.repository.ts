@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { defineStatements, recordset, recordsetParam } from '@tsuzuku/platform-database';
 import { AttributeFact, AttributeSource, AttributeVersion, sliceValue } from '../kpis/domain/slice';
+import { SLICE_RECORDSET_COLUMNS } from './slice-columns';
 
 const sql = defineStatements('reporting.attributes', {
   facts: `
@@ -18,11 +19,7 @@ const sql = defineStatements('reporting.attributes', {
         at: 'timestamptz',
         eventId: 'text',
         source: 'text',
-        segment: 'text',
-        touchModel: 'text',
-        phase: 'text',
-        owner: 'text',
-        plan: 'text',
+        ...SLICE_RECORDSET_COLUMNS,
       },
       { param: 2 },
     )}
@@ -37,11 +34,7 @@ const sql = defineStatements('reporting.attributes', {
         accountId: 'text',
         from: 'timestamptz',
         to: 'timestamptz',
-        segment: 'text',
-        touchModel: 'text',
-        phase: 'text',
-        owner: 'text',
-        plan: 'text',
+        ...SLICE_RECORDSET_COLUMNS,
       },
       { param: 2 },
     )}`,

@@ -4,6 +4,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { defineStatements, recordset, recordsetParam, returnedRows } from '@tsuzuku/platform-database';
 import { MRR_TOTAL_FIELDS, MrrTotals } from '../kpis/domain/kpi-formulas';
 import { SubscriptionEventKind } from '../kpis/domain/mrr-movements';
+import { SLICE_RECORDSET_COLUMNS } from './slice-columns';
 
 /** Snake-case columns of the month totals, in the order of MRR_TOTAL_FIELDS. */
 export const TOTAL_COLUMNS: Record<keyof MrrTotals, string> = {
@@ -78,11 +79,7 @@ const sql = defineStatements('reporting.mrr', {
       {
         accountId: 'text',
         month: 'date',
-        segment: 'text',
-        touchModel: 'text',
-        phase: 'text',
-        owner: 'text',
-        plan: 'text',
+        ...SLICE_RECORDSET_COLUMNS,
         startMrr: 'bigint',
         endMrr: 'bigint',
         newMrr: 'bigint',
@@ -101,11 +98,7 @@ const sql = defineStatements('reporting.mrr', {
     FROM ${recordset(
       {
         month: 'date',
-        segment: 'text',
-        touchModel: 'text',
-        phase: 'text',
-        owner: 'text',
-        plan: 'text',
+        ...SLICE_RECORDSET_COLUMNS,
         ...Object.fromEntries(MRR_TOTAL_FIELDS.map((f) => [f, 'bigint'])),
       },
       { param: 2 },

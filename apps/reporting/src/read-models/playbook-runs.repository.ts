@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { defineStatements } from '@tsuzuku/platform-database';
+import { PlaybookRunFinish, PlaybookRunRef, PlaybookRunStart } from './domain/event-rows';
 
 /** The window after a playbook run over which its outcome is judged. */
 export const OUTCOME_DAYS = 90;
@@ -53,55 +54,22 @@ export interface PlaybookOutcomeRow {
   later_mrr: string;
 }
 
+/** The first five parameters of both writes. */
+function runParams(r: PlaybookRunRef): unknown[] {
+  return [r.workspaceId, r.runId, r.playbookId, r.playbookName, r.accountId];
+}
+
 /** Playbook runs as playbooks announced them, for the playbook outcomes report. */
 @Injectable()
 export class PlaybookRunsRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  async started(
-    m: EntityManager,
-    r: {
-      workspaceId: string;
-      runId: string;
-      playbookId: string;
-      playbookName: string;
-      accountId: string | null;
-      startedAt: string;
-      holdout: boolean | undefined;
-    },
-  ): Promise<void> {
-    await m.query(sql.started, [
-      r.workspaceId,
-      r.runId,
-      r.playbookId,
-      r.playbookName,
-      r.accountId,
-      r.startedAt,
-      r.holdout,
-    ]);
+  async started(m: EntityManager, r: PlaybookRunStart): Promise<void> {
+    await m.query(sql.started, [...runParams(r), r.startedAt, r.holdout]);
   }
 
-  async finished(
-    m: EntityManager,
-    r: {
-      workspaceId: string;
-      runId: string;
-      playbookId: string;
-      playbookName: string;
-      accountId: string | null;
-      status: string;
-      finishedAt: string;
-    },
-  ): Promise<void> {
-    await m.query(sql.finished, [
-      r.workspaceId,
-      r.runId,
-      r.playbookId,
-      r.playbookName,
-      r.accountId,
-      r.status,
-      r.finishedAt,
-    ]);
+  async finished(m: EntityManager, r: PlaybookRunFinish): Promise<void> {
+    await m.query(sql.finished, [...runParams(r), r.status, r.finishedAt]);
   }
 
   /** Runs started in [from, until), per playbook and arm; outcomes judged as of `now`. */

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { ApiWarning, Clock, matchesNoAccount } from '@tsuzuku/platform-runtime';
+import { ApiWarning, Clock, matchesNoAccount, readAheadPage } from '@tsuzuku/platform-runtime';
 import { KpiRow, fromMicros, kpiRow, zeroTotals } from '../kpis/domain/kpi-formulas';
 import {
   MonthIndex,
@@ -202,22 +202,25 @@ export class KpiService {
       warnings: await this.filterWarnings(workspaceId, options.filter ?? {}),
     };
     if (options.accountId === undefined && !options.detail) return { ...report, items: [], nextCursor: null };
-    const limit = options.limit ?? 1000;
-    const rows = await this.movementsRepository.list(
-      workspaceId,
-      { from: isoAt(monthStart(from)), until: isoAt(monthStart(to + 1)) },
-      {
-        ...(options.accountId !== undefined ? { accountId: options.accountId } : {}),
-        ...(options.filter !== undefined ? { filter: options.filter } : {}),
-        ...(options.cursor !== undefined ? { after: options.cursor } : {}),
-        limit: limit + 1,
-      },
+    const page = await readAheadPage(
+      options.limit ?? 1000,
+      (count) =>
+        this.movementsRepository.list(
+          workspaceId,
+          { from: isoAt(monthStart(from)), until: isoAt(monthStart(to + 1)) },
+          {
+            ...(options.accountId !== undefined ? { accountId: options.accountId } : {}),
+            ...(options.filter !== undefined ? { filter: options.filter } : {}),
+            ...(options.cursor !== undefined ? { after: options.cursor } : {}),
+            limit: count,
+          },
+        ),
+      MOVEMENTS_CURSOR,
+      (r) => ({ at: r.occurredAt.toISOString(), accountId: r.accountId }),
     );
-    const page = rows.slice(0, limit);
-    const last = page[page.length - 1];
     return {
       ...report,
-      items: page.map((r) => ({
+      items: page.items.map((r) => ({
         accountId: r.accountId,
         occurredAt: r.occurredAt.toISOString(),
         month: r.occurredAt.toISOString().slice(0, 7),
@@ -227,10 +230,7 @@ export class KpiService {
         toMrr: fromMicros(r.toMrr),
         eventId: r.eventId,
       })),
-      nextCursor:
-        rows.length > limit && last
-          ? MOVEMENTS_CURSOR.encode({ at: last.occurredAt.toISOString(), accountId: last.accountId })
-          : null,
+      nextCursor: page.nextCursor,
     };
   }
 }

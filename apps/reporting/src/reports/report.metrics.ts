@@ -1,5 +1,5 @@
 import type { Attributes, Histogram } from '@opentelemetry/api';
-import { HTTP_DURATION_BUCKETS, serviceMeter } from '@tsuzuku/platform-telemetry';
+import { AttributeSets, HTTP_DURATION_BUCKETS, serviceMeter } from '@tsuzuku/platform-telemetry';
 
 /** Which report a query served. */
 export type ReportName = 'kpis' | 'mrr_movements';
@@ -18,7 +18,7 @@ export class ReportMetrics {
       advice: { explicitBucketBoundaries: [...HTTP_DURATION_BUCKETS] },
     },
   );
-  private readonly attributeSets = new Map<string, Attributes>();
+  private readonly attributeSets = new AttributeSets();
 
   /** Runs a report's queries and records how long they took (failed ones too, with error.type). */
   async timed<T>(report: ReportName, sliced: boolean, query: () => Promise<T>): Promise<T> {
@@ -35,16 +35,10 @@ export class ReportMetrics {
   }
 
   private attributes(report: ReportName, sliced: boolean, failed: boolean): Attributes {
-    const key = `${report}\u0000${sliced}\u0000${failed}`;
-    let attributes = this.attributeSets.get(key);
-    if (!attributes) {
-      attributes = {
-        'tsuzuku.report.name': report,
-        'tsuzuku.report.sliced': sliced,
-        ...(failed ? { 'error.type': 'query_failed' } : {}),
-      };
-      this.attributeSets.set(key, attributes);
-    }
-    return attributes;
+    return this.attributeSets.of(`${report}\u0000${sliced}\u0000${failed}`, () => ({
+      'tsuzuku.report.name': report,
+      'tsuzuku.report.sliced': sliced,
+      ...(failed ? { 'error.type': 'query_failed' } : {}),
+    }));
   }
 }

@@ -1,8 +1,8 @@
-import { Controller, Get, Headers, Query, Res, UsePipes } from '@nestjs/common';
-import { ApiHeader, ApiOperation, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { Headers, Query, Res, Type, applyDecorators } from '@nestjs/common';
+import { ApiHeader, ApiProduces, ApiResponse } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { Auth, AuthContext, RequireScopes } from '@tsuzuku/platform-auth';
-import { requestValidationPipe } from '@tsuzuku/platform-runtime';
+import { Auth, AuthContext } from '@tsuzuku/platform-auth';
+import { ApiController, ApiRead } from '@tsuzuku/platform-runtime';
 import { KPI_FIELDS } from '../kpis/domain/kpi-formulas';
 import { parseMonth } from '../kpis/domain/month';
 import { toCsv, wantsCsv } from './csv';
@@ -25,17 +25,29 @@ import { KpiReport, KpiService, MovementsReport } from './kpi.service';
 import { SecondaryReportsService } from './secondary-reports.service';
 import { movementsOptionsOf, sliceOf } from './report-filter';
 
-const csvHeader = ApiHeader({
-  name: 'accept',
-  required: false,
-  description: 'text/csv for CSV instead of JSON',
-});
-const BAD_REQUEST = { status: 400, description: 'invalid parameters, each with its field path' };
+/** A report's GET: read scope, OpenAPI summary and answer, the Accept header, and 400 for bad parameters. */
+function ReportRoute(path: string, summary: string, type: Type<unknown>): MethodDecorator {
+  return applyDecorators(
+    ApiResponse({ status: 400, description: 'invalid parameters, each with its field path' }),
+    ApiHeader({ name: 'accept', required: false, description: 'text/csv for CSV instead of JSON' }),
+    ApiRead(summary, type, path),
+  );
+}
+
+/** The report as JSON, or as CSV (`csv` of it) when the request's Accept header asks for text/csv. */
+function jsonOrCsv<T>(
+  report: T,
+  accept: string | undefined,
+  reply: FastifyReply,
+  csv: (report: T) => string,
+): T | string {
+  if (!wantsCsv(accept)) return report;
+  void reply.header('content-type', 'text/csv; charset=utf-8');
+  return csv(report);
+}
 
 /** The retention reports of the API token's workspace, as JSON or (Accept: text/csv) CSV. */
-@ApiTags('reports')
-@Controller('v1/reports')
-@UsePipes(requestValidationPipe())
+@ApiController('reports', 'v1/reports')
 @ApiProduces('application/json', 'text/csv')
 export class ReportsController {
   constructor(
@@ -43,15 +55,11 @@ export class ReportsController {
     private readonly reports: SecondaryReportsService,
   ) {}
 
-  @Get('kpis')
-  @RequireScopes('read')
-  @csvHeader
-  @ApiOperation({
-    summary:
-      'Every KPI, one row per month (docs/kpis.md has the formulas); sliceable by end-of-month attributes',
-  })
-  @ApiResponse({ status: 200, type: KpiReportDto })
-  @ApiResponse(BAD_REQUEST)
+  @ReportRoute(
+    'kpis',
+    'Every KPI, one row per month (docs/kpis.md has the formulas); sliceable by end-of-month attributes',
+    KpiReportDto,
+  )
   async kpis(
     @Auth() auth: AuthContext,
     @Query() q: KpiQuery,
@@ -64,19 +72,16 @@ export class ReportsController {
       parseMonth(q.to)!,
       sliceOf(q),
     );
-    if (!wantsCsv(accept)) return report;
-    void reply.header('content-type', 'text/csv; charset=utf-8');
-    return toCsv(KPI_FIELDS, report.months as unknown as Record<string, unknown>[]);
+    return jsonOrCsv(report, accept, reply, (r) =>
+      toCsv(KPI_FIELDS, r.months as unknown as Record<string, unknown>[]),
+    );
   }
 
-  @Get('mrr-movements')
-  @RequireScopes('read')
-  @csvHeader
-  @ApiOperation({
-    summary: 'MRR movements: monthly totals; with accountId or detail=true each movement, a page at a time',
-  })
-  @ApiResponse({ status: 200, type: MovementsReportDto })
-  @ApiResponse(BAD_REQUEST)
+  @ReportRoute(
+    'mrr-movements',
+    'MRR movements: monthly totals; with accountId or detail=true each movement, a page at a time',
+    MovementsReportDto,
+  )
   async movements(
     @Auth() auth: AuthContext,
     @Query() q: MovementsQuery,
@@ -89,35 +94,34 @@ export class ReportsController {
       parseMonth(q.to)!,
       movementsOptionsOf(q),
     );
-    if (!wantsCsv(accept)) return report;
-    void reply.header('content-type', 'text/csv; charset=utf-8');
-    if (q.accountId !== undefined || q.detail)
+    return jsonOrCsv(report, accept, reply, (r) => {
+      if (q.accountId !== undefined || q.detail)
+        return toCsv(
+          ['accountId', 'occurredAt', 'month', 'type', 'amount', 'fromMrr', 'toMrr', 'eventId'],
+          r.items as unknown as Record<string, unknown>[],
+        );
       return toCsv(
-        ['accountId', 'occurredAt', 'month', 'type', 'amount', 'fromMrr', 'toMrr', 'eventId'],
-        report.items as unknown as Record<string, unknown>[],
+        [
+          'month',
+          'startMrr',
+          'newMrr',
+          'expansionMrr',
+          'contractionMrr',
+          'churnedMrr',
+          'reactivationMrr',
+          'netNewMrr',
+          'endMrr',
+        ],
+        r.months as unknown as Record<string, unknown>[],
       );
-    return toCsv(
-      [
-        'month',
-        'startMrr',
-        'newMrr',
-        'expansionMrr',
-        'contractionMrr',
-        'churnedMrr',
-        'reactivationMrr',
-        'netNewMrr',
-        'endMrr',
-      ],
-      report.months as unknown as Record<string, unknown>[],
-    );
+    });
   }
 
-  @Get('cohorts')
-  @RequireScopes('read')
-  @csvHeader
-  @ApiOperation({ summary: 'Logo and revenue retention by the month of first MRR (a triangle)' })
-  @ApiResponse({ status: 200, type: CohortsReportDto })
-  @ApiResponse(BAD_REQUEST)
+  @ReportRoute(
+    'cohorts',
+    'Logo and revenue retention by the month of first MRR (a triangle)',
+    CohortsReportDto,
+  )
   async cohorts(
     @Auth() auth: AuthContext,
     @Query() q: CohortsQuery,
@@ -125,37 +129,32 @@ export class ReportsController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
     const report = await this.reports.cohorts(auth.workspaceId, parseMonth(q.from)!, parseMonth(q.to)!);
-    if (!wantsCsv(accept)) return report;
-    void reply.header('content-type', 'text/csv; charset=utf-8');
-    return toCsv(
-      [
-        'cohort',
-        'cohortAccounts',
-        'cohortStartMrr',
-        'age',
-        'month',
-        'accounts',
-        'mrr',
-        'logoRetention',
-        'revenueRetention',
-      ],
-      report.cohorts.flatMap((c) =>
-        c.months.map((m) => ({
-          cohort: c.cohort,
-          cohortAccounts: c.accounts,
-          cohortStartMrr: c.startMrr,
-          ...m,
-        })),
+    return jsonOrCsv(report, accept, reply, (r) =>
+      toCsv(
+        [
+          'cohort',
+          'cohortAccounts',
+          'cohortStartMrr',
+          'age',
+          'month',
+          'accounts',
+          'mrr',
+          'logoRetention',
+          'revenueRetention',
+        ],
+        r.cohorts.flatMap((c) =>
+          c.months.map((m) => ({
+            cohort: c.cohort,
+            cohortAccounts: c.accounts,
+            cohortStartMrr: c.startMrr,
+            ...m,
+          })),
+        ),
       ),
     );
   }
 
-  @Get('health-distribution')
-  @RequireScopes('read')
-  @csvHeader
-  @ApiOperation({ summary: 'Accounts per health band over time' })
-  @ApiResponse({ status: 200, type: HealthDistributionDto })
-  @ApiResponse(BAD_REQUEST)
+  @ReportRoute('health-distribution', 'Accounts per health band over time', HealthDistributionDto)
   async healthDistribution(
     @Auth() auth: AuthContext,
     @Query() q: HealthDistributionQuery,
@@ -163,17 +162,16 @@ export class ReportsController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
     const report = await this.reports.healthDistribution(auth.workspaceId, q.from, q.to, q.interval ?? 'day');
-    if (!wantsCsv(accept)) return report;
-    void reply.header('content-type', 'text/csv; charset=utf-8');
-    return toCsv(['date', 'red', 'yellow', 'green', 'none'], report.points);
+    return jsonOrCsv(report, accept, reply, (r) =>
+      toCsv(['date', 'red', 'yellow', 'green', 'none'], r.points),
+    );
   }
 
-  @Get('alerts')
-  @RequireScopes('read')
-  @csvHeader
-  @ApiOperation({ summary: 'Alerts raised and resolved, and the median time to resolve, per rule type' })
-  @ApiResponse({ status: 200, type: AlertsReportDto })
-  @ApiResponse(BAD_REQUEST)
+  @ReportRoute(
+    'alerts',
+    'Alerts raised and resolved, and the median time to resolve, per rule type',
+    AlertsReportDto,
+  )
   async alerts(
     @Auth() auth: AuthContext,
     @Query() q: DateRangeQuery,
@@ -181,19 +179,16 @@ export class ReportsController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
     const report = await this.reports.alerts(auth.workspaceId, q.from, q.to);
-    if (!wantsCsv(accept)) return report;
-    void reply.header('content-type', 'text/csv; charset=utf-8');
-    return toCsv(['ruleType', 'raised', 'resolved', 'medianHoursToResolve'], report.ruleTypes);
+    return jsonOrCsv(report, accept, reply, (r) =>
+      toCsv(['ruleType', 'raised', 'resolved', 'medianHoursToResolve'], r.ruleTypes),
+    );
   }
 
-  @Get('playbooks')
-  @RequireScopes('read')
-  @csvHeader
-  @ApiOperation({
-    summary: 'Per playbook: runs, completion, and treated versus holdout outcomes over the following 90 days',
-  })
-  @ApiResponse({ status: 200, type: PlaybooksReportDto })
-  @ApiResponse(BAD_REQUEST)
+  @ReportRoute(
+    'playbooks',
+    'Per playbook: runs, completion, and treated versus holdout outcomes over the following 90 days',
+    PlaybooksReportDto,
+  )
   async playbooks(
     @Auth() auth: AuthContext,
     @Query() q: DateRangeQuery,
@@ -201,32 +196,32 @@ export class ReportsController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
     const report = await this.reports.playbooks(auth.workspaceId, q.from, q.to);
-    if (!wantsCsv(accept)) return report;
-    void reply.header('content-type', 'text/csv; charset=utf-8');
-    return toCsv(
-      [
-        'playbookId',
-        'playbookName',
-        'runs',
-        'holdoutRuns',
-        'completed',
-        'completionRate',
-        'treatedAccounts',
-        'treatedLogoChurnRate',
-        'treatedNrr',
-        'holdoutAccounts',
-        'holdoutLogoChurnRate',
-        'holdoutNrr',
-      ],
-      report.playbooks.map((p) => ({
-        ...p,
-        treatedAccounts: p.treated.accounts,
-        treatedLogoChurnRate: p.treated.logoChurnRate,
-        treatedNrr: p.treated.nrr,
-        holdoutAccounts: p.holdout.accounts,
-        holdoutLogoChurnRate: p.holdout.logoChurnRate,
-        holdoutNrr: p.holdout.nrr,
-      })),
+    return jsonOrCsv(report, accept, reply, (r) =>
+      toCsv(
+        [
+          'playbookId',
+          'playbookName',
+          'runs',
+          'holdoutRuns',
+          'completed',
+          'completionRate',
+          'treatedAccounts',
+          'treatedLogoChurnRate',
+          'treatedNrr',
+          'holdoutAccounts',
+          'holdoutLogoChurnRate',
+          'holdoutNrr',
+        ],
+        r.playbooks.map((p) => ({
+          ...p,
+          treatedAccounts: p.treated.accounts,
+          treatedLogoChurnRate: p.treated.logoChurnRate,
+          treatedNrr: p.treated.nrr,
+          holdoutAccounts: p.holdout.accounts,
+          holdoutLogoChurnRate: p.holdout.logoChurnRate,
+          holdoutNrr: p.holdout.nrr,
+        })),
+      ),
     );
   }
 }

@@ -1,7 +1,6 @@
-import { Body, Controller, Get, Put, UsePipes } from '@nestjs/common';
-import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { Auth, AuthContext, RequireScopes } from '@tsuzuku/platform-auth';
-import { ApiReplaceOperation, requestValidationPipe } from '@tsuzuku/platform-runtime';
+import { Body } from '@nestjs/common';
+import { Auth, AuthContext } from '@tsuzuku/platform-auth';
+import { ApiController, ApiRead, ApiReplace } from '@tsuzuku/platform-runtime';
 import { CurrencySettingsStore, CurrencySettingsView } from './currency-settings.store';
 import { SettingsService } from './settings.service';
 import {
@@ -11,30 +10,22 @@ import {
 } from './dto/currency-settings.dto';
 
 /** The reporting currency and conversion rates of the token's workspace. */
-@ApiTags('reports')
-@Controller('v1/reports/settings')
-@UsePipes(requestValidationPipe())
+@ApiController('reports', 'v1/reports/settings')
 export class SettingsController {
   constructor(
     private readonly settings: CurrencySettingsStore,
     private readonly service: SettingsService,
   ) {}
 
-  @Get()
-  @RequireScopes('read')
-  @ApiOperation({ summary: 'The reporting currency and conversion rates (USD and none until set)' })
-  @ApiResponse({ status: 200, type: CurrencySettingsDto })
+  @ApiRead('The reporting currency and conversion rates (USD and none until set)', CurrencySettingsDto)
   get(@Auth() auth: AuthContext): Promise<CurrencySettingsView> {
     return this.settings.view(auth.workspaceId);
   }
 
-  @Put()
-  @RequireScopes('write')
-  @ApiReplaceOperation(
+  @ApiReplace(
     "Replace the reporting currency and rates; every account's MRR is derived again before the answer",
+    ChangedCurrencySettingsDto,
   )
-  @ApiResponse({ status: 200, type: ChangedCurrencySettingsDto })
-  @ApiResponse({ status: 400, description: 'every problem with its field path' })
   async put(
     @Auth() auth: AuthContext,
     @Body() body: PutCurrencySettingsDto,

@@ -60,3 +60,18 @@ export async function runMigrationCli(
     if (dataSource.isInitialized) await dataSource.destroy();
   }
 }
+
+/** A service's `database/migrate.ts` entry point: runs `runMigrationCli` and exits with its code (1 when it throws). */
+export function runMigrationMain(
+  service: string,
+  database: ServiceDatabase,
+  configClass: new () => ServiceConfig,
+): void {
+  runMigrationCli(service, database, configClass).then(
+    (code) => process.exit(code),
+    (error: unknown) => {
+      process.stderr.write(`${service}: migration failed: ${(error as Error).message}\n`);
+      process.exit(1);
+    },
+  );
+}

@@ -1,6 +1,6 @@
 import type { Attributes, Counter, Histogram, ObservableGauge, ObservableResult } from '@opentelemetry/api';
 import type { Admin, Kafka } from 'kafkajs';
-import { PIPELINE_LATENCY_BUCKETS, serviceMeter } from '@tsuzuku/platform-telemetry';
+import { AttributeSets, PIPELINE_LATENCY_BUCKETS, serviceMeter } from '@tsuzuku/platform-telemetry';
 
 /** The partitions of each topic one consumer was assigned when it last joined its group. */
 export type PartitionAssignment = Readonly<Record<string, readonly number[]>>;
@@ -40,7 +40,7 @@ export class ConsumerMetrics {
   private readonly failures: Counter;
   private readonly deadLetters: Counter;
   private readonly lagGauge: ObservableGauge;
-  private readonly attributeSets = new Map<string, Attributes>();
+  private readonly attributeSets = new AttributeSets();
   private readonly assignments = new Map<string, PartitionAssignment>();
   private admin?: Admin;
   private lags?: { readonly at: number; readonly value: Promise<PartitionLag[]> };
@@ -179,18 +179,13 @@ export class ConsumerMetrics {
     scope?: string,
   ): Attributes {
     const key = `${group}\u0000${topic}\u0000${partition}\u0000${errorType ?? ''}\u0000${scope ?? ''}`;
-    let attributes = this.attributeSets.get(key);
-    if (!attributes) {
-      attributes = {
-        'messaging.system': 'kafka',
-        'messaging.consumer.group.name': group,
-        'messaging.destination.name': topic,
-        'messaging.destination.partition.id': String(partition),
-        ...(errorType ? { 'error.type': errorType } : {}),
-        ...(scope ? { 'tsuzuku.messaging.failure.scope': scope } : {}),
-      };
-      this.attributeSets.set(key, attributes);
-    }
-    return attributes;
+    return this.attributeSets.of(key, () => ({
+      'messaging.system': 'kafka',
+      'messaging.consumer.group.name': group,
+      'messaging.destination.name': topic,
+      'messaging.destination.partition.id': String(partition),
+      ...(errorType ? { 'error.type': errorType } : {}),
+      ...(scope ? { 'tsuzuku.messaging.failure.scope': scope } : {}),
+    }));
   }
 }

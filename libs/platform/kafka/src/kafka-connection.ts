@@ -77,23 +77,24 @@ export class KafkaConnection {
    * what it waits for, instead of kafkajs retrying silently for half a minute.
    */
   startupClient(): Kafka {
-    return new Kafka({
-      clientId: `${this.clientId}-startup`,
-      brokers: this.config.KAFKA_BROKERS,
-      logLevel: logLevel.NOTHING,
-      connectionTimeout: 1500,
-      retry: { retries: 0 },
-    });
+    return this.failFastClient('startup', { connectionTimeout: 1500 });
   }
 
   /** A client that fails fast, for readiness probes. */
   probeClient(): Kafka {
+    return this.failFastClient('probe', { connectionTimeout: 1000, requestTimeout: 2000 });
+  }
+
+  /** A client that logs nothing and retries nothing, named `<clientId>-<suffix>`, within `timeouts`. */
+  private failFastClient(
+    suffix: string,
+    timeouts: { readonly connectionTimeout: number; readonly requestTimeout?: number },
+  ): Kafka {
     return new Kafka({
-      clientId: `${this.clientId}-probe`,
+      clientId: `${this.clientId}-${suffix}`,
       brokers: this.config.KAFKA_BROKERS,
       logLevel: logLevel.NOTHING,
-      connectionTimeout: 1000,
-      requestTimeout: 2000,
+      ...timeouts,
       retry: { retries: 0 },
     });
   }

@@ -26,7 +26,7 @@ import {
   outboxHoldsUpTo,
   quoteIdent,
 } from '@tsuzuku/platform-database';
-import { serviceMeter } from '@tsuzuku/platform-telemetry';
+import { AttributeSets, serviceMeter } from '@tsuzuku/platform-telemetry';
 import { EventPublisher } from './event-publisher';
 import { backoffDelay } from './backoff';
 import { describeError } from './wait-until-available';
@@ -59,7 +59,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
   private listenProblem?: string;
   private readonly handlers = new Map<string, ((payload: string | undefined) => void)[]>();
   private readonly published: Counter;
-  private readonly publishedAttributes = new Map<string, Attributes>();
+  private readonly publishedAttributes = new AttributeSets();
   private readonly gauges: Observable[];
   private readonly observeOutbox = (result: BatchObservableResult) => this.observe(result);
 
@@ -171,12 +171,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
   }
 
   private topicAttributes(topic: string): Attributes {
-    let attributes = this.publishedAttributes.get(topic);
-    if (!attributes) {
-      attributes = { 'messaging.destination.name': topic };
-      this.publishedAttributes.set(topic, attributes);
-    }
-    return attributes;
+    return this.publishedAttributes.of(topic, () => ({ 'messaging.destination.name': topic }));
   }
 
   /**

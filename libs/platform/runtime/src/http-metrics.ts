@@ -1,6 +1,6 @@
-import type { Attributes } from '@opentelemetry/api';
 import type { FastifyInstance } from 'fastify';
 import {
+  AttributeSets,
   HTTP_DURATION_BUCKETS,
   PROMETHEUS_CONTENT_TYPE,
   scrapeMetrics,
@@ -36,22 +36,17 @@ export function installHttpMetrics(fastify: FastifyInstance): void {
     description: 'Duration of HTTP server requests',
     advice: { explicitBucketBoundaries: [...HTTP_DURATION_BUCKETS] },
   });
-  const attributeSets = new Map<string, Attributes>();
+  const attributeSets = new AttributeSets();
   fastify.addHook('onResponse', (request, reply, done) => {
     // The route template, never the URL: no id or query string becomes a label.
     const route = request.routeOptions.url;
     const method = KNOWN_METHODS.has(request.method) ? request.method : '_OTHER';
     const status = reply.statusCode;
-    const key = `${method} ${status} ${route ?? ''}`;
-    let attributes = attributeSets.get(key);
-    if (!attributes) {
-      attributes = {
-        'http.request.method': method,
-        'http.response.status_code': status,
-        ...(route ? { 'http.route': route } : {}),
-      };
-      attributeSets.set(key, attributes);
-    }
+    const attributes = attributeSets.of(`${method} ${status} ${route ?? ''}`, () => ({
+      'http.request.method': method,
+      'http.response.status_code': status,
+      ...(route ? { 'http.route': route } : {}),
+    }));
     duration.record(reply.elapsedTime / 1000, attributes);
     done();
   });

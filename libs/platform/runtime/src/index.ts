@@ -17,6 +17,7 @@ export * from './integer-param.pipe';
 export * from './http-metrics';
 export * from './clock';
 export * from './api-warning';
+export * from './api-routes';
 export * from './service-root.module';
 export * from './pick-fields';
 export * from './read-ahead-page';

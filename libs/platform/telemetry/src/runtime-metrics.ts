@@ -1,5 +1,11 @@
 import type { Attributes, BatchObservableResult, Meter, ObservableResult } from '@opentelemetry/api';
-import { PerformanceObserver, constants, monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import {
+  Histogram,
+  PerformanceObserver,
+  constants,
+  monitorEventLoopDelay,
+  performance,
+} from 'node:perf_hooks';
 import { getHeapSpaceStatistics, getHeapStatistics } from 'node:v8';
 
 const NS_PER_S = 1e9;
@@ -13,6 +19,27 @@ const GC_TYPES: Readonly<Record<number, string>> = {
   [constants.NODE_PERFORMANCE_GC_WEAKCB]: 'weakcb',
 };
 
+// Node samples the time between timer ticks, which includes the sampling interval itself:
+// what is reported is the delay beyond it, in seconds.
+const beyondResolution = (ns: number) => Math.max(0, ns / NS_PER_S - DELAY_RESOLUTION_MS / 1000);
+
+/** The event-loop delay gauges, nodejs.eventloop.delay.<name>, and how each reads the histogram. */
+const DELAY_STATISTICS: readonly {
+  readonly name: string;
+  readonly description: string;
+  readonly read: (delay: Histogram) => number;
+}[] = [
+  { name: 'min', description: 'Event loop minimum delay', read: (d) => beyondResolution(d.min) },
+  { name: 'max', description: 'Event loop maximum delay', read: (d) => beyondResolution(d.max) },
+  { name: 'mean', description: 'Event loop mean delay', read: (d) => beyondResolution(d.mean) },
+  { name: 'stddev', description: 'Event loop delay standard deviation', read: (d) => d.stddev / NS_PER_S },
+  ...[50, 90, 99].map((p) => ({
+    name: `p${p}`,
+    description: `Event loop ${p}th percentile delay`,
+    read: (d: Histogram) => beyondResolution(d.percentile(p)),
+  })),
+];
+
 /**
  * Node runtime metrics under their semantic-convention names: event-loop delay (since the last
  * scrape) and utilization, V8 heap per space, garbage-collection pauses, CPU time and resident
@@ -22,53 +49,22 @@ const GC_TYPES: Readonly<Record<number, string>> = {
 export function observeNodeRuntime(meter: Meter): () => void {
   const delay = monitorEventLoopDelay({ resolution: DELAY_RESOLUTION_MS });
   delay.enable();
-  const delayGauges = {
-    min: meter.createObservableGauge('nodejs.eventloop.delay.min', {
+  const delayGauges = DELAY_STATISTICS.map(({ name, description, read }) => ({
+    gauge: meter.createObservableGauge(`nodejs.eventloop.delay.${name}`, {
       unit: 's',
-      description: 'Event loop minimum delay since the last scrape',
+      description: `${description} since the last scrape`,
     }),
-    max: meter.createObservableGauge('nodejs.eventloop.delay.max', {
-      unit: 's',
-      description: 'Event loop maximum delay since the last scrape',
-    }),
-    mean: meter.createObservableGauge('nodejs.eventloop.delay.mean', {
-      unit: 's',
-      description: 'Event loop mean delay since the last scrape',
-    }),
-    stddev: meter.createObservableGauge('nodejs.eventloop.delay.stddev', {
-      unit: 's',
-      description: 'Event loop delay standard deviation since the last scrape',
-    }),
-    p50: meter.createObservableGauge('nodejs.eventloop.delay.p50', {
-      unit: 's',
-      description: 'Event loop 50th percentile delay since the last scrape',
-    }),
-    p90: meter.createObservableGauge('nodejs.eventloop.delay.p90', {
-      unit: 's',
-      description: 'Event loop 90th percentile delay since the last scrape',
-    }),
-    p99: meter.createObservableGauge('nodejs.eventloop.delay.p99', {
-      unit: 's',
-      description: 'Event loop 99th percentile delay since the last scrape',
-    }),
-  };
-  // Node samples the time between timer ticks, which includes the sampling interval itself:
-  // what is reported is the delay beyond it.
-  const seconds = (ns: number) => Math.max(0, ns / NS_PER_S - DELAY_RESOLUTION_MS / 1000);
+    read,
+  }));
   const delayCallback = (observe: BatchObservableResult) => {
     // A histogram with no sample yet holds sentinel values: report nothing rather than those.
     if (delay.count > 0) {
-      observe.observe(delayGauges.min, seconds(delay.min));
-      observe.observe(delayGauges.max, seconds(delay.max));
-      observe.observe(delayGauges.mean, seconds(delay.mean));
-      observe.observe(delayGauges.stddev, delay.stddev / NS_PER_S);
-      observe.observe(delayGauges.p50, seconds(delay.percentile(50)));
-      observe.observe(delayGauges.p90, seconds(delay.percentile(90)));
-      observe.observe(delayGauges.p99, seconds(delay.percentile(99)));
+      for (const { gauge, read } of delayGauges) observe.observe(gauge, read(delay));
     }
     delay.reset();
   };
-  meter.addBatchObservableCallback(delayCallback, Object.values(delayGauges));
+  const delayObservables = delayGauges.map(({ gauge }) => gauge);
+  meter.addBatchObservableCallback(delayCallback, delayObservables);
 
   let lastUtilization = performance.eventLoopUtilization();
   const utilization = meter.createObservableGauge('nodejs.eventloop.utilization', {
@@ -82,22 +78,18 @@ export function observeNodeRuntime(meter: Meter): () => void {
   };
   utilization.addCallback(utilizationCallback);
 
-  const heapUsed = meter.createObservableUpDownCounter('v8js.memory.heap.used', {
-    unit: 'By',
-    description: 'Heap memory in use, per V8 heap space',
-  });
-  const heapLimit = meter.createObservableUpDownCounter('v8js.memory.heap.limit', {
-    unit: 'By',
-    description: 'Heap memory size allocated, per V8 heap space',
-  });
-  const heapAvailable = meter.createObservableUpDownCounter('v8js.memory.heap.space.available_size', {
-    unit: 'By',
-    description: 'Heap space available size, per V8 heap space',
-  });
-  const heapMax = meter.createObservableUpDownCounter('tsuzuku.v8js.memory.heap.max', {
-    unit: 'By',
-    description: 'The most the V8 heap may grow to (--max-old-space-size and the young generation)',
-  });
+  const bytes = (name: string, description: string) =>
+    meter.createObservableUpDownCounter(name, { unit: 'By', description });
+  const heapUsed = bytes('v8js.memory.heap.used', 'Heap memory in use, per V8 heap space');
+  const heapLimit = bytes('v8js.memory.heap.limit', 'Heap memory size allocated, per V8 heap space');
+  const heapAvailable = bytes(
+    'v8js.memory.heap.space.available_size',
+    'Heap space available size, per V8 heap space',
+  );
+  const heapMax = bytes(
+    'tsuzuku.v8js.memory.heap.max',
+    'The most the V8 heap may grow to (--max-old-space-size and the young generation)',
+  );
   const heapCallback = (observe: BatchObservableResult) => {
     for (const space of getHeapSpaceStatistics()) {
       const attributes = { 'v8js.heap.space.name': space.space_name };
@@ -113,10 +105,7 @@ export function observeNodeRuntime(meter: Meter): () => void {
     unit: 's',
     description: 'CPU time used by the process',
   });
-  const memory = meter.createObservableUpDownCounter('process.memory.usage', {
-    unit: 'By',
-    description: 'Resident set size of the process',
-  });
+  const memory = bytes('process.memory.usage', 'Resident set size of the process');
   const processCallback = (observe: BatchObservableResult) => {
     const usage = process.cpuUsage();
     observe.observe(cpu, usage.user / 1e6, { 'cpu.mode': 'user' });
@@ -144,7 +133,7 @@ export function observeNodeRuntime(meter: Meter): () => void {
   return () => {
     gc.disconnect();
     delay.disable();
-    meter.removeBatchObservableCallback(delayCallback, Object.values(delayGauges));
+    meter.removeBatchObservableCallback(delayCallback, delayObservables);
     utilization.removeCallback(utilizationCallback);
     meter.removeBatchObservableCallback(heapCallback, [heapUsed, heapLimit, heapAvailable, heapMax]);
     meter.removeBatchObservableCallback(processCallback, [cpu, memory]);

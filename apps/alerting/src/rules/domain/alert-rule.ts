@@ -88,9 +88,8 @@ export type RuleCondition = {
   [T in AlertRuleType]: { readonly type: T; readonly params: RuleParamsByType[T] };
 }[AlertRuleType];
 
-/** An alert rule of a workspace. */
-export type AlertRule = RuleCondition & {
-  readonly id: string;
+/** A rule as created or replaced, before it has an id. */
+export type RuleDefinition = RuleCondition & {
   readonly name: string;
   readonly severity: AlertSeverity;
   readonly scope: RuleScope;
@@ -100,6 +99,9 @@ export type AlertRule = RuleCondition & {
   /** No alert for an account first seen less than this many days ago (0: from its first day). */
   readonly graceDays: number;
 };
+
+/** An alert rule of a workspace. */
+export type AlertRule = RuleDefinition & { readonly id: string };
 
 export const EVERY_ACCOUNT: RuleScope = { segments: [], touchModels: [], phases: [] };
 

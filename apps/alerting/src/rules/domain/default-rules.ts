@@ -1,15 +1,4 @@
-import { AlertSeverity } from '@tsuzuku/contracts';
-import { DEFAULT_GRACE_DAYS, EVERY_ACCOUNT, RuleCondition, RuleScope } from './alert-rule';
-
-/** A rule as created or replaced, before it has an id. */
-export type RuleDefinition = RuleCondition & {
-  readonly name: string;
-  readonly severity: AlertSeverity;
-  readonly scope: RuleScope;
-  readonly enabled: boolean;
-  readonly cooldownMinutes: number;
-  readonly graceDays: number;
-};
+import { DEFAULT_GRACE_DAYS, EVERY_ACCOUNT, RuleDefinition } from './alert-rule';
 
 const DAY_MINUTES = 24 * 60;
 

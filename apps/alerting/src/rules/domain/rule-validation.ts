@@ -10,8 +10,7 @@ import {
   TOUCH_MODELS,
   TouchModel,
 } from '@tsuzuku/contracts';
-import { DEFAULT_GRACE_DAYS, RuleParamsByType } from './alert-rule';
-import { RuleDefinition } from './default-rules';
+import { DEFAULT_GRACE_DAYS, RuleDefinition, RuleParamsByType } from './alert-rule';
 
 /** A field at fault, with its path in the request body. */
 export interface RuleProblem {

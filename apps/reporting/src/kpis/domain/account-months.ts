@@ -1,9 +1,8 @@
 import { MonthIndex, monthOf, monthStart } from './month';
 import { MrrMovement } from './mrr-movements';
 
-/** What one account adds to one month's figures (amounts in millionths). */
-export interface AccountMonth {
-  readonly month: MonthIndex;
+/** A month's MRR and its movements, of one account or summed over several (amounts in millionths). */
+export interface MonthMrr {
   /** MRR at the start of the month: after every event before it. */
   readonly startMrr: number;
   /** MRR at the end of the month: after every event of the month. */
@@ -13,6 +12,11 @@ export interface AccountMonth {
   readonly contractionMrr: number;
   readonly churnedMrr: number;
   readonly reactivationMrr: number;
+}
+
+/** What one account adds to one month's figures (amounts in millionths). */
+export interface AccountMonth extends MonthMrr {
+  readonly month: MonthIndex;
   /** Expansion movements in the month. */
   readonly expansions: number;
   /** MRR at the start of month M-11, for the trailing-twelve-month GRR and NRR. */

@@ -1,20 +1,12 @@
-import { AccountMonth } from './account-months';
+import { AccountMonth, MonthMrr } from './account-months';
 
 /**
  * The additive part of a month's figures: sums over accounts, so that the totals of a slice
  * are the sums of its accounts' contributions, and a changed account changes them by a delta.
  * Amounts in millionths of the reporting currency.
  */
-export interface MrrTotals {
-  /** MRR at the start of the month of the accounts that had some (S). */
-  readonly startMrr: number;
-  readonly endMrr: number;
-  readonly newMrr: number;
-  readonly expansionMrr: number;
-  readonly contractionMrr: number;
-  readonly churnedMrr: number;
-  readonly reactivationMrr: number;
-  /** |S|. */
+export interface MrrTotals extends MonthMrr {
+  /** |S|, S being the accounts with MRR at the start of the month (whose MRR startMrr sums). */
   readonly startAccounts: number;
   /** Accounts of S with no MRR at the end of the month. */
   readonly churnedAccounts: number;

@@ -72,22 +72,21 @@ export interface AlertRecord {
   readonly resolvedAt: string | null;
 }
 
-export interface PlaybookRunStart {
+/** The playbook run an event is about. */
+export interface PlaybookRunRef {
   readonly workspaceId: string;
   readonly runId: string;
   readonly playbookId: string;
   readonly playbookName: string;
   readonly accountId: string | null;
+}
+
+export interface PlaybookRunStart extends PlaybookRunRef {
   readonly startedAt: string;
   readonly holdout: boolean;
 }
 
-export interface PlaybookRunFinish {
-  readonly workspaceId: string;
-  readonly runId: string;
-  readonly playbookId: string;
-  readonly playbookName: string;
-  readonly accountId: string | null;
+export interface PlaybookRunFinish extends PlaybookRunRef {
   readonly status: string;
   readonly finishedAt: string;
 }
@@ -181,31 +180,25 @@ export function eventRows(events: readonly AnyEventEnvelope[]): EventRows {
     else if (e.type === 'playbook.run.started')
       rows.runsAndAlerts.push({
         kind: 'runStarted',
-        row: {
-          workspaceId: e.workspaceId,
-          runId: e.data.runId,
-          playbookId: e.data.playbookId,
-          playbookName: e.data.playbookName,
-          accountId: e.accountId,
-          startedAt: e.occurredAt,
-          holdout: e.data.holdout,
-        },
+        row: { ...runOf(e), startedAt: e.occurredAt, holdout: e.data.holdout },
       });
     else if (e.type === 'playbook.run.finished')
       rows.runsAndAlerts.push({
         kind: 'runFinished',
-        row: {
-          workspaceId: e.workspaceId,
-          runId: e.data.runId,
-          playbookId: e.data.playbookId,
-          playbookName: e.data.playbookName,
-          accountId: e.accountId,
-          status: e.data.status,
-          finishedAt: e.occurredAt,
-        },
+        row: { ...runOf(e), status: e.data.status, finishedAt: e.occurredAt },
       });
   }
   return rows;
+}
+
+function runOf(e: Envelope<'playbook.run.started'> | Envelope<'playbook.run.finished'>): PlaybookRunRef {
+  return {
+    workspaceId: e.workspaceId,
+    runId: e.data.runId,
+    playbookId: e.data.playbookId,
+    playbookName: e.data.playbookName,
+    accountId: e.accountId,
+  };
 }
 
 /** A customer event's rows: activity always, then a group fact, a ledger entry or a survey answer. */

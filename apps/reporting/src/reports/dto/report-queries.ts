@@ -51,27 +51,26 @@ function dateRangeProblem(from: unknown, to: unknown): string | undefined {
   return undefined;
 }
 
-@ValidatorConstraint({ name: 'monthRange' })
-class MonthRangeConstraint implements ValidatorConstraintInterface {
-  validate(value: unknown, args: ValidationArguments): boolean {
-    return monthRangeProblem((args.object as MonthRangeQuery).from, value) === undefined;
-  }
+/** The class-validator constraint `name` on a range's `to`, checked against the same query's `from`. */
+function rangeConstraint(
+  name: string,
+  problemOf: (from: unknown, to: unknown) => string | undefined,
+): new () => ValidatorConstraintInterface {
+  @ValidatorConstraint({ name })
+  class RangeConstraint implements ValidatorConstraintInterface {
+    validate(value: unknown, args: ValidationArguments): boolean {
+      return problemOf((args.object as { from?: unknown }).from, value) === undefined;
+    }
 
-  defaultMessage(args: ValidationArguments): string {
-    return monthRangeProblem((args.object as MonthRangeQuery).from, args.value) ?? 'invalid range';
+    defaultMessage(args: ValidationArguments): string {
+      return problemOf((args.object as { from?: unknown }).from, args.value) ?? 'invalid range';
+    }
   }
+  return RangeConstraint;
 }
 
-@ValidatorConstraint({ name: 'dateRange' })
-class DateRangeConstraint implements ValidatorConstraintInterface {
-  validate(value: unknown, args: ValidationArguments): boolean {
-    return dateRangeProblem((args.object as DateRangeQuery).from, value) === undefined;
-  }
-
-  defaultMessage(args: ValidationArguments): string {
-    return dateRangeProblem((args.object as DateRangeQuery).from, args.value) ?? 'invalid range';
-  }
-}
+const MonthRangeConstraint = rangeConstraint('monthRange', monthRangeProblem);
+const DateRangeConstraint = rangeConstraint('dateRange', dateRangeProblem);
 
 /** from and to, months in UTC, both included. */
 export class MonthRangeQuery {
