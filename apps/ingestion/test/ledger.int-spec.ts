@@ -226,8 +226,11 @@ describe('ingestion: the deduplication ledger', () => {
         writeKey: ws.writeKey,
       });
       expect(answer.body).toMatchObject({ accepted: 2, duplicates: 0 });
+      // The claim commits just after the answer.
       for (const messageId of messageIds)
-        expect(await rowsOf('pending_sends', eventId(ws.id, messageId))).toBe(0);
+        await waitFor(async () => (await rowsOf('pending_sends', eventId(ws.id, messageId))) === 0, {
+          what: `no pending send left for ${messageId}`,
+        });
     });
   });
 });

@@ -194,6 +194,9 @@ export class CollectService {
         const events = await this.envelopes(request, fresh, receivedAt).catch((error: unknown) => {
           throw this.databaseFailure('the membership table', error);
         });
+        await claim.sendable.catch((error: unknown) => {
+          throw this.databaseFailure('the deduplication ledger', error);
+        });
         inDoubt = events.envelopes.map((e) => e.id);
         await this.send(events.envelopes, this.deadLetters(request, rejected, receivedAt));
         [sent, inDoubt] = [inDoubt, []];

@@ -13,6 +13,8 @@ import { SentEvents } from './sent-events';
  */
 export interface Claim {
   readonly fresh: ReadonlySet<string>;
+  /** Resolves once the fresh ids are recorded as pending: nothing may be sent before. */
+  readonly sendable: Promise<void>;
   settle(published: readonly string[], inDoubt?: readonly string[]): void;
 }
 
@@ -67,7 +69,12 @@ export class DedupeLedger {
    * the claim, whatever happens to its send.
    */
   claim(eventIds: readonly string[]): Promise<Claim> {
-    if (eventIds.length === 0) return Promise.resolve({ fresh: new Set<string>(), settle: () => undefined });
+    if (eventIds.length === 0)
+      return Promise.resolve({
+        fresh: new Set<string>(),
+        sendable: Promise.resolve(),
+        settle: () => undefined,
+      });
     return new Promise<Claim>((claimed, failed) => {
       this.claims.add({ eventIds, claimed, failed }).catch(failed);
     });
@@ -87,7 +94,7 @@ export class DedupeLedger {
         lockTimeoutMs: this.config.PUBLISH_TIMEOUT_MS,
         windowHours: this.config.DEDUPE_WINDOW_HOURS,
       });
-      const fresh = await this.freshOf(open);
+      const { fresh, sendable } = await this.freshOf(open);
       const kept = new Set<string>(open.claimed.filter((id) => !fresh.has(id)));
       const stillPending = new Set<string>();
       const settled = batch.map(
@@ -99,6 +106,7 @@ export class DedupeLedger {
             answered++;
             request.claimed({
               fresh: own,
+              sendable,
               settle: (published, inDoubt = []) => {
                 for (const id of published) if (own.has(id)) kept.add(id);
                 for (const id of inDoubt) if (own.has(id)) stillPending.add(id);
@@ -108,6 +116,9 @@ export class DedupeLedger {
           }),
       );
       await Promise.all(settled);
+      // A request that failed before its send did not wait for the pending rows; the commit
+      // clears them, so it comes after they are written.
+      await sendable.catch(() => undefined);
       await open.commit(
         open.claimed.filter((id) => !kept.has(id)),
         [...stillPending].filter((id) => !kept.has(id)),
@@ -121,22 +132,25 @@ export class DedupeLedger {
 
   /**
    * The claimed ids to send: those an ended claim left pending and Kafka holds count as
-   * published. The rest are recorded as pending before any is sent. On failure the claim is
-   * rolled back and nothing is sent.
+   * published. The rest are recorded as pending while the requests resolve their accounts
+   * (`sendable`); nothing is sent before. On failure to look the ids up, the claim is rolled back.
    */
-  private async freshOf(open: OpenClaim): Promise<Set<string>> {
+  private async freshOf(open: OpenClaim): Promise<{ fresh: Set<string>; sendable: Promise<void> }> {
+    let published: Set<string>;
     try {
-      const published = await this.sentEvents.found(open.inDoubt);
-      if (open.inDoubt.size > 0)
-        this.logger.warn(
-          `${open.inDoubt.size} event id(s) left pending by a claim that ended without settling; ${published.size} found on the topic, the others are sent`,
-        );
-      const fresh = new Set(open.claimed.filter((id) => !published.has(id)));
-      await open.markPending([...fresh]);
-      return fresh;
+      published = await this.sentEvents.found(open.inDoubt);
     } catch (error) {
       await open.abandon();
       throw error;
     }
+    if (open.inDoubt.size > 0)
+      this.logger.warn(
+        `${open.inDoubt.size} event id(s) left pending by a claim that ended without settling; ${published.size} found on the topic, the others are sent`,
+      );
+    const fresh = new Set(open.claimed.filter((id) => !published.has(id)));
+    const sendable = open.markPending([...fresh]);
+    // Every request of the claim waits on it before sending, and fails without sending if it failed.
+    sendable.catch(() => undefined);
+    return { fresh, sendable };
   }
 }
