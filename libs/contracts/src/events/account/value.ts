@@ -93,6 +93,31 @@ export interface AccountSignals {
 export const SUBSCRIPTION_STATUSES = ['active', 'ended', 'none'] as const;
 export type SubscriptionStatus = (typeof SUBSCRIPTION_STATUSES)[number];
 
+/** A feature's signed part in a churn probability: for the linear model, coefficient × standardised value. */
+export interface ChurnRiskContribution {
+  /** The feature's name (a metric, `<metric>:change_30d`, or a contract or support signal). */
+  readonly feature: string;
+  readonly label: string;
+  /** The account's raw value of the feature; null when it had none (the mean was used). */
+  readonly value: number | null;
+  /** Its signed share of the log-odds: positive raises the churn probability. */
+  readonly contribution: number;
+}
+
+/**
+ * The workspace churn model's prediction for the account: the probability that it churns within
+ * `horizonDays`, from the model trained at `trainedAt` on data from before `cutoff` only.
+ */
+export interface ChurnRisk {
+  readonly probability: number;
+  readonly horizonDays: number;
+  readonly modelId: string;
+  readonly trainedAt: string;
+  readonly cutoff: string;
+  /** The biggest contributions by absolute size, biggest first. */
+  readonly contributions: readonly ChurnRiskContribution[];
+}
+
 /** account.updated on cs.accounts.v1 (compacted): each account's latest profile and health. */
 export interface AccountUpdatedData extends StateTime {
   readonly name: string | null;
@@ -118,6 +143,11 @@ export interface AccountUpdatedData extends StateTime {
   readonly lastSeenAt: string | null;
   readonly health: AccountHealth;
   readonly signals: AccountSignals;
+  /**
+   * The churn model's prediction: null when the workspace has no model (too little history) or the
+   * account has no prediction yet; absent from messages written before it existed (read as null).
+   */
+  readonly churnRisk?: ChurnRisk | null;
 }
 
 /** The account's owner an account.updated names, under its current or its former field name. */
@@ -218,6 +248,35 @@ export const accountUpdatedJsonSchema = {
     firstSeenAt: { type: 'string' },
     lastSeenAt: nullableString,
     health: healthSchema,
+    churnRisk: {
+      anyOf: [
+        { type: 'null' },
+        {
+          type: 'object',
+          required: ['probability', 'horizonDays', 'modelId', 'trainedAt', 'cutoff', 'contributions'],
+          properties: {
+            probability: { type: 'number', minimum: 0, maximum: 1 },
+            horizonDays: { type: 'integer', minimum: 1 },
+            modelId: { type: 'string', minLength: 1 },
+            trainedAt: { type: 'string', format: 'date-time' },
+            cutoff: { type: 'string' },
+            contributions: {
+              type: 'array',
+              items: {
+                type: 'object',
+                required: ['feature', 'label', 'value', 'contribution'],
+                properties: {
+                  feature: { type: 'string', minLength: 1 },
+                  label: { type: 'string' },
+                  value: nullableNumber,
+                  contribution: { type: 'number' },
+                },
+              },
+            },
+          },
+        },
+      ],
+    },
     signals: {
       type: 'object',
       required: [
