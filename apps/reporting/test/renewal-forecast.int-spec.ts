@@ -349,6 +349,9 @@ describe('renewal forecast: REST, CSV and gRPC', () => {
     const running = await get(`/v1/reports/renewal-forecast/outcome?from=${day(-5)}&days=30`);
     expect(running.status).toBe(400);
     expect(JSON.parse(running.text)).toMatchObject({ error: 'period_not_over', errors: [{ path: 'days' }] });
+    const future = await get(`/v1/reports/renewal-forecast/outcome?from=9999-12-31&days=90`);
+    expect(future.status).toBe(400);
+    expect(JSON.parse(future.text)).toMatchObject({ errors: [{ path: 'from' }] });
     const none = await get(`/v1/reports/renewal-forecast/outcome?from=${day(-60)}&days=30`);
     expect(none.status).toBe(404);
     expect(JSON.parse(none.text)).toMatchObject({ error: 'forecast_not_recorded' });

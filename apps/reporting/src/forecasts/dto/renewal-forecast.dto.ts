@@ -1,5 +1,13 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsInt, IsOptional, Max, Min } from 'class-validator';
+import {
+  IsInt,
+  IsOptional,
+  Max,
+  Min,
+  Validate,
+  ValidatorConstraint,
+  ValidatorConstraintInterface,
+} from 'class-validator';
 import { IsCalendarDate, ToInteger } from '@tsuzuku/platform-runtime';
 import { MAX_FORECAST_DAYS } from '../domain/renewal-forecast';
 
@@ -31,6 +39,19 @@ export class RenewalForecastQuery {
   limit?: number;
 }
 
+/** A first day of a past period: a calendar date not after today (UTC). */
+@ValidatorConstraint({ name: 'notAfterToday' })
+class NotAfterToday implements ValidatorConstraintInterface {
+  validate(value: unknown): boolean {
+    // A value that is not a calendar date has its own problem.
+    return typeof value !== 'string' || value <= new Date().toISOString().slice(0, 10);
+  }
+
+  defaultMessage(): string {
+    return `must not be after today (${new Date().toISOString().slice(0, 10)}, UTC)`;
+  }
+}
+
 /** A past period: the forecast recorded on `from` against what happened by `from` + `days`. */
 export class RenewalOutcomeQuery {
   @ApiProperty({
@@ -38,6 +59,7 @@ export class RenewalOutcomeQuery {
     description: 'the first day of the period, YYYY-MM-DD (UTC): the day its forecast was recorded',
   })
   @IsCalendarDate()
+  @Validate(NotAfterToday)
   from!: string;
 
   @ApiProperty({
