@@ -593,6 +593,15 @@ try {
         `| ${r.rate} | ${Math.round(r.achieved)} | ${ms(percentile(r.answers.accepted, 50))} / ${ms(percentile(r.answers.accepted, 99))} | ${refusedText(r)} (${ms(percentile(r.answers.refusedMs, 99))})${r.answers.failed ? `, ${r.answers.failed} failed` : ''} | ${Math.max(0, ...Object.values(r.endLags))} | ${Math.round(r.worstSlope)} | ${r.sustained ? 'yes' : 'no'} | ${r.drainSeconds.toFixed(0)} |`,
     ),
     '',
+    `Lag at the end of each step, by group: ${results
+      .map(
+        (r) =>
+          `${r.rate}/s: ${Object.entries(r.endLags)
+            .map(([group, lag]) => `${group} ${lag}`)
+            .join(', ')}`,
+      )
+      .join('; ')}.`,
+    '',
     `Sustained throughput: **${sustained} events/s** (the highest step accepted at ≥ ${ACHIEVED_SHARE * 100} % whose lag at the end is under one second of events or grew by ≤ ${GROWING_SLOPE_SHARE * 100} % of the rate over the second half).`,
     '',
     '### CPU time per accepted event (µs), by process',
