@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Analytics as SegmentAnalytics } from '@segment/analytics-node';
-import { Kafka, logLevel } from 'kafkajs';
+import { Admin, Kafka, logLevel } from 'kafkajs';
 import { Topic } from '@tsuzuku/contracts';
 import { ReadMessage, TopicReader, waitFor } from '@tsuzuku/platform-testing';
 import {
@@ -17,29 +17,27 @@ const messageIdOf = (m: ReadMessage) =>
   (JSON.parse(m.value!) as { data: { messageId: string } }).data.messageId;
 
 /**
- * Overload: ingestion watches the lag of a consumer group standing for the pipeline, refuses
+ * Overload: ingestion watches the lag of a live consumer group standing for the pipeline, refuses
  * with 429 `overloaded` and Retry-After while that group is too far behind, and takes the
  * Segment SDK's retry once the group has caught up: the event lands exactly once.
  */
 describe('ingestion: refusing what the pipeline cannot take', () => {
   const group = `test.pipeline-${randomUUID().slice(0, 8)}`;
-  const admin = new Kafka({
-    clientId: 'overload-test',
-    brokers: brokers(),
-    logLevel: logLevel.NOTHING,
-  }).admin();
+  let admin: Admin;
   let ingestion: RunningIngestion;
   let ws: Workspace;
   let events: TopicReader;
 
+  // The pipeline's stand-in: a live member of the group that reads and commits nothing itself.
+  const kafka = new Kafka({ clientId: 'overload-test', brokers: brokers(), logLevel: logLevel.NOTHING });
+  const member = kafka.consumer({ groupId: group });
+
   /** Commits the group at the end of cs.events.v1: a pipeline that has caught up. */
   const catchUp = async () => {
     const ends = await admin.fetchTopicOffsets(Topic.Events);
-    await admin.setOffsets({
-      groupId: group,
-      topic: Topic.Events,
-      partitions: ends.map((p) => ({ partition: p.partition, offset: p.high })),
-    });
+    await member.commitOffsets(
+      ends.map((p) => ({ topic: Topic.Events, partition: p.partition, offset: p.high })),
+    );
   };
 
   const track = (messageId: string) =>
@@ -51,7 +49,15 @@ describe('ingestion: refusing what the pipeline cannot take', () => {
     );
 
   beforeAll(async () => {
+    admin = kafka.admin();
     await admin.connect();
+    await member.connect();
+    await member.subscribe({ topics: [Topic.Events], fromBeginning: false });
+    let joined: () => void = () => undefined;
+    const hasJoined = new Promise<void>((resolve) => (joined = resolve));
+    member.on(member.events.GROUP_JOIN, () => joined());
+    await member.run({ autoCommit: false, eachBatchAutoResolve: false, eachBatch: async () => undefined });
+    await hasJoined;
     await catchUp();
     ingestion = await startIngestion({
       OVERLOAD_LAG_GROUPS: group,
@@ -67,7 +73,8 @@ describe('ingestion: refusing what the pipeline cannot take', () => {
   afterAll(async () => {
     await events?.stop();
     await ingestion?.close();
-    await admin.disconnect();
+    await member.disconnect();
+    await admin?.disconnect();
   });
 
   it('answers 429 overloaded with Retry-After while the pipeline lags, and the SDK retry lands once after', async () => {
@@ -130,5 +137,30 @@ describe('ingestion: refusing what the pipeline cannot take', () => {
     await catchUp();
     await readPastMarkers(ingestion.service.url, ws.writeKey, events, arrived);
     expect(events.messages.filter((m) => messageIdOf(m) === messageId)).toHaveLength(1);
+  });
+
+  it('leaves out a group with no live member: a pipeline that is down is not overloaded', async () => {
+    // Far behind again, and refused.
+    await waitFor(async () => ((await track(randomUUID())).status === 429 ? true : undefined), {
+      what: 'a 429 while the live group lags',
+      timeoutMs: 15_000,
+      intervalMs: 20,
+    });
+    // The member leaves: the lag stays, but no one is there to take it; requests are taken again.
+    await member.disconnect();
+    const taken = await waitFor(
+      async () => {
+        const answer = await track(randomUUID());
+        return answer.status === 200 ? answer : undefined;
+      },
+      { what: 'a request taken once the group has no member', timeoutMs: 15_000, intervalMs: 50 },
+    );
+    expect(taken.body).toEqual({ success: true });
+    const [offsets] = await admin.fetchOffsets({ groupId: group, topics: [Topic.Events] });
+    const ends = await admin.fetchTopicOffsets(Topic.Events);
+    const lag =
+      ends.reduce((sum, p) => sum + Number(p.high), 0) -
+      offsets!.partitions.reduce((sum, p) => sum + Math.max(0, Number(p.offset)), 0);
+    expect(lag).toBeGreaterThanOrEqual(3);
   });
 });

@@ -21,7 +21,8 @@ interface GroupReading {
  * What ingestion knows of its load, for the admission of each request (domain/admission.ts):
  * this process's event-loop delay, the events of the requests it has in hand, and how far the
  * pipeline's consumers are behind on cs.events.v1 (read every OVERLOAD_LAG_EVERY_MS by every
- * replica, a background job). A lag that cannot be read counts as unknown: it refuses nothing.
+ * replica, a background job), counting only the groups with a live member. A lag that cannot be
+ * read counts as unknown: it refuses nothing.
  * Intervals are measured on the monotonic clock (performance.now), not on the service's Clock.
  */
 @Injectable()
@@ -113,10 +114,14 @@ export class LoadMonitor implements OnApplicationBootstrap, OnApplicationShutdow
       const ends = await this.admin.fetchTopicOffsets(Topic.Events);
       const end = ends.reduce((sum, p) => sum + Number(p.high), 0);
       let worst: { value: number; rate: number | null } | null = null;
+      // A group with no live member is down or not deployed, not overloaded: refusing would not
+      // help it, so it counts for nothing (its own alerts say it is down).
+      const { groups } = await this.admin.describeGroups([...this.config.OVERLOAD_LAG_GROUPS]);
+      const live = new Set(groups.filter((g) => g.members.length > 0).map((g) => g.groupId));
       for (const groupId of this.config.OVERLOAD_LAG_GROUPS) {
+        if (!live.has(groupId)) continue;
         const [offsets] = await this.admin.fetchOffsets({ groupId, topics: [Topic.Events] });
         const partitions = offsets?.partitions ?? [];
-        // A group that never committed is not running here: it says nothing of the load.
         if (!partitions.some((p) => Number(p.offset) >= 0)) continue;
         const lows = new Map(ends.map((p) => [p.partition, Number(p.low)]));
         const committed = partitions.reduce(
