@@ -30,7 +30,8 @@
 //
 // Knobs: BENCH_STEPS (2000,5000,8000,10000,16000), BENCH_STEP_S (20), BENCH_RATE=N runs one step
 // at N (BENCH_DURATION_S its length), BENCH_PROBES_PER_S (2), BENCH_ACCOUNTS (1000 load accounts),
-// BENCH_ECHO=1 shows the services' output, BENCH_NO_BUILD=1 skips the build.
+// BENCH_ECHO=1 shows the services' output, BENCH_NO_BUILD=1 skips the build, BENCH_CPU_PROF=<dir>
+// has each service write a V8 CPU profile there (node tools/scripts/cpu-profile-top.mjs reads them).
 import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { readdirSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
@@ -220,8 +221,17 @@ try {
   };
   for (const app of SERVICES) {
     const port = await freePort();
+    // BENCH_CPU_PROF=<dir>: each service writes a V8 CPU profile there when it stops.
+    const nodeArgs = process.env.BENCH_CPU_PROF
+      ? [
+          '--cpu-prof',
+          '--cpu-prof-dir',
+          path.resolve(process.env.BENCH_CPU_PROF),
+          `--cpu-prof-name=${app}.cpuprofile`,
+        ]
+      : [];
     services.push({
-      ...startBuiltService(app, { ...env, PORT: String(port), HOST: '127.0.0.1' }),
+      ...startBuiltService(app, { ...env, PORT: String(port), HOST: '127.0.0.1' }, { nodeArgs }),
       url: `http://127.0.0.1:${port}`,
     });
   }
