@@ -589,6 +589,13 @@ try {
       target: `score p99 ${ms(p99Of(r, 2))}, task p99 ${ms(p99Of(r, 5))}`,
     });
 
+  const spread = (v) => `${ms(percentile(v, 50))} / ${ms(percentile(v, 95))} / ${ms(percentile(v, 99))}`;
+  /** A table of the probes' stages or hops: a column each, a row per step. */
+  const latencyTable = (field, cell) => [
+    `| offered events/s | ${results[0]?.[field].map(([name]) => name).join(' | ')} |`,
+    `| --- | ${results[0]?.[field].map(() => '---').join(' | ')} |`,
+    ...results.map((r) => `| ${r.rate} | ${r[field].map(([, v]) => cell(v, r)).join(' | ')} |`),
+  ];
   const refusedText = (r) => [...r.answers.refused].map(([status, n]) => `${n}×${status}`).join(', ') || '0';
   const cpuNames = Object.keys(results[0]?.cpu ?? {});
   const lines = [
@@ -629,30 +636,13 @@ try {
     '',
     '### Probe latency from the send, by stage (ms, p50 / p95 / p99)',
     '',
-    `| offered events/s | ${results[0]?.stages.map(([name]) => name).join(' | ')} |`,
-    `| --- | ${results[0]?.stages.map(() => '---').join(' | ')} |`,
-    ...results.map(
-      (r) =>
-        `| ${r.rate} | ${r.stages
-          .map(
-            ([, v]) =>
-              `${ms(percentile(v, 50))} / ${ms(percentile(v, 95))} / ${ms(percentile(v, 99))} (${v.length}/${r.probes})`,
-          )
-          .join(' | ')} |`,
-    ),
+    ...latencyTable('stages', (v, r) => `${spread(v)} (${v.length}/${r.probes})`),
     '',
     '### Probe latency by hop (ms, p50 / p95 / p99)',
     '',
     'A hop can be ≤ 0 where the bench reads an event from cs.events.v1 before ingestion’s 200 reaches it.',
     '',
-    `| offered events/s | ${results[0]?.hops.map(([name]) => name).join(' | ')} |`,
-    `| --- | ${results[0]?.hops.map(() => '---').join(' | ')} |`,
-    ...results.map(
-      (r) =>
-        `| ${r.rate} | ${r.hops
-          .map(([, v]) => `${ms(percentile(v, 50))} / ${ms(percentile(v, 95))} / ${ms(percentile(v, 99))}`)
-          .join(' | ')} |`,
-    ),
+    ...latencyTable('hops', (v) => spread(v)),
     '',
     '### Against the targets',
     '',
