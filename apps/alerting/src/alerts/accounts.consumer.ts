@@ -22,10 +22,11 @@ export class AccountsConsumer implements OnApplicationBootstrap {
       topics: [...ALERTING_ACCOUNTS_TOPICS],
       batchSize: 1000,
       maxBytesPerPartition: 4 * 1024 * 1024,
-      // The partitions' runs of a fetch go into one call; accounts are locked in one order, so the
-      // runs handled one by one after a failed call never deadlock.
+      // The partitions' runs of a fetch go into one call, two calls in flight; accounts are locked
+      // in one order, so two calls, or the runs handled one by one after a failed call, never deadlock.
       partitionsConsumedConcurrently: 12,
       mergePartitionRuns: true,
+      mergedCallsInFlight: 2,
       handleBatch: async (events) => {
         const envelopes = events.map((e) => e.envelope);
         await this.settings.apply(envelopes);

@@ -19,10 +19,11 @@ export class ScoringConsumer implements OnApplicationBootstrap {
       batchSize: 20_000,
       maxBytesPerPartition: 16 * 1024 * 1024,
       // Every partition's run of a fetch goes into one intake call (fewer transactions, lower
-      // latency); accounts are keyed to partitions and rows are locked in one order, so the runs
-      // handled one by one after a failed call never deadlock.
+      // latency), two calls in flight; accounts are keyed to partitions and rows are locked in one
+      // order, so two calls, or the runs handled one by one after a failed call, never deadlock.
       partitionsConsumedConcurrently: 12,
       mergePartitionRuns: true,
+      mergedCallsInFlight: 2,
       handleBatch: (events) => this.intake.apply(events.map((e) => e.envelope)),
     });
   }

@@ -46,6 +46,11 @@ export interface ConsumerOptions {
    * run, message by message. Needs a `handleBatch` that takes messages of any of its topics.
    */
   readonly mergePartitionRuns?: boolean;
+  /**
+   * With mergePartitionRuns: merged calls in flight at once (default 1). More overlaps one call's
+   * database round trips with another's work; only for a handler whose calls may run together.
+   */
+  readonly mergedCallsInFlight?: number;
   /** Read a new group's topics from the beginning (default) or only new messages. */
   readonly fromBeginning?: boolean;
   readonly maxAttempts?: number;
@@ -204,7 +209,11 @@ export class ConsumerRunner implements BeforeApplicationShutdown {
                 const all = runs.flat();
                 return this.inBatchSpan(settings, given, all, () => handleBatch(all.map((d) => d.item)));
               },
-              { maxWeight: settings.batchSize ?? 500, weigh: (run) => run.length },
+              {
+                maxWeight: settings.batchSize ?? 500,
+                weigh: (run) => run.length,
+                concurrency: settings.mergedCallsInFlight ?? 1,
+              },
             ),
           }
         : given;
