@@ -309,8 +309,21 @@ try {
     bearer,
   );
   // Let the base settle: every account scored and evaluated before the timed part.
-  const { waitForCatchUp } = require(path.join(ROOT, 'libs/demo/dist/demo-flow.js'));
+  const { waitForCatchUp, waitForSettled } = require(path.join(ROOT, 'libs/demo/dist/demo-flow.js'));
   const { PIPELINE_CONSUMER_GROUPS } = require(path.join(ROOT, 'libs/demo/dist/pipeline.js'));
+  await waitForCatchUp(brokers, PIPELINE_CONSUMER_GROUPS);
+  // The imported accounts' present state is announced once their history is quiet; every service
+  // has had it (playbooks knows each account's profile) before the timed part.
+  await waitForSettled(
+    {
+      ingestion: url.ingestion,
+      healthScoring: url['health-scoring'],
+      alerting: url.alerting,
+      playbooks: url.playbooks,
+      reporting: url.reporting,
+    },
+    workspace.apiToken.secret,
+  );
   await waitForCatchUp(brokers, PIPELINE_CONSUMER_GROUPS);
   const kafka = new Kafka({ clientId: 'bench-e2e', brokers, logLevel: logLevel.NOTHING });
   admin = kafka.admin();
