@@ -159,6 +159,7 @@ export class AccountScorer {
           coverage: row.coverage,
           reason: healthMoved ? cause.reason : `daily point (${cause.reason})`,
           backfill: false,
+          measures: Object.fromEntries(now),
         });
       if (healthMoved && (previousHealth || current.score !== null)) {
         const data: AccountHealthChangedData = {

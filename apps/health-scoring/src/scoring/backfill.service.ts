@@ -17,6 +17,7 @@ import { healthOf, movers } from './domain/account-payload';
 import { AccountRow } from './domain/account-row';
 import { Cause, PastDays } from './domain/event-fold';
 import { touchModel } from './domain/lifecycle';
+import { metricValues } from './domain/metrics';
 import { endOfDay, factsAsOf } from './domain/past-facts';
 import { scorecardFor } from './ports';
 import { HistoryPoint, ScoreHistoryRepository } from './score-history.repository';
@@ -189,7 +190,10 @@ export class BackfillService {
       for (const day of [...p.days].sort()) {
         const asOf = endOfDay(day, now);
         const accountFacts = factsAsOf(facts.get(key)!, row, ws, asOf);
-        const result = card ? await this.scorer.computed(m, card, row, accountFacts, asOf, peerValues) : null;
+        const values = metricValues(accountFacts, asOf);
+        const result = card
+          ? await this.scorer.computed(m, card, row, accountFacts, asOf, peerValues, values)
+          : null;
         const score = result?.score ?? null;
         const current: AccountHealth = {
           score,
@@ -209,6 +213,7 @@ export class BackfillService {
           coverage: current.coverage,
           reason: `backfill (${cause.reason})`,
           backfill: true,
+          measures: Object.fromEntries(values),
         });
         const moved = !previous || previous.score !== current.score || previous.band !== current.band;
         if (moved && (previous || current.score !== null)) {

@@ -125,12 +125,14 @@ export function effectsOf(data: CustomerEventData, occurredAt: string): EventEff
   }
   if (SUBSCRIPTION_EVENTS.has(name)) {
     const mrr = name === 'Subscription Cancelled' ? 0 : num(props['mrr']);
+    const id = str(props['subscription_id']) ?? '';
     return {
       ...base,
       trackName: name,
       ...(mrr !== undefined ? { mrr } : {}),
-      subscription: { id: str(props['subscription_id']) ?? '', active: name !== 'Subscription Cancelled' },
-      notable: { name, detail: { mrr, plan: str(props['plan']) } },
+      subscription: { id, active: name !== 'Subscription Cancelled' },
+      // The subscription's id too: the outcomes of a past period replay subscriptions from these.
+      notable: { name, detail: { mrr, plan: str(props['plan']), subscription_id: id } },
     };
   }
   if (ENGAGEMENT_EVENTS.has(name))

@@ -1,0 +1,22 @@
+-- Generated from the repository's declared statements: do not edit; update with
+-- TSUZUKU_UPDATE_SQL=1 and review the diff.
+
+-- health-scoring.predictions.accounts
+SELECT account_id, renewal_date::text AS renewal_date FROM health_scoring.accounts
+WHERE workspace_id = $1 ORDER BY account_id;
+
+-- health-scoring.predictions.dailySnapshots
+SELECT DISTINCT ON (account_id, day) account_id, day, measures
+FROM (SELECT account_id, (at AT TIME ZONE 'UTC')::date::text AS day, at, id, measures
+  FROM health_scoring.score_history
+  WHERE workspace_id = $1 AND at >= $2::timestamptz AND at < $3::timestamptz AND measures IS NOT NULL) h
+ORDER BY account_id, day, at DESC, id DESC;
+
+-- health-scoring.predictions.mrrPoints
+SELECT account_id, at, mrr::float8 AS mrr FROM health_scoring.mrr_points
+WHERE workspace_id = $1 AND at < $2::timestamptz;
+
+-- health-scoring.predictions.subscriptionEvents
+SELECT account_id, occurred_at, name, coalesce(detail->>'subscription_id', '') AS subscription_id
+FROM health_scoring.account_events
+WHERE workspace_id = $1 AND name = ANY($2::text[]) AND occurred_at < $3::timestamptz;

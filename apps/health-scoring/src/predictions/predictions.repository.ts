@@ -1,0 +1,134 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { defineStatements } from '@tsuzuku/platform-database';
+import { AccountOutcomes, MrrPoint, SubscriptionEvent, churnedOnIn, outcomeDays } from './domain/outcomes';
+import { AccountTimeline, ValueSnapshot, addDays } from './domain/training-set';
+
+/** One account's past over a period: its daily measure values and its outcomes. */
+export interface AccountHistory {
+  /**
+   * snapshots: for each day of the period with a history point that kept measure values, the
+   * values of the day's last point (metric → value), in day order; churnedOn: the account's first
+   * churn in the period, or an earlier churn it had not come back from by the period's start.
+   */
+  readonly timeline: AccountTimeline;
+  /** Every outcome day of the account in the period, and the days it (re)subscribed in it. */
+  readonly outcomes: AccountOutcomes;
+}
+
+const SUBSCRIPTION_EVENTS = [
+  'Subscription Started',
+  'Subscription Changed',
+  'Subscription Renewed',
+  'Subscription Cancelled',
+];
+
+const SQL = defineStatements('health-scoring.predictions', {
+  accounts: `
+    SELECT account_id, renewal_date::text AS renewal_date FROM health_scoring.accounts
+    WHERE workspace_id = $1 ORDER BY account_id`,
+  dailySnapshots: `
+    SELECT DISTINCT ON (account_id, day) account_id, day, measures
+    FROM (SELECT account_id, (at AT TIME ZONE 'UTC')::date::text AS day, at, id, measures
+      FROM health_scoring.score_history
+      WHERE workspace_id = $1 AND at >= $2::timestamptz AND at < $3::timestamptz AND measures IS NOT NULL) h
+    ORDER BY account_id, day, at DESC, id DESC`,
+  subscriptionEvents: `
+    SELECT account_id, occurred_at, name, coalesce(detail->>'subscription_id', '') AS subscription_id
+    FROM health_scoring.account_events
+    WHERE workspace_id = $1 AND name = ANY($2::text[]) AND occurred_at < $3::timestamptz`,
+  mrrPoints: `
+    SELECT account_id, at, mrr::float8 AS mrr FROM health_scoring.mrr_points
+    WHERE workspace_id = $1 AND at < $2::timestamptz`,
+});
+
+const push = <T>(map: Map<string, T[]>, key: string, value: T) => {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+};
+
+/** What the predictions read of the score history and of the accounts' subscriptions. */
+@Injectable()
+export class PredictionsRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  /**
+   * Each account of the workspace with its daily measure-value timeline and its outcome days over
+   * the period from..to (YYYY-MM-DD, UTC days, both included), in account order.
+   *
+   * - timeline.snapshots: one per day of the period on which the account has a score history
+   *   point with measure values, holding the values of that day's last point (metric name →
+   *   value, null where the account had no data), in day order. Days without a point have no
+   *   snapshot: the value of a day is the latest snapshot on or before it (snapshotOn).
+   * - timeline.churnedOn: the first churn day in the period, or an earlier churn the account had
+   *   not come back from by `from`; null otherwise.
+   * - outcomes.churn: days the account went from a subscription in force to none (all its
+   *   subscriptions, each at its latest event by event time, cancelled);
+   *   outcomes.contraction: days its MRR went down to a value above 0;
+   *   outcomes.renewal: days with a Subscription Renewed event, and its current renewal date when
+   *   that has passed (by `today`) while a subscription was in force;
+   *   outcomes.subscribed: days it went from no subscription in force to one.
+   *   Each list holds the days within from..to only, in order.
+   *
+   * Accounts with neither snapshots nor outcomes in the period are included with empty lists.
+   * The shape is relied on by the churn model: keep it.
+   */
+  async accountHistories(
+    workspaceId: string,
+    period: { readonly from: string; readonly to: string },
+    today: string = new Date().toISOString().slice(0, 10),
+  ): Promise<AccountHistory[]> {
+    const start = `${period.from}T00:00:00.000Z`;
+    const end = `${addDays(period.to, 1)}T00:00:00.000Z`;
+    const [accounts, snapshots, events, mrr] = (await Promise.all([
+      this.dataSource.query(SQL.accounts, [workspaceId]),
+      this.dataSource.query(SQL.dailySnapshots, [workspaceId, start, end]),
+      this.dataSource.query(SQL.subscriptionEvents, [workspaceId, SUBSCRIPTION_EVENTS, end]),
+      this.dataSource.query(SQL.mrrPoints, [workspaceId, end]),
+    ])) as Record<string, unknown>[][];
+    const snapshotsOf = new Map<string, ValueSnapshot[]>();
+    for (const r of snapshots!)
+      push(snapshotsOf, r['account_id'] as string, {
+        day: r['day'] as string,
+        values: r['measures'] as Record<string, number | null>,
+      });
+    const eventsOf = new Map<string, SubscriptionEvent[]>();
+    for (const r of events!)
+      push(eventsOf, r['account_id'] as string, {
+        at: new Date(r['occurred_at'] as string).toISOString(),
+        name: r['name'] as string,
+        subscriptionId: r['subscription_id'] as string,
+      });
+    const mrrOf = new Map<string, MrrPoint[]>();
+    for (const r of mrr!)
+      push(mrrOf, r['account_id'] as string, {
+        at: new Date(r['at'] as string).toISOString(),
+        mrr: Number(r['mrr']),
+      });
+    const inPeriod = (days: readonly string[]) => days.filter((d) => d >= period.from && d <= period.to);
+    return accounts!.map((a) => {
+      const accountId = a['account_id'] as string;
+      const all = outcomeDays(
+        eventsOf.get(accountId) ?? [],
+        mrrOf.get(accountId) ?? [],
+        (a['renewal_date'] as string | null) ?? null,
+        today,
+      );
+      return {
+        timeline: {
+          accountId,
+          snapshots: snapshotsOf.get(accountId) ?? [],
+          churnedOn: churnedOnIn(all, period.from, period.to),
+        },
+        outcomes: {
+          churn: inPeriod(all.churn),
+          contraction: inPeriod(all.contraction),
+          renewal: inPeriod(all.renewal),
+          subscribed: inPeriod(all.subscribed),
+        },
+      };
+    });
+  }
+}
