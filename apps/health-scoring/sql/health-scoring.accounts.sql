@@ -93,6 +93,15 @@ WHERE a.workspace_id = $1
 ORDER BY a.score DESC NULLS LAST, a.account_id ASC
 LIMIT $9;
 
+-- health-scoring.accounts.pointAsOf
+SELECT p.at, p.score::float8 AS score, p.band, p.computed_score::float8 AS computed_score,
+  p.coverage::float8 AS coverage, p.reason, v.at AS values_at, v.measures AS values
+FROM (SELECT * FROM health_scoring.score_history
+  WHERE workspace_id = $1 AND account_id = $2 AND at <= $3 ORDER BY at DESC, id DESC LIMIT 1) p
+LEFT JOIN LATERAL (SELECT at, measures FROM health_scoring.score_history
+  WHERE workspace_id = $1 AND account_id = $2 AND at <= $3 AND measures IS NOT NULL
+  ORDER BY at DESC, id DESC LIMIT 1) v ON true;
+
 -- health-scoring.accounts.pointsInEffect
 SELECT p.at, p.score FROM unnest($3::timestamptz[]) AS m(at)
 CROSS JOIN LATERAL (
@@ -112,3 +121,9 @@ ORDER BY at DESC, id DESC LIMIT $3;
 SELECT event_id, occurred_at, name, detail FROM health_scoring.account_events
 WHERE workspace_id = $1 AND account_id = $2
 ORDER BY occurred_at DESC, event_id DESC LIMIT $3;
+
+-- health-scoring.accounts.subscriptionEvents
+SELECT occurred_at, name, coalesce(detail->>'subscription_id', '') AS subscription_id
+FROM health_scoring.account_events
+WHERE workspace_id = $1 AND account_id = $2 AND occurred_at <= $3
+  AND name IN ('Subscription Started', 'Subscription Changed', 'Subscription Renewed', 'Subscription Cancelled');

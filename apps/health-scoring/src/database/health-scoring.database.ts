@@ -10,6 +10,7 @@ import { BackfillPendingDays1766021320000 } from './migrations/1766021320000-bac
 import { AccountOwner1767100000000 } from './migrations/1767100000000-account-owner';
 import { AccountTraitsAt1767500000000 } from './migrations/1767500000000-account-traits-at';
 import { ScoreHistoryMeasures1767700000000 } from './migrations/1767700000000-score-history-measures';
+import { AccountChurnedAt1767700100000 } from './migrations/1767700100000-account-churned-at';
 
 /** The health-scoring service owns the `health_scoring` schema and nothing else. */
 export const healthScoringDatabase: ServiceDatabase = {
@@ -27,6 +28,7 @@ export const healthScoringDatabase: ServiceDatabase = {
     AccountOwner1767100000000,
     AccountTraitsAt1767500000000,
     ScoreHistoryMeasures1767700000000,
+    AccountChurnedAt1767700100000,
   ],
   outbox: true,
 };

@@ -14,6 +14,7 @@ import { AccountScorer, PeerValues } from './account-scorer';
 import { BackfillRepository } from './backfill.repository';
 import { AccountKey, keyOf, sortedKeys } from './domain/account-key';
 import { healthOf, movers } from './domain/account-payload';
+import { churnMomentOf } from './domain/event-effects';
 import { AccountRow } from './domain/account-row';
 import { Cause, PastDays } from './domain/event-fold';
 import { touchModel } from './domain/lifecycle';
@@ -187,7 +188,11 @@ export class BackfillService {
         : null;
       let previousMeasures: readonly MeasureResult[] = [];
       const cause = causeOf(key);
+      // A churned account's past is rebuilt up to the day before its churn: from then on it keeps
+      // the score it had when it churned (the present scoring freezes it at that point).
+      const churnDay = churnMomentOf(row.subscriptions)?.slice(0, 10);
       for (const day of [...p.days].sort()) {
+        if (churnDay !== undefined && day >= churnDay) continue;
         const asOf = endOfDay(day, now);
         const accountFacts = factsAsOf(facts.get(key)!, row, ws, asOf);
         const values = metricValues(accountFacts, asOf);

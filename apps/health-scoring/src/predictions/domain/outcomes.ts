@@ -96,3 +96,17 @@ export function churnedOnIn(outcomes: AccountOutcomes, from: string, to: string)
   }
   return null;
 }
+
+/** Whether an account had a subscription in force: active, churned (had one, none now), or none known. */
+export type SubscriptionState = 'active' | 'churned' | 'none';
+
+/** The account's subscription state at the end of a day, from its subscription events up to then. */
+export function subscriptionStateOn(events: readonly SubscriptionEvent[], day: string): SubscriptionState {
+  const inForce = new Map<string, boolean>();
+  for (const e of [...events].sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0))) {
+    if (e.at.slice(0, 10) > day) break;
+    inForce.set(e.subscriptionId, e.name !== 'Subscription Cancelled');
+  }
+  if (inForce.size === 0) return 'none';
+  return [...inForce.values()].some(Boolean) ? 'active' : 'churned';
+}

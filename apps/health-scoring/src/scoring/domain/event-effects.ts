@@ -9,6 +9,17 @@ export function subscriptionStatusOf(
   return states.some((s) => s.active) ? 'active' : 'ended';
 }
 
+/**
+ * When the account churned, if it has: with no subscription in force, the event time of the
+ * latest subscription event (the one that ended the last); null while one is in force or none is known.
+ */
+export function churnMomentOf(
+  subscriptions: Readonly<Record<string, { readonly active: boolean; readonly at: string }>>,
+): string | null {
+  if (subscriptionStatusOf(subscriptions) !== 'ended') return null;
+  return Object.values(subscriptions).reduce((latest, s) => (s.at > latest ? s.at : latest), '');
+}
+
 /** The account profile fields a group call's traits may set. */
 export interface ProfileTraits {
   readonly name?: string;
