@@ -20,3 +20,11 @@ WHERE workspace_id = $1 AND at < $2::timestamptz;
 SELECT account_id, occurred_at, name, coalesce(detail->>'subscription_id', '') AS subscription_id
 FROM health_scoring.account_events
 WHERE workspace_id = $1 AND name = ANY($2::text[]) AND occurred_at < $3::timestamptz;
+
+-- health-scoring.predictions.valuesAt
+SELECT k.account_id, k.day::text AS day, h.measures
+FROM unnest($2::text[], $3::date[]) AS k(account_id, day)
+CROSS JOIN LATERAL (SELECT measures FROM health_scoring.score_history h
+  WHERE h.workspace_id = $1 AND h.account_id = k.account_id
+    AND h.at < ((k.day + 1)::timestamp AT TIME ZONE 'UTC') AND h.measures IS NOT NULL
+  ORDER BY h.at DESC, h.id DESC LIMIT 1) h;

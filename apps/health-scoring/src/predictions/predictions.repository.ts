@@ -41,7 +41,21 @@ const SQL = defineStatements('health-scoring.predictions', {
   mrrPoints: `
     SELECT account_id, at, mrr::float8 AS mrr FROM health_scoring.mrr_points
     WHERE workspace_id = $1 AND at < $2::timestamptz`,
+  // Per (account, day), the metric values of the latest point up to the day's end that kept them.
+  valuesAt: `
+    SELECT k.account_id, k.day::text AS day, h.measures
+    FROM unnest($2::text[], $3::date[]) AS k(account_id, day)
+    CROSS JOIN LATERAL (SELECT measures FROM health_scoring.score_history h
+      WHERE h.workspace_id = $1 AND h.account_id = k.account_id
+        AND h.at < ((k.day + 1)::timestamp AT TIME ZONE 'UTC') AND h.measures IS NOT NULL
+      ORDER BY h.at DESC, h.id DESC LIMIT 1) h`,
 });
+
+/** An account and its outcomes over all time up to some day. */
+export interface AccountOutcomeHistory {
+  readonly accountId: string;
+  readonly outcomes: AccountOutcomes;
+}
 
 const push = <T>(map: Map<string, T[]>, key: string, value: T) => {
   const list = map.get(key);
@@ -82,18 +96,45 @@ export class PredictionsRepository {
   ): Promise<AccountHistory[]> {
     const start = `${period.from}T00:00:00.000Z`;
     const end = `${addDays(period.to, 1)}T00:00:00.000Z`;
-    const [accounts, snapshots, events, mrr] = (await Promise.all([
-      this.dataSource.query(SQL.accounts, [workspaceId]),
-      this.dataSource.query(SQL.dailySnapshots, [workspaceId, start, end]),
-      this.dataSource.query(SQL.subscriptionEvents, [workspaceId, SUBSCRIPTION_EVENTS, end]),
-      this.dataSource.query(SQL.mrrPoints, [workspaceId, end]),
-    ])) as Record<string, unknown>[][];
+    const [accounts, snapshots] = await Promise.all([
+      this.outcomeHistories(workspaceId, period.to, today),
+      this.dataSource.query(SQL.dailySnapshots, [workspaceId, start, end]) as Promise<
+        Record<string, unknown>[]
+      >,
+    ]);
     const snapshotsOf = new Map<string, ValueSnapshot[]>();
-    for (const r of snapshots!)
+    for (const r of snapshots)
       push(snapshotsOf, r['account_id'] as string, {
         day: r['day'] as string,
         values: r['measures'] as Record<string, number | null>,
       });
+    const inPeriod = (days: readonly string[]) => days.filter((d) => d >= period.from && d <= period.to);
+    return accounts.map(({ accountId, outcomes: all }) => ({
+      timeline: {
+        accountId,
+        snapshots: snapshotsOf.get(accountId) ?? [],
+        churnedOn: churnedOnIn(all, period.from, period.to),
+      },
+      outcomes: {
+        churn: inPeriod(all.churn),
+        contraction: inPeriod(all.contraction),
+        renewal: inPeriod(all.renewal),
+        subscribed: inPeriod(all.subscribed),
+      },
+    }));
+  }
+
+  /**
+   * Each account of the workspace (in account order) with its outcome days over all time up to
+   * the end of `to` (see outcomeDays; the renewal date counts once it has passed by `today`).
+   */
+  async outcomeHistories(workspaceId: string, to: string, today: string): Promise<AccountOutcomeHistory[]> {
+    const end = `${addDays(to, 1)}T00:00:00.000Z`;
+    const [accounts, events, mrr] = (await Promise.all([
+      this.dataSource.query(SQL.accounts, [workspaceId]),
+      this.dataSource.query(SQL.subscriptionEvents, [workspaceId, SUBSCRIPTION_EVENTS, end]),
+      this.dataSource.query(SQL.mrrPoints, [workspaceId, end]),
+    ])) as Record<string, unknown>[][];
     const eventsOf = new Map<string, SubscriptionEvent[]>();
     for (const r of events!)
       push(eventsOf, r['account_id'] as string, {
@@ -107,28 +148,41 @@ export class PredictionsRepository {
         at: new Date(r['at'] as string).toISOString(),
         mrr: Number(r['mrr']),
       });
-    const inPeriod = (days: readonly string[]) => days.filter((d) => d >= period.from && d <= period.to);
+    const renewalBy = to < today ? to : today;
     return accounts!.map((a) => {
       const accountId = a['account_id'] as string;
-      const all = outcomeDays(
-        eventsOf.get(accountId) ?? [],
-        mrrOf.get(accountId) ?? [],
-        (a['renewal_date'] as string | null) ?? null,
-        today,
-      );
       return {
-        timeline: {
-          accountId,
-          snapshots: snapshotsOf.get(accountId) ?? [],
-          churnedOn: churnedOnIn(all, period.from, period.to),
-        },
-        outcomes: {
-          churn: inPeriod(all.churn),
-          contraction: inPeriod(all.contraction),
-          renewal: inPeriod(all.renewal),
-          subscribed: inPeriod(all.subscribed),
-        },
+        accountId,
+        outcomes: outcomeDays(
+          eventsOf.get(accountId) ?? [],
+          mrrOf.get(accountId) ?? [],
+          (a['renewal_date'] as string | null) ?? null,
+          renewalBy,
+        ),
       };
     });
+  }
+
+  /**
+   * For each (account, day), the metric values in effect at the end of the day: those of the
+   * latest history point up to then that kept them. Keyed `${accountId}\u0000${day}`; pairs
+   * without such a point are absent. Duplicate pairs are read once.
+   */
+  async valuesAt(
+    workspaceId: string,
+    pairs: readonly { readonly accountId: string; readonly day: string }[],
+  ): Promise<Map<string, Record<string, number | null>>> {
+    const distinct = new Map(pairs.map((p) => [`${p.accountId}\u0000${p.day}`, p]));
+    const out = new Map<string, Record<string, number | null>>();
+    if (distinct.size === 0) return out;
+    const list = [...distinct.values()];
+    const rows: { account_id: string; day: string; measures: Record<string, number | null> }[] =
+      await this.dataSource.query(SQL.valuesAt, [
+        workspaceId,
+        list.map((p) => p.accountId),
+        list.map((p) => p.day),
+      ]);
+    for (const r of rows) out.set(`${r.account_id}\u0000${r.day}`, r.measures);
+    return out;
   }
 }
