@@ -19,7 +19,8 @@ WHERE workspace_id = $1 AND at < $2::timestamptz;
 -- health-scoring.predictions.subscriptionEvents
 SELECT account_id, occurred_at, name, coalesce(detail->>'subscription_id', '') AS subscription_id
 FROM health_scoring.account_events
-WHERE workspace_id = $1 AND name = ANY($2::text[]) AND occurred_at < $3::timestamptz;
+WHERE workspace_id = $1 AND occurred_at < $2::timestamptz
+  AND name IN ('Subscription Started', 'Subscription Changed', 'Subscription Renewed', 'Subscription Cancelled');
 
 -- health-scoring.predictions.valuesAt
 SELECT k.account_id, k.day::text AS day, h.measures

@@ -11,6 +11,7 @@ import { AccountOwner1767100000000 } from './migrations/1767100000000-account-ow
 import { AccountTraitsAt1767500000000 } from './migrations/1767500000000-account-traits-at';
 import { ScoreHistoryMeasures1767700000000 } from './migrations/1767700000000-score-history-measures';
 import { AccountChurnedAt1767700100000 } from './migrations/1767700100000-account-churned-at';
+import { AccountEventsSubscriptions1767700200000 } from './migrations/1767700200000-account-events-subscriptions';
 
 /** The health-scoring service owns the `health_scoring` schema and nothing else. */
 export const healthScoringDatabase: ServiceDatabase = {
@@ -29,6 +30,7 @@ export const healthScoringDatabase: ServiceDatabase = {
     AccountTraitsAt1767500000000,
     ScoreHistoryMeasures1767700000000,
     AccountChurnedAt1767700100000,
+    AccountEventsSubscriptions1767700200000,
   ],
   outbox: true,
 };

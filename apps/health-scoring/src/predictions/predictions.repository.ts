@@ -17,13 +17,6 @@ export interface AccountHistory {
   readonly outcomes: AccountOutcomes;
 }
 
-const SUBSCRIPTION_EVENTS = [
-  'Subscription Started',
-  'Subscription Changed',
-  'Subscription Renewed',
-  'Subscription Cancelled',
-];
-
 const SQL = defineStatements('health-scoring.predictions', {
   accounts: `
     SELECT account_id, renewal_date::text AS renewal_date FROM health_scoring.accounts
@@ -37,7 +30,8 @@ const SQL = defineStatements('health-scoring.predictions', {
   subscriptionEvents: `
     SELECT account_id, occurred_at, name, coalesce(detail->>'subscription_id', '') AS subscription_id
     FROM health_scoring.account_events
-    WHERE workspace_id = $1 AND name = ANY($2::text[]) AND occurred_at < $3::timestamptz`,
+    WHERE workspace_id = $1 AND occurred_at < $2::timestamptz
+      AND name IN ('Subscription Started', 'Subscription Changed', 'Subscription Renewed', 'Subscription Cancelled')`,
   mrrPoints: `
     SELECT account_id, at, mrr::float8 AS mrr FROM health_scoring.mrr_points
     WHERE workspace_id = $1 AND at < $2::timestamptz`,
@@ -132,7 +126,7 @@ export class PredictionsRepository {
     const end = `${addDays(to, 1)}T00:00:00.000Z`;
     const [accounts, events, mrr] = (await Promise.all([
       this.dataSource.query(SQL.accounts, [workspaceId]),
-      this.dataSource.query(SQL.subscriptionEvents, [workspaceId, SUBSCRIPTION_EVENTS, end]),
+      this.dataSource.query(SQL.subscriptionEvents, [workspaceId, end]),
       this.dataSource.query(SQL.mrrPoints, [workspaceId, end]),
     ])) as Record<string, unknown>[][];
     const eventsOf = new Map<string, SubscriptionEvent[]>();
