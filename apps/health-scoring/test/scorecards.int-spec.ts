@@ -386,6 +386,28 @@ describe('scorecards and settings API', () => {
       404,
     );
     expect((await api(tokenB, 'POST', path, period)).status).toBe(404);
+
+    // The OpenAPI document has both routes, with their bodies and answers.
+    const openapi = (await (await fetch(`${service.url}/docs/openapi.json`)).json()) as {
+      paths: Record<string, Record<string, { requestBody?: unknown; responses: Record<string, unknown> }>>;
+    };
+    for (const [route, answer] of [
+      ['/v1/scorecards/{id}/backtest', 'BacktestDto'],
+      ['/v1/scorecards/{id}/suggested-weights', 'SuggestedWeightsDto'],
+    ] as const) {
+      const post = openapi.paths[route]!['post']!;
+      expect(JSON.stringify(post.responses['200'])).toContain(answer);
+      expect(Object.keys(post.responses)).toEqual(
+        expect.arrayContaining(
+          route.endsWith('backtest') ? ['200', '400', '404'] : ['200', '400', '404', '422'],
+        ),
+      );
+      expect(post.requestBody).toBeDefined();
+    }
+    const health = openapi.paths['/v1/accounts/{accountId}/health']?.['get'] as
+      { parameters: { name: string }[]; responses: Record<string, unknown> } | undefined;
+    expect(health?.parameters.map((p) => p.name)).toContain('asOf');
+    expect(JSON.stringify(health?.responses['200'])).toContain('HealthAsOfDto');
   });
 
   it('round-trips the workspace settings, per workspace, and refuses invalid ones with their paths', async () => {
