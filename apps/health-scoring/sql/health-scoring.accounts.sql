@@ -6,7 +6,7 @@ SELECT a.account_id, a.name, a.plan, a.mrr::float8 AS mrr, a.seats,
 a.renewal_date::text AS renewal_date, a.owner, a.segment, a.industry, a.traits, a.phase,
 a.touch_model, a.first_seen_at, a.last_seen_at, a.last_sign_in_at, a.latest_nps,
 a.computed_score::float8 AS computed_score, a.score::text AS score_key, a.band,
-a.coverage::float8 AS coverage, a.scorecard_id, a.scored_at, lower(coalesce(a.name, a.account_id)) AS name_key,
+a.coverage::float8 AS coverage, a.scorecard_id, a.scored_at, a.churned_at, lower(coalesce(a.name, a.account_id)) AS name_key,
 o.id AS override_id, o.score::float8 AS override_score, o.reason AS override_reason,
 o.author AS override_author, o.created_at AS override_created_at, o.expires_at AS override_expires_at, a.measures
 FROM health_scoring.accounts a LEFT JOIN health_scoring.overrides o
@@ -26,7 +26,7 @@ SELECT a.account_id, a.name, a.plan, a.mrr::float8 AS mrr, a.seats,
   a.renewal_date::text AS renewal_date, a.owner, a.segment, a.industry, a.traits, a.phase,
   a.touch_model, a.first_seen_at, a.last_seen_at, a.last_sign_in_at, a.latest_nps,
   a.computed_score::float8 AS computed_score, a.score::text AS score_key, a.band,
-  a.coverage::float8 AS coverage, a.scorecard_id, a.scored_at, lower(coalesce(a.name, a.account_id)) AS name_key,
+  a.coverage::float8 AS coverage, a.scorecard_id, a.scored_at, a.churned_at, lower(coalesce(a.name, a.account_id)) AS name_key,
   o.id AS override_id, o.score::float8 AS override_score, o.reason AS override_reason,
   o.author AS override_author, o.created_at AS override_created_at, o.expires_at AS override_expires_at
 FROM health_scoring.accounts a LEFT JOIN health_scoring.overrides o
@@ -48,7 +48,7 @@ SELECT a.account_id, a.name, a.plan, a.mrr::float8 AS mrr, a.seats,
   a.renewal_date::text AS renewal_date, a.owner, a.segment, a.industry, a.traits, a.phase,
   a.touch_model, a.first_seen_at, a.last_seen_at, a.last_sign_in_at, a.latest_nps,
   a.computed_score::float8 AS computed_score, a.score::text AS score_key, a.band,
-  a.coverage::float8 AS coverage, a.scorecard_id, a.scored_at, lower(coalesce(a.name, a.account_id)) AS name_key,
+  a.coverage::float8 AS coverage, a.scorecard_id, a.scored_at, a.churned_at, lower(coalesce(a.name, a.account_id)) AS name_key,
   o.id AS override_id, o.score::float8 AS override_score, o.reason AS override_reason,
   o.author AS override_author, o.created_at AS override_created_at, o.expires_at AS override_expires_at
 FROM health_scoring.accounts a LEFT JOIN health_scoring.overrides o
@@ -73,7 +73,7 @@ SELECT a.account_id, a.name, a.plan, a.mrr::float8 AS mrr, a.seats,
   a.renewal_date::text AS renewal_date, a.owner, a.segment, a.industry, a.traits, a.phase,
   a.touch_model, a.first_seen_at, a.last_seen_at, a.last_sign_in_at, a.latest_nps,
   a.computed_score::float8 AS computed_score, a.score::text AS score_key, a.band,
-  a.coverage::float8 AS coverage, a.scorecard_id, a.scored_at, lower(coalesce(a.name, a.account_id)) AS name_key,
+  a.coverage::float8 AS coverage, a.scorecard_id, a.scored_at, a.churned_at, lower(coalesce(a.name, a.account_id)) AS name_key,
   o.id AS override_id, o.score::float8 AS override_score, o.reason AS override_reason,
   o.author AS override_author, o.created_at AS override_created_at, o.expires_at AS override_expires_at
 FROM health_scoring.accounts a LEFT JOIN health_scoring.overrides o

@@ -32,6 +32,8 @@ export interface AccountRecord {
   readonly coverage: number;
   readonly scorecardId: string | null;
   readonly scoredAt: string | null;
+  /** When its last subscription ended (it keeps its health of then); null otherwise. */
+  readonly churnedAt: string | null;
   readonly override: OverrideRecord | null;
   /** The sort keys of this row, for the next page's cursor. */
   readonly scoreKey: string | null;
@@ -85,7 +87,7 @@ const ACCOUNT_COLUMNS = `a.account_id, a.name, a.plan, a.mrr::float8 AS mrr, a.s
     a.renewal_date::text AS renewal_date, a.owner, a.segment, a.industry, a.traits, a.phase,
     a.touch_model, a.first_seen_at, a.last_seen_at, a.last_sign_in_at, a.latest_nps,
     a.computed_score::float8 AS computed_score, a.score::text AS score_key, a.band,
-    a.coverage::float8 AS coverage, a.scorecard_id, a.scored_at, ${NAME_KEY} AS name_key,
+    a.coverage::float8 AS coverage, a.scorecard_id, a.scored_at, a.churned_at, ${NAME_KEY} AS name_key,
     o.id AS override_id, o.score::float8 AS override_score, o.reason AS override_reason,
     o.author AS override_author, o.created_at AS override_created_at, o.expires_at AS override_expires_at`;
 
@@ -358,6 +360,7 @@ function accountOf(r: Row): AccountRecord {
     coverage: Number(r['coverage']),
     scorecardId: r['scorecard_id'] as string | null,
     scoredAt: iso(r['scored_at']),
+    churnedAt: iso(r['churned_at']),
     override:
       r['override_id'] === null || r['override_id'] === undefined
         ? null

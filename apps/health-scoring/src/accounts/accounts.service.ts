@@ -89,11 +89,11 @@ export class AccountsService {
       lastSignInAt: account.lastSignInAt,
       latestNps: account.latestNps,
       traits: account.traits,
+      churnedAt: account.churnedAt,
       health: { ...healthOf(account), ...trends },
     };
   }
 
-  /** Why the account scores what it scores. */
   /**
    * The health as it stood at the end of a UTC day: the history point in effect then (the latest
    * at or before it), the metric values of the latest point up to then that kept them, and the
@@ -124,6 +124,7 @@ export class AccountsService {
     };
   }
 
+  /** Why the account scores what it scores. */
   async explain(workspaceId: string, accountId: string): Promise<HealthExplanationDto> {
     const now = this.now();
     const account = await this.found(workspaceId, accountId, now);

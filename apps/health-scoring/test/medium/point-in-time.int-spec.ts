@@ -206,11 +206,13 @@ describe('health as of a day (medium)', () => {
     expect(later.status).toBe('churned');
     expect(later.reason).toMatch(/^churned/);
     expect((await api.healthAsOf(ws, 'acct-c', churnDay)).status).toBe('churned');
+    expect((await api.account(ws, 'acct-c')).churnedAt).toBe(churned.churned_at!.toISOString());
 
     // Back with a new subscription: rescored as it stands now.
     await intake.apply([subscription(ws, 'acct-c', hoursAgo(0.5), 'Subscription Started', 300, 'sub-2')]);
     const back = await row(ws, 'acct-c');
     expect(back.churned_at).toBeNull();
+    expect((await api.account(ws, 'acct-c')).churnedAt).toBeNull();
     expect(back.scored_at?.toISOString()).toBe(clock.now().toISOString());
     expect((await api.healthAsOf(ws, 'acct-c', today())).status).toBe('active');
 

@@ -90,6 +90,13 @@ export class AccountDto extends AccountSummaryDto {
   latestNps!: number | null;
   @ApiProperty({ type: Object, description: 'the traits of the last group call' })
   traits!: Record<string, unknown>;
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description:
+      'when its last subscription in force ended: it keeps the health it had then, unrescored, until it subscribes again; null otherwise',
+  })
+  churnedAt!: string | null;
   @ApiProperty({ type: HealthSummaryDto })
   declare health: HealthSummaryDto;
 }
