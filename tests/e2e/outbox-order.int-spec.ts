@@ -113,7 +113,9 @@ describe('outbox relay', () => {
 
   it('keeps per-key order with two relays and a failing batch: nothing later overtakes it', async () => {
     const topic = await newTopic();
+    const writingFrom = Date.now();
     const total = await enqueue(db, topic, 100); // 2400 rows: five batches of 500
+    const writtenBy = Date.now();
     // A producer that is connected already: the batches' timing is the relays', not its start-up's.
     await publisher.publishRaw(topic as Topic, [{ key: 'warm-up', value: null }]);
     const reader = await new TopicReader(brokers).start([topic]);
@@ -156,6 +158,11 @@ describe('outbox relay', () => {
         seen.set(m.key!, seqs);
       }
       expect(seen.size).toBe(KEYS);
+      // Each message is stamped with the time its row was written, not the time it was sent (the
+      // relays start once every row is written, and one batch waits for the other replica).
+      const stamped = read.map((m) => Number(m.timestamp));
+      expect(Math.min(...stamped)).toBeGreaterThanOrEqual(writingFrom - 5);
+      expect(Math.max(...stamped)).toBeLessThanOrEqual(writtenBy + 5);
       for (const [key, seqs] of seen) {
         // Per key: every message, each once, in the order written; a batch holds consecutive
         // numbers of every key, so a batch sent before the failed one was retried shows here.

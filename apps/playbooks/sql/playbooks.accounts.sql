@@ -5,8 +5,9 @@
 SELECT e.workspace_id, e.account_id, e.name, e.last_at FROM playbooks.account_events e
 JOIN unnest($1::text[], $2::text[]) AS k(workspace_id, account_id) USING (workspace_id, account_id);
 
--- playbooks.accounts.ownerOf
-SELECT csm_email FROM playbooks.accounts WHERE workspace_id = $1 AND account_id = $2;
+-- playbooks.accounts.profileStates
+SELECT a.workspace_id, a.account_id, a.csm_email, a.profile_at FROM playbooks.accounts a
+JOIN unnest($1::text[], $2::text[]) AS k(workspace_id, account_id) USING (workspace_id, account_id);
 
 -- playbooks.accounts.profiledPhases
 SELECT a.workspace_id, a.account_id, a.phase FROM playbooks.accounts a
@@ -51,14 +52,13 @@ ON CONFLICT (workspace_id, user_id) DO UPDATE SET email = EXCLUDED.email, email_
   account_id = coalesce(EXCLUDED.account_id, mb.account_id)
 WHERE mb.email_at IS NULL OR mb.email_at <= EXCLUDED.email_at;
 
--- playbooks.accounts.upsertProfile
+-- playbooks.accounts.upsertProfiles
 INSERT INTO playbooks.accounts AS a (workspace_id, account_id, name, plan, mrr, seats, renewal_date, csm_email, segment,
   touch_model, phase, band, score, onboarding_complete, profile_at, subscription_status)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
+SELECT * FROM jsonb_to_recordset($1::jsonb) AS r("workspaceId" text, "accountId" text, name text, plan text, mrr numeric, seats integer, "renewalDate" text, "csmEmail" text, segment text, "touchModel" text, phase text, band text, score numeric, "onboardingComplete" boolean, "profileAt" timestamptz, "subscriptionStatus" text)
 ON CONFLICT (workspace_id, account_id) DO UPDATE SET name = EXCLUDED.name, plan = EXCLUDED.plan, mrr = EXCLUDED.mrr,
   subscription_status = EXCLUDED.subscription_status,
   seats = EXCLUDED.seats, renewal_date = EXCLUDED.renewal_date, csm_email = EXCLUDED.csm_email, segment = EXCLUDED.segment,
   touch_model = EXCLUDED.touch_model, phase = EXCLUDED.phase, band = EXCLUDED.band, score = EXCLUDED.score,
   onboarding_complete = EXCLUDED.onboarding_complete, profile_at = EXCLUDED.profile_at
-WHERE a.profile_at IS NULL OR a.profile_at <= EXCLUDED.profile_at
-RETURNING 1;
+WHERE a.profile_at IS NULL OR a.profile_at <= EXCLUDED.profile_at;

@@ -6,7 +6,7 @@ import { AlertingEngine } from './alerting.engine';
 
 /**
  * Reads account snapshots (cs.accounts.v1) and score changes (cs.health.v1) a run at a time, and
- * the workspace settings (cs.workspaces.v1: the fallback owner). A run is one topic-partition's.
+ * the workspace settings (cs.workspaces.v1: the fallback owner), the runs of a fetch merged.
  */
 @Injectable()
 export class AccountsConsumer implements OnApplicationBootstrap {
@@ -22,8 +22,11 @@ export class AccountsConsumer implements OnApplicationBootstrap {
       topics: [...ALERTING_ACCOUNTS_TOPICS],
       batchSize: 1000,
       maxBytesPerPartition: 4 * 1024 * 1024,
-      // Accounts are keyed to partitions and locked in one order, so two runs never deadlock.
-      partitionsConsumedConcurrently: 2,
+      // The partitions' runs of a fetch go into one call, two calls in flight; accounts are locked
+      // in one order, so two calls, or the runs handled one by one after a failed call, never deadlock.
+      partitionsConsumedConcurrently: 12,
+      mergePartitionRuns: true,
+      mergedCallsInFlight: 2,
       handleBatch: async (events) => {
         const envelopes = events.map((e) => e.envelope);
         await this.settings.apply(envelopes);

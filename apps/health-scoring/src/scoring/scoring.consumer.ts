@@ -18,8 +18,12 @@ export class ScoringConsumer implements OnApplicationBootstrap {
       // Bigger runs mean fewer rescorings of one account: each run rescores an account once.
       batchSize: 20_000,
       maxBytesPerPartition: 16 * 1024 * 1024,
-      // Accounts are keyed to partitions and rows are locked in one order, so two runs never deadlock.
-      partitionsConsumedConcurrently: 2,
+      // Every partition's run of a fetch goes into one intake call (fewer transactions, lower
+      // latency), two calls in flight; accounts are keyed to partitions and rows are locked in one
+      // order, so two calls, or the runs handled one by one after a failed call, never deadlock.
+      partitionsConsumedConcurrently: 12,
+      mergePartitionRuns: true,
+      mergedCallsInFlight: 2,
       handleBatch: (events) => this.intake.apply(events.map((e) => e.envelope)),
     });
   }

@@ -20,6 +20,7 @@ import { writeKeyOf } from './write-key';
 import { bodyBytesOf } from './gzip-bodies';
 import { ReplicaCount } from './replica-count';
 import { CollectMode, IngestionMetrics } from './ingestion.metrics';
+import { LoadMonitor } from './load-monitor';
 import { BatchAcceptedDto, ErrorBodyDto, SegmentBatchDto, SegmentCallDto } from './dto/segment-call.dto';
 
 const SINGLE_CALLS: readonly SegmentCallType[] = SEGMENT_CALL_TYPES;
@@ -43,6 +44,7 @@ export class CollectController {
     private readonly failures: AuthFailureLimiter,
     replicas: ReplicaCount,
     private readonly metrics: IngestionMetrics,
+    private readonly load: LoadMonitor,
   ) {
     this.requests = new TokenBuckets(config.RATE_LIMIT_PER_SECOND, config.RATE_LIMIT_BURST);
     this.events = new TokenBuckets(config.RATE_LIMIT_EVENTS_PER_SECOND, config.RATE_LIMIT_EVENTS_BURST);
@@ -79,12 +81,12 @@ export class CollectController {
     status: 429,
     type: ErrorBodyDto,
     description:
-      'rate limit of the write key (requests, events or bytes), or too many failed authentications from the address; see Retry-After and RateLimit-*',
+      'rate limit of the write key (requests, events or bytes), too many failed authentications from the address, or ingestion overloaded (`overloaded`: its event-loop delay, the events in progress or the pipeline lag); nothing stored; see Retry-After (and RateLimit-* for the write key limits)',
   })
   @ApiResponse({
     status: 503,
     type: ErrorBodyDto,
-    description: 'Kafka unavailable or overloaded; nothing stored; see Retry-After',
+    description: 'Kafka or the database unavailable, or ingestion starting; nothing stored; see Retry-After',
   })
   batch(
     @Body() body: unknown,
@@ -270,15 +272,27 @@ export class CollectController {
     }
     void reply.headers(rateLimitHeaders(decision));
     if (this.inFlight >= this.config.MAX_INFLIGHT_REQUESTS) {
-      throw new IngestionException('overloaded', 'too many requests in progress', [], {
-        'Retry-After': '1',
-      });
+      throw new IngestionException(
+        'overloaded',
+        'ingestion is overloaded: too many requests in progress',
+        [],
+        {
+          'Retry-After': '1',
+        },
+      );
     }
+    const admitted = this.load.admit(calls);
+    if (!admitted.admit)
+      throw new IngestionException('overloaded', `ingestion is overloaded: ${admitted.detail}`, [], {
+        'Retry-After': String(admitted.retryAfterSeconds),
+      });
     this.inFlight++;
+    const release = this.load.hold(calls);
     try {
       return await work(credential.workspaceId);
     } finally {
       this.inFlight--;
+      release();
     }
   }
 }

@@ -9,6 +9,7 @@ import { DedupePruner } from './dedupe-pruner';
 import { ReplicaCount } from './replica-count';
 import { ReplicasRepository } from './replicas.repository';
 import { IngestionMetrics } from './ingestion.metrics';
+import { LoadMonitor } from './load-monitor';
 import { TrackingPlanModule } from '../tracking-plan/tracking-plan.module';
 
 @Module({
@@ -24,6 +25,7 @@ import { TrackingPlanModule } from '../tracking-plan/tracking-plan.module';
     ReplicasRepository,
     ReplicaCount,
     IngestionMetrics,
+    LoadMonitor,
   ],
 })
 export class CollectModule {}

@@ -13,7 +13,8 @@ export class IngestionException extends CodedApiException({
   invalid_event: HttpStatus.BAD_REQUEST,
   event_too_large: HttpStatus.PAYLOAD_TOO_LARGE,
   rate_limited: HttpStatus.TOO_MANY_REQUESTS,
-  overloaded: HttpStatus.SERVICE_UNAVAILABLE,
+  /** More than this replica can answer in time, or the pipeline behind it is too far behind (not an outage). */
+  overloaded: HttpStatus.TOO_MANY_REQUESTS,
   kafka_unavailable: HttpStatus.SERVICE_UNAVAILABLE,
   database_unavailable: HttpStatus.SERVICE_UNAVAILABLE,
   internal_error: HttpStatus.INTERNAL_SERVER_ERROR,

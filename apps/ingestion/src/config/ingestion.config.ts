@@ -1,5 +1,5 @@
-import { IsISO8601, IsInt, IsOptional, IsString, Max, Min, MinLength } from 'class-validator';
-import { ServiceConfig, ToNumber } from '@tsuzuku/platform-config';
+import { IsISO8601, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength } from 'class-validator';
+import { ServiceConfig, ToList, ToNumber } from '@tsuzuku/platform-config';
 
 /** Environment of the ingestion service. */
 export class IngestionConfig extends ServiceConfig {
@@ -66,11 +66,54 @@ export class IngestionConfig extends ServiceConfig {
   @Min(1_000)
   REPLICA_EXPIRY_MS = 10_000;
 
-  /** Requests processed at once; past it, 503 with Retry-After, so memory stays bounded. */
+  /** Requests processed at once; past it, 429 (overloaded) with Retry-After, so memory stays bounded. */
   @ToNumber()
   @IsInt()
   @Min(1)
   MAX_INFLIGHT_REQUESTS = 256;
+
+  /**
+   * Overload (429 `overloaded` with Retry-After, docs/events.md): past this p99 event-loop delay
+   * of the last half second, this replica cannot answer in time and refuses every request.
+   */
+  @ToNumber()
+  @IsInt()
+  @Min(10)
+  OVERLOAD_MAX_EVENT_LOOP_DELAY_MS = 300;
+
+  /** Overload: events of requests in progress at once, past which a request is refused. */
+  @ToNumber()
+  @IsInt()
+  @Min(100)
+  OVERLOAD_MAX_PENDING_EVENTS = 10_000;
+
+  /**
+   * Overload: the lag of the slowest of OVERLOAD_LAG_GROUPS on cs.events.v1 from which a growing
+   * share of requests is refused, and the lag from which all of them are.
+   */
+  @ToNumber()
+  @IsInt()
+  @Min(1)
+  OVERLOAD_LAG_SOFT_LIMIT = 20_000;
+
+  @ToNumber()
+  @IsInt()
+  @Min(1)
+  OVERLOAD_LAG_HARD_LIMIT = 60_000;
+
+  /**
+   * The consumer groups of the pipeline that read cs.events.v1, whose lag ingestion watches; empty
+   * turns the lag signal off. A group with no committed offset (not deployed) is left out.
+   */
+  @ToList()
+  @Matches(/^[A-Za-z0-9._-]+$/, { each: true, message: 'OVERLOAD_LAG_GROUPS must list consumer group ids' })
+  OVERLOAD_LAG_GROUPS: string[] = ['health-scoring.scoring', 'playbooks.signals', 'reporting.read-models'];
+
+  /** How often each replica reads those groups' lag, in ms. */
+  @ToNumber()
+  @IsInt()
+  @Min(100)
+  OVERLOAD_LAG_EVERY_MS = 1_000;
 
   /** How long a request waits for Kafka's acknowledgement before answering 503. */
   @ToNumber()

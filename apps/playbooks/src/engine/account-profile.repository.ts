@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import type { HealthBand, LifecyclePhase, SubscriptionStatus, TouchModel } from '@tsuzuku/contracts';
-import { defineStatements, keyArrays } from '@tsuzuku/platform-database';
+import { defineStatements, keyArrays, recordset, recordsetParam } from '@tsuzuku/platform-database';
 import { AccountContract, AccountSnapshot, accountKey } from './account-store';
 
 interface AccountRow {
@@ -51,23 +51,41 @@ const SQL = defineStatements('playbooks.accounts', {
   eventsSeen: `
     SELECT e.workspace_id, e.account_id, e.name, e.last_at FROM playbooks.account_events e
     JOIN ${KEYS} USING (workspace_id, account_id)`,
-  ownerOf: `SELECT csm_email FROM playbooks.accounts WHERE workspace_id = $1 AND account_id = $2`,
+  profileStates: `
+    SELECT a.workspace_id, a.account_id, a.csm_email, a.profile_at FROM playbooks.accounts a
+    JOIN ${KEYS} USING (workspace_id, account_id)`,
   profiledPhases: `
     SELECT a.workspace_id, a.account_id, a.phase FROM playbooks.accounts a
     JOIN ${KEYS} USING (workspace_id, account_id)
     WHERE a.profile_at IS NOT NULL`,
   // An older snapshot than the one stored changes nothing (the topic is ordered per account; this guards replays).
-  upsertProfile: `
+  upsertProfiles: `
     INSERT INTO playbooks.accounts AS a (workspace_id, account_id, name, plan, mrr, seats, renewal_date, csm_email, segment,
       touch_model, phase, band, score, onboarding_complete, profile_at, subscription_status)
-    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
+    SELECT * FROM ${recordset({
+      workspaceId: 'text',
+      accountId: 'text',
+      name: 'text',
+      plan: 'text',
+      mrr: 'numeric',
+      seats: 'integer',
+      renewalDate: 'text',
+      csmEmail: 'text',
+      segment: 'text',
+      touchModel: 'text',
+      phase: 'text',
+      band: 'text',
+      score: 'numeric',
+      onboardingComplete: 'boolean',
+      profileAt: 'timestamptz',
+      subscriptionStatus: 'text',
+    })}
     ON CONFLICT (workspace_id, account_id) DO UPDATE SET name = EXCLUDED.name, plan = EXCLUDED.plan, mrr = EXCLUDED.mrr,
       subscription_status = EXCLUDED.subscription_status,
       seats = EXCLUDED.seats, renewal_date = EXCLUDED.renewal_date, csm_email = EXCLUDED.csm_email, segment = EXCLUDED.segment,
       touch_model = EXCLUDED.touch_model, phase = EXCLUDED.phase, band = EXCLUDED.band, score = EXCLUDED.score,
       onboarding_complete = EXCLUDED.onboarding_complete, profile_at = EXCLUDED.profile_at
-    WHERE a.profile_at IS NULL OR a.profile_at <= EXCLUDED.profile_at
-    RETURNING 1`,
+    WHERE a.profile_at IS NULL OR a.profile_at <= EXCLUDED.profile_at`,
   upsertGroupContact: `
     INSERT INTO playbooks.accounts AS a (workspace_id, account_id, group_contact_email) VALUES ($1, $2, $3)
     ON CONFLICT (workspace_id, account_id) DO UPDATE SET group_contact_email = coalesce(EXCLUDED.group_contact_email, a.group_contact_email)`,
@@ -155,33 +173,37 @@ export class AccountProfileRepository {
     return phases;
   }
 
-  /** The owner stored for the account; null when it has none or is not known yet. */
-  async ownerOf(m: EntityManager, key: Key): Promise<string | null> {
-    const rows: { csm_email: string | null }[] = await m.query(SQL.ownerOf, [key.workspaceId, key.accountId]);
-    return rows[0]?.csm_email ?? null;
+  /**
+   * Each account's stored owner (null when it has none or is not known yet) and the moment its
+   * stored profile stands for (null before the first); accounts not stored are left out.
+   */
+  async profileStates(
+    m: EntityManager,
+    keys: readonly Key[],
+  ): Promise<Map<string, { owner: string | null; profileAt: Date | null }>> {
+    const states = new Map<string, { owner: string | null; profileAt: Date | null }>();
+    if (keys.length === 0) return states;
+    const rows: {
+      workspace_id: string;
+      account_id: string;
+      csm_email: string | null;
+      profile_at: Date | null;
+    }[] = await m.query(SQL.profileStates, keyArrays(keys));
+    for (const r of rows)
+      states.set(accountKey(r.workspace_id, r.account_id), { owner: r.csm_email, profileAt: r.profile_at });
+    return states;
   }
 
-  /** Stores a profile unless a newer one is stored; true when it was stored. */
-  async upsertProfile(m: EntityManager, p: AccountProfile): Promise<boolean> {
-    const rows: unknown[] = await m.query(SQL.upsertProfile, [
-      p.workspaceId,
-      p.accountId,
-      p.name,
-      p.plan,
-      p.mrr,
-      p.seats,
-      p.renewalDate,
-      p.csmEmail,
-      p.segment,
-      p.touchModel,
-      p.phase,
-      p.band,
-      p.score,
-      p.onboardingComplete,
-      p.profileAt,
-      p.subscriptionStatus,
-    ]);
-    return rows.length > 0;
+  /**
+   * Stores profiles, one per account, each unless a newer one is stored. Sorted by key, so two
+   * writers lock the same rows in one order.
+   */
+  async upsertProfiles(m: EntityManager, profiles: readonly AccountProfile[]): Promise<void> {
+    if (profiles.length === 0) return;
+    const sorted = [...profiles].sort((a, b) =>
+      accountKey(a.workspaceId, a.accountId) < accountKey(b.workspaceId, b.accountId) ? -1 : 1,
+    );
+    await m.query(SQL.upsertProfiles, [recordsetParam(sorted)]);
   }
 
   /** The group's contact email (a null one keeps the known one). */

@@ -18,6 +18,10 @@ export class SignalsConsumer implements OnApplicationBootstrap {
       groupId: PLAYBOOKS_SIGNALS_CONSUMER,
       topics: [...PLAYBOOKS_SIGNALS_TOPICS],
       batchSize: 1000,
+      // The partitions' runs of a fetch (four topics, 39 partitions) go into one call instead of
+      // one transaction each, so an alert waits for a few transactions, not for every partition's.
+      partitionsConsumedConcurrently: 12,
+      mergePartitionRuns: true,
       handleBatch: async (events) => {
         const started = await this.signals.apply(events.map((e) => e.envelope));
         if (started > 0) this.loop.wake();

@@ -22,7 +22,7 @@ import { RunRepository } from '../runs/run.repository';
 import { TaskRepository } from '../tasks/task.repository';
 import { taskMessage } from '../tasks/task-rows';
 import { SCHEMA } from '../shared/playbook-envelope';
-import { AccountProfileRepository } from './account-profile.repository';
+import { AccountProfile, AccountProfileRepository } from './account-profile.repository';
 import { FallbackOwnerChange, WorkspaceSettingsRepository } from './workspace-settings.repository';
 import { accountKey } from './account-store';
 import { closeRunsOfChurned } from './churned-runs';
@@ -77,6 +77,7 @@ export class SignalsService {
           tasks: this.tasks,
         },
         await this.storedPhases(m, todo),
+        await this.accounts.profileStates(m, accountUpdatedKeys(todo)),
         this.clock.now(),
       );
       // The newest settings of each workspace in the run (cs.workspaces.v1: the fallback owner).
@@ -90,6 +91,8 @@ export class SignalsService {
         else continue;
         if (e.accountId) batch.touch(e.workspaceId, e.accountId);
       }
+      // The run's profiles, written before anything below reads them (owners, the intake's gate).
+      await batch.writeProfiles();
       const applied = await this.workspaceSettings.apply(
         m,
         [...settings.values()].map(({ workspaceId, fallbackOwner, version }) => ({
@@ -109,10 +112,7 @@ export class SignalsService {
     m: EntityManager,
     events: readonly AnyEventEnvelope[],
   ): Promise<Map<string, LifecyclePhase | null>> {
-    const keys = events
-      .filter((e) => e.type === 'account.updated' && e.accountId)
-      .map((e) => ({ workspaceId: e.workspaceId, accountId: e.accountId! }));
-    return this.accounts.profiledPhases(m, keys);
+    return this.accounts.profiledPhases(m, accountUpdatedKeys(events));
   }
 
   private async accountUpdated(batch: SignalBatch, e: AccountUpdated): Promise<void> {
@@ -120,14 +120,11 @@ export class SignalsService {
     const d = e.data;
     const key = accountKey(e.workspaceId, e.accountId);
     const before = batch.phases.get(key) ?? null;
-    const formerOwner = await this.accounts.ownerOf(batch.m, {
-      workspaceId: e.workspaceId,
-      accountId: e.accountId,
-    });
+    const formerOwner = batch.ownerOf(key);
     const owner = accountOwnerOf(d);
     const onboarded =
       d.signals.onboardingCompletedAt !== null || (d.signals.metrics['onboarding_completion'] ?? 0) >= 1;
-    const stored = await this.accounts.upsertProfile(batch.m, {
+    const stored = batch.keepProfile({
       workspaceId: e.workspaceId,
       accountId: e.accountId,
       name: d.name,
@@ -294,6 +291,15 @@ export class SignalsService {
   }
 }
 
+/** The accounts the run's account.updated messages are about. */
+function accountUpdatedKeys(
+  events: readonly AnyEventEnvelope[],
+): { workspaceId: string; accountId: string }[] {
+  return events
+    .filter((e) => e.type === 'account.updated' && e.accountId)
+    .map((e) => ({ workspaceId: e.workspaceId, accountId: e.accountId! }));
+}
+
 /**
  * What one run of signals gathers before it writes: live playbooks read once per workspace and
  * trigger, the runs to start (all in one insert, once the snapshots of the run are applied), the
@@ -306,6 +312,7 @@ class SignalBatch {
   private readonly touched = new Map<string, { workspaceId: string; accountId: string }>();
   private readonly withProfile = new Map<string, { workspaceId: string; accountId: string }>();
   private readonly lost = new Map<string, { workspaceId: string; accountId: string }>();
+  private readonly profiles = new Map<string, AccountProfile>();
   readonly resolved: { workspaceId: string; alertId: string }[] = [];
   private readonly events = new Map<
     string,
@@ -322,8 +329,34 @@ class SignalBatch {
       readonly tasks: TaskRepository;
     },
     readonly phases: Map<string, LifecyclePhase | null>,
+    private readonly profileStates: Map<string, { owner: string | null; profileAt: Date | null }>,
     readonly now: Date,
   ) {}
+
+  /** The account's owner as stored, or as the last profile kept in this run set it. */
+  ownerOf(key: string): string | null {
+    return this.profileStates.get(key)?.owner ?? null;
+  }
+
+  /**
+   * Keeps a profile for the run's write unless a newer one is stored or was kept before it in
+   * the run (what the upsert's condition decides, one event at a time); true when kept.
+   */
+  keepProfile(profile: AccountProfile): boolean {
+    const key = accountKey(profile.workspaceId, profile.accountId);
+    const state = this.profileStates.get(key);
+    const at = new Date(profile.profileAt);
+    if (state?.profileAt && state.profileAt.getTime() > at.getTime()) return false;
+    this.profileStates.set(key, { owner: profile.csmEmail, profileAt: at });
+    this.profiles.set(key, profile);
+    return true;
+  }
+
+  /** Writes the profiles kept, the latest of each account, in one statement. */
+  async writeProfiles(): Promise<void> {
+    await this.deps.accounts.upsertProfiles(this.m, [...this.profiles.values()]);
+    this.profiles.clear();
+  }
 
   live(workspaceId: string, trigger: PlaybookTriggerType): Promise<StoredPlaybook[]> {
     const key = `${workspaceId}\u0000${trigger}`;

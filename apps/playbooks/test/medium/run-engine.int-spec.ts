@@ -80,7 +80,7 @@ describe('playbook runs on Postgres (medium)', () => {
   ) {
     const workspaceId = `ws_${randomUUID().slice(0, 8)}`;
     const playbook = await database.dataSource.transaction(async (m) => {
-      await accounts.upsertProfile(m, accountProfile(workspaceId, 'acc_1', clock.now(), accountOverrides));
+      await accounts.upsertProfiles(m, [accountProfile(workspaceId, 'acc_1', clock.now(), accountOverrides)]);
       return store.insert(m, workspaceId, alertPlaybook(steps), null, clock.now());
     });
     return { workspaceId, playbook };

@@ -42,8 +42,10 @@ export async function enqueueOutbox(
 ): Promise<void> {
   if (messages.length === 0) return;
   await manager.query(
-    `INSERT INTO ${quoteIdent(schema)}.outbox (topic, message_key, value, headers)
-     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::jsonb[])`,
+    // created_at is the moment of the write (not the transaction's start): the relay publishes it
+    // as the message timestamp, so a reader sees when the fact was written.
+    `INSERT INTO ${quoteIdent(schema)}.outbox (topic, message_key, value, headers, created_at)
+     SELECT *, clock_timestamp() FROM unnest($1::text[], $2::text[], $3::text[], $4::jsonb[])`,
     [
       messages.map((m) => m.topic),
       messages.map((m) => m.key),
@@ -65,6 +67,8 @@ export interface OutboxRow {
   readonly message_key: string | null;
   readonly value: string | null;
   readonly headers: Record<string, string>;
+  /** When the row was written, in epoch milliseconds (a decimal string, as Kafka timestamps are). */
+  readonly written_at: string;
 }
 
 /**
@@ -79,7 +83,9 @@ export async function claimOutbox(
   limit: number,
 ): Promise<OutboxRow[]> {
   return manager.query(
-    `SELECT id, topic, message_key, value, headers FROM ${quoteIdent(schema)}.outbox
+    `SELECT id, topic, message_key, value, headers,
+            (EXTRACT(EPOCH FROM created_at) * 1000)::bigint::text AS written_at
+     FROM ${quoteIdent(schema)}.outbox
      ORDER BY id LIMIT $1 FOR UPDATE`,
     [limit],
   );

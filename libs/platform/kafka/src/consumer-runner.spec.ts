@@ -84,7 +84,8 @@ function fakeRunner() {
   const config = { CONSUMER_MAX_ATTEMPTS: 5, CONSUMER_RETRY_BASE_MS: 1 } as ServiceConfig;
   const runner = new ConsumerRunner(connection, publisher, config, provisioner);
   const resolved: string[] = [];
-  const deliver = async (values: (Buffer | null)[]) => {
+  const resolvedOf = new Map<number, string[]>();
+  const deliver = async (values: (Buffer | null)[], partition = 3) => {
     // The runner connects in the background: the batch handler exists once run() was called.
     await started;
     const messages = values.map(
@@ -98,8 +99,11 @@ function fakeRunner() {
         }) as KafkaMessage,
     );
     await eachBatch!({
-      batch: { topic: Topic.Events, partition: 3, messages },
-      resolveOffset: (offset: string) => resolved.push(offset),
+      batch: { topic: Topic.Events, partition, messages },
+      resolveOffset: (offset: string) => {
+        resolved.push(offset);
+        resolvedOf.set(partition, [...(resolvedOf.get(partition) ?? []), offset]);
+      },
       heartbeat: async () => undefined,
       commitOffsetsIfNecessary: async () => undefined,
       isRunning: () => true,
@@ -110,7 +114,7 @@ function fakeRunner() {
     await started;
     for (const handler of handlers.get(name) ?? []) handler({ payload: {} });
   };
-  return { runner, deliver, deadLetters, resolved, emit };
+  return { runner, deliver, deadLetters, resolved, resolvedOf, emit };
 }
 
 describe('ConsumerRunner', () => {
@@ -174,6 +178,69 @@ describe('ConsumerRunner', () => {
     ]);
     expect(resolved.at(-1)).toBe('6');
     expect(runner.deadLetterCounts()).toEqual({ 'test.group': { CONTRACT_VIOLATION: 4 } });
+  });
+
+  it('merges the runs of partitions handled at once into one batch call, each run whole and in order', async () => {
+    const { runner, deliver, resolvedOf } = fakeRunner();
+    const calls: string[][] = [];
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    await runner.startBatchForEvents({
+      groupId: 'test.merged',
+      topics: [Topic.Events],
+      mergePartitionRuns: true,
+      handleBatch: async (events) => {
+        calls.push(events.map((e) => e.envelope.id));
+        // The first call stays in flight until the other partitions' runs are waiting.
+        if (calls.length === 1) await held;
+      },
+    });
+    const first = deliver([envelope('p0-a', 'ws'), envelope('p0-b', 'ws')], 0);
+    const second = deliver([envelope('p1-a', 'ws'), envelope('p1-b', 'ws')], 1);
+    const third = deliver([envelope('p2-a', 'ws')], 2);
+    // Both later runs are queued behind the call in flight before it ends.
+    await new Promise((resolve) => setImmediate(resolve));
+    release();
+    await Promise.all([first, second, third]);
+
+    expect(calls).toEqual([
+      ['p0-a', 'p0-b'],
+      ['p1-a', 'p1-b', 'p2-a'],
+    ]);
+    expect(Object.fromEntries(resolvedOf)).toEqual({ 0: ['1'], 1: ['1'], 2: ['0'] });
+  });
+
+  it('handles each run of a failed merged call again on its own, message by message', async () => {
+    const { runner, deliver, resolvedOf, deadLetters } = fakeRunner();
+    const applied: string[] = [];
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let calls = 0;
+    await runner.startBatchForEvents({
+      groupId: 'test.merged-failure',
+      topics: [Topic.Events],
+      mergePartitionRuns: true,
+      maxAttempts: 2,
+      handleBatch: async (events) => {
+        if (++calls === 1) await held;
+        if (events.length > 1 && events.some((e) => e.envelope.id === 'bad'))
+          throw new Error('one message fails the run');
+        if (events.some((e) => e.envelope.id === 'bad')) throw new Error('still failing');
+        applied.push(...events.map((e) => e.envelope.id));
+      },
+    });
+    const first = deliver([envelope('p0-a', 'ws')], 0);
+    const second = deliver([envelope('p1-a', 'ws'), envelope('bad', 'ws')], 1);
+    const third = deliver([envelope('p2-a', 'ws')], 2);
+    await new Promise((resolve) => setImmediate(resolve));
+    release();
+    await Promise.all([first, second, third]);
+
+    // The merged call of partitions 1 and 2 failed: each run went again one message at a time.
+    expect([...applied].sort()).toEqual(['p0-a', 'p1-a', 'p2-a']);
+    expect(deadLetters.map((d) => d.headers![Header.DeadLetterOriginOffset])).toEqual(['1']);
+    // Every partition's offsets were resolved up to its last message.
+    expect([0, 1, 2].map((p) => resolvedOf.get(p)?.at(-1))).toEqual(['0', '1', '0']);
   });
 
   it('retries a failing run one message at a time, and dead-letters only what keeps failing', async () => {

@@ -19,6 +19,7 @@ import { ConsumedMessage } from './consumed-message';
 import { TopicProvisioner } from './topic-provisioner';
 import { WaitAbandonedError, describeError, waitUntilAvailable } from './wait-until-available';
 import { ConsumerMetrics } from './consumer-metrics';
+import { Coalescer } from './coalescer';
 
 export interface ConsumerOptions {
   /** Consumer group; by convention `<service>.<feature>`. */
@@ -37,6 +38,19 @@ export interface ConsumerOptions {
   readonly maxBytesPerPartition?: number;
   /** Partitions handled at once (kafkajs default 1): overlaps one partition's database round trips with another's work. */
   readonly partitionsConsumedConcurrently?: number;
+  /**
+   * Merge the runs of the partitions handled at once into one `handleBatch` call (up to
+   * `batchSize` messages): runs that arrive while one call is in flight go together in the next,
+   * so a fetch of many partitions costs a few transactions instead of one per partition. Each
+   * partition's run stays in order and whole; a merged call that fails is handled again run by
+   * run, message by message. Needs a `handleBatch` that takes messages of any of its topics.
+   */
+  readonly mergePartitionRuns?: boolean;
+  /**
+   * With mergePartitionRuns: merged calls in flight at once (default 1). More overlaps one call's
+   * database round trips with another's work; only for a handler whose calls may run together.
+   */
+  readonly mergedCallsInFlight?: number;
   /** Read a new group's topics from the beginning (default) or only new messages. */
   readonly fromBeginning?: boolean;
   readonly maxAttempts?: number;
@@ -69,6 +83,8 @@ interface Pipeline<T> {
   readonly handleBatch?: (items: readonly T[]) => Promise<void>;
   /** The event id of an item: what the messages its handling causes name as their causationId. */
   readonly causeIdOf?: (item: T) => string;
+  /** Set when the settings merge partition runs: where each run's batch call goes. */
+  readonly merged?: Coalescer<readonly Decoded<T>[]>;
 }
 
 interface Decoded<T> {
@@ -182,7 +198,25 @@ export class ConsumerRunner implements BeforeApplicationShutdown {
     return counts;
   }
 
-  private async run<T>(settings: ConsumerSettings, pipeline: Pipeline<T>): Promise<void> {
+  private async run<T>(settings: ConsumerSettings, given: Pipeline<T>): Promise<void> {
+    const handleBatch = given.handleBatch;
+    const pipeline: Pipeline<T> =
+      settings.mergePartitionRuns && handleBatch
+        ? {
+            ...given,
+            merged: new Coalescer<readonly Decoded<T>[]>(
+              (runs) => {
+                const all = runs.flat();
+                return this.inBatchSpan(settings, given, all, () => handleBatch(all.map((d) => d.item)));
+              },
+              {
+                maxWeight: settings.batchSize ?? 500,
+                weigh: (run) => run.length,
+                concurrency: settings.mergedCallsInFlight ?? 1,
+              },
+            ),
+          }
+        : given;
     if (this.joined.has(settings.groupId))
       throw new Error(`consumer group ${settings.groupId} is already running`);
     this.notRunning.set(settings.groupId, 'waiting for Kafka and the database at start-up');
@@ -375,9 +409,11 @@ export class ConsumerRunner implements BeforeApplicationShutdown {
     const { batch, resolveOffset, heartbeat, isRunning, isStale } = payload;
     if (pipeline.handleBatch) {
       try {
-        await this.inBatchSpan(settings, pipeline, decoded, () =>
-          pipeline.handleBatch!(decoded.map((d) => d.item)),
-        );
+        if (pipeline.merged) await pipeline.merged.add(decoded);
+        else
+          await this.inBatchSpan(settings, pipeline, decoded, () =>
+            pipeline.handleBatch!(decoded.map((d) => d.item)),
+          );
         return true;
       } catch (error) {
         this.metrics.failed(

@@ -14,6 +14,8 @@ export interface RawMessage {
   readonly key: string | null;
   readonly value: Buffer | string | null;
   readonly headers?: Record<string, string>;
+  /** The message timestamp (epoch milliseconds as a decimal string); absent: the time of the send. */
+  readonly timestamp?: string;
 }
 
 /** Sends waiting behind the one in flight are merged up to this many bytes of values. */
@@ -144,7 +146,12 @@ export class EventPublisher implements OnApplicationShutdown {
         spans.set(traceparent, producing);
       }
       producing.count++;
-      return { key: m.key, value: m.value, headers: headersIn(producing.span, producing.parent, m.headers) };
+      return {
+        key: m.key,
+        value: m.value,
+        headers: headersIn(producing.span, producing.parent, m.headers),
+        ...(m.timestamp !== undefined && { timestamp: m.timestamp }),
+      };
     });
     await ended([...spans.values()], this.send([{ topic, messages: sent }]));
   }

@@ -38,7 +38,8 @@ const OUTBOX_STATS_TIMEOUT_MS = 2_000;
 
 /**
  * Publishes what the service wrote to its outbox, in id order, and deletes it in the same
- * transaction: a row leaves the outbox only once Kafka acknowledged it. One relay per service
+ * transaction: a row leaves the outbox only once Kafka acknowledged it. Each message carries the
+ * time its row was written as its timestamp, so a reader can tell the write from the relay's delay. One relay per service
  * runs at a time (the `outbox-relay` lease, a background job once per cluster), one batch at a
  * time: a batch that fails is retried, with backoff, before anything after it is sent, so every
  * key keeps its order on every topic with any number of replicas. Woken by NOTIFY on a
@@ -156,7 +157,12 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
         [...byTopic(rows)].map(async ([topic, run]) => {
           await this.publisher.publishRaw(
             topic as Topic,
-            run.map((r) => ({ key: r.message_key, value: r.value, headers: r.headers })),
+            run.map((r) => ({
+              key: r.message_key,
+              value: r.value,
+              headers: r.headers,
+              timestamp: r.written_at,
+            })),
           );
           this.published.add(run.length, this.topicAttributes(topic));
         }),

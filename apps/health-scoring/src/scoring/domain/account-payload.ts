@@ -59,14 +59,16 @@ export function signalsOf(
 ): AccountSignals {
   const today = asOf.toISOString().slice(0, 10);
   const dayBefore = (n: number) => new Date(asOf.getTime() - n * DAY_MS).toISOString().slice(0, 10);
+  // Computed once per account, not once per day of its history (the scoring's hot path).
+  const [before7, before14, before30] = [dayBefore(7), dayBefore(14), dayBefore(30)];
   let events7d = 0;
   let eventsPrev7d = 0;
   const ticketDays: { day: string; opened: number; p1: number }[] = [];
   for (const d of accountFacts.days) {
     if (d.day > today) continue;
-    if (d.day > dayBefore(7)) events7d += d.events;
-    else if (d.day > dayBefore(14)) eventsPrev7d += d.events;
-    if (d.day > dayBefore(30) && d.ticketsOpened > 0)
+    if (d.day > before7) events7d += d.events;
+    else if (d.day > before14) eventsPrev7d += d.events;
+    if (d.day > before30 && d.ticketsOpened > 0)
       ticketDays.push({ day: d.day, opened: d.ticketsOpened, p1: d.p1Opened });
   }
   return {

@@ -1,0 +1,78 @@
+import { AdmissionLimits, LoadSignals, admission } from './admission';
+
+const limits: AdmissionLimits = {
+  maxEventLoopDelayMs: 300,
+  maxPendingEvents: 1_000,
+  lagSoftLimit: 10_000,
+  lagHardLimit: 30_000,
+};
+const calm: LoadSignals = { eventLoopDelayMs: 5, pendingEvents: 0, downstreamLag: 0, downstreamRate: 5_000 };
+
+describe('admission', () => {
+  it('takes every request while nothing is over its limit', () => {
+    for (const draw of [0, 0.5, 0.999]) expect(admission(100, calm, limits, draw)).toEqual({ admit: true });
+    expect(admission(100, { ...calm, downstreamLag: 9_999 }, limits, 0)).toEqual({ admit: true });
+  });
+
+  it('refuses everything while the event loop is late, and says so', () => {
+    const refused = admission(1, { ...calm, eventLoopDelayMs: 301 }, limits, 0.99);
+    expect(refused).toEqual({
+      admit: false,
+      signal: 'event_loop_delay',
+      retryAfterSeconds: 1,
+      detail: 'event-loop delay 301 ms is over 300 ms',
+    });
+    expect(admission(1, { ...calm, eventLoopDelayMs: 300 }, limits, 0.99).admit).toBe(true);
+  });
+
+  it('refuses a request that would take the events in progress past the limit, never one alone', () => {
+    expect(admission(100, { ...calm, pendingEvents: 900 }, limits, 0.5).admit).toBe(true);
+    expect(admission(101, { ...calm, pendingEvents: 900 }, limits, 0.5)).toMatchObject({
+      admit: false,
+      signal: 'pending_events',
+      retryAfterSeconds: 1,
+    });
+    // Bigger than the whole allowance, with nothing else in progress: taken.
+    expect(admission(5_000, { ...calm, pendingEvents: 0 }, limits, 0.5).admit).toBe(true);
+  });
+
+  it('refuses a share of requests growing linearly from the soft to the hard lag limit', () => {
+    const at = (lag: number) => {
+      const draws = Array.from({ length: 1_000 }, (_, i) => i / 1_000);
+      return (
+        draws.filter((d) => !admission(1, { ...calm, downstreamLag: lag }, limits, d).admit).length / 1_000
+      );
+    };
+    // The share refused equals (lag − soft) / (hard − soft), computed here from the limits.
+    for (const lag of [10_000, 15_000, 20_000, 25_000, 29_999])
+      expect(at(lag)).toBeCloseTo(
+        (lag - limits.lagSoftLimit) / (limits.lagHardLimit - limits.lagSoftLimit),
+        2,
+      );
+    expect(at(30_000)).toBe(1);
+    expect(at(90_000)).toBe(1);
+  });
+
+  it('asks to retry once the consumers will have drained the excess at their recent rate', () => {
+    const refused = admission(1, { ...calm, downstreamLag: 40_000, downstreamRate: 6_000 }, limits, 0);
+    // (40,000 − 10,000) / 6,000 = 5 s.
+    expect(refused).toMatchObject({ admit: false, signal: 'downstream_lag', retryAfterSeconds: 5 });
+    expect(refused.admit === false && refused.detail).toBe(
+      'the pipeline is 40000 events behind (refusing from 10000, all from 30000)',
+    );
+    // Slow consumers: at most 30 s; an unknown or stalled rate: 5 s.
+    expect(admission(1, { ...calm, downstreamLag: 400_000, downstreamRate: 10 }, limits, 0)).toMatchObject({
+      retryAfterSeconds: 30,
+    });
+    for (const downstreamRate of [null, 0])
+      expect(admission(1, { ...calm, downstreamLag: 40_000, downstreamRate }, limits, 0)).toMatchObject({
+        retryAfterSeconds: 5,
+      });
+  });
+
+  it('refuses nothing for a lag it does not know', () => {
+    expect(admission(1, { ...calm, downstreamLag: null, downstreamRate: null }, limits, 0)).toEqual({
+      admit: true,
+    });
+  });
+});
