@@ -6,7 +6,7 @@ SELECT a.account_id, a.name, a.plan, a.mrr::float8 AS mrr, a.seats,
 a.renewal_date::text AS renewal_date, a.owner, a.segment, a.industry, a.traits, a.phase,
 a.touch_model, a.first_seen_at, a.last_seen_at, a.last_sign_in_at, a.latest_nps,
 a.computed_score::float8 AS computed_score, a.score::text AS score_key, a.band,
-a.coverage::float8 AS coverage, a.scorecard_id, a.scored_at, lower(coalesce(a.name, a.account_id)) AS name_key,
+a.coverage::float8 AS coverage, a.scorecard_id, a.scored_at, a.churned_at, lower(coalesce(a.name, a.account_id)) AS name_key,
 o.id AS override_id, o.score::float8 AS override_score, o.reason AS override_reason,
 o.author AS override_author, o.created_at AS override_created_at, o.expires_at AS override_expires_at, a.measures
 FROM health_scoring.accounts a LEFT JOIN health_scoring.overrides o
@@ -26,7 +26,7 @@ SELECT a.account_id, a.name, a.plan, a.mrr::float8 AS mrr, a.seats,
   a.renewal_date::text AS renewal_date, a.owner, a.segment, a.industry, a.traits, a.phase,
   a.touch_model, a.first_seen_at, a.last_seen_at, a.last_sign_in_at, a.latest_nps,
   a.computed_score::float8 AS computed_score, a.score::text AS score_key, a.band,
-  a.coverage::float8 AS coverage, a.scorecard_id, a.scored_at, lower(coalesce(a.name, a.account_id)) AS name_key,
+  a.coverage::float8 AS coverage, a.scorecard_id, a.scored_at, a.churned_at, lower(coalesce(a.name, a.account_id)) AS name_key,
   o.id AS override_id, o.score::float8 AS override_score, o.reason AS override_reason,
   o.author AS override_author, o.created_at AS override_created_at, o.expires_at AS override_expires_at
 FROM health_scoring.accounts a LEFT JOIN health_scoring.overrides o
@@ -48,7 +48,7 @@ SELECT a.account_id, a.name, a.plan, a.mrr::float8 AS mrr, a.seats,
   a.renewal_date::text AS renewal_date, a.owner, a.segment, a.industry, a.traits, a.phase,
   a.touch_model, a.first_seen_at, a.last_seen_at, a.last_sign_in_at, a.latest_nps,
   a.computed_score::float8 AS computed_score, a.score::text AS score_key, a.band,
-  a.coverage::float8 AS coverage, a.scorecard_id, a.scored_at, lower(coalesce(a.name, a.account_id)) AS name_key,
+  a.coverage::float8 AS coverage, a.scorecard_id, a.scored_at, a.churned_at, lower(coalesce(a.name, a.account_id)) AS name_key,
   o.id AS override_id, o.score::float8 AS override_score, o.reason AS override_reason,
   o.author AS override_author, o.created_at AS override_created_at, o.expires_at AS override_expires_at
 FROM health_scoring.accounts a LEFT JOIN health_scoring.overrides o
@@ -73,7 +73,7 @@ SELECT a.account_id, a.name, a.plan, a.mrr::float8 AS mrr, a.seats,
   a.renewal_date::text AS renewal_date, a.owner, a.segment, a.industry, a.traits, a.phase,
   a.touch_model, a.first_seen_at, a.last_seen_at, a.last_sign_in_at, a.latest_nps,
   a.computed_score::float8 AS computed_score, a.score::text AS score_key, a.band,
-  a.coverage::float8 AS coverage, a.scorecard_id, a.scored_at, lower(coalesce(a.name, a.account_id)) AS name_key,
+  a.coverage::float8 AS coverage, a.scorecard_id, a.scored_at, a.churned_at, lower(coalesce(a.name, a.account_id)) AS name_key,
   o.id AS override_id, o.score::float8 AS override_score, o.reason AS override_reason,
   o.author AS override_author, o.created_at AS override_created_at, o.expires_at AS override_expires_at
 FROM health_scoring.accounts a LEFT JOIN health_scoring.overrides o
@@ -92,6 +92,15 @@ WHERE a.workspace_id = $1
         AND (a.score IS NULL OR a.score < $10::numeric OR (a.score = $10::numeric AND a.account_id > $11))))
 ORDER BY a.score DESC NULLS LAST, a.account_id ASC
 LIMIT $9;
+
+-- health-scoring.accounts.pointAsOf
+SELECT p.at, p.score::float8 AS score, p.band, p.computed_score::float8 AS computed_score,
+  p.coverage::float8 AS coverage, p.reason, v.at AS values_at, v.measures AS values
+FROM (SELECT * FROM health_scoring.score_history
+  WHERE workspace_id = $1 AND account_id = $2 AND at <= $3 ORDER BY at DESC, id DESC LIMIT 1) p
+LEFT JOIN LATERAL (SELECT at, measures FROM health_scoring.score_history
+  WHERE workspace_id = $1 AND account_id = $2 AND at <= $3 AND measures IS NOT NULL
+  ORDER BY at DESC, id DESC LIMIT 1) v ON true;
 
 -- health-scoring.accounts.pointsInEffect
 SELECT p.at, p.score FROM unnest($3::timestamptz[]) AS m(at)
@@ -112,3 +121,9 @@ ORDER BY at DESC, id DESC LIMIT $3;
 SELECT event_id, occurred_at, name, detail FROM health_scoring.account_events
 WHERE workspace_id = $1 AND account_id = $2
 ORDER BY occurred_at DESC, event_id DESC LIMIT $3;
+
+-- health-scoring.accounts.subscriptionEvents
+SELECT occurred_at, name, coalesce(detail->>'subscription_id', '') AS subscription_id
+FROM health_scoring.account_events
+WHERE workspace_id = $1 AND account_id = $2 AND occurred_at <= $3
+  AND name IN ('Subscription Started', 'Subscription Changed', 'Subscription Renewed', 'Subscription Cancelled');

@@ -2,8 +2,8 @@
 -- TSUZUKU_UPDATE_SQL=1 and review the diff.
 
 -- health-scoring.score-history.addPoints
-INSERT INTO health_scoring.score_history (workspace_id, account_id, at, score, band, computed_score, coverage, reason, backfill)
-SELECT * FROM jsonb_to_recordset($1::jsonb) AS r("workspaceId" text, "accountId" text, at timestamptz, score numeric, band text, "computedScore" numeric, coverage numeric, reason text, backfill boolean);
+INSERT INTO health_scoring.score_history (workspace_id, account_id, at, score, band, computed_score, coverage, reason, backfill, measures)
+SELECT * FROM jsonb_to_recordset($1::jsonb) AS r("workspaceId" text, "accountId" text, at timestamptz, score numeric, band text, "computedScore" numeric, coverage numeric, reason text, backfill boolean, measures jsonb);
 
 -- health-scoring.score-history.backfilledDaysAfter
 SELECT DISTINCT k.workspace_id, k.account_id, (h.at AT TIME ZONE 'UTC')::date::text AS day

@@ -599,6 +599,47 @@ describe('accounts API', () => {
     });
   });
 
+  describe('GET /v1/accounts/:accountId/health?asOf=', () => {
+    const day = (daysAgo: number) => ago(daysAgo).slice(0, 10);
+
+    it('answers the point in effect at the end of that day', async () => {
+      const asOf = await api<Point & { accountId: string; asOf: string; status: string; values: unknown }>(
+        readA,
+        'GET',
+        `/v1/accounts/acc-01/health?asOf=${day(31)}`,
+      );
+      expect(asOf.status).toBe(200);
+      // Seeded 31 days ago: the current score plus 20; the next point is 8 days ago.
+      const score = seeds[1]!.score! + 20;
+      expect(asOf.body).toMatchObject({
+        accountId: 'acc-01',
+        asOf: day(31),
+        score,
+        band: bandOf(score),
+        coverage: 1,
+        reason: 'Signed In',
+        status: 'none',
+        values: null,
+      });
+    });
+
+    it('refuses a malformed or future day with 400 and its path, and answers 404 before the first point or across workspaces', async () => {
+      for (const bad of ['2026-02-30', 'yesterday', '2026-1-5']) {
+        const response = await api<Problems>(readA, 'GET', `/v1/accounts/acc-01/health?asOf=${bad}`);
+        expect([bad, response.status, paths(response.body)]).toEqual([bad, 400, ['asOf']]);
+      }
+      const future = await api<Problems>(readA, 'GET', `/v1/accounts/acc-01/health?asOf=${day(-2)}`);
+      expect([future.status, future.body.error, paths(future.body)]).toEqual([
+        400,
+        'as_of_in_future',
+        ['asOf'],
+      ]);
+      const before = await api<Problems>(readA, 'GET', `/v1/accounts/acc-01/health?asOf=${day(60)}`);
+      expect([before.status, before.body.error]).toEqual([404, 'no_health_as_of']);
+      expect((await api(tokenB, 'GET', `/v1/accounts/acc-01/health?asOf=${day(31)}`)).status).toBe(404);
+    });
+  });
+
   describe('overrides', () => {
     const path = '/v1/accounts/acc-ovr/health/override';
 

@@ -349,6 +349,67 @@ describe('scorecards and settings API', () => {
     expect((await api('tzk_at_unknown', 'GET', '/v1/scorecards')).status).toBe(401);
   });
 
+  it('backtests a scorecard and fits weights with the read scope, refusing a bad body with its field paths', async () => {
+    const card = (await scorecardsOf(readOnlyA)).find((s) => s.isDefault)!;
+    const paths = (body: Problems) => [...new Set(body.errors.map((e) => e.path))].sort();
+    const path = `/v1/scorecards/${card.id}/backtest`;
+    const empty = await api<Problems>(readOnlyA, 'POST', path, {});
+    expect([empty.status, paths(empty.body)]).toEqual([400, ['from', 'outcome', 'to']]);
+    const bad = await api<Problems>(readOnlyA, 'POST', path, {
+      from: '2025-05-01',
+      to: '2025-04-01',
+      outcome: 'loss',
+      horizonDays: 0,
+      compareWith: 'draft',
+    });
+    expect([bad.status, paths(bad.body)]).toEqual([400, ['compareWith', 'horizonDays', 'outcome', 'to']]);
+
+    const period = { from: '2025-01-01', to: '2025-12-31', outcome: 'churn' };
+    const answer = await api<{
+      horizonDays: number;
+      sample: { withOutcome: number; sampled: number };
+      result: { scorecardId: string; auc: number | null; byBand: { group: string }[] };
+    }>(readOnlyA, 'POST', path, period);
+    expect(answer.status).toBe(200);
+    // Nobody churned in 2025 in this workspace: nothing to compare, said so rather than guessed.
+    expect(answer.body).toMatchObject({
+      horizonDays: 90,
+      sample: { withOutcome: 0, sampled: 0 },
+      result: { scorecardId: card.id, auc: null },
+    });
+    expect(answer.body.result.byBand.map((b) => b.group)).toEqual(['red', 'yellow', 'green']);
+    const fit = await api<Problems>(readOnlyA, 'POST', `/v1/scorecards/${card.id}/suggested-weights`, period);
+    expect([fit.status, fit.body.error]).toEqual([422, 'nothing_to_fit']);
+
+    expect((await api(readOnlyA, 'POST', path, { ...period, compareWith: randomUUID() })).status).toBe(404);
+    expect((await api(readOnlyA, 'POST', `/v1/scorecards/${randomUUID()}/backtest`, period)).status).toBe(
+      404,
+    );
+    expect((await api(tokenB, 'POST', path, period)).status).toBe(404);
+
+    // The OpenAPI document has both routes, with their bodies and answers.
+    const openapi = (await (await fetch(`${service.url}/docs/openapi.json`)).json()) as {
+      paths: Record<string, Record<string, { requestBody?: unknown; responses: Record<string, unknown> }>>;
+    };
+    for (const [route, answer] of [
+      ['/v1/scorecards/{id}/backtest', 'BacktestDto'],
+      ['/v1/scorecards/{id}/suggested-weights', 'SuggestedWeightsDto'],
+    ] as const) {
+      const post = openapi.paths[route]!['post']!;
+      expect(JSON.stringify(post.responses['200'])).toContain(answer);
+      expect(Object.keys(post.responses)).toEqual(
+        expect.arrayContaining(
+          route.endsWith('backtest') ? ['200', '400', '404'] : ['200', '400', '404', '422'],
+        ),
+      );
+      expect(post.requestBody).toBeDefined();
+    }
+    const health = openapi.paths['/v1/accounts/{accountId}/health']?.['get'] as
+      { parameters: { name: string }[]; responses: Record<string, unknown> } | undefined;
+    expect(health?.parameters.map((p) => p.name)).toContain('asOf');
+    expect(JSON.stringify(health?.responses['200'])).toContain('HealthAsOfDto');
+  });
+
   it('round-trips the workspace settings, per workspace, and refuses invalid ones with their paths', async () => {
     const initial = await api<Record<string, unknown>>(tokenA, 'GET', '/v1/settings');
     expect(initial.status).toBe(200);

@@ -1,9 +1,16 @@
-import { Body, Delete, Headers, HttpCode, Param, Patch, Query } from '@nestjs/common';
-import { ApiOperation, ApiResponse } from '@nestjs/swagger';
+import { Body, Delete, Get, Headers, HttpCode, Param, Patch, Query } from '@nestjs/common';
+import { ApiExtraModels, ApiOperation, ApiResponse, getSchemaPath } from '@nestjs/swagger';
 import { Auth, AuthContext, CredentialStore, RequireScopes } from '@tsuzuku/platform-auth';
 import { ApiAction, ApiController, ApiRead } from '@tsuzuku/platform-runtime';
 import { AccountsService } from './accounts.service';
-import { AccountDto, AccountPageDto, HealthExplanationDto, HealthHistoryDto } from './dto/account.dto';
+import {
+  AccountDto,
+  AccountPageDto,
+  HealthAsOfDto,
+  HealthExplanationDto,
+  HealthHistoryDto,
+} from './dto/account.dto';
+import { HealthAsOfQuery } from './dto/health-as-of.query';
 import { HealthHistoryQuery } from './dto/history.query';
 import { ListAccountsQuery } from './dto/list-accounts.query';
 import { SetOverrideDto } from './dto/set-override.dto';
@@ -57,14 +64,34 @@ export class AccountsController {
     return this.accounts.account(auth.workspaceId, accountId);
   }
 
-  @ApiRead(
-    'Why the account scores what it scores: measures, what decided it, recent events and changes',
-    HealthExplanationDto,
-    ':accountId/health',
-  )
-  @ApiResponse({ status: 404, description: 'no such account in the workspace of the token' })
-  health(@Auth() auth: AuthContext, @Param('accountId') accountId: string): Promise<HealthExplanationDto> {
-    return this.accounts.explain(auth.workspaceId, accountId);
+  @Get(':accountId/health')
+  @RequireScopes('read')
+  @ApiOperation({
+    summary:
+      'Why the account scores what it scores: measures, what decided it, recent events and changes; ' +
+      'with asOf, its score, band, coverage and metric values as they stood at the end of that day',
+  })
+  @ApiExtraModels(HealthExplanationDto, HealthAsOfDto)
+  @ApiResponse({
+    status: 200,
+    description: 'HealthExplanationDto without asOf, HealthAsOfDto with it',
+    schema: {
+      oneOf: [{ $ref: getSchemaPath(HealthExplanationDto) }, { $ref: getSchemaPath(HealthAsOfDto) }],
+    },
+  })
+  @ApiResponse({ status: 400, description: 'asOf not a day that exists (YYYY-MM-DD) or a day to come' })
+  @ApiResponse({
+    status: 404,
+    description: 'no such account in the workspace of the token, or (asOf) it had no score yet then',
+  })
+  health(
+    @Auth() auth: AuthContext,
+    @Param('accountId') accountId: string,
+    @Query() query: HealthAsOfQuery,
+  ): Promise<HealthExplanationDto | HealthAsOfDto> {
+    return query.asOf === undefined
+      ? this.accounts.explain(auth.workspaceId, accountId)
+      : this.accounts.healthAsOf(auth.workspaceId, accountId, query.asOf);
   }
 
   @ApiRead(

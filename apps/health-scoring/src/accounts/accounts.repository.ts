@@ -6,6 +6,7 @@ import type { HealthBand, LifecyclePhase, TouchModel } from '@tsuzuku/contracts'
 import type { MeasureResult } from '../scorecards/domain/health-score.calculator';
 import { AccountCursor, AccountSort } from './domain/account-cursor';
 import { ScorePoint } from './domain/score-trend';
+import type { SubscriptionEvent } from '../predictions/domain/outcomes';
 
 /** An account as the API reads it, with its active override if any. */
 export interface AccountRecord {
@@ -31,6 +32,8 @@ export interface AccountRecord {
   readonly coverage: number;
   readonly scorecardId: string | null;
   readonly scoredAt: string | null;
+  /** When its last subscription ended (it keeps its health of then); null otherwise. */
+  readonly churnedAt: string | null;
   readonly override: OverrideRecord | null;
   /** The sort keys of this row, for the next page's cursor. */
   readonly scoreKey: string | null;
@@ -84,7 +87,7 @@ const ACCOUNT_COLUMNS = `a.account_id, a.name, a.plan, a.mrr::float8 AS mrr, a.s
     a.renewal_date::text AS renewal_date, a.owner, a.segment, a.industry, a.traits, a.phase,
     a.touch_model, a.first_seen_at, a.last_seen_at, a.last_sign_in_at, a.latest_nps,
     a.computed_score::float8 AS computed_score, a.score::text AS score_key, a.band,
-    a.coverage::float8 AS coverage, a.scorecard_id, a.scored_at, ${NAME_KEY} AS name_key,
+    a.coverage::float8 AS coverage, a.scorecard_id, a.scored_at, a.churned_at, ${NAME_KEY} AS name_key,
     o.id AS override_id, o.score::float8 AS override_score, o.reason AS override_reason,
     o.author AS override_author, o.created_at AS override_created_at, o.expires_at AS override_expires_at`;
 
@@ -157,6 +160,20 @@ const sql = defineStatements('health-scoring.accounts', {
     FROM health_scoring.score_history
     WHERE workspace_id = $1 AND account_id = $2
     ORDER BY at DESC, id DESC LIMIT $3`,
+  // The point in effect at a moment, and the latest point up to it that kept metric values.
+  pointAsOf: `
+    SELECT p.at, p.score::float8 AS score, p.band, p.computed_score::float8 AS computed_score,
+      p.coverage::float8 AS coverage, p.reason, v.at AS values_at, v.measures AS values
+    FROM (SELECT * FROM health_scoring.score_history
+      WHERE workspace_id = $1 AND account_id = $2 AND at <= $3 ORDER BY at DESC, id DESC LIMIT 1) p
+    LEFT JOIN LATERAL (SELECT at, measures FROM health_scoring.score_history
+      WHERE workspace_id = $1 AND account_id = $2 AND at <= $3 AND measures IS NOT NULL
+      ORDER BY at DESC, id DESC LIMIT 1) v ON true`,
+  subscriptionEvents: `
+    SELECT occurred_at, name, coalesce(detail->>'subscription_id', '') AS subscription_id
+    FROM health_scoring.account_events
+    WHERE workspace_id = $1 AND account_id = $2 AND occurred_at <= $3
+      AND name IN ('Subscription Started', 'Subscription Changed', 'Subscription Renewed', 'Subscription Cancelled')`,
   recentEvents: `
     SELECT event_id, occurred_at, name, detail FROM health_scoring.account_events
     WHERE workspace_id = $1 AND account_id = $2
@@ -260,6 +277,52 @@ export class AccountsRepository {
     return rows.map(historyOf);
   }
 
+  /**
+   * The history point in effect at a moment (the latest at or before it), with the metric values
+   * of the latest point up to then that kept them; undefined when there is no point by then.
+   */
+  async pointAsOf(
+    workspaceId: string,
+    accountId: string,
+    moment: Date,
+  ): Promise<
+    | (HistoryRecord & {
+        readonly values: Record<string, number | null> | null;
+        readonly valuesAt: string | null;
+      })
+    | undefined
+  > {
+    const rows: Row[] = await this.dataSource.query(sql.pointAsOf, [
+      workspaceId,
+      accountId,
+      moment.toISOString(),
+    ]);
+    const row = rows[0];
+    if (!row) return undefined;
+    return {
+      ...historyOf(row),
+      values: (row['values'] as Record<string, number | null> | null) ?? null,
+      valuesAt: iso(row['values_at']),
+    };
+  }
+
+  /** The account's subscription events up to a moment, in no particular order. */
+  async subscriptionEvents(
+    workspaceId: string,
+    accountId: string,
+    moment: Date,
+  ): Promise<SubscriptionEvent[]> {
+    const rows: { occurred_at: Date; name: string; subscription_id: string }[] = await this.dataSource.query(
+      sql.subscriptionEvents,
+      [workspaceId, accountId, moment.toISOString()],
+    );
+    return rows.map((r) => ({
+      at: r.occurred_at.toISOString(),
+      name: r.name,
+      subscriptionId: r.subscription_id,
+    }));
+  }
+
   /** The last `limit` events that can move the account's score, latest first. */
   async recentEvents(workspaceId: string, accountId: string, limit: number): Promise<EventRecord[]> {
     const rows: { event_id: string; occurred_at: Date; name: string; detail: Record<string, unknown> }[] =
@@ -297,6 +360,7 @@ function accountOf(r: Row): AccountRecord {
     coverage: Number(r['coverage']),
     scorecardId: r['scorecard_id'] as string | null,
     scoredAt: iso(r['scored_at']),
+    churnedAt: iso(r['churned_at']),
     override:
       r['override_id'] === null || r['override_id'] === undefined
         ? null

@@ -15,6 +15,7 @@ import {
   AccountDto,
   AccountPageDto,
   AccountSummaryDto,
+  HealthAsOfDto,
   HealthDto,
   HealthExplanationDto,
   HealthHistoryDto,
@@ -23,6 +24,7 @@ import { HealthHistoryQuery } from './dto/history.query';
 import { ListAccountsQuery } from './dto/list-accounts.query';
 import { SetOverrideDto } from './dto/set-override.dto';
 import { ReassignAccountsDto, ReassignResultDto } from './dto/assign-owner.dto';
+import { subscriptionStateOn } from '../predictions/domain/outcomes';
 
 const DEFAULT_PAGE = 50;
 const DEFAULT_HISTORY_POINTS = 500;
@@ -87,7 +89,38 @@ export class AccountsService {
       lastSignInAt: account.lastSignInAt,
       latestNps: account.latestNps,
       traits: account.traits,
+      churnedAt: account.churnedAt,
       health: { ...healthOf(account), ...trends },
+    };
+  }
+
+  /**
+   * The health as it stood at the end of a UTC day: the history point in effect then (the latest
+   * at or before it), the metric values of the latest point up to then that kept them, and the
+   * subscription state then. A day to come is refused; a day before the first point is not found.
+   */
+  async healthAsOf(workspaceId: string, accountId: string, asOf: string): Promise<HealthAsOfDto> {
+    const now = this.now();
+    if (asOf > now.toISOString().slice(0, 10)) throw AccountsException.asOfInFuture(asOf);
+    await this.found(workspaceId, accountId, now);
+    const end = new Date(Date.parse(`${asOf}T00:00:00.000Z`) + DAY_MS - 1);
+    const [point, events] = await Promise.all([
+      this.accounts.pointAsOf(workspaceId, accountId, end),
+      this.accounts.subscriptionEvents(workspaceId, accountId, end),
+    ]);
+    if (!point) throw AccountsException.noHealthAsOf(accountId, asOf);
+    return {
+      accountId,
+      asOf,
+      at: point.at,
+      score: point.score,
+      band: point.band,
+      computedScore: point.computedScore,
+      coverage: point.coverage,
+      reason: point.reason,
+      status: subscriptionStateOn(events, asOf),
+      values: point.values,
+      valuesAt: point.valuesAt,
     };
   }
 

@@ -9,6 +9,9 @@ import { AccountSubscriptions1766021310000 } from './migrations/1766021310000-ac
 import { BackfillPendingDays1766021320000 } from './migrations/1766021320000-backfill-pending-days';
 import { AccountOwner1767100000000 } from './migrations/1767100000000-account-owner';
 import { AccountTraitsAt1767500000000 } from './migrations/1767500000000-account-traits-at';
+import { ScoreHistoryMeasures1767700000000 } from './migrations/1767700000000-score-history-measures';
+import { AccountChurnedAt1767700100000 } from './migrations/1767700100000-account-churned-at';
+import { AccountEventsSubscriptions1767700200000 } from './migrations/1767700200000-account-events-subscriptions';
 
 /** The health-scoring service owns the `health_scoring` schema and nothing else. */
 export const healthScoringDatabase: ServiceDatabase = {
@@ -25,6 +28,9 @@ export const healthScoringDatabase: ServiceDatabase = {
     BackfillPendingDays1766021320000,
     AccountOwner1767100000000,
     AccountTraitsAt1767500000000,
+    ScoreHistoryMeasures1767700000000,
+    AccountChurnedAt1767700100000,
+    AccountEventsSubscriptions1767700200000,
   ],
   outbox: true,
 };

@@ -10,7 +10,7 @@ import { dayOrNull, isoOrNull, numberOrNull } from './row-values';
 const ACCOUNT_COLUMNS = `workspace_id, account_id, name, plan, mrr, seats, renewal_date::text AS renewal_date, owner, owner_at,
   segment, industry, traits, traits_at, touch_trait, phase_trait, expansion, onboarding_done, onboarding_steps_at, subscriptions,
   features_used, first_seen_at, last_seen_at, last_sign_in_at, latest_nps, latest_nps_at, phase, touch_model, computed_score, score, band,
-  coverage, scorecard_id, measures, scored_at, published_fingerprint`;
+  coverage, scorecard_id, measures, scored_at, published_fingerprint, churned_at`;
 
 const SQL = defineStatements('health-scoring.account-profiles', {
   // An account not created yet has no row to lock: without this, two replicas handling its first
@@ -34,12 +34,13 @@ const SQL = defineStatements('health-scoring.account-profiles', {
     INSERT INTO health_scoring.accounts AS a (workspace_id, account_id, name, plan, mrr, seats, renewal_date, owner, owner_at,
       segment, industry, traits, traits_at, touch_trait, phase_trait, expansion, onboarding_done, onboarding_steps_at,
       subscriptions, features_used, first_seen_at, last_seen_at, last_sign_in_at, latest_nps, latest_nps_at, phase, touch_model,
-      computed_score, score, band, coverage, scorecard_id, measures, scored_at, published_fingerprint, updated_at)
+      computed_score, score, band, coverage, scorecard_id, measures, scored_at, published_fingerprint, churned_at, updated_at)
     SELECT r.workspace_id, r.account_id, r.name, r.plan, r.mrr, r.seats, r.renewal_date, r.owner, r.owner_at, r.segment,
       r.industry, r.traits, r.traits_at, r.touch_trait, r.phase_trait, r.expansion,
       r.onboarding_done, r.onboarding_steps_at, r.subscriptions, r.features_used,
       r.first_seen_at, r.last_seen_at, r.last_sign_in_at, r.latest_nps, r.latest_nps_at, r.phase, r.touch_model,
-      r.computed_score, r.score, r.band, r.coverage, r.scorecard_id, r.measures, r.scored_at, r.published_fingerprint, now()
+      r.computed_score, r.score, r.band, r.coverage, r.scorecard_id, r.measures, r.scored_at, r.published_fingerprint, r.churned_at,
+      now()
     FROM ${recordset({
       workspace_id: 'text',
       account_id: 'text',
@@ -76,6 +77,7 @@ const SQL = defineStatements('health-scoring.account-profiles', {
       measures: 'jsonb',
       scored_at: 'timestamptz',
       published_fingerprint: 'text',
+      churned_at: 'timestamptz',
     })}
     ON CONFLICT (workspace_id, account_id) DO UPDATE SET
       name = EXCLUDED.name, plan = EXCLUDED.plan, mrr = EXCLUDED.mrr, seats = EXCLUDED.seats,
@@ -89,7 +91,7 @@ const SQL = defineStatements('health-scoring.account-profiles', {
       touch_model = EXCLUDED.touch_model, computed_score = EXCLUDED.computed_score, score = EXCLUDED.score,
       band = EXCLUDED.band, coverage = EXCLUDED.coverage, scorecard_id = EXCLUDED.scorecard_id,
       measures = EXCLUDED.measures, scored_at = EXCLUDED.scored_at,
-      published_fingerprint = EXCLUDED.published_fingerprint, updated_at = now()`,
+      published_fingerprint = EXCLUDED.published_fingerprint, churned_at = EXCLUDED.churned_at, updated_at = now()`,
   peerValues: `
     SELECT a.account_id, (x->>'value') AS value FROM health_scoring.accounts a, jsonb_array_elements(a.measures) x
     WHERE a.workspace_id = $1 AND lower(a.segment) IS NOT DISTINCT FROM lower($2) AND x->>'metric' = $3`,
@@ -141,6 +143,7 @@ function toAccountRow(r: Record<string, unknown>): AccountRow {
     measures: (r['measures'] as MeasureResult[]) ?? [],
     scoredAt: isoOrNull(r['scored_at']),
     publishedFingerprint: (r['published_fingerprint'] as string | null) ?? null,
+    churnedAt: isoOrNull(r['churned_at']),
   };
 }
 
@@ -206,6 +209,7 @@ export class AccountProfileRepository {
           measures: r.measures,
           scored_at: r.scoredAt,
           published_fingerprint: r.publishedFingerprint,
+          churned_at: r.churnedAt,
         })),
       ),
     ]);

@@ -15,12 +15,13 @@ import { AccountProfileRepository } from './account-profile.repository';
 import { AccountKey, keyOf } from './domain/account-key';
 import { accountUpdated, fingerprintOf, healthOf, movers, signalsOf } from './domain/account-payload';
 import { AccountRow } from './domain/account-row';
+import { churnMomentOf } from './domain/event-effects';
 import { Cause } from './domain/event-fold';
 import { lifecyclePhase, onboardingCompletedAt, touchModel } from './domain/lifecycle';
 import { AccountFacts, metricValues } from './domain/metrics';
 import { factsOf } from './domain/scoring-facts';
 import { RescoreOptions, StoredScorecard, scorecardFor } from './ports';
-import { HistoryPoint, ScoreHistoryRepository } from './score-history.repository';
+import { HistoryPoint, RecordedHealth, ScoreHistoryRepository } from './score-history.repository';
 import { ScoringFactsRepository } from './scoring-facts.repository';
 import { HEALTH_SCORING_SCHEMA, HEALTH_SCORING_SOURCE } from './scoring.messaging';
 import { WorkspaceInputs } from './workspace-inputs';
@@ -86,10 +87,19 @@ export class AccountScorer {
     const history: HistoryPoint[] = [];
     const peerValues: PeerValues = new Map();
     const changed: AccountRow[] = [];
+    const churning = await this.churnScores(m, keys, rows);
     for (const k of keys) {
       const key = keyOf(k);
       const row = rows.get(key);
       if (!row) continue;
+      const churnedAt = churnMomentOf(row.subscriptions);
+      if (churnedAt === null) row.churnedAt = null;
+      else if (row.churnedAt !== null && row.scoredAt !== null) {
+        // Churned before: it keeps the score it had then; only what the events said is saved.
+        changed.push(row);
+        continue;
+      }
+      const churns = churnedAt !== null && row.scoredAt !== null;
       const before = { ...row, measures: row.measures };
       const previousHealth = options.previousOf
         ? options.previousOf(key)
@@ -120,7 +130,18 @@ export class AccountScorer {
           ? override
           : undefined;
       const now = metricValues(accountFacts, asOf);
-      if (card) {
+      if (churns) {
+        // It churns now: it keeps the health it had at the moment of its churn (the last history
+        // point then, else the row's), and is not rescored until it subscribes again.
+        row.churnedAt = churnedAt;
+        const then = churning.get(key);
+        if (then) {
+          row.score = then.score;
+          row.band = then.band;
+          row.computedScore = then.computedScore;
+          row.coverage = then.coverage;
+        }
+      } else if (card) {
         const result = await this.computed(m, card, row, accountFacts, asOf, peerValues, now);
         row.computedScore = result.score;
         row.coverage = result.coverage;
@@ -136,7 +157,7 @@ export class AccountScorer {
         row.score = activeOverride ? activeOverride.score : null;
         row.band = row.score === null ? null : bandOf(row.score);
       }
-      row.scoredAt = asOf.toISOString();
+      if (!churns) row.scoredAt = asOf.toISOString();
       changed.push(row);
       const current = healthOf(row, activeOverride);
       const cause = causeOf(key);
@@ -148,7 +169,21 @@ export class AccountScorer {
       const lastPoint = facts.lastHistoryAt.get(key);
       const dailyPointDue =
         !lastPoint || lastPoint.toISOString().slice(0, 10) < asOf.toISOString().slice(0, 10);
-      if (healthMoved || dailyPointDue || options.previousOf)
+      if (churns)
+        history.push({
+          workspaceId: row.workspaceId,
+          accountId: row.accountId,
+          at: asOf.toISOString(),
+          score: row.score,
+          band: row.band,
+          computedScore: row.computedScore,
+          coverage: row.coverage,
+          reason: `churned (${cause.reason})`,
+          backfill: false,
+          // The values after the churn are not what its score stands on: none are kept.
+          measures: null,
+        });
+      else if (healthMoved || dailyPointDue || options.previousOf)
         history.push({
           workspaceId: row.workspaceId,
           accountId: row.accountId,
@@ -159,6 +194,7 @@ export class AccountScorer {
           coverage: row.coverage,
           reason: healthMoved ? cause.reason : `daily point (${cause.reason})`,
           backfill: false,
+          measures: Object.fromEntries(now),
         });
       if (healthMoved && (previousHealth || current.score !== null)) {
         const data: AccountHealthChangedData = {
@@ -185,6 +221,25 @@ export class AccountScorer {
     await this.accounts.saveMany(m, changed);
     await this.history.add(m, history);
     await enqueueOutbox(m, HEALTH_SCORING_SCHEMA, outbox);
+  }
+
+  /**
+   * For the accounts (already scored) whose last subscription has just ended, the last history
+   * point at or before the moment of their churn: the health they keep.
+   */
+  private async churnScores(
+    m: EntityManager,
+    keys: readonly AccountKey[],
+    rows: Map<string, AccountRow>,
+  ): Promise<Map<string, RecordedHealth>> {
+    const churning: { key: AccountKey; before: string }[] = [];
+    for (const k of keys) {
+      const row = rows.get(keyOf(k));
+      const at = row ? churnMomentOf(row.subscriptions) : null;
+      if (row && at !== null && row.churnedAt === null && row.scoredAt !== null)
+        churning.push({ key: k, before: new Date(Date.parse(at) + 1).toISOString() });
+    }
+    return this.history.pointsBefore(m, churning);
   }
 
   /** What the scorecard computes for the account's facts as of a moment. */

@@ -14,9 +14,11 @@ import { AccountScorer, PeerValues } from './account-scorer';
 import { BackfillRepository } from './backfill.repository';
 import { AccountKey, keyOf, sortedKeys } from './domain/account-key';
 import { healthOf, movers } from './domain/account-payload';
+import { churnMomentOf } from './domain/event-effects';
 import { AccountRow } from './domain/account-row';
 import { Cause, PastDays } from './domain/event-fold';
 import { touchModel } from './domain/lifecycle';
+import { metricValues } from './domain/metrics';
 import { endOfDay, factsAsOf } from './domain/past-facts';
 import { scorecardFor } from './ports';
 import { HistoryPoint, ScoreHistoryRepository } from './score-history.repository';
@@ -186,10 +188,17 @@ export class BackfillService {
         : null;
       let previousMeasures: readonly MeasureResult[] = [];
       const cause = causeOf(key);
+      // A churned account's past is rebuilt up to the day before its churn: from then on it keeps
+      // the score it had when it churned (the present scoring freezes it at that point).
+      const churnDay = churnMomentOf(row.subscriptions)?.slice(0, 10);
       for (const day of [...p.days].sort()) {
+        if (churnDay !== undefined && day >= churnDay) continue;
         const asOf = endOfDay(day, now);
         const accountFacts = factsAsOf(facts.get(key)!, row, ws, asOf);
-        const result = card ? await this.scorer.computed(m, card, row, accountFacts, asOf, peerValues) : null;
+        const values = metricValues(accountFacts, asOf);
+        const result = card
+          ? await this.scorer.computed(m, card, row, accountFacts, asOf, peerValues, values)
+          : null;
         const score = result?.score ?? null;
         const current: AccountHealth = {
           score,
@@ -209,6 +218,7 @@ export class BackfillService {
           coverage: current.coverage,
           reason: `backfill (${cause.reason})`,
           backfill: true,
+          measures: Object.fromEntries(values),
         });
         const moved = !previous || previous.score !== current.score || previous.band !== current.band;
         if (moved && (previous || current.score !== null)) {

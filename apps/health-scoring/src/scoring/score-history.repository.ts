@@ -15,6 +15,8 @@ export interface HistoryPoint {
   readonly coverage: number;
   readonly reason: string;
   readonly backfill: boolean;
+  /** The metric values the account had at that moment (metric → value, null without data). */
+  readonly measures: Readonly<Record<string, number | null>> | null;
 }
 
 /** The health a history point recorded. */
@@ -31,7 +33,7 @@ const SQL = defineStatements('health-scoring.score-history', {
     USING ${recordset({ workspaceId: 'text', accountId: 'text', at: 'timestamptz', backfill: 'boolean' })}
     WHERE r.backfill AND h.backfill AND h.workspace_id = r."workspaceId" AND h.account_id = r."accountId" AND h.at = r.at`,
   addPoints: `
-    INSERT INTO health_scoring.score_history (workspace_id, account_id, at, score, band, computed_score, coverage, reason, backfill)
+    INSERT INTO health_scoring.score_history (workspace_id, account_id, at, score, band, computed_score, coverage, reason, backfill, measures)
     SELECT * FROM ${recordset({
       workspaceId: 'text',
       accountId: 'text',
@@ -42,6 +44,7 @@ const SQL = defineStatements('health-scoring.score-history', {
       coverage: 'numeric',
       reason: 'text',
       backfill: 'boolean',
+      measures: 'jsonb',
     })}`,
   pointsBefore: `
     SELECT k.workspace_id, k.account_id, h.score, h.band, h.computed_score, h.coverage

@@ -90,6 +90,13 @@ export class AccountDto extends AccountSummaryDto {
   latestNps!: number | null;
   @ApiProperty({ type: Object, description: 'the traits of the last group call' })
   traits!: Record<string, unknown>;
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description:
+      'when its last subscription in force ended: it keeps the health it had then, unrescored, until it subscribes again; null otherwise',
+  })
+  churnedAt!: string | null;
   @ApiProperty({ type: HealthSummaryDto })
   declare health: HealthSummaryDto;
 }
@@ -196,4 +203,46 @@ export class HealthHistoryDto {
   trend7d!: number | null;
   @ApiProperty({ type: Number, nullable: true })
   trend30d!: number | null;
+}
+
+/** The health of an account as it stood at the end of a past day (GET …/health?asOf=). */
+export class HealthAsOfDto {
+  @ApiProperty()
+  accountId!: string;
+  @ApiProperty({
+    example: '2026-03-31',
+    description: 'the day asked for (UTC): its end is the moment answered',
+  })
+  asOf!: string;
+  @ApiProperty({
+    description: 'when the history point in effect then was written (the latest at or before it)',
+  })
+  at!: string;
+  @ApiProperty({ type: Number, nullable: true })
+  score!: number | null;
+  @ApiProperty({ enum: HEALTH_BANDS, nullable: true })
+  band!: string | null;
+  @ApiProperty({ type: Number, nullable: true })
+  computedScore!: number | null;
+  @ApiProperty({ description: "share of the scorecard's weight whose measures had data, 0-1" })
+  coverage!: number;
+  @ApiProperty({
+    description: 'what wrote the point: an event name, "daily point (sweep)", "churned (…)", …',
+  })
+  reason!: string;
+  @ApiProperty({
+    enum: ['active', 'churned', 'none'],
+    description: 'a subscription in force then; churned: it had one and none was; none: none known yet',
+  })
+  status!: 'active' | 'churned' | 'none';
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: { type: 'number', nullable: true },
+    nullable: true,
+    description:
+      'the metric values (metric → value, null without data) of the latest point at or before then that kept them; null when none did (points written before values were kept)',
+  })
+  values!: Record<string, number | null> | null;
+  @ApiProperty({ type: String, nullable: true, description: 'when the point holding `values` was written' })
+  valuesAt!: string | null;
 }

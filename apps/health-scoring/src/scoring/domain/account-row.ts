@@ -46,6 +46,11 @@ export interface AccountRow {
   scoredAt: string | null;
   /** Fingerprint of the last account.updated published for the account (see fingerprintOf). */
   publishedFingerprint: string | null;
+  /**
+   * When its last subscription in force ended (event time): it keeps the score it had then and is
+   * not rescored while this is set; null while subscribed, never subscribed, or back again.
+   */
+  churnedAt: string | null;
 }
 
 /** The row of an account first seen in an event at `firstSeenAt`: no profile, never scored. */
@@ -86,6 +91,7 @@ export function newAccount(workspaceId: string, accountId: string, firstSeenAt: 
     measures: [],
     scoredAt: null,
     publishedFingerprint: null,
+    churnedAt: null,
   };
 }
 

@@ -9,6 +9,17 @@ export function subscriptionStatusOf(
   return states.some((s) => s.active) ? 'active' : 'ended';
 }
 
+/**
+ * When the account churned, if it has: with no subscription in force, the event time of the
+ * latest subscription event (the one that ended the last); null while one is in force or none is known.
+ */
+export function churnMomentOf(
+  subscriptions: Readonly<Record<string, { readonly active: boolean; readonly at: string }>>,
+): string | null {
+  if (subscriptionStatusOf(subscriptions) !== 'ended') return null;
+  return Object.values(subscriptions).reduce((latest, s) => (s.at > latest ? s.at : latest), '');
+}
+
 /** The account profile fields a group call's traits may set. */
 export interface ProfileTraits {
   readonly name?: string;
@@ -125,12 +136,14 @@ export function effectsOf(data: CustomerEventData, occurredAt: string): EventEff
   }
   if (SUBSCRIPTION_EVENTS.has(name)) {
     const mrr = name === 'Subscription Cancelled' ? 0 : num(props['mrr']);
+    const id = str(props['subscription_id']) ?? '';
     return {
       ...base,
       trackName: name,
       ...(mrr !== undefined ? { mrr } : {}),
-      subscription: { id: str(props['subscription_id']) ?? '', active: name !== 'Subscription Cancelled' },
-      notable: { name, detail: { mrr, plan: str(props['plan']) } },
+      subscription: { id, active: name !== 'Subscription Cancelled' },
+      // The subscription's id too: the outcomes of a past period replay subscriptions from these.
+      notable: { name, detail: { mrr, plan: str(props['plan']), subscription_id: id } },
     };
   }
   if (ENGAGEMENT_EVENTS.has(name))
