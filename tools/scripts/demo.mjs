@@ -132,6 +132,9 @@ try {
   stage('report');
   const report = await flow.collectDemoReport(endpoints, token, { now, months: 6 });
   printReport(report);
+  stage('predictions: backtest, fitted model, churn model and renewal forecast');
+  const { collectPredictionReport } = require(path.join(ROOT, 'libs/demo/dist/prediction-report.js'));
+  printPredictions(await collectPredictionReport(endpoints, token, { now, months: options.months }));
   stack.printEndpoints();
   console.log(`demo finished in ${((Date.now() - started) / 1000).toFixed(0)} s`);
   if (args.exit) await stack.shutdown(0);
@@ -225,4 +228,47 @@ function printReport(report) {
 function measureValue(value) {
   if (value === null || value === undefined) return 'no data';
   return Number.isInteger(value) ? String(value) : value.toFixed(2);
+}
+
+function printPredictions(p) {
+  const pct = (n) => (n === null || n === undefined ? '—' : `${(Number(n) * 100).toFixed(1)}%`);
+  const auc = (n) => (n === null || n === undefined ? '—' : Number(n).toFixed(3));
+  console.log(
+    `\nWho churned, told apart ${p.period.horizonDays} days before: churns from ${p.period.from} to ${p.period.to}` +
+      (p.sample ? ` (${p.sample.withOutcome} churned accounts, ${p.sample.sampled} sampled)` : ''),
+  );
+  const bandRate = (row, band) => {
+    const b = row.byBand.find((x) => x.band === band);
+    return b ? `${pct(b.rate)} of ${b.count}` : '—';
+  };
+  table(
+    ['', 'AUC', 'measured on', 'churn: red', 'yellow', 'green'],
+    p.rows.map((r) => [
+      r.name,
+      auc(r.auc),
+      r.how,
+      bandRate(r, 'red'),
+      bandRate(r, 'yellow'),
+      bandRate(r, 'green'),
+    ]),
+  );
+  for (const note of p.notes) console.log(`  (${note})`);
+  const f = p.forecast;
+  const money = (n) => Math.round(Number(n)).toLocaleString('en-US');
+  console.log(
+    `\nRenewals of the next ${f.days} days: ${f.renewals}, ${money(f.renewingMrr)} MRR; expected to renew ${money(f.expectedRenewingMrr)}` +
+      (f.unpredictedRenewals > 0 ? `; ${f.unpredictedRenewals} without a prediction (not guessed)` : ''),
+  );
+  table(
+    ['account', 'renews on', 'MRR', 'churn risk', 'why'],
+    f.atRisk.map((r) => [
+      r.accountId,
+      r.renewalDate,
+      money(r.mrr),
+      pct(r.churnProbability),
+      r.topContributions
+        .map((c) => `${c.label} (${c.contribution >= 0 ? '+' : ''}${c.contribution.toFixed(2)})`)
+        .join('; '),
+    ]),
+  );
 }

@@ -2,3 +2,4 @@ export * from './customer-base';
 export * from './demo-flow';
 export * from './pipeline';
 export * from './workspace-cli';
+export * from './prediction-report';
