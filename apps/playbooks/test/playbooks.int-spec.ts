@@ -111,6 +111,7 @@ describe('playbooks', () => {
     expect(list.body.nextCursor).toBeNull();
     expect(list.body.items.map((p) => p.template).sort()).toEqual([
       'adoption-risk',
+      'churn-risk',
       'expansion',
       'onboarding-high-touch',
       'onboarding-tech-touch',

@@ -7,6 +7,9 @@ DELETE FROM reporting.account_attributes WHERE workspace_id = $1;
 -- reporting.read-models.delete_account_months
 DELETE FROM reporting.account_months WHERE workspace_id = $1;
 
+-- reporting.read-models.delete_account_outlook
+DELETE FROM reporting.account_outlook WHERE workspace_id = $1;
+
 -- reporting.read-models.delete_accounts
 DELETE FROM reporting.accounts WHERE workspace_id = $1;
 
@@ -56,4 +59,4 @@ DELETE FROM reporting.survey_responses WHERE workspace_id = $1;
 DELETE FROM reporting.inbox WHERE consumer = $1 AND event_id = ANY($2);
 
 -- reporting.read-models.truncate
-TRUNCATE reporting.inbox, reporting.subscription_events, reporting.attribute_changes, reporting.account_attributes, reporting.accounts, reporting.survey_responses, reporting.nps_latest, reporting.activity_user_days, reporting.activity_users, reporting.activity_accounts, reporting.activity_totals, reporting.band_changes, reporting.alerts, reporting.playbook_runs, reporting.mrr_movements, reporting.conversion_errors, reporting.account_months, reporting.month_totals;
+TRUNCATE reporting.inbox, reporting.subscription_events, reporting.attribute_changes, reporting.account_attributes, reporting.accounts, reporting.survey_responses, reporting.nps_latest, reporting.activity_user_days, reporting.activity_users, reporting.activity_accounts, reporting.activity_totals, reporting.band_changes, reporting.alerts, reporting.playbook_runs, reporting.mrr_movements, reporting.conversion_errors, reporting.account_months, reporting.month_totals, reporting.account_outlook;

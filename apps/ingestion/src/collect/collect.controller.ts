@@ -288,11 +288,14 @@ export class CollectController {
       });
     this.inFlight++;
     const release = this.load.hold(calls);
+    let succeeded = false;
     try {
-      return await work(credential.workspaceId);
+      const result = await work(credential.workspaceId);
+      succeeded = true;
+      return result;
     } finally {
       this.inFlight--;
-      release();
+      release(succeeded);
     }
   }
 }

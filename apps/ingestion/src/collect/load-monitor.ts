@@ -1,5 +1,5 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { Admin } from 'kafkajs';
 import { Topic } from '@tsuzuku/contracts';
 import { BackgroundJobs } from '@tsuzuku/platform-database';
@@ -9,6 +9,8 @@ import { Admission, AdmissionLimits, LoadSignals, admission } from './domain/adm
 
 /** The event-loop delay is read over windows of this length. */
 const LOOP_WINDOW_MS = 500;
+/** The answer time is read over windows of this length. */
+const ANSWER_WINDOW_MS = 500;
 /** A lag reading older than this many reading intervals is no longer trusted (Kafka unreachable). */
 const LAG_STALE_INTERVALS = 5;
 
@@ -32,6 +34,11 @@ export class LoadMonitor implements OnApplicationBootstrap, OnApplicationShutdow
   private loopWindowStart = 0;
   private loopDelayMs = 0;
   private pending = 0;
+  private stopped = false;
+  // Answer times (ms) of the requests answered with success in the current window, and the p90 of the last one.
+  private answers: number[] = [];
+  private answerWindowStart = 0;
+  private answerMs = 0;
   private lag: { value: number; rate: number | null; at: number } | null = null;
   private readonly previous = new Map<string, GroupReading>();
   private admin?: Admin;
@@ -46,6 +53,7 @@ export class LoadMonitor implements OnApplicationBootstrap, OnApplicationShutdow
     this.limits = {
       maxEventLoopDelayMs: config.OVERLOAD_MAX_EVENT_LOOP_DELAY_MS,
       maxPendingEvents: config.OVERLOAD_MAX_PENDING_EVENTS,
+      maxAnswerMs: config.OVERLOAD_MAX_ANSWER_MS,
       lagSoftLimit: config.OVERLOAD_LAG_SOFT_LIMIT,
       lagHardLimit: config.OVERLOAD_LAG_HARD_LIMIT,
     };
@@ -54,6 +62,7 @@ export class LoadMonitor implements OnApplicationBootstrap, OnApplicationShutdow
   onApplicationBootstrap(): void {
     this.loop.enable();
     this.loopWindowStart = performance.now();
+    this.answerWindowStart = this.loopWindowStart;
     if (this.config.OVERLOAD_LAG_GROUPS.length === 0) return;
     this.jobs.schedule({
       name: 'downstream-lag',
@@ -64,6 +73,7 @@ export class LoadMonitor implements OnApplicationBootstrap, OnApplicationShutdow
   }
 
   async onApplicationShutdown(): Promise<void> {
+    this.stopped = true;
     this.loop.disable();
     await this.admin?.disconnect().catch(() => undefined);
   }
@@ -73,14 +83,20 @@ export class LoadMonitor implements OnApplicationBootstrap, OnApplicationShutdow
     return admission(events, this.signals(), this.limits, Math.random());
   }
 
-  /** Counts a taken request's events until `release` is called (when it is answered). */
-  hold(events: number): () => void {
+  /**
+   * Counts a taken request's events until `release` is called when it is answered; the time it
+   * took counts in the answer time when it succeeded (a failure, Kafka's outage say, is not a
+   * queue: it is answered 503 apart).
+   */
+  hold(events: number): (succeeded: boolean) => void {
     this.pending += events;
+    const taken = performance.now();
     let released = false;
-    return () => {
+    return (succeeded) => {
       if (released) return;
       released = true;
       this.pending -= events;
+      if (succeeded) this.answers.push(performance.now() - taken);
     };
   }
 
@@ -92,11 +108,19 @@ export class LoadMonitor implements OnApplicationBootstrap, OnApplicationShutdow
       this.loop.reset();
       this.loopWindowStart = now;
     }
+    if (now - this.answerWindowStart >= ANSWER_WINDOW_MS) {
+      // p90 of the window's answers; a window without any leaves no wait to report.
+      const sorted = this.answers.sort((a, b) => a - b);
+      this.answerMs = sorted.length > 0 ? sorted[Math.ceil(0.9 * sorted.length) - 1]! : 0;
+      this.answers = [];
+      this.answerWindowStart = now;
+    }
     const fresh =
       this.lag !== null && now - this.lag.at <= LAG_STALE_INTERVALS * this.config.OVERLOAD_LAG_EVERY_MS;
     return {
       eventLoopDelayMs: this.loopDelayMs,
       pendingEvents: this.pending,
+      answerMs: this.answerMs,
       downstreamLag: fresh ? this.lag!.value : null,
       downstreamRate: fresh ? this.lag!.rate : null,
     };
@@ -104,10 +128,16 @@ export class LoadMonitor implements OnApplicationBootstrap, OnApplicationShutdow
 
   /** Reads the lag of the watched groups on cs.events.v1; the slowest one counts. */
   private async readLag(): Promise<void> {
+    if (this.stopped) return;
     try {
       if (!this.admin) {
         const admin = this.connection.kafka.admin();
         await admin.connect();
+        // Connected after the shutdown began: nothing may stay open behind it.
+        if (this.stopped) {
+          await admin.disconnect();
+          return;
+        }
         this.admin = admin;
       }
       const at = performance.now();

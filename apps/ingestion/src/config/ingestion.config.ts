@@ -88,6 +88,15 @@ export class IngestionConfig extends ServiceConfig {
   OVERLOAD_MAX_PENDING_EVENTS = 10_000;
 
   /**
+   * Overload: the answer time (p90 over the last half second of requests answered with success)
+   * from which a growing share of requests is refused, all of them at twice it.
+   */
+  @ToNumber()
+  @IsInt()
+  @Min(10)
+  OVERLOAD_MAX_ANSWER_MS = 500;
+
+  /**
    * Overload: the lag of the slowest of OVERLOAD_LAG_GROUPS on cs.events.v1 from which a growing
    * share of requests is refused, and the lag from which all of them are.
    */

@@ -5,6 +5,7 @@ import { ReportingAttributeVersions1765000000000 } from './migrations/1765000000
 import { BackgroundLeases1765200000000 } from './migrations/1765200000000-background-leases';
 import { ReportingPlanSlice1766021310000 } from './migrations/1766021310000-reporting-plan-slice';
 import { ReportingCaseInsensitiveSlices1767400000000 } from './migrations/1767400000000-reporting-case-insensitive-slices';
+import { ReportingRenewalForecast1767720000000 } from './migrations/1767720000000-reporting-renewal-forecast';
 
 /** The reporting service owns the `reporting` schema and nothing else. */
 export const reportingDatabase: ServiceDatabase = {
@@ -17,5 +18,6 @@ export const reportingDatabase: ServiceDatabase = {
     BackgroundLeases1765200000000,
     ReportingPlanSlice1766021310000,
     ReportingCaseInsensitiveSlices1767400000000,
+    ReportingRenewalForecast1767720000000,
   ],
 };

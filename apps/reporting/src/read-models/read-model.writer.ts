@@ -4,6 +4,8 @@ import { DataSource } from 'typeorm';
 import { AnyEventEnvelope } from '@tsuzuku/contracts';
 import { claimInbox } from '@tsuzuku/platform-database';
 import { reportingDatabase } from '../database/reporting.database';
+import { outlookOf } from '../forecasts/domain/renewal-forecast';
+import { AccountOutlookRepository } from './account-outlook.repository';
 import { ActivityRecorder } from './activity.recorder';
 import { AlertsRepository } from './alerts.repository';
 import { AttributesRepository } from './attributes.repository';
@@ -37,6 +39,7 @@ export class ReadModelWriter {
     private readonly playbookRuns: PlaybookRunsRepository,
     private readonly surveys: SurveysRepository,
     private readonly mrr: MrrRepository,
+    private readonly outlook: AccountOutlookRepository,
   ) {}
 
   async apply(envelopes: readonly AnyEventEnvelope[], now = Date.now()): Promise<void> {
@@ -68,6 +71,11 @@ export class ReadModelWriter {
         for (const account of accountsWithNewVersions(changes.facts, stored)) touch(ws, account);
         await this.mrr.recordProfiles(m, ws, changes.profiles);
       }
+      // The renewal forecast's present: each account's renewal date and churn prediction.
+      await this.outlook.upsert(
+        m,
+        rows.accountUpdates.map(outlookOf).filter((o) => o !== undefined),
+      );
 
       await this.bandChanges.insert(m, rows.bandChanges);
       for (const change of rows.runsAndAlerts) {

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { SettingsStoreModule } from '../settings/settings-store.module';
+import { AccountOutlookRepository } from './account-outlook.repository';
 import { ActivityRecorder } from './activity.recorder';
 import { ActivityRepository } from './activity.repository';
 import { MrrDeriver } from './mrr.deriver';
@@ -16,6 +17,7 @@ import { ReadModelsRepository } from './read-models.repository';
 @Module({
   imports: [SettingsStoreModule],
   providers: [
+    AccountOutlookRepository,
     ReadModelWriter,
     MrrDeriver,
     MrrRepository,

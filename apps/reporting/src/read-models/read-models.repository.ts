@@ -3,7 +3,10 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { defineStatements } from '@tsuzuku/platform-database';
 
-/** Every table of the read models (the inbox first): what a rebuild empties. */
+/**
+ * Every table of the read models (the inbox first): what a rebuild empties. The recorded renewal
+ * forecasts are not among them: what was forecast on a past day cannot be derived again.
+ */
 export const READ_MODEL_TABLES = [
   'inbox',
   'subscription_events',
@@ -23,6 +26,7 @@ export const READ_MODEL_TABLES = [
   'conversion_errors',
   'account_months',
   'month_totals',
+  'account_outlook',
 ] as const;
 
 const WORKSPACE_TABLES = READ_MODEL_TABLES.filter((t) => t !== 'inbox');

@@ -10,6 +10,7 @@ import {
 } from '@tsuzuku/platform-testing';
 import { reportingDatabase } from '../../src/database/reporting.database';
 import { parseMonth } from '../../src/kpis/domain/month';
+import { AccountOutlookRepository } from '../../src/read-models/account-outlook.repository';
 import { ActivityRecorder } from '../../src/read-models/activity.recorder';
 import { ActivityRepository } from '../../src/read-models/activity.repository';
 import { AlertsRepository } from '../../src/read-models/alerts.repository';
@@ -110,6 +111,7 @@ describe('KPIs on Postgres (medium)', () => {
       new PlaybookRunsRepository(ds),
       new SurveysRepository(),
       mrr,
+      new AccountOutlookRepository(),
     );
     kpis = new KpiService(
       new KpiRepository(ds),

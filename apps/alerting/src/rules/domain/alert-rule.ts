@@ -64,6 +64,16 @@ export interface ExpansionSignalParams {
   readonly promoterMinScore: number | null;
 }
 
+/**
+ * churn_risk_above: the churn model's probability (account.updated's churnRisk) above
+ * `probability`, 0-1. No prediction (no model, or none for the account yet) never raises.
+ */
+export interface ChurnRiskAboveParams {
+  readonly probability: number;
+  /** How many of the prediction's contributions the alert explains itself by (biggest first). */
+  readonly topContributions: number;
+}
+
 /** The parameters of each rule type. */
 export interface RuleParamsByType {
   score_below: ScoreBelowParams;
@@ -75,6 +85,7 @@ export interface RuleParamsByType {
   renewal_risk: RenewalRiskParams;
   onboarding_stalled: OnboardingStalledParams;
   expansion_signal: ExpansionSignalParams;
+  churn_risk_above: ChurnRiskAboveParams;
 }
 
 /** Which accounts a rule watches; an empty list means every value. */

@@ -69,5 +69,12 @@ export function defaultRules(): RuleDefinition[] {
       cooldownMinutes: 30 * DAY_MINUTES,
       params: { seatUsagePercent: 90, promoterMinScore: 9 },
     },
+    {
+      ...base,
+      name: 'Churn risk above 50%',
+      type: 'churn_risk_above',
+      severity: 'high',
+      params: { probability: 0.5, topContributions: 3 },
+    },
   ];
 }

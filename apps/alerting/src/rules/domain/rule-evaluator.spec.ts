@@ -342,7 +342,90 @@ const cases: Case[] = [
     account: account({ seats: null, signals: { latestNps: null } }),
     outcome: 'no_data',
   },
+  // churn_risk_above
+  {
+    name: 'churn_risk_above: a probability above the threshold',
+    rule: { type: 'churn_risk_above', params: { probability: 0.5, topContributions: 2 } },
+    account: account({ churnRisk: churnRisk(0.51) }),
+    outcome: 'met',
+    evidence: { probability: 0.51, threshold: 0.5, horizonDays: 90, modelId: 'model-1' },
+  },
+  {
+    name: 'churn_risk_above: exactly at the threshold is not above it',
+    rule: { type: 'churn_risk_above', params: { probability: 0.5, topContributions: 2 } },
+    account: account({ churnRisk: churnRisk(0.5) }),
+    outcome: 'not_met',
+  },
+  {
+    name: 'churn_risk_above: no model for the workspace (null)',
+    rule: { type: 'churn_risk_above', params: { probability: 0.01, topContributions: 2 } },
+    account: account({ churnRisk: null }),
+    outcome: 'no_data',
+  },
+  {
+    name: 'churn_risk_above: a message from before predictions existed (absent)',
+    rule: { type: 'churn_risk_above', params: { probability: 0.01, topContributions: 2 } },
+    account: account(),
+    outcome: 'no_data',
+  },
 ];
+
+/** A prediction whose contributions are out of order, with one lowering the risk. */
+function churnRisk(probability: number): NonNullable<AccountUpdatedData['churnRisk']> {
+  return {
+    probability,
+    horizonDays: 90,
+    modelId: 'model-1',
+    trainedAt: '2026-06-01T00:00:00.000Z',
+    cutoff: '2026-03-03',
+    contributions: [
+      { feature: 'latest_nps', label: 'Latest NPS answer', value: 9, contribution: -0.9 },
+      { feature: 'open_p1_tickets', label: 'Open P1 tickets', value: 2, contribution: 0.4 },
+      {
+        feature: 'days_since_last_sign_in',
+        label: 'Days since the last sign-in',
+        value: 45,
+        contribution: 1.25,
+      },
+      {
+        feature: 'seats_active_30d',
+        label: 'Seats active in the last 30 days',
+        value: null,
+        contribution: 0.1,
+      },
+    ],
+  };
+}
+
+describe('churn_risk_above', () => {
+  const rule: RuleCondition = { type: 'churn_risk_above', params: { probability: 0.5, topContributions: 2 } };
+
+  it('explains the alert by the contributions that raise the risk most, biggest first', () => {
+    const result = evaluateRule(rule, account({ churnRisk: churnRisk(0.72) }), [], NOW);
+    expect(result).toMatchObject({
+      outcome: 'met',
+      summary:
+        'Churn risk 72% within 90 days (above 50%): Days since the last sign-in = 45 (+1.25); Open P1 tickets = 2 (+0.4)',
+      evidence: { topContributions: 'Days since the last sign-in = 45 (+1.25); Open P1 tickets = 2 (+0.4)' },
+    });
+  });
+
+  it('raises only strictly above the threshold, whatever the threshold', () => {
+    for (const threshold of [0.05, 0.3, 0.5, 0.77, 0.95])
+      for (const probability of [0, 0.049, 0.3, 0.3001, 0.5, 0.76, 0.9, 1]) {
+        const r: RuleCondition = {
+          type: 'churn_risk_above',
+          params: { probability: threshold, topContributions: 3 },
+        };
+        const outcome = evaluateRule(r, account({ churnRisk: churnRisk(probability) }), [], NOW).outcome;
+        expect([threshold, probability, outcome]).toEqual([
+          threshold,
+          probability,
+          probability > threshold ? 'met' : 'not_met',
+        ]);
+      }
+  });
+});
 
 describe('evaluateRule', () => {
   it.each(cases)('$name', ({ rule, account: a, history, outcome, evidence }) => {

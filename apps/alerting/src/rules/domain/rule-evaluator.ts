@@ -1,5 +1,6 @@
-import { AccountUpdatedData } from '@tsuzuku/contracts';
+import { AccountUpdatedData, ChurnRiskContribution } from '@tsuzuku/contracts';
 import {
+  ChurnRiskAboveParams,
   ExpansionSignalParams,
   InactivityParams,
   NpsDetractorParams,
@@ -69,6 +70,8 @@ export function evaluateRule(
       return onboardingStalled(condition.params, account, now);
     case 'expansion_signal':
       return expansionSignal(condition.params, account);
+    case 'churn_risk_above':
+      return churnRiskAbove(condition.params, account);
   }
 }
 
@@ -209,6 +212,50 @@ function expansionSignal(p: ExpansionSignalParams, a: AccountUpdatedData): Evalu
   if (npsKnown && latestNps! >= p.promoterMinScore!)
     return met(evidence, `NPS promoter (answered ${latestNps})`);
   return notMet(evidence, 'No expansion signal');
+}
+
+/**
+ * The churn model's probability above the threshold. The alert explains itself by the features
+ * that raise the probability most (positive contributions, biggest first): what lowers the risk
+ * is no reason for the alert. An account without a prediction has no data: nothing is raised, and
+ * an open alert is left as it is (as for every rule's missing data).
+ */
+function churnRiskAbove(p: ChurnRiskAboveParams, a: AccountUpdatedData): Evaluation {
+  const risk = a.churnRisk ?? null;
+  if (risk === null) return noData('the account has no churn prediction (no model, or none yet)');
+  const percent = round1(risk.probability * 100);
+  const drivers = topRiskDrivers(risk.contributions, p.topContributions);
+  const evidence = {
+    probability: risk.probability,
+    threshold: p.probability,
+    horizonDays: risk.horizonDays,
+    modelId: risk.modelId,
+    trainedAt: risk.trainedAt,
+    topContributions: drivers.map(describeContribution).join('; ') || null,
+  };
+  const within = `within ${risk.horizonDays} days`;
+  if (risk.probability > p.probability) {
+    const why = drivers.length > 0 ? `: ${drivers.map(describeContribution).join('; ')}` : '';
+    return met(evidence, `Churn risk ${percent}% ${within} (above ${round1(p.probability * 100)}%)${why}`);
+  }
+  return notMet(evidence, `Churn risk ${percent}% ${within}`);
+}
+
+/** The contributions that raise the churn probability, biggest first, at most `count`. */
+export function topRiskDrivers(
+  contributions: readonly ChurnRiskContribution[],
+  count: number,
+): ChurnRiskContribution[] {
+  return contributions
+    .filter((c) => c.contribution > 0)
+    .sort((x, y) => y.contribution - x.contribution || (x.feature < y.feature ? -1 : 1))
+    .slice(0, count);
+}
+
+function describeContribution(c: ChurnRiskContribution): string {
+  const label = c.label || c.feature;
+  const value = c.value === null ? 'no data' : String(Math.round(c.value * 1000) / 1000);
+  return `${label} = ${value} (+${Math.round(c.contribution * 100) / 100})`;
 }
 
 function dayOf(ms: number): string {

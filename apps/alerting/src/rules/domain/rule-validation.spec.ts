@@ -90,6 +90,28 @@ describe('parseRuleDefinition', () => {
       },
       ['params'],
     ],
+    [{ name: 'x', type: 'churn_risk_above', severity: 'high', params: {} }, ['params.probability']],
+    [
+      { name: 'x', type: 'churn_risk_above', severity: 'high', params: { probability: 50 } },
+      ['params.probability'],
+    ],
+    [
+      { name: 'x', type: 'churn_risk_above', severity: 'high', params: { probability: 1 } },
+      ['params.probability'],
+    ],
+    [
+      { name: 'x', type: 'churn_risk_above', severity: 'high', params: { probability: 0 } },
+      ['params.probability'],
+    ],
+    [
+      {
+        name: 'x',
+        type: 'churn_risk_above',
+        severity: 'high',
+        params: { probability: '0.5', topContributions: 0, days: 90 },
+      },
+      ['params.probability', 'params.topContributions', 'params.days'],
+    ],
     [
       { name: 'x', type: 'inactivity', severity: 'info', params: 'soon', enabled: 'yes' },
       ['params', 'enabled'],
@@ -99,6 +121,16 @@ describe('parseRuleDefinition', () => {
     expect(parsed.ok).toBe(false);
     if (parsed.ok) return;
     expect(parsed.problems.map((p) => p.path).sort()).toEqual([...paths].sort());
+  });
+
+  it('reads a churn_risk_above threshold as a probability, with 3 contributions by default', () => {
+    const parsed = parseRuleDefinition({
+      name: 'Likely to churn',
+      type: 'churn_risk_above',
+      severity: 'high',
+      params: { probability: 0.35 },
+    });
+    expect(parsed).toMatchObject({ ok: true, rule: { params: { probability: 0.35, topContributions: 3 } } });
   });
 
   it('refuses a body that is not an object', () => {

@@ -189,6 +189,19 @@ const PARAMS: { readonly [T in AlertRuleType]: { keys: readonly string[]; read: 
       return { seatUsagePercent, promoterMinScore };
     },
   },
+  churn_risk_above: {
+    keys: ['probability', 'topContributions'],
+    read: (r) => {
+      const probability = r.number('probability', 0, 1);
+      // Above 0 alerts on nearly every prediction and above 1 on none: both are mistakes.
+      if (probability === 0 || probability === 1)
+        r.problems.push({ path: 'params.probability', message: 'must be above 0 and below 1' });
+      return {
+        probability,
+        topContributions: r.number('topContributions', 1, 10, { integer: true, fallback: 3 }),
+      };
+    },
+  },
 };
 
 const RULE_KEYS = ['name', 'type', 'params', 'severity', 'scope', 'enabled', 'cooldownMinutes', 'graceDays'];

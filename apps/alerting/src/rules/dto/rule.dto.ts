@@ -22,7 +22,8 @@ const PARAMS_DOC = [
   'ticket_spike {count: integer >= 1, days: 1-30, anyP1: boolean (default false)};',
   "renewal_risk {days: 1-730, bands: ('red'|'yellow'|'green')[] (default red, yellow)};",
   'onboarding_stalled {percent: 1-100 (default 100), days: 1-365};',
-  'expansion_signal {seatUsagePercent: 1-1000 | null (default 90), promoterMinScore: 0-10 | null (default 9)}.',
+  'expansion_signal {seatUsagePercent: 1-1000 | null (default 90), promoterMinScore: 0-10 | null (default 9)};',
+  "churn_risk_above {probability: above 0 and below 1 (the churn model's probability within its horizon), topContributions: 1-10 (default 3)}.",
 ].join(' ');
 
 /** A rule as created or replaced (validated by the rule parser, which reports every field path). */

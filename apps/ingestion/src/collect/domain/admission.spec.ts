@@ -3,10 +3,17 @@ import { AdmissionLimits, LoadSignals, admission } from './admission';
 const limits: AdmissionLimits = {
   maxEventLoopDelayMs: 300,
   maxPendingEvents: 1_000,
+  maxAnswerMs: 500,
   lagSoftLimit: 10_000,
   lagHardLimit: 30_000,
 };
-const calm: LoadSignals = { eventLoopDelayMs: 5, pendingEvents: 0, downstreamLag: 0, downstreamRate: 5_000 };
+const calm: LoadSignals = {
+  eventLoopDelayMs: 5,
+  pendingEvents: 0,
+  answerMs: 40,
+  downstreamLag: 0,
+  downstreamRate: 5_000,
+};
 
 describe('admission', () => {
   it('takes every request while nothing is over its limit', () => {
@@ -34,6 +41,26 @@ describe('admission', () => {
     });
     // Bigger than the whole allowance, with nothing else in progress: taken.
     expect(admission(5_000, { ...calm, pendingEvents: 0 }, limits, 0.5).admit).toBe(true);
+  });
+
+  it('refuses a share of requests growing with the answer time past its target, all at twice it', () => {
+    const share = (answerMs: number) =>
+      Array.from({ length: 1_000 }, (_, i) => i / 1_000).filter(
+        (d) => !admission(1, { ...calm, answerMs }, limits, d).admit,
+      ).length / 1_000;
+    for (const answerMs of [500, 600, 750, 900])
+      expect(share(answerMs)).toBeCloseTo(
+        Math.max(0, (answerMs - limits.maxAnswerMs) / limits.maxAnswerMs),
+        2,
+      );
+    expect(share(1_000)).toBe(1);
+    expect(share(5_000)).toBe(1);
+    expect(admission(1, { ...calm, answerMs: 1_000 }, limits, 0.5)).toEqual({
+      admit: false,
+      signal: 'answer_time',
+      retryAfterSeconds: 1,
+      detail: 'requests take 1000 ms to be answered (refusing from 500 ms)',
+    });
   });
 
   it('refuses a share of requests growing linearly from the soft to the hard lag limit', () => {

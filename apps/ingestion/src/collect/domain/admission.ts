@@ -11,6 +11,8 @@ export interface LoadSignals {
   readonly eventLoopDelayMs: number;
   /** Events of requests taken and not answered yet (in validation, deduplication or on their way to Kafka). */
   readonly pendingEvents: number;
+  /** p90 of the time taken requests needed to be answered (with success) over the last window, in ms. */
+  readonly answerMs: number;
   /** Events on cs.events.v1 that the slowest consumer group of the pipeline has not processed; null when unknown. */
   readonly downstreamLag: number | null;
   /** Events per second that group processed lately (its committed offsets' progress); null when unknown. */
@@ -22,13 +24,15 @@ export interface AdmissionLimits {
   readonly maxEventLoopDelayMs: number;
   /** A request that would take the events pending past this is refused. */
   readonly maxPendingEvents: number;
+  /** From this answer time on, a growing share of requests is refused, all of them at twice it. */
+  readonly maxAnswerMs: number;
   /** From this lag on, a growing share of requests is refused ... */
   readonly lagSoftLimit: number;
   /** ... and from this one, all of them. */
   readonly lagHardLimit: number;
 }
 
-export type OverloadSignal = 'event_loop_delay' | 'pending_events' | 'downstream_lag';
+export type OverloadSignal = 'event_loop_delay' | 'pending_events' | 'answer_time' | 'downstream_lag';
 
 export type Admission =
   | { readonly admit: true }
@@ -46,7 +50,8 @@ const MAX_RETRY_AFTER_S = 30;
 const clampRetry = (seconds: number) => Math.min(MAX_RETRY_AFTER_S, Math.max(1, Math.ceil(seconds)));
 
 /**
- * The decision for a request of `events` events. Between the soft and the hard lag limit a
+ * The decision for a request of `events` events. Past the answer-time target, and between the
+ * soft and the hard lag limit, a
  * request is refused with a probability that grows linearly from 0 to 1 (`draw` is uniform in
  * [0, 1)), so the rate taken eases down to what the consumers drain instead of swinging between
  * all and nothing. Retry-After: 1 s for this process's own load (it clears as soon as the
@@ -75,6 +80,18 @@ export function admission(
       retryAfterSeconds: 1,
       detail: `${signals.pendingEvents} events are already in progress (at most ${limits.maxPendingEvents})`,
     };
+  // The queue in front of Kafka and the ledger: answers slower than the target mean requests
+  // wait; refusing a share of the new ones (all at twice the target) brings the wait back down.
+  if (signals.answerMs > limits.maxAnswerMs) {
+    const share = Math.min(1, (signals.answerMs - limits.maxAnswerMs) / limits.maxAnswerMs);
+    if (draw < share)
+      return {
+        admit: false,
+        signal: 'answer_time',
+        retryAfterSeconds: 1,
+        detail: `requests take ${Math.round(signals.answerMs)} ms to be answered (refusing from ${limits.maxAnswerMs} ms)`,
+      };
+  }
   const lag = signals.downstreamLag;
   if (lag === null || lag < limits.lagSoftLimit) return { admit: true };
   const share =

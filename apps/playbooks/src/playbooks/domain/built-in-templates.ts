@@ -134,6 +134,33 @@ export const BUILT_IN_TEMPLATES: readonly BuiltInTemplate[] = [
     },
   },
   {
+    key: 'churn-risk',
+    definition: {
+      name: 'Churn risk',
+      description:
+        "The churn model puts the account above the churn_risk_above rule's threshold: a CSM call within two days on what raises the risk; when the alert resolves first, the run exits and the call task is skipped.",
+      enabled: true,
+      trigger: { type: 'alert_raised', ruleType: 'churn_risk_above' },
+      audience: {},
+      steps: [
+        {
+          id: 'save-call',
+          type: 'task',
+          title: 'Churn risk: review what drives it and call the customer',
+          description:
+            'The churn model predicts this account may churn. Its churn_risk_above alert lists the features that raise the risk most: go through them with the customer and agree a save plan.',
+          dueInDays: 2,
+          priority: 'high',
+        },
+        // The run stays with the task until it is done (or 30 days), so that the exit can close it.
+        { id: 'until-done', type: 'wait', until: { taskDone: 'save-call' }, timeout: 'P30D' },
+      ],
+      // The probability fell back under the threshold: the open task closes as skipped.
+      exit: [{ alertResolved: true }],
+      holdoutPercent: 0,
+    },
+  },
+  {
     key: 'renewal-review',
     definition: {
       name: 'Renewal: 90-day review',

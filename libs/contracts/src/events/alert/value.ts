@@ -1,4 +1,7 @@
-/** The conditions alerting watches; expansion_signal is the positive one. */
+/**
+ * The conditions alerting watches; expansion_signal is the positive one. churn_risk_above reads
+ * account.updated's churnRisk (the workspace churn model's probability).
+ */
 export const ALERT_RULE_TYPES = [
   'score_below',
   'score_drop',
@@ -9,6 +12,7 @@ export const ALERT_RULE_TYPES = [
   'renewal_risk',
   'onboarding_stalled',
   'expansion_signal',
+  'churn_risk_above',
 ] as const;
 export type AlertRuleType = (typeof ALERT_RULE_TYPES)[number];
 
