@@ -1,0 +1,119 @@
+import { CHURN_HORIZON_DAYS, MIN_CHURNED_ACCOUNTS, predictChurn, trainChurnModel } from './churn-model';
+import { AccountTimeline, ValueSnapshot, addDays } from './training-set';
+
+/** A small deterministic generator (mulberry32), so the planted data is the same on every run. */
+function random(seed: number): () => number {
+  let a = seed;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const FROM = '2025-01-01';
+const CUTOFF = '2026-01-01';
+
+/**
+ * Accounts whose daily hazard of churning falls with `logins` (the planted signal); `noise` has no
+ * effect. `leak` is 1 from the churn day on: known only once the outcome has happened.
+ */
+function plantedTimelines(count: number, seed: number, until = '2026-06-30'): AccountTimeline[] {
+  const next = random(seed);
+  const timelines: AccountTimeline[] = [];
+  for (let i = 0; i < count; i += 1) {
+    const logins = next() * 10;
+    const noise = next() * 10;
+    const monthlyChurn = 1 / (1 + Math.exp(-(-1 - 0.6 * (logins - 5))));
+    let churnedOn: string | null = null;
+    const snapshots: ValueSnapshot[] = [];
+    for (let day = FROM; day <= until; day = addDays(day, 7)) {
+      if (churnedOn === null && day > FROM && next() < monthlyChurn / 4.3) churnedOn = day;
+      snapshots.push({ day, values: { logins, noise, leak: churnedOn === null ? 0 : 1 } });
+      if (churnedOn !== null) break;
+    }
+    timelines.push({ accountId: `a${i}`, snapshots, churnedOn });
+  }
+  return timelines;
+}
+
+describe('churn model', () => {
+  it('recovers the sign and order of size of a planted signal', () => {
+    const result = trainChurnModel({
+      timelines: plantedTimelines(300, 7),
+      measures: ['logins', 'noise'],
+      cutoff: CUTOFF,
+      from: FROM,
+    });
+    if (result.kind !== 'model') throw new Error(result.reason);
+    const coefficient = (name: string) => result.model.coefficients[result.model.features.indexOf(name)]!;
+    // Fewer logins, more churn: a negative coefficient, far larger than the noise's.
+    expect(coefficient('logins')).toBeLessThan(-0.5);
+    expect(Math.abs(coefficient('noise'))).toBeLessThan(Math.abs(coefficient('logins')) / 4);
+    // Survivors of later months have more logins, so the later range is narrower: lower, above chance.
+    expect(result.holdoutAuc!).toBeGreaterThan(0.6);
+    expect(result.crossValidatedAuc!).toBeGreaterThan(0.7);
+    expect(result.horizonDays).toBe(CHURN_HORIZON_DAYS);
+  });
+
+  it('never sees a feature known only after the outcome, nor anything after the cutoff', () => {
+    const timelines = plantedTimelines(300, 11);
+    const withLeak = trainChurnModel({ timelines, measures: ['logins', 'leak'], cutoff: CUTOFF, from: FROM });
+    if (withLeak.kind !== 'model') throw new Error(withLeak.reason);
+    const leak = withLeak.model.features.indexOf('leak');
+    // On every observation day the account had not churned yet, so the leak is 0 there: the model
+    // cannot learn from it, and its coefficient is exactly zero.
+    expect(withLeak.model.coefficients[leak]).toBe(0);
+    expect(withLeak.model.means[leak]).toBe(0);
+    // History after the cutoff does not change the model at all.
+    const cut = timelines.map((t) => ({
+      ...t,
+      snapshots: t.snapshots.filter((s) => s.day <= CUTOFF),
+      churnedOn: t.churnedOn !== null && t.churnedOn <= CUTOFF ? t.churnedOn : null,
+    }));
+    const onlyBefore = trainChurnModel({
+      timelines: cut,
+      measures: ['logins', 'leak'],
+      cutoff: CUTOFF,
+      from: FROM,
+    });
+    if (onlyBefore.kind !== 'model') throw new Error(onlyBefore.reason);
+    expect(onlyBefore.model).toEqual(withLeak.model);
+    expect(onlyBefore.holdoutAuc).toBe(withLeak.holdoutAuc);
+  });
+
+  it('gives no model, with the reason, for a workspace with too little history', () => {
+    const result = trainChurnModel({
+      timelines: plantedTimelines(8, 3),
+      measures: ['logins'],
+      cutoff: CUTOFF,
+      from: FROM,
+    });
+    expect(result.kind).toBe('none');
+    if (result.kind !== 'none') return;
+    expect(result.churnedAccounts).toBeLessThan(MIN_CHURNED_ACCOUNTS);
+    expect(result.reason).toContain('too little history');
+  });
+
+  it('predicts for live accounts with signed contributions, and not for churned ones', () => {
+    const timelines = plantedTimelines(300, 7);
+    const result = trainChurnModel({ timelines, measures: ['logins', 'noise'], cutoff: CUTOFF, from: FROM });
+    if (result.kind !== 'model') throw new Error(result.reason);
+    const live = (logins: number): AccountTimeline => ({
+      accountId: 'x',
+      churnedOn: null,
+      snapshots: [{ day: CUTOFF, values: { logins, noise: 5 } }],
+    });
+    const low = predictChurn(result.model, live(0.5), ['logins', 'noise'], CUTOFF)!;
+    const high = predictChurn(result.model, live(9.5), ['logins', 'noise'], CUTOFF)!;
+    expect(low.probability).toBeGreaterThan(high.probability);
+    const logins = low.contributions.find((c) => c.feature === 'logins')!;
+    expect(logins.contribution).toBeGreaterThan(0);
+    const m = result.model;
+    const i = m.features.indexOf('logins');
+    expect(logins.contribution).toBeCloseTo(m.coefficients[i]! * ((0.5 - m.means[i]!) / m.scales[i]!), 12);
+    const churned = { ...live(1), churnedOn: '2025-12-01' };
+    expect(predictChurn(result.model, churned, ['logins', 'noise'], CUTOFF)).toBeNull();
+  });
+});

@@ -1,0 +1,181 @@
+import { rocAuc } from './classification-metrics';
+import {
+  FeatureContribution,
+  LogisticModel,
+  contributionsOf,
+  crossValidatedAuc,
+  fitLogistic,
+  predictProbability,
+} from './logistic-regression';
+import {
+  AccountTimeline,
+  Example,
+  addDays,
+  examplesAt,
+  featureNames,
+  featureRow,
+  monthStarts,
+} from './training-set';
+
+/** Days after the observation day within which a churn counts as the outcome. */
+export const CHURN_HORIZON_DAYS = 90;
+/** Fewer churned accounts than this among the examples, and no model is fitted (the AUCs would be noise). */
+export const MIN_CHURNED_ACCOUNTS = 10;
+/** Fewer examples than this in all, and no model is fitted. */
+export const MIN_EXAMPLES = 50;
+/** Share of the observation months (the latest ones) held out for the time-based AUC. */
+export const HOLDOUT_SHARE = 0.25;
+export const CHURN_MODEL_L2 = 1;
+
+export interface ChurnModelInput {
+  readonly timelines: readonly AccountTimeline[];
+  /**
+   * The names read from each snapshot's values: the scorecard's measures and the contract and
+   * support signals (MRR, seats, days to renewal, tickets in 30 days, P1s, latest NPS) as they
+   * stood on that day. Each gives a value and a 30-day change.
+   */
+  readonly measures: readonly string[];
+  /** Only what is known by this day (YYYY-MM-DD) is used. */
+  readonly cutoff: string;
+  /** The first day history is read from. */
+  readonly from: string;
+}
+
+export type ChurnModelResult =
+  | {
+      readonly kind: 'model';
+      readonly cutoff: string;
+      readonly horizonDays: number;
+      readonly model: LogisticModel;
+      readonly examples: number;
+      /** Examples whose outcome is a churn. */
+      readonly churns: number;
+      readonly churnedAccounts: number;
+      readonly crossValidatedAuc: number | null;
+      /** AUC on the latest observation months of a model fitted on the earlier ones only. */
+      readonly holdoutAuc: number | null;
+      readonly holdoutFrom: string | null;
+    }
+  | {
+      readonly kind: 'none';
+      readonly cutoff: string;
+      readonly examples: number;
+      /** Examples whose outcome is a churn. */
+      readonly churns: number;
+      readonly churnedAccounts: number;
+      readonly reason: string;
+    };
+
+/**
+ * Trains a workspace's churn model at `cutoff`: examples on each month start up to
+ * cutoff − horizon (examplesAt's rule, so no outcome or value after the cutoff is read), a
+ * regularised logistic regression on standardised features, 5-fold cross-validated AUC, and a
+ * time-based holdout AUC (fit on the earlier months, test on the latest HOLDOUT_SHARE of them).
+ * Too little history gives no model and the reason, never a guess.
+ */
+export function trainChurnModel({ timelines, measures, cutoff, from }: ChurnModelInput): ChurnModelResult {
+  const observationDays = monthStarts(from, addDays(cutoff, -CHURN_HORIZON_DAYS));
+  // Timelines are cut at the cutoff first: a snapshot or churn after it is never seen.
+  const known = timelines.map((t) => truncatedAt(t, cutoff));
+  const examples = examplesAt(known, measures, {
+    observationDays,
+    horizonDays: CHURN_HORIZON_DAYS,
+    cutoff,
+  });
+  const churns = examples.filter((e) => e.outcome).length;
+  const churnedAccounts = new Set(examples.filter((e) => e.outcome).map((e) => e.accountId)).size;
+  if (examples.length < MIN_EXAMPLES || churnedAccounts < MIN_CHURNED_ACCOUNTS)
+    return {
+      kind: 'none',
+      cutoff,
+      examples: examples.length,
+      churns,
+      churnedAccounts,
+      reason:
+        `too little history: ${examples.length} examples, ${churnedAccounts} accounts churning within ` +
+        `${CHURN_HORIZON_DAYS} days of one, before ${cutoff}; a model needs at least ${MIN_EXAMPLES} ` +
+        `examples and ${MIN_CHURNED_ACCOUNTS} churned accounts`,
+    };
+  if (churns === examples.length)
+    return {
+      kind: 'none',
+      cutoff,
+      examples: examples.length,
+      churns,
+      churnedAccounts,
+      reason: 'every example churned',
+    };
+  const names = featureNames(measures);
+  const fit = (set: readonly Example[]) =>
+    fitLogistic(
+      names,
+      set.map((e) => e.row),
+      set.map((e) => e.outcome),
+      { l2: CHURN_MODEL_L2 },
+    );
+  const model = fit(examples);
+  const cv = crossValidatedAuc(
+    names,
+    examples.map((e) => e.row),
+    examples.map((e) => e.outcome),
+    { l2: CHURN_MODEL_L2 },
+  );
+  const { holdoutAuc, holdoutFrom } = timeHoldout(examples, fit);
+  return {
+    kind: 'model',
+    cutoff,
+    horizonDays: CHURN_HORIZON_DAYS,
+    model,
+    examples: examples.length,
+    churns,
+    churnedAccounts,
+    crossValidatedAuc: cv.meanAuc,
+    holdoutAuc,
+    holdoutFrom,
+  };
+}
+
+function timeHoldout(
+  examples: readonly Example[],
+  fit: (set: readonly Example[]) => LogisticModel,
+): { holdoutAuc: number | null; holdoutFrom: string | null } {
+  const days = [...new Set(examples.map((e) => e.day))].sort();
+  if (days.length < 2) return { holdoutAuc: null, holdoutFrom: null };
+  const held = Math.max(1, Math.round(days.length * HOLDOUT_SHARE));
+  const holdoutFrom = days[days.length - held]!;
+  const train = examples.filter((e) => e.day < holdoutFrom);
+  const test = examples.filter((e) => e.day >= holdoutFrom);
+  if (!train.some((e) => e.outcome) || !train.some((e) => !e.outcome))
+    return { holdoutAuc: null, holdoutFrom };
+  const model = fit(train);
+  return {
+    holdoutAuc: rocAuc(test.map((e) => ({ risk: predictProbability(model, e.row), outcome: e.outcome }))),
+    holdoutFrom,
+  };
+}
+
+/** The timeline as known at the end of `day`: later snapshots and a later churn are dropped. */
+export function truncatedAt(timeline: AccountTimeline, day: string): AccountTimeline {
+  return {
+    accountId: timeline.accountId,
+    snapshots: timeline.snapshots.filter((s) => s.day <= day),
+    churnedOn: timeline.churnedOn !== null && timeline.churnedOn <= day ? timeline.churnedOn : null,
+  };
+}
+
+export interface ChurnPrediction {
+  readonly probability: number;
+  readonly contributions: FeatureContribution[];
+}
+
+/** An account's churn probability within the horizon on `day`; null for a churned account. */
+export function predictChurn(
+  model: LogisticModel,
+  timeline: AccountTimeline,
+  measures: readonly string[],
+  day: string,
+): ChurnPrediction | null {
+  if (timeline.churnedOn !== null && timeline.churnedOn <= day) return null;
+  const row = featureRow(timeline, day, measures);
+  return { probability: predictProbability(model, row), contributions: contributionsOf(model, row) };
+}
