@@ -39,7 +39,7 @@ interface BacktestAnswer {
   readonly result: {
     readonly scorecardName: string;
     readonly auc: number | null;
-    readonly byBand: readonly { band: string; count: number; rate: number | null }[];
+    readonly byBand: readonly { group: string; count: number; rate: number | null }[];
   };
 }
 
@@ -93,7 +93,7 @@ export async function collectPredictionReport(
     name: `${backtest.result.scorecardName} (the default DEAR scorecard)`,
     auc: backtest.result.auc,
     how: `score ${horizonDays} days before each churn`,
-    byBand: backtest.result.byBand,
+    byBand: backtest.result.byBand.map((b) => ({ band: b.group, count: b.count, rate: b.rate })),
   });
   const suggested = await apiCall<{ crossValidation: { meanAuc: number | null } }>(
     `${endpoints.healthScoring}/v1/scorecards/${published.id}/suggested-weights`,
@@ -111,7 +111,11 @@ export async function collectPredictionReport(
       byBand: [],
     });
   const model = await trainedChurnModel(endpoints, token).catch((error: unknown) => {
-    notes.push(`churn model: ${(error as Error).message}`);
+    notes.push(
+      error instanceof DemoApiError && / 404: /.test(error.message)
+        ? 'churn model: not served by this health-scoring yet'
+        : `churn model: ${(error as Error).message}`,
+    );
     return null;
   });
   if (model?.model)
