@@ -106,6 +106,7 @@ describe('health as of a day (medium)', () => {
         band: string | null;
         coverage: string;
         churned_at: Date | null;
+        scored_at: Date | null;
       }>(
         'SELECT score, band, coverage, churned_at, scored_at FROM health_scoring.accounts WHERE workspace_id = $1 AND account_id = $2',
         [ws, id],
