@@ -1,4 +1,4 @@
-import { churnedOnIn, outcomeDays } from './outcomes';
+import { churnedOnIn, outcomeDays, subscriptionStateOn } from './outcomes';
 
 const ev = (at: string, name: string, subscriptionId = 's') => ({
   at: `${at}T12:00:00.000Z`,
@@ -83,4 +83,24 @@ describe('churnedOnIn', () => {
     expect(churnedOnIn(o, '2026-03-01', '2026-03-31')).toBe('2026-02-01'));
   it('is null when the account came back before the period and did not churn in it', () =>
     expect(churnedOnIn(o, '2026-04-15', '2026-05-31')).toBeNull());
+});
+
+describe('subscriptionStateOn', () => {
+  const events = [
+    { at: '2026-03-01T10:00:00.000Z', name: 'Subscription Started', subscriptionId: 'a' },
+    { at: '2026-05-01T10:00:00.000Z', name: 'Subscription Started', subscriptionId: 'b' },
+    { at: '2026-06-01T10:00:00.000Z', name: 'Subscription Cancelled', subscriptionId: 'a' },
+    { at: '2026-07-01T10:00:00.000Z', name: 'Subscription Cancelled', subscriptionId: 'b' },
+    { at: '2026-09-01T10:00:00.000Z', name: 'Subscription Renewed', subscriptionId: 'b' },
+  ];
+
+  it('reads the state at the end of a day from the events up to it, whatever their order', () => {
+    const shuffled = [events[3]!, events[0]!, events[4]!, events[2]!, events[1]!];
+    expect(subscriptionStateOn(shuffled, '2026-02-28')).toBe('none');
+    expect(subscriptionStateOn(shuffled, '2026-03-01')).toBe('active');
+    // One of two cancelled: still active.
+    expect(subscriptionStateOn(shuffled, '2026-06-15')).toBe('active');
+    expect(subscriptionStateOn(shuffled, '2026-07-01')).toBe('churned');
+    expect(subscriptionStateOn(shuffled, '2026-09-01')).toBe('active');
+  });
 });
