@@ -2,25 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { ManualClock } from '@tsuzuku/platform-runtime';
 import { MigratedDatabase, createMigratedDatabase } from '@tsuzuku/platform-testing';
 import { healthScoringDatabase } from '../../src/database/health-scoring.database';
-import { ScorecardRepository } from '../../src/scorecards/scorecard.repository';
-import { ScorecardsService } from '../../src/scorecards/scorecards.service';
-import { AccountActivityRepository } from '../../src/scoring/account-activity.repository';
-import { AccountAttributionService } from '../../src/scoring/account-attribution.service';
-import { AccountProfileRepository } from '../../src/scoring/account-profile.repository';
-import { AccountScorer } from '../../src/scoring/account-scorer';
-import { BackfillRepository } from '../../src/scoring/backfill.repository';
 import { BackfillService } from '../../src/scoring/backfill.service';
-import { DailyTotalsRepository } from '../../src/scoring/daily-totals.repository';
 import { EventIntakeService } from '../../src/scoring/event-intake.service';
-import { MembershipRepository } from '../../src/scoring/membership.repository';
-import { OverrideRepository } from '../../src/scoring/override.repository';
 import { RescoringService } from '../../src/scoring/rescoring.service';
-import { ScoreHistoryRepository } from '../../src/scoring/score-history.repository';
-import { ScoringFactsRepository } from '../../src/scoring/scoring-facts.repository';
-import { WorkspaceInputs } from '../../src/scoring/workspace-inputs';
-import { WorkspaceSettingsRepository } from '../../src/settings/workspace-settings.repository';
-import { WorkspaceSettingsService } from '../../src/settings/workspace-settings.service';
-import { groupCall, mediumConfig, newWorkspace, noRelay, signIn } from './factories';
+import { groupCall, mediumConfig, newWorkspace, signIn, scoringEngine } from './factories';
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
@@ -42,38 +27,7 @@ describe('health scoring on Postgres (medium)', () => {
     database = await createMigratedDatabase('health_scoring_medium', healthScoringDatabase);
     const ds = database.dataSource;
     clock = new ManualClock(new Date('2026-03-02T09:00:00.000Z'));
-    const accounts = new AccountProfileRepository(ds);
-    const facts = new ScoringFactsRepository();
-    const history = new ScoreHistoryRepository();
-    const inputs = new WorkspaceInputs(
-      new WorkspaceSettingsService(ds, new WorkspaceSettingsRepository(ds), config, noRelay),
-      new ScorecardsService(ds, new ScorecardRepository(ds), config, noRelay),
-    );
-    const scorer = new AccountScorer(accounts, facts, history, inputs, clock, config);
-    backfill = new BackfillService(
-      ds,
-      accounts,
-      new BackfillRepository(ds),
-      facts,
-      history,
-      scorer,
-      inputs,
-      clock,
-      config,
-    );
-    intake = new EventIntakeService(
-      ds,
-      new AccountAttributionService(new MembershipRepository()),
-      accounts,
-      new DailyTotalsRepository(),
-      new AccountActivityRepository(),
-      scorer,
-      backfill,
-      inputs,
-      clock,
-      config,
-    );
-    rescoring = new RescoringService(ds, accounts, new OverrideRepository(ds), scorer, inputs, clock);
+    ({ intake, rescoring, backfill } = scoringEngine(ds, clock, config));
   });
 
   afterAll(async () => {
