@@ -169,7 +169,7 @@ export class AccountScorer {
       const lastPoint = facts.lastHistoryAt.get(key);
       const dailyPointDue =
         !lastPoint || lastPoint.toISOString().slice(0, 10) < asOf.toISOString().slice(0, 10);
-      if (churns)
+      if (churns || healthMoved || dailyPointDue || options.previousOf)
         history.push({
           workspaceId: row.workspaceId,
           accountId: row.accountId,
@@ -178,23 +178,14 @@ export class AccountScorer {
           band: row.band,
           computedScore: row.computedScore,
           coverage: row.coverage,
-          reason: `churned (${cause.reason})`,
+          reason: churns
+            ? `churned (${cause.reason})`
+            : healthMoved
+              ? cause.reason
+              : `daily point (${cause.reason})`,
           backfill: false,
-          // The values after the churn are not what its score stands on: none are kept.
-          measures: null,
-        });
-      else if (healthMoved || dailyPointDue || options.previousOf)
-        history.push({
-          workspaceId: row.workspaceId,
-          accountId: row.accountId,
-          at: asOf.toISOString(),
-          score: row.score,
-          band: row.band,
-          computedScore: row.computedScore,
-          coverage: row.coverage,
-          reason: healthMoved ? cause.reason : `daily point (${cause.reason})`,
-          backfill: false,
-          measures: Object.fromEntries(now),
+          // The values after a churn are not what its score stands on: none are kept.
+          measures: churns ? null : Object.fromEntries(now),
         });
       if (healthMoved && (previousHealth || current.score !== null)) {
         const data: AccountHealthChangedData = {
