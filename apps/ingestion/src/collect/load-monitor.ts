@@ -5,7 +5,14 @@ import { Topic } from '@tsuzuku/contracts';
 import { BackgroundJobs } from '@tsuzuku/platform-database';
 import { KafkaConnection, describeError } from '@tsuzuku/platform-kafka';
 import { IngestionConfig } from '../config/ingestion.config';
-import { Admission, AdmissionLimits, LoadSignals, admission } from './domain/admission';
+import {
+  Admission,
+  AdmissionLimits,
+  LoadSignals,
+  admission,
+  answerTime,
+  sustainedDelay,
+} from './domain/admission';
 
 /** The event-loop delay is read over windows of this length. */
 const LOOP_WINDOW_MS = 500;
@@ -33,9 +40,10 @@ export class LoadMonitor implements OnApplicationBootstrap, OnApplicationShutdow
   private readonly loop: ReturnType<typeof monitorEventLoopDelay> = monitorEventLoopDelay({ resolution: 10 });
   private loopWindowStart = 0;
   private loopDelayMs = 0;
+  private previousLoopDelayMs = 0;
   private pending = 0;
   private stopped = false;
-  // Answer times (ms) of the requests answered with success in the current window, and the p90 of the last one.
+  // Answer times (ms) of the requests answered with success in the current window, and the last window's reading.
   private answers: number[] = [];
   private answerWindowStart = 0;
   private answerMs = 0;
@@ -104,21 +112,22 @@ export class LoadMonitor implements OnApplicationBootstrap, OnApplicationShutdow
     const now = performance.now();
     if (now - this.loopWindowStart >= LOOP_WINDOW_MS) {
       // The histogram is in nanoseconds; a window with no sample keeps the last reading.
-      if (this.loop.count > 0) this.loopDelayMs = this.loop.percentile(99) / 1e6;
+      if (this.loop.count > 0) {
+        this.previousLoopDelayMs = this.loopDelayMs;
+        this.loopDelayMs = this.loop.percentile(99) / 1e6;
+      }
       this.loop.reset();
       this.loopWindowStart = now;
     }
     if (now - this.answerWindowStart >= ANSWER_WINDOW_MS) {
-      // p90 of the window's answers; a window without any leaves no wait to report.
-      const sorted = this.answers.sort((a, b) => a - b);
-      this.answerMs = sorted.length > 0 ? sorted[Math.ceil(0.9 * sorted.length) - 1]! : 0;
+      this.answerMs = answerTime(this.answers);
       this.answers = [];
       this.answerWindowStart = now;
     }
     const fresh =
       this.lag !== null && now - this.lag.at <= LAG_STALE_INTERVALS * this.config.OVERLOAD_LAG_EVERY_MS;
     return {
-      eventLoopDelayMs: this.loopDelayMs,
+      eventLoopDelayMs: sustainedDelay(this.previousLoopDelayMs, this.loopDelayMs),
       pendingEvents: this.pending,
       answerMs: this.answerMs,
       downstreamLag: fresh ? this.lag!.value : null,

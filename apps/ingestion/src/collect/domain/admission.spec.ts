@@ -1,4 +1,11 @@
-import { AdmissionLimits, LoadSignals, admission } from './admission';
+import {
+  AdmissionLimits,
+  LoadSignals,
+  MIN_ANSWERS_PER_WINDOW,
+  admission,
+  answerTime,
+  sustainedDelay,
+} from './admission';
 
 const limits: AdmissionLimits = {
   maxEventLoopDelayMs: 300,
@@ -100,6 +107,29 @@ describe('admission', () => {
   it('refuses nothing for a lag it does not know', () => {
     expect(admission(1, { ...calm, downstreamLag: null, downstreamRate: null }, limits, 0)).toEqual({
       admit: true,
+    });
+  });
+
+  it('reads the answer time as the p90 of a window, and as no wait when the window had too few answers', () => {
+    const times = Array.from({ length: 20 }, (_, i) => (20 - i) * 50); // 1,000 ms down to 50 ms
+    // The 18th of 20 in order: 900 ms.
+    expect(answerTime(times)).toBe([...times].sort((a, b) => a - b)[17]);
+    expect(answerTime(times.slice(0, MIN_ANSWERS_PER_WINDOW - 1))).toBe(0);
+    expect(answerTime(times.slice(0, MIN_ANSWERS_PER_WINDOW))).toBeGreaterThan(0);
+  });
+
+  it('counts an event-loop delay only when it lasted through two windows', () => {
+    // One long task in the last window: the window before was calm.
+    expect(admission(1, { ...calm, eventLoopDelayMs: sustainedDelay(12, 900) }, limits, 0.5).admit).toBe(
+      true,
+    );
+    expect(admission(1, { ...calm, eventLoopDelayMs: sustainedDelay(900, 12) }, limits, 0.5).admit).toBe(
+      true,
+    );
+    expect(admission(1, { ...calm, eventLoopDelayMs: sustainedDelay(450, 900) }, limits, 0.5)).toMatchObject({
+      admit: false,
+      signal: 'event_loop_delay',
+      detail: 'event-loop delay 450 ms is over 300 ms',
     });
   });
 });

@@ -7,11 +7,11 @@
 
 /** What the admission looks at, as last observed. */
 export interface LoadSignals {
-  /** p99 of this process's event-loop delay over the last window, in ms. */
+  /** This process's event-loop delay, in ms: the lower p99 of the last two windows (see sustainedDelay). */
   readonly eventLoopDelayMs: number;
   /** Events of requests taken and not answered yet (in validation, deduplication or on their way to Kafka). */
   readonly pendingEvents: number;
-  /** p90 of the time taken requests needed to be answered (with success) over the last window, in ms. */
+  /** How long taken requests waited to be answered (with success) over the last window, in ms (see answerTime). */
   readonly answerMs: number;
   /** Events on cs.events.v1 that the slowest consumer group of the pipeline has not processed; null when unknown. */
   readonly downstreamLag: number | null;
@@ -46,6 +46,28 @@ export type Admission =
     };
 
 const MAX_RETRY_AFTER_S = 30;
+
+/** Fewer answers than this in a window show no queue: a few large or slow requests are not overload. */
+export const MIN_ANSWERS_PER_WINDOW = 8;
+
+/**
+ * The answer-time reading of one window: the p90 of the times its successful requests took, in
+ * ms; 0 when it had fewer than MIN_ANSWERS_PER_WINDOW answers (no queue to speak of).
+ */
+export function answerTime(answers: readonly number[]): number {
+  if (answers.length < MIN_ANSWERS_PER_WINDOW) return 0;
+  const sorted = [...answers].sort((a, b) => a - b);
+  return sorted[Math.ceil(0.9 * sorted.length) - 1]!;
+}
+
+/**
+ * The event-loop delay that counts: the lower of the last two windows' p99. One long task (a
+ * large body parsed, a deep document refused) stalls one window and refuses nothing; a loop
+ * that stays late through two windows cannot answer in time.
+ */
+export function sustainedDelay(previousWindowMs: number, lastWindowMs: number): number {
+  return Math.min(previousWindowMs, lastWindowMs);
+}
 
 const clampRetry = (seconds: number) => Math.min(MAX_RETRY_AFTER_S, Math.max(1, Math.ceil(seconds)));
 
