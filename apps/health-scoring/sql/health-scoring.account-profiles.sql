@@ -17,7 +17,7 @@ FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS k(workspace_id, account_i
   SELECT workspace_id, account_id, name, plan, mrr, seats, renewal_date::text AS renewal_date, owner, owner_at,
 segment, industry, traits, traits_at, touch_trait, phase_trait, expansion, onboarding_done, onboarding_steps_at, subscriptions,
 features_used, first_seen_at, last_seen_at, last_sign_in_at, latest_nps, latest_nps_at, phase, touch_model, computed_score, score, band,
-coverage, scorecard_id, measures, scored_at, published_fingerprint, churned_at FROM health_scoring.accounts a
+coverage, scorecard_id, measures, scored_at, published_fingerprint, churned_at, churn_risk FROM health_scoring.accounts a
   JOIN unnest($1::text[], $2::text[]) WITH ORDINALITY AS k(workspace_id, account_id, n) USING (workspace_id, account_id)
   ORDER BY k.n FOR UPDATE OF a;
 

@@ -7,6 +7,7 @@ a.renewal_date::text AS renewal_date, a.owner, a.segment, a.industry, a.traits, 
 a.touch_model, a.first_seen_at, a.last_seen_at, a.last_sign_in_at, a.latest_nps,
 a.computed_score::float8 AS computed_score, a.score::text AS score_key, a.band,
 a.coverage::float8 AS coverage, a.scorecard_id, a.scored_at, a.churned_at, lower(coalesce(a.name, a.account_id)) AS name_key,
+a.churn_risk, a.churn_probability::text AS churn_key,
 o.id AS override_id, o.score::float8 AS override_score, o.reason AS override_reason,
 o.author AS override_author, o.created_at AS override_created_at, o.expires_at AS override_expires_at, a.measures
 FROM health_scoring.accounts a LEFT JOIN health_scoring.overrides o
@@ -21,12 +22,13 @@ FROM health_scoring.score_history
 WHERE workspace_id = $1 AND account_id = $2 AND at >= $3 AND at <= $4
 ORDER BY at DESC, id DESC LIMIT $5;
 
--- health-scoring.accounts.pageByName
+-- health-scoring.accounts.pageByChurnRisk
 SELECT a.account_id, a.name, a.plan, a.mrr::float8 AS mrr, a.seats,
   a.renewal_date::text AS renewal_date, a.owner, a.segment, a.industry, a.traits, a.phase,
   a.touch_model, a.first_seen_at, a.last_seen_at, a.last_sign_in_at, a.latest_nps,
   a.computed_score::float8 AS computed_score, a.score::text AS score_key, a.band,
   a.coverage::float8 AS coverage, a.scorecard_id, a.scored_at, a.churned_at, lower(coalesce(a.name, a.account_id)) AS name_key,
+  a.churn_risk, a.churn_probability::text AS churn_key,
   o.id AS override_id, o.score::float8 AS override_score, o.reason AS override_reason,
   o.author AS override_author, o.created_at AS override_created_at, o.expires_at AS override_expires_at
 FROM health_scoring.accounts a LEFT JOIN health_scoring.overrides o
@@ -39,6 +41,35 @@ WHERE a.workspace_id = $1
   AND ($5::text[] IS NULL OR a.phase = ANY($5::text[]))
   AND ($6::text IS NULL OR lower(a.owner) = lower($6))
   AND ($7::text IS NULL OR lower(a.name) LIKE $7 OR lower(a.account_id) LIKE $7)
+  AND ($12::numeric IS NULL OR a.churn_probability >= $12::numeric)
+  AND ($11::text IS NULL
+    OR ($10::numeric IS NULL AND a.churn_probability IS NULL AND a.account_id > $11)
+    OR ($10::numeric IS NOT NULL
+        AND (a.churn_probability IS NULL OR a.churn_probability < $10::numeric
+          OR (a.churn_probability = $10::numeric AND a.account_id > $11))))
+ORDER BY a.churn_probability DESC NULLS LAST, a.account_id ASC
+LIMIT $9;
+
+-- health-scoring.accounts.pageByName
+SELECT a.account_id, a.name, a.plan, a.mrr::float8 AS mrr, a.seats,
+  a.renewal_date::text AS renewal_date, a.owner, a.segment, a.industry, a.traits, a.phase,
+  a.touch_model, a.first_seen_at, a.last_seen_at, a.last_sign_in_at, a.latest_nps,
+  a.computed_score::float8 AS computed_score, a.score::text AS score_key, a.band,
+  a.coverage::float8 AS coverage, a.scorecard_id, a.scored_at, a.churned_at, lower(coalesce(a.name, a.account_id)) AS name_key,
+  a.churn_risk, a.churn_probability::text AS churn_key,
+  o.id AS override_id, o.score::float8 AS override_score, o.reason AS override_reason,
+  o.author AS override_author, o.created_at AS override_created_at, o.expires_at AS override_expires_at
+FROM health_scoring.accounts a LEFT JOIN health_scoring.overrides o
+  ON o.workspace_id = a.workspace_id AND o.account_id = a.account_id
+  AND o.ended_at IS NULL AND (o.expires_at IS NULL OR o.expires_at > $8)
+WHERE a.workspace_id = $1
+  AND ($2::text[] IS NULL OR a.band = ANY($2::text[]))
+  AND ($3::text IS NULL OR lower(a.segment) = lower($3))
+  AND ($4::text[] IS NULL OR a.touch_model = ANY($4::text[]))
+  AND ($5::text[] IS NULL OR a.phase = ANY($5::text[]))
+  AND ($6::text IS NULL OR lower(a.owner) = lower($6))
+  AND ($7::text IS NULL OR lower(a.name) LIKE $7 OR lower(a.account_id) LIKE $7)
+  AND ($12::numeric IS NULL OR a.churn_probability >= $12::numeric)
   AND ($11::text IS NULL OR lower(coalesce(a.name, a.account_id)) > $10::text OR (lower(coalesce(a.name, a.account_id)) = $10::text AND a.account_id > $11))
 ORDER BY lower(coalesce(a.name, a.account_id)) ASC, a.account_id ASC
 LIMIT $9;
@@ -49,6 +80,7 @@ SELECT a.account_id, a.name, a.plan, a.mrr::float8 AS mrr, a.seats,
   a.touch_model, a.first_seen_at, a.last_seen_at, a.last_sign_in_at, a.latest_nps,
   a.computed_score::float8 AS computed_score, a.score::text AS score_key, a.band,
   a.coverage::float8 AS coverage, a.scorecard_id, a.scored_at, a.churned_at, lower(coalesce(a.name, a.account_id)) AS name_key,
+  a.churn_risk, a.churn_probability::text AS churn_key,
   o.id AS override_id, o.score::float8 AS override_score, o.reason AS override_reason,
   o.author AS override_author, o.created_at AS override_created_at, o.expires_at AS override_expires_at
 FROM health_scoring.accounts a LEFT JOIN health_scoring.overrides o
@@ -61,6 +93,7 @@ WHERE a.workspace_id = $1
   AND ($5::text[] IS NULL OR a.phase = ANY($5::text[]))
   AND ($6::text IS NULL OR lower(a.owner) = lower($6))
   AND ($7::text IS NULL OR lower(a.name) LIKE $7 OR lower(a.account_id) LIKE $7)
+  AND ($12::numeric IS NULL OR a.churn_probability >= $12::numeric)
   AND ($11::text IS NULL
     OR ($10::numeric IS NULL AND a.score IS NULL AND a.account_id > $11)
     OR ($10::numeric IS NOT NULL
@@ -74,6 +107,7 @@ SELECT a.account_id, a.name, a.plan, a.mrr::float8 AS mrr, a.seats,
   a.touch_model, a.first_seen_at, a.last_seen_at, a.last_sign_in_at, a.latest_nps,
   a.computed_score::float8 AS computed_score, a.score::text AS score_key, a.band,
   a.coverage::float8 AS coverage, a.scorecard_id, a.scored_at, a.churned_at, lower(coalesce(a.name, a.account_id)) AS name_key,
+  a.churn_risk, a.churn_probability::text AS churn_key,
   o.id AS override_id, o.score::float8 AS override_score, o.reason AS override_reason,
   o.author AS override_author, o.created_at AS override_created_at, o.expires_at AS override_expires_at
 FROM health_scoring.accounts a LEFT JOIN health_scoring.overrides o
@@ -86,6 +120,7 @@ WHERE a.workspace_id = $1
   AND ($5::text[] IS NULL OR a.phase = ANY($5::text[]))
   AND ($6::text IS NULL OR lower(a.owner) = lower($6))
   AND ($7::text IS NULL OR lower(a.name) LIKE $7 OR lower(a.account_id) LIKE $7)
+  AND ($12::numeric IS NULL OR a.churn_probability >= $12::numeric)
   AND ($11::text IS NULL
     OR ($10::numeric IS NULL AND a.score IS NULL AND a.account_id > $11)
     OR ($10::numeric IS NOT NULL

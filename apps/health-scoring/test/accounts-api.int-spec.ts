@@ -40,6 +40,7 @@ interface AccountSummary {
   phase: string;
   owner: string | null;
   health: Health;
+  churnRisk: ReturnType<typeof churnRiskOf> | null;
 }
 interface Page {
   items: AccountSummary[];
@@ -55,6 +56,7 @@ interface Point {
 }
 interface Explanation extends Health {
   accountId: string;
+  churnRisk: unknown;
   trend7d: number | null;
   trend30d: number | null;
   measures: (Omit<MeasureResult, 'share'> & { share: number; leftOut: boolean })[];
@@ -112,6 +114,16 @@ const byScore = (direction: 1 | -1) => (a: Seed, b: Seed) => {
     return (a.score === null ? 1 : 0) - (b.score === null ? 1 : 0) || compare(a.accountId, b.accountId);
   return direction * (a.score - b.score) || compare(a.accountId, b.accountId);
 };
+/** The churn probability seeded for the i-th account (ties on purpose), null for every fifth one. */
+const churnOf = (i: number) => (i % 5 === 4 ? null : (((i * 7) % 10) * 10 + 5) / 100);
+const churnRiskOf = (probability: number) => ({
+  probability,
+  horizonDays: 90,
+  modelId: '00000000-0000-4000-8000-000000000001',
+  trainedAt: '2026-12-01T00:00:00.000Z',
+  cutoff: '2026-12-01',
+  contributions: [{ feature: 'sign_ins_30d', label: 'sign-ins (30 days)', value: 3, contribution: 0.8 }],
+});
 const byName = (a: Seed, b: Seed) =>
   compare((a.name ?? a.accountId).toLowerCase(), (b.name ?? b.accountId).toLowerCase()) ||
   compare(a.accountId, b.accountId);
@@ -267,6 +279,15 @@ describe('accounts API', () => {
     ]);
 
     for (const seed of seeds) await insertAccount(workspaceA, seed);
+    for (const [i, seed] of seeds.entries()) {
+      const probability = churnOf(i);
+      if (probability !== null)
+        await db.query(
+          `UPDATE health_scoring.accounts SET churn_probability = $3, churn_risk = $4
+           WHERE workspace_id = $1 AND account_id = $2`,
+          [workspaceA, seed.accountId, probability, JSON.stringify(churnRiskOf(probability))],
+        );
+    }
     // acc-01 explains itself: measures, history for the trends, events, recent changes.
     await db.query(
       `UPDATE health_scoring.accounts SET measures = $3, coverage = 0.9
@@ -382,6 +403,7 @@ describe('accounts API', () => {
           industry: null,
           phase: seeds[2]!.phase,
           touchModel: seeds[2]!.touchModel,
+          churnRisk: churnRiskOf(churnOf(2)!),
           health: {
             score: seeds[2]!.score,
             band: bandOf(seeds[2]!.score),
@@ -420,6 +442,42 @@ describe('accounts API', () => {
       }
     });
 
+    it('pages through the accounts by churn probability, highest first, unpredicted last, and filters on a least one', async () => {
+      const predicted = seeds.map((seed, i) => ({ id: seed.accountId, p: churnOf(i) }));
+      const expected = predicted
+        .slice()
+        .sort((a, b) =>
+          a.p === null || b.p === null
+            ? (a.p === null ? 1 : 0) - (b.p === null ? 1 : 0) || compare(a.id, b.id)
+            : b.p - a.p || compare(a.id, b.id),
+        );
+      const pages = await allPages(readA, 'sort=-churnRisk&limit=6');
+      const items = pages.flatMap((p) => p.items);
+      expect(items.map((a) => a.accountId)).toEqual(expected.map((e) => e.id));
+      expect(items[0]!.churnRisk).toEqual(churnRiskOf(expected[0]!.p!));
+      expect(items.at(-1)!.churnRisk).toBeNull();
+
+      const filtered = await allPages(readA, 'sort=-churnRisk&minChurnRisk=0.55&limit=50');
+      expect(filtered.flatMap((p) => p.items.map((a) => a.accountId))).toEqual(
+        expected.filter((e) => e.p !== null && e.p >= 0.55).map((e) => e.id),
+      );
+      // The filter also holds under another sort.
+      const byScoreFiltered = await allPages(readA, 'minChurnRisk=.85&limit=50');
+      expect(byScoreFiltered.flatMap((p) => p.items.map((a) => a.accountId)).sort()).toEqual(
+        expected
+          .filter((e) => e.p !== null && e.p >= 0.85)
+          .map((e) => e.id)
+          .sort(),
+      );
+    });
+
+    it.each(['1.5', '-0.1', 'abc', '1e-3', ''])('refuses minChurnRisk=%s, naming it', async (value) => {
+      const refused = await api<Problems>(readA, 'GET', `/v1/accounts?minChurnRisk=${value}`);
+      expect(refused.status).toBe(400);
+      // Every problem found is the parameter's (not a number: also out of range).
+      expect([...new Set(refused.body.errors?.map((e) => e.path))]).toEqual(['minChurnRisk']);
+    });
+
     it('refuses a cursor it did not issue, or one issued for another sort', async () => {
       const garbage = await api<Problems>(readA, 'GET', '/v1/accounts?cursor=not-a-cursor!');
       expect([garbage.status, garbage.body.error]).toEqual([400, 'invalid_cursor']);
@@ -449,6 +507,51 @@ describe('accounts API', () => {
 
     it('wants a token', async () => {
       expect((await api(null, 'GET', '/v1/accounts')).status).toBe(401);
+    });
+  });
+
+  describe('/v1/churn-model', () => {
+    interface ChurnModelAnswer {
+      model: unknown;
+      reason: string | null;
+      lastTraining: { trigger: string; cutoff: string; examples: number; churnedAccounts: number } | null;
+    }
+
+    it('says there is none before a training, trains on request (write scope), and says why a workspace gets none', async () => {
+      // A workspace of its own: the training rescores what it predicts, and A's accounts are seeded.
+      const workspaceD = `ws_${randomUUID().slice(0, 8)}`;
+      const [readD, writeD] = await Promise.all([
+        issueToken(workspaceD, ['read'], 'dashboard-d'),
+        issueToken(workspaceD, ['read', 'write'], 'cs-lead-d'),
+      ]);
+      await insertAccount(workspaceD, { accountId: 'd-1', name: 'Lonely', score: 50 });
+      const before = await api<ChurnModelAnswer>(readD, 'GET', '/v1/churn-model');
+      expect(before.status).toBe(200);
+      expect(before.body).toEqual({
+        model: null,
+        reason: expect.stringMatching(/^not trained yet/),
+        lastTraining: null,
+      });
+
+      expect((await api(readD, 'POST', '/v1/churn-model/train', {})).status).toBe(403);
+      expect((await api(null, 'POST', '/v1/churn-model/train', {})).status).toBe(401);
+
+      const trained = await api<ChurnModelAnswer>(writeD, 'POST', '/v1/churn-model/train', {});
+      expect(trained.status).toBe(200);
+      const today = new Date().toISOString().slice(0, 10);
+      expect(trained.body).toEqual({
+        model: null,
+        reason: expect.stringMatching(/^too little history: 0 examples, 0 accounts churning within 90 days/),
+        lastTraining: expect.objectContaining({
+          trigger: 'request',
+          cutoff: today,
+          examples: 0,
+          churnedAccounts: 0,
+        }),
+      });
+      expect((await api<ChurnModelAnswer>(readD, 'GET', '/v1/churn-model')).body).toEqual(trained.body);
+      // Never a guess: the account has no probability.
+      expect((await api<AccountSummary>(readD, 'GET', '/v1/accounts/d-1')).body.churnRisk).toBeNull();
     });
   });
 
@@ -498,6 +601,8 @@ describe('accounts API', () => {
       expect(health.status).toBe(200);
       const body = health.body;
       expect(body).toMatchObject({ accountId: 'acc-01', ...seededHealthOfAcc01() });
+      // The churn model's prediction, and why (seeded as the training keeps it).
+      expect(body.churnRisk).toEqual(churnRiskOf(churnOf(1)!));
       expect(body.measures).toEqual(measures.map((m) => ({ ...m, leftOut: m.points === null })));
       // Deficits: logins 0.4 x 80 = 32, nps 0.3 x 50 = 15, features 0.3 x 10 = 3.
       expect(body.decisive.largestDeficits.map((m) => [m.measureId, m.deficit])).toEqual([

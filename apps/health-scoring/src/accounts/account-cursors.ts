@@ -21,4 +21,5 @@ export const ACCOUNT_CURSORS: Readonly<Record<AccountSort, CursorCodec<AccountKe
   score: new CursorCodec('accounts?sort=score', scoreKeys),
   '-score': new CursorCodec('accounts?sort=-score', scoreKeys),
   name: new CursorCodec('accounts?sort=name', nameKeys),
+  '-churnRisk': new CursorCodec('accounts?sort=-churnRisk', scoreKeys),
 };

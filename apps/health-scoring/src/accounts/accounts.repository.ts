@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { defineStatements, numericOrNull } from '@tsuzuku/platform-database';
-import type { HealthBand, LifecyclePhase, TouchModel } from '@tsuzuku/contracts';
+import type { ChurnRisk, HealthBand, LifecyclePhase, TouchModel } from '@tsuzuku/contracts';
 import type { MeasureResult } from '../scorecards/domain/health-score.calculator';
 import { AccountCursor, AccountSort } from './domain/account-cursor';
 import { ScorePoint } from './domain/score-trend';
@@ -34,10 +34,13 @@ export interface AccountRecord {
   readonly scoredAt: string | null;
   /** When its last subscription ended (it keeps its health of then); null otherwise. */
   readonly churnedAt: string | null;
+  /** The churn model's latest prediction; null when it has none (no model, churned, no values yet). */
+  readonly churnRisk: ChurnRisk | null;
   readonly override: OverrideRecord | null;
   /** The sort keys of this row, for the next page's cursor. */
   readonly scoreKey: string | null;
   readonly nameKey: string;
+  readonly churnKey: string | null;
 }
 
 export interface OverrideRecord {
@@ -56,6 +59,8 @@ export interface AccountFilter {
   readonly phase?: readonly LifecyclePhase[];
   readonly owner?: string;
   readonly q?: string;
+  /** Only accounts whose churn probability is at least this (0-1). */
+  readonly minChurnRisk?: number;
 }
 
 export interface HistoryRecord {
@@ -88,6 +93,7 @@ const ACCOUNT_COLUMNS = `a.account_id, a.name, a.plan, a.mrr::float8 AS mrr, a.s
     a.touch_model, a.first_seen_at, a.last_seen_at, a.last_sign_in_at, a.latest_nps,
     a.computed_score::float8 AS computed_score, a.score::text AS score_key, a.band,
     a.coverage::float8 AS coverage, a.scorecard_id, a.scored_at, a.churned_at, ${NAME_KEY} AS name_key,
+    a.churn_risk, a.churn_probability::text AS churn_key,
     o.id AS override_id, o.score::float8 AS override_score, o.reason AS override_reason,
     o.author AS override_author, o.created_at AS override_created_at, o.expires_at AS override_expires_at`;
 
@@ -106,17 +112,24 @@ const AFTER: Record<AccountSort, string> = {
       OR ($10::numeric IS NOT NULL
           AND (a.score IS NULL OR a.score < $10::numeric OR (a.score = $10::numeric AND a.account_id > $11))))`,
   name: `($11::text IS NULL OR ${NAME_KEY} > $10::text OR (${NAME_KEY} = $10::text AND a.account_id > $11))`,
+  '-churnRisk': `($11::text IS NULL
+      OR ($10::numeric IS NULL AND a.churn_probability IS NULL AND a.account_id > $11)
+      OR ($10::numeric IS NOT NULL
+          AND (a.churn_probability IS NULL OR a.churn_probability < $10::numeric
+            OR (a.churn_probability = $10::numeric AND a.account_id > $11))))`,
 };
 
 const ORDER: Record<AccountSort, string> = {
   score: 'a.score ASC NULLS LAST, a.account_id ASC',
   '-score': 'a.score DESC NULLS LAST, a.account_id ASC',
   name: `${NAME_KEY} ASC, a.account_id ASC`,
+  '-churnRisk': 'a.churn_probability DESC NULLS LAST, a.account_id ASC',
 };
 
 /**
  * One page of the list in one order: every filter a nullable parameter ($2 bands, $3 segment,
- * $4 touch models, $5 phases, $6 owner, $7 search prefix), $8 now, $9 the rows to take.
+ * $4 touch models, $5 phases, $6 owner, $7 search prefix, $12 least churn probability), $8 now,
+ * $9 the rows to take.
  */
 const page = (sort: AccountSort) => `
   SELECT ${ACCOUNT_COLUMNS}
@@ -128,6 +141,7 @@ const page = (sort: AccountSort) => `
     AND ($5::text[] IS NULL OR a.phase = ANY($5::text[]))
     AND ($6::text IS NULL OR lower(a.owner) = lower($6))
     AND ($7::text IS NULL OR lower(a.name) LIKE $7 OR lower(a.account_id) LIKE $7)
+    AND ($12::numeric IS NULL OR a.churn_probability >= $12::numeric)
     AND ${AFTER[sort]}
   ORDER BY ${ORDER[sort]}
   LIMIT $9`;
@@ -139,6 +153,7 @@ const sql = defineStatements('health-scoring.accounts', {
   pageByScore: page('score'),
   pageByScoreDescending: page('-score'),
   pageByName: page('name'),
+  pageByChurnRisk: page('-churnRisk'),
   account: `
     SELECT ${ACCOUNT_COLUMNS}, a.measures
     FROM health_scoring.accounts a ${activeOverride('$3')}
@@ -184,6 +199,7 @@ const PAGE: Record<AccountSort, string> = {
   score: sql.pageByScore,
   '-score': sql.pageByScoreDescending,
   name: sql.pageByName,
+  '-churnRisk': sql.pageByChurnRisk,
 };
 
 const iso = (value: unknown): string | null => (value instanceof Date ? value.toISOString() : null);
@@ -218,6 +234,7 @@ export class AccountsRepository {
       take,
       after?.key ?? null,
       after?.accountId ?? null,
+      filter.minChurnRisk ?? null,
     ]);
     return rows.map(accountOf);
   }
@@ -361,6 +378,7 @@ function accountOf(r: Row): AccountRecord {
     scorecardId: r['scorecard_id'] as string | null,
     scoredAt: iso(r['scored_at']),
     churnedAt: iso(r['churned_at']),
+    churnRisk: (r['churn_risk'] as ChurnRisk | null) ?? null,
     override:
       r['override_id'] === null || r['override_id'] === undefined
         ? null
@@ -374,6 +392,7 @@ function accountOf(r: Row): AccountRecord {
           },
     scoreKey: r['score_key'] as string | null,
     nameKey: r['name_key'] as string,
+    churnKey: (r['churn_key'] as string | null) ?? null,
   };
 }
 

@@ -7,7 +7,7 @@ import { OverrideRepository } from '../scoring/override.repository';
 import { OwnerAssigner, Rescorer } from '../scoring/ports';
 import { AccountsException } from './accounts.exception';
 import { AccountRecord, AccountsRepository } from './accounts.repository';
-import { AccountCursor } from './domain/account-cursor';
+import { AccountCursor, AccountSort } from './domain/account-cursor';
 import { ACCOUNT_CURSORS } from './account-cursors';
 import { decisiveMeasures } from './domain/decisive-measures';
 import { HealthTrends, healthTrends, trendHorizons } from './domain/score-trend';
@@ -73,7 +73,7 @@ export class AccountsService {
       limit,
       (count) => this.accounts.page(workspaceId, query, sort, after, count, this.now()),
       ACCOUNT_CURSORS[sort],
-      (last) => ({ key: sort === 'name' ? last.nameKey : last.scoreKey, accountId: last.accountId }),
+      (last) => ({ key: sortKeyOf(last, sort), accountId: last.accountId }),
     );
     return { items: items.map(summaryOf), nextCursor };
   }
@@ -137,6 +137,7 @@ export class AccountsService {
     const decisive = decisiveMeasures(measures);
     return {
       accountId,
+      churnRisk: account.churnRisk,
       ...healthOf(account),
       ...trends,
       measures: measures.map((m) => ({
@@ -279,10 +280,16 @@ const SUMMARY_FIELDS = [
   'industry',
   'phase',
   'touchModel',
+  'churnRisk',
 ] as const;
 
 function healthOf(account: AccountRecord): HealthDto {
   return pickFields(account, HEALTH_FIELDS);
+}
+
+function sortKeyOf(account: AccountRecord, sort: AccountSort): string | null {
+  if (sort === 'name') return account.nameKey;
+  return sort === '-churnRisk' ? account.churnKey : account.scoreKey;
 }
 
 function summaryOf(account: AccountRecord): AccountSummaryDto {

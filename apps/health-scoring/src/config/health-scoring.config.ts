@@ -14,6 +14,23 @@ export class HealthScoringConfig extends GrpcServiceConfig {
   @Min(1000)
   SWEEP_INTERVAL_MS = 3_600_000;
 
+  /**
+   * A workspace's churn model is trained again once its latest training is this old (default
+   * daily); checked every CHURN_MODEL_CHECK_MS, once per cluster. POST /v1/churn-model/train
+   * trains it at once.
+   */
+  @ToNumber()
+  @IsInt()
+  @Min(60_000)
+  CHURN_MODEL_MAX_AGE_MS = 86_400_000;
+
+  /** How often the workspaces whose churn model is due are looked for. */
+  @ToNumber()
+  @IsInt()
+  @Min(1_000)
+  @Max(86_400_000)
+  CHURN_MODEL_CHECK_MS = 900_000;
+
   /** How often overrides past their expiry are ended. */
   @ToNumber()
   @IsInt()

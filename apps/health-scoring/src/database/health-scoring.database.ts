@@ -12,6 +12,7 @@ import { AccountTraitsAt1767500000000 } from './migrations/1767500000000-account
 import { ScoreHistoryMeasures1767700000000 } from './migrations/1767700000000-score-history-measures';
 import { AccountChurnedAt1767700100000 } from './migrations/1767700100000-account-churned-at';
 import { AccountEventsSubscriptions1767700200000 } from './migrations/1767700200000-account-events-subscriptions';
+import { ChurnModels1767710000000 } from './migrations/1767710000000-churn-models';
 
 /** The health-scoring service owns the `health_scoring` schema and nothing else. */
 export const healthScoringDatabase: ServiceDatabase = {
@@ -31,6 +32,7 @@ export const healthScoringDatabase: ServiceDatabase = {
     ScoreHistoryMeasures1767700000000,
     AccountChurnedAt1767700100000,
     AccountEventsSubscriptions1767700200000,
+    ChurnModels1767710000000,
   ],
   outbox: true,
 };

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { defineStatements, keyArrays, recordset, recordsetParam } from '@tsuzuku/platform-database';
+import type { ChurnRisk } from '@tsuzuku/contracts';
 import { MeasureResult } from '../scorecards/domain/health-score.calculator';
 import { AccountKey, keyOf } from './domain/account-key';
 import { AccountRow } from './domain/account-row';
@@ -10,7 +11,7 @@ import { dayOrNull, isoOrNull, numberOrNull } from './row-values';
 const ACCOUNT_COLUMNS = `workspace_id, account_id, name, plan, mrr, seats, renewal_date::text AS renewal_date, owner, owner_at,
   segment, industry, traits, traits_at, touch_trait, phase_trait, expansion, onboarding_done, onboarding_steps_at, subscriptions,
   features_used, first_seen_at, last_seen_at, last_sign_in_at, latest_nps, latest_nps_at, phase, touch_model, computed_score, score, band,
-  coverage, scorecard_id, measures, scored_at, published_fingerprint, churned_at`;
+  coverage, scorecard_id, measures, scored_at, published_fingerprint, churned_at, churn_risk`;
 
 const SQL = defineStatements('health-scoring.account-profiles', {
   // An account not created yet has no row to lock: without this, two replicas handling its first
@@ -144,6 +145,7 @@ function toAccountRow(r: Record<string, unknown>): AccountRow {
     scoredAt: isoOrNull(r['scored_at']),
     publishedFingerprint: (r['published_fingerprint'] as string | null) ?? null,
     churnedAt: isoOrNull(r['churned_at']),
+    churnRisk: (r['churn_risk'] as ChurnRisk | null) ?? null,
   };
 }
 

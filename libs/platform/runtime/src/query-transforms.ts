@@ -19,6 +19,12 @@ export const ToInteger = () =>
     typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value,
   );
 
+/** `?min=0.25` as the number 0.25 (a plain decimal: no exponent, no hex, no blanks inside). */
+export const ToDecimal = () =>
+  Transform(({ value }: { value: unknown }) =>
+    typeof value === 'string' && /^-?(\d+(\.\d*)?|\.\d+)$/.test(value.trim()) ? Number(value) : value,
+  );
+
 /** `?detail=true` / `false` as booleans. */
 export const ToBoolean = () =>
   Transform(({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value));

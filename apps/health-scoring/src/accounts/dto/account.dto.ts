@@ -44,6 +44,39 @@ export class HealthSummaryDto extends HealthDto {
   trend30d!: number | null;
 }
 
+export class ChurnRiskContributionDto {
+  @ApiProperty({ example: 'sign_ins_30d:change_30d', description: 'a metric, or `<metric>:change_30d`' })
+  feature!: string;
+  @ApiProperty({ example: 'sign-ins (30 days), change over 30 days' })
+  label!: string;
+  @ApiProperty({ type: Number, nullable: true, description: "the account's value; null when it had none" })
+  value!: number | null;
+  @ApiProperty({
+    description:
+      'its signed share of the log-odds (coefficient x standardised value): positive raises the probability',
+  })
+  contribution!: number;
+}
+
+/** The churn model's prediction for an account (see GET /v1/churn-model). */
+export class ChurnRiskDto {
+  @ApiProperty({ minimum: 0, maximum: 1, description: 'probability of churning within horizonDays' })
+  probability!: number;
+  @ApiProperty()
+  horizonDays!: number;
+  @ApiProperty({ format: 'uuid' })
+  modelId!: string;
+  @ApiProperty({ format: 'date-time' })
+  trainedAt!: string;
+  @ApiProperty({ example: '2026-12-05', description: 'the model read only what was known by this day' })
+  cutoff!: string;
+  @ApiProperty({
+    type: [ChurnRiskContributionDto],
+    description: 'the 5 largest by absolute size, largest first',
+  })
+  contributions!: readonly ChurnRiskContributionDto[];
+}
+
 export class AccountSummaryDto {
   @ApiProperty()
   accountId!: string;
@@ -74,6 +107,13 @@ export class AccountSummaryDto {
   touchModel!: string;
   @ApiProperty({ type: HealthDto })
   health!: HealthDto;
+  @ApiProperty({
+    type: ChurnRiskDto,
+    nullable: true,
+    description:
+      'null: the workspace has no churn model (too little history), or the account churned or has no values yet',
+  })
+  churnRisk!: ChurnRiskDto | null;
 }
 
 export const AccountPageDto = PageDto(AccountSummaryDto, 'AccountPageDto');
@@ -178,6 +218,8 @@ export class HistoryPointDto {
 export class HealthExplanationDto extends HealthSummaryDto {
   @ApiProperty()
   accountId!: string;
+  @ApiProperty({ type: ChurnRiskDto, nullable: true, description: "the churn model's prediction and why" })
+  churnRisk!: ChurnRiskDto | null;
   @ApiProperty({ type: [MeasureDto] })
   measures!: MeasureDto[];
   @ApiProperty({ type: DecisiveMeasuresDto })

@@ -1,5 +1,5 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsOptional } from 'class-validator';
+import { IsIn, IsNumber, IsOptional, Max, Min } from 'class-validator';
 import {
   HEALTH_BANDS,
   HealthBand,
@@ -8,7 +8,7 @@ import {
   TOUCH_MODELS,
   TouchModel,
 } from '@tsuzuku/contracts';
-import { CursorQuery, EnumListFilter, PageQuery, TextFilter } from '@tsuzuku/platform-runtime';
+import { CursorQuery, EnumListFilter, PageQuery, TextFilter, ToDecimal } from '@tsuzuku/platform-runtime';
 import { ACCOUNT_SORTS, AccountSort } from '../domain/account-cursor';
 import { ACCOUNT_CURSORS } from '../account-cursors';
 
@@ -32,10 +32,24 @@ export class ListAccountsQuery extends PageQuery {
   q?: string;
 
   @ApiPropertyOptional({
+    minimum: 0,
+    maximum: 1,
+    example: 0.5,
+    description:
+      "only accounts whose churn model's probability is at least this (accounts without one are left out)",
+  })
+  @IsOptional()
+  @ToDecimal()
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @Min(0)
+  @Max(1)
+  minChurnRisk?: number;
+
+  @ApiPropertyOptional({
     enum: ACCOUNT_SORTS,
     default: 'score',
     description:
-      'score: lowest (riskiest) first; -score: highest first; name: A-Z. Unscored accounts come last.',
+      'score: lowest (riskiest) first; -score: highest first; name: A-Z; -churnRisk: highest churn probability first. Accounts without the key (unscored, unpredicted) come last.',
   })
   @IsOptional()
   @IsIn(ACCOUNT_SORTS)

@@ -117,6 +117,9 @@ export function accountUpdated(
     lastSeenAt: row.lastSeenAt,
     health: healthOf(row, override),
     signals,
+    // Only when there is one: a message without it reads as none, and accounts never predicted
+    // keep the fingerprint they had before predictions existed.
+    ...(row.churnRisk ? { churnRisk: row.churnRisk } : {}),
   };
 }
 

@@ -1,3 +1,4 @@
+import type { ChurnRisk } from '@tsuzuku/contracts';
 import { MeasureResult } from '../../scorecards/domain/health-score.calculator';
 
 /** An account row as the scoring reads and writes it. */
@@ -51,6 +52,11 @@ export interface AccountRow {
    * not rescored while this is set; null while subscribed, never subscribed, or back again.
    */
   churnedAt: string | null;
+  /**
+   * The churn model's latest prediction for the account (null: none). Written by the churn model's
+   * training only (ChurnModelRepository); the scoring reads it to announce it and never writes it.
+   */
+  churnRisk: ChurnRisk | null;
 }
 
 /** The row of an account first seen in an event at `firstSeenAt`: no profile, never scored. */
@@ -92,6 +98,7 @@ export function newAccount(workspaceId: string, accountId: string, firstSeenAt: 
     scoredAt: null,
     publishedFingerprint: null,
     churnedAt: null,
+    churnRisk: null,
   };
 }
 

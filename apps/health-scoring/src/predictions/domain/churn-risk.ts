@@ -1,0 +1,69 @@
+import type { ChurnRisk } from '@tsuzuku/contracts';
+import { METRICS, Metric } from '../../scorecards/domain/scorecard';
+import type { ChurnPrediction } from './churn-model';
+
+/**
+ * What the churn model reads of each account: every metric the scoring keeps per day (usage,
+ * adoption, support: tickets, P1s, NPS, CSAT; contract: the MRR's change), each with its 30-day
+ * change (see featureRow).
+ */
+export const CHURN_MODEL_METRICS: readonly Metric[] = METRICS;
+
+/** How many contributions a prediction carries: the largest by absolute size. */
+export const TOP_CONTRIBUTIONS = 5;
+
+const METRIC_LABELS: Readonly<Record<Metric, string>> = {
+  active_users_ratio_30d: 'active users per seat (30 days)',
+  sign_ins_7d: 'sign-ins (7 days)',
+  sign_ins_30d: 'sign-ins (30 days)',
+  days_since_last_sign_in: 'days since the last sign-in',
+  key_features_adopted: 'key features adopted',
+  onboarding_completion: 'onboarding completed',
+  open_tickets_30d: 'open tickets (30 days)',
+  p1_tickets_30d: 'P1 tickets (30 days)',
+  latest_nps: 'latest NPS',
+  avg_csat_90d: 'average CSAT (90 days)',
+  mrr_change_90d: 'MRR change (90 days)',
+  engagement_events_90d: 'engagement events (90 days)',
+  outcomes_reported_90d: 'outcomes reported (90 days)',
+};
+
+const CHANGE_SUFFIX = ':change_30d';
+
+/** A feature's name for people: the metric's label, and "change over 30 days" for its trend. */
+export function featureLabel(feature: string): string {
+  const trend = feature.endsWith(CHANGE_SUFFIX);
+  const metric = trend ? feature.slice(0, -CHANGE_SUFFIX.length) : feature;
+  const label = (METRIC_LABELS as Readonly<Record<string, string>>)[metric] ?? metric;
+  return trend ? `${label}, change over 30 days` : label;
+}
+
+/** Which model made a prediction. */
+export interface ChurnModelStamp {
+  readonly modelId: string;
+  readonly trainedAt: string;
+  readonly cutoff: string;
+  readonly horizonDays: number;
+}
+
+const round = (value: number, places: number) => Math.round(value * 10 ** places) / 10 ** places;
+
+/**
+ * A prediction as the account carries it (GET /v1/accounts, cs.accounts.v1): the probability to 6
+ * places (the list pages on it exactly) and the TOP_CONTRIBUTIONS largest contributions in log-odds.
+ */
+export function churnRiskOf(prediction: ChurnPrediction, stamp: ChurnModelStamp): ChurnRisk {
+  return {
+    probability: round(prediction.probability, 6),
+    horizonDays: stamp.horizonDays,
+    modelId: stamp.modelId,
+    trainedAt: stamp.trainedAt,
+    cutoff: stamp.cutoff,
+    contributions: prediction.contributions.slice(0, TOP_CONTRIBUTIONS).map((c) => ({
+      feature: c.feature,
+      label: featureLabel(c.feature),
+      value: c.value,
+      contribution: round(c.contribution, 4),
+    })),
+  };
+}
