@@ -127,13 +127,9 @@ export async function collectPredictionReport(
     });
   else if (model) notes.push(`churn model: none (${model.reason ?? 'no reason given'})`);
 
-  const forecast = await apiCall<{
-    renewals: number;
-    renewingMrr: number;
-    expectedRenewingMrr: number;
-    unpredictedRenewals: number;
-    atRisk: RenewalAtRisk[];
-  }>(`${endpoints.reporting}/v1/reports/renewal-forecast?days=90&limit=10`, token);
+  // The predictions reach reporting on cs.accounts.v1 after the training answered: wait until
+  // they are there (some renewal predicted, and the count no longer moving) before the forecast.
+  const forecast = await settledForecast(endpoints, token, model?.model ? FORECAST_WAIT_MS : 0);
   return {
     period,
     sample: backtest.sample,
@@ -148,6 +144,40 @@ export async function collectPredictionReport(
       atRisk: forecast.atRisk,
     },
   };
+}
+
+interface ForecastAnswer {
+  readonly renewals: number;
+  readonly renewingMrr: number;
+  readonly expectedRenewingMrr: number;
+  readonly unpredictedRenewals: number;
+  readonly atRisk: RenewalAtRisk[];
+}
+
+/** How long the forecast may take to show the predictions of a training that gave a model. */
+const FORECAST_WAIT_MS = 30_000;
+
+/**
+ * The renewal forecast of the next 90 days, once it shows predictions and two readings in a row
+ * agree on how many renewals are predicted; at once when `waitMs` is 0 (no model to wait for).
+ */
+async function settledForecast(
+  endpoints: DemoEndpoints,
+  token: string,
+  waitMs: number,
+): Promise<ForecastAnswer> {
+  const read = () =>
+    apiCall<ForecastAnswer>(`${endpoints.reporting}/v1/reports/renewal-forecast?days=90&limit=10`, token);
+  const deadline = Date.now() + waitMs;
+  let last = await read();
+  while (Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const next = await read();
+    const predicted = next.renewals - next.unpredictedRenewals;
+    if (predicted > 0 && predicted === last.renewals - last.unpredictedRenewals) return next;
+    last = next;
+  }
+  return last;
 }
 
 /** Trains the workspace's churn model now and answers it (or why there is none). */

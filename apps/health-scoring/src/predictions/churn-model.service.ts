@@ -8,7 +8,7 @@ import { HealthScoringConfig } from '../config/health-scoring.config';
 import { Rescorer } from '../scoring/ports';
 import { AccountChurnRisk, ChurnModelRepository, StoredChurnModel } from './churn-model.repository';
 import { CHURN_HORIZON_DAYS, predictChurn, trainChurnModel } from './domain/churn-model';
-import { CHURN_MODEL_METRICS, churnRiskOf } from './domain/churn-risk';
+import { CHURN_MODEL_LOG_SCALED, CHURN_MODEL_METRICS, churnRiskOf } from './domain/churn-risk';
 import { addDays, snapshotOn } from './domain/training-set';
 import { PredictionsRepository } from './predictions.repository';
 
@@ -91,6 +91,7 @@ export class ChurnModelService implements OnApplicationBootstrap {
     const result = trainChurnModel({
       timelines: histories.map((h) => h.timeline),
       measures: CHURN_MODEL_METRICS,
+      logScaled: CHURN_MODEL_LOG_SCALED,
       cutoff: today,
       from,
     });
@@ -123,12 +124,7 @@ export class ChurnModelService implements OnApplicationBootstrap {
         // An account with no values yet has nothing to predict from: it gets no probability.
         if (!subscribed.has(timeline.accountId) || snapshotOn(timeline, today) === undefined) continue;
         // It is subscribed now: a churn in the period that it came back from is behind it.
-        const prediction = predictChurn(
-          stored.model,
-          { ...timeline, churnedOn: null },
-          CHURN_MODEL_METRICS,
-          today,
-        );
+        const prediction = predictChurn(stored.model, { ...timeline, churnedOn: null }, today);
         if (prediction) risks.push({ accountId: timeline.accountId, risk: churnRiskOf(prediction, stamp) });
       }
     }

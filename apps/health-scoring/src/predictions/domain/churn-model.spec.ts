@@ -105,8 +105,8 @@ describe('churn model', () => {
       churnedOn: null,
       snapshots: [{ day: CUTOFF, values: { logins, noise: 5 } }],
     });
-    const low = predictChurn(result.model, live(0.5), ['logins', 'noise'], CUTOFF)!;
-    const high = predictChurn(result.model, live(9.5), ['logins', 'noise'], CUTOFF)!;
+    const low = predictChurn(result.model, live(0.5), CUTOFF)!;
+    const high = predictChurn(result.model, live(9.5), CUTOFF)!;
     expect(low.probability).toBeGreaterThan(high.probability);
     const logins = low.contributions.find((c) => c.feature === 'logins')!;
     expect(logins.contribution).toBeGreaterThan(0);
@@ -114,6 +114,6 @@ describe('churn model', () => {
     const i = m.features.indexOf('logins');
     expect(logins.contribution).toBeCloseTo(m.coefficients[i]! * ((0.5 - m.means[i]!) / m.scales[i]!), 12);
     const churned = { ...live(1), churnedOn: '2025-12-01' };
-    expect(predictChurn(result.model, churned, ['logins', 'noise'], CUTOFF)).toBeNull();
+    expect(predictChurn(result.model, churned, CUTOFF)).toBeNull();
   });
 });

@@ -14,7 +14,7 @@ import {
   examplesAt,
   featureNames,
   featureRow,
-  monthStarts,
+  observationDays,
 } from './training-set';
 
 /** Days after the observation day within which a churn counts as the outcome. */
@@ -23,8 +23,10 @@ export const CHURN_HORIZON_DAYS = 90;
 export const MIN_CHURNED_ACCOUNTS = 10;
 /** Fewer examples than this in all, and no model is fitted. */
 export const MIN_EXAMPLES = 50;
-/** Share of the observation months (the latest ones) held out for the time-based AUC. */
+/** Share of the observation days (the latest ones) held out for the time-based AUC. */
 export const HOLDOUT_SHARE = 0.25;
+/** Days between two observation days. */
+export const OBSERVATION_EVERY_DAYS = 14;
 export const CHURN_MODEL_L2 = 1;
 
 export interface ChurnModelInput {
@@ -35,6 +37,8 @@ export interface ChurnModelInput {
    * stood on that day. Each gives a value and a 30-day change.
    */
   readonly measures: readonly string[];
+  /** Measures read as log(1 + value): counts with a long tail (see featureNames). */
+  readonly logScaled?: readonly string[];
   /** Only what is known by this day (YYYY-MM-DD) is used. */
   readonly cutoff: string;
   /** The first day history is read from. */
@@ -52,7 +56,7 @@ export type ChurnModelResult =
       readonly churns: number;
       readonly churnedAccounts: number;
       readonly crossValidatedAuc: number | null;
-      /** AUC on the latest observation months of a model fitted on the earlier ones only. */
+      /** AUC on the latest observation days of a model fitted on the earlier ones only. */
       readonly holdoutAuc: number | null;
       readonly holdoutFrom: string | null;
     }
@@ -67,18 +71,26 @@ export type ChurnModelResult =
     };
 
 /**
- * Trains a workspace's churn model at `cutoff`: examples on each month start up to
- * cutoff − horizon (examplesAt's rule, so no outcome or value after the cutoff is read), a
- * regularised logistic regression on standardised features, 5-fold cross-validated AUC, and a
- * time-based holdout AUC (fit on the earlier months, test on the latest HOLDOUT_SHARE of them).
- * Too little history gives no model and the reason, never a guess.
+ * Trains a workspace's churn model at `cutoff`: examples every OBSERVATION_EVERY_DAYS days back
+ * from cutoff − horizon (examplesAt's rule, so no outcome or value after the cutoff is read) on
+ * the features of featureNames (values, 30-day changes, tenure), a regularised logistic
+ * regression on standardised features, 5-fold cross-validated AUC, and a time-based holdout AUC
+ * (fit on the earlier days, test on the latest HOLDOUT_SHARE of them). Too little history gives
+ * no model and the reason, never a guess.
  */
-export function trainChurnModel({ timelines, measures, cutoff, from }: ChurnModelInput): ChurnModelResult {
-  const observationDays = monthStarts(from, addDays(cutoff, -CHURN_HORIZON_DAYS));
+export function trainChurnModel({
+  timelines,
+  measures,
+  logScaled = [],
+  cutoff,
+  from,
+}: ChurnModelInput): ChurnModelResult {
+  const names = featureNames(measures, { logScaled, tenure: true });
+  const days = observationDays(from, addDays(cutoff, -CHURN_HORIZON_DAYS), OBSERVATION_EVERY_DAYS);
   // Timelines are cut at the cutoff first: a snapshot or churn after it is never seen.
   const known = timelines.map((t) => truncatedAt(t, cutoff));
-  const examples = examplesAt(known, measures, {
-    observationDays,
+  const examples = examplesAt(known, names, {
+    observationDays: days,
     horizonDays: CHURN_HORIZON_DAYS,
     cutoff,
   });
@@ -105,7 +117,6 @@ export function trainChurnModel({ timelines, measures, cutoff, from }: ChurnMode
       churnedAccounts,
       reason: 'every example churned',
     };
-  const names = featureNames(measures);
   const fit = (set: readonly Example[]) =>
     fitLogistic(
       names,
@@ -168,14 +179,16 @@ export interface ChurnPrediction {
   readonly contributions: FeatureContribution[];
 }
 
-/** An account's churn probability within the horizon on `day`; null for a churned account. */
+/**
+ * An account's churn probability within the horizon on `day`, its features read as the model's
+ * names say; null for a churned account.
+ */
 export function predictChurn(
   model: LogisticModel,
   timeline: AccountTimeline,
-  measures: readonly string[],
   day: string,
 ): ChurnPrediction | null {
   if (timeline.churnedOn !== null && timeline.churnedOn <= day) return null;
-  const row = featureRow(timeline, day, measures);
+  const row = featureRow(timeline, day, model.features);
   return { probability: predictProbability(model, row), contributions: contributionsOf(model, row) };
 }

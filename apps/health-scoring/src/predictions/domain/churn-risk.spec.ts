@@ -16,6 +16,22 @@ describe('churn risk', () => {
     }
     expect(featureLabel('p1_tickets_30d')).toBe('P1 tickets (30 days)');
     expect(featureLabel('seats')).toBe('seats');
+    expect(featureLabel('sign_ins_30d:log')).toBe(featureLabel('sign_ins_30d'));
+    expect(featureLabel('tenure_days')).toBe('days since its first values (tenure)');
+  });
+
+  it("shows a log-scaled feature's value as the account had it, not its logarithm", () => {
+    const risk = churnRiskOf(
+      {
+        probability: 0.4,
+        contributions: [
+          { feature: 'sign_ins_30d:log', value: Math.log1p(12), standardised: -1, contribution: 0.5 },
+          { feature: 'sign_ins_30d:change_30d', value: -7, standardised: -1, contribution: 0.2 },
+        ],
+      },
+      stamp,
+    );
+    expect(risk.contributions.map((c) => c.value)).toEqual([12, -7]);
   });
 
   it('carries the probability to 6 places and only the largest contributions, in the order given', () => {

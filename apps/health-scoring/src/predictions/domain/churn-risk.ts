@@ -1,6 +1,7 @@
 import type { ChurnRisk } from '@tsuzuku/contracts';
 import { METRICS, Metric } from '../../scorecards/domain/scorecard';
 import type { ChurnPrediction } from './churn-model';
+import { parseFeature } from './training-set';
 
 /**
  * What the churn model reads of each account: every metric the scoring keeps per day (usage,
@@ -8,6 +9,17 @@ import type { ChurnPrediction } from './churn-model';
  * change (see featureRow).
  */
 export const CHURN_MODEL_METRICS: readonly Metric[] = METRICS;
+
+/** The metrics that are counts with a long tail: the model reads log(1 + value) (see featureNames). */
+export const CHURN_MODEL_LOG_SCALED: readonly Metric[] = [
+  'sign_ins_7d',
+  'sign_ins_30d',
+  'days_since_last_sign_in',
+  'open_tickets_30d',
+  'p1_tickets_30d',
+  'engagement_events_90d',
+  'outcomes_reported_90d',
+];
 
 /** How many contributions a prediction carries: the largest by absolute size. */
 export const TOP_CONTRIBUTIONS = 5;
@@ -28,14 +40,15 @@ const METRIC_LABELS: Readonly<Record<Metric, string>> = {
   outcomes_reported_90d: 'outcomes reported (90 days)',
 };
 
-const CHANGE_SUFFIX = ':change_30d';
-
-/** A feature's name for people: the metric's label, and "change over 30 days" for its trend. */
+/**
+ * A feature's name for people: the metric's label (also for its log-scaled value), "change over
+ * 30 days" for its trend, and the account's age for the tenure.
+ */
 export function featureLabel(feature: string): string {
-  const trend = feature.endsWith(CHANGE_SUFFIX);
-  const metric = trend ? feature.slice(0, -CHANGE_SUFFIX.length) : feature;
-  const label = (METRIC_LABELS as Readonly<Record<string, string>>)[metric] ?? metric;
-  return trend ? `${label}, change over 30 days` : label;
+  const { measure, kind } = parseFeature(feature);
+  if (kind === 'tenure') return 'days since its first values (tenure)';
+  const label = (METRIC_LABELS as Readonly<Record<string, string>>)[measure!] ?? measure!;
+  return kind === 'change' ? `${label}, change over 30 days` : label;
 }
 
 /** Which model made a prediction. */
@@ -62,7 +75,9 @@ export function churnRiskOf(prediction: ChurnPrediction, stamp: ChurnModelStamp)
     contributions: prediction.contributions.slice(0, TOP_CONTRIBUTIONS).map((c) => ({
       feature: c.feature,
       label: featureLabel(c.feature),
-      value: c.value,
+      // The account's own value: a log-scaled one is shown as it was, not as log(1 + value).
+      value:
+        c.value !== null && parseFeature(c.feature).kind === 'log' ? round(Math.expm1(c.value), 6) : c.value,
       contribution: round(c.contribution, 4),
     })),
   };

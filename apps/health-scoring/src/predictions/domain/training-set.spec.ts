@@ -5,7 +5,8 @@ import {
   examplesAt,
   featureNames,
   featureRow,
-  monthStarts,
+  observationDays,
+  parseFeature,
   snapshotOn,
 } from './training-set';
 
@@ -35,13 +36,32 @@ describe('point-in-time features', () => {
   it('gives each value and its change over 30 days', () => {
     expect(featureNames(['logins'])).toEqual(['logins', 'logins:change_30d']);
     // 30 days before 2026-02-15 is 2026-01-16: the snapshot of 2026-01-01 still stood then.
-    expect(featureRow(t, '2026-02-15', ['logins'])).toEqual([1, 1 - 10]);
-    expect(featureRow(t, '2026-01-25', ['logins'])).toEqual([4, null]);
-    expect(featureRow(t, '2026-01-25', ['missing'])).toEqual([null, null]);
+    expect(featureRow(t, '2026-02-15', featureNames(['logins']))).toEqual([1, 1 - 10]);
+    expect(featureRow(t, '2026-01-25', featureNames(['logins']))).toEqual([4, null]);
+    expect(featureRow(t, '2026-01-25', featureNames(['missing']))).toEqual([null, null]);
   });
 
-  it('lists month starts inside a period', () => {
-    expect(monthStarts('2026-01-15', '2026-04-01')).toEqual(['2026-02-01', '2026-03-01', '2026-04-01']);
+  it('reads a log-scaled value as log(1 + value), its change on the own scale, and the tenure in days', () => {
+    const names = featureNames(['logins', 'nps'], { logScaled: ['logins'], tenure: true });
+    expect(names).toEqual(['logins:log', 'nps', 'logins:change_30d', 'nps:change_30d', 'tenure_days']);
+    expect(names.map((n) => parseFeature(n).kind)).toEqual(['log', 'value', 'change', 'change', 'tenure']);
+    // 2026-02-15: logins 1, 10 on 2026-01-16; first snapshot 2026-01-01, 45 days before.
+    expect(featureRow(t, '2026-02-15', names)).toEqual([Math.log(2), null, 1 - 10, null, 45]);
+    // Before the first snapshot nothing is known, the tenure neither.
+    expect(featureRow(t, '2025-12-31', names)).toEqual([null, null, null, null, null]);
+    // A negative count (bad data) is read as 0, not as the log of a negative number.
+    const negative = timeline('n', null, [['2026-01-01', { logins: -3 }]]);
+    expect(featureRow(negative, '2026-01-02', ['logins:log'])).toEqual([0]);
+  });
+
+  it('lists observation days every n days back from the latest', () => {
+    expect(observationDays('2026-01-10', '2026-02-01', 7)).toEqual([
+      '2026-01-11',
+      '2026-01-18',
+      '2026-01-25',
+      '2026-02-01',
+    ]);
+    expect(observationDays('2026-02-02', '2026-02-01', 7)).toEqual([]);
     expect(addDays('2026-02-27', 2)).toBe('2026-03-01');
   });
 });
@@ -53,7 +73,7 @@ describe('examplesAt', () => {
       timeline('leaves', '2026-03-10', [['2026-01-01', { logins: 1 }]]),
       timeline('gone', '2026-01-15', [['2026-01-01', { logins: 0 }]]),
     ];
-    const examples = examplesAt(accounts, ['logins'], {
+    const examples = examplesAt(accounts, featureNames(['logins']), {
       observationDays: ['2026-02-01'],
       horizonDays: 90,
       cutoff: '2026-06-01',
@@ -82,8 +102,8 @@ describe('examplesAt', () => {
       );
     }
     const cutoff = '2026-06-01';
-    const examples = examplesAt(accounts, ['logins', 'cancel_clicked'], {
-      observationDays: monthStarts('2026-02-01', cutoff),
+    const examples = examplesAt(accounts, featureNames(['logins', 'cancel_clicked']), {
+      observationDays: ['2026-02-01', '2026-03-01', '2026-04-01', '2026-05-01', '2026-06-01'],
       horizonDays: 90,
       cutoff,
     });

@@ -29,11 +29,6 @@ export function addDays(day: string, days: number): string {
   return new Date(Date.parse(`${day}T00:00:00Z`) + days * DAY_MS).toISOString().slice(0, 10);
 }
 
-/** The names of the features built from these measures: each value, and its change over 30 days. */
-export function featureNames(measures: readonly string[]): string[] {
-  return [...measures, ...measures.map((m) => `${m}:change_30d`)];
-}
-
 /** The latest snapshot taken on or before the day; nothing after it is ever read. */
 export function snapshotOn(timeline: AccountTimeline, day: string): ValueSnapshot | undefined {
   let found: ValueSnapshot | undefined;
@@ -44,14 +39,55 @@ export function snapshotOn(timeline: AccountTimeline, day: string): ValueSnapsho
   return found;
 }
 
+const CHANGE_SUFFIX = ':change_30d';
+const LOG_SUFFIX = ':log';
+/** The feature that is the account's age: days from its first snapshot to the day. */
+export const TENURE_FEATURE = 'tenure_days';
+
+export interface FeatureOptions {
+  /** Measures whose value enters as log(1 + value) (`<measure>:log`): counts with a long tail. */
+  readonly logScaled?: readonly string[];
+  /** Whether the account's age (TENURE_FEATURE) is a feature. */
+  readonly tenure?: boolean;
+}
+
 /**
- * The features of an account on a day, from snapshots up to that day only: each measure's value,
- * then its change since 30 days before (null where either end is unknown).
+ * The names of the features built from these measures: each value (`<measure>`, or
+ * `<measure>:log` for the log-scaled ones), then each one's change over 30 days
+ * (`<measure>:change_30d`, on the measure's own scale), then the tenure if asked. A name says
+ * how its value is read (featureRow), so a stored model is applied as it was trained.
+ */
+export function featureNames(measures: readonly string[], options: FeatureOptions = {}): string[] {
+  const logScaled = new Set(options.logScaled ?? []);
+  return [
+    ...measures.map((m) => (logScaled.has(m) ? `${m}${LOG_SUFFIX}` : m)),
+    ...measures.map((m) => `${m}${CHANGE_SUFFIX}`),
+    ...(options.tenure ? [TENURE_FEATURE] : []),
+  ];
+}
+
+/** The measure a feature name reads, and how. */
+export function parseFeature(feature: string): {
+  readonly measure: string | null;
+  readonly kind: 'value' | 'log' | 'change' | 'tenure';
+} {
+  if (feature === TENURE_FEATURE) return { measure: null, kind: 'tenure' };
+  if (feature.endsWith(CHANGE_SUFFIX))
+    return { measure: feature.slice(0, -CHANGE_SUFFIX.length), kind: 'change' };
+  if (feature.endsWith(LOG_SUFFIX)) return { measure: feature.slice(0, -LOG_SUFFIX.length), kind: 'log' };
+  return { measure: feature, kind: 'value' };
+}
+
+/**
+ * The features of an account on a day (names from featureNames), from snapshots up to that day
+ * only: a value is the latest snapshot's on or before the day (log(1 + max(0, value)) for a
+ * `:log` one); a change is that value minus the one 30 days before; the tenure is the days since
+ * the account's first snapshot. Null where unknown.
  */
 export function featureRow(
   timeline: AccountTimeline,
   day: string,
-  measures: readonly string[],
+  features: readonly string[],
 ): FeatureValue[] {
   const now = snapshotOn(timeline, day);
   const before = snapshotOn(timeline, addDays(day, -30));
@@ -59,14 +95,16 @@ export function featureRow(
     const v = snapshot?.values[measure];
     return typeof v === 'number' && Number.isFinite(v) ? v : null;
   };
-  return [
-    ...measures.map((m) => value(now, m)),
-    ...measures.map((m) => {
-      const a = value(now, m);
-      const b = value(before, m);
-      return a === null || b === null ? null : a - b;
-    }),
-  ];
+  return features.map((feature) => {
+    const { measure, kind } = parseFeature(feature);
+    if (kind === 'tenure')
+      return now === undefined ? null : (Date.parse(day) - Date.parse(timeline.snapshots[0]!.day)) / DAY_MS;
+    const a = value(now, measure!);
+    if (kind === 'value') return a;
+    if (kind === 'log') return a === null ? null : Math.log1p(Math.max(0, a));
+    const b = value(before, measure!);
+    return a === null || b === null ? null : a - b;
+  });
 }
 
 /**
@@ -77,7 +115,7 @@ export function featureRow(
  */
 export function examplesAt(
   timelines: readonly AccountTimeline[],
-  measures: readonly string[],
+  features: readonly string[],
   {
     observationDays,
     horizonDays,
@@ -95,7 +133,7 @@ export function examplesAt(
       examples.push({
         accountId: timeline.accountId,
         day,
-        row: featureRow(timeline, day, measures),
+        row: featureRow(timeline, day, features),
         outcome: timeline.churnedOn !== null && timeline.churnedOn > day && timeline.churnedOn <= end,
       });
     }
@@ -103,14 +141,12 @@ export function examplesAt(
   return examples;
 }
 
-/** The first day of each month from `from` to `to` (both YYYY-MM-DD), as observation days. */
-export function monthStarts(from: string, to: string): string[] {
+/**
+ * Observation days every `everyDays` days back from `latest` (included) down to `from`, in
+ * order: the latest one is as recent as the outcomes known allow.
+ */
+export function observationDays(from: string, latest: string, everyDays: number): string[] {
   const days: string[] = [];
-  const at = new Date(`${from.slice(0, 7)}-01T00:00:00Z`);
-  if (at.toISOString().slice(0, 10) < from) at.setUTCMonth(at.getUTCMonth() + 1);
-  while (at.toISOString().slice(0, 10) <= to) {
-    days.push(at.toISOString().slice(0, 10));
-    at.setUTCMonth(at.getUTCMonth() + 1);
-  }
+  for (let day = latest; day >= from; day = addDays(day, -everyDays)) days.unshift(day);
   return days;
 }
