@@ -20,6 +20,7 @@ interface Scorecard {
   workspaceId: string;
   name: string;
   isDefault: boolean;
+  draft: boolean;
   segment: string | null;
   touchModel: string | null;
   measures: { id: string; metric: string; method: { kind: string } }[];
@@ -408,6 +409,101 @@ describe('scorecards and settings API', () => {
       { parameters: { name: string }[]; responses: Record<string, unknown> } | undefined;
     expect(health?.parameters.map((p) => p.name)).toContain('asOf');
     expect(JSON.stringify(health?.responses['200'])).toContain('HealthAsOfDto');
+  });
+
+  it('keeps a draft out of the scoring, backtests it beside the published one, and publishes it', async () => {
+    // A workspace of its own: the publication rescores it.
+    const workspaceC = `ws_${randomUUID().slice(0, 8)}`;
+    const [writeC, readC] = await Promise.all([
+      issueToken(workspaceC, ['read', 'write']),
+      issueToken(workspaceC, ['read']),
+    ]);
+    const scoreOf = async () =>
+      (
+        await db.query<{ score: string | null; scorecard_id: string | null }>(
+          'SELECT score, scorecard_id FROM health_scoring.accounts WHERE workspace_id = $1 AND account_id = $2',
+          [workspaceC, 'acct-c'],
+        )
+      )[0];
+    await publisher.publish([
+      testCustomerEvent(workspaceC, 'acct-c', new Date().toISOString(), { event: 'Signed In' }),
+    ]);
+    await waitFor(async () => ((await scoreOf())?.score != null ? true : undefined), {
+      what: 'the account to be scored by the default scorecard',
+    });
+    const [defaults] = await scorecardsOf(writeC);
+    const before = await scoreOf();
+    expect(before!.scorecard_id).toBe(defaults!.id);
+
+    // Only a draft may have no audience.
+    const live = await api<Problems>(writeC, 'POST', '/v1/scorecards', {
+      name: 'Busy',
+      measures: [validMeasure],
+    });
+    expect([live.status, live.body.errors.map((e) => e.path)]).toEqual([400, ['segment']]);
+    const draft = await api<Scorecard>(writeC, 'POST', '/v1/scorecards', {
+      name: 'Busy (draft)',
+      measures: [validMeasure],
+      draft: true,
+    });
+    expect(draft.status).toBe(201);
+    expect(draft.body).toMatchObject({
+      draft: true,
+      isDefault: false,
+      segment: null,
+      touchModel: null,
+      rescored: 0,
+    });
+    expect((await scorecardsOf(readC)).map((s) => [s.name, s.draft])).toEqual([
+      [defaults!.name, false],
+      ['Busy (draft)', true],
+    ]);
+    // It scores nothing: the account keeps the default's score.
+    expect(await scoreOf()).toEqual(before);
+
+    const compared = await api<{ comparison: { scorecardId: string } }>(
+      readC,
+      'POST',
+      `/v1/scorecards/${defaults!.id}/backtest`,
+      { from: '2025-01-01', to: '2025-12-31', outcome: 'churn', compareWith: draft.body.id },
+    );
+    expect([compared.status, compared.body.comparison.scorecardId]).toEqual([200, draft.body.id]);
+
+    expect((await api(readC, 'POST', `/v1/scorecards/${draft.body.id}/publish`)).status).toBe(403);
+    const published = await api<Scorecard>(writeC, 'POST', `/v1/scorecards/${draft.body.id}/publish`);
+    expect(published.status).toBe(200);
+    expect(published.body).toMatchObject({
+      id: defaults!.id,
+      isDefault: true,
+      draft: false,
+      name: defaults!.name,
+      version: defaults!.version + 1,
+      rescored: 1,
+    });
+    expect(published.body.measures.map((m) => m.id)).toEqual([validMeasure.id]);
+    // Rescored by the published measures before the answer: nobody signs in 1,000 times.
+    const after = await scoreOf();
+    expect([Number(after!.score), after!.scorecard_id]).toEqual([0, defaults!.id]);
+    expect((await scorecardsOf(readC)).map((s) => s.id)).toEqual([defaults!.id]);
+    expect((await api<Problems>(writeC, 'POST', `/v1/scorecards/${draft.body.id}/publish`)).status).toBe(404);
+    const notDraft = await api<Problems>(writeC, 'POST', `/v1/scorecards/${defaults!.id}/publish`);
+    expect([notDraft.status, notDraft.body.error]).toEqual([409, 'not_a_draft']);
+
+    // A draft may take a live scorecard's audience, and goes live only once that one is gone.
+    const tech = await api<Scorecard>(writeC, 'POST', '/v1/scorecards', { name: 'Tech', touchModel: 'tech' });
+    const techDraft = await api<Scorecard>(writeC, 'POST', '/v1/scorecards', {
+      name: 'Tech (draft)',
+      touchModel: 'tech',
+      measures: [validMeasure],
+      draft: true,
+    });
+    expect([tech.status, techDraft.status]).toEqual([201, 201]);
+    const taken = await api<Problems>(writeC, 'POST', `/v1/scorecards/${techDraft.body.id}/publish`);
+    expect([taken.status, taken.body.error]).toEqual([409, 'scorecard_audience_taken']);
+    expect((await api(writeC, 'DELETE', `/v1/scorecards/${tech.body.id}`)).status).toBe(204);
+    const techLive = await api<Scorecard>(writeC, 'POST', `/v1/scorecards/${techDraft.body.id}/publish`);
+    expect(techLive.body).toMatchObject({ id: techDraft.body.id, draft: false, touchModel: 'tech' });
+    expect((await scoreOf())!.scorecard_id).toBe(techDraft.body.id);
   });
 
   it('round-trips the workspace settings, per workspace, and refuses invalid ones with their paths', async () => {

@@ -13,6 +13,7 @@ import { ScoreHistoryMeasures1767700000000 } from './migrations/1767700000000-sc
 import { AccountChurnedAt1767700100000 } from './migrations/1767700100000-account-churned-at';
 import { AccountEventsSubscriptions1767700200000 } from './migrations/1767700200000-account-events-subscriptions';
 import { ChurnModels1767710000000 } from './migrations/1767710000000-churn-models';
+import { ScorecardDrafts1767710100000 } from './migrations/1767710100000-scorecard-drafts';
 
 /** The health-scoring service owns the `health_scoring` schema and nothing else. */
 export const healthScoringDatabase: ServiceDatabase = {
@@ -33,6 +34,7 @@ export const healthScoringDatabase: ServiceDatabase = {
     AccountChurnedAt1767700100000,
     AccountEventsSubscriptions1767700200000,
     ChurnModels1767710000000,
+    ScorecardDrafts1767710100000,
   ],
   outbox: true,
 };

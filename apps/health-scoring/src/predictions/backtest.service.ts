@@ -27,9 +27,12 @@ import { PredictionsRepository } from './predictions.repository';
 
 const DEFAULT_HORIZON_DAYS = 90;
 
-/** SuggestedWeightsDto, its draft holding the scorecard's own measures with the new weights. */
+/**
+ * SuggestedWeightsDto, its draft holding the scorecard's own measures with the new weights: a body
+ * POST /v1/scorecards saves as a draft as it is.
+ */
 export type SuggestedWeights = Omit<SuggestedWeightsDto, 'draft'> & {
-  readonly draft: { name: string; measures: readonly Measure[]; bands: Bands } | null;
+  readonly draft: { name: string; measures: readonly Measure[]; bands: Bands; draft: true } | null;
 };
 /** The L2 penalty of the weights fit: mild, on standardised values. */
 const FIT_L2 = 1;
@@ -112,6 +115,7 @@ export class BacktestService {
               name: `${card.name} (weights fitted on ${q.outcome}, ${q.from} to ${q.to})`.slice(0, 200),
               measures: kept,
               bands: { ...card.bands },
+              draft: true,
             },
     };
   }

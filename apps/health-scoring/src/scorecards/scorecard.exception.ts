@@ -7,6 +7,7 @@ export class ScorecardException extends CodedApiException({
   scorecard_not_found: HttpStatus.NOT_FOUND,
   scorecard_audience_taken: HttpStatus.CONFLICT,
   default_scorecard_kept: HttpStatus.CONFLICT,
+  not_a_draft: HttpStatus.CONFLICT,
 }) {}
 
 /** The codes of ScorecardException. */

@@ -13,6 +13,7 @@ export interface ScorecardContent {
   readonly touchModel: TouchModel | null;
   readonly measures: readonly Measure[];
   readonly bands: Bands;
+  readonly draft: boolean;
 }
 
 interface ScorecardRow {
@@ -20,6 +21,7 @@ interface ScorecardRow {
   workspace_id: string;
   name: string;
   is_default: boolean;
+  draft: boolean;
   segment: string | null;
   touch_model: TouchModel | null;
   measures: Measure[];
@@ -30,12 +32,12 @@ interface ScorecardRow {
 }
 
 const COLUMNS =
-  'id, workspace_id, name, is_default, segment, touch_model, measures, bands, version, created_at, updated_at';
+  'id, workspace_id, name, is_default, draft, segment, touch_model, measures, bands, version, created_at, updated_at';
 
 const SQL = defineStatements('health-scoring.scorecards', {
   insert: `
-    INSERT INTO health_scoring.scorecards (id, workspace_id, name, is_default, segment, touch_model, measures, bands)
-    VALUES ($1, $2, $3, false, $4, $5, $6::jsonb, $7::jsonb)
+    INSERT INTO health_scoring.scorecards (id, workspace_id, name, is_default, segment, touch_model, measures, bands, draft)
+    VALUES ($1, $2, $3, false, $4, $5, $6::jsonb, $7::jsonb, $8)
     RETURNING ${COLUMNS}`,
   // Two instances may race to create it: the unique index keeps one.
   insertDefault: `
@@ -44,7 +46,7 @@ const SQL = defineStatements('health-scoring.scorecards', {
     ON CONFLICT DO NOTHING`,
   update: `
     UPDATE health_scoring.scorecards
-    SET name = $3, segment = $4, touch_model = $5, measures = $6::jsonb, bands = $7::jsonb,
+    SET name = $3, segment = $4, touch_model = $5, measures = $6::jsonb, bands = $7::jsonb, draft = $8,
         version = version + 1, updated_at = now()
     WHERE workspace_id = $1 AND id = $2
     RETURNING ${COLUMNS}`,
@@ -123,6 +125,7 @@ function contentParams(content: ScorecardContent): unknown[] {
     content.touchModel,
     JSON.stringify(content.measures),
     JSON.stringify(content.bands),
+    content.draft,
   ];
 }
 
@@ -132,6 +135,7 @@ function stored(row: ScorecardRow): StoredScorecard {
     workspaceId: row.workspace_id,
     name: row.name,
     isDefault: row.is_default,
+    draft: row.draft,
     segment: row.segment,
     touchModel: row.touch_model,
     measures: row.measures,

@@ -73,7 +73,8 @@ export class ScorecardsController {
   @Post()
   @RequireScopes('write')
   @ApiOperation({
-    summary: 'Create a scorecard for a segment and/or touch model (measures default to the DEAR ones)',
+    summary:
+      'Create a scorecard for a segment and/or touch model (measures default to the DEAR ones), or a draft (draft: true), which scores nothing until published and may have no audience',
   })
   @ApiResponse({ status: 201, type: ChangedScorecardDto })
   @ApiResponse({ status: 400, type: InvalidRequestDto, description: 'every problem with its field path' })
@@ -81,9 +82,22 @@ export class ScorecardsController {
   async create(@Auth() auth: AuthContext, @Body() body: CreateScorecardDto): Promise<ChangedScorecard> {
     const created = await this.scorecards.create(
       auth.workspaceId,
-      inputOf(body, body.measures ?? defaultMeasures()),
+      inputOf(body, body.measures ?? defaultMeasures(), body.draft ?? false),
     );
     return this.rescore(auth.workspaceId, created);
+  }
+
+  @Post(':id/publish')
+  @HttpCode(200)
+  @RequireScopes('write')
+  @ApiOperation({
+    summary:
+      "Publish a draft: with an audience it goes live for it; without one its measures and bands become the default scorecard's and the draft is removed. Answers the scorecard now in use, after rescoring",
+  })
+  @ApiResponse({ status: 200, type: ChangedScorecardDto })
+  @ApiResponse({ status: 409, description: 'not a draft, or a live scorecard has its audience' })
+  async publish(@Auth() auth: AuthContext, @Param('id') id: string): Promise<ChangedScorecard> {
+    return this.rescore(auth.workspaceId, await this.scorecards.publish(auth.workspaceId, id));
   }
 
   @Put(':id')
@@ -129,10 +143,10 @@ export class ScorecardsController {
   }
 
   private async rescore(workspaceId: string, scorecard: StoredScorecard): Promise<ChangedScorecard> {
-    const rescored = await this.rescorer.rescoreWorkspace(
-      workspaceId,
-      `scorecard changed: ${scorecard.name}`,
-    );
+    // A draft scores no account: nothing to rescore.
+    const rescored = scorecard.draft
+      ? 0
+      : await this.rescorer.rescoreWorkspace(workspaceId, `scorecard changed: ${scorecard.name}`);
     const warnings: ApiWarning[] = [];
     if (
       scorecard.segment !== null &&
@@ -147,8 +161,10 @@ export class ScorecardsController {
 function inputOf(
   body: CreateScorecardDto | ReplaceScorecardDto,
   measures: ScorecardInput['measures'],
+  draft = false,
 ): ScorecardInput {
   return {
+    draft,
     segment: body.segment ?? null,
     touchModel: body.touchModel ?? null,
     name: body.name,

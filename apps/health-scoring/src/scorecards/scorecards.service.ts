@@ -25,6 +25,8 @@ export interface ScorecardInput {
   readonly touchModel: TouchModel | null;
   readonly measures: readonly Measure[];
   readonly bands: Bands;
+  /** A draft scores nothing until published; it may have no audience (then it would replace the default's measures). */
+  readonly draft: boolean;
 }
 
 /** What a patch may change; what is absent stays. */
@@ -77,7 +79,10 @@ export class ScorecardsService extends ScorecardDirectory {
     return found;
   }
 
-  /** A new scorecard for a segment and/or touch model; 409 when the audience has one already. */
+  /**
+   * A new scorecard for a segment and/or touch model (409 when the audience has one already), or a
+   * draft, with or without an audience.
+   */
   async create(workspaceId: string, input: ScorecardInput): Promise<StoredScorecard> {
     check(input, false);
     await this.checkAudienceFree(workspaceId, input, null);
@@ -90,13 +95,63 @@ export class ScorecardsService extends ScorecardDirectory {
     }
   }
 
-  /** Replaces a scorecard whole (its audience too, except the default's, which has none). */
+  /**
+   * Replaces a scorecard whole (its audience too, except the default's, which has none); a draft
+   * stays a draft and a live one live (`input.draft` is not read: publish decides that).
+   */
   async replace(workspaceId: string, id: string, input: ScorecardInput): Promise<StoredScorecard> {
-    await this.checkAudienceFree(workspaceId, input, id);
-    return this.change(workspaceId, id, (current) => {
-      check(input, current.isDefault);
-      return input;
+    const current = await this.get(workspaceId, id);
+    await this.checkAudienceFree(workspaceId, { ...input, draft: current.draft }, id);
+    return this.change(workspaceId, id, (locked) => {
+      const next = { ...input, draft: locked.draft };
+      check(next, locked.isDefault);
+      return next;
     });
+  }
+
+  /**
+   * Publishes a draft: with an audience it goes live for it (409 when a live scorecard has that
+   * audience); without one, its measures and bands become the default scorecard's and the draft
+   * is removed. Answers the scorecard that now scores the accounts; 409 for a scorecard that is
+   * not a draft.
+   */
+  async publish(workspaceId: string, id: string): Promise<StoredScorecard> {
+    if (!UUID.test(id)) throw notFound(id);
+    const draft = await this.get(workspaceId, id);
+    if (!draft.draft)
+      throw new ScorecardException(
+        'not_a_draft',
+        `scorecard ${id} is live already: only a draft is published`,
+      );
+    const audience = draft.segment !== null || draft.touchModel !== null;
+    if (audience) await this.checkAudienceFree(workspaceId, { ...draft, draft: false }, id);
+    try {
+      return await this.dataSource.transaction(async (m) => {
+        const locked = (await this.repository.lockOne(m, workspaceId, id)) ?? throwNotFound(id);
+        if (!locked.draft)
+          throw new ScorecardException(
+            'not_a_draft',
+            `scorecard ${id} is live already: only a draft is published`,
+          );
+        if (audience)
+          return await this.repository.update(m, workspaceId, id, plainContent({ ...locked, draft: false }));
+        const defaultCard = (await this.scorecardsOf(workspaceId)).find((s) => s.isDefault)!;
+        const current =
+          (await this.repository.lockOne(m, workspaceId, defaultCard.id)) ?? throwNotFound(defaultCard.id);
+        const published = await this.repository.update(
+          m,
+          workspaceId,
+          current.id,
+          plainContent({ ...current, measures: locked.measures, bands: locked.bands, draft: false }),
+        );
+        await this.repository.delete(m, workspaceId, id);
+        return published;
+      });
+    } catch (error) {
+      throw audienceConflict(error, draft) ?? error;
+    } finally {
+      await this.invalidate(workspaceId);
+    }
   }
 
   /** Changes a scorecard's name, measures and/or bands. */
@@ -113,6 +168,7 @@ export class ScorecardsService extends ScorecardDirectory {
         touchModel: current.touchModel,
         measures: patch.measures ?? current.measures,
         bands: patch.bands ?? current.bands,
+        draft: current.draft,
       };
       check(next, current.isDefault);
       return next;
@@ -148,11 +204,12 @@ export class ScorecardsService extends ScorecardDirectory {
     input: ScorecardInput,
     id: string | null,
   ): Promise<void> {
-    if (input.segment === null && input.touchModel === null) return;
+    if (input.draft || (input.segment === null && input.touchModel === null)) return;
     const twin = (await this.scorecardsOf(workspaceId)).find(
       (s) =>
         s.id !== id &&
         !s.isDefault &&
+        !s.draft &&
         sameTraitValue(s.segment, input.segment) &&
         s.touchModel === input.touchModel,
     );
@@ -213,10 +270,11 @@ function check(input: ScorecardInput, isDefault: boolean): void {
     const why = 'the default scorecard scores every account no other scorecard claims: it has no audience';
     if (input.segment !== null) problems.push({ path: 'segment', message: why });
     if (input.touchModel !== null) problems.push({ path: 'touchModel', message: why });
-  } else if (input.segment === null && input.touchModel === null) {
+  } else if (!input.draft && input.segment === null && input.touchModel === null) {
     problems.push({
       path: 'segment',
-      message: 'a scorecard needs a segment, a touch model or both (the default scorecard scores the rest)',
+      message:
+        'a scorecard needs a segment, a touch model or both (the default scorecard scores the rest); only a draft may have neither',
     });
   }
   problems.push(...validateScorecard(input));
@@ -233,7 +291,10 @@ function notFound(id: string): ScorecardException {
 }
 
 /** The 409 for a unique violation of the one-scorecard-per-audience index, else undefined. */
-function audienceConflict(error: unknown, input: ScorecardInput): ScorecardException | undefined {
+function audienceConflict(
+  error: unknown,
+  input: Pick<ScorecardInput, 'segment' | 'touchModel'>,
+): ScorecardException | undefined {
   const e = error as {
     code?: string;
     constraint?: string;
@@ -262,6 +323,7 @@ function plainContent(input: ScorecardInput): ScorecardContent {
     touchModel: input.touchModel,
     measures: input.measures.map(plainMeasure),
     bands: plainBands(input.bands),
+    draft: input.draft,
   };
 }
 

@@ -8,6 +8,8 @@ export interface StoredScorecard {
   readonly name: string;
   /** The workspace's default scorecard scores every account no other scorecard claims. */
   readonly isDefault: boolean;
+  /** A draft scores no account: it is kept to be backtested and published. */
+  readonly draft: boolean;
   /** Scores the accounts of this segment (and touch model, when both are set). */
   readonly segment: string | null;
   readonly touchModel: 'high' | 'low' | 'tech' | null;
@@ -33,6 +35,7 @@ export function scorecardFor(
   account: { readonly segment: string | null; readonly touchModel: string | null },
 ): StoredScorecard | undefined {
   const rank = (s: StoredScorecard): number => {
+    if (s.draft) return 0;
     if (s.isDefault) return 1;
     // A segment is a trait value: "SMB" is the segment smb.
     const segment = s.segment === null || sameTraitValue(s.segment, account.segment);

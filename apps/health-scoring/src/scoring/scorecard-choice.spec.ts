@@ -5,6 +5,7 @@ const scorecard = (id: string, over: Partial<StoredScorecard>): StoredScorecard 
   workspaceId: 'ws',
   name: id,
   isDefault: false,
+  draft: false,
   segment: null,
   touchModel: null,
   measures: [],
@@ -36,4 +37,17 @@ describe('scorecardFor', () => {
       expect(scorecardFor(scorecards, { segment, touchModel })?.id).toBe(id);
     },
   );
+
+  it('never scores an account with a draft, even one made for its very audience', () => {
+    const withDrafts = [
+      ...scorecards,
+      scorecard('draft-smb-tech', { segment: 'smb', touchModel: 'tech', draft: true }),
+      scorecard('draft-any', { draft: true }),
+    ];
+    expect(scorecardFor(withDrafts, { segment: 'smb', touchModel: 'tech' })?.id).toBe('smb-tech');
+    expect(scorecardFor(withDrafts, { segment: null, touchModel: 'high' })?.id).toBe('default');
+    expect(
+      scorecardFor([scorecard('only-draft', { draft: true })], { segment: null, touchModel: null }),
+    ).toBeUndefined();
+  });
 });

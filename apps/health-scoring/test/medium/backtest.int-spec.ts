@@ -153,6 +153,7 @@ describe('backtest on Postgres (medium)', () => {
       name: 'usage',
       segment: 'smb',
       touchModel: null,
+      draft: false,
       measures: [usage],
       bands: { red: 40, yellow: 70 },
     });
@@ -230,6 +231,7 @@ describe('backtest on Postgres (medium)', () => {
       name: 'usage',
       segment: 'smb',
       touchModel: null,
+      draft: false,
       measures: [usage],
       bands: { red: 40, yellow: 70 },
     });
@@ -237,6 +239,7 @@ describe('backtest on Postgres (medium)', () => {
       name: 'trend',
       segment: 'mid',
       touchModel: null,
+      draft: false,
       measures: [trend],
       bands: { red: 40, yellow: 70 },
     });
@@ -294,6 +297,7 @@ describe('backtest on Postgres (medium)', () => {
       name: 'two',
       segment: 'smb',
       touchModel: null,
+      draft: false,
       measures: [
         { ...usage, weight: 50 },
         { ...usage, id: 'nps', metric: 'latest_nps', weight: 50 },
@@ -311,9 +315,33 @@ describe('backtest on Postgres (medium)', () => {
     expect(answer.crossValidation.meanAuc).toBeGreaterThan(0.7);
     expect(answer.weights.find((w) => w.measureId === 'usage')!.coefficient).toBeLessThan(0);
     expect(answer.draft!.measures.reduce((n, m) => n + m.weight, 0)).toBe(100);
-    // The body saves as a scorecard as it is.
-    const saved = await scorecards.create(ws, { ...answer.draft!, segment: 'draft', touchModel: null });
+    // The body saves as a draft as it is: it scores nothing, and is backtested beside the card.
+    const saved = await scorecards.create(ws, { ...answer.draft!, segment: null, touchModel: null });
+    expect(saved).toMatchObject({ draft: true, segment: null, touchModel: null, isDefault: false });
     expect(saved.measures.map((m) => m.weight)).toEqual(answer.draft!.measures.map((m) => m.weight));
+    const side = await backtests.backtest(ws, card.id, {
+      from: '2026-05-01',
+      to: '2026-05-31',
+      horizonDays: 30,
+      outcome: 'churn',
+      compareWith: saved.id,
+    });
+    expect(side.comparison).toMatchObject({ scorecardId: saved.id, scorecardName: saved.name });
+    expect(side.comparison!.counts.scored).toBe(side.result.counts.scored);
+    // Published without an audience: its measures and bands become the default's, and it is gone.
+    const defaultBefore = (await scorecards.scorecardsOf(ws)).find((s) => s.isDefault)!;
+    const published = await scorecards.publish(ws, saved.id);
+    expect(published).toMatchObject({
+      id: defaultBefore.id,
+      isDefault: true,
+      draft: false,
+      name: defaultBefore.name,
+      measures: saved.measures,
+      bands: saved.bands,
+      version: defaultBefore.version + 1,
+    });
+    expect((await scorecards.scorecardsOf(ws)).map((s) => s.id)).not.toContain(saved.id);
+    await expect(scorecards.publish(ws, card.id)).rejects.toMatchObject({ code: 'not_a_draft' });
 
     await expect(
       backtests.suggestedWeights(ws, card.id, { from: '2026-07-01', to: '2026-07-31', outcome: 'churn' }),

@@ -222,6 +222,8 @@ export class DraftScorecardDto {
   measures!: MeasureDto[];
   @ApiProperty({ type: BandsDto })
   bands!: BandsDto;
+  @ApiProperty({ enum: [true], description: 'POST /v1/scorecards saves this body as a draft as it is' })
+  draft!: true;
 }
 
 export class SuggestedWeightsDto {
@@ -255,7 +257,8 @@ export class SuggestedWeightsDto {
   @ApiProperty({
     type: DraftScorecardDto,
     nullable: true,
-    description: 'the scorecard with these weights, to save and backtest; null when no measure is predictive',
+    description:
+      'the scorecard with these weights, to save as a draft (POST /v1/scorecards), backtest (compareWith) and publish; null when no measure is predictive',
   })
   draft!: DraftScorecardDto | null;
 }

@@ -2,6 +2,7 @@ import { ApiExtraModels, ApiProperty, ApiPropertyOptional, getSchemaPath } from 
 import { Type } from 'class-transformer';
 import {
   IsArray,
+  IsBoolean,
   IsIn,
   IsNumber,
   IsObject,
@@ -208,8 +209,17 @@ class ScorecardBodyDto {
   bands?: BandsDto;
 }
 
-/** A new scorecard for an audience: a segment, a touch model, or both. */
+/** A new scorecard for an audience: a segment, a touch model, or both; or a draft. */
 export class CreateScorecardDto extends ScorecardBodyDto {
+  @ApiPropertyOptional({
+    default: false,
+    description:
+      'a draft scores no account until POST /v1/scorecards/{id}/publish; it can be backtested (compareWith) and may have no audience',
+  })
+  @IsOptional()
+  @IsBoolean()
+  draft?: boolean;
+
   @ApiPropertyOptional({ type: [MeasureDto], description: "default: the DEAR scorecard's measures" })
   @IsOptional()
   @IsArray()
@@ -260,6 +270,8 @@ export class ScorecardDto {
   name!: string;
   @ApiProperty({ description: 'scores every account no other scorecard claims; cannot be deleted' })
   isDefault!: boolean;
+  @ApiProperty({ description: 'a draft scores no account until published' })
+  draft!: boolean;
   @ApiProperty({ type: String, nullable: true })
   segment!: string | null;
   @ApiProperty({ enum: TOUCH_MODELS, nullable: true })
