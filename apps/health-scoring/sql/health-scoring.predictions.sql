@@ -5,13 +5,6 @@
 SELECT account_id, renewal_date::text AS renewal_date FROM health_scoring.accounts
 WHERE workspace_id = $1 ORDER BY account_id;
 
--- health-scoring.predictions.dailySnapshots
-SELECT DISTINCT ON (account_id, day) account_id, day, measures
-FROM (SELECT account_id, (at AT TIME ZONE 'UTC')::date::text AS day, at, id, measures
-  FROM health_scoring.score_history
-  WHERE workspace_id = $1 AND at >= $2::timestamptz AND at < $3::timestamptz AND measures IS NOT NULL) h
-ORDER BY account_id, day, at DESC, id DESC;
-
 -- health-scoring.predictions.mrrPoints
 SELECT account_id, at, mrr::float8 AS mrr FROM health_scoring.mrr_points
 WHERE workspace_id = $1 AND at < $2::timestamptz;
@@ -29,3 +22,16 @@ CROSS JOIN LATERAL (SELECT measures FROM health_scoring.score_history h
   WHERE h.workspace_id = $1 AND h.account_id = k.account_id
     AND h.at < ((k.day + 1)::timestamp AT TIME ZONE 'UTC') AND h.measures IS NOT NULL
   ORDER BY h.at DESC, h.id DESC LIMIT 1) h;
+
+-- health-scoring.predictions.valuesOnDays
+SELECT a.account_id, (a.first_seen_at AT TIME ZONE 'UTC')::date::text AS first_seen_on, d.day::text AS day, v.vals
+FROM health_scoring.accounts a
+CROSS JOIN unnest($2::date[]) AS d(day)
+CROSS JOIN LATERAL (SELECT array(SELECT (h.measures->>x.metric)::float8
+    FROM unnest($3::text[]) WITH ORDINALITY AS x(metric, n) ORDER BY x.n) AS vals
+  FROM health_scoring.score_history h
+  WHERE h.workspace_id = $1 AND h.account_id = a.account_id
+    AND h.at < ((d.day + 1)::timestamp AT TIME ZONE 'UTC') AND h.measures IS NOT NULL
+  ORDER BY h.at DESC, h.id DESC LIMIT 1) v
+WHERE a.workspace_id = $1
+ORDER BY a.account_id, d.day;

@@ -7,7 +7,7 @@ import { Clock } from '@tsuzuku/platform-runtime';
 import { HealthScoringConfig } from '../config/health-scoring.config';
 import { Rescorer } from '../scoring/ports';
 import { AccountChurnRisk, ChurnModelRepository, StoredChurnModel } from './churn-model.repository';
-import { CHURN_HORIZON_DAYS, predictChurn, trainChurnModel } from './domain/churn-model';
+import { CHURN_HORIZON_DAYS, churnModelDays, predictChurn, trainChurnModel } from './domain/churn-model';
 import { CHURN_MODEL_LOG_SCALED, CHURN_MODEL_METRICS, churnRiskOf } from './domain/churn-risk';
 import { addDays, snapshotOn } from './domain/training-set';
 import { PredictionsRepository } from './predictions.repository';
@@ -87,9 +87,15 @@ export class ChurnModelService implements OnApplicationBootstrap {
     const now = this.clock.now();
     const today = now.toISOString().slice(0, 10);
     const from = addDays(today, -CHURN_HISTORY_DAYS);
-    const histories = await this.predictions.accountHistories(workspaceId, { from, to: today }, today);
+    const timelines = await this.predictions.timelinesOnDays(
+      workspaceId,
+      churnModelDays(from, today),
+      CHURN_MODEL_METRICS,
+      { from, to: today },
+      today,
+    );
     const result = trainChurnModel({
-      timelines: histories.map((h) => h.timeline),
+      timelines,
       measures: CHURN_MODEL_METRICS,
       logScaled: CHURN_MODEL_LOG_SCALED,
       cutoff: today,
@@ -120,7 +126,7 @@ export class ChurnModelService implements OnApplicationBootstrap {
     };
     if (stored.model) {
       const subscribed = new Set(await this.models.subscribedAccounts(workspaceId));
-      for (const { timeline } of histories) {
+      for (const timeline of timelines) {
         // An account with no values yet has nothing to predict from: it gets no probability.
         if (!subscribed.has(timeline.accountId) || snapshotOn(timeline, today) === undefined) continue;
         // It is subscribed now: a churn in the period that it came back from is behind it.

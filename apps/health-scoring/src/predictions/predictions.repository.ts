@@ -5,28 +5,10 @@ import { defineStatements } from '@tsuzuku/platform-database';
 import { AccountOutcomes, MrrPoint, SubscriptionEvent, churnedOnIn, outcomeDays } from './domain/outcomes';
 import { AccountTimeline, ValueSnapshot, addDays } from './domain/training-set';
 
-/** One account's past over a period: its daily measure values and its outcomes. */
-export interface AccountHistory {
-  /**
-   * snapshots: for each day of the period with a history point that kept measure values, the
-   * values of the day's last point (metric → value), in day order; churnedOn: the account's first
-   * churn in the period, or an earlier churn it had not come back from by the period's start.
-   */
-  readonly timeline: AccountTimeline;
-  /** Every outcome day of the account in the period, and the days it (re)subscribed in it. */
-  readonly outcomes: AccountOutcomes;
-}
-
 const SQL = defineStatements('health-scoring.predictions', {
   accounts: `
     SELECT account_id, renewal_date::text AS renewal_date FROM health_scoring.accounts
     WHERE workspace_id = $1 ORDER BY account_id`,
-  dailySnapshots: `
-    SELECT DISTINCT ON (account_id, day) account_id, day, measures
-    FROM (SELECT account_id, (at AT TIME ZONE 'UTC')::date::text AS day, at, id, measures
-      FROM health_scoring.score_history
-      WHERE workspace_id = $1 AND at >= $2::timestamptz AND at < $3::timestamptz AND measures IS NOT NULL) h
-    ORDER BY account_id, day, at DESC, id DESC`,
   subscriptionEvents: `
     SELECT account_id, occurred_at, name, coalesce(detail->>'subscription_id', '') AS subscription_id
     FROM health_scoring.account_events
@@ -35,6 +17,20 @@ const SQL = defineStatements('health-scoring.predictions', {
   mrrPoints: `
     SELECT account_id, at, mrr::float8 AS mrr FROM health_scoring.mrr_points
     WHERE workspace_id = $1 AND at < $2::timestamptz`,
+  // Per account of the workspace and per day of $2, the values of metrics $3 (in their order) of
+  // the latest point up to the day's end that kept values, with the day the account was first seen.
+  valuesOnDays: `
+    SELECT a.account_id, (a.first_seen_at AT TIME ZONE 'UTC')::date::text AS first_seen_on, d.day::text AS day, v.vals
+    FROM health_scoring.accounts a
+    CROSS JOIN unnest($2::date[]) AS d(day)
+    CROSS JOIN LATERAL (SELECT array(SELECT (h.measures->>x.metric)::float8
+        FROM unnest($3::text[]) WITH ORDINALITY AS x(metric, n) ORDER BY x.n) AS vals
+      FROM health_scoring.score_history h
+      WHERE h.workspace_id = $1 AND h.account_id = a.account_id
+        AND h.at < ((d.day + 1)::timestamp AT TIME ZONE 'UTC') AND h.measures IS NOT NULL
+      ORDER BY h.at DESC, h.id DESC LIMIT 1) v
+    WHERE a.workspace_id = $1
+    ORDER BY a.account_id, d.day`,
   // Per (account, day), the metric values of the latest point up to the day's end that kept them.
   valuesAt: `
     SELECT k.account_id, k.day::text AS day, h.measures
@@ -63,58 +59,39 @@ export class PredictionsRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   /**
-   * Each account of the workspace with its daily measure-value timeline and its outcome days over
-   * the period from..to (YYYY-MM-DD, UTC days, both included), in account order.
-   *
-   * - timeline.snapshots: one per day of the period on which the account has a score history
-   *   point with measure values, holding the values of that day's last point (metric name →
-   *   value, null where the account had no data), in day order. Days without a point have no
-   *   snapshot: the value of a day is the latest snapshot on or before it (snapshotOn).
-   * - timeline.churnedOn: the first churn day in the period, or an earlier churn the account had
-   *   not come back from by `from`; null otherwise.
-   * - outcomes.churn: days the account went from a subscription in force to none (all its
-   *   subscriptions, each at its latest event by event time, cancelled);
-   *   outcomes.contraction: days its MRR went down to a value above 0;
-   *   outcomes.renewal: days with a Subscription Renewed event, and its current renewal date when
-   *   that has passed (by `today`) while a subscription was in force;
-   *   outcomes.subscribed: days it went from no subscription in force to one.
-   *   Each list holds the days within from..to only, in order.
-   *
-   * Accounts with neither snapshots nor outcomes in the period are included with empty lists.
-   * The shape is relied on by the churn model: keep it.
+   * Each account of the workspace (in account order) as the churn model reads it: its values of
+   * `metrics` as they stood at the end of each of `days` (a snapshot per day on which it had a
+   * history point with values by then, in day order), the first churn from `from` to `to` or an
+   * earlier one it had not come back from (churnedOnIn), and the day it was first seen. Only the
+   * days asked are read: a workspace's whole daily history would not fit in memory.
    */
-  async accountHistories(
+  async timelinesOnDays(
     workspaceId: string,
+    days: readonly string[],
+    metrics: readonly string[],
     period: { readonly from: string; readonly to: string },
-    today: string = new Date().toISOString().slice(0, 10),
-  ): Promise<AccountHistory[]> {
-    const start = `${period.from}T00:00:00.000Z`;
-    const end = `${addDays(period.to, 1)}T00:00:00.000Z`;
-    const [accounts, snapshots] = await Promise.all([
+    today: string,
+  ): Promise<AccountTimeline[]> {
+    const [accounts, rows] = await Promise.all([
       this.outcomeHistories(workspaceId, period.to, today),
-      this.dataSource.query(SQL.dailySnapshots, [workspaceId, start, end]) as Promise<
-        Record<string, unknown>[]
+      this.dataSource.query(SQL.valuesOnDays, [workspaceId, days, metrics]) as Promise<
+        { account_id: string; first_seen_on: string | null; day: string; vals: (number | null)[] }[]
       >,
     ]);
     const snapshotsOf = new Map<string, ValueSnapshot[]>();
-    for (const r of snapshots)
-      push(snapshotsOf, r['account_id'] as string, {
-        day: r['day'] as string,
-        values: r['measures'] as Record<string, number | null>,
+    const firstSeen = new Map<string, string | null>();
+    for (const r of rows) {
+      firstSeen.set(r.account_id, r.first_seen_on);
+      push(snapshotsOf, r.account_id, {
+        day: r.day,
+        values: Object.fromEntries(metrics.map((m, i) => [m, r.vals[i] ?? null])),
       });
-    const inPeriod = (days: readonly string[]) => days.filter((d) => d >= period.from && d <= period.to);
-    return accounts.map(({ accountId, outcomes: all }) => ({
-      timeline: {
-        accountId,
-        snapshots: snapshotsOf.get(accountId) ?? [],
-        churnedOn: churnedOnIn(all, period.from, period.to),
-      },
-      outcomes: {
-        churn: inPeriod(all.churn),
-        contraction: inPeriod(all.contraction),
-        renewal: inPeriod(all.renewal),
-        subscribed: inPeriod(all.subscribed),
-      },
+    }
+    return accounts.map(({ accountId, outcomes }) => ({
+      accountId,
+      snapshots: snapshotsOf.get(accountId) ?? [],
+      churnedOn: churnedOnIn(outcomes, period.from, period.to),
+      firstSeenOn: firstSeen.get(accountId) ?? null,
     }));
   }
 

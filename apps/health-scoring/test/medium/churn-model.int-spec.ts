@@ -146,9 +146,10 @@ describe('churn model on Postgres (medium)', () => {
     // The planted signal: fewer sign-ins, likelier churn; and the model tells churners apart.
     const { model } = trained;
     const coefficient = (feature: string) => model.coefficients[model.features.indexOf(feature)]!;
-    expect(coefficient('sign_ins_30d')).toBeLessThan(0);
+    // Sign-ins are a count: the model reads log(1 + sign-ins).
+    expect(coefficient('sign_ins_30d:log')).toBeLessThan(0);
     for (const feature of model.features)
-      expect(Math.abs(coefficient(feature))).toBeLessThanOrEqual(Math.abs(coefficient('sign_ins_30d')));
+      expect(Math.abs(coefficient(feature))).toBeLessThanOrEqual(Math.abs(coefficient('sign_ins_30d:log')));
     expect(trained.holdoutAuc).toBeGreaterThan(0.7);
 
     const risks = await risksOf(ws);
@@ -158,8 +159,13 @@ describe('churn model on Postgres (medium)', () => {
         expect(stored.churn_risk).toBeNull();
         continue;
       }
-      // sigmoid(intercept + Σ coefficient × standardised value), a missing value counting as the mean.
-      const values: Record<string, number | null> = { sign_ins_30d: a.signIns, 'sign_ins_30d:change_30d': 0 };
+      // sigmoid(intercept + Σ coefficient × standardised value), a missing value counting as the mean:
+      // log(1 + sign-ins), no change over 30 days, and a year since it was first seen.
+      const values: Record<string, number | null> = {
+        'sign_ins_30d:log': Math.log(1 + a.signIns),
+        'sign_ins_30d:change_30d': 0,
+        tenure_days: (Date.parse(TODAY) - Date.parse(START)) / 86_400_000,
+      };
       const z = model.features.reduce((sum, feature, i) => {
         const value = values[feature] ?? null;
         return (
@@ -170,9 +176,10 @@ describe('churn model on Postgres (medium)', () => {
       expect(stored.churn_risk!.probability).toBeCloseTo(expected, 5);
       expect(Number(stored.churn_probability)).toBe(stored.churn_risk!.probability);
       expect(stored.churn_risk).toMatchObject({ modelId: trained.id, cutoff: TODAY, horizonDays: 90 });
-      expect(stored.churn_risk!.contributions[0]).toMatchObject({
-        feature: 'sign_ins_30d',
+      // The sign-ins shown as the account had them, not as their logarithm.
+      expect(stored.churn_risk!.contributions.find((c) => c.feature === 'sign_ins_30d:log')).toMatchObject({
         label: 'sign-ins (30 days)',
+        value: a.signIns,
       });
     }
 

@@ -172,14 +172,21 @@ describe('health as of a day (medium)', () => {
     expect(back.scored_at?.toISOString()).toBe(clock.now().toISOString());
     expect((await api.healthAsOf(ws, 'acct-c', today())).status).toBe('active');
 
-    const [history] = await predictions.accountHistories(ws, { from: '2026-03-01', to: today() }, today());
-    expect(history!.timeline.accountId).toBe('acct-c');
+    const [timeline] = await predictions.timelinesOnDays(
+      ws,
+      [today()],
+      ['sign_ins_7d'],
+      { from: '2026-03-01', to: today() },
+      today(),
+    );
+    expect(timeline!.accountId).toBe('acct-c');
+    expect(timeline!.churnedOn).toBe(churnDay);
+    const [history] = await predictions.outcomeHistories(ws, today(), today());
     expect(history!.outcomes.churn).toEqual([churnDay]);
-    expect(history!.timeline.churnedOn).toBe(churnDay);
     expect(history!.outcomes.subscribed).toEqual([startDay, today()]);
   });
 
-  it('keeps the values of rebuilt past days too, and the timeline holds the last snapshot of each day', async () => {
+  it('keeps the values of rebuilt past days too, and a timeline holds the values as they stood at the end of each day asked', async () => {
     const ws = newWorkspace();
     const start = clock.now().getTime();
     const days = [40, 39, 20].map((n) => new Date(start - n * DAY_MS));
@@ -199,18 +206,30 @@ describe('health as of a day (medium)', () => {
     // The second rebuilt day counts the sign-ins of the two days within its 7-day window.
     expect(points[1]!.measures!['sign_ins_7d']).toBe(2);
 
-    const [history] = await predictions.accountHistories(
+    const dayOf = (d: Date) => d.toISOString().slice(0, 10);
+    // The day before the first point has no values; a day between points has the earlier one's.
+    const asked = [
+      dayOf(new Date(days[0]!.getTime() - DAY_MS)),
+      ...days.map(dayOf),
+      dayOf(new Date(days[2]!.getTime() - DAY_MS)),
+      today(),
+    ].sort();
+    const [timeline] = await predictions.timelinesOnDays(
       ws,
-      { from: days[0]!.toISOString().slice(0, 10), to: today() },
+      asked,
+      ['sign_ins_7d', 'no_such_metric'],
+      { from: dayOf(days[0]!), to: today() },
       today(),
     );
-    expect(history!.timeline.snapshots.map((s) => s.day)).toEqual([
-      ...days.map((d) => d.toISOString().slice(0, 10)),
-      today(),
-    ]);
-    expect(history!.timeline.snapshots.map((s) => s.values['sign_ins_7d'])).toEqual(
-      points.map((p) => p.measures!['sign_ins_7d']),
-    );
-    expect(history!.timeline.churnedOn).toBeNull();
+    const valueOn = (day: string) => {
+      const at = Date.parse(`${day}T00:00:00Z`) + DAY_MS;
+      const stood = points.filter((p) => p.at.getTime() < at).at(-1);
+      return stood?.measures!['sign_ins_7d'];
+    };
+    expect(timeline!.snapshots.map((s) => s.day)).toEqual(asked.slice(1));
+    expect(timeline!.snapshots.map((s) => s.values['sign_ins_7d'])).toEqual(asked.slice(1).map(valueOn));
+    expect(timeline!.snapshots.every((s) => s.values['no_such_metric'] === null)).toBe(true);
+    expect(timeline!.firstSeenOn).toBe(dayOf(days[0]!));
+    expect(timeline!.churnedOn).toBeNull();
   });
 });

@@ -1,5 +1,11 @@
-import { CHURN_HORIZON_DAYS, MIN_CHURNED_ACCOUNTS, predictChurn, trainChurnModel } from './churn-model';
-import { AccountTimeline, ValueSnapshot, addDays } from './training-set';
+import {
+  CHURN_HORIZON_DAYS,
+  MIN_CHURNED_ACCOUNTS,
+  churnModelDays,
+  predictChurn,
+  trainChurnModel,
+} from './churn-model';
+import { AccountTimeline, ValueSnapshot, addDays, snapshotOn } from './training-set';
 
 /** A small deterministic generator (mulberry32), so the planted data is the same on every run. */
 function random(seed: number): () => number {
@@ -115,5 +121,36 @@ describe('churn model', () => {
     expect(logins.contribution).toBeCloseTo(m.coefficients[i]! * ((0.5 - m.means[i]!) / m.scales[i]!), 12);
     const churned = { ...live(1), churnedOn: '2025-12-01' };
     expect(predictChurn(result.model, churned, CUTOFF)).toBeNull();
+  });
+
+  it('trains and predicts the same from the values on the days it reads only as from the whole history', () => {
+    const full = plantedTimelines(300, 7);
+    const days = churnModelDays(FROM, CUTOFF);
+    // Far fewer days than the weekly history holds: what the service reads from Postgres.
+    expect(days.length).toBeLessThan(Math.max(...full.map((t) => t.snapshots.length)));
+    const sparse = full.map((t) => ({
+      ...t,
+      firstSeenOn: t.snapshots[0]!.day,
+      snapshots: days.flatMap((day) => {
+        const stood = snapshotOn(t, day);
+        return stood ? [{ day, values: stood.values }] : [];
+      }),
+    }));
+    const train = (timelines: AccountTimeline[]) =>
+      trainChurnModel({
+        timelines,
+        measures: ['logins', 'noise'],
+        logScaled: ['logins'],
+        cutoff: CUTOFF,
+        from: FROM,
+      });
+    const a = train(full);
+    const b = train(sparse);
+    if (a.kind !== 'model' || b.kind !== 'model') throw new Error('no model');
+    expect(b).toEqual(a);
+    const live = full.find((t) => t.churnedOn === null)!;
+    expect(predictChurn(b.model, sparse[full.indexOf(live)]!, CUTOFF)).toEqual(
+      predictChurn(a.model, live, CUTOFF),
+    );
   });
 });

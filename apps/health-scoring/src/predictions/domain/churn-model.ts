@@ -78,6 +78,26 @@ export type ChurnModelResult =
  * (fit on the earlier days, test on the latest HOLDOUT_SHARE of them). Too little history gives
  * no model and the reason, never a guess.
  */
+/** The observation days of a training at `cutoff` on history from `from`. */
+export function churnObservationDays(from: string, cutoff: string): string[] {
+  return observationDays(from, addDays(cutoff, -CHURN_HORIZON_DAYS), OBSERVATION_EVERY_DAYS);
+}
+
+/**
+ * The only days whose values a training at `cutoff` and the predictions on `cutoff` read: each
+ * observation day and the day 30 days before it (its change), and the cutoff and 30 days before
+ * it. A timeline holding the values as they stood on these days trains and predicts exactly as
+ * one holding every day.
+ */
+export function churnModelDays(from: string, cutoff: string): string[] {
+  const days = new Set<string>();
+  for (const day of [...churnObservationDays(from, cutoff), cutoff]) {
+    days.add(day);
+    days.add(addDays(day, -30));
+  }
+  return [...days].sort();
+}
+
 export function trainChurnModel({
   timelines,
   measures,
@@ -86,7 +106,7 @@ export function trainChurnModel({
   from,
 }: ChurnModelInput): ChurnModelResult {
   const names = featureNames(measures, { logScaled, tenure: true });
-  const days = observationDays(from, addDays(cutoff, -CHURN_HORIZON_DAYS), OBSERVATION_EVERY_DAYS);
+  const days = churnObservationDays(from, cutoff);
   // Timelines are cut at the cutoff first: a snapshot or churn after it is never seen.
   const known = timelines.map((t) => truncatedAt(t, cutoff));
   const examples = examplesAt(known, names, {
@@ -169,6 +189,10 @@ function timeHoldout(
 export function truncatedAt(timeline: AccountTimeline, day: string): AccountTimeline {
   return {
     accountId: timeline.accountId,
+    firstSeenOn:
+      timeline.firstSeenOn !== undefined && timeline.firstSeenOn !== null && timeline.firstSeenOn <= day
+        ? timeline.firstSeenOn
+        : null,
     snapshots: timeline.snapshots.filter((s) => s.day <= day),
     churnedOn: timeline.churnedOn !== null && timeline.churnedOn <= day ? timeline.churnedOn : null,
   };

@@ -46,7 +46,7 @@ const METRIC_LABELS: Readonly<Record<Metric, string>> = {
  */
 export function featureLabel(feature: string): string {
   const { measure, kind } = parseFeature(feature);
-  if (kind === 'tenure') return 'days since its first values (tenure)';
+  if (kind === 'tenure') return 'days since first seen (tenure)';
   const label = (METRIC_LABELS as Readonly<Record<string, string>>)[measure!] ?? measure!;
   return kind === 'change' ? `${label}, change over 30 days` : label;
 }

@@ -47,6 +47,8 @@ describe('point-in-time features', () => {
     expect(names.map((n) => parseFeature(n).kind)).toEqual(['log', 'value', 'change', 'change', 'tenure']);
     // 2026-02-15: logins 1, 10 on 2026-01-16; first snapshot 2026-01-01, 45 days before.
     expect(featureRow(t, '2026-02-15', names)).toEqual([Math.log(2), null, 1 - 10, null, 45]);
+    // Known since it was first seen, when that is given: 2025-12-01 is 76 days before.
+    expect(featureRow({ ...t, firstSeenOn: '2025-12-01' }, '2026-02-15', ['tenure_days'])).toEqual([76]);
     // Before the first snapshot nothing is known, the tenure neither.
     expect(featureRow(t, '2025-12-31', names)).toEqual([null, null, null, null, null]);
     // A negative count (bad data) is read as 0, not as the log of a negative number.

@@ -14,6 +14,8 @@ export interface AccountTimeline {
   /** In day order. */
   readonly snapshots: readonly ValueSnapshot[];
   readonly churnedOn: string | null;
+  /** The day the account was first seen, for its tenure; without it, its first snapshot's day. */
+  readonly firstSeenOn?: string | null;
 }
 
 /** One example for training or testing: an account's features on a day, and its outcome after it. */
@@ -41,7 +43,7 @@ export function snapshotOn(timeline: AccountTimeline, day: string): ValueSnapsho
 
 const CHANGE_SUFFIX = ':change_30d';
 const LOG_SUFFIX = ':log';
-/** The feature that is the account's age: days from its first snapshot to the day. */
+/** The feature that is the account's age: days from its first sighting (or first snapshot) to the day. */
 export const TENURE_FEATURE = 'tenure_days';
 
 export interface FeatureOptions {
@@ -82,7 +84,7 @@ export function parseFeature(feature: string): {
  * The features of an account on a day (names from featureNames), from snapshots up to that day
  * only: a value is the latest snapshot's on or before the day (log(1 + max(0, value)) for a
  * `:log` one); a change is that value minus the one 30 days before; the tenure is the days since
- * the account's first snapshot. Null where unknown.
+ * the account was first seen (its first snapshot when that is not known). Null where unknown.
  */
 export function featureRow(
   timeline: AccountTimeline,
@@ -98,7 +100,9 @@ export function featureRow(
   return features.map((feature) => {
     const { measure, kind } = parseFeature(feature);
     if (kind === 'tenure')
-      return now === undefined ? null : (Date.parse(day) - Date.parse(timeline.snapshots[0]!.day)) / DAY_MS;
+      return now === undefined
+        ? null
+        : (Date.parse(day) - Date.parse(timeline.firstSeenOn ?? timeline.snapshots[0]!.day)) / DAY_MS;
     const a = value(now, measure!);
     if (kind === 'value') return a;
     if (kind === 'log') return a === null ? null : Math.log1p(Math.max(0, a));
