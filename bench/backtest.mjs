@@ -7,8 +7,12 @@
 // months at a 90-day horizon, then the same with compareWith (two scorecards on one sample), and
 // suggested weights. Target: the backtest within 5 s.
 //
+// Also timed: the workspace's churn model trained on the same history (the values on the days it
+// reads, then the fit with its cross-validation and holdout), and the memory that took.
+//
 // Knobs: BENCH_ACCOUNTS (10000), BENCH_MONTHS (24), BENCH_RUNS (5), BENCH_NO_BUILD=1 skips the
-// build, BENCH_NO_FIGURES=1 writes no bench/results file (for a small run that checks the script).
+// build, BENCH_NO_FIGURES=1 writes no bench/results file (for a small run that checks the script),
+// BENCH_REUSE=1 keeps the database of the previous run when it holds the same seed (no seeding).
 // Postgres from DATABASE_URL (default postgres://postgres@127.0.0.1:5432/tsuzuku); no Kafka.
 import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
@@ -115,31 +119,42 @@ try {
     });
     if (build.status !== 0) throw new Error('the build failed');
   }
-  const db = await freshDatabase(databaseUrl, DATABASE);
-  const migrate = spawnSync(
-    process.execPath,
-    [path.join(ROOT, 'apps', 'health-scoring', 'dist', 'database', 'migrate.js'), 'migrate'],
-    { cwd: ROOT, env: { ...process.env, DATABASE_URL: db, LOG_LEVEL: 'warn' }, stdio: 'inherit' },
-  );
-  if (migrate.status !== 0) throw new Error('the migrations failed');
+  const db = process.env.BENCH_REUSE
+    ? databaseUrl.replace(/\/[^/]*$/, `/${DATABASE}`)
+    : await freshDatabase(databaseUrl, DATABASE);
+  if (!process.env.BENCH_REUSE) {
+    const migrate = spawnSync(
+      process.execPath,
+      [path.join(ROOT, 'apps', 'health-scoring', 'dist', 'database', 'migrate.js'), 'migrate'],
+      { cwd: ROOT, env: { ...process.env, DATABASE_URL: db, LOG_LEVEL: 'warn' }, stdio: 'inherit' },
+    );
+    if (migrate.status !== 0) throw new Error('the migrations failed');
 
-  const client = new Client({ connectionString: db });
-  await client.connect();
-  log(`seeding ${ACCOUNTS} accounts × ${MONTHS} months of daily points from ${start} to ${END}...`);
-  const seeding = performance.now();
-  for (let first = 1; first <= ACCOUNTS; first += CHUNK)
-    await seed(client, first, Math.min(ACCOUNTS, first + CHUNK - 1));
-  await client.query('ANALYZE health_scoring.score_history');
-  const [{ points }] = (
-    await client.query(
-      'SELECT count(*)::int AS points FROM health_scoring.score_history WHERE workspace_id = $1',
-      [WS],
-    )
-  ).rows;
-  log(
-    `seeded ${points.toLocaleString('en-US')} history points in ${Math.round((performance.now() - seeding) / 1000)} s`,
-  );
-  await client.end();
+    const client = new Client({ connectionString: db });
+    await client.connect();
+    log(`seeding ${ACCOUNTS} accounts × ${MONTHS} months of daily points from ${start} to ${END}...`);
+    const seeding = performance.now();
+    for (let first = 1; first <= ACCOUNTS; first += CHUNK)
+      await seed(client, first, Math.min(ACCOUNTS, first + CHUNK - 1));
+    await client.query('ANALYZE health_scoring.score_history');
+    const [{ points }] = (
+      await client.query(
+        'SELECT count(*)::int AS points FROM health_scoring.score_history WHERE workspace_id = $1',
+        [WS],
+      )
+    ).rows;
+    log(
+      `seeded ${points.toLocaleString('en-US')} history points in ${Math.round((performance.now() - seeding) / 1000)} s`,
+    );
+    await client.end();
+  } else {
+    log(`reusing ${DATABASE} as seeded by the previous run`);
+    const client = new Client({ connectionString: db });
+    await client.connect();
+    // The scorecards of the previous run go: this one creates its own.
+    await client.query('DELETE FROM health_scoring.scorecards WHERE workspace_id = $1', [WS]);
+    await client.end();
+  }
 
   const { DataSource } = require('typeorm');
   dataSource = new DataSource({ type: 'postgres', url: db, extra: { max: 10 } });
@@ -162,13 +177,15 @@ try {
     name: 'DEAR',
     segment: 'bench',
     touchModel: null,
+    draft: false,
     measures: defaultMeasures(),
     bands: DEFAULT_SCORECARD_BANDS,
   });
   const draft = await scorecards.create(WS, {
     name: 'engagement only',
-    segment: 'bench-draft',
+    segment: null,
     touchModel: null,
+    draft: true,
     measures: defaultMeasures().filter((m) => m.category === 'engagement'),
     bands: DEFAULT_SCORECARD_BANDS,
   });
@@ -192,6 +209,43 @@ try {
     `suggested weights: p50 ${Math.round(fit.p50)} ms; CV AUC ${fit.last.crossValidation.meanAuc?.toFixed(3)}`,
   );
 
+  const { churnModelDays, trainChurnModel, trainingSample } = load('predictions/domain/churn-model.js');
+  const { CHURN_MODEL_METRICS, CHURN_MODEL_LOG_SCALED } = load('predictions/domain/churn-risk.js');
+  const historyFrom = dayOf(Date.parse(`${END}T00:00:00Z`) - 730 * DAY_MS);
+  const rssBefore = process.memoryUsage().rss;
+  const reading = performance.now();
+  // As the service does: a large workspace is fitted on a fixed sample of its accounts.
+  const everyone = (
+    await dataSource.query(
+      'SELECT account_id FROM health_scoring.accounts WHERE workspace_id = $1 ORDER BY account_id',
+      [WS],
+    )
+  ).map((r) => r.account_id);
+  const sample = trainingSample(everyone, historyFrom, END);
+  const timelines = await new PredictionsRepository(dataSource).timelinesOnDays(
+    WS,
+    churnModelDays(historyFrom, END),
+    CHURN_MODEL_METRICS,
+    { from: historyFrom, to: END },
+    END,
+    sample,
+  );
+  const readMs = performance.now() - reading;
+  const fitting = performance.now();
+  const model = trainChurnModel({
+    timelines,
+    measures: CHURN_MODEL_METRICS,
+    logScaled: CHURN_MODEL_LOG_SCALED,
+    cutoff: END,
+    from: historyFrom,
+  });
+  const fitMs = performance.now() - fitting;
+  const rssGrowth = (process.memoryUsage().rss - rssBefore) / 2 ** 20;
+  log(
+    `churn model: read ${Math.round(readMs)} ms, fit ${Math.round(fitMs)} ms (${sample.length} of ${everyone.length} accounts, ${model.examples} examples, ` +
+      `holdout AUC ${model.kind === 'model' ? model.holdoutAuc?.toFixed(3) : model.reason}); resident memory +${Math.round(rssGrowth)} MiB`,
+  );
+
   if (!process.env.BENCH_NO_FIGURES)
     writeFigures('backtest', 'Backtest', [
       {
@@ -201,6 +255,12 @@ try {
       },
       { figure: 'backtest with compareWith: p50 ms', value: two.p50, target: null },
       { figure: 'suggested weights: p50 ms', value: fit.p50, target: null },
+      { figure: 'churn model training, values read: ms', value: readMs, target: null },
+      {
+        figure: 'churn model training, fit with cross-validation and holdout: ms',
+        value: fitMs,
+        target: null,
+      },
     ]);
 } finally {
   await dataSource?.destroy();

@@ -1,6 +1,9 @@
 -- Generated from the repository's declared statements: do not edit; update with
 -- TSUZUKU_UPDATE_SQL=1 and review the diff.
 
+-- health-scoring.churn-models.accountIds
+SELECT account_id FROM health_scoring.accounts WHERE workspace_id = $1 ORDER BY account_id;
+
 -- health-scoring.churn-models.clearOtherRisks
 UPDATE health_scoring.accounts SET churn_probability = NULL, churn_risk = NULL
 WHERE workspace_id = $1 AND churn_risk IS NOT NULL AND NOT (account_id = ANY($2::text[]));

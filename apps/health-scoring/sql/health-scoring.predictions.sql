@@ -33,5 +33,5 @@ CROSS JOIN LATERAL (SELECT array(SELECT (h.measures->>x.metric)::float8
   WHERE h.workspace_id = $1 AND h.account_id = a.account_id
     AND h.at < ((d.day + 1)::timestamp AT TIME ZONE 'UTC') AND h.measures IS NOT NULL
   ORDER BY h.at DESC, h.id DESC LIMIT 1) v
-WHERE a.workspace_id = $1
+WHERE a.workspace_id = $1 AND ($4::text[] IS NULL OR a.account_id = ANY($4::text[]))
 ORDER BY a.account_id, d.day;

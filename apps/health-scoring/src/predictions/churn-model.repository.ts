@@ -46,6 +46,7 @@ const SQL = defineStatements('health-scoring.churn-models', {
     WHERE NOT EXISTS (SELECT 1 FROM health_scoring.churn_models c
       WHERE c.workspace_id = w.workspace_id AND c.trained_at > $1)
     ORDER BY w.workspace_id`,
+  accountIds: 'SELECT account_id FROM health_scoring.accounts WHERE workspace_id = $1 ORDER BY account_id',
   subscribedAccounts: `
     SELECT account_id FROM health_scoring.accounts WHERE workspace_id = $1 AND churned_at IS NULL ORDER BY account_id`,
   setRisks: `
@@ -112,6 +113,12 @@ export class ChurnModelRepository {
   async due(before: Date): Promise<string[]> {
     const rows: { workspace_id: string }[] = await this.dataSource.query(SQL.due, [before.toISOString()]);
     return rows.map((r) => r.workspace_id);
+  }
+
+  /** Every account of the workspace, in id order. */
+  async accountIds(workspaceId: string): Promise<string[]> {
+    const rows: { account_id: string }[] = await this.dataSource.query(SQL.accountIds, [workspaceId]);
+    return rows.map((r) => r.account_id);
   }
 
   /** The accounts of the workspace that have not churned (those a model predicts for). */

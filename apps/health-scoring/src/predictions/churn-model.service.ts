@@ -7,7 +7,13 @@ import { Clock } from '@tsuzuku/platform-runtime';
 import { HealthScoringConfig } from '../config/health-scoring.config';
 import { Rescorer } from '../scoring/ports';
 import { AccountChurnRisk, ChurnModelRepository, StoredChurnModel } from './churn-model.repository';
-import { CHURN_HORIZON_DAYS, churnModelDays, predictChurn, trainChurnModel } from './domain/churn-model';
+import {
+  CHURN_HORIZON_DAYS,
+  churnModelDays,
+  predictChurn,
+  trainChurnModel,
+  trainingSample,
+} from './domain/churn-model';
 import { CHURN_MODEL_LOG_SCALED, CHURN_MODEL_METRICS, churnRiskOf } from './domain/churn-risk';
 import { addDays, snapshotOn } from './domain/training-set';
 import { PredictionsRepository } from './predictions.repository';
@@ -87,12 +93,17 @@ export class ChurnModelService implements OnApplicationBootstrap {
     const now = this.clock.now();
     const today = now.toISOString().slice(0, 10);
     const from = addDays(today, -CHURN_HISTORY_DAYS);
+    const period = { from, to: today };
+    // A large workspace is trained on a fixed sample of its accounts (trainingSample).
+    const everyone = await this.models.accountIds(workspaceId);
+    const sample = trainingSample(everyone, from, today);
     const timelines = await this.predictions.timelinesOnDays(
       workspaceId,
       churnModelDays(from, today),
       CHURN_MODEL_METRICS,
-      { from, to: today },
+      period,
       today,
+      sample.length === everyone.length ? null : sample,
     );
     const result = trainChurnModel({
       timelines,
@@ -125,10 +136,19 @@ export class ChurnModelService implements OnApplicationBootstrap {
       horizonDays: stored.horizonDays,
     };
     if (stored.model) {
-      const subscribed = new Set(await this.models.subscribedAccounts(workspaceId));
-      for (const timeline of timelines) {
+      // Every account that has not churned is predicted, sampled or not: from its values today
+      // and 30 days ago.
+      const current = await this.predictions.timelinesOnDays(
+        workspaceId,
+        [addDays(today, -30), today],
+        CHURN_MODEL_METRICS,
+        period,
+        today,
+        await this.models.subscribedAccounts(workspaceId),
+      );
+      for (const timeline of current) {
         // An account with no values yet has nothing to predict from: it gets no probability.
-        if (!subscribed.has(timeline.accountId) || snapshotOn(timeline, today) === undefined) continue;
+        if (snapshotOn(timeline, today) === undefined) continue;
         // It is subscribed now: a churn in the period that it came back from is behind it.
         const prediction = predictChurn(stored.model, { ...timeline, churnedOn: null }, today);
         if (prediction) risks.push({ accountId: timeline.accountId, risk: churnRiskOf(prediction, stamp) });

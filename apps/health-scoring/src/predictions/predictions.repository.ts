@@ -29,7 +29,7 @@ const SQL = defineStatements('health-scoring.predictions', {
       WHERE h.workspace_id = $1 AND h.account_id = a.account_id
         AND h.at < ((d.day + 1)::timestamp AT TIME ZONE 'UTC') AND h.measures IS NOT NULL
       ORDER BY h.at DESC, h.id DESC LIMIT 1) v
-    WHERE a.workspace_id = $1
+    WHERE a.workspace_id = $1 AND ($4::text[] IS NULL OR a.account_id = ANY($4::text[]))
     ORDER BY a.account_id, d.day`,
   // Per (account, day), the metric values of the latest point up to the day's end that kept them.
   valuesAt: `
@@ -63,7 +63,8 @@ export class PredictionsRepository {
    * `metrics` as they stood at the end of each of `days` (a snapshot per day on which it had a
    * history point with values by then, in day order), the first churn from `from` to `to` or an
    * earlier one it had not come back from (churnedOnIn), and the day it was first seen. Only the
-   * days asked are read: a workspace's whole daily history would not fit in memory.
+   * days asked are read: a workspace's whole daily history would not fit in memory. With
+   * `accountIds`, only those accounts (the others are left out of the answer).
    */
   async timelinesOnDays(
     workspaceId: string,
@@ -71,10 +72,11 @@ export class PredictionsRepository {
     metrics: readonly string[],
     period: { readonly from: string; readonly to: string },
     today: string,
+    accountIds: readonly string[] | null = null,
   ): Promise<AccountTimeline[]> {
-    const [accounts, rows] = await Promise.all([
+    const [all, rows] = await Promise.all([
       this.outcomeHistories(workspaceId, period.to, today),
-      this.dataSource.query(SQL.valuesOnDays, [workspaceId, days, metrics]) as Promise<
+      this.dataSource.query(SQL.valuesOnDays, [workspaceId, days, metrics, accountIds]) as Promise<
         { account_id: string; first_seen_on: string | null; day: string; vals: (number | null)[] }[]
       >,
     ]);
@@ -87,6 +89,8 @@ export class PredictionsRepository {
         values: Object.fromEntries(metrics.map((m, i) => [m, r.vals[i] ?? null])),
       });
     }
+    const among = accountIds === null ? null : new Set(accountIds);
+    const accounts = among === null ? all : all.filter((a) => among.has(a.accountId));
     return accounts.map(({ accountId, outcomes }) => ({
       accountId,
       snapshots: snapshotsOf.get(accountId) ?? [],

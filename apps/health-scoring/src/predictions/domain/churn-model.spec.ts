@@ -1,9 +1,12 @@
 import {
   CHURN_HORIZON_DAYS,
   MIN_CHURNED_ACCOUNTS,
+  MAX_TRAINING_EXAMPLES,
   churnModelDays,
+  churnObservationDays,
   predictChurn,
   trainChurnModel,
+  trainingSample,
 } from './churn-model';
 import { AccountTimeline, ValueSnapshot, addDays, snapshotOn } from './training-set';
 
@@ -152,5 +155,21 @@ describe('churn model', () => {
     expect(predictChurn(b.model, sparse[full.indexOf(live)]!, CUTOFF)).toEqual(
       predictChurn(a.model, live, CUTOFF),
     );
+  });
+
+  it('fits a large workspace on a fixed sample of its accounts, the same whatever their order', () => {
+    const perAccount = churnObservationDays(FROM, CUTOFF).length;
+    const room = Math.floor(MAX_TRAINING_EXAMPLES / perAccount);
+    const few = Array.from({ length: room }, (_, i) => `acct-${i}`);
+    expect(trainingSample(few, FROM, CUTOFF)).toEqual(few);
+    const many = Array.from({ length: room * 3 }, (_, i) => `acct-${i}`);
+    const sample = trainingSample(many, FROM, CUTOFF);
+    expect(sample).toHaveLength(room);
+    // In the order given, each once, and the same set from a shuffled list.
+    expect(sample).toEqual(many.filter((id) => sample.includes(id)));
+    const shuffled = [...many].reverse();
+    expect(new Set(trainingSample(shuffled, FROM, CUTOFF))).toEqual(new Set(sample));
+    // Spread over the list, not its head: some of the last third are in.
+    expect(sample.some((id) => Number(id.slice(5)) >= room * 2)).toBe(true);
   });
 });
