@@ -95,11 +95,13 @@ export async function collectPredictionReport(
     how: `score ${horizonDays} days before each churn`,
     byBand: backtest.result.byBand.map((b) => ({ band: b.group, count: b.count, rate: b.rate })),
   });
-  const suggested = await apiCall<{ crossValidation: { meanAuc: number | null } }>(
-    `${endpoints.healthScoring}/v1/scorecards/${published.id}/suggested-weights`,
-    token,
-    { method: 'POST', body },
-  ).catch((error: unknown) => {
+  const suggested = await apiCall<{
+    crossValidation: { meanAuc: number | null };
+    draft: Record<string, unknown> | null;
+  }>(`${endpoints.healthScoring}/v1/scorecards/${published.id}/suggested-weights`, token, {
+    method: 'POST',
+    body,
+  }).catch((error: unknown) => {
     notes.push(`suggested weights: ${(error as Error).message}`);
     return null;
   });
@@ -110,6 +112,32 @@ export async function collectPredictionReport(
       how: 'mean AUC of 5-fold cross-validation',
       byBand: [],
     });
+  if (suggested?.draft) {
+    // The fitted weights saved as a draft scorecard (it scores nothing until published) and
+    // backtested beside the published one, on the same sample: its bands' churn rates.
+    const draft = await apiCall<{ id: string; name: string }>(
+      `${endpoints.healthScoring}/v1/scorecards`,
+      token,
+      {
+        method: 'POST',
+        body: suggested.draft,
+      },
+    );
+    const side = await apiCall<BacktestAnswer & { comparison: BacktestAnswer['result'] }>(
+      `${endpoints.healthScoring}/v1/scorecards/${published.id}/backtest`,
+      token,
+      { method: 'POST', body: { ...body, compareWith: draft.id } },
+    );
+    rows.push({
+      name: 'the fitted weights as a draft scorecard',
+      auc: side.comparison.auc,
+      how: `score ${horizonDays} days before (fitted on this sample)`,
+      byBand: side.comparison.byBand.map((b) => ({ band: b.group, count: b.count, rate: b.rate })),
+    });
+    notes.push(
+      `the fitted weights are saved as the draft scorecard "${draft.name}" (${draft.id}), to publish or delete`,
+    );
+  }
   const model = await trainedChurnModel(endpoints, token).catch((error: unknown) => {
     notes.push(
       error instanceof DemoApiError && / 404: /.test(error.message)
