@@ -209,7 +209,7 @@ try {
     `suggested weights: p50 ${Math.round(fit.p50)} ms; CV AUC ${fit.last.crossValidation.meanAuc?.toFixed(3)}`,
   );
 
-  const { churnModelDays, trainChurnModel, trainingSample } = load('predictions/domain/churn-model.js');
+  const { churnModelDays, trainChurnModel, trainingPlan } = load('predictions/domain/churn-model.js');
   const { CHURN_MODEL_METRICS, CHURN_MODEL_LOG_SCALED } = load('predictions/domain/churn-risk.js');
   const historyFrom = dayOf(Date.parse(`${END}T00:00:00Z`) - 730 * DAY_MS);
   const rssBefore = process.memoryUsage().rss;
@@ -221,10 +221,11 @@ try {
       [WS],
     )
   ).map((r) => r.account_id);
-  const sample = trainingSample(everyone, historyFrom, END);
+  const plan = trainingPlan(everyone, historyFrom, END);
+  const sample = plan.accountIds;
   const timelines = await new PredictionsRepository(dataSource).timelinesOnDays(
     WS,
-    churnModelDays(historyFrom, END),
+    churnModelDays(historyFrom, END, plan.everyDays),
     CHURN_MODEL_METRICS,
     { from: historyFrom, to: END },
     END,
@@ -238,11 +239,12 @@ try {
     logScaled: CHURN_MODEL_LOG_SCALED,
     cutoff: END,
     from: historyFrom,
+    everyDays: plan.everyDays,
   });
   const fitMs = performance.now() - fitting;
   const rssGrowth = (process.memoryUsage().rss - rssBefore) / 2 ** 20;
   log(
-    `churn model: read ${Math.round(readMs)} ms, fit ${Math.round(fitMs)} ms (${sample.length} of ${everyone.length} accounts, ${model.examples} examples, ` +
+    `churn model: read ${Math.round(readMs)} ms, fit ${Math.round(fitMs)} ms (${sample.length} of ${everyone.length} accounts every ${plan.everyDays} days, ${model.examples} examples, ` +
       `holdout AUC ${model.kind === 'model' ? model.holdoutAuc?.toFixed(3) : model.reason}); resident memory +${Math.round(rssGrowth)} MiB`,
   );
 

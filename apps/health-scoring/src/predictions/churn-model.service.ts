@@ -12,7 +12,7 @@ import {
   churnModelDays,
   predictChurn,
   trainChurnModel,
-  trainingSample,
+  trainingPlan,
 } from './domain/churn-model';
 import { CHURN_MODEL_LOG_SCALED, CHURN_MODEL_METRICS, churnRiskOf } from './domain/churn-risk';
 import { addDays, snapshotOn } from './domain/training-set';
@@ -94,16 +94,17 @@ export class ChurnModelService implements OnApplicationBootstrap {
     const today = now.toISOString().slice(0, 10);
     const from = addDays(today, -CHURN_HISTORY_DAYS);
     const period = { from, to: today };
-    // A large workspace is trained on a fixed sample of its accounts (trainingSample).
+    // Observation days as dense as the example budget allows; a large workspace is trained on
+    // a fixed sample of its accounts (trainingPlan).
     const everyone = await this.models.accountIds(workspaceId);
-    const sample = trainingSample(everyone, from, today);
+    const plan = trainingPlan(everyone, from, today);
     const timelines = await this.predictions.timelinesOnDays(
       workspaceId,
-      churnModelDays(from, today),
+      churnModelDays(from, today, plan.everyDays),
       CHURN_MODEL_METRICS,
       period,
       today,
-      sample.length === everyone.length ? null : sample,
+      plan.accountIds.length === everyone.length ? null : plan.accountIds,
     );
     const result = trainChurnModel({
       timelines,
@@ -111,6 +112,7 @@ export class ChurnModelService implements OnApplicationBootstrap {
       logScaled: CHURN_MODEL_LOG_SCALED,
       cutoff: today,
       from,
+      everyDays: plan.everyDays,
     });
     const stored: StoredChurnModel = {
       id: randomUUID(),

@@ -160,11 +160,10 @@ describe('churn model on Postgres (medium)', () => {
         continue;
       }
       // sigmoid(intercept + Σ coefficient × standardised value), a missing value counting as the mean:
-      // log(1 + sign-ins), no change over 30 days, and a year since it was first seen.
+      // log(1 + sign-ins), and no change over 30 days.
       const values: Record<string, number | null> = {
         'sign_ins_30d:log': Math.log(1 + a.signIns),
         'sign_ins_30d:change_30d': 0,
-        tenure_days: (Date.parse(TODAY) - Date.parse(START)) / 86_400_000,
       };
       const z = model.features.reduce((sum, feature, i) => {
         const value = values[feature] ?? null;

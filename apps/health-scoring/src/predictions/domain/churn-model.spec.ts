@@ -6,7 +6,7 @@ import {
   churnObservationDays,
   predictChurn,
   trainChurnModel,
-  trainingSample,
+  trainingPlan,
 } from './churn-model';
 import { AccountTimeline, ValueSnapshot, addDays, snapshotOn } from './training-set';
 
@@ -23,6 +23,8 @@ function random(seed: number): () => number {
 
 const FROM = '2025-01-01';
 const CUTOFF = '2026-01-01';
+/** The planted histories are weekly: an observation every 14 days keeps these tests quick. */
+const EVERY = 14;
 
 /**
  * Accounts whose daily hazard of churning falls with `logins` (the planted signal); `noise` has no
@@ -54,6 +56,7 @@ describe('churn model', () => {
       measures: ['logins', 'noise'],
       cutoff: CUTOFF,
       from: FROM,
+      everyDays: EVERY,
     });
     if (result.kind !== 'model') throw new Error(result.reason);
     const coefficient = (name: string) => result.model.coefficients[result.model.features.indexOf(name)]!;
@@ -68,7 +71,13 @@ describe('churn model', () => {
 
   it('never sees a feature known only after the outcome, nor anything after the cutoff', () => {
     const timelines = plantedTimelines(300, 11);
-    const withLeak = trainChurnModel({ timelines, measures: ['logins', 'leak'], cutoff: CUTOFF, from: FROM });
+    const withLeak = trainChurnModel({
+      timelines,
+      measures: ['logins', 'leak'],
+      cutoff: CUTOFF,
+      from: FROM,
+      everyDays: EVERY,
+    });
     if (withLeak.kind !== 'model') throw new Error(withLeak.reason);
     const leak = withLeak.model.features.indexOf('leak');
     // On every observation day the account had not churned yet, so the leak is 0 there: the model
@@ -86,6 +95,7 @@ describe('churn model', () => {
       measures: ['logins', 'leak'],
       cutoff: CUTOFF,
       from: FROM,
+      everyDays: EVERY,
     });
     if (onlyBefore.kind !== 'model') throw new Error(onlyBefore.reason);
     expect(onlyBefore.model).toEqual(withLeak.model);
@@ -98,6 +108,7 @@ describe('churn model', () => {
       measures: ['logins'],
       cutoff: CUTOFF,
       from: FROM,
+      everyDays: EVERY,
     });
     expect(result.kind).toBe('none');
     if (result.kind !== 'none') return;
@@ -107,7 +118,13 @@ describe('churn model', () => {
 
   it('predicts for live accounts with signed contributions, and not for churned ones', () => {
     const timelines = plantedTimelines(300, 7);
-    const result = trainChurnModel({ timelines, measures: ['logins', 'noise'], cutoff: CUTOFF, from: FROM });
+    const result = trainChurnModel({
+      timelines,
+      measures: ['logins', 'noise'],
+      cutoff: CUTOFF,
+      from: FROM,
+      everyDays: EVERY,
+    });
     if (result.kind !== 'model') throw new Error(result.reason);
     const live = (logins: number): AccountTimeline => ({
       accountId: 'x',
@@ -128,7 +145,7 @@ describe('churn model', () => {
 
   it('trains and predicts the same from the values on the days it reads only as from the whole history', () => {
     const full = plantedTimelines(300, 7);
-    const days = churnModelDays(FROM, CUTOFF);
+    const days = churnModelDays(FROM, CUTOFF, EVERY);
     // Far fewer days than the weekly history holds: what the service reads from Postgres.
     expect(days.length).toBeLessThan(Math.max(...full.map((t) => t.snapshots.length)));
     const sparse = full.map((t) => ({
@@ -146,6 +163,7 @@ describe('churn model', () => {
         logScaled: ['logins'],
         cutoff: CUTOFF,
         from: FROM,
+        everyDays: EVERY,
       });
     const a = train(full);
     const b = train(sparse);
@@ -157,19 +175,26 @@ describe('churn model', () => {
     );
   });
 
-  it('fits a large workspace on a fixed sample of its accounts, the same whatever their order', () => {
-    const perAccount = churnObservationDays(FROM, CUTOFF).length;
-    const room = Math.floor(MAX_TRAINING_EXAMPLES / perAccount);
-    const few = Array.from({ length: room }, (_, i) => `acct-${i}`);
-    expect(trainingSample(few, FROM, CUTOFF)).toEqual(few);
-    const many = Array.from({ length: room * 3 }, (_, i) => `acct-${i}`);
-    const sample = trainingSample(many, FROM, CUTOFF);
-    expect(sample).toHaveLength(room);
+  it('observes as densely as the example budget allows, then fits a fixed sample of the accounts', () => {
+    const days = (step: number) => churnObservationDays(FROM, CUTOFF, step).length;
+    const ids = (n: number) => Array.from({ length: n }, (_, i) => `acct-${i}`);
+    // Few accounts: every 3 days, all of them.
+    const few = ids(Math.floor(MAX_TRAINING_EXAMPLES / days(3)));
+    expect(trainingPlan(few, FROM, CUTOFF)).toEqual({ everyDays: 3, accountIds: few });
+    // One more and the 3-day step is over budget: every 7 days.
+    expect(trainingPlan(ids(few.length + 1), FROM, CUTOFF).everyDays).toBe(7);
+    // Past even the sparsest step: a fixed share of the accounts, every 28 days.
+    const room = Math.floor(MAX_TRAINING_EXAMPLES / days(28));
+    const many = ids(room * 3);
+    const plan = trainingPlan(many, FROM, CUTOFF);
+    expect(plan.everyDays).toBe(28);
+    expect(plan.accountIds).toHaveLength(room);
     // In the order given, each once, and the same set from a shuffled list.
-    expect(sample).toEqual(many.filter((id) => sample.includes(id)));
-    const shuffled = [...many].reverse();
-    expect(new Set(trainingSample(shuffled, FROM, CUTOFF))).toEqual(new Set(sample));
+    expect(plan.accountIds).toEqual(many.filter((id) => plan.accountIds.includes(id)));
+    expect(new Set(trainingPlan([...many].reverse(), FROM, CUTOFF).accountIds)).toEqual(
+      new Set(plan.accountIds),
+    );
     // Spread over the list, not its head: some of the last third are in.
-    expect(sample.some((id) => Number(id.slice(5)) >= room * 2)).toBe(true);
+    expect(plan.accountIds.some((id) => Number(id.slice(5)) >= room * 2)).toBe(true);
   });
 });
