@@ -24,7 +24,7 @@ CROSS JOIN LATERAL (SELECT measures FROM health_scoring.score_history h
   ORDER BY h.at DESC, h.id DESC LIMIT 1) h;
 
 -- health-scoring.predictions.valuesOnDays
-SELECT a.account_id, (a.first_seen_at AT TIME ZONE 'UTC')::date::text AS first_seen_on, d.day::text AS day, v.vals
+SELECT a.account_id, d.day::text AS day, v.vals
 FROM health_scoring.accounts a
 CROSS JOIN unnest($2::date[]) AS d(day)
 CROSS JOIN LATERAL (SELECT array(SELECT (h.measures->>x.metric)::float8

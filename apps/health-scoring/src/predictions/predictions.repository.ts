@@ -18,9 +18,9 @@ const SQL = defineStatements('health-scoring.predictions', {
     SELECT account_id, at, mrr::float8 AS mrr FROM health_scoring.mrr_points
     WHERE workspace_id = $1 AND at < $2::timestamptz`,
   // Per account of the workspace and per day of $2, the values of metrics $3 (in their order) of
-  // the latest point up to the day's end that kept values, with the day the account was first seen.
+  // the latest point up to the day's end that kept values.
   valuesOnDays: `
-    SELECT a.account_id, (a.first_seen_at AT TIME ZONE 'UTC')::date::text AS first_seen_on, d.day::text AS day, v.vals
+    SELECT a.account_id, d.day::text AS day, v.vals
     FROM health_scoring.accounts a
     CROSS JOIN unnest($2::date[]) AS d(day)
     CROSS JOIN LATERAL (SELECT array(SELECT (h.measures->>x.metric)::float8
@@ -62,7 +62,7 @@ export class PredictionsRepository {
    * Each account of the workspace (in account order) as the churn model reads it: its values of
    * `metrics` as they stood at the end of each of `days` (a snapshot per day on which it had a
    * history point with values by then, in day order), the first churn from `from` to `to` or an
-   * earlier one it had not come back from (churnedOnIn), and the day it was first seen. Only the
+   * earlier one it had not come back from (churnedOnIn). Only the
    * days asked are read: a workspace's whole daily history would not fit in memory. With
    * `accountIds`, only those accounts (the others are left out of the answer).
    */
@@ -77,13 +77,11 @@ export class PredictionsRepository {
     const [all, rows] = await Promise.all([
       this.outcomeHistories(workspaceId, period.to, today),
       this.dataSource.query(SQL.valuesOnDays, [workspaceId, days, metrics, accountIds]) as Promise<
-        { account_id: string; first_seen_on: string | null; day: string; vals: (number | null)[] }[]
+        { account_id: string; day: string; vals: (number | null)[] }[]
       >,
     ]);
     const snapshotsOf = new Map<string, ValueSnapshot[]>();
-    const firstSeen = new Map<string, string | null>();
     for (const r of rows) {
-      firstSeen.set(r.account_id, r.first_seen_on);
       push(snapshotsOf, r.account_id, {
         day: r.day,
         values: Object.fromEntries(metrics.map((m, i) => [m, r.vals[i] ?? null])),
@@ -95,7 +93,6 @@ export class PredictionsRepository {
       accountId,
       snapshots: snapshotsOf.get(accountId) ?? [],
       churnedOn: churnedOnIn(outcomes, period.from, period.to),
-      firstSeenOn: firstSeen.get(accountId) ?? null,
     }));
   }
 

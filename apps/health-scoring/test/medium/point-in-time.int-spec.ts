@@ -229,7 +229,6 @@ describe('health as of a day (medium)', () => {
     expect(timeline!.snapshots.map((s) => s.day)).toEqual(asked.slice(1));
     expect(timeline!.snapshots.map((s) => s.values['sign_ins_7d'])).toEqual(asked.slice(1).map(valueOn));
     expect(timeline!.snapshots.every((s) => s.values['no_such_metric'] === null)).toBe(true);
-    expect(timeline!.firstSeenOn).toBe(dayOf(days[0]!));
     expect(timeline!.churnedOn).toBeNull();
   });
 });

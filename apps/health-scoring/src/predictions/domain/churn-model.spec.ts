@@ -150,7 +150,6 @@ describe('churn model', () => {
     expect(days.length).toBeLessThan(Math.max(...full.map((t) => t.snapshots.length)));
     const sparse = full.map((t) => ({
       ...t,
-      firstSeenOn: t.snapshots[0]!.day,
       snapshots: days.flatMap((day) => {
         const stood = snapshotOn(t, day);
         return stood ? [{ day, values: stood.values }] : [];

@@ -17,7 +17,6 @@ describe('churn risk', () => {
     expect(featureLabel('p1_tickets_30d')).toBe('P1 tickets (30 days)');
     expect(featureLabel('seats')).toBe('seats');
     expect(featureLabel('sign_ins_30d:log')).toBe(featureLabel('sign_ins_30d'));
-    expect(featureLabel('tenure_days')).toBe('days since first seen (tenure)');
   });
 
   it("shows a log-scaled feature's value as the account had it, not its logarithm", () => {

@@ -42,12 +42,11 @@ const METRIC_LABELS: Readonly<Record<Metric, string>> = {
 
 /**
  * A feature's name for people: the metric's label (also for its log-scaled value), "change over
- * 30 days" for its trend, and the account's age for the tenure.
+ * 30 days" for its trend.
  */
 export function featureLabel(feature: string): string {
   const { measure, kind } = parseFeature(feature);
-  if (kind === 'tenure') return 'days since first seen (tenure)';
-  const label = (METRIC_LABELS as Readonly<Record<string, string>>)[measure!] ?? measure!;
+  const label = (METRIC_LABELS as Readonly<Record<string, string>>)[measure] ?? measure;
   return kind === 'change' ? `${label}, change over 30 days` : label;
 }
 

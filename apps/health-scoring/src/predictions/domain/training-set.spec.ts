@@ -41,16 +41,14 @@ describe('point-in-time features', () => {
     expect(featureRow(t, '2026-01-25', featureNames(['missing']))).toEqual([null, null]);
   });
 
-  it('reads a log-scaled value as log(1 + value), its change on the own scale, and the tenure in days', () => {
-    const names = featureNames(['logins', 'nps'], { logScaled: ['logins'], tenure: true });
-    expect(names).toEqual(['logins:log', 'nps', 'logins:change_30d', 'nps:change_30d', 'tenure_days']);
-    expect(names.map((n) => parseFeature(n).kind)).toEqual(['log', 'value', 'change', 'change', 'tenure']);
-    // 2026-02-15: logins 1, 10 on 2026-01-16; first snapshot 2026-01-01, 45 days before.
-    expect(featureRow(t, '2026-02-15', names)).toEqual([Math.log(2), null, 1 - 10, null, 45]);
-    // Known since it was first seen, when that is given: 2025-12-01 is 76 days before.
-    expect(featureRow({ ...t, firstSeenOn: '2025-12-01' }, '2026-02-15', ['tenure_days'])).toEqual([76]);
-    // Before the first snapshot nothing is known, the tenure neither.
-    expect(featureRow(t, '2025-12-31', names)).toEqual([null, null, null, null, null]);
+  it('reads a log-scaled value as log(1 + value), and its change on the own scale', () => {
+    const names = featureNames(['logins', 'nps'], { logScaled: ['logins'] });
+    expect(names).toEqual(['logins:log', 'nps', 'logins:change_30d', 'nps:change_30d']);
+    expect(names.map((n) => parseFeature(n).kind)).toEqual(['log', 'value', 'change', 'change']);
+    // 2026-02-15: logins 1, and 10 on 2026-01-16 (the snapshot of 2026-01-01 then).
+    expect(featureRow(t, '2026-02-15', names)).toEqual([Math.log(2), null, 1 - 10, null]);
+    // Before the first snapshot nothing is known.
+    expect(featureRow(t, '2025-12-31', names)).toEqual([null, null, null, null]);
     // A negative count (bad data) is read as 0, not as the log of a negative number.
     const negative = timeline('n', null, [['2026-01-01', { logins: -3 }]]);
     expect(featureRow(negative, '2026-01-02', ['logins:log'])).toEqual([0]);

@@ -14,8 +14,6 @@ export interface AccountTimeline {
   /** In day order. */
   readonly snapshots: readonly ValueSnapshot[];
   readonly churnedOn: string | null;
-  /** The day the account was first seen, for its tenure; without it, its first snapshot's day. */
-  readonly firstSeenOn?: string | null;
 }
 
 /** One example for training or testing: an account's features on a day, and its outcome after it. */
@@ -43,20 +41,16 @@ export function snapshotOn(timeline: AccountTimeline, day: string): ValueSnapsho
 
 const CHANGE_SUFFIX = ':change_30d';
 const LOG_SUFFIX = ':log';
-/** The feature that is the account's age: days from its first sighting (or first snapshot) to the day. */
-export const TENURE_FEATURE = 'tenure_days';
 
 export interface FeatureOptions {
   /** Measures whose value enters as log(1 + value) (`<measure>:log`): counts with a long tail. */
   readonly logScaled?: readonly string[];
-  /** Whether the account's age (TENURE_FEATURE) is a feature. */
-  readonly tenure?: boolean;
 }
 
 /**
  * The names of the features built from these measures: each value (`<measure>`, or
  * `<measure>:log` for the log-scaled ones), then each one's change over 30 days
- * (`<measure>:change_30d`, on the measure's own scale), then the tenure if asked. A name says
+ * (`<measure>:change_30d`, on the measure's own scale). A name says
  * how its value is read (featureRow), so a stored model is applied as it was trained.
  */
 export function featureNames(measures: readonly string[], options: FeatureOptions = {}): string[] {
@@ -64,16 +58,14 @@ export function featureNames(measures: readonly string[], options: FeatureOption
   return [
     ...measures.map((m) => (logScaled.has(m) ? `${m}${LOG_SUFFIX}` : m)),
     ...measures.map((m) => `${m}${CHANGE_SUFFIX}`),
-    ...(options.tenure ? [TENURE_FEATURE] : []),
   ];
 }
 
 /** The measure a feature name reads, and how. */
 export function parseFeature(feature: string): {
-  readonly measure: string | null;
-  readonly kind: 'value' | 'log' | 'change' | 'tenure';
+  readonly measure: string;
+  readonly kind: 'value' | 'log' | 'change';
 } {
-  if (feature === TENURE_FEATURE) return { measure: null, kind: 'tenure' };
   if (feature.endsWith(CHANGE_SUFFIX))
     return { measure: feature.slice(0, -CHANGE_SUFFIX.length), kind: 'change' };
   if (feature.endsWith(LOG_SUFFIX)) return { measure: feature.slice(0, -LOG_SUFFIX.length), kind: 'log' };
@@ -83,8 +75,7 @@ export function parseFeature(feature: string): {
 /**
  * The features of an account on a day (names from featureNames), from snapshots up to that day
  * only: a value is the latest snapshot's on or before the day (log(1 + max(0, value)) for a
- * `:log` one); a change is that value minus the one 30 days before; the tenure is the days since
- * the account was first seen (its first snapshot when that is not known). Null where unknown.
+ * `:log` one); a change is that value minus the one 30 days before. Null where unknown.
  */
 export function featureRow(
   timeline: AccountTimeline,
@@ -99,14 +90,10 @@ export function featureRow(
   };
   return features.map((feature) => {
     const { measure, kind } = parseFeature(feature);
-    if (kind === 'tenure')
-      return now === undefined
-        ? null
-        : (Date.parse(day) - Date.parse(timeline.firstSeenOn ?? timeline.snapshots[0]!.day)) / DAY_MS;
-    const a = value(now, measure!);
+    const a = value(now, measure);
     if (kind === 'value') return a;
     if (kind === 'log') return a === null ? null : Math.log1p(Math.max(0, a));
-    const b = value(before, measure!);
+    const b = value(before, measure);
     return a === null || b === null ? null : a - b;
   });
 }
