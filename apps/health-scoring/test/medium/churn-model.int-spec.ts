@@ -1,6 +1,6 @@
 import { BackgroundJobs } from '@tsuzuku/platform-database';
 import { ManualClock } from '@tsuzuku/platform-runtime';
-import { MigratedDatabase, createMigratedDatabase } from '@tsuzuku/platform-testing';
+import { MigratedDatabase, createMigratedDatabase, seededRandom } from '@tsuzuku/platform-testing';
 import type { AccountUpdatedData, ChurnRisk } from '@tsuzuku/contracts';
 import { AccountsRepository } from '../../src/accounts/accounts.repository';
 import { healthScoringDatabase } from '../../src/database/health-scoring.database';
@@ -9,17 +9,6 @@ import { ChurnModelService } from '../../src/predictions/churn-model.service';
 import { addDays } from '../../src/predictions/domain/training-set';
 import { PredictionsRepository } from '../../src/predictions/predictions.repository';
 import { mediumConfig, newWorkspace, scoringEngine } from './factories';
-
-/** A small deterministic generator (mulberry32): the same history on every run. */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const TODAY = '2026-12-01';
 const START = '2025-12-01';
@@ -107,7 +96,7 @@ describe('churn model on Postgres (medium)', () => {
 
   /** `count` accounts whose monthly churn chance falls with their sign-ins (from 30 % at 0 to 1 % at 30). */
   function planted(count: number, seed: number): Built[] {
-    const next = random(seed);
+    const next = seededRandom(seed);
     return Array.from({ length: count }, (_, i) => {
       const signIns = Math.round(next() * 30);
       const monthly = 0.3 - (0.29 * signIns) / 30;

@@ -1,3 +1,4 @@
+import { seededRandom } from '@tsuzuku/platform-testing';
 import {
   CHURN_HORIZON_DAYS,
   MIN_CHURNED_ACCOUNTS,
@@ -10,17 +11,6 @@ import {
 } from './churn-model';
 import { AccountTimeline, ValueSnapshot, addDays, snapshotOn } from './training-set';
 
-/** A small deterministic generator (mulberry32), so the planted data is the same on every run. */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const FROM = '2025-01-01';
 const CUTOFF = '2026-01-01';
 /** The planted histories are weekly: an observation every 14 days keeps these tests quick. */
@@ -31,7 +21,7 @@ const EVERY = 14;
  * effect. `leak` is 1 from the churn day on: known only once the outcome has happened.
  */
 function plantedTimelines(count: number, seed: number, until = '2026-06-30'): AccountTimeline[] {
-  const next = random(seed);
+  const next = seededRandom(seed);
   const timelines: AccountTimeline[] = [];
   for (let i = 0; i < count; i += 1) {
     const logins = next() * 10;

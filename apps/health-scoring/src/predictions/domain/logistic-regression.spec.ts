@@ -1,15 +1,9 @@
+import { seededRandom } from '@tsuzuku/platform-testing';
 import { contributionsOf, crossValidatedAuc, fitLogistic, predictProbability } from './logistic-regression';
 
-/** A small seeded generator, so the planted data sets are the same on every run. */
+/** Seeded uniform and normal draws, so the planted data sets are the same on every run. */
 function generator(seed: number) {
-  let state = seed >>> 0;
-  const uniform = (): number => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const uniform = seededRandom(seed);
   const normal = (): number => Math.sqrt(-2 * Math.log(1 - uniform())) * Math.cos(2 * Math.PI * uniform());
   return { uniform, normal };
 }
