@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import type { ChurnRisk } from '@tsuzuku/contracts';
-import { defineStatements, recordset, recordsetParam } from '@tsuzuku/platform-database';
+import { defineStatements, numericOrNull, recordset, recordsetParam } from '@tsuzuku/platform-database';
 import type { LogisticModel } from './domain/logistic-regression';
 
 /** One training of a workspace's churn model: the model, or the reason there is none. */
@@ -58,8 +58,6 @@ const SQL = defineStatements('health-scoring.churn-models', {
     WHERE workspace_id = $1 AND churn_risk IS NOT NULL AND NOT (account_id = ANY($2::text[]))`,
 });
 
-const num = (value: unknown): number | null => (value === null || value === undefined ? null : Number(value));
-
 function toStored(r: Record<string, unknown>): StoredChurnModel {
   return {
     id: r['id'] as string,
@@ -73,8 +71,8 @@ function toStored(r: Record<string, unknown>): StoredChurnModel {
     examples: Number(r['examples']),
     churns: Number(r['churns']),
     churnedAccounts: Number(r['churned_accounts']),
-    crossValidatedAuc: num(r['cross_validated_auc']),
-    holdoutAuc: num(r['holdout_auc']),
+    crossValidatedAuc: numericOrNull(r['cross_validated_auc']),
+    holdoutAuc: numericOrNull(r['holdout_auc']),
     holdoutFrom: (r['holdout_from'] as string | null) ?? null,
   };
 }
