@@ -178,7 +178,7 @@ describe('a pg connection terminated under each service while it works', () => {
     240_000,
   );
 
-  it('ingestion stays up, is unready then ready, and every request in flight is either on the topic or answered 503 with Retry-After and lands once when retried', async () => {
+  it('ingestion stays up, is unready then ready, and every request in flight is either on the topic or answered 503 (or 429) with Retry-After and lands once when retried', async () => {
     const db = await createTestDatabase('conn_loss_ingestion');
     const env = { DATABASE_URL: db.url };
     const ingestion = await startBuiltService('ingestion', env);
@@ -211,7 +211,9 @@ describe('a pg connection terminated under each service while it works', () => {
           const part = parts[i]!;
           if (answer.status === 200) part.forEach((b) => accepted.add(b.messageId));
           else {
-            expect(answer.status).toBe(503);
+            // 503 for the outage; 429 when the tight loop of retries outruns the write key's rate
+            // limit or the admission: both say when to come back, and the retry below lands.
+            expect([429, 503]).toContain(answer.status);
             expect(Number(answer.headers.get('retry-after'))).toBeGreaterThan(0);
             refused.push(part);
           }

@@ -118,21 +118,13 @@ export class ScorecardsService extends ScorecardDirectory {
   async publish(workspaceId: string, id: string): Promise<StoredScorecard> {
     if (!UUID.test(id)) throw notFound(id);
     const draft = await this.get(workspaceId, id);
-    if (!draft.draft)
-      throw new ScorecardException(
-        'not_a_draft',
-        `scorecard ${id} is live already: only a draft is published`,
-      );
+    if (!draft.draft) throw notADraft(id);
     const audience = draft.segment !== null || draft.touchModel !== null;
     if (audience) await this.checkAudienceFree(workspaceId, { ...draft, draft: false }, id);
     try {
       return await this.dataSource.transaction(async (m) => {
         const locked = (await this.repository.lockOne(m, workspaceId, id)) ?? throwNotFound(id);
-        if (!locked.draft)
-          throw new ScorecardException(
-            'not_a_draft',
-            `scorecard ${id} is live already: only a draft is published`,
-          );
+        if (!locked.draft) throw notADraft(id);
         if (audience)
           return await this.repository.update(m, workspaceId, id, plainContent({ ...locked, draft: false }));
         const defaultCard = (await this.scorecardsOf(workspaceId)).find((s) => s.isDefault)!;
@@ -280,6 +272,10 @@ function check(input: ScorecardInput, isDefault: boolean): void {
   problems.push(...validateScorecard(input));
   if (problems.length > 0)
     throw new ScorecardException('invalid_scorecard', 'the scorecard is invalid', problems);
+}
+
+function notADraft(id: string): ScorecardException {
+  return new ScorecardException('not_a_draft', `scorecard ${id} is live already: only a draft is published`);
 }
 
 function throwNotFound(id: string): never {
