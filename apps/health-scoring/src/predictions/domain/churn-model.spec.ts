@@ -186,4 +186,40 @@ describe('churn model', () => {
     // Spread over the list, not its head: some of the last third are in.
     expect(plan.accountIds.some((id) => Number(id.slice(5)) >= room * 2)).toBe(true);
   });
+
+  it('gives no model when every example churned, and no holdout AUC when the earlier days saw no churn', () => {
+    const first = churnObservationDays(FROM, CUTOFF, EVERY)[0]!;
+    const account = (id: string, churnedOn: string | null, logins: number): AccountTimeline => ({
+      accountId: id,
+      churnedOn,
+      snapshots: [{ day: FROM, values: { logins } }],
+    });
+    // Every account churns days after the first observation day: its only examples are churns.
+    const allGone = Array.from({ length: 60 }, (_, i) => account(`g${i}`, addDays(first, 5), i));
+    const none = trainChurnModel({
+      timelines: allGone,
+      measures: ['logins'],
+      cutoff: CUTOFF,
+      from: FROM,
+      everyDays: EVERY,
+    });
+    expect(none).toMatchObject({ kind: 'none', reason: 'every example churned', examples: 60, churns: 60 });
+    // Churns only on the cutoff: only the last observation day (cutoff - 90, in the holdout) sees
+    // them, so the model fitted on the earlier days has no churn to learn from.
+    const late = [
+      ...Array.from({ length: 20 }, (_, i) => account(`l${i}`, CUTOFF, i % 3)),
+      ...Array.from({ length: 40 }, (_, i) => account(`s${i}`, null, 5 + (i % 4))),
+    ];
+    const model = trainChurnModel({
+      timelines: late,
+      measures: ['logins'],
+      cutoff: CUTOFF,
+      from: FROM,
+      everyDays: EVERY,
+    });
+    if (model.kind !== 'model') throw new Error(model.reason);
+    expect(model.holdoutAuc).toBeNull();
+    expect(model.holdoutFrom).not.toBeNull();
+    expect(model.churnedAccounts).toBe(20);
+  });
 });
