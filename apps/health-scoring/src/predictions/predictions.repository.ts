@@ -62,9 +62,9 @@ export class PredictionsRepository {
    * Each account of the workspace (in account order) as the churn model reads it: its values of
    * `metrics` as they stood at the end of each of `days` (a snapshot per day on which it had a
    * history point with values by then, in day order), the first churn from `from` to `to` or an
-   * earlier one it had not come back from (churnedOnIn). Only the
-   * days asked are read: a workspace's whole daily history would not fit in memory. With
-   * `accountIds`, only those accounts (the others are left out of the answer).
+   * earlier one it had not come back from (churnedOnIn). Only the days asked are read: a
+   * workspace's whole daily history would not fit in memory. With `accountIds`, only those
+   * accounts (the others are left out of the answer).
    */
   async timelinesOnDays(
     workspaceId: string,
