@@ -13,7 +13,8 @@
 // to its account month).
 //
 // Knobs: BENCH_ACCOUNTS (100000), BENCH_SMALL_ACCOUNTS (1000), BENCH_QUERIES (200),
-// BENCH_SLICED_QUERIES (20), BENCH_NO_BUILD=1 skips the build. Postgres from DATABASE_URL
+// BENCH_SLICED_QUERIES (20), BENCH_DATABASE (tsuzuku_bench_reporting, dropped and created afresh),
+// BENCH_NO_BUILD=1 skips the build. Postgres from DATABASE_URL
 // (default postgres://postgres@127.0.0.1:5432/tsuzuku); no Kafka is needed.
 import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
@@ -29,7 +30,7 @@ const SMALL_ACCOUNTS = Number(process.env.BENCH_SMALL_ACCOUNTS ?? 1_000);
 const QUERIES = Number(process.env.BENCH_QUERIES ?? 200);
 const SLICED_QUERIES = Number(process.env.BENCH_SLICED_QUERIES ?? 20);
 const MONTHS = 24;
-const DATABASE = 'tsuzuku_bench_reporting';
+const DATABASE = process.env.BENCH_DATABASE ?? 'tsuzuku_bench_reporting';
 const BIG = 'bench-big';
 const SMALL = 'bench-small';
 const CHUNK = 10_000;
@@ -100,7 +101,7 @@ async function seed(client, workspaceId, accounts, seedValue) {
   const { accountMonths } = load('kpis/domain/account-months.js');
   const { monthOf, monthDate } = load('kpis/domain/month.js');
   const { contributionOf, addTotals, zeroTotals, MRR_TOTAL_FIELDS } = load('kpis/domain/kpi-formulas.js');
-  const { TOTAL_COLUMNS } = load('read-models/mrr.deriver.js');
+  const { TOTAL_COLUMNS } = load('read-models/mrr.repository.js');
   const random = seededRandom(seedValue);
   const current = monthOf(Date.now());
   const first = current - MONTHS + 1;
@@ -114,9 +115,9 @@ async function seed(client, workspaceId, accounts, seedValue) {
     if (!force && monthRows.length < 50_000) return;
     await insertJson(
       client,
-      `INSERT INTO reporting.account_months (workspace_id, account_id, month, segment, touch_model, phase, owner,
+      `INSERT INTO reporting.account_months (workspace_id, account_id, month, segment, touch_model, phase, owner, plan,
          start_mrr, end_mrr, new_mrr, expansion_mrr, contraction_mrr, churned_mrr, reactivation_mrr, expansions, start_mrr_12)
-       SELECT '${workspaceId}', a, m, s, t, p, o, "startMrr", "endMrr", "newMrr", "expansionMrr", "contractionMrr",
+       SELECT '${workspaceId}', a, m, s, t, p, o, '', "startMrr", "endMrr", "newMrr", "expansionMrr", "contractionMrr",
               "churnedMrr", "reactivationMrr", expansions, "startMrr12"
        FROM jsonb_to_recordset($1::jsonb) AS r(a text, m date, s text, t text, p text, o text, "startMrr" bigint,
          "endMrr" bigint, "newMrr" bigint, "expansionMrr" bigint, "contractionMrr" bigint, "churnedMrr" bigint,
@@ -210,8 +211,8 @@ async function seed(client, workspaceId, accounts, seedValue) {
   const columns = MRR_TOTAL_FIELDS.map((f) => TOTAL_COLUMNS[f]);
   await insertJson(
     client,
-    `INSERT INTO reporting.month_totals (workspace_id, month, segment, touch_model, phase, owner, ${columns.join(', ')})
-     SELECT '${workspaceId}', month, s, t, p, o, ${MRR_TOTAL_FIELDS.map((f) => `"${f}"`).join(', ')}
+    `INSERT INTO reporting.month_totals (workspace_id, month, segment, touch_model, phase, owner, plan, ${columns.join(', ')})
+     SELECT '${workspaceId}', month, s, t, p, o, '', ${MRR_TOTAL_FIELDS.map((f) => `"${f}"`).join(', ')}
      FROM jsonb_to_recordset($1::jsonb) AS r(month date, s text, t text, p text, o text,
        ${MRR_TOTAL_FIELDS.map((f) => `"${f}" bigint`).join(', ')})`,
     [...totals.values()].map((e) => ({ month: e.month, s: e.s, t: e.t, p: e.p, o: e.o, ...e.totals })),
@@ -322,13 +323,16 @@ try {
   const { KpiRepository } = load('reports/kpi.repository.js');
   const { MovementsRepository } = load('reports/movements.repository.js');
   const { CurrencySettingsStore } = load('settings/currency-settings.store.js');
+  const { CurrencySettingsRepository } = load('settings/currency-settings.repository.js');
+  const { SliceValuesRepository } = load('reports/slice-values.repository.js');
   const { monthOf } = load('kpis/domain/month.js');
   const clock = { now: () => new Date() };
   const kpis = new KpiService(
     new KpiRepository(dataSource),
     new MovementsRepository(dataSource),
-    new CurrencySettingsStore(dataSource),
+    new CurrencySettingsStore(dataSource, new CurrencySettingsRepository()),
     clock,
+    new SliceValuesRepository(dataSource),
   );
   const to = monthOf(Date.now());
   const from = to - MONTHS + 1;
