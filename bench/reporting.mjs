@@ -6,7 +6,8 @@
 //
 // Baselines in the same run, on the same database: the same query for a 1,000-account
 // workspace seeded the same way, and a plain SELECT count(*) over the big workspace's account
-// months (what one pass over the per-account rows costs; the report reads the month totals).
+// months (what one pass over the per-account rows costs; the report reads the month totals kept
+// per workspace on write).
 // Also measured, for the record: the query sliced by segment and owner, whose activity,
 // survey and onboarding parts join each account to its end-of-month attribute version
 // (account_attributes, by its key), and a page of movements listed for one segment (each joined
@@ -258,6 +259,38 @@ async function seed(client, workspaceId, accounts, seedValue) {
      FROM reporting.survey_responses WHERE workspace_id = $1 AND survey = 'nps'`,
     [workspaceId],
   );
+  // The per-workspace month totals, as the writers keep them on write: MRR over every slice,
+  // survey counts, and each account's onboarding count with the months' totals.
+  await client.query(
+    `INSERT INTO reporting.workspace_month_totals (workspace_id, month, ${columns.join(', ')})
+     SELECT workspace_id, month, ${columns.map((c) => `sum(${c})`).join(', ')}
+     FROM reporting.month_totals WHERE workspace_id = $1 GROUP BY workspace_id, month`,
+    [workspaceId],
+  );
+  await client.query(
+    `INSERT INTO reporting.survey_month_totals
+       (workspace_id, month, nps_respondents, promoters, detractors, csat_responses, csat_satisfied)
+     SELECT $1, month, sum(r), sum(p), sum(d), sum(c), sum(s) FROM (
+       SELECT month, 1 AS r, (score >= 9)::int AS p, (score <= 6)::int AS d, 0 AS c, 0 AS s
+       FROM reporting.nps_latest WHERE workspace_id = $1
+       UNION ALL
+       SELECT month, 0, 0, 0, 1, (score >= 4)::int FROM reporting.survey_responses WHERE workspace_id = $1 AND survey = 'csat'
+     ) x GROUP BY month`,
+    [workspaceId],
+  );
+  await client.query(
+    `UPDATE reporting.accounts
+     SET onboarding_month = date_trunc('month', first_started_at AT TIME ZONE 'UTC')::date,
+         onboarding_completed = coalesce(onboarding_completed_at <= first_started_at + interval '720 hours', false)
+     WHERE workspace_id = $1 AND first_started_at IS NOT NULL`,
+    [workspaceId],
+  );
+  await client.query(
+    `INSERT INTO reporting.onboarding_month_totals (workspace_id, month, started, completed)
+     SELECT workspace_id, onboarding_month, count(*), count(*) FILTER (WHERE onboarding_completed)
+     FROM reporting.accounts WHERE workspace_id = $1 AND onboarding_month IS NOT NULL GROUP BY workspace_id, onboarding_month`,
+    [workspaceId],
+  );
   return monthCount;
 }
 
@@ -393,7 +426,8 @@ try {
       results.small,
     ),
     '',
-    `target: p95 ≤ 100 ms for the KPI query on ${fmt(ACCOUNTS)} accounts — ${results.big.p95 <= 100 ? 'met' : 'NOT met'} (${results.big.p95.toFixed(1)} ms).`,
+    `targets: p95 ≤ 60 ms for the KPI query on ${fmt(ACCOUNTS)} accounts — ${results.big.p95 <= 60 ? 'met' : 'NOT met'} (${results.big.p95.toFixed(1)} ms); ` +
+      `p95 ≤ 150 ms sliced by segment and owner — ${results.sliced.p95 <= 150 ? 'met' : 'NOT met'} (${results.sliced.p95.toFixed(1)} ms).`,
     '',
     `answer checked: ${first.month} endMrr ${fmt(first.endMrr)}, ${last.month} endMrr ${fmt(last.endMrr)}, MAU ${fmt(last.mau)}, NRR ${last.nrr?.toFixed(3)}.`,
     `largest tables: ${sizes.map((s) => `${s.relname} ${fmt(Number(s.n_live_tup))}`).join(', ')}.`,
@@ -411,7 +445,7 @@ try {
     {
       figure: `KPI query, ${MONTHS} months, ${fmt(ACCOUNTS)} accounts: p95 ms`,
       value: results.big.p95,
-      target: '<= 100',
+      target: '<= 60',
       baseline: results.small.p95,
       ratio: results.big.p95 / results.small.p95,
       baselineName: `the same query, ${fmt(SMALL_ACCOUNTS)} accounts`,
@@ -424,7 +458,10 @@ try {
     {
       figure: `KPI query sliced by segment and owner, ${fmt(ACCOUNTS)} accounts: p95 ms`,
       value: results.sliced.p95,
-      target: null,
+      target: '<= 150',
+      baseline: results.small.p95,
+      ratio: results.sliced.p95 / results.small.p95,
+      baselineName: `the unsliced query, ${fmt(SMALL_ACCOUNTS)} accounts`,
     },
     {
       figure: `MRR movements listed by segment (a page of 1,000), ${fmt(ACCOUNTS)} accounts: p95 ms`,

@@ -11,6 +11,20 @@ FROM jsonb_to_recordset($2::jsonb) AS r(month date, segment text, "touchModel" t
 ON CONFLICT (workspace_id, month, segment, touch_model, phase, owner, plan) DO UPDATE SET
   start_mrr = t.start_mrr + EXCLUDED.start_mrr, end_mrr = t.end_mrr + EXCLUDED.end_mrr, new_mrr = t.new_mrr + EXCLUDED.new_mrr, expansion_mrr = t.expansion_mrr + EXCLUDED.expansion_mrr, contraction_mrr = t.contraction_mrr + EXCLUDED.contraction_mrr, churned_mrr = t.churned_mrr + EXCLUDED.churned_mrr, reactivation_mrr = t.reactivation_mrr + EXCLUDED.reactivation_mrr, start_accounts = t.start_accounts + EXCLUDED.start_accounts, churned_accounts = t.churned_accounts + EXCLUDED.churned_accounts, expanded_accounts = t.expanded_accounts + EXCLUDED.expanded_accounts, paying_accounts = t.paying_accounts + EXCLUDED.paying_accounts, retained_mrr = t.retained_mrr + EXCLUDED.retained_mrr, start_accounts_end_mrr = t.start_accounts_end_mrr + EXCLUDED.start_accounts_end_mrr, start_mrr_12 = t.start_mrr_12 + EXCLUDED.start_mrr_12, retained_mrr_12 = t.retained_mrr_12 + EXCLUDED.retained_mrr_12, start_accounts_end_mrr_12 = t.start_accounts_end_mrr_12 + EXCLUDED.start_accounts_end_mrr_12;
 
+-- reporting.mrr.addToOnboardingTotals
+INSERT INTO reporting.onboarding_month_totals AS t (workspace_id, month, started, completed)
+SELECT $1, month, started, completed
+FROM jsonb_to_recordset($2::jsonb) AS r(month date, started int, completed int)
+ON CONFLICT (workspace_id, month) DO UPDATE SET started = t.started + EXCLUDED.started,
+  completed = t.completed + EXCLUDED.completed;
+
+-- reporting.mrr.addToWorkspaceMonthTotals
+INSERT INTO reporting.workspace_month_totals AS t (workspace_id, month, start_mrr, end_mrr, new_mrr, expansion_mrr, contraction_mrr, churned_mrr, reactivation_mrr, start_accounts, churned_accounts, expanded_accounts, paying_accounts, retained_mrr, start_accounts_end_mrr, start_mrr_12, retained_mrr_12, start_accounts_end_mrr_12)
+SELECT $1, month, "startMrr", "endMrr", "newMrr", "expansionMrr", "contractionMrr", "churnedMrr", "reactivationMrr", "startAccounts", "churnedAccounts", "expandedAccounts", "payingAccounts", "retainedMrr", "startAccountsEndMrr", "startMrr12", "retainedMrr12", "startAccountsEndMrr12"
+FROM jsonb_to_recordset($2::jsonb) AS r(month date, "startMrr" bigint, "endMrr" bigint, "newMrr" bigint, "expansionMrr" bigint, "contractionMrr" bigint, "churnedMrr" bigint, "reactivationMrr" bigint, "startAccounts" bigint, "churnedAccounts" bigint, "expandedAccounts" bigint, "payingAccounts" bigint, "retainedMrr" bigint, "startAccountsEndMrr" bigint, "startMrr12" bigint, "retainedMrr12" bigint, "startAccountsEndMrr12" bigint)
+ON CONFLICT (workspace_id, month) DO UPDATE SET
+  start_mrr = t.start_mrr + EXCLUDED.start_mrr, end_mrr = t.end_mrr + EXCLUDED.end_mrr, new_mrr = t.new_mrr + EXCLUDED.new_mrr, expansion_mrr = t.expansion_mrr + EXCLUDED.expansion_mrr, contraction_mrr = t.contraction_mrr + EXCLUDED.contraction_mrr, churned_mrr = t.churned_mrr + EXCLUDED.churned_mrr, reactivation_mrr = t.reactivation_mrr + EXCLUDED.reactivation_mrr, start_accounts = t.start_accounts + EXCLUDED.start_accounts, churned_accounts = t.churned_accounts + EXCLUDED.churned_accounts, expanded_accounts = t.expanded_accounts + EXCLUDED.expanded_accounts, paying_accounts = t.paying_accounts + EXCLUDED.paying_accounts, retained_mrr = t.retained_mrr + EXCLUDED.retained_mrr, start_accounts_end_mrr = t.start_accounts_end_mrr + EXCLUDED.start_accounts_end_mrr, start_mrr_12 = t.start_mrr_12 + EXCLUDED.start_mrr_12, retained_mrr_12 = t.retained_mrr_12 + EXCLUDED.retained_mrr_12, start_accounts_end_mrr_12 = t.start_accounts_end_mrr_12 + EXCLUDED.start_accounts_end_mrr_12;
+
 -- reporting.mrr.behindHorizon
 SELECT workspace_id, account_id FROM reporting.accounts
 WHERE derived_through < $1 AND (current_mrr > 0 OR last_movement_at >= $2)
@@ -78,6 +92,18 @@ FROM reporting.subscription_events WHERE workspace_id = $1 AND account_id = ANY(
 -- reporting.mrr.lockAccounts
 SELECT 1 FROM reporting.accounts WHERE workspace_id = $1 AND account_id = ANY($2)
 ORDER BY account_id FOR UPDATE;
+
+-- reporting.mrr.onboardingRecounts
+SELECT account_id, (extract(epoch FROM first_started_at) * 1000)::bigint::text AS first_started_ms,
+       (extract(epoch FROM onboarding_completed_at) * 1000)::bigint::text AS completed_ms,
+       onboarding_month::text AS month, onboarding_completed AS completed
+FROM reporting.accounts WHERE workspace_id = $1 AND account_id = ANY($2)
+ORDER BY account_id FOR UPDATE;
+
+-- reporting.mrr.recordOnboardingCounts
+UPDATE reporting.accounts a SET onboarding_month = r.month, onboarding_completed = r.completed
+FROM jsonb_to_recordset($2::jsonb) AS r("accountId" text, month date, completed boolean)
+WHERE a.workspace_id = $1 AND a.account_id = r."accountId";
 
 -- reporting.mrr.recordProfiles
 INSERT INTO reporting.accounts AS a (workspace_id, account_id, onboarding_completed_at, profile_at, profile_event_id)

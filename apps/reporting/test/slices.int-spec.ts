@@ -503,6 +503,9 @@ describe('KPI slices by the attributes accounts had at event time', () => {
     const fingerprint = async (workspaceId: string) => {
       const tables = [
         'month_totals',
+        'workspace_month_totals',
+        'survey_month_totals',
+        'onboarding_month_totals',
         'account_months',
         'account_attributes',
         'attribute_changes',
@@ -524,7 +527,8 @@ describe('KPI slices by the attributes accounts had at event time', () => {
       const untouched = await fingerprint(first.workspaceId);
       const lateBefore = await Promise.all(slices.map((slice) => kpis(late, slice)));
       // Damage the late workspace's read models: the rebuild must restore them.
-      await pg.query('DELETE FROM reporting.month_totals WHERE workspace_id = $1', [late.workspaceId]);
+      for (const totals of ['month_totals', 'workspace_month_totals'])
+        await pg.query(`DELETE FROM reporting.${totals} WHERE workspace_id = $1`, [late.workspaceId]);
       await pg.query('DELETE FROM reporting.account_attributes WHERE workspace_id = $1', [late.workspaceId]);
       expect((await kpis(late)).every((f) => f.endMrr === 0)).toBe(true);
 

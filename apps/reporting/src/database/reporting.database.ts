@@ -6,6 +6,7 @@ import { BackgroundLeases1765200000000 } from './migrations/1765200000000-backgr
 import { ReportingPlanSlice1766021310000 } from './migrations/1766021310000-reporting-plan-slice';
 import { ReportingCaseInsensitiveSlices1767400000000 } from './migrations/1767400000000-reporting-case-insensitive-slices';
 import { ReportingRenewalForecast1767720000000 } from './migrations/1767720000000-reporting-renewal-forecast';
+import { ReportingKpiTotals1767730000000 } from './migrations/1767730000000-reporting-kpi-totals';
 
 /** The reporting service owns the `reporting` schema and nothing else. */
 export const reportingDatabase: ServiceDatabase = {
@@ -19,5 +20,6 @@ export const reportingDatabase: ServiceDatabase = {
     ReportingPlanSlice1766021310000,
     ReportingCaseInsensitiveSlices1767400000000,
     ReportingRenewalForecast1767720000000,
+    ReportingKpiTotals1767730000000,
   ],
 };

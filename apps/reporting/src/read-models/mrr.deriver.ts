@@ -24,6 +24,7 @@ import {
 type MonthSlice = { readonly [K in keyof SliceAttributes]: string };
 import { CurrencySettingsStore } from '../settings/currency-settings.store';
 import { AttributesRepository } from './attributes.repository';
+import { onboardingCount, onboardingDeltas, workspaceMonthDeltas } from './domain/kpi-month-totals';
 import { LedgerRow, MrrRepository, StoredMonth } from './mrr.repository';
 
 const toAccountMonth = (r: StoredMonth): AccountMonth => ({
@@ -175,6 +176,39 @@ export class MrrDeriver {
     await this.mrr.replaceMovements(m, workspaceId, ids, movements);
     await this.mrr.replaceConversionErrors(m, workspaceId, ids, errors);
     await this.mrr.updateAccounts(m, workspaceId, accounts);
+    await this.recountOnboarding(m, workspaceId, ids);
+  }
+
+  /**
+   * Counts the accounts again for the onboarding totals from their first start and onboarding
+   * completion as they stand (after a derivation, or a profile update that moved the completion):
+   * what changed moves between the months' totals. Locks the accounts' rows.
+   */
+  async recountOnboarding(
+    m: EntityManager,
+    workspaceId: string,
+    accountIds: readonly string[],
+  ): Promise<void> {
+    const ids = [...new Set(accountIds)].sort();
+    if (ids.length === 0) return;
+    const states = await this.mrr.onboardingStates(m, workspaceId, ids);
+    const { changed, deltas } = onboardingDeltas(
+      states.map((s) => ({
+        accountId: s.accountId,
+        recorded: s.recorded,
+        now: onboardingCount(s.firstStartedAt, s.completedAt),
+      })),
+    );
+    await this.mrr.recordOnboardingCounts(
+      m,
+      workspaceId,
+      changed.map((c) => ({
+        accountId: c.accountId,
+        month: c.now?.month ?? null,
+        completed: c.now?.completed ?? false,
+      })),
+      deltas,
+    );
   }
 
   /** Adds the deltas to the month totals, in key order (so that concurrent writers never deadlock). */
@@ -188,5 +222,6 @@ export class MrrDeriver {
       .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
       .map(([, e]) => ({ ...e.slice, ...e.totals }));
     await this.mrr.addToMonthTotals(m, workspaceId, rows);
+    await this.mrr.addToWorkspaceMonthTotals(m, workspaceId, workspaceMonthDeltas(rows));
   }
 }

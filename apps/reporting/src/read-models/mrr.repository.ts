@@ -4,7 +4,16 @@ import { DataSource, EntityManager } from 'typeorm';
 import { defineStatements, recordset, recordsetParam, returnedRows } from '@tsuzuku/platform-database';
 import { MRR_TOTAL_FIELDS, MrrTotals } from '../kpis/domain/kpi-formulas';
 import { SubscriptionEventKind } from '../kpis/domain/mrr-movements';
+import { OnboardingCount, OnboardingMonthDelta } from './domain/kpi-month-totals';
 import { SLICE_RECORDSET_COLUMNS } from './slice-columns';
+
+/** An account's first start and onboarding completion (epoch ms), and what the onboarding totals count it for. */
+export interface OnboardingState {
+  readonly accountId: string;
+  readonly firstStartedAt: number | null;
+  readonly completedAt: number | null;
+  readonly recorded: OnboardingCount | null;
+}
 
 /** Snake-case columns of the month totals, in the order of MRR_TOTAL_FIELDS. */
 export const TOTAL_COLUMNS: Record<keyof MrrTotals, string> = {
@@ -105,6 +114,31 @@ const sql = defineStatements('reporting.mrr', {
     )}
     ON CONFLICT (workspace_id, month, segment, touch_model, phase, owner, plan) DO UPDATE SET
       ${totalColumns.map((c) => `${c} = t.${c} + EXCLUDED.${c}`).join(', ')}`,
+  addToWorkspaceMonthTotals: `
+    INSERT INTO reporting.workspace_month_totals AS t (workspace_id, month, ${totalColumns.join(', ')})
+    SELECT $1, month, ${MRR_TOTAL_FIELDS.map((f) => `"${f}"`).join(', ')}
+    FROM ${recordset(
+      { month: 'date', ...Object.fromEntries(MRR_TOTAL_FIELDS.map((f) => [f, 'bigint'])) },
+      { param: 2 },
+    )}
+    ON CONFLICT (workspace_id, month) DO UPDATE SET
+      ${totalColumns.map((c) => `${c} = t.${c} + EXCLUDED.${c}`).join(', ')}`,
+  onboardingRecounts: `
+    SELECT account_id, (extract(epoch FROM first_started_at) * 1000)::bigint::text AS first_started_ms,
+           (extract(epoch FROM onboarding_completed_at) * 1000)::bigint::text AS completed_ms,
+           onboarding_month::text AS month, onboarding_completed AS completed
+    FROM reporting.accounts WHERE workspace_id = $1 AND account_id = ANY($2)
+    ORDER BY account_id FOR UPDATE`,
+  recordOnboardingCounts: `
+    UPDATE reporting.accounts a SET onboarding_month = r.month, onboarding_completed = r.completed
+    FROM ${recordset({ accountId: 'text', month: 'date', completed: 'boolean' }, { param: 2 })}
+    WHERE a.workspace_id = $1 AND a.account_id = r."accountId"`,
+  addToOnboardingTotals: `
+    INSERT INTO reporting.onboarding_month_totals AS t (workspace_id, month, started, completed)
+    SELECT $1, month, started, completed
+    FROM ${recordset({ month: 'date', started: 'int', completed: 'int' }, { param: 2 })}
+    ON CONFLICT (workspace_id, month) DO UPDATE SET started = t.started + EXCLUDED.started,
+      completed = t.completed + EXCLUDED.completed`,
   deleteMovements: 'DELETE FROM reporting.mrr_movements WHERE workspace_id = $1 AND account_id = ANY($2)',
   insertMovements: `
     INSERT INTO reporting.mrr_movements (workspace_id, account_id, occurred_at, event_id, type, amount, from_mrr, to_mrr)
@@ -281,6 +315,50 @@ export class MrrRepository {
   /** Adds deltas to the month totals; the caller orders them by key (so concurrent writers never deadlock). */
   async addToMonthTotals(m: EntityManager, workspaceId: string, rows: readonly object[]): Promise<void> {
     if (rows.length > 0) await m.query(sql.addToMonthTotals, [workspaceId, recordsetParam(rows)]);
+  }
+
+  /** Adds deltas to the workspace's month totals (every slice together), in the month order given. */
+  async addToWorkspaceMonthTotals(
+    m: EntityManager,
+    workspaceId: string,
+    rows: readonly object[],
+  ): Promise<void> {
+    if (rows.length > 0) await m.query(sql.addToWorkspaceMonthTotals, [workspaceId, recordsetParam(rows)]);
+  }
+
+  /**
+   * Locks the accounts' rows (in id order) and answers, for each, its first start and onboarding
+   * completion as they stand and what it is counted for in the onboarding totals.
+   */
+  async onboardingStates(
+    m: EntityManager,
+    workspaceId: string,
+    ids: readonly string[],
+  ): Promise<OnboardingState[]> {
+    const rows: {
+      account_id: string;
+      first_started_ms: string | null;
+      completed_ms: string | null;
+      month: string | null;
+      completed: boolean;
+    }[] = await m.query(sql.onboardingRecounts, [workspaceId, ids]);
+    return rows.map((r) => ({
+      accountId: r.account_id,
+      firstStartedAt: r.first_started_ms === null ? null : Number(r.first_started_ms),
+      completedAt: r.completed_ms === null ? null : Number(r.completed_ms),
+      recorded: r.month === null ? null : { month: r.month, completed: r.completed },
+    }));
+  }
+
+  /** Records what the accounts are counted for, and adds the deltas to the onboarding totals (in month order). */
+  async recordOnboardingCounts(
+    m: EntityManager,
+    workspaceId: string,
+    counts: readonly { accountId: string; month: string | null; completed: boolean }[],
+    deltas: readonly OnboardingMonthDelta[],
+  ): Promise<void> {
+    if (counts.length > 0) await m.query(sql.recordOnboardingCounts, [workspaceId, recordsetParam(counts)]);
+    if (deltas.length > 0) await m.query(sql.addToOnboardingTotals, [workspaceId, recordsetParam(deltas)]);
   }
 
   async replaceMovements(

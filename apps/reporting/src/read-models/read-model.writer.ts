@@ -70,6 +70,11 @@ export class ReadModelWriter {
         await this.attributes.insertFacts(m, ws, changes.facts);
         for (const account of accountsWithNewVersions(changes.facts, stored)) touch(ws, account);
         await this.mrr.recordProfiles(m, ws, changes.profiles);
+        await this.deriver.recountOnboarding(
+          m,
+          ws,
+          changes.profiles.map((p) => p.account),
+        );
       }
       // The renewal forecast's present: each account's renewal date and churn prediction.
       await this.outlook.upsert(

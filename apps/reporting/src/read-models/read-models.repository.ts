@@ -15,6 +15,8 @@ export const READ_MODEL_TABLES = [
   'accounts',
   'survey_responses',
   'nps_latest',
+  'survey_month_totals',
+  'onboarding_month_totals',
   'activity_user_days',
   'activity_users',
   'activity_accounts',
@@ -26,6 +28,7 @@ export const READ_MODEL_TABLES = [
   'conversion_errors',
   'account_months',
   'month_totals',
+  'workspace_month_totals',
   'account_outlook',
 ] as const;
 

@@ -9,6 +9,7 @@ import {
   OnboardingTotals,
   SurveyTotals,
 } from '../kpis/domain/kpi-formulas';
+import { monthOf, monthStart } from '../kpis/domain/month';
 import { TOTAL_COLUMNS } from '../read-models/mrr.repository';
 import { SliceFilter, isSliced } from './report-filter';
 
@@ -61,16 +62,61 @@ function sliceJoins(account: string, month: string, first: number): { matched: s
   };
 }
 
-/** Which form of a sliced statement a filter needs. */
-type Variant = 'whole' | 'matched' | 'withUnset';
-const variantOf = (filter: SliceFilter): Variant =>
-  !isSliced(filter) ? 'whole' : Object.values(filter).includes('') ? 'withUnset' : 'matched';
-
-/** A statement in its three forms: the whole workspace, and the two slice joins. */
-function inForms(build: (join: string) => string, account: string, month: string, first: number) {
+/** A sliced statement in its two forms: accounts in the slice, and with accounts without attributes. */
+function sliceForms(build: (join: string) => string, account: string, month: string, first: number) {
   const joins = sliceJoins(account, month, first);
-  return { whole: build(''), matched: build(joins.matched), withUnset: build(joins.withUnset) };
+  return { matched: build(joins.matched), withUnset: build(joins.withUnset) };
 }
+
+/**
+ * The attribute versions of the accounts in the slice (slice parameters numbered from `first`),
+ * each with the months whose end it is in effect at: [first_month, end_month). A version valid
+ * over [from, to) is the one of month m when from < end of m <= to, that is when m is at or after
+ * from's month and before to's month. Sliced reports start here, so that they read the rows of
+ * the slice's accounts alone (by the indexes on workspace, account and month).
+ */
+const sliceVersions = (first: number) => `
+    SELECT s.account_id, date_trunc('month', s.valid_from AT TIME ZONE 'UTC')::date AS first_month,
+           date_trunc('month', s.valid_to AT TIME ZONE 'UTC')::date AS end_month
+    FROM reporting.account_attributes s
+    WHERE s.workspace_id = $1${sliceMatch('s', first)}`;
+
+/** Rows of `alias` (by account and month) of the accounts in the slice, in the month span $2..$3. */
+const ofSliceAccounts = (table: string, alias: string) =>
+  `v JOIN reporting.${table} ${alias} ON ${alias}.workspace_id = $1 AND ${alias}.account_id = v.account_id
+      AND ${alias}.month BETWEEN $2 AND $3 AND ${alias}.month >= v.first_month AND ${alias}.month < v.end_month`;
+
+const activityOfSlice = `
+  WITH v AS (${sliceVersions(4)}
+  ), accounts AS (
+    SELECT a.month, count(*) AS accounts FROM ${ofSliceAccounts('activity_accounts', 'a')}
+    GROUP BY a.month
+  ), users AS (
+    SELECT d.month, d.user_id, bit_or(d.days) AS days FROM ${ofSliceAccounts('activity_user_days', 'd')}
+    GROUP BY d.month, d.user_id
+  )
+  SELECT to_char(a.month, 'YYYY-MM') AS month, a.accounts::text,
+         coalesce(u.users, 0)::text AS users, coalesce(u.user_days, 0)::text AS user_days
+  FROM accounts a
+  LEFT JOIN (SELECT month, count(*) AS users, sum(bit_count(days::bit(32))) AS user_days FROM users GROUP BY month) u
+    USING (month)`;
+
+const npsOfSlice = `
+  WITH v AS (${sliceVersions(4)}
+  )
+  SELECT to_char(n.month, 'YYYY-MM') AS month, count(*)::int AS respondents,
+         count(*) FILTER (WHERE n.score >= 9)::int AS promoters,
+         count(*) FILTER (WHERE n.score <= 6)::int AS detractors
+  FROM ${ofSliceAccounts('nps_latest', 'n')}
+  GROUP BY n.month`;
+
+const csatOfSlice = `
+  WITH v AS (${sliceVersions(4)}
+  )
+  SELECT to_char(c.month, 'YYYY-MM') AS month, count(*)::int AS responses,
+         count(*) FILTER (WHERE c.score >= 4)::int AS satisfied
+  FROM ${ofSliceAccounts('survey_responses', 'c')} AND c.survey = 'csat'
+  GROUP BY c.month`;
 
 const activitySliced = (join: string) => `
   WITH active AS (
@@ -87,38 +133,28 @@ const activitySliced = (join: string) => `
   FROM (SELECT month, count(*) AS accounts FROM active GROUP BY month) a
   LEFT JOIN (SELECT month, count(*) AS users, sum(bit_count(days::bit(32))) AS user_days FROM users GROUP BY month) u
     USING (month)`;
-const activity = inForms(activitySliced, 'a.account_id', 'a.month', 4);
+const activityWithUnset = activitySliced(sliceJoins('a.account_id', 'a.month', 4).withUnset);
 
-const nps = inForms(
-  (join) => `
+const npsWithUnset = ((join: string) => `
   SELECT to_char(n.month, 'YYYY-MM') AS month, count(*)::int AS respondents,
          count(*) FILTER (WHERE n.score >= 9)::int AS promoters,
          count(*) FILTER (WHERE n.score <= 6)::int AS detractors
   FROM reporting.nps_latest n ${join}
   WHERE n.workspace_id = $1 AND n.month BETWEEN $2 AND $3
-  GROUP BY n.month`,
-  'n.account_id',
-  'n.month',
-  4,
-);
+  GROUP BY n.month`)(sliceJoins('n.account_id', 'n.month', 4).withUnset);
 
-const csat = inForms(
-  (join) => `
+const csatWithUnset = ((join: string) => `
   SELECT to_char(c.month, 'YYYY-MM') AS month, count(*)::int AS responses,
          count(*) FILTER (WHERE c.score >= 4)::int AS satisfied
   FROM reporting.survey_responses c ${join}
   WHERE c.workspace_id = $1 AND c.survey = 'csat' AND c.month BETWEEN $2 AND $3
-  GROUP BY c.month`,
-  'c.account_id',
-  'c.month',
-  4,
-);
+  GROUP BY c.month`)(sliceJoins('c.account_id', 'c.month', 4).withUnset);
 
-const onboarding = inForms(
+const onboardingSliced = sliceForms(
   (join) => `
   SELECT to_char(o.month, 'YYYY-MM') AS month, count(*)::int AS eligible,
-         count(*) FILTER (WHERE o.onboarding_completed_at <= o.first_started_at + interval '30 days')::int AS completed
-  FROM (SELECT account_id, first_started_at, onboarding_completed_at,
+         count(*) FILTER (WHERE o.onboarding_completed)::int AS completed
+  FROM (SELECT account_id, onboarding_completed,
                date_trunc('month', first_started_at AT TIME ZONE 'UTC')::date AS month
         FROM reporting.accounts
         WHERE workspace_id = $1 AND first_started_at >= $2 AND first_started_at < $3
@@ -133,6 +169,11 @@ const onboarding = inForms(
 const sql = defineStatements('reporting.kpis', {
   mrrTotals: `
     SELECT to_char(month, 'YYYY-MM') AS month,
+           ${MRR_TOTAL_FIELDS.map((f) => `${TOTAL_COLUMNS[f]}::text AS "${f}"`).join(',\n           ')}
+    FROM reporting.workspace_month_totals
+    WHERE workspace_id = $1 AND month BETWEEN $2 AND $3`,
+  mrrTotalsSliced: `
+    SELECT to_char(month, 'YYYY-MM') AS month,
            ${MRR_TOTAL_FIELDS.map((f) => `sum(${TOTAL_COLUMNS[f]})::text AS "${f}"`).join(',\n           ')}
     FROM reporting.month_totals t
     WHERE workspace_id = $1 AND month BETWEEN $2 AND $3${sliceMatch('t', 4)}
@@ -140,33 +181,48 @@ const sql = defineStatements('reporting.kpis', {
   activityTotals: `
     SELECT to_char(month, 'YYYY-MM') AS month, active_accounts, users, user_days
     FROM reporting.activity_totals WHERE workspace_id = $1 AND month BETWEEN $2 AND $3`,
-  activitySliced: activity.matched,
-  activitySlicedWithUnset: activity.withUnset,
-  nps: nps.whole,
-  npsSliced: nps.matched,
-  npsSlicedWithUnset: nps.withUnset,
-  csat: csat.whole,
-  csatSliced: csat.matched,
-  csatSlicedWithUnset: csat.withUnset,
-  onboarding: onboarding.whole,
-  onboardingSliced: onboarding.matched,
-  onboardingSlicedWithUnset: onboarding.withUnset,
+  activitySliced: activityOfSlice,
+  activitySlicedWithUnset: activityWithUnset,
+  surveyTotals: `
+    SELECT to_char(month, 'YYYY-MM') AS month, nps_respondents AS respondents, promoters, detractors,
+           csat_responses AS responses, csat_satisfied AS satisfied
+    FROM reporting.survey_month_totals WHERE workspace_id = $1 AND month BETWEEN $2 AND $3`,
+  npsSliced: npsOfSlice,
+  npsSlicedWithUnset: npsWithUnset,
+  csatSliced: csatOfSlice,
+  csatSlicedWithUnset: csatWithUnset,
+  // Months before $5 (the month of the last start old enough to judge) from the totals kept on
+  // write; the starts of $5's month up to $4 from the accounts themselves.
+  onboarding: `
+    SELECT month, sum(eligible)::int AS eligible, sum(completed)::int AS completed FROM (
+      SELECT to_char(month, 'YYYY-MM') AS month, started AS eligible, completed
+      FROM reporting.onboarding_month_totals
+      WHERE workspace_id = $1 AND month >= ($2::timestamptz AT TIME ZONE 'UTC')::date
+        AND month < (least($3::timestamptz, $5::timestamptz) AT TIME ZONE 'UTC')::date
+      UNION ALL
+      SELECT to_char(first_started_at AT TIME ZONE 'UTC', 'YYYY-MM'), 1, onboarding_completed::int
+      FROM reporting.accounts
+      WHERE workspace_id = $1 AND first_started_at >= greatest($2::timestamptz, $5::timestamptz)
+        AND first_started_at < $3 AND first_started_at <= $4
+    ) o GROUP BY month`,
+  onboardingSliced: onboardingSliced.matched,
+  onboardingSlicedWithUnset: onboardingSliced.withUnset,
   conversionErrors: `
     SELECT event_id, account_id, subscription_id, occurred_at, currency, amount::text
     FROM reporting.conversion_errors WHERE workspace_id = $1 AND occurred_at < $2
     ORDER BY occurred_at, event_id LIMIT 1000`,
 });
 
-/** The statement of a query in the form the filter needs, and its slice parameters. */
-function sliced<K extends string>(
-  forms: { whole: K; matched: K; withUnset: K },
+/**
+ * The statement of a sliced query in the form the filter needs (a filter on '' also keeps the
+ * accounts without attributes), with its slice parameters.
+ */
+function sliced(
+  forms: { matched: keyof typeof sql; withUnset: keyof typeof sql },
   filter: SliceFilter,
 ): { statement: string; params: (string | null)[] } {
-  const variant = variantOf(filter);
-  return {
-    statement: sql[forms[variant] as keyof typeof sql],
-    params: variant === 'whole' ? [] : sliceParams(filter),
-  };
+  const withUnset = Object.values(filter).includes('');
+  return { statement: sql[withUnset ? forms.withUnset : forms.matched], params: sliceParams(filter) };
 }
 
 /** A workspace and a month range, as the statements take them ($1, $2, $3: first months as dates). */
@@ -206,10 +262,9 @@ export class KpiRepository {
 
   /** The month totals of the slice (every MRR total field, in millionths). */
   async mrrTotals(span: MonthSpan, filter: SliceFilter): Promise<Map<string, MrrTotals>> {
-    const rows: Record<string, string>[] = await this.dataSource.query(sql.mrrTotals, [
-      ...spanParams(span),
-      ...sliceParams(filter),
-    ]);
+    const rows: Record<string, string>[] = isSliced(filter)
+      ? await this.dataSource.query(sql.mrrTotalsSliced, [...spanParams(span), ...sliceParams(filter)])
+      : await this.dataSource.query(sql.mrrTotals, spanParams(span));
     return new Map(
       rows.map((r) => [
         r['month']!,
@@ -229,10 +284,7 @@ export class KpiRepository {
         ]),
       );
     }
-    const q = sliced(
-      { whole: 'activityTotals', matched: 'activitySliced', withUnset: 'activitySlicedWithUnset' },
-      filter,
-    );
+    const q = sliced({ matched: 'activitySliced', withUnset: 'activitySlicedWithUnset' }, filter);
     const rows: { month: string; accounts: string; users: string; user_days: string }[] =
       await this.dataSource.query(q.statement, [...spanParams(span), ...q.params]);
     return new Map(
@@ -244,16 +296,22 @@ export class KpiRepository {
   }
 
   async surveyTotals(span: MonthSpan, filter: SliceFilter): Promise<Map<string, SurveyTotals>> {
-    const n = sliced({ whole: 'nps', matched: 'npsSliced', withUnset: 'npsSlicedWithUnset' }, filter);
-    const c = sliced({ whole: 'csat', matched: 'csatSliced', withUnset: 'csatSlicedWithUnset' }, filter);
-    const [npsRows, csatRows] = await Promise.all([
-      this.dataSource.query(n.statement, [...spanParams(span), ...n.params]) as Promise<
-        { month: string; respondents: number; promoters: number; detractors: number }[]
-      >,
-      this.dataSource.query(c.statement, [...spanParams(span), ...c.params]) as Promise<
-        { month: string; responses: number; satisfied: number }[]
-      >,
-    ]);
+    type NpsRow = { month: string; respondents: number; promoters: number; detractors: number };
+    type CsatRow = { month: string; responses: number; satisfied: number };
+    let npsRows: NpsRow[];
+    let csatRows: CsatRow[];
+    if (!isSliced(filter)) {
+      const rows: (NpsRow & CsatRow)[] = await this.dataSource.query(sql.surveyTotals, spanParams(span));
+      npsRows = rows.filter((r) => r.respondents > 0);
+      csatRows = rows.filter((r) => r.responses > 0);
+    } else {
+      const n = sliced({ matched: 'npsSliced', withUnset: 'npsSlicedWithUnset' }, filter);
+      const c = sliced({ matched: 'csatSliced', withUnset: 'csatSlicedWithUnset' }, filter);
+      [npsRows, csatRows] = await Promise.all([
+        this.dataSource.query(n.statement, [...spanParams(span), ...n.params]) as Promise<NpsRow[]>,
+        this.dataSource.query(c.statement, [...spanParams(span), ...c.params]) as Promise<CsatRow[]>,
+      ]);
+    }
     const totals = new Map<string, SurveyTotals>();
     for (const r of npsRows)
       totals.set(r.month, {
@@ -280,14 +338,15 @@ export class KpiRepository {
     range: { from: string; until: string; startedBy: string },
     filter: SliceFilter,
   ): Promise<Map<string, OnboardingTotals>> {
-    const q = sliced(
-      { whole: 'onboarding', matched: 'onboardingSliced', withUnset: 'onboardingSlicedWithUnset' },
-      filter,
-    );
-    const rows: { month: string; eligible: number; completed: number }[] = await this.dataSource.query(
-      q.statement,
-      [workspaceId, range.from, range.until, range.startedBy, ...q.params],
-    );
+    const params = [workspaceId, range.from, range.until, range.startedBy];
+    let rows: { month: string; eligible: number; completed: number }[];
+    if (isSliced(filter)) {
+      const q = sliced({ matched: 'onboardingSliced', withUnset: 'onboardingSlicedWithUnset' }, filter);
+      rows = await this.dataSource.query(q.statement, [...params, ...q.params]);
+    } else {
+      const lastMonth = new Date(monthStart(monthOf(Date.parse(range.startedBy)))).toISOString();
+      rows = await this.dataSource.query(sql.onboarding, [...params, lastMonth]);
+    }
     return new Map(rows.map((r) => [r.month, { eligible: r.eligible, completed: r.completed }]));
   }
 

@@ -1,6 +1,25 @@
 import { randomUUID } from 'node:crypto';
 import { CustomerEventData } from '@tsuzuku/contracts';
+import { Clock } from '@tsuzuku/platform-runtime';
 import { TestCustomerEvent, testCustomerEvent } from '@tsuzuku/platform-testing';
+import { DataSource } from 'typeorm';
+import { AccountOutlookRepository } from '../../src/read-models/account-outlook.repository';
+import { ActivityRecorder } from '../../src/read-models/activity.recorder';
+import { ActivityRepository } from '../../src/read-models/activity.repository';
+import { AlertsRepository } from '../../src/read-models/alerts.repository';
+import { AttributesRepository } from '../../src/read-models/attributes.repository';
+import { BandChangesRepository } from '../../src/read-models/band-changes.repository';
+import { MrrDeriver } from '../../src/read-models/mrr.deriver';
+import { MrrRepository } from '../../src/read-models/mrr.repository';
+import { PlaybookRunsRepository } from '../../src/read-models/playbook-runs.repository';
+import { ReadModelWriter } from '../../src/read-models/read-model.writer';
+import { SurveysRepository } from '../../src/read-models/surveys.repository';
+import { KpiRepository } from '../../src/reports/kpi.repository';
+import { KpiService } from '../../src/reports/kpi.service';
+import { MovementsRepository } from '../../src/reports/movements.repository';
+import { SliceValuesRepository } from '../../src/reports/slice-values.repository';
+import { CurrencySettingsRepository } from '../../src/settings/currency-settings.repository';
+import { CurrencySettingsStore } from '../../src/settings/currency-settings.store';
 
 /** A workspace of its own for each test. */
 export const newWorkspace = (): string => `ws_${randomUUID().slice(0, 8)}`;
@@ -43,3 +62,33 @@ export const signIn = (
   at: string,
   userId = 'u1',
 ): TestCustomerEvent => testCustomerEvent(workspaceId, accountId, at, { event: 'Signed In', userId });
+
+/** The read-model writer with its real repositories on `ds` (what the consumers run). */
+export function readModelWriter(ds: DataSource): ReadModelWriter {
+  const settings = new CurrencySettingsStore(ds, new CurrencySettingsRepository());
+  const mrr = new MrrRepository(ds);
+  const attributes = new AttributesRepository();
+  return new ReadModelWriter(
+    ds,
+    new MrrDeriver(settings, mrr, attributes),
+    new ActivityRecorder(new ActivityRepository()),
+    attributes,
+    new BandChangesRepository(ds),
+    new AlertsRepository(ds),
+    new PlaybookRunsRepository(ds),
+    new SurveysRepository(),
+    mrr,
+    new AccountOutlookRepository(),
+  );
+}
+
+/** The KPI service with its real repositories on `ds`, its time from `clock`. */
+export function kpiService(ds: DataSource, clock: Clock): KpiService {
+  return new KpiService(
+    new KpiRepository(ds),
+    new MovementsRepository(ds),
+    new CurrencySettingsStore(ds, new CurrencySettingsRepository()),
+    clock,
+    new SliceValuesRepository(ds),
+  );
+}

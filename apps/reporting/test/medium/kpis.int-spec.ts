@@ -10,25 +10,10 @@ import {
 } from '@tsuzuku/platform-testing';
 import { reportingDatabase } from '../../src/database/reporting.database';
 import { parseMonth } from '../../src/kpis/domain/month';
-import { AccountOutlookRepository } from '../../src/read-models/account-outlook.repository';
-import { ActivityRecorder } from '../../src/read-models/activity.recorder';
-import { ActivityRepository } from '../../src/read-models/activity.repository';
-import { AlertsRepository } from '../../src/read-models/alerts.repository';
-import { AttributesRepository } from '../../src/read-models/attributes.repository';
-import { BandChangesRepository } from '../../src/read-models/band-changes.repository';
-import { MrrDeriver } from '../../src/read-models/mrr.deriver';
-import { MrrRepository } from '../../src/read-models/mrr.repository';
-import { PlaybookRunsRepository } from '../../src/read-models/playbook-runs.repository';
 import { ReadModelWriter } from '../../src/read-models/read-model.writer';
-import { SurveysRepository } from '../../src/read-models/surveys.repository';
-import { KpiRepository } from '../../src/reports/kpi.repository';
 import { KpiService, MovementRow } from '../../src/reports/kpi.service';
 import { MOVEMENTS_CURSOR } from '../../src/reports/movements-cursor';
-import { MovementsRepository } from '../../src/reports/movements.repository';
-import { SliceValuesRepository } from '../../src/reports/slice-values.repository';
-import { CurrencySettingsRepository } from '../../src/settings/currency-settings.repository';
-import { CurrencySettingsStore } from '../../src/settings/currency-settings.store';
-import { newWorkspace, segmentCall, signIn, subscription } from './factories';
+import { kpiService, newWorkspace, readModelWriter, segmentCall, signIn, subscription } from './factories';
 
 const MONTHS = ['2026-03', '2026-04', '2026-05', '2026-06'];
 
@@ -98,28 +83,8 @@ describe('KPIs on Postgres (medium)', () => {
     database = await createMigratedDatabase('reporting_medium', reportingDatabase);
     const ds = database.dataSource;
     clock = new ManualClock(new Date('2026-06-20T12:00:00.000Z'));
-    const settings = new CurrencySettingsStore(ds, new CurrencySettingsRepository());
-    const mrr = new MrrRepository(ds);
-    const attributes = new AttributesRepository();
-    writer = new ReadModelWriter(
-      ds,
-      new MrrDeriver(settings, mrr, attributes),
-      new ActivityRecorder(new ActivityRepository()),
-      attributes,
-      new BandChangesRepository(ds),
-      new AlertsRepository(ds),
-      new PlaybookRunsRepository(ds),
-      new SurveysRepository(),
-      mrr,
-      new AccountOutlookRepository(),
-    );
-    kpis = new KpiService(
-      new KpiRepository(ds),
-      new MovementsRepository(ds),
-      settings,
-      clock,
-      new SliceValuesRepository(ds),
-    );
+    writer = readModelWriter(ds);
+    kpis = kpiService(ds, clock);
   });
 
   afterAll(async () => {

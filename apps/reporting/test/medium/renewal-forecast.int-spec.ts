@@ -11,20 +11,10 @@ import { reportingDatabase } from '../../src/database/reporting.database';
 import { RenewalForecastRecorder } from '../../src/forecasts/renewal-forecast.recorder';
 import { RenewalForecastRepository } from '../../src/forecasts/renewal-forecast.repository';
 import { RenewalForecastService } from '../../src/forecasts/renewal-forecast.service';
-import { AccountOutlookRepository } from '../../src/read-models/account-outlook.repository';
-import { ActivityRecorder } from '../../src/read-models/activity.recorder';
-import { ActivityRepository } from '../../src/read-models/activity.repository';
-import { AlertsRepository } from '../../src/read-models/alerts.repository';
-import { AttributesRepository } from '../../src/read-models/attributes.repository';
-import { BandChangesRepository } from '../../src/read-models/band-changes.repository';
-import { MrrDeriver } from '../../src/read-models/mrr.deriver';
-import { MrrRepository } from '../../src/read-models/mrr.repository';
-import { PlaybookRunsRepository } from '../../src/read-models/playbook-runs.repository';
 import { ReadModelWriter } from '../../src/read-models/read-model.writer';
-import { SurveysRepository } from '../../src/read-models/surveys.repository';
 import { CurrencySettingsRepository } from '../../src/settings/currency-settings.repository';
 import { CurrencySettingsStore } from '../../src/settings/currency-settings.store';
-import { newWorkspace, subscription } from './factories';
+import { newWorkspace, readModelWriter, subscription } from './factories';
 
 const DAY_MS = 86_400_000;
 
@@ -45,20 +35,7 @@ describe('renewal forecast on Postgres (medium)', () => {
     const ds = database.dataSource;
     clock = new ManualClock(start);
     const settings = new CurrencySettingsStore(ds, new CurrencySettingsRepository());
-    const mrr = new MrrRepository(ds);
-    const attributes = new AttributesRepository();
-    writer = new ReadModelWriter(
-      ds,
-      new MrrDeriver(settings, mrr, attributes),
-      new ActivityRecorder(new ActivityRepository()),
-      attributes,
-      new BandChangesRepository(ds),
-      new AlertsRepository(ds),
-      new PlaybookRunsRepository(ds),
-      new SurveysRepository(),
-      mrr,
-      new AccountOutlookRepository(),
-    );
+    writer = readModelWriter(ds);
     const repository = new RenewalForecastRepository(ds);
     // Only record() is called: the schedule is the job runner's business.
     recorder = new RenewalForecastRecorder(repository, {} as BackgroundJobs, clock);
