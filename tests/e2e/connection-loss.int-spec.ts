@@ -138,8 +138,26 @@ describe('a pg connection terminated under each service while it works', () => {
       (ws, i) => testCustomerEvent(ws, `acc-${i % 7}`, new Date().toISOString()),
     ],
     ['alerting', 'alerting', (ws, i) => accountUpdated(ws, `acc-${i % 7}`)],
-    ['playbooks', 'playbooks', (ws, i) => testCustomerEvent(ws, `acc-${i % 7}`, new Date().toISOString())],
-    ['reporting', 'reporting', (ws, i) => testCustomerEvent(ws, `acc-${i % 7}`, new Date().toISOString())],
+    // Events each consumer claims in its inbox (a plain sign-in changes nothing when applied twice
+    // and takes no claim): a subscription start for playbooks, a survey answer for reporting.
+    [
+      'playbooks',
+      'playbooks',
+      (ws, i) =>
+        testCustomerEvent(ws, `acc-${i % 7}`, new Date().toISOString(), {
+          event: 'Subscription Started',
+          properties: { subscription_id: `sub-${i}`, mrr: 10 },
+        }),
+    ],
+    [
+      'reporting',
+      'reporting',
+      (ws, i) =>
+        testCustomerEvent(ws, `acc-${i % 7}`, new Date().toISOString(), {
+          event: 'Survey Responded',
+          properties: { survey: 'csat', score: 1 + (i % 5) },
+        }),
+    ],
   ];
 
   it.each(consumers)(

@@ -29,9 +29,7 @@ import { closeRunsOfChurned } from './churned-runs';
 import { PLAYBOOKS_SIGNALS_CONSUMER } from './consumer-groups';
 import { TriggerIntake, TriggerRequest } from './trigger-intake';
 import { playbooksForAlert } from '../playbooks/domain/alert-trigger';
-
-/** The track event that starts subscription_started playbooks. */
-export const SUBSCRIPTION_STARTED_EVENT = 'Subscription Started';
+import { SUBSCRIPTION_STARTED_EVENT, isIdempotentSignal } from '../playbooks/domain/signal-claims';
 
 type AccountUpdated = EventEnvelope<'account.updated', AccountUpdatedData>;
 type AlertEvent = EventEnvelope<'alert.raised' | 'alert.updated' | 'alert.resolved', AlertEventData>;
@@ -63,7 +61,13 @@ export class SignalsService {
   async apply(envelopes: readonly AnyEventEnvelope[]): Promise<number> {
     if (envelopes.length === 0) return 0;
     return this.dataSource.transaction(async (m) => {
-      const todo = await claimInbox(m, playbooksDatabase.schema, PLAYBOOKS_SIGNALS_CONSUMER, envelopes);
+      const todo = await claimInbox(
+        m,
+        playbooksDatabase.schema,
+        PLAYBOOKS_SIGNALS_CONSUMER,
+        envelopes,
+        isIdempotentSignal,
+      );
       if (todo.length === 0) return 0;
       for (const w of [...new Set(todo.map((e) => e.workspaceId))].sort())
         await this.store.ensureWorkspace(m, w);

@@ -10,7 +10,7 @@ import { ActivityRecorder } from './activity.recorder';
 import { AlertsRepository } from './alerts.repository';
 import { AttributesRepository } from './attributes.repository';
 import { BandChangesRepository } from './band-changes.repository';
-import { accountsWithNewVersions, eventRows, profileChanges } from './domain/event-rows';
+import { accountsWithNewVersions, eventRows, isActivityOnly, profileChanges } from './domain/event-rows';
 import { groupBy } from './domain/group-by';
 import { MrrDeriver } from './mrr.deriver';
 import { MrrRepository } from './mrr.repository';
@@ -45,7 +45,7 @@ export class ReadModelWriter {
   async apply(envelopes: readonly AnyEventEnvelope[], now = Date.now()): Promise<void> {
     if (envelopes.length === 0) return;
     await this.dataSource.transaction(async (m) => {
-      const todo = await claimInbox(m, reportingDatabase.schema, READ_MODEL_INBOX, envelopes);
+      const todo = await claimInbox(m, reportingDatabase.schema, READ_MODEL_INBOX, envelopes, isActivityOnly);
       if (todo.length === 0) return;
       const rows = eventRows(todo);
       const derive = new Map<string, Set<string>>();

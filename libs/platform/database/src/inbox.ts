@@ -28,22 +28,28 @@ export function firstOfEachId<T extends { readonly id: string }>(events: readonl
  * to apply: in their order, each id once, none that an earlier run already claimed. A repeat
  * inside the run and a redelivery or replay of an earlier one are both left out, so each event
  * takes effect exactly once; if the transaction rolls back, so do its claims.
+ *
+ * `idempotent` names the events whose effect is the same however often it is applied (their
+ * consumer has decided it, e.g. a bit set on a day or the latest of two times kept): they are
+ * returned without a claim, so they cost no inbox row; a repeat inside the run is still left out.
  */
 export async function claimInbox<T extends { readonly id: string }>(
   manager: EntityManager,
   schema: string,
   consumer: string,
   events: readonly T[],
+  idempotent: (event: T) => boolean = () => false,
 ): Promise<T[]> {
   const unique = firstOfEachId(events);
-  if (unique.length === 0) return [];
+  const claimed = new Set(unique.filter((e) => !idempotent(e)).map((e) => e.id));
+  if (claimed.size === 0) return unique;
   // Sorted: two runs claiming some of the same ids take their row locks in one order.
-  const ids = unique.map((e) => e.id).sort();
+  const ids = [...claimed].sort();
   const rows: { event_id: string }[] = await manager.query(
     `INSERT INTO ${quoteIdent(schema)}.inbox (consumer, event_id) SELECT $1, unnest($2::text[])
      ON CONFLICT DO NOTHING RETURNING event_id`,
     [consumer, ids],
   );
   const fresh = new Set(rows.map((r) => r.event_id));
-  return unique.filter((e) => fresh.has(e.id));
+  return unique.filter((e) => !claimed.has(e.id) || fresh.has(e.id));
 }

@@ -2,6 +2,7 @@ export * from './test-infrastructure';
 export * from './test-database';
 export * from './medium-database';
 export * from './wait-for';
+export * from './consumer-progress';
 export * from './topic-reader';
 export * from './test-service';
 export * from './service-under-test';

@@ -1,7 +1,7 @@
 import { AccountUpdatedData, AnyEventEnvelope, CustomerEventData, EventRegistry } from '@tsuzuku/contracts';
 import { testCustomerEvent, testEnvelope } from '@tsuzuku/platform-testing';
 import { AttributeFact } from '../../kpis/domain/slice';
-import { accountsWithNewVersions, eventRows, profileChanges } from './event-rows';
+import { accountsWithNewVersions, eventRows, isActivityOnly, profileChanges } from './event-rows';
 
 const WS = 'ws_rows';
 const AT = '2026-03-10T12:00:00.000Z';
@@ -240,5 +240,22 @@ describe('profileChanges and accountsWithNewVersions', () => {
     expect(profileChanges([done], new Map()).profiles).toEqual([
       { account: 'acc_1', at: done.occurredAt, id: done.id, completed: '2026-03-01T10:00:00.000Z' },
     ]);
+  });
+});
+
+describe('isActivityOnly', () => {
+  it('needs no claim for an event whose only row is activity', () => {
+    expect(isActivityOnly(track('Signed In', {}))).toBe(true);
+    expect(isActivityOnly(track('Survey Responded', { survey: 'nps', score: 11 }))).toBe(true);
+    expect(isActivityOnly(group({ industry: 'retail' }))).toBe(true);
+  });
+
+  it('claims subscription events, survey answers, group facts and every other envelope', () => {
+    expect(isActivityOnly(track('Subscription Started', { subscription_id: 's1', mrr: 100 }))).toBe(false);
+    expect(isActivityOnly(track('Survey Responded', { survey: 'csat', score: 4 }))).toBe(false);
+    expect(isActivityOnly(group({ segment: 'smb' }))).toBe(false);
+    expect(isActivityOnly(testEnvelope('account.updated', WS, 'acc_1', {} as AccountUpdatedData, AT))).toBe(
+      false,
+    );
   });
 });

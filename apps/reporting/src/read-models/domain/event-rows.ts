@@ -201,6 +201,22 @@ function runOf(e: Envelope<'playbook.run.started'> | Envelope<'playbook.run.fini
   };
 }
 
+/**
+ * Whether applying an event again changes nothing, so that the read models need no inbox claim
+ * for it: a customer event whose only row is activity (a user's bit on a day, set once). Group
+ * calls, subscription events, survey answers and every other envelope are claimed.
+ */
+export function isActivityOnly(e: AnyEventEnvelope): boolean {
+  if (e.type !== 'customer.event.recorded') return false;
+  const rows = eventRows([e]);
+  return (
+    rows.groupFacts.length === 0 &&
+    rows.subscriptions.length === 0 &&
+    rows.surveys.length === 0 &&
+    rows.ledgerAccounts.length === 0
+  );
+}
+
 /** A customer event's rows: activity always, then a group fact, a ledger entry or a survey answer. */
 function customerEventRows(e: Envelope<'customer.event.recorded'>, rows: EventRows): void {
   if (!e.accountId) return;
