@@ -13,13 +13,17 @@
 // (account_attributes, by its key), and a page of movements listed for one segment (each joined
 // to its account month).
 //
+// Then the read-model writer's cost per sign-in (Postgres CPU from /proc), against the same writer
+// with every event claimed in the inbox (the baseline, in the same run).
+//
 // Knobs: BENCH_ACCOUNTS (100000), BENCH_SMALL_ACCOUNTS (1000), BENCH_QUERIES (200),
-// BENCH_SLICED_QUERIES (20), BENCH_DATABASE (tsuzuku_bench_reporting, dropped and created afresh),
+// BENCH_SLICED_QUERIES (20), BENCH_WRITER_EVENTS (60000), BENCH_DATABASE (tsuzuku_bench_reporting, dropped and created afresh),
 // BENCH_NO_BUILD=1 skips the build. Postgres from DATABASE_URL
 // (default postgres://postgres@127.0.0.1:5432/tsuzuku); no Kafka is needed.
 import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { freshDatabase, machine, writeFigures, seededRandom, ROOT, infra, Client } from './common.mjs';
@@ -30,6 +34,7 @@ const ACCOUNTS = Number(process.env.BENCH_ACCOUNTS ?? 100_000);
 const SMALL_ACCOUNTS = Number(process.env.BENCH_SMALL_ACCOUNTS ?? 1_000);
 const QUERIES = Number(process.env.BENCH_QUERIES ?? 200);
 const SLICED_QUERIES = Number(process.env.BENCH_SLICED_QUERIES ?? 20);
+const WRITER_EVENTS = Number(process.env.BENCH_WRITER_EVENTS ?? 60_000);
 const MONTHS = 24;
 const DATABASE = process.env.BENCH_DATABASE ?? 'tsuzuku_bench_reporting';
 const BIG = 'bench-big';
@@ -307,6 +312,135 @@ async function time(run, count) {
   return { p50: at(0.5), p95: at(0.95), max: samples[samples.length - 1], count };
 }
 
+/** CPU ticks (1/100 s) of each Postgres server process now, by pid (/proc). */
+function postgresTicks() {
+  const ticks = new Map();
+  for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      if (!stat.includes('(postgres)')) continue;
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      ticks.set(pid, Number(fields[11]) + Number(fields[12]));
+    } catch {
+      // The process ended while being read.
+    }
+  }
+  return ticks;
+}
+
+/**
+ * The CPU time (ms) Postgres used since `before` (postgresTicks): what each process still running
+ * used since then. A process that ended in between is not counted (an undercount, never negative).
+ */
+function postgresCpuMsSince(before) {
+  let ticks = 0;
+  for (const [pid, now] of postgresTicks()) ticks += now - (before.get(pid) ?? 0);
+  return ticks * 10;
+}
+
+/**
+ * The read-model writer's cost per sign-in: WRITER_EVENTS sign-ins of 1,000 accounts applied
+ * through ReadModelWriter in runs of 500 on a freshly migrated database (the first 5,000 warm it
+ * up). `claimAll` has every event claimed in the inbox, as before activity-only events were
+ * applied without a claim: the baseline of the same run.
+ */
+async function writerCost(databaseUrl, claimAll) {
+  const { DataSource } = require('typeorm');
+  const rows = load('read-models/domain/event-rows.js');
+  const original = rows.isActivityOnly;
+  if (claimAll) rows.isActivityOnly = () => false;
+  const db = await freshDatabase(databaseUrl, `${DATABASE}_writer`);
+  const migrate = spawnSync(
+    process.execPath,
+    [path.join(ROOT, 'apps', 'reporting', 'dist', 'database', 'migrate.js'), 'migrate'],
+    {
+      cwd: ROOT,
+      env: { ...process.env, DATABASE_URL: db, LOG_LEVEL: 'warn' },
+      stdio: 'inherit',
+    },
+  );
+  if (migrate.status !== 0) throw new Error('the migrations failed');
+  const ds = new DataSource({ type: 'postgres', url: db, extra: { max: 4 } });
+  await ds.initialize();
+  try {
+    const { CurrencySettingsStore } = load('settings/currency-settings.store.js');
+    const { CurrencySettingsRepository } = load('settings/currency-settings.repository.js');
+    const { MrrRepository } = load('read-models/mrr.repository.js');
+    const { AttributesRepository } = load('read-models/attributes.repository.js');
+    const { ReadModelWriter } = load('read-models/read-model.writer.js');
+    const { MrrDeriver } = load('read-models/mrr.deriver.js');
+    const { ActivityRecorder } = load('read-models/activity.recorder.js');
+    const { ActivityRepository } = load('read-models/activity.repository.js');
+    const { BandChangesRepository } = load('read-models/band-changes.repository.js');
+    const { AlertsRepository } = load('read-models/alerts.repository.js');
+    const { PlaybookRunsRepository } = load('read-models/playbook-runs.repository.js');
+    const { SurveysRepository } = load('read-models/surveys.repository.js');
+    const { AccountOutlookRepository } = load('read-models/account-outlook.repository.js');
+    const settings = new CurrencySettingsStore(ds, new CurrencySettingsRepository());
+    const mrr = new MrrRepository(ds);
+    const attributes = new AttributesRepository();
+    const writer = new ReadModelWriter(
+      ds,
+      new MrrDeriver(settings, mrr, attributes),
+      new ActivityRecorder(new ActivityRepository()),
+      attributes,
+      new BandChangesRepository(ds),
+      new AlertsRepository(ds),
+      new PlaybookRunsRepository(ds),
+      new SurveysRepository(),
+      mrr,
+      new AccountOutlookRepository(),
+    );
+    const start = Date.parse('2026-12-01T00:00:00.000Z');
+    const signIn = (i) => {
+      const id = randomUUID();
+      const at = new Date(start + i * 20).toISOString();
+      return {
+        specVersion: 1,
+        id,
+        type: 'customer.event.recorded',
+        workspaceId: 'bench-writer',
+        accountId: `acct-${i % 1000}`,
+        occurredAt: at,
+        producedAt: at,
+        source: 'bench',
+        correlationId: id,
+        causationId: null,
+        data: {
+          call: 'track',
+          messageId: id,
+          event: 'Signed In',
+          userId: `user-${i % 3000}`,
+          anonymousId: null,
+          properties: {},
+          traits: {},
+          context: {},
+          timestamp: at,
+          receivedAt: at,
+          sentAt: null,
+          originalTimestamp: null,
+        },
+      };
+    };
+    const events = Array.from({ length: WRITER_EVENTS }, (_, i) => signIn(i));
+    for (let i = 0; i < 5000; i += 500) await writer.apply(events.slice(i, i + 500));
+    const cpu = postgresTicks();
+    const node = process.cpuUsage();
+    const began = performance.now();
+    for (let i = 5000; i < events.length; i += 500) await writer.apply(events.slice(i, i + 500));
+    const n = events.length - 5000;
+    const used = process.cpuUsage(node);
+    return {
+      wallUs: ((performance.now() - began) * 1000) / n,
+      postgresUs: (postgresCpuMsSince(cpu) * 1000) / n,
+      nodeUs: (used.user + used.system) / n,
+    };
+  } finally {
+    rows.isActivityOnly = original;
+    await ds.destroy();
+  }
+}
+
 let dataSource;
 try {
   log('Postgres and build...');
@@ -316,6 +450,13 @@ try {
     const build = spawnSync(tsc, ['-b', 'apps/reporting/tsconfig.json'], { cwd: ROOT, stdio: 'inherit' });
     if (build.status !== 0) throw new Error('the build failed');
   }
+  // First, while nothing else runs on the database server.
+  log(
+    `read-model writer: ${fmt(WRITER_EVENTS)} sign-ins, every event claimed (baseline), then as the service runs...`,
+  );
+  const writerClaimAll = await writerCost(databaseUrl, true);
+  const writer = await writerCost(databaseUrl, false);
+
   const db = await freshDatabase(databaseUrl, DATABASE);
   const migrate = spawnSync(
     process.execPath,
@@ -377,7 +518,7 @@ try {
     throw new Error(`unexpected KPI answer: ${JSON.stringify(last)}`);
   const first = sample.months[0];
 
-  const results = {};
+  const results = { writer, writerClaimAll };
   log(`KPI query, ${MONTHS} months, ${fmt(ACCOUNTS)} accounts (${QUERIES} runs)...`);
   results.big = await time(() => kpis.kpis(BIG, from, to, {}), QUERIES);
   log(`  p50 ${results.big.p50.toFixed(1)} ms, p95 ${results.big.p95.toFixed(1)} ms`);
@@ -399,6 +540,12 @@ try {
     () => kpis.movements(BIG, from, to, { detail: true, limit: 1000, filter: { segment: 'smb' } }),
     SLICED_QUERIES,
   );
+
+  log(
+    `read-model writer: ${fmt(WRITER_EVENTS)} sign-ins, every event claimed (baseline), then as the service runs...`,
+  );
+  results.writerClaimAll = await writerCost(databaseUrl, true);
+  results.writer = await writerCost(databaseUrl, false);
 
   const row = (name, r, base) =>
     `| ${name} | ${r.p50.toFixed(1)} | ${r.p95.toFixed(1)} | ${r.max.toFixed(1)} | ${r.count} | ${base ? (r.p95 / base.p95).toFixed(2) : ''} |`;
@@ -428,6 +575,10 @@ try {
     '',
     `targets: p95 ≤ 60 ms for the KPI query on ${fmt(ACCOUNTS)} accounts — ${results.big.p95 <= 60 ? 'met' : 'NOT met'} (${results.big.p95.toFixed(1)} ms); ` +
       `p95 ≤ 150 ms sliced by segment and owner — ${results.sliced.p95 <= 150 ? 'met' : 'NOT met'} (${results.sliced.p95.toFixed(1)} ms).`,
+    '',
+    `Read-model writer, ${fmt(WRITER_EVENTS - 5000)} sign-ins in runs of 500 (µs per event; baseline: every event claimed in the inbox): ` +
+      `Postgres CPU ${results.writer.postgresUs.toFixed(1)} (baseline ${results.writerClaimAll.postgresUs.toFixed(1)}, ratio ${(results.writer.postgresUs / results.writerClaimAll.postgresUs).toFixed(2)}), ` +
+      `wall ${results.writer.wallUs.toFixed(1)} (baseline ${results.writerClaimAll.wallUs.toFixed(1)}), writer's Node CPU ${results.writer.nodeUs.toFixed(1)} (baseline ${results.writerClaimAll.nodeUs.toFixed(1)}).`,
     '',
     `answer checked: ${first.month} endMrr ${fmt(first.endMrr)}, ${last.month} endMrr ${fmt(last.endMrr)}, MAU ${fmt(last.mau)}, NRR ${last.nrr?.toFixed(3)}.`,
     `largest tables: ${sizes.map((s) => `${s.relname} ${fmt(Number(s.n_live_tup))}`).join(', ')}.`,
@@ -462,6 +613,14 @@ try {
       baseline: results.small.p95,
       ratio: results.sliced.p95 / results.small.p95,
       baselineName: `the unsliced query, ${fmt(SMALL_ACCOUNTS)} accounts`,
+    },
+    {
+      figure: 'read-model writer, sign-ins: Postgres CPU µs per event',
+      value: results.writer.postgresUs,
+      target: null,
+      baseline: results.writerClaimAll.postgresUs,
+      ratio: results.writer.postgresUs / results.writerClaimAll.postgresUs,
+      baselineName: 'every event claimed in the inbox',
     },
     {
       figure: `MRR movements listed by segment (a page of 1,000), ${fmt(ACCOUNTS)} accounts: p95 ms`,
