@@ -312,6 +312,18 @@ async function time(run, count) {
   return { p50: at(0.5), p95: at(0.95), max: samples[samples.length - 1], count };
 }
 
+/** A fresh database `name` with reporting's migrations applied (the built migrate.js); answers its URL. */
+async function migratedDatabase(databaseUrl, name) {
+  const db = await freshDatabase(databaseUrl, name);
+  const migrate = spawnSync(
+    process.execPath,
+    [path.join(ROOT, 'apps', 'reporting', 'dist', 'database', 'migrate.js'), 'migrate'],
+    { cwd: ROOT, env: { ...process.env, DATABASE_URL: db, LOG_LEVEL: 'warn' }, stdio: 'inherit' },
+  );
+  if (migrate.status !== 0) throw new Error('the migrations failed');
+  return db;
+}
+
 /** CPU ticks (1/100 s) of each Postgres server process now, by pid (/proc). */
 function postgresTicks() {
   const ticks = new Map();
@@ -349,17 +361,7 @@ async function writerCost(databaseUrl, claimAll) {
   const rows = load('read-models/domain/event-rows.js');
   const original = rows.isActivityOnly;
   if (claimAll) rows.isActivityOnly = () => false;
-  const db = await freshDatabase(databaseUrl, `${DATABASE}_writer`);
-  const migrate = spawnSync(
-    process.execPath,
-    [path.join(ROOT, 'apps', 'reporting', 'dist', 'database', 'migrate.js'), 'migrate'],
-    {
-      cwd: ROOT,
-      env: { ...process.env, DATABASE_URL: db, LOG_LEVEL: 'warn' },
-      stdio: 'inherit',
-    },
-  );
-  if (migrate.status !== 0) throw new Error('the migrations failed');
+  const db = await migratedDatabase(databaseUrl, `${DATABASE}_writer`);
   const ds = new DataSource({ type: 'postgres', url: db, extra: { max: 4 } });
   await ds.initialize();
   try {
@@ -457,17 +459,7 @@ try {
   const writerClaimAll = await writerCost(databaseUrl, true);
   const writer = await writerCost(databaseUrl, false);
 
-  const db = await freshDatabase(databaseUrl, DATABASE);
-  const migrate = spawnSync(
-    process.execPath,
-    [path.join(ROOT, 'apps', 'reporting', 'dist', 'database', 'migrate.js'), 'migrate'],
-    {
-      cwd: ROOT,
-      env: { ...process.env, DATABASE_URL: db, LOG_LEVEL: 'warn' },
-      stdio: 'inherit',
-    },
-  );
-  if (migrate.status !== 0) throw new Error('the migrations failed');
+  const db = await migratedDatabase(databaseUrl, DATABASE);
 
   const client = new Client({ connectionString: db });
   await client.connect();
