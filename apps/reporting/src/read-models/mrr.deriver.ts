@@ -55,11 +55,16 @@ export class MrrDeriver {
     private readonly attributes: AttributesRepository,
   ) {}
 
+  /**
+   * Derives the accounts again, then counts them for the onboarding totals, with `alsoRecount`
+   * (accounts whose onboarding completion changed without anything to derive).
+   */
   async derive(
     m: EntityManager,
     workspaceId: string,
     accountIds: readonly string[],
     now: number,
+    alsoRecount: readonly string[] = [],
   ): Promise<void> {
     const ids = [...new Set(accountIds)].sort();
     if (ids.length === 0) return;
@@ -176,7 +181,7 @@ export class MrrDeriver {
     await this.mrr.replaceMovements(m, workspaceId, ids, movements);
     await this.mrr.replaceConversionErrors(m, workspaceId, ids, errors);
     await this.mrr.updateAccounts(m, workspaceId, accounts);
-    await this.recountOnboarding(m, workspaceId, ids);
+    await this.recountOnboarding(m, workspaceId, [...ids, ...alsoRecount]);
   }
 
   /**

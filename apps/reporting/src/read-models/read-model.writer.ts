@@ -49,6 +49,8 @@ export class ReadModelWriter {
       if (todo.length === 0) return;
       const rows = eventRows(todo);
       const derive = new Map<string, Set<string>>();
+      // Accounts whose profile (onboarding completion) an account.updated may have moved.
+      const profiled = new Map<string, string[]>();
       const touch = (ws: string, account: string) =>
         derive.set(ws, (derive.get(ws) ?? new Set()).add(account));
 
@@ -70,8 +72,7 @@ export class ReadModelWriter {
         await this.attributes.insertFacts(m, ws, changes.facts);
         for (const account of accountsWithNewVersions(changes.facts, stored)) touch(ws, account);
         await this.mrr.recordProfiles(m, ws, changes.profiles);
-        await this.deriver.recountOnboarding(
-          m,
+        profiled.set(
           ws,
           changes.profiles.map((p) => p.account),
         );
@@ -89,8 +90,14 @@ export class ReadModelWriter {
         else await this.playbookRuns.finished(m, change.row);
       }
 
-      for (const [ws, accounts] of [...derive].sort(([a], [b]) => (a < b ? -1 : 1)))
-        await this.deriver.derive(m, ws, [...accounts], now);
+      // Per workspace, the accounts derived again, then the onboarding counts of those and of the
+      // profiles updated (once, after the month totals: every writer takes the totals' rows in
+      // the same order, so two never deadlock).
+      for (const ws of [...new Set([...derive.keys(), ...profiled.keys()])].sort()) {
+        const accounts = derive.get(ws);
+        if (accounts) await this.deriver.derive(m, ws, [...accounts], now, profiled.get(ws));
+        else await this.deriver.recountOnboarding(m, ws, profiled.get(ws) ?? []);
+      }
     });
   }
 }
