@@ -51,8 +51,9 @@ describe('start-up waits for its dependencies instead of exiting', () => {
   });
 
   it('reporting started while Kafka is unreachable waits, logging it, and is ready once Kafka is up', async () => {
-    // A broker of this test's own, on a port nothing listens on until it starts.
-    const kafka = new PrivateKafka('startup-wait', Number(process.env['TSUZUKU_KAFKA_PORT'] ?? 9092) + 101);
+    // A broker of this test's own, on a port nothing listens on until it starts (above the ports
+    // of the short chaos scenario, + 100 to + 103, so the two never share one).
+    const kafka = new PrivateKafka('startup-wait', Number(process.env['TSUZUKU_KAFKA_PORT'] ?? 9092) + 105);
     await kafka.stop();
     const service = await startBuiltService(
       'reporting',
@@ -83,7 +84,7 @@ describe('start-up waits for its dependencies instead of exiting', () => {
   it('health-scoring started while Postgres is unreachable waits, logging it, is ready once it answers, and again after Postgres goes away and comes back', async () => {
     // A port with nothing behind it, until a proxy to the real Postgres opens there.
     const upstream = new URL(db.url);
-    const port = Number(process.env['TSUZUKU_KAFKA_PORT'] ?? 9092) + 102;
+    const port = Number(process.env['TSUZUKU_KAFKA_PORT'] ?? 9092) + 107;
     const behindProxy = new URL(db.url);
     behindProxy.port = String(port);
     const waiting = `waiting for Postgres at 127.0.0.1:${port}/${db.name}`;

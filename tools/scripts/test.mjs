@@ -69,10 +69,39 @@ function countResults(outputFile) {
       ok: report.numTotalTests > 0,
       passed: report.numPassedTests,
       failed: report.numFailedTests + report.numRuntimeErrorTestSuites,
+      failures: failuresOf(report),
     };
   } catch {
-    return { ok: false, passed: 0, failed: 1 };
+    return { ok: false, passed: 0, failed: 1, failures: [`no jest report in ${outputFile}`] };
   }
+}
+
+// eslint-disable-next-line no-control-regex
+const ANSI = /\u001b\[[0-9;]*m/g;
+
+/**
+ * Each failed test of a jest --json report, with the start of its message: printed again at the
+ * end of the run, where a reader of only the last lines (a CI excerpt) still sees what failed.
+ */
+function failuresOf(report) {
+  const shorten = (text) =>
+    text
+      .replace(ANSI, '')
+      .split('\n')
+      .filter((line) => line.trim() !== '')
+      .slice(0, 14)
+      .join('\n')
+      .slice(0, 1500);
+  const found = [];
+  for (const suite of report.testResults ?? []) {
+    const file = path.relative(ROOT, suite.name);
+    const failedTests = (suite.assertionResults ?? []).filter((t) => t.status === 'failed');
+    for (const t of failedTests)
+      found.push(`${file} › ${t.fullName}\n${shorten((t.failureMessages ?? []).join('\n'))}`);
+    if (failedTests.length === 0 && suite.status === 'failed')
+      found.push(`${file}\n${shorten(suite.message ?? '')}`);
+  }
+  return found;
 }
 
 /**
@@ -108,6 +137,7 @@ async function runShards(step) {
     ok: results.every((r) => r.code === 0 && r.ok),
     passed: results.reduce((n, r) => n + r.passed, 0),
     failed: results.reduce((n, r) => n + r.failed, 0),
+    failures: results.flatMap((r) => r.failures),
   };
 }
 
@@ -154,6 +184,7 @@ function runPrefixed(command, args, childEnv, prefix, logFile) {
 let passed = 0;
 let failed = 0;
 const summary = [];
+const failures = [];
 for (const step of steps) {
   if (only.length > 0 && !only.includes(step.name)) continue;
   console.log(`\n== ${step.name}`);
@@ -162,11 +193,12 @@ for (const step of steps) {
   if (step.jest && step.sharded && SHARDS > 1) {
     const shards = await runShards(step).catch((error) => {
       console.error(`the integration step could not start: ${error.message}`);
-      return { ok: false, passed: 0, failed: 1 };
+      return { ok: false, passed: 0, failed: 1, failures: [] };
     });
     ok = shards.ok;
     passed += shards.passed;
     failed += shards.failed;
+    failures.push(...shards.failures);
   } else if (step.jest) {
     const outputFile = path.join(outDir, `${step.name}.json`);
     ok = exec([bin('jest'), [...step.jest, '--json', `--outputFile=${outputFile}`]]);
@@ -174,6 +206,7 @@ for (const step of steps) {
     ok = ok && counted.ok;
     passed += counted.passed;
     failed += counted.failed;
+    failures.push(...counted.failures);
   } else {
     ok = exec(step.run()) && (!step.then || exec(step.then()));
     if (!ok) failed += 1;
@@ -187,6 +220,7 @@ if (shardInfra) {
   for (const name of started.extra) await infra.stopKafka({ name });
 }
 
+if (failures.length > 0) console.log(`\n== what failed\n${failures.join('\n\n')}`);
 console.log(`\n${summary.join('\n')}`);
 console.log(`tests: ${passed} passed, ${failed} failed`);
 process.exit(failed === 0 && summary.every((line) => line.startsWith('ok')) ? 0 : 1);
