@@ -9,10 +9,11 @@ a.computed_score::float8 AS computed_score, a.score::text AS score_key, a.band,
 a.coverage::float8 AS coverage, a.scorecard_id, a.scored_at, a.churned_at, lower(coalesce(a.name, a.account_id)) AS name_key,
 a.churn_risk, a.churn_probability::text AS churn_key,
 o.id AS override_id, o.score::float8 AS override_score, o.reason AS override_reason,
-o.author AS override_author, o.created_at AS override_created_at, o.expires_at AS override_expires_at, a.measures
+o.author AS override_author, o.created_at AS override_created_at, o.expires_at AS override_expires_at, a.measures, s.measures AS scorecard_measures
 FROM health_scoring.accounts a LEFT JOIN health_scoring.overrides o
 ON o.workspace_id = a.workspace_id AND o.account_id = a.account_id
 AND o.ended_at IS NULL AND (o.expires_at IS NULL OR o.expires_at > $3)
+LEFT JOIN health_scoring.scorecards s ON s.workspace_id = a.workspace_id AND s.id = a.scorecard_id
 WHERE a.workspace_id = $1 AND a.account_id = $2;
 
 -- health-scoring.accounts.history

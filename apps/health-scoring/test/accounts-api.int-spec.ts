@@ -14,6 +14,8 @@ import { healthScoringService } from '../src/service';
 import { HealthScoringConfig } from '../src/config/health-scoring.config';
 import { AccountsModule } from '../src/accounts/accounts.module';
 import type { MeasureResult } from '../src/scorecards/domain/health-score.calculator';
+import { DEFAULT_BANDS } from '../src/scorecards/domain/scorecard';
+import type { StoredMeasure } from '../src/scorecards/domain/stored-measures';
 
 interface Override {
   id: string;
@@ -184,7 +186,7 @@ describe('accounts API', () => {
   const insertAccount = (
     workspaceId: string,
     a: Partial<Seed> & { accountId: string },
-    extra: { computed?: number | null; measures?: MeasureResult[]; coverage?: number } = {},
+    extra: { computed?: number | null; measures?: StoredMeasure[]; coverage?: number } = {},
   ) =>
     db.query(
       `INSERT INTO health_scoring.accounts (workspace_id, account_id, name, segment, touch_model, phase,
@@ -249,12 +251,29 @@ describe('accounts API', () => {
     return pages;
   };
 
-  const measures: MeasureResult[] = [
-    measure('logins', 'engagement', 'sign_ins_30d', 20, 0.4),
-    measure('features', 'adoption', 'key_features_adopted', 90, 0.3),
-    measure('nps', 'sentiment', 'latest_nps', 50, 0.3),
-    measure('tickets', 'support', 'open_tickets_30d', null, 0),
+  // acc-01's measures as its row keeps them, and as the API must explain them: labelled by its
+  // scorecard, each carrying its weight's share of the weight with data.
+  const stored: StoredMeasure[] = [
+    storedMeasure('logins', 'engagement', 'sign_ins_30d', 20, 12),
+    storedMeasure('features', 'adoption', 'key_features_adopted', 90, 9),
+    storedMeasure('nps', 'sentiment', 'latest_nps', 50, 9),
+    storedMeasure('tickets', 'support', 'open_tickets_30d', null, 10),
   ];
+  const weightWithData = stored.filter((m) => m.points !== null).reduce((sum, m) => sum + m.weight, 0);
+  const measures: MeasureResult[] = stored.map((m) => {
+    const share = m.points === null ? 0 : m.weight / weightWithData;
+    return {
+      measureId: m.id,
+      label: `The ${m.id}`,
+      category: m.category,
+      metric: m.metric,
+      value: m.value,
+      points: m.points,
+      weight: m.weight,
+      share,
+      contribution: m.points === null ? 0 : m.points * share,
+    };
+  });
 
   beforeAll(async () => {
     db = await createTestDatabase('accounts_api');
@@ -289,10 +308,31 @@ describe('accounts API', () => {
         );
     }
     // acc-01 explains itself: measures, history for the trends, events, recent changes.
+    const scorecardId = randomUUID();
     await db.query(
-      `UPDATE health_scoring.accounts SET measures = $3, coverage = 0.9
+      `INSERT INTO health_scoring.scorecards (id, workspace_id, name, is_default, draft, measures, bands)
+       VALUES ($1, $2, 'acc-01 was scored with this', false, true, $3, $4)`,
+      [
+        scorecardId,
+        workspaceA,
+        JSON.stringify(
+          stored.map((m) => ({
+            id: m.id,
+            label: `The ${m.id}`,
+            category: m.category,
+            metric: m.metric,
+            method: { kind: 'boolean', threshold: 1 },
+            direction: 'higher_is_better',
+            weight: m.weight,
+          })),
+        ),
+        JSON.stringify(DEFAULT_BANDS),
+      ],
+    );
+    await db.query(
+      `UPDATE health_scoring.accounts SET measures = $3, coverage = 0.9, scorecard_id = $4
        WHERE workspace_id = $1 AND account_id = $2`,
-      [workspaceA, 'acc-01', JSON.stringify(measures)],
+      [workspaceA, 'acc-01', JSON.stringify(stored), scorecardId],
     );
     const current = seeds[1]!.score!;
     await insertHistory(workspaceA, 'acc-01', 45, 80, 'sweep');
@@ -835,22 +875,12 @@ describe('accounts API', () => {
   });
 });
 
-function measure(
-  measureId: string,
-  category: MeasureResult['category'],
-  metric: MeasureResult['metric'],
+function storedMeasure(
+  id: string,
+  category: StoredMeasure['category'],
+  metric: StoredMeasure['metric'],
   points: number | null,
-  share: number,
-): MeasureResult {
-  return {
-    measureId,
-    label: `The ${measureId}`,
-    category,
-    metric,
-    value: points === null ? null : points / 10,
-    points,
-    weight: points === null ? 10 : share * 30,
-    share,
-    contribution: points === null ? 0 : points * share,
-  };
+  weight: number,
+): StoredMeasure {
+  return { id, metric, category, value: points === null ? null : points / 10, points, weight };
 }

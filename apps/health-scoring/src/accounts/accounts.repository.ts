@@ -4,6 +4,8 @@ import { DataSource } from 'typeorm';
 import { defineStatements, numericOrNull } from '@tsuzuku/platform-database';
 import type { ChurnRisk, HealthBand, LifecyclePhase, TouchModel } from '@tsuzuku/contracts';
 import type { MeasureResult } from '../scorecards/domain/health-score.calculator';
+import type { Measure } from '../scorecards/domain/scorecard';
+import { StoredMeasure, measureResults } from '../scorecards/domain/stored-measures';
 import { AccountCursor, AccountSort } from './domain/account-cursor';
 import { ScorePoint } from './domain/score-trend';
 import type { SubscriptionEvent } from '../predictions/domain/outcomes';
@@ -155,8 +157,9 @@ const sql = defineStatements('health-scoring.accounts', {
   pageByName: page('name'),
   pageByChurnRisk: page('-churnRisk'),
   account: `
-    SELECT ${ACCOUNT_COLUMNS}, a.measures
+    SELECT ${ACCOUNT_COLUMNS}, a.measures, s.measures AS scorecard_measures
     FROM health_scoring.accounts a ${activeOverride('$3')}
+    LEFT JOIN health_scoring.scorecards s ON s.workspace_id = a.workspace_id AND s.id = a.scorecard_id
     WHERE a.workspace_id = $1 AND a.account_id = $2`,
   pointsInEffect: `
     SELECT p.at, p.score FROM unnest($3::timestamptz[]) AS m(at)
@@ -251,7 +254,14 @@ export class AccountsRepository {
     const rows: Row[] = await this.dataSource.query(sql.account, [workspaceId, accountId, now.toISOString()]);
     const row = rows[0];
     return row
-      ? { ...accountOf(row), measures: (row['measures'] as MeasureResult[] | null) ?? [] }
+      ? {
+          ...accountOf(row),
+          // The row keeps what the scoring found; the labels are its scorecard's.
+          measures: measureResults(
+            (row['measures'] as StoredMeasure[] | null) ?? [],
+            (row['scorecard_measures'] as Measure[] | null) ?? [],
+          ),
+        }
       : undefined;
   }
 

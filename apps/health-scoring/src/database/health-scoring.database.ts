@@ -14,6 +14,7 @@ import { AccountChurnedAt1767700100000 } from './migrations/1767700100000-accoun
 import { AccountEventsSubscriptions1767700200000 } from './migrations/1767700200000-account-events-subscriptions';
 import { ChurnModels1767710000000 } from './migrations/1767710000000-churn-models';
 import { ScorecardDrafts1767710100000 } from './migrations/1767710100000-scorecard-drafts';
+import { CompactAccountMeasures1767740000000 } from './migrations/1767740000000-compact-account-measures';
 
 /** The health-scoring service owns the `health_scoring` schema and nothing else. */
 export const healthScoringDatabase: ServiceDatabase = {
@@ -35,6 +36,7 @@ export const healthScoringDatabase: ServiceDatabase = {
     AccountEventsSubscriptions1767700200000,
     ChurnModels1767710000000,
     ScorecardDrafts1767710100000,
+    CompactAccountMeasures1767740000000,
   ],
   outbox: true,
 };

@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { defineStatements, keyArrays, recordset, recordsetParam } from '@tsuzuku/platform-database';
 import type { ChurnRisk } from '@tsuzuku/contracts';
-import { MeasureResult } from '../scorecards/domain/health-score.calculator';
+import { StoredMeasure } from '../scorecards/domain/stored-measures';
 import { AccountKey, keyOf } from './domain/account-key';
 import { AccountRow } from './domain/account-row';
 import { dayOrNull, isoOrNull, numberOrNull } from './row-values';
@@ -141,7 +141,7 @@ function toAccountRow(r: Record<string, unknown>): AccountRow {
     band: (r['band'] as string | null) ?? null,
     coverage: Number(r['coverage'] ?? 0),
     scorecardId: (r['scorecard_id'] as string | null) ?? null,
-    measures: (r['measures'] as MeasureResult[]) ?? [],
+    measures: (r['measures'] as StoredMeasure[]) ?? [],
     scoredAt: isoOrNull(r['scored_at']),
     publishedFingerprint: (r['published_fingerprint'] as string | null) ?? null,
     churnedAt: isoOrNull(r['churned_at']),

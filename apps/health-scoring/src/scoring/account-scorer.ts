@@ -7,9 +7,11 @@ import { HealthScoringConfig } from '../config/health-scoring.config';
 import {
   HealthScore,
   MeasureInput,
+  MeasureResult,
   calculateHealthScore,
 } from '../scorecards/domain/health-score.calculator';
 import { bandOf } from '../scorecards/domain/scorecard';
+import { measureResults, storedMeasures } from '../scorecards/domain/stored-measures';
 import { WorkspaceSettings } from '../settings/domain/workspace-settings';
 import { AccountProfileRepository } from './account-profile.repository';
 import { AccountKey, keyOf } from './domain/account-key';
@@ -100,7 +102,8 @@ export class AccountScorer {
         continue;
       }
       const churns = churnedAt !== null && row.scoredAt !== null;
-      const before = { ...row, measures: row.measures };
+      const storedBefore = row.measures;
+      let measuresNow: readonly MeasureResult[] = [];
       const previousHealth = options.previousOf
         ? options.previousOf(key)
         : row.scoredAt
@@ -145,7 +148,8 @@ export class AccountScorer {
         const result = await this.computed(m, card, row, accountFacts, asOf, peerValues, now);
         row.computedScore = result.score;
         row.coverage = result.coverage;
-        row.measures = [...result.measures];
+        measuresNow = result.measures;
+        row.measures = storedMeasures(result.measures);
         row.scorecardId = card.id;
         row.score = activeOverride ? activeOverride.score : result.score;
         row.band = row.score === null ? null : bandOf(row.score, card.bands);
@@ -192,7 +196,8 @@ export class AccountScorer {
           previous: previousHealth,
           current,
           reason: cause.reason,
-          movers: movers(before.measures, row.measures),
+          // Movers reads what each measure contributed before, not its label.
+          movers: movers(measureResults(storedBefore, []), measuresNow),
           asOf: asOf.toISOString(),
           backfill: false,
         };

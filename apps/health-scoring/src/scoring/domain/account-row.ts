@@ -1,5 +1,5 @@
 import type { ChurnRisk } from '@tsuzuku/contracts';
-import { MeasureResult } from '../../scorecards/domain/health-score.calculator';
+import { StoredMeasure } from '../../scorecards/domain/stored-measures';
 
 /** An account row as the scoring reads and writes it. */
 export interface AccountRow {
@@ -43,7 +43,7 @@ export interface AccountRow {
   band: string | null;
   coverage: number;
   scorecardId: string | null;
-  measures: MeasureResult[];
+  measures: StoredMeasure[];
   scoredAt: string | null;
   /** Fingerprint of the last account.updated published for the account (see fingerprintOf). */
   publishedFingerprint: string | null;
