@@ -47,6 +47,15 @@ export class ServiceConfig {
   @Max(200)
   DATABASE_POOL_SIZE = 10;
 
+  /**
+   * Run the repositories' declared statements as named prepared statements, parsed and planned
+   * once per connection instead of at every execution. Turn off behind a pooler that does not
+   * keep prepared statements per client (PgBouncer in transaction mode before 1.21).
+   */
+  @ToBoolean()
+  @IsBoolean()
+  DATABASE_PREPARED_STATEMENTS = true;
+
   /** How long a migration waits for another instance's migration of the same schema, then fails naming it. */
   @ToNumber()
   @IsInt()

@@ -3,6 +3,7 @@ import { DataSource, DataSourceOptions, MixedList, EntitySchema } from 'typeorm'
 import { DatabaseLogger } from './database-logger';
 import { ensureDatabase, quoteIdent } from './ensure-database';
 import { LockHolder, MigrationLock } from './migration-lock';
+import { preparedStatementName } from './sql/sql-catalog';
 
 // TypeORM's own types for lists of entity and migration classes.
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
@@ -23,6 +24,8 @@ export interface ServiceDatabase {
 export interface DatabaseConnectionSettings {
   readonly DATABASE_URL: string;
   readonly DATABASE_POOL_SIZE: number;
+  /** Declared statements as named prepared statements (ServiceConfig; on when left out). */
+  readonly DATABASE_PREPARED_STATEMENTS?: boolean;
 }
 
 /** Called when a connection of the pool is lost (server restart, failover, terminated backend). */
@@ -34,13 +37,50 @@ export type ConnectionErrorListener = (error: Error) => void;
  * emits 'error' with no listener, and Node ends the process. With this one the error is reported,
  * the client is unusable, and the pool drops it when it is released.
  */
-export function clientReportingErrors(onError: ConnectionErrorListener): typeof Client {
+export function clientReportingErrors(
+  onError: ConnectionErrorListener,
+  options: { readonly prepare?: boolean } = {},
+): typeof Client {
+  const prepare = options.prepare ?? false;
   return class ReportingClient extends Client {
+    /** Prepared statements of this connection that Postgres can no longer run (see query). */
+    private readonly stale = new Set<string>();
+
     constructor(config?: string | ClientConfig) {
       super(config);
       this.on('error', onError);
     }
+
+    /**
+     * A declared statement with parameters runs as a named prepared statement (see
+     * preparedStatementName); anything else as pg would run it. A statement whose result columns
+     * follow a table (`SELECT a.*`) fails once on each connection that prepared it before a
+     * migration changed that table ("cached plan must not change result type"): from then on,
+     * this connection runs it unnamed.
+     */
+    override query(...args: unknown[]): never {
+      const [text, values] = args;
+      const name =
+        prepare && typeof text === 'string' && Array.isArray(values) && values.length > 0
+          ? preparedStatementName(text)
+          : undefined;
+      const run = Client.prototype.query as (...a: unknown[]) => never;
+      if (name === undefined || this.stale.has(name) || args.length > 2) return run.apply(this, args);
+      const answer = run.call(this, { name, text, values }) as Promise<unknown>;
+      return answer.catch((error: unknown) => {
+        if (isResultTypeChange(error)) this.stale.add(name);
+        throw error;
+      }) as never;
+    }
   };
+}
+
+/** Postgres refuses to run a prepared statement whose result columns a migration changed. */
+function isResultTypeChange(error: unknown): boolean {
+  const e = error as { code?: unknown; message?: unknown };
+  return (
+    e.code === '0A000' && typeof e.message === 'string' && e.message.includes('must not change result type')
+  );
 }
 
 /** One data source per schema: no synchronize, its own migrations table inside the schema. */
@@ -65,7 +105,9 @@ export function serviceDataSourceOptions(
     extra: {
       max: settings.DATABASE_POOL_SIZE,
       connectionTimeoutMillis: 5_000,
-      Client: clientReportingErrors(onConnectionError),
+      Client: clientReportingErrors(onConnectionError, {
+        prepare: settings.DATABASE_PREPARED_STATEMENTS ?? true,
+      }),
     },
   };
 }

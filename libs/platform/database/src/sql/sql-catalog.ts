@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+
 /**
  * Every SQL statement a repository runs, by repository and name. Repositories declare their
  * statements once, at module load, with `defineStatements`; a snapshot test per service renders
@@ -5,6 +7,9 @@
  * to a query shows in review as a change to that file.
  */
 const catalog = new Map<string, Readonly<Record<string, string>>>();
+
+/** The name each declared statement is prepared under on a connection (see preparedStatementName). */
+const preparedNames = new Map<string, string>();
 
 /**
  * Declares the statements of one repository (its name is the file the snapshot writes, e.g.
@@ -24,7 +29,19 @@ export function defineStatements<const T extends Record<string, string>>(
     if (!same) throw new Error(`SQL statements of repository ${repository} are declared twice`);
   }
   catalog.set(repository, Object.freeze({ ...statements }));
+  for (const text of Object.values(statements))
+    preparedNames.set(text, `tz_${createHash('sha256').update(text).digest('base64url').slice(0, 32)}`);
   return statements;
+}
+
+/**
+ * The name a declared statement is prepared under, undefined for any other text. Postgres parses
+ * and plans an unnamed statement at every execution; a named one once per connection (and, after
+ * a few runs, keeps a generic plan). Only declared texts are named: a constant set, so every
+ * connection prepares at most one statement per entry of the catalog.
+ */
+export function preparedStatementName(text: string): string | undefined {
+  return preparedNames.get(text);
 }
 
 /** The repositories declared so far whose name starts with the prefix (e.g. 'alerting.'). */
