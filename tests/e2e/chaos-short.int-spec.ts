@@ -26,7 +26,7 @@ describe('the chaos suite, short scenario', () => {
       ingestionPort: shared + 102,
       postgresPort: shared + 103,
       compareWithCleanRun: true,
-      catchUpTimeoutMs: 180_000,
+      catchUpTimeoutMs: 300_000,
       log: (line) => process.stderr.write(`[chaos] ${line}\n`),
     });
     process.stderr.write(`\n${chaosTable(result)}\n`);

@@ -171,10 +171,15 @@ export async function waitForCatchUp(
   await admin.connect();
   try {
     let quiet = 0;
+    let behind: string[] = [];
     while (quiet < 3) {
       if (Date.now() - started > timeoutMs)
-        throw new Error(`the consumers did not catch up within ${timeoutMs / 1000} s`);
-      const lag = await totalLag(admin, groups);
+        throw new Error(
+          `the consumers did not catch up within ${timeoutMs / 1000} s; still behind: ${behind.slice(0, 12).join(', ')}`,
+        );
+      const lags = await lagsOf(admin, groups);
+      const lag = lags.reduce((sum, l) => sum + l.lag, 0);
+      behind = lags.map((l) => `${l.groupId} ${l.topic}/${l.partition} ${l.lag}`);
       onLag(lag);
       quiet = lag === 0 ? quiet + 1 : 0;
       await sleep(1_000);
@@ -185,10 +190,11 @@ export async function waitForCatchUp(
   }
 }
 
-async function totalLag(
+/** Each partition a group has not committed to its end, with how many messages it is behind. */
+async function lagsOf(
   admin: ReturnType<Kafka['admin']>,
   groups: readonly ConsumerGroupWatch[],
-): Promise<number> {
+): Promise<{ groupId: string; topic: string; partition: number; lag: number }[]> {
   const ends = new Map<string, Map<number, bigint>>();
   const endOf = async (topic: string) => {
     let known = ends.get(topic);
@@ -198,7 +204,7 @@ async function totalLag(
     }
     return known;
   };
-  let lag = 0n;
+  const lags: { groupId: string; topic: string; partition: number; lag: number }[] = [];
   for (const group of groups) {
     const committed = await admin.fetchOffsets({ groupId: group.groupId, topics: [...group.topics] });
     for (const topic of committed) {
@@ -206,11 +212,17 @@ async function totalLag(
       for (const p of topic.partitions) {
         const high = end.get(p.partition) ?? 0n;
         const at = BigInt(p.offset) < 0n ? 0n : BigInt(p.offset);
-        if (high > at) lag += high - at;
+        if (high > at)
+          lags.push({
+            groupId: group.groupId,
+            topic: topic.topic,
+            partition: p.partition,
+            lag: Number(high - at),
+          });
       }
     }
   }
-  return Number(lag);
+  return lags;
 }
 
 /**

@@ -698,17 +698,19 @@ async function runHistory(
     }
     log(`${database}: ${acknowledged.size} acknowledged, ${failed.length} refused; waiting for the pipeline`);
     let caughtUp = true;
+    let stalled = '';
     try {
       await waitForCatchUp(kafka.brokers, PIPELINE_CONSUMER_GROUPS, { timeoutMs: options.catchUpTimeoutMs });
       const endpoints = stack.endpoints();
       await waitForSettled(endpoints, workspace.token, { timeoutMs: 180_000 });
     } catch (error) {
       caughtUp = false;
-      log(`${database}: the pipeline did not settle: ${(error as Error).message}`);
+      stalled = (error as Error).message;
+      log(`${database}: the pipeline did not settle: ${stalled}`);
     }
     const outcome = await stack.outcome(workspace.token, base.options.now);
     const topics = await readTopics(kafka.brokers, [...ORDERED_TOPICS, ...DEAD_LETTER_TOPICS]);
-    return { stack, acknowledged, failed, caughtUp, outcome, topics };
+    return { stack, acknowledged, failed, caughtUp, stalled, outcome, topics };
   } finally {
     await stack.stop();
   }
@@ -745,7 +747,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
     const deaths = run.stack.deaths;
     const o = run.outcome;
     const checks: ChaosCheck[] = [
-      check('pipeline caught up and settled', run.caughtUp ? [] : ['timed out']),
+      check('pipeline caught up and settled', run.caughtUp ? [] : [run.stalled]),
       check('every call acknowledged', run.failed),
       check(
         'every account scored',
