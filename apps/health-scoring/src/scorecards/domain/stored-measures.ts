@@ -8,14 +8,9 @@ import { Measure } from './scorecard';
  * the row is rewritten at every rescoring: the full result repeated the label, both ids and two
  * derived numbers, three times the bytes, and Postgres spent most of the write reading them.
  */
-export interface StoredMeasure {
+export type StoredMeasure = Pick<MeasureResult, 'metric' | 'category' | 'value' | 'points' | 'weight'> & {
   readonly id: string;
-  readonly metric: Measure['metric'];
-  readonly category: Measure['category'];
-  readonly value: number | null;
-  readonly points: number | null;
-  readonly weight: number;
-}
+};
 
 /** The results as an account row stores them, in the scorecard's order. */
 export function storedMeasures(results: readonly MeasureResult[]): StoredMeasure[] {
