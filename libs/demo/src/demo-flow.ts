@@ -190,11 +190,19 @@ export async function waitForCatchUp(
   }
 }
 
-/** Each partition a group has not committed to its end, with how many messages it is behind. */
+/** A partition a consumer group has not committed to its end, and how many messages it is behind. */
+interface PartitionLag {
+  readonly groupId: string;
+  readonly topic: string;
+  readonly partition: number;
+  readonly lag: number;
+}
+
+/** Every partition of the groups' topics that a group has not committed to its end. */
 async function lagsOf(
   admin: ReturnType<Kafka['admin']>,
   groups: readonly ConsumerGroupWatch[],
-): Promise<{ groupId: string; topic: string; partition: number; lag: number }[]> {
+): Promise<PartitionLag[]> {
   const ends = new Map<string, Map<number, bigint>>();
   const endOf = async (topic: string) => {
     let known = ends.get(topic);
@@ -204,7 +212,7 @@ async function lagsOf(
     }
     return known;
   };
-  const lags: { groupId: string; topic: string; partition: number; lag: number }[] = [];
+  const lags: PartitionLag[] = [];
   for (const group of groups) {
     const committed = await admin.fetchOffsets({ groupId: group.groupId, topics: [...group.topics] });
     for (const topic of committed) {

@@ -35,7 +35,8 @@ export type ConnectionErrorListener = (error: Error) => void;
  * A pg Client that always has an 'error' listener. pg-pool listens only to idle clients: a
  * checked-out client (a transaction waiting on Kafka, a query in flight) that loses its server
  * emits 'error' with no listener, and Node ends the process. With this one the error is reported,
- * the client is unusable, and the pool drops it when it is released.
+ * the client is unusable, and the pool drops it when it is released. With `prepare`, it also runs
+ * the declared statements prepared (see its query).
  */
 export function clientReportingErrors(
   onError: ConnectionErrorListener,
