@@ -6,6 +6,7 @@ import { createWriteStream, mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import readline from 'node:readline';
+import { stripVTControlCharacters } from 'node:util';
 import { ROOT, ensureProjectNode } from './stack.mjs';
 
 ensureProjectNode();
@@ -76,17 +77,13 @@ function countResults(outputFile) {
   }
 }
 
-// eslint-disable-next-line no-control-regex
-const ANSI = /\u001b\[[0-9;]*m/g;
-
 /**
  * Each failed test of a jest --json report, with the start of its message: printed again at the
  * end of the run, where a reader of only the last lines (a CI excerpt) still sees what failed.
  */
 function failuresOf(report) {
   const shorten = (text) =>
-    text
-      .replace(ANSI, '')
+    stripVTControlCharacters(text)
       .split('\n')
       .filter((line) => line.trim() !== '')
       .slice(0, 14)
